@@ -1,0 +1,61 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings shared by every target: strict concurrency comes with Swift 6 mode;
+/// `ExistentialAny` keeps protocol existentials visible at the use site.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "floe",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "floe", targets: ["floe"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    ],
+    targets: [
+        // The plan: the only thing that crosses from compile to apply. Foundation only.
+        .target(name: "FloeContract", swiftSettings: swiftSettings),
+        // Diagnostics, suggestions and secret detection shared by every stage. No dependencies.
+        .target(name: "FloeCore", swiftSettings: swiftSettings),
+        // platform.yaml + floe.yaml (+ project files) -> CompiledArtifacts.
+        .target(
+            name: "FloeCompiler",
+            dependencies: [
+                "FloeContract", "FloeCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The command-line commands, one file per subcommand.
+        .target(
+            name: "FloeCLI",
+            dependencies: [
+                "FloeContract", "FloeCore", "FloeCompiler",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "floe", dependencies: ["FloeCLI"], swiftSettings: swiftSettings),
+
+        .testTarget(name: "FloeContractTests", dependencies: ["FloeContract"], swiftSettings: swiftSettings),
+        .testTarget(name: "FloeCoreTests", dependencies: ["FloeCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FloeCompilerTests",
+            dependencies: ["FloeCompiler", "FloeContract", "FloeCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FloeCLITests",
+            dependencies: ["FloeCLI", "FloeCompiler", "FloeContract", "floe"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

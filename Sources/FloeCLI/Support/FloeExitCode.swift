@@ -1,0 +1,19 @@
+/// The documented exit codes (README, ARCHITECTURE.md §5).
+public enum FloeExitCode: Int32, Sendable {
+    case ok = 0
+    case failed = 1
+    case usage = 2
+    case fileNotFound = 3
+    case invalidConfiguration = 4
+    case secretNotResolvable = 5
+    case engineUnreachable = 6
+}
+
+/// Thrown by a command to end the process with a code after it has printed what went wrong.
+struct FloeExit: Error {
+    var code: FloeExitCode
+
+    init(_ code: FloeExitCode) {
+        self.code = code
+    }
+}

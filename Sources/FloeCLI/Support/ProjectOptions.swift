@@ -1,0 +1,60 @@
+import ArgumentParser
+import FloeCompiler
+import FloeCore
+import Foundation
+
+/// `--spec`, `--platform`, `--env`: which product, which platform, which environment.
+struct ProjectOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The data product's floe.yaml.", valueName: "file"))
+    var spec: String = "floe.yaml"
+
+    @Option(help: ArgumentHelp(
+        "The platform.yaml (default: $FLOE_PLATFORM_FILE, else platform.yaml or platform/platform.yaml beside or above the spec).",
+        valueName: "file"))
+    var platform: String?
+
+    @Option(help: ArgumentHelp("The environment to compile for (default: $FLOE_ENV, else dev).", valueName: "name"))
+    var env: String?
+
+    var environmentName: String {
+        if let env { return env }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["FLOE_ENV"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        return "dev"
+    }
+
+    /// Compile options for these flags, or an exit after saying which file is missing.
+    func compileOptions() throws -> CompileOptions {
+        let environment = ProcessInfo.processInfo.environment
+        guard FileManager.default.fileExists(atPath: spec) else {
+            Console.standardError.report([.error(
+                at: .file(spec), "file not found",
+                hint: "run in the directory of floe.yaml, pass --spec PATH, or create one with `floe init`")])
+            throw FloeExit(.fileNotFound)
+        }
+        let platformPath: String
+        switch PlatformLocator.locate(explicit: platform, environment: environment, specPath: spec) {
+        case .found(let path):
+            platformPath = path
+        case .missing(let path):
+            Console.standardError.report([.error(at: .file(path), "file not found",
+                                                 hint: "check the path given by --platform or FLOE_PLATFORM_FILE")])
+            throw FloeExit(.fileNotFound)
+        case .notFound(let searched):
+            Console.standardError.report([.error(
+                at: .file(spec), "no platform.yaml found for this spec",
+                hint: "looked in \(searched.joined(separator: ", ")); pass --platform PATH or set FLOE_PLATFORM_FILE")])
+            throw FloeExit(.fileNotFound)
+        }
+        let compiledAt: Date
+        switch CompileTimestamp.fromEnvironment(environment) {
+        case .success(let date): compiledAt = date ?? Date()
+        case .failure(let invalid):
+            Console.standardError.line("error: SOURCE_DATE_EPOCH must be a whole number of seconds, got '\(invalid.text)'")
+            throw FloeExit(.usage)
+        }
+        return CompileOptions(specPath: spec, platformPath: platformPath, environment: environmentName,
+                              compiledAt: compiledAt, processEnvironment: environment)
+    }
+}

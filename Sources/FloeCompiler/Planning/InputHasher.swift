@@ -1,0 +1,51 @@
+import Crypto
+import FloeContract
+import Foundation
+
+/// SHA-256 of input files, and the one combined hash the plan records.
+enum InputHasher {
+    static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Over the sorted `path:sha256` lines, so it changes when any input's path or content does.
+    static func combined(_ inputs: [InputFile]) -> String {
+        let lines = inputs.sorted { $0.path < $1.path }.map { "\($0.path):\($0.sha256)\n" }.joined()
+        return sha256(Data(lines.utf8))
+    }
+}
+
+/// Paths as the plan records them: relative to the directory of floe.yaml, with `/` separators.
+public enum RelativePath {
+    public static func from(directory: URL, to file: URL) -> String {
+        let base = directory.standardizedFileURL.resolvingSymlinksInPath().pathComponents
+        let target = file.standardizedFileURL.resolvingSymlinksInPath().pathComponents
+        var common = 0
+        while common < base.count, common < target.count, base[common] == target[common] { common += 1 }
+        let ups = Array(repeating: "..", count: base.count - common)
+        let parts = ups + target[common...]
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
+    }
+}
+
+/// The plan's timestamp: `SOURCE_DATE_EPOCH` when set (reproducible builds), else now, to the second.
+public enum CompileTimestamp {
+    public static func iso8601(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'"
+        return formatter.string(from: date)
+    }
+
+    /// Nil when the variable is unset; throws the text back when it is set but not a whole number.
+    public static func fromEnvironment(_ environment: [String: String]) -> Result<Date?, InvalidEpoch> {
+        guard let text = environment["SOURCE_DATE_EPOCH"], !text.isEmpty else { return .success(nil) }
+        guard let seconds = Int(text), seconds >= 0 else { return .failure(InvalidEpoch(text: text)) }
+        return .success(Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+
+    public struct InvalidEpoch: Error {
+        public var text: String
+    }
+}

@@ -1,0 +1,138 @@
+import FloeContract
+import FloeCore
+import Foundation
+
+/// What to compile: the two files, the environment, and the facts of the moment.
+public struct CompileOptions: Sendable {
+    /// floe.yaml, as the user named it (messages use this text).
+    public var specPath: String
+    /// platform.yaml, as given or as found.
+    public var platformPath: String
+    public var environment: String
+    public var compiledAt: Date
+    /// The process environment: `FLOE_SECRET_*` values are checked for in the plan.
+    public var processEnvironment: [String: String]
+    /// Makes the `{uuid}` of a namespace; tests pin it.
+    public var makeUUID: @Sendable () -> String
+
+    public init(
+        specPath: String, platformPath: String, environment: String, compiledAt: Date = Date(),
+        processEnvironment: [String: String] = ProcessInfo.processInfo.environment,
+        makeUUID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }
+    ) {
+        self.specPath = specPath
+        self.platformPath = platformPath
+        self.environment = environment
+        self.compiledAt = compiledAt
+        self.processEnvironment = processEnvironment
+        self.makeUUID = makeUUID
+    }
+}
+
+/// The result of a compile: the plan and its bytes when there were no errors, and every diagnostic.
+public struct CompileOutput: Sendable {
+    public var artifacts: CompiledArtifacts?
+    public var json: Data?
+    public var diagnostics: [Diagnostic]
+}
+
+/// platform.yaml + floe.yaml → ``CompiledArtifacts``. Reads files; never opens a database.
+public enum ProjectCompiler {
+    public static func compile(_ options: CompileOptions) -> CompileOutput {
+        let specURL = URL(fileURLWithPath: options.specPath)
+        let platformURL = URL(fileURLWithPath: options.platformPath)
+        let loader = YAMLLoader()
+        var diagnostics: [Diagnostic] = []
+
+        let floe = loader.load(contentsOf: specURL, displayPath: options.specPath)
+        let platform = loader.load(contentsOf: platformURL, displayPath: options.platformPath)
+        diagnostics += floe.diagnostics + platform.diagnostics
+
+        let floeRoot = checked(floe.value, file: options.specPath, shape: FloeShape.root, loaded: floe.bytes != nil,
+                               extraChecks: CredentialScan.scan, into: &diagnostics)
+        let platformRoot = checked(platform.value, file: options.platformPath, shape: PlatformShape.root,
+                                   loaded: platform.bytes != nil, extraChecks: { _ in [] }, into: &diagnostics)
+        guard let floeRoot, let platformRoot else {
+            return CompileOutput(artifacts: nil, json: nil, diagnostics: diagnostics)
+        }
+
+        let spec = FloeSpec(file: options.specPath, root: floeRoot)
+        let platformSpec = PlatformSpec(file: options.platformPath, root: platformRoot)
+        var resolver = EnvironmentResolver(platform: platformSpec)
+        resolver.makeUUID = options.makeUUID
+        diagnostics += resolver.checkPlatform()
+        let resolution = resolver.resolve(environmentNamed: options.environment, for: spec)
+        diagnostics += resolution.diagnostics
+        let synthetic = SyntheticSpec.tables(from: floeRoot)
+        diagnostics += synthetic.diagnostics
+        let specDirectory = specURL.deletingLastPathComponent()
+        diagnostics += ProjectPaths.check(spec, relativeTo: specDirectory)
+
+        guard !diagnostics.hasErrors, let environment = resolution.environment,
+              let compute = resolution.profiles[.compute], let storage = resolution.profiles[.storage],
+              let catalog = resolution.profiles[.catalog]
+        else {
+            return CompileOutput(artifacts: nil, json: nil, diagnostics: diagnostics)
+        }
+
+        var inputs = [
+            InputFile(path: RelativePath.from(directory: specDirectory, to: specURL), sha256: InputHasher.sha256(floe.bytes!)),
+            InputFile(path: RelativePath.from(directory: specDirectory, to: platformURL),
+                      sha256: InputHasher.sha256(platform.bytes!)),
+        ]
+        inputs.sort { $0.path < $1.path }
+        let artifacts = CompiledArtifacts(
+            metadata: ArtifactMetadata(
+                tool: "floe", toolVersion: FloeVersion.current, compiledAt: CompileTimestamp.iso8601(options.compiledAt),
+                inputs: inputs, inputsSHA256: InputHasher.combined(inputs)),
+            product: ProductInfo(
+                name: spec.name, version: spec.version, description: spec.description, owner: spec.owner,
+                vars: spec.vars, schedule: spec.schedule, retention: spec.retention),
+            environment: environment,
+            profiles: ResolvedProfiles(compute: compute, storage: storage, catalog: catalog),
+            observability: platformSpec.observability,
+            secrets: SecretSettings(mount: platformSpec.secretsMount),
+            semantic: platformSpec.semantic,
+            transforms: spec.transforms.map { TransformSource(type: $0.type, path: $0.path) },
+            synthetic: synthetic.tables)
+
+        let json: Data
+        do {
+            json = try artifacts.encoded()
+        } catch {
+            diagnostics.append(.error(at: .file(options.specPath), "internal error: the plan could not be encoded"))
+            return CompileOutput(artifacts: nil, json: nil, diagnostics: diagnostics)
+        }
+        let findings = PlanSecretScan.findings(in: json, environment: options.processEnvironment)
+        if !findings.isEmpty {
+            diagnostics += findings.map {
+                .error(at: .file(options.specPath), "refusing to write a plan with a secret in it: \($0)",
+                       hint: "move the value into platform.yaml as a secret reference")
+            }
+            return CompileOutput(artifacts: nil, json: nil, diagnostics: diagnostics)
+        }
+        return CompileOutput(artifacts: artifacts, json: json, diagnostics: diagnostics)
+    }
+
+    /// Shape-checks a loaded document (plus `extraChecks`) and returns it when it is a mapping.
+    /// Where a credential was found at a location, other complaints about that spot are dropped:
+    /// "unknown key 'password'" adds nothing to "floe.yaml must not hold credentials".
+    private static func checked(
+        _ value: YAMLValue?, file: String, shape: ObjectShape, loaded: Bool,
+        extraChecks: (YAMLValue) -> [Diagnostic], into diagnostics: inout [Diagnostic]
+    ) -> YAMLValue? {
+        guard loaded else { return nil }
+        guard let value else {
+            if !diagnostics.contains(where: { $0.location.file == file }) {
+                diagnostics.append(.error(at: .file(file), "the file is empty; expected \(shape.title)'s fields",
+                                          hint: "required: \(shape.fields.filter(\.required).map(\.name).joined(separator: ", "))"))
+            }
+            return nil
+        }
+        let priority = extraChecks(value)
+        let flagged = Set(priority.map(\.location))
+        let shapeDiagnostics = ShapeValidator.validate(value, against: .object(shape)).filter { !flagged.contains($0.location) }
+        diagnostics += priority + shapeDiagnostics
+        return value.entries != nil ? value : nil
+    }
+}

@@ -1,0 +1,171 @@
+import FloeContract
+
+/// The shape of the plan (artifacts.json), for its JSON Schema. A test encodes real plans and
+/// validates them against the schema written from this, so the two cannot drift apart.
+enum ArtifactsShape {
+    static let sha256 = Shape.string(StringRule(pattern: "^[0-9a-f]{64}$", meaning: "a hex SHA-256"))
+    static let text = Shape.string()
+    static let names = Shape.list(.string())
+
+    static let relation = Shape.object(ObjectShape("a relation", [
+        .required("schema", text, "the schema (namespace)"),
+        .required("name", text, "the table or view name"),
+    ]))
+
+    static let columns = Shape.list(.object(ObjectShape("a column", [
+        .required("name", text, "the column name"),
+        .optional("type", text, "its SQL type"),
+        .optional("description", text, "what it holds"),
+    ])))
+
+    static let profile = Shape.object(ObjectShape("a resolved profile", [
+        .required("logical_name", text, "the name floe.yaml used"),
+        .required("name", text, "the platform profile it resolved to"),
+        .required("type", text, "the profile type"),
+        .required("settings", .map(.any), "the profile's settings; credentials as secret references"),
+    ]))
+
+    static let root = ObjectShape("a floe plan", [
+        .required("version", .string(StringRule(pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$", meaning: "MAJOR.MINOR.PATCH")),
+                  "the contract version"),
+        .required("metadata", .object(ObjectShape("metadata", [
+            .required("tool", text, "always floe"),
+            .required("tool_version", text, "the floe version that compiled the plan"),
+            .required("compiled_at", .string(StringRule(pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")),
+                      "UTC time of the compile (SOURCE_DATE_EPOCH when set)"),
+            .required("inputs", .list(.object(ObjectShape("an input file", [
+                .required("path", text, "relative to floe.yaml's directory"),
+                .required("sha256", sha256, "the file's hash"),
+            ]))), "every input file"),
+            .required("inputs_sha256", sha256, "one hash over all inputs"),
+        ])), "facts about the compile"),
+        .required("product", .object(ObjectShape("product", [
+            .required("name", text, "the data product"),
+            .required("version", text, "its version"),
+            .optional("description", text, "what it is"),
+            .optional("owner", text, "who owns it"),
+            .required("vars", .map(.any), "template variables"),
+            .optional("schedule", .object(ObjectShape("schedule", [
+                .required("cron", text, "five-field cron"),
+                .required("timezone", text, "IANA time zone"),
+            ])), "when it runs"),
+            .optional("retention", .object(ObjectShape("retention", [
+                .required("max_age", text, "a duration"),
+                .required("column", text, "the load-time column"),
+            ])), "how long rows are kept"),
+        ])), "the data product"),
+        .required("environment", .object(ObjectShape("environment", [
+            .required("name", text, "dev, staging, prod, test, …"),
+            .required("namespace", text, "where tables live, placeholders substituted"),
+        ])), "the environment compiled for"),
+        .required("profiles", .object(ObjectShape("profiles", [
+            .required("compute", profile, "where SQL runs"),
+            .required("storage", profile, "where files live"),
+            .required("catalog", profile, "the table catalog"),
+        ])), "the resolved profiles"),
+        .required("observability", .object(ObjectShape("observability", [
+            .optional("lineage", .object(ObjectShape("lineage", [
+                .required("endpoint", text, "OpenLineage endpoint"),
+                .required("namespace", text, "OpenLineage namespace"),
+            ])), "lineage events"),
+            .optional("otlp", .object(ObjectShape("otlp", [
+                .required("endpoint", text, "OTLP endpoint"),
+                .optional("service_name", text, "service name"),
+            ])), "traces"),
+        ])), "lineage and tracing"),
+        .required("secrets", .object(ObjectShape("secrets", [
+            .required("mount", text, "directory of mounted secret files"),
+        ])), "where secrets are read"),
+        .optional("semantic", .object(ObjectShape("semantic", [
+            .optional("api_secret", .secret, "signs query API JWTs"),
+        ])), "query API settings"),
+        .required("transforms", .list(.object(ObjectShape("a transform", [
+            .required("type", text, "dbt"),
+            .required("path", text, "relative to floe.yaml"),
+        ]))), "transformation projects"),
+        .required("synthetic", .list(.object(ObjectShape("a synthetic table", [
+            .required("name", text, "table name"),
+            .required("rows", .integer(minimum: 0), "rows before scaling"),
+            .required("seed", .integer(minimum: 0), "random seed"),
+            .required("columns", .list(.object(ObjectShape("a synthetic column", [
+                .required("name", text, "column name"),
+                .required("generator", text, "generator name"),
+                .required("options", .map(.any), "generator options"),
+            ]))), "generated columns"),
+            .required("quality", .object(ObjectShape("quality defects", [
+                .required("null_rate", .number(minimum: 0, maximum: 1), "null share"),
+                .required("duplicate_rate", .number(minimum: 0, maximum: 1), "duplicate share"),
+                .required("late_arrival_rate", .number(minimum: 0, maximum: 1), "late share"),
+            ])), "injected defects"),
+        ]))), "generated source tables"),
+        .required("seeds", .list(.object(ObjectShape("a seed", [
+            .required("unique_id", text, "seed.<project>.<name>"),
+            .required("name", text, "seed name"),
+            .required("path", text, "CSV path"),
+            .required("relation", relation, "target table"),
+            .required("columns", columns, "typed columns"),
+            .required("sha256", sha256, "CSV hash"),
+            .required("tags", names, "tags"),
+        ]))), "CSV seeds"),
+        .required("sources", .list(.object(ObjectShape("a source", [
+            .required("unique_id", text, "source.<project>.<source>.<table>"),
+            .required("source_name", text, "source name"),
+            .required("name", text, "table name"),
+            .required("relation", relation, "the table"),
+            .required("columns", columns, "declared columns"),
+        ]))), "pre-existing tables"),
+        .required("models", .list(.object(ObjectShape("a model", [
+            .required("unique_id", text, "model.<project>.<name>"),
+            .required("name", text, "model name"),
+            .required("path", text, "SQL file"),
+            .required("materialized", .string(.oneOf(Materialization.allCases.map(\.rawValue))), "materialization"),
+            .required("relation", relation, "target"),
+            .required("sql", text, "rendered SELECT"),
+            .optional("incremental_sql", text, "rendered SELECT with is_incremental() true"),
+            .required("unique_key", names, "incremental key columns"),
+            .optional("incremental_strategy", text, "append, merge or delete+insert"),
+            .optional("on_schema_change", text, "ignore, fail, append_new_columns, sync_all_columns"),
+            .required("depends_on", names, "upstream unique ids"),
+            .required("tags", names, "tags"),
+            .required("pre_hooks", names, "SQL run before"),
+            .required("post_hooks", names, "SQL run after"),
+            .required("columns", columns, "documented columns"),
+            .required("fingerprint", sha256, "change detector"),
+        ]))), "SQL models"),
+        .required("tests", .list(.object(ObjectShape("a test", [
+            .required("unique_id", text, "test.<project>.<name>"),
+            .required("name", text, "test name"),
+            .required("test_name", text, "not_null, unique, accepted_values, relationships, singular"),
+            .optional("attached_node", text, "the tested node"),
+            .optional("column", text, "the tested column"),
+            .required("severity", .string(.oneOf(["error", "warn"])), "error or warn"),
+            .required("sql", text, "returns failing rows"),
+            .required("depends_on", names, "upstream unique ids"),
+            .required("tags", names, "tags"),
+        ]))), "data tests"),
+    ])
+}
+
+/// The JSON Schemas floe ships in `schemas/` and writes with `floe schema`.
+public enum SchemaCatalog {
+    /// File name → schema document.
+    public static func all() -> [(file: String, schema: JSONValue)] {
+        [
+            ("platform.schema.json", JSONSchemaWriter.document(
+                id: "https://floe.dev/schemas/platform.schema.json", title: "floe platform.yaml",
+                description: "Infrastructure for floe data products: compute, storage and catalog profiles, "
+                    + "observability and environments. Credentials only as secret references.",
+                root: .object(PlatformShape.root))),
+            ("floe.schema.json", JSONSchemaWriter.document(
+                id: "https://floe.dev/schemas/floe.schema.json", title: "floe floe.yaml",
+                description: "A floe data product: logical profile names, transforms, synthetic data, "
+                    + "semantic model. Holds no credentials or endpoints.",
+                root: .object(FloeShape.root))),
+            ("artifacts.schema.json", JSONSchemaWriter.document(
+                id: "https://floe.dev/schemas/artifacts.schema.json",
+                title: "floe plan (artifacts.json), contract \(CompiledArtifacts.currentVersion)",
+                description: "The secret-free plan floe compile writes and floe apply runs.",
+                root: .object(ArtifactsShape.root))),
+        ]
+    }
+}

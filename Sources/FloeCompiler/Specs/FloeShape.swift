@@ -1,0 +1,109 @@
+/// What floe.yaml may hold: names and logic, never credentials or endpoints.
+public enum FloeShape {
+    static let rate = Shape.number(minimum: 0, maximum: 1)
+    static let nullRate = Field.optional("null_rate", rate, "share of rows where this column is null (0–1)")
+
+    /// Column generators for synthetic tables, by `type`.
+    static let generatorVariants: [(String, ObjectShape)] = [
+        ("sequence", ObjectShape("a sequence generator", [
+            .optional("start", .integer(), "the first value (default 1)"),
+            .optional("step", .integer(), "the increment (default 1)"),
+        ])),
+        ("uuid", ObjectShape("a uuid generator", [])),
+        ("integer", ObjectShape("an integer generator", [
+            .required("min", .integer(), "the smallest value"),
+            .required("max", .integer(), "the largest value"),
+        ])),
+        ("decimal", ObjectShape("a decimal generator", [
+            .required("min", .number(), "the smallest value"),
+            .required("max", .number(), "the largest value"),
+            .optional("scale", .integer(minimum: 0, maximum: 10), "digits after the point (default 2)"),
+        ])),
+        ("choice", ObjectShape("a choice generator", [
+            .required("values", .list(.scalar, minItems: 1), "the values to pick from"),
+            .optional("weights", .list(.number(minimum: 0), minItems: 1), "relative weights, one per value"),
+        ])),
+        ("boolean", ObjectShape("a boolean generator", [
+            .optional("probability", rate, "chance of true (default 0.5)"),
+        ])),
+        ("date", ObjectShape("a date generator", [
+            .required("start", .string(date), "the earliest date, YYYY-MM-DD"),
+            .required("end", .string(date), "the latest date, YYYY-MM-DD"),
+        ])),
+        ("timestamp", ObjectShape("a timestamp generator", [
+            .required("start", .string(date), "the earliest day, YYYY-MM-DD"),
+            .required("end", .string(date), "the latest day, YYYY-MM-DD"),
+        ])),
+        ("reference", ObjectShape("a reference generator", [
+            .required("table", .string(.sqlName), "the synthetic table whose rows are referenced"),
+            .required("column", .string(.sqlName), "the referenced column"),
+        ])),
+        ("constant", ObjectShape("a constant generator", [
+            .required("value", .scalar, "the value of every row"),
+        ])),
+    ] + fakerKinds.map { ($0, ObjectShape("a \($0) generator", [])) }
+
+    /// Generators that need no options: realistic fake values.
+    public static let fakerKinds = ["name", "first_name", "last_name", "email", "phone", "company", "city",
+                                    "country", "word", "sentence"]
+
+    static let date = StringRule(pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", meaning: "a date written YYYY-MM-DD")
+
+    static let generator = TaggedShape(
+        "a column generator",
+        variants: generatorVariants.map { name, shape in
+            (name, ObjectShape(shape.title, shape.fields + [nullRate]))
+        })
+
+    public static var generatorNames: [String] { generatorVariants.map(\.0) }
+
+    static let syntheticTable = ObjectShape("a synthetic table", [
+        .required("rows", .integer(minimum: 0, maximum: 100_000_000), "rows to generate, before FLOE_DEMO_SEED_SCALE"),
+        .optional("seed", .integer(minimum: 0), "the random seed (default 42): same seed, same rows"),
+        .required("columns", .map(.scalarOrObject(scalar: .string(.oneOf(generatorNames)), object: .tagged(generator)),
+                                  keys: .sqlName), "column name → generator"),
+        .optional("quality", .object(ObjectShape("quality defects", [
+            .optional("null_rate", rate, "share of values set to null in nullable columns"),
+            .optional("duplicate_rate", rate, "share of rows repeated"),
+            .optional("late_arrival_rate", rate, "share of rows back-dated"),
+        ])), "deliberate defects, so the pipeline's cleaning is exercised"),
+    ])
+
+    static let profileName = StringRule.identifier
+
+    public static let root = ObjectShape("floe.yaml", [
+        .required("name", .string(StringRule(
+            pattern: "^[A-Za-z][A-Za-z0-9_-]{0,99}$",
+            meaning: "a name that starts with a letter and holds only letters, digits, '_' and '-'")),
+            "the data product's name"),
+        .required("version", .string(StringRule(
+            pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$", meaning: "a semantic version such as \"1.0.0\"")),
+            "the data product's version"),
+        .optional("description", .string(), "what the product is"),
+        .optional("owner", .string(.nonEmpty), "the team or person responsible"),
+        .optional("compute", .string(profileName), "logical compute profile name (default `default`)"),
+        .optional("storage", .string(profileName), "logical storage profile name (default `default`)"),
+        .optional("catalog", .string(profileName), "logical catalog profile name (default `default`)"),
+        .optional("transforms", .list(.object(ObjectShape("a transform", [
+            .required("type", .string(.oneOf(["dbt"])), "the kind of project; `dbt`"),
+            .required("path", .string(.nonEmpty), "the project directory, relative to floe.yaml"),
+        ]))), "the SQL projects that build the product"),
+        .optional("synthetic", .map(.object(syntheticTable), keys: .sqlName), "generated source tables by name"),
+        .optional("semantic", .object(ObjectShape("semantic", [
+            .required("path", .string(.nonEmpty), "the directory of cube files, relative to floe.yaml"),
+        ])), "the Cube-style semantic model"),
+        .optional("vars", .map(.any), "variables for the project's templates (`var()`)"),
+        .optional("schedule", .object(ObjectShape("a schedule", [
+            .required("cron", .string(StringRule(
+                pattern: "^\\S+ \\S+ \\S+ \\S+ \\S+$", meaning: "a five-field cron expression such as \"0 * * * *\"")),
+                "when to run"),
+            .optional("timezone", .string(.nonEmpty), "an IANA time zone (default UTC)"),
+        ])), "when the product runs"),
+        .optional("retention", .object(ObjectShape("retention", [
+            .required("max_age", .string(StringRule(
+                pattern: "^[1-9][0-9]*[smhdw]$", meaning: "a duration such as 30m, 1h, 7d or 4w")),
+                "rows older than this are deleted after each apply"),
+            .optional("column", .string(.sqlName), "the load-time column (default _loaded_at)"),
+        ])), "how long rows are kept"),
+    ])
+}

@@ -1,0 +1,64 @@
+import FloeContract
+import FloeCore
+
+/// floe.yaml as read. Built leniently, like ``PlatformSpec``.
+struct FloeSpec {
+    struct LogicalName {
+        var name: String
+        /// Where floe.yaml names it; nil when the default (`default`) applies.
+        var location: SourceLocation?
+    }
+
+    struct Transform {
+        var type: String
+        var path: String
+        var location: SourceLocation
+    }
+
+    var file: String
+    var root: YAMLValue
+    var name: String
+    var version: String
+    var description: String?
+    var owner: String?
+    var logicalNames: [ProfileKind: LogicalName]
+    var transforms: [Transform]
+    var semanticPath: (path: String, location: SourceLocation)?
+    var vars: [String: ConfigValue]
+    var schedule: Schedule?
+    var retention: Retention?
+
+    init(file: String, root: YAMLValue) {
+        self.file = file
+        self.root = root
+        name = root["name"]?.string ?? ""
+        version = root["version"]?.string ?? ""
+        description = root["description"]?.string
+        owner = root["owner"]?.string
+        var logicalNames: [ProfileKind: LogicalName] = [:]
+        for kind in ProfileKind.allCases {
+            if let value = root[kind.rawValue], let text = value.string {
+                logicalNames[kind] = LogicalName(name: text, location: value.location)
+            } else {
+                logicalNames[kind] = LogicalName(name: "default", location: nil)
+            }
+        }
+        self.logicalNames = logicalNames
+        transforms = (root["transforms"]?.items ?? []).compactMap { item in
+            guard let type = item["type"]?.string, let path = item["path"]?.string else { return nil }
+            return Transform(type: type, path: path, location: item["path"]!.location)
+        }
+        if let semantic = root["semantic"]?["path"], let path = semantic.string {
+            semanticPath = (path, semantic.location)
+        }
+        var vars: [String: ConfigValue] = [:]
+        for entry in root["vars"]?.entries ?? [] { vars[entry.key] = ConfigValue(entry.value) }
+        self.vars = vars
+        if let cron = root["schedule"]?["cron"]?.string {
+            schedule = Schedule(cron: cron, timezone: root["schedule"]?["timezone"]?.string ?? "UTC")
+        }
+        if let maxAge = root["retention"]?["max_age"]?.string {
+            retention = Retention(maxAge: maxAge, column: root["retention"]?["column"]?.string ?? "_loaded_at")
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import FloeContract
+import FloeCore
+
+/// Reads floe.yaml's `synthetic:` section into plan tables and checks what the shape cannot:
+/// references to other tables and columns, weights per value, ranges the right way round.
+enum SyntheticSpec {
+    static let defaultSeed = 42
+
+    static func tables(from root: YAMLValue) -> (tables: [SyntheticTable], diagnostics: [Diagnostic]) {
+        let entries = root["synthetic"]?.entries ?? []
+        var tables: [SyntheticTable] = []
+        var diagnostics: [Diagnostic] = []
+        let columnsByTable = Dictionary(entries.map { entry in
+            (entry.key, (entry.value["columns"]?.entries ?? []).map(\.key))
+        }, uniquingKeysWith: { first, _ in first })
+
+        for entry in entries {
+            let path = "synthetic.\(entry.key)"
+            var columns: [SyntheticColumn] = []
+            for column in entry.value["columns"]?.entries ?? [] {
+                let columnPath = "\(path).columns.\(column.key)"
+                guard let generator = column.value.string ?? column.value["type"]?.string else { continue }
+                var options: [String: ConfigValue] = [:]
+                for option in column.value.entries ?? [] where option.key != "type" {
+                    options[option.key] = ConfigValue(option.value)
+                }
+                diagnostics += check(generator: generator, column.value, path: columnPath, columnsByTable: columnsByTable)
+                columns.append(SyntheticColumn(name: column.key, generator: generator, options: options))
+            }
+            let quality = entry.value["quality"]
+            tables.append(SyntheticTable(
+                name: entry.key,
+                rows: entry.value["rows"]?.integer ?? 0,
+                seed: entry.value["seed"]?.integer ?? defaultSeed,
+                columns: columns,
+                quality: DataQualityDefects(
+                    nullRate: quality?["null_rate"]?.number ?? 0,
+                    duplicateRate: quality?["duplicate_rate"]?.number ?? 0,
+                    lateArrivalRate: quality?["late_arrival_rate"]?.number ?? 0)))
+        }
+        return (tables, diagnostics)
+    }
+
+    private static func check(
+        generator: String, _ value: YAMLValue, path: String, columnsByTable: [String: [String]]
+    ) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        switch generator {
+        case "reference":
+            guard let table = value["table"], let tableName = table.string,
+                  let column = value["column"], let columnName = column.string else { break }
+            guard let columns = columnsByTable[tableName] else {
+                diagnostics.append(.error(
+                    at: table.location, path: "\(path).table",
+                    "no synthetic table named '\(tableName)'",
+                    hint: Suggestions.didYouMean(tableName, in: columnsByTable.keys)
+                        ?? "tables: \(columnsByTable.keys.sorted().joined(separator: ", "))"))
+                break
+            }
+            if !columns.contains(columnName) {
+                diagnostics.append(.error(
+                    at: column.location, path: "\(path).column",
+                    "synthetic table '\(tableName)' has no column '\(columnName)'",
+                    hint: Suggestions.didYouMean(columnName, in: columns) ?? "columns: \(columns.joined(separator: ", "))"))
+            }
+        case "choice":
+            if let values = value["values"]?.items, let weights = value["weights"], let count = weights.items?.count,
+               count != values.count {
+                diagnostics.append(.error(
+                    at: weights.location, path: "\(path).weights",
+                    "\(count) weight\(count == 1 ? "" : "s") for \(values.count) value\(values.count == 1 ? "" : "s")",
+                    hint: "give one weight per value, in the same order"))
+            }
+        case "integer", "decimal", "date", "timestamp":
+            let minKey = generator.hasPrefix("d") && generator != "decimal" || generator == "timestamp" ? "start" : "min"
+            let maxKey = minKey == "start" ? "end" : "max"
+            guard let low = value[minKey], let high = value[maxKey] else { break }
+            let reversed: Bool
+            if let a = low.number, let b = high.number {
+                reversed = a > b
+            } else if let a = low.string, let b = high.string {
+                reversed = a > b
+            } else {
+                reversed = false
+            }
+            if reversed {
+                diagnostics.append(.error(
+                    at: high.location, path: "\(path).\(maxKey)",
+                    "\(maxKey) is before \(minKey)", hint: "swap them"))
+            }
+        default:
+            break
+        }
+        return diagnostics
+    }
+}

@@ -1,0 +1,248 @@
+import FloeCore
+import Foundation
+import Yams
+
+/// Reads a YAML file into a ``YAMLValue`` tree, turning every failure into a located diagnostic.
+///
+/// Hostile input is refused before it can hurt: files over ``maximumBytes``, bytes that are not
+/// UTF-8, nesting deeper than ``maximumDepth`` (a recursive parser would overflow its stack) and
+/// alias expansion beyond ``maximumNodes`` nodes (the "billion laughs").
+public struct YAMLLoader: Sendable {
+    public var maximumBytes = 16 * 1024 * 1024
+    public var maximumDepth = 512
+    public var maximumNodes = 1_000_000
+
+    public init() {}
+
+    /// Timestamps stay strings: `2024-01-01` means the text, as JSON Schema sees it.
+    private static let resolver = Resolver.default.removing(.timestamp).removing(.value)
+
+    /// Loads `path`; `displayPath` is how messages name it. A missing file is reported by the caller.
+    public func load(contentsOf url: URL, displayPath: String) -> (value: YAMLValue?, bytes: Data?, diagnostics: [Diagnostic]) {
+        let data: Data
+        do {
+            let size = (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0
+            if size > maximumBytes {
+                return (nil, nil, [.error(
+                    at: .file(displayPath),
+                    "the file is too large (\(size / 1_048_576) MiB; the limit is \(maximumBytes / 1_048_576) MiB)",
+                    hint: "a configuration file is a few kilobytes; check that this is the right file")])
+            }
+            data = try Data(contentsOf: url)
+        } catch {
+            return (nil, nil, [.error(at: .file(displayPath), "cannot read the file",
+                                      hint: "check that it exists and is readable")])
+        }
+        let (value, diagnostics) = load(data: data, displayPath: displayPath)
+        return (value, data, diagnostics)
+    }
+
+    /// Parses `data` as one YAML document. Returns nil for an empty document (no diagnostic: the
+    /// caller knows what the file should have held and says so).
+    public func load(data: Data, displayPath: String) -> (YAMLValue?, [Diagnostic]) {
+        if data.count > maximumBytes {
+            return (nil, [.error(at: .file(displayPath), "the file is too large (the limit is \(maximumBytes / 1_048_576) MiB)")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            return (nil, [.error(at: .file(displayPath), "the file is not UTF-8 text",
+                                 hint: "save it as UTF-8; it may be a binary file given by mistake")])
+        }
+        if let nul = Self.firstControlCharacter(in: text) {
+            return (nil, [.error(at: SourceLocation(file: displayPath, line: nul.line, column: nul.column),
+                                 "the file contains a control character (U+\(String(nul.code, radix: 16, uppercase: true)))",
+                                 hint: "YAML files are plain text; this may be a binary file given by mistake")])
+        }
+        if let deep = Self.deepestNesting(in: text, limit: maximumDepth) {
+            return (nil, [.error(at: SourceLocation(file: displayPath, line: deep, column: 1),
+                                 "the document is nested too deeply (more than \(maximumDepth) levels)")])
+        }
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text, Self.resolver)
+        } catch let error as YamlError {
+            return (nil, [Self.diagnostic(for: error, file: displayPath)])
+        } catch {
+            return (nil, [.error(at: .file(displayPath), "the file is not valid YAML")])
+        }
+        guard let node else { return (nil, []) }
+        var converter = Converter(file: displayPath, budget: maximumNodes)
+        let value = converter.convert(node)
+        if converter.exhausted {
+            return (nil, [.error(at: .file(displayPath),
+                                 "the document expands to more than \(maximumNodes) nodes (aliases that refer to aliases?)",
+                                 hint: "remove the repeated aliases; a configuration file never needs this many values")])
+        }
+        return (value, converter.diagnostics)
+    }
+
+    // MARK: Guards
+
+    /// The first C0 control character other than tab, newline and carriage return.
+    static func firstControlCharacter(in text: String) -> (line: Int, column: Int, code: UInt32)? {
+        var line = 1, column = 1
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r" || scalar.value == 0x7F {
+                return (line, column, scalar.value)
+            }
+            if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+        }
+        return nil
+    }
+
+    /// The line at which nesting first exceeds `limit`, by a conservative estimate: indentation,
+    /// plus `- `/`? ` markers starting a line, plus open flow brackets. Nil when the file is shallow.
+    static func deepestNesting(in text: String, limit: Int) -> Int? {
+        var lineNumber = 0
+        var flowDepth = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            var indent = 0
+            var markers = 0
+            var index = line.startIndex
+            var atLineStart = true
+            var quote: Character?
+            while index < line.endIndex {
+                let character = line[index]
+                if let open = quote {
+                    if character == open { quote = nil }
+                } else if atLineStart && character == " " {
+                    indent += 1
+                } else if atLineStart && (character == "-" || character == "?"),
+                          line.index(after: index) == line.endIndex || line[line.index(after: index)] == " " {
+                    markers += 1
+                } else {
+                    atLineStart = false
+                    switch character {
+                    case "#": index = line.endIndex; continue
+                    case "\"", "'": quote = character
+                    case "[", "{": flowDepth += 1
+                    case "]", "}": flowDepth = max(0, flowDepth - 1)
+                    default: break
+                    }
+                }
+                index = line.index(after: index)
+            }
+            if indent + markers + flowDepth > limit * 4 || markers + flowDepth > limit { return lineNumber }
+        }
+        return nil
+    }
+
+    static func diagnostic(for error: YamlError, file: String) -> Diagnostic {
+        func at(_ mark: Mark) -> SourceLocation {
+            SourceLocation(file: file, line: max(1, mark.line), column: max(1, mark.column))
+        }
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            var message = "invalid YAML: \(problem)"
+            if let context { message += " (\(context.text) at \(context.mark.line):\(context.mark.column))" }
+            return .error(at: at(mark), message, hint: hint(forProblem: problem))
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return .error(at: at(context.mark), "duplicate key '\(duplicates.joined(separator: "', '"))' in a mapping",
+                          hint: "each key may appear once; remove or merge the repeated one")
+        case .reader(let problem, _, _, _):
+            return .error(at: .file(file), "unreadable YAML: \(problem)")
+        default:
+            return .error(at: .file(file), "the file is not valid YAML")
+        }
+    }
+
+    private static func hint(forProblem problem: String) -> String? {
+        if problem.contains("tab") { return "indent with spaces; YAML does not allow tabs for indentation" }
+        if problem.contains("mapping values are not allowed") {
+            return "a value containing ': ' must be quoted, or a key is indented wrongly"
+        }
+        if problem.contains("undefined alias") { return "define the anchor (&name) before using the alias (*name)" }
+        if problem.contains("expected a single document") { return "a file holds one document; remove the extra `---`" }
+        return nil
+    }
+}
+
+/// Converts Yams nodes into ``YAMLValue``s, applying `<<` merge keys and counting nodes so that
+/// alias expansion cannot run away.
+private struct Converter {
+    let file: String
+    var budget: Int
+    var exhausted = false
+    var diagnostics: [Diagnostic] = []
+
+    init(file: String, budget: Int) {
+        self.file = file
+        self.budget = budget
+    }
+
+    func location(_ mark: Mark?) -> SourceLocation {
+        guard let mark else { return .file(file) }
+        return SourceLocation(file: file, line: mark.line, column: mark.column)
+    }
+
+    mutating func convert(_ node: Node) -> YAMLValue {
+        budget -= 1
+        if budget < 0 {
+            exhausted = true
+            return YAMLValue(.null, at: location(node.mark))
+        }
+        switch node {
+        case .scalar(let scalar):
+            return YAMLValue(Self.scalarKind(scalar), at: location(scalar.mark))
+        case .sequence(let sequence):
+            var items: [YAMLValue] = []
+            items.reserveCapacity(sequence.count)
+            for item in sequence where !exhausted { items.append(convert(item)) }
+            return YAMLValue(.sequence(items), at: location(sequence.mark))
+        case .mapping(let mapping):
+            var entries: [YAMLEntry] = []
+            var merged: [YAMLEntry] = []
+            for (key, value) in mapping where !exhausted {
+                if case .scalar = key, key.tag.rawValue == Tag.Name.merge.rawValue {
+                    merged += mergeEntries(convert(value))
+                    continue
+                }
+                let keyText: String
+                switch key {
+                case .scalar(let keyScalar): keyText = keyScalar.string
+                default:
+                    diagnostics.append(.error(at: location(key.mark), "a mapping key must be a plain value, not a list or mapping"))
+                    continue
+                }
+                entries.append(YAMLEntry(key: keyText, keyLocation: location(key.mark), value: convert(value)))
+            }
+            // Keys written in the mapping win over merged ones, as YAML's merge key specifies.
+            let own = Set(entries.map(\.key))
+            var seen = Set<String>()
+            for entry in merged where !own.contains(entry.key) && seen.insert(entry.key).inserted {
+                entries.append(entry)
+            }
+            return YAMLValue(.mapping(entries), at: location(mapping.mark))
+        case .alias(let alias):
+            return YAMLValue(.null, at: location(alias.mark))
+        }
+    }
+
+    /// `<<: *a` or `<<: [*a, *b]`: the entries to merge, earlier sources first.
+    mutating func mergeEntries(_ value: YAMLValue) -> [YAMLEntry] {
+        switch value.kind {
+        case .mapping(let entries): return entries
+        case .sequence(let items): return items.flatMap { $0.entries ?? [] }
+        default:
+            diagnostics.append(.error(at: value.location, "a merge key (<<) needs a mapping or a list of mappings"))
+            return []
+        }
+    }
+
+    static func scalarKind(_ scalar: Node.Scalar) -> YAMLValue.Kind {
+        let text = scalar.string
+        switch Node.scalar(scalar).tag.rawValue {
+        case Tag.Name.null.rawValue: return .null
+        case Tag.Name.bool.rawValue: return .bool(Bool.construct(from: scalar) ?? false)
+        case Tag.Name.int.rawValue:
+            if let value = Int.construct(from: scalar) { return .integer(value) }
+            return .string(text)
+        case Tag.Name.float.rawValue:
+            if let value = Double.construct(from: scalar) { return .number(value) }
+            return .string(text)
+        default:
+            return .string(text)
+        }
+    }
+}

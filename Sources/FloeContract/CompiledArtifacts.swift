@@ -1,0 +1,204 @@
+/// The plan `floe compile` writes and `floe apply`, `floe serve` and `floe query` read.
+/// Nothing else of the user's files crosses that boundary, and it never holds a secret value.
+public struct CompiledArtifacts: Codable, Sendable, Equatable {
+    /// Bump per docs/contract.md: major for anything an older reader could misread, minor for added fields.
+    public static let currentVersion = ContractVersion(major: 1, minor: 0, patch: 0)
+
+    public var version: ContractVersion
+    public var metadata: ArtifactMetadata
+    public var product: ProductInfo
+    public var environment: ResolvedEnvironment
+    public var profiles: ResolvedProfiles
+    public var observability: ObservabilitySettings
+    public var secrets: SecretSettings
+    /// Where the query API's signing secret lives; nil when the platform configures none.
+    public var semantic: SemanticSettings?
+    public var transforms: [TransformSource]
+    public var synthetic: [SyntheticTable]
+    public var seeds: [CompiledSeed]
+    public var sources: [CompiledSource]
+    public var models: [CompiledModel]
+    public var tests: [CompiledTest]
+
+    public init(
+        version: ContractVersion = CompiledArtifacts.currentVersion,
+        metadata: ArtifactMetadata,
+        product: ProductInfo,
+        environment: ResolvedEnvironment,
+        profiles: ResolvedProfiles,
+        observability: ObservabilitySettings,
+        secrets: SecretSettings,
+        semantic: SemanticSettings?,
+        transforms: [TransformSource],
+        synthetic: [SyntheticTable] = [],
+        seeds: [CompiledSeed] = [],
+        sources: [CompiledSource] = [],
+        models: [CompiledModel] = [],
+        tests: [CompiledTest] = []
+    ) {
+        self.version = version
+        self.metadata = metadata
+        self.product = product
+        self.environment = environment
+        self.profiles = profiles
+        self.observability = observability
+        self.secrets = secrets
+        self.semantic = semantic
+        self.transforms = transforms
+        self.synthetic = synthetic
+        self.seeds = seeds
+        self.sources = sources
+        self.models = models
+        self.tests = tests
+    }
+
+    /// Every secret reference the plan uses, each once, in a stable order.
+    public var secretReferences: [SecretReference] {
+        var seen = Set<SecretReference>()
+        var all = profiles.compute.secretReferences + profiles.storage.secretReferences
+            + profiles.catalog.secretReferences
+        if let secret = semantic?.apiSecret { all.append(secret) }
+        return all.filter { seen.insert($0).inserted }
+    }
+}
+
+/// Facts about the compile itself: which tool, when, and from exactly which inputs.
+public struct ArtifactMetadata: Codable, Sendable, Equatable {
+    public var tool: String
+    public var toolVersion: String
+    /// ISO 8601 UTC; from `SOURCE_DATE_EPOCH` when set, so rebuilds are reproducible.
+    public var compiledAt: String
+    /// Every file the plan was compiled from, sorted by path.
+    public var inputs: [InputFile]
+    /// SHA-256 over the sorted `path:sha256` lines of `inputs`: one value that changes when any input does.
+    public var inputsSHA256: String
+
+    public init(tool: String, toolVersion: String, compiledAt: String, inputs: [InputFile], inputsSHA256: String) {
+        self.tool = tool
+        self.toolVersion = toolVersion
+        self.compiledAt = compiledAt
+        self.inputs = inputs
+        self.inputsSHA256 = inputsSHA256
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case tool
+        case toolVersion = "tool_version"
+        case compiledAt = "compiled_at"
+        case inputs
+        case inputsSHA256 = "inputs_sha256"
+    }
+}
+
+/// One input file: its path relative to the directory of floe.yaml, and the SHA-256 of its bytes.
+public struct InputFile: Codable, Sendable, Equatable {
+    public var path: String
+    public var sha256: String
+
+    public init(path: String, sha256: String) {
+        self.path = path
+        self.sha256 = sha256
+    }
+}
+
+/// The data product as the data team described it in floe.yaml.
+public struct ProductInfo: Codable, Sendable, Equatable {
+    public var name: String
+    public var version: String
+    public var description: String?
+    public var owner: String?
+    public var vars: [String: ConfigValue]
+    public var schedule: Schedule?
+    public var retention: Retention?
+
+    public init(
+        name: String, version: String, description: String? = nil, owner: String? = nil,
+        vars: [String: ConfigValue] = [:], schedule: Schedule? = nil, retention: Retention? = nil
+    ) {
+        self.name = name
+        self.version = version
+        self.description = description
+        self.owner = owner
+        self.vars = vars
+        self.schedule = schedule
+        self.retention = retention
+    }
+}
+
+/// When the product should run: a five-field cron expression in a time zone.
+public struct Schedule: Codable, Sendable, Equatable {
+    public var cron: String
+    public var timezone: String
+
+    public init(cron: String, timezone: String) {
+        self.cron = cron
+        self.timezone = timezone
+    }
+}
+
+/// How long rows are kept: rows whose `column` is older than `maxAge` are deleted after each apply.
+public struct Retention: Codable, Sendable, Equatable {
+    /// A duration such as `1h`, `7d` or `30m`.
+    public var maxAge: String
+    public var column: String
+
+    public init(maxAge: String, column: String) {
+        self.maxAge = maxAge
+        self.column = column
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case maxAge = "max_age"
+        case column
+    }
+}
+
+/// The environment the plan was compiled for and the namespace its tables live in.
+public struct ResolvedEnvironment: Codable, Sendable, Equatable {
+    public var name: String
+    /// Placeholders already substituted (`floe-test-{uuid}` → `floe-test-5f0c…`).
+    public var namespace: String
+
+    public init(name: String, namespace: String) {
+        self.name = name
+        self.namespace = namespace
+    }
+}
+
+/// A source of transformations; today only dbt projects.
+public struct TransformSource: Codable, Sendable, Equatable {
+    public var type: String
+    /// Relative to the directory of floe.yaml.
+    public var path: String
+
+    public init(type: String, path: String) {
+        self.type = type
+        self.path = path
+    }
+}
+
+/// Where secrets are looked up at connect time.
+public struct SecretSettings: Codable, Sendable, Equatable {
+    public static let defaultMount = "/var/run/secrets/floe"
+
+    /// The directory holding `<name>/<key>` files; `FLOE_SECRETS_MOUNT` overrides it at run time.
+    public var mount: String
+
+    public init(mount: String = SecretSettings.defaultMount) {
+        self.mount = mount
+    }
+}
+
+/// Settings of the semantic (query) API taken from platform.yaml.
+public struct SemanticSettings: Codable, Sendable, Equatable {
+    /// Signs and verifies the query API's JWTs.
+    public var apiSecret: SecretReference?
+
+    public init(apiSecret: SecretReference?) {
+        self.apiSecret = apiSecret
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case apiSecret = "api_secret"
+    }
+}

@@ -1,0 +1,235 @@
+/// A table in the warehouse: a schema (the namespace, or namespace plus a custom schema) and a name.
+public struct Relation: Codable, Sendable, Hashable, CustomStringConvertible {
+    public var schema: String
+    public var name: String
+
+    public init(schema: String, name: String) {
+        self.schema = schema
+        self.name = name
+    }
+
+    public var description: String { "\(schema).\(name)" }
+}
+
+/// A column name and, where known, its SQL type.
+public struct ColumnSpec: Codable, Sendable, Equatable {
+    public var name: String
+    public var type: String?
+    public var description: String?
+
+    public init(name: String, type: String? = nil, description: String? = nil) {
+        self.name = name
+        self.type = type
+        self.description = description
+    }
+}
+
+/// A CSV file loaded as a table.
+public struct CompiledSeed: Codable, Sendable, Equatable {
+    public var uniqueID: String
+    public var name: String
+    /// Relative to the directory of floe.yaml.
+    public var path: String
+    public var relation: Relation
+    public var columns: [ColumnSpec]
+    public var sha256: String
+    public var tags: [String]
+
+    public init(
+        uniqueID: String, name: String, path: String, relation: Relation, columns: [ColumnSpec],
+        sha256: String, tags: [String] = []
+    ) {
+        self.uniqueID = uniqueID
+        self.name = name
+        self.path = path
+        self.relation = relation
+        self.columns = columns
+        self.sha256 = sha256
+        self.tags = tags
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case uniqueID = "unique_id"
+        case name, path, relation, columns, sha256, tags
+    }
+}
+
+/// A table that exists before the run (loaded by someone else, or generated synthetic data).
+public struct CompiledSource: Codable, Sendable, Equatable {
+    public var uniqueID: String
+    public var sourceName: String
+    public var name: String
+    public var relation: Relation
+    public var columns: [ColumnSpec]
+
+    public init(uniqueID: String, sourceName: String, name: String, relation: Relation, columns: [ColumnSpec] = []) {
+        self.uniqueID = uniqueID
+        self.sourceName = sourceName
+        self.name = name
+        self.relation = relation
+        self.columns = columns
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case uniqueID = "unique_id"
+        case sourceName = "source_name"
+        case name, relation, columns
+    }
+}
+
+/// How a model's result is kept.
+public enum Materialization: String, Codable, Sendable, CaseIterable {
+    case view, table, incremental, ephemeral
+}
+
+/// A SQL model, rendered for the plan's dialect.
+public struct CompiledModel: Codable, Sendable, Equatable {
+    public var uniqueID: String
+    public var name: String
+    public var path: String
+    public var materialized: Materialization
+    public var relation: Relation
+    /// The SELECT that builds the model from scratch.
+    public var sql: String
+    /// For incremental models: the SELECT rendered with `is_incremental()` true.
+    public var incrementalSQL: String?
+    public var uniqueKey: [String]
+    public var incrementalStrategy: String?
+    public var onSchemaChange: String?
+    public var dependsOn: [String]
+    public var tags: [String]
+    public var preHooks: [String]
+    public var postHooks: [String]
+    public var columns: [ColumnSpec]
+    /// Hash of the rendered SQL, the config and the upstream fingerprints: unchanged means up to date.
+    public var fingerprint: String
+
+    public init(
+        uniqueID: String, name: String, path: String, materialized: Materialization, relation: Relation,
+        sql: String, incrementalSQL: String? = nil, uniqueKey: [String] = [], incrementalStrategy: String? = nil,
+        onSchemaChange: String? = nil, dependsOn: [String] = [], tags: [String] = [], preHooks: [String] = [],
+        postHooks: [String] = [], columns: [ColumnSpec] = [], fingerprint: String
+    ) {
+        self.uniqueID = uniqueID
+        self.name = name
+        self.path = path
+        self.materialized = materialized
+        self.relation = relation
+        self.sql = sql
+        self.incrementalSQL = incrementalSQL
+        self.uniqueKey = uniqueKey
+        self.incrementalStrategy = incrementalStrategy
+        self.onSchemaChange = onSchemaChange
+        self.dependsOn = dependsOn
+        self.tags = tags
+        self.preHooks = preHooks
+        self.postHooks = postHooks
+        self.columns = columns
+        self.fingerprint = fingerprint
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case uniqueID = "unique_id"
+        case incrementalSQL = "incremental_sql"
+        case uniqueKey = "unique_key"
+        case incrementalStrategy = "incremental_strategy"
+        case onSchemaChange = "on_schema_change"
+        case dependsOn = "depends_on"
+        case preHooks = "pre_hooks"
+        case postHooks = "post_hooks"
+        case name, path, materialized, relation, sql, tags, columns, fingerprint
+    }
+}
+
+/// A data test: SQL that returns the failing rows.
+public struct CompiledTest: Codable, Sendable, Equatable {
+    public enum Severity: String, Codable, Sendable {
+        case error, warn
+    }
+
+    public var uniqueID: String
+    public var name: String
+    /// `not_null`, `unique`, `accepted_values`, `relationships`, or `singular`.
+    public var testName: String
+    /// The node the test is attached to, and the column, when it is a column test.
+    public var attachedNode: String?
+    public var column: String?
+    public var severity: Severity
+    public var sql: String
+    public var dependsOn: [String]
+    public var tags: [String]
+
+    public init(
+        uniqueID: String, name: String, testName: String, attachedNode: String?, column: String?,
+        severity: Severity, sql: String, dependsOn: [String], tags: [String] = []
+    ) {
+        self.uniqueID = uniqueID
+        self.name = name
+        self.testName = testName
+        self.attachedNode = attachedNode
+        self.column = column
+        self.severity = severity
+        self.sql = sql
+        self.dependsOn = dependsOn
+        self.tags = tags
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case uniqueID = "unique_id"
+        case testName = "test_name"
+        case attachedNode = "attached_node"
+        case dependsOn = "depends_on"
+        case name, column, severity, sql, tags
+    }
+}
+
+/// A generated source table, as floe.yaml's `synthetic:` section describes it.
+public struct SyntheticTable: Codable, Sendable, Equatable {
+    public var name: String
+    /// Rows before `FLOE_DEMO_SEED_SCALE` is applied.
+    public var rows: Int
+    /// Same seed, same rows.
+    public var seed: Int
+    public var columns: [SyntheticColumn]
+    public var quality: DataQualityDefects
+
+    public init(name: String, rows: Int, seed: Int, columns: [SyntheticColumn], quality: DataQualityDefects) {
+        self.name = name
+        self.rows = rows
+        self.seed = seed
+        self.columns = columns
+        self.quality = quality
+    }
+}
+
+/// One generated column: a generator name and its options.
+public struct SyntheticColumn: Codable, Sendable, Equatable {
+    public var name: String
+    public var generator: String
+    public var options: [String: ConfigValue]
+
+    public init(name: String, generator: String, options: [String: ConfigValue]) {
+        self.name = name
+        self.generator = generator
+        self.options = options
+    }
+}
+
+/// Deliberate defects so the pipeline's cleaning is exercised: nulls, duplicate rows, late rows.
+public struct DataQualityDefects: Codable, Sendable, Equatable {
+    public var nullRate: Double
+    public var duplicateRate: Double
+    public var lateArrivalRate: Double
+
+    public init(nullRate: Double = 0, duplicateRate: Double = 0, lateArrivalRate: Double = 0) {
+        self.nullRate = nullRate
+        self.duplicateRate = duplicateRate
+        self.lateArrivalRate = lateArrivalRate
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case nullRate = "null_rate"
+        case duplicateRate = "duplicate_rate"
+        case lateArrivalRate = "late_arrival_rate"
+    }
+}

@@ -1,0 +1,177 @@
+/// Recognises values that look like secrets and keys that name credentials.
+///
+/// Used on the data team's floe.yaml (which must hold none) and on every plan compile writes.
+/// It never returns the value it found: callers report *what kind* of secret and *where*, so a
+/// diagnostic cannot leak what it is warning about.
+public enum SecretDetector {
+    /// What kind of secret a value looks like.
+    public enum Finding: String, Sendable, Equatable {
+        case awsAccessKeyID = "an AWS access key id"
+        case privateKeyBlock = "a PEM private key or certificate block"
+        case jsonWebToken = "a JSON Web Token"
+        case urlWithCredentials = "a URL with a user name or password in it"
+        case highEntropyString = "a long random-looking string (a key or token)"
+        case knownTokenPrefix = "an API token"
+    }
+
+    /// The kind of secret `value` looks like, or nil.
+    public static func inspect(_ value: String) -> Finding? {
+        if value.contains("-----BEGIN ") { return .privateKeyBlock }
+        let words = value.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "," || $0 == "\"" || $0 == "'" })
+        for word in words {
+            if let finding = inspectWord(Substring(word)) { return finding }
+        }
+        return nil
+    }
+
+    private static func inspectWord(_ word: Substring) -> Finding? {
+        if looksLikeAWSKeyID(word) { return .awsAccessKeyID }
+        if looksLikeJWT(word) { return .jsonWebToken }
+        if urlHasUserInfo(word) { return .urlWithCredentials }
+        if hasKnownTokenPrefix(word) { return .knownTokenPrefix }
+        if isHighEntropy(word) { return .highEntropyString }
+        return nil
+    }
+
+    /// `AKIA`/`ASIA`/… followed by 16 upper-case letters or digits.
+    static func looksLikeAWSKeyID(_ word: Substring) -> Bool {
+        let prefixes = ["AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA"]
+        let scalars = Array(word.unicodeScalars)
+        guard scalars.count >= 20 else { return false }
+        for start in 0...(scalars.count - 20) {
+            let prefix = String(String.UnicodeScalarView(scalars[start..<start + 4]))
+            guard prefixes.contains(prefix) else { continue }
+            let rest = scalars[(start + 4)..<(start + 20)]
+            if rest.allSatisfy({ ("A"..."Z").contains($0) || ("0"..."9").contains($0) }) {
+                let after = start + 20 < scalars.count ? scalars[start + 20] : nil
+                if after == nil || !(("A"..."Z").contains(after!) || ("0"..."9").contains(after!)) { return true }
+            }
+        }
+        return false
+    }
+
+    /// Three base64url segments, the first two starting with `eyJ` (a JSON object).
+    static func looksLikeJWT(_ word: Substring) -> Bool {
+        guard let start = word.firstRange(of: "eyJ") else { return false }
+        let parts = word[start.lowerBound...].split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count >= 3, parts[1].hasPrefix("eyJ") else { return false }
+        return parts.prefix(3).allSatisfy { part in
+            part.count >= 4 && part.unicodeScalars.allSatisfy { isBase64URL($0) }
+        }
+    }
+
+    /// `scheme://user:password@host` or `scheme://token@host`.
+    public static func urlHasUserInfo(_ word: Substring) -> Bool {
+        guard let schemeEnd = word.firstRange(of: "://") else { return false }
+        let rest = word[schemeEnd.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard let at = authority.lastIndex(of: "@") else { return false }
+        return authority.startIndex < at
+    }
+
+    /// Well-known token prefixes (GitHub, Slack, Stripe, OpenAI-style keys, Google API keys).
+    static func hasKnownTokenPrefix(_ word: Substring) -> Bool {
+        let prefixes = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xoxb-", "xoxp-", "xoxa-",
+                        "sk_live_", "rk_live_", "sk-", "AIza", "glpat-"]
+        for prefix in prefixes where word.hasPrefix(prefix) {
+            let body = word.dropFirst(prefix.count)
+            if body.count >= 16, body.unicodeScalars.allSatisfy({ isBase64URL($0) }) { return true }
+        }
+        return false
+    }
+
+    /// A token of 24+ base64/hex characters, mixing letters and digits, with high Shannon entropy.
+    ///
+    /// Identifiers (`customer_lifetime_value`), paths and sentences have low entropy or no digits,
+    /// so they pass; generated keys and tokens do not.
+    static func isHighEntropy(_ word: Substring) -> Bool {
+        let scalars = Array(word.unicodeScalars)
+        guard scalars.count >= 24, scalars.count <= 4096 else { return false }
+        let isHex = scalars.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) || ("A"..."F").contains($0) }
+        let isBase64 = scalars.allSatisfy { isBase64URL($0) || $0 == "+" || $0 == "/" || $0 == "=" }
+        guard isHex || isBase64 else { return false }
+        let digits = scalars.count { ("0"..."9").contains($0) }
+        let letters = scalars.count { ("a"..."z").contains($0) || ("A"..."Z").contains($0) }
+        guard digits >= 2, letters >= 2 else { return false }
+        if isHex { return scalars.count >= 32 && entropy(scalars) >= 3.0 }
+        let upper = scalars.count { ("A"..."Z").contains($0) }
+        let lower = scalars.count { ("a"..."z").contains($0) }
+        guard upper >= 2, lower >= 2 else { return false }
+        // Paths (`a/b/c`) are base64-alphabet too; a key rarely has more than a few slashes.
+        if scalars.count(where: { $0 == "/" }) > 2 { return false }
+        return entropy(scalars) >= 4.2
+    }
+
+    static func entropy(_ scalars: [Unicode.Scalar]) -> Double {
+        var counts: [Unicode.Scalar: Int] = [:]
+        for scalar in scalars { counts[scalar, default: 0] += 1 }
+        let total = Double(scalars.count)
+        return counts.values.reduce(0) { sum, count in
+            let p = Double(count) / total
+            return sum - p * log2(p)
+        }
+    }
+
+    private static func log2(_ x: Double) -> Double {
+        // Foundation-free log2 via the natural log series would be overkill; use the identity with a fast path.
+        var exponent = 0.0
+        var mantissa = x
+        while mantissa >= 2 { mantissa /= 2; exponent += 1 }
+        while mantissa < 1 { mantissa *= 2; exponent -= 1 }
+        // ln(m) for m in [1, 2) by atanh series: ln(m) = 2 * atanh((m-1)/(m+1)).
+        let y = (mantissa - 1) / (mantissa + 1)
+        var term = y, sum = 0.0, n = 1.0
+        while abs(term) > 1e-12 {
+            sum += term / n
+            term *= y * y
+            n += 2
+        }
+        return exponent + 2 * sum / 0.6931471805599453
+    }
+
+    private static func isBase64URL(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+            || scalar == "-" || scalar == "_"
+    }
+
+    // MARK: Keys
+
+    /// Key names (after lower-casing and turning `-` into `_`) that always hold a credential.
+    public static let credentialKeys: Set<String> = [
+        "password", "passwd", "pwd", "pass", "passphrase", "secret", "client_secret", "secret_key",
+        "secret_access_key", "access_key", "access_key_id", "aws_access_key_id", "aws_secret_access_key",
+        "session_token", "token", "access_token", "refresh_token", "auth_token", "bearer_token", "api_key",
+        "apikey", "api_token", "api_secret", "private_key", "private_key_passphrase", "keyfile", "keyfile_json",
+        "service_account_json", "credentials", "credential", "connection_string", "dsn", "jwt_secret",
+        "sas_token", "account_key", "secret_ref",
+    ]
+
+    /// Whether a key names a credential: one of ``credentialKeys``, or ending in `_password`,
+    /// `_secret`, `_token` or `_api_key`.
+    public static func isCredentialKey(_ key: String) -> Bool {
+        let normalized = key.lowercased().replacingAll("-", with: "_")
+        if credentialKeys.contains(normalized) { return true }
+        return ["_password", "_secret", "_token", "_api_key", "_apikey", "_private_key"].contains {
+            normalized.hasSuffix($0)
+        }
+    }
+
+    /// Key names that hold where a service lives; in floe.yaml these belong in platform.yaml.
+    public static let locationKeys: Set<String> = [
+        "host", "hostname", "endpoint", "url", "uri", "server", "address", "port", "jdbc_url",
+        "catalog_uri", "bucket", "account", "http_path",
+    ]
+
+    public static func isLocationKey(_ key: String) -> Bool {
+        let normalized = key.lowercased().replacingAll("-", with: "_")
+        return locationKeys.contains(normalized) || normalized.hasSuffix("_endpoint") || normalized.hasSuffix("_host")
+            || normalized.hasSuffix("_url") || normalized.hasSuffix("_uri")
+    }
+}
+
+extension String {
+    /// `replacingOccurrences(of:with:)` without Foundation.
+    func replacingAll(_ target: Character, with replacement: Character) -> String {
+        String(map { $0 == target ? replacement : $0 })
+    }
+}

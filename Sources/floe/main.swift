@@ -1,0 +1,4 @@
+import FloeCLI
+import Foundation
+
+exit(FloeCommand.main(arguments: Array(CommandLine.arguments.dropFirst())))
