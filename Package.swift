@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(
             name: "FloeCompilerTests",
             dependencies: ["FloeCompiler", "FloeContract", "FloeCore"],
-            resources: [.copy("Fixtures")],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -80,7 +80,8 @@ public enum SecretDetector {
         return false
     }
 
-    /// A token of 24+ base64/hex characters, mixing letters and digits, with high Shannon entropy.
+    /// A token of 24+ base64/hex characters, mixing upper and lower case (and usually digits),
+    /// with high Shannon entropy.
     ///
     /// Identifiers (`customer_lifetime_value`), paths and sentences have low entropy or no digits,
     /// so they pass; generated keys and tokens do not.
@@ -92,14 +93,15 @@ public enum SecretDetector {
         guard isHex || isBase64 else { return false }
         let digits = scalars.count { ("0"..."9").contains($0) }
         let letters = scalars.count { ("a"..."z").contains($0) || ("A"..."Z").contains($0) }
-        guard digits >= 2, letters >= 2 else { return false }
-        if isHex { return scalars.count >= 32 && entropy(scalars) >= 3.0 }
+        guard letters >= 2 else { return false }
+        if isHex { return digits >= 2 && scalars.count >= 32 && entropy(scalars) >= 3.0 }
         let upper = scalars.count { ("A"..."Z").contains($0) }
         let lower = scalars.count { ("a"..."z").contains($0) }
         guard upper >= 2, lower >= 2 else { return false }
         // Paths (`a/b/c`) are base64-alphabet too; a key rarely has more than a few slashes.
         if scalars.count(where: { $0 == "/" }) > 2 { return false }
-        return entropy(scalars) >= 4.2
+        // Long CamelCase identifiers reach about 4.2; keys with few digits must look more random than that.
+        return digits >= 2 ? entropy(scalars) >= 4.2 : scalars.count >= 32 && entropy(scalars) >= 4.5
     }
 
     static func entropy(_ scalars: [Unicode.Scalar]) -> Double {

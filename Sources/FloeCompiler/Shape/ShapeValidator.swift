@@ -20,11 +20,15 @@ public struct ShapeValidator {
             checkString(value, rule, path: path)
         case .integer(let minimum, let maximum):
             guard let number = value.integer else {
-                return expected("an integer", got: value, path: path, hint: value.number != nil ? "write a whole number" : nil)
+                return expected("an integer", got: value, path: path, hint: value.number != nil ? "write a whole number"
+                                : value.string.flatMap(Int.init).map { "remove the quotes: \($0) is a number only without them" })
             }
             checkRange(Double(number), minimum.map(Double.init), maximum.map(Double.init), value: value, path: path)
         case .number(let minimum, let maximum):
-            guard let number = value.number else { return expected("a number", got: value, path: path) }
+            guard let number = value.number else {
+                return expected("a number", got: value, path: path,
+                                hint: value.string.flatMap(Double.init).map { _ in "remove the quotes to make it a number" })
+            }
             checkRange(number, minimum, maximum, value: value, path: path)
         case .boolean:
             guard value.bool != nil else {

@@ -115,7 +115,9 @@ public struct YAMLLoader: Sendable {
                     switch character {
                     case "#": index = line.endIndex; continue
                     case "\"", "'": quote = character
-                    case "[", "{": flowDepth += 1
+                    case "[", "{":
+                        flowDepth += 1
+                        if flowDepth > limit { return lineNumber }
                     case "]", "}": flowDepth = max(0, flowDepth - 1)
                     default: break
                     }
