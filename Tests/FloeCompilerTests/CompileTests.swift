@@ -1,0 +1,126 @@
+import FloeCompiler
+import FloeContract
+import FloeCore
+import Foundation
+import Testing
+
+@Suite struct CompileTests {
+    @Test func sameInputsGiveTheSameBytes() throws {
+        let project = try TestProject()
+        let first = try #require(project.compile().json)
+        let second = try #require(project.compile().json)
+        #expect(first == second)
+    }
+
+    @Test func testEnvironmentGetsAFreshNamespaceEachCompile() throws {
+        let project = try TestProject()
+        let first = project.compile(environment: "test", uuid: "aaaa").artifacts?.environment.namespace
+        let second = project.compile(environment: "test", uuid: "bbbb").artifacts?.environment.namespace
+        #expect(first == "floe-test-aaaa")
+        #expect(second == "floe-test-bbbb")
+    }
+
+    @Test func theDefaultUUIDIsRandom() throws {
+        let project = try TestProject()
+        func namespace() -> String? {
+            ProjectCompiler.compile(CompileOptions(specPath: project.specPath, platformPath: project.platformPath,
+                                                   environment: "test")).artifacts?.environment.namespace
+        }
+        let first = try #require(namespace())
+        #expect(first.hasPrefix("floe-test-"))
+        #expect(first != namespace())
+    }
+
+    @Test func environmentSubstitutesItsNameAndRemapsProfiles() throws {
+        let project = try TestProject()
+        let dev = try #require(project.compile(environment: "dev").artifacts)
+        #expect(dev.environment == ResolvedEnvironment(name: "dev", namespace: "floe-dev"))
+        #expect(dev.profiles.compute.type == "sqlite")
+        let prod = try #require(project.compile(environment: "prod").artifacts)
+        #expect(prod.profiles.compute.name == "warehouse")
+        #expect(prod.profiles.compute.logicalName == "default")
+        #expect(prod.profiles.compute.settings["password"] == .secret(SecretReference(name: "warehouse-db", key: "password")))
+        #expect(prod.secretReferences == [SecretReference(name: "warehouse-db", key: "password")])
+    }
+
+    @Test func overridesReplaceProfileSettingsInTheirEnvironmentOnly() throws {
+        let project = try TestProject(platform: TestProject.platform + """
+              staging:
+                namespace: floe-staging
+                overrides:
+                  compute:
+                    default: { path: ".floe/staging-copy.db" }
+
+            """)
+        #expect(project.compile(environment: "staging").artifacts?.profiles.compute.string("path") == ".floe/staging-copy.db")
+        #expect(project.compile(environment: "dev").artifacts?.profiles.compute.string("path") == ".floe/{environment}.db")
+    }
+
+    @Test func storageAndCatalogDefaultWhenThePlatformDeclaresNone() throws {
+        let project = try TestProject(platform: """
+            version: "1"
+            compute:
+              default: { type: sqlite, path: db.sqlite }
+
+            """)
+        let plan = try #require(project.compile(environment: "anything").artifacts)
+        #expect(plan.environment.namespace == "anything")
+        #expect(plan.profiles.storage.type == "local")
+        #expect(plan.profiles.catalog.type == "none")
+    }
+
+    @Test func metadataRecordsEveryInputWithItsHash() throws {
+        let project = try TestProject()
+        let plan = try #require(project.compile().artifacts)
+        #expect(plan.metadata.inputs.map(\.path) == ["floe.yaml", "platform.yaml"])
+        #expect(plan.metadata.inputs.allSatisfy { $0.sha256.count == 64 })
+        #expect(plan.metadata.compiledAt == "2023-11-14T22:13:20Z")
+        #expect(plan.metadata.toolVersion == FloeVersion.current)
+        let before = plan.metadata.inputsSHA256
+        try project.write("floe.yaml", TestProject.floe + "description: changed\n")
+        #expect(project.compile().artifacts?.metadata.inputsSHA256 != before)
+    }
+
+    @Test func planDecodesWithTheContractAlone() throws {
+        let project = try TestProject()
+        let output = project.compile()
+        let json = try #require(output.json)
+        #expect(try CompiledArtifacts.decode(json) == output.artifacts)
+    }
+
+    @Test func secretValuesInTheEnvironmentNeverReachThePlan() throws {
+        let marker = "marker-7f3a-do-not-leak"
+        let environment = ["FLOE_SECRET_WAREHOUSE_DB_PASSWORD": marker]
+        let clean = try TestProject()
+        let plan = try #require(clean.compile(environment: "prod", processEnvironment: environment).json)
+        #expect(!String(decoding: plan, as: UTF8.self).contains(marker))
+
+        // A platform team that pasted the value itself somewhere is stopped before anything is written.
+        let leaky = try TestProject(platform: TestProject.platform.replacingOccurrences(of: "database: analytics", with: "database: \(marker)"))
+        let output = leaky.compile(environment: "prod", processEnvironment: environment)
+        #expect(output.json == nil)
+        let messages = leaky.messages(environment: "prod", processEnvironment: environment)
+        #expect(messages.count == 1)
+        #expect(messages[0].contains("refusing to write a plan with a secret in it: profiles.compute.settings.database contains the value of a FLOE_SECRET_* variable"))
+        #expect(!messages.joined().contains(marker))
+    }
+
+    @Test func syntheticTablesAreCarriedIntoThePlan() throws {
+        let project = try TestProject(floe: TestProject.floe + """
+            synthetic:
+              customers:
+                rows: 100
+                columns:
+                  id: sequence
+                  region: { type: choice, values: [NA, EMEA], weights: [3, 1], null_rate: 0.1 }
+                quality: { duplicate_rate: 0.01 }
+
+            """)
+        let table = try #require(project.compile().artifacts?.synthetic.first)
+        #expect(table.name == "customers")
+        #expect(table.seed == 42)
+        #expect(table.columns.map(\.generator) == ["sequence", "choice"])
+        #expect(table.columns[1].options["null_rate"] == .number(0.1))
+        #expect(table.quality.duplicateRate == 0.01)
+    }
+}
