@@ -1,0 +1,63 @@
+import FloeCore
+
+/// An expression inside `{{ }}` or a statement, with where it starts.
+struct JinjaExpr {
+    indirect enum Kind {
+        case literal(JinjaValue)
+        case name(String)
+        case attribute(JinjaExpr, String)
+        case index(JinjaExpr, JinjaExpr)
+        case call(JinjaExpr, arguments: [JinjaExpr], keywords: [(String, JinjaExpr)])
+        case filter(JinjaExpr, name: String, arguments: [JinjaExpr], keywords: [(String, JinjaExpr)])
+        case test(JinjaExpr, name: String, negated: Bool, arguments: [JinjaExpr])
+        case binary(String, JinjaExpr, JinjaExpr)
+        case unary(String, JinjaExpr)
+        case list([JinjaExpr])
+        case dict([(JinjaExpr, JinjaExpr)])
+        case conditional(then: JinjaExpr, condition: JinjaExpr, otherwise: JinjaExpr?)
+    }
+
+    var kind: Kind
+    var location: SourceLocation
+}
+
+/// A macro's definition: parameters with optional defaults, and its body.
+struct JinjaMacro {
+    var name: String
+    var parameters: [(name: String, defaultValue: JinjaExpr?)]
+    var body: [JinjaNode]
+    var location: SourceLocation
+}
+
+/// A piece of a parsed template.
+indirect enum JinjaNode {
+    case text(String)
+    case output(JinjaExpr)
+    case ifBlock(branches: [(condition: JinjaExpr, body: [JinjaNode])], otherwise: [JinjaNode]?)
+    case forLoop(targets: [String], iterable: JinjaExpr, condition: JinjaExpr?, body: [JinjaNode], otherwise: [JinjaNode]?,
+                 location: SourceLocation)
+    case set(targets: [String], JinjaExpr)
+    case setBlock(String, [JinjaNode])
+    case macro(JinjaMacro)
+    case doStatement(JinjaExpr)
+    case callBlock(JinjaExpr, body: [JinjaNode])
+}
+
+/// A parsed template: its nodes and the file it came from.
+public struct JinjaTemplate {
+    var nodes: [JinjaNode]
+    public var file: String
+
+    /// Parses `source`; the error names the file, line and column of the first problem.
+    public init(_ source: String, file: String) throws(TemplateError) {
+        let tokens = try JinjaLexer.tokenize(source, file: file)
+        var parser = JinjaParser(tokens: tokens, file: file)
+        nodes = try parser.parseTemplate()
+        self.file = file
+    }
+
+    /// Names of the macros the template defines at its top level.
+    public var macroNames: [String] {
+        nodes.compactMap { if case .macro(let macro) = $0 { return macro.name } else { return nil } }
+    }
+}

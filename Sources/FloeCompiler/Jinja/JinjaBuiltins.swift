@@ -1,0 +1,361 @@
+import FloeCore
+import Foundation
+
+/// Jinja's operators, filters, tests, global functions and the methods of strings, lists and dicts.
+enum JinjaBuiltins {
+    /// Immutable after initialisation; the closures capture nothing.
+    nonisolated(unsafe) static let functions: [String: JinjaCallable] = [
+        "range": JinjaCallable("range") { arguments, _, context in
+            let numbers = try arguments.map { value -> Int in
+                guard case .integer(let number) = value else {
+                    throw TemplateError("range() takes integers, got \(value.typeName)", at: context.location)
+                }
+                return number
+            }
+            let (start, stop, step) = numbers.count == 1 ? (0, numbers[0], 1)
+                : (numbers[0], numbers.count > 1 ? numbers[1] : 0, numbers.count > 2 ? numbers[2] : 1)
+            guard step != 0 else { throw TemplateError("range() step must not be zero", at: context.location) }
+            return .list(Array(stride(from: start, to: stop, by: step)).map(JinjaValue.integer))
+        },
+        // Handled by the renderer (it unwinds the macro); here so that `return` is a known name.
+        "return": JinjaCallable("return") { arguments, _, _ in arguments.first ?? .none },
+        "dict": JinjaCallable("dict") { _, keywords, _ in .dict(keywords) },
+    ]
+
+    static let filterNames = ["abs", "capitalize", "count", "d", "default", "first", "float", "int", "items", "join",
+                              "last", "length", "list", "lower", "map", "replace", "reverse", "round", "sort", "string",
+                              "sum", "title", "tojson", "trim", "unique", "upper"]
+
+    // MARK: Attributes and subscripts
+
+    static func attribute(_ name: String, of value: JinjaValue) -> JinjaValue {
+        if case .dict(let box) = value, let found = box[name] { return found }
+        if let method = method(name, of: value) { return .callable(method) }
+        return .undefined(name)
+    }
+
+    static func subscripted(_ value: JinjaValue, by index: JinjaValue, at location: SourceLocation) throws -> JinjaValue {
+        switch (value, index) {
+        case (.list(let box), .integer(let position)):
+            let resolved = position < 0 ? box.items.count + position : position
+            guard box.items.indices.contains(resolved) else {
+                throw TemplateError("list index \(position) is out of range (length \(box.items.count))", at: location)
+            }
+            return box.items[resolved]
+        case (.string(let text), .integer(let position)):
+            let characters = Array(text)
+            let resolved = position < 0 ? characters.count + position : position
+            guard characters.indices.contains(resolved) else {
+                throw TemplateError("string index \(position) is out of range", at: location)
+            }
+            return .string(String(characters[resolved]))
+        case (.dict(let box), _):
+            return box[index.rendered] ?? .undefined(index.rendered)
+        default:
+            throw TemplateError("cannot index \(value.typeName) with \(index.typeName)", at: location)
+        }
+    }
+
+    static func method(_ name: String, of value: JinjaValue) -> JinjaCallable? {
+        func make(_ body: @escaping ([JinjaValue], JinjaCallContext) throws -> JinjaValue) -> JinjaCallable {
+            JinjaCallable(name) { arguments, _, context in try body(arguments, context) }
+        }
+        switch value {
+        case .string(let text):
+            switch name {
+            case "lower": return make { _, _ in .string(text.lowercased()) }
+            case "upper": return make { _, _ in .string(text.uppercased()) }
+            case "strip": return make { _, _ in .string(text.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            case "title": return make { _, _ in .string(text.capitalized) }
+            case "startswith": return make { arguments, _ in .bool(text.hasPrefix(arguments.first?.rendered ?? "")) }
+            case "endswith": return make { arguments, _ in .bool(text.hasSuffix(arguments.first?.rendered ?? "")) }
+            case "replace":
+                return make { arguments, context in
+                    guard arguments.count == 2 else { throw TemplateError("replace() takes 2 arguments", at: context.location) }
+                    return .string(text.replacingOccurrences(of: arguments[0].rendered, with: arguments[1].rendered))
+                }
+            case "split":
+                return make { arguments, _ in
+                    let parts = arguments.first.map { text.components(separatedBy: $0.rendered) }
+                        ?? text.split(whereSeparator: \.isWhitespace).map(String.init)
+                    return .list(parts.map(JinjaValue.string))
+                }
+            default: return nil
+            }
+        case .list(let box):
+            switch name {
+            case "append": return make { arguments, _ in box.items.append(arguments.first ?? .none); return .none }
+            case "extend": return make { arguments, _ in box.items += arguments.first?.iterated ?? []; return .none }
+            case "pop":
+                return make { _, context in
+                    guard let last = box.items.popLast() else { throw TemplateError("pop from an empty list", at: context.location) }
+                    return last
+                }
+            default: return nil
+            }
+        case .dict(let box):
+            switch name {
+            case "items": return make { _, _ in .list(box.keys.map { .list([.string($0), box[$0]!]) }) }
+            case "keys": return make { _, _ in .list(box.keys.map(JinjaValue.string)) }
+            case "values": return make { _, _ in .list(box.keys.map { box[$0]! }) }
+            case "get": return make { arguments, _ in box[arguments.first?.rendered ?? ""] ?? (arguments.count > 1 ? arguments[1] : .none) }
+            case "update":
+                return make { arguments, _ in
+                    if case .dict(let other)? = arguments.first { for key in other.keys { box[key] = other[key] } }
+                    return .none
+                }
+            default: return nil
+            }
+        default:
+            return nil
+        }
+    }
+
+    // MARK: Operators
+
+    static func binary(_ op: String, _ left: JinjaValue, _ right: JinjaValue, at location: SourceLocation) throws -> JinjaValue {
+        switch op {
+        case "==": return .bool(left.equals(right))
+        case "!=": return .bool(!left.equals(right))
+        case "~": return .string(left.rendered + right.rendered)
+        case "in":
+            switch right {
+            case .string(let text): return .bool(text.contains(left.rendered))
+            case .list(let box): return .bool(box.items.contains { $0.equals(left) })
+            case .dict(let box): return .bool(box[left.rendered] != nil)
+            default: throw TemplateError("'in' needs a list, dict or string on the right, got \(right.typeName)", at: location)
+            }
+        case "<", "<=", ">", ">=":
+            let order: ComparisonResult
+            switch (left, right) {
+            case (.string(let a), .string(let b)): order = a < b ? .orderedAscending : a == b ? .orderedSame : .orderedDescending
+            default:
+                guard let a = number(left), let b = number(right) else {
+                    throw TemplateError("cannot compare \(left.typeName) with \(right.typeName)", at: location)
+                }
+                order = a < b ? .orderedAscending : a == b ? .orderedSame : .orderedDescending
+            }
+            switch op {
+            case "<": return .bool(order == .orderedAscending)
+            case "<=": return .bool(order != .orderedDescending)
+            case ">": return .bool(order == .orderedDescending)
+            default: return .bool(order != .orderedAscending)
+            }
+        case "+":
+            switch (left, right) {
+            case (.string(let a), .string(let b)): return .string(a + b)
+            case (.list(let a), .list(let b)): return .list(a.items + b.items)
+            default: break
+            }
+        default: break
+        }
+        switch (left, right) {
+        case (.integer(let a), .integer(let b)):
+            switch op {
+            case "+": return .integer(a &+ b)
+            case "-": return .integer(a &- b)
+            case "*": return .integer(a &* b)
+            case "/":
+                guard b != 0 else { throw TemplateError("division by zero", at: location) }
+                return .number(Double(a) / Double(b))
+            case "//":
+                guard b != 0 else { throw TemplateError("division by zero", at: location) }
+                return .integer(Int((Double(a) / Double(b)).rounded(.down)))
+            case "%":
+                guard b != 0 else { throw TemplateError("modulo by zero", at: location) }
+                return .integer(((a % b) + b) % b)
+            case "**": return b >= 0 ? .integer(Int(pow(Double(a), Double(b)))) : .number(pow(Double(a), Double(b)))
+            default: break
+            }
+        default:
+            if let a = number(left), let b = number(right) {
+                switch op {
+                case "+": return .number(a + b)
+                case "-": return .number(a - b)
+                case "*": return .number(a * b)
+                case "/":
+                    guard b != 0 else { throw TemplateError("division by zero", at: location) }
+                    return .number(a / b)
+                case "//":
+                    guard b != 0 else { throw TemplateError("division by zero", at: location) }
+                    return .number((a / b).rounded(.down))
+                case "%": return .number(a - b * (a / b).rounded(.down))
+                case "**": return .number(pow(a, b))
+                default: break
+                }
+            }
+            if op == "*", case .string(let text) = left, case .integer(let count) = right {
+                return .string(String(repeating: text, count: max(0, count)))
+            }
+        }
+        throw TemplateError("cannot apply '\(op)' to \(left.typeName) and \(right.typeName)", at: location)
+    }
+
+    static func number(_ value: JinjaValue) -> Double? {
+        switch value {
+        case .integer(let number): return Double(number)
+        case .number(let number): return number
+        case .bool(let flag): return flag ? 1 : 0
+        default: return nil
+        }
+    }
+
+    // MARK: Filters
+
+    static func filter(
+        _ name: String, _ value: JinjaValue, _ arguments: [JinjaValue], _ keywords: [(String, JinjaValue)],
+        at location: SourceLocation
+    ) throws -> JinjaValue {
+        func argument(_ index: Int, _ keyword: String) -> JinjaValue? {
+            keywords.first { $0.0 == keyword }?.1 ?? (index < arguments.count ? arguments[index] : nil)
+        }
+        func items() throws -> [JinjaValue] {
+            if case .undefined(let undefinedName) = value {
+                throw TemplateError("'\(undefinedName)' is undefined", at: location)
+            }
+            guard let items = value.iterated else { throw TemplateError("'\(name)' needs a list, got \(value.typeName)", at: location) }
+            return items
+        }
+        if name != "default", name != "d", case .undefined(let undefinedName) = value {
+            throw TemplateError("'\(undefinedName)' is undefined", at: location)
+        }
+        switch name {
+        case "default", "d":
+            let fallback = argument(0, "default_value") ?? .string("")
+            let boolean = argument(1, "boolean")?.isTruthy ?? false
+            return value.isUndefined || (boolean && !value.isTruthy) ? fallback : value
+        case "lower": return .string(value.rendered.lowercased())
+        case "upper": return .string(value.rendered.uppercased())
+        case "capitalize": return .string(value.rendered.prefix(1).uppercased() + value.rendered.dropFirst().lowercased())
+        case "title": return .string(value.rendered.capitalized)
+        case "trim": return .string(value.rendered.trimmingCharacters(in: .whitespacesAndNewlines))
+        case "string": return .string(value.rendered)
+        case "replace":
+            guard let old = argument(0, "old"), let new = argument(1, "new") else {
+                throw TemplateError("replace needs the text to find and its replacement", at: location)
+            }
+            return .string(value.rendered.replacingOccurrences(of: old.rendered, with: new.rendered))
+        case "join":
+            let separator = argument(0, "d")?.rendered ?? ""
+            if let attribute = argument(1, "attribute")?.rendered {
+                return .string(try items().map { JinjaBuiltins.attribute(attribute, of: $0).rendered }.joined(separator: separator))
+            }
+            return .string(try items().map(\.rendered).joined(separator: separator))
+        case "length", "count":
+            if case .string(let text) = value { return .integer(text.count) }
+            return .integer(try items().count)
+        case "list": return .list(try items())
+        case "first":
+            guard let first = try items().first else { return .undefined("first") }
+            return first
+        case "last":
+            guard let last = try items().last else { return .undefined("last") }
+            return last
+        case "reverse":
+            if case .string(let text) = value { return .string(String(text.reversed())) }
+            return .list(try items().reversed())
+        case "sort":
+            let reverse = argument(0, "reverse")?.isTruthy ?? false
+            let sorted = try items().sorted { a, b in
+                if let x = number(a), let y = number(b) { return x < y }
+                return a.rendered < b.rendered
+            }
+            return .list(reverse ? sorted.reversed() : sorted)
+        case "unique":
+            var seen: [JinjaValue] = []
+            for item in try items() where !seen.contains(where: { $0.equals(item) }) { seen.append(item) }
+            return .list(seen)
+        case "sum":
+            let values = try items()
+            let total = values.reduce(0.0) { $0 + (number($1) ?? 0) }
+            let hasFraction = values.contains { if case .number = $0 { return true } else { return false } }
+            return hasFraction ? .number(total) : .integer(Int(total))
+        case "map":
+            if let attribute = argument(99, "attribute")?.rendered {
+                return .list(try items().map { JinjaBuiltins.attribute(attribute, of: $0) })
+            }
+            guard let filterName = arguments.first?.rendered else {
+                throw TemplateError("map needs a filter name or attribute=", at: location)
+            }
+            return .list(try items().map { try filter(filterName, $0, Array(arguments.dropFirst()), [], at: location) })
+        case "items":
+            guard case .dict(let box) = value else { throw TemplateError("items needs a dict, got \(value.typeName)", at: location) }
+            return .list(box.keys.map { .list([.string($0), box[$0]!]) })
+        case "int":
+            switch value {
+            case .integer: return value
+            case .number(let number): return .integer(Int(number))
+            case .bool(let flag): return .integer(flag ? 1 : 0)
+            default: return .integer(Int(value.rendered.trimmingCharacters(in: .whitespaces)) ?? (argument(0, "default").flatMap { number($0) }.map { Int($0) } ?? 0))
+            }
+        case "float":
+            return .number(number(value) ?? Double(value.rendered.trimmingCharacters(in: .whitespaces)) ?? 0)
+        case "abs":
+            switch value {
+            case .integer(let number): return .integer(abs(number))
+            case .number(let number): return .number(abs(number))
+            default: throw TemplateError("abs needs a number, got \(value.typeName)", at: location)
+            }
+        case "round":
+            guard let number = number(value) else { throw TemplateError("round needs a number, got \(value.typeName)", at: location) }
+            let precision = argument(0, "precision").flatMap { JinjaBuiltins.number($0) }.map(Int.init) ?? 0
+            let scale = pow(10.0, Double(precision))
+            return .number((number * scale).rounded() / scale)
+        case "tojson":
+            return .string(json(value))
+        default:
+            throw TemplateError("unknown filter '\(name)'", at: location,
+                                hint: Suggestions.didYouMean(name, in: filterNames) ?? "filters: \(filterNames.joined(separator: ", "))")
+        }
+    }
+
+    static func json(_ value: JinjaValue) -> String {
+        switch value {
+        case .undefined, .none: return "null"
+        case .bool(let flag): return flag ? "true" : "false"
+        case .integer(let number): return String(number)
+        case .number(let number): return String(number)
+        case .string(let text):
+            let data = (try? JSONEncoder().encode(text)) ?? Data()
+            return String(decoding: data, as: UTF8.self)
+        case .list(let box): return "[" + box.items.map(json).joined(separator: ", ") + "]"
+        case .dict(let box): return "{" + box.keys.map { json(.string($0)) + ": " + json(box[$0]!) }.joined(separator: ", ") + "}"
+        case .callable: return "null"
+        }
+    }
+
+    // MARK: Tests
+
+    static let testNames = ["defined", "undefined", "none", "string", "number", "integer", "float", "mapping",
+                            "iterable", "sequence", "even", "odd", "divisibleby", "eq", "equalto", "in", "true", "false", "boolean"]
+
+    static func test(_ name: String, _ value: JinjaValue, _ arguments: [JinjaValue], at location: SourceLocation) throws -> Bool {
+        switch name {
+        case "defined": return !value.isUndefined
+        case "undefined": return value.isUndefined
+        case "none": if case .none = value { return true } else { return false }
+        case "string": if case .string = value { return true } else { return false }
+        case "number": return number(value) != nil && { if case .bool = value { return false } else { return true } }()
+        case "integer": if case .integer = value { return true } else { return false }
+        case "float": if case .number = value { return true } else { return false }
+        case "boolean": if case .bool = value { return true } else { return false }
+        case "true": if case .bool(true) = value { return true } else { return false }
+        case "false": if case .bool(false) = value { return true } else { return false }
+        case "mapping": if case .dict = value { return true } else { return false }
+        case "iterable", "sequence": return value.iterated != nil
+        case "even", "odd":
+            guard case .integer(let number) = value else { throw TemplateError("'\(name)' needs an integer", at: location) }
+            return (number % 2 == 0) == (name == "even")
+        case "divisibleby":
+            guard case .integer(let number) = value, case .integer(let divisor)? = arguments.first, divisor != 0 else {
+                throw TemplateError("'divisibleby' needs integers", at: location)
+            }
+            return number % divisor == 0
+        case "eq", "equalto": return value.equals(arguments.first ?? .none)
+        case "in": return try binary("in", value, arguments.first ?? .none, at: location).isTruthy
+        default:
+            throw TemplateError("unknown test '\(name)'", at: location,
+                                hint: Suggestions.didYouMean(name, in: testNames) ?? "tests: \(testNames.joined(separator: ", "))")
+        }
+    }
+}

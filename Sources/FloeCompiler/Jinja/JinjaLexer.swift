@@ -1,0 +1,227 @@
+import FloeCore
+
+/// One token of a template: literal text, a delimiter, or a piece of an expression.
+struct JinjaToken: Equatable {
+    enum Kind: Equatable {
+        case text(String)
+        case outputStart, outputEnd      // {{ }}
+        case statementStart, statementEnd  // {% %}
+        case name(String)
+        case string(String)
+        case integer(Int)
+        case number(Double)
+        case symbol(String)
+        case end
+    }
+
+    var kind: Kind
+    var line: Int
+    var column: Int
+}
+
+/// Splits a template into tokens, applying `{%-`/`-%}` whitespace control and dropping comments.
+struct JinjaLexer {
+    let file: String
+    private let scalars: [Unicode.Scalar]
+    private var index = 0
+    private var line = 1
+    private var column = 1
+    private(set) var tokens: [JinjaToken] = []
+
+    init(_ source: String, file: String) {
+        self.file = file
+        scalars = Array(source.unicodeScalars)
+    }
+
+    static func tokenize(_ source: String, file: String) throws(TemplateError) -> [JinjaToken] {
+        var lexer = JinjaLexer(source, file: file)
+        try lexer.run()
+        return lexer.tokens
+    }
+
+    private func peek(_ offset: Int = 0) -> Unicode.Scalar? {
+        index + offset < scalars.count ? scalars[index + offset] : nil
+    }
+
+    private mutating func advance() {
+        if scalars[index] == "\n" { line += 1; column = 1 } else { column += 1 }
+        index += 1
+    }
+
+    private func location(_ line: Int, _ column: Int) -> SourceLocation {
+        SourceLocation(file: file, line: line, column: column)
+    }
+
+    private mutating func run() throws(TemplateError) {
+        var text = String.UnicodeScalarView()
+        var textLine = line, textColumn = column
+        var stripNextLeading = false
+
+        func flush(stripTrailing: Bool) {
+            var value = String(text)
+            if stripNextLeading { value = String(value.drop { $0.isWhitespace }) }
+            if stripTrailing { while value.last?.isWhitespace == true { value.removeLast() } }
+            if !value.isEmpty { tokens.append(JinjaToken(kind: .text(value), line: textLine, column: textColumn)) }
+            text = String.UnicodeScalarView()
+            stripNextLeading = false
+        }
+
+        while let scalar = peek() {
+            guard scalar == "{", let next = peek(1), next == "{" || next == "%" || next == "#" else {
+                if text.isEmpty { textLine = line; textColumn = column }
+                text.append(scalar)
+                advance()
+                continue
+            }
+            let startLine = line, startColumn = column
+            let stripBefore = peek(2) == "-"
+            flush(stripTrailing: stripBefore)
+            advance(); advance()
+            if stripBefore { advance() }
+            switch next {
+            case "#":
+                stripNextLeading = try skipComment(startLine, startColumn)
+            case "%" where isRawBlock():
+                let (raw, strip) = try readRaw(startLine, startColumn)
+                tokens.append(JinjaToken(kind: .text(raw), line: startLine, column: startColumn))
+                stripNextLeading = strip
+            default:
+                let isOutput = next == "{"
+                tokens.append(JinjaToken(kind: isOutput ? .outputStart : .statementStart, line: startLine, column: startColumn))
+                stripNextLeading = try lexExpression(closing: isOutput ? "}" : "%", openedAt: (startLine, startColumn))
+            }
+            textLine = line; textColumn = column
+        }
+        flush(stripTrailing: false)
+        tokens.append(JinjaToken(kind: .end, line: line, column: column))
+    }
+
+    /// Skips to `#}`; returns whether it ended with `-#}`.
+    private mutating func skipComment(_ startLine: Int, _ startColumn: Int) throws(TemplateError) -> Bool {
+        while let scalar = peek() {
+            if scalar == "#", peek(1) == "}" {
+                let strip = index > 0 && scalars[index - 1] == "-"
+                advance(); advance()
+                return strip
+            }
+            advance()
+        }
+        throw TemplateError("unclosed comment '{#'", at: location(startLine, startColumn), hint: "close it with '#}'")
+    }
+
+    private func isRawBlock() -> Bool {
+        var offset = 0
+        while let scalar = peek(offset), scalar == " " || scalar == "-" { offset += 1 }
+        let word = String(String.UnicodeScalarView(scalars[(index + offset)..<min(scalars.count, index + offset + 3)]))
+        guard word == "raw" else { return false }
+        var after = offset + 3
+        while let scalar = peek(after), scalar == " " || scalar == "-" { after += 1 }
+        return peek(after) == "%" && peek(after + 1) == "}"
+    }
+
+    /// `{% raw %}…{% endraw %}`: the text between, untouched.
+    private mutating func readRaw(_ startLine: Int, _ startColumn: Int) throws(TemplateError) -> (String, Bool) {
+        while let scalar = peek(), !(scalar == "%" && peek(1) == "}") { advance() }
+        advance(); advance()
+        var raw = String.UnicodeScalarView()
+        while index < scalars.count {
+            if peek() == "{", peek(1) == "%" {
+                var offset = 2
+                while let scalar = peek(offset), scalar == " " || scalar == "-" { offset += 1 }
+                let word = String(String.UnicodeScalarView(scalars[(index + offset)..<min(scalars.count, index + offset + 6)]))
+                if word == "endraw" {
+                    while let scalar = peek(), !(scalar == "%" && peek(1) == "}") { advance() }
+                    let strip = scalars[index - 1] == "-"
+                    advance(); advance()
+                    return (String(raw), strip)
+                }
+            }
+            raw.append(scalars[index])
+            advance()
+        }
+        throw TemplateError("unclosed '{% raw %}'", at: location(startLine, startColumn), hint: "close it with '{% endraw %}'")
+    }
+
+    /// Lexes an expression up to `}}` or `%}`; returns whether the closing had a `-`.
+    private mutating func lexExpression(closing: Unicode.Scalar, openedAt: (Int, Int)) throws(TemplateError) -> Bool {
+        let endKind: JinjaToken.Kind = closing == "}" ? .outputEnd : .statementEnd
+        var depth = 0
+        while let scalar = peek() {
+            let tokenLine = line, tokenColumn = column
+            if scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" { advance(); continue }
+            if depth == 0 {
+                if scalar == "-", peek(1) == closing, peek(2) == "}" {
+                    advance(); advance(); advance()
+                    tokens.append(JinjaToken(kind: endKind, line: tokenLine, column: tokenColumn))
+                    return true
+                }
+                if scalar == closing, peek(1) == "}" {
+                    advance(); advance()
+                    tokens.append(JinjaToken(kind: endKind, line: tokenLine, column: tokenColumn))
+                    return false
+                }
+            }
+            let kind: JinjaToken.Kind
+            if scalar.properties.isAlphabetic || scalar == "_" {
+                var name = String.UnicodeScalarView()
+                while let next = peek(), next.properties.isAlphabetic || next == "_" || ("0"..."9").contains(next) {
+                    name.append(next); advance()
+                }
+                kind = .name(String(name))
+            } else if ("0"..."9").contains(scalar) {
+                var digits = String.UnicodeScalarView()
+                var isFloat = false
+                while let next = peek(), ("0"..."9").contains(next) || next == "_"
+                    || (next == "." && !isFloat && peek(1).map { ("0"..."9").contains($0) } == true) {
+                    if next == "." { isFloat = true }
+                    if next != "_" { digits.append(next) }
+                    advance()
+                }
+                let text = String(digits)
+                kind = isFloat ? .number(Double(text) ?? 0) : .integer(Int(text) ?? 0)
+            } else if scalar == "'" || scalar == "\"" {
+                kind = .string(try readString(quote: scalar))
+            } else {
+                let two = peek(1).map { String(scalar) + String($0) } ?? ""
+                if ["==", "!=", "<=", ">=", "//", "**"].contains(two) {
+                    advance(); advance()
+                    kind = .symbol(two)
+                } else if "+-*/%~<>=()[]{},.:|".unicodeScalars.contains(scalar) {
+                    if "([{".unicodeScalars.contains(scalar) { depth += 1 }
+                    if ")]}".unicodeScalars.contains(scalar) { depth = max(0, depth - 1) }
+                    advance()
+                    kind = .symbol(String(scalar))
+                } else {
+                    throw TemplateError("unexpected character '\(scalar)'", at: location(tokenLine, tokenColumn))
+                }
+            }
+            tokens.append(JinjaToken(kind: kind, line: tokenLine, column: tokenColumn))
+        }
+        let opener = closing == "}" ? "{{" : "{%"
+        let closer = closing == "}" ? "}}" : "%}"
+        throw TemplateError("unclosed '\(opener)'", at: location(openedAt.0, openedAt.1), hint: "close it with '\(closer)'")
+    }
+
+    private mutating func readString(quote: Unicode.Scalar) throws(TemplateError) -> String {
+        let startLine = line, startColumn = column
+        advance()
+        var value = String.UnicodeScalarView()
+        while let scalar = peek() {
+            advance()
+            if scalar == quote { return String(value) }
+            if scalar == "\\", let escaped = peek() {
+                advance()
+                switch escaped {
+                case "n": value.append("\n")
+                case "t": value.append("\t")
+                case "r": value.append("\r")
+                case "\\", "'", "\"": value.append(escaped)
+                default: value.append("\\"); value.append(escaped)
+                }
+                continue
+            }
+            value.append(scalar)
+        }
+        throw TemplateError("unclosed string", at: location(startLine, startColumn), hint: "close it with \(quote)")
+    }
+}

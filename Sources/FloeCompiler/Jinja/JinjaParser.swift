@@ -1,0 +1,494 @@
+import FloeCore
+
+/// Recursive-descent parser: tokens → ``JinjaNode``s. Precedence, lowest first:
+/// conditional, `or`, `and`, `not`, comparisons/`in`/`is`, `~`, `+ -`, `* / // %`, unary `-`,
+/// `**`, filters `|`, then postfix `.attr`, `[index]`, `(call)`.
+struct JinjaParser {
+    let tokens: [JinjaToken]
+    let file: String
+    var position = 0
+
+    init(tokens: [JinjaToken], file: String) {
+        self.tokens = tokens
+        self.file = file
+    }
+
+    var current: JinjaToken { tokens[position] }
+
+    func location(_ token: JinjaToken) -> SourceLocation {
+        SourceLocation(file: file, line: token.line, column: token.column)
+    }
+
+    mutating func parseTemplate() throws(TemplateError) -> [JinjaNode] {
+        let (nodes, terminator) = try parseNodes(until: [])
+        if let terminator {
+            throw TemplateError("unexpected '{% \(terminator.name) %}'", at: terminator.location,
+                                hint: "there is no open block for it to close")
+        }
+        return nodes
+    }
+
+    /// Parses nodes until a statement whose keyword is in `terminators` (returned, not consumed past
+    /// its keyword) or the end of the template.
+    mutating func parseNodes(until terminators: Set<String>) throws(TemplateError) -> ([JinjaNode], (name: String, location: SourceLocation)?) {
+        var nodes: [JinjaNode] = []
+        while true {
+            let token = current
+            switch token.kind {
+            case .end:
+                return (nodes, nil)
+            case .text(let text):
+                position += 1
+                nodes.append(.text(text))
+            case .outputStart:
+                position += 1
+                let expression = try parseExpression()
+                try expect(.outputEnd, "'}}'")
+                nodes.append(.output(expression))
+            case .statementStart:
+                guard case .name(let keyword) = tokens[position + 1].kind else {
+                    throw TemplateError("expected a statement name after '{%'", at: location(tokens[position + 1]))
+                }
+                if terminators.contains(keyword) || Self.closers.contains(keyword) {
+                    let found = (keyword, location(tokens[position + 1]))
+                    if !terminators.contains(keyword) {
+                        throw TemplateError("unexpected '{% \(keyword) %}'", at: found.1, hint: "there is no open block for it to close")
+                    }
+                    position += 2
+                    return (nodes, found)
+                }
+                position += 2
+                nodes.append(try parseStatement(keyword, at: location(tokens[position - 1]), start: location(token)))
+            default:
+                throw TemplateError("unexpected token", at: location(token))
+            }
+        }
+    }
+
+    static let closers: Set<String> = ["endif", "elif", "else", "endfor", "endmacro", "endset", "endcall", "endfilter"]
+
+    mutating func parseStatement(_ keyword: String, at keywordLocation: SourceLocation, start: SourceLocation) throws(TemplateError) -> JinjaNode {
+        switch keyword {
+        case "if":
+            var branches: [(JinjaExpr, [JinjaNode])] = []
+            var condition = try parseExpression()
+            try expect(.statementEnd, "'%}'")
+            while true {
+                let (body, terminator) = try parseNodes(until: ["elif", "else", "endif"])
+                branches.append((condition, body))
+                guard let terminator else { throw unclosed("if", at: start) }
+                switch terminator.name {
+                case "elif":
+                    condition = try parseExpression()
+                    try expect(.statementEnd, "'%}'")
+                case "else":
+                    try expect(.statementEnd, "'%}'")
+                    let (otherwise, end) = try parseNodes(until: ["endif"])
+                    guard end != nil else { throw unclosed("if", at: start) }
+                    try expect(.statementEnd, "'%}'")
+                    return .ifBlock(branches: branches, otherwise: otherwise)
+                default:
+                    try expect(.statementEnd, "'%}'")
+                    return .ifBlock(branches: branches, otherwise: nil)
+                }
+            }
+        case "for":
+            var targets = [try parseName("a loop variable")]
+            while isSymbol(",") {
+                position += 1
+                targets.append(try parseName("a loop variable"))
+            }
+            try expectName("in")
+            let iterable = try parseExpression(allowConditional: false)
+            var condition: JinjaExpr?
+            if case .name("if") = current.kind {
+                position += 1
+                condition = try parseExpression()
+            }
+            try expect(.statementEnd, "'%}'")
+            let (body, terminator) = try parseNodes(until: ["else", "endfor"])
+            guard let terminator else { throw unclosed("for", at: start) }
+            try expect(.statementEnd, "'%}'")
+            var otherwise: [JinjaNode]?
+            if terminator.name == "else" {
+                let (elseBody, end) = try parseNodes(until: ["endfor"])
+                guard end != nil else { throw unclosed("for", at: start) }
+                try expect(.statementEnd, "'%}'")
+                otherwise = elseBody
+            }
+            return .forLoop(targets: targets, iterable: iterable, condition: condition, body: body, otherwise: otherwise,
+                            location: start)
+        case "set":
+            var targets = [try parseName("a variable name")]
+            while isSymbol(",") {
+                position += 1
+                targets.append(try parseName("a variable name"))
+            }
+            if case .statementEnd = current.kind, targets.count == 1 {
+                position += 1
+                let (body, terminator) = try parseNodes(until: ["endset"])
+                guard terminator != nil else { throw unclosed("set", at: start) }
+                try expect(.statementEnd, "'%}'")
+                return .setBlock(targets[0], body)
+            }
+            try expectSymbol("=")
+            let value = try parseExpression()
+            try expect(.statementEnd, "'%}'")
+            return .set(targets: targets, value)
+        case "macro":
+            let nameLocation = location(current)
+            let name = try parseName("a macro name")
+            try expectSymbol("(")
+            var parameters: [(String, JinjaExpr?)] = []
+            while !isSymbol(")") {
+                let parameter = try parseName("a parameter name")
+                var defaultValue: JinjaExpr?
+                if isSymbol("=") {
+                    position += 1
+                    defaultValue = try parseExpression()
+                }
+                parameters.append((parameter, defaultValue))
+                if isSymbol(",") { position += 1 } else { break }
+            }
+            try expectSymbol(")")
+            try expect(.statementEnd, "'%}'")
+            let (body, terminator) = try parseNodes(until: ["endmacro"])
+            guard terminator != nil else { throw unclosed("macro", at: start) }
+            try expect(.statementEnd, "'%}'")
+            return .macro(JinjaMacro(name: name, parameters: parameters, body: body, location: nameLocation))
+        case "do":
+            let expression = try parseExpression()
+            try expect(.statementEnd, "'%}'")
+            return .doStatement(expression)
+        case "call":
+            let expression = try parseExpression()
+            try expect(.statementEnd, "'%}'")
+            let (body, terminator) = try parseNodes(until: ["endcall"])
+            guard terminator != nil else { throw unclosed("call", at: start) }
+            try expect(.statementEnd, "'%}'")
+            return .callBlock(expression, body: body)
+        default:
+            throw TemplateError("unknown statement '\(keyword)'", at: keywordLocation,
+                                hint: Suggestions.didYouMean(keyword, in: ["if", "for", "set", "macro", "do", "call"])
+                                    ?? "supported statements: if, for, set, macro, do, call, raw")
+        }
+    }
+
+    func unclosed(_ block: String, at location: SourceLocation) -> TemplateError {
+        TemplateError("unclosed '{% \(block) %}'", at: location, hint: "close it with '{% end\(block) %}'")
+    }
+
+    // MARK: Expressions
+
+    mutating func parseExpression(allowConditional: Bool = true) throws(TemplateError) -> JinjaExpr {
+        let start = location(current)
+        let value = try parseOr()
+        guard allowConditional, case .name("if") = current.kind else { return value }
+        position += 1
+        let condition = try parseOr()
+        var otherwise: JinjaExpr?
+        if case .name("else") = current.kind {
+            position += 1
+            otherwise = try parseExpression()
+        }
+        return JinjaExpr(kind: .conditional(then: value, condition: condition, otherwise: otherwise), location: start)
+    }
+
+    mutating func parseOr() throws(TemplateError) -> JinjaExpr {
+        var left = try parseAnd()
+        while case .name("or") = current.kind {
+            let at = location(current)
+            position += 1
+            left = JinjaExpr(kind: .binary("or", left, try parseAnd()), location: at)
+        }
+        return left
+    }
+
+    mutating func parseAnd() throws(TemplateError) -> JinjaExpr {
+        var left = try parseNot()
+        while case .name("and") = current.kind {
+            let at = location(current)
+            position += 1
+            left = JinjaExpr(kind: .binary("and", left, try parseNot()), location: at)
+        }
+        return left
+    }
+
+    mutating func parseNot() throws(TemplateError) -> JinjaExpr {
+        if case .name("not") = current.kind {
+            let at = location(current)
+            position += 1
+            return JinjaExpr(kind: .unary("not", try parseNot()), location: at)
+        }
+        return try parseComparison()
+    }
+
+    mutating func parseComparison() throws(TemplateError) -> JinjaExpr {
+        var left = try parseConcat()
+        while true {
+            let at = location(current)
+            if case .symbol(let symbol) = current.kind, ["==", "!=", "<", "<=", ">", ">="].contains(symbol) {
+                position += 1
+                left = JinjaExpr(kind: .binary(symbol, left, try parseConcat()), location: at)
+            } else if case .name("in") = current.kind {
+                position += 1
+                left = JinjaExpr(kind: .binary("in", left, try parseConcat()), location: at)
+            } else if case .name("not") = current.kind, case .name("in") = tokens[position + 1].kind {
+                position += 2
+                left = JinjaExpr(kind: .unary("not", JinjaExpr(kind: .binary("in", left, try parseConcat()), location: at)), location: at)
+            } else if case .name("is") = current.kind {
+                position += 1
+                var negated = false
+                if case .name("not") = current.kind { negated = true; position += 1 }
+                let name = try parseTestName()
+                var arguments: [JinjaExpr] = []
+                if isSymbol("(") {
+                    arguments = try parseArguments().positional
+                } else if startsPrimary() {
+                    arguments = [try parseConcat()]
+                }
+                left = JinjaExpr(kind: .test(left, name: name, negated: negated, arguments: arguments), location: at)
+            } else {
+                return left
+            }
+        }
+    }
+
+    mutating func parseTestName() throws(TemplateError) -> String {
+        switch current.kind {
+        case .name(let name):
+            position += 1
+            return name
+        default:
+            throw TemplateError("expected a test name after 'is'", at: location(current), hint: "such as defined, none, string")
+        }
+    }
+
+    func startsPrimary() -> Bool {
+        switch current.kind {
+        case .string, .integer, .number: return true
+        case .name(let name): return !["and", "or", "else", "if", "in", "is", "not"].contains(name)
+        default: return false
+        }
+    }
+
+    mutating func parseConcat() throws(TemplateError) -> JinjaExpr {
+        var left = try parseAdditive()
+        while isSymbol("~") {
+            let at = location(current)
+            position += 1
+            left = JinjaExpr(kind: .binary("~", left, try parseAdditive()), location: at)
+        }
+        return left
+    }
+
+    mutating func parseAdditive() throws(TemplateError) -> JinjaExpr {
+        var left = try parseMultiplicative()
+        while case .symbol(let symbol) = current.kind, symbol == "+" || symbol == "-" {
+            let at = location(current)
+            position += 1
+            left = JinjaExpr(kind: .binary(symbol, left, try parseMultiplicative()), location: at)
+        }
+        return left
+    }
+
+    mutating func parseMultiplicative() throws(TemplateError) -> JinjaExpr {
+        var left = try parseUnary()
+        while case .symbol(let symbol) = current.kind, ["*", "/", "//", "%"].contains(symbol) {
+            let at = location(current)
+            position += 1
+            left = JinjaExpr(kind: .binary(symbol, left, try parseUnary()), location: at)
+        }
+        return left
+    }
+
+    mutating func parseUnary() throws(TemplateError) -> JinjaExpr {
+        if case .symbol(let symbol) = current.kind, symbol == "-" || symbol == "+" {
+            let at = location(current)
+            position += 1
+            return JinjaExpr(kind: .unary(symbol, try parseUnary()), location: at)
+        }
+        return try parsePower()
+    }
+
+    mutating func parsePower() throws(TemplateError) -> JinjaExpr {
+        let base = try parseFiltered()
+        if isSymbol("**") {
+            let at = location(current)
+            position += 1
+            return JinjaExpr(kind: .binary("**", base, try parseUnary()), location: at)
+        }
+        return base
+    }
+
+    mutating func parseFiltered() throws(TemplateError) -> JinjaExpr {
+        var value = try parsePostfix()
+        while isSymbol("|") {
+            position += 1
+            let at = location(current)
+            let name = try parseName("a filter name")
+            var arguments: (positional: [JinjaExpr], keywords: [(String, JinjaExpr)]) = ([], [])
+            if isSymbol("(") { arguments = try parseArguments() }
+            value = JinjaExpr(kind: .filter(value, name: name, arguments: arguments.positional, keywords: arguments.keywords), location: at)
+        }
+        return value
+    }
+
+    mutating func parsePostfix() throws(TemplateError) -> JinjaExpr {
+        var value = try parsePrimary()
+        while true {
+            let at = location(current)
+            if isSymbol(".") {
+                position += 1
+                value = JinjaExpr(kind: .attribute(value, try parseName("an attribute name")), location: at)
+            } else if isSymbol("[") {
+                position += 1
+                let index = try parseExpression()
+                try expectSymbol("]")
+                value = JinjaExpr(kind: .index(value, index), location: at)
+            } else if isSymbol("(") {
+                let arguments = try parseArguments()
+                value = JinjaExpr(kind: .call(value, arguments: arguments.positional, keywords: arguments.keywords), location: value.location)
+            } else {
+                return value
+            }
+        }
+    }
+
+    mutating func parseArguments() throws(TemplateError) -> (positional: [JinjaExpr], keywords: [(String, JinjaExpr)]) {
+        try expectSymbol("(")
+        var positional: [JinjaExpr] = []
+        var keywords: [(String, JinjaExpr)] = []
+        while !isSymbol(")") {
+            if case .name(let name) = current.kind, case .symbol("=") = tokens[position + 1].kind {
+                position += 2
+                keywords.append((name, try parseExpression()))
+            } else {
+                if !keywords.isEmpty {
+                    throw TemplateError("a positional argument follows a keyword argument", at: location(current))
+                }
+                positional.append(try parseExpression())
+            }
+            if isSymbol(",") { position += 1 } else { break }
+        }
+        try expectSymbol(")")
+        return (positional, keywords)
+    }
+
+    mutating func parsePrimary() throws(TemplateError) -> JinjaExpr {
+        let token = current
+        let at = location(token)
+        switch token.kind {
+        case .string(var text):
+            position += 1
+            // Adjacent string literals concatenate, as in Python.
+            while case .string(let more) = current.kind { text += more; position += 1 }
+            return JinjaExpr(kind: .literal(.string(text)), location: at)
+        case .integer(let value):
+            position += 1
+            return JinjaExpr(kind: .literal(.integer(value)), location: at)
+        case .number(let value):
+            position += 1
+            return JinjaExpr(kind: .literal(.number(value)), location: at)
+        case .name(let name):
+            position += 1
+            switch name {
+            case "true", "True": return JinjaExpr(kind: .literal(.bool(true)), location: at)
+            case "false", "False": return JinjaExpr(kind: .literal(.bool(false)), location: at)
+            case "none", "None": return JinjaExpr(kind: .literal(.none), location: at)
+            default: return JinjaExpr(kind: .name(name), location: at)
+            }
+        case .symbol("("):
+            position += 1
+            let first = try parseExpression()
+            if isSymbol(",") {
+                var items = [first]
+                while isSymbol(",") {
+                    position += 1
+                    if isSymbol(")") { break }
+                    items.append(try parseExpression())
+                }
+                try expectSymbol(")")
+                return JinjaExpr(kind: .list(items), location: at)
+            }
+            try expectSymbol(")")
+            return first
+        case .symbol("["):
+            position += 1
+            var items: [JinjaExpr] = []
+            while !isSymbol("]") {
+                items.append(try parseExpression())
+                if isSymbol(",") { position += 1 } else { break }
+            }
+            try expectSymbol("]")
+            return JinjaExpr(kind: .list(items), location: at)
+        case .symbol("{"):
+            position += 1
+            var pairs: [(JinjaExpr, JinjaExpr)] = []
+            while !isSymbol("}") {
+                let key = try parseExpression()
+                try expectSymbol(":")
+                pairs.append((key, try parseExpression()))
+                if isSymbol(",") { position += 1 } else { break }
+            }
+            try expectSymbol("}")
+            return JinjaExpr(kind: .dict(pairs), location: at)
+        case .outputEnd, .statementEnd, .end:
+            throw TemplateError("expected an expression", at: at)
+        default:
+            throw TemplateError("unexpected \(Self.describe(token.kind))", at: at)
+        }
+    }
+
+    // MARK: Token helpers
+
+    func isSymbol(_ symbol: String) -> Bool {
+        if case .symbol(let found) = current.kind { return found == symbol }
+        return false
+    }
+
+    mutating func expectSymbol(_ symbol: String) throws(TemplateError) {
+        guard isSymbol(symbol) else {
+            throw TemplateError("expected '\(symbol)', found \(Self.describe(current.kind))", at: location(current))
+        }
+        position += 1
+    }
+
+    mutating func expect(_ kind: JinjaToken.Kind, _ description: String) throws(TemplateError) {
+        guard current.kind == kind else {
+            throw TemplateError("expected \(description), found \(Self.describe(current.kind))", at: location(current))
+        }
+        position += 1
+    }
+
+    mutating func expectName(_ name: String) throws(TemplateError) {
+        guard case .name(name) = current.kind else {
+            throw TemplateError("expected '\(name)', found \(Self.describe(current.kind))", at: location(current))
+        }
+        position += 1
+    }
+
+    mutating func parseName(_ what: String) throws(TemplateError) -> String {
+        guard case .name(let name) = current.kind else {
+            throw TemplateError("expected \(what), found \(Self.describe(current.kind))", at: location(current))
+        }
+        position += 1
+        return name
+    }
+
+    static func describe(_ kind: JinjaToken.Kind) -> String {
+        switch kind {
+        case .text: return "text"
+        case .outputStart: return "'{{'"
+        case .outputEnd: return "'}}'"
+        case .statementStart: return "'{%'"
+        case .statementEnd: return "'%}'"
+        case .name(let name): return "'\(name)'"
+        case .string: return "a string"
+        case .integer(let value): return "'\(value)'"
+        case .number(let value): return "'\(value)'"
+        case .symbol(let symbol): return "'\(symbol)'"
+        case .end: return "the end of the template"
+        }
+    }
+}

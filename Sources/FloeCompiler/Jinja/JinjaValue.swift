@@ -1,0 +1,155 @@
+import FloeCore
+import Foundation
+
+/// A value while a template renders. Lists and dicts are shared boxes, as in Python, so
+/// `{% do items.append(x) %}` changes the list every name refers to.
+public enum JinjaValue {
+    case undefined(String)
+    case none
+    case bool(Bool)
+    case integer(Int)
+    case number(Double)
+    case string(String)
+    case list(ListBox)
+    case dict(DictBox)
+    case callable(JinjaCallable)
+
+    public final class ListBox {
+        public var items: [JinjaValue]
+        public init(_ items: [JinjaValue]) { self.items = items }
+    }
+
+    /// Insertion-ordered string-keyed map.
+    public final class DictBox {
+        public private(set) var keys: [String] = []
+        public private(set) var values: [String: JinjaValue] = [:]
+
+        public init(_ pairs: [(String, JinjaValue)] = []) {
+            for (key, value) in pairs { self[key] = value }
+        }
+
+        public subscript(key: String) -> JinjaValue? {
+            get { values[key] }
+            set {
+                if values[key] == nil, newValue != nil { keys.append(key) }
+                if newValue == nil { keys.removeAll { $0 == key } }
+                values[key] = newValue
+            }
+        }
+    }
+
+    public static func list(_ items: [JinjaValue]) -> JinjaValue { .list(ListBox(items)) }
+    public static func dict(_ pairs: [(String, JinjaValue)]) -> JinjaValue { .dict(DictBox(pairs)) }
+
+    /// Python truthiness.
+    public var isTruthy: Bool {
+        switch self {
+        case .undefined, .none: return false
+        case .bool(let value): return value
+        case .integer(let value): return value != 0
+        case .number(let value): return value != 0
+        case .string(let value): return !value.isEmpty
+        case .list(let box): return !box.items.isEmpty
+        case .dict(let box): return !box.keys.isEmpty
+        case .callable: return true
+        }
+    }
+
+    public var isUndefined: Bool {
+        if case .undefined = self { return true }
+        return false
+    }
+
+    /// What `{{ value }}` prints: Python's `str()`.
+    public var rendered: String {
+        switch self {
+        case .undefined: return ""
+        case .none: return "None"
+        case .bool(let value): return value ? "True" : "False"
+        case .integer(let value): return String(value)
+        case .number(let value): return Self.pythonFloat(value)
+        case .string(let value): return value
+        case .list, .dict: return repr
+        case .callable(let callable): return "<macro \(callable.name)>"
+        }
+    }
+
+    /// Python's `repr()`: strings quoted, as inside printed lists and dicts.
+    public var repr: String {
+        switch self {
+        case .string(let value):
+            return "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+        case .list(let box): return "[" + box.items.map(\.repr).joined(separator: ", ") + "]"
+        case .dict(let box): return "{" + box.keys.map { "'\($0)': \(box.values[$0]!.repr)" }.joined(separator: ", ") + "}"
+        default: return rendered
+        }
+    }
+
+    static func pythonFloat(_ value: Double) -> String {
+        if value.isNaN { return "nan" }
+        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+        if value == value.rounded(), abs(value) < 1e16 { return String(format: "%.1f", value) }
+        return "\(value)"
+    }
+
+    /// "a string", "an integer", … for error messages.
+    public var typeName: String {
+        switch self {
+        case .undefined: return "undefined"
+        case .none: return "none"
+        case .bool: return "a boolean"
+        case .integer: return "an integer"
+        case .number: return "a number"
+        case .string: return "a string"
+        case .list: return "a list"
+        case .dict: return "a dict"
+        case .callable: return "a macro"
+        }
+    }
+
+    /// Items when iterated: a list's items, a dict's keys, a string's characters.
+    public var iterated: [JinjaValue]? {
+        switch self {
+        case .list(let box): return box.items
+        case .dict(let box): return box.keys.map(JinjaValue.string)
+        case .string(let text): return text.map { .string(String($0)) }
+        default: return nil
+        }
+    }
+
+    /// Equality as Python sees it (1 == 1.0; lists compare item by item).
+    public func equals(_ other: JinjaValue) -> Bool {
+        switch (self, other) {
+        case (.none, .none), (.undefined, .undefined): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.integer(let a), .integer(let b)): return a == b
+        case (.integer(let a), .number(let b)), (.number(let b), .integer(let a)): return Double(a) == b
+        case (.number(let a), .number(let b)): return a == b
+        case (.string(let a), .string(let b)): return a == b
+        case (.list(let a), .list(let b)):
+            return a.items.count == b.items.count && zip(a.items, b.items).allSatisfy { $0.equals($1) }
+        case (.dict(let a), .dict(let b)):
+            return Set(a.keys) == Set(b.keys) && a.keys.allSatisfy { a.values[$0]!.equals(b.values[$0]!) }
+        default: return false
+        }
+    }
+}
+
+/// A function templates can call: a macro, or one floe provides (`ref`, `var`, `config`, …).
+public struct JinjaCallable {
+    /// Throws ``TemplateError`` for the user's mistakes.
+    public typealias Body = (_ arguments: [JinjaValue], _ keywords: [(String, JinjaValue)], _ context: JinjaCallContext) throws -> JinjaValue
+
+    public var name: String
+    public var body: Body
+
+    public init(_ name: String, _ body: @escaping Body) {
+        self.name = name
+        self.body = body
+    }
+}
+
+/// Where a call happens, so functions can report errors at the caller's line.
+public struct JinjaCallContext {
+    public var location: SourceLocation
+}

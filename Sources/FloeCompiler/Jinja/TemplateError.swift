@@ -1,0 +1,16 @@
+import FloeCore
+
+/// A problem in a template, at the line and column where it is.
+public struct TemplateError: Error, Sendable, Equatable {
+    public var location: SourceLocation
+    public var message: String
+    public var hint: String?
+
+    public init(_ message: String, at location: SourceLocation, hint: String? = nil) {
+        self.location = location
+        self.message = message
+        self.hint = hint
+    }
+
+    public var diagnostic: Diagnostic { .error(at: location, message, hint: hint) }
+}

@@ -1,0 +1,133 @@
+@testable import FloeCompiler
+import FloeCore
+import Testing
+
+@Suite struct JinjaRenderingTests {
+    func render(_ source: String, _ context: [String: JinjaValue] = [:]) throws -> String {
+        try JinjaEnvironment().render(JinjaTemplate(source, file: "m.sql"), context: context)
+    }
+
+    @Test func outputsLiteralsAndArithmetic() throws {
+        #expect(try render("{{ 1 + 2 * 3 }} {{ 7 // 2 }} {{ 7 / 2 }} {{ 2 ** 3 }} {{ -5 % 3 }}") == "7 3 3.5 8 1")
+        #expect(try render("{{ 'a' ~ 1 ~ none }} {{ true }} {{ [1, 'x'] }} {{ {'k': 2} }}") == "a1None True [1, 'x'] {'k': 2}")
+        #expect(try render("{{ 'ab' 'cd' }}") == "abcd")
+    }
+
+    @Test func comparisonsLogicAndMembership() throws {
+        #expect(try render("{{ 1 < 2 and 'a' in 'cat' and not (3 == 4) }}") == "True")
+        #expect(try render("{{ 0 or 'fallback' }} {{ 'x' not in ['a'] }} {{ 2 if false else 3 }}") == "fallback True 3")
+    }
+
+    @Test func ifElifElse() throws {
+        let template = "{% if n > 1 %}many{% elif n == 1 %}one{% else %}none{% endif %}"
+        #expect(try render(template, ["n": .integer(3)]) == "many")
+        #expect(try render(template, ["n": .integer(1)]) == "one")
+        #expect(try render(template, ["n": .integer(0)]) == "none")
+    }
+
+    @Test func forLoopsWithLoopVariableAndWhitespaceControl() throws {
+        let template = """
+            select
+            {%- for region in regions %}
+              sum(case when region = '{{ region }}' then 1 else 0 end) as n_{{ region | lower }}{% if not loop.last %},{% endif %}
+            {%- endfor %}
+            from t
+            """
+        let regions: JinjaValue = .list([.string("NA"), .string("EMEA")])
+        #expect(try render(template, ["regions": regions]) == """
+            select
+              sum(case when region = 'NA' then 1 else 0 end) as n_na,
+              sum(case when region = 'EMEA' then 1 else 0 end) as n_emea
+            from t
+            """)
+        #expect(try render("{% for i in range(3) %}{{ loop.index }}/{{ loop.length }}{% if loop.first %}!{% endif %} {% endfor %}")
+            == "1/3! 2/3 3/3 ")
+        #expect(try render("{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %}", ["d": .dict([("a", .integer(1)), ("b", .integer(2))])])
+            == "a=1;b=2;")
+        #expect(try render("{% for x in [] %}x{% else %}empty{% endfor %}") == "empty")
+        #expect(try render("{% for x in [1,2,3,4] if x is even %}{{ x }}{% endfor %}") == "24")
+    }
+
+    @Test func setDoAndMutableLists() throws {
+        #expect(try render("{% set cols = ['a'] %}{% do cols.append('b') %}{{ cols | join(', ') }}") == "a, b")
+        #expect(try render("{% set a, b = [1, 2] %}{{ a + b }}") == "3")
+        #expect(try render("{% set block %}x{{ 1 }}{% endset %}[{{ block }}]") == "[x1]")
+    }
+
+    @Test func macrosWithDefaultsKeywordsAndReturn() throws {
+        let template = """
+            {% macro cents_to_dollars(column, scale=2) %}round({{ column }} / 100.0, {{ scale }}){% endmacro %}
+            {%- macro pick(x) %}{% do return(x * 2) %}{% endmacro -%}
+            {{ cents_to_dollars('amount') }} {{ cents_to_dollars(column='fee', scale=0) }} {{ pick(21) + 1 }}
+            """
+        #expect(try render(template) == "round(amount / 100.0, 2) round(fee / 100.0, 0) 43")
+    }
+
+    @Test func macroFilesProvideGlobals() throws {
+        let macros = try JinjaTemplate("{% macro greet(name) %}hello {{ name }}{% endmacro %}", file: "macros/greet.sql")
+        var environment = JinjaEnvironment()
+        environment.globals.merge(environment.macros(in: macros)) { _, new in new }
+        #expect(try environment.render(JinjaTemplate("{{ greet('floe') }}", file: "m.sql")) == "hello floe")
+    }
+
+    @Test func filters() throws {
+        #expect(try render("{{ ' Hi ' | trim | upper }}|{{ 'a-b' | replace('-', '_') }}|{{ missing | default('d') }}") == "HI|a_b|d")
+        #expect(try render("{{ [3,1,2] | sort | join(',') }} {{ [1,2] | length }} {{ 'abc' | length }} {{ [1,1,2] | unique | list }}")
+            == "1,2,3 2 3 [1, 2]")
+        #expect(try render("{{ [{'n': 'a'}, {'n': 'b'}] | map(attribute='n') | join }} {{ [1, 2.5] | sum }} {{ 2.567 | round(1) }}")
+            == "ab 3.5 2.6")
+    }
+
+    @Test func testsAndComments() throws {
+        #expect(try render("{# note #}{{ x is defined }} {{ y is not defined }} {{ none is none }} {{ 'a' is string }}",
+                           ["x": .integer(1)]) == "True True True True")
+        #expect(try render("a {%- raw %} {{ not rendered }} {% endraw %}") == "a {{ not rendered }} ")
+    }
+
+    @Test func dictAccessAndMethods() throws {
+        let config: JinjaValue = .dict([("schema", .string("marts")), ("tags", .list([.string("a")]))])
+        #expect(try render("{{ c.schema }} {{ c['tags'][0] }} {{ c.get('x', 'none') }} {{ 'A,B'.lower().split(',') }}", ["c": config])
+            == "marts a none ['a', 'b']")
+    }
+}
+
+@Suite struct JinjaErrorTests {
+    func error(_ source: String) -> TemplateError? {
+        do {
+            _ = try JinjaEnvironment().render(JinjaTemplate(source, file: "models/m.sql"))
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func unclosedIfNamesItsLine() {
+        let failure = error("select 1\n{% if true %}\nx\n")
+        #expect(failure == TemplateError("unclosed '{% if %}'", at: SourceLocation(file: "models/m.sql", line: 2, column: 1),
+                                         hint: "close it with '{% endif %}'"))
+    }
+
+    @Test func unknownMacroGetsLocationAndSuggestion() {
+        let failure = error("{% macro cents(x) %}{{ x }}{% endmacro %}\nselect {{ cent('a') }}")
+        #expect(failure?.message == "unknown macro or function 'cent'")
+        #expect(failure?.location == SourceLocation(file: "models/m.sql", line: 2, column: 11))
+        #expect(failure?.hint == "did you mean 'cents'?")
+    }
+
+    @Test func undefinedVariable() {
+        let failure = error("select {{ colum }}")
+        #expect(failure?.message == "'colum' is undefined")
+        #expect(failure?.location.column == 11)
+    }
+
+    @Test func syntaxErrors() {
+        #expect(error("{{ 1 + }}")?.message == "expected an expression")
+        #expect(error("{{ x ")?.message == "unclosed '{{'")
+        #expect(error("{% endif %}")?.message == "unexpected '{% endif %}'")
+        #expect(error("{% fro x in y %}{% endfor %}")?.hint == "did you mean 'for'?")
+        #expect(error("{{ 'abc }}")?.message == "unclosed string")
+        #expect(error("{{ x | lowr }}")?.message == "'x' is undefined")
+        #expect(error("{{ 'x' | lowr }}")?.hint == "did you mean 'lower'?")
+        #expect(error("{# never closed")?.message == "unclosed comment '{#'")
+    }
+}
