@@ -202,6 +202,8 @@ enum JinjaBuiltins {
 
     // MARK: Filters
 
+    /// Applies filter `name`. The renderer has already refused an undefined `value` for every
+    /// filter but `default`/`d`.
     static func filter(
         _ name: String, _ value: JinjaValue, _ arguments: [JinjaValue], _ keywords: [(String, JinjaValue)],
         at location: SourceLocation
@@ -210,14 +212,8 @@ enum JinjaBuiltins {
             keywords.first { $0.0 == keyword }?.1 ?? (index < arguments.count ? arguments[index] : nil)
         }
         func items() throws -> [JinjaValue] {
-            if case .undefined(let undefinedName) = value {
-                throw TemplateError("'\(undefinedName)' is undefined", at: location)
-            }
             guard let items = value.iterated else { throw TemplateError("'\(name)' needs a list, got \(value.typeName)", at: location) }
             return items
-        }
-        if name != "default", name != "d", case .undefined(let undefinedName) = value {
-            throw TemplateError("'\(undefinedName)' is undefined", at: location)
         }
         switch name {
         case "default", "d":

@@ -240,6 +240,9 @@ final class JinjaRenderer {
             return try callable.body(arguments, keywords, JinjaCallContext(location: expression.location))
         case .filter(let base, let name, let argumentExpressions, let keywordExpressions):
             let value = try evaluate(base)
+            if name != "default", name != "d", case .undefined(let undefinedName) = value {
+                throw undefined(undefinedName, at: base.location)
+            }
             let arguments = try argumentExpressions.map(evaluate)
             let keywords = try keywordExpressions.map { ($0.0, try evaluate($0.1)) }
             return try JinjaBuiltins.filter(name, value, arguments, keywords, at: expression.location)
