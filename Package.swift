@@ -23,11 +23,13 @@ let package = Package(
         .target(name: "FloeContract", swiftSettings: swiftSettings),
         // Diagnostics, suggestions and secret detection shared by every stage. No dependencies.
         .target(name: "FloeCore", swiftSettings: swiftSettings),
+        // SQL dialects (quoting, type names, dbt's cross-database macros); engine adapters come next.
+        .target(name: "FloeEngine", dependencies: ["FloeContract"], swiftSettings: swiftSettings),
         // platform.yaml + floe.yaml (+ project files) -> CompiledArtifacts.
         .target(
             name: "FloeCompiler",
             dependencies: [
-                "FloeContract", "FloeCore",
+                "FloeContract", "FloeCore", "FloeEngine",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -45,10 +47,11 @@ let package = Package(
         .executableTarget(name: "floe", dependencies: ["FloeCLI"], swiftSettings: swiftSettings),
 
         .testTarget(name: "FloeContractTests", dependencies: ["FloeContract"], swiftSettings: swiftSettings),
+        .testTarget(name: "FloeEngineTests", dependencies: ["FloeEngine"], swiftSettings: swiftSettings),
         .testTarget(name: "FloeCoreTests", dependencies: ["FloeCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FloeCompilerTests",
-            dependencies: ["FloeCompiler", "FloeContract", "FloeCore"],
+            dependencies: ["FloeCompiler", "FloeContract", "FloeCore", "FloeEngine"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

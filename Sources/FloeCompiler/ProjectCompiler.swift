@@ -1,5 +1,6 @@
 import FloeContract
 import FloeCore
+import FloeEngine
 import Foundation
 
 /// What to compile: the two files, the environment, and the facts of the moment.
@@ -14,12 +15,15 @@ public struct CompileOptions: Sendable {
     public var processEnvironment: [String: String]
     /// Makes the `{uuid}` of a namespace; tests pin it.
     public var makeUUID: @Sendable () -> String
+    /// `--vars`: a YAML mapping that overrides floe.yaml's and dbt_project.yml's vars.
+    public var vars: String?
 
     public init(
         specPath: String, platformPath: String, environment: String, compiledAt: Date = Date(),
         processEnvironment: [String: String] = ProcessInfo.processInfo.environment,
-        makeUUID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }
+        makeUUID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }, vars: String? = nil
     ) {
+        self.vars = vars
         self.specPath = specPath
         self.platformPath = platformPath
         self.environment = environment
@@ -67,6 +71,8 @@ public enum ProjectCompiler {
         diagnostics += synthetic.diagnostics
         let specDirectory = specURL.deletingLastPathComponent()
         diagnostics += ProjectPaths.check(spec, relativeTo: specDirectory)
+        let cliVars = CommandLineVars.parse(options.vars)
+        diagnostics += cliVars.diagnostics
 
         guard !diagnostics.hasErrors, let environment = resolution.environment,
               let compute = resolution.profiles[.compute], let storage = resolution.profiles[.storage],
@@ -75,7 +81,32 @@ public enum ProjectCompiler {
             return CompileOutput(artifacts: nil, json: nil, diagnostics: diagnostics)
         }
 
-        var inputs = [
+        let compiledAt = CompileTimestamp.iso8601(options.compiledAt)
+        var project = DbtCompileResult()
+        for transform in spec.transforms where transform.type == "dbt" {
+            var vars: [String: ConfigInput] = [:]
+            for entry in floeRoot["vars"]?.entries ?? [] { vars[entry.key] = ConfigInput(entry.value) }
+            vars.merge(cliVars.vars) { _, new in new }
+            let dialect = SQLDialects.named(compute.type) ?? PostgresDialect()
+            let compiled = DbtProjectCompiler.compile(DbtCompileRequest(
+                root: specDirectory.appendingPathComponent(transform.path),
+                displayPrefix: DisplayPath.join(DisplayPath.directory(of: options.specPath), transform.path),
+                planPrefix: DisplayPath.join("", transform.path),
+                dialect: dialect, targetName: environment.name, namespace: environment.namespace, vars: vars,
+                environment: options.processEnvironment, compiledAt: compiledAt))
+            project.models += compiled.models
+            project.seeds += compiled.seeds
+            project.sources += compiled.sources
+            project.tests += compiled.tests
+            project.inputs += compiled.inputs
+            project.diagnostics += compiled.diagnostics
+        }
+        diagnostics += project.diagnostics
+        guard !diagnostics.hasErrors else {
+            return CompileOutput(artifacts: nil, json: nil, diagnostics: diagnostics)
+        }
+
+        var inputs = project.inputs + [
             InputFile(path: RelativePath.from(directory: specDirectory, to: specURL), sha256: InputHasher.sha256(floe.bytes!)),
             InputFile(path: RelativePath.from(directory: specDirectory, to: platformURL),
                       sha256: InputHasher.sha256(platform.bytes!)),
@@ -83,7 +114,7 @@ public enum ProjectCompiler {
         inputs.sort { $0.path < $1.path }
         let artifacts = CompiledArtifacts(
             metadata: ArtifactMetadata(
-                tool: "floe", toolVersion: FloeVersion.current, compiledAt: CompileTimestamp.iso8601(options.compiledAt),
+                tool: "floe", toolVersion: FloeVersion.current, compiledAt: compiledAt,
                 inputs: inputs, inputsSHA256: InputHasher.combined(inputs)),
             product: ProductInfo(
                 name: spec.name, version: spec.version, description: spec.description, owner: spec.owner,
@@ -94,7 +125,8 @@ public enum ProjectCompiler {
             secrets: SecretSettings(mount: platformSpec.secretsMount),
             semantic: platformSpec.semantic,
             transforms: spec.transforms.map { TransformSource(type: $0.type, path: $0.path) },
-            synthetic: synthetic.tables)
+            synthetic: synthetic.tables,
+            seeds: project.seeds, sources: project.sources, models: project.models, tests: project.tests)
 
         let json: Data
         do {

@@ -101,6 +101,7 @@ public struct CompiledModel: Codable, Sendable, Equatable {
     public var preHooks: [String]
     public var postHooks: [String]
     public var columns: [ColumnSpec]
+    public var description: String?
     /// Hash of the rendered SQL, the config and the upstream fingerprints: unchanged means up to date.
     public var fingerprint: String
 
@@ -108,7 +109,7 @@ public struct CompiledModel: Codable, Sendable, Equatable {
         uniqueID: String, name: String, path: String, materialized: Materialization, relation: Relation,
         sql: String, incrementalSQL: String? = nil, uniqueKey: [String] = [], incrementalStrategy: String? = nil,
         onSchemaChange: String? = nil, dependsOn: [String] = [], tags: [String] = [], preHooks: [String] = [],
-        postHooks: [String] = [], columns: [ColumnSpec] = [], fingerprint: String
+        postHooks: [String] = [], columns: [ColumnSpec] = [], description: String? = nil, fingerprint: String
     ) {
         self.uniqueID = uniqueID
         self.name = name
@@ -125,6 +126,7 @@ public struct CompiledModel: Codable, Sendable, Equatable {
         self.preHooks = preHooks
         self.postHooks = postHooks
         self.columns = columns
+        self.description = description
         self.fingerprint = fingerprint
     }
 
@@ -137,7 +139,7 @@ public struct CompiledModel: Codable, Sendable, Equatable {
         case dependsOn = "depends_on"
         case preHooks = "pre_hooks"
         case postHooks = "post_hooks"
-        case name, path, materialized, relation, sql, tags, columns, fingerprint
+        case name, path, materialized, relation, sql, tags, columns, description, fingerprint
     }
 }
 

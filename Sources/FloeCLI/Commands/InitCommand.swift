@@ -100,7 +100,7 @@ enum InitTemplate {
 
                 """),
             ("dbt/models/example.sql", """
-                -- A first model. Replace it with your own; refer to others with {{ ref('name') }}.
+                {# A first model. Replace it with your own; refer to others with {{ ref('name') }}. #}
                 select 1 as id, 'hello' as greeting
 
                 """),

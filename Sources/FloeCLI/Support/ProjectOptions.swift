@@ -3,7 +3,7 @@ import FloeCompiler
 import FloeCore
 import Foundation
 
-/// `--spec`, `--platform`, `--env`: which product, which platform, which environment.
+/// `--spec`, `--platform`, `--env`, `--vars`: which product, which platform, which environment.
 struct ProjectOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The data product's floe.yaml.", valueName: "file"))
     var spec: String = "floe.yaml"
@@ -15,6 +15,10 @@ struct ProjectOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("The environment to compile for (default: $FLOE_ENV, else dev).", valueName: "name"))
     var env: String?
+
+    @Option(help: ArgumentHelp("Vars for the dbt project, as a YAML mapping; they override floe.yaml's and dbt_project.yml's.",
+                               valueName: "yaml"))
+    var vars: String?
 
     var environmentName: String {
         if let env { return env }
@@ -55,6 +59,6 @@ struct ProjectOptions: ParsableArguments {
             throw FloeExit(.usage)
         }
         return CompileOptions(specPath: spec, platformPath: platformPath, environment: environmentName,
-                              compiledAt: compiledAt, processEnvironment: environment)
+                              compiledAt: compiledAt, processEnvironment: environment, vars: vars)
     }
 }

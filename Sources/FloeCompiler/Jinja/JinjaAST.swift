@@ -58,6 +58,11 @@ public struct JinjaTemplate {
 
     /// Names of the macros the template defines at its top level.
     public var macroNames: [String] {
-        nodes.compactMap { if case .macro(let macro) = $0 { return macro.name } else { return nil } }
+        macroDefinitions.map(\.name)
+    }
+
+    /// The macros the template defines at its top level, with where each name is written.
+    public var macroDefinitions: [(name: String, location: SourceLocation)] {
+        nodes.compactMap { if case .macro(let macro) = $0 { return (macro.name, macro.location) } else { return nil } }
     }
 }

@@ -30,6 +30,7 @@ enum JinjaBuiltins {
 
     static func attribute(_ name: String, of value: JinjaValue) -> JinjaValue {
         if case .dict(let box) = value, let found = box[name] { return found }
+        if case .callable(let callable) = value, let member = callable.members[name] { return member }
         if let method = method(name, of: value) { return .callable(method) }
         return .undefined(name)
     }

@@ -65,7 +65,7 @@ struct JinjaParser {
         }
     }
 
-    static let closers: Set<String> = ["endif", "elif", "else", "endfor", "endmacro", "endset", "endcall", "endfilter"]
+    static let closers: Set<String> = ["endif", "elif", "else", "endfor", "endmacro", "endtest", "endset", "endcall", "endfilter"]
 
     mutating func parseStatement(_ keyword: String, at keywordLocation: SourceLocation, start: SourceLocation) throws(TemplateError) -> JinjaNode {
         switch keyword {
@@ -135,9 +135,10 @@ struct JinjaParser {
             let value = try parseExpression()
             try expect(.statementEnd, "'%}'")
             return .set(targets: targets, value)
-        case "macro":
+        case "macro", "test":
+            // `{% test name(model, column_name) %}` is dbt's generic test: a macro named `test_<name>`.
             let nameLocation = location(current)
-            let name = try parseName("a macro name")
+            let name = (keyword == "test" ? "test_" : "") + (try parseName("a macro name"))
             try expectSymbol("(")
             var parameters: [(String, JinjaExpr?)] = []
             while !isSymbol(")") {
@@ -152,8 +153,8 @@ struct JinjaParser {
             }
             try expectSymbol(")")
             try expect(.statementEnd, "'%}'")
-            let (body, terminator) = try parseNodes(until: ["endmacro"])
-            guard terminator != nil else { throw unclosed("macro", at: start) }
+            let (body, terminator) = try parseNodes(until: ["end" + keyword])
+            guard terminator != nil else { throw unclosed(keyword, at: start) }
             try expect(.statementEnd, "'%}'")
             return .macro(JinjaMacro(name: name, parameters: parameters, body: body, location: nameLocation))
         case "do":

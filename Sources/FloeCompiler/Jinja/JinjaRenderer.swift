@@ -1,12 +1,32 @@
 import FloeCore
 import Foundation
 
+/// The names every template and macro sees. A class, so that macros defined from it see names
+/// added later (macro files calling each other) and per-model values (`this`) set before a render.
+public final class JinjaGlobals {
+    public var values: [String: JinjaValue]
+
+    public init(_ values: [String: JinjaValue] = [:]) {
+        self.values = values
+    }
+
+    public subscript(name: String) -> JinjaValue? {
+        get { values[name] }
+        set { values[name] = newValue }
+    }
+}
+
 /// Renders parsed templates. `globals` are visible everywhere (dbt's `ref`, `var`, user macros…).
 public struct JinjaEnvironment {
-    public var globals: [String: JinjaValue]
+    public let globals: JinjaGlobals
 
     public init(globals: [String: JinjaValue] = [:]) {
-        self.globals = globals
+        self.globals = JinjaGlobals(globals)
+    }
+
+    /// Adds names to the globals, replacing any of the same name.
+    public func define(_ values: [String: JinjaValue]) {
+        globals.values.merge(values) { _, new in new }
     }
 
     /// Renders `template` with `context` layered over the globals.
@@ -29,7 +49,7 @@ public struct JinjaEnvironment {
         var result: [String: JinjaValue] = [:]
         for node in template.nodes {
             if case .macro(let macro) = node {
-                result[macro.name] = .callable(JinjaRenderer.callable(for: macro, environment: { self.globals }))
+                result[macro.name] = .callable(JinjaRenderer.callable(for: macro, globals: globals))
             }
         }
         return result
@@ -43,11 +63,11 @@ struct ReturnSignal: Error {
 
 /// One rendering in progress: a stack of variable frames and the template's file.
 final class JinjaRenderer {
-    var globals: [String: JinjaValue]
+    let globals: JinjaGlobals
     var frames: [[String: JinjaValue]] = []
     let file: String
 
-    init(globals: [String: JinjaValue], file: String) {
+    init(globals: JinjaGlobals, file: String) {
         self.globals = globals
         self.file = file
     }
@@ -56,7 +76,7 @@ final class JinjaRenderer {
         for frame in frames.reversed() {
             if let value = frame[name] { return value }
         }
-        if let value = globals[name] { return value }
+        if let value = globals.values[name] { return value }
         if let builtin = JinjaBuiltins.functions[name] { return .callable(builtin) }
         return .undefined(name)
     }
@@ -67,7 +87,7 @@ final class JinjaRenderer {
     }
 
     var knownNames: [String] {
-        Array(Set(frames.flatMap(\.keys) + globals.keys + JinjaBuiltins.functions.keys))
+        Array(Set(frames.flatMap(\.keys) + globals.values.keys + JinjaBuiltins.functions.keys))
     }
 
     // MARK: Statements
@@ -108,8 +128,7 @@ final class JinjaRenderer {
         case .setBlock(let name, let body):
             assign(name, .string(try render(body)))
         case .macro(let macro):
-            let globals = self.globals
-            assign(macro.name, .callable(Self.callable(for: macro, environment: { globals })))
+            assign(macro.name, .callable(Self.callable(for: macro, globals: globals)))
         case .doStatement(let expression):
             _ = try evaluate(expression)
         case .callBlock(let expression, let body):
@@ -170,9 +189,9 @@ final class JinjaRenderer {
 
     /// A macro as a callable: binds arguments (positional, keyword, defaults), renders the body in
     /// a fresh frame over the defining globals, and returns the text (or what `return()` gave).
-    static func callable(for macro: JinjaMacro, environment: @escaping () -> [String: JinjaValue]) -> JinjaCallable {
+    static func callable(for macro: JinjaMacro, globals: JinjaGlobals) -> JinjaCallable {
         JinjaCallable(macro.name) { arguments, keywords, context in
-            let renderer = JinjaRenderer(globals: environment(), file: macro.location.file)
+            let renderer = JinjaRenderer(globals: globals, file: macro.location.file)
             var frame: [String: JinjaValue] = [:]
             if arguments.count > macro.parameters.count {
                 throw TemplateError("macro '\(macro.name)' takes \(macro.parameters.count) arguments, got \(arguments.count)",

@@ -23,9 +23,13 @@ public enum JinjaValue {
     public final class DictBox {
         public private(set) var keys: [String] = []
         public private(set) var values: [String: JinjaValue] = [:]
+        /// What `{{ }}` prints instead of the dict, for objects with attributes such as dbt's
+        /// relations (`{{ ref('x') }}` prints the relation, `ref('x').identifier` its name).
+        public var printed: String?
 
-        public init(_ pairs: [(String, JinjaValue)] = []) {
+        public init(_ pairs: [(String, JinjaValue)] = [], printed: String? = nil) {
             for (key, value) in pairs { self[key] = value }
+            self.printed = printed
         }
 
         public subscript(key: String) -> JinjaValue? {
@@ -69,6 +73,7 @@ public enum JinjaValue {
         case .integer(let value): return String(value)
         case .number(let value): return Self.pythonFloat(value)
         case .string(let value): return value
+        case .dict(let box) where box.printed != nil: return box.printed!
         case .list, .dict: return repr
         case .callable(let callable): return "<macro \(callable.name)>"
         }
@@ -80,6 +85,7 @@ public enum JinjaValue {
         case .string(let value):
             return "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
         case .list(let box): return "[" + box.items.map(\.repr).joined(separator: ", ") + "]"
+        case .dict(let box) where box.printed != nil: return box.printed!
         case .dict(let box): return "{" + box.keys.map { "'\($0)': \(box.values[$0]!.repr)" }.joined(separator: ", ") + "}"
         default: return rendered
         }
@@ -142,10 +148,13 @@ public struct JinjaCallable {
 
     public var name: String
     public var body: Body
+    /// Attributes of the function itself, as dbt's `config` is callable and has `config.get(…)`.
+    public var members: [String: JinjaValue]
 
-    public init(_ name: String, _ body: @escaping Body) {
+    public init(_ name: String, members: [String: JinjaValue] = [:], _ body: @escaping Body) {
         self.name = name
         self.body = body
+        self.members = members
     }
 }
 

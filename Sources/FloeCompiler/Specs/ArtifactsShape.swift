@@ -130,6 +130,7 @@ enum ArtifactsShape {
             .required("pre_hooks", names, "SQL run before"),
             .required("post_hooks", names, "SQL run after"),
             .required("columns", columns, "documented columns"),
+            .optional("description", text, "from properties YAML"),
             .required("fingerprint", sha256, "change detector"),
         ]))), "SQL models"),
         .required("tests", .list(.object(ObjectShape("a test", [

@@ -65,8 +65,8 @@ import Testing
 
     @Test func macroFilesProvideGlobals() throws {
         let macros = try JinjaTemplate("{% macro greet(name) %}hello {{ name }}{% endmacro %}", file: "macros/greet.sql")
-        var environment = JinjaEnvironment()
-        environment.globals.merge(environment.macros(in: macros)) { _, new in new }
+        let environment = JinjaEnvironment()
+        environment.define(environment.macros(in: macros))
         #expect(try environment.render(JinjaTemplate("{{ greet('floe') }}", file: "m.sql")) == "hello floe")
     }
 

@@ -1,0 +1,94 @@
+import Foundation
+
+/// One file of the dbt project, with the three ways it is named.
+struct ProjectFile: Sendable {
+    var url: URL
+    /// Relative to the directory of dbt_project.yml: `models/staging/stg_orders.sql`.
+    var relative: String
+    /// As messages print it (relative to where floe was run, like the spec path the user gave).
+    var display: String
+    /// As the plan records it: relative to the directory of floe.yaml.
+    var planPath: String
+    /// Folders between the resource path and the file: `["staging"]`.
+    var folders: [String]
+    /// The file name without its extension: the node's name.
+    var stem: String
+}
+
+/// Every file of a dbt project that floe reads, found under the paths dbt_project.yml names.
+struct DbtFiles {
+    var models: [ProjectFile] = []
+    var pythonModels: [ProjectFile] = []
+    var seeds: [ProjectFile] = []
+    var singularTests: [ProjectFile] = []
+    /// Macro files, and generic test files under `tests/generic/`.
+    var macros: [ProjectFile] = []
+    var properties: [ProjectFile] = []
+
+    /// `displayPrefix` and `planPrefix` are the project directory as messages and the plan name it,
+    /// each empty or ending in `/`.
+    init(project: DbtProjectFile, root: URL, displayPrefix: String, planPrefix: String) {
+        func scan(_ paths: [String], _ handle: (ProjectFile, String) -> Void) {
+            for base in paths {
+                for relative in Self.files(under: root.appendingPathComponent(base)) {
+                    let parts = relative.split(separator: "/").map(String.init)
+                    let name = parts.last!
+                    let fileExtension = (name as NSString).pathExtension.lowercased()
+                    let projectRelative = base + "/" + relative
+                    let file = ProjectFile(
+                        url: root.appendingPathComponent(projectRelative), relative: projectRelative,
+                        display: displayPrefix + projectRelative, planPath: planPrefix + projectRelative,
+                        folders: Array(parts.dropLast()), stem: (name as NSString).deletingPathExtension)
+                    handle(file, fileExtension)
+                }
+            }
+        }
+        scan(project.modelPaths) { file, fileExtension in
+            switch fileExtension {
+            case "sql": models.append(file)
+            case "py": pythonModels.append(file)
+            case "yml", "yaml": properties.append(file)
+            default: break
+            }
+        }
+        scan(project.seedPaths) { file, fileExtension in
+            switch fileExtension {
+            case "csv": seeds.append(file)
+            case "yml", "yaml": properties.append(file)
+            default: break
+            }
+        }
+        scan(project.testPaths) { file, fileExtension in
+            guard fileExtension == "sql" else { return }
+            if file.folders.first == "generic" { macros.append(file) } else { singularTests.append(file) }
+        }
+        scan(project.macroPaths) { file, fileExtension in
+            switch fileExtension {
+            case "sql": macros.append(file)
+            case "yml", "yaml": properties.append(file)
+            default: break
+            }
+        }
+    }
+
+    /// Every regular file under `directory`, relative to it, sorted; hidden files and folders skipped.
+    static func files(under directory: URL) -> [String] {
+        let manager = FileManager.default
+        var result: [String] = []
+        func walk(_ url: URL, _ prefix: String) {
+            guard let names = try? manager.contentsOfDirectory(atPath: url.path) else { return }
+            for name in names where !name.hasPrefix(".") {
+                let child = url.appendingPathComponent(name)
+                var isDirectory: ObjCBool = false
+                guard manager.fileExists(atPath: child.path, isDirectory: &isDirectory) else { continue }
+                if isDirectory.boolValue {
+                    walk(child, prefix + name + "/")
+                } else {
+                    result.append(prefix + name)
+                }
+            }
+        }
+        walk(directory, "")
+        return result.sorted()
+    }
+}

@@ -1,0 +1,668 @@
+import FloeContract
+import FloeCore
+import FloeEngine
+import Foundation
+
+/// What the dbt project is compiled for.
+struct DbtCompileRequest {
+    /// The directory that holds dbt_project.yml.
+    var root: URL
+    /// The project directory as messages print it and as the plan records it, each empty or ending in `/`.
+    var displayPrefix: String
+    var planPrefix: String
+    var dialect: any SQLDialect
+    /// The environment's name (`target.name`) and namespace (`target.schema`, the default schema).
+    var targetName: String
+    var namespace: String
+    /// floe.yaml's vars and `--vars`, over the project's own.
+    var vars: [String: ConfigInput]
+    var environment: [String: String]
+    var compiledAt: String
+}
+
+/// The project's part of the plan.
+struct DbtCompileResult {
+    var models: [CompiledModel] = []
+    var seeds: [CompiledSeed] = []
+    var sources: [CompiledSource] = []
+    var tests: [CompiledTest] = []
+    /// Every file read, for the plan's input hashes.
+    var inputs: [InputFile] = []
+    var diagnostics: [Diagnostic] = []
+}
+
+/// Reads a dbt project and compiles it into plan nodes: renders every model in parallel, resolves
+/// configs and relations, builds the graph, inlines ephemerals and writes the tests' SQL.
+struct DbtProjectCompiler {
+    /// A model, seed or source: anything `ref()` or `source()` can point at.
+    struct Slot {
+        enum Kind { case model, seed, source }
+        var kind: Kind
+        var name: String
+        var uniqueID: String
+        var relation = Relation(schema: "", name: "")
+        var enabled = true
+        var ephemeral = false
+    }
+
+    struct ModelState {
+        var file: ProjectFile
+        var config: NodeConfig
+        var properties: NodeProperties?
+        var render = RenderOutcome()
+        var incrementalRender: RenderOutcome?
+        var sha256 = ""
+    }
+
+    let request: DbtCompileRequest
+    var project: DbtProjectFile!
+    var files: DbtFiles!
+    var properties = DbtProperties()
+    var slots: [Slot] = []
+    var models: [ModelState] = []
+    var macroFiles: [JinjaTemplate] = []
+    var result = DbtCompileResult()
+    var serialContext: DbtRenderContext!
+    var inputs: DbtRenderInputs!
+
+    init(_ request: DbtCompileRequest) {
+        self.request = request
+    }
+
+    static func compile(_ request: DbtCompileRequest) -> DbtCompileResult {
+        var compiler = DbtProjectCompiler(request)
+        compiler.run()
+        var seen = Set<Diagnostic>()
+        compiler.result.diagnostics = compiler.result.diagnostics.filter { seen.insert($0).inserted }
+        return compiler.result
+    }
+
+    private mutating func run() {
+        let projectURL = request.root.appendingPathComponent("dbt_project.yml")
+        let (loaded, projectDiagnostics) = DbtProjectFile.load(from: projectURL, displayPath: request.displayPrefix + "dbt_project.yml")
+        result.diagnostics += projectDiagnostics
+        guard let loaded else { return }
+        project = loaded
+        record(planPath: request.planPrefix + "dbt_project.yml", bytes: loaded.bytes)
+        files = DbtFiles(project: loaded, root: request.root, displayPrefix: request.displayPrefix, planPrefix: request.planPrefix)
+        for file in files.pythonModels {
+            result.diagnostics.append(.warning(at: .file(file.display), "Python models are not supported; '\(file.stem)' is skipped"))
+        }
+        readProperties()
+        readMacros()
+        declareSlots()
+        guard !result.diagnostics.hasErrors else { return }
+        inputs = DbtRenderInputs(
+            projectName: project.name, targetName: request.targetName, namespace: request.namespace, dialect: request.dialect,
+            refable: refableSlots(), sources: sourceSlots(), vars: mergedVars(), environment: request.environment,
+            macroFiles: macroFiles, compiledAt: request.compiledAt)
+        serialContext = DbtRenderContext(inputs)
+        resolveBaseConfigs()
+        let singularTests = renderInParallel()
+        applyFileConfigs()
+        resolveRelations()
+        let order = buildGraph()
+        guard !result.diagnostics.hasErrors, let order else { return }
+        renderIncrementalVariants()
+        guard !result.diagnostics.hasErrors else { return }
+        compileSeeds()
+        compileSources()
+        compileModels(order: order)
+        compileTests(singular: singularTests)
+        result.diagnostics += project.models.unusedPathWarnings(file: projectURL.path)
+            + project.seeds.unusedPathWarnings(file: projectURL.path)
+    }
+
+    // MARK: Reading
+
+    private mutating func record(planPath: String, bytes: Data) {
+        result.inputs.append(InputFile(path: planPath, sha256: InputHasher.sha256(bytes)))
+    }
+
+    private mutating func read(_ file: ProjectFile) -> Data? {
+        do {
+            let data = try Data(contentsOf: file.url)
+            record(planPath: file.planPath, bytes: data)
+            return data
+        } catch {
+            result.diagnostics.append(.error(at: .file(file.display), "cannot read the file: \(error.localizedDescription)"))
+            return nil
+        }
+    }
+
+    private mutating func readProperties() {
+        for file in files.properties {
+            guard let data = read(file) else { continue }
+            properties.read(file, data: data)
+        }
+        result.diagnostics += properties.diagnostics
+    }
+
+    private mutating func readMacros() {
+        var definedAt: [String: SourceLocation] = [:]
+        for file in files.macros {
+            guard let data = read(file) else { continue }
+            do {
+                let template = try JinjaTemplate(String(decoding: data, as: UTF8.self), file: file.display)
+                for (name, location) in template.macroDefinitions {
+                    if let earlier = definedAt[name] {
+                        result.diagnostics.append(.error(at: location, "macro '\(name)' is defined twice",
+                                                         hint: "the other definition is at \(earlier)"))
+                    }
+                    definedAt[name] = location
+                }
+                macroFiles.append(template)
+            } catch {
+                result.diagnostics.append(error.diagnostic)
+            }
+        }
+    }
+
+    /// Numbers every model, seed and source table, and refuses two nodes of one name.
+    private mutating func declareSlots() {
+        var byName: [String: ProjectFile] = [:]
+        for file in files.models + files.seeds {
+            if let earlier = byName[file.stem] {
+                result.diagnostics.append(.error(at: .file(file.display), "two nodes are named '\(file.stem)'",
+                                                 hint: "the other is \(earlier.display); rename one of them (ref() finds nodes by name)"))
+                continue
+            }
+            byName[file.stem] = file
+        }
+        for file in files.models {
+            slots.append(Slot(kind: .model, name: file.stem, uniqueID: "model.\(project.name).\(file.stem)"))
+            models.append(ModelState(file: file, config: NodeConfig(), properties: properties.models[file.stem]))
+        }
+        for file in files.seeds {
+            slots.append(Slot(kind: .seed, name: file.stem, uniqueID: "seed.\(project.name).\(file.stem)"))
+        }
+        for source in properties.sources {
+            for table in source.tables {
+                slots.append(Slot(kind: .source, name: "\(source.name).\(table.properties.name)",
+                                  uniqueID: "source.\(project.name).\(source.name).\(table.properties.name)",
+                                  relation: Relation(schema: source.schema ?? request.namespace, name: table.identifier ?? table.properties.name)))
+            }
+        }
+        for name in properties.models.keys.sorted() where byName[name] == nil || !files.models.contains(where: { $0.stem == name }) {
+            let described = properties.models[name]!
+            result.diagnostics.append(.warning(at: described.location, "properties describe a model '\(name)' that does not exist",
+                                               hint: Suggestions.didYouMean(name, in: files.models.map(\.stem))))
+        }
+    }
+
+    private func refableSlots() -> [String: Int] {
+        var result: [String: Int] = [:]
+        for (index, slot) in slots.enumerated() where slot.kind != .source && result[slot.name] == nil {
+            result[slot.name] = index
+        }
+        return result
+    }
+
+    private func sourceSlots() -> [String: [String: Int]] {
+        var result: [String: [String: Int]] = [:]
+        for (index, slot) in slots.enumerated() where slot.kind == .source {
+            let parts = slot.name.split(separator: ".", maxSplits: 1).map(String.init)
+            result[parts[0], default: [:]][parts[1]] = index
+        }
+        return result
+    }
+
+    /// The project's vars, under floe.yaml's and `--vars` (which the request already merged).
+    private func mergedVars() -> [String: ConfigInput] {
+        var vars: [String: ConfigInput] = [:]
+        for (name, value) in project.vars { vars[name] = ConfigInput(value) }
+        vars.merge(request.vars) { _, new in new }
+        return vars
+    }
+
+    // MARK: Config
+
+    /// Applies config entries in order, reporting wrong values.
+    private mutating func apply(_ entries: [ConfigEntry], to config: inout NodeConfig, path: String) {
+        for entry in entries {
+            if let diagnostic = config.apply(entry, path: path.isEmpty ? entry.key : "\(path).\(entry.key)") {
+                result.diagnostics.append(diagnostic)
+            }
+        }
+    }
+
+    private mutating func treeConfig(_ tree: ConfigTree, fqn: [String]) -> NodeConfig {
+        var config = NodeConfig()
+        for level in tree.entries(along: fqn) {
+            for entry in level.entries {
+                if let diagnostic = config.apply(entry, path: "\(level.path).+\(entry.key)") {
+                    result.diagnostics.append(diagnostic)
+                }
+            }
+        }
+        return config
+    }
+
+    private mutating func resolveBaseConfigs() {
+        for index in models.indices {
+            let file = models[index].file
+            var config = treeConfig(project.models, fqn: [project.name] + file.folders + [file.stem])
+            if let described = models[index].properties {
+                apply(described.config, to: &config, path: "config")
+            }
+            models[index].config = config
+        }
+    }
+
+    /// Merges each model's `config()` calls over its base config.
+    private mutating func applyFileConfigs() {
+        for index in models.indices {
+            var config = models[index].config
+            apply(models[index].render.config, to: &config, path: "config")
+            models[index].config = config
+            slots[index].enabled = config.enabled
+            slots[index].ephemeral = config.materialized == .ephemeral
+        }
+    }
+
+    // MARK: Rendering
+
+    private func modelContext(_ index: Int) -> [(String, JinjaValue)] {
+        let file = models[index].file
+        return [("name", .string(file.stem)), ("unique_id", .string(slots[index].uniqueID)),
+                ("resource_type", .string("model")), ("original_file_path", .string(file.relative)),
+                ("package_name", .string(project.name))]
+    }
+
+    /// Renders every model (is_incremental() false) and every singular test, spread over the cores.
+    private mutating func renderInParallel() -> [(file: ProjectFile, outcome: RenderOutcome, config: NodeConfig)] {
+        struct Job: Sendable {
+            var file: ProjectFile
+            var slot: Int?
+            var base: NodeConfig
+            var model: Shared<[(String, JinjaValue)]>
+        }
+        var jobs: [Job] = models.indices.map { Job(file: models[$0].file, slot: $0, base: models[$0].config, model: Shared(value: modelContext($0))) }
+        var testConfigs: [NodeConfig] = []
+        for file in files.singularTests {
+            let config = treeConfig(project.tests, fqn: [project.name] + file.folders + [file.stem])
+            testConfigs.append(config)
+            jobs.append(Job(file: file, slot: nil, base: config, model: Shared(value: [("name", .string(file.stem))])))
+        }
+        let inputs = self.inputs!
+        let frozenJobs = jobs
+        let outcomes: [(RenderOutcome, Data?)] = Parallel.map(count: jobs.count) {
+            let context = DbtRenderContext(inputs)
+            return { index in
+                let job = frozenJobs[index]
+                guard let data = try? Data(contentsOf: job.file.url) else {
+                    return (RenderOutcome(error: TemplateError("cannot read the file", at: .file(job.file.display))), nil)
+                }
+                let outcome = context.render(source: String(decoding: data, as: UTF8.self), file: job.file.display, slot: job.slot,
+                                             model: job.model.value, base: job.base, incremental: false)
+                return (outcome, data)
+            }
+        }
+        var singular: [(ProjectFile, RenderOutcome, NodeConfig)] = []
+        for (index, (outcome, data)) in outcomes.enumerated() {
+            if let data { record(planPath: jobs[index].file.planPath, bytes: data) }
+            if let error = outcome.error { result.diagnostics.append(error.diagnostic) }
+            if index < models.count {
+                models[index].render = outcome
+                if let data { models[index].sha256 = InputHasher.sha256(data) }
+            } else {
+                var config = testConfigs[index - models.count]
+                apply(outcome.config, to: &config, path: "config")
+                singular.append((jobs[index].file, outcome, config))
+            }
+        }
+        return singular
+    }
+
+    /// The second rendering of incremental models, with is_incremental() true.
+    private mutating func renderIncrementalVariants() {
+        let incremental = models.indices.filter { models[$0].config.materialized == .incremental && slots[$0].enabled }
+        guard !incremental.isEmpty else { return }
+        let inputs = self.inputs!
+        let jobs = Shared(value: incremental.map { (models[$0].file, $0, models[$0].config, modelContext($0)) })
+        let outcomes: [RenderOutcome] = Parallel.map(count: incremental.count) {
+            let context = DbtRenderContext(inputs)
+            return { index in
+                let (file, slot, config, model) = jobs.value[index]
+                guard let data = try? Data(contentsOf: file.url) else {
+                    return RenderOutcome(error: TemplateError("cannot read the file", at: .file(file.display)))
+                }
+                return context.render(source: String(decoding: data, as: UTF8.self), file: file.display, slot: slot,
+                                      model: model, base: config, incremental: true)
+            }
+        }
+        for (position, index) in incremental.enumerated() {
+            if let error = outcomes[position].error { result.diagnostics.append(error.diagnostic) }
+            models[index].incrementalRender = outcomes[position]
+        }
+    }
+
+    // MARK: Relations and the graph
+
+    /// Schema and name of every enabled model and seed: dbt's `generate_schema_name` (the
+    /// namespace, or `<namespace>_<custom>`) unless the project overrides it.
+    private mutating func resolveRelations() {
+        for index in slots.indices where slots[index].kind != .source {
+            let config: NodeConfig
+            if slots[index].kind == .model {
+                config = models[index].config
+            } else {
+                config = seedConfig(index)
+            }
+            let namespace = request.namespace
+            let nodeName = slots[index].name
+            let schema = generatedName("generate_schema_name", custom: config.schema, slot: index) {
+                config.schema.map { "\(namespace)_\($0.trimmingCharacters(in: .whitespaces))" } ?? namespace
+            }
+            let name = generatedName("generate_alias_name", custom: config.alias, slot: index) { config.alias ?? nodeName }
+            slots[index].relation = Relation(schema: schema, name: name)
+        }
+    }
+
+    /// Calls the project's own `generate_schema_name`/`generate_alias_name` macro when it has one.
+    private mutating func generatedName(_ macro: String, custom: String?, slot: Int, default make: () -> String) -> String {
+        guard case .callable(let callable)? = serialContext.environment.globals[macro],
+              macroFiles.contains(where: { $0.macroNames.contains(macro) }) else { return make() }
+        let node = JinjaValue.dict([("name", .string(slots[slot].name)), ("unique_id", .string(slots[slot].uniqueID))])
+        do {
+            let value = try callable.body([custom.map(JinjaValue.string) ?? .none, node], [],
+                                          JinjaCallContext(location: .file(request.displayPrefix + "dbt_project.yml")))
+            return value.rendered.trimmingCharacters(in: .whitespacesAndNewlines)
+        } catch let error as TemplateError {
+            result.diagnostics.append(error.diagnostic)
+        } catch {
+            result.diagnostics.append(.error(at: .file(request.displayPrefix), "\(macro) failed: \(error)"))
+        }
+        return make()
+    }
+
+    /// Edges from refs and sources; errors for refs to disabled models and for cycles.
+    private mutating func buildGraph() -> [Int]? {
+        var graph = DependencyGraph(keys: slots.map(\.uniqueID))
+        for index in models.indices where slots[index].enabled {
+            for use in models[index].render.refs + models[index].render.sources {
+                if !slots[use.slot].enabled {
+                    result.diagnostics.append(.error(at: use.location, "ref('\(slots[use.slot].name)') points at a disabled model",
+                                                     hint: "enable '\(slots[use.slot].name)', or disable '\(slots[index].name)' too"))
+                }
+                graph.addEdge(from: index, to: use.slot, at: use.location)
+            }
+        }
+        let (order, cycles) = graph.topologicalOrder()
+        for cycle in cycles {
+            let names = cycle.map { slots[$0.from].name } + [slots[cycle[0].from].name]
+            let edges = cycle.map { "\(slots[$0.from].name) → \(slots[$0.edge.to].name) at \($0.edge.location)" }
+            result.diagnostics.append(.error(at: cycle[0].edge.location, "dependency cycle: \(names.joined(separator: " → "))",
+                                             hint: edges.joined(separator: "; ")))
+        }
+        return cycles.isEmpty ? order : nil
+    }
+
+    // MARK: Plan nodes
+
+    private func relationText(_ slot: Int, _ part: RelationPlaceholder.Part) -> String {
+        let target = slots[slot]
+        switch part {
+        case .relation:
+            return target.ephemeral ? EphemeralInliner.cteName(target.name)
+                : request.dialect.relation(schema: target.relation.schema, name: target.relation.name)
+        case .schema: return target.relation.schema
+        case .identifier: return target.ephemeral ? EphemeralInliner.cteName(target.name) : target.relation.name
+        }
+    }
+
+    /// Placeholders replaced, and the ephemeral models it uses (directly or through other
+    /// ephemerals) put in front as CTEs.
+    private func finish(_ text: String, refs: [SlotUse]) -> String {
+        let sql = RelationPlaceholder.substitute(text) { relationText($0, $1) }
+        var ctes: [(name: String, sql: String)] = []
+        var included = Set<Int>()
+        func include(_ slot: Int) {
+            guard slots[slot].ephemeral, !included.contains(slot) else { return }
+            included.insert(slot)
+            for use in models[slot].render.refs { include(use.slot) }
+            ctes.append((slots[slot].name, RelationPlaceholder.substitute(models[slot].render.text) { relationText($0, $1) }))
+        }
+        for use in refs { include(use.slot) }
+        return EphemeralInliner.inline(sql, ctes: ctes)
+    }
+
+    private func dependencies(_ outcome: RenderOutcome) -> [String] {
+        Array(Set((outcome.refs + outcome.sources).map { slots[$0.slot].uniqueID })).sorted()
+    }
+
+    private mutating func compileModels(order: [Int]) {
+        var fingerprints: [String: String] = [:]
+        for seed in result.seeds { fingerprints[seed.uniqueID] = seed.sha256 + seed.columns.map { $0.type ?? "" }.joined() }
+        for source in result.sources { fingerprints[source.uniqueID] = source.relation.description }
+        for index in order where index < models.count && slots[index].enabled {
+            let state = models[index]
+            let config = state.config
+            let materialized = config.materialized ?? .view
+            let uniqueKey = config.uniqueKey
+            var strategy: String?
+            if materialized == .incremental {
+                strategy = config.incrementalStrategy ?? (uniqueKey.isEmpty ? "append" : "delete+insert")
+                if strategy != "append", uniqueKey.isEmpty {
+                    result.diagnostics.append(.error(at: .file(state.file.display), path: "config.incremental_strategy",
+                                                     "strategy '\(strategy!)' needs a unique_key",
+                                                     hint: "add unique_key='id' (or a list of columns) to the model's config, or use 'append'"))
+                }
+            }
+            let preHooks = renderHooks(config.preHooks, slot: index)
+            let postHooks = renderHooks(config.postHooks, slot: index)
+            let sql = finish(state.render.text, refs: state.render.refs)
+            let incrementalSQL = state.incrementalRender.map { finish($0.text, refs: $0.refs) }
+            let dependsOn = dependencies(state.render)
+            let columns = (state.properties?.columns ?? []).map { ColumnSpec(name: $0.name, type: $0.dataType, description: $0.description) }
+            let relation = materialized == .ephemeral ? Relation(schema: slots[index].relation.schema, name: EphemeralInliner.cteName(slots[index].name))
+                : slots[index].relation
+            var fingerprintInput = [sql, incrementalSQL ?? "", materialized.rawValue, strategy ?? "", uniqueKey.joined(separator: ","),
+                                    config.onSchemaChange ?? "", preHooks.joined(separator: ";"), postHooks.joined(separator: ";"),
+                                    relation.description]
+            fingerprintInput += dependsOn.map { "\($0)=\(fingerprints[$0] ?? "")" }
+            let fingerprint = InputHasher.sha256(fingerprintInput.joined(separator: "\u{0}"))
+            fingerprints[slots[index].uniqueID] = fingerprint
+            result.models.append(CompiledModel(
+                uniqueID: slots[index].uniqueID, name: slots[index].name, path: state.file.planPath, materialized: materialized,
+                relation: relation, sql: sql, incrementalSQL: incrementalSQL, uniqueKey: materialized == .incremental ? uniqueKey : [],
+                incrementalStrategy: strategy, onSchemaChange: materialized == .incremental ? (config.onSchemaChange ?? "ignore") : nil,
+                dependsOn: dependsOn, tags: config.tags, preHooks: preHooks, postHooks: postHooks, columns: columns,
+                description: state.properties?.description, fingerprint: fingerprint))
+        }
+    }
+
+    private mutating func renderHooks(_ hooks: [String], slot: Int) -> [String] {
+        hooks.map { hook in
+            let outcome = serialContext.render(source: hook, file: models[slot].file.display, slot: slot, model: modelContext(slot),
+                                               base: models[slot].config, incremental: false)
+            if let error = outcome.error { result.diagnostics.append(error.diagnostic) }
+            return RelationPlaceholder.substitute(outcome.text) { relationText($0, $1) }.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    // MARK: Seeds and sources
+
+    private func seedFile(_ slot: Int) -> ProjectFile {
+        files.seeds[slot - models.count]
+    }
+
+    private mutating func seedConfig(_ slot: Int) -> NodeConfig {
+        let file = seedFile(slot)
+        var config = treeConfig(project.seeds, fqn: [project.name] + file.folders + [file.stem])
+        if let described = properties.seeds[file.stem] { apply(described.config, to: &config, path: "config") }
+        return config
+    }
+
+    private mutating func compileSeeds() {
+        for slot in models.count..<(models.count + files.seeds.count) {
+            let file = seedFile(slot)
+            let config = seedConfig(slot)
+            slots[slot].enabled = config.enabled
+            guard config.enabled, let data = read(file) else { continue }
+            switch SeedInference.infer(String(decoding: data, as: UTF8.self)) {
+            case .failure(let failure):
+                let (line, message): (Int, String) = switch failure {
+                case .empty: (1, "the seed file is empty; expected a header row")
+                case .unterminatedQuote(let line): (line, "a quoted field is never closed")
+                case .ragged(let line, let expected, let got): (line, "the row has \(got) fields, the header has \(expected)")
+                }
+                result.diagnostics.append(.error(at: SourceLocation(file: file.display, line: line, column: 1), message))
+            case .success(let inferred):
+                let described = Dictionary((properties.seeds[file.stem]?.columns ?? []).map { ($0.name, $0) }) { first, _ in first }
+                let columns = zip(inferred.header, inferred.kinds).map { name, kind in
+                    ColumnSpec(name: name, type: config.columnTypes[name] ?? request.dialect.typeName(for: kind),
+                               description: described[name]?.description)
+                }
+                for name in config.columnTypes.keys.sorted() where !inferred.header.contains(name) {
+                    result.diagnostics.append(.warning(at: .file(file.display), path: "column_types.\(name)",
+                                                       "column_types names a column the seed does not have",
+                                                       hint: Suggestions.didYouMean(name, in: inferred.header)))
+                }
+                result.seeds.append(CompiledSeed(
+                    uniqueID: slots[slot].uniqueID, name: file.stem, path: file.planPath, relation: slots[slot].relation,
+                    columns: columns, sha256: InputHasher.sha256(data), tags: config.tags))
+            }
+        }
+    }
+
+    private mutating func compileSources() {
+        var slot = models.count + files.seeds.count
+        for source in properties.sources {
+            for table in source.tables {
+                result.sources.append(CompiledSource(
+                    uniqueID: slots[slot].uniqueID, sourceName: source.name, name: table.properties.name, relation: slots[slot].relation,
+                    columns: table.properties.columns.map { ColumnSpec(name: $0.name, type: $0.dataType, description: $0.description) }))
+                slot += 1
+            }
+        }
+        result.sources.sort { $0.uniqueID < $1.uniqueID }
+    }
+
+    // MARK: Tests
+
+    private mutating func compileTests(singular: [(file: ProjectFile, outcome: RenderOutcome, config: NodeConfig)]) {
+        var tests: [CompiledTest] = []
+        for (file, outcome, config) in singular where config.enabled {
+            tests.append(CompiledTest(
+                uniqueID: "test.\(project.name).\(file.stem)", name: file.stem, testName: "singular", attachedNode: nil, column: nil,
+                severity: config.severity ?? .error, sql: finish(outcome.text, refs: outcome.refs), dependsOn: dependencies(outcome),
+                tags: config.tags))
+        }
+        var builder = GenericTestBuilder(compiler: self)
+        for index in models.indices where slots[index].enabled {
+            if let described = models[index].properties { builder.add(described, slot: index, prefix: "") }
+        }
+        for slot in models.count..<(models.count + files.seeds.count) where slots[slot].enabled {
+            if let described = properties.seeds[slots[slot].name] { builder.add(described, slot: slot, prefix: "") }
+        }
+        var slot = models.count + files.seeds.count
+        for source in properties.sources {
+            for table in source.tables {
+                builder.add(table.properties, slot: slot, prefix: "source_", nameOverride: "\(source.name)_\(table.properties.name)")
+                slot += 1
+            }
+        }
+        tests += builder.tests
+        result.diagnostics += builder.diagnostics
+        var used = Set<String>()
+        for index in tests.indices {
+            var uniqueID = tests[index].uniqueID
+            var counter = 2
+            while used.contains(uniqueID) {
+                uniqueID = "\(tests[index].uniqueID).\(counter)"
+                counter += 1
+            }
+            used.insert(uniqueID)
+            tests[index].uniqueID = uniqueID
+        }
+        result.tests = tests.sorted { $0.uniqueID < $1.uniqueID }
+    }
+
+    /// Writes the generic tests of properties YAML: the four built-ins in Swift, the project's own
+    /// `{% test %}` blocks through Jinja.
+    struct GenericTestBuilder {
+        let compiler: DbtProjectCompiler
+        var tests: [CompiledTest] = []
+        var diagnostics: [Diagnostic] = []
+
+        mutating func add(_ described: NodeProperties, slot: Int, prefix: String, nameOverride: String? = nil) {
+            let definitions = described.tests + described.columns.flatMap(\.tests)
+            for definition in definitions {
+                add(definition, slot: slot, nodeName: nameOverride ?? described.name, prefix: prefix)
+            }
+        }
+
+        private mutating func add(_ definition: TestDefinition, slot: Int, nodeName: String, prefix: String) {
+            let project = compiler.project!
+            var config = NodeConfig()
+            for level in project.tests.entries(along: [project.name]) {
+                for entry in level.entries { if let d = config.apply(entry, path: "\(level.path).+\(entry.key)") { diagnostics.append(d) } }
+            }
+            for entry in definition.config { if let d = config.apply(entry, path: "config.\(entry.key)") { diagnostics.append(d) } }
+            guard config.enabled else { return }
+            var arguments = definition.arguments
+            let column = definition.column ?? arguments.removeValue(forKey: "column_name")?.string
+            let context = compiler.serialContext!
+            let model = RelationPlaceholder.text(slot, .relation)
+            let target = config.whereClause.map { "(select * from \(model) where \($0)) dbt_subquery" } ?? model
+            var refs = [SlotUse(slot: slot, location: definition.location)]
+            var sql: String
+            let isBuiltin = GenericTestSQL.builtins.contains(definition.name)
+            if isBuiltin {
+                var parent: String?
+                if let to = arguments["to"]?.string {
+                    let outcome = context.render(source: "{{ \(to) }}", file: definition.location.file, slot: nil, model: [],
+                                                 base: config, incremental: false)
+                    if let error = outcome.error {
+                        diagnostics.append(.error(at: definition.location, "relationships test: \(error.message)", hint: error.hint))
+                        return
+                    }
+                    refs += outcome.refs + outcome.sources
+                    parent = outcome.text
+                }
+                guard let column, !column.isEmpty || definition.name == "relationships" else {
+                    diagnostics.append(.error(at: definition.location, "test '\(definition.name)' needs a column",
+                                              hint: "list it under a column's `data_tests:`, or give `column_name:`"))
+                    return
+                }
+                do {
+                    sql = try GenericTestSQL.sql(definition.name, model: target, column: column, arguments: arguments, parent: parent,
+                                                 dialect: compiler.request.dialect)
+                } catch {
+                    switch error {
+                    case .missingArgument(let name, let example):
+                        diagnostics.append(.error(at: definition.location, "test '\(definition.name)' is missing its argument '\(name)'", hint: example))
+                    case .wrongArgument(let name, let expected):
+                        diagnostics.append(.error(at: definition.location, "test '\(definition.name)': '\(name)' must be \(expected)"))
+                    }
+                    return
+                }
+            } else if case .callable(let macro)? = context.environment.globals["test_" + definition.name] {
+                var keywords: [(String, JinjaValue)] = [("model", context.relation(slot))]
+                if let column { keywords.append(("column_name", .string(column))) }
+                keywords += arguments.keys.sorted().map { ($0, arguments[$0]!.jinja) }
+                let outcome = context.call(macro, keywords: keywords, at: definition.location, base: config)
+                if let error = outcome.error {
+                    diagnostics.append(error.diagnostic)
+                    return
+                }
+                refs += outcome.refs + outcome.sources
+                sql = outcome.text
+            } else {
+                let custom = context.environment.globals.values.keys.filter { $0.hasPrefix("test_") }.map { String($0.dropFirst(5)) }
+                diagnostics.append(.error(at: definition.location, "unknown test '\(definition.name)'",
+                                          hint: Suggestions.didYouMean(definition.name, in: GenericTestSQL.builtins + custom)
+                                            ?? "built-in tests: \(GenericTestSQL.builtins.joined(separator: ", ")); define others with {% test name(model, column_name) %}"))
+                return
+            }
+            let name = definition.customName
+                ?? prefix + GenericTestSQL.nodeName(definition.name, attachedTo: nodeName, column: column, arguments: arguments)
+            let dependsOn = Array(Set(refs.map { compiler.slots[$0.slot].uniqueID })).sorted()
+            tests.append(CompiledTest(
+                uniqueID: "test.\(project.name).\(name)", name: name, testName: definition.name,
+                attachedNode: compiler.slots[slot].uniqueID, column: column, severity: config.severity ?? .error,
+                sql: compiler.finish(sql, refs: refs), dependsOn: dependsOn, tags: config.tags))
+        }
+    }
+}

@@ -1,0 +1,180 @@
+import FloeCore
+import Foundation
+
+/// `dbt_project.yml`: the project's name, where its files are, its vars and its config trees.
+struct DbtProjectFile {
+    var name: String
+    var modelPaths: [String]
+    var seedPaths: [String]
+    var testPaths: [String]
+    var macroPaths: [String]
+    /// Vars for every package, and the ones scoped to this project (`vars: {<name>: {...}}`).
+    var vars: [String: YAMLValue]
+    var models: ConfigTree
+    var seeds: ConfigTree
+    var tests: ConfigTree
+    var bytes: Data
+
+    static let knownKeys = [
+        "name", "version", "config-version", "profile", "model-paths", "seed-paths", "test-paths", "macro-paths",
+        "snapshot-paths", "analysis-paths", "docs-paths", "asset-paths", "target-path", "clean-targets", "log-path",
+        "packages-install-path", "require-dbt-version", "quoting", "on-run-start", "on-run-end", "dispatch", "flags",
+        "vars", "models", "seeds", "data_tests", "tests", "snapshots", "sources", "analyses", "exposures", "metrics",
+        "semantic-models", "saved-queries", "query-comment", "restrict-access", "dbt-cloud", "unit_tests",
+    ]
+    /// Letters, digits and underscores, not starting with a digit.
+    static func isIdentifier(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
+        return text.unicodeScalars.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
+    }
+
+    /// Reads and checks the file; nil (with diagnostics) when it cannot be used.
+    static func load(from url: URL, displayPath file: String) -> (DbtProjectFile?, [Diagnostic]) {
+        let loaded = YAMLLoader().load(contentsOf: url, displayPath: file)
+        var diagnostics = loaded.diagnostics
+        guard let bytes = loaded.bytes else { return (nil, diagnostics) }
+        guard let root = loaded.value, let entries = root.entries else {
+            if loaded.value != nil || diagnostics.isEmpty {
+                diagnostics.append(.error(at: loaded.value?.location ?? .file(file), "expected a mapping with at least `name`",
+                                          hint: "a dbt project file starts with `name: my_project`"))
+            }
+            return (nil, diagnostics)
+        }
+        for entry in entries where !knownKeys.contains(entry.key) {
+            diagnostics.append(.warning(at: entry.keyLocation, path: entry.key, "unknown key in dbt_project.yml; floe ignores it",
+                                        hint: Suggestions.didYouMean(entry.key, in: knownKeys)))
+        }
+        var name = ""
+        if let value = root["name"] {
+            if let text = value.string, isIdentifier(text) {
+                name = text
+            } else {
+                diagnostics.append(.error(at: value.location, path: "name",
+                                          "expected a project name of letters, digits and underscores, got \(value.scalarText.map { "'\($0)'" } ?? value.kindDescription)",
+                                          hint: "dbt project names are identifiers, such as `shop_analytics`"))
+            }
+        } else {
+            diagnostics.append(.error(at: root.location, path: "name", "missing required key 'name'", hint: "add `name: my_project`"))
+        }
+        func paths(_ key: String, default defaultValue: String) -> [String] {
+            guard let value = root[key] else { return [defaultValue] }
+            if let text = value.string { return [text] }
+            if let items = value.items, items.allSatisfy({ $0.string != nil }) { return items.map { $0.string! } }
+            diagnostics.append(.error(at: value.location, path: key, "expected a list of directories, got \(value.kindDescription)",
+                                      hint: "such as `\(key): [\(defaultValue)]`"))
+            return []
+        }
+        var vars: [String: YAMLValue] = [:]
+        if let varsValue = root["vars"] {
+            if let varEntries = varsValue.entries {
+                for entry in varEntries { vars[entry.key] = entry.value }
+                if let scoped = varsValue[name]?.entries {
+                    for entry in scoped { vars[entry.key] = entry.value }
+                }
+            } else if !varsValue.isNull {
+                diagnostics.append(.error(at: varsValue.location, path: "vars", "expected a mapping of var names to values, got \(varsValue.kindDescription)"))
+            }
+        }
+        let models = ConfigTree(root["models"], key: "models", project: name)
+        let seeds = ConfigTree(root["seeds"], key: "seeds", project: name)
+        let tests = ConfigTree(root["data_tests"] ?? root["tests"], key: root["data_tests"] != nil ? "data_tests" : "tests", project: name)
+        diagnostics += models.diagnostics + seeds.diagnostics + tests.diagnostics
+        let project = DbtProjectFile(
+            name: name, modelPaths: paths("model-paths", default: "models"), seedPaths: paths("seed-paths", default: "seeds"),
+            testPaths: paths("test-paths", default: "tests"), macroPaths: paths("macro-paths", default: "macros"),
+            vars: vars, models: models, seeds: seeds, tests: tests, bytes: bytes)
+        return (diagnostics.hasErrors ? nil : project, diagnostics)
+    }
+}
+
+/// A `models:`/`seeds:`/`data_tests:` tree: `+key` entries are config, other mappings are folders
+/// (and, at the leaves, node names). The config of a node is every level along its fqn.
+final class ConfigTree {
+    final class Level {
+        var entries: [ConfigEntry] = []
+        var children: [String: Level] = [:]
+        var path: String
+        var location: SourceLocation
+        var used = false
+
+        init(path: String, location: SourceLocation) {
+            self.path = path
+            self.location = location
+        }
+    }
+
+    let root: Level?
+    private(set) var diagnostics: [Diagnostic] = []
+    /// Config keys whose values are mappings, so a bare (un-`+`ed) mapping under them is not a folder.
+    static let mappingKeys: Set<String> = ["column_types", "meta", "docs", "persist_docs", "grants", "quoting", "contract"]
+
+    init(_ value: YAMLValue?, key: String, project: String) {
+        guard let value, let entries = value.entries else {
+            root = nil
+            if let value, !value.isNull {
+                diagnostics.append(.error(at: value.location, path: key, "expected a mapping of folders and `+config` keys, got \(value.kindDescription)"))
+            }
+            return
+        }
+        let root = Level(path: key, location: value.location)
+        root.used = true
+        self.root = root
+        fill(root, entries)
+    }
+
+    private func fill(_ level: Level, _ entries: [YAMLEntry]) {
+        for entry in entries {
+            let path = level.path + "." + entry.key
+            if entry.key.hasPrefix("+") {
+                level.entries.append(ConfigEntry(key: String(entry.key.dropFirst()), value: ConfigInput(entry.value), location: entry.value.location))
+            } else if let children = entry.value.entries, !Self.mappingKeys.contains(NodeConfig.normalized(entry.key)) {
+                let child = Level(path: path, location: entry.keyLocation)
+                level.children[entry.key] = child
+                fill(child, children)
+            } else if entry.value.entries == nil, !entry.value.isNull,
+                      NodeConfig.knownKeys.contains(NodeConfig.normalized(entry.key))
+                        || NodeConfig.acceptedKeys.contains(NodeConfig.normalized(entry.key)) {
+                level.entries.append(ConfigEntry(key: entry.key, value: ConfigInput(entry.value), location: entry.value.location))
+            } else if Self.mappingKeys.contains(NodeConfig.normalized(entry.key)) {
+                level.entries.append(ConfigEntry(key: entry.key, value: ConfigInput(entry.value), location: entry.value.location))
+            } else {
+                diagnostics.append(.warning(at: entry.keyLocation, path: path, "'\(entry.key)' is neither a folder nor a config key",
+                                            hint: Suggestions.didYouMean(entry.key, in: NodeConfig.knownKeys).map { "\($0) (config keys start with '+')" }
+                                                ?? "write config keys with a '+', such as `+materialized: table`"))
+            }
+        }
+    }
+
+    /// Config entries along `fqn` (`[project, folder…, name]`), outermost first.
+    func entries(along fqn: [String]) -> [(entries: [ConfigEntry], path: String)] {
+        guard var level = root else { return [] }
+        var result = [(level.entries, level.path)]
+        for part in fqn {
+            guard let child = level.children[part] else { break }
+            child.used = true
+            result.append((child.entries, child.path))
+            level = child
+        }
+        return result
+    }
+
+    /// Warnings for folders of the tree that matched no node: usually a typo in a folder name.
+    func unusedPathWarnings(file: String) -> [Diagnostic] {
+        guard let root else { return [] }
+        var warnings: [Diagnostic] = []
+        func visit(_ level: Level) {
+            for name in level.children.keys.sorted() {
+                let child = level.children[name]!
+                if child.used {
+                    visit(child)
+                } else {
+                    warnings.append(.warning(at: child.location, path: child.path, "no node lives under '\(name)'; its config applies to nothing",
+                                             hint: Suggestions.didYouMean(name, in: level.children.keys.filter { level.children[$0]!.used })
+                                                ?? "the first level is the project name, then folders under the model paths, then node names"))
+                }
+            }
+        }
+        visit(root)
+        return warnings
+    }
+}

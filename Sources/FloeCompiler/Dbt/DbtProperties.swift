@@ -1,0 +1,191 @@
+import FloeCore
+import Foundation
+
+/// A generic data test as written in properties YAML: `- unique`, or
+/// `- accepted_values: {values: [...], config: {severity: warn}}`, or with `arguments:`.
+struct TestDefinition: Sendable {
+    var name: String
+    /// A custom name for the test node (`name:` in the definition).
+    var customName: String?
+    var arguments: [String: ConfigInput]
+    var config: [ConfigEntry]
+    var column: String?
+    var location: SourceLocation
+}
+
+struct ColumnProperties: Sendable {
+    var name: String
+    var description: String?
+    var dataType: String?
+    var tests: [TestDefinition]
+}
+
+/// What properties YAML says about one model, seed or source table.
+struct NodeProperties: Sendable {
+    var name: String
+    var location: SourceLocation
+    var description: String?
+    var config: [ConfigEntry] = []
+    var columns: [ColumnProperties] = []
+    var tests: [TestDefinition] = []
+}
+
+struct SourceProperties: Sendable {
+    var name: String
+    var schema: String?
+    var location: SourceLocation
+    var tables: [(properties: NodeProperties, identifier: String?)]
+}
+
+/// Every `models:`, `seeds:` and `sources:` entry of the project's properties files.
+struct DbtProperties {
+    var models: [String: NodeProperties] = [:]
+    var seeds: [String: NodeProperties] = [:]
+    var sources: [SourceProperties] = []
+    var diagnostics: [Diagnostic] = []
+
+    static let topLevelKeys = ["version", "models", "sources", "seeds", "macros", "exposures", "metrics", "semantic_models",
+                               "saved_queries", "unit_tests", "snapshots", "analyses", "groups"]
+    /// Keys of a test definition that are config rather than arguments, when written inline.
+    static let testConfigKeys: Set<String> = ["severity", "where", "tags", "enabled", "limit", "warn_if", "error_if",
+                                              "store_failures", "store_failures_as", "fail_calc", "meta", "alias", "schema"]
+
+    mutating func read(_ file: ProjectFile, data: Data) {
+        let (root, loadDiagnostics) = YAMLLoader().load(data: data, displayPath: file.display)
+        diagnostics += loadDiagnostics
+        guard let root else { return }
+        guard let entries = root.entries else {
+            diagnostics.append(.error(at: root.location, "expected a properties file: a mapping with `models:`, `sources:` or `seeds:`"))
+            return
+        }
+        for entry in entries where !Self.topLevelKeys.contains(entry.key) {
+            diagnostics.append(.warning(at: entry.keyLocation, path: entry.key, "unknown key in a properties file; floe ignores it",
+                                        hint: Suggestions.didYouMean(entry.key, in: Self.topLevelKeys)))
+        }
+        for (index, item) in list(root["models"], path: "models").enumerated() {
+            guard let node = node(item, path: "models[\(index)]") else { continue }
+            if let earlier = models[node.name] {
+                diagnostics.append(.error(at: node.location, path: "models[\(index)].name", "model '\(node.name)' is described twice",
+                                          hint: "the other description is at \(earlier.location)"))
+            } else {
+                models[node.name] = node
+            }
+        }
+        for (index, item) in list(root["seeds"], path: "seeds").enumerated() {
+            guard let node = node(item, path: "seeds[\(index)]") else { continue }
+            seeds[node.name] = node
+        }
+        for (index, item) in list(root["sources"], path: "sources").enumerated() {
+            let path = "sources[\(index)]"
+            guard let name = requiredName(item, path: path) else { continue }
+            var tables: [(NodeProperties, String?)] = []
+            for (tableIndex, table) in list(item["tables"], path: path + ".tables").enumerated() {
+                let tablePath = "\(path).tables[\(tableIndex)]"
+                guard let properties = node(table, path: tablePath) else { continue }
+                tables.append((properties, string(table["identifier"], path: tablePath + ".identifier")))
+            }
+            sources.append(SourceProperties(name: name, schema: string(item["schema"], path: path + ".schema"),
+                                            location: item["name"]!.location, tables: tables))
+        }
+    }
+
+    private mutating func list(_ value: YAMLValue?, path: String) -> [YAMLValue] {
+        guard let value, !value.isNull else { return [] }
+        guard let items = value.items else {
+            diagnostics.append(.error(at: value.location, path: path, "expected a list, got \(value.kindDescription)",
+                                      hint: "write each entry as `- name: ...`"))
+            return []
+        }
+        return items
+    }
+
+    private mutating func string(_ value: YAMLValue?, path: String) -> String? {
+        guard let value, !value.isNull else { return nil }
+        guard let text = value.scalarText, value.entries == nil else {
+            diagnostics.append(.error(at: value.location, path: path, "expected a string, got \(value.kindDescription)"))
+            return nil
+        }
+        return text
+    }
+
+    private mutating func requiredName(_ item: YAMLValue, path: String) -> String? {
+        guard item.entries != nil else {
+            diagnostics.append(.error(at: item.location, path: path, "expected a mapping with `name:`, got \(item.kindDescription)"))
+            return nil
+        }
+        guard let name = string(item["name"], path: path + ".name") else {
+            diagnostics.append(.error(at: item.location, path: path + ".name", "missing required key 'name'"))
+            return nil
+        }
+        return name
+    }
+
+    private mutating func node(_ item: YAMLValue, path: String) -> NodeProperties? {
+        guard let name = requiredName(item, path: path) else { return nil }
+        var node = NodeProperties(name: name, location: item["name"]!.location, description: string(item["description"], path: path + ".description"))
+        node.config = config(item["config"], path: path + ".config")
+        node.tests = tests(item, column: nil, path: path)
+        for (index, columnItem) in list(item["columns"], path: path + ".columns").enumerated() {
+            let columnPath = "\(path).columns[\(index)]"
+            guard let columnName = requiredName(columnItem, path: columnPath) else { continue }
+            node.columns.append(ColumnProperties(
+                name: columnName, description: string(columnItem["description"], path: columnPath + ".description"),
+                dataType: string(columnItem["data_type"], path: columnPath + ".data_type"),
+                tests: tests(columnItem, column: columnName, path: columnPath)))
+        }
+        return node
+    }
+
+    private mutating func config(_ value: YAMLValue?, path: String) -> [ConfigEntry] {
+        guard let value, !value.isNull else { return [] }
+        guard let entries = value.entries else {
+            diagnostics.append(.error(at: value.location, path: path, "expected a mapping of config keys, got \(value.kindDescription)"))
+            return []
+        }
+        return entries.map { ConfigEntry(key: $0.key, value: ConfigInput($0.value), location: $0.value.location) }
+    }
+
+    /// The `data_tests:` (or older `tests:`) list of a node or column.
+    private mutating func tests(_ item: YAMLValue, column: String?, path: String) -> [TestDefinition] {
+        var definitions: [TestDefinition] = []
+        for key in ["data_tests", "tests"] {
+            for (index, test) in list(item[key], path: "\(path).\(key)").enumerated() {
+                let testPath = "\(path).\(key)[\(index)]"
+                if let name = test.string {
+                    definitions.append(TestDefinition(name: name, arguments: [:], config: [], column: column, location: test.location))
+                    continue
+                }
+                guard let entries = test.entries, entries.count == 1, let only = entries.first else {
+                    diagnostics.append(.error(at: test.location, path: testPath, "expected a test name or `test_name: {arguments}`, got \(test.kindDescription)",
+                                              hint: "such as `- unique` or `- accepted_values: {values: [a, b]}`"))
+                    continue
+                }
+                var definition = TestDefinition(name: only.key, arguments: [:], config: [], column: column, location: only.keyLocation)
+                if let body = only.value.entries {
+                    for entry in body {
+                        switch entry.key {
+                        case "arguments":
+                            for argument in entry.value.entries ?? [] { definition.arguments[argument.key] = ConfigInput(argument.value) }
+                        case "config":
+                            definition.config += config(entry.value, path: "\(testPath).\(only.key).config")
+                        case "name":
+                            definition.customName = entry.value.string
+                        case "column_name":
+                            definition.column = entry.value.string
+                        case let key where Self.testConfigKeys.contains(key):
+                            definition.config.append(ConfigEntry(key: key, value: ConfigInput(entry.value), location: entry.value.location))
+                        default:
+                            definition.arguments[entry.key] = ConfigInput(entry.value)
+                        }
+                    }
+                } else if !only.value.isNull {
+                    diagnostics.append(.error(at: only.value.location, path: "\(testPath).\(only.key)",
+                                              "expected the test's arguments as a mapping, got \(only.value.kindDescription)"))
+                    continue
+                }
+                definitions.append(definition)
+            }
+        }
+        return definitions
+    }
+}

@@ -1,0 +1,287 @@
+import FloeCore
+import FloeEngine
+import Foundation
+
+/// A use of `ref()` or `source()`: which slot, and where the call is.
+struct SlotUse: Sendable {
+    var slot: Int
+    var location: SourceLocation
+}
+
+/// What rendering one template produced: text with relation placeholders, what it referred to,
+/// and the `config()` calls it made.
+struct RenderOutcome: Sendable {
+    var text = ""
+    var refs: [SlotUse] = []
+    var sources: [SlotUse] = []
+    var config: [ConfigEntry] = []
+    var error: TemplateError?
+}
+
+/// Relations are not known while models render (a model's `config(schema=…)` decides its own),
+/// so `ref()` and `this` print placeholders that are replaced once every config is known.
+enum RelationPlaceholder {
+    static let marker: Character = "\u{1}"
+
+    enum Part: Character {
+        case relation = "R", schema = "S", identifier = "I"
+    }
+
+    static func text(_ slot: Int, _ part: Part) -> String {
+        "\u{1}\(part.rawValue)\(slot)\u{1}"
+    }
+
+    /// Replaces every placeholder in `text` with what `resolve` gives for it.
+    static func substitute(_ text: String, _ resolve: (Int, Part) -> String) -> String {
+        guard text.contains(marker) else { return text }
+        var result = ""
+        result.reserveCapacity(text.utf8.count + 64)
+        var rest = Substring(text)
+        while let start = rest.firstIndex(of: marker) {
+            result += rest[..<start]
+            let afterStart = rest.index(after: start)
+            guard let end = rest[afterStart...].firstIndex(of: marker), let part = Part(rawValue: rest[afterStart]),
+                  let slot = Int(rest[rest.index(after: afterStart)..<end]) else {
+                result.append(marker)
+                rest = rest[afterStart...]
+                continue
+            }
+            result += resolve(slot, part)
+            rest = rest[rest.index(after: end)...]
+        }
+        result += rest
+        return result
+    }
+}
+
+/// Everything rendering needs that is the same for every node. Plain data shared by the workers;
+/// the parsed macro files are never changed after parsing.
+struct DbtRenderInputs: @unchecked Sendable {
+    var projectName: String
+    var targetName: String
+    var namespace: String
+    var dialect: any SQLDialect
+    /// Model and seed names to their slots.
+    var refable: [String: Int]
+    /// Source name → table name → slot.
+    var sources: [String: [String: Int]]
+    var vars: [String: ConfigInput]
+    var environment: [String: String]
+    var macroFiles: [JinjaTemplate]
+    var compiledAt: String
+}
+
+/// A Jinja environment with dbt's context, owned by one worker thread and reused for every node
+/// it renders: the per-node values (`this`, recorded refs, `config()` calls) are reset each time.
+final class DbtRenderContext {
+    let inputs: DbtRenderInputs
+    let environment: JinjaEnvironment
+    private var outcome = RenderOutcome()
+    private var baseConfig = NodeConfig()
+    private var incremental = false
+
+    init(_ inputs: DbtRenderInputs) {
+        self.inputs = inputs
+        environment = JinjaEnvironment()
+        let crossDatabase = CrossDatabaseMacros.functions(for: inputs.dialect)
+        environment.define(crossDatabase)
+        environment.define(builtins(crossDatabase: crossDatabase))
+        for file in inputs.macroFiles {
+            environment.define(environment.macros(in: file))
+        }
+    }
+
+    /// Renders a model, test or hook. `slot` is what `this` refers to (nil for tests).
+    func render(_ template: JinjaTemplate, slot: Int?, model: [(String, JinjaValue)], base: NodeConfig, incremental: Bool) -> RenderOutcome {
+        outcome = RenderOutcome()
+        baseConfig = base
+        self.incremental = incremental
+        environment.globals["this"] = slot.map(relation) ?? .none
+        environment.globals["model"] = .dict(model)
+        do {
+            outcome.text = try environment.render(template)
+        } catch {
+            outcome.error = error
+        }
+        return outcome
+    }
+
+    /// Calls a macro directly (a project's `{% test %}` block), recording what it refers to.
+    func call(_ macro: JinjaCallable, keywords: [(String, JinjaValue)], at location: SourceLocation, base: NodeConfig) -> RenderOutcome {
+        outcome = RenderOutcome()
+        baseConfig = base
+        incremental = false
+        environment.globals["this"] = JinjaValue.none
+        do {
+            outcome.text = try macro.body([], keywords, JinjaCallContext(location: location)).rendered
+        } catch let error as TemplateError {
+            outcome.error = error
+        } catch {
+            outcome.error = TemplateError("\(macro.name) did not render: \(error)", at: location)
+        }
+        return outcome
+    }
+
+    /// A parse error is reported the same way as a render error.
+    func render(source: String, file: String, slot: Int?, model: [(String, JinjaValue)], base: NodeConfig,
+                incremental: Bool) -> RenderOutcome {
+        do {
+            let template = try JinjaTemplate(source, file: file)
+            return render(template, slot: slot, model: model, base: base, incremental: incremental)
+        } catch {
+            return RenderOutcome(error: error)
+        }
+    }
+
+    /// A relation object: prints as the placeholder, with `schema`, `identifier` and `name`.
+    func relation(_ slot: Int) -> JinjaValue {
+        .dict(JinjaValue.DictBox([
+            ("database", .none),
+            ("schema", .string(RelationPlaceholder.text(slot, .schema))),
+            ("identifier", .string(RelationPlaceholder.text(slot, .identifier))),
+            ("name", .string(RelationPlaceholder.text(slot, .identifier))),
+        ], printed: RelationPlaceholder.text(slot, .relation)))
+    }
+
+    // MARK: The context
+
+    private func builtins(crossDatabase: [String: JinjaValue]) -> [String: JinjaValue] {
+        let inputs = self.inputs
+        func function(_ name: String, members: [String: JinjaValue] = [:], _ body: @escaping JinjaCallable.Body) -> JinjaValue {
+            .callable(JinjaCallable(name, members: members, body))
+        }
+        let configGet = function("get") { [unowned self] arguments, _, _ in
+            let key = arguments.first?.rendered ?? ""
+            if let value = self.currentConfig.value(forKey: key) { return value.jinja }
+            return arguments.count > 1 ? arguments[1] : .none
+        }
+        let configRequire = function("require") { [unowned self] arguments, _, context in
+            let key = arguments.first?.rendered ?? ""
+            guard let value = self.currentConfig.value(forKey: key) else {
+                throw TemplateError("config '\(key)' is required but not set", at: context.location)
+            }
+            return value.jinja
+        }
+        var dispatchable = crossDatabase
+        dispatchable["this"] = nil
+        return [
+            "ref": function("ref") { [unowned self] arguments, keywords, context in try self.ref(arguments, keywords, context) },
+            "source": function("source") { [unowned self] arguments, _, context in try self.source(arguments, context) },
+            "config": function("config", members: ["get": configGet, "require": configRequire]) { [unowned self] arguments, keywords, context in
+                if case .dict(let box)? = arguments.first {
+                    for key in box.keys { self.outcome.config.append(ConfigEntry(key: key, value: ConfigInput(box[key]!), location: context.location)) }
+                }
+                for (key, value) in keywords {
+                    self.outcome.config.append(ConfigEntry(key: key, value: ConfigInput(value), location: context.location))
+                }
+                return .string("")
+            },
+            "var": function("var") { arguments, _, context in
+                guard case .string(let name)? = arguments.first else {
+                    throw TemplateError("var() takes the var's name as a string", at: context.location)
+                }
+                if let value = inputs.vars[name] { return value.jinja }
+                if arguments.count > 1 { return arguments[1] }
+                throw TemplateError("required var '\(name)' is not defined", at: context.location,
+                                    hint: Suggestions.didYouMean(name, in: inputs.vars.keys)
+                                        ?? "define it under `vars:` in dbt_project.yml or floe.yaml, pass `--vars '{\(name): …}'`, or give var() a default")
+            },
+            "env_var": function("env_var") { arguments, _, context in
+                guard case .string(let name)? = arguments.first else {
+                    throw TemplateError("env_var() takes the variable's name as a string", at: context.location)
+                }
+                if name.hasPrefix("FLOE_SECRET_") || name.hasPrefix("DBT_ENV_SECRET") {
+                    throw TemplateError("env_var('\(name)') would copy a secret into the plan", at: context.location,
+                                        hint: "secrets are resolved when a connection opens, from platform.yaml's secret references; models cannot read them")
+                }
+                if let value = inputs.environment[name] { return .string(value) }
+                if arguments.count > 1 { return .string(arguments[1].rendered) }
+                throw TemplateError("environment variable '\(name)' is not set", at: context.location,
+                                    hint: "set it, or give env_var() a default: env_var('\(name)', 'fallback')")
+            },
+            "is_incremental": function("is_incremental") { [unowned self] _, _, _ in .bool(self.incremental) },
+            "target": .dict([
+                ("name", .string(inputs.targetName)), ("schema", .string(inputs.namespace)),
+                ("type", .string(inputs.dialect.name)), ("profile_name", .string(inputs.projectName)),
+                ("database", .string("")), ("threads", .integer(1)),
+            ]),
+            "dbt": .dict(crossDatabase.keys.sorted().map { ($0, crossDatabase[$0]!) }),
+            "adapter": .dict([
+                ("dispatch", function("dispatch") { [unowned self] arguments, keywords, context in
+                    let name = arguments.first?.rendered ?? keywords.first { $0.0 == "macro_name" }?.1.rendered ?? ""
+                    for candidate in ["\(inputs.dialect.name)__\(name)", "default__\(name)"] {
+                        if case .callable? = self.environment.globals[candidate] { return self.environment.globals[candidate]! }
+                    }
+                    if let builtin = dispatchable[name] { return builtin }
+                    throw TemplateError("adapter.dispatch found no macro for '\(name)'", at: context.location,
+                                        hint: "define `default__\(name)` or `\(inputs.dialect.name)__\(name)` in the macro paths")
+                }),
+                ("quote", function("quote") { arguments, _, _ in .string(inputs.dialect.quoteIdentifier(arguments.first?.rendered ?? "")) }),
+                ("type", function("type") { _, _, _ in .string(inputs.dialect.name) }),
+            ]),
+            "exceptions": .dict([
+                ("raise_compiler_error", function("raise_compiler_error") { arguments, _, context in
+                    throw TemplateError(arguments.first?.rendered ?? "compilation error", at: context.location)
+                }),
+                ("warn", function("warn") { _, _, _ in .string("") }),
+            ]),
+            "log": function("log") { _, _, _ in .string("") },
+            "print": function("print") { _, _, _ in .string("") },
+            "run_query": function("run_query") { _, _, context in
+                throw TemplateError("run_query() needs a database, and floe renders templates at compile time", at: context.location,
+                                    hint: "compute the value in SQL, or pass it as a var")
+            },
+            "execute": .bool(true),
+            "flags": .dict([("FULL_REFRESH", .bool(false))]),
+            "project_name": .string(inputs.projectName),
+            "run_started_at": .string(inputs.compiledAt),
+            "invocation_id": .string(""),
+        ]
+    }
+
+    private var currentConfig: NodeConfig {
+        var config = baseConfig
+        for entry in outcome.config { _ = config.apply(entry, path: "") }
+        return config
+    }
+
+    private func ref(_ arguments: [JinjaValue], _ keywords: [(String, JinjaValue)], _ context: JinjaCallContext) throws -> JinjaValue {
+        if let version = keywords.first(where: { $0.0 == "v" || $0.0 == "version" }) {
+            throw TemplateError("model versions are not supported (ref(…, \(version.0)=…))", at: context.location)
+        }
+        let names = arguments.map(\.rendered)
+        guard (1...2).contains(names.count), arguments.allSatisfy({ if case .string = $0 { return true } else { return false } }) else {
+            throw TemplateError("ref() takes a model name, or a package and a model name, as strings", at: context.location,
+                                hint: "ref('stg_orders')")
+        }
+        if names.count == 2, names[0] != inputs.projectName {
+            throw TemplateError("package '\(names[0])' is not part of this project", at: context.location,
+                                hint: "floe compiles one dbt project; its name is '\(inputs.projectName)'")
+        }
+        let name = names.last!
+        guard let slot = inputs.refable[name] else {
+            throw TemplateError("ref('\(name)'): no model or seed is named '\(name)'", at: context.location,
+                                hint: Suggestions.didYouMean(name, in: inputs.refable.keys))
+        }
+        outcome.refs.append(SlotUse(slot: slot, location: context.location))
+        return relation(slot)
+    }
+
+    private func source(_ arguments: [JinjaValue], _ context: JinjaCallContext) throws -> JinjaValue {
+        guard arguments.count == 2 else {
+            throw TemplateError("source() takes a source name and a table name", at: context.location, hint: "source('raw', 'orders')")
+        }
+        let sourceName = arguments[0].rendered, tableName = arguments[1].rendered
+        guard let tables = inputs.sources[sourceName] else {
+            throw TemplateError("source('\(sourceName)', '\(tableName)'): no source is named '\(sourceName)'", at: context.location,
+                                hint: Suggestions.didYouMean(sourceName, in: inputs.sources.keys)
+                                    ?? "declare it under `sources:` in a properties file")
+        }
+        guard let slot = tables[tableName] else {
+            throw TemplateError("source('\(sourceName)', '\(tableName)'): source '\(sourceName)' has no table '\(tableName)'",
+                                at: context.location, hint: Suggestions.didYouMean(tableName, in: tables.keys))
+        }
+        outcome.sources.append(SlotUse(slot: slot, location: context.location))
+        return relation(slot)
+    }
+}

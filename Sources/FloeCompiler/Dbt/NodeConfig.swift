@@ -1,0 +1,139 @@
+import FloeContract
+import FloeCore
+
+/// The config of one node after dbt's layering: the project's folder tree, then properties YAML,
+/// then `{{ config() }}` in the file. `tags` and hooks add up; everything else, the last one wins.
+struct NodeConfig: Sendable {
+    var materialized: Materialization?
+    var tags: [String] = []
+    var schema: String?
+    var alias: String?
+    var enabled = true
+    var uniqueKey: [String] = []
+    var incrementalStrategy: String?
+    var onSchemaChange: String?
+    var preHooks: [String] = []
+    var postHooks: [String] = []
+    var columnTypes: [String: String] = [:]
+    var severity: CompiledTest.Severity?
+    var whereClause: String?
+    /// Other keys, kept so `config.get()` can answer for them.
+    var extra: [String: ConfigInput] = [:]
+
+    static let strategies = ["append", "merge", "delete+insert"]
+    static let schemaChangeModes = ["ignore", "fail", "append_new_columns", "sync_all_columns"]
+    static let knownKeys = [
+        "materialized", "tags", "schema", "alias", "enabled", "unique_key", "incremental_strategy", "on_schema_change",
+        "pre_hook", "post_hook", "column_types", "severity", "where",
+    ]
+    /// dbt config keys floe accepts and carries no further: they never warn.
+    static let acceptedKeys: Set<String> = [
+        "meta", "docs", "persist_docs", "grants", "full_refresh", "contract", "access", "group", "database", "quoting",
+        "quote_columns", "sql_header", "event_time", "store_failures", "store_failures_as", "limit", "fail_calc",
+        "warn_if", "error_if", "merge_update_columns", "merge_exclude_columns", "incremental_predicates", "indexes",
+        "description", "labels", "packages", "delimiter", "batch_size", "lookback", "begin", "concurrent_batches",
+        "unlogged", "bind", "snowflake_warehouse", "cluster_by", "partition_by", "file_format", "location_root",
+        "transient", "copy_grants", "query_tag", "on_configuration_change",
+    ]
+
+    /// dbt spells hooks `pre-hook` in YAML and `pre_hook` in `config()`.
+    static func normalized(_ key: String) -> String {
+        key.replacingOccurrences(of: "-", with: "_")
+    }
+
+    /// Applies one entry; returns a diagnostic when the value is wrong or the key unknown.
+    mutating func apply(_ entry: ConfigEntry, path: String) -> Diagnostic? {
+        let key = Self.normalized(entry.key)
+        let value = entry.value
+        func wrongType(_ expected: String) -> Diagnostic {
+            .error(at: entry.location, path: path, "expected \(expected) for '\(entry.key)', got \(value.typeDescription)")
+        }
+        func oneOf(_ choices: [String], _ text: String, _ what: String) -> Diagnostic {
+            .error(at: entry.location, path: path, "unknown \(what) '\(text)'; expected \(Suggestions.list(choices.map { "'\($0)'" }))",
+                   hint: Suggestions.didYouMean(text, in: choices))
+        }
+        switch key {
+        case "materialized":
+            guard let text = value.string else { return wrongType("a string") }
+            guard let kind = Materialization(rawValue: text) else {
+                return oneOf(Materialization.allCases.map(\.rawValue), text, "materialization")
+            }
+            materialized = kind
+        case "tags":
+            guard let texts = value.strings else { return wrongType("a string or a list of strings") }
+            for tag in texts where !tags.contains(tag) { tags.append(tag) }
+        case "schema":
+            if value == .null { schema = nil; return nil }
+            guard let text = value.string else { return wrongType("a string") }
+            schema = text
+        case "alias":
+            if value == .null { alias = nil; return nil }
+            guard let text = value.string else { return wrongType("a string") }
+            alias = text
+        case "enabled":
+            guard case .bool(let flag) = value else { return wrongType("true or false") }
+            enabled = flag
+        case "unique_key":
+            guard let keys = value.strings else { return wrongType("a column name or a list of them") }
+            uniqueKey = keys
+        case "incremental_strategy":
+            guard let text = value.string else { return wrongType("a string") }
+            guard Self.strategies.contains(text) else { return oneOf(Self.strategies, text, "incremental strategy") }
+            incrementalStrategy = text
+        case "on_schema_change":
+            guard let text = value.string else { return wrongType("a string") }
+            guard Self.schemaChangeModes.contains(text) else { return oneOf(Self.schemaChangeModes, text, "on_schema_change mode") }
+            onSchemaChange = text
+        case "pre_hook", "post_hook":
+            let hooks: [String]
+            if case .map(let map) = value, let sql = map["sql"]?.string {
+                hooks = [sql]
+            } else if let texts = value.strings {
+                hooks = texts
+            } else {
+                return wrongType("SQL text or a list of SQL texts")
+            }
+            if key == "pre_hook" { preHooks += hooks } else { postHooks += hooks }
+        case "column_types":
+            guard case .map(let map) = value else { return wrongType("a mapping of column names to SQL types") }
+            for (column, type) in map {
+                guard let text = type.string else { return wrongType("a SQL type name for column '\(column)'") }
+                columnTypes[column] = text
+            }
+        case "severity":
+            guard let text = value.string else { return wrongType("a string") }
+            guard let level = CompiledTest.Severity(rawValue: text.lowercased()) else { return oneOf(["error", "warn"], text, "severity") }
+            severity = level
+        case "where":
+            if value == .null { whereClause = nil; return nil }
+            guard let text = value.string else { return wrongType("a SQL condition") }
+            whereClause = text
+        default:
+            extra[key] = value
+            if !Self.acceptedKeys.contains(key) {
+                return .warning(at: entry.location, path: path, "unknown config key '\(entry.key)'; floe ignores it",
+                                hint: Suggestions.didYouMean(key, in: Self.knownKeys))
+            }
+        }
+        return nil
+    }
+
+    /// What `config.get(key)` sees.
+    func value(forKey rawKey: String) -> ConfigInput? {
+        switch Self.normalized(rawKey) {
+        case "materialized": return materialized.map { .string($0.rawValue) }
+        case "tags": return .list(tags.map(ConfigInput.string))
+        case "schema": return schema.map(ConfigInput.string)
+        case "alias": return alias.map(ConfigInput.string)
+        case "enabled": return .bool(enabled)
+        case "unique_key":
+            if uniqueKey.isEmpty { return nil }
+            return uniqueKey.count == 1 ? .string(uniqueKey[0]) : .list(uniqueKey.map(ConfigInput.string))
+        case "incremental_strategy": return incrementalStrategy.map(ConfigInput.string)
+        case "on_schema_change": return onSchemaChange.map(ConfigInput.string)
+        case "severity": return severity.map { .string($0.rawValue) }
+        case "where": return whereClause.map(ConfigInput.string)
+        case let key: return extra[key]
+        }
+    }
+}

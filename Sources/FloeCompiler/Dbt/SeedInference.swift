@@ -1,0 +1,169 @@
+import FloeEngine
+import Foundation
+
+/// Reads a seed's CSV text and infers each column's kind the way dbt does (through agate): the
+/// first of integer, real, date, timestamp, boolean, text that every non-empty value fits.
+/// Empty fields and `null` are missing values; a column of only missing values is an integer, as in dbt.
+enum SeedInference {
+    struct Result {
+        var header: [String]
+        var kinds: [ValueKind]
+        var rowCount: Int
+    }
+
+    enum Failure: Error {
+        case empty
+        case unterminatedQuote(line: Int)
+        case ragged(line: Int, expected: Int, got: Int)
+    }
+
+    static func infer(_ text: String) -> Swift.Result<Result, Failure> {
+        let rows: [[String]]
+        do {
+            rows = try CSVReader.rows(text)
+        } catch let failure as Failure {
+            return .failure(failure)
+        } catch {
+            return .failure(.empty)
+        }
+        guard let header = rows.first, !header.isEmpty, header != [""] else { return .failure(.empty) }
+        var candidates = Array(repeating: Set(ValueKind.allCases), count: header.count)
+        for (index, row) in rows.dropFirst().enumerated() {
+            if row == [""] { continue }
+            guard row.count == header.count else {
+                return .failure(.ragged(line: index + 2, expected: header.count, got: row.count))
+            }
+            for (column, field) in row.enumerated() where !isMissing(field) && candidates[column].count > 1 {
+                for kind in candidates[column] where kind != .text && !fits(field, kind) {
+                    candidates[column].remove(kind)
+                }
+            }
+        }
+        let kinds = candidates.map { set in ValueKind.allCases.first { set.contains($0) }! }
+        let rowCount = rows.dropFirst().filter { $0 != [""] }.count
+        return .success(Result(header: header, kinds: kinds, rowCount: rowCount))
+    }
+
+    static func isMissing(_ field: String) -> Bool {
+        field.isEmpty || field == "null" || field == "NULL"
+    }
+
+    static func fits(_ field: String, _ kind: ValueKind) -> Bool {
+        let bytes = Array(field.utf8)
+        switch kind {
+        case .integer: return isInteger(bytes[...])
+        case .real: return isReal(bytes)
+        case .date: return isDate(bytes[...])
+        case .timestamp: return isTimestamp(bytes)
+        case .boolean: return ["true", "false"].contains(field.lowercased())
+        case .text: return true
+        }
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
+
+    private static func isInteger(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var digits = bytes
+        if let first = digits.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") { digits = digits.dropFirst() }
+        return !digits.isEmpty && digits.count <= 18 && digits.allSatisfy(isDigit)
+    }
+
+    private static func isReal(_ bytes: [UInt8]) -> Bool {
+        guard let value = Double(String(decoding: bytes, as: UTF8.self)), value.isFinite else { return false }
+        return bytes.allSatisfy { isDigit($0) || "+-.eE".utf8.contains($0) }
+    }
+
+    /// `YYYY-MM-DD`.
+    private static func isDate(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard bytes.count == 10 else { return false }
+        let b = Array(bytes)
+        guard b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+              [0, 1, 2, 3, 5, 6, 8, 9].allSatisfy({ isDigit(b[$0]) }) else { return false }
+        let month = Int(b[5] - 48) * 10 + Int(b[6] - 48)
+        let day = Int(b[8] - 48) * 10 + Int(b[9] - 48)
+        return (1...12).contains(month) && (1...31).contains(day)
+    }
+
+    /// `YYYY-MM-DD HH:MM[:SS[.ffffff]]`, `T` allowed for the space, with an optional `Z` or `±HH:MM`.
+    private static func isTimestamp(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 16, isDate(bytes[0..<10]), bytes[10] == UInt8(ascii: " ") || bytes[10] == UInt8(ascii: "T") else {
+            return false
+        }
+        var rest = Array(bytes[11...])
+        if rest.last == UInt8(ascii: "Z") { rest.removeLast() }
+        if rest.count > 6, let sign = rest.dropLast(5).last, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"),
+           rest[rest.count - 3] == UInt8(ascii: ":") {
+            rest.removeLast(6)
+        }
+        let text = String(decoding: rest, as: UTF8.self)
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2 || parts.count == 3 else { return false }
+        let hour = Int(parts[0]), minute = Int(parts[1])
+        guard parts[0].count == 2, parts[1].count == 2, let hour, let minute, hour < 24, minute < 60 else { return false }
+        if parts.count == 3 {
+            let seconds = parts[2].split(separator: ".", omittingEmptySubsequences: false)
+            guard seconds[0].count == 2, let second = Int(seconds[0]), second < 61, seconds.count <= 2 else { return false }
+            if seconds.count == 2, seconds[1].isEmpty || !seconds[1].utf8.allSatisfy(isDigit) { return false }
+        }
+        return true
+    }
+}
+
+/// RFC 4180 CSV: commas, double-quoted fields with `""` escapes, CRLF or LF line ends.
+enum CSVReader {
+    static func rows(_ text: String) throws(SeedInference.Failure) -> [[String]] {
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field: [UInt8] = []
+        var inQuotes = false
+        var line = 1
+        var quoteLine = 1
+        let bytes = Array(text.utf8)
+        var index = 0
+        func endField() {
+            row.append(String(decoding: field, as: UTF8.self))
+            field.removeAll(keepingCapacity: true)
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if inQuotes {
+                if byte == UInt8(ascii: "\"") {
+                    if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\"") {
+                        field.append(byte)
+                        index += 1
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    if byte == UInt8(ascii: "\n") { line += 1 }
+                    field.append(byte)
+                }
+            } else {
+                switch byte {
+                case UInt8(ascii: "\""):
+                    inQuotes = true
+                    quoteLine = line
+                case UInt8(ascii: ","):
+                    endField()
+                case UInt8(ascii: "\r"):
+                    break
+                case UInt8(ascii: "\n"):
+                    endField()
+                    rows.append(row)
+                    row.removeAll(keepingCapacity: true)
+                    line += 1
+                default:
+                    field.append(byte)
+                }
+            }
+            index += 1
+        }
+        if inQuotes { throw .unterminatedQuote(line: quoteLine) }
+        if !field.isEmpty || !row.isEmpty {
+            endField()
+            rows.append(row)
+        }
+        if rows.isEmpty { throw .empty }
+        return rows
+    }
+}

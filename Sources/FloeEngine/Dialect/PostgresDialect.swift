@@ -1,0 +1,92 @@
+import Foundation
+
+/// PostgreSQL 15: dbt-postgres's renderings of the cross-database macros.
+public struct PostgresDialect: SQLDialect {
+    public init() {}
+
+    public var name: String { "postgres" }
+
+    public func quoteIdentifier(_ identifier: String) -> String {
+        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    public func typeName(for kind: ValueKind) -> String {
+        switch kind {
+        case .integer: return "bigint"
+        case .real: return "double precision"
+        case .date: return "date"
+        case .timestamp: return "timestamp"
+        case .boolean: return "boolean"
+        case .text: return "text"
+        }
+    }
+
+    public func typeName(for type: PortableType) -> String {
+        switch type {
+        case .string: return "varchar"
+        case .timestamp: return "timestamp"
+        case .float: return "float"
+        case .numeric: return "numeric(28,6)"
+        case .bigint: return "bigint"
+        case .int: return "integer"
+        case .boolean: return "boolean"
+        }
+    }
+
+    public func dateTrunc(_ part: DatePart, _ expression: String) -> String {
+        "date_trunc('\(part.rawValue)', \(expression))"
+    }
+
+    public func dateAdd(_ part: DatePart, _ interval: String, _ expression: String) -> String {
+        "(\(expression) + ((interval '1 \(part.rawValue)') * (\(interval))))"
+    }
+
+    public func dateDiff(_ part: DatePart, _ start: String, _ end: String) -> String {
+        func field(_ name: String, _ expression: String) -> String {
+            "date_part('\(name)', (\(expression))::timestamp)"
+        }
+        let days = "((\(end))::date - (\(start))::date)"
+        switch part {
+        case .day: return days
+        case .week: return "(\(days) / 7)"
+        case .month:
+            return "cast((\(field("year", end)) - \(field("year", start))) * 12 + \(field("month", end)) - \(field("month", start)) as integer)"
+        case .quarter:
+            return "cast((\(field("year", end)) - \(field("year", start))) * 4 + \(field("quarter", end)) - \(field("quarter", start)) as integer)"
+        case .year: return "cast(\(field("year", end)) - \(field("year", start)) as integer)"
+        case .hour: return "cast(\(days) * 24 + \(field("hour", end)) - \(field("hour", start)) as integer)"
+        case .minute:
+            return "cast((\(days) * 24 + \(field("hour", end)) - \(field("hour", start))) * 60 + \(field("minute", end)) - \(field("minute", start)) as integer)"
+        case .second:
+            return "cast(round(extract(epoch from ((\(end))::timestamp - (\(start))::timestamp))) as integer)"
+        }
+    }
+
+    public func lastDay(_ part: DatePart, _ expression: String) -> String {
+        "cast(\(dateTrunc(part, expression)) + interval '1 \(part.rawValue)' - interval '1 day' as date)"
+    }
+
+    public func date(year: Int, month: Int, day: Int) -> String {
+        "date '\(String(format: "%04d-%02d-%02d", year, month, day))'"
+    }
+
+    public var currentTimestamp: String { "now()" }
+
+    public func hash(_ expression: String) -> String { "md5(cast(\(expression) as varchar))" }
+
+    public func position(_ substring: String, in string: String) -> String { "position(\(substring) in \(string))" }
+
+    public func right(_ string: String, _ count: String) -> String { "right(\(string), \(count))" }
+
+    public func listagg(_ measure: String, delimiter: String, orderBy: String?) -> String {
+        "string_agg(\(measure), \(delimiter)\(orderBy.map { " " + $0 } ?? ""))"
+    }
+
+    public func boolOr(_ expression: String) -> String { "bool_or(\(expression))" }
+
+    public func castBoolToText(_ expression: String) -> String { "cast(\(expression) as varchar)" }
+
+    public func splitPart(_ string: String, _ delimiter: String, _ part: String) -> String? {
+        "split_part(\(string), \(delimiter), \(part))"
+    }
+}

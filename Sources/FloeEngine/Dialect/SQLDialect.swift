@@ -1,0 +1,84 @@
+import Foundation
+
+/// The SQL text one engine speaks: quoting, type names, and dbt's cross-database macros.
+///
+/// Pure text, no I/O: the compiler renders models with it, the executor builds DDL with it, and
+/// the semantic layer writes queries with it. Macro arguments are SQL expressions, spliced as given.
+public protocol SQLDialect: Sendable {
+    /// The compute profile `type` this dialect serves (`sqlite`, `postgres`).
+    var name: String { get }
+
+    func quoteIdentifier(_ identifier: String) -> String
+    /// A type name for a value kind inferred from a seed file.
+    func typeName(for kind: ValueKind) -> String
+    /// dbt's `type_string()`, `type_timestamp()`, …: a type a `cast` can safely name.
+    func typeName(for type: PortableType) -> String
+
+    func dateTrunc(_ part: DatePart, _ expression: String) -> String
+    func dateAdd(_ part: DatePart, _ interval: String, _ expression: String) -> String
+    /// Whole `part` boundaries from `start` to `end`, as dbt's `datediff(first, second, part)`.
+    func dateDiff(_ part: DatePart, _ start: String, _ end: String) -> String
+    func lastDay(_ part: DatePart, _ expression: String) -> String
+    func date(year: Int, month: Int, day: Int) -> String
+    var currentTimestamp: String { get }
+    func hash(_ expression: String) -> String
+    func position(_ substring: String, in string: String) -> String
+    func right(_ string: String, _ count: String) -> String
+    func listagg(_ measure: String, delimiter: String, orderBy: String?) -> String
+    func boolOr(_ expression: String) -> String
+    func castBoolToText(_ expression: String) -> String
+    /// nil when the engine has no way to split a string.
+    func splitPart(_ string: String, _ delimiter: String, _ part: String) -> String?
+}
+
+/// The kinds of value a seed column can hold, as dbt infers them from CSV text.
+public enum ValueKind: String, Sendable, CaseIterable {
+    case integer, real, date, timestamp, boolean, text
+}
+
+/// The types of dbt's `dbt.type_*()` macros.
+public enum PortableType: String, Sendable, CaseIterable {
+    case string, timestamp, float, numeric, bigint, int, boolean
+}
+
+/// A unit of time for the date macros.
+public enum DatePart: String, Sendable, CaseIterable {
+    case second, minute, hour, day, week, month, quarter, year
+
+    /// Accepts dbt's spellings: any case, plural, with quotes around it.
+    public init?(text: String) {
+        var word = text.trimmingCharacters(in: .whitespaces).lowercased()
+        word = word.trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
+        if word.hasSuffix("s"), DatePart(rawValue: String(word.dropLast())) != nil { word.removeLast() }
+        self.init(rawValue: word)
+    }
+}
+
+extension SQLDialect {
+    /// `"schema"."name"`.
+    public func relation(schema: String, name: String) -> String {
+        quoteIdentifier(schema) + "." + quoteIdentifier(name)
+    }
+
+    /// A string literal, quotes doubled.
+    public func stringLiteral(_ value: String) -> String {
+        "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    public func concat(_ expressions: [String]) -> String {
+        expressions.joined(separator: " || ")
+    }
+
+    public func cast(_ expression: String, as type: String) -> String {
+        "cast(\(expression) as \(type))"
+    }
+}
+
+/// Finds a dialect by the compute profile's type.
+public enum SQLDialects {
+    public static let all: [any SQLDialect] = [SQLiteDialect(), PostgresDialect()]
+
+    public static func named(_ name: String) -> (any SQLDialect)? {
+        all.first { $0.name == name }
+    }
+}

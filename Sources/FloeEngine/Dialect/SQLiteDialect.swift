@@ -1,0 +1,117 @@
+import Foundation
+
+/// SQLite 3.40: timestamps are ISO-8601 text (`YYYY-MM-DD HH:MM:SS`), so date arithmetic goes
+/// through `datetime()` and its modifiers. `md5()` is registered by floe's SQLite connection.
+public struct SQLiteDialect: SQLDialect {
+    public init() {}
+
+    public var name: String { "sqlite" }
+
+    public func quoteIdentifier(_ identifier: String) -> String {
+        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    public func typeName(for kind: ValueKind) -> String {
+        switch kind {
+        case .integer: return "integer"
+        case .real: return "real"
+        case .date: return "date"
+        case .timestamp: return "timestamp"
+        case .boolean: return "boolean"
+        case .text: return "text"
+        }
+    }
+
+    /// Never a type with NUMERIC affinity for text-like values: `cast('2024-05-01 10:00' as timestamp)`
+    /// would give 2024 in SQLite.
+    public func typeName(for type: PortableType) -> String {
+        switch type {
+        case .string, .timestamp: return "text"
+        case .float: return "real"
+        case .numeric: return "numeric"
+        case .bigint, .int, .boolean: return "integer"
+        }
+    }
+
+    public func dateTrunc(_ part: DatePart, _ expression: String) -> String {
+        switch part {
+        case .second: return "strftime('%Y-%m-%d %H:%M:%S', \(expression))"
+        case .minute: return "strftime('%Y-%m-%d %H:%M:00', \(expression))"
+        case .hour: return "strftime('%Y-%m-%d %H:00:00', \(expression))"
+        case .day: return "datetime(\(expression), 'start of day')"
+        case .week: return "datetime(\(expression), 'start of day', '-6 days', 'weekday 1')"
+        case .month: return "datetime(\(expression), 'start of month')"
+        case .quarter:
+            return "datetime(\(expression), 'start of month', '-' || ((cast(strftime('%m', \(expression)) as integer) - 1) % 3) || ' months')"
+        case .year: return "datetime(\(expression), 'start of year')"
+        }
+    }
+
+    public func dateAdd(_ part: DatePart, _ interval: String, _ expression: String) -> String {
+        let (unit, factor): (String, Int) = switch part {
+        case .second: ("seconds", 1)
+        case .minute: ("minutes", 1)
+        case .hour: ("hours", 1)
+        case .day: ("days", 1)
+        case .week: ("days", 7)
+        case .month: ("months", 1)
+        case .quarter: ("months", 3)
+        case .year: ("years", 1)
+        }
+        let amount = factor == 1 ? "(\(interval))" : "((\(interval)) * \(factor))"
+        return "datetime(\(expression), \(amount) || ' \(unit)')"
+    }
+
+    public func dateDiff(_ part: DatePart, _ start: String, _ end: String) -> String {
+        func field(_ format: String, _ expression: String) -> String {
+            "cast(strftime('\(format)', \(expression)) as integer)"
+        }
+        let days = "cast(julianday(date(\(end))) - julianday(date(\(start))) as integer)"
+        switch part {
+        case .day: return "(\(days))"
+        case .week: return "(\(days) / 7)"
+        case .month:
+            return "((\(field("%Y", end)) - \(field("%Y", start))) * 12 + \(field("%m", end)) - \(field("%m", start)))"
+        case .quarter:
+            return "((\(field("%Y", end)) - \(field("%Y", start))) * 4 + (\(field("%m", end)) - 1) / 3 - (\(field("%m", start)) - 1) / 3)"
+        case .year: return "(\(field("%Y", end)) - \(field("%Y", start)))"
+        case .hour: return "(\(days) * 24 + \(field("%H", end)) - \(field("%H", start)))"
+        case .minute:
+            return "((\(days) * 24 + \(field("%H", end)) - \(field("%H", start))) * 60 + \(field("%M", end)) - \(field("%M", start)))"
+        case .second:
+            return "cast(round((julianday(\(end)) - julianday(\(start))) * 86400) as integer)"
+        }
+    }
+
+    public func lastDay(_ part: DatePart, _ expression: String) -> String {
+        let unit = part == .quarter ? "3 months" : "1 \(part.rawValue)"
+        return "date(\(dateTrunc(part, expression)), '+\(unit)', '-1 day')"
+    }
+
+    public func date(year: Int, month: Int, day: Int) -> String {
+        "date('\(String(format: "%04d-%02d-%02d", year, month, day))')"
+    }
+
+    public var currentTimestamp: String { "datetime('now')" }
+
+    public func hash(_ expression: String) -> String { "md5(cast(\(expression) as text))" }
+
+    public func position(_ substring: String, in string: String) -> String { "instr(\(string), \(substring))" }
+
+    public func right(_ string: String, _ count: String) -> String {
+        "case when (\(count)) > 0 then substr(\(string), -(\(count))) else '' end"
+    }
+
+    /// SQLite 3.40 has no ORDER BY inside an aggregate: the order is the rows' order.
+    public func listagg(_ measure: String, delimiter: String, orderBy: String?) -> String {
+        "group_concat(\(measure), \(delimiter))"
+    }
+
+    public func boolOr(_ expression: String) -> String { "max(\(expression))" }
+
+    public func castBoolToText(_ expression: String) -> String {
+        "case when \(expression) then 'true' when not (\(expression)) then 'false' end"
+    }
+
+    public func splitPart(_ string: String, _ delimiter: String, _ part: String) -> String? { nil }
+}
