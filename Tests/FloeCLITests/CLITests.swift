@@ -55,6 +55,31 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("target/artifacts.json").path))
     }
 
+    @Test func brokenDbtProjectsExitFourAndVarsComeFromTheCommandLine() throws {
+        let directory = try FloeBinary.temporaryDirectory()
+        func write(_ path: String, _ text: String) throws {
+            let url = directory.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        try write("floe.yaml", "name: shop\nversion: \"1.0.0\"\ntransforms: [{type: dbt, path: dbt}]\n")
+        try write("platform.yaml", "version: \"1\"\ncompute:\n  default: { type: sqlite, path: x.db }\n")
+        try write("dbt/dbt_project.yml", "name: shop\n")
+        try write("dbt/models/a.sql", "select {{ var('n') }} as n from {{ ref('b') }}")
+        try write("dbt/models/b.sql", "select * from {{ ref('a') }}")
+        let cycle = try FloeBinary.run(["compile", "--vars", "{n: 1}"], in: directory)
+        #expect(cycle.status == 4)
+        #expect(cycle.stderr.hasPrefix("dbt/models/a.sql:1:36: error: dependency cycle: a → b → a"), "\(cycle.stderr)")
+        try write("dbt/models/b.sql", "select 1 as x")
+        let compiled = try FloeBinary.run(["compile", "--vars", "{n: 41}"], in: directory)
+        #expect(compiled.status == 0, "\(compiled.all)")
+        let plan = try String(contentsOf: directory.appendingPathComponent("target/artifacts.json"), encoding: .utf8)
+        #expect(plan.contains("select 41 as n from \\\"dev\\\".\\\"b\\\""))
+        let missingVar = try FloeBinary.run(["validate"], in: directory)
+        #expect(missingVar.status == 4)
+        #expect(missingVar.stderr.contains("dbt/models/a.sql:1:11: error: required var 'n' is not defined"))
+    }
+
     @Test func validateSpeaksJSON() throws {
         let directory = try FloeBinary.temporaryDirectory()
         try Data("name: shop\nversion: \"1.0.0\"\ntransfroms: []\n".utf8).write(to: directory.appendingPathComponent("floe.yaml"))

@@ -54,18 +54,25 @@ struct TestProject {
     var specPath: String { directory.appendingPathComponent("floe.yaml").path }
     var platformPath: String { directory.appendingPathComponent("platform.yaml").path }
 
+    /// A project whose floe.yaml points at a dbt project in `dbt/`; `files` are relative to `dbt/`.
+    static func dbt(_ files: [String: String], floeExtra: String = "", projectExtra: String = "") throws -> TestProject {
+        var all = ["dbt/dbt_project.yml": "name: shop\n" + projectExtra]
+        for (path, contents) in files { all["dbt/" + path] = contents }
+        return try TestProject(floe: floe + "transforms:\n  - {type: dbt, path: dbt}\n" + floeExtra, files: all)
+    }
+
     func compile(
-        environment: String = "dev", processEnvironment: [String: String] = [:], uuid: String = "0000-test"
+        environment: String = "dev", processEnvironment: [String: String] = [:], uuid: String = "0000-test", vars: String? = nil
     ) -> CompileOutput {
         ProjectCompiler.compile(CompileOptions(
             specPath: specPath, platformPath: platformPath, environment: environment,
             compiledAt: Date(timeIntervalSince1970: 1_700_000_000), processEnvironment: processEnvironment,
-            makeUUID: { uuid }))
+            makeUUID: { uuid }, vars: vars))
     }
 
     /// The diagnostics as a user reads them, with this directory's path cut to the file name.
-    func messages(environment: String = "dev", processEnvironment: [String: String] = [:]) -> [String] {
-        compile(environment: environment, processEnvironment: processEnvironment).diagnostics.sortedByLocation().map {
+    func messages(environment: String = "dev", processEnvironment: [String: String] = [:], vars: String? = nil) -> [String] {
+        compile(environment: environment, processEnvironment: processEnvironment, vars: vars).diagnostics.sortedByLocation().map {
             DiagnosticRenderer(useColor: false).render($0).replacingOccurrences(of: directory.path + "/", with: "")
         }
     }

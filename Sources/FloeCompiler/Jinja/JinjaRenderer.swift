@@ -290,7 +290,8 @@ final class JinjaRenderer {
             return .dict(entries)
         case .conditional(let then, let condition, let otherwise):
             if try evaluate(condition).isTruthy { return try evaluate(then) }
-            return try otherwise.map(evaluate) ?? .undefined("")
+            // `a if b` with no else prints nothing, as in dbt.
+            return try otherwise.map(evaluate) ?? .string("")
         }
     }
 

@@ -1,0 +1,136 @@
+import FloeCompiler
+import FloeCore
+import Testing
+
+/// Every mistake in a dbt project fails the compile with the file, line and column of the cause.
+@Suite struct DbtErrorTests {
+    @Test func aCycleIsReportedWithItsWholePathAndEachEdge() throws {
+        let project = try TestProject.dbt([
+            "models/a.sql": "select * from {{ ref('b') }}",
+            "models/b.sql": "select 1 as x\nunion all select * from {{ ref('c') }}",
+            "models/c.sql": "select * from {{ ref('a') }}",
+        ])
+        #expect(project.messages() == [
+            "dbt/models/a.sql:1:18: error: dependency cycle: a → b → c → a\n"
+                + "  hint: a → b at dbt/models/a.sql:1:18; b → c at dbt/models/b.sql:2:28; c → a at dbt/models/c.sql:1:18",
+        ])
+    }
+
+    @Test func anUnknownRefSuggestsTheClosestName() throws {
+        let project = try TestProject.dbt([
+            "models/stg_orders.sql": "select 1 as id",
+            "models/fct.sql": "select *\nfrom {{ ref('stg_order') }}",
+        ])
+        #expect(project.messages() == [
+            "dbt/models/fct.sql:2:9: error: ref('stg_order'): no model or seed is named 'stg_order'\n  hint: did you mean 'stg_orders'?",
+        ])
+    }
+
+    @Test func anUnclosedIfPointsAtItsOpening() throws {
+        let project = try TestProject.dbt(["models/m.sql": "select 1\n{% if var('x', true) %}\nwhere 1 = 1\n"])
+        #expect(project.messages() == [
+            "dbt/models/m.sql:2:1: error: unclosed '{% if %}'\n  hint: close it with '{% endif %}'",
+        ])
+    }
+
+    @Test func anUnknownMacroSuggestsAKnownOne() throws {
+        let project = try TestProject.dbt([
+            "macros/money.sql": "{% macro cents_to_dollars(c) %}({{ c }} / 100.0){% endmacro %}",
+            "models/m.sql": "select\n  {{ cents_to_dollar('amount') }} as amount",
+        ])
+        #expect(project.messages() == [
+            "dbt/models/m.sql:2:6: error: unknown macro or function 'cents_to_dollar'\n  hint: did you mean 'cents_to_dollars'?",
+        ])
+    }
+
+    @Test func everyBrokenModelIsReportedInOneRun() throws {
+        let project = try TestProject.dbt([
+            "models/a.sql": "select {{ nope() }}",
+            "models/b.sql": "select {{ ref('missing') }}",
+            "models/c.sql": "select {{ var('undefined_var') }}",
+        ])
+        let messages = project.messages()
+        #expect(messages.count == 3)
+        #expect(messages[0].hasPrefix("dbt/models/a.sql:1:11: error: unknown macro or function 'nope'"))
+        #expect(messages[1].hasPrefix("dbt/models/b.sql:1:11: error: ref('missing'): no model or seed is named 'missing'"))
+        #expect(messages[2].hasPrefix("dbt/models/c.sql:1:11: error: required var 'undefined_var' is not defined"))
+    }
+
+    @Test func envVarRefusesSecrets() throws {
+        let project = try TestProject.dbt(["models/m.sql": "select '{{ env_var('FLOE_SECRET_DB_PASSWORD') }}' as p"])
+        let messages = project.messages(processEnvironment: ["FLOE_SECRET_DB_PASSWORD": "hunter2-hunter2"])
+        #expect(messages == [
+            "dbt/models/m.sql:1:12: error: env_var('FLOE_SECRET_DB_PASSWORD') would copy a secret into the plan\n"
+                + "  hint: secrets are resolved when a connection opens, from platform.yaml's secret references; models cannot read them",
+        ])
+        #expect(!messages.joined().contains("hunter2"))
+    }
+
+    @Test func badConfigValuesPointAtTheValue() throws {
+        let project = try TestProject.dbt(
+            ["models/staging/m.sql": "{{ config(incremental_strategy='upsert') }}select 1 as id"],
+            projectExtra: "models:\n  shop:\n    staging:\n      +materialized: tabel\n")
+        #expect(project.messages() == [
+            "dbt/dbt_project.yml:5:22: error: models.shop.staging.+materialized: unknown materialization 'tabel'; "
+                + "expected 'view', 'table', 'incremental' or 'ephemeral'\n  hint: did you mean 'table'?",
+            "dbt/models/staging/m.sql:1:4: error: config.incremental_strategy: unknown incremental strategy 'upsert'; "
+                + "expected 'append', 'merge' or 'delete+insert'",
+        ])
+    }
+
+    @Test func mergeNeedsAUniqueKey() throws {
+        let project = try TestProject.dbt([
+            "models/m.sql": "{{ config(materialized='incremental', incremental_strategy='merge') }}select 1 as id",
+        ])
+        #expect(project.messages().first?.contains("strategy 'merge' needs a unique_key") == true)
+    }
+
+    @Test func unknownTestsAndMissingArgumentsAreErrors() throws {
+        let project = try TestProject.dbt([
+            "models/m.sql": "select 1 as id",
+            "models/m.yml": """
+                models:
+                  - name: m
+                    columns:
+                      - name: id
+                        data_tests: [uniqe, {accepted_values: {quote: false}}]
+                """,
+        ])
+        #expect(project.messages() == [
+            "dbt/models/m.yml:5:22: error: unknown test 'uniqe'\n  hint: did you mean 'unique'?",
+            "dbt/models/m.yml:5:30: error: test 'accepted_values' is missing its argument 'values'\n"
+                + "  hint: accepted_values: {arguments: {values: [placed, shipped]}}",
+        ])
+    }
+
+    @Test func aRefToADisabledModelIsAnError() throws {
+        let project = try TestProject.dbt([
+            "models/old.sql": "{{ config(enabled=false) }}select 1 as id",
+            "models/new.sql": "select * from {{ ref('old') }}",
+        ])
+        #expect(project.messages() == [
+            "dbt/models/new.sql:1:18: error: ref('old') points at a disabled model\n  hint: enable 'old', or disable 'new' too",
+        ])
+    }
+
+    @Test func twoNodesOfOneNameAreRefused() throws {
+        let project = try TestProject.dbt([
+            "models/a/orders.sql": "select 1 as id",
+            "models/b/orders.sql": "select 2 as id",
+        ])
+        #expect(project.messages().first?.hasPrefix("dbt/models/b/orders.sql:1:1: error: two nodes are named 'orders'") == true)
+    }
+
+    @Test func badSeedFilesPointAtTheRow() throws {
+        let project = try TestProject.dbt(["seeds/s.csv": "a,b\n1,2\n3\n"])
+        #expect(project.messages() == ["dbt/seeds/s.csv:3:1: error: the row has 1 fields, the header has 2"])
+    }
+
+    @Test func aMissingProjectNameIsReported() throws {
+        let project = try TestProject(floe: TestProject.floe + "transforms:\n  - {type: dbt, path: dbt}\n",
+                                      files: ["dbt/dbt_project.yml": "version: '1'\nmodel-paths: models\n"])
+        #expect(project.messages() == [
+            "dbt/dbt_project.yml:1:1: error: name: missing required key 'name'\n  hint: add `name: my_project`",
+        ])
+    }
+}
