@@ -15,12 +15,65 @@ public enum SecretDetector {
     }
 
     /// The kind of secret `value` looks like, or nil.
+    ///
+    /// Works on UTF-8 bytes and only looks closer at words that could be a secret (long enough,
+    /// or holding `eyJ`/`://`), because plans hold megabytes of SQL that are none.
     public static func inspect(_ value: String) -> Finding? {
-        if value.contains("-----BEGIN ") { return .privateKeyBlock }
-        let words = value.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "," || $0 == "\"" || $0 == "'" })
-        for word in words {
-            if let finding = inspectWord(Substring(word)) { return finding }
+        var value = value
+        return value.withUTF8 { bytes -> Finding? in
+            if contains(bytes[...], Array("-----BEGIN ".utf8)) { return .privateKeyBlock }
+            var start = 0
+            let count = bytes.count
+            while start < count {
+                var end = start
+                while end < count, !isSeparator(bytes[end]) { end += 1 }
+                if end - start >= 14, let finding = inspectCandidate(bytes[start..<end]) { return finding }
+                start = end + 1
+            }
+            return nil
         }
+    }
+
+    private static func isSeparator(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0a || byte == 0x09 || byte == 0x2c || byte == 0x22 || byte == 0x27
+    }
+
+    private static func contains(_ haystack: Slice<UnsafeBufferPointer<UInt8>>, _ needle: [UInt8]) -> Bool {
+        guard haystack.count >= needle.count, let first = needle.first else { return false }
+        var index = haystack.startIndex
+        let last = haystack.endIndex - needle.count
+        while index <= last {
+            if haystack[index] == first {
+                var matched = true
+                for offset in 1..<needle.count where haystack[index + offset] != needle[offset] {
+                    matched = false
+                    break
+                }
+                if matched { return true }
+            }
+            index += 1
+        }
+        return false
+    }
+
+    private static let jwtMarker = Array("eyJ".utf8)
+    private static let urlMarker = Array("://".utf8)
+    /// First bytes of the known token prefixes: g(h, lpat), x(ox), s(k), r(k), A(Iza).
+    private static let tokenInitials: Set<UInt8> = Set("gxsrA".utf8)
+
+    /// Runs the word checks only where their cheap preconditions hold.
+    private static func inspectCandidate(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Finding? {
+        let length = bytes.count
+        let jwt = contains(bytes, jwtMarker)
+        let url = contains(bytes, urlMarker)
+        let token = tokenInitials.contains(bytes[bytes.startIndex]) && length >= 18
+        guard length >= 20 || jwt || url || token else { return nil }
+        let word = Substring(String(decoding: UnsafeBufferPointer(rebasing: bytes), as: UTF8.self))
+        if length >= 20, looksLikeAWSKeyID(word) { return .awsAccessKeyID }
+        if jwt, looksLikeJWT(word) { return .jsonWebToken }
+        if url, urlHasUserInfo(word) { return .urlWithCredentials }
+        if token, hasKnownTokenPrefix(word) { return .knownTokenPrefix }
+        if length >= 24, isHighEntropy(word) { return .highEntropyString }
         return nil
     }
 
@@ -35,16 +88,14 @@ public enum SecretDetector {
 
     /// `AKIA`/`ASIA`/… followed by 16 upper-case letters or digits.
     static func looksLikeAWSKeyID(_ word: Substring) -> Bool {
-        let prefixes = ["AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA"]
-        let scalars = Array(word.unicodeScalars)
-        guard scalars.count >= 20 else { return false }
-        for start in 0...(scalars.count - 20) {
-            let prefix = String(String.UnicodeScalarView(scalars[start..<start + 4]))
-            guard prefixes.contains(prefix) else { continue }
-            let rest = scalars[(start + 4)..<(start + 20)]
-            if rest.allSatisfy({ ("A"..."Z").contains($0) || ("0"..."9").contains($0) }) {
-                let after = start + 20 < scalars.count ? scalars[start + 20] : nil
-                if after == nil || !(("A"..."Z").contains(after!) || ("0"..."9").contains(after!)) { return true }
+        let prefixes: [[UInt8]] = ["AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA"].map { Array($0.utf8) }
+        let bytes = Array(word.utf8)
+        guard bytes.count >= 20 else { return false }
+        func isUpperOrDigit(_ byte: UInt8) -> Bool { (65...90).contains(byte) || (48...57).contains(byte) }
+        for start in 0...(bytes.count - 20) where bytes[start] == 65 {
+            guard prefixes.contains(where: { $0.elementsEqual(bytes[start..<start + 4]) }) else { continue }
+            if bytes[(start + 4)..<(start + 20)].allSatisfy(isUpperOrDigit) {
+                if start + 20 == bytes.count || !isUpperOrDigit(bytes[start + 20]) { return true }
             }
         }
         return false

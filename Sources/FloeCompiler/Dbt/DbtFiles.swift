@@ -1,8 +1,14 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 
 /// One file of the dbt project, with the three ways it is named.
 struct ProjectFile: Sendable {
-    var url: URL
+    /// The file system path, for reading.
+    var path: String
     /// Relative to the directory of dbt_project.yml: `models/staging/stg_orders.sql`.
     var relative: String
     /// As messages print it (relative to where floe was run, like the spec path the user gave).
@@ -28,6 +34,7 @@ struct DbtFiles {
     /// `displayPrefix` and `planPrefix` are the project directory as messages and the plan name it,
     /// each empty or ending in `/`.
     init(project: DbtProjectFile, root: URL, displayPrefix: String, planPrefix: String) {
+        let rootPath = root.path
         func scan(_ paths: [String], _ handle: (ProjectFile, String) -> Void) {
             for base in paths {
                 for relative in Self.files(under: root.appendingPathComponent(base)) {
@@ -36,7 +43,7 @@ struct DbtFiles {
                     let fileExtension = (name as NSString).pathExtension.lowercased()
                     let projectRelative = base + "/" + relative
                     let file = ProjectFile(
-                        url: root.appendingPathComponent(projectRelative), relative: projectRelative,
+                        path: rootPath + "/" + projectRelative, relative: projectRelative,
                         display: displayPrefix + projectRelative, planPath: planPrefix + projectRelative,
                         folders: Array(parts.dropLast()), stem: (name as NSString).deletingPathExtension)
                     handle(file, fileExtension)
@@ -72,23 +79,32 @@ struct DbtFiles {
     }
 
     /// Every regular file under `directory`, relative to it, sorted; hidden files and folders skipped.
+    /// Uses `readdir` and its entry types: Foundation's per-file `fileExists` is slow over 10,000 files.
     static func files(under directory: URL) -> [String] {
-        let manager = FileManager.default
         var result: [String] = []
-        func walk(_ url: URL, _ prefix: String) {
-            guard let names = try? manager.contentsOfDirectory(atPath: url.path) else { return }
-            for name in names where !name.hasPrefix(".") {
-                let child = url.appendingPathComponent(name)
-                var isDirectory: ObjCBool = false
-                guard manager.fileExists(atPath: child.path, isDirectory: &isDirectory) else { continue }
-                if isDirectory.boolValue {
+        func walk(_ path: String, _ prefix: String) {
+            guard let handle = opendir(path) else { return }
+            defer { closedir(handle) }
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                guard !name.hasPrefix(".") else { continue }
+                let child = path + "/" + name
+                var isDirectory = entry.pointee.d_type == UInt8(DT_DIR)
+                if entry.pointee.d_type == UInt8(DT_UNKNOWN) || entry.pointee.d_type == UInt8(DT_LNK) {
+                    var info = stat()
+                    guard stat(child, &info) == 0 else { continue }
+                    isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
+                }
+                if isDirectory {
                     walk(child, prefix + name + "/")
                 } else {
                     result.append(prefix + name)
                 }
             }
         }
-        walk(directory, "")
+        walk(directory.path, "")
         return result.sorted()
     }
 }

@@ -121,7 +121,9 @@ struct DbtProjectCompiler {
 
     private mutating func read(_ file: ProjectFile) -> Data? {
         do {
-            let data = try Data(contentsOf: file.url)
+            guard let data = FileManager.default.contents(atPath: file.path) else {
+                throw CocoaError(.fileReadNoSuchFile)
+            }
             record(planPath: file.planPath, bytes: data)
             return data
         } catch {
@@ -290,7 +292,7 @@ struct DbtProjectCompiler {
             let context = DbtRenderContext(inputs)
             return { index in
                 let job = frozenJobs[index]
-                guard let data = try? Data(contentsOf: job.file.url) else {
+                guard let data = FileManager.default.contents(atPath: job.file.path) else {
                     return (RenderOutcome(error: TemplateError("cannot read the file", at: .file(job.file.display))), nil)
                 }
                 let outcome = context.render(source: String(decoding: data, as: UTF8.self), file: job.file.display, slot: job.slot,
@@ -324,7 +326,7 @@ struct DbtProjectCompiler {
             let context = DbtRenderContext(inputs)
             return { index in
                 let (file, slot, config, model) = jobs.value[index]
-                guard let data = try? Data(contentsOf: file.url) else {
+                guard let data = FileManager.default.contents(atPath: file.path) else {
                     return RenderOutcome(error: TemplateError("cannot read the file", at: .file(file.display)))
                 }
                 return context.render(source: String(decoding: data, as: UTF8.self), file: file.display, slot: slot,

@@ -31,26 +31,39 @@ enum RelationPlaceholder {
         "\u{1}\(part.rawValue)\(slot)\u{1}"
     }
 
-    /// Replaces every placeholder in `text` with what `resolve` gives for it.
+    /// Replaces every placeholder in `text` with what `resolve` gives for it. Works on UTF-8
+    /// bytes: it runs over every model's SQL.
     static func substitute(_ text: String, _ resolve: (Int, Part) -> String) -> String {
-        guard text.contains(marker) else { return text }
-        var result = ""
-        result.reserveCapacity(text.utf8.count + 64)
-        var rest = Substring(text)
-        while let start = rest.firstIndex(of: marker) {
-            result += rest[..<start]
-            let afterStart = rest.index(after: start)
-            guard let end = rest[afterStart...].firstIndex(of: marker), let part = Part(rawValue: rest[afterStart]),
-                  let slot = Int(rest[rest.index(after: afterStart)..<end]) else {
-                result.append(marker)
-                rest = rest[afterStart...]
-                continue
+        var text = text
+        return text.withUTF8 { bytes -> String in
+            guard let first = bytes.firstIndex(of: 1) else { return String(decoding: bytes, as: UTF8.self) }
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count + 256)
+            output.append(contentsOf: bytes[..<first])
+            var index = first
+            while index < bytes.count {
+                let byte = bytes[index]
+                guard byte == 1, index + 2 < bytes.count, let part = Part(rawValue: Character(Unicode.Scalar(bytes[index + 1]))) else {
+                    output.append(byte)
+                    index += 1
+                    continue
+                }
+                var end = index + 2
+                var slot = 0
+                while end < bytes.count, bytes[end] >= 48, bytes[end] <= 57 {
+                    slot = slot * 10 + Int(bytes[end] - 48)
+                    end += 1
+                }
+                guard end < bytes.count, bytes[end] == 1, end > index + 2 else {
+                    output.append(byte)
+                    index += 1
+                    continue
+                }
+                output.append(contentsOf: resolve(slot, part).utf8)
+                index = end + 1
             }
-            result += resolve(slot, part)
-            rest = rest[rest.index(after: end)...]
+            return String(decoding: output, as: UTF8.self)
         }
-        result += rest
-        return result
     }
 }
 

@@ -22,7 +22,8 @@ struct JinjaToken: Equatable {
 /// Splits a template into tokens, applying `{%-`/`-%}` whitespace control and dropping comments.
 struct JinjaLexer {
     let file: String
-    private let scalars: [Unicode.Scalar]
+    /// UTF-8: every delimiter and operator is ASCII, and text is copied out in slices.
+    private let scalars: [UInt8]
     private var index = 0
     private var line = 1
     private var column = 1
@@ -30,7 +31,7 @@ struct JinjaLexer {
 
     init(_ source: String, file: String) {
         self.file = file
-        scalars = Array(source.unicodeScalars)
+        scalars = Array(source.utf8)
     }
 
     static func tokenize(_ source: String, file: String) throws(TemplateError) -> [JinjaToken] {
@@ -39,12 +40,21 @@ struct JinjaLexer {
         return lexer.tokens
     }
 
-    private func peek(_ offset: Int = 0) -> Unicode.Scalar? {
-        index + offset < scalars.count ? scalars[index + offset] : nil
+    /// ASCII letters; any non-ASCII byte counts as a letter, so names may use other scripts.
+    private static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) }
+        return true
     }
 
+    /// The byte at `offset` as a scalar (exact for ASCII, which is all the lexer compares against).
+    private func peek(_ offset: Int = 0) -> Unicode.Scalar? {
+        index + offset < scalars.count ? Unicode.Scalar(scalars[index + offset]) : nil
+    }
+
+    /// Columns count characters, so UTF-8 continuation bytes do not move the column.
     private mutating func advance() {
-        if scalars[index] == "\n" { line += 1; column = 1 } else { column += 1 }
+        let byte = scalars[index]
+        if byte == 0x0a { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
         index += 1
     }
 
@@ -53,24 +63,27 @@ struct JinjaLexer {
     }
 
     private mutating func run() throws(TemplateError) {
-        var text = String.UnicodeScalarView()
+        var text: [UInt8] = []
         var textLine = line, textColumn = column
         var stripNextLeading = false
 
         func flush(stripTrailing: Bool) {
-            var value = String(text)
+            var value = String(decoding: text, as: UTF8.self)
             if stripNextLeading { value = String(value.drop { $0.isWhitespace }) }
             if stripTrailing { while value.last?.isWhitespace == true { value.removeLast() } }
             if !value.isEmpty { tokens.append(JinjaToken(kind: .text(value), line: textLine, column: textColumn)) }
-            text = String.UnicodeScalarView()
+            text.removeAll(keepingCapacity: true)
             stripNextLeading = false
         }
 
         while let scalar = peek() {
             guard scalar == "{", let next = peek(1), next == "{" || next == "%" || next == "#" else {
+                // Plain text up to the next `{`, in one piece.
                 if text.isEmpty { textLine = line; textColumn = column }
-                text.append(scalar)
+                let start = index
                 advance()
+                while index < scalars.count, scalars[index] != 0x7b { advance() }
+                text.append(contentsOf: scalars[start..<index])
                 continue
             }
             let startLine = line, startColumn = column
@@ -100,7 +113,7 @@ struct JinjaLexer {
     private mutating func skipComment(_ startLine: Int, _ startColumn: Int) throws(TemplateError) -> Bool {
         while let scalar = peek() {
             if scalar == "#", peek(1) == "}" {
-                let strip = index > 0 && scalars[index - 1] == "-"
+                let strip = index > 0 && scalars[index - 1] == 0x2d
                 advance(); advance()
                 return strip
             }
@@ -112,7 +125,7 @@ struct JinjaLexer {
     private func isRawBlock() -> Bool {
         var offset = 0
         while let scalar = peek(offset), scalar == " " || scalar == "-" { offset += 1 }
-        let word = String(String.UnicodeScalarView(scalars[(index + offset)..<min(scalars.count, index + offset + 3)]))
+        let word = String(decoding: scalars[min(scalars.count, index + offset)..<min(scalars.count, index + offset + 3)], as: UTF8.self)
         guard word == "raw" else { return false }
         var after = offset + 3
         while let scalar = peek(after), scalar == " " || scalar == "-" { after += 1 }
@@ -123,17 +136,17 @@ struct JinjaLexer {
     private mutating func readRaw(_ startLine: Int, _ startColumn: Int) throws(TemplateError) -> (String, Bool) {
         while let scalar = peek(), !(scalar == "%" && peek(1) == "}") { advance() }
         advance(); advance()
-        var raw = String.UnicodeScalarView()
+        var raw: [UInt8] = []
         while index < scalars.count {
             if peek() == "{", peek(1) == "%" {
                 var offset = 2
                 while let scalar = peek(offset), scalar == " " || scalar == "-" { offset += 1 }
-                let word = String(String.UnicodeScalarView(scalars[(index + offset)..<min(scalars.count, index + offset + 6)]))
+                let word = String(decoding: scalars[min(scalars.count, index + offset)..<min(scalars.count, index + offset + 6)], as: UTF8.self)
                 if word == "endraw" {
                     while let scalar = peek(), !(scalar == "%" && peek(1) == "}") { advance() }
-                    let strip = scalars[index - 1] == "-"
+                    let strip = scalars[index - 1] == 0x2d
                     advance(); advance()
-                    return (String(raw), strip)
+                    return (String(decoding: raw, as: UTF8.self), strip)
                 }
             }
             raw.append(scalars[index])
@@ -162,12 +175,10 @@ struct JinjaLexer {
                 }
             }
             let kind: JinjaToken.Kind
-            if scalar.properties.isAlphabetic || scalar == "_" {
-                var name = String.UnicodeScalarView()
-                while let next = peek(), next.properties.isAlphabetic || next == "_" || ("0"..."9").contains(next) {
-                    name.append(next); advance()
-                }
-                kind = .name(String(name))
+            if Self.isLetter(scalar) || scalar == "_" {
+                let start = index
+                while let next = peek(), Self.isLetter(next) || next == "_" || ("0"..."9").contains(next) { advance() }
+                kind = .name(String(decoding: scalars[start..<index], as: UTF8.self))
             } else if ("0"..."9").contains(scalar) {
                 var digits = String.UnicodeScalarView()
                 var isFloat = false
@@ -205,22 +216,23 @@ struct JinjaLexer {
     private mutating func readString(quote: Unicode.Scalar) throws(TemplateError) -> String {
         let startLine = line, startColumn = column
         advance()
-        var value = String.UnicodeScalarView()
+        var value: [UInt8] = []
         while let scalar = peek() {
+            let byte = scalars[index]
             advance()
-            if scalar == quote { return String(value) }
+            if scalar == quote { return String(decoding: value, as: UTF8.self) }
             if scalar == "\\", let escaped = peek() {
                 advance()
                 switch escaped {
-                case "n": value.append("\n")
-                case "t": value.append("\t")
-                case "r": value.append("\r")
-                case "\\", "'", "\"": value.append(escaped)
-                default: value.append("\\"); value.append(escaped)
+                case "n": value.append(0x0a)
+                case "t": value.append(0x09)
+                case "r": value.append(0x0d)
+                case "\\", "'", "\"": value.append(UInt8(escaped.value))
+                default: value.append(0x5c); value.append(UInt8(escaped.value))
                 }
                 continue
             }
-            value.append(scalar)
+            value.append(byte)
         }
         throw TemplateError("unclosed string", at: location(startLine, startColumn), hint: "close it with \(quote)")
     }

@@ -174,13 +174,22 @@ final class JinjaRenderer {
             return
         }
         let count = items.count
+        // One `loop` object per loop, updated in place each iteration.
+        let loop = JinjaValue.DictBox([
+            ("index", .integer(1)), ("index0", .integer(0)), ("revindex", .integer(count)), ("revindex0", .integer(count - 1)),
+            ("first", .bool(true)), ("last", .bool(count == 1)), ("length", .integer(count)),
+        ])
         for (index, item) in items.enumerated() {
             var frame = try bind(item)
-            frame["loop"] = .dict([
-                ("index", .integer(index + 1)), ("index0", .integer(index)),
-                ("revindex", .integer(count - index)), ("revindex0", .integer(count - index - 1)),
-                ("first", .bool(index == 0)), ("last", .bool(index == count - 1)), ("length", .integer(count)),
-            ])
+            if index > 0 {
+                loop["index"] = .integer(index + 1)
+                loop["index0"] = .integer(index)
+                loop["revindex"] = .integer(count - index)
+                loop["revindex0"] = .integer(count - index - 1)
+                loop["first"] = .bool(false)
+                loop["last"] = .bool(index == count - 1)
+            }
+            frame["loop"] = .dict(loop)
             frames.append(frame)
             defer { frames.removeLast() }
             for child in body { try render(child, into: &output) }
