@@ -6,10 +6,6 @@ public struct PostgresDialect: SQLDialect {
 
     public var name: String { "postgres" }
 
-    public func quoteIdentifier(_ identifier: String) -> String {
-        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
     public func typeName(for kind: ValueKind) -> String {
         switch kind {
         case .integer: return "bigint"

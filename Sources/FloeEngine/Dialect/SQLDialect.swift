@@ -55,6 +55,11 @@ public enum DatePart: String, Sendable, CaseIterable {
 }
 
 extension SQLDialect {
+    /// Double quotes, embedded ones doubled: the SQL standard, which SQLite and PostgreSQL share.
+    public func quoteIdentifier(_ identifier: String) -> String {
+        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
     /// `"schema"."name"`.
     public func relation(schema: String, name: String) -> String {
         quoteIdentifier(schema) + "." + quoteIdentifier(name)

@@ -7,10 +7,6 @@ public struct SQLiteDialect: SQLDialect {
 
     public var name: String { "sqlite" }
 
-    public func quoteIdentifier(_ identifier: String) -> String {
-        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
     public func typeName(for kind: ValueKind) -> String {
         switch kind {
         case .integer: return "integer"
