@@ -83,11 +83,11 @@ public enum ProjectCompiler {
 
         let compiledAt = CompileTimestamp.iso8601(options.compiledAt)
         var project = DbtCompileResult()
+        var vars: [String: ConfigInput] = [:]
+        for entry in floeRoot["vars"]?.entries ?? [] { vars[entry.key] = ConfigInput(entry.value) }
+        vars.merge(cliVars.vars) { _, new in new }
+        let dialect = SQLDialects.named(compute.type) ?? PostgresDialect()
         for transform in spec.transforms where transform.type == "dbt" {
-            var vars: [String: ConfigInput] = [:]
-            for entry in floeRoot["vars"]?.entries ?? [] { vars[entry.key] = ConfigInput(entry.value) }
-            vars.merge(cliVars.vars) { _, new in new }
-            let dialect = SQLDialects.named(compute.type) ?? PostgresDialect()
             let compiled = DbtProjectCompiler.compile(DbtCompileRequest(
                 root: specDirectory.appendingPathComponent(transform.path),
                 displayPrefix: DisplayPath.join(DisplayPath.directory(of: options.specPath), transform.path),

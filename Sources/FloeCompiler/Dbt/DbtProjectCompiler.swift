@@ -51,7 +51,8 @@ struct DbtProjectCompiler {
         var properties: NodeProperties?
         var render = RenderOutcome()
         var incrementalRender: RenderOutcome?
-        var sha256 = ""
+        /// The file's text, so the incremental rendering need not read it again.
+        var source = ""
     }
 
     let request: DbtCompileRequest
@@ -60,6 +61,8 @@ struct DbtProjectCompiler {
     var properties = DbtProperties()
     var slots: [Slot] = []
     var models: [ModelState] = []
+    /// By seed, in `files.seeds` order: the folder tree's config, then the properties file's.
+    var seedConfigs: [NodeConfig] = []
     var macroFiles: [JinjaTemplate] = []
     var result = DbtCompileResult()
     var serialContext: DbtRenderContext!
@@ -109,32 +112,31 @@ struct DbtProjectCompiler {
         compileSources()
         compileModels(order: order)
         compileTests(singular: singularTests)
-        result.diagnostics += project.models.unusedPathWarnings(file: projectURL.path)
-            + project.seeds.unusedPathWarnings(file: projectURL.path)
+        result.diagnostics += project.models.unusedPathWarnings() + project.seeds.unusedPathWarnings()
     }
 
     // MARK: Reading
 
-    private mutating func record(planPath: String, bytes: Data) {
-        result.inputs.append(InputFile(path: planPath, sha256: InputHasher.sha256(bytes)))
+    /// Adds a file read to the plan's inputs; returns its SHA-256.
+    @discardableResult
+    private mutating func record(planPath: String, bytes: Data) -> String {
+        let sha256 = InputHasher.sha256(bytes)
+        result.inputs.append(InputFile(path: planPath, sha256: sha256))
+        return sha256
     }
 
-    private mutating func read(_ file: ProjectFile) -> Data? {
-        do {
-            guard let data = FileManager.default.contents(atPath: file.path) else {
-                throw CocoaError(.fileReadNoSuchFile)
-            }
-            record(planPath: file.planPath, bytes: data)
-            return data
-        } catch {
-            result.diagnostics.append(.error(at: .file(file.display), "cannot read the file: \(error.localizedDescription)"))
+    /// The file's bytes and their SHA-256, recorded as an input; nil (with an error) when unreadable.
+    private mutating func read(_ file: ProjectFile) -> (data: Data, sha256: String)? {
+        guard let data = FileManager.default.contents(atPath: file.path) else {
+            result.diagnostics.append(.error(at: .file(file.display), "cannot read the file"))
             return nil
         }
+        return (data, record(planPath: file.planPath, bytes: data))
     }
 
     private mutating func readProperties() {
         for file in files.properties {
-            guard let data = read(file) else { continue }
+            guard let (data, _) = read(file) else { continue }
             properties.read(file, data: data)
         }
         result.diagnostics += properties.diagnostics
@@ -143,7 +145,7 @@ struct DbtProjectCompiler {
     private mutating func readMacros() {
         var definedAt: [String: SourceLocation] = [:]
         for file in files.macros {
-            guard let data = read(file) else { continue }
+            guard let (data, _) = read(file) else { continue }
             do {
                 let template = try JinjaTemplate(String(decoding: data, as: UTF8.self), file: file.display)
                 for (name, location) in template.macroDefinitions {
@@ -185,7 +187,8 @@ struct DbtProjectCompiler {
                                   relation: Relation(schema: source.schema ?? request.namespace, name: table.identifier ?? table.properties.name)))
             }
         }
-        for name in properties.models.keys.sorted() where byName[name] == nil || !files.models.contains(where: { $0.stem == name }) {
+        let modelNames = Set(files.models.map(\.stem))
+        for name in properties.models.keys.sorted() where !modelNames.contains(name) {
             let described = properties.models[name]!
             result.diagnostics.append(.warning(at: described.location, "properties describe a model '\(name)' that does not exist",
                                                hint: Suggestions.didYouMean(name, in: files.models.map(\.stem))))
@@ -249,6 +252,12 @@ struct DbtProjectCompiler {
             }
             models[index].config = config
         }
+        for (position, file) in files.seeds.enumerated() {
+            var config = treeConfig(project.seeds, fqn: [project.name] + file.folders + [file.stem])
+            if let described = properties.seeds[file.stem] { apply(described.config, to: &config, path: "config") }
+            seedConfigs.append(config)
+            slots[models.count + position].enabled = config.enabled
+        }
     }
 
     /// Merges each model's `config()` calls over its base config.
@@ -288,25 +297,26 @@ struct DbtProjectCompiler {
         }
         let inputs = self.inputs!
         let frozenJobs = jobs
-        let outcomes: [(RenderOutcome, Data?)] = Parallel.map(count: jobs.count) {
+        let outcomes: [(RenderOutcome, Data?, String)] = Parallel.map(count: jobs.count) {
             let context = DbtRenderContext(inputs)
             return { index in
                 let job = frozenJobs[index]
                 guard let data = FileManager.default.contents(atPath: job.file.path) else {
-                    return (RenderOutcome(error: TemplateError("cannot read the file", at: .file(job.file.display))), nil)
+                    return (RenderOutcome(error: TemplateError("cannot read the file", at: .file(job.file.display))), nil, "")
                 }
-                let outcome = context.render(source: String(decoding: data, as: UTF8.self), file: job.file.display, slot: job.slot,
+                let source = String(decoding: data, as: UTF8.self)
+                let outcome = context.render(source: source, file: job.file.display, slot: job.slot,
                                              model: job.model.value, base: job.base, incremental: false)
-                return (outcome, data)
+                return (outcome, data, source)
             }
         }
         var singular: [(ProjectFile, RenderOutcome, NodeConfig)] = []
-        for (index, (outcome, data)) in outcomes.enumerated() {
+        for (index, (outcome, data, source)) in outcomes.enumerated() {
             if let data { record(planPath: jobs[index].file.planPath, bytes: data) }
             if let error = outcome.error { result.diagnostics.append(error.diagnostic) }
             if index < models.count {
                 models[index].render = outcome
-                if let data { models[index].sha256 = InputHasher.sha256(data) }
+                models[index].source = source
             } else {
                 var config = testConfigs[index - models.count]
                 apply(outcome.config, to: &config, path: "config")
@@ -321,16 +331,12 @@ struct DbtProjectCompiler {
         let incremental = models.indices.filter { models[$0].config.materialized == .incremental && slots[$0].enabled }
         guard !incremental.isEmpty else { return }
         let inputs = self.inputs!
-        let jobs = Shared(value: incremental.map { (models[$0].file, $0, models[$0].config, modelContext($0)) })
+        let jobs = Shared(value: incremental.map { (models[$0].file, models[$0].source, $0, models[$0].config, modelContext($0)) })
         let outcomes: [RenderOutcome] = Parallel.map(count: incremental.count) {
             let context = DbtRenderContext(inputs)
             return { index in
-                let (file, slot, config, model) = jobs.value[index]
-                guard let data = FileManager.default.contents(atPath: file.path) else {
-                    return RenderOutcome(error: TemplateError("cannot read the file", at: .file(file.display)))
-                }
-                return context.render(source: String(decoding: data, as: UTF8.self), file: file.display, slot: slot,
-                                      model: model, base: config, incremental: true)
+                let (file, source, slot, config, model) = jobs.value[index]
+                return context.render(source: source, file: file.display, slot: slot, model: model, base: config, incremental: true)
             }
         }
         for (position, index) in incremental.enumerated() {
@@ -349,7 +355,7 @@ struct DbtProjectCompiler {
             if slots[index].kind == .model {
                 config = models[index].config
             } else {
-                config = seedConfig(index)
+                config = seedConfigs[index - models.count]
             }
             let namespace = request.namespace
             let nodeName = slots[index].name
@@ -363,8 +369,8 @@ struct DbtProjectCompiler {
 
     /// Calls the project's own `generate_schema_name`/`generate_alias_name` macro when it has one.
     private mutating func generatedName(_ macro: String, custom: String?, slot: Int, default make: () -> String) -> String {
-        guard case .callable(let callable)? = serialContext.environment.globals[macro],
-              macroFiles.contains(where: { $0.macroNames.contains(macro) }) else { return make() }
+        // No built-in has these names, so a callable here is the project's own macro.
+        guard case .callable(let callable)? = serialContext.environment.globals[macro] else { return make() }
         let node = JinjaValue.dict([("name", .string(slots[slot].name)), ("unique_id", .string(slots[slot].uniqueID))])
         do {
             let value = try callable.body([custom.map(JinjaValue.string) ?? .none, node], [],
@@ -384,7 +390,8 @@ struct DbtProjectCompiler {
         for index in models.indices where slots[index].enabled {
             for use in models[index].render.refs + models[index].render.sources {
                 if !slots[use.slot].enabled {
-                    result.diagnostics.append(.error(at: use.location, "ref('\(slots[use.slot].name)') points at a disabled model",
+                    let kind = slots[use.slot].kind == .seed ? "seed" : "model"
+                    result.diagnostics.append(.error(at: use.location, "ref('\(slots[use.slot].name)') points at a disabled \(kind)",
                                                      hint: "enable '\(slots[use.slot].name)', or disable '\(slots[index].name)' too"))
                 }
                 graph.addEdge(from: index, to: use.slot, at: use.location)
@@ -489,19 +496,12 @@ struct DbtProjectCompiler {
         files.seeds[slot - models.count]
     }
 
-    private mutating func seedConfig(_ slot: Int) -> NodeConfig {
-        let file = seedFile(slot)
-        var config = treeConfig(project.seeds, fqn: [project.name] + file.folders + [file.stem])
-        if let described = properties.seeds[file.stem] { apply(described.config, to: &config, path: "config") }
-        return config
-    }
 
     private mutating func compileSeeds() {
         for slot in models.count..<(models.count + files.seeds.count) {
             let file = seedFile(slot)
-            let config = seedConfig(slot)
-            slots[slot].enabled = config.enabled
-            guard config.enabled, let data = read(file) else { continue }
+            let config = seedConfigs[slot - models.count]
+            guard config.enabled, let (data, sha256) = read(file) else { continue }
             switch SeedInference.infer(String(decoding: data, as: UTF8.self)) {
             case .failure(let failure):
                 let (line, message): (Int, String) = switch failure {
@@ -523,7 +523,7 @@ struct DbtProjectCompiler {
                 }
                 result.seeds.append(CompiledSeed(
                     uniqueID: slots[slot].uniqueID, name: file.stem, path: file.planPath, relation: slots[slot].relation,
-                    columns: columns, sha256: InputHasher.sha256(data), tags: config.tags))
+                    columns: columns, sha256: sha256, tags: config.tags))
             }
         }
     }
@@ -551,7 +551,7 @@ struct DbtProjectCompiler {
                 severity: config.severity ?? .error, sql: finish(outcome.text, refs: outcome.refs), dependsOn: dependencies(outcome),
                 tags: config.tags))
         }
-        var builder = GenericTestBuilder(compiler: self)
+        var builder = GenericTestBuilder(compiler: self, projectConfig: treeConfig(project.tests, fqn: [project.name]))
         for index in models.indices where slots[index].enabled {
             if let described = models[index].properties { builder.add(described, slot: index, prefix: "") }
         }
@@ -585,6 +585,8 @@ struct DbtProjectCompiler {
     /// `{% test %}` blocks through Jinja.
     struct GenericTestBuilder {
         let compiler: DbtProjectCompiler
+        /// The `data_tests:` tree's config at the project level, under every test's own.
+        let projectConfig: NodeConfig
         var tests: [CompiledTest] = []
         var diagnostics: [Diagnostic] = []
 
@@ -597,10 +599,7 @@ struct DbtProjectCompiler {
 
         private mutating func add(_ definition: TestDefinition, slot: Int, nodeName: String, prefix: String) {
             let project = compiler.project!
-            var config = NodeConfig()
-            for level in project.tests.entries(along: [project.name]) {
-                for entry in level.entries { if let d = config.apply(entry, path: "\(level.path).+\(entry.key)") { diagnostics.append(d) } }
-            }
+            var config = projectConfig
             for entry in definition.config { if let d = config.apply(entry, path: "config.\(entry.key)") { diagnostics.append(d) } }
             guard config.enabled else { return }
             var arguments = definition.arguments

@@ -159,7 +159,7 @@ final class ConfigTree {
     }
 
     /// Warnings for folders of the tree that matched no node: usually a typo in a folder name.
-    func unusedPathWarnings(file: String) -> [Diagnostic] {
+    func unusedPathWarnings() -> [Diagnostic] {
         guard let root else { return [] }
         var warnings: [Diagnostic] = []
         func visit(_ level: Level) {

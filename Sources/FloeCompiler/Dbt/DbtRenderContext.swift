@@ -19,10 +19,9 @@ struct RenderOutcome: Sendable {
 }
 
 /// Relations are not known while models render (a model's `config(schema=…)` decides its own),
-/// so `ref()` and `this` print placeholders that are replaced once every config is known.
+/// so `ref()` and `this` print placeholders, `\u{1}<part><slot>\u{1}`, that are replaced once
+/// every config is known.
 enum RelationPlaceholder {
-    static let marker: Character = "\u{1}"
-
     enum Part: Character {
         case relation = "R", schema = "S", identifier = "I"
     }
@@ -175,8 +174,6 @@ final class DbtRenderContext {
             }
             return value.jinja
         }
-        var dispatchable = crossDatabase
-        dispatchable["this"] = nil
         return [
             "ref": function("ref") { [unowned self] arguments, keywords, context in try self.ref(arguments, keywords, context) },
             "source": function("source") { [unowned self] arguments, _, context in try self.source(arguments, context) },
@@ -225,7 +222,7 @@ final class DbtRenderContext {
                     for candidate in ["\(inputs.dialect.name)__\(name)", "default__\(name)"] {
                         if case .callable? = self.environment.globals[candidate] { return self.environment.globals[candidate]! }
                     }
-                    if let builtin = dispatchable[name] { return builtin }
+                    if let builtin = crossDatabase[name] { return builtin }
                     throw TemplateError("adapter.dispatch found no macro for '\(name)'", at: context.location,
                                         hint: "define `default__\(name)` or `\(inputs.dialect.name)__\(name)` in the macro paths")
                 }),

@@ -21,10 +21,8 @@ enum SeedInference {
         let rows: [[String]]
         do {
             rows = try CSVReader.rows(text)
-        } catch let failure as Failure {
-            return .failure(failure)
         } catch {
-            return .failure(.empty)
+            return .failure(error)
         }
         guard let header = rows.first, !header.isEmpty, header != [""] else { return .failure(.empty) }
         var candidates = Array(repeating: Set(ValueKind.allCases), count: header.count)

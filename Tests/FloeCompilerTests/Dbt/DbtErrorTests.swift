@@ -113,6 +113,16 @@ import Testing
         ])
     }
 
+    @Test func aRefToADisabledSeedIsAnError() throws {
+        let project = try TestProject.dbt([
+            "seeds/codes.csv": "code\n1\n",
+            "models/m.sql": "select * from {{ ref('codes') }}",
+        ], projectExtra: "seeds:\n  shop:\n    codes:\n      +enabled: false\n")
+        #expect(project.messages() == [
+            "dbt/models/m.sql:1:18: error: ref('codes') points at a disabled seed\n  hint: enable 'codes', or disable 'm' too",
+        ])
+    }
+
     @Test func twoNodesOfOneNameAreRefused() throws {
         let project = try TestProject.dbt([
             "models/a/orders.sql": "select 1 as id",
