@@ -56,11 +56,6 @@ public struct JinjaTemplate {
         self.file = file
     }
 
-    /// Names of the macros the template defines at its top level.
-    public var macroNames: [String] {
-        macroDefinitions.map(\.name)
-    }
-
     /// The macros the template defines at its top level, with where each name is written.
     public var macroDefinitions: [(name: String, location: SourceLocation)] {
         nodes.compactMap { if case .macro(let macro) = $0 { return (macro.name, macro.location) } else { return nil } }
