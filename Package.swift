@@ -17,14 +17,35 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        // Only its `GRDBSQLite` module: the system libsqlite3's C API, for the SQLite adapter.
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // The plan: the only thing that crosses from compile to apply. Foundation only.
         .target(name: "FloeContract", swiftSettings: swiftSettings),
         // Diagnostics, suggestions and secret detection shared by every stage. No dependencies.
         .target(name: "FloeCore", swiftSettings: swiftSettings),
-        // SQL dialects (quoting, type names, dbt's cross-database macros); engine adapters come next.
-        .target(name: "FloeEngine", dependencies: ["FloeContract"], swiftSettings: swiftSettings),
+        // The engine interface, SQL dialects (quoting, type names, dbt's cross-database macros,
+        // materialization statements) and the engine adapters (SQLite on the system libsqlite3).
+        .target(
+            name: "FloeEngine",
+            dependencies: [
+                "FloeContract",
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings,
+            linkerSettings: [.linkedLibrary("m")]
+        ),
+        // `floe apply`: secrets, seeds and synthetic data, the DAG, materializations, tests, state, results.
+        .target(
+            name: "FloeRuntime",
+            dependencies: [
+                "FloeContract", "FloeCore", "FloeEngine",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // platform.yaml + floe.yaml (+ project files) -> CompiledArtifacts.
         .target(
             name: "FloeCompiler",
@@ -39,7 +60,7 @@ let package = Package(
         .target(
             name: "FloeCLI",
             dependencies: [
-                "FloeContract", "FloeCore", "FloeCompiler",
+                "FloeContract", "FloeCore", "FloeCompiler", "FloeEngine", "FloeRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -48,6 +69,11 @@ let package = Package(
 
         .testTarget(name: "FloeContractTests", dependencies: ["FloeContract"], swiftSettings: swiftSettings),
         .testTarget(name: "FloeEngineTests", dependencies: ["FloeEngine"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FloeRuntimeTests",
+            dependencies: ["FloeRuntime", "FloeEngine", "FloeContract", "FloeCompiler"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "FloeCoreTests", dependencies: ["FloeCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FloeCompilerTests",

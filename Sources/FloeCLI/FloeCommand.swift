@@ -16,7 +16,10 @@ public struct FloeCommand: ParsableCommand {
             4 invalid configuration, 5 secret not resolvable, 6 engine unreachable.
             """,
         version: "floe \(FloeVersion.current)",
-        subcommands: [InitCommand.self, ValidateCommand.self, CompileCommand.self, SchemaCommand.self]
+        subcommands: [
+            InitCommand.self, ValidateCommand.self, CompileCommand.self, RunCommand.self, ApplyCommand.self,
+            TestCommand.self, ShowCommand.self, SchemaCommand.self,
+        ]
     )
 
     public init() {}

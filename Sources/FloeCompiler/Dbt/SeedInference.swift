@@ -1,3 +1,4 @@
+import FloeCore
 import FloeEngine
 import Foundation
 
@@ -22,7 +23,10 @@ enum SeedInference {
         do {
             rows = try CSVReader.rows(text)
         } catch {
-            return .failure(error)
+            switch error {
+            case .empty: return .failure(.empty)
+            case .unterminatedQuote(let line): return .failure(.unterminatedQuote(line: line))
+            }
         }
         guard let header = rows.first, !header.isEmpty, header != [""] else { return .failure(.empty) }
         var candidates = Array(repeating: Set(ValueKind.allCases), count: header.count)
@@ -108,60 +112,3 @@ enum SeedInference {
 }
 
 /// RFC 4180 CSV: commas, double-quoted fields with `""` escapes, CRLF or LF line ends.
-enum CSVReader {
-    static func rows(_ text: String) throws(SeedInference.Failure) -> [[String]] {
-        var rows: [[String]] = []
-        var row: [String] = []
-        var field: [UInt8] = []
-        var inQuotes = false
-        var line = 1
-        var quoteLine = 1
-        let bytes = Array(text.utf8)
-        var index = 0
-        func endField() {
-            row.append(String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
-        }
-        while index < bytes.count {
-            let byte = bytes[index]
-            if inQuotes {
-                if byte == UInt8(ascii: "\"") {
-                    if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\"") {
-                        field.append(byte)
-                        index += 1
-                    } else {
-                        inQuotes = false
-                    }
-                } else {
-                    if byte == UInt8(ascii: "\n") { line += 1 }
-                    field.append(byte)
-                }
-            } else {
-                switch byte {
-                case UInt8(ascii: "\""):
-                    inQuotes = true
-                    quoteLine = line
-                case UInt8(ascii: ","):
-                    endField()
-                case UInt8(ascii: "\r"):
-                    break
-                case UInt8(ascii: "\n"):
-                    endField()
-                    rows.append(row)
-                    row.removeAll(keepingCapacity: true)
-                    line += 1
-                default:
-                    field.append(byte)
-                }
-            }
-            index += 1
-        }
-        if inQuotes { throw .unterminatedQuote(line: quoteLine) }
-        if !field.isEmpty || !row.isEmpty {
-            endField()
-            rows.append(row)
-        }
-        if rows.isEmpty { throw .empty }
-        return rows
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import FloeContract
 
 /// The SQL text one engine speaks: quoting, type names, and dbt's cross-database macros.
 ///
@@ -29,6 +30,13 @@ public protocol SQLDialect: Sendable {
     func castBoolToText(_ expression: String) -> String
     /// nil when the engine has no way to split a string.
     func splitPart(_ string: String, _ delimiter: String, _ part: String) -> String?
+
+    // Statements the executor's materializations need (defaults in MaterializationStatements.swift).
+
+    /// Moves `relation` to the new `name` in the same schema.
+    func rename(_ relation: Relation, kind: RelationKind, to name: String) -> String
+    /// Updates the rows of `target` whose key is in `staging` and inserts the others.
+    func merge(into target: Relation, from staging: String, columns: [String], uniqueKey: [String]) -> [String]
 }
 
 /// The kinds of value a seed column can hold, as dbt infers them from CSV text.

@@ -1,7 +1,8 @@
 import Foundation
 
 /// SQLite 3.40: timestamps are ISO-8601 text (`YYYY-MM-DD HH:MM:SS`), so date arithmetic goes
-/// through `datetime()` and its modifiers. `md5()` is registered by floe's SQLite connection.
+/// through `datetime()` and its modifiers. `md5()` and `split_part()` are registered by floe's
+/// SQLite connection (SQLiteFunctions).
 public struct SQLiteDialect: SQLDialect {
     public init() {}
 
@@ -109,5 +110,8 @@ public struct SQLiteDialect: SQLDialect {
         "case when \(expression) then 'true' when not (\(expression)) then 'false' end"
     }
 
-    public func splitPart(_ string: String, _ delimiter: String, _ part: String) -> String? { nil }
+    /// `split_part()` is registered by floe's SQLite connection, with PostgreSQL's meaning.
+    public func splitPart(_ string: String, _ delimiter: String, _ part: String) -> String? {
+        "split_part(\(string), \(delimiter), \(part))"
+    }
 }

@@ -1,0 +1,57 @@
+import ArgumentParser
+import FloeEngine
+import FloeRuntime
+import Foundation
+
+/// `floe show`: a built model's rows.
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Print the rows of a built model, seed or source.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, csv, json
+    }
+
+    @Argument(help: ArgumentHelp("The plan floe compile wrote.", valueName: "artifacts.json"))
+    var artifacts: String
+
+    @Argument(help: "The model (or seed, or source) to show.")
+    var model: String
+
+    @Option(help: "Rows to print; 0 = all.")
+    var limit: Int = 10
+
+    @Option(help: "table for people; csv or json for programs.")
+    var format: Format = .table
+
+    @Option(help: ArgumentHelp("The directory of floe.yaml (default: the parent of the plan's target/ directory).", valueName: "dir"))
+    var projectDir: String?
+
+    func validate() throws {
+        if limit < 0 { throw ValidationError("--limit must be 0 (all) or more") }
+    }
+
+    func run() throws {
+        let plan = try PlanFile.load(artifacts)
+        let rows: ResultSet
+        do {
+            rows = try RelationPreview.rows(
+                of: model, in: plan, limit: limit == 0 ? nil : limit,
+                projectDirectory: projectDir ?? PlanFile.projectDirectory(forPlan: artifacts),
+                environment: ProcessInfo.processInfo.environment)
+        } catch {
+            Console.standardError.line("error: \(error.description)")
+            switch error {
+            case .apply(.secret): throw FloeExit(.secretNotResolvable)
+            case .apply(.engine): throw FloeExit(.engineUnreachable)
+            default: throw FloeExit(.failed)
+            }
+        }
+        switch format {
+        case .table: Console.standardOutput.write(RowFormatter.table(rows))
+        case .csv: Console.standardOutput.write(RowFormatter.csv(rows))
+        case .json: Console.standardOutput.write(RowFormatter.json(rows))
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+import FloeRuntime
+
+/// `floe test`: only the data tests of a plan, against the tables as they are.
+struct TestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Run a plan's data tests against the built tables.",
+        discussion: "Exit 1 when an error-severity test fails or a test cannot run; warnings do not fail.")
+
+    @Argument(help: ArgumentHelp("The plan floe compile wrote.", valueName: "artifacts.json"))
+    var artifacts: String
+
+    @OptionGroup var flags: ApplyFlags
+
+    func run() throws {
+        let plan = try PlanFile.load(artifacts)
+        try ApplyExecution.run(plan, planPath: artifacts, flags: flags, mode: .test, fullRefresh: false, command: "test")
+    }
+}

@@ -1,0 +1,39 @@
+import FloeContract
+import FloeRuntime
+import Foundation
+
+/// Runs a plan for `apply`, `run` and `test`: the runner, the exit codes, run_results.json, the summary.
+enum ApplyExecution {
+    static func run(_ plan: CompiledArtifacts, planPath: String, flags: ApplyFlags, mode: ApplyOptions.Mode,
+                    fullRefresh: Bool, command: String) throws {
+        let options = ApplyOptions(
+            mode: mode, select: flags.select, exclude: flags.exclude, fullRefresh: fullRefresh, threads: flags.threads,
+            projectDirectory: flags.projectDir ?? PlanFile.projectDirectory(forPlan: planPath),
+            environment: ProcessInfo.processInfo.environment, lockTimeout: flags.lockTimeout, command: command)
+        let runner = PlanRunner(plan: plan, options: options, observer: RunReporter(quiet: flags.format == .json))
+        let results: RunResults
+        do {
+            results = try runner.run()
+        } catch {
+            Console.standardError.line("error: \(error.description)")
+            switch error {
+            case .secret: throw FloeExit(.secretNotResolvable)
+            case .engine: throw FloeExit(.engineUnreachable)
+            case .selection: throw FloeExit(.usage)
+            case .locked, .state: throw FloeExit(.failed)
+            }
+        }
+        let destination = flags.results
+            ?? URL(fileURLWithPath: planPath).deletingLastPathComponent().appendingPathComponent("run_results.json").path
+        do {
+            try AtomicFile.write(try results.encoded() + Data([0x0A]), to: destination)
+        } catch {
+            Console.standardError.line("warning: cannot write \(destination): \(error.localizedDescription)")
+        }
+        switch flags.format {
+        case .json: Console.standardOutput.write((try? results.encoded()) ?? Data())
+        case .text: Console.standardError.line(RunReporter.summary(results))
+        }
+        if !results.success { throw FloeExit(.failed) }
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import FloeRuntime
+import Foundation
+
+/// The flags `apply`, `run` and `test` share.
+struct ApplyFlags: ParsableArguments {
+    @Option(name: [.short, .long], parsing: .upToNextOption,
+            help: ArgumentHelp("Nodes to run, in dbt's syntax: name, +name, name+, tag:x, path:x; space = union, ',' = intersection.",
+                               valueName: "selector"))
+    var select: [String] = []
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Nodes to leave out, same syntax.", valueName: "selector"))
+    var exclude: [String] = []
+
+    @Option(help: ArgumentHelp("Worker threads (default: the compute profile's threads, else 4).", valueName: "n"))
+    var threads: Int?
+
+    @Option(help: ArgumentHelp("Where to write run results (default: run_results.json beside the plan).", valueName: "file"))
+    var results: String?
+
+    @Option(help: ArgumentHelp("The directory of floe.yaml, where seed files are found (default: the parent of the plan's target/ directory, else the current one).",
+                               valueName: "dir"))
+    var projectDir: String?
+
+    @Option(help: ArgumentHelp("Seconds to wait for another apply on the same namespace before refusing (default 0).",
+                               valueName: "seconds"))
+    var lockTimeout: Double = 0
+
+    @Option(help: "text: a summary for people; json: the run results on stdout.")
+    var format: OutputFormat = .text
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if lockTimeout < 0 { throw ValidationError("--lock-timeout must not be negative") }
+    }
+}

@@ -1,0 +1,27 @@
+import FloeContract
+import Foundation
+
+/// Reads a plan for the executor commands: exit 3 when the file is missing, 4 when it is not a
+/// plan this floe can run.
+enum PlanFile {
+    static func load(_ path: String) throws -> CompiledArtifacts {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            Console.standardError.line("\(path): error: file not found\n  hint: write a plan with `floe compile`, or run `floe run` to compile and apply in one step")
+            throw FloeExit(.fileNotFound)
+        }
+        do {
+            return try CompiledArtifacts.decode(data)
+        } catch {
+            Console.standardError.line("\(path): error: \(error)")
+            throw FloeExit(.invalidConfiguration)
+        }
+    }
+
+    /// The directory of floe.yaml for a plan: the parent of its `target/` directory, as
+    /// `floe compile` writes it, else the current directory.
+    static func projectDirectory(forPlan path: String) -> String {
+        let directory = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
+        if directory.lastPathComponent == "target" { return directory.deletingLastPathComponent().path }
+        return FileManager.default.currentDirectoryPath
+    }
+}

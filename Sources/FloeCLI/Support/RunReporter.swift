@@ -1,0 +1,73 @@
+import FloeRuntime
+import Foundation
+
+/// Prints an apply as it goes: one line per finished node, and on a terminal a live line
+/// naming what runs now, redrawn in place. Silent in `--format json`, where only the results print.
+final class RunReporter: ApplyObserver, @unchecked Sendable {
+    private let console = Console.standardError
+    private let quiet: Bool
+    private let live: Bool
+    private let lock = NSLock()
+
+    init(quiet: Bool) {
+        self.quiet = quiet
+        live = !quiet && isatty(STDERR_FILENO) == 1
+    }
+
+    func began(_ description: String) {
+        guard !quiet else { return }
+        console.line("floe: \(description)")
+    }
+
+    func started(_ name: String, type: NodeResult.ResourceType, index: Int, total: Int) {
+        guard live else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        console.write("\r\u{1B}[2K[\(index)/\(total)] running \(type.rawValue) \(name)…")
+    }
+
+    func finished(_ result: NodeResult, index: Int, total: Int) {
+        guard !quiet else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        let clear = live ? "\r\u{1B}[2K" : ""
+        let width = String(total).count
+        let counter = String(repeating: " ", count: max(0, width - String(index).count)) + "\(index) of \(total)"
+        let label = "\(result.resourceType.rawValue) \(result.name)"
+        let dots = String(repeating: ".", count: max(3, 52 - label.count))
+        let time = String(format: "%.2fs", result.executionTime)
+        let detail = result.message.flatMap { $0.lowercased() == Self.word(result.status).lowercased() ? nil : "(\($0)) " } ?? ""
+        console.line("\(clear)  \(counter)  \(label) \(dots) \(Self.word(result.status)) \(detail)in \(time)")
+    }
+
+    static func word(_ status: NodeResult.Status) -> String {
+        switch status {
+        case .success: "OK"
+        case .upToDate: "UP TO DATE"
+        case .error: "ERROR"
+        case .skipped: "SKIP"
+        case .pass: "PASS"
+        case .warn: "WARN"
+        case .fail: "FAIL"
+        }
+    }
+
+    /// The closing summary: counts, then every error, failure and warning by name.
+    static func summary(_ results: RunResults) -> String {
+        let counts = results.counts
+        var parts: [String] = []
+        if counts.built > 0 { parts.append("\(counts.built) built") }
+        if counts.upToDate > 0 { parts.append("\(counts.upToDate) up to date") }
+        if counts.errors > 0 { parts.append("\(counts.errors) error\(counts.errors == 1 ? "" : "s")") }
+        if counts.skipped > 0 { parts.append("\(counts.skipped) skipped") }
+        let tests = counts.passed + counts.warned + counts.failed
+        if tests > 0 { parts.append("tests: \(counts.passed) pass, \(counts.warned) warn, \(counts.failed) fail") }
+        var lines = ["\(results.success ? "Done" : "Failed") in \(String(format: "%.2f", results.elapsedTime))s: "
+            + (parts.isEmpty ? "nothing selected" : parts.joined(separator: "; "))]
+        for result in results.results where [.error, .fail, .warn, .skipped].contains(result.status) {
+            lines.append("  \(word(result.status)) \(result.resourceType.rawValue) \(result.name)"
+                + (result.relation.map { " (\($0))" } ?? "") + ": \(result.message ?? "")")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

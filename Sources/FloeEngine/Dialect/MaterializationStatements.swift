@@ -1,0 +1,79 @@
+import FloeContract
+
+/// The DDL and DML of floe's materializations, in standard SQL that SQLite and PostgreSQL share.
+/// An engine overrides what it spells differently (`rename`, `merge`).
+extension SQLDialect {
+    public func relation(_ relation: Relation) -> String {
+        self.relation(schema: relation.schema, name: relation.name)
+    }
+
+    public func columnList(_ columns: [String]) -> String {
+        columns.map(quoteIdentifier).joined(separator: ", ")
+    }
+
+    public func createTable(_ relation: Relation, as select: String) -> String {
+        "create table \(self.relation(relation)) as\n\(select)"
+    }
+
+    public func createView(_ relation: Relation, as select: String) -> String {
+        "create view \(self.relation(relation)) as\n\(select)"
+    }
+
+    public func drop(_ relation: Relation, kind: RelationKind) -> String {
+        "drop \(kind.rawValue) if exists \(self.relation(relation))"
+    }
+
+    public func rename(_ relation: Relation, kind: RelationKind, to name: String) -> String {
+        "alter \(kind.rawValue) \(self.relation(relation)) rename to \(quoteIdentifier(name))"
+    }
+
+    public func insert(into target: Relation, from source: String, columns: [String]) -> String {
+        let list = columnList(columns)
+        return "insert into \(relation(target)) (\(list))\nselect \(list) from \(source)"
+    }
+
+    /// dbt's delete+insert: rows of `target` whose key appears in `staging` go, then all of `staging` comes in.
+    public func deleteInsert(into target: Relation, from staging: String, columns: [String], uniqueKey: [String]) -> [String] {
+        let keys = uniqueKey.count == 1 ? quoteIdentifier(uniqueKey[0]) : "(\(columnList(uniqueKey)))"
+        return [
+            "delete from \(relation(target)) where \(keys) in (select \(columnList(uniqueKey)) from \(staging))",
+            insert(into: target, from: staging, columns: columns),
+        ]
+    }
+
+    /// Portable merge: an UPDATE … FROM for matching keys, then an INSERT of the rest.
+    public func merge(into target: Relation, from staging: String, columns: [String], uniqueKey: [String]) -> [String] {
+        let table = relation(target)
+        let match = uniqueKey.map { "\(table).\(quoteIdentifier($0)) = \("floe_staging").\(quoteIdentifier($0))" }
+            .joined(separator: " and ")
+        let updates = columns.filter { !uniqueKey.contains($0) }
+            .map { "\(quoteIdentifier($0)) = floe_staging.\(quoteIdentifier($0))" }
+        var statements: [String] = []
+        if !updates.isEmpty {
+            statements.append("update \(table) set \(updates.joined(separator: ", "))\nfrom \(staging) as floe_staging where \(match)")
+        }
+        let list = columnList(columns)
+        statements.append("""
+            insert into \(table) (\(list))
+            select \(list) from \(staging) as floe_staging
+            where not exists (select 1 from \(table) where \(match))
+            """)
+        return statements
+    }
+
+    public func addColumn(_ relation: Relation, column: String, type: String) -> String {
+        "alter table \(self.relation(relation)) add column \(quoteIdentifier(column)) \(type)"
+    }
+
+    public func dropColumn(_ relation: Relation, column: String) -> String {
+        "alter table \(self.relation(relation)) drop column \(quoteIdentifier(column))"
+    }
+
+    public func countRows(_ select: String) -> String {
+        "select count(*) from (\n\(select)\n) as floe_counted"
+    }
+
+    public func selectAll(_ relation: Relation, limit: Int?) -> String {
+        "select * from \(self.relation(relation))" + (limit.map { " limit \($0)" } ?? "")
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// How `floe apply`, `floe run` and `floe test` run a plan.
+public struct ApplyOptions: Sendable {
+    public enum Mode: String, Sendable {
+        /// Synthetic data, seeds, models, then tests (`apply`, `run`).
+        case build
+        /// Only the data tests (`test`).
+        case test
+    }
+
+    public var mode: Mode
+    /// dbt selection syntax; empty = everything.
+    public var select: [String]
+    public var exclude: [String]
+    /// Rebuild every selected node, incremental models from scratch, ignoring recorded state.
+    public var fullRefresh: Bool
+    /// Worker threads; nil = the compute profile's `threads`, else 4.
+    public var threads: Int?
+    /// The directory of floe.yaml: seeds and a relative SQLite `path` are found from here.
+    public var projectDirectory: String
+    /// The process environment: secrets, `FLOE_SECRETS_MOUNT`, `FLOE_DEMO_SEED_SCALE`.
+    public var environment: [String: String]
+    /// How long to wait for another apply's lock on the namespace before refusing.
+    public var lockTimeout: Double
+    /// The command recorded in run history and run results.
+    public var command: String
+
+    public init(
+        mode: Mode = .build, select: [String] = [], exclude: [String] = [], fullRefresh: Bool = false,
+        threads: Int? = nil, projectDirectory: String, environment: [String: String],
+        lockTimeout: Double = 0, command: String = "apply"
+    ) {
+        self.mode = mode
+        self.select = select
+        self.exclude = exclude
+        self.fullRefresh = fullRefresh
+        self.threads = threads
+        self.projectDirectory = projectDirectory
+        self.environment = environment
+        self.lockTimeout = lockTimeout
+        self.command = command
+    }
+}
+
+/// Told about each node as it starts and finishes, from worker threads (one call at a time).
+public protocol ApplyObserver: AnyObject, Sendable {
+    func began(_ description: String)
+    func started(_ name: String, type: NodeResult.ResourceType, index: Int, total: Int)
+    func finished(_ result: NodeResult, index: Int, total: Int)
+}
+
+/// Why an apply could not run at all (as opposed to nodes that failed).
+public enum ApplyFailure: Error, CustomStringConvertible {
+    /// Exit 5.
+    case secret(String)
+    /// Exit 6.
+    case engine(String)
+    /// Another apply holds the namespace (exit 1).
+    case locked(String)
+    /// A bad `--select`/`--exclude` (exit 2).
+    case selection(String)
+    /// The warehouse is not usable as it is (exit 1).
+    case state(String)
+
+    public var description: String {
+        switch self {
+        case .secret(let message), .engine(let message), .locked(let message), .selection(let message), .state(let message):
+            message
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import FloeContract
+import FloeEngine
+import Foundation
+
+/// Builds the selected seeds and models in dependency order on the worker threads. A node is
+/// "up to date", and left alone, when its fingerprint equals the one recorded at its last
+/// successful build, its relation exists, nothing upstream of it changed data in this run, and
+/// it reads no source floe does not load itself (whose data may have changed at any time).
+struct BuildPhase {
+    enum Item {
+        case seed(CompiledSeed)
+        case model(CompiledModel)
+
+        var uniqueID: String {
+            switch self {
+            case .seed(let seed): seed.uniqueID
+            case .model(let model): model.uniqueID
+            }
+        }
+    }
+
+    let context: Context
+    let plan: CompiledArtifacts
+    let graph: PlanGraph
+
+    func run(_ seeds: [CompiledSeed], _ models: [CompiledModel]) {
+        let items = seeds.map(Item.seed) + models.map(Item.model)
+        guard !items.isEmpty else { return }
+        let synthetic = Set(plan.synthetic.map { Relation(schema: plan.environment.namespace, name: $0.name) })
+        context.collector.markChanged(plan.sources.filter { !synthetic.contains($0.relation) }.map(\.uniqueID))
+
+        let position = Dictionary(items.enumerated().map { ($1.uniqueID, $0) }, uniquingKeysWith: { first, _ in first })
+        let upstream = items.map { upstreamThroughEphemerals($0.uniqueID) }
+        let jobs = upstream.map { ids in DAGScheduler<Connection>.Job(parents: ids.compactMap { position[$0] }) }
+        let writers = DispatchSemaphore(value: max(1, context.engine.maxConcurrentWriters))
+        let scheduler = DAGScheduler<Connection>(jobs: jobs, threads: context.threads)
+        let engine = context.engine
+        scheduler.run(
+            connect: { Result { try engine.connect() } },
+            execute: { index, connection in
+                execute(items[index], upstream: upstream[index], connection: connection, writers: writers)
+            },
+            skip: { index, cause in
+                let item = items[index]
+                var result = describe(item, status: .skipped, started: Date())
+                result.message = "skipped: upstream \(graph.byID[items[cause].uniqueID]?.name ?? items[cause].uniqueID) failed"
+                context.collector.record(result)
+            })
+    }
+
+    typealias Connection = Result<any EngineConnection, any Error>
+
+    private func execute(_ item: Item, upstream: [String], connection opened: Connection?, writers: DispatchSemaphore) -> Bool {
+        let start = Date()
+        context.collector.started(graph.byID[item.uniqueID]?.name ?? item.uniqueID, type: type(item))
+        let connection: any EngineConnection
+        switch opened {
+        case .success(let open)?: connection = open
+        case .failure(let error)?:
+            return fail(item, start: start, message: "cannot connect: \(context.message(error))")
+        case nil:
+            return fail(item, start: start, message: "cannot connect")
+        }
+        do {
+            if try isUpToDate(item, upstream: upstream, connection: connection) {
+                var result = describe(item, status: .upToDate, started: start)
+                result.message = "up to date"
+                context.collector.record(result)
+                return true
+            }
+            writers.wait()
+            defer { writers.signal() }
+            var result = describe(item, status: .success, started: start)
+            switch item {
+            case .seed(let seed):
+                let rows = try connection.inWriteTransaction {
+                    let rows = try SeedLoader(connection: connection, dialect: context.engine.dialect)
+                        .load(seed, projectDirectory: context.options.projectDirectory)
+                    try context.state.recordBuild(connection, id: seed.uniqueID, fingerprint: Self.fingerprint(seed),
+                                                  relation: seed.relation, at: Clock.timestamp(), runID: context.runID)
+                    return rows
+                }
+                result.rowsAffected = rows
+                result.message = "seed, \(rows) row\(rows == 1 ? "" : "s")"
+            case .model(let model):
+                let outcome = try ModelBuilder(connection: connection, dialect: context.engine.dialect,
+                                               state: context.state, runID: context.runID)
+                    .build(model, fullRefresh: context.options.fullRefresh, at: Clock.timestamp())
+                result.rowsAffected = outcome.rowsAffected
+                result.message = outcome.message
+            }
+            result.executionTime = Date().timeIntervalSince(start)
+            context.collector.record(result, changedData: true)
+            return true
+        } catch {
+            return fail(item, start: start, message: context.message(error))
+        }
+    }
+
+    private func fail(_ item: Item, start: Date, message: String) -> Bool {
+        var result = describe(item, status: .error, started: start)
+        result.message = message
+        context.collector.record(result)
+        return false
+    }
+
+    private func isUpToDate(_ item: Item, upstream: [String], connection: any EngineConnection) throws -> Bool {
+        guard !context.options.fullRefresh else { return false }
+        let (fingerprint, relation): (String, Relation) = switch item {
+        case .seed(let seed): (Self.fingerprint(seed), seed.relation)
+        case .model(let model): (model.fingerprint, model.relation)
+        }
+        guard context.recorded[item.uniqueID] == fingerprint, !context.collector.anyChanged(upstream) else { return false }
+        return try connection.relationKind(relation) != nil
+    }
+
+    /// A seed is unchanged when its file and its column types are.
+    static func fingerprint(_ seed: CompiledSeed) -> String {
+        seed.sha256 + ":" + seed.columns.map { "\($0.name) \($0.type ?? "")" }.joined(separator: ",")
+    }
+
+    /// The node's parents, with ephemeral models replaced by what they read (they are inlined).
+    private func upstreamThroughEphemerals(_ id: String) -> [String] {
+        var result: [String] = []
+        var seen: Set<String> = []
+        var stack = Array((graph.byID[id]?.parents ?? []).reversed())
+        while let parent = stack.popLast() {
+            guard seen.insert(parent).inserted else { continue }
+            if graph.byID[parent]?.materialized == .ephemeral {
+                stack.append(contentsOf: (graph.byID[parent]?.parents ?? []).reversed())
+            } else {
+                result.append(parent)
+            }
+        }
+        return result
+    }
+
+    private func type(_ item: Item) -> NodeResult.ResourceType {
+        if case .seed = item { return .seed }
+        return .model
+    }
+
+    private func describe(_ item: Item, status: NodeResult.Status, started: Date) -> NodeResult {
+        let (name, relation, materialized): (String, Relation, String) = switch item {
+        case .seed(let seed): (seed.name, seed.relation, "seed")
+        case .model(let model): (model.name, model.relation, model.materialized.rawValue)
+        }
+        return NodeResult(uniqueID: item.uniqueID, name: name, resourceType: type(item), status: status,
+                          relation: relation.description, materialized: materialized,
+                          startedAt: Clock.timestamp(started), executionTime: Date().timeIntervalSince(started))
+    }
+}

@@ -1,0 +1,145 @@
+import Crypto
+import FloeContract
+import FloeCore
+import FloeEngine
+import Foundation
+
+/// Runs a plan: takes the namespace's lock, loads synthetic data and seeds, builds the selected
+/// models in dependency order, runs the tests, and records everything in the warehouse and in
+/// the returned results. Reads nothing but the plan, the seed files it names, and secrets.
+public final class PlanRunner: @unchecked Sendable {
+    let plan: CompiledArtifacts
+    let options: ApplyOptions
+    let observer: (any ApplyObserver)?
+    let graph: PlanGraph
+    let runID = UUID().uuidString.lowercased()
+
+    public init(plan: CompiledArtifacts, options: ApplyOptions, observer: (any ApplyObserver)? = nil) {
+        self.plan = plan
+        self.options = options
+        self.observer = observer
+        graph = PlanGraph(plan)
+    }
+
+    public func run() throws(ApplyFailure) -> RunResults {
+        let startedAt = Date()
+        let engine = try openEngine()
+        let lock: any NamespaceLock
+        do {
+            lock = try engine.lockNamespace(plan.environment.namespace, timeout: options.lockTimeout)
+        } catch {
+            throw Self.failure(error, hint: "wait for it to finish, or pass --lock-timeout SECONDS to wait for it")
+        }
+        defer { lock.release() }
+        let selected: Set<String>
+        do {
+            selected = try NodeSelector(graph: graph).resolve(select: options.select, exclude: options.exclude)
+        } catch {
+            throw .selection(error.description)
+        }
+        let connection: any EngineConnection
+        let state = StateStore(namespace: plan.environment.namespace, dialect: engine.dialect)
+        let recorded: [String: String]
+        do {
+            connection = try engine.connect()
+            try state.createTables(connection)
+            recorded = try state.fingerprints(connection)
+            try state.startRun(connection, runID: runID, command: options.command, at: Clock.timestamp(startedAt),
+                               inputs: plan.metadata.inputsSHA256)
+        } catch {
+            throw Self.failure(error, hint: nil)
+        }
+        observer?.began("\(plan.product.name) \(plan.product.version), \(plan.environment.name) "
+            + "(namespace \(plan.environment.namespace)) on \(engine.dialect.name)")
+
+        let work = Work(plan: plan, graph: graph, selected: selected, mode: options.mode)
+        let collector = ResultCollector(total: work.total, observer: observer)
+        let context = Context(engine: engine, state: state, recorded: recorded, collector: collector, runID: runID,
+                              options: options, threads: options.threads ?? plan.profiles.compute.integer("threads") ?? 4)
+        if options.mode == .build {
+            SyntheticPhase(context: context, plan: plan).run(work.synthetic, on: connection)
+            BuildPhase(context: context, plan: plan, graph: graph).run(work.seeds, work.models)
+        }
+        TestPhase(context: context, graph: graph).run(work.tests)
+
+        let completedAt = Date()
+        let results = RunResults(
+            metadata: .init(floeVersion: FloeVersion.current, invocationID: runID, command: options.command,
+                            product: plan.product.name, environment: plan.environment.name,
+                            namespace: plan.environment.namespace, engine: engine.dialect.name,
+                            startedAt: Clock.timestamp(startedAt), completedAt: Clock.timestamp(completedAt)),
+            elapsedTime: completedAt.timeIntervalSince(startedAt),
+            results: collector.ordered(work.order))
+        // History is best effort: the builds it describes have already committed.
+        try? state.finishRun(connection, results)
+        return results
+    }
+
+    private func openEngine() throws(ApplyFailure) -> any WarehouseEngine {
+        let secrets = SecretResolver(settings: plan.secrets, environment: options.environment)
+        do {
+            return try EngineFactory.engine(for: plan, projectDirectory: options.projectDirectory, secrets: secrets)
+        } catch {
+            switch error {
+            case .secret(let failure): throw .secret(failure.description)
+            case .unsupported(let message): throw .engine(message)
+            }
+        }
+    }
+
+    static func failure(_ error: any Error, hint: String?) -> ApplyFailure {
+        guard let error = error as? EngineError else { return .state("\(error)") }
+        switch error.kind {
+        case .unreachable: return .engine(error.message)
+        case .locked: return .locked(error.message + (hint.map { "; \($0)" } ?? ""))
+        case .statement, .state: return .state(error.message)
+        }
+    }
+}
+
+/// What one run does, chosen from the plan by mode and selection, in the plan's order.
+struct Work {
+    var synthetic: [SyntheticTable] = []
+    var seeds: [CompiledSeed] = []
+    var models: [CompiledModel] = []
+    var tests: [CompiledTest] = []
+
+    init(plan: CompiledArtifacts, graph: PlanGraph, selected: Set<String>, mode: ApplyOptions.Mode) {
+        if mode == .build {
+            synthetic = plan.synthetic
+            seeds = plan.seeds.filter { selected.contains($0.uniqueID) }
+            models = plan.models.filter { selected.contains($0.uniqueID) && $0.materialized != .ephemeral }
+        }
+        // A test runs when it is selected itself or when any node it tests is (dbt's eager selection).
+        tests = plan.tests.filter { test in
+            selected.contains(test.uniqueID) || test.dependsOn.contains { selected.contains($0) && graph.byID[$0]?.type != .source }
+        }
+    }
+
+    var total: Int { synthetic.count + seeds.count + models.count + tests.count }
+
+    var order: [String] {
+        synthetic.map(\.uniqueID) + seeds.map(\.uniqueID) + models.map(\.uniqueID) + tests.map(\.uniqueID)
+    }
+}
+
+extension SyntheticTable {
+    var uniqueID: String { "synthetic.\(name)" }
+}
+
+/// What the phases share.
+struct Context: @unchecked Sendable {
+    let engine: any WarehouseEngine
+    let state: StateStore
+    /// unique_id → fingerprint of its last successful build, read when the run began.
+    let recorded: [String: String]
+    let collector: ResultCollector
+    let runID: String
+    let options: ApplyOptions
+    let threads: Int
+
+    func message(_ error: any Error) -> String {
+        if let error = error as? EngineError { return error.message }
+        return "\(error)"
+    }
+}

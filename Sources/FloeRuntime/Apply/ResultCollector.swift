@@ -1,0 +1,66 @@
+import Foundation
+
+/// Node results as workers report them, plus which nodes changed data in this run (so their
+/// dependents are not "up to date"). Shared by the worker threads behind one lock.
+final class ResultCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [String: NodeResult] = [:]
+    private var changed: Set<String> = []
+    private var finishedCount = 0
+    private let total: Int
+    private let observer: (any ApplyObserver)?
+
+    init(total: Int, observer: (any ApplyObserver)?) {
+        self.total = total
+        self.observer = observer
+    }
+
+    func started(_ name: String, type: NodeResult.ResourceType) {
+        lock.lock()
+        defer { lock.unlock() }
+        observer?.started(name, type: type, index: finishedCount + 1, total: total)
+    }
+
+    func record(_ result: NodeResult, changedData: Bool = false) {
+        lock.lock()
+        defer { lock.unlock() }
+        results[result.uniqueID] = result
+        if changedData { changed.insert(result.uniqueID) }
+        finishedCount += 1
+        observer?.finished(result, index: finishedCount, total: total)
+    }
+
+    func markChanged(_ ids: some Sequence<String>) {
+        lock.lock()
+        defer { lock.unlock() }
+        changed.formUnion(ids)
+    }
+
+    func anyChanged(_ ids: [String]) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return ids.contains(where: changed.contains)
+    }
+
+    func status(of id: String) -> NodeResult.Status? {
+        lock.lock()
+        defer { lock.unlock() }
+        return results[id]?.status
+    }
+
+    /// The results in `order`, the plan's order.
+    func ordered(_ order: [String]) -> [NodeResult] {
+        lock.lock()
+        defer { lock.unlock() }
+        return order.compactMap { results[$0] }
+    }
+}
+
+/// Timestamps for results and state: ISO 8601 UTC with milliseconds.
+enum Clock {
+    static func timestamp(_ date: Date = Date()) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,53 @@
+import FloeContract
+import FloeEngine
+import Foundation
+
+/// Runs the selected data tests concurrently (they only read). A test whose node failed or was
+/// skipped in this run is skipped too.
+struct TestPhase {
+    let context: Context
+    let graph: PlanGraph
+
+    func run(_ tests: [CompiledTest]) {
+        guard !tests.isEmpty else { return }
+        let scheduler = DAGScheduler<BuildPhase.Connection>(
+            jobs: tests.map { _ in .init(parents: []) }, threads: context.threads)
+        let engine = context.engine
+        scheduler.run(
+            connect: { Result { try engine.connect() } },
+            execute: { index, connection in
+                execute(tests[index], connection: connection)
+                return true
+            },
+            skip: { _, _ in })
+    }
+
+    private func execute(_ test: CompiledTest, connection: BuildPhase.Connection?) {
+        let start = Date()
+        context.collector.started(test.name, type: .test)
+        var result = NodeResult(uniqueID: test.uniqueID, name: test.name, resourceType: .test, status: .pass,
+                                relation: nil, materialized: nil, startedAt: Clock.timestamp(start), executionTime: 0)
+        defer {
+            result.executionTime = Date().timeIntervalSince(start)
+            context.collector.record(result)
+        }
+        if let failed = test.dependsOn.first(where: { [.error, .skipped].contains(context.collector.status(of: $0)) }) {
+            result.status = .skipped
+            result.message = "skipped: \(graph.byID[failed]?.name ?? failed) was not built"
+            return
+        }
+        do {
+            guard case .success(let connection)? = connection else {
+                if case .failure(let error)? = connection { throw error }
+                throw EngineError(.unreachable, "no connection")
+            }
+            let (status, failures) = try TestRunner(connection: connection, dialect: context.engine.dialect).run(test)
+            result.status = status
+            result.failures = failures
+            result.message = failures == 0 ? "pass" : "\(failures) failing row\(failures == 1 ? "" : "s")"
+        } catch {
+            result.status = .error
+            result.message = context.message(error)
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import FloeContract
+import FloeEngine
+
+/// Builds one model on one connection, in one write transaction that also records its state:
+/// pre-hooks, the materialization, post-hooks, then the fingerprint. Any failure rolls all of it back.
+struct ModelBuilder {
+    struct Outcome {
+        var rowsAffected: Int?
+        var message: String
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static let stagingSuffix = "__floe_incr"
+
+    let connection: any EngineConnection
+    let dialect: any SQLDialect
+    let state: StateStore
+    let runID: String
+
+    func build(_ model: CompiledModel, fullRefresh: Bool, at time: String) throws -> Outcome {
+        try connection.inWriteTransaction {
+            for hook in model.preHooks { try connection.execute(hook) }
+            let outcome: Outcome
+            switch model.materialized {
+            case .view: outcome = try view(model)
+            case .table: outcome = try table(model, message: "table")
+            case .incremental: outcome = try incremental(model, fullRefresh: fullRefresh)
+            case .ephemeral: outcome = Outcome(rowsAffected: nil, message: "ephemeral (inlined)")
+            }
+            for hook in model.postHooks { try connection.execute(hook) }
+            try state.recordBuild(connection, id: model.uniqueID, fingerprint: model.fingerprint,
+                                  relation: model.relation, at: time, runID: runID)
+            return outcome
+        }
+    }
+
+    private func view(_ model: CompiledModel) throws -> Outcome {
+        if let existing = try connection.relationKind(model.relation) {
+            try connection.execute(dialect.drop(model.relation, kind: existing))
+        }
+        try connection.execute(dialect.createView(model.relation, as: model.sql))
+        return Outcome(rowsAffected: nil, message: "view")
+    }
+
+    private func table(_ model: CompiledModel, message: String) throws -> Outcome {
+        try TableSwap(connection: connection, dialect: dialect).replace(model.relation) { temporary in
+            try connection.execute(dialect.createTable(temporary, as: model.sql))
+        }
+        let rows = try count(dialect.relation(model.relation))
+        return Outcome(rowsAffected: rows, message: "\(message), \(rows) row\(rows == 1 ? "" : "s")")
+    }
+
+    private func incremental(_ model: CompiledModel, fullRefresh: Bool) throws -> Outcome {
+        let existing = try connection.relationKind(model.relation)
+        guard existing == .table, !fullRefresh else {
+            return try table(model, message: fullRefresh && existing != nil ? "incremental, full refresh" : "incremental, first build")
+        }
+        let staging = Relation(schema: model.relation.schema, name: model.relation.name + Self.stagingSuffix)
+        if let leftover = try connection.relationKind(staging) { try connection.execute(dialect.drop(staging, kind: leftover)) }
+        try connection.execute(dialect.createTable(staging, as: model.incrementalSQL ?? model.sql))
+        let columns = try reconcileColumns(model, staging: staging)
+        let strategy = model.incrementalStrategy ?? (model.uniqueKey.isEmpty ? "append" : "delete+insert")
+        let source = dialect.relation(staging)
+        let statements: [String]
+        switch strategy {
+        case "append":
+            statements = [dialect.insert(into: model.relation, from: source, columns: columns)]
+        case "delete+insert", "merge":
+            guard !model.uniqueKey.isEmpty else {
+                throw Failure(description: "incremental_strategy '\(strategy)' needs a unique_key")
+            }
+            statements = strategy == "merge"
+                ? dialect.merge(into: model.relation, from: source, columns: columns, uniqueKey: model.uniqueKey)
+                : dialect.deleteInsert(into: model.relation, from: source, columns: columns, uniqueKey: model.uniqueKey)
+        default:
+            throw Failure(description: "incremental_strategy '\(strategy)' is not supported; use append, merge or delete+insert")
+        }
+        for statement in statements { try connection.execute(statement) }
+        let rows = try count(source)
+        try connection.execute(dialect.drop(staging, kind: .table))
+        return Outcome(rowsAffected: rows, message: "incremental \(strategy), \(rows) new row\(rows == 1 ? "" : "s")")
+    }
+
+    /// dbt's `on_schema_change`: `ignore` (default) keeps the target's columns, `fail` stops,
+    /// `append_new_columns` adds new ones, `sync_all_columns` also drops the ones that went away.
+    /// Returns the columns to write.
+    private func reconcileColumns(_ model: CompiledModel, staging: Relation) throws -> [String] {
+        let target = try connection.columns(of: model.relation)
+        let incoming = try connection.columns(of: staging)
+        let targetNames = Set(target.map(\.name)), incomingNames = Set(incoming.map(\.name))
+        let added = incoming.filter { !targetNames.contains($0.name) }
+        let removed = target.filter { !incomingNames.contains($0.name) }
+        switch model.onSchemaChange ?? "ignore" {
+        case "fail" where !added.isEmpty || !removed.isEmpty:
+            throw Failure(description: "the incremental model's columns changed (added: \(names(added)); removed: \(names(removed))) "
+                + "and on_schema_change is 'fail'; run with --full-refresh or change on_schema_change")
+        case "append_new_columns", "sync_all_columns":
+            for column in added {
+                try connection.execute(dialect.addColumn(model.relation, column: column.name, type: column.type ?? ""))
+            }
+            if model.onSchemaChange == "sync_all_columns" {
+                for column in removed { try connection.execute(dialect.dropColumn(model.relation, column: column.name)) }
+                return incoming.map(\.name)
+            }
+            return target.map(\.name).filter(incomingNames.contains) + added.map(\.name)
+        default:
+            return target.map(\.name).filter(incomingNames.contains)
+        }
+    }
+
+    private func names(_ columns: [ColumnSpec]) -> String {
+        columns.isEmpty ? "none" : columns.map(\.name).joined(separator: ", ")
+    }
+
+    private func count(_ source: String) throws -> Int {
+        let result = try connection.query("select count(*) from \(source)")
+        if case .integer(let count)? = result.rows.first?.first { return Int(count) }
+        return 0
+    }
+}

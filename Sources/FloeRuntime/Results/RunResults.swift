@@ -1,0 +1,107 @@
+import FloeContract
+import Foundation
+
+/// What one apply did, node by node: written as `run_results.json` beside the plan, printed by
+/// `--format json`, and recorded in `_floe_runs`/`_floe_run_nodes`. Shaped after dbt's file.
+public struct RunResults: Codable, Sendable {
+    public var metadata: Metadata
+    public var elapsedTime: Double
+    public var results: [NodeResult]
+
+    public struct Metadata: Codable, Sendable {
+        public var floeVersion: String
+        public var invocationID: String
+        public var command: String
+        public var product: String
+        public var environment: String
+        public var namespace: String
+        public var engine: String
+        public var startedAt: String
+        public var completedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case floeVersion = "floe_version"
+            case invocationID = "invocation_id"
+            case startedAt = "started_at"
+            case completedAt = "completed_at"
+            case command, product, environment, namespace, engine
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case elapsedTime = "elapsed_time"
+        case metadata, results
+    }
+
+    /// True when no node errored and no error-severity test failed.
+    public var success: Bool {
+        !results.contains { $0.status == .error || $0.status == .fail }
+    }
+
+    public struct Counts: Sendable, Equatable {
+        public var built = 0, upToDate = 0, errors = 0, skipped = 0, passed = 0, warned = 0, failed = 0
+    }
+
+    public var counts: Counts {
+        var counts = Counts()
+        for result in results {
+            switch result.status {
+            case .success: counts.built += 1
+            case .upToDate: counts.upToDate += 1
+            case .error: counts.errors += 1
+            case .skipped: counts.skipped += 1
+            case .pass: counts.passed += 1
+            case .warn: counts.warned += 1
+            case .fail: counts.failed += 1
+            }
+        }
+        return counts
+    }
+
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+}
+
+/// One node's outcome.
+public struct NodeResult: Codable, Sendable {
+    public enum Status: String, Codable, Sendable {
+        /// Built (models, seeds, synthetic tables).
+        case success
+        /// Skipped because its fingerprint and upstream are unchanged and its table exists.
+        case upToDate = "up_to_date"
+        case error
+        /// Not run because something upstream failed.
+        case skipped
+        /// Tests.
+        case pass, warn, fail
+    }
+
+    public enum ResourceType: String, Codable, Sendable {
+        case synthetic, seed, model, test
+    }
+
+    public var uniqueID: String
+    public var name: String
+    public var resourceType: ResourceType
+    public var status: Status
+    public var relation: String?
+    public var materialized: String?
+    public var startedAt: String?
+    public var executionTime: Double
+    public var rowsAffected: Int?
+    /// Tests: the number of failing rows.
+    public var failures: Int?
+    public var message: String?
+
+    enum CodingKeys: String, CodingKey {
+        case uniqueID = "unique_id"
+        case resourceType = "resource_type"
+        case startedAt = "started_at"
+        case executionTime = "execution_time"
+        case rowsAffected = "rows_affected"
+        case name, status, relation, materialized, failures, message
+    }
+}

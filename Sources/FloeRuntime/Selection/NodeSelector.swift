@@ -1,0 +1,128 @@
+import FloeContract
+import Foundation
+
+/// dbt's node selection syntax: `--select` and `--exclude` take space-separated selectors
+/// (union); a selector joins criteria with `,` (intersection); a criterion is a node name (shell
+/// wildcards allowed) or `method:value` (`tag:`, `path:`, `resource_type:`, `source:`,
+/// `config.materialized:`), with graph operators `+name` (ancestors), `name+` (descendants),
+/// `2+name`/`name+1` (to a depth) and `@name` (descendants and their ancestors).
+struct NodeSelector {
+    struct Invalid: Error, CustomStringConvertible {
+        var selector: String
+        var reason: String
+        var description: String { "invalid selector '\(selector)': \(reason)" }
+    }
+
+    let graph: PlanGraph
+
+    /// The nodes `select` picks (all when it is empty), minus those `exclude` picks.
+    func resolve(select: [String], exclude: [String]) throws(Invalid) -> Set<String> {
+        let everything = Set(graph.nodes.map(\.uniqueID))
+        var chosen = select.isEmpty ? everything : try union(select)
+        if !exclude.isEmpty { chosen.subtract(try union(exclude)) }
+        return chosen
+    }
+
+    private func union(_ arguments: [String]) throws(Invalid) -> Set<String> {
+        var result: Set<String> = []
+        for argument in arguments {
+            for selector in argument.split(whereSeparator: \.isWhitespace) {
+                result.formUnion(try intersection(String(selector)))
+            }
+        }
+        return result
+    }
+
+    private func intersection(_ selector: String) throws(Invalid) -> Set<String> {
+        var result: Set<String>?
+        for criterion in selector.split(separator: ",", omittingEmptySubsequences: false) {
+            guard !criterion.isEmpty else { throw Invalid(selector: selector, reason: "an empty criterion around ','") }
+            let matched = try nodes(for: String(criterion))
+            result = result.map { $0.intersection(matched) } ?? matched
+        }
+        return result ?? []
+    }
+
+    private func nodes(for criterion: String) throws(Invalid) -> Set<String> {
+        var text = Substring(criterion)
+        var atOperator = false
+        var ancestors: Int?? = .none
+        var descendants: Int?? = .none
+        if text.hasPrefix("@") {
+            atOperator = true
+            text = text.dropFirst()
+        } else if let plus = text.firstIndex(of: "+"), text[..<plus].allSatisfy(\.isNumber),
+                  !text[..<plus].contains(":") {
+            let digits = text[..<plus]
+            ancestors = .some(digits.isEmpty ? nil : Int(digits))
+            text = text[text.index(after: plus)...]
+        }
+        if let plus = text.lastIndex(of: "+"), text[text.index(after: plus)...].allSatisfy(\.isNumber) {
+            let digits = text[text.index(after: plus)...]
+            descendants = .some(digits.isEmpty ? nil : Int(digits))
+            text = text[..<plus]
+        }
+        guard !text.isEmpty else { throw Invalid(selector: criterion, reason: "no node name or method") }
+        let base = try match(String(text), criterion: criterion)
+        var result = base
+        for id in base {
+            if atOperator {
+                let below = graph.reachable(from: id, upward: false, depth: nil)
+                result.formUnion(below)
+                for child in below.union([id]) { result.formUnion(graph.reachable(from: child, upward: true, depth: nil)) }
+                continue
+            }
+            if case .some(let depth) = ancestors { result.formUnion(graph.reachable(from: id, upward: true, depth: depth)) }
+            if case .some(let depth) = descendants { result.formUnion(graph.reachable(from: id, upward: false, depth: depth)) }
+        }
+        return result
+    }
+
+    private static let methods = ["tag", "path", "resource_type", "source", "config.materialized", "fqn"]
+
+    private func match(_ text: String, criterion: String) throws(Invalid) -> Set<String> {
+        let method: String
+        let value: String
+        if let colon = text.firstIndex(of: ":") {
+            method = String(text[..<colon])
+            value = String(text[text.index(after: colon)...])
+            guard Self.methods.contains(method) else {
+                throw Invalid(selector: criterion, reason: "unknown method '\(method)'; use one of \(Self.methods.joined(separator: ", "))")
+            }
+            guard !value.isEmpty else { throw Invalid(selector: criterion, reason: "'\(method):' needs a value") }
+        } else {
+            method = "fqn"
+            value = text
+        }
+        let matched: [PlanGraph.Node]
+        switch method {
+        case "tag":
+            matched = graph.nodes.filter { $0.tags.contains { Self.glob(value, $0) } }
+        case "path":
+            let prefix = value.hasSuffix("/") ? String(value.dropLast()) : value
+            matched = graph.nodes.filter { node in
+                guard let path = node.path else { return false }
+                let candidates = [path] + graph.projectRoots.filter { path.hasPrefix($0) }.map { String(path.dropFirst($0.count)) }
+                return candidates.contains { $0 == prefix || $0.hasPrefix(prefix + "/") || Self.glob(prefix, $0) }
+            }
+        case "resource_type":
+            matched = graph.nodes.filter { $0.type.rawValue == value }
+        case "source":
+            matched = graph.nodes.filter { node in
+                guard let name = node.sourceName else { return false }
+                return Self.glob(value, name) || Self.glob(value, String(name.prefix { $0 != "." }))
+            }
+        case "config.materialized":
+            matched = graph.nodes.filter { $0.materialized?.rawValue == value }
+        default:
+            matched = graph.nodes.filter { Self.glob(value, $0.name) || $0.uniqueID == value }
+        }
+        return Set(matched.map(\.uniqueID))
+    }
+
+    /// Shell wildcards (`stg_*`), as dbt allows in node names.
+    static func glob(_ pattern: String, _ text: String) -> Bool {
+        guard pattern.contains(where: { "*?[".contains($0) }) else { return pattern == text }
+        return fnmatch(pattern, text, 0) == 0
+    }
+}
