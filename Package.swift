@@ -72,6 +72,7 @@ let package = Package(
         .testTarget(
             name: "FloeRuntimeTests",
             dependencies: ["FloeRuntime", "FloeEngine", "FloeContract", "FloeCompiler"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "FloeCoreTests", dependencies: ["FloeCore"], swiftSettings: swiftSettings),

@@ -1,0 +1,157 @@
+import FloeContract
+import FloeRuntime
+import Foundation
+import Testing
+
+/// `floe apply` end to end on the shop fixture: a real dbt-style project on a real SQLite file.
+@Suite struct ApplyTests {
+    @Test func buildsEveryNodeAndReportsTheFailingTest() throws {
+        let shop = try Workspace(fixture: "shop")
+        let results = try shop.apply()
+        #expect(results.status("customers") == .success)
+        #expect(results.status("stg_orders") == .success)
+        #expect(results.status("fct_orders") == .success)
+        #expect(results.status("revenue_by_country") == .success)
+        #expect(results.result("int_orders") == nil, "ephemeral models are inlined, not built")
+        let failing = try #require(results.results.first { $0.name.hasPrefix("accepted_values_fct_orders_status") })
+        #expect(failing.status == .fail)
+        #expect(failing.failures == 1)
+        #expect(results.status("no_negative_amounts") == .pass)
+        #expect(results.status("unique_fct_orders_order_id") == .pass)
+        #expect(!results.success, "an error-severity test failed")
+
+        #expect(try shop.scalar(#"select count(*) from "shop-dev"."fct_orders""#) == "6")
+        #expect(try shop.scalar(#"select type from "shop-dev".sqlite_master where name = 'stg_orders'"#) == "view")
+        // The var list from floe.yaml overrides dbt_project.yml's: three status columns.
+        #expect(try shop.rows(#"select country, placed_amount, shipped_amount, returned_amount, order_count from "shop-dev"."revenue_by_country" order by country"#)
+            == [["DE", "12.5", "9.9", "0", "2"], ["FI", "0", "0", "3.0", "1"], ["US", "120.0", "45.0", "0", "3"]])
+        // Seeds keep their inferred types.
+        #expect(try shop.rows(#"select typeof(customer_id), typeof(signup_date) from "shop-dev"."customers" limit 1"#)
+            == [["integer", "text"]])
+    }
+
+    @Test func aSecondApplyFindsEverythingUpToDate() throws {
+        let shop = try Workspace(fixture: "shop")
+        try shop.apply()
+        let again = try shop.apply()
+        for name in ["customers", "orders", "stg_orders", "stg_customers", "fct_orders", "revenue_by_country"] {
+            #expect(again.status(name) == .upToDate, "\(name)")
+        }
+        #expect(again.status("no_negative_amounts") == .pass, "tests run every time")
+        let refreshed = try shop.apply(fullRefresh: true)
+        #expect(refreshed.status("fct_orders") == .success)
+        #expect(refreshed.result("fct_orders")?.message?.contains("full refresh") == true)
+    }
+
+    @Test func appendedSeedRowsUpdateTheIncrementalModelAsDbtWould() throws {
+        let shop = try Workspace(fixture: "shop")
+        try shop.apply()
+        // Order 5 changes status (same timestamp as the current maximum, so the incremental
+        // filter picks it up again) and two orders arrive.
+        let orders = try String(contentsOf: shop.directory.appendingPathComponent("dbt/seeds/orders.csv"), encoding: .utf8)
+        try shop.write("dbt/seeds/orders.csv", orders.replacingOccurrences(of: "6,2,700,lost,2024-03-05 08:00:00",
+                                                                           with: "6,2,700,shipped,2024-03-05 08:00:00")
+            + "7,4,2500,placed,2024-03-06 09:00:00\n8,1,100,returned,2024-03-07 10:00:00\n")
+        let second = try shop.apply()
+        #expect(second.status("orders") == .success)
+        #expect(second.status("customers") == .upToDate)
+        let incremental = try #require(second.result("fct_orders"))
+        #expect(incremental.status == .success)
+        #expect(incremental.message == "incremental delete+insert, 3 new rows")
+        let afterIncremental = try shop.rows(#"select * from "shop-dev"."fct_orders" order by order_id"#)
+        #expect(afterIncremental.count == 8)
+        #expect(afterIncremental.first { $0[0] == "6" }?[4] == "shipped", "the re-selected row was replaced, not duplicated")
+        // What a full rebuild of the same data gives: the incremental result must equal it.
+        try shop.apply(select: ["fct_orders"], fullRefresh: true)
+        #expect(try shop.rows(#"select * from "shop-dev"."fct_orders" order by order_id"#) == afterIncremental)
+        // The accepted_values failure is fixed now that 'lost' is gone.
+        #expect(second.results.first { $0.name.hasPrefix("accepted_values") }?.status == .pass)
+    }
+
+    @Test func aFailingModelSkipsItsDownstreamAndKeepsItsPreviousTable() throws {
+        let shop = try Workspace(fixture: "shop")
+        try shop.apply()
+        let before = try shop.rows(#"select * from "shop-dev"."revenue_by_country" order by country"#)
+        try shop.write("dbt/models/marts/revenue_by_country.sql", "select no_such_column from {{ ref('stg_orders') }}")
+        try shop.write("dbt/models/marts/country_report.sql", "select * from {{ ref('revenue_by_country') }}")
+        let results = try shop.apply()
+        let failed = try #require(results.result("revenue_by_country"))
+        #expect(failed.status == .error)
+        #expect(failed.message?.contains("no_such_column") == true)
+        #expect(results.status("country_report") == .skipped)
+        #expect(results.result("country_report")?.message == "skipped: upstream revenue_by_country failed")
+        #expect(results.status("fct_orders") == .upToDate, "independent models carry on")
+        #expect(!results.success)
+        #expect(try shop.rows(#"select * from "shop-dev"."revenue_by_country" order by country"#) == before,
+                "a failed build leaves the previous table")
+        #expect(try shop.scalar(#"select count(*) from "shop-dev".sqlite_master where name like '%__floe_tmp'"#) == "0")
+    }
+
+    @Test func selectionBuildsOnlyWhatItNames() throws {
+        let shop = try Workspace(fixture: "shop")
+        let results = try shop.apply(select: ["+stg_orders"])
+        #expect(Set(results.results.filter { $0.resourceType != .test }.map(\.name)) == ["orders", "stg_orders"])
+        #expect(results.results.filter { $0.resourceType == .test }.isEmpty, "no test is attached to these")
+        let marts = try shop.apply(select: ["tag:marts"], exclude: ["revenue_by_country"])
+        #expect(marts.results.filter { $0.resourceType == .model }.map(\.name) == ["fct_orders"])
+        #expect(marts.results.contains { $0.name == "unique_fct_orders_order_id" }, "tests of selected models run")
+        #expect(throws: ApplyFailure.self) { try shop.apply(select: ["colour:blue"]) }
+    }
+
+    @Test func testModeRunsOnlyTests() throws {
+        let shop = try Workspace(fixture: "shop")
+        try shop.apply()
+        let tests = try shop.apply(mode: .test, select: ["fct_orders"])
+        #expect(tests.results.allSatisfy { $0.resourceType == .test })
+        #expect(tests.results.count == 5)
+    }
+
+    @Test func incrementalStrategiesAndSchemaChanges() throws {
+        let shop = try Workspace(fixture: "shop")
+        let model = """
+            {{ config(materialized='incremental', unique_key='customer_id', incremental_strategy='STRATEGY', on_schema_change='CHANGE') }}
+            select customer_id, count(*) as orders EXTRA from {{ ref('stg_orders') }} group by customer_id
+            """
+        func configure(_ strategy: String, _ change: String = "ignore", extra: String = "") throws {
+            try shop.write("dbt/models/marts/customer_orders.sql", model.replacingOccurrences(of: "STRATEGY", with: strategy)
+                .replacingOccurrences(of: "CHANGE", with: change).replacingOccurrences(of: "EXTRA", with: extra))
+        }
+        try configure("merge")
+        try shop.apply(select: ["+customer_orders"])
+        try shop.append("dbt/seeds/orders.csv", "7,4,2500,placed,2024-03-06 09:00:00\n")
+        let merged = try shop.apply(select: ["+customer_orders"])
+        #expect(merged.result("customer_orders")?.message == "incremental merge, 4 new rows")
+        #expect(try shop.rows(#"select customer_id, orders from "shop-dev"."customer_orders" order by 1"#)
+            == [["1", "2"], ["2", "2"], ["3", "1"], ["4", "2"]])
+
+        try configure("append")
+        try shop.apply(select: ["customer_orders"])
+        #expect(try shop.scalar(#"select count(*) from "shop-dev"."customer_orders""#) == "8", "append keeps both copies")
+
+        try configure("merge", "fail", extra: ", max(status) as last_status")
+        let failed = try shop.apply(select: ["customer_orders"])
+        #expect(failed.status("customer_orders") == .error)
+        #expect(failed.result("customer_orders")?.message?.contains("on_schema_change is 'fail'") == true)
+
+        try configure("merge", "append_new_columns", extra: ", max(status) as last_status")
+        let appended = try shop.apply(select: ["customer_orders"])
+        #expect(appended.status("customer_orders") == .success)
+        #expect(try shop.connection().columns(of: Relation(schema: "shop-dev", name: "customer_orders")).map(\.name)
+            == ["customer_id", "orders", "last_status"])
+    }
+
+    @Test func hooksRunAroundTheModelInItsTransaction() throws {
+        let shop = try Workspace(fixture: "shop")
+        try shop.write("dbt/models/marts/audited.sql", """
+            {{ config(materialized='table',
+                      pre_hook='create table if not exists "{{ this.schema }}".audit_log (event text)',
+                      post_hook=["insert into {{ this }} (order_id) values (-1)",
+                                 "insert into \\"{{ this.schema }}\\".audit_log values (\'built {{ this.name }}\')"]) }}
+            select order_id from {{ ref('stg_orders') }}
+            """)
+        let results = try shop.apply(select: ["+audited"])
+        #expect(results.status("audited") == .success, "\(results.result("audited")?.message ?? "")")
+        #expect(try shop.scalar(#"select count(*) from "shop-dev"."audited" where order_id = -1"#) == "1")
+        #expect(try shop.rows(#"select event from "shop-dev".audit_log"#) == [["built audited"]])
+    }
+}
