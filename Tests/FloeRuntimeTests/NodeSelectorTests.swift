@@ -1,0 +1,76 @@
+import FloeContract
+@testable import FloeRuntime
+import Testing
+
+/// dbt's selection syntax over a small plan: a → b → c, a → d (tagged), and tests on c and d.
+@Suite struct NodeSelectorTests {
+    static func model(_ name: String, _ parents: [String] = [], tags: [String] = [], folder: String = "staging",
+                      materialized: Materialization = .view) -> CompiledModel {
+        CompiledModel(uniqueID: "model.p.\(name)", name: name, path: "dbt/models/\(folder)/\(name).sql",
+                      materialized: materialized, relation: Relation(schema: "ns", name: name), sql: "select 1",
+                      dependsOn: parents.map { "model.p.\($0)" }, tags: tags, fingerprint: name)
+    }
+
+    static let plan: CompiledArtifacts = {
+        let profile = ResolvedProfile(logicalName: "default", name: "default", type: "sqlite", settings: [:])
+        var plan = CompiledArtifacts(
+            metadata: ArtifactMetadata(tool: "floe", toolVersion: "0", compiledAt: "", inputs: [], inputsSHA256: ""),
+            product: ProductInfo(name: "p", version: "1.0.0"), environment: ResolvedEnvironment(name: "dev", namespace: "ns"),
+            profiles: ResolvedProfiles(compute: profile, storage: profile, catalog: profile),
+            observability: ObservabilitySettings(), secrets: SecretSettings(), semantic: nil,
+            transforms: [TransformSource(type: "dbt", path: "dbt")])
+        plan.sources = [CompiledSource(uniqueID: "source.p.raw.events", sourceName: "raw", name: "events",
+                                       relation: Relation(schema: "ns", name: "events"))]
+        plan.models = [
+            model("a", tags: ["nightly"]), model("b", ["a"], folder: "marts", materialized: .table),
+            model("c", ["b"], folder: "marts", materialized: .incremental), model("d", ["a"], tags: ["nightly", "pii"]),
+        ]
+        plan.models[0].dependsOn = ["source.p.raw.events"]
+        plan.tests = [
+            CompiledTest(uniqueID: "test.p.unique_c", name: "unique_c", testName: "unique", attachedNode: "model.p.c",
+                         column: "id", severity: .error, sql: "select 1", dependsOn: ["model.p.c"]),
+        ]
+        return plan
+    }()
+
+    func select(_ select: [String], exclude: [String] = []) throws -> [String] {
+        let ids = try NodeSelector(graph: PlanGraph(Self.plan)).resolve(select: select, exclude: exclude)
+        return ids.map { $0.split(separator: ".").last.map(String.init) ?? $0 }.sorted()
+    }
+
+    @Test func namesAndGraphOperators() throws {
+        #expect(try select(["b"]) == ["b"])
+        #expect(try select(["+b"]) == ["a", "b", "events"])
+        #expect(try select(["b+"]) == ["b", "c", "unique_c"])
+        #expect(try select(["1+c"]) == ["b", "c"])
+        #expect(try select(["a+1"]) == ["a", "b", "d"])
+        #expect(try select(["@b"]) == ["a", "b", "c", "events", "unique_c"])
+        #expect(try select(["model.p.d"]) == ["d"])
+        #expect(try select(["[bc]"]) == ["b", "c"])
+    }
+
+    @Test func methodsUnionsAndIntersections() throws {
+        #expect(try select(["tag:nightly"]) == ["a", "d"])
+        #expect(try select(["tag:nightly,tag:pii"]) == ["d"])
+        #expect(try select(["tag:pii b"]) == ["b", "d"])
+        #expect(try select(["tag:pii", "b"]) == ["b", "d"])
+        #expect(try select(["path:models/marts"]) == ["b", "c"])
+        #expect(try select(["path:dbt/models/staging/a.sql"]) == ["a"])
+        #expect(try select(["config.materialized:incremental"]) == ["c"])
+        #expect(try select(["resource_type:test"]) == ["unique_c"])
+        #expect(try select(["source:raw+"]) == ["a", "b", "c", "d", "events", "unique_c"])
+        #expect(try select(["a+"], exclude: ["tag:pii", "c"]) == ["a", "b", "unique_c"])
+        #expect(try select([]).count == 6, "nothing selected means everything")
+    }
+
+    @Test func badSelectorsSayWhy() {
+        #expect(throws: NodeSelector.Invalid.self) { try select(["colour:red"]) }
+        #expect(throws: NodeSelector.Invalid.self) { try select(["tag:"]) }
+        #expect(throws: NodeSelector.Invalid.self) { try select(["a,,b"]) }
+        do {
+            _ = try select(["colour:red"])
+        } catch {
+            #expect("\(error)".contains("unknown method 'colour'"))
+        }
+    }
+}

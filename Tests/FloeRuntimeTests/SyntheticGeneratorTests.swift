@@ -1,0 +1,69 @@
+import FloeContract
+import FloeEngine
+@testable import FloeRuntime
+import Testing
+
+@Suite struct SyntheticGeneratorTests {
+    static let customers = SyntheticTable(
+        name: "customers", rows: 200, seed: 7,
+        columns: [
+            SyntheticColumn(name: "id", generator: "sequence", options: [:]),
+            SyntheticColumn(name: "email", generator: "email", options: [:]),
+            SyntheticColumn(name: "tier", generator: "choice",
+                            options: ["values": .list([.string("gold"), .string("basic")]), "weights": .list([.integer(1), .integer(3)])]),
+            SyntheticColumn(name: "joined", generator: "date", options: ["start": .string("2024-02-27"), "end": .string("2024-03-02")]),
+        ],
+        quality: DataQualityDefects(nullRate: 0.1, duplicateRate: 0.05))
+    static let orders = SyntheticTable(
+        name: "orders", rows: 500, seed: 9,
+        columns: [
+            SyntheticColumn(name: "customer_id", generator: "reference", options: ["table": .string("customers"), "column": .string("id")]),
+            SyntheticColumn(name: "amount", generator: "decimal", options: ["min": .integer(1), "max": .integer(5), "scale": .integer(1)]),
+            SyntheticColumn(name: "at", generator: "timestamp", options: ["start": .string("2024-01-01"), "end": .string("2024-01-01")]),
+        ],
+        quality: DataQualityDefects())
+
+    @Test func theSameSeedGivesTheSameRows() {
+        let first = SyntheticGenerator(scale: 1).generate([Self.orders, Self.customers])
+        let second = SyntheticGenerator(scale: 1).generate([Self.orders, Self.customers])
+        #expect(first.map(\.rows) == second.map(\.rows))
+        #expect(first.map(\.name) == ["customers", "orders"], "referenced tables first")
+        var reseeded = Self.customers
+        reseeded.seed = 8
+        #expect(SyntheticGenerator(scale: 1).generate([reseeded])[0].rows != first[0].rows)
+    }
+
+    @Test func valuesRespectTheirGeneratorsAndDefects() throws {
+        let tables = SyntheticGenerator(scale: 1).generate([Self.customers, Self.orders])
+        let customers = tables[0], orders = tables[1]
+        #expect(customers.rows.count == 210, "200 rows plus 5% duplicates")
+        #expect(customers.rows.prefix(200).map { $0[0] } == (1...200).map { .integer(Int64($0)) }, "keys are never nulled")
+        let nulls = customers.rows.filter { $0[1] == .null }.count
+        #expect((5...40).contains(nulls), "about 10% of e-mails are null, got \(nulls)")
+        let tiers = customers.rows.compactMap { $0[2].displayText }
+        #expect(Set(tiers).isSubset(of: ["gold", "basic"]))
+        #expect(tiers.filter { $0 == "basic" }.count > tiers.filter { $0 == "gold" }.count, "weights 1:3")
+        let dates = Set(customers.rows.compactMap { $0[3].displayText })
+        #expect(dates.isSubset(of: ["2024-02-27", "2024-02-28", "2024-02-29", "2024-03-01", "2024-03-02"]))
+        let ids = Set(customers.rows.map { $0[0] })
+        #expect(orders.rows.allSatisfy { ids.contains($0[0]) }, "references point at existing keys")
+        #expect(orders.rows.allSatisfy {
+            guard case .real(let amount) = $0[1] else { return false }
+            return (1...5).contains(amount) && (amount * 10).rounded() == amount * 10
+        })
+        #expect(orders.rows.allSatisfy { ($0[2].displayText ?? "").hasPrefix("2024-01-01 ") })
+        #expect(customers.columns.map(\.kind) == [.integer, .text, .text, .date])
+    }
+
+    @Test func scaleMultipliesRows() {
+        #expect(SyntheticGenerator(scale: 0.5).generate([Self.orders])[0].rows.count == 250)
+        #expect(SyntheticGenerator(scale: 0).generate([Self.orders])[0].rows.isEmpty)
+    }
+
+    @Test func civilDatesRoundTrip() {
+        for text in ["1970-01-01", "2000-02-29", "2024-12-31", "1969-07-20"] {
+            #expect(CivilDate.days(text).map(CivilDate.text) == text)
+        }
+        #expect(CivilDate.timestamp(seconds: 86_399) == "1970-01-01 23:59:59")
+    }
+}
