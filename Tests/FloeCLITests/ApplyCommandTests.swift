@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+/// `floe run`, `apply`, `test` and `show` on a copy of the e-commerce demo.
+@Suite struct ApplyCommandTests {
+    /// A copy of demo/ in a temporary directory; returns the directory of its floe.yaml.
+    static func demoCopy() throws -> URL {
+        let root = try FloeBinary.temporaryDirectory()
+        try FileManager.default.copyItem(at: FloeBinary.repositoryRoot.appendingPathComponent("demo"),
+                                         to: root.appendingPathComponent("demo"))
+        let product = root.appendingPathComponent("demo/data_engineering/ecommerce")
+        try? FileManager.default.removeItem(at: product.appendingPathComponent(".floe"))
+        try? FileManager.default.removeItem(at: product.appendingPathComponent("target"))
+        return product
+    }
+
+    @Test func runBuildsTheDemoAndTheCommandsReadIt() throws {
+        let demo = try Self.demoCopy()
+        let run = try FloeBinary.run(["run"], in: demo)
+        #expect(run.status == 0, "\(run.all)")
+        #expect(run.stderr.contains("model fct_orders"))
+        #expect(run.stderr.contains("Done in"))
+        #expect(run.stderr.contains("11 built; tests: 14 pass, 0 warn, 0 fail"))
+        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: demo.appendingPathComponent("target/run_results.json")))
+        let nodes = try #require((results as? [String: Any])?["results"] as? [[String: Any]])
+        #expect(nodes.count == 25)
+        #expect(nodes.allSatisfy { ["success", "pass"].contains($0["status"] as? String) })
+
+        let again = try FloeBinary.run(["apply", "target/artifacts.json", "--format", "json"], in: demo)
+        #expect(again.status == 0)
+        let statuses = try #require((try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])?["results"] as? [[String: Any]])
+            .map { $0["status"] as? String ?? "" }
+        #expect(statuses.filter { $0 == "up_to_date" }.count == 11)
+
+        let csv = try FloeBinary.run(["show", "target/artifacts.json", "mart_revenue_by_region", "--format", "csv", "--limit", "2"], in: demo)
+        #expect(csv.status == 0)
+        #expect(csv.stdout.split(separator: "\n").first == "order_month,revenue_na,revenue_emea,revenue_apac,revenue_latam,revenue_total,order_count")
+        #expect(csv.stdout.split(separator: "\n").count == 3)
+        let all = try FloeBinary.run(["show", "target/artifacts.json", "dim_customers", "--limit", "0", "--format", "json"], in: demo)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 500)
+        let table = try FloeBinary.run(["show", "target/artifacts.json", "country_regions"], in: demo)
+        #expect(table.stdout.contains("country") && table.stdout.hasSuffix("(8 rows)\n"))
+        let unknown = try FloeBinary.run(["show", "target/artifacts.json", "dim_customer"], in: demo)
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("did you mean 'dim_customers'?"))
+
+        let tests = try FloeBinary.run(["test", "target/artifacts.json", "--select", "fct_orders"], in: demo)
+        #expect(tests.status == 0)
+        #expect(tests.stderr.contains("tests: 5 pass, 0 warn, 0 fail"), "\(tests.stderr)")
+        #expect(!tests.stderr.contains("model "))
+    }
+
+    @Test func exitCodes() throws {
+        let demo = try Self.demoCopy()
+        let missing = try FloeBinary.run(["apply", "nope.json"], in: demo)
+        #expect(missing.status == 3)
+        #expect(missing.stderr.contains("nope.json: error: file not found"))
+        try Data("{}".utf8).write(to: demo.appendingPathComponent("bad.json"))
+        #expect(try FloeBinary.run(["apply", "bad.json"], in: demo).status == 4)
+        #expect(try FloeBinary.run(["run", "--select", "colour:red"], in: demo).status == 2)
+        // prod runs on PostgreSQL, whose password is a secret reference nobody set.
+        let prod = try FloeBinary.run(["run", "--env", "prod"], in: demo)
+        #expect(prod.status == 5, "\(prod.all)")
+        #expect(prod.stderr.contains("FLOE_SECRET_WAREHOUSE_DB_PASSWORD"))
+        // A failing model makes exit 1 and the summary names it.
+        try Data("select broken from nowhere".utf8)
+            .write(to: demo.appendingPathComponent("dbt/models/marts/dim_customers.sql"))
+        let failed = try FloeBinary.run(["run"], in: demo)
+        #expect(failed.status == 1)
+        #expect(failed.stderr.contains("ERROR model dim_customers (floe-dev.dim_customers): no such table: nowhere"), "\(failed.stderr)")
+        #expect(failed.stderr.contains("SKIP test unique_dim_customers_customer_id"))
+    }
+}
