@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# Builds floe and runs the e-commerce demo on the embedded default (SQLite): no server needed.
+# Builds floe and runs the e-commerce demo end to end on the embedded default (SQLite): no server
+# to start. Generates the synthetic sources, loads the seeds, builds every model, runs the tests,
+# then shows a mart.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 
-swift build -c release --product floe
-FLOE=.build/release/floe
-SPEC=demo/data_engineering/ecommerce/floe.yaml
+# The SQLite adapter links the system libsqlite3.
+if [ ! -f /usr/include/sqlite3.h ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev >/dev/null
+fi
 
-$FLOE validate --spec "$SPEC"
-$FLOE compile --spec "$SPEC"
+swift build -c release --product floe
+FLOE="$PWD/.build/release/floe"
+cd demo/data_engineering/ecommerce
+
+"$FLOE" run                      # compile + apply: writes target/artifacts.json and .floe/dev.db
+echo
+"$FLOE" show target/artifacts.json mart_revenue_by_region --limit 12
 echo
 echo "The plan: demo/data_engineering/ecommerce/target/artifacts.json"
+echo "Run results: demo/data_engineering/ecommerce/target/run_results.json"
+echo "The warehouse: demo/data_engineering/ecommerce/.floe/dev.db (run it again: everything is up to date)"

@@ -6,6 +6,11 @@ cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 command -v swift >/dev/null || { echo "error: swift is not installed (expected under /opt/swift)" >&2; exit 2; }
 
+# The SQLite adapter links the system libsqlite3 (headers from libsqlite3-dev).
+if [ ! -f /usr/include/sqlite3.h ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev >/dev/null
+fi
+
 # The schema tests validate shipped files with a real JSON Schema validator.
 if ! python3 -c "import jsonschema, yaml" 2>/dev/null; then
     python3 -m pip install --quiet "jsonschema>=4.18" pyyaml
