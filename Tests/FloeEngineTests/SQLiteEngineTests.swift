@@ -26,6 +26,15 @@ import Testing
         #expect(try connection.relationKind(Relation(schema: "floe-dev", name: "b")) == nil)
     }
 
+    @Test func aNamespaceNamedMainIsTheMainDatabase() throws {
+        let connection = try engine(namespace: "main", schemas: ["main_marts"]).connect()
+        try connection.execute(#"create table "main"."a" (x integer); create table "main_marts"."b" (y integer)"#)
+        #expect(try connection.relationKind(Relation(schema: "main", name: "a")) == .table)
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("dev.main_marts.db").path))
+        #expect(try connection.query("pragma main.journal_mode").rows == [[.text("wal")]])
+        #expect(throws: EngineError.self) { try connection.ensureSchema("temp") }
+    }
+
     @Test func aFileBelongsToOneNamespace() throws {
         _ = try engine(namespace: "floe-dev").connect()
         #expect {

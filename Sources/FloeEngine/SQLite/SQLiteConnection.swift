@@ -4,7 +4,8 @@ import GRDBSQLite
 
 /// One connection to SQLite through the C API. Its `main` database is private and in memory;
 /// every schema of the plan is a database file attached under the schema's name, so the plan's
-/// `"schema"."table"` names resolve as they do on PostgreSQL.
+/// `"schema"."table"` names resolve as they do on PostgreSQL. A schema named `main` (dbt-sqlite's
+/// default) is opened as the main database itself.
 public final class SQLiteConnection: EngineConnection {
     let handle: OpaquePointer
     private let layout: SQLiteFileLayout
@@ -12,8 +13,13 @@ public final class SQLiteConnection: EngineConnection {
 
     init(layout: SQLiteFileLayout, busyTimeoutMilliseconds: Int32) throws {
         var pointer: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
-        let status = sqlite3_open_v2(":memory:", &pointer, flags, nil)
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        var mainPath = ":memory:"
+        if layout.knownSchemas.contains("main") {
+            mainPath = layout.path(forSchema: "main")
+            try layout.createDirectory(for: mainPath)
+        }
+        let status = sqlite3_open_v2(mainPath, &pointer, flags, nil)
         guard status == SQLITE_OK, let pointer else {
             if let pointer { sqlite3_close_v2(pointer) }
             throw EngineError(.unreachable, "cannot open SQLite: \(String(cString: sqlite3_errstr(status)))")
@@ -114,10 +120,15 @@ public final class SQLiteConnection: EngineConnection {
     // MARK: Schemas and relations
 
     public func ensureSchema(_ schema: String) throws {
-        guard !attached.contains(schema), schema != "main", schema != "temp" else { return }
-        let path = layout.path(forSchema: schema)
-        try layout.createDirectory(for: path)
-        try execute("attach database \(literal(path)) as \(quote(schema))")
+        guard !attached.contains(schema) else { return }
+        guard schema != "temp" else {
+            throw EngineError(.state, "a schema cannot be named 'temp' on SQLite: the name is reserved for temporary tables")
+        }
+        if schema != "main" {
+            let path = layout.path(forSchema: schema)
+            try layout.createDirectory(for: path)
+            try execute("attach database \(literal(path)) as \(quote(schema))")
+        }
         attached.insert(schema)
         // WAL lets readers (tests, `floe show`, a serving process) read while an apply writes.
         // NORMAL is durable against a killed process, which is the crash floe promises to survive.
