@@ -6,59 +6,85 @@ public enum CSVReader {
         case unterminatedQuote(line: Int)
     }
 
+    /// One record's fields, valid only during the callback that receives it: the bytes live in
+    /// buffers reused from record to record, so reading a large file allocates almost nothing.
+    public struct Record {
+        fileprivate var bytes: [UInt8] = []
+        fileprivate var ends: [Int] = []
+
+        public var count: Int { ends.count }
+
+        /// Field `index`, unquoted.
+        public subscript(index: Int) -> ArraySlice<UInt8> {
+            bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]]
+        }
+
+        /// A blank line reads as one empty field.
+        public var isBlank: Bool { ends.count == 1 && ends[0] == 0 }
+    }
+
+    /// Every record as strings.
     public static func rows(_ text: String) throws(Failure) -> [[String]] {
         var rows: [[String]] = []
-        var row: [String] = []
-        var field: [UInt8] = []
+        try forEachRecord(Array(text.utf8)) { record in
+            rows.append((0..<record.count).map { String(decoding: record[$0], as: UTF8.self) })
+        }
+        if rows.isEmpty { throw .empty }
+        return rows
+    }
+
+    /// Calls `body` with each record in order.
+    public static func forEachRecord(_ bytes: [UInt8], _ body: (borrowing Record) -> Void) throws(Failure) {
+        var record = Record()
         var inQuotes = false
         var line = 1
         var quoteLine = 1
-        let bytes = Array(text.utf8)
+        var fieldStarted = false
         var index = 0
-        func endField() {
-            row.append(String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
-        }
-        while index < bytes.count {
+        let count = bytes.count
+        while index < count {
             let byte = bytes[index]
             if inQuotes {
                 if byte == UInt8(ascii: "\"") {
-                    if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\"") {
-                        field.append(byte)
+                    if index + 1 < count, bytes[index + 1] == UInt8(ascii: "\"") {
+                        record.bytes.append(byte)
                         index += 1
                     } else {
                         inQuotes = false
                     }
                 } else {
                     if byte == UInt8(ascii: "\n") { line += 1 }
-                    field.append(byte)
+                    record.bytes.append(byte)
                 }
             } else {
                 switch byte {
                 case UInt8(ascii: "\""):
                     inQuotes = true
                     quoteLine = line
+                    fieldStarted = true
                 case UInt8(ascii: ","):
-                    endField()
+                    record.ends.append(record.bytes.count)
+                    fieldStarted = true
                 case UInt8(ascii: "\r"):
                     break
                 case UInt8(ascii: "\n"):
-                    endField()
-                    rows.append(row)
-                    row.removeAll(keepingCapacity: true)
+                    record.ends.append(record.bytes.count)
+                    body(record)
+                    record.bytes.removeAll(keepingCapacity: true)
+                    record.ends.removeAll(keepingCapacity: true)
+                    fieldStarted = false
                     line += 1
                 default:
-                    field.append(byte)
+                    record.bytes.append(byte)
+                    fieldStarted = true
                 }
             }
             index += 1
         }
         if inQuotes { throw .unterminatedQuote(line: quoteLine) }
-        if !field.isEmpty || !row.isEmpty {
-            endField()
-            rows.append(row)
+        if fieldStarted || !record.bytes.isEmpty || !record.ends.isEmpty {
+            record.ends.append(record.bytes.count)
+            body(record)
         }
-        if rows.isEmpty { throw .empty }
-        return rows
     }
 }

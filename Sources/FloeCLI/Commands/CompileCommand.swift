@@ -1,5 +1,6 @@
 import ArgumentParser
 import FloeCompiler
+import FloeContract
 import FloeCore
 import Foundation
 
@@ -21,20 +22,25 @@ struct CompileCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let options = try project.compileOptions()
-        let result = ProjectCompiler.compile(options)
+        let destination = output ?? Self.defaultOutput(forSpec: project.spec)
+        let artifacts = try Self.compileAndWrite(project, to: destination)
+        Console.standardOutput.line(
+            "compiled \(artifacts.product.name) \(artifacts.product.version) for \(artifacts.environment.name) "
+                + "(namespace \(artifacts.environment.namespace)) → \(destination)")
+    }
+
+    /// Compiles, reports the diagnostics and writes the plan: exit 4 when it does not compile, 1 when it cannot be written.
+    static func compileAndWrite(_ project: ProjectOptions, to destination: String) throws -> CompiledArtifacts {
+        let result = ProjectCompiler.compile(try project.compileOptions())
         Console.standardError.report(result.diagnostics)
         guard let artifacts = result.artifacts, let json = result.json else { throw FloeExit(.invalidConfiguration) }
-        let destination = output ?? Self.defaultOutput(forSpec: project.spec)
         do {
             try AtomicFile.write(json, to: destination)
         } catch {
             Console.standardError.line("error: cannot write \(destination): \(error.localizedDescription)")
             throw FloeExit(.failed)
         }
-        Console.standardOutput.line(
-            "compiled \(artifacts.product.name) \(artifacts.product.version) for \(artifacts.environment.name) "
-                + "(namespace \(artifacts.environment.namespace)) → \(destination)")
+        return artifacts
     }
 
     /// `target/artifacts.json` in the directory of floe.yaml, as dbt keeps `target/` in its project.

@@ -1,5 +1,4 @@
 import ArgumentParser
-import FloeCompiler
 import FloeRuntime
 import Foundation
 
@@ -21,16 +20,8 @@ struct RunCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let result = ProjectCompiler.compile(try project.compileOptions())
-        Console.standardError.report(result.diagnostics)
-        guard let plan = result.artifacts, let json = result.json else { throw FloeExit(.invalidConfiguration) }
         let destination = output ?? CompileCommand.defaultOutput(forSpec: project.spec)
-        do {
-            try AtomicFile.write(json, to: destination)
-        } catch {
-            Console.standardError.line("error: cannot write \(destination): \(error.localizedDescription)")
-            throw FloeExit(.failed)
-        }
+        let plan = try CompileCommand.compileAndWrite(project, to: destination)
         var flags = flags
         if flags.projectDir == nil {
             let directory = (project.spec as NSString).deletingLastPathComponent

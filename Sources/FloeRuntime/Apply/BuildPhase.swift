@@ -68,8 +68,10 @@ struct BuildPhase {
                 context.collector.record(result)
                 return true
             }
+            // The time a build waited for the engine's writer is not the build's time.
             writers.wait()
             defer { writers.signal() }
+            let start = Date()
             var result = describe(item, status: .success, started: start)
             switch item {
             case .seed(let seed):

@@ -31,18 +31,23 @@ struct SeedLoader {
         guard let data = FileManager.default.contents(atPath: path) else { throw Failure.missing(path: path) }
         let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         guard digest == seed.sha256 else { throw Failure.changed(path: path) }
-        let rows: [[String]]
-        do {
-            rows = try CSVReader.rows(String(decoding: data, as: UTF8.self))
-        } catch {
-            throw Failure.unreadable(path: path, reason: "\(error)")
-        }
         let affinities = seed.columns.map { SeedValues.affinity(ofType: $0.type) }
         let width = seed.columns.count
-        let values = rows.dropFirst().lazy.filter { $0 != [""] }.map { fields in
-            (0..<width).map { index in
-                index < fields.count ? SeedValues.value(fields[index], affinities[index]) : .null
+        var values: [[SQLValue]] = []
+        var header = true
+        do {
+            try CSVReader.forEachRecord(Array(data)) { record in
+                if header {
+                    header = false
+                    return
+                }
+                if record.isBlank { return }
+                values.append((0..<width).map { index in
+                    index < record.count ? SeedValues.value(record[index], affinities[index]) : .null
+                })
             }
+        } catch {
+            throw Failure.unreadable(path: path, reason: "\(error)")
         }
         let definition = seed.columns.map { "\(dialect.quoteIdentifier($0.name)) \($0.type ?? "text")" }.joined(separator: ", ")
         var inserted = 0

@@ -1,8 +1,9 @@
-import Foundation
 import FloeEngine
 
 /// Turns a CSV field into the value a column of the seed's type stores, as dbt-sqlite does
 /// through agate: missing values are NULL, booleans 1/0, timestamps `YYYY-MM-DD HH:MM:SS` text.
+/// Works on the field's bytes: a seed of a million fields should not make a million strings
+/// it does not need.
 enum SeedValues {
     enum Affinity {
         case integer, real, boolean, timestamp, text
@@ -17,30 +18,57 @@ enum SeedValues {
         return .text
     }
 
+    private static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+
     /// dbt's null values for seeds: an empty field or `null` in any case (so `NA` stays text).
-    static func isMissing(_ field: String) -> Bool {
-        let trimmed = field.trimmingCharacters(in: .whitespaces)
-        return trimmed.isEmpty || trimmed.lowercased() == "null"
+    static func isMissing(_ field: ArraySlice<UInt8>) -> Bool {
+        var trimmed = field
+        while let first = trimmed.first, first == space || first == tab { trimmed.removeFirst() }
+        while let last = trimmed.last, last == space || last == tab { trimmed.removeLast() }
+        return trimmed.isEmpty || equalsIgnoringCase(trimmed, "null")
     }
 
-    static func value(_ field: String, _ affinity: Affinity) -> SQLValue {
+    static func value(_ field: ArraySlice<UInt8>, _ affinity: Affinity) -> SQLValue {
         if isMissing(field) { return .null }
         switch affinity {
         case .integer:
-            if let number = Int64(field.hasPrefix("+") ? String(field.dropFirst()) : field) { return .integer(number) }
+            if let number = integer(field) { return .integer(number) }
         case .real:
-            if let number = Double(field) { return .real(number) }
+            if let number = Double(String(decoding: field, as: UTF8.self)) { return .real(number) }
         case .boolean:
-            switch field.lowercased() {
-            case "true": return .integer(1)
-            case "false": return .integer(0)
-            default: break
-            }
+            if equalsIgnoringCase(field, "true") { return .integer(1) }
+            if equalsIgnoringCase(field, "false") { return .integer(0) }
         case .timestamp:
-            return .text(field.replacingOccurrences(of: "T", with: " "))
+            var bytes = Array(field)
+            if bytes.count > 10, bytes[10] == UInt8(ascii: "T") { bytes[10] = space }
+            return .text(String(decoding: bytes, as: UTF8.self))
         case .text:
             break
         }
-        return .text(field)
+        return .text(String(decoding: field, as: UTF8.self))
+    }
+
+    /// An optionally signed run of decimal digits that fits 64 bits.
+    static func integer(_ field: ArraySlice<UInt8>) -> Int64? {
+        var digits = field
+        var negative = false
+        if let sign = digits.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
+            negative = sign == UInt8(ascii: "-")
+            digits = digits.dropFirst()
+        }
+        guard !digits.isEmpty, digits.count <= 18 else { return nil }
+        var value: Int64 = 0
+        for byte in digits {
+            guard byte >= 48, byte <= 57 else { return nil }
+            value = value * 10 + Int64(byte - 48)
+        }
+        return negative ? -value : value
+    }
+
+    private static func equalsIgnoringCase(_ field: ArraySlice<UInt8>, _ word: StaticString) -> Bool {
+        guard field.count == word.utf8CodeUnitCount else { return false }
+        return zip(field, UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)).allSatisfy { a, b in
+            a | 0x20 == b | 0x20
+        }
     }
 }
