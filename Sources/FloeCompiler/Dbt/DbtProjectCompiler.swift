@@ -502,7 +502,7 @@ struct DbtProjectCompiler {
             let file = seedFile(slot)
             let config = seedConfigs[slot - models.count]
             guard config.enabled, let (data, sha256) = read(file) else { continue }
-            switch SeedInference.infer(String(decoding: data, as: UTF8.self)) {
+            switch SeedInference.infer(Array(data)) {
             case .failure(let failure):
                 let (line, message): (Int, String) = switch failure {
                 case .empty: (1, "the seed file is empty; expected a header row")

@@ -18,46 +18,61 @@ enum SeedInference {
         case ragged(line: Int, expected: Int, got: Int)
     }
 
-    static func infer(_ text: String) -> Swift.Result<Result, Failure> {
-        let rows: [[String]]
+    /// Infers from the file's bytes; a field becomes a string only in the header.
+    static func infer(_ bytes: [UInt8]) -> Swift.Result<Result, Failure> {
+        var header: [String]?
+        var candidates: [Set<ValueKind>] = []
+        var rowCount = 0
+        var recordNumber = 0
+        var ragged: Failure?
         do {
-            rows = try CSVReader.rows(text)
+            try CSVReader.forEachRecord(bytes) { record in
+                recordNumber += 1
+                guard ragged == nil else { return }
+                guard let columns = header?.count else {
+                    header = (0..<record.count).map { String(decoding: record[$0], as: UTF8.self) }
+                    candidates = Array(repeating: Set(ValueKind.allCases), count: record.count)
+                    return
+                }
+                if record.isBlank { return }
+                guard record.count == columns else {
+                    ragged = .ragged(line: recordNumber, expected: columns, got: record.count)
+                    return
+                }
+                rowCount += 1
+                for column in 0..<columns where candidates[column].count > 1 {
+                    let field = record[column]
+                    if isMissing(field) { continue }
+                    for kind in candidates[column] where kind != .text && !fits(field, kind) {
+                        candidates[column].remove(kind)
+                    }
+                }
+            }
         } catch {
             switch error {
             case .empty: return .failure(.empty)
             case .unterminatedQuote(let line): return .failure(.unterminatedQuote(line: line))
             }
         }
-        guard let header = rows.first, !header.isEmpty, header != [""] else { return .failure(.empty) }
-        var candidates = Array(repeating: Set(ValueKind.allCases), count: header.count)
-        for (index, row) in rows.dropFirst().enumerated() {
-            if row == [""] { continue }
-            guard row.count == header.count else {
-                return .failure(.ragged(line: index + 2, expected: header.count, got: row.count))
-            }
-            for (column, field) in row.enumerated() where !isMissing(field) && candidates[column].count > 1 {
-                for kind in candidates[column] where kind != .text && !fits(field, kind) {
-                    candidates[column].remove(kind)
-                }
-            }
-        }
+        if let ragged { return .failure(ragged) }
+        guard let header, !header.isEmpty, header != [""] else { return .failure(.empty) }
         let kinds = candidates.map { set in ValueKind.allCases.first { set.contains($0) }! }
-        let rowCount = rows.dropFirst().filter { $0 != [""] }.count
         return .success(Result(header: header, kinds: kinds, rowCount: rowCount))
     }
 
-    static func isMissing(_ field: String) -> Bool {
-        field.isEmpty || field == "null" || field == "NULL"
+    static func isMissing(_ field: ArraySlice<UInt8>) -> Bool {
+        field.isEmpty || field.elementsEqual("null".utf8) || field.elementsEqual("NULL".utf8)
     }
 
-    static func fits(_ field: String, _ kind: ValueKind) -> Bool {
-        let bytes = Array(field.utf8)
+    static func fits(_ field: ArraySlice<UInt8>, _ kind: ValueKind) -> Bool {
         switch kind {
-        case .integer: return isInteger(bytes[...])
-        case .real: return isReal(bytes)
-        case .date: return isDate(bytes[...])
-        case .timestamp: return isTimestamp(bytes)
-        case .boolean: return ["true", "false"].contains(field.lowercased())
+        case .integer: return isInteger(field)
+        case .real: return isReal(Array(field))
+        case .date: return isDate(field)
+        case .timestamp: return isTimestamp(Array(field))
+        case .boolean:
+            let lowered = field.map { $0 | 0x20 }
+            return lowered.elementsEqual("true".utf8) || lowered.elementsEqual("false".utf8)
         case .text: return true
         }
     }
