@@ -25,13 +25,14 @@ enum ApplyExecution {
         }
         let destination = flags.results
             ?? URL(fileURLWithPath: planPath).deletingLastPathComponent().appendingPathComponent("run_results.json").path
+        let document = (try? results.encoded()) ?? Data()
         do {
-            try AtomicFile.write(try results.encoded() + Data([0x0A]), to: destination)
+            try AtomicFile.write(document + Data([0x0A]), to: destination)
         } catch {
             Console.standardError.line("warning: cannot write \(destination): \(error.localizedDescription)")
         }
         switch flags.format {
-        case .json: Console.standardOutput.write((try? results.encoded()) ?? Data())
+        case .json: Console.standardOutput.write(document)
         case .text: Console.standardError.line(RunReporter.summary(results))
         }
         if !results.success { throw FloeExit(.failed) }

@@ -15,6 +15,12 @@ extension SQLDialect {
         "create table \(self.relation(relation)) as\n\(select)"
     }
 
+    /// `create table` with the given columns; a column without a type gets `text`.
+    public func createTable(_ relation: Relation, columns: [ColumnSpec]) -> String {
+        let definitions = columns.map { "\(quoteIdentifier($0.name)) \($0.type ?? "text")" }
+        return "create table \(self.relation(relation)) (\(definitions.joined(separator: ", ")))"
+    }
+
     public func createView(_ relation: Relation, as select: String) -> String {
         "create view \(self.relation(relation)) as\n\(select)"
     }

@@ -12,9 +12,9 @@ public struct SQLiteEngine: WarehouseEngine {
     /// `schemas` are every schema the plan names; they are attached on each connection.
     public init(databasePath: String, namespace: String, schemas: [String], busyTimeout: Double = 60) {
         let absolute = URL(fileURLWithPath: databasePath).standardizedFileURL.path
-        let known = [namespace] + schemas.filter { $0 != namespace }
+        var seen: Set<String> = [namespace]
         layout = SQLiteFileLayout(primaryPath: absolute, namespace: namespace,
-                                  knownSchemas: Array(NSOrderedSet(array: known)) as? [String] ?? known)
+                                  knownSchemas: [namespace] + schemas.filter { seen.insert($0).inserted })
         busyTimeoutMilliseconds = Int32(busyTimeout * 1000)
     }
 

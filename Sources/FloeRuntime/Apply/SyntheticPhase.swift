@@ -21,10 +21,11 @@ struct SyntheticPhase {
             return
         }
         let dialect = context.engine.dialect
+        let fingerprints = Dictionary(tables.map { ($0.name, fingerprint($0, scale: scale)) }, uniquingKeysWith: { first, _ in first })
         var stale: Set<String> = []
         for table in tables {
             let exists = (try? connection.relationKind(relation(table))) != nil
-            if context.options.fullRefresh || !exists || context.recorded[table.uniqueID] != fingerprint(table, scale: scale) {
+            if context.options.fullRefresh || !exists || context.recorded[table.uniqueID] != fingerprints[table.name] {
                 stale.insert(table.name)
             }
         }
@@ -39,8 +40,10 @@ struct SyntheticPhase {
             }
             do {
                 let loaded = try connection.inWriteTransaction {
-                    let count = try SyntheticLoader(connection: connection, dialect: dialect).load(rows, into: relation(table))
-                    try context.state.recordBuild(connection, id: table.uniqueID, fingerprint: fingerprint(table, scale: scale),
+                    let columns = rows.columns.map { ColumnSpec(name: $0.name, type: dialect.typeName(for: $0.kind)) }
+                    let count = try TableSwap(connection: connection, dialect: dialect)
+                        .load(relation(table), columns: columns, rows: rows.rows)
+                    try context.state.recordBuild(connection, id: table.uniqueID, fingerprint: fingerprints[table.name] ?? "",
                                                   relation: relation(table), at: Clock.timestamp(), runID: context.runID)
                     return count
                 }

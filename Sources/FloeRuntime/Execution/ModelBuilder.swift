@@ -38,9 +38,7 @@ struct ModelBuilder {
     }
 
     private func view(_ model: CompiledModel) throws -> Outcome {
-        if let existing = try connection.relationKind(model.relation) {
-            try connection.execute(dialect.drop(model.relation, kind: existing))
-        }
+        try connection.dropIfExists(model.relation, dialect: dialect)
         try connection.execute(dialect.createView(model.relation, as: model.sql))
         return Outcome(rowsAffected: nil, message: "view")
     }
@@ -49,7 +47,7 @@ struct ModelBuilder {
         try TableSwap(connection: connection, dialect: dialect).replace(model.relation) { temporary in
             try connection.execute(dialect.createTable(temporary, as: model.sql))
         }
-        let rows = try count(dialect.relation(model.relation))
+        let rows = try connection.count("select count(*) from \(dialect.relation(model.relation))")
         return Outcome(rowsAffected: rows, message: "\(message), \(rows) row\(rows == 1 ? "" : "s")")
     }
 
@@ -59,7 +57,7 @@ struct ModelBuilder {
             return try table(model, message: fullRefresh && existing != nil ? "incremental, full refresh" : "incremental, first build")
         }
         let staging = Relation(schema: model.relation.schema, name: model.relation.name + Self.stagingSuffix)
-        if let leftover = try connection.relationKind(staging) { try connection.execute(dialect.drop(staging, kind: leftover)) }
+        try connection.dropIfExists(staging, dialect: dialect)
         try connection.execute(dialect.createTable(staging, as: model.incrementalSQL ?? model.sql))
         let columns = try reconcileColumns(model, staging: staging)
         let strategy = model.incrementalStrategy ?? (model.uniqueKey.isEmpty ? "append" : "delete+insert")
@@ -79,7 +77,7 @@ struct ModelBuilder {
             throw Failure(description: "incremental_strategy '\(strategy)' is not supported; use append, merge or delete+insert")
         }
         for statement in statements { try connection.execute(statement) }
-        let rows = try count(source)
+        let rows = try connection.count("select count(*) from \(source)")
         try connection.execute(dialect.drop(staging, kind: .table))
         return Outcome(rowsAffected: rows, message: "incremental \(strategy), \(rows) new row\(rows == 1 ? "" : "s")")
     }
@@ -113,11 +111,5 @@ struct ModelBuilder {
 
     private func names(_ columns: [ColumnSpec]) -> String {
         columns.isEmpty ? "none" : columns.map(\.name).joined(separator: ", ")
-    }
-
-    private func count(_ source: String) throws -> Int {
-        let result = try connection.query("select count(*) from \(source)")
-        if case .integer(let count)? = result.rows.first?.first { return Int(count) }
-        return 0
     }
 }

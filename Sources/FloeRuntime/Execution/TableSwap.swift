@@ -13,13 +13,36 @@ struct TableSwap {
     /// Builds the new content with `build` (given the temporary relation), then replaces `relation`.
     func replace(_ relation: Relation, build: (Relation) throws -> Void) throws {
         let temporary = Relation(schema: relation.schema, name: relation.name + Self.suffix)
-        if let leftover = try connection.relationKind(temporary) {
-            try connection.execute(dialect.drop(temporary, kind: leftover))
-        }
+        try connection.dropIfExists(temporary, dialect: dialect)
         try build(temporary)
-        if let existing = try connection.relationKind(relation) {
-            try connection.execute(dialect.drop(relation, kind: existing))
-        }
+        try connection.dropIfExists(relation, dialect: dialect)
         try connection.execute(dialect.rename(temporary, kind: .table, to: relation.name))
+    }
+
+    /// Replaces `relation` with a table of typed `columns` holding `rows` (seeds, synthetic data).
+    /// Returns the number of rows inserted.
+    func load(_ relation: Relation, columns: [ColumnSpec], rows: some Sequence<[SQLValue]>) throws -> Int {
+        var inserted = 0
+        try replace(relation) { temporary in
+            try connection.execute(dialect.createTable(temporary, columns: columns))
+            inserted = try connection.insert(into: temporary, columns: columns.map(\.name), rows: rows)
+        }
+        return inserted
+    }
+}
+
+extension EngineConnection {
+    /// Drops `relation`, whichever kind it is, when it exists.
+    func dropIfExists(_ relation: Relation, dialect: any SQLDialect) throws {
+        if let kind = try relationKind(relation) { try execute(dialect.drop(relation, kind: kind)) }
+    }
+
+    /// The first column of the first row of a `count(*)` query.
+    func count(_ sql: String) throws -> Int {
+        switch try query(sql).rows.first?.first {
+        case .integer(let count)?: Int(count)
+        case .real(let count)?: Int(count)
+        default: 0
+        }
     }
 }

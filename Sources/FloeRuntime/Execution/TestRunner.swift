@@ -8,13 +8,7 @@ struct TestRunner {
     let dialect: any SQLDialect
 
     func run(_ test: CompiledTest) throws -> (status: NodeResult.Status, failures: Int) {
-        let result = try connection.query(dialect.countRows(test.sql))
-        let failures: Int
-        switch result.rows.first?.first {
-        case .integer(let count)?: failures = Int(count)
-        case .real(let count)?: failures = Int(count)
-        default: failures = 0
-        }
+        let failures = try connection.count(dialect.countRows(test.sql))
         if failures == 0 { return (.pass, 0) }
         return (test.severity == .warn ? .warn : .fail, failures)
     }

@@ -49,12 +49,6 @@ struct SeedLoader {
         } catch {
             throw Failure.unreadable(path: path, reason: "\(error)")
         }
-        let definition = seed.columns.map { "\(dialect.quoteIdentifier($0.name)) \($0.type ?? "text")" }.joined(separator: ", ")
-        var inserted = 0
-        try TableSwap(connection: connection, dialect: dialect).replace(seed.relation) { temporary in
-            try connection.execute("create table \(dialect.relation(temporary)) (\(definition))")
-            inserted = try connection.insert(into: temporary, columns: seed.columns.map(\.name), rows: values)
-        }
-        return inserted
+        return try TableSwap(connection: connection, dialect: dialect).load(seed.relation, columns: seed.columns, rows: values)
     }
 }
