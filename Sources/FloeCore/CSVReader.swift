@@ -23,6 +23,17 @@ public enum CSVReader {
         public var isBlank: Bool { ends.count == 1 && ends[0] == 0 }
     }
 
+    /// dbt's null values for seed fields (agate's `null_values=("null", "")`, compared trimmed
+    /// and lower-cased): an empty or blank field, or `null` in any case. `NA` stays a value.
+    public static func isNull(_ field: ArraySlice<UInt8>) -> Bool {
+        let blank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        guard let start = field.firstIndex(where: { !blank($0) }), let end = field.lastIndex(where: { !blank($0) }) else {
+            return true
+        }
+        let trimmed = field[start...end]
+        return trimmed.count == 4 && trimmed.map { $0 | 0x20 }.elementsEqual("null".utf8)
+    }
+
     /// Every record as strings.
     public static func rows(_ text: String) throws(Failure) -> [[String]] {
         var rows: [[String]] = []

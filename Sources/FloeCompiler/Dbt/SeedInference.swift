@@ -4,7 +4,8 @@ import Foundation
 
 /// Reads a seed's CSV text and infers each column's kind the way dbt does (through agate): the
 /// first of integer, real, date, timestamp, boolean, text that every non-empty value fits.
-/// Empty fields and `null` are missing values; a column of only missing values is an integer, as in dbt.
+/// Empty or blank fields and `null` in any case are missing values (`CSVReader.isNull`, the rule the
+/// executor loads them by); a column of only missing values is an integer, as in dbt.
 enum SeedInference {
     struct Result {
         var header: [String]
@@ -42,7 +43,7 @@ enum SeedInference {
                 rowCount += 1
                 for column in 0..<columns where candidates[column].count > 1 {
                     let field = record[column]
-                    if isMissing(field) { continue }
+                    if CSVReader.isNull(field) { continue }
                     for kind in candidates[column] where kind != .text && !fits(field, kind) {
                         candidates[column].remove(kind)
                     }
@@ -58,10 +59,6 @@ enum SeedInference {
         guard let header, !header.isEmpty, header != [""] else { return .failure(.empty) }
         let kinds = candidates.map { set in ValueKind.allCases.first { set.contains($0) }! }
         return .success(Result(header: header, kinds: kinds, rowCount: rowCount))
-    }
-
-    static func isMissing(_ field: ArraySlice<UInt8>) -> Bool {
-        field.isEmpty || field.elementsEqual("null".utf8) || field.elementsEqual("NULL".utf8)
     }
 
     static func fits(_ field: ArraySlice<UInt8>, _ kind: ValueKind) -> Bool {

@@ -1,3 +1,4 @@
+import FloeCore
 import FloeEngine
 
 /// Turns a CSV field into the value a column of the seed's type stores, as dbt-sqlite does
@@ -18,18 +19,10 @@ enum SeedValues {
         return .text
     }
 
-    private static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
-
-    /// dbt's null values for seeds: an empty field or `null` in any case (so `NA` stays text).
-    static func isMissing(_ field: ArraySlice<UInt8>) -> Bool {
-        var trimmed = field
-        while let first = trimmed.first, first == space || first == tab { trimmed.removeFirst() }
-        while let last = trimmed.last, last == space || last == tab { trimmed.removeLast() }
-        return trimmed.isEmpty || equalsIgnoringCase(trimmed, "null")
-    }
+    private static let space = UInt8(ascii: " ")
 
     static func value(_ field: ArraySlice<UInt8>, _ affinity: Affinity) -> SQLValue {
-        if isMissing(field) { return .null }
+        if CSVReader.isNull(field) { return .null }
         switch affinity {
         case .integer:
             if let number = integer(field) { return .integer(number) }
