@@ -21,9 +21,7 @@ public enum ContractError: Error, Equatable, CustomStringConvertible {
 extension CompiledArtifacts {
     /// Pretty JSON with sorted keys and a final newline: the same plan always gives the same bytes.
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(self)
+        var data = try CanonicalJSONEncoder().encode(self)
         data.append(0x0A)
         return data
     }

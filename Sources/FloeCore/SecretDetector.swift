@@ -15,23 +15,27 @@ public enum SecretDetector {
     }
 
     /// The kind of secret `value` looks like, or nil.
-    ///
-    /// Works on UTF-8 bytes and only looks closer at words that could be a secret (long enough,
-    /// or holding `eyJ`/`://`), because plans hold megabytes of SQL that are none.
     public static func inspect(_ value: String) -> Finding? {
         var value = value
-        return value.withUTF8 { bytes -> Finding? in
-            if contains(bytes[...], Array("-----BEGIN ".utf8)) { return .privateKeyBlock }
-            var start = 0
-            let count = bytes.count
-            while start < count {
-                var end = start
-                while end < count, !isSeparator(bytes[end]) { end += 1 }
-                if end - start >= 14, let finding = inspectCandidate(bytes[start..<end]) { return finding }
-                start = end + 1
-            }
-            return nil
+        return value.withUTF8 { inspect(utf8: $0) }
+    }
+
+    /// The kind of secret the UTF-8 text looks like, or nil.
+    ///
+    /// Only looks closer at words that could be a secret (long enough, or holding `eyJ`/`://`),
+    /// and tests those on their bytes before making a string: plans hold megabytes of SQL and
+    /// paths that are none.
+    public static func inspect(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Finding? {
+        if contains(bytes[...], Array("-----BEGIN ".utf8)) { return .privateKeyBlock }
+        var start = 0
+        let count = bytes.count
+        while start < count {
+            var end = start
+            while end < count, !isSeparator(bytes[end]) { end += 1 }
+            if end - start >= 14, let finding = inspectCandidate(bytes[start..<end]) { return finding }
+            start = end + 1
         }
+        return nil
     }
 
     private static func isSeparator(_ byte: UInt8) -> Bool {
@@ -58,32 +62,50 @@ public enum SecretDetector {
 
     private static let jwtMarker = Array("eyJ".utf8)
     private static let urlMarker = Array("://".utf8)
-    /// First bytes of the known token prefixes: g(h, lpat), x(ox), s(k), r(k), A(Iza).
-    private static let tokenInitials: Set<UInt8> = Set("gxsrA".utf8)
 
-    /// Runs the word checks only where their cheap preconditions hold.
+    /// Runs the word checks only where their cheap preconditions, read off the bytes, hold.
     private static func inspectCandidate(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Finding? {
         let length = bytes.count
+        let aws = length >= 20 && mayHoldAWSKeyID(bytes)
         let jwt = contains(bytes, jwtMarker)
         let url = contains(bytes, urlMarker)
-        let token = tokenInitials.contains(bytes[bytes.startIndex]) && length >= 18
-        guard length >= 20 || jwt || url || token else { return nil }
+        let token = length >= 18 && mayStartWithTokenPrefix(bytes[bytes.startIndex])
+        let entropy = length >= 24 && length <= 4096 && bytes.allSatisfy(isKeyAlphabet)
+        guard aws || jwt || url || token || entropy else { return nil }
         let word = Substring(String(decoding: UnsafeBufferPointer(rebasing: bytes), as: UTF8.self))
-        if length >= 20, looksLikeAWSKeyID(word) { return .awsAccessKeyID }
+        if aws, looksLikeAWSKeyID(word) { return .awsAccessKeyID }
         if jwt, looksLikeJWT(word) { return .jsonWebToken }
         if url, urlHasUserInfo(word) { return .urlWithCredentials }
         if token, hasKnownTokenPrefix(word) { return .knownTokenPrefix }
-        if length >= 24, isHighEntropy(word) { return .highEntropyString }
+        if entropy, isHighEntropy(word) { return .highEntropyString }
         return nil
     }
 
-    private static func inspectWord(_ word: Substring) -> Finding? {
-        if looksLikeAWSKeyID(word) { return .awsAccessKeyID }
-        if looksLikeJWT(word) { return .jsonWebToken }
-        if urlHasUserInfo(word) { return .urlWithCredentials }
-        if hasKnownTokenPrefix(word) { return .knownTokenPrefix }
-        if isHighEntropy(word) { return .highEntropyString }
-        return nil
+    /// An `A` followed by one of the second letters of AWS's key id prefixes (AKIA, ASIA, AGPA, …).
+    private static func mayHoldAWSKeyID(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        var index = bytes.startIndex
+        while index + 1 < bytes.endIndex {
+            if bytes[index] == 0x41 {
+                switch bytes[index + 1] {
+                case 0x4B, 0x53, 0x47, 0x49, 0x52, 0x4E: return true
+                default: break
+                }
+            }
+            index += 1
+        }
+        return false
+    }
+
+    /// First bytes of the known token prefixes: g(h, lpat), x(ox), s(k), r(k), A(Iza).
+    private static func mayStartWithTokenPrefix(_ byte: UInt8) -> Bool {
+        byte == 0x67 || byte == 0x78 || byte == 0x73 || byte == 0x72 || byte == 0x41
+    }
+
+    /// Letters, digits and `-_+/=`: the alphabets of hex, base64 and base64url, which every
+    /// high-entropy key is written in.
+    private static func isKeyAlphabet(_ byte: UInt8) -> Bool {
+        (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || (0x30...0x39).contains(byte)
+            || byte == 0x2D || byte == 0x5F || byte == 0x2B || byte == 0x2F || byte == 0x3D
     }
 
     /// `AKIA`/`ASIA`/… followed by 16 upper-case letters or digits.

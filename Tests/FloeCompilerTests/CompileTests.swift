@@ -105,6 +105,23 @@ import Testing
         #expect(!messages.joined().contains(marker))
     }
 
+    /// The plan's last check reads every string of the JSON, escaped or not, in parallel pieces:
+    /// a key in a model's SQL is found wherever it sits among many models.
+    @Test func aSecretLookingValueInAModelStopsThePlan() throws {
+        var files: [String: String] = [:]
+        for index in 0..<300 { files["models/m_\(index).sql"] = "select \(index) as id\n" }
+        files["models/m_150.sql"] = "select 1 as id\n-- \"AKIAIOSFODNN7EXAMPLE\"\n"
+        files["models/m_299.sql"] = "select 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U' as t"
+        let project = try TestProject.dbt(files)
+        #expect(project.compile().json == nil)
+        let messages = project.messages()
+        #expect(messages.contains { $0.contains(".sql (in model.shop.m_150) looks like an AWS access key id") }, "\(messages)")
+        #expect(messages.contains { $0.contains(".sql (in model.shop.m_299) looks like a JSON Web Token") }, "\(messages)")
+        #expect(!messages.joined().contains("AKIAIOSFODNN7EXAMPLE"))
+        // The SHA-256 fingerprints are long hex words; they are ours and not reported.
+        #expect(!messages.joined().contains("fingerprint"))
+    }
+
     @Test func syntheticTablesAreCarriedIntoThePlan() throws {
         let project = try TestProject(floe: TestProject.floe + """
             synthetic:
