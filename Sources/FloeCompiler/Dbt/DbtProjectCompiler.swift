@@ -63,9 +63,13 @@ struct DbtProjectCompiler {
     var models: [ModelState] = []
     /// By seed, in `files.seeds` order: the folder tree's config, then the properties file's.
     var seedConfigs: [NodeConfig] = []
-    var macroFiles: [JinjaTemplate] = []
+    /// The macro files that parsed, as text: each render worker parses its own copy.
+    var macroFiles: [MacroSource] = []
     var result = DbtCompileResult()
     var serialContext: DbtRenderContext!
+    /// Each slot's relation as SQL names it (or its CTE's name, for an ephemeral model), once the
+    /// configs have decided them: placeholders are replaced with these.
+    var relationTexts: [String] = []
     var inputs: DbtRenderInputs!
 
     init(_ request: DbtCompileRequest) {
@@ -155,7 +159,7 @@ struct DbtProjectCompiler {
                     }
                     definedAt[name] = location
                 }
-                macroFiles.append(template)
+                macroFiles.append(MacroSource(text: String(decoding: data, as: UTF8.self), file: file.display))
             } catch {
                 result.diagnostics.append(error.diagnostic)
             }
@@ -297,8 +301,9 @@ struct DbtProjectCompiler {
         }
         let inputs = self.inputs!
         let frozenJobs = jobs
-        let outcomes: [(RenderOutcome, Data?, String)] = Parallel.map(count: jobs.count) {
-            let context = DbtRenderContext(inputs)
+        // Each file's hash is taken by the worker that read it.
+        let outcomes: [(RenderOutcome, String?, String)] = Parallel.map(count: jobs.count) {
+            let context = DbtRenderContext(inputs.isolated())
             return { index in
                 let job = frozenJobs[index]
                 guard let data = FileManager.default.contents(atPath: job.file.path) else {
@@ -307,12 +312,12 @@ struct DbtProjectCompiler {
                 let source = String(decoding: data, as: UTF8.self)
                 let outcome = context.render(source: source, file: job.file.display, slot: job.slot,
                                              model: job.model.value, base: job.base, incremental: false)
-                return (outcome, data, source)
+                return (outcome, InputHasher.sha256(data), source)
             }
         }
         var singular: [(ProjectFile, RenderOutcome, NodeConfig)] = []
-        for (index, (outcome, data, source)) in outcomes.enumerated() {
-            if let data { record(planPath: jobs[index].file.planPath, bytes: data) }
+        for (index, (outcome, sha256, source)) in outcomes.enumerated() {
+            if let sha256 { result.inputs.append(InputFile(path: jobs[index].file.planPath, sha256: sha256)) }
             if let error = outcome.error { result.diagnostics.append(error.diagnostic) }
             if index < models.count {
                 models[index].render = outcome
@@ -333,7 +338,7 @@ struct DbtProjectCompiler {
         let inputs = self.inputs!
         let jobs = Shared(value: incremental.map { (models[$0].file, models[$0].source, $0, models[$0].config, modelContext($0)) })
         let outcomes: [RenderOutcome] = Parallel.map(count: incremental.count) {
-            let context = DbtRenderContext(inputs)
+            let context = DbtRenderContext(inputs.isolated())
             return { index in
                 let (file, source, slot, config, model) = jobs.value[index]
                 return context.render(source: source, file: file.display, slot: slot, model: model, base: config, incremental: true)
@@ -364,6 +369,9 @@ struct DbtProjectCompiler {
             }
             let name = generatedName("generate_alias_name", custom: config.alias, slot: index) { config.alias ?? nodeName }
             slots[index].relation = Relation(schema: schema, name: name)
+        }
+        relationTexts = slots.map { slot in
+            slot.ephemeral ? EphemeralInliner.cteName(slot.name) : request.dialect.relation(schema: slot.relation.schema, name: slot.relation.name)
         }
     }
 
@@ -413,8 +421,7 @@ struct DbtProjectCompiler {
         let target = slots[slot]
         switch part {
         case .relation:
-            return target.ephemeral ? EphemeralInliner.cteName(target.name)
-                : request.dialect.relation(schema: target.relation.schema, name: target.relation.name)
+            return relationTexts[slot]
         case .schema: return target.relation.schema
         case .identifier: return target.ephemeral ? EphemeralInliner.cteName(target.name) : target.relation.name
         }

@@ -79,8 +79,47 @@ struct DbtRenderInputs: @unchecked Sendable {
     var sources: [String: [String: Int]]
     var vars: [String: ConfigInput]
     var environment: [String: String]
-    var macroFiles: [JinjaTemplate]
+    var macroFiles: [MacroSource]
     var compiledAt: String
+
+    /// A copy that shares no reference-counted storage with this one. Render workers run on
+    /// separate cores, and two cores retaining and releasing the same objects (a dictionary's
+    /// storage, a macro's syntax tree) stall on each other's cache lines: with shared inputs two
+    /// workers rendered only 1.2 times as fast as one.
+    func isolated() -> DbtRenderInputs {
+        DbtRenderInputs(
+            projectName: projectName.isolated, targetName: targetName.isolated, namespace: namespace.isolated, dialect: dialect,
+            refable: Dictionary(uniqueKeysWithValues: refable.map { ($0.key.isolated, $0.value) }),
+            sources: Dictionary(uniqueKeysWithValues: sources.map { source in
+                (source.key.isolated, Dictionary(uniqueKeysWithValues: source.value.map { ($0.key.isolated, $0.value) }))
+            }),
+            vars: Dictionary(uniqueKeysWithValues: vars.map { ($0.key.isolated, $0.value.isolated) }),
+            environment: Dictionary(uniqueKeysWithValues: environment.map { ($0.key.isolated, $0.value.isolated) }),
+            macroFiles: macroFiles.map { MacroSource(text: $0.text.isolated, file: $0.file.isolated) }, compiledAt: compiledAt.isolated)
+    }
+}
+
+/// A macro file's text, parsed by each render context for itself.
+struct MacroSource: Sendable {
+    var text: String
+    var file: String
+}
+
+extension String {
+    /// The same text in storage of its own (short strings are stored inline anyway).
+    var isolated: String { String(decoding: Array(utf8), as: UTF8.self) }
+}
+
+extension ConfigInput {
+    /// The same value with storage of its own.
+    var isolated: ConfigInput {
+        switch self {
+        case .string(let text): .string(text.isolated)
+        case .list(let items): .list(items.map(\.isolated))
+        case .map(let entries): .map(Dictionary(uniqueKeysWithValues: entries.map { ($0.key.isolated, $0.value.isolated) }))
+        default: self
+        }
+    }
 }
 
 /// A Jinja environment with dbt's context, owned by one worker thread and reused for every node
@@ -91,7 +130,9 @@ final class DbtRenderContext {
     private var outcome = RenderOutcome()
     private var baseConfig = NodeConfig()
     private var incremental = false
+    private var placeholderCache: [Int: (relation: String, schema: JinjaValue, identifier: JinjaValue)] = [:]
 
+    /// `inputs` should be ``DbtRenderInputs/isolated()`` when other threads render too.
     init(_ inputs: DbtRenderInputs) {
         self.inputs = inputs
         environment = JinjaEnvironment()
@@ -99,7 +140,9 @@ final class DbtRenderContext {
         environment.define(crossDatabase)
         environment.define(builtins(crossDatabase: crossDatabase))
         for file in inputs.macroFiles {
-            environment.define(environment.macros(in: file))
+            // Each parsed when it was read; a failure was reported then.
+            guard let template = try? JinjaTemplate(file.text, file: file.file) else { continue }
+            environment.define(environment.macros(in: template))
         }
     }
 
@@ -109,7 +152,7 @@ final class DbtRenderContext {
         baseConfig = base
         self.incremental = incremental
         environment.globals["this"] = slot.map(relation) ?? .none
-        environment.globals["model"] = .dict(model)
+        environment.globals["model"] = .dict(JinjaValue.DictBox(distinctKeys: model.map(\.0), values: model.map(\.1)))
         do {
             outcome.text = try environment.render(template)
         } catch {
@@ -147,12 +190,20 @@ final class DbtRenderContext {
 
     /// A relation object: prints as the placeholder, with `schema`, `identifier` and `name`.
     func relation(_ slot: Int) -> JinjaValue {
-        .dict(JinjaValue.DictBox([
-            ("database", .none),
-            ("schema", .string(RelationPlaceholder.text(slot, .schema))),
-            ("identifier", .string(RelationPlaceholder.text(slot, .identifier))),
-            ("name", .string(RelationPlaceholder.text(slot, .identifier))),
-        ], printed: RelationPlaceholder.text(slot, .relation)))
+        let texts = placeholders(slot)
+        return .dict(JinjaValue.DictBox(distinctKeys: Self.relationKeys, values: [.none, texts.schema, texts.identifier, texts.identifier],
+                                        printed: texts.relation))
+    }
+
+    private static let relationKeys = ["database", "schema", "identifier", "name"]
+
+    /// A slot's placeholder texts, made once per worker: every ref() and `this` needs them.
+    private func placeholders(_ slot: Int) -> (relation: String, schema: JinjaValue, identifier: JinjaValue) {
+        if let cached = placeholderCache[slot] { return cached }
+        let texts = (RelationPlaceholder.text(slot, .relation), JinjaValue.string(RelationPlaceholder.text(slot, .schema)),
+                     JinjaValue.string(RelationPlaceholder.text(slot, .identifier)))
+        placeholderCache[slot] = texts
+        return texts
     }
 
     // MARK: The context

@@ -1,8 +1,9 @@
 import Foundation
 
 /// Spreads `count` jobs over the machine's cores. Each worker calls `makeWorker` once, on its own
-/// thread, so it can own state that must not be shared (a Jinja environment), then runs every
-/// `workers`-th job with it. Results come back in job order.
+/// thread, so it can own state that must not be shared (a Jinja environment), then takes jobs in
+/// small batches until none are left, so a worker that started late or drew slow jobs does not
+/// hold the others up. Results come back in job order.
 enum Parallel {
     static func map<Result: Sendable>(
         count: Int, workers requested: Int = ProcessInfo.processInfo.activeProcessorCount,
@@ -19,13 +20,36 @@ enum Parallel {
         defer { results.deallocate() }
         // Each index is written by exactly one worker, and read only after all have finished.
         nonisolated(unsafe) let slots = results
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        let batches = JobBatches(count: count, size: max(1, min(64, count / (workers * 16))))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let job = makeWorker()
-            for index in stride(from: worker, to: count, by: workers) {
-                slots[index] = job(index)
+            while let batch = batches.next() {
+                for index in batch { slots[index] = job(index) }
             }
         }
         return results.map { $0! }
+    }
+}
+
+/// Hands out consecutive ranges of job indices to whichever worker asks next.
+private final class JobBatches: @unchecked Sendable {
+    private let lock = NSLock()
+    private var taken = 0
+    private let count: Int
+    private let size: Int
+
+    init(count: Int, size: Int) {
+        self.count = count
+        self.size = size
+    }
+
+    func next() -> Range<Int>? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard taken < count else { return nil }
+        let start = taken
+        taken = min(count, start + size)
+        return start..<taken
     }
 }
 

@@ -193,15 +193,14 @@ struct JinjaLexer {
             } else if scalar == "'" || scalar == "\"" {
                 kind = .string(try readString(quote: scalar))
             } else {
-                let two = peek(1).map { String(scalar) + String($0) } ?? ""
-                if ["==", "!=", "<=", ">=", "//", "**"].contains(two) {
+                if let next = peek(1), let two = Self.twoCharacterSymbol(scalar, next) {
                     advance(); advance()
                     kind = .symbol(two)
-                } else if "+-*/%~<>=()[]{},.:|".unicodeScalars.contains(scalar) {
-                    if "([{".unicodeScalars.contains(scalar) { depth += 1 }
-                    if ")]}".unicodeScalars.contains(scalar) { depth = max(0, depth - 1) }
+                } else if let one = Self.oneCharacterSymbol(scalar) {
+                    if scalar == "(" || scalar == "[" || scalar == "{" { depth += 1 }
+                    if scalar == ")" || scalar == "]" || scalar == "}" { depth = max(0, depth - 1) }
                     advance()
-                    kind = .symbol(String(scalar))
+                    kind = .symbol(one)
                 } else {
                     throw TemplateError("unexpected character '\(scalar)'", at: location(tokenLine, tokenColumn))
                 }
@@ -211,6 +210,27 @@ struct JinjaLexer {
         let opener = closing == "}" ? "{{" : "{%"
         let closer = closing == "}" ? "}}" : "%}"
         throw TemplateError("unclosed '\(opener)'", at: location(openedAt.0, openedAt.1), hint: "close it with '\(closer)'")
+    }
+
+    /// `==`, `!=`, `<=`, `>=`, `//` and `**`.
+    private static func twoCharacterSymbol(_ first: Unicode.Scalar, _ second: Unicode.Scalar) -> String? {
+        switch (first, second) {
+        case ("=", "="): return "=="
+        case ("!", "="): return "!="
+        case ("<", "="): return "<="
+        case (">", "="): return ">="
+        case ("/", "/"): return "//"
+        case ("*", "*"): return "**"
+        default: return nil
+        }
+    }
+
+    private static let oneCharacterSymbols: [String?] = (0..<128).map { byte in
+        "+-*/%~<>=()[]{},.:|".utf8.contains(UInt8(byte)) ? String(UnicodeScalar(UInt8(byte))) : nil
+    }
+
+    private static func oneCharacterSymbol(_ scalar: Unicode.Scalar) -> String? {
+        scalar.value < 128 ? oneCharacterSymbols[Int(scalar.value)] : nil
     }
 
     private mutating func readString(quote: Unicode.Scalar) throws(TemplateError) -> String {

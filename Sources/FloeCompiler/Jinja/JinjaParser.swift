@@ -8,12 +8,92 @@ struct JinjaParser {
     let file: String
     var position = 0
 
+    /// Each token's meaning to the expression grammar, worked out once: the precedence levels
+    /// test it at every step, and comparing a byte is cheaper than copying the token.
+    let operators: [Operator]
+
     init(tokens: [JinjaToken], file: String) {
         self.tokens = tokens
         self.file = file
+        operators = tokens.map(Operator.init)
     }
 
     var current: JinjaToken { tokens[position] }
+    var op: Operator { operators[position] }
+
+    /// The operator-like tokens; everything else is `.other`.
+    enum Operator: UInt8 {
+        case other, or, and, not, `in`, `is`
+        case equal, notEqual, less, lessOrEqual, greater, greaterOrEqual
+        case tilde, plus, minus, star, slash, floorDivide, percent, power, pipe, dot, openBracket, openParen
+
+        init(_ token: JinjaToken) {
+            switch token.kind {
+            case .name(let name):
+                switch name {
+                case "or": self = .or
+                case "and": self = .and
+                case "not": self = .not
+                case "in": self = .in
+                case "is": self = .is
+                default: self = .other
+                }
+            case .symbol(let symbol):
+                switch symbol {
+                case "==": self = .equal
+                case "!=": self = .notEqual
+                case "<": self = .less
+                case "<=": self = .lessOrEqual
+                case ">": self = .greater
+                case ">=": self = .greaterOrEqual
+                case "~": self = .tilde
+                case "+": self = .plus
+                case "-": self = .minus
+                case "*": self = .star
+                case "/": self = .slash
+                case "//": self = .floorDivide
+                case "%": self = .percent
+                case "**": self = .power
+                case "|": self = .pipe
+                case ".": self = .dot
+                case "[": self = .openBracket
+                case "(": self = .openParen
+                default: self = .other
+                }
+            default: self = .other
+            }
+        }
+
+        /// The operator as the renderer names it.
+        var text: String {
+            switch self {
+            case .or: "or"
+            case .and: "and"
+            case .not: "not"
+            case .in: "in"
+            case .is: "is"
+            case .equal: "=="
+            case .notEqual: "!="
+            case .less: "<"
+            case .lessOrEqual: "<="
+            case .greater: ">"
+            case .greaterOrEqual: ">="
+            case .tilde: "~"
+            case .plus: "+"
+            case .minus: "-"
+            case .star: "*"
+            case .slash: "/"
+            case .floorDivide: "//"
+            case .percent: "%"
+            case .power: "**"
+            case .pipe: "|"
+            case .dot: "."
+            case .openBracket: "["
+            case .openParen: "("
+            case .other: ""
+            }
+        }
+    }
 
     func location(_ token: JinjaToken) -> SourceLocation {
         SourceLocation(file: file, line: token.line, column: token.column)
@@ -30,7 +110,7 @@ struct JinjaParser {
 
     /// Parses nodes until a statement whose keyword is in `terminators` (returned, not consumed past
     /// its keyword) or the end of the template.
-    mutating func parseNodes(until terminators: Set<String>) throws(TemplateError) -> ([JinjaNode], (name: String, location: SourceLocation)?) {
+    mutating func parseNodes(until terminators: [String]) throws(TemplateError) -> ([JinjaNode], (name: String, location: SourceLocation)?) {
         var nodes: [JinjaNode] = []
         while true {
             let token = current
@@ -197,7 +277,7 @@ struct JinjaParser {
 
     mutating func parseOr() throws(TemplateError) -> JinjaExpr {
         var left = try parseAnd()
-        while case .name("or") = current.kind {
+        while op == .or {
             let at = location(current)
             position += 1
             left = JinjaExpr(kind: .binary("or", left, try parseAnd()), location: at)
@@ -207,7 +287,7 @@ struct JinjaParser {
 
     mutating func parseAnd() throws(TemplateError) -> JinjaExpr {
         var left = try parseNot()
-        while case .name("and") = current.kind {
+        while op == .and {
             let at = location(current)
             position += 1
             left = JinjaExpr(kind: .binary("and", left, try parseNot()), location: at)
@@ -216,7 +296,7 @@ struct JinjaParser {
     }
 
     mutating func parseNot() throws(TemplateError) -> JinjaExpr {
-        if case .name("not") = current.kind {
+        if op == .not {
             let at = location(current)
             position += 1
             return JinjaExpr(kind: .unary("not", try parseNot()), location: at)
@@ -227,17 +307,23 @@ struct JinjaParser {
     mutating func parseComparison() throws(TemplateError) -> JinjaExpr {
         var left = try parseConcat()
         while true {
+            let found = op
+            switch found {
+            case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual, .in, .is: break
+            case .not where operators[position + 1] == .in: break
+            default: return left
+            }
             let at = location(current)
-            if case .symbol(let symbol) = current.kind, ["==", "!=", "<", "<=", ">", ">="].contains(symbol) {
-                position += 1
-                left = JinjaExpr(kind: .binary(symbol, left, try parseConcat()), location: at)
-            } else if case .name("in") = current.kind {
+            if found == .in {
                 position += 1
                 left = JinjaExpr(kind: .binary("in", left, try parseConcat()), location: at)
-            } else if case .name("not") = current.kind, case .name("in") = tokens[position + 1].kind {
+            } else if found == .not {
                 position += 2
                 left = JinjaExpr(kind: .unary("not", JinjaExpr(kind: .binary("in", left, try parseConcat()), location: at)), location: at)
-            } else if case .name("is") = current.kind {
+            } else if found != .is {
+                position += 1
+                left = JinjaExpr(kind: .binary(found.text, left, try parseConcat()), location: at)
+            } else {
                 position += 1
                 var negated = false
                 if case .name("not") = current.kind { negated = true; position += 1 }
@@ -249,8 +335,6 @@ struct JinjaParser {
                     arguments = [try parseConcat()]
                 }
                 left = JinjaExpr(kind: .test(left, name: name, negated: negated, arguments: arguments), location: at)
-            } else {
-                return left
             }
         }
     }
@@ -275,7 +359,7 @@ struct JinjaParser {
 
     mutating func parseConcat() throws(TemplateError) -> JinjaExpr {
         var left = try parseAdditive()
-        while isSymbol("~") {
+        while op == .tilde {
             let at = location(current)
             position += 1
             left = JinjaExpr(kind: .binary("~", left, try parseAdditive()), location: at)
@@ -285,8 +369,9 @@ struct JinjaParser {
 
     mutating func parseAdditive() throws(TemplateError) -> JinjaExpr {
         var left = try parseMultiplicative()
-        while case .symbol(let symbol) = current.kind, symbol == "+" || symbol == "-" {
+        while op == .plus || op == .minus {
             let at = location(current)
+            let symbol = op.text
             position += 1
             left = JinjaExpr(kind: .binary(symbol, left, try parseMultiplicative()), location: at)
         }
@@ -295,8 +380,9 @@ struct JinjaParser {
 
     mutating func parseMultiplicative() throws(TemplateError) -> JinjaExpr {
         var left = try parseUnary()
-        while case .symbol(let symbol) = current.kind, ["*", "/", "//", "%"].contains(symbol) {
+        while op == .star || op == .slash || op == .floorDivide || op == .percent {
             let at = location(current)
+            let symbol = op.text
             position += 1
             left = JinjaExpr(kind: .binary(symbol, left, try parseUnary()), location: at)
         }
@@ -304,8 +390,9 @@ struct JinjaParser {
     }
 
     mutating func parseUnary() throws(TemplateError) -> JinjaExpr {
-        if case .symbol(let symbol) = current.kind, symbol == "-" || symbol == "+" {
+        if op == .minus || op == .plus {
             let at = location(current)
+            let symbol = op.text
             position += 1
             return JinjaExpr(kind: .unary(symbol, try parseUnary()), location: at)
         }
@@ -314,7 +401,7 @@ struct JinjaParser {
 
     mutating func parsePower() throws(TemplateError) -> JinjaExpr {
         let base = try parseFiltered()
-        if isSymbol("**") {
+        if op == .power {
             let at = location(current)
             position += 1
             return JinjaExpr(kind: .binary("**", base, try parseUnary()), location: at)
@@ -324,7 +411,7 @@ struct JinjaParser {
 
     mutating func parseFiltered() throws(TemplateError) -> JinjaExpr {
         var value = try parsePostfix()
-        while isSymbol("|") {
+        while op == .pipe {
             position += 1
             let at = location(current)
             let name = try parseName("a filter name")
@@ -338,16 +425,17 @@ struct JinjaParser {
     mutating func parsePostfix() throws(TemplateError) -> JinjaExpr {
         var value = try parsePrimary()
         while true {
-            let at = location(current)
-            if isSymbol(".") {
+            if op == .dot {
+                let at = location(current)
                 position += 1
                 value = JinjaExpr(kind: .attribute(value, try parseName("an attribute name")), location: at)
-            } else if isSymbol("[") {
+            } else if op == .openBracket {
+                let at = location(current)
                 position += 1
                 let index = try parseExpression()
                 try expectSymbol("]")
                 value = JinjaExpr(kind: .index(value, index), location: at)
-            } else if isSymbol("(") {
+            } else if op == .openParen {
                 let arguments = try parseArguments()
                 value = JinjaExpr(kind: .call(value, arguments: arguments.positional, keywords: arguments.keywords), location: value.location)
             } else {

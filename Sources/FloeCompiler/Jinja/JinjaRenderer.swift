@@ -32,7 +32,7 @@ public struct JinjaEnvironment {
     /// Renders `template` with `context` layered over the globals.
     public func render(_ template: JinjaTemplate, context: [String: JinjaValue] = [:]) throws(TemplateError) -> String {
         let renderer = JinjaRenderer(globals: globals, file: template.file)
-        renderer.frames.append(context)
+        renderer.frames.append(JinjaFrame(context))
         do {
             return try renderer.render(template.nodes)
         } catch let error as TemplateError {
@@ -61,10 +61,40 @@ struct ReturnSignal: Error {
     var value: JinjaValue
 }
 
+/// One scope's names: a loop's variables, a macro's arguments, what `{% set %}` assigned. Scopes
+/// hold a handful of names, so they are searched in order rather than hashed.
+struct JinjaFrame {
+    private(set) var names: [String] = []
+    private var values: [JinjaValue] = []
+
+    init() {}
+
+    init(_ values: [String: JinjaValue]) {
+        for (name, value) in values { self[name] = value }
+    }
+
+    subscript(name: String) -> JinjaValue? {
+        get { names.firstIndex(of: name).map { values[$0] } }
+        set {
+            if let position = names.firstIndex(of: name) {
+                if let newValue {
+                    values[position] = newValue
+                } else {
+                    names.remove(at: position)
+                    values.remove(at: position)
+                }
+            } else if let newValue {
+                names.append(name)
+                values.append(newValue)
+            }
+        }
+    }
+}
+
 /// One rendering in progress: a stack of variable frames and the template's file.
 final class JinjaRenderer {
     let globals: JinjaGlobals
-    var frames: [[String: JinjaValue]] = []
+    var frames: [JinjaFrame] = []
     let file: String
 
     init(globals: JinjaGlobals, file: String) {
@@ -73,8 +103,10 @@ final class JinjaRenderer {
     }
 
     func lookup(_ name: String) -> JinjaValue {
-        for frame in frames.reversed() {
-            if let value = frame[name] { return value }
+        var position = frames.count
+        while position > 0 {
+            position -= 1
+            if let value = frames[position][name] { return value }
         }
         if let value = globals.values[name] { return value }
         if let builtin = JinjaBuiltins.functions[name] { return .callable(builtin) }
@@ -82,12 +114,12 @@ final class JinjaRenderer {
     }
 
     func assign(_ name: String, _ value: JinjaValue) {
-        if frames.isEmpty { frames.append([:]) }
+        if frames.isEmpty { frames.append(JinjaFrame()) }
         frames[frames.count - 1][name] = value
     }
 
     var knownNames: [String] {
-        Array(Set(frames.flatMap(\.keys) + globals.values.keys + JinjaBuiltins.functions.keys))
+        Array(Set(frames.flatMap(\.names) + globals.values.keys + JinjaBuiltins.functions.keys))
     }
 
     // MARK: Statements
@@ -135,7 +167,9 @@ final class JinjaRenderer {
             // `{% call f(...) %}body{% endcall %}`: f receives the rendered body as `caller()`.
             let rendered = try render(body)
             let caller = JinjaCallable("caller") { _, _, _ in .string(rendered) }
-            frames.append(["caller": .callable(caller)])
+            var frame = JinjaFrame()
+            frame["caller"] = .callable(caller)
+            frames.append(frame)
             defer { frames.removeLast() }
             output += try evaluate(expression).rendered
         }
@@ -151,14 +185,19 @@ final class JinjaRenderer {
             throw TemplateError("cannot loop over \(source.typeName)", at: iterable.location)
         }
         if case .dict(let box) = source, targets.count == 2 {
-            items = box.keys.map { .list([.string($0), box.values[$0]!]) }
+            items = zip(box.keys, box.values).map { .list([.string($0), $1]) }
         }
-        func bind(_ item: JinjaValue) throws -> [String: JinjaValue] {
-            if targets.count == 1 { return [targets[0]: item] }
+        func bind(_ item: JinjaValue) throws -> JinjaFrame {
+            var frame = JinjaFrame()
+            if targets.count == 1 {
+                frame[targets[0]] = item
+                return frame
+            }
             guard let parts = item.iterated, parts.count == targets.count else {
                 throw TemplateError("cannot unpack \(item.typeName) into \(targets.count) loop variables", at: location)
             }
-            return Dictionary(uniqueKeysWithValues: zip(targets, parts))
+            for (name, part) in zip(targets, parts) { frame[name] = part }
+            return frame
         }
         if let condition {
             var kept: [JinjaValue] = []
@@ -175,19 +214,19 @@ final class JinjaRenderer {
         }
         let count = items.count
         // One `loop` object per loop, updated in place each iteration.
-        let loop = JinjaValue.DictBox([
-            ("index", .integer(1)), ("index0", .integer(0)), ("revindex", .integer(count)), ("revindex0", .integer(count - 1)),
-            ("first", .bool(true)), ("last", .bool(count == 1)), ("length", .integer(count)),
+        let loop = JinjaValue.DictBox(distinctKeys: Self.loopKeys, values: [
+            .integer(1), .integer(0), .integer(count), .integer(count - 1), .bool(true), .bool(count == 1), .integer(count),
         ])
         for (index, item) in items.enumerated() {
             var frame = try bind(item)
             if index > 0 {
-                loop["index"] = .integer(index + 1)
-                loop["index0"] = .integer(index)
-                loop["revindex"] = .integer(count - index)
-                loop["revindex0"] = .integer(count - index - 1)
-                loop["first"] = .bool(false)
-                loop["last"] = .bool(index == count - 1)
+                // In the order the dict was made with.
+                loop.replaceValue(at: 0, with: .integer(index + 1))
+                loop.replaceValue(at: 1, with: .integer(index))
+                loop.replaceValue(at: 2, with: .integer(count - index))
+                loop.replaceValue(at: 3, with: .integer(count - index - 1))
+                loop.replaceValue(at: 4, with: .bool(false))
+                loop.replaceValue(at: 5, with: .bool(index == count - 1))
             }
             frame["loop"] = .dict(loop)
             frames.append(frame)
@@ -196,12 +235,15 @@ final class JinjaRenderer {
         }
     }
 
+    /// The `loop` object's attributes; the first six change each iteration, in this order.
+    private static let loopKeys = ["index", "index0", "revindex", "revindex0", "first", "last", "length"]
+
     /// A macro as a callable: binds arguments (positional, keyword, defaults), renders the body in
     /// a fresh frame over the defining globals, and returns the text (or what `return()` gave).
     static func callable(for macro: JinjaMacro, globals: JinjaGlobals) -> JinjaCallable {
         JinjaCallable(macro.name) { arguments, keywords, context in
             let renderer = JinjaRenderer(globals: globals, file: macro.location.file)
-            var frame: [String: JinjaValue] = [:]
+            var frame = JinjaFrame()
             if arguments.count > macro.parameters.count {
                 throw TemplateError("macro '\(macro.name)' takes \(macro.parameters.count) arguments, got \(arguments.count)",
                                     at: context.location)

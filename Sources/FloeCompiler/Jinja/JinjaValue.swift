@@ -19,26 +19,73 @@ public enum JinjaValue {
         public init(_ items: [JinjaValue]) { self.items = items }
     }
 
-    /// Insertion-ordered string-keyed map.
+    /// Insertion-ordered string-keyed map. Most dicts a template sees are small (a relation, a
+    /// `loop`, a model's context), so keys are searched in order, and only a dict that grows past
+    /// a few entries gets a hash index.
     public final class DictBox {
         public private(set) var keys: [String] = []
-        public private(set) var values: [String: JinjaValue] = [:]
+        /// The values, in the order of `keys`.
+        public private(set) var values: [JinjaValue] = []
+        private var positions: [String: Int]?
         /// What `{{ }}` prints instead of the dict, for objects with attributes such as dbt's
         /// relations (`{{ ref('x') }}` prints the relation, `ref('x').identifier` its name).
         public var printed: String?
 
+        private static let indexedFrom = 12
+
         public init(_ pairs: [(String, JinjaValue)] = [], printed: String? = nil) {
+            keys.reserveCapacity(pairs.count)
+            values.reserveCapacity(pairs.count)
             for (key, value) in pairs { self[key] = value }
             self.printed = printed
         }
 
+        /// A dict whose keys the caller knows to be distinct and few: made without searching.
+        init(distinctKeys keys: [String], values: [JinjaValue], printed: String? = nil) {
+            assert(keys.count == values.count && Set(keys).count == keys.count && keys.count < Self.indexedFrom)
+            self.keys = keys
+            self.values = values
+            self.printed = printed
+        }
+
+        private func position(of key: String) -> Int? {
+            if let positions { return positions[key] }
+            return keys.firstIndex(of: key)
+        }
+
         public subscript(key: String) -> JinjaValue? {
-            get { values[key] }
+            get { position(of: key).map { values[$0] } }
             set {
-                if values[key] == nil, newValue != nil { keys.append(key) }
-                if newValue == nil { keys.removeAll { $0 == key } }
-                values[key] = newValue
+                if let position = position(of: key) {
+                    if let newValue {
+                        values[position] = newValue
+                    } else {
+                        keys.remove(at: position)
+                        values.remove(at: position)
+                        positions = nil
+                        if keys.count >= Self.indexedFrom { index() }
+                    }
+                } else if let newValue {
+                    keys.append(key)
+                    values.append(newValue)
+                    if positions != nil {
+                        positions![key] = keys.count - 1
+                    } else if keys.count >= Self.indexedFrom {
+                        index()
+                    }
+                }
             }
+        }
+
+        /// Replaces the value at a position, for dicts the renderer updates in place (`loop`).
+        func replaceValue(at position: Int, with value: JinjaValue) {
+            values[position] = value
+        }
+
+        private func index() {
+            var positions: [String: Int] = [:]
+            for (position, key) in keys.enumerated() { positions[key] = position }
+            self.positions = positions
         }
     }
 
@@ -86,7 +133,7 @@ public enum JinjaValue {
             return "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
         case .list(let box): return "[" + box.items.map(\.repr).joined(separator: ", ") + "]"
         case .dict(let box) where box.printed != nil: return box.printed!
-        case .dict(let box): return "{" + box.keys.map { "'\($0)': \(box.values[$0]!.repr)" }.joined(separator: ", ") + "}"
+        case .dict(let box): return "{" + zip(box.keys, box.values).map { "'\($0)': \($1.repr)" }.joined(separator: ", ") + "}"
         default: return rendered
         }
     }
@@ -135,7 +182,7 @@ public enum JinjaValue {
         case (.list(let a), .list(let b)):
             return a.items.count == b.items.count && zip(a.items, b.items).allSatisfy { $0.equals($1) }
         case (.dict(let a), .dict(let b)):
-            return Set(a.keys) == Set(b.keys) && a.keys.allSatisfy { a.values[$0]!.equals(b.values[$0]!) }
+            return Set(a.keys) == Set(b.keys) && a.keys.allSatisfy { a[$0]!.equals(b[$0]!) }
         default: return false
         }
     }
