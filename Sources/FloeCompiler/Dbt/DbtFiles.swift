@@ -40,12 +40,14 @@ struct DbtFiles {
                 for relative in Self.files(under: root.appendingPathComponent(base)) {
                     let parts = relative.split(separator: "/").map(String.init)
                     let name = parts.last!
-                    let fileExtension = (name as NSString).pathExtension.lowercased()
+                    // After the last dot, as NSString's pathExtension, without bridging 10,000 names.
+                    let dot = name.lastIndex(of: ".").flatMap { $0 > name.startIndex ? $0 : nil }
+                    let fileExtension = dot.map { name[name.index(after: $0)...].lowercased() } ?? ""
                     let projectRelative = base + "/" + relative
                     let file = ProjectFile(
                         path: rootPath + "/" + projectRelative, relative: projectRelative,
                         display: displayPrefix + projectRelative, planPath: planPrefix + projectRelative,
-                        folders: Array(parts.dropLast()), stem: (name as NSString).deletingPathExtension)
+                        folders: Array(parts.dropLast()), stem: dot.map { String(name[..<$0]) } ?? name)
                     handle(file, fileExtension)
                 }
             }

@@ -70,6 +70,8 @@ struct DbtProjectCompiler {
     /// Each slot's relation as SQL names it (or its CTE's name, for an ephemeral model), once the
     /// configs have decided them: placeholders are replaced with these.
     var relationTexts: [String] = []
+    /// ``treeConfig(_:fqn:)``'s results by the path of the deepest level matched (`models.shop.staging`).
+    var treeConfigs: [String: NodeConfig] = [:]
     var inputs: DbtRenderInputs!
 
     init(_ request: DbtCompileRequest) {
@@ -235,15 +237,22 @@ struct DbtProjectCompiler {
         }
     }
 
+    /// The config a `models:`/`seeds:`/`data_tests:` tree gives the node at `fqn`. It depends only
+    /// on the levels matched, so it is worked out once per deepest level (usually a folder) and
+    /// shared by the nodes under it.
     private mutating func treeConfig(_ tree: ConfigTree, fqn: [String]) -> NodeConfig {
+        let levels = tree.entries(along: fqn)
+        guard let deepest = levels.last?.path else { return NodeConfig() }
+        if let cached = treeConfigs[deepest] { return cached }
         var config = NodeConfig()
-        for level in tree.entries(along: fqn) {
+        for level in levels {
             for entry in level.entries {
                 if let diagnostic = config.apply(entry, path: "\(level.path).+\(entry.key)") {
                     result.diagnostics.append(diagnostic)
                 }
             }
         }
+        treeConfigs[deepest] = config
         return config
     }
 

@@ -14,8 +14,13 @@ public struct YAMLLoader: Sendable {
 
     public init() {}
 
+    /// Parsing resolves no tags: Yams would run its regular expressions over every key (to check
+    /// for duplicates) and every value, which was most of the time of reading a properties file.
+    /// ``Converter`` types plain scalars itself, with ``typedResolver`` where a cheap look says one
+    /// could be other than a string.
+    private static let resolver = Resolver.basic
     /// Timestamps stay strings: `2024-01-01` means the text, as JSON Schema sees it.
-    private static let resolver = Resolver.default.removing(.timestamp).removing(.value)
+    static let typedResolver = Resolver.default.removing(.timestamp).removing(.value)
 
     /// Loads `path`; `displayPath` is how messages name it. A missing file is reported by the caller.
     public func load(contentsOf url: URL, displayPath: String) -> (value: YAMLValue?, bytes: Data?, diagnostics: [Diagnostic]) {
@@ -91,38 +96,39 @@ public struct YAMLLoader: Sendable {
 
     /// The line at which nesting first exceeds `limit`, by a conservative estimate: indentation,
     /// plus `- `/`? ` markers starting a line, plus open flow brackets. Nil when the file is shallow.
+    /// Reads UTF-8 bytes: every character it looks for is ASCII, which no multi-byte character contains.
     static func deepestNesting(in text: String, limit: Int) -> Int? {
         var lineNumber = 0
         var flowDepth = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
             var indent = 0
             var markers = 0
             var index = line.startIndex
             var atLineStart = true
-            var quote: Character?
-            while index < line.endIndex {
-                let character = line[index]
+            var quote: UInt8?
+            scan: while index < line.endIndex {
+                let byte = line[index]
+                let next = line.index(after: index)
                 if let open = quote {
-                    if character == open { quote = nil }
-                } else if atLineStart && character == " " {
+                    if byte == open { quote = nil }
+                } else if atLineStart && byte == 0x20 {
                     indent += 1
-                } else if atLineStart && (character == "-" || character == "?"),
-                          line.index(after: index) == line.endIndex || line[line.index(after: index)] == " " {
+                } else if atLineStart && (byte == 0x2D || byte == 0x3F), next == line.endIndex || line[next] == 0x20 {
                     markers += 1
                 } else {
                     atLineStart = false
-                    switch character {
-                    case "#": index = line.endIndex; continue
-                    case "\"", "'": quote = character
-                    case "[", "{":
+                    switch byte {
+                    case 0x23: break scan
+                    case 0x22, 0x27: quote = byte
+                    case 0x5B, 0x7B:
                         flowDepth += 1
                         if flowDepth > limit { return lineNumber }
-                    case "]", "}": flowDepth = max(0, flowDepth - 1)
+                    case 0x5D, 0x7D: flowDepth = max(0, flowDepth - 1)
                     default: break
                     }
                 }
-                index = line.index(after: index)
+                index = next
             }
             if indent + markers + flowDepth > limit * 4 || markers + flowDepth > limit { return lineNumber }
         }
@@ -196,7 +202,8 @@ private struct Converter {
             var entries: [YAMLEntry] = []
             var merged: [YAMLEntry] = []
             for (key, value) in mapping where !exhausted {
-                if case .scalar = key, key.tag.rawValue == Tag.Name.merge.rawValue {
+                // `<<`, plain: parsing resolved no tags, so the merge key is recognised by its text.
+                if case .scalar(let keyScalar) = key, keyScalar.string == "<<", keyScalar.style == .plain || keyScalar.style == .any {
                     merged += mergeEntries(convert(value))
                     continue
                 }
@@ -234,17 +241,39 @@ private struct Converter {
 
     static func scalarKind(_ scalar: Node.Scalar) -> YAMLValue.Kind {
         let text = scalar.string
-        switch Node.scalar(scalar).tag.rawValue {
+        let typed: Node.Scalar
+        if scalar.tag.description == Tag.Name.implicit.rawValue {
+            // Untagged: quoted text is a string; plain text is typed as YAML 1.1 types it.
+            guard scalar.style == .plain || scalar.style == .any, mayBeTyped(text) else { return .string(text) }
+            typed = Node.Scalar(text, Tag(.implicit, YAMLLoader.typedResolver, .default), .plain)
+        } else {
+            typed = scalar
+        }
+        switch Node.scalar(typed).tag.rawValue {
         case Tag.Name.null.rawValue: return .null
-        case Tag.Name.bool.rawValue: return .bool(Bool.construct(from: scalar) ?? false)
+        case Tag.Name.bool.rawValue: return .bool(Bool.construct(from: typed) ?? false)
         case Tag.Name.int.rawValue:
-            if let value = Int.construct(from: scalar) { return .integer(value) }
+            if let value = Int.construct(from: typed) { return .integer(value) }
             return .string(text)
         case Tag.Name.float.rawValue:
-            if let value = Double.construct(from: scalar) { return .number(value) }
+            if let value = Double.construct(from: typed) { return .number(value) }
             return .string(text)
         default:
             return .string(text)
+        }
+    }
+
+    /// Whether plain text could be a null, a boolean or a number: empty, or starting as one of
+    /// them does (`~`, `null`, `yes`/`no`/`on`/`off`/`true`/`false`, a digit, a sign or a dot).
+    static func mayBeTyped(_ text: String) -> Bool {
+        guard let first = text.utf8.first else { return true }
+        switch first {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "~"),
+             UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "y"), UInt8(ascii: "Y"), UInt8(ascii: "t"), UInt8(ascii: "T"),
+             UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "o"), UInt8(ascii: "O"):
+            return true
+        default:
+            return false
         }
     }
 }
