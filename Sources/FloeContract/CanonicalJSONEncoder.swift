@@ -33,6 +33,8 @@ enum JSONTree {
 
 final class JSONArrayNode {
     var items: [JSONTree] = []
+    /// Set for large arrays: their items are written out on every core.
+    var writeConcurrently = false
 }
 
 final class JSONObjectNode {
@@ -55,10 +57,14 @@ struct CanonicalJSONWriter {
                 closeEmpty(depth: depth, with: 0x5D)
                 return
             }
-            for index in node.items.indices {
-                if index > 0 { bytes.append(0x2C) }
-                newline(depth + 1)
-                write(node.items[index], depth: depth + 1)
+            if node.writeConcurrently {
+                writeItemsConcurrently(node.items, depth: depth)
+            } else {
+                for index in node.items.indices {
+                    if index > 0 { bytes.append(0x2C) }
+                    newline(depth + 1)
+                    write(node.items[index], depth: depth + 1)
+                }
             }
             newline(depth)
             bytes.append(0x5D)
@@ -81,6 +87,24 @@ struct CanonicalJSONWriter {
             newline(depth)
             bytes.append(0x7D)
         }
+    }
+
+    /// An array's items in runs, each written by its own writer on its own thread, then joined.
+    private mutating func writeItemsConcurrently(_ items: [JSONTree], depth: Int) {
+        let runs = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, items.count / 256))
+        let bounds = (0...runs).map { $0 * items.count / runs }
+        let pieces = ConcurrentSlots<[UInt8]>(Array(repeating: [], count: runs))
+        let shared = ConcurrentSlots<JSONTree>(items)
+        DispatchQueue.concurrentPerform(iterations: runs) { run in
+            var writer = CanonicalJSONWriter()
+            for index in bounds[run]..<bounds[run + 1] {
+                if index > 0 { writer.bytes.append(0x2C) }
+                writer.newline(depth + 1)
+                writer.write(shared.values[index], depth: depth + 1)
+            }
+            pieces.values[run] = writer.bytes
+        }
+        for piece in pieces.values { bytes.append(contentsOf: piece) }
     }
 
     /// Keys in UTF-8 byte order; a key encoded twice keeps its last value. Objects are small, so
@@ -129,7 +153,7 @@ struct CanonicalJSONWriter {
         text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
-    private mutating func newline(_ depth: Int) {
+    mutating func newline(_ depth: Int) {
         bytes.append(0x0A)
         for _ in 0..<(depth * 2) { bytes.append(0x20) }
     }
@@ -181,27 +205,78 @@ struct CanonicalJSONWriter {
     }
 }
 
+/// Arrays long enough (a plan's models and tests) to be worth encoding on every core: the
+/// elements are split into one run per core, each made into trees and written out on its own.
+protocol ConcurrentlyEncodable {
+    var isLargeEnough: Bool { get }
+    func encodeConcurrently(parent: TreeEncoder?, key: (any CodingKey)?) throws -> JSONTree
+}
+
+/// Items of one array, split across threads; each index is written by one thread only.
+final class ConcurrentSlots<Value>: @unchecked Sendable {
+    var values: [Value]
+    init(_ values: [Value]) { self.values = values }
+}
+
+/// Plan nodes that come by the thousand (models, tests): arrays of them are encoded on every core.
+/// Conforming promises what encoding on another thread needs: the value is `Sendable`, and its
+/// `encode(to:)` reads nothing but the value.
+public protocol ConcurrentlyEncodableElement: Encodable, Sendable {}
+
+extension Array: ConcurrentlyEncodable where Element: ConcurrentlyEncodableElement {
+    var isLargeEnough: Bool { count >= 1024 }
+
+    func encodeConcurrently(parent: TreeEncoder?, key: (any CodingKey)?) throws -> JSONTree {
+        let runs = Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount * 2, count / 256))
+        let bounds = (0...runs).map { $0 * count / runs }
+        let items = ConcurrentSlots<JSONTree>(Array<JSONTree>(repeating: .null, count: count))
+        let failures = ConcurrentSlots<(any Error)?>(Array<(any Error)?>(repeating: nil, count: runs))
+        // Children get no parent encoder: it is not thread-safe to share, and only error paths read it.
+        let path = (parent?.codingPath ?? []) + (key.map { [$0] } ?? [])
+        DispatchQueue.concurrentPerform(iterations: runs) { run in
+            do {
+                for index in bounds[run]..<bounds[run + 1] {
+                    let root = TreeEncoder(parent: nil, key: nil, prefix: path + [TreeEncoder.IndexKey(intValue: index)])
+                    items.values[index] = try TreeEncoder.tree(for: self[index], parent: root, key: nil)
+                }
+            } catch {
+                failures.values[run] = error
+            }
+        }
+        if let failure = failures.values.compactMap({ $0 }).first { throw failure }
+        let node = JSONArrayNode()
+        node.items = items.values
+        node.writeConcurrently = true
+        return .array(node)
+    }
+}
+
 /// The `Encoder` values encode themselves into. One per nested value; the coding path is kept as
 /// a parent link and only put together when somebody asks for it.
 final class TreeEncoder: Encoder {
     let parent: TreeEncoder?
     let key: (any CodingKey)?
+    /// The path above the root encoder, for an element of an array encoded on another thread.
+    let prefix: [any CodingKey]
     var result: JSONTree?
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    init(parent: TreeEncoder?, key: (any CodingKey)?) {
+    init(parent: TreeEncoder?, key: (any CodingKey)?, prefix: [any CodingKey] = []) {
         self.parent = parent
         self.key = key
+        self.prefix = prefix
     }
 
     var codingPath: [any CodingKey] {
         var path: [any CodingKey] = []
         var encoder: TreeEncoder? = self
+        var root = self
         while let current = encoder {
             if let key = current.key { path.append(key) }
+            root = current
             encoder = current.parent
         }
-        return path.reversed()
+        return root.prefix + path.reversed()
     }
 
     /// The tree for `value`: scalars directly, everything else through its `encode(to:)`.
@@ -214,6 +289,9 @@ final class TreeEncoder: Encoder {
         if T.self == Data.self { return .string((value as! Data).base64EncodedString()) }
         if T.self == Date.self { return try format((value as! Date).timeIntervalSinceReferenceDate, parent: parent, key: key) }
         if T.self == URL.self { return .string((value as! URL).absoluteString) }
+        if let array = value as? any ConcurrentlyEncodable, array.isLargeEnough {
+            return try array.encodeConcurrently(parent: parent, key: key)
+        }
         let encoder = TreeEncoder(parent: parent, key: key)
         try value.encode(to: encoder)
         return encoder.result ?? .object(JSONObjectNode())

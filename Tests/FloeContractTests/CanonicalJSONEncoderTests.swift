@@ -63,4 +63,19 @@ import Testing
         expected += "\n"
         #expect(String(decoding: try plan.encoded(), as: UTF8.self) == expected)
     }
+
+    /// Thousands of models are encoded and written on several threads; the bytes must not change.
+    @Test func matchesJSONEncoderOnALargePlan() throws {
+        var plan = CompiledArtifactsTests.sample()
+        plan.models = (0..<3001).map { index in
+            CompiledModel(uniqueID: "model.shop.m_\(index)", name: "m_\(index)", path: "models/m_\(index).sql",
+                          materialized: index % 3 == 0 ? .table : .view, relation: Relation(schema: "dev", name: "m_\(index)"),
+                          sql: "select \(index) as id\n-- \"quoted\" \\ é", incrementalSQL: index % 7 == 0 ? "select 1" : nil,
+                          dependsOn: index > 0 ? ["model.shop.m_\(index - 1)"] : [], tags: index % 2 == 0 ? ["nightly"] : [],
+                          columns: [ColumnSpec(name: "id", type: "integer")], fingerprint: String(index, radix: 16))
+        }
+        var expected = try Self.foundation(plan)
+        expected += "\n"
+        #expect(String(decoding: try plan.encoded(), as: UTF8.self) == expected)
+    }
 }

@@ -41,7 +41,7 @@ struct DbtFiles {
                     let parts = relative.split(separator: "/").map(String.init)
                     let name = parts.last!
                     // After the last dot, as NSString's pathExtension, without bridging 10,000 names.
-                    let dot = name.lastIndex(of: ".").flatMap { $0 > name.startIndex ? $0 : nil }
+                    let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")).flatMap { $0 > name.startIndex ? $0 : nil }
                     let fileExtension = dot.map { name[name.index(after: $0)...].lowercased() } ?? ""
                     let projectRelative = base + "/" + relative
                     let file = ProjectFile(

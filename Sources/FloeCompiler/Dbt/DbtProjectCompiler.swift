@@ -170,15 +170,19 @@ struct DbtProjectCompiler {
 
     /// Numbers every model, seed and source table, and refuses two nodes of one name.
     private mutating func declareSlots() {
-        var byName: [String: ProjectFile] = [:]
-        for file in files.models + files.seeds {
-            if let earlier = byName[file.stem] {
-                result.diagnostics.append(.error(at: .file(file.display), "two nodes are named '\(file.stem)'",
-                                                 hint: "the other is \(earlier.display); rename one of them (ref() finds nodes by name)"))
-                continue
+        var byName: [String: String] = [:]
+        byName.reserveCapacity(files.models.count + files.seeds.count)
+        for list in [files.models, files.seeds] {
+            for file in list {
+                if let earlier = byName.updateValue(file.display, forKey: file.stem) {
+                    byName[file.stem] = earlier
+                    result.diagnostics.append(.error(at: .file(file.display), "two nodes are named '\(file.stem)'",
+                                                     hint: "the other is \(earlier); rename one of them (ref() finds nodes by name)"))
+                }
             }
-            byName[file.stem] = file
         }
+        slots.reserveCapacity(files.models.count + files.seeds.count)
+        models.reserveCapacity(files.models.count)
         for file in files.models {
             slots.append(Slot(kind: .model, name: file.stem, uniqueID: "model.\(project.name).\(file.stem)"))
             models.append(ModelState(file: file, config: NodeConfig(), properties: properties.models[file.stem]))
