@@ -91,13 +91,12 @@ struct CanonicalJSONWriter {
 
     /// An array's items in runs, each written by its own writer on its own thread, then joined.
     private mutating func writeItemsConcurrently(_ items: [JSONTree], depth: Int) {
-        let runs = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, items.count / 256))
-        let bounds = (0...runs).map { $0 * items.count / runs }
-        let pieces = ConcurrentSlots<[UInt8]>(Array(repeating: [], count: runs))
+        let runs = concurrentRuns(over: items.count)
+        let pieces = ConcurrentSlots<[UInt8]>(Array(repeating: [], count: runs.count))
         let shared = ConcurrentSlots<JSONTree>(items)
-        DispatchQueue.concurrentPerform(iterations: runs) { run in
+        DispatchQueue.concurrentPerform(iterations: runs.count) { run in
             var writer = CanonicalJSONWriter()
-            for index in bounds[run]..<bounds[run + 1] {
+            for index in runs[run] {
                 if index > 0 { writer.bytes.append(0x2C) }
                 writer.newline(depth + 1)
                 writer.write(shared.values[index], depth: depth + 1)
@@ -218,6 +217,12 @@ final class ConcurrentSlots<Value>: @unchecked Sendable {
     init(_ values: [Value]) { self.values = values }
 }
 
+/// `0..<count` cut into about two runs per core, none shorter than 256 items.
+func concurrentRuns(over count: Int) -> [Range<Int>] {
+    let runs = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, count / 256))
+    return (0..<runs).map { ($0 * count / runs)..<(($0 + 1) * count / runs) }
+}
+
 /// Plan nodes that come by the thousand (models, tests): arrays of them are encoded on every core.
 /// Conforming promises what encoding on another thread needs: the value is `Sendable`, and its
 /// `encode(to:)` reads nothing but the value.
@@ -227,15 +232,14 @@ extension Array: ConcurrentlyEncodable where Element: ConcurrentlyEncodableEleme
     var isLargeEnough: Bool { count >= 1024 }
 
     func encodeConcurrently(parent: TreeEncoder?, key: (any CodingKey)?) throws -> JSONTree {
-        let runs = Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount * 2, count / 256))
-        let bounds = (0...runs).map { $0 * count / runs }
+        let runs = concurrentRuns(over: count)
         let items = ConcurrentSlots<JSONTree>(Array<JSONTree>(repeating: .null, count: count))
-        let failures = ConcurrentSlots<(any Error)?>(Array<(any Error)?>(repeating: nil, count: runs))
+        let failures = ConcurrentSlots<(any Error)?>(Array<(any Error)?>(repeating: nil, count: runs.count))
         // Children get no parent encoder: it is not thread-safe to share, and only error paths read it.
         let path = (parent?.codingPath ?? []) + (key.map { [$0] } ?? [])
-        DispatchQueue.concurrentPerform(iterations: runs) { run in
+        DispatchQueue.concurrentPerform(iterations: runs.count) { run in
             do {
-                for index in bounds[run]..<bounds[run + 1] {
+                for index in runs[run] {
                     let root = TreeEncoder(parent: nil, key: nil, prefix: path + [TreeEncoder.IndexKey(intValue: index)])
                     items.values[index] = try TreeEncoder.tree(for: self[index], parent: root, key: nil)
                 }

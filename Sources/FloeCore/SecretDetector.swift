@@ -26,7 +26,7 @@ public enum SecretDetector {
     /// and tests those on their bytes before making a string: plans hold megabytes of SQL and
     /// paths that are none.
     public static func inspect(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Finding? {
-        if contains(bytes[...], Array("-----BEGIN ".utf8)) { return .privateKeyBlock }
+        if contains(bytes[...], pemMarker) { return .privateKeyBlock }
         var start = 0
         let count = bytes.count
         while start < count {
@@ -60,6 +60,7 @@ public enum SecretDetector {
         return false
     }
 
+    private static let pemMarker = Array("-----BEGIN ".utf8)
     private static let jwtMarker = Array("eyJ".utf8)
     private static let urlMarker = Array("://".utf8)
 

@@ -32,7 +32,7 @@ public struct JinjaEnvironment {
     /// Renders `template` with `context` layered over the globals.
     public func render(_ template: JinjaTemplate, context: [String: JinjaValue] = [:]) throws(TemplateError) -> String {
         let renderer = JinjaRenderer(globals: globals, file: template.file)
-        renderer.frames.append(JinjaFrame(context))
+        renderer.frames.append(JinjaNameTable(context))
         do {
             return try renderer.render(template.nodes)
         } catch let error as TemplateError {
@@ -61,40 +61,11 @@ struct ReturnSignal: Error {
     var value: JinjaValue
 }
 
-/// One scope's names: a loop's variables, a macro's arguments, what `{% set %}` assigned. Scopes
-/// hold a handful of names, so they are searched in order rather than hashed.
-struct JinjaFrame {
-    private(set) var names: [String] = []
-    private var values: [JinjaValue] = []
-
-    init() {}
-
-    init(_ values: [String: JinjaValue]) {
-        for (name, value) in values { self[name] = value }
-    }
-
-    subscript(name: String) -> JinjaValue? {
-        get { names.firstIndex(of: name).map { values[$0] } }
-        set {
-            if let position = names.firstIndex(of: name) {
-                if let newValue {
-                    values[position] = newValue
-                } else {
-                    names.remove(at: position)
-                    values.remove(at: position)
-                }
-            } else if let newValue {
-                names.append(name)
-                values.append(newValue)
-            }
-        }
-    }
-}
-
-/// One rendering in progress: a stack of variable frames and the template's file.
+/// One rendering in progress: a stack of variable frames (a loop's variables, a macro's
+/// arguments, what `{% set %}` assigned) and the template's file.
 final class JinjaRenderer {
     let globals: JinjaGlobals
-    var frames: [JinjaFrame] = []
+    var frames: [JinjaNameTable] = []
     let file: String
 
     init(globals: JinjaGlobals, file: String) {
@@ -114,7 +85,7 @@ final class JinjaRenderer {
     }
 
     func assign(_ name: String, _ value: JinjaValue) {
-        if frames.isEmpty { frames.append(JinjaFrame()) }
+        if frames.isEmpty { frames.append(JinjaNameTable()) }
         frames[frames.count - 1][name] = value
     }
 
@@ -167,7 +138,7 @@ final class JinjaRenderer {
             // `{% call f(...) %}body{% endcall %}`: f receives the rendered body as `caller()`.
             let rendered = try render(body)
             let caller = JinjaCallable("caller") { _, _, _ in .string(rendered) }
-            var frame = JinjaFrame()
+            var frame = JinjaNameTable()
             frame["caller"] = .callable(caller)
             frames.append(frame)
             defer { frames.removeLast() }
@@ -187,8 +158,8 @@ final class JinjaRenderer {
         if case .dict(let box) = source, targets.count == 2 {
             items = zip(box.keys, box.values).map { .list([.string($0), $1]) }
         }
-        func bind(_ item: JinjaValue) throws -> JinjaFrame {
-            var frame = JinjaFrame()
+        func bind(_ item: JinjaValue) throws -> JinjaNameTable {
+            var frame = JinjaNameTable()
             if targets.count == 1 {
                 frame[targets[0]] = item
                 return frame
@@ -243,7 +214,7 @@ final class JinjaRenderer {
     static func callable(for macro: JinjaMacro, globals: JinjaGlobals) -> JinjaCallable {
         JinjaCallable(macro.name) { arguments, keywords, context in
             let renderer = JinjaRenderer(globals: globals, file: macro.location.file)
-            var frame = JinjaFrame()
+            var frame = JinjaNameTable()
             if arguments.count > macro.parameters.count {
                 throw TemplateError("macro '\(macro.name)' takes \(macro.parameters.count) arguments, got \(arguments.count)",
                                     at: context.location)

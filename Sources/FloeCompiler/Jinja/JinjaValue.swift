@@ -19,73 +19,37 @@ public enum JinjaValue {
         public init(_ items: [JinjaValue]) { self.items = items }
     }
 
-    /// Insertion-ordered string-keyed map. Most dicts a template sees are small (a relation, a
-    /// `loop`, a model's context), so keys are searched in order, and only a dict that grows past
-    /// a few entries gets a hash index.
+    /// Insertion-ordered string-keyed map, shared by every name that refers to it.
     public final class DictBox {
-        public private(set) var keys: [String] = []
-        /// The values, in the order of `keys`.
-        public private(set) var values: [JinjaValue] = []
-        private var positions: [String: Int]?
+        private var table = JinjaNameTable()
         /// What `{{ }}` prints instead of the dict, for objects with attributes such as dbt's
         /// relations (`{{ ref('x') }}` prints the relation, `ref('x').identifier` its name).
         public var printed: String?
 
-        private static let indexedFrom = 12
+        public var keys: [String] { table.names }
+        /// The values, in the order of `keys`.
+        public var values: [JinjaValue] { table.values }
 
         public init(_ pairs: [(String, JinjaValue)] = [], printed: String? = nil) {
-            keys.reserveCapacity(pairs.count)
-            values.reserveCapacity(pairs.count)
-            for (key, value) in pairs { self[key] = value }
+            table.reserveCapacity(pairs.count)
+            for (key, value) in pairs { table[key] = value }
             self.printed = printed
         }
 
         /// A dict whose keys the caller knows to be distinct and few: made without searching.
         init(distinctKeys keys: [String], values: [JinjaValue], printed: String? = nil) {
-            assert(keys.count == values.count && Set(keys).count == keys.count && keys.count < Self.indexedFrom)
-            self.keys = keys
-            self.values = values
+            table = JinjaNameTable(distinctNames: keys, values: values)
             self.printed = printed
         }
 
-        private func position(of key: String) -> Int? {
-            if let positions { return positions[key] }
-            return keys.firstIndex(of: key)
-        }
-
         public subscript(key: String) -> JinjaValue? {
-            get { position(of: key).map { values[$0] } }
-            set {
-                if let position = position(of: key) {
-                    if let newValue {
-                        values[position] = newValue
-                    } else {
-                        keys.remove(at: position)
-                        values.remove(at: position)
-                        positions = nil
-                        if keys.count >= Self.indexedFrom { index() }
-                    }
-                } else if let newValue {
-                    keys.append(key)
-                    values.append(newValue)
-                    if positions != nil {
-                        positions![key] = keys.count - 1
-                    } else if keys.count >= Self.indexedFrom {
-                        index()
-                    }
-                }
-            }
+            get { table[key] }
+            set { table[key] = newValue }
         }
 
         /// Replaces the value at a position, for dicts the renderer updates in place (`loop`).
         func replaceValue(at position: Int, with value: JinjaValue) {
-            values[position] = value
-        }
-
-        private func index() {
-            var positions: [String: Int] = [:]
-            for (position, key) in keys.enumerated() { positions[key] = position }
-            self.positions = positions
+            table.replaceValue(at: position, with: value)
         }
     }
 
