@@ -7,7 +7,8 @@ import Foundation
 /// plan of a 10,000-model project is 12 MB, and `JSONEncoder` took half a second of `floe compile`.
 ///
 /// Values encode through their `Encodable` conformances into a small tree, which is then written
-/// out once. `Data` encodes as Base64, `Date` as seconds since 2001 and `URL` as its text, as
+/// out once; arrays of the nodes a plan holds by the thousand skip the tree and write themselves
+/// (``CanonicalJSONWritable``). `Data` encodes as Base64, `Date` as seconds since 2001 and `URL` as its text, as
 /// `JSONEncoder` does by default; NaN and infinities are refused.
 public struct CanonicalJSONEncoder: Sendable {
     public init() {}
@@ -29,12 +30,12 @@ enum JSONTree {
     case string(String)
     case array(JSONArrayNode)
     case object(JSONObjectNode)
+    /// Models, tests and other nodes written straight to bytes (see ``CanonicalJSONWritable``).
+    case direct(any DirectlyWrittenArray)
 }
 
 final class JSONArrayNode {
     var items: [JSONTree] = []
-    /// Set for large arrays: their items are written out on every core.
-    var writeConcurrently = false
 }
 
 final class JSONObjectNode {
@@ -57,14 +58,10 @@ struct CanonicalJSONWriter {
                 closeEmpty(depth: depth, with: 0x5D)
                 return
             }
-            if node.writeConcurrently {
-                writeItemsConcurrently(node.items, depth: depth)
-            } else {
-                for index in node.items.indices {
-                    if index > 0 { bytes.append(0x2C) }
-                    newline(depth + 1)
-                    write(node.items[index], depth: depth + 1)
-                }
+            for index in node.items.indices {
+                if index > 0 { bytes.append(0x2C) }
+                newline(depth + 1)
+                write(node.items[index], depth: depth + 1)
             }
             newline(depth)
             bytes.append(0x5D)
@@ -86,24 +83,9 @@ struct CanonicalJSONWriter {
             }
             newline(depth)
             bytes.append(0x7D)
+        case .direct(let array):
+            array.write(to: &self, depth: depth)
         }
-    }
-
-    /// An array's items in runs, each written by its own writer on its own thread, then joined.
-    private mutating func writeItemsConcurrently(_ items: [JSONTree], depth: Int) {
-        let runs = concurrentRuns(over: items.count)
-        let pieces = ConcurrentSlots<[UInt8]>(Array(repeating: [], count: runs.count))
-        let shared = ConcurrentSlots<JSONTree>(items)
-        DispatchQueue.concurrentPerform(iterations: runs.count) { run in
-            var writer = CanonicalJSONWriter()
-            for index in runs[run] {
-                if index > 0 { writer.bytes.append(0x2C) }
-                writer.newline(depth + 1)
-                writer.write(shared.values[index], depth: depth + 1)
-            }
-            pieces.values[run] = writer.bytes
-        }
-        for piece in pieces.values { bytes.append(contentsOf: piece) }
     }
 
     /// Keys in UTF-8 byte order; a key encoded twice keeps its last value. Objects are small, so
@@ -158,7 +140,7 @@ struct CanonicalJSONWriter {
     }
 
     /// `[]` and `{}` as JSONEncoder pretty-prints them: an empty line, then the closing bracket.
-    private mutating func closeEmpty(depth: Int, with bracket: UInt8) {
+    mutating func closeEmpty(depth: Int, with bracket: UInt8) {
         bytes.append(0x0A)
         newline(depth)
         bytes.append(bracket)
@@ -166,7 +148,7 @@ struct CanonicalJSONWriter {
 
     private static let hexDigits: StaticString = "0123456789abcdef"
 
-    private mutating func writeString(_ text: String) {
+    mutating func writeString(_ text: String) {
         bytes.append(0x22)
         var text = text
         text.withUTF8 { utf8 in
@@ -204,13 +186,6 @@ struct CanonicalJSONWriter {
     }
 }
 
-/// Arrays long enough (a plan's models and tests) to be worth encoding on every core: the
-/// elements are split into one run per core, each made into trees and written out on its own.
-protocol ConcurrentlyEncodable {
-    var isLargeEnough: Bool { get }
-    func encodeConcurrently(parent: TreeEncoder?, key: (any CodingKey)?) throws -> JSONTree
-}
-
 /// Items of one array, split across threads; each index is written by one thread only.
 final class ConcurrentSlots<Value>: @unchecked Sendable {
     var values: [Value]
@@ -221,38 +196,6 @@ final class ConcurrentSlots<Value>: @unchecked Sendable {
 func concurrentRuns(over count: Int) -> [Range<Int>] {
     let runs = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, count / 256))
     return (0..<runs).map { ($0 * count / runs)..<(($0 + 1) * count / runs) }
-}
-
-/// Plan nodes that come by the thousand (models, tests): arrays of them are encoded on every core.
-/// Conforming promises what encoding on another thread needs: the value is `Sendable`, and its
-/// `encode(to:)` reads nothing but the value.
-public protocol ConcurrentlyEncodableElement: Encodable, Sendable {}
-
-extension Array: ConcurrentlyEncodable where Element: ConcurrentlyEncodableElement {
-    var isLargeEnough: Bool { count >= 1024 }
-
-    func encodeConcurrently(parent: TreeEncoder?, key: (any CodingKey)?) throws -> JSONTree {
-        let runs = concurrentRuns(over: count)
-        let items = ConcurrentSlots<JSONTree>(Array<JSONTree>(repeating: .null, count: count))
-        let failures = ConcurrentSlots<(any Error)?>(Array<(any Error)?>(repeating: nil, count: runs.count))
-        // Children get no parent encoder: it is not thread-safe to share, and only error paths read it.
-        let path = (parent?.codingPath ?? []) + (key.map { [$0] } ?? [])
-        DispatchQueue.concurrentPerform(iterations: runs.count) { run in
-            do {
-                for index in runs[run] {
-                    let root = TreeEncoder(parent: nil, key: nil, prefix: path + [TreeEncoder.IndexKey(intValue: index)])
-                    items.values[index] = try TreeEncoder.tree(for: self[index], parent: root, key: nil)
-                }
-            } catch {
-                failures.values[run] = error
-            }
-        }
-        if let failure = failures.values.compactMap({ $0 }).first { throw failure }
-        let node = JSONArrayNode()
-        node.items = items.values
-        node.writeConcurrently = true
-        return .array(node)
-    }
 }
 
 /// The `Encoder` values encode themselves into. One per nested value; the coding path is kept as
@@ -293,9 +236,7 @@ final class TreeEncoder: Encoder {
         if T.self == Data.self { return .string((value as! Data).base64EncodedString()) }
         if T.self == Date.self { return try format((value as! Date).timeIntervalSinceReferenceDate, parent: parent, key: key) }
         if T.self == URL.self { return .string((value as! URL).absoluteString) }
-        if let array = value as? any ConcurrentlyEncodable, array.isLargeEnough {
-            return try array.encodeConcurrently(parent: parent, key: key)
-        }
+        if let array = value as? any DirectlyWrittenArray { return .direct(array) }
         let encoder = TreeEncoder(parent: parent, key: key)
         try value.encode(to: encoder)
         return encoder.result ?? .object(JSONObjectNode())

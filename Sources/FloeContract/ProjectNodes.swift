@@ -83,7 +83,7 @@ public enum Materialization: String, Codable, Sendable, CaseIterable {
 }
 
 /// A SQL model, rendered for the plan's dialect.
-public struct CompiledModel: Codable, Sendable, Equatable, ConcurrentlyEncodableElement {
+public struct CompiledModel: Codable, Sendable, Equatable {
     public var uniqueID: String
     public var name: String
     public var path: String
@@ -144,7 +144,7 @@ public struct CompiledModel: Codable, Sendable, Equatable, ConcurrentlyEncodable
 }
 
 /// A data test: SQL that returns the failing rows.
-public struct CompiledTest: Codable, Sendable, Equatable, ConcurrentlyEncodableElement {
+public struct CompiledTest: Codable, Sendable, Equatable {
     public enum Severity: String, Codable, Sendable {
         case error, warn
     }

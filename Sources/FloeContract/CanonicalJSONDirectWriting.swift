@@ -1,0 +1,201 @@
+import Foundation
+
+/// Plan nodes that come by the thousand (models, tests, input files) write their canonical JSON
+/// themselves, straight to bytes, instead of through `encode(to:)` and a ``JSONTree``: on a
+/// 10,000-model plan that tree was most of the encoding time. Arrays of them are written on every
+/// core once they are long enough.
+///
+/// A conformance must write exactly what its `Encodable` conformance would, keys in UTF-8 byte
+/// order and absent optionals left out; `CanonicalJSONEncoderTests` holds the two together with
+/// every field set and unset, and debug builds check the key order as it is written.
+protocol CanonicalJSONWritable: Encodable, Sendable {
+    func write(to writer: inout CanonicalJSONWriter, depth: Int)
+}
+
+/// An array the encoder keeps as it is, to write its elements directly when the tree is written.
+protocol DirectlyWrittenArray: Sendable {
+    func write(to writer: inout CanonicalJSONWriter, depth: Int)
+}
+
+extension Array: DirectlyWrittenArray where Element: CanonicalJSONWritable {
+    func write(to writer: inout CanonicalJSONWriter, depth: Int) {
+        writer.bytes.append(0x5B)
+        if isEmpty {
+            writer.closeEmpty(depth: depth, with: 0x5D)
+            return
+        }
+        if count >= 1024 {
+            writeConcurrently(to: &writer, depth: depth)
+        } else {
+            for index in indices { Self.writeItem(self[index], at: index, to: &writer, depth: depth) }
+        }
+        writer.newline(depth)
+        writer.bytes.append(0x5D)
+    }
+
+    private static func writeItem(_ item: Element, at index: Int, to writer: inout CanonicalJSONWriter, depth: Int) {
+        if index > 0 { writer.bytes.append(0x2C) }
+        writer.newline(depth + 1)
+        item.write(to: &writer, depth: depth + 1)
+    }
+
+    /// The items in runs, each written by its own writer on its own thread, then joined in order.
+    private func writeConcurrently(to writer: inout CanonicalJSONWriter, depth: Int) {
+        let runs = concurrentRuns(over: count)
+        let pieces = ConcurrentSlots<[UInt8]>(Array<[UInt8]>(repeating: [], count: runs.count))
+        DispatchQueue.concurrentPerform(iterations: runs.count) { run in
+            var piece = CanonicalJSONWriter()
+            // About 900 bytes a model; reserving spares most of the regrowth copies.
+            piece.bytes.reserveCapacity(runs[run].count * 1024)
+            for index in runs[run] { Self.writeItem(self[index], at: index, to: &piece, depth: depth) }
+            pieces.values[run] = piece.bytes
+        }
+        writer.bytes.reserveCapacity(writer.bytes.count + pieces.values.reduce(0) { $0 + $1.count })
+        for piece in pieces.values { writer.bytes.append(contentsOf: piece) }
+    }
+}
+
+/// One object being written: its fields must come in UTF-8 byte order of their keys.
+struct CanonicalObject {
+    let depth: Int
+    var fields = 0
+    #if DEBUG
+    var lastKey = ""
+    #endif
+}
+
+extension CanonicalJSONWriter {
+    mutating func openObject(depth: Int) -> CanonicalObject {
+        bytes.append(0x7B)
+        return CanonicalObject(depth: depth)
+    }
+
+    mutating func close(_ object: CanonicalObject) {
+        if object.fields == 0 {
+            closeEmpty(depth: object.depth, with: 0x7D)
+        } else {
+            newline(object.depth)
+            bytes.append(0x7D)
+        }
+    }
+
+    /// Starts a field: the separator, the indentation and `"key" : `. The value is written next.
+    mutating func key(_ key: StaticString, in object: inout CanonicalObject) {
+        #if DEBUG
+        let text = key.description
+        assert(object.fields == 0 || Self.precedes(object.lastKey, text), "'\(text)' written after '\(object.lastKey)'")
+        object.lastKey = text
+        #endif
+        if object.fields > 0 { bytes.append(0x2C) }
+        object.fields += 1
+        newline(object.depth + 1)
+        bytes.append(0x22)
+        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: [0x22, 0x20, 0x3A, 0x20])
+    }
+
+    mutating func field(_ key: StaticString, _ value: String, in object: inout CanonicalObject) {
+        self.key(key, in: &object)
+        writeString(value)
+    }
+
+    /// Left out when nil, as `encodeIfPresent` does.
+    mutating func field(_ key: StaticString, _ value: String?, in object: inout CanonicalObject) {
+        guard let value else { return }
+        field(key, value, in: &object)
+    }
+
+    mutating func field(_ key: StaticString, _ values: [String], in object: inout CanonicalObject) {
+        self.key(key, in: &object)
+        bytes.append(0x5B)
+        if values.isEmpty {
+            closeEmpty(depth: object.depth + 1, with: 0x5D)
+            return
+        }
+        for index in values.indices {
+            if index > 0 { bytes.append(0x2C) }
+            newline(object.depth + 2)
+            writeString(values[index])
+        }
+        newline(object.depth + 1)
+        bytes.append(0x5D)
+    }
+
+    mutating func field<Value: CanonicalJSONWritable>(_ key: StaticString, _ value: Value, in object: inout CanonicalObject) {
+        self.key(key, in: &object)
+        value.write(to: &self, depth: object.depth + 1)
+    }
+
+    mutating func field<Element: CanonicalJSONWritable>(_ key: StaticString, _ values: [Element], in object: inout CanonicalObject) {
+        self.key(key, in: &object)
+        values.write(to: &self, depth: object.depth + 1)
+    }
+}
+
+extension Relation: CanonicalJSONWritable {
+    func write(to writer: inout CanonicalJSONWriter, depth: Int) {
+        var object = writer.openObject(depth: depth)
+        writer.field("name", name, in: &object)
+        writer.field("schema", schema, in: &object)
+        writer.close(object)
+    }
+}
+
+extension ColumnSpec: CanonicalJSONWritable {
+    func write(to writer: inout CanonicalJSONWriter, depth: Int) {
+        var object = writer.openObject(depth: depth)
+        writer.field("description", description, in: &object)
+        writer.field("name", name, in: &object)
+        writer.field("type", type, in: &object)
+        writer.close(object)
+    }
+}
+
+extension InputFile: CanonicalJSONWritable {
+    func write(to writer: inout CanonicalJSONWriter, depth: Int) {
+        var object = writer.openObject(depth: depth)
+        writer.field("path", path, in: &object)
+        writer.field("sha256", sha256, in: &object)
+        writer.close(object)
+    }
+}
+
+extension CompiledModel: CanonicalJSONWritable {
+    func write(to writer: inout CanonicalJSONWriter, depth: Int) {
+        var object = writer.openObject(depth: depth)
+        writer.field("columns", columns, in: &object)
+        writer.field("depends_on", dependsOn, in: &object)
+        writer.field("description", description, in: &object)
+        writer.field("fingerprint", fingerprint, in: &object)
+        writer.field("incremental_sql", incrementalSQL, in: &object)
+        writer.field("incremental_strategy", incrementalStrategy, in: &object)
+        writer.field("materialized", materialized.rawValue, in: &object)
+        writer.field("name", name, in: &object)
+        writer.field("on_schema_change", onSchemaChange, in: &object)
+        writer.field("path", path, in: &object)
+        writer.field("post_hooks", postHooks, in: &object)
+        writer.field("pre_hooks", preHooks, in: &object)
+        writer.field("relation", relation, in: &object)
+        writer.field("sql", sql, in: &object)
+        writer.field("tags", tags, in: &object)
+        writer.field("unique_id", uniqueID, in: &object)
+        writer.field("unique_key", uniqueKey, in: &object)
+        writer.close(object)
+    }
+}
+
+extension CompiledTest: CanonicalJSONWritable {
+    func write(to writer: inout CanonicalJSONWriter, depth: Int) {
+        var object = writer.openObject(depth: depth)
+        writer.field("attached_node", attachedNode, in: &object)
+        writer.field("column", column, in: &object)
+        writer.field("depends_on", dependsOn, in: &object)
+        writer.field("name", name, in: &object)
+        writer.field("severity", severity.rawValue, in: &object)
+        writer.field("sql", sql, in: &object)
+        writer.field("tags", tags, in: &object)
+        writer.field("test_name", testName, in: &object)
+        writer.field("unique_id", uniqueID, in: &object)
+        writer.close(object)
+    }
+}
