@@ -151,7 +151,8 @@ final class DbtRenderContext {
         outcome = RenderOutcome()
         baseConfig = base
         self.incremental = incremental
-        environment.globals["this"] = slot.map(relation) ?? .none
+        // A test has no `this`: the name is removed, so using it is reported as undefined.
+        environment.globals["this"] = slot.map(relation)
         environment.globals["model"] = .dict(JinjaValue.DictBox(distinctKeys: model.map(\.0), values: model.map(\.1)))
         do {
             outcome.text = try environment.render(template)

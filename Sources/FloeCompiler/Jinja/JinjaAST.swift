@@ -10,15 +10,32 @@ struct JinjaExpr {
         case call(JinjaExpr, arguments: [JinjaExpr], keywords: [(String, JinjaExpr)])
         case filter(JinjaExpr, name: String, arguments: [JinjaExpr], keywords: [(String, JinjaExpr)])
         case test(JinjaExpr, name: String, negated: Bool, arguments: [JinjaExpr])
-        case binary(String, JinjaExpr, JinjaExpr)
-        case unary(String, JinjaExpr)
+        case binary(JinjaOperator, JinjaExpr, JinjaExpr)
+        /// `not`, `-` or `+`.
+        case unary(JinjaOperator, JinjaExpr)
         case list([JinjaExpr])
         case dict([(JinjaExpr, JinjaExpr)])
         case conditional(then: JinjaExpr, condition: JinjaExpr, otherwise: JinjaExpr?)
     }
 
     var kind: Kind
-    var location: SourceLocation
+    var position: JinjaPosition
+}
+
+/// Line and column of a piece of a template. Nodes do not carry their file: it is the template's,
+/// or for a macro's body the macro's, and the renderer knows which it is rendering.
+struct JinjaPosition {
+    var line: Int32
+    var column: Int32
+
+    init(line: Int, column: Int) {
+        self.line = Int32(truncatingIfNeeded: line)
+        self.column = Int32(truncatingIfNeeded: column)
+    }
+
+    func location(in file: String) -> SourceLocation {
+        SourceLocation(file: file, line: Int(line), column: Int(column))
+    }
 }
 
 /// A macro's definition: parameters with optional defaults, and its body.
@@ -35,7 +52,7 @@ indirect enum JinjaNode {
     case output(JinjaExpr)
     case ifBlock(branches: [(condition: JinjaExpr, body: [JinjaNode])], otherwise: [JinjaNode]?)
     case forLoop(targets: [String], iterable: JinjaExpr, condition: JinjaExpr?, body: [JinjaNode], otherwise: [JinjaNode]?,
-                 location: SourceLocation)
+                 position: JinjaPosition)
     case set(targets: [String], JinjaExpr)
     case setBlock(String, [JinjaNode])
     case macro(JinjaMacro)
@@ -50,8 +67,8 @@ public struct JinjaTemplate {
 
     /// Parses `source`; the error names the file, line and column of the first problem.
     public init(_ source: String, file: String) throws(TemplateError) {
-        let tokens = try JinjaLexer.tokenize(source, file: file)
-        var parser = JinjaParser(tokens: tokens, file: file)
+        let (tokens, operators) = try JinjaLexer.tokenize(source, file: file)
+        var parser = JinjaParser(tokens: tokens, operators: operators, file: file)
         nodes = try parser.parseTemplate()
         self.file = file
     }

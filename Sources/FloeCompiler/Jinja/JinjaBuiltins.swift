@@ -114,35 +114,38 @@ enum JinjaBuiltins {
 
     // MARK: Operators
 
-    static func binary(_ op: String, _ left: JinjaValue, _ right: JinjaValue, at location: SourceLocation) throws -> JinjaValue {
+    /// `location` is only worked out for an error.
+    static func binary(
+        _ op: JinjaOperator, _ left: JinjaValue, _ right: JinjaValue, at location: @autoclosure () -> SourceLocation
+    ) throws -> JinjaValue {
         switch op {
-        case "==": return .bool(left.equals(right))
-        case "!=": return .bool(!left.equals(right))
-        case "~": return .string(left.rendered + right.rendered)
-        case "in":
+        case .equal: return .bool(left.equals(right))
+        case .notEqual: return .bool(!left.equals(right))
+        case .tilde: return .string(left.rendered + right.rendered)
+        case .in:
             switch right {
             case .string(let text): return .bool(text.contains(left.rendered))
             case .list(let box): return .bool(box.items.contains { $0.equals(left) })
             case .dict(let box): return .bool(box[left.rendered] != nil)
-            default: throw TemplateError("'in' needs a list, dict or string on the right, got \(right.typeName)", at: location)
+            default: throw TemplateError("'in' needs a list, dict or string on the right, got \(right.typeName)", at: location())
             }
-        case "<", "<=", ">", ">=":
+        case .less, .lessOrEqual, .greater, .greaterOrEqual:
             let order: ComparisonResult
             switch (left, right) {
             case (.string(let a), .string(let b)): order = a < b ? .orderedAscending : a == b ? .orderedSame : .orderedDescending
             default:
                 guard let a = number(left), let b = number(right) else {
-                    throw TemplateError("cannot compare \(left.typeName) with \(right.typeName)", at: location)
+                    throw TemplateError("cannot compare \(left.typeName) with \(right.typeName)", at: location())
                 }
                 order = a < b ? .orderedAscending : a == b ? .orderedSame : .orderedDescending
             }
             switch op {
-            case "<": return .bool(order == .orderedAscending)
-            case "<=": return .bool(order != .orderedDescending)
-            case ">": return .bool(order == .orderedDescending)
+            case .less: return .bool(order == .orderedAscending)
+            case .lessOrEqual: return .bool(order != .orderedDescending)
+            case .greater: return .bool(order == .orderedDescending)
             default: return .bool(order != .orderedAscending)
             }
-        case "+":
+        case .plus:
             switch (left, right) {
             case (.string(let a), .string(let b)): return .string(a + b)
             case (.list(let a), .list(let b)): return .list(a.items + b.items)
@@ -153,43 +156,43 @@ enum JinjaBuiltins {
         switch (left, right) {
         case (.integer(let a), .integer(let b)):
             switch op {
-            case "+": return .integer(a &+ b)
-            case "-": return .integer(a &- b)
-            case "*": return .integer(a &* b)
-            case "/":
-                guard b != 0 else { throw TemplateError("division by zero", at: location) }
+            case .plus: return .integer(a &+ b)
+            case .minus: return .integer(a &- b)
+            case .star: return .integer(a &* b)
+            case .slash:
+                guard b != 0 else { throw TemplateError("division by zero", at: location()) }
                 return .number(Double(a) / Double(b))
-            case "//":
-                guard b != 0 else { throw TemplateError("division by zero", at: location) }
+            case .floorDivide:
+                guard b != 0 else { throw TemplateError("division by zero", at: location()) }
                 return .integer(Int((Double(a) / Double(b)).rounded(.down)))
-            case "%":
-                guard b != 0 else { throw TemplateError("modulo by zero", at: location) }
+            case .percent:
+                guard b != 0 else { throw TemplateError("modulo by zero", at: location()) }
                 return .integer(((a % b) + b) % b)
-            case "**": return b >= 0 ? .integer(Int(pow(Double(a), Double(b)))) : .number(pow(Double(a), Double(b)))
+            case .power: return b >= 0 ? .integer(Int(pow(Double(a), Double(b)))) : .number(pow(Double(a), Double(b)))
             default: break
             }
         default:
             if let a = number(left), let b = number(right) {
                 switch op {
-                case "+": return .number(a + b)
-                case "-": return .number(a - b)
-                case "*": return .number(a * b)
-                case "/":
-                    guard b != 0 else { throw TemplateError("division by zero", at: location) }
+                case .plus: return .number(a + b)
+                case .minus: return .number(a - b)
+                case .star: return .number(a * b)
+                case .slash:
+                    guard b != 0 else { throw TemplateError("division by zero", at: location()) }
                     return .number(a / b)
-                case "//":
-                    guard b != 0 else { throw TemplateError("division by zero", at: location) }
+                case .floorDivide:
+                    guard b != 0 else { throw TemplateError("division by zero", at: location()) }
                     return .number((a / b).rounded(.down))
-                case "%": return .number(a - b * (a / b).rounded(.down))
-                case "**": return .number(pow(a, b))
+                case .percent: return .number(a - b * (a / b).rounded(.down))
+                case .power: return .number(pow(a, b))
                 default: break
                 }
             }
-            if op == "*", case .string(let text) = left, case .integer(let count) = right {
+            if op == .star, case .string(let text) = left, case .integer(let count) = right {
                 return .string(String(repeating: text, count: max(0, count)))
             }
         }
-        throw TemplateError("cannot apply '\(op)' to \(left.typeName) and \(right.typeName)", at: location)
+        throw TemplateError("cannot apply '\(op.text)' to \(left.typeName) and \(right.typeName)", at: location())
     }
 
     static func number(_ value: JinjaValue) -> Double? {
@@ -349,7 +352,7 @@ enum JinjaBuiltins {
             }
             return number % divisor == 0
         case "eq", "equalto": return value.equals(arguments.first ?? .none)
-        case "in": return try binary("in", value, arguments.first ?? .none, at: location).isTruthy
+        case "in": return try binary(.in, value, arguments.first ?? .none, at: location).isTruthy
         default:
             throw TemplateError("unknown test '\(name)'", at: location,
                                 hint: Suggestions.didYouMean(name, in: testNames) ?? "tests: \(testNames.joined(separator: ", "))")

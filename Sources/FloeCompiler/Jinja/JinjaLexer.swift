@@ -28,16 +28,27 @@ struct JinjaLexer {
     private var line = 1
     private var column = 1
     private(set) var tokens: [JinjaToken] = []
+    /// Each token's meaning to the expression grammar, in step with `tokens`: worked out here from
+    /// the bytes, so the parser never compares token texts to find its operators.
+    private(set) var operators: [JinjaOperator] = []
 
     init(_ source: String, file: String) {
         self.file = file
         scalars = Array(source.utf8)
+        // About one token per 8 bytes in dbt models; a guess that spares most regrowth.
+        tokens.reserveCapacity(scalars.count / 8 + 4)
+        operators.reserveCapacity(scalars.count / 8 + 4)
     }
 
-    static func tokenize(_ source: String, file: String) throws(TemplateError) -> [JinjaToken] {
+    static func tokenize(_ source: String, file: String) throws(TemplateError) -> (tokens: [JinjaToken], operators: [JinjaOperator]) {
         var lexer = JinjaLexer(source, file: file)
         try lexer.run()
-        return lexer.tokens
+        return (lexer.tokens, lexer.operators)
+    }
+
+    private mutating func append(_ kind: JinjaToken.Kind, _ line: Int, _ column: Int, operator: JinjaOperator = .other) {
+        tokens.append(JinjaToken(kind: kind, line: line, column: column))
+        operators.append(`operator`)
     }
 
     /// ASCII letters; any non-ASCII byte counts as a letter, so names may use other scripts.
@@ -71,7 +82,7 @@ struct JinjaLexer {
             var value = String(decoding: text, as: UTF8.self)
             if stripNextLeading { value = String(value.drop { $0.isWhitespace }) }
             if stripTrailing { while value.last?.isWhitespace == true { value.removeLast() } }
-            if !value.isEmpty { tokens.append(JinjaToken(kind: .text(value), line: textLine, column: textColumn)) }
+            if !value.isEmpty { append(.text(value), textLine, textColumn) }
             text.removeAll(keepingCapacity: true)
             stripNextLeading = false
         }
@@ -96,17 +107,17 @@ struct JinjaLexer {
                 stripNextLeading = try skipComment(startLine, startColumn)
             case "%" where isRawBlock():
                 let (raw, strip) = try readRaw(startLine, startColumn)
-                tokens.append(JinjaToken(kind: .text(raw), line: startLine, column: startColumn))
+                append(.text(raw), startLine, startColumn)
                 stripNextLeading = strip
             default:
                 let isOutput = next == "{"
-                tokens.append(JinjaToken(kind: isOutput ? .outputStart : .statementStart, line: startLine, column: startColumn))
+                append(isOutput ? .outputStart : .statementStart, startLine, startColumn)
                 stripNextLeading = try lexExpression(closing: isOutput ? "}" : "%", openedAt: (startLine, startColumn))
             }
             textLine = line; textColumn = column
         }
         flush(stripTrailing: false)
-        tokens.append(JinjaToken(kind: .end, line: line, column: column))
+        append(.end, line, column)
     }
 
     /// Skips to `#}`; returns whether it ended with `-#}`.
@@ -165,20 +176,22 @@ struct JinjaLexer {
             if depth == 0 {
                 if scalar == "-", peek(1) == closing, peek(2) == "}" {
                     advance(); advance(); advance()
-                    tokens.append(JinjaToken(kind: endKind, line: tokenLine, column: tokenColumn))
+                    append(endKind, tokenLine, tokenColumn)
                     return true
                 }
                 if scalar == closing, peek(1) == "}" {
                     advance(); advance()
-                    tokens.append(JinjaToken(kind: endKind, line: tokenLine, column: tokenColumn))
+                    append(endKind, tokenLine, tokenColumn)
                     return false
                 }
             }
             let kind: JinjaToken.Kind
+            var code = JinjaOperator.other
             if Self.isLetter(scalar) || scalar == "_" {
                 let start = index
                 while let next = peek(), Self.isLetter(next) || next == "_" || ("0"..."9").contains(next) { advance() }
                 kind = .name(String(decoding: scalars[start..<index], as: UTF8.self))
+                code = JinjaOperator(keyword: scalars[start..<index])
             } else if ("0"..."9").contains(scalar) {
                 var digits = String.UnicodeScalarView()
                 var isFloat = false
@@ -196,16 +209,18 @@ struct JinjaLexer {
                 if let next = peek(1), let two = Self.twoCharacterSymbol(scalar, next) {
                     advance(); advance()
                     kind = .symbol(two)
+                    code = JinjaOperator(symbol: scalars[index - 2..<index])
                 } else if let one = Self.oneCharacterSymbol(scalar) {
                     if scalar == "(" || scalar == "[" || scalar == "{" { depth += 1 }
                     if scalar == ")" || scalar == "]" || scalar == "}" { depth = max(0, depth - 1) }
                     advance()
                     kind = .symbol(one)
+                    code = JinjaOperator(symbol: scalars[index - 1..<index])
                 } else {
                     throw TemplateError("unexpected character '\(scalar)'", at: location(tokenLine, tokenColumn))
                 }
             }
-            tokens.append(JinjaToken(kind: kind, line: tokenLine, column: tokenColumn))
+            append(kind, tokenLine, tokenColumn, operator: code)
         }
         let opener = closing == "}" ? "{{" : "{%"
         let closer = closing == "}" ? "}}" : "%}"
@@ -236,6 +251,15 @@ struct JinjaLexer {
     private mutating func readString(quote: Unicode.Scalar) throws(TemplateError) -> String {
         let startLine = line, startColumn = column
         advance()
+        // Most strings have no escapes and no line breaks: taken as one slice.
+        let quoteByte = UInt8(quote.value)
+        var end = index
+        while end < scalars.count, scalars[end] != quoteByte, scalars[end] != 0x5c, scalars[end] != 0x0a { end += 1 }
+        if end < scalars.count, scalars[end] == quoteByte {
+            let value = String(decoding: scalars[index..<end], as: UTF8.self)
+            while index <= end { advance() }
+            return value
+        }
         var value: [UInt8] = []
         while let scalar = peek() {
             let byte = scalars[index]

@@ -8,95 +8,26 @@ struct JinjaParser {
     let file: String
     var position = 0
 
-    /// Each token's meaning to the expression grammar, worked out once: the precedence levels
-    /// test it at every step, and comparing a byte is cheaper than copying the token.
-    let operators: [Operator]
+    /// Each token's meaning to the expression grammar, from the lexer: the precedence levels test
+    /// it at every step, and comparing a byte is cheaper than copying the token.
+    let operators: [JinjaOperator]
 
-    init(tokens: [JinjaToken], file: String) {
+    init(tokens: [JinjaToken], operators: [JinjaOperator], file: String) {
+        assert(tokens.count == operators.count)
         self.tokens = tokens
+        self.operators = operators
         self.file = file
-        operators = tokens.map(Operator.init)
     }
 
     var current: JinjaToken { tokens[position] }
-    var op: Operator { operators[position] }
-
-    /// The operator-like tokens; everything else is `.other`.
-    enum Operator: UInt8 {
-        case other, or, and, not, `in`, `is`
-        case equal, notEqual, less, lessOrEqual, greater, greaterOrEqual
-        case tilde, plus, minus, star, slash, floorDivide, percent, power, pipe, dot, openBracket, openParen
-
-        init(_ token: JinjaToken) {
-            switch token.kind {
-            case .name(let name):
-                switch name {
-                case "or": self = .or
-                case "and": self = .and
-                case "not": self = .not
-                case "in": self = .in
-                case "is": self = .is
-                default: self = .other
-                }
-            case .symbol(let symbol):
-                switch symbol {
-                case "==": self = .equal
-                case "!=": self = .notEqual
-                case "<": self = .less
-                case "<=": self = .lessOrEqual
-                case ">": self = .greater
-                case ">=": self = .greaterOrEqual
-                case "~": self = .tilde
-                case "+": self = .plus
-                case "-": self = .minus
-                case "*": self = .star
-                case "/": self = .slash
-                case "//": self = .floorDivide
-                case "%": self = .percent
-                case "**": self = .power
-                case "|": self = .pipe
-                case ".": self = .dot
-                case "[": self = .openBracket
-                case "(": self = .openParen
-                default: self = .other
-                }
-            default: self = .other
-            }
-        }
-
-        /// The operator as the renderer names it.
-        var text: String {
-            switch self {
-            case .or: "or"
-            case .and: "and"
-            case .not: "not"
-            case .in: "in"
-            case .is: "is"
-            case .equal: "=="
-            case .notEqual: "!="
-            case .less: "<"
-            case .lessOrEqual: "<="
-            case .greater: ">"
-            case .greaterOrEqual: ">="
-            case .tilde: "~"
-            case .plus: "+"
-            case .minus: "-"
-            case .star: "*"
-            case .slash: "/"
-            case .floorDivide: "//"
-            case .percent: "%"
-            case .power: "**"
-            case .pipe: "|"
-            case .dot: "."
-            case .openBracket: "["
-            case .openParen: "("
-            case .other: ""
-            }
-        }
-    }
+    var op: JinjaOperator { operators[position] }
 
     func location(_ token: JinjaToken) -> SourceLocation {
         SourceLocation(file: file, line: token.line, column: token.column)
+    }
+
+    func position(_ token: JinjaToken) -> JinjaPosition {
+        JinjaPosition(line: token.line, column: token.column)
     }
 
     mutating func parseTemplate() throws(TemplateError) -> [JinjaNode] {
@@ -197,7 +128,7 @@ struct JinjaParser {
                 otherwise = elseBody
             }
             return .forLoop(targets: targets, iterable: iterable, condition: condition, body: body, otherwise: otherwise,
-                            location: start)
+                            position: JinjaPosition(line: start.line, column: start.column))
         case "set":
             var targets = [try parseName("a variable name")]
             while isSymbol(",") {
@@ -262,7 +193,7 @@ struct JinjaParser {
     // MARK: Expressions
 
     mutating func parseExpression(allowConditional: Bool = true) throws(TemplateError) -> JinjaExpr {
-        let start = location(current)
+        let start = position(current)
         let value = try parseOr()
         guard allowConditional, case .name("if") = current.kind else { return value }
         position += 1
@@ -272,15 +203,15 @@ struct JinjaParser {
             position += 1
             otherwise = try parseExpression()
         }
-        return JinjaExpr(kind: .conditional(then: value, condition: condition, otherwise: otherwise), location: start)
+        return JinjaExpr(kind: .conditional(then: value, condition: condition, otherwise: otherwise), position: start)
     }
 
     mutating func parseOr() throws(TemplateError) -> JinjaExpr {
         var left = try parseAnd()
         while op == .or {
-            let at = location(current)
+            let at = position(current)
             position += 1
-            left = JinjaExpr(kind: .binary("or", left, try parseAnd()), location: at)
+            left = JinjaExpr(kind: .binary(.or, left, try parseAnd()), position: at)
         }
         return left
     }
@@ -288,18 +219,18 @@ struct JinjaParser {
     mutating func parseAnd() throws(TemplateError) -> JinjaExpr {
         var left = try parseNot()
         while op == .and {
-            let at = location(current)
+            let at = position(current)
             position += 1
-            left = JinjaExpr(kind: .binary("and", left, try parseNot()), location: at)
+            left = JinjaExpr(kind: .binary(.and, left, try parseNot()), position: at)
         }
         return left
     }
 
     mutating func parseNot() throws(TemplateError) -> JinjaExpr {
         if op == .not {
-            let at = location(current)
+            let at = position(current)
             position += 1
-            return JinjaExpr(kind: .unary("not", try parseNot()), location: at)
+            return JinjaExpr(kind: .unary(.not, try parseNot()), position: at)
         }
         return try parseComparison()
     }
@@ -313,16 +244,16 @@ struct JinjaParser {
             case .not where operators[position + 1] == .in: break
             default: return left
             }
-            let at = location(current)
+            let at = position(current)
             if found == .in {
                 position += 1
-                left = JinjaExpr(kind: .binary("in", left, try parseConcat()), location: at)
+                left = JinjaExpr(kind: .binary(.in, left, try parseConcat()), position: at)
             } else if found == .not {
                 position += 2
-                left = JinjaExpr(kind: .unary("not", JinjaExpr(kind: .binary("in", left, try parseConcat()), location: at)), location: at)
+                left = JinjaExpr(kind: .unary(.not, JinjaExpr(kind: .binary(.in, left, try parseConcat()), position: at)), position: at)
             } else if found != .is {
                 position += 1
-                left = JinjaExpr(kind: .binary(found.text, left, try parseConcat()), location: at)
+                left = JinjaExpr(kind: .binary(found, left, try parseConcat()), position: at)
             } else {
                 position += 1
                 var negated = false
@@ -334,7 +265,7 @@ struct JinjaParser {
                 } else if startsPrimary() {
                     arguments = [try parseConcat()]
                 }
-                left = JinjaExpr(kind: .test(left, name: name, negated: negated, arguments: arguments), location: at)
+                left = JinjaExpr(kind: .test(left, name: name, negated: negated, arguments: arguments), position: at)
             }
         }
     }
@@ -360,9 +291,9 @@ struct JinjaParser {
     mutating func parseConcat() throws(TemplateError) -> JinjaExpr {
         var left = try parseAdditive()
         while op == .tilde {
-            let at = location(current)
+            let at = position(current)
             position += 1
-            left = JinjaExpr(kind: .binary("~", left, try parseAdditive()), location: at)
+            left = JinjaExpr(kind: .binary(.tilde, left, try parseAdditive()), position: at)
         }
         return left
     }
@@ -370,10 +301,10 @@ struct JinjaParser {
     mutating func parseAdditive() throws(TemplateError) -> JinjaExpr {
         var left = try parseMultiplicative()
         while op == .plus || op == .minus {
-            let at = location(current)
-            let symbol = op.text
+            let at = position(current)
+            let symbol = op
             position += 1
-            left = JinjaExpr(kind: .binary(symbol, left, try parseMultiplicative()), location: at)
+            left = JinjaExpr(kind: .binary(symbol, left, try parseMultiplicative()), position: at)
         }
         return left
     }
@@ -381,20 +312,20 @@ struct JinjaParser {
     mutating func parseMultiplicative() throws(TemplateError) -> JinjaExpr {
         var left = try parseUnary()
         while op == .star || op == .slash || op == .floorDivide || op == .percent {
-            let at = location(current)
-            let symbol = op.text
+            let at = position(current)
+            let symbol = op
             position += 1
-            left = JinjaExpr(kind: .binary(symbol, left, try parseUnary()), location: at)
+            left = JinjaExpr(kind: .binary(symbol, left, try parseUnary()), position: at)
         }
         return left
     }
 
     mutating func parseUnary() throws(TemplateError) -> JinjaExpr {
         if op == .minus || op == .plus {
-            let at = location(current)
-            let symbol = op.text
+            let at = position(current)
+            let symbol = op
             position += 1
-            return JinjaExpr(kind: .unary(symbol, try parseUnary()), location: at)
+            return JinjaExpr(kind: .unary(symbol, try parseUnary()), position: at)
         }
         return try parsePower()
     }
@@ -402,9 +333,9 @@ struct JinjaParser {
     mutating func parsePower() throws(TemplateError) -> JinjaExpr {
         let base = try parseFiltered()
         if op == .power {
-            let at = location(current)
+            let at = position(current)
             position += 1
-            return JinjaExpr(kind: .binary("**", base, try parseUnary()), location: at)
+            return JinjaExpr(kind: .binary(.power, base, try parseUnary()), position: at)
         }
         return base
     }
@@ -413,11 +344,11 @@ struct JinjaParser {
         var value = try parsePostfix()
         while op == .pipe {
             position += 1
-            let at = location(current)
+            let at = position(current)
             let name = try parseName("a filter name")
             var arguments: (positional: [JinjaExpr], keywords: [(String, JinjaExpr)]) = ([], [])
             if isSymbol("(") { arguments = try parseArguments() }
-            value = JinjaExpr(kind: .filter(value, name: name, arguments: arguments.positional, keywords: arguments.keywords), location: at)
+            value = JinjaExpr(kind: .filter(value, name: name, arguments: arguments.positional, keywords: arguments.keywords), position: at)
         }
         return value
     }
@@ -426,18 +357,18 @@ struct JinjaParser {
         var value = try parsePrimary()
         while true {
             if op == .dot {
-                let at = location(current)
+                let at = position(current)
                 position += 1
-                value = JinjaExpr(kind: .attribute(value, try parseName("an attribute name")), location: at)
+                value = JinjaExpr(kind: .attribute(value, try parseName("an attribute name")), position: at)
             } else if op == .openBracket {
-                let at = location(current)
+                let at = position(current)
                 position += 1
                 let index = try parseExpression()
                 try expectSymbol("]")
-                value = JinjaExpr(kind: .index(value, index), location: at)
+                value = JinjaExpr(kind: .index(value, index), position: at)
             } else if op == .openParen {
                 let arguments = try parseArguments()
-                value = JinjaExpr(kind: .call(value, arguments: arguments.positional, keywords: arguments.keywords), location: value.location)
+                value = JinjaExpr(kind: .call(value, arguments: arguments.positional, keywords: arguments.keywords), position: value.position)
             } else {
                 return value
             }
@@ -466,26 +397,26 @@ struct JinjaParser {
 
     mutating func parsePrimary() throws(TemplateError) -> JinjaExpr {
         let token = current
-        let at = location(token)
+        let at = position(token)
         switch token.kind {
         case .string(var text):
             position += 1
             // Adjacent string literals concatenate, as in Python.
             while case .string(let more) = current.kind { text += more; position += 1 }
-            return JinjaExpr(kind: .literal(.string(text)), location: at)
+            return JinjaExpr(kind: .literal(.string(text)), position: at)
         case .integer(let value):
             position += 1
-            return JinjaExpr(kind: .literal(.integer(value)), location: at)
+            return JinjaExpr(kind: .literal(.integer(value)), position: at)
         case .number(let value):
             position += 1
-            return JinjaExpr(kind: .literal(.number(value)), location: at)
+            return JinjaExpr(kind: .literal(.number(value)), position: at)
         case .name(let name):
             position += 1
             switch name {
-            case "true", "True": return JinjaExpr(kind: .literal(.bool(true)), location: at)
-            case "false", "False": return JinjaExpr(kind: .literal(.bool(false)), location: at)
-            case "none", "None": return JinjaExpr(kind: .literal(.none), location: at)
-            default: return JinjaExpr(kind: .name(name), location: at)
+            case "true", "True": return JinjaExpr(kind: .literal(.bool(true)), position: at)
+            case "false", "False": return JinjaExpr(kind: .literal(.bool(false)), position: at)
+            case "none", "None": return JinjaExpr(kind: .literal(.none), position: at)
+            default: return JinjaExpr(kind: .name(name), position: at)
             }
         case .symbol("("):
             position += 1
@@ -498,7 +429,7 @@ struct JinjaParser {
                     items.append(try parseExpression())
                 }
                 try expectSymbol(")")
-                return JinjaExpr(kind: .list(items), location: at)
+                return JinjaExpr(kind: .list(items), position: at)
             }
             try expectSymbol(")")
             return first
@@ -510,7 +441,7 @@ struct JinjaParser {
                 if isSymbol(",") { position += 1 } else { break }
             }
             try expectSymbol("]")
-            return JinjaExpr(kind: .list(items), location: at)
+            return JinjaExpr(kind: .list(items), position: at)
         case .symbol("{"):
             position += 1
             var pairs: [(JinjaExpr, JinjaExpr)] = []
@@ -521,11 +452,11 @@ struct JinjaParser {
                 if isSymbol(",") { position += 1 } else { break }
             }
             try expectSymbol("}")
-            return JinjaExpr(kind: .dict(pairs), location: at)
+            return JinjaExpr(kind: .dict(pairs), position: at)
         case .outputEnd, .statementEnd, .end:
-            throw TemplateError("expected an expression", at: at)
+            throw TemplateError("expected an expression", at: location(token))
         default:
-            throw TemplateError("unexpected \(Self.describe(token.kind))", at: at)
+            throw TemplateError("unexpected \(Self.describe(token.kind))", at: location(token))
         }
     }
 

@@ -32,7 +32,7 @@ public struct JinjaEnvironment {
     /// Renders `template` with `context` layered over the globals.
     public func render(_ template: JinjaTemplate, context: [String: JinjaValue] = [:]) throws(TemplateError) -> String {
         let renderer = JinjaRenderer(globals: globals, file: template.file)
-        renderer.frames.append(JinjaNameTable(context))
+        for (name, value) in context { renderer.assign(name, value) }
         do {
             return try renderer.render(template.nodes)
         } catch let error as TemplateError {
@@ -61,36 +61,69 @@ struct ReturnSignal: Error {
     var value: JinjaValue
 }
 
-/// One rendering in progress: a stack of variable frames (a loop's variables, a macro's
-/// arguments, what `{% set %}` assigned) and the template's file.
+/// One rendering in progress: the variables in scope (a loop's variables, a macro's arguments,
+/// what `{% set %}` assigned) and the file whose template is being rendered.
+///
+/// Variables live on one stack, innermost last, so opening a scope (a loop iteration, a macro
+/// call) allocates nothing: a scope is where it starts on the stack. A macro renders on its
+/// caller's renderer, behind a floor that hides the caller's variables from it.
 final class JinjaRenderer {
     let globals: JinjaGlobals
-    var frames: [JinjaNameTable] = []
-    let file: String
+    /// The file of the template or macro being rendered, for error locations.
+    private(set) var file: String
+    /// Every variable in scope, names and values in step.
+    private var names: [String] = []
+    private var values: [JinjaValue] = []
+    /// Where each open scope starts in `names`, innermost last.
+    private var scopeStarts: [Int] = [0]
+    /// Lookups search down to here and no further: the start of the macro being rendered.
+    private var floor = 0
 
     init(globals: JinjaGlobals, file: String) {
         self.globals = globals
         self.file = file
+        names.reserveCapacity(16)
+        values.reserveCapacity(16)
     }
 
     func lookup(_ name: String) -> JinjaValue {
-        var position = frames.count
-        while position > 0 {
+        var position = names.count
+        while position > floor {
             position -= 1
-            if let value = frames[position][name] { return value }
+            if names[position] == name { return values[position] }
         }
         if let value = globals.values[name] { return value }
         if let builtin = JinjaBuiltins.functions[name] { return .callable(builtin) }
         return .undefined(name)
     }
 
+    /// Sets a variable of the innermost scope, as `{% set %}` does.
     func assign(_ name: String, _ value: JinjaValue) {
-        if frames.isEmpty { frames.append(JinjaNameTable()) }
-        frames[frames.count - 1][name] = value
+        var position = names.count
+        let start = scopeStarts[scopeStarts.count - 1]
+        while position > start {
+            position -= 1
+            if names[position] == name {
+                values[position] = value
+                return
+            }
+        }
+        names.append(name)
+        values.append(value)
+    }
+
+    private func openScope() {
+        scopeStarts.append(names.count)
+    }
+
+    private func closeScope() {
+        let start = scopeStarts.removeLast()
+        names.removeSubrange(start...)
+        values.removeSubrange(start...)
     }
 
     var knownNames: [String] {
-        Array(Set(frames.flatMap(\.names) + globals.values.keys + JinjaBuiltins.functions.keys))
+        Array(Set(names[floor...] + globals.values.keys + JinjaBuiltins.functions.keys))
     }
 
     // MARK: Statements
@@ -107,7 +140,7 @@ final class JinjaRenderer {
             output += text
         case .output(let expression):
             let value = try evaluate(expression)
-            if case .undefined(let name) = value { throw undefined(name, at: expression.location) }
+            if case .undefined(let name) = value { throw undefined(name, at: at(expression)) }
             output += value.rendered
         case .ifBlock(let branches, let otherwise):
             for branch in branches where try evaluate(branch.condition).isTruthy {
@@ -115,16 +148,16 @@ final class JinjaRenderer {
                 return
             }
             for child in otherwise ?? [] { try render(child, into: &output) }
-        case .forLoop(let targets, let iterable, let condition, let body, let otherwise, let location):
+        case .forLoop(let targets, let iterable, let condition, let body, let otherwise, let position):
             try renderLoop(targets: targets, iterable: iterable, condition: condition, body: body, otherwise: otherwise,
-                           location: location, into: &output)
+                           position: position, into: &output)
         case .set(let targets, let expression):
             let value = try evaluate(expression)
             if targets.count == 1 {
                 assign(targets[0], value)
             } else {
                 guard let items = value.iterated, items.count == targets.count else {
-                    throw TemplateError("cannot unpack \(value.typeName) into \(targets.count) names", at: expression.location)
+                    throw TemplateError("cannot unpack \(value.typeName) into \(targets.count) names", at: at(expression))
                 }
                 for (name, item) in zip(targets, items) { assign(name, item) }
             }
@@ -135,46 +168,54 @@ final class JinjaRenderer {
         case .doStatement(let expression):
             _ = try evaluate(expression)
         case .callBlock(let expression, let body):
-            // `{% call f(...) %}body{% endcall %}`: f receives the rendered body as `caller()`.
+            // `{% call f(...) %}body{% endcall %}`: the macro f sees the rendered body as `caller()`.
             let rendered = try render(body)
-            let caller = JinjaCallable("caller") { _, _, _ in .string(rendered) }
-            var frame = JinjaNameTable()
-            frame["caller"] = .callable(caller)
-            frames.append(frame)
-            defer { frames.removeLast() }
-            output += try evaluate(expression).rendered
+            let caller = JinjaValue.callable(JinjaCallable("caller") { _, _, _ in .string(rendered) })
+            guard case .call(let callee, let argumentExpressions, let keywordExpressions) = expression.kind else {
+                throw TemplateError("'{% call %}' needs a macro call, such as '{% call wrap() %}'", at: at(expression))
+            }
+            let function = try evaluate(callee)
+            guard case .callable(let callable) = function, let definition = callable.definition else {
+                if case .undefined(let name) = function { throw undefined(name, at: at(callee)) }
+                throw TemplateError("'{% call %}' needs a macro, got \(function.typeName)", at: at(callee))
+            }
+            let arguments = try argumentExpressions.map(evaluate)
+            let keywords = try keywordExpressions.map { ($0.0, try evaluate($0.1)) }
+            let renderer = definition.globals === globals ? self : JinjaRenderer(globals: definition.globals, file: file)
+            output += try renderer.call(definition.macro, arguments, keywords, caller: caller, at: at(expression)).rendered
         }
     }
 
     private func renderLoop(
         targets: [String], iterable: JinjaExpr, condition: JinjaExpr?, body: [JinjaNode], otherwise: [JinjaNode]?,
-        location: SourceLocation, into output: inout String
+        position: JinjaPosition, into output: inout String
     ) throws {
         let source = try evaluate(iterable)
-        if case .undefined(let name) = source { throw undefined(name, at: iterable.location) }
+        if case .undefined(let name) = source { throw undefined(name, at: at(iterable)) }
         guard var items = source.iterated else {
-            throw TemplateError("cannot loop over \(source.typeName)", at: iterable.location)
+            throw TemplateError("cannot loop over \(source.typeName)", at: at(iterable))
         }
         if case .dict(let box) = source, targets.count == 2 {
             items = zip(box.keys, box.values).map { .list([.string($0), $1]) }
         }
-        func bind(_ item: JinjaValue) throws -> JinjaNameTable {
-            var frame = JinjaNameTable()
+        /// Opens the scope of one iteration, with the loop variables bound to `item`.
+        func bind(_ item: JinjaValue) throws {
+            openScope()
             if targets.count == 1 {
-                frame[targets[0]] = item
-                return frame
+                assign(targets[0], item)
+                return
             }
             guard let parts = item.iterated, parts.count == targets.count else {
-                throw TemplateError("cannot unpack \(item.typeName) into \(targets.count) loop variables", at: location)
+                closeScope()
+                throw TemplateError("cannot unpack \(item.typeName) into \(targets.count) loop variables", at: position.location(in: file))
             }
-            for (name, part) in zip(targets, parts) { frame[name] = part }
-            return frame
+            for (name, part) in zip(targets, parts) { assign(name, part) }
         }
         if let condition {
             var kept: [JinjaValue] = []
             for item in items {
-                frames.append(try bind(item))
-                defer { frames.removeLast() }
+                try bind(item)
+                defer { closeScope() }
                 if try evaluate(condition).isTruthy { kept.append(item) }
             }
             items = kept
@@ -189,7 +230,8 @@ final class JinjaRenderer {
             .integer(1), .integer(0), .integer(count), .integer(count - 1), .bool(true), .bool(count == 1), .integer(count),
         ])
         for (index, item) in items.enumerated() {
-            var frame = try bind(item)
+            try bind(item)
+            defer { closeScope() }
             if index > 0 {
                 // In the order the dict was made with.
                 loop.replaceValue(at: 0, with: .integer(index + 1))
@@ -199,9 +241,7 @@ final class JinjaRenderer {
                 loop.replaceValue(at: 4, with: .bool(false))
                 loop.replaceValue(at: 5, with: .bool(index == count - 1))
             }
-            frame["loop"] = .dict(loop)
-            frames.append(frame)
-            defer { frames.removeLast() }
+            assign("loop", .dict(loop))
             for child in body { try render(child, into: &output) }
         }
     }
@@ -209,40 +249,56 @@ final class JinjaRenderer {
     /// The `loop` object's attributes; the first six change each iteration, in this order.
     private static let loopKeys = ["index", "index0", "revindex", "revindex0", "first", "last", "length"]
 
-    /// A macro as a callable: binds arguments (positional, keyword, defaults), renders the body in
-    /// a fresh frame over the defining globals, and returns the text (or what `return()` gave).
+    /// A macro as a callable: renders on a renderer of its own over the defining globals. A
+    /// renderer over the same globals calls it in place instead (``call(_:_:_:at:)``).
     static func callable(for macro: JinjaMacro, globals: JinjaGlobals) -> JinjaCallable {
-        JinjaCallable(macro.name) { arguments, keywords, context in
-            let renderer = JinjaRenderer(globals: globals, file: macro.location.file)
-            var frame = JinjaNameTable()
-            if arguments.count > macro.parameters.count {
-                throw TemplateError("macro '\(macro.name)' takes \(macro.parameters.count) arguments, got \(arguments.count)",
-                                    at: context.location)
-            }
-            for (index, parameter) in macro.parameters.enumerated() where index < arguments.count {
-                frame[parameter.name] = arguments[index]
-            }
-            for (name, value) in keywords {
-                guard macro.parameters.contains(where: { $0.name == name }) else {
-                    throw TemplateError("macro '\(macro.name)' has no parameter '\(name)'", at: context.location,
-                                        hint: Suggestions.didYouMean(name, in: macro.parameters.map(\.name)))
-                }
-                frame[name] = value
-            }
-            renderer.frames = [frame]
-            for parameter in macro.parameters where frame[parameter.name] == nil {
-                if let defaultValue = parameter.defaultValue {
-                    renderer.frames[0][parameter.name] = try renderer.evaluate(defaultValue)
-                } else {
-                    renderer.frames[0][parameter.name] = .undefined(parameter.name)
-                }
-            }
-            do {
-                return .string(try renderer.render(macro.body))
-            } catch let signal as ReturnSignal {
-                return signal.value
-            }
+        let definition = JinjaMacroDefinition(macro: macro, globals: globals)
+        return JinjaCallable(macro.name, definition: definition) { arguments, keywords, context in
+            try JinjaRenderer(globals: globals, file: macro.location.file).call(macro, arguments, keywords, at: context.location)
         }
+    }
+
+    /// Binds the arguments (positional, keyword, defaults) in a fresh scope that sees only the
+    /// globals, renders the body, and returns the text (or what `return()` gave). `caller` is the
+    /// body of the `{% call %}` block that called it.
+    func call(_ macro: JinjaMacro, _ arguments: [JinjaValue], _ keywords: [(String, JinjaValue)], caller: JinjaValue? = nil,
+              at location: @autoclosure () -> SourceLocation) throws -> JinjaValue {
+        if arguments.count > macro.parameters.count {
+            throw TemplateError("macro '\(macro.name)' takes \(macro.parameters.count) arguments, got \(arguments.count)",
+                                at: location())
+        }
+        for (name, _) in keywords where !macro.parameters.contains(where: { $0.name == name }) {
+            throw TemplateError("macro '\(macro.name)' has no parameter '\(name)'", at: location(),
+                                hint: Suggestions.didYouMean(name, in: macro.parameters.map(\.name)))
+        }
+        let savedFloor = floor, savedFile = file
+        openScope()
+        floor = names.count
+        file = macro.location.file
+        defer {
+            closeScope()
+            floor = savedFloor
+            file = savedFile
+        }
+        for (index, parameter) in macro.parameters.enumerated() where index < arguments.count {
+            assign(parameter.name, arguments[index])
+        }
+        for (name, value) in keywords { assign(name, value) }
+        if let caller { assign("caller", caller) }
+        for (index, parameter) in macro.parameters.enumerated() where index >= arguments.count
+            && !keywords.contains(where: { $0.0 == parameter.name }) {
+            assign(parameter.name, try parameter.defaultValue.map(evaluate) ?? .undefined(parameter.name))
+        }
+        do {
+            return .string(try render(macro.body))
+        } catch let signal as ReturnSignal {
+            return signal.value
+        }
+    }
+
+    /// Where an expression of the template being rendered starts.
+    func at(_ expression: JinjaExpr) -> SourceLocation {
+        expression.position.location(in: file)
     }
 
     func undefined(_ name: String, at location: SourceLocation) -> TemplateError {
@@ -260,47 +316,50 @@ final class JinjaRenderer {
             return lookup(name)
         case .attribute(let base, let name):
             let value = try evaluate(base)
-            if case .undefined(let baseName) = value { throw undefined(baseName, at: base.location) }
+            if case .undefined(let baseName) = value { throw undefined(baseName, at: at(base)) }
             return JinjaBuiltins.attribute(name, of: value)
         case .index(let base, let indexExpression):
             let value = try evaluate(base)
-            if case .undefined(let baseName) = value { throw undefined(baseName, at: base.location) }
-            return try JinjaBuiltins.subscripted(value, by: try evaluate(indexExpression), at: expression.location)
+            if case .undefined(let baseName) = value { throw undefined(baseName, at: at(base)) }
+            return try JinjaBuiltins.subscripted(value, by: try evaluate(indexExpression), at: at(expression))
         case .call(let callee, let argumentExpressions, let keywordExpressions):
             let function = try evaluate(callee)
             let arguments = try argumentExpressions.map(evaluate)
             let keywords = try keywordExpressions.map { ($0.0, try evaluate($0.1)) }
             guard case .callable(let callable) = function else {
                 if case .undefined(let name) = function {
-                    throw TemplateError("unknown macro or function '\(name)'", at: callee.location,
+                    throw TemplateError("unknown macro or function '\(name)'", at: at(callee),
                                         hint: Suggestions.didYouMean(name, in: knownNames))
                 }
-                throw TemplateError("\(function.typeName) cannot be called", at: callee.location)
+                throw TemplateError("\(function.typeName) cannot be called", at: at(callee))
+            }
+            if let definition = callable.definition, definition.globals === globals {
+                return try call(definition.macro, arguments, keywords, at: at(expression))
             }
             if callable.name == "return" { throw ReturnSignal(value: arguments.first ?? .none) }
-            return try callable.body(arguments, keywords, JinjaCallContext(location: expression.location))
+            return try callable.body(arguments, keywords, JinjaCallContext(location: at(expression)))
         case .filter(let base, let name, let argumentExpressions, let keywordExpressions):
             let value = try evaluate(base)
             if name != "default", name != "d", case .undefined(let undefinedName) = value {
-                throw undefined(undefinedName, at: base.location)
+                throw undefined(undefinedName, at: at(base))
             }
             let arguments = try argumentExpressions.map(evaluate)
             let keywords = try keywordExpressions.map { ($0.0, try evaluate($0.1)) }
-            return try JinjaBuiltins.filter(name, value, arguments, keywords, at: expression.location)
+            return try JinjaBuiltins.filter(name, value, arguments, keywords, at: at(expression))
         case .test(let base, let name, let negated, let argumentExpressions):
             let value = try evaluate(base)
-            let result = try JinjaBuiltins.test(name, value, try argumentExpressions.map(evaluate), at: expression.location)
+            let result = try JinjaBuiltins.test(name, value, try argumentExpressions.map(evaluate), at: at(expression))
             return .bool(negated ? !result : result)
         case .binary(let op, let left, let right):
-            return try binary(op, left, right, at: expression.location)
+            return try binary(op, left, right, of: expression)
         case .unary(let op, let operandExpression):
             let operand = try evaluate(operandExpression)
             switch (op, operand) {
-            case ("not", _): return .bool(!operand.isTruthy)
-            case ("-", .integer(let value)): return .integer(-value)
-            case ("-", .number(let value)): return .number(-value)
-            case ("+", .integer), ("+", .number): return operand
-            default: throw TemplateError("cannot apply '\(op)' to \(operand.typeName)", at: expression.location)
+            case (.not, _): return .bool(!operand.isTruthy)
+            case (.minus, .integer(let value)): return .integer(-value)
+            case (.minus, .number(let value)): return .number(-value)
+            case (.plus, .integer), (.plus, .number): return operand
+            default: throw TemplateError("cannot apply '\(op.text)' to \(operand.typeName)", at: at(expression))
             }
         case .list(let items):
             return .list(try items.map(evaluate))
@@ -317,17 +376,18 @@ final class JinjaRenderer {
         }
     }
 
-    private func binary(_ op: String, _ leftExpression: JinjaExpr, _ rightExpression: JinjaExpr, at location: SourceLocation) throws -> JinjaValue {
+    private func binary(_ op: JinjaOperator, _ leftExpression: JinjaExpr, _ rightExpression: JinjaExpr, of expression: JinjaExpr) throws -> JinjaValue {
         let left = try evaluate(leftExpression)
         switch op {
-        case "and": return left.isTruthy ? try evaluate(rightExpression) : left
-        case "or": return left.isTruthy ? left : try evaluate(rightExpression)
+        case .and: return left.isTruthy ? try evaluate(rightExpression) : left
+        case .or: return left.isTruthy ? left : try evaluate(rightExpression)
         default: break
         }
         let right = try evaluate(rightExpression)
-        for (value, expression) in [(left, leftExpression), (right, rightExpression)] {
-            if case .undefined(let name) = value, op != "==", op != "!=" { throw undefined(name, at: expression.location) }
+        if op != .equal, op != .notEqual {
+            if case .undefined(let name) = left { throw undefined(name, at: at(leftExpression)) }
+            if case .undefined(let name) = right { throw undefined(name, at: at(rightExpression)) }
         }
-        return try JinjaBuiltins.binary(op, left, right, at: location)
+        return try JinjaBuiltins.binary(op, left, right, at: at(expression))
     }
 }

@@ -161,11 +161,29 @@ public struct JinjaCallable {
     public var body: Body
     /// Attributes of the function itself, as dbt's `config` is callable and has `config.get(…)`.
     public var members: [String: JinjaValue]
+    /// For a template's macro: what it is, so a renderer can call it in place.
+    let definition: JinjaMacroDefinition?
 
     public init(_ name: String, members: [String: JinjaValue] = [:], _ body: @escaping Body) {
+        self.init(name, members: members, definition: nil, body)
+    }
+
+    init(_ name: String, members: [String: JinjaValue] = [:], definition: JinjaMacroDefinition?, _ body: @escaping Body) {
         self.name = name
         self.body = body
         self.members = members
+        self.definition = definition
+    }
+}
+
+/// A macro and the globals it was defined over (which its body sees).
+final class JinjaMacroDefinition {
+    let macro: JinjaMacro
+    let globals: JinjaGlobals
+
+    init(macro: JinjaMacro, globals: JinjaGlobals) {
+        self.macro = macro
+        self.globals = globals
     }
 }
 

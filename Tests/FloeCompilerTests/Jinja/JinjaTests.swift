@@ -63,6 +63,43 @@ import Testing
         #expect(try render(template) == "round(amount / 100.0, 2) round(fee / 100.0, 0) 43")
     }
 
+    @Test func macroScopes() throws {
+        // A macro sees its arguments and the globals, not its caller's variables; its own `set`s stay inside.
+        let template = """
+            {% macro show(x) %}{{ x }}{{ y | default('-') }}{% set y = 'in' %}{{ y }}{% endmacro %}
+            {%- set y = 'out' %}{{ show(1) }} {{ y }}
+            {%- for i in [1, 2] %}{% set y = i %} {{ show(y) }}{% endfor %} {{ y }}
+            """
+        #expect(try render(template) == "1-in out 1-in 2-in out")
+        // Macros of a macro file calling each other, defaults that use earlier parameters, and
+        // positional then keyword binding.
+        let macros = try JinjaTemplate("""
+            {% macro inner(a, b=a ~ '!') %}[{{ a }}{{ b }}]{% endmacro %}
+            {% macro outer(x) %}{{ inner(x) }}{{ inner(x, b='?') }}{{ inner(b='k', a=x) }}{% endmacro %}
+            """, file: "macros/m.sql")
+        let environment = JinjaEnvironment()
+        environment.define(environment.macros(in: macros))
+        #expect(try environment.render(JinjaTemplate("{{ outer('o') }}", file: "m.sql")) == "[oo!][o?][ok]")
+    }
+
+    @Test func callBlocksPassTheirBodyAsCaller() throws {
+        let template = """
+            {% macro wrap(tag) %}<{{ tag }}>{{ caller() }}</{{ tag }}>{% endmacro %}
+            {%- set who = 'floe' %}{% call wrap('b') %}hi {{ who }}{% endcall %}
+            """
+        #expect(try render(template) == "<b>hi floe</b>")
+        #expect(throws: TemplateError.self) { try render("{% call 'x' %}body{% endcall %}") }
+    }
+
+    @Test func stringLiteralsWithEscapesAndLineBreaks() throws {
+        // The escapes are Jinja's (a raw Swift string), and the fourth literal spans a line.
+        #expect(try render(#"{{ 'it\'s' }}|{{ "say \"hi\"" }}|{{ 'a\nb' }}|{{ 'two"# + "\n" + #"lines' }}|{{ 'é' ~ "" }}"#)
+            == "it's|say \"hi\"|a\nb|two\nlines|é")
+        // Lines and columns still count inside a string that spans a line.
+        let failure = #expect(throws: TemplateError.self) { try render("{{ 'two\nlines' }} {{ nope }}") }
+        #expect(failure?.location == SourceLocation(file: "m.sql", line: 2, column: 14))
+    }
+
     @Test func macroFilesProvideGlobals() throws {
         let macros = try JinjaTemplate("{% macro greet(name) %}hello {{ name }}{% endmacro %}", file: "macros/greet.sql")
         let environment = JinjaEnvironment()
@@ -112,6 +149,18 @@ import Testing
         #expect(failure?.message == "unknown macro or function 'cent'")
         #expect(failure?.location == SourceLocation(file: "models/m.sql", line: 2, column: 11))
         #expect(failure?.hint == "did you mean 'cents'?")
+    }
+
+    @Test func errorsInsideAMacroNameTheMacrosFile() throws {
+        let macros = try JinjaTemplate("{% macro bad() %}\n  {{ nope }}{% endmacro %}", file: "macros/bad.sql")
+        let environment = JinjaEnvironment()
+        environment.define(environment.macros(in: macros))
+        #expect(throws: TemplateError("'nope' is undefined", at: SourceLocation(file: "macros/bad.sql", line: 2, column: 6))) {
+            try environment.render(JinjaTemplate("select\n{{ bad() }}", file: "models/m.sql"))
+        }
+        #expect(throws: TemplateError("macro 'bad' takes 0 arguments, got 1", at: SourceLocation(file: "models/m.sql", line: 1, column: 4))) {
+            try environment.render(JinjaTemplate("{{ bad(1) }}", file: "models/m.sql"))
+        }
     }
 
     @Test func undefinedVariable() {
