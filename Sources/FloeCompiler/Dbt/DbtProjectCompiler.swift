@@ -67,9 +67,8 @@ struct DbtProjectCompiler {
     var macroFiles: [MacroSource] = []
     var result = DbtCompileResult()
     var serialContext: DbtRenderContext!
-    /// Each slot's relation as SQL names it (or its CTE's name, for an ephemeral model), once the
-    /// configs have decided them: placeholders are replaced with these.
-    var relationTexts: [String] = []
+    /// Replaces placeholders with relations once the configs have decided them.
+    var finisher: ModelFinisher!
     /// ``treeConfig(_:fqn:)``'s results by the path of the deepest level matched (`models.shop.staging`).
     var treeConfigs: [String: NodeConfig] = [:]
     var inputs: DbtRenderInputs!
@@ -383,9 +382,17 @@ struct DbtProjectCompiler {
             let name = generatedName("generate_alias_name", custom: config.alias, slot: index) { config.alias ?? nodeName }
             slots[index].relation = Relation(schema: schema, name: name)
         }
-        relationTexts = slots.map { slot in
-            slot.ephemeral ? EphemeralInliner.cteName(slot.name) : request.dialect.relation(schema: slot.relation.schema, name: slot.relation.name)
+        var ephemeralRenders: [Int: (name: String, text: String, refs: [Int])] = [:]
+        for index in models.indices where slots[index].ephemeral {
+            ephemeralRenders[index] = (slots[index].name, models[index].render.text, models[index].render.refs.map(\.slot))
         }
+        finisher = ModelFinisher(
+            relations: slots.map { slot in
+                slot.ephemeral ? EphemeralInliner.cteName(slot.name) : request.dialect.relation(schema: slot.relation.schema, name: slot.relation.name)
+            },
+            schemas: slots.map(\.relation.schema),
+            identifiers: slots.map { $0.ephemeral ? EphemeralInliner.cteName($0.name) : $0.relation.name },
+            uniqueIDs: slots.map(\.uniqueID), ephemeral: slots.map(\.ephemeral), ephemeralRenders: ephemeralRenders)
     }
 
     /// Calls the project's own `generate_schema_name`/`generate_alias_name` macro when it has one.
@@ -430,74 +437,85 @@ struct DbtProjectCompiler {
 
     // MARK: Plan nodes
 
-    private func relationText(_ slot: Int, _ part: RelationPlaceholder.Part) -> String {
-        let target = slots[slot]
-        switch part {
-        case .relation:
-            return relationTexts[slot]
-        case .schema: return target.relation.schema
-        case .identifier: return target.ephemeral ? EphemeralInliner.cteName(target.name) : target.relation.name
-        }
-    }
-
-    /// Placeholders replaced, and the ephemeral models it uses (directly or through other
-    /// ephemerals) put in front as CTEs.
     private func finish(_ text: String, refs: [SlotUse]) -> String {
-        let sql = RelationPlaceholder.substitute(text) { relationText($0, $1) }
-        var ctes: [(name: String, sql: String)] = []
-        var included = Set<Int>()
-        func include(_ slot: Int) {
-            guard slots[slot].ephemeral, !included.contains(slot) else { return }
-            included.insert(slot)
-            for use in models[slot].render.refs { include(use.slot) }
-            ctes.append((slots[slot].name, RelationPlaceholder.substitute(models[slot].render.text) { relationText($0, $1) }))
-        }
-        for use in refs { include(use.slot) }
-        return EphemeralInliner.inline(sql, ctes: ctes)
+        finisher.finish(text, refs: refs.map(\.slot))
     }
 
     private func dependencies(_ outcome: RenderOutcome) -> [String] {
-        Array(Set((outcome.refs + outcome.sources).map { slots[$0.slot].uniqueID })).sorted()
+        finisher.dependencies((outcome.refs + outcome.sources).map(\.slot))
     }
 
+    /// Models in graph order. Their SQL is finished on every core; the fingerprints, which take
+    /// in their upstream fingerprints, are completed in order.
     private mutating func compileModels(order: [Int]) {
-        var fingerprints: [String: String] = [:]
-        for seed in result.seeds { fingerprints[seed.uniqueID] = seed.sha256 + seed.columns.map { $0.type ?? "" }.joined() }
-        for source in result.sources { fingerprints[source.uniqueID] = source.relation.description }
-        for index in order where index < models.count && slots[index].enabled {
-            let state = models[index]
-            let config = state.config
+        let built = order.filter { $0 < models.count && slots[$0].enabled }
+        let jobs = Shared(value: built.map { index in
+            ModelFinisher.Job(text: models[index].render.text, refs: models[index].render.refs.map(\.slot),
+                              sources: models[index].render.sources.map(\.slot),
+                              incremental: models[index].incrementalRender.map { ($0.text, $0.refs.map(\.slot)) })
+        })
+        let finisher = self.finisher!
+        let finished = Parallel.map(count: built.count) {
+            let own = finisher.isolated()
+            return { own.finish(jobs.value[$0]) }
+        }
+        // By slot: models' as they are computed, in graph order, so upstream ones are known first.
+        var fingerprints = [String](repeating: "", count: slots.count)
+        var leaves: [String: String] = [:]
+        for seed in result.seeds { leaves[seed.uniqueID] = seed.sha256 + seed.columns.map { $0.type ?? "" }.joined() }
+        for source in result.sources { leaves[source.uniqueID] = source.relation.description }
+        for slot in models.count..<slots.count { fingerprints[slot] = leaves[slots[slot].uniqueID] ?? "" }
+        var rest: [UInt8] = []
+        rest.reserveCapacity(1024)
+        for (position, index) in built.enumerated() {
+            let file = models[index].file
+            let config = models[index].config
+            let properties = models[index].properties
             let materialized = config.materialized ?? .view
             let uniqueKey = config.uniqueKey
             var strategy: String?
             if materialized == .incremental {
                 strategy = config.incrementalStrategy ?? (uniqueKey.isEmpty ? "append" : "delete+insert")
                 if strategy != "append", uniqueKey.isEmpty {
-                    result.diagnostics.append(.error(at: .file(state.file.display), path: "config.incremental_strategy",
+                    result.diagnostics.append(.error(at: .file(file.display), path: "config.incremental_strategy",
                                                      "strategy '\(strategy!)' needs a unique_key",
                                                      hint: "add unique_key='id' (or a list of columns) to the model's config, or use 'append'"))
                 }
             }
             let preHooks = renderHooks(config.preHooks, slot: index)
             let postHooks = renderHooks(config.postHooks, slot: index)
-            let sql = finish(state.render.text, refs: state.render.refs)
-            let incrementalSQL = state.incrementalRender.map { finish($0.text, refs: $0.refs) }
-            let dependsOn = dependencies(state.render)
-            let columns = (state.properties?.columns ?? []).map { ColumnSpec(name: $0.name, type: $0.dataType, description: $0.description) }
+            let model = finished[position]
+            let columns = (properties?.columns ?? []).map { ColumnSpec(name: $0.name, type: $0.dataType, description: $0.description) }
             let relation = materialized == .ephemeral ? Relation(schema: slots[index].relation.schema, name: EphemeralInliner.cteName(slots[index].name))
                 : slots[index].relation
-            var fingerprintInput = [sql, incrementalSQL ?? "", materialized.rawValue, strategy ?? "", uniqueKey.joined(separator: ","),
-                                    config.onSchemaChange ?? "", preHooks.joined(separator: ";"), postHooks.joined(separator: ";"),
-                                    relation.description]
-            fingerprintInput += dependsOn.map { "\($0)=\(fingerprints[$0] ?? "")" }
-            let fingerprint = InputHasher.sha256(fingerprintInput.joined(separator: "\u{0}"))
-            fingerprints[slots[index].uniqueID] = fingerprint
+            // SHA-256 over the fields joined by NUL: SQL and incremental SQL (already fed), the
+            // config, the relation, then `id=fingerprint` of each upstream node.
+            // The rest of the fingerprint's input, fed to the hasher in one piece.
+            rest.removeAll(keepingCapacity: true)
+            for part in [materialized.rawValue, strategy ?? "", uniqueKey.joined(separator: ","), config.onSchemaChange ?? "",
+                         preHooks.joined(separator: ";"), postHooks.joined(separator: ";")] {
+                rest.append(contentsOf: part.utf8)
+                rest.append(0)
+            }
+            rest.append(contentsOf: relation.schema.utf8)
+            rest.append(UInt8(ascii: "."))
+            rest.append(contentsOf: relation.name.utf8)
+            for (id, slot) in zip(model.dependsOn, model.dependsOnSlots) {
+                rest.append(0)
+                rest.append(contentsOf: id.utf8)
+                rest.append(UInt8(ascii: "="))
+                rest.append(contentsOf: fingerprints[slot].utf8)
+            }
+            var hasher = model.fingerprintStart
+            rest.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            let fingerprint = InputHasher.hex(hasher.finalize())
+            fingerprints[index] = fingerprint
             result.models.append(CompiledModel(
-                uniqueID: slots[index].uniqueID, name: slots[index].name, path: state.file.planPath, materialized: materialized,
-                relation: relation, sql: sql, incrementalSQL: incrementalSQL, uniqueKey: materialized == .incremental ? uniqueKey : [],
+                uniqueID: slots[index].uniqueID, name: slots[index].name, path: file.planPath, materialized: materialized,
+                relation: relation, sql: model.sql, incrementalSQL: model.incrementalSQL, uniqueKey: materialized == .incremental ? uniqueKey : [],
                 incrementalStrategy: strategy, onSchemaChange: materialized == .incremental ? (config.onSchemaChange ?? "ignore") : nil,
-                dependsOn: dependsOn, tags: config.tags, preHooks: preHooks, postHooks: postHooks, columns: columns,
-                description: state.properties?.description, fingerprint: fingerprint))
+                dependsOn: model.dependsOn, tags: config.tags, preHooks: preHooks, postHooks: postHooks, columns: columns,
+                description: properties?.description, fingerprint: fingerprint))
         }
     }
 
@@ -506,7 +524,7 @@ struct DbtProjectCompiler {
             let outcome = serialContext.render(source: hook, file: models[slot].file.display, slot: slot, model: modelContext(slot),
                                                base: models[slot].config, incremental: false)
             if let error = outcome.error { result.diagnostics.append(error.diagnostic) }
-            return RelationPlaceholder.substitute(outcome.text) { relationText($0, $1) }.trimmingCharacters(in: .whitespacesAndNewlines)
+            return finisher.substitute(outcome.text).trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }
 

@@ -1,0 +1,100 @@
+import Crypto
+import Foundation
+
+/// Turns rendered models into their plan SQL once every relation is known: replaces the relation
+/// placeholders, puts the ephemeral models a model uses in front as CTEs, and lists what it depends
+/// on. It holds plain copies of what it reads, so that each worker can have its own
+/// (``isolated()``): workers on two cores retaining the same strings stall on each other.
+struct ModelFinisher: @unchecked Sendable {
+    /// By slot: the relation as SQL names it (or its CTE's name, for an ephemeral model), its
+    /// schema, its identifier, and its unique id.
+    var relations: [String]
+    var schemas: [String]
+    var identifiers: [String]
+    var uniqueIDs: [String]
+    var ephemeral: [Bool]
+    /// By slot, for ephemeral models only: their name, what they rendered and the slots they refer to.
+    var ephemeralRenders: [Int: (name: String, text: String, refs: [Int])]
+
+    /// What one model's finishing gives.
+    struct Finished: @unchecked Sendable {
+        var sql: String
+        var incrementalSQL: String?
+        /// Unique ids of the nodes it depends on, sorted, and their slots in the same order.
+        var dependsOn: [String]
+        var dependsOnSlots: [Int]
+        /// SHA-256 fed with the model's SQL, its incremental SQL and the separators after them:
+        /// the start of its fingerprint, which the config and the upstream fingerprints complete.
+        var fingerprintStart: SHA256
+    }
+
+    /// A model's rendered text(s) and the slots it refers to.
+    struct Job {
+        var text: String
+        var refs: [Int]
+        var sources: [Int]
+        var incremental: (text: String, refs: [Int])?
+    }
+
+    func finish(_ job: Job) -> Finished {
+        let sql = finish(job.text, refs: job.refs)
+        let incrementalSQL = job.incremental.map { finish($0.text, refs: $0.refs) }
+        var hasher = SHA256()
+        for part in [sql, "\u{0}", incrementalSQL ?? "", "\u{0}"] {
+            var part = part
+            part.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        }
+        let slots = dependencySlots(job.refs + job.sources)
+        return Finished(sql: sql, incrementalSQL: incrementalSQL, dependsOn: slots.map { uniqueIDs[$0] }, dependsOnSlots: slots,
+                        fingerprintStart: hasher)
+    }
+
+    /// Placeholders replaced, and the ephemeral models it uses (directly or through other
+    /// ephemerals) put in front as CTEs.
+    func finish(_ text: String, refs: [Int]) -> String {
+        let sql = substitute(text)
+        var ctes: [(name: String, sql: String)] = []
+        var included = Set<Int>()
+        func include(_ slot: Int) {
+            guard ephemeral[slot], !included.contains(slot), let render = ephemeralRenders[slot] else { return }
+            included.insert(slot)
+            for used in render.refs { include(used) }
+            ctes.append((render.name, substitute(render.text)))
+        }
+        for slot in refs { include(slot) }
+        return EphemeralInliner.inline(sql, ctes: ctes)
+    }
+
+    func substitute(_ text: String) -> String {
+        // Locals, not properties, in the closures here: reading a property through the captured
+        // struct copies the array (a retain and a release) at every use.
+        let relations = relations, schemas = schemas, identifiers = identifiers
+        return RelationPlaceholder.substitute(text) { slot, part in
+            switch part {
+            case .relation: relations[slot]
+            case .schema: schemas[slot]
+            case .identifier: identifiers[slot]
+            }
+        }
+    }
+
+    /// Unique ids of the slots, sorted, each once.
+    func dependencies(_ slots: [Int]) -> [String] {
+        dependencySlots(slots).map { uniqueIDs[$0] }
+    }
+
+    /// The slots, each once, in the order of their unique ids.
+    func dependencySlots(_ slots: [Int]) -> [Int] {
+        var seen = Set<Int>()
+        let uniqueIDs = uniqueIDs
+        return slots.filter { seen.insert($0).inserted }.sorted { uniqueIDs[$0] < uniqueIDs[$1] }
+    }
+
+    /// The same values with storage of their own.
+    func isolated() -> ModelFinisher {
+        ModelFinisher(
+            relations: relations.map(\.isolated), schemas: schemas.map(\.isolated), identifiers: identifiers.map(\.isolated),
+            uniqueIDs: uniqueIDs.map(\.isolated), ephemeral: ephemeral,
+            ephemeralRenders: ephemeralRenders.mapValues { ($0.name.isolated, $0.text.isolated, $0.refs) })
+    }
+}
