@@ -26,8 +26,15 @@ enum InputHasher {
 
     /// Over the sorted `path:sha256` lines, so it changes when any input's path or content does.
     static func combined(_ inputs: [InputFile]) -> String {
-        let lines = inputs.sorted { $0.path < $1.path }.map { "\($0.path):\($0.sha256)\n" }.joined()
-        return sha256(Data(lines.utf8))
+        var lines: [UInt8] = []
+        lines.reserveCapacity(inputs.reduce(0) { $0 + $1.path.utf8.count + $1.sha256.utf8.count + 2 })
+        for input in inputs.sorted(by: { $0.path < $1.path }) {
+            lines.append(contentsOf: input.path.utf8)
+            lines.append(UInt8(ascii: ":"))
+            lines.append(contentsOf: input.sha256.utf8)
+            lines.append(UInt8(ascii: "\n"))
+        }
+        return lines.withUnsafeBytes { hex(SHA256.hash(data: $0)) }
     }
 }
 
