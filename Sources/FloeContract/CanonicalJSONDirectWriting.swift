@@ -19,23 +19,17 @@ protocol DirectlyWrittenArray: Sendable {
 
 extension Array: DirectlyWrittenArray where Element: CanonicalJSONWritable {
     func write(to writer: inout CanonicalJSONWriter, depth: Int) {
-        writer.bytes.append(0x5B)
-        if isEmpty {
-            writer.closeEmpty(depth: depth, with: 0x5D)
-            return
+        writer.writeArray(count: count, depth: depth) { writer in
+            if count >= 1024 {
+                writeConcurrently(to: &writer, depth: depth)
+            } else {
+                for index in indices { Self.writeItem(self[index], at: index, to: &writer, depth: depth) }
+            }
         }
-        if count >= 1024 {
-            writeConcurrently(to: &writer, depth: depth)
-        } else {
-            for index in indices { Self.writeItem(self[index], at: index, to: &writer, depth: depth) }
-        }
-        writer.newline(depth)
-        writer.bytes.append(0x5D)
     }
 
     private static func writeItem(_ item: Element, at index: Int, to writer: inout CanonicalJSONWriter, depth: Int) {
-        if index > 0 { writer.bytes.append(0x2C) }
-        writer.newline(depth + 1)
+        writer.startItem(index, depth: depth)
         item.write(to: &writer, depth: depth + 1)
     }
 
@@ -105,22 +99,6 @@ extension CanonicalJSONWriter {
         field(key, value, in: &object)
     }
 
-    mutating func field(_ key: StaticString, _ values: [String], in object: inout CanonicalObject) {
-        self.key(key, in: &object)
-        bytes.append(0x5B)
-        if values.isEmpty {
-            closeEmpty(depth: object.depth + 1, with: 0x5D)
-            return
-        }
-        for index in values.indices {
-            if index > 0 { bytes.append(0x2C) }
-            newline(object.depth + 2)
-            writeString(values[index])
-        }
-        newline(object.depth + 1)
-        bytes.append(0x5D)
-    }
-
     mutating func field<Value: CanonicalJSONWritable>(_ key: StaticString, _ value: Value, in object: inout CanonicalObject) {
         self.key(key, in: &object)
         value.write(to: &self, depth: object.depth + 1)
@@ -129,6 +107,13 @@ extension CanonicalJSONWriter {
     mutating func field<Element: CanonicalJSONWritable>(_ key: StaticString, _ values: [Element], in object: inout CanonicalObject) {
         self.key(key, in: &object)
         values.write(to: &self, depth: object.depth + 1)
+    }
+}
+
+/// So that lists of strings (`depends_on`, `tags`, hooks) are written by the same array code.
+extension String: CanonicalJSONWritable {
+    func write(to writer: inout CanonicalJSONWriter, depth: Int) {
+        writer.writeString(self)
     }
 }
 

@@ -53,18 +53,12 @@ struct CanonicalJSONWriter {
         case .number(let text): append(text)
         case .string(let text): writeString(text)
         case .array(let node):
-            bytes.append(0x5B)
-            if node.items.isEmpty {
-                closeEmpty(depth: depth, with: 0x5D)
-                return
+            writeArray(count: node.items.count, depth: depth) { writer in
+                for index in node.items.indices {
+                    writer.startItem(index, depth: depth)
+                    writer.write(node.items[index], depth: depth + 1)
+                }
             }
-            for index in node.items.indices {
-                if index > 0 { bytes.append(0x2C) }
-                newline(depth + 1)
-                write(node.items[index], depth: depth + 1)
-            }
-            newline(depth)
-            bytes.append(0x5D)
         case .object(let node):
             bytes.append(0x7B)
             let entries = Self.sorted(node.entries)
@@ -137,6 +131,25 @@ struct CanonicalJSONWriter {
     mutating func newline(_ depth: Int) {
         bytes.append(0x0A)
         for _ in 0..<(depth * 2) { bytes.append(0x20) }
+    }
+
+    /// An array of `count` items: `[`, what `writeItems` writes (each item begun with
+    /// ``startItem(_:depth:)``), then `]` on its own line; an empty array as `closeEmpty` writes it.
+    mutating func writeArray(count: Int, depth: Int, _ writeItems: (inout CanonicalJSONWriter) -> Void) {
+        bytes.append(0x5B)
+        guard count > 0 else {
+            closeEmpty(depth: depth, with: 0x5D)
+            return
+        }
+        writeItems(&self)
+        newline(depth)
+        bytes.append(0x5D)
+    }
+
+    /// The comma after the previous item, and the new item's line one level below the array's.
+    mutating func startItem(_ index: Int, depth: Int) {
+        if index > 0 { bytes.append(0x2C) }
+        newline(depth + 1)
     }
 
     /// `[]` and `{}` as JSONEncoder pretty-prints them: an empty line, then the closing bracket.

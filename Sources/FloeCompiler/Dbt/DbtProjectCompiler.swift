@@ -697,7 +697,7 @@ struct DbtProjectCompiler {
             }
             let name = definition.customName
                 ?? prefix + GenericTestSQL.nodeName(definition.name, attachedTo: nodeName, column: column, arguments: arguments)
-            let dependsOn = Array(Set(refs.map { compiler.slots[$0.slot].uniqueID })).sorted()
+            let dependsOn = compiler.finisher.dependencies(refs.map(\.slot))
             tests.append(CompiledTest(
                 uniqueID: "test.\(project.name).\(name)", name: name, testName: definition.name,
                 attachedNode: compiler.slots[slot].uniqueID, column: column, severity: config.severity ?? .error,

@@ -1,6 +1,6 @@
-/// An insertion-ordered table of names and values: a dict's entries, a scope's variables. Most
-/// hold a handful of names (a relation, `loop`, a macro's arguments), so names are searched in
-/// order, and only a table that grows past a few entries gets a hash index.
+/// An insertion-ordered table of names and values: a Jinja dict's entries. Most hold a handful of
+/// names (a relation, `loop`), so names are searched in order, and only a table that grows past a
+/// few entries gets a hash index.
 struct JinjaNameTable {
     private(set) var names: [String] = []
     /// The values, in the order of `names`.
@@ -10,10 +10,6 @@ struct JinjaNameTable {
     static let indexedFrom = 12
 
     init() {}
-
-    init(_ entries: [String: JinjaValue]) {
-        for (name, value) in entries { self[name] = value }
-    }
 
     /// A table whose names the caller knows to be distinct and few: made without searching.
     init(distinctNames names: [String], values: [JinjaValue]) {

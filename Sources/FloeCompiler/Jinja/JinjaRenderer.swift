@@ -179,10 +179,8 @@ final class JinjaRenderer {
                 if case .undefined(let name) = function { throw undefined(name, at: at(callee)) }
                 throw TemplateError("'{% call %}' needs a macro, got \(function.typeName)", at: at(callee))
             }
-            let arguments = try argumentExpressions.map(evaluate)
-            let keywords = try keywordExpressions.map { ($0.0, try evaluate($0.1)) }
-            let renderer = definition.globals === globals ? self : JinjaRenderer(globals: definition.globals, file: file)
-            output += try renderer.call(definition.macro, arguments, keywords, caller: caller, at: at(expression)).rendered
+            let (arguments, keywords) = try evaluate(argumentExpressions, keywordExpressions)
+            output += try call(definition, arguments, keywords, caller: caller, at: at(expression)).rendered
         }
     }
 
@@ -249,13 +247,22 @@ final class JinjaRenderer {
     /// The `loop` object's attributes; the first six change each iteration, in this order.
     private static let loopKeys = ["index", "index0", "revindex", "revindex0", "first", "last", "length"]
 
-    /// A macro as a callable: renders on a renderer of its own over the defining globals. A
-    /// renderer over the same globals calls it in place instead (``call(_:_:_:at:)``).
+    /// A macro as a callable, for callers outside a rendering (dbt's `generate_schema_name`, a
+    /// project's `{% test %}`): renders on a renderer of its own over the defining globals.
+    /// Renderers call it through its ``JinjaMacroDefinition`` instead.
     static func callable(for macro: JinjaMacro, globals: JinjaGlobals) -> JinjaCallable {
         let definition = JinjaMacroDefinition(macro: macro, globals: globals)
         return JinjaCallable(macro.name, definition: definition) { arguments, keywords, context in
             try JinjaRenderer(globals: globals, file: macro.location.file).call(macro, arguments, keywords, at: context.location)
         }
+    }
+
+    /// Calls a template's macro: in place when it was defined over this renderer's globals, else on
+    /// a renderer over its own.
+    private func call(_ definition: JinjaMacroDefinition, _ arguments: [JinjaValue], _ keywords: [(String, JinjaValue)],
+                      caller: JinjaValue? = nil, at location: @autoclosure () -> SourceLocation) throws -> JinjaValue {
+        let renderer = definition.globals === globals ? self : JinjaRenderer(globals: definition.globals, file: file)
+        return try renderer.call(definition.macro, arguments, keywords, caller: caller, at: location())
     }
 
     /// Binds the arguments (positional, keyword, defaults) in a fresh scope that sees only the
@@ -324,8 +331,7 @@ final class JinjaRenderer {
             return try JinjaBuiltins.subscripted(value, by: try evaluate(indexExpression), at: at(expression))
         case .call(let callee, let argumentExpressions, let keywordExpressions):
             let function = try evaluate(callee)
-            let arguments = try argumentExpressions.map(evaluate)
-            let keywords = try keywordExpressions.map { ($0.0, try evaluate($0.1)) }
+            let (arguments, keywords) = try evaluate(argumentExpressions, keywordExpressions)
             guard case .callable(let callable) = function else {
                 if case .undefined(let name) = function {
                     throw TemplateError("unknown macro or function '\(name)'", at: at(callee),
@@ -333,9 +339,7 @@ final class JinjaRenderer {
                 }
                 throw TemplateError("\(function.typeName) cannot be called", at: at(callee))
             }
-            if let definition = callable.definition, definition.globals === globals {
-                return try call(definition.macro, arguments, keywords, at: at(expression))
-            }
+            if let definition = callable.definition { return try call(definition, arguments, keywords, at: at(expression)) }
             if callable.name == "return" { throw ReturnSignal(value: arguments.first ?? .none) }
             return try callable.body(arguments, keywords, JinjaCallContext(location: at(expression)))
         case .filter(let base, let name, let argumentExpressions, let keywordExpressions):
@@ -343,8 +347,7 @@ final class JinjaRenderer {
             if name != "default", name != "d", case .undefined(let undefinedName) = value {
                 throw undefined(undefinedName, at: at(base))
             }
-            let arguments = try argumentExpressions.map(evaluate)
-            let keywords = try keywordExpressions.map { ($0.0, try evaluate($0.1)) }
+            let (arguments, keywords) = try evaluate(argumentExpressions, keywordExpressions)
             return try JinjaBuiltins.filter(name, value, arguments, keywords, at: at(expression))
         case .test(let base, let name, let negated, let argumentExpressions):
             let value = try evaluate(base)
@@ -374,6 +377,11 @@ final class JinjaRenderer {
             // `a if b` with no else prints nothing, as in dbt.
             return try otherwise.map(evaluate) ?? .string("")
         }
+    }
+
+    /// A call's or filter's arguments, positional and keyword, in the order written.
+    private func evaluate(_ positional: [JinjaExpr], _ keywords: [(String, JinjaExpr)]) throws -> ([JinjaValue], [(String, JinjaValue)]) {
+        (try positional.map(evaluate), try keywords.map { ($0.0, try evaluate($0.1)) })
     }
 
     private func binary(_ op: JinjaOperator, _ leftExpression: JinjaExpr, _ rightExpression: JinjaExpr, of expression: JinjaExpr) throws -> JinjaValue {
