@@ -72,6 +72,8 @@ struct DbtProjectCompiler {
     /// ``treeConfig(_:fqn:)``'s results by the path of the deepest level matched (`models.shop.staging`).
     var treeConfigs: [String: NodeConfig] = [:]
     var inputs: DbtRenderInputs!
+    /// Parses model files in the background until the render starts.
+    var prefetch: ModelPrefetch?
 
     init(_ request: DbtCompileRequest) {
         self.request = request
@@ -80,6 +82,7 @@ struct DbtProjectCompiler {
     static func compile(_ request: DbtCompileRequest) -> DbtCompileResult {
         var compiler = DbtProjectCompiler(request)
         compiler.run()
+        _ = compiler.prefetch?.finish()
         var seen = Set<Diagnostic>()
         compiler.result.diagnostics = compiler.result.diagnostics.filter { seen.insert($0).inserted }
         return compiler.result
@@ -93,6 +96,8 @@ struct DbtProjectCompiler {
         project = loaded
         record(planPath: request.planPrefix + "dbt_project.yml", bytes: loaded.bytes)
         files = DbtFiles(project: loaded, root: request.root, displayPrefix: request.displayPrefix, planPrefix: request.planPrefix)
+        prefetch = ModelPrefetch(files.models)
+        prefetch?.start()
         for file in files.pythonModels {
             result.diagnostics.append(.warning(at: .file(file.display), "Python models are not supported; '\(file.stem)' is skipped"))
         }
@@ -140,9 +145,22 @@ struct DbtProjectCompiler {
     }
 
     private mutating func readProperties() {
-        for file in files.properties {
-            guard let (data, _) = read(file) else { continue }
-            properties.read(file, data: data)
+        let files = Shared(value: files.properties)
+        // Each file read, hashed and parsed on whichever core is free; taken in, in order, below.
+        let loaded = Parallel.map(count: files.value.count) {
+            { index -> (sha256: String, parsed: (YAMLValue?, [Diagnostic]))? in
+                let file = files.value[index]
+                guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
+                return (InputHasher.sha256(data), DbtProperties.load(file, data: data))
+            }
+        }
+        for (file, outcome) in zip(files.value, loaded) {
+            guard let (sha256, parsed) = outcome else {
+                result.diagnostics.append(.error(at: .file(file.display), "cannot read the file"))
+                continue
+            }
+            result.inputs.append(InputFile(path: file.planPath, sha256: sha256))
+            properties.read(parsed)
         }
         result.diagnostics += properties.diagnostics
     }
@@ -313,18 +331,23 @@ struct DbtProjectCompiler {
         }
         let inputs = self.inputs!
         let frozenJobs = jobs
-        // Each file's hash is taken by the worker that read it.
+        let prefetched = Shared(value: prefetch?.finish() ?? [])
+        // Each file's hash is taken by whoever read it: the prefetch, or else the worker.
         let outcomes: [(RenderOutcome, String?, String)] = Parallel.map(count: jobs.count) {
             let context = DbtRenderContext(inputs.isolated())
             return { index in
                 let job = frozenJobs[index]
-                guard let data = FileManager.default.contents(atPath: job.file.path) else {
+                guard let model = index < prefetched.value.count ? prefetched.value[index] : PrefetchedModel(job.file) else {
                     return (RenderOutcome(error: TemplateError("cannot read the file", at: .file(job.file.display))), nil, "")
                 }
-                let source = String(decoding: data, as: UTF8.self)
-                let outcome = context.render(source: source, file: job.file.display, slot: job.slot,
-                                             model: job.model.value, base: job.base, incremental: false)
-                return (outcome, InputHasher.sha256(data), source)
+                let outcome: RenderOutcome
+                switch model.template {
+                case .success(let template):
+                    outcome = context.render(template, slot: job.slot, model: job.model.value, base: job.base, incremental: false)
+                case .failure(let error):
+                    outcome = RenderOutcome(error: error)
+                }
+                return (outcome, model.sha256, model.source)
             }
         }
         var singular: [(ProjectFile, RenderOutcome, NodeConfig)] = []

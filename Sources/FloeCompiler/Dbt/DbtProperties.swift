@@ -50,8 +50,15 @@ struct DbtProperties {
     static let testConfigKeys: Set<String> = ["severity", "where", "tags", "enabled", "limit", "warn_if", "error_if",
                                               "store_failures", "store_failures_as", "fail_calc", "meta", "alias", "schema"]
 
-    mutating func read(_ file: ProjectFile, data: Data) {
-        let (root, loadDiagnostics) = YAMLLoader().load(data: data, displayPath: file.display)
+    /// Parses a properties file's YAML: the part of reading it that files can do in parallel.
+    static func load(_ file: ProjectFile, data: Data) -> (YAMLValue?, [Diagnostic]) {
+        YAMLLoader().load(data: data, displayPath: file.display)
+    }
+
+    /// Takes in a properties file parsed by ``load(_:data:)``; files are read in project order,
+    /// so the first description of a model is the one kept.
+    mutating func read(_ loaded: (YAMLValue?, [Diagnostic])) {
+        let (root, loadDiagnostics) = loaded
         diagnostics += loadDiagnostics
         guard let root else { return }
         guard let entries = root.entries else {

@@ -1,0 +1,78 @@
+import Foundation
+
+/// A model file read, hashed and parsed ahead of its rendering.
+struct PrefetchedModel {
+    var source: String
+    var sha256: String
+    var template: Result<JinjaTemplate, TemplateError>
+
+    /// Reads and parses one file; nil when it cannot be read (the renderer reports that).
+    init?(_ file: ProjectFile) {
+        guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
+        source = String(decoding: data, as: UTF8.self)
+        sha256 = InputHasher.sha256(data)
+        do {
+            template = .success(try JinjaTemplate(source, file: file.display))
+        } catch {
+            template = .failure(error)
+        }
+    }
+}
+
+/// Reads and parses model files on a second core while the compiler works out what rendering
+/// needs (properties, slots, configs) on the first, which would otherwise leave that core idle.
+///
+/// Parsing needs only the file, so it can start as soon as the files are listed. ``finish()``
+/// stops the background work and hands over what it finished; the render workers parse the
+/// rest themselves.
+final class ModelPrefetch: @unchecked Sendable {
+    private let files: [ProjectFile]
+    private let lock = NSLock()
+    /// Written only by the background work, before it bumps `done` under the lock.
+    private let parsed: UnsafeMutableBufferPointer<PrefetchedModel?>
+    private var done = 0
+    private var stopped = false
+    private var finished = false
+    private let group = DispatchGroup()
+
+    init(_ files: [ProjectFile]) {
+        self.files = files
+        parsed = .allocate(capacity: files.count)
+        parsed.initialize(repeating: nil)
+    }
+
+    deinit {
+        _ = parsed.deinitialize()
+        parsed.deallocate()
+    }
+
+    func start() {
+        DispatchQueue.global(qos: .userInitiated).async(group: group) { [self] in
+            while true {
+                lock.lock()
+                let index = done
+                let go = !stopped && index < files.count
+                lock.unlock()
+                guard go else { return }
+                parsed[index] = PrefetchedModel(files[index])
+                lock.lock()
+                done = index + 1
+                lock.unlock()
+            }
+        }
+    }
+
+    /// Stops the background work, waits for the file in hand, and returns the models parsed, in
+    /// file order from the first (the rest are nil). Returns nothing after the first call.
+    func finish() -> [PrefetchedModel?] {
+        lock.lock()
+        stopped = true
+        lock.unlock()
+        group.wait()
+        guard !finished else { return [] }
+        finished = true
+        var result = [PrefetchedModel?](repeating: nil, count: done)
+        for index in 0..<done { result[index] = parsed[index].take() }
+        return result
+    }
+}
