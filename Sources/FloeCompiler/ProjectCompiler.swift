@@ -129,13 +129,14 @@ public enum ProjectCompiler {
             seeds: project.seeds, sources: project.sources, models: project.models, tests: project.tests)
 
         let json: Data
+        let flagged: Bool
         do {
-            json = try artifacts.encoded()
+            (json, flagged) = try artifacts.encoded(inspecting: PlanSecretScan.inspector)
         } catch {
             diagnostics.append(.error(at: .file(options.specPath), "internal error: the plan could not be encoded"))
             return CompileOutput(artifacts: nil, json: nil, diagnostics: diagnostics)
         }
-        let findings = PlanSecretScan.findings(in: json, environment: options.processEnvironment)
+        let findings = PlanSecretScan.findings(in: json, flagged: flagged, environment: options.processEnvironment)
         if !findings.isEmpty {
             diagnostics += findings.map {
                 .error(at: .file(options.specPath), "refusing to write a plan with a secret in it: \($0)",

@@ -37,15 +37,17 @@ extension Array: DirectlyWrittenArray where Element: CanonicalJSONWritable {
     private func writeConcurrently(to writer: inout CanonicalJSONWriter, depth: Int) {
         let runs = concurrentRuns(over: count)
         let pieces = ConcurrentSlots<[UInt8]>(Array<[UInt8]>(repeating: [], count: runs.count))
+        let flags = ConcurrentSlots<Bool>([Bool](repeating: false, count: runs.count))
+        let start = writer.pieceWriter()
         DispatchQueue.concurrentPerform(iterations: runs.count) { run in
-            var piece = CanonicalJSONWriter()
+            var piece = start
             // About 900 bytes a model; reserving spares most of the regrowth copies.
             piece.bytes.reserveCapacity(runs[run].count * 1024)
             for index in runs[run] { Self.writeItem(self[index], at: index, to: &piece, depth: depth) }
-            pieces.values[run] = piece.bytes
+            pieces.values[run] = piece.allBytes
+            flags.values[run] = piece.flagged
         }
-        writer.bytes.reserveCapacity(writer.bytes.count + pieces.values.reduce(0) { $0 + $1.count })
-        for piece in pieces.values { writer.bytes.append(contentsOf: piece) }
+        writer.append(pieces: pieces.values, flagged: flags.values.contains(true))
     }
 }
 
@@ -84,9 +86,14 @@ extension CanonicalJSONWriter {
         object.fields += 1
         newline(object.depth + 1)
         bytes.append(0x22)
-        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [0x22, 0x20, 0x3A, 0x20])
+        key.withUTF8Buffer {
+            noteKey($0)
+            bytes.append(contentsOf: $0)
+        }
+        Self.afterKey.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
+
+    private static let afterKey: StaticString = "\" : "
 
     mutating func field(_ key: StaticString, _ value: String, in object: inout CanonicalObject) {
         self.key(key, in: &object)

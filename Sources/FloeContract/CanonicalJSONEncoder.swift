@@ -14,9 +14,41 @@ public struct CanonicalJSONEncoder: Sendable {
     public init() {}
 
     public func encode<T: Encodable>(_ value: T) throws -> Data {
+        try encode(value, trailingNewline: false)
+    }
+
+    /// The bytes, with a line break after them when `trailingNewline` is set (as files end).
+    public func encode<T: Encodable>(_ value: T, trailingNewline: Bool) throws -> Data {
+        try encode(value, trailingNewline: trailingNewline, inspecting: nil).data
+    }
+
+    /// Also runs `inspector` over every string value as it is written (on whichever thread writes
+    /// it), and says whether it flagged any: a check of the whole document that costs no second
+    /// pass over its text.
+    public func encode<T: Encodable>(_ value: T, trailingNewline: Bool,
+                                     inspecting inspector: JSONStringInspector?) throws -> (data: Data, flagged: Bool) {
         var writer = CanonicalJSONWriter()
+        writer.inspector = inspector
         writer.write(try TreeEncoder.tree(for: value, parent: nil, key: nil), depth: 0)
-        return Data(writer.bytes)
+        if trailingNewline { writer.bytes.append(0x0A) }
+        return (writer.joined(), writer.flagged)
+    }
+}
+
+/// A check run over the string values of a document as it is encoded.
+public struct JSONStringInspector: Sendable {
+    /// Values of these keys are not checked (hashes the writer of the document made itself).
+    let skippedKeys: [[UInt8]]
+    /// True for a string to flag; it gets the string's UTF-8 bytes, unescaped.
+    let flags: @Sendable (UnsafeBufferPointer<UInt8>) -> Bool
+
+    public init(skippingKeys: Set<String>, flags: @escaping @Sendable (UnsafeBufferPointer<UInt8>) -> Bool) {
+        skippedKeys = skippingKeys.sorted().map { Array($0.utf8) }
+        self.flags = flags
+    }
+
+    func skips(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        skippedKeys.contains { $0.elementsEqual(key) }
     }
 }
 
@@ -44,7 +76,51 @@ final class JSONObjectNode {
 
 /// Writes a ``JSONTree`` in the canonical layout.
 struct CanonicalJSONWriter {
+    /// What is being written now; it follows `chunks`.
     var bytes: [UInt8] = []
+    /// Checks each string value written, until one is flagged.
+    var inspector: JSONStringInspector?
+    private(set) var flagged = false
+    /// Whether the key just written is one whose value the inspector skips.
+    private var skippingValue = false
+    /// What was written before `bytes`, in order: the pieces written on other threads stay as
+    /// they are, so that a 12 MB plan is copied once, into its `Data`, and not at every join.
+    /// Fresh memory costs a page fault per page, which on a VM was a third of encoding a plan.
+    private var chunks: [[UInt8]] = []
+
+    /// Adds pieces written by other writers after what this one has written.
+    mutating func append(pieces: [[UInt8]], flagged piecesFlagged: Bool) {
+        if !bytes.isEmpty { chunks.append(bytes) }
+        chunks += pieces
+        bytes = []
+        flagged = flagged || piecesFlagged
+    }
+
+    /// A writer for a piece of this one's output, written on another thread: it inspects the same way.
+    func pieceWriter() -> CanonicalJSONWriter {
+        var writer = CanonicalJSONWriter()
+        writer.inspector = inspector
+        return writer
+    }
+
+    /// Called with each key as it is written, so the inspector knows whether its value is skipped.
+    mutating func noteKey(_ key: UnsafeBufferPointer<UInt8>) {
+        if let inspector { skippingValue = inspector.skips(key) }
+    }
+
+    /// Everything written, as one array (for a piece that another writer takes in).
+    var allBytes: [UInt8] {
+        chunks.isEmpty ? bytes : chunks.reduce(into: []) { $0 += $1 } + bytes
+    }
+
+    /// Everything written, in one piece of memory.
+    func joined() -> Data {
+        if chunks.isEmpty { return Data(bytes) }
+        var data = Data(capacity: chunks.reduce(bytes.count) { $0 + $1.count })
+        for chunk in chunks { data.append(contentsOf: chunk) }
+        data.append(contentsOf: bytes)
+        return data
+    }
 
     mutating func write(_ tree: JSONTree, depth: Int) {
         switch tree {
@@ -69,7 +145,9 @@ struct CanonicalJSONWriter {
             for index in entries.indices {
                 if index > 0 { bytes.append(0x2C) }
                 newline(depth + 1)
-                writeString(entries[index].key)
+                var key = entries[index].key
+                key.withUTF8 { noteKey($0) }
+                writeEscaped(key)
                 bytes.append(0x20)
                 bytes.append(0x3A)
                 bytes.append(0x20)
@@ -129,9 +207,20 @@ struct CanonicalJSONWriter {
     }
 
     mutating func newline(_ depth: Int) {
-        bytes.append(0x0A)
-        for _ in 0..<(depth * 2) { bytes.append(0x20) }
+        let width = depth * 2
+        Self.lineStart.withUTF8Buffer { line in
+            if width < line.count {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: line[...width]))
+            } else {
+                bytes.append(0x0A)
+                bytes.append(contentsOf: repeatElement(0x20, count: width))
+            }
+        }
     }
+
+    /// A line break and the spaces of the deepest indentation plans reach, to slice from
+    /// (a static string: slicing it retains nothing).
+    private static let lineStart: StaticString = "\n                                "
 
     /// An array of `count` items: `[`, what `writeItems` writes (each item begun with
     /// ``startItem(_:depth:)``), then `]` on its own line; an empty array as `closeEmpty` writes it.
@@ -161,7 +250,21 @@ struct CanonicalJSONWriter {
 
     private static let hexDigits: StaticString = "0123456789abcdef"
 
+    /// A string value: checked by the inspector, if any, then written.
     mutating func writeString(_ text: String) {
+        if let inspector, !flagged {
+            if skippingValue {
+                skippingValue = false
+            } else {
+                var text = text
+                flagged = text.withUTF8 { inspector.flags($0) }
+            }
+        }
+        writeEscaped(text)
+    }
+
+    /// A string in quotes, escaped as JSON requires.
+    private mutating func writeEscaped(_ text: String) {
         bytes.append(0x22)
         var text = text
         text.withUTF8 { utf8 in

@@ -21,9 +21,12 @@ public enum ContractError: Error, Equatable, CustomStringConvertible {
 extension CompiledArtifacts {
     /// Pretty JSON with sorted keys and a final newline: the same plan always gives the same bytes.
     public func encoded() throws -> Data {
-        var data = try CanonicalJSONEncoder().encode(self)
-        data.append(0x0A)
-        return data
+        try CanonicalJSONEncoder().encode(self, trailingNewline: true)
+    }
+
+    /// The same bytes, with `inspector` run over every string value as it is written.
+    public func encoded(inspecting inspector: JSONStringInspector) throws -> (data: Data, flagged: Bool) {
+        try CanonicalJSONEncoder().encode(self, trailingNewline: true, inspecting: inspector)
     }
 
     /// Decodes a plan, refusing one whose major version this build does not understand.

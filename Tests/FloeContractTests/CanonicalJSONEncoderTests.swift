@@ -106,4 +106,59 @@ import Testing
         #expect(try Self.canonical([[CompiledModel]]()) == Self.foundation([[CompiledModel]]()))
         #expect(try Self.canonical([[CompiledModel](), []]) == Self.foundation([[CompiledModel](), []]))
     }
+
+    /// The inspector sees every string value, unescaped, wherever it is written (the tree, a node
+    /// written directly, a piece written on another thread), and never keys or skipped values.
+    @Test func inspectorSeesEveryStringValueButNoKeysOrSkippedValues() throws {
+        let seen = ConcurrentStrings()
+        let inspector = JSONStringInspector(skippingKeys: ["fingerprint", "sha256"]) { bytes in
+            let text = String(decoding: bytes, as: UTF8.self)
+            seen.insert(text)
+            return text.contains("SECRET")
+        }
+        var plan = CompiledArtifactsTests.sample()
+        plan.models = (0..<1500).map { index in
+            CompiledModel(uniqueID: "model.shop.m_\(index)", name: "m_\(index)", path: "m.sql", materialized: .table,
+                          relation: Relation(schema: "dev", name: "m_\(index)"), sql: "select \"x\"\n from t_\(index)",
+                          fingerprint: "SECRET-fingerprint-\(index)")
+        }
+        plan.metadata.inputs = [InputFile(path: "a.sql", sha256: "SECRET-hash")]
+        let (clean, cleanFlagged) = try plan.encoded(inspecting: inspector)
+        #expect(!cleanFlagged)
+        #expect(clean == (try plan.encoded()))
+        #expect(seen.contains("select \"x\"\n from t_1499"))
+        #expect(seen.contains("m_0"))
+        #expect(!seen.contains("sql"))
+        #expect(!seen.contains { $0.hasPrefix("SECRET") })
+
+        plan.models[1234].sql = "select 'SECRET' as s"
+        #expect(try plan.encoded(inspecting: inspector).flagged)
+        plan.models[1234].sql = "select 1"
+        plan.metadata.inputs[0].path = "SECRET.sql"
+        #expect(try plan.encoded(inspecting: inspector).flagged)
+    }
+}
+
+/// Strings collected from several threads.
+final class ConcurrentStrings: @unchecked Sendable {
+    private let lock = NSLock()
+    private var strings: Set<String> = []
+
+    func insert(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        strings.insert(text)
+    }
+
+    func contains(_ text: String) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return strings.contains(text)
+    }
+
+    func contains(where predicate: (String) -> Bool) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return strings.contains(where: predicate)
+    }
 }
