@@ -128,20 +128,36 @@ final class JinjaRenderer {
 
     // MARK: Statements
 
+    /// Renders into UTF-8 bytes, made a string once at the end: appending to a `String` piece by
+    /// piece cost hundreds of instructions an append.
     func render(_ nodes: [JinjaNode]) throws -> String {
-        var output = ""
+        var output: [UInt8] = []
+        output.reserveCapacity(1024)
         for node in nodes { try render(node, into: &output) }
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
-    func render(_ node: JinjaNode, into output: inout String) throws {
+    func render(_ node: JinjaNode, into output: inout [UInt8]) throws {
         switch node {
         case .text(let text):
-            output += text
+            output.append(contentsOf: text.utf8)
         case .output(let expression):
-            let value = try evaluate(expression)
+            let value: JinjaValue
+            if case .call(let callee, let argumentExpressions, let keywordExpressions) = expression.kind {
+                // A macro called for its text writes it here, instead of into a string of its own.
+                let function = try evaluate(callee)
+                if case .callable(let callable) = function, let definition = callable.definition {
+                    let (arguments, keywords) = try evaluate(argumentExpressions, keywordExpressions)
+                    guard let returned = try call(definition, arguments, keywords, at: at(expression), into: &output) else { return }
+                    value = returned
+                } else {
+                    value = try call(function, callee, argumentExpressions, keywordExpressions, of: expression)
+                }
+            } else {
+                value = try evaluate(expression)
+            }
             if case .undefined(let name) = value { throw undefined(name, at: at(expression)) }
-            output += value.rendered
+            output.append(contentsOf: value.rendered.utf8)
         case .ifBlock(let branches, let otherwise):
             for branch in branches where try evaluate(branch.condition).isTruthy {
                 for child in branch.body { try render(child, into: &output) }
@@ -180,13 +196,15 @@ final class JinjaRenderer {
                 throw TemplateError("'{% call %}' needs a macro, got \(function.typeName)", at: at(callee))
             }
             let (arguments, keywords) = try evaluate(argumentExpressions, keywordExpressions)
-            output += try call(definition, arguments, keywords, caller: caller, at: at(expression)).rendered
+            if let returned = try call(definition, arguments, keywords, caller: caller, at: at(expression), into: &output) {
+                output.append(contentsOf: returned.rendered.utf8)
+            }
         }
     }
 
     private func renderLoop(
         targets: [String], iterable: JinjaExpr, condition: JinjaExpr?, body: [JinjaNode], otherwise: [JinjaNode]?,
-        position: JinjaPosition, into output: inout String
+        position: JinjaPosition, into output: inout [UInt8]
     ) throws {
         let source = try evaluate(iterable)
         if case .undefined(let name) = source { throw undefined(name, at: at(iterable)) }
@@ -258,18 +276,34 @@ final class JinjaRenderer {
     }
 
     /// Calls a template's macro: in place when it was defined over this renderer's globals, else on
-    /// a renderer over its own.
+    /// a renderer over its own. Its text goes to `output`; what `return()` gave, if it was called,
+    /// is returned instead.
     private func call(_ definition: JinjaMacroDefinition, _ arguments: [JinjaValue], _ keywords: [(String, JinjaValue)],
-                      caller: JinjaValue? = nil, at location: @autoclosure () -> SourceLocation) throws -> JinjaValue {
+                      caller: JinjaValue? = nil, at location: @autoclosure () -> SourceLocation,
+                      into output: inout [UInt8]) throws -> JinjaValue? {
         let renderer = definition.globals === globals ? self : JinjaRenderer(globals: definition.globals, file: file)
-        return try renderer.call(definition.macro, arguments, keywords, caller: caller, at: location())
+        return try renderer.call(definition.macro, arguments, keywords, caller: caller, at: location(), into: &output)
+    }
+
+    /// A macro call as a value: its text, or what `return()` gave.
+    func call(_ macro: JinjaMacro, _ arguments: [JinjaValue], _ keywords: [(String, JinjaValue)],
+              at location: @autoclosure () -> SourceLocation) throws -> JinjaValue {
+        try Self.value { try call(macro, arguments, keywords, at: location(), into: &$0) }
+    }
+
+    /// What a macro call that writes with `write` gives as a value: the text, or what `return()` gave.
+    private static func value(_ write: (inout [UInt8]) throws -> JinjaValue?) rethrows -> JinjaValue {
+        var output: [UInt8] = []
+        if let returned = try write(&output) { return returned }
+        return .string(String(decoding: output, as: UTF8.self))
     }
 
     /// Binds the arguments (positional, keyword, defaults) in a fresh scope that sees only the
-    /// globals, renders the body, and returns the text (or what `return()` gave). `caller` is the
-    /// body of the `{% call %}` block that called it.
+    /// globals and renders the body into `output`. When the body calls `return()`, what it wrote
+    /// is taken back out and the value returned. `caller` is the body of the `{% call %}` block
+    /// that called it.
     func call(_ macro: JinjaMacro, _ arguments: [JinjaValue], _ keywords: [(String, JinjaValue)], caller: JinjaValue? = nil,
-              at location: @autoclosure () -> SourceLocation) throws -> JinjaValue {
+              at location: @autoclosure () -> SourceLocation, into output: inout [UInt8]) throws -> JinjaValue? {
         if arguments.count > macro.parameters.count {
             throw TemplateError("macro '\(macro.name)' takes \(macro.parameters.count) arguments, got \(arguments.count)",
                                 at: location())
@@ -296,9 +330,12 @@ final class JinjaRenderer {
             && !keywords.contains(where: { $0.0 == parameter.name }) {
             assign(parameter.name, try parameter.defaultValue.map(evaluate) ?? .undefined(parameter.name))
         }
+        let start = output.count
         do {
-            return .string(try render(macro.body))
+            for node in macro.body { try render(node, into: &output) }
+            return nil
         } catch let signal as ReturnSignal {
+            output.removeSubrange(start...)
             return signal.value
         }
     }
@@ -330,18 +367,7 @@ final class JinjaRenderer {
             if case .undefined(let baseName) = value { throw undefined(baseName, at: at(base)) }
             return try JinjaBuiltins.subscripted(value, by: try evaluate(indexExpression), at: at(expression))
         case .call(let callee, let argumentExpressions, let keywordExpressions):
-            let function = try evaluate(callee)
-            let (arguments, keywords) = try evaluate(argumentExpressions, keywordExpressions)
-            guard case .callable(let callable) = function else {
-                if case .undefined(let name) = function {
-                    throw TemplateError("unknown macro or function '\(name)'", at: at(callee),
-                                        hint: Suggestions.didYouMean(name, in: knownNames))
-                }
-                throw TemplateError("\(function.typeName) cannot be called", at: at(callee))
-            }
-            if let definition = callable.definition { return try call(definition, arguments, keywords, at: at(expression)) }
-            if callable.name == "return" { throw ReturnSignal(value: arguments.first ?? .none) }
-            return try callable.body(arguments, keywords, JinjaCallContext(location: at(expression)))
+            return try call(try evaluate(callee), callee, argumentExpressions, keywordExpressions, of: expression)
         case .filter(let base, let name, let argumentExpressions, let keywordExpressions):
             let value = try evaluate(base)
             if name != "default", name != "d", case .undefined(let undefinedName) = value {
@@ -377,6 +403,24 @@ final class JinjaRenderer {
             // `a if b` with no else prints nothing, as in dbt.
             return try otherwise.map(evaluate) ?? .string("")
         }
+    }
+
+    /// Calls `function`, what `callee` evaluated to, with the arguments written.
+    private func call(_ function: JinjaValue, _ callee: JinjaExpr, _ argumentExpressions: [JinjaExpr],
+                      _ keywordExpressions: [(String, JinjaExpr)], of expression: JinjaExpr) throws -> JinjaValue {
+        let (arguments, keywords) = try evaluate(argumentExpressions, keywordExpressions)
+        guard case .callable(let callable) = function else {
+            if case .undefined(let name) = function {
+                throw TemplateError("unknown macro or function '\(name)'", at: at(callee),
+                                    hint: Suggestions.didYouMean(name, in: knownNames))
+            }
+            throw TemplateError("\(function.typeName) cannot be called", at: at(callee))
+        }
+        if let definition = callable.definition {
+            return try Self.value { try call(definition, arguments, keywords, at: at(expression), into: &$0) }
+        }
+        if callable.name == "return" { throw ReturnSignal(value: arguments.first ?? .none) }
+        return try callable.body(arguments, keywords, JinjaCallContext(location: at(expression)))
     }
 
     /// A call's or filter's arguments, positional and keyword, in the order written.

@@ -61,6 +61,14 @@ import Testing
             {{ cents_to_dollars('amount') }} {{ cents_to_dollars(column='fee', scale=0) }} {{ pick(21) + 1 }}
             """
         #expect(try render(template) == "round(amount / 100.0, 2) round(fee / 100.0, 0) 43")
+        // A macro printed by `{{ }}` writes straight into the output; when it then returns, what it
+        // wrote is taken back and the value printed instead, in a call block too.
+        let early = """
+            {% macro early(x) %}ignored {{ x }}{% do return('kept') %}more{% endmacro %}
+            {%- macro plain() %}text{% endmacro -%}
+            before {{ early(1) }} {{ plain() }} {{ early(2) ~ '!' }} {% call early(3) %}body{% endcall %} after
+            """
+        #expect(try render(early) == "before kept text kept! kept after")
     }
 
     @Test func macroScopes() throws {
