@@ -24,10 +24,36 @@ struct RenderOutcome: Sendable {
 enum RelationPlaceholder {
     enum Part: Character {
         case relation = "R", schema = "S", identifier = "I"
+
+        var byte: UInt8 { rawValue.asciiValue! }
+
+        init?(byte: UInt8) {
+            switch byte {
+            case UInt8(ascii: "R"): self = .relation
+            case UInt8(ascii: "S"): self = .schema
+            case UInt8(ascii: "I"): self = .identifier
+            default: return nil
+            }
+        }
     }
 
+    /// `\u{1}R42\u{1}`: written from bytes (it fits a small string, so nothing is allocated);
+    /// interpolation cost more than the rest of a ref() call.
     static func text(_ slot: Int, _ part: Part) -> String {
-        "\u{1}\(part.rawValue)\(slot)\u{1}"
+        var digits = 1
+        var rest = slot / 10
+        while rest > 0 { digits += 1; rest /= 10 }
+        return String(unsafeUninitializedCapacity: digits + 3) { buffer in
+            buffer[0] = 1
+            buffer[1] = part.byte
+            var value = slot
+            for position in stride(from: digits + 1, through: 2, by: -1) {
+                buffer[position] = UInt8(48 + value % 10)
+                value /= 10
+            }
+            buffer[digits + 2] = 1
+            return digits + 3
+        }
     }
 
     /// Replaces every placeholder in `text` with what `resolve` gives for it. Works on UTF-8
@@ -42,7 +68,7 @@ enum RelationPlaceholder {
             var index = first
             while index < bytes.count {
                 let byte = bytes[index]
-                guard byte == 1, index + 2 < bytes.count, let part = Part(rawValue: Character(Unicode.Scalar(bytes[index + 1]))) else {
+                guard byte == 1, index + 2 < bytes.count, let part = Part(byte: bytes[index + 1]) else {
                     output.append(byte)
                     index += 1
                     continue
@@ -130,7 +156,6 @@ final class DbtRenderContext {
     private var outcome = RenderOutcome()
     private var baseConfig = NodeConfig()
     private var incremental = false
-    private var placeholderCache: [Int: (relation: String, schema: JinjaValue, identifier: JinjaValue)] = [:]
 
     /// `inputs` should be ``DbtRenderInputs/isolated()`` when other threads render too.
     init(_ inputs: DbtRenderInputs) {
@@ -191,21 +216,13 @@ final class DbtRenderContext {
 
     /// A relation object: prints as the placeholder, with `schema`, `identifier` and `name`.
     func relation(_ slot: Int) -> JinjaValue {
-        let texts = placeholders(slot)
-        return .dict(JinjaValue.DictBox(distinctKeys: Self.relationKeys, values: [.none, texts.schema, texts.identifier, texts.identifier],
-                                        printed: texts.relation))
+        let identifier = JinjaValue.string(RelationPlaceholder.text(slot, .identifier))
+        return .dict(JinjaValue.DictBox(distinctKeys: Self.relationKeys,
+                                        values: [.none, .string(RelationPlaceholder.text(slot, .schema)), identifier, identifier],
+                                        printed: RelationPlaceholder.text(slot, .relation)))
     }
 
     private static let relationKeys = ["database", "schema", "identifier", "name"]
-
-    /// A slot's placeholder texts, made once per worker: every ref() and `this` needs them.
-    private func placeholders(_ slot: Int) -> (relation: String, schema: JinjaValue, identifier: JinjaValue) {
-        if let cached = placeholderCache[slot] { return cached }
-        let texts = (RelationPlaceholder.text(slot, .relation), JinjaValue.string(RelationPlaceholder.text(slot, .schema)),
-                     JinjaValue.string(RelationPlaceholder.text(slot, .identifier)))
-        placeholderCache[slot] = texts
-        return texts
-    }
 
     // MARK: The context
 
