@@ -27,6 +27,7 @@ struct CompileCommand: ParsableCommand {
         Console.standardOutput.line(
             "compiled \(artifacts.product.name) \(artifacts.product.version) for \(artifacts.environment.name) "
                 + "(namespace \(artifacts.environment.namespace)) → \(destination)")
+        BackgroundRelease.release(consume artifacts)
     }
 
     /// Compiles, reports the diagnostics and writes the plan: exit 4 when it does not compile, 1 when it cannot be written.
@@ -40,6 +41,7 @@ struct CompileCommand: ParsableCommand {
             Console.standardError.line("error: cannot write \(destination): \(error.localizedDescription)")
             throw FloeExit(.failed)
         }
+        BackgroundRelease.release(result)
         return artifacts
     }
 

@@ -85,7 +85,9 @@ struct DbtProjectCompiler {
         _ = compiler.prefetch?.finish()
         var seen = Set<Diagnostic>()
         compiler.result.diagnostics = compiler.result.diagnostics.filter { seen.insert($0).inserted }
-        return compiler.result
+        let result = compiler.result
+        BackgroundRelease.release(compiler)
+        return result
     }
 
     private mutating func run() {
@@ -540,6 +542,8 @@ struct DbtProjectCompiler {
                 dependsOn: model.dependsOn, tags: config.tags, preHooks: preHooks, postHooks: postHooks, columns: columns,
                 description: properties?.description, fingerprint: fingerprint))
         }
+        BackgroundRelease.release(consume finished)
+        BackgroundRelease.release(consume jobs)
     }
 
     private mutating func renderHooks(_ hooks: [String], slot: Int) -> [String] {
