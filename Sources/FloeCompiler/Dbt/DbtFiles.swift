@@ -37,24 +37,12 @@ struct DbtFiles {
         let rootPath = root.path
         func scan(_ paths: [String], _ handle: (ProjectFile, String) -> Void) {
             for base in paths {
-                for relative in Self.files(under: root.appendingPathComponent(base)) {
-                    // Built from UTF-8 bytes: by Character and String.append, 10,000 paths cost
-                    // more than reading the files.
-                    let parts = relative.split(separator: UInt8(ascii: "/"))
-                    let name = parts.last!
-                    // After the last dot, as NSString's pathExtension (a leading dot starts no extension).
-                    let dot = name.lastIndex(of: UInt8(ascii: ".")).flatMap { $0 > name.startIndex ? $0 : nil }
-                    let fileExtension = dot.map { String(decoding: name[name.index(after: $0)...], as: UTF8.self).lowercased() } ?? ""
-                    let projectRelative = Self.concatenated(Array(base.utf8), [UInt8(ascii: "/")], relative)
-                    let file = ProjectFile(
-                        path: Self.string(rootPath.utf8, [UInt8(ascii: "/")], projectRelative),
-                        relative: Self.string(projectRelative),
-                        display: Self.string(displayPrefix.utf8, projectRelative),
-                        planPath: Self.string(planPrefix.utf8, projectRelative),
-                        folders: parts.dropLast().map { String(decoding: $0, as: UTF8.self) },
-                        stem: String(decoding: dot.map { name[..<$0] } ?? name, as: UTF8.self))
-                    handle(file, fileExtension)
+                let relatives = Shared(value: Self.files(under: root.appendingPathComponent(base)))
+                // Named on every core: a model path holds thousands of files.
+                let named = Parallel.map(count: relatives.value.count) {
+                    { Self.file(relatives.value[$0], base: base, rootPath: rootPath, displayPrefix: displayPrefix, planPrefix: planPrefix) }
                 }
+                for (file, fileExtension) in named { handle(file, fileExtension) }
             }
         }
         scan(project.modelPaths) { file, fileExtension in
@@ -83,6 +71,27 @@ struct DbtFiles {
             default: break
             }
         }
+    }
+
+    /// The file at `relative` (to the resource path `base`) and its extension, lower-cased.
+    /// Built from UTF-8 bytes: by Character and String.append, 10,000 paths cost more than
+    /// reading the files.
+    private static func file(_ relative: [UInt8], base: String, rootPath: String, displayPrefix: String,
+                             planPrefix: String) -> (ProjectFile, String) {
+        let parts = relative.split(separator: UInt8(ascii: "/"))
+        let name = parts.last!
+        // After the last dot, as NSString's pathExtension (a leading dot starts no extension).
+        let dot = name.lastIndex(of: UInt8(ascii: ".")).flatMap { $0 > name.startIndex ? $0 : nil }
+        let fileExtension = dot.map { String(decoding: name[name.index(after: $0)...], as: UTF8.self).lowercased() } ?? ""
+        let projectRelative = concatenated(Array(base.utf8), [UInt8(ascii: "/")], relative)
+        let file = ProjectFile(
+            path: string(rootPath.utf8, [UInt8(ascii: "/")], projectRelative),
+            relative: string(projectRelative),
+            display: string(displayPrefix.utf8, projectRelative),
+            planPath: string(planPrefix.utf8, projectRelative),
+            folders: parts.dropLast().map { String(decoding: $0, as: UTF8.self) },
+            stem: String(decoding: dot.map { name[..<$0] } ?? name, as: UTF8.self))
+        return (file, fileExtension)
     }
 
     /// Every regular file under `directory`, relative to it as UTF-8 bytes, sorted by those bytes;
