@@ -14,15 +14,11 @@ public struct CanonicalJSONEncoder: Sendable {
     public init() {}
 
     public func encode<T: Encodable>(_ value: T) throws -> Data {
-        try encode(value, trailingNewline: false)
+        try encode(value, trailingNewline: false, inspecting: nil).data
     }
 
-    /// The bytes, with a line break after them when `trailingNewline` is set (as files end).
-    public func encode<T: Encodable>(_ value: T, trailingNewline: Bool) throws -> Data {
-        try encode(value, trailingNewline: trailingNewline, inspecting: nil).data
-    }
-
-    /// Also runs `inspector` over every string value as it is written (on whichever thread writes
+    /// The bytes, with a line break after them when `trailingNewline` is set (as files end). Runs
+    /// `inspector`, if any, over every string value as it is written (on whichever thread writes
     /// it), and says whether it flagged any: a check of the whole document that costs no second
     /// pass over its text.
     public func encode<T: Encodable>(_ value: T, trailingNewline: Bool,

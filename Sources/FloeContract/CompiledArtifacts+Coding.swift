@@ -21,7 +21,7 @@ public enum ContractError: Error, Equatable, CustomStringConvertible {
 extension CompiledArtifacts {
     /// Pretty JSON with sorted keys and a final newline: the same plan always gives the same bytes.
     public func encoded() throws -> Data {
-        try CanonicalJSONEncoder().encode(self, trailingNewline: true)
+        try CanonicalJSONEncoder().encode(self, trailingNewline: true, inspecting: nil).data
     }
 
     /// The same bytes, with `inspector` run over every string value as it is written.

@@ -133,8 +133,13 @@ struct DbtProjectCompiler {
     @discardableResult
     private mutating func record(planPath: String, bytes: Data) -> String {
         let sha256 = InputHasher.sha256(bytes)
-        result.inputs.append(InputFile(path: planPath, sha256: sha256))
+        record(planPath: planPath, sha256: sha256)
         return sha256
+    }
+
+    /// Adds a file read, and hashed, elsewhere (on a worker) to the plan's inputs.
+    private mutating func record(planPath: String, sha256: String) {
+        result.inputs.append(InputFile(path: planPath, sha256: sha256))
     }
 
     /// The file's bytes and their SHA-256, recorded as an input; nil (with an error) when unreadable.
@@ -161,7 +166,7 @@ struct DbtProjectCompiler {
                 result.diagnostics.append(.error(at: .file(file.display), "cannot read the file"))
                 continue
             }
-            result.inputs.append(InputFile(path: file.planPath, sha256: sha256))
+            record(planPath: file.planPath, sha256: sha256)
             properties.read(parsed)
         }
         result.diagnostics += properties.diagnostics
@@ -342,19 +347,13 @@ struct DbtProjectCompiler {
                 guard let model = index < prefetched.value.count ? prefetched.value[index] : PrefetchedModel(job.file) else {
                     return (RenderOutcome(error: TemplateError("cannot read the file", at: .file(job.file.display))), nil, "")
                 }
-                let outcome: RenderOutcome
-                switch model.template {
-                case .success(let template):
-                    outcome = context.render(template, slot: job.slot, model: job.model.value, base: job.base, incremental: false)
-                case .failure(let error):
-                    outcome = RenderOutcome(error: error)
-                }
+                let outcome = context.render(model.template, slot: job.slot, model: job.model.value, base: job.base, incremental: false)
                 return (outcome, model.sha256, model.source)
             }
         }
         var singular: [(ProjectFile, RenderOutcome, NodeConfig)] = []
         for (index, (outcome, sha256, source)) in outcomes.enumerated() {
-            if let sha256 { result.inputs.append(InputFile(path: jobs[index].file.planPath, sha256: sha256)) }
+            if let sha256 { record(planPath: jobs[index].file.planPath, sha256: sha256) }
             if let error = outcome.error { result.diagnostics.append(error.diagnostic) }
             if index < models.count {
                 models[index].render = outcome

@@ -206,11 +206,15 @@ final class DbtRenderContext {
     /// A parse error is reported the same way as a render error.
     func render(source: String, file: String, slot: Int?, model: [(String, JinjaValue)], base: NodeConfig,
                 incremental: Bool) -> RenderOutcome {
-        do {
-            let template = try JinjaTemplate(source, file: file)
-            return render(template, slot: slot, model: model, base: base, incremental: incremental)
-        } catch {
-            return RenderOutcome(error: error)
+        render(Result { () throws(TemplateError) in try JinjaTemplate(source, file: file) }, slot: slot, model: model, base: base, incremental: incremental)
+    }
+
+    /// Renders a template parsed earlier, or reports why it did not parse.
+    func render(_ parsed: Result<JinjaTemplate, TemplateError>, slot: Int?, model: [(String, JinjaValue)], base: NodeConfig,
+                incremental: Bool) -> RenderOutcome {
+        switch parsed {
+        case .success(let template): render(template, slot: slot, model: model, base: base, incremental: incremental)
+        case .failure(let error): RenderOutcome(error: error)
         }
     }
 

@@ -11,11 +11,7 @@ struct PrefetchedModel {
         guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
         source = String(decoding: data, as: UTF8.self)
         sha256 = InputHasher.sha256(data)
-        do {
-            template = .success(try JinjaTemplate(source, file: file.display))
-        } catch {
-            template = .failure(error)
-        }
+        template = Result { [source] () throws(TemplateError) in try JinjaTemplate(source, file: file.display) }
     }
 }
 

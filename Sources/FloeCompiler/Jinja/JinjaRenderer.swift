@@ -145,14 +145,9 @@ final class JinjaRenderer {
             let value: JinjaValue
             if case .call(let callee, let argumentExpressions, let keywordExpressions) = expression.kind {
                 // A macro called for its text writes it here, instead of into a string of its own.
-                let function = try evaluate(callee)
-                if case .callable(let callable) = function, let definition = callable.definition {
-                    let (arguments, keywords) = try evaluate(argumentExpressions, keywordExpressions)
-                    guard let returned = try call(definition, arguments, keywords, at: at(expression), into: &output) else { return }
-                    value = returned
-                } else {
-                    value = try call(function, callee, argumentExpressions, keywordExpressions, of: expression)
-                }
+                guard let returned = try call(try evaluate(callee), callee, argumentExpressions, keywordExpressions,
+                                              of: expression, into: &output) else { return }
+                value = returned
             } else {
                 value = try evaluate(expression)
             }
@@ -367,7 +362,8 @@ final class JinjaRenderer {
             if case .undefined(let baseName) = value { throw undefined(baseName, at: at(base)) }
             return try JinjaBuiltins.subscripted(value, by: try evaluate(indexExpression), at: at(expression))
         case .call(let callee, let argumentExpressions, let keywordExpressions):
-            return try call(try evaluate(callee), callee, argumentExpressions, keywordExpressions, of: expression)
+            let function = try evaluate(callee)
+            return try Self.value { try call(function, callee, argumentExpressions, keywordExpressions, of: expression, into: &$0) }
         case .filter(let base, let name, let argumentExpressions, let keywordExpressions):
             let value = try evaluate(base)
             if name != "default", name != "d", case .undefined(let undefinedName) = value {
@@ -405,9 +401,12 @@ final class JinjaRenderer {
         }
     }
 
-    /// Calls `function`, what `callee` evaluated to, with the arguments written.
+    /// Calls `function`, what `callee` evaluated to, with the arguments written. A template macro
+    /// writes its text to `output` and gives nil (or what `return()` gave); anything else gives
+    /// its value.
     private func call(_ function: JinjaValue, _ callee: JinjaExpr, _ argumentExpressions: [JinjaExpr],
-                      _ keywordExpressions: [(String, JinjaExpr)], of expression: JinjaExpr) throws -> JinjaValue {
+                      _ keywordExpressions: [(String, JinjaExpr)], of expression: JinjaExpr,
+                      into output: inout [UInt8]) throws -> JinjaValue? {
         let (arguments, keywords) = try evaluate(argumentExpressions, keywordExpressions)
         guard case .callable(let callable) = function else {
             if case .undefined(let name) = function {
@@ -416,9 +415,7 @@ final class JinjaRenderer {
             }
             throw TemplateError("\(function.typeName) cannot be called", at: at(callee))
         }
-        if let definition = callable.definition {
-            return try Self.value { try call(definition, arguments, keywords, at: at(expression), into: &$0) }
-        }
+        if let definition = callable.definition { return try call(definition, arguments, keywords, at: at(expression), into: &output) }
         if callable.name == "return" { throw ReturnSignal(value: arguments.first ?? .none) }
         return try callable.body(arguments, keywords, JinjaCallContext(location: at(expression)))
     }
