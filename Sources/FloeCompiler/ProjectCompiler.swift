@@ -36,8 +36,18 @@ public struct CompileOptions: Sendable {
 /// The result of a compile: the plan and its bytes when there were no errors, and every diagnostic.
 public struct CompileOutput: Sendable {
     public var artifacts: CompiledArtifacts?
-    public var json: Data?
+    /// The plan's bytes, in the pieces they were encoded in (to write to a file).
+    public var encoded: EncodedDocument?
     public var diagnostics: [Diagnostic]
+
+    init(artifacts: CompiledArtifacts?, encoded: EncodedDocument?, diagnostics: [Diagnostic]) {
+        self.artifacts = artifacts
+        self.encoded = encoded
+        self.diagnostics = diagnostics
+    }
+
+    /// The plan's bytes in one piece.
+    public var json: Data? { encoded?.data }
 }
 
 /// platform.yaml + floe.yaml → ``CompiledArtifacts``. Reads files; never opens a database.
@@ -57,7 +67,7 @@ public enum ProjectCompiler {
         let platformRoot = checked(platform.value, file: options.platformPath, shape: PlatformShape.root,
                                    loaded: platform.bytes != nil, extraChecks: { _ in [] }, into: &diagnostics)
         guard let floeRoot, let platformRoot else {
-            return CompileOutput(artifacts: nil, json: nil, diagnostics: diagnostics)
+            return CompileOutput(artifacts: nil, encoded: nil, diagnostics: diagnostics)
         }
 
         let spec = FloeSpec(file: options.specPath, root: floeRoot)
@@ -78,7 +88,7 @@ public enum ProjectCompiler {
               let compute = resolution.profiles[.compute], let storage = resolution.profiles[.storage],
               let catalog = resolution.profiles[.catalog]
         else {
-            return CompileOutput(artifacts: nil, json: nil, diagnostics: diagnostics)
+            return CompileOutput(artifacts: nil, encoded: nil, diagnostics: diagnostics)
         }
 
         let compiledAt = CompileTimestamp.iso8601(options.compiledAt)
@@ -103,7 +113,7 @@ public enum ProjectCompiler {
         }
         diagnostics += project.diagnostics
         guard !diagnostics.hasErrors else {
-            return CompileOutput(artifacts: nil, json: nil, diagnostics: diagnostics)
+            return CompileOutput(artifacts: nil, encoded: nil, diagnostics: diagnostics)
         }
 
         var inputs = project.inputs + [
@@ -128,23 +138,23 @@ public enum ProjectCompiler {
             synthetic: synthetic.tables,
             seeds: project.seeds, sources: project.sources, models: project.models, tests: project.tests)
 
-        let json: Data
+        let encoded: EncodedDocument
         let flagged: Bool
         do {
-            (json, flagged) = try artifacts.encoded(inspecting: PlanSecretScan.inspector)
+            (encoded, flagged) = try artifacts.encoded(inspecting: PlanSecretScan.inspector)
         } catch {
             diagnostics.append(.error(at: .file(options.specPath), "internal error: the plan could not be encoded"))
-            return CompileOutput(artifacts: nil, json: nil, diagnostics: diagnostics)
+            return CompileOutput(artifacts: nil, encoded: nil, diagnostics: diagnostics)
         }
-        let findings = PlanSecretScan.findings(in: json, flagged: flagged, environment: options.processEnvironment)
+        let findings = PlanSecretScan.findings(in: encoded, flagged: flagged, environment: options.processEnvironment)
         if !findings.isEmpty {
             diagnostics += findings.map {
                 .error(at: .file(options.specPath), "refusing to write a plan with a secret in it: \($0)",
                        hint: "move the value into platform.yaml as a secret reference")
             }
-            return CompileOutput(artifacts: nil, json: nil, diagnostics: diagnostics)
+            return CompileOutput(artifacts: nil, encoded: nil, diagnostics: diagnostics)
         }
-        return CompileOutput(artifacts: artifacts, json: json, diagnostics: diagnostics)
+        return CompileOutput(artifacts: artifacts, encoded: encoded, diagnostics: diagnostics)
     }
 
     /// Shape-checks a loaded document (plus `extraChecks`) and returns it when it is a mapping.

@@ -14,7 +14,7 @@ public struct CanonicalJSONEncoder: Sendable {
     public init() {}
 
     public func encode<T: Encodable>(_ value: T) throws -> Data {
-        try encode(value, trailingNewline: false, inspecting: nil).data
+        try encode(value, trailingNewline: false, inspecting: nil).document.data
     }
 
     /// The bytes, with a line break after them when `trailingNewline` is set (as files end). Runs
@@ -22,12 +22,12 @@ public struct CanonicalJSONEncoder: Sendable {
     /// it), and says whether it flagged any: a check of the whole document that costs no second
     /// pass over its text.
     public func encode<T: Encodable>(_ value: T, trailingNewline: Bool,
-                                     inspecting inspector: JSONStringInspector?) throws -> (data: Data, flagged: Bool) {
+                                     inspecting inspector: JSONStringInspector?) throws -> (document: EncodedDocument, flagged: Bool) {
         var writer = CanonicalJSONWriter()
         writer.inspector = inspector
         writer.write(try TreeEncoder.tree(for: value, parent: nil, key: nil), depth: 0)
         if trailingNewline { writer.bytes.append(0x0A) }
-        return (writer.joined(), writer.flagged)
+        return (writer.document, writer.flagged)
     }
 }
 
@@ -80,8 +80,9 @@ struct CanonicalJSONWriter {
     /// Whether the key just written is one whose value the inspector skips.
     private var skippingValue = false
     /// What was written before `bytes`, in order: the pieces written on other threads stay as
-    /// they are, so that a 12 MB plan is copied once, into its `Data`, and not at every join.
-    /// Fresh memory costs a page fault per page, which on a VM was a third of encoding a plan.
+    /// they are, so that a 12 MB plan is not copied at every join (``EncodedDocument`` writes
+    /// them to the file one after another). Fresh memory costs a page fault per page, which on a
+    /// VM was a third of encoding a plan.
     private var chunks: [[UInt8]] = []
 
     /// Adds pieces written by other writers after what this one has written.
@@ -109,13 +110,9 @@ struct CanonicalJSONWriter {
         chunks.isEmpty ? bytes : chunks.reduce(into: []) { $0 += $1 } + bytes
     }
 
-    /// Everything written, in one piece of memory.
-    func joined() -> Data {
-        if chunks.isEmpty { return Data(bytes) }
-        var data = Data(capacity: chunks.reduce(bytes.count) { $0 + $1.count })
-        for chunk in chunks { data.append(contentsOf: chunk) }
-        data.append(contentsOf: bytes)
-        return data
+    /// Everything written, in the pieces it was written in.
+    var document: EncodedDocument {
+        EncodedDocument(pieces: chunks + [bytes])
     }
 
     mutating func write(_ tree: JSONTree, depth: Int) {

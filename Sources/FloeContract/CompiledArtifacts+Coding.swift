@@ -21,11 +21,11 @@ public enum ContractError: Error, Equatable, CustomStringConvertible {
 extension CompiledArtifacts {
     /// Pretty JSON with sorted keys and a final newline: the same plan always gives the same bytes.
     public func encoded() throws -> Data {
-        try CanonicalJSONEncoder().encode(self, trailingNewline: true, inspecting: nil).data
+        try CanonicalJSONEncoder().encode(self, trailingNewline: true, inspecting: nil).document.data
     }
 
     /// The same bytes, with `inspector` run over every string value as it is written.
-    public func encoded(inspecting inspector: JSONStringInspector) throws -> (data: Data, flagged: Bool) {
+    public func encoded(inspecting inspector: JSONStringInspector) throws -> (document: EncodedDocument, flagged: Bool) {
         try CanonicalJSONEncoder().encode(self, trailingNewline: true, inspecting: inspector)
     }
 

@@ -34,9 +34,9 @@ struct CompileCommand: ParsableCommand {
     static func compileAndWrite(_ project: ProjectOptions, to destination: String) throws -> CompiledArtifacts {
         let result = ProjectCompiler.compile(try project.compileOptions())
         Console.standardError.report(result.diagnostics)
-        guard let artifacts = result.artifacts, let json = result.json else { throw FloeExit(.invalidConfiguration) }
+        guard let artifacts = result.artifacts, let encoded = result.encoded else { throw FloeExit(.invalidConfiguration) }
         do {
-            try AtomicFile.write(json, to: destination)
+            try AtomicFile.write(encoded, to: destination)
         } catch {
             Console.standardError.line("error: cannot write \(destination): \(error.localizedDescription)")
             throw FloeExit(.failed)
@@ -49,14 +49,5 @@ struct CompileCommand: ParsableCommand {
     static func defaultOutput(forSpec spec: String) -> String {
         let directory = (spec as NSString).deletingLastPathComponent
         return directory.isEmpty ? "target/artifacts.json" : "\(directory)/target/artifacts.json"
-    }
-}
-
-/// Writes through a temporary file and a rename, so a reader never sees half a plan.
-enum AtomicFile {
-    static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try data.write(to: url, options: .atomic)
     }
 }

@@ -338,13 +338,14 @@ struct DbtProjectCompiler {
         }
         let inputs = self.inputs!
         let frozenJobs = jobs
-        let prefetched = Shared(value: prefetch?.finish() ?? [])
+        let prefetch = self.prefetch
+        let prefetched = prefetch?.finish() ?? 0
         // Each file's hash is taken by whoever read it: the prefetch, or else the worker.
         let outcomes: [(RenderOutcome, String?, String)] = Parallel.map(count: jobs.count) {
             let context = DbtRenderContext(inputs.isolated())
             return { index in
                 let job = frozenJobs[index]
-                guard let model = index < prefetched.value.count ? prefetched.value[index] : PrefetchedModel(job.file) else {
+                guard let model = index < prefetched ? prefetch?.take(index) : PrefetchedModel(job.file) else {
                     return (RenderOutcome(error: TemplateError("cannot read the file", at: .file(job.file.display))), nil, "")
                 }
                 let outcome = context.render(model.template, slot: job.slot, model: job.model.value, base: job.base, incremental: false)

@@ -58,17 +58,22 @@ final class ModelPrefetch: @unchecked Sendable {
         }
     }
 
-    /// Stops the background work, waits for the file in hand, and returns the models parsed, in
-    /// file order from the first (the rest are nil). Returns nothing after the first call.
-    func finish() -> [PrefetchedModel?] {
+    /// Stops the background work and waits for the file in hand. Returns how many models, from the
+    /// first in file order, are parsed and waiting for ``take(_:)``; nothing after the first call.
+    func finish() -> Int {
         lock.lock()
         stopped = true
         lock.unlock()
         group.wait()
-        guard !finished else { return [] }
+        guard !finished else { return 0 }
         finished = true
-        var result = [PrefetchedModel?](repeating: nil, count: done)
-        for index in 0..<done { result[index] = parsed[index].take() }
-        return result
+        return done
+    }
+
+    /// Hands over the model at `index` (below what ``finish()`` returned), once. Render workers
+    /// take each their own, so a parsed template is freed on the worker that rendered it instead
+    /// of all of them on one thread at the end.
+    func take(_ index: Int) -> PrefetchedModel? {
+        parsed[index].take()
     }
 }

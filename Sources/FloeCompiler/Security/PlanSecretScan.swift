@@ -17,10 +17,10 @@ enum PlanSecretScan {
     /// `flagged` is what ``inspector`` found while the plan was encoded; only when it found
     /// something, or `FLOE_SECRET_*` values are set to look for, does the plan get parsed to name
     /// the path of each finding.
-    static func findings(in planJSON: Data, flagged: Bool, environment: [String: String]) -> [String] {
+    static func findings(in plan: EncodedDocument, flagged: Bool, environment: [String: String]) -> [String] {
         let markers = environment.filter { $0.key.hasPrefix("FLOE_SECRET_") && $0.value.count >= 4 }.map(\.value)
         if !markers.isEmpty || flagged {
-            return detailedFindings(in: planJSON, markers: markers)
+            return detailedFindings(in: plan.data, markers: markers)
         }
         return []
     }

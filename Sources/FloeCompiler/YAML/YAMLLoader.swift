@@ -21,6 +21,10 @@ public struct YAMLLoader: Sendable {
     private static let resolver = Resolver.basic
     /// Timestamps stay strings: `2024-01-01` means the text, as JSON Schema sees it.
     static let typedResolver = Resolver.default.removing(.timestamp).removing(.value)
+    /// Made once: Yams' `Constructor.default` builds its tables anew at every use. Composing a
+    /// node tree never calls it, but the parser wants one.
+    /// Immutable after it is made, so sharing it between threads parsing at once is safe.
+    nonisolated(unsafe) private static let constructor = Constructor.default
 
     /// Loads `path`; `displayPath` is how messages name it. A missing file is reported by the caller.
     public func load(contentsOf url: URL, displayPath: String) -> (value: YAMLValue?, bytes: Data?, diagnostics: [Diagnostic]) {
@@ -63,7 +67,9 @@ public struct YAMLLoader: Sendable {
         }
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text, Self.resolver)
+            // The encoding given, not defaulted: Yams' default reads the whole process environment
+            // (for YAMS_DEFAULT_ENCODING) at every parse.
+            node = try Yams.compose(yaml: text, Self.resolver, Self.constructor, .utf8)
         } catch let error as YamlError {
             return (nil, [Self.diagnostic(for: error, file: displayPath)])
         } catch {
