@@ -48,7 +48,8 @@ struct JinjaMacro {
 
 /// A piece of a parsed template.
 indirect enum JinjaNode {
-    case text(String)
+    /// Literal text, as the UTF-8 the renderer writes.
+    case text([UInt8])
     case output(JinjaExpr)
     case ifBlock(branches: [(condition: JinjaExpr, body: [JinjaNode])], otherwise: [JinjaNode]?)
     case forLoop(targets: [String], iterable: JinjaExpr, condition: JinjaExpr?, body: [JinjaNode], otherwise: [JinjaNode]?,
@@ -67,8 +68,9 @@ public struct JinjaTemplate {
 
     /// Parses `source`; the error names the file, line and column of the first problem.
     public init(_ source: String, file: String) throws(TemplateError) {
-        let (tokens, operators) = try JinjaLexer.tokenize(source, file: file)
-        var parser = JinjaParser(tokens: tokens, operators: operators, file: file)
+        let bytes = Array(source.utf8)
+        let (tokens, operators) = try JinjaLexer.tokenize(bytes, file: file)
+        var parser = JinjaParser(tokens: tokens, operators: operators, source: bytes, file: file)
         nodes = try parser.parseTemplate()
         self.file = file
     }

@@ -1,22 +1,30 @@
 import FloeCore
 
-/// One token of a template: literal text, a delimiter, or a piece of an expression.
-struct JinjaToken: Equatable {
-    enum Kind: Equatable {
-        case text(String)
+/// One token of a template: what kind it is, where it starts, and the bytes of the source it
+/// covers. Tokens hold no strings: the parser makes a string only of what it keeps (names,
+/// literals, text), and tests keywords and symbols against the bytes.
+struct JinjaToken {
+    enum Kind: UInt8 {
+        /// Literal text, after whitespace control.
+        case text
         case outputStart, outputEnd      // {{ }}
         case statementStart, statementEnd  // {% %}
-        case name(String)
-        case string(String)
-        case integer(Int)
-        case number(Double)
-        case symbol(String)
+        case name
+        /// A string literal's bytes between its quotes; `escapedString` when they hold a backslash
+        /// escape still to be decoded (``JinjaLexer/unescape(_:)``).
+        case string, escapedString
+        /// Digits, with any `_` separators still in them.
+        case integer, number
+        case symbol
         case end
     }
 
     var kind: Kind
-    var line: Int
-    var column: Int
+    var line: Int32
+    var column: Int32
+    /// The token's bytes are `source[start..<end]`.
+    var start: Int32
+    var end: Int32
 }
 
 /// Splits a template into tokens, applying `{%-`/`-%}` whitespace control and dropping comments.
@@ -32,23 +40,34 @@ struct JinjaLexer {
     /// the bytes, so the parser never compares token texts to find its operators.
     private(set) var operators: [JinjaOperator] = []
 
-    init(_ source: String, file: String) {
+    init(_ source: [UInt8], file: String) {
         self.file = file
-        scalars = Array(source.utf8)
+        scalars = source
         // About one token per 8 bytes in dbt models; a guess that spares most regrowth.
         tokens.reserveCapacity(scalars.count / 8 + 4)
         operators.reserveCapacity(scalars.count / 8 + 4)
     }
 
-    static func tokenize(_ source: String, file: String) throws(TemplateError) -> (tokens: [JinjaToken], operators: [JinjaOperator]) {
+    /// The tokens of `source` (UTF-8), and each one's meaning to the expression grammar.
+    static func tokenize(_ source: [UInt8], file: String) throws(TemplateError) -> (tokens: [JinjaToken], operators: [JinjaOperator]) {
+        guard source.count < Int32.max else {
+            throw TemplateError("the template is too large (2 GiB or more)", at: .file(file))
+        }
         var lexer = JinjaLexer(source, file: file)
         try lexer.run()
         return (lexer.tokens, lexer.operators)
     }
 
-    private mutating func append(_ kind: JinjaToken.Kind, _ line: Int, _ column: Int, operator: JinjaOperator = .other) {
-        tokens.append(JinjaToken(kind: kind, line: line, column: column))
+    private mutating func append(_ kind: JinjaToken.Kind, _ line: Int, _ column: Int, _ range: Range<Int>,
+                                 operator: JinjaOperator = .other) {
+        tokens.append(JinjaToken(kind: kind, line: Int32(truncatingIfNeeded: line), column: Int32(truncatingIfNeeded: column),
+                                 start: Int32(truncatingIfNeeded: range.lowerBound), end: Int32(truncatingIfNeeded: range.upperBound)))
         operators.append(`operator`)
+    }
+
+    /// A token with no bytes of its own (a delimiter, the end), at the current position.
+    private mutating func append(_ kind: JinjaToken.Kind, _ line: Int, _ column: Int) {
+        append(kind, line, column, index..<index)
     }
 
     /// ASCII letters; any non-ASCII byte counts as a letter, so names may use other scripts.
@@ -74,27 +93,24 @@ struct JinjaLexer {
     }
 
     private mutating func run() throws(TemplateError) {
-        var text: [UInt8] = []
+        // Text is always one run of the source: from `textStart` to where a tag begins.
+        var textStart = index
         var textLine = line, textColumn = column
         var stripNextLeading = false
 
         func flush(stripTrailing: Bool) {
-            var value = String(decoding: text, as: UTF8.self)
-            if stripNextLeading { value = String(value.drop { $0.isWhitespace }) }
-            if stripTrailing { while value.last?.isWhitespace == true { value.removeLast() } }
-            if !value.isEmpty { append(.text(value), textLine, textColumn) }
-            text.removeAll(keepingCapacity: true)
+            var range = textStart..<index
+            if stripNextLeading { range = Self.droppingLeadingWhitespace(range, of: scalars) }
+            if stripTrailing { range = Self.droppingTrailingWhitespace(range, of: scalars) }
+            if !range.isEmpty { append(.text, textLine, textColumn, range) }
             stripNextLeading = false
         }
 
         while let scalar = peek() {
             guard scalar == "{", let next = peek(1), next == "{" || next == "%" || next == "#" else {
                 // Plain text up to the next `{`, in one piece.
-                if text.isEmpty { textLine = line; textColumn = column }
-                let start = index
                 advance()
                 while index < scalars.count, scalars[index] != 0x7b { advance() }
-                text.append(contentsOf: scalars[start..<index])
                 continue
             }
             let startLine = line, startColumn = column
@@ -107,17 +123,70 @@ struct JinjaLexer {
                 stripNextLeading = try skipComment(startLine, startColumn)
             case "%" where isRawBlock():
                 let (raw, strip) = try readRaw(startLine, startColumn)
-                append(.text(raw), startLine, startColumn)
+                if !raw.isEmpty { append(.text, startLine, startColumn, raw) }
                 stripNextLeading = strip
             default:
                 let isOutput = next == "{"
                 append(isOutput ? .outputStart : .statementStart, startLine, startColumn)
                 stripNextLeading = try lexExpression(closing: isOutput ? "}" : "%", openedAt: (startLine, startColumn))
             }
+            textStart = index
             textLine = line; textColumn = column
         }
         flush(stripTrailing: false)
         append(.end, line, column)
+    }
+
+    /// `range` without the whitespace it starts with, as `{%-` and `-%}` strip it: ASCII
+    /// whitespace and line breaks, and any other character Unicode calls whitespace.
+    static func droppingLeadingWhitespace(_ range: Range<Int>, of bytes: [UInt8]) -> Range<Int> {
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let byte = bytes[start]
+            if byte < 0x80 {
+                guard isASCIIWhitespace(byte) else { break }
+                start += 1
+            } else {
+                let length = min(scalarLength(lead: byte), range.upperBound - start)
+                guard isWhitespace(bytes[start..<start + length]) else { break }
+                start += length
+            }
+        }
+        return start..<range.upperBound
+    }
+
+    /// `range` without the whitespace it ends with.
+    static func droppingTrailingWhitespace(_ range: Range<Int>, of bytes: [UInt8]) -> Range<Int> {
+        var end = range.upperBound
+        while end > range.lowerBound {
+            let byte = bytes[end - 1]
+            if byte < 0x80 {
+                guard isASCIIWhitespace(byte) else { break }
+                end -= 1
+            } else {
+                // Back to the first byte of the last character.
+                var lead = end - 1
+                while lead > range.lowerBound, bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
+                guard isWhitespace(bytes[lead..<end]) else { break }
+                end = lead
+            }
+        }
+        return range.lowerBound..<end
+    }
+
+    private static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (0x09...0x0D).contains(byte)
+    }
+
+    /// How many bytes the UTF-8 character starting with `lead` has.
+    private static func scalarLength(lead: UInt8) -> Int {
+        lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+    }
+
+    /// Whether the bytes are one character that Unicode calls whitespace (such as U+00A0, U+2028).
+    private static func isWhitespace(_ character: ArraySlice<UInt8>) -> Bool {
+        let scalars = String(decoding: character, as: UTF8.self).unicodeScalars
+        return scalars.count == 1 && scalars.first!.properties.isWhitespace
     }
 
     /// Skips to `#}`; returns whether it ended with `-#}`.
@@ -143,24 +212,29 @@ struct JinjaLexer {
         return peek(after) == "%" && peek(after + 1) == "}"
     }
 
-    /// `{% raw %}…{% endraw %}`: the text between, untouched.
-    private mutating func readRaw(_ startLine: Int, _ startColumn: Int) throws(TemplateError) -> (String, Bool) {
+    /// `{% raw %}…{% endraw %}`: the range of the text between, untouched, and whether the
+    /// closing tag ended with `-%}`.
+    private mutating func readRaw(_ startLine: Int, _ startColumn: Int) throws(TemplateError) -> (Range<Int>, Bool) {
         while let scalar = peek(), !(scalar == "%" && peek(1) == "}") { advance() }
+        // `{% raw -%}` strips the whitespace the raw text starts with, `{%- endraw %}` what it ends with.
+        let stripLeading = scalars[index - 1] == 0x2d
         advance(); advance()
-        var raw: [UInt8] = []
+        let start = index
         while index < scalars.count {
             if peek() == "{", peek(1) == "%" {
                 var offset = 2
                 while let scalar = peek(offset), scalar == " " || scalar == "-" { offset += 1 }
                 let word = String(decoding: scalars[min(scalars.count, index + offset)..<min(scalars.count, index + offset + 6)], as: UTF8.self)
                 if word == "endraw" {
+                    var raw = start..<index
+                    if stripLeading { raw = Self.droppingLeadingWhitespace(raw, of: scalars) }
+                    if peek(2) == "-" { raw = Self.droppingTrailingWhitespace(raw, of: scalars) }
                     while let scalar = peek(), !(scalar == "%" && peek(1) == "}") { advance() }
                     let strip = scalars[index - 1] == 0x2d
                     advance(); advance()
-                    return (String(decoding: raw, as: UTF8.self), strip)
+                    return (raw, strip)
                 }
             }
-            raw.append(scalars[index])
             advance()
         }
         throw TemplateError("unclosed '{% raw %}'", at: location(startLine, startColumn), hint: "close it with '{% endraw %}'")
@@ -187,40 +261,41 @@ struct JinjaLexer {
             }
             let kind: JinjaToken.Kind
             var code = JinjaOperator.other
+            var start = index
+            var end: Int
             if Self.isLetter(scalar) || scalar == "_" {
-                let start = index
                 while let next = peek(), Self.isLetter(next) || next == "_" || ("0"..."9").contains(next) { advance() }
-                kind = .name(String(decoding: scalars[start..<index], as: UTF8.self))
-                code = JinjaOperator(keyword: scalars[start..<index])
+                kind = .name
+                end = index
+                code = JinjaOperator(keyword: scalars[start..<end])
             } else if ("0"..."9").contains(scalar) {
-                var digits = String.UnicodeScalarView()
                 var isFloat = false
                 while let next = peek(), ("0"..."9").contains(next) || next == "_"
                     || (next == "." && !isFloat && peek(1).map { ("0"..."9").contains($0) } == true) {
                     if next == "." { isFloat = true }
-                    if next != "_" { digits.append(next) }
                     advance()
                 }
-                let text = String(digits)
-                kind = isFloat ? .number(Double(text) ?? 0) : .integer(Int(text) ?? 0)
+                kind = isFloat ? .number : .integer
+                end = index
             } else if scalar == "'" || scalar == "\"" {
-                kind = .string(try readString(quote: scalar))
+                let (content, escaped) = try readString(quote: scalar)
+                kind = escaped ? .escapedString : .string
+                (start, end) = (content.lowerBound, content.upperBound)
             } else {
-                if let next = peek(1), let two = Self.twoCharacterSymbol(scalar, next) {
+                if let next = peek(1), Self.isTwoCharacterSymbol(scalar, next) {
                     advance(); advance()
-                    kind = .symbol(two)
-                    code = JinjaOperator(symbol: scalars[index - 2..<index])
-                } else if let one = Self.oneCharacterSymbol(scalar) {
+                } else if Self.isOneCharacterSymbol(scalar) {
                     if scalar == "(" || scalar == "[" || scalar == "{" { depth += 1 }
                     if scalar == ")" || scalar == "]" || scalar == "}" { depth = max(0, depth - 1) }
                     advance()
-                    kind = .symbol(one)
-                    code = JinjaOperator(symbol: scalars[index - 1..<index])
                 } else {
                     throw TemplateError("unexpected character '\(scalar)'", at: location(tokenLine, tokenColumn))
                 }
+                kind = .symbol
+                end = index
+                code = JinjaOperator(symbol: scalars[start..<end])
             }
-            append(kind, tokenLine, tokenColumn, operator: code)
+            append(kind, tokenLine, tokenColumn, start..<end, operator: code)
         }
         let opener = closing == "}" ? "{{" : "{%"
         let closer = closing == "}" ? "}}" : "%}"
@@ -228,56 +303,67 @@ struct JinjaLexer {
     }
 
     /// `==`, `!=`, `<=`, `>=`, `//` and `**`.
-    private static func twoCharacterSymbol(_ first: Unicode.Scalar, _ second: Unicode.Scalar) -> String? {
+    private static func isTwoCharacterSymbol(_ first: Unicode.Scalar, _ second: Unicode.Scalar) -> Bool {
         switch (first, second) {
-        case ("=", "="): return "=="
-        case ("!", "="): return "!="
-        case ("<", "="): return "<="
-        case (">", "="): return ">="
-        case ("/", "/"): return "//"
-        case ("*", "*"): return "**"
-        default: return nil
+        case ("=", "="), ("!", "="), ("<", "="), (">", "="), ("/", "/"), ("*", "*"): true
+        default: false
         }
     }
 
-    private static let oneCharacterSymbols: [String?] = (0..<128).map { byte in
-        "+-*/%~<>=()[]{},.:|".utf8.contains(UInt8(byte)) ? String(UnicodeScalar(UInt8(byte))) : nil
+    private static func isOneCharacterSymbol(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "+", "-", "*", "/", "%", "~", "<", ">", "=", "(", ")", "[", "]", "{", "}", ",", ".", ":", "|": true
+        default: false
+        }
     }
 
-    private static func oneCharacterSymbol(_ scalar: Unicode.Scalar) -> String? {
-        scalar.value < 128 ? oneCharacterSymbols[Int(scalar.value)] : nil
-    }
-
-    private mutating func readString(quote: Unicode.Scalar) throws(TemplateError) -> String {
+    /// Reads a string literal; returns the range of its bytes between the quotes, and whether
+    /// they hold a backslash escape.
+    private mutating func readString(quote: Unicode.Scalar) throws(TemplateError) -> (Range<Int>, escaped: Bool) {
         let startLine = line, startColumn = column
         advance()
-        // Most strings have no escapes and no line breaks: taken as one slice.
+        let start = index
         let quoteByte = UInt8(quote.value)
-        var end = index
-        while end < scalars.count, scalars[end] != quoteByte, scalars[end] != 0x5c, scalars[end] != 0x0a { end += 1 }
-        if end < scalars.count, scalars[end] == quoteByte {
-            let value = String(decoding: scalars[index..<end], as: UTF8.self)
-            while index <= end { advance() }
-            return value
-        }
-        var value: [UInt8] = []
-        while let scalar = peek() {
+        var escaped = false
+        while index < scalars.count {
             let byte = scalars[index]
-            advance()
-            if scalar == quote { return String(decoding: value, as: UTF8.self) }
-            if scalar == "\\", let escaped = peek() {
+            if byte == quoteByte {
+                let end = index
                 advance()
-                switch escaped {
-                case "n": value.append(0x0a)
-                case "t": value.append(0x09)
-                case "r": value.append(0x0d)
-                case "\\", "'", "\"": value.append(UInt8(escaped.value))
-                default: value.append(0x5c); value.append(UInt8(escaped.value))
-                }
-                continue
+                return (start..<end, escaped)
             }
-            value.append(byte)
+            advance()
+            if byte == 0x5c, index < scalars.count {
+                escaped = true
+                advance()
+            }
         }
         throw TemplateError("unclosed string", at: location(startLine, startColumn), hint: "close it with \(quote)")
+    }
+
+    /// A string literal's text with its escapes decoded: `\n`, `\t`, `\r`, `\\`, `\'` and `\"`;
+    /// any other backslash stays as written.
+    static func unescape(_ bytes: ArraySlice<UInt8>) -> String {
+        var value: [UInt8] = []
+        value.reserveCapacity(bytes.count)
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            index += 1
+            guard byte == 0x5c, index < bytes.endIndex else {
+                value.append(byte)
+                continue
+            }
+            let escaped = bytes[index]
+            index += 1
+            switch escaped {
+            case UInt8(ascii: "n"): value.append(0x0a)
+            case UInt8(ascii: "t"): value.append(0x09)
+            case UInt8(ascii: "r"): value.append(0x0d)
+            case UInt8(ascii: "\\"), UInt8(ascii: "'"), UInt8(ascii: "\""): value.append(escaped)
+            default: value.append(0x5c); value.append(escaped)
+            }
+        }
+        return String(decoding: value, as: UTF8.self)
     }
 }

@@ -5,6 +5,8 @@ import FloeCore
 /// `**`, filters `|`, then postfix `.attr`, `[index]`, `(call)`.
 struct JinjaParser {
     let tokens: [JinjaToken]
+    /// The template's UTF-8, which the tokens point into.
+    let source: [UInt8]
     let file: String
     var position = 0
 
@@ -12,10 +14,11 @@ struct JinjaParser {
     /// it at every step, and comparing a byte is cheaper than copying the token.
     let operators: [JinjaOperator]
 
-    init(tokens: [JinjaToken], operators: [JinjaOperator], file: String) {
+    init(tokens: [JinjaToken], operators: [JinjaOperator], source: [UInt8], file: String) {
         assert(tokens.count == operators.count)
         self.tokens = tokens
         self.operators = operators
+        self.source = source
         self.file = file
     }
 
@@ -23,11 +26,21 @@ struct JinjaParser {
     var op: JinjaOperator { operators[position] }
 
     func location(_ token: JinjaToken) -> SourceLocation {
-        SourceLocation(file: file, line: token.line, column: token.column)
+        SourceLocation(file: file, line: Int(token.line), column: Int(token.column))
     }
 
     func position(_ token: JinjaToken) -> JinjaPosition {
-        JinjaPosition(line: token.line, column: token.column)
+        JinjaPosition(line: Int(token.line), column: Int(token.column))
+    }
+
+    /// The token's bytes.
+    func bytes(_ token: JinjaToken) -> ArraySlice<UInt8> {
+        source[Int(token.start)..<Int(token.end)]
+    }
+
+    /// The token's bytes as a string.
+    func text(_ token: JinjaToken) -> String {
+        String(decoding: bytes(token), as: UTF8.self)
     }
 
     mutating func parseTemplate() throws(TemplateError) -> [JinjaNode] {
@@ -48,18 +61,19 @@ struct JinjaParser {
             switch token.kind {
             case .end:
                 return (nodes, nil)
-            case .text(let text):
+            case .text:
                 position += 1
-                nodes.append(.text(text))
+                nodes.append(.text(Array(bytes(token))))
             case .outputStart:
                 position += 1
                 let expression = try parseExpression()
                 try expect(.outputEnd, "'}}'")
                 nodes.append(.output(expression))
             case .statementStart:
-                guard case .name(let keyword) = tokens[position + 1].kind else {
+                guard tokens[position + 1].kind == .name else {
                     throw TemplateError("expected a statement name after '{%'", at: location(tokens[position + 1]))
                 }
+                let keyword = text(tokens[position + 1])
                 if terminators.contains(keyword) || Self.closers.contains(keyword) {
                     let found = (keyword, location(tokens[position + 1]))
                     if !terminators.contains(keyword) {
@@ -112,7 +126,7 @@ struct JinjaParser {
             try expectName("in")
             let iterable = try parseExpression(allowConditional: false)
             var condition: JinjaExpr?
-            if case .name("if") = current.kind {
+            if isName("if") {
                 position += 1
                 condition = try parseExpression()
             }
@@ -135,7 +149,7 @@ struct JinjaParser {
                 position += 1
                 targets.append(try parseName("a variable name"))
             }
-            if case .statementEnd = current.kind, targets.count == 1 {
+            if current.kind == .statementEnd, targets.count == 1 {
                 position += 1
                 let (body, terminator) = try parseNodes(until: ["endset"])
                 guard terminator != nil else { throw unclosed("set", at: start) }
@@ -195,11 +209,11 @@ struct JinjaParser {
     mutating func parseExpression(allowConditional: Bool = true) throws(TemplateError) -> JinjaExpr {
         let start = position(current)
         let value = try parseOr()
-        guard allowConditional, case .name("if") = current.kind else { return value }
+        guard allowConditional, isName("if") else { return value }
         position += 1
         let condition = try parseOr()
         var otherwise: JinjaExpr?
-        if case .name("else") = current.kind {
+        if isName("else") {
             position += 1
             otherwise = try parseExpression()
         }
@@ -257,7 +271,7 @@ struct JinjaParser {
             } else {
                 position += 1
                 var negated = false
-                if case .name("not") = current.kind { negated = true; position += 1 }
+                if op == .not { negated = true; position += 1 }
                 let name = try parseTestName()
                 var arguments: [JinjaExpr] = []
                 if isSymbol("(") {
@@ -271,19 +285,17 @@ struct JinjaParser {
     }
 
     mutating func parseTestName() throws(TemplateError) -> String {
-        switch current.kind {
-        case .name(let name):
-            position += 1
-            return name
-        default:
+        guard current.kind == .name else {
             throw TemplateError("expected a test name after 'is'", at: location(current), hint: "such as defined, none, string")
         }
+        position += 1
+        return text(tokens[position - 1])
     }
 
     func startsPrimary() -> Bool {
         switch current.kind {
-        case .string, .integer, .number: return true
-        case .name(let name): return !["and", "or", "else", "if", "in", "is", "not"].contains(name)
+        case .string, .escapedString, .integer, .number: return true
+        case .name: return op == .other && !isName("else") && !isName("if")
         default: return false
         }
     }
@@ -380,7 +392,8 @@ struct JinjaParser {
         var positional: [JinjaExpr] = []
         var keywords: [(String, JinjaExpr)] = []
         while !isSymbol(")") {
-            if case .name(let name) = current.kind, case .symbol("=") = tokens[position + 1].kind {
+            if current.kind == .name, isSymbol("=", at: position + 1) {
+                let name = text(current)
                 position += 2
                 keywords.append((name, try parseExpression()))
             } else {
@@ -399,26 +412,31 @@ struct JinjaParser {
         let token = current
         let at = position(token)
         switch token.kind {
-        case .string(var text):
+        case .string, .escapedString:
+            var text = stringValue(token)
             position += 1
             // Adjacent string literals concatenate, as in Python.
-            while case .string(let more) = current.kind { text += more; position += 1 }
+            while current.kind == .string || current.kind == .escapedString {
+                text += stringValue(current)
+                position += 1
+            }
             return JinjaExpr(kind: .literal(.string(text)), position: at)
-        case .integer(let value):
+        case .integer:
             position += 1
-            return JinjaExpr(kind: .literal(.integer(value)), position: at)
-        case .number(let value):
+            return JinjaExpr(kind: .literal(.integer(integerValue(token))), position: at)
+        case .number:
             position += 1
-            return JinjaExpr(kind: .literal(.number(value)), position: at)
-        case .name(let name):
+            return JinjaExpr(kind: .literal(.number(numberValue(token))), position: at)
+        case .name:
             position += 1
+            let name = text(token)
             switch name {
             case "true", "True": return JinjaExpr(kind: .literal(.bool(true)), position: at)
             case "false", "False": return JinjaExpr(kind: .literal(.bool(false)), position: at)
             case "none", "None": return JinjaExpr(kind: .literal(.none), position: at)
             default: return JinjaExpr(kind: .name(name), position: at)
             }
-        case .symbol("("):
+        case .symbol where isSymbol("("):
             position += 1
             let first = try parseExpression()
             if isSymbol(",") {
@@ -433,7 +451,7 @@ struct JinjaParser {
             }
             try expectSymbol(")")
             return first
-        case .symbol("["):
+        case .symbol where isSymbol("["):
             position += 1
             var items: [JinjaExpr] = []
             while !isSymbol("]") {
@@ -442,7 +460,7 @@ struct JinjaParser {
             }
             try expectSymbol("]")
             return JinjaExpr(kind: .list(items), position: at)
-        case .symbol("{"):
+        case .symbol where isSymbol("{"):
             position += 1
             var pairs: [(JinjaExpr, JinjaExpr)] = []
             while !isSymbol("}") {
@@ -456,58 +474,78 @@ struct JinjaParser {
         case .outputEnd, .statementEnd, .end:
             throw TemplateError("expected an expression", at: location(token))
         default:
-            throw TemplateError("unexpected \(Self.describe(token.kind))", at: location(token))
+            throw TemplateError("unexpected \(describe(token))", at: location(token))
         }
     }
 
     // MARK: Token helpers
 
-    func isSymbol(_ symbol: String) -> Bool {
-        if case .symbol(let found) = current.kind { return found == symbol }
-        return false
+    /// A string literal's value, its escapes decoded.
+    func stringValue(_ token: JinjaToken) -> String {
+        token.kind == .escapedString ? JinjaLexer.unescape(bytes(token)) : text(token)
     }
 
-    mutating func expectSymbol(_ symbol: String) throws(TemplateError) {
+    func integerValue(_ token: JinjaToken) -> Int {
+        Int(text(token).filter { $0 != "_" }) ?? 0
+    }
+
+    func numberValue(_ token: JinjaToken) -> Double {
+        Double(text(token).filter { $0 != "_" }) ?? 0
+    }
+
+    /// Whether the token at `index` (the current one by default) is the one-byte symbol given.
+    func isSymbol(_ symbol: Unicode.Scalar, at index: Int? = nil) -> Bool {
+        let token = tokens[index ?? position]
+        return token.kind == .symbol && token.end - token.start == 1 && source[Int(token.start)] == UInt8(truncatingIfNeeded: symbol.value)
+    }
+
+    /// Whether the current token is the name given.
+    func isName(_ name: StaticString) -> Bool {
+        let token = current
+        guard token.kind == .name, Int(token.end - token.start) == name.utf8CodeUnitCount else { return false }
+        return name.withUTF8Buffer { $0.elementsEqual(bytes(token)) }
+    }
+
+    mutating func expectSymbol(_ symbol: Unicode.Scalar) throws(TemplateError) {
         guard isSymbol(symbol) else {
-            throw TemplateError("expected '\(symbol)', found \(Self.describe(current.kind))", at: location(current))
+            throw TemplateError("expected '\(symbol)', found \(describe(current))", at: location(current))
         }
         position += 1
     }
 
     mutating func expect(_ kind: JinjaToken.Kind, _ description: String) throws(TemplateError) {
         guard current.kind == kind else {
-            throw TemplateError("expected \(description), found \(Self.describe(current.kind))", at: location(current))
+            throw TemplateError("expected \(description), found \(describe(current))", at: location(current))
         }
         position += 1
     }
 
-    mutating func expectName(_ name: String) throws(TemplateError) {
-        guard case .name(name) = current.kind else {
-            throw TemplateError("expected '\(name)', found \(Self.describe(current.kind))", at: location(current))
+    mutating func expectName(_ name: StaticString) throws(TemplateError) {
+        guard isName(name) else {
+            throw TemplateError("expected '\(name)', found \(describe(current))", at: location(current))
         }
         position += 1
     }
 
     mutating func parseName(_ what: String) throws(TemplateError) -> String {
-        guard case .name(let name) = current.kind else {
-            throw TemplateError("expected \(what), found \(Self.describe(current.kind))", at: location(current))
+        guard current.kind == .name else {
+            throw TemplateError("expected \(what), found \(describe(current))", at: location(current))
         }
         position += 1
-        return name
+        return text(tokens[position - 1])
     }
 
-    static func describe(_ kind: JinjaToken.Kind) -> String {
-        switch kind {
+    func describe(_ token: JinjaToken) -> String {
+        switch token.kind {
         case .text: return "text"
         case .outputStart: return "'{{'"
         case .outputEnd: return "'}}'"
         case .statementStart: return "'{%'"
         case .statementEnd: return "'%}'"
-        case .name(let name): return "'\(name)'"
-        case .string: return "a string"
-        case .integer(let value): return "'\(value)'"
-        case .number(let value): return "'\(value)'"
-        case .symbol(let symbol): return "'\(symbol)'"
+        case .name, .symbol: return "'\(text(token))'"
+        case .string, .escapedString: return "a string"
+        case .integer: return "'\(integerValue(token))'"
+        case .number: return "'\(numberValue(token))'"
         case .end: return "the end of the template"
         }
     }

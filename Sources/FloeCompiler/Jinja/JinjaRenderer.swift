@@ -116,10 +116,14 @@ final class JinjaRenderer {
         scopeStarts.append(names.count)
     }
 
+    /// Drops the innermost scope's variables from the end (a scope holds a few: `removeSubrange`
+    /// cost several times as much).
     private func closeScope() {
         let start = scopeStarts.removeLast()
-        names.removeSubrange(start...)
-        values.removeSubrange(start...)
+        while names.count > start {
+            names.removeLast()
+            values.removeLast()
+        }
     }
 
     var knownNames: [String] {
@@ -140,7 +144,7 @@ final class JinjaRenderer {
     func render(_ node: JinjaNode, into output: inout [UInt8]) throws {
         switch node {
         case .text(let text):
-            output.append(contentsOf: text.utf8)
+            output.append(contentsOf: text)
         case .output(let expression):
             let value: JinjaValue
             if case .call(let callee, let argumentExpressions, let keywordExpressions) = expression.kind {

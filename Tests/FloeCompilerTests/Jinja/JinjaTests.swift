@@ -123,6 +123,15 @@ import Testing
             == "ab 3.5 2.6")
     }
 
+    @Test func whitespaceControlStripsUnicodeWhitespaceAndNumbersTakeSeparators() throws {
+        // U+00A0 and U+2028 are whitespace to `-`, as to Jinja's `\s`; `é` is not.
+        #expect(try render("a \u{A0}\n{{- 1_000 + 0.5 -}}\u{2028} b") == "a1000.5b")
+        #expect(try render("é {{- 'x' -}} é") == "éxé")
+        // As in Jinja, `-` on the raw tags strips inside the raw text, and after `-%}` of endraw.
+        #expect(try render("a {%- raw -%}  {{ x }}\n {%- endraw -%} b") == "a{{ x }}b")
+        #expect(try render("{% raw %} x {% endraw %}") == " x ")
+    }
+
     @Test func testsAndComments() throws {
         #expect(try render("{# note #}{{ x is defined }} {{ y is not defined }} {{ none is none }} {{ 'a' is string }}",
                            ["x": .integer(1)]) == "True True True True")
@@ -186,5 +195,8 @@ import Testing
         #expect(error("{{ x | lowr }}")?.message == "'x' is undefined")
         #expect(error("{{ 'x' | lowr }}")?.hint == "did you mean 'lower'?")
         #expect(error("{# never closed")?.message == "unclosed comment '{#'")
+        #expect(error("{{ f(1 2) }}")?.message == "expected ')', found '2'")
+        #expect(error("{{ f(a b) }}")?.message == "expected ')', found 'b'")
+        #expect(error("{% for x on y %}{% endfor %}")?.message == "expected 'in', found 'on'")
     }
 }
