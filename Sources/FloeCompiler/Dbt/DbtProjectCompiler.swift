@@ -1,3 +1,4 @@
+import Crypto
 import FloeContract
 import FloeCore
 import FloeEngine
@@ -470,8 +471,9 @@ struct DbtProjectCompiler {
         finisher.dependencies((outcome.refs + outcome.sources).map(\.slot))
     }
 
-    /// Models in graph order. Their SQL is finished on every core; the fingerprints, which take
-    /// in their upstream fingerprints, are completed in order.
+    /// Models in graph order. All of a model's own work is done on every core: its SQL finished,
+    /// its plan node made, and its fingerprint's hash fed with its SQL and config. Only the
+    /// upstream fingerprints, which must be known first, are fed in order, and the hashes finished.
     private mutating func compileModels(order: [Int]) {
         let built = order.filter { $0 < models.count && slots[$0].enabled }
         let jobs = Shared(value: built.map { index in
@@ -479,10 +481,28 @@ struct DbtProjectCompiler {
                               sources: models[index].render.sources.map(\.slot),
                               incremental: models[index].incrementalRender.map { ($0.text, $0.refs.map(\.slot)) })
         })
+        // What needs the serial render context (hooks) or reports a problem, in order.
+        var modelNodes: [ModelPlanning.Node] = []
+        modelNodes.reserveCapacity(built.count)
+        for index in built { modelNodes.append(modelNode(index)) }
+        let nodes = Shared(value: modelNodes)
         let finisher = self.finisher!
-        let finished = Parallel.map(count: built.count) {
+        // Each position's fingerprint hash and dependency slots, written by the worker that
+        // planned it; kept apart from the plan nodes so those are moved into the result whole.
+        let fingerprintStates = UnsafeMutableBufferPointer<(hasher: SHA256, slots: [Int])?>.allocate(capacity: built.count)
+        fingerprintStates.initialize(repeating: nil)
+        defer {
+            _ = fingerprintStates.deinitialize()
+            fingerprintStates.deallocate()
+        }
+        nonisolated(unsafe) let states = fingerprintStates
+        result.models = Parallel.map(count: built.count) {
             let own = finisher.isolated()
-            return { own.finish(jobs.value[$0]) }
+            return { position in
+                let planned = ModelPlanning.plan(nodes.value[position], own.finish(jobs.value[position]))
+                states[position] = (planned.fingerprint, planned.dependsOnSlots)
+                return planned.model
+            }
         }
         // By slot: models' as they are computed, in graph order, so upstream ones are known first.
         var fingerprints = [String](repeating: "", count: slots.count)
@@ -490,60 +510,54 @@ struct DbtProjectCompiler {
         for seed in result.seeds { leaves[seed.uniqueID] = seed.sha256 + seed.columns.map { $0.type ?? "" }.joined() }
         for source in result.sources { leaves[source.uniqueID] = source.relation.description }
         for slot in models.count..<slots.count { fingerprints[slot] = leaves[slots[slot].uniqueID] ?? "" }
-        var rest: [UInt8] = []
-        rest.reserveCapacity(1024)
+        let uniqueIDs = finisher.uniqueIDs
+        var upstream: [UInt8] = []
+        upstream.reserveCapacity(1024)
         for (position, index) in built.enumerated() {
-            let file = models[index].file
-            let config = models[index].config
-            let properties = models[index].properties
-            let materialized = config.materialized ?? .view
-            let uniqueKey = config.uniqueKey
-            var strategy: String?
-            if materialized == .incremental {
-                strategy = config.incrementalStrategy ?? (uniqueKey.isEmpty ? "append" : "delete+insert")
-                if strategy != "append", uniqueKey.isEmpty {
-                    result.diagnostics.append(.error(at: .file(file.display), path: "config.incremental_strategy",
-                                                     "strategy '\(strategy!)' needs a unique_key",
-                                                     hint: "add unique_key='id' (or a list of columns) to the model's config, or use 'append'"))
-                }
+            // Bound straight from what is taken, so the hash's context is not shared and copied.
+            guard case (var hasher, let dependencies)? = states[position].take() else { continue }
+            // `id=fingerprint` of each upstream node, after a NUL each, ends the hash's input.
+            upstream.removeAll(keepingCapacity: true)
+            for slot in dependencies {
+                upstream.append(0)
+                upstream.append(contentsOf: uniqueIDs[slot].utf8)
+                upstream.append(UInt8(ascii: "="))
+                upstream.append(contentsOf: fingerprints[slot].utf8)
             }
-            let preHooks = renderHooks(config.preHooks, slot: index)
-            let postHooks = renderHooks(config.postHooks, slot: index)
-            let model = finished[position]
-            let columns = (properties?.columns ?? []).map { ColumnSpec(name: $0.name, type: $0.dataType, description: $0.description) }
-            let relation = materialized == .ephemeral ? Relation(schema: slots[index].relation.schema, name: EphemeralInliner.cteName(slots[index].name))
-                : slots[index].relation
-            // SHA-256 over the fields joined by NUL: SQL and incremental SQL (already fed), the
-            // config, the relation, then `id=fingerprint` of each upstream node.
-            // The rest of the fingerprint's input, fed to the hasher in one piece.
-            rest.removeAll(keepingCapacity: true)
-            for part in [materialized.rawValue, strategy ?? "", uniqueKey.joined(separator: ","), config.onSchemaChange ?? "",
-                         preHooks.joined(separator: ";"), postHooks.joined(separator: ";")] {
-                rest.append(contentsOf: part.utf8)
-                rest.append(0)
-            }
-            rest.append(contentsOf: relation.schema.utf8)
-            rest.append(UInt8(ascii: "."))
-            rest.append(contentsOf: relation.name.utf8)
-            for (id, slot) in zip(model.dependsOn, model.dependsOnSlots) {
-                rest.append(0)
-                rest.append(contentsOf: id.utf8)
-                rest.append(UInt8(ascii: "="))
-                rest.append(contentsOf: fingerprints[slot].utf8)
-            }
-            var hasher = model.fingerprintStart
-            rest.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            upstream.withUnsafeBytes { hasher.update(bufferPointer: $0) }
             let fingerprint = InputHasher.hex(hasher.finalize())
             fingerprints[index] = fingerprint
-            result.models.append(CompiledModel(
-                uniqueID: slots[index].uniqueID, name: slots[index].name, path: file.planPath, materialized: materialized,
-                relation: relation, sql: model.sql, incrementalSQL: model.incrementalSQL, uniqueKey: materialized == .incremental ? uniqueKey : [],
-                incrementalStrategy: strategy, onSchemaChange: materialized == .incremental ? (config.onSchemaChange ?? "ignore") : nil,
-                dependsOn: model.dependsOn, tags: config.tags, preHooks: preHooks, postHooks: postHooks, columns: columns,
-                description: properties?.description, fingerprint: fingerprint))
+            result.models[position].fingerprint = fingerprint
         }
-        BackgroundRelease.release(consume finished)
         BackgroundRelease.release(consume jobs)
+        BackgroundRelease.release(consume nodes)
+    }
+
+    /// A model's plan node without its SQL: its relation, config and hooks (rendered here, on the
+    /// compiler's own context), and the problems its config has.
+    private mutating func modelNode(_ index: Int) -> ModelPlanning.Node {
+        let file = models[index].file
+        let config = models[index].config
+        let properties = models[index].properties
+        let materialized = config.materialized ?? .view
+        let uniqueKey = config.uniqueKey
+        var strategy: String?
+        if materialized == .incremental {
+            strategy = config.incrementalStrategy ?? (uniqueKey.isEmpty ? "append" : "delete+insert")
+            if strategy != "append", uniqueKey.isEmpty {
+                result.diagnostics.append(.error(at: .file(file.display), path: "config.incremental_strategy",
+                                                 "strategy '\(strategy!)' needs a unique_key",
+                                                 hint: "add unique_key='id' (or a list of columns) to the model's config, or use 'append'"))
+            }
+        }
+        let relation = materialized == .ephemeral ? Relation(schema: slots[index].relation.schema, name: EphemeralInliner.cteName(slots[index].name))
+            : slots[index].relation
+        return ModelPlanning.Node(
+            uniqueID: slots[index].uniqueID, name: slots[index].name, path: file.planPath, materialized: materialized,
+            relation: relation, uniqueKey: uniqueKey, incrementalStrategy: strategy, onSchemaChange: config.onSchemaChange,
+            tags: config.tags, preHooks: renderHooks(config.preHooks, slot: index), postHooks: renderHooks(config.postHooks, slot: index),
+            columns: (properties?.columns ?? []).map { ColumnSpec(name: $0.name, type: $0.dataType, description: $0.description) },
+            description: properties?.description)
     }
 
     private mutating func renderHooks(_ hooks: [String], slot: Int) -> [String] {

@@ -57,36 +57,39 @@ enum RelationPlaceholder {
     }
 
     /// Replaces every placeholder in `text` with what `resolve` gives for it. Works on UTF-8
-    /// bytes: it runs over every model's SQL.
+    /// bytes: it runs over every model's SQL, copying the runs between placeholders whole.
     static func substitute(_ text: String, _ resolve: (Int, Part) -> String) -> String {
         var text = text
         return text.withUTF8 { bytes -> String in
-            guard let first = bytes.firstIndex(of: 1) else { return String(decoding: bytes, as: UTF8.self) }
+            let count = bytes.count
+            /// Where the next placeholder marker is at or after `index`, or the end.
+            func nextMarker(from index: Int) -> Int {
+                guard index < count, let found = memchr(bytes.baseAddress! + index, 1, count - index) else { return count }
+                return bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            }
+            var index = nextMarker(from: 0)
+            guard index < count else { return String(decoding: bytes, as: UTF8.self) }
             var output: [UInt8] = []
-            output.reserveCapacity(bytes.count + 256)
-            output.append(contentsOf: bytes[..<first])
-            var index = first
-            while index < bytes.count {
-                let byte = bytes[index]
-                guard byte == 1, index + 2 < bytes.count, let part = Part(byte: bytes[index + 1]) else {
-                    output.append(byte)
-                    index += 1
-                    continue
-                }
+            output.reserveCapacity(count + 256)
+            var copied = 0
+            while index < count {
+                // `bytes[index]` is a marker: a placeholder when a part, digits and a marker follow.
                 var end = index + 2
                 var slot = 0
-                while end < bytes.count, bytes[end] >= 48, bytes[end] <= 57 {
+                while end < count, bytes[end] >= 48, bytes[end] <= 57 {
                     slot = slot * 10 + Int(bytes[end] - 48)
                     end += 1
                 }
-                guard end < bytes.count, bytes[end] == 1, end > index + 2 else {
-                    output.append(byte)
-                    index += 1
+                guard index + 2 < count, let part = Part(byte: bytes[index + 1]), end > index + 2, end < count, bytes[end] == 1 else {
+                    index = nextMarker(from: index + 1)
                     continue
                 }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<index]))
                 output.append(contentsOf: resolve(slot, part).utf8)
-                index = end + 1
+                copied = end + 1
+                index = nextMarker(from: copied)
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<count]))
             return String(decoding: output, as: UTF8.self)
         }
     }

@@ -83,11 +83,15 @@ struct ModelFinisher: @unchecked Sendable {
         dependencySlots(slots).map { uniqueIDs[$0] }
     }
 
-    /// The slots, each once, in the order of their unique ids.
+    /// The slots, each once, in the order of their unique ids. A model refers to a few: a linear
+    /// search finds repeats sooner than a set could be built.
     func dependencySlots(_ slots: [Int]) -> [Int] {
-        var seen = Set<Int>()
+        var distinct: [Int] = []
+        distinct.reserveCapacity(slots.count)
+        for slot in slots where !distinct.contains(slot) { distinct.append(slot) }
         let uniqueIDs = uniqueIDs
-        return slots.filter { seen.insert($0).inserted }.sorted { uniqueIDs[$0] < uniqueIDs[$1] }
+        if distinct.count > 1 { distinct.sort { uniqueIDs[$0] < uniqueIDs[$1] } }
+        return distinct
     }
 
     /// The same values with storage of their own.

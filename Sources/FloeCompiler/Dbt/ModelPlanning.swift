@@ -1,0 +1,60 @@
+import Crypto
+import FloeContract
+
+/// Makes a model's plan node from its finished SQL and everything else known about it, and feeds
+/// the node's own part of its fingerprint to the hash. Runs on any core: it reads only its inputs.
+enum ModelPlanning {
+    /// A model's plan node but for its SQL, its dependencies and its fingerprint.
+    struct Node {
+        var uniqueID: String
+        var name: String
+        var path: String
+        var materialized: Materialization
+        var relation: Relation
+        var uniqueKey: [String]
+        var incrementalStrategy: String?
+        /// As configured; the plan holds `ignore` for an incremental model that sets none.
+        var onSchemaChange: String?
+        var tags: [String]
+        var preHooks: [String]
+        var postHooks: [String]
+        var columns: [ColumnSpec]
+        var description: String?
+    }
+
+    /// A plan node whose fingerprint is still empty, the hash that will make it, and the slots of
+    /// its dependencies (in the order of its `dependsOn`).
+    struct Planned: @unchecked Sendable {
+        var model: CompiledModel
+        var fingerprint: SHA256
+        var dependsOnSlots: [Int]
+    }
+
+    /// The fingerprint is SHA-256 over fields each ended by a NUL: the SQL and the incremental SQL
+    /// (fed by the finisher), the config (materialization, strategy, unique key, on_schema_change,
+    /// pre- and post-hooks), the relation, then `id=fingerprint` of each upstream node, each after
+    /// a NUL. All but the upstream part is fed here.
+    static func plan(_ node: Node, _ finished: consuming ModelFinisher.Finished) -> Planned {
+        let incremental = node.materialized == .incremental
+        var own: [UInt8] = []
+        own.reserveCapacity(256)
+        for part in [node.materialized.rawValue, node.incrementalStrategy ?? "", node.uniqueKey.joined(separator: ","),
+                     node.onSchemaChange ?? "", node.preHooks.joined(separator: ";"), node.postHooks.joined(separator: ";")] {
+            own.append(contentsOf: part.utf8)
+            own.append(0)
+        }
+        own.append(contentsOf: node.relation.schema.utf8)
+        own.append(UInt8(ascii: "."))
+        own.append(contentsOf: node.relation.name.utf8)
+        var hasher = finished.fingerprintStart
+        own.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        let model = CompiledModel(
+            uniqueID: node.uniqueID, name: node.name, path: node.path, materialized: node.materialized,
+            relation: node.relation, sql: finished.sql, incrementalSQL: finished.incrementalSQL,
+            uniqueKey: incremental ? node.uniqueKey : [], incrementalStrategy: node.incrementalStrategy,
+            onSchemaChange: incremental ? (node.onSchemaChange ?? "ignore") : nil, dependsOn: finished.dependsOn,
+            tags: node.tags, preHooks: node.preHooks, postHooks: node.postHooks, columns: node.columns,
+            description: node.description, fingerprint: "")
+        return Planned(model: model, fingerprint: hasher, dependsOnSlots: finished.dependsOnSlots)
+    }
+}
