@@ -123,8 +123,16 @@ struct DbtProjectCompiler {
         guard !result.diagnostics.hasErrors else { return }
         compileSeeds()
         compileSources()
+        // The tests need neither the models' SQL nor their fingerprints: they are made on another
+        // thread, with a render context of their own, while the models are.
+        let testConfig = treeConfig(project.tests, fqn: [project.name])
+        let testsWork = BackgroundWork { [self] in
+            compileTests(singular: singularTests, projectConfig: testConfig, context: DbtRenderContext(inputs.isolated()))
+        }
         compileModels(order: order)
-        compileTests(singular: singularTests)
+        let (tests, testDiagnostics) = testsWork.wait()
+        result.tests = tests
+        result.diagnostics += testDiagnostics
         result.diagnostics += project.models.unusedPathWarnings() + project.seeds.unusedPathWarnings()
     }
 
@@ -305,11 +313,13 @@ struct DbtProjectCompiler {
     /// Merges each model's `config()` calls over its base config.
     private mutating func applyFileConfigs() {
         for index in models.indices {
-            var config = models[index].config
-            apply(models[index].render.config, to: &config, path: "config")
-            models[index].config = config
-            slots[index].enabled = config.enabled
-            slots[index].ephemeral = config.materialized == .ephemeral
+            if !models[index].render.config.isEmpty {
+                var config = models[index].config
+                apply(models[index].render.config, to: &config, path: "config")
+                models[index].config = config
+            }
+            slots[index].enabled = models[index].config.enabled
+            slots[index].ephemeral = models[index].config.materialized == .ephemeral
         }
     }
 
@@ -393,19 +403,17 @@ struct DbtProjectCompiler {
     /// Schema and name of every enabled model and seed: dbt's `generate_schema_name` (the
     /// namespace, or `<namespace>_<custom>`) unless the project overrides it.
     private mutating func resolveRelations() {
+        // No built-in has these names, so a callable under one is the project's own macro.
+        let schemaMacro = projectMacro("generate_schema_name"), aliasMacro = projectMacro("generate_alias_name")
+        let namespace = request.namespace
         for index in slots.indices where slots[index].kind != .source {
-            let config: NodeConfig
-            if slots[index].kind == .model {
-                config = models[index].config
-            } else {
-                config = seedConfigs[index - models.count]
-            }
-            let namespace = request.namespace
+            let custom = slots[index].kind == .model ? (models[index].config.schema, models[index].config.alias)
+                : (seedConfigs[index - models.count].schema, seedConfigs[index - models.count].alias)
             let nodeName = slots[index].name
-            let schema = generatedName("generate_schema_name", custom: config.schema, slot: index) {
-                config.schema.map { "\(namespace)_\($0.trimmingCharacters(in: .whitespaces))" } ?? namespace
+            let schema = generatedName(schemaMacro, custom: custom.0, slot: index) {
+                custom.0.map { "\(namespace)_\($0.trimmingCharacters(in: .whitespaces))" } ?? namespace
             }
-            let name = generatedName("generate_alias_name", custom: config.alias, slot: index) { config.alias ?? nodeName }
+            let name = generatedName(aliasMacro, custom: custom.1, slot: index) { custom.1 ?? nodeName }
             slots[index].relation = Relation(schema: schema, name: name)
         }
         var ephemeralRenders: [Int: (name: String, text: String, refs: [Int])] = [:]
@@ -421,10 +429,16 @@ struct DbtProjectCompiler {
             uniqueIDs: slots.map(\.uniqueID), ephemeral: slots.map(\.ephemeral), ephemeralRenders: ephemeralRenders)
     }
 
+    /// The project's own macro of that name, if it defines one.
+    private func projectMacro(_ name: String) -> JinjaCallable? {
+        guard case .callable(let callable)? = serialContext.environment.globals[name] else { return nil }
+        return callable
+    }
+
     /// Calls the project's own `generate_schema_name`/`generate_alias_name` macro when it has one.
-    private mutating func generatedName(_ macro: String, custom: String?, slot: Int, default make: () -> String) -> String {
-        // No built-in has these names, so a callable here is the project's own macro.
-        guard case .callable(let callable)? = serialContext.environment.globals[macro] else { return make() }
+    private mutating func generatedName(_ callable: JinjaCallable?, custom: String?, slot: Int, default make: () -> String) -> String {
+        guard let callable else { return make() }
+        let macro = callable.name
         let node = JinjaValue.dict([("name", .string(slots[slot].name)), ("unique_id", .string(slots[slot].uniqueID))])
         do {
             let value = try callable.body([custom.map(JinjaValue.string) ?? .none, node], [],
@@ -442,7 +456,7 @@ struct DbtProjectCompiler {
     private mutating func buildGraph() -> [Int]? {
         var graph = DependencyGraph(keys: slots.map(\.uniqueID))
         for index in models.indices where slots[index].enabled {
-            for use in models[index].render.refs + models[index].render.sources {
+            for use in [models[index].render.refs, models[index].render.sources].joined() {
                 if !slots[use.slot].enabled {
                     let kind = slots[use.slot].kind == .seed ? "seed" : "model"
                     result.diagnostics.append(.error(at: use.location, "ref('\(slots[use.slot].name)') points at a disabled \(kind)",
@@ -622,7 +636,10 @@ struct DbtProjectCompiler {
 
     // MARK: Tests
 
-    private mutating func compileTests(singular: [(file: ProjectFile, outcome: RenderOutcome, config: NodeConfig)]) {
+    /// The singular tests and the generic tests of properties YAML, sorted by unique id, and the
+    /// problems found in them. Reads only: it runs beside ``compileModels(order:)``.
+    private func compileTests(singular: [(file: ProjectFile, outcome: RenderOutcome, config: NodeConfig)], projectConfig: NodeConfig,
+                              context: DbtRenderContext) -> ([CompiledTest], [Diagnostic]) {
         var tests: [CompiledTest] = []
         for (file, outcome, config) in singular where config.enabled {
             tests.append(CompiledTest(
@@ -630,7 +647,7 @@ struct DbtProjectCompiler {
                 severity: config.severity ?? .error, sql: finish(outcome.text, refs: outcome.refs), dependsOn: dependencies(outcome),
                 tags: config.tags))
         }
-        var builder = GenericTestBuilder(compiler: self, projectConfig: treeConfig(project.tests, fqn: [project.name]))
+        var builder = GenericTestBuilder(compiler: self, context: context, projectConfig: projectConfig)
         for index in models.indices where slots[index].enabled {
             if let described = models[index].properties { builder.add(described, slot: index, prefix: "") }
         }
@@ -645,7 +662,6 @@ struct DbtProjectCompiler {
             }
         }
         tests += builder.tests
-        result.diagnostics += builder.diagnostics
         var used = Set<String>()
         for index in tests.indices {
             var uniqueID = tests[index].uniqueID
@@ -657,13 +673,16 @@ struct DbtProjectCompiler {
             used.insert(uniqueID)
             tests[index].uniqueID = uniqueID
         }
-        result.tests = tests.sorted { $0.uniqueID < $1.uniqueID }
+        return (tests.sorted { $0.uniqueID < $1.uniqueID }, builder.diagnostics)
     }
 
     /// Writes the generic tests of properties YAML: the four built-ins in Swift, the project's own
     /// `{% test %}` blocks through Jinja.
     struct GenericTestBuilder {
         let compiler: DbtProjectCompiler
+        /// Renders relationships' `to` and the project's own tests; not the compiler's own context,
+        /// which the models use meanwhile.
+        let context: DbtRenderContext
         /// The `data_tests:` tree's config at the project level, under every test's own.
         let projectConfig: NodeConfig
         var tests: [CompiledTest] = []
@@ -683,7 +702,6 @@ struct DbtProjectCompiler {
             guard config.enabled else { return }
             var arguments = definition.arguments
             let column = definition.column ?? arguments.removeValue(forKey: "column_name")?.string
-            let context = compiler.serialContext!
             let model = RelationPlaceholder.text(slot, .relation)
             let target = config.whereClause.map { "(select * from \(model) where \($0)) dbt_subquery" } ?? model
             var refs = [SlotUse(slot: slot, location: definition.location)]

@@ -38,7 +38,7 @@ struct NodeConfig: Sendable {
 
     /// dbt spells hooks `pre-hook` in YAML and `pre_hook` in `config()`.
     static func normalized(_ key: String) -> String {
-        key.replacingOccurrences(of: "-", with: "_")
+        key.utf8.contains(UInt8(ascii: "-")) ? String(key.map { $0 == "-" ? "_" : $0 }) : key
     }
 
     /// Applies one entry; returns a diagnostic when the value is wrong or the key unknown.

@@ -63,3 +63,21 @@ private final class JobBatches: @unchecked Sendable {
 struct Shared<Value>: @unchecked Sendable {
     let value: Value
 }
+
+/// Work started on another thread now and collected later with ``wait()``, for a job that only
+/// reads what it captured (it gets its own copy of value types).
+final class BackgroundWork<Result>: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private var result: Result?
+
+    init(_ work: @escaping () -> Result) {
+        let job = Shared(value: work)
+        DispatchQueue.global(qos: .userInitiated).async(group: group) { self.result = job.value() }
+    }
+
+    /// Waits for the work and returns what it gave.
+    func wait() -> Result {
+        group.wait()
+        return result.take()!
+    }
+}
