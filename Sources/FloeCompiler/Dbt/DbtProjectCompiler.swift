@@ -352,37 +352,75 @@ struct DbtProjectCompiler {
         let prefetch = self.prefetch
         let prefetched = prefetch?.finish() ?? 0
         // Each file's hash is taken by whoever read it: the prefetch, or else the worker.
-        let outcomes: [(RenderOutcome, String?, String)] = Parallel.map(count: jobs.count) {
+        var outcomes: [Rendered] = Parallel.map(count: jobs.count) {
             let context = DbtRenderContext(inputs.isolated())
             return { index in
                 let job = frozenJobs[index]
                 guard let model = index < prefetched ? prefetch?.take(index) : PrefetchedModel(job.file) else {
-                    return (RenderOutcome(error: TemplateError("cannot read the file", at: .file(job.file.display))), nil, "")
+                    return Rendered(outcome: RenderOutcome(error: TemplateError("cannot read the file", at: .file(job.file.display))))
                 }
                 let outcome = context.render(model.template, slot: job.slot, model: job.model.value, base: job.base, incremental: false)
-                return (outcome, model.sha256, model.source)
+                // An incremental model's second rendering is made here too, from the same parse, when
+                // its config (the tree's, then its own `config()`) says incremental; the compiler
+                // works that config out again, the same way, and reports its problems.
+                var incremental: RenderOutcome?
+                if job.slot != nil, outcome.error == nil {
+                    var config = job.base
+                    for entry in outcome.config { _ = config.apply(entry, path: entry.key) }
+                    if config.enabled, config.materialized == .incremental {
+                        incremental = context.render(model.template, slot: job.slot, model: job.model.value, base: job.base, incremental: true)
+                    }
+                }
+                return Rendered(outcome: outcome, incremental: incremental, sha256: model.sha256, source: model.source)
             }
         }
         var singular: [(ProjectFile, RenderOutcome, NodeConfig)] = []
-        for (index, (outcome, sha256, source)) in outcomes.enumerated() {
-            if let sha256 { record(planPath: jobs[index].file.planPath, sha256: sha256) }
-            if let error = outcome.error { result.diagnostics.append(error.diagnostic) }
+        for index in outcomes.indices {
+            if let sha256 = outcomes[index].sha256 { record(planPath: jobs[index].file.planPath, sha256: sha256) }
+            if let error = outcomes[index].outcome.error { result.diagnostics.append(error.diagnostic) }
             if index < models.count {
-                models[index].render = outcome
-                models[index].source = source
+                // Swapped in, not copied: copying retains what another core made, a cache miss each.
+                swap(&models[index].render, &outcomes[index].outcome)
+                swap(&models[index].incrementalRender, &outcomes[index].incremental)
+                swap(&models[index].source, &outcomes[index].source)
             } else {
+                let outcome = outcomes[index].outcome
                 var config = testConfigs[index - models.count]
                 apply(outcome.config, to: &config, path: "config")
                 singular.append((jobs[index].file, outcome, config))
             }
         }
+        BackgroundRelease.release(consume outcomes)
+        BackgroundRelease.release(consume jobs)
         return singular
+    }
+
+    /// What a render worker gives for one file.
+    private struct Rendered: Sendable {
+        var outcome: RenderOutcome
+        /// For an incremental model: the rendering with `is_incremental()` true.
+        var incremental: RenderOutcome?
+        /// The file's hash when the worker (or the prefetch) read it.
+        var sha256: String?
+        var source = ""
     }
 
     /// The second rendering of incremental models, with is_incremental() true.
     private mutating func renderIncrementalVariants() {
+        // The render workers made most of them already; what is left is rendered here.
         let incremental = models.indices.filter { models[$0].config.materialized == .incremental && slots[$0].enabled }
-        guard !incremental.isEmpty else { return }
+        for index in models.indices where !(models[index].config.materialized == .incremental && slots[index].enabled) {
+            models[index].incrementalRender = nil
+        }
+        for index in incremental {
+            if let error = models[index].incrementalRender?.error { result.diagnostics.append(error.diagnostic) }
+        }
+        let missing = incremental.filter { models[$0].incrementalRender == nil }
+        guard !missing.isEmpty else { return }
+        renderIncrementalVariants(missing)
+    }
+
+    private mutating func renderIncrementalVariants(_ incremental: [Int]) {
         let inputs = self.inputs!
         let jobs = Shared(value: incremental.map { (models[$0].file, models[$0].source, $0, models[$0].config, modelContext($0)) })
         let outcomes: [RenderOutcome] = Parallel.map(count: incremental.count) {

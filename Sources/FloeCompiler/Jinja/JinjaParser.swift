@@ -428,14 +428,12 @@ struct JinjaParser {
             position += 1
             return JinjaExpr(kind: .literal(.number(numberValue(token))), position: at)
         case .name:
+            let literal: JinjaValue? = if isName("true") || isName("True") { .bool(true) }
+                else if isName("false") || isName("False") { .bool(false) }
+                else if isName("none") || isName("None") { JinjaValue.none }
+                else { nil }
             position += 1
-            let name = text(token)
-            switch name {
-            case "true", "True": return JinjaExpr(kind: .literal(.bool(true)), position: at)
-            case "false", "False": return JinjaExpr(kind: .literal(.bool(false)), position: at)
-            case "none", "None": return JinjaExpr(kind: .literal(.none), position: at)
-            default: return JinjaExpr(kind: .name(name), position: at)
-            }
+            return JinjaExpr(kind: literal.map { .literal($0) } ?? .name(text(token)), position: at)
         case .symbol where isSymbol("("):
             position += 1
             let first = try parseExpression()
