@@ -57,7 +57,8 @@ public struct JinjaEnvironment {
 }
 
 /// `{{ return(x) }}` / `{% do return(x) %}` inside a macro: unwinds to the macro call.
-struct ReturnSignal: Error {
+/// Thrown and caught on the one thread that renders, so the value never crosses threads.
+struct ReturnSignal: Error, @unchecked Sendable {
     var value: JinjaValue
 }
 
