@@ -38,13 +38,22 @@ public struct JSONStringInspector: Sendable {
     /// True for a string to flag; it gets the string's UTF-8 bytes, unescaped.
     let flags: @Sendable (UnsafeBufferPointer<UInt8>) -> Bool
 
+    /// Bit n set when a skipped key is n bytes long (n < 64): most keys are rejected by length.
+    let skippedLengths: UInt64
+
     public init(skippingKeys: Set<String>, flags: @escaping @Sendable (UnsafeBufferPointer<UInt8>) -> Bool) {
         skippedKeys = skippingKeys.sorted().map { Array($0.utf8) }
+        skippedLengths = skippedKeys.reduce(0) { $1.count < 64 ? $0 | (1 << UInt64($1.count)) : $0 }
         self.flags = flags
     }
 
+    /// Runs for every key written, so it compares lengths before bytes.
     func skips(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        skippedKeys.contains { $0.elementsEqual(key) }
+        if key.count < 64, skippedLengths & (1 << UInt64(key.count)) == 0 { return false }
+        for skipped in skippedKeys where skipped.count == key.count {
+            if skipped.withUnsafeBufferPointer({ memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }) { return true }
+        }
+        return false
     }
 }
 
@@ -102,7 +111,9 @@ struct CanonicalJSONWriter {
 
     /// Called with each key as it is written, so the inspector knows whether its value is skipped.
     mutating func noteKey(_ key: UnsafeBufferPointer<UInt8>) {
-        if let inspector { skippingValue = inspector.skips(key) }
+        // Through the optional, not bound to a copy: a copy retains the inspector's parts, which
+        // every writing thread shares.
+        if let skips = inspector?.skips(key) { skippingValue = skips }
     }
 
     /// Everything written, as one array (for a piece that another writer takes in).
@@ -139,8 +150,10 @@ struct CanonicalJSONWriter {
                 if index > 0 { bytes.append(0x2C) }
                 newline(depth + 1)
                 var key = entries[index].key
-                key.withUTF8 { noteKey($0) }
-                writeEscaped(key)
+                key.withUTF8 {
+                    noteKey($0)
+                    writeEscaped($0)
+                }
                 bytes.append(0x20)
                 bytes.append(0x3A)
                 bytes.append(0x20)
@@ -245,22 +258,23 @@ struct CanonicalJSONWriter {
 
     /// A string value: checked by the inspector, if any, then written.
     mutating func writeString(_ text: String) {
-        if let inspector, !flagged {
-            if skippingValue {
-                skippingValue = false
-            } else {
-                var text = text
-                flagged = text.withUTF8 { inspector.flags($0) }
+        var text = text
+        text.withUTF8 { utf8 in
+            if inspector != nil, !flagged {
+                if skippingValue {
+                    skippingValue = false
+                } else {
+                    flagged = inspector?.flags(utf8) ?? false
+                }
             }
+            writeEscaped(utf8)
         }
-        writeEscaped(text)
     }
 
     /// A string in quotes, escaped as JSON requires.
-    private mutating func writeEscaped(_ text: String) {
+    private mutating func writeEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
         bytes.append(0x22)
-        var text = text
-        text.withUTF8 { utf8 in
+        do {
             var start = 0
             var index = 0
             let count = utf8.count
