@@ -5,6 +5,23 @@ import Foundation
 import Testing
 
 @Suite struct CompileTests {
+    /// The plan's timestamp is formatted by hand; it matches Foundation's formatter everywhere,
+    /// leap days, centuries and dates before 1970 included.
+    @Test func compileTimestampsMatchFoundationsFormatter() {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'"
+        #expect(CompileTimestamp.iso8601(Date(timeIntervalSince1970: 1_700_000_000)) == "2023-11-14T22:13:20Z")
+        #expect(CompileTimestamp.iso8601(Date(timeIntervalSince1970: 951_782_400.9)) == "2000-02-29T00:00:00Z")
+        var seconds = -2_208_988_800  // 1900-01-01
+        while seconds < 4_102_444_800 {  // 2100-01-01
+            let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+            #expect(CompileTimestamp.iso8601(date) == formatter.string(from: date), "at \(seconds)")
+            seconds += 7_919_993  // a prime number of seconds: every month, day and hour comes up
+        }
+    }
+
     @Test func sameInputsGiveTheSameBytes() throws {
         let project = try TestProject()
         let first = try #require(project.compile().json)

@@ -138,7 +138,7 @@ public struct ShapeValidator {
     private static let regexCache = RegexCache()
 
     static func matches(_ text: String, _ pattern: String) -> Bool {
-        regexCache.regex(pattern).firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        (try? regexCache.regex(pattern).firstMatch(in: text)) != nil
     }
 
     private mutating func checkSecret(_ value: YAMLValue, path: String) {
@@ -189,16 +189,19 @@ public struct ShapeValidator {
 }
 
 /// Compiled patterns, shared across validations (compiling a regex is the slow part).
+///
+/// Swift's own regular expressions, not `NSRegularExpression`: making the first one of those
+/// loaded ICU's data, about 4 million instructions, on every run that checked a pattern.
 final class RegexCache: @unchecked Sendable {
-    private var cache: [String: NSRegularExpression] = [:]
+    private var cache: [String: Regex<AnyRegexOutput>] = [:]
     private let lock = NSLock()
 
-    func regex(_ pattern: String) -> NSRegularExpression {
+    func regex(_ pattern: String) -> Regex<AnyRegexOutput> {
         lock.lock()
         defer { lock.unlock() }
         if let regex = cache[pattern] { return regex }
         // Patterns are literals in this module; a bad one is a programming error caught by the tests.
-        let regex = try! NSRegularExpression(pattern: pattern)
+        let regex = try! Regex(pattern)
         cache[pattern] = regex
         return regex
     }
