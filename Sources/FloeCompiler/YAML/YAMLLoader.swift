@@ -16,15 +16,14 @@ public struct YAMLLoader: Sendable {
 
     /// Parsing resolves no tags: Yams would run its regular expressions over every key (to check
     /// for duplicates) and every value, which was most of the time of reading a properties file.
-    /// ``Converter`` types plain scalars itself, with ``typedResolver`` where a cheap look says one
-    /// could be other than a string.
-    private static let resolver = Resolver.basic
-    /// Timestamps stay strings: `2024-01-01` means the text, as JSON Schema sees it.
-    static let typedResolver = Resolver.default.removing(.timestamp).removing(.value)
+    /// ``Converter`` types plain scalars itself (``YAMLScalarTyping``), where a cheap look says
+    /// one could be other than a string. Timestamps stay strings: `2024-01-01` means the text, as
+    /// JSON Schema sees it.
+    static let resolver = Resolver.basic
     /// Made once: Yams' `Constructor.default` builds its tables anew at every use. Composing a
     /// node tree never calls it, but the parser wants one.
     /// Immutable after it is made, so sharing it between threads parsing at once is safe.
-    nonisolated(unsafe) private static let constructor = Constructor.default
+    nonisolated(unsafe) static let constructor = Constructor.default
 
     /// Loads `path`; `displayPath` is how messages name it. A missing file is reported by the caller.
     public func load(contentsOf url: URL, displayPath: String) -> (value: YAMLValue?, bytes: Data?, diagnostics: [Diagnostic]) {
@@ -251,7 +250,7 @@ private struct Converter {
         if scalar.tag.description == Tag.Name.implicit.rawValue {
             // Untagged: quoted text is a string; plain text is typed as YAML 1.1 types it.
             guard scalar.style == .plain || scalar.style == .any, mayBeTyped(text) else { return .string(text) }
-            typed = Node.Scalar(text, Tag(.implicit, YAMLLoader.typedResolver, .default), .plain)
+            typed = Node.Scalar(text, Tag(YAMLScalarTyping.tagName(of: text), YAMLLoader.resolver, YAMLLoader.constructor), .plain)
         } else {
             typed = scalar
         }
