@@ -109,6 +109,29 @@ import Testing
         #expect(String(decoding: first, as: UTF8.self).contains("\"compiled_at\" : \"2023-11-14T22:13:20Z\""))
     }
 
+    /// The plan goes through a temporary file and a rename: a second compile replaces it whole
+    /// and leaves nothing beside it, and a destination that cannot be written is an error (exit 1)
+    /// that creates nothing.
+    @Test func aPlanIsReplacedWholeAndNothingIsLeftBeside() throws {
+        let directory = try FloeBinary.temporaryDirectory()
+        let plan = directory.appendingPathComponent("plan.json").path
+        let environment = ["SOURCE_DATE_EPOCH": "1700000000"]
+        #expect(try FloeBinary.run(["compile", "--spec", Self.demoSpec, "-o", plan], environment: environment).status == 0)
+        let first = try Data(contentsOf: URL(fileURLWithPath: plan))
+        #expect(try FloeBinary.run(["compile", "--spec", Self.demoSpec, "-o", plan]).status == 0)
+        let second = try Data(contentsOf: URL(fileURLWithPath: plan))
+        #expect(second != first && second.count > 10_000 && second.last == 0x0A)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["plan.json"])
+
+        // A file where a directory of the destination should be.
+        let blocked = directory.appendingPathComponent("plan.json/inside/plan.json").path
+        let failed = try FloeBinary.run(["compile", "--spec", Self.demoSpec, "-o", blocked])
+        #expect(failed.status == 1)
+        #expect(failed.stderr.contains("error: cannot write \(blocked)"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: plan)) == second)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["plan.json"])
+    }
+
     @Test func testEnvironmentGetsTwoDifferentNamespaces() throws {
         let directory = try FloeBinary.temporaryDirectory()
         var namespaces: [String] = []
