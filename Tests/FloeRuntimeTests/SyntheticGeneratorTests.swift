@@ -59,11 +59,4 @@ import Testing
         #expect(SyntheticGenerator(scale: 0.5).generate([Self.orders])[0].rows.count == 250)
         #expect(SyntheticGenerator(scale: 0).generate([Self.orders])[0].rows.isEmpty)
     }
-
-    @Test func civilDatesRoundTrip() {
-        for text in ["1970-01-01", "2000-02-29", "2024-12-31", "1969-07-20"] {
-            #expect(CivilDate.days(text).map(CivilDate.text) == text)
-        }
-        #expect(CivilDate.timestamp(seconds: 86_399) == "1970-01-01 23:59:59")
-    }
 }

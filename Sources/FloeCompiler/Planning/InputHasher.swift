@@ -1,5 +1,6 @@
 import Crypto
 import FloeContract
+import FloeCore
 import Foundation
 
 /// SHA-256 of input files, and the one combined hash the plan records.
@@ -56,29 +57,10 @@ public enum RelativePath {
 
 /// The plan's timestamp: `SOURCE_DATE_EPOCH` when set (reproducible builds), else now, to the second.
 public enum CompileTimestamp {
-    /// `yyyy-MM-ddTHH:mm:ssZ` in UTC, fractions of a second dropped. Worked out by hand (the
-    /// proleptic Gregorian calendar from days since 1970): a `DateFormatter` cost half a
-    /// millisecond to set up on every compile.
+    /// `yyyy-MM-ddTHH:mm:ssZ` in UTC, fractions of a second dropped. Worked out by hand
+    /// (``CivilDate``): a `DateFormatter` cost half a millisecond to set up on every compile.
     public static func iso8601(_ date: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        // Days to year, month and day, in 400-year eras that start on 1 March.
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthFromMarch = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
-        let month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func padded(_ value: Int, _ width: Int) -> String {
-            let digits = String(abs(value))
-            return (value < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))T\(padded(secondOfDay / 3_600, 2)):"
-            + "\(padded(secondOfDay / 60 % 60, 2)):\(padded(secondOfDay % 60, 2))Z"
+        CivilDate.timestamp(seconds: Int64(date.timeIntervalSince1970.rounded(.down)), separator: "T") + "Z"
     }
 
     /// Nil when the variable is unset; throws the text back when it is set but not a whole number.

@@ -1,4 +1,5 @@
 import FloeContract
+import FloeCore
 import FloeEngine
 
 /// Generates the rows of floe.yaml's synthetic tables. Pure and deterministic: the same table,

@@ -1,7 +1,8 @@
 /// Days since 1970-01-01 to and from `YYYY-MM-DD`, without a calendar or a time zone
-/// (Howard Hinnant's civil-from-days), so generated dates never depend on the machine.
-enum CivilDate {
-    static func days(_ text: String) -> Int64? {
+/// (Howard Hinnant's civil-from-days), so generated dates and the plan's timestamp never depend
+/// on the machine.
+public enum CivilDate {
+    public static func days(_ text: String) -> Int64? {
         let parts = text.split(separator: "-").compactMap { Int64($0) }
         guard parts.count == 3 else { return nil }
         let (year, month, day) = (parts[0], parts[1], parts[2])
@@ -13,7 +14,7 @@ enum CivilDate {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    static func text(days: Int64) -> String {
+    public static func text(days: Int64) -> String {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -26,11 +27,12 @@ enum CivilDate {
         return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
     }
 
-    /// `YYYY-MM-DD HH:MM:SS` for seconds since 1970-01-01 00:00:00.
-    static func timestamp(seconds: Int64) -> String {
+    /// `YYYY-MM-DD HH:MM:SS` for seconds since 1970-01-01 00:00:00; `separator` goes between the
+    /// date and the time (ISO 8601 writes `T`).
+    public static func timestamp(seconds: Int64, separator: String = " ") -> String {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let rest = seconds - days * 86_400
-        return text(days: days) + " " + pad(rest / 3600, 2) + ":" + pad(rest / 60 % 60, 2) + ":" + pad(rest % 60, 2)
+        return text(days: days) + separator + pad(rest / 3600, 2) + ":" + pad(rest / 60 % 60, 2) + ":" + pad(rest % 60, 2)
     }
 
     private static func pad(_ value: Int64, _ width: Int) -> String {
