@@ -321,14 +321,20 @@ final class JinjaRenderer {
             floor = savedFloor
             file = savedFile
         }
-        for (index, parameter) in macro.parameters.enumerated() where index < arguments.count {
-            assign(parameter.name, arguments[index])
-        }
+        // By position, not by iterating the parameters: that copied each parameter, default
+        // expression included, at every call.
+        let parameters = macro.parameters
+        for index in 0..<arguments.count { assign(parameters[index].name, arguments[index]) }
         for (name, value) in keywords { assign(name, value) }
         if let caller { assign("caller", caller) }
-        for (index, parameter) in macro.parameters.enumerated() where index >= arguments.count
-            && !keywords.contains(where: { $0.0 == parameter.name }) {
-            assign(parameter.name, try parameter.defaultValue.map(evaluate) ?? .undefined(parameter.name))
+        for index in arguments.count..<parameters.count {
+            let name = parameters[index].name
+            if !keywords.isEmpty, keywords.contains(where: { $0.0 == name }) { continue }
+            if let defaultValue = parameters[index].defaultValue {
+                assign(name, try evaluate(defaultValue))
+            } else {
+                assign(name, .undefined(name))
+            }
         }
         let start = output.count
         do {
