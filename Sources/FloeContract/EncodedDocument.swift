@@ -43,5 +43,4 @@ public struct EncodedDocument: Sendable {
             }
         }
     }
-
 }

@@ -407,15 +407,20 @@ struct DbtProjectCompiler {
 
     /// The second rendering of incremental models, with is_incremental() true.
     private mutating func renderIncrementalVariants() {
-        // The render workers made most of them already; what is left is rendered here.
-        let incremental = models.indices.filter { models[$0].config.materialized == .incremental && slots[$0].enabled }
-        for index in models.indices where !(models[index].config.materialized == .incremental && slots[index].enabled) {
-            models[index].incrementalRender = nil
+        // The render workers made most of them already; what is left is rendered here, and a
+        // rendering kept for a model that is not incremental after all is dropped.
+        var missing: [Int] = []
+        for index in models.indices {
+            guard models[index].config.materialized == .incremental, slots[index].enabled else {
+                models[index].incrementalRender = nil
+                continue
+            }
+            if let rendered = models[index].incrementalRender {
+                if let error = rendered.error { result.diagnostics.append(error.diagnostic) }
+            } else {
+                missing.append(index)
+            }
         }
-        for index in incremental {
-            if let error = models[index].incrementalRender?.error { result.diagnostics.append(error.diagnostic) }
-        }
-        let missing = incremental.filter { models[$0].incrementalRender == nil }
         guard !missing.isEmpty else { return }
         renderIncrementalVariants(missing)
     }
@@ -541,18 +546,12 @@ struct DbtProjectCompiler {
         let finisher = self.finisher!
         // Each position's fingerprint hash and dependency slots, written by the worker that
         // planned it; kept apart from the plan nodes so those are moved into the result whole.
-        let fingerprintStates = UnsafeMutableBufferPointer<(hasher: SHA256, slots: [Int])?>.allocate(capacity: built.count)
-        fingerprintStates.initialize(repeating: nil)
-        defer {
-            _ = fingerprintStates.deinitialize()
-            fingerprintStates.deallocate()
-        }
-        nonisolated(unsafe) let states = fingerprintStates
+        let states = TakeOnceSlots<(hasher: SHA256, slots: [Int])>(count: built.count)
         result.models = Parallel.map(count: built.count) {
             let own = finisher.isolated()
             return { position in
                 let planned = ModelPlanning.plan(nodes.value[position], own.finish(jobs.value[position]))
-                states[position] = (planned.fingerprint, planned.dependsOnSlots)
+                states.put((planned.fingerprint, planned.dependsOnSlots), at: position)
                 return planned.model
             }
         }
@@ -567,7 +566,7 @@ struct DbtProjectCompiler {
         upstream.reserveCapacity(1024)
         for (position, index) in built.enumerated() {
             // Bound straight from what is taken, so the hash's context is not shared and copied.
-            guard case (var hasher, let dependencies)? = states[position].take() else { continue }
+            guard case (var hasher, let dependencies)? = states.take(position) else { continue }
             // `id=fingerprint` of each upstream node, after a NUL each, ends the hash's input.
             upstream.removeAll(keepingCapacity: true)
             for slot in dependencies {

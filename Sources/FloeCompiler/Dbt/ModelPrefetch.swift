@@ -24,8 +24,8 @@ struct PrefetchedModel {
 final class ModelPrefetch: @unchecked Sendable {
     private let files: [ProjectFile]
     private let lock = NSLock()
-    /// Written only by the background work, before it bumps `done` under the lock.
-    private let parsed: UnsafeMutableBufferPointer<PrefetchedModel?>
+    /// Put only by the background work, before it bumps `done` under the lock.
+    private let parsed: TakeOnceSlots<PrefetchedModel>
     private var done = 0
     private var stopped = false
     private var finished = false
@@ -33,13 +33,7 @@ final class ModelPrefetch: @unchecked Sendable {
 
     init(_ files: [ProjectFile]) {
         self.files = files
-        parsed = .allocate(capacity: files.count)
-        parsed.initialize(repeating: nil)
-    }
-
-    deinit {
-        _ = parsed.deinitialize()
-        parsed.deallocate()
+        parsed = TakeOnceSlots(count: files.count)
     }
 
     func start() {
@@ -50,7 +44,7 @@ final class ModelPrefetch: @unchecked Sendable {
                 let go = !stopped && index < files.count
                 lock.unlock()
                 guard go else { return }
-                parsed[index] = PrefetchedModel(files[index])
+                if let model = PrefetchedModel(files[index]) { parsed.put(model, at: index) }
                 lock.lock()
                 done = index + 1
                 lock.unlock()
@@ -74,6 +68,6 @@ final class ModelPrefetch: @unchecked Sendable {
     /// take each their own, so a parsed template is freed on the worker that rendered it instead
     /// of all of them on one thread at the end.
     func take(_ index: Int) -> PrefetchedModel? {
-        parsed[index].take()
+        parsed.take(index)
     }
 }

@@ -15,24 +15,18 @@ enum Parallel {
             let job = makeWorker()
             return (0..<count).map(job)
         }
-        let results = UnsafeMutableBufferPointer<Result?>.allocate(capacity: count)
-        results.initialize(repeating: nil)
-        defer {
-            _ = results.deinitialize()
-            results.deallocate()
-        }
         // Each index is written by exactly one worker, and read only after all have finished.
-        nonisolated(unsafe) let slots = results
+        let slots = TakeOnceSlots<Result>(count: count)
         let batches = JobBatches(count: count, size: max(1, min(64, count / (workers * 16))))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let job = makeWorker()
             while let batch = batches.next() {
-                for index in batch { slots[index] = job(index) }
+                for index in batch { slots.put(job(index), at: index) }
             }
         }
         // Moved out, not copied: a copy retains every object in the results, each a cache miss
         // when another core made it.
-        return results.indices.map { results[$0].take()! }
+        return (0..<count).map { slots.take($0)! }
     }
 }
 
@@ -62,6 +56,32 @@ private final class JobBatches: @unchecked Sendable {
 /// template) so workers can read it.
 struct Shared<Value>: @unchecked Sendable {
     let value: Value
+}
+
+/// One value per index, each put by one thread and taken once by another after a
+/// synchronisation point (the end of a parallel map, a lock): results handed between threads
+/// without an array every thread would write to. Taking moves the value out, so the taker frees it.
+final class TakeOnceSlots<Value>: @unchecked Sendable {
+    private let storage: UnsafeMutableBufferPointer<Value?>
+
+    init(count: Int) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: nil)
+    }
+
+    deinit {
+        _ = storage.deinitialize()
+        storage.deallocate()
+    }
+
+    func put(_ value: Value, at index: Int) {
+        storage[index] = value
+    }
+
+    /// The value at `index`, or nil when none was put or it was taken already.
+    func take(_ index: Int) -> Value? {
+        storage[index].take()
+    }
 }
 
 /// Work started on another thread now and collected later with ``wait()``, for a job that only
