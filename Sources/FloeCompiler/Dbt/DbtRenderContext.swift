@@ -56,9 +56,13 @@ enum RelationPlaceholder {
         }
     }
 
-    /// Replaces every placeholder in `text` with what `resolve` gives for it. Works on UTF-8
-    /// bytes: it runs over every model's SQL, copying the runs between placeholders whole.
-    static func substitute(_ text: String, _ resolve: (Int, Part) -> String) -> String {
+    /// Slots are graph positions; nine digits is far beyond any project.
+    static let maximumDigits = 9
+
+    /// Replaces every placeholder in `text` with what `resolve` gives for it; one whose slot
+    /// `resolve` does not know (nil) stays as it is. Works on UTF-8 bytes: it runs over every
+    /// model's SQL, copying the runs between placeholders whole.
+    static func substitute(_ text: String, _ resolve: (Int, Part) -> String?) -> String {
         var text = text
         return text.withUTF8 { bytes -> String in
             let count = bytes.count
@@ -74,18 +78,23 @@ enum RelationPlaceholder {
             var copied = 0
             while index < count {
                 // `bytes[index]` is a marker: a placeholder when a part, digits and a marker follow.
+                // At most `maximumDigits` digits, so the slot cannot overflow whatever the text holds.
+                guard index + 2 < count, let part = Part(byte: bytes[index + 1]) else {
+                    index = nextMarker(from: index + 1)
+                    continue
+                }
                 var end = index + 2
                 var slot = 0
-                while end < count, bytes[end] >= 48, bytes[end] <= 57 {
+                while end < count, end - index - 2 < Self.maximumDigits, bytes[end] >= 48, bytes[end] <= 57 {
                     slot = slot * 10 + Int(bytes[end] - 48)
                     end += 1
                 }
-                guard index + 2 < count, let part = Part(byte: bytes[index + 1]), end > index + 2, end < count, bytes[end] == 1 else {
+                guard end > index + 2, end < count, bytes[end] == 1, let replacement = resolve(slot, part) else {
                     index = nextMarker(from: index + 1)
                     continue
                 }
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<index]))
-                output.append(contentsOf: resolve(slot, part).utf8)
+                output.append(contentsOf: replacement.utf8)
                 copied = end + 1
                 index = nextMarker(from: copied)
             }

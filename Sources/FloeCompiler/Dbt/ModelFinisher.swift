@@ -70,7 +70,8 @@ struct ModelFinisher: @unchecked Sendable {
         // struct copies the array (a retain and a release) at every use.
         let relations = relations, schemas = schemas, identifiers = identifiers
         return RelationPlaceholder.substitute(text) { slot, part in
-            switch part {
+            guard slot < relations.count else { return nil }
+            return switch part {
             case .relation: relations[slot]
             case .schema: schemas[slot]
             case .identifier: identifiers[slot]

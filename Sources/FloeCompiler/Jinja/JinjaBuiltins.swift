@@ -15,6 +15,11 @@ enum JinjaBuiltins {
             let (start, stop, step) = numbers.count == 1 ? (0, numbers[0], 1)
                 : (numbers[0], numbers.count > 1 ? numbers[1] : 0, numbers.count > 2 ? numbers[2] : 1)
             guard step != 0 else { throw TemplateError("range() step must not be zero", at: context.location) }
+            // As Jinja's sandbox does, a range is bounded: a template is not a way to exhaust memory.
+            let length = (Double(stop) - Double(start)) / Double(step)
+            guard length <= Double(JinjaBuiltins.maximumRange) else {
+                throw TemplateError("range() would make more than \(JinjaBuiltins.maximumRange) items", at: context.location)
+            }
             return .list(Array(stride(from: start, to: stop, by: step)).map(JinjaValue.integer))
         },
         // Handled by the renderer (it unwinds the macro); here so that `return` is a known name.
@@ -156,19 +161,32 @@ enum JinjaBuiltins {
         switch (left, right) {
         case (.integer(let a), .integer(let b)):
             switch op {
-            case .plus: return .integer(a &+ b)
-            case .minus: return .integer(a &- b)
-            case .star: return .integer(a &* b)
+            // Python's integers do not overflow; where ours would, the result is a float instead of a trap.
+            case .plus:
+                let (sum, overflow) = a.addingReportingOverflow(b)
+                return overflow ? .number(Double(a) + Double(b)) : .integer(sum)
+            case .minus:
+                let (difference, overflow) = a.subtractingReportingOverflow(b)
+                return overflow ? .number(Double(a) - Double(b)) : .integer(difference)
+            case .star:
+                let (product, overflow) = a.multipliedReportingOverflow(by: b)
+                return overflow ? .number(Double(a) * Double(b)) : .integer(product)
             case .slash:
                 guard b != 0 else { throw TemplateError("division by zero", at: location()) }
                 return .number(Double(a) / Double(b))
             case .floorDivide:
                 guard b != 0 else { throw TemplateError("division by zero", at: location()) }
-                return .integer(Int((Double(a) / Double(b)).rounded(.down)))
+                let quotient = (Double(a) / Double(b)).rounded(.down)
+                return exactInteger(quotient).map(JinjaValue.integer) ?? .number(quotient)
             case .percent:
                 guard b != 0 else { throw TemplateError("modulo by zero", at: location()) }
-                return .integer(((a % b) + b) % b)
-            case .power: return b >= 0 ? .integer(Int(pow(Double(a), Double(b)))) : .number(pow(Double(a), Double(b)))
+                // `Int.min % -1` traps; its remainder is 0 all the same.
+                guard b != -1 else { return .integer(0) }
+                let remainder = a % b
+                return .integer(remainder != 0 && (remainder < 0) != (b < 0) ? remainder + b : remainder)
+            case .power:
+                let power = pow(Double(a), Double(b))
+                return b >= 0 ? exactInteger(power).map(JinjaValue.integer) ?? .number(power) : .number(power)
             default: break
             }
         default:
@@ -189,10 +207,27 @@ enum JinjaBuiltins {
                 }
             }
             if op == .star, case .string(let text) = left, case .integer(let count) = right {
+                guard count <= 0 || text.utf8.count <= Self.maximumRepeatedBytes / count else {
+                    throw TemplateError("'\(op.text)' would make a string of more than \(Self.maximumRepeatedBytes) bytes",
+                                        at: location())
+                }
                 return .string(String(repeating: text, count: max(0, count)))
             }
         }
         throw TemplateError("cannot apply '\(op.text)' to \(left.typeName) and \(right.typeName)", at: location())
+    }
+
+    /// The most items `range()` makes.
+    static let maximumRange = 1_000_000
+
+    /// A string repeated by `*` stays below this size: a template is not a way to exhaust memory.
+    static let maximumRepeatedBytes = 64 << 20
+
+    /// `value` as an `Int` when it is a whole number in range; nil for NaN, infinities and
+    /// values beyond 64 bits, where `Int(_:)` would trap.
+    static func exactInteger(_ value: Double) -> Int? {
+        guard value.isFinite, value >= -0x1p63, value < 0x1p63 else { return nil }
+        return Int(value.rounded(.towardZero))
     }
 
     static func number(_ value: JinjaValue) -> Double? {
@@ -284,9 +319,15 @@ enum JinjaBuiltins {
         case "int":
             switch value {
             case .integer: return value
-            case .number(let number): return .integer(Int(number))
+            case .number(let number):
+                guard let whole = exactInteger(number) else {
+                    throw TemplateError("int: \(number) has no integer value", at: location)
+                }
+                return .integer(whole)
             case .bool(let flag): return .integer(flag ? 1 : 0)
-            default: return .integer(Int(value.rendered.trimmingCharacters(in: .whitespaces)) ?? (argument(0, "default").flatMap { number($0) }.map { Int($0) } ?? 0))
+            default:
+                let fallback = argument(0, "default").flatMap { number($0) }.flatMap(exactInteger) ?? 0
+                return .integer(Int(value.rendered.trimmingCharacters(in: .whitespaces)) ?? fallback)
             }
         case "float":
             return .number(number(value) ?? Double(value.rendered.trimmingCharacters(in: .whitespaces)) ?? 0)

@@ -1,4 +1,5 @@
 import FloeCore
+import Foundation
 
 /// One token of a template: what kind it is, where it starts, and the bytes of the source it
 /// covers. Tokens hold no strings: the parser makes a string only of what it keeps (names,
@@ -54,9 +55,30 @@ struct JinjaLexer {
         guard source.count < Int32.max else {
             throw TemplateError("the template is too large (2 GiB or more)", at: .file(file))
         }
+        if let reserved = reservedMarker(in: source) {
+            throw TemplateError("the control character U+0001 is not allowed in a template",
+                                at: SourceLocation(file: file, line: reserved.line, column: reserved.column),
+                                hint: "floe marks relations with this byte while it renders; remove it from the file")
+        }
         var lexer = JinjaLexer(source, file: file)
         try lexer.run()
         return (lexer.tokens, lexer.operators)
+    }
+
+    /// Where the first U+0001 byte is, if any. The renderer writes relation placeholders between
+    /// such bytes (``RelationPlaceholder``), so a template may not hold one of its own: it could
+    /// forge a placeholder. One `memchr` over the bytes; a line and column only when found.
+    static func reservedMarker(in source: [UInt8]) -> (line: Int, column: Int)? {
+        let offset: Int? = source.withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress, let found = memchr(base, 1, bytes.count) else { return nil }
+            return base.distance(to: UnsafeRawPointer(found))
+        }
+        guard let offset else { return nil }
+        var line = 1, column = 1
+        for byte in source[..<offset] {
+            if byte == 0x0a { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+        }
+        return (line, column)
     }
 
     @inline(__always)

@@ -423,7 +423,9 @@ struct JinjaParser {
             return JinjaExpr(kind: .literal(.string(text)), position: at)
         case .integer:
             position += 1
-            return JinjaExpr(kind: .literal(.integer(integerValue(token))), position: at)
+            // Python's integers have no bound; a literal beyond 64 bits becomes a float, as in arithmetic.
+            let literal: JinjaValue = integerValue(token).map(JinjaValue.integer) ?? .number(numberValue(token))
+            return JinjaExpr(kind: .literal(literal), position: at)
         case .number:
             position += 1
             return JinjaExpr(kind: .literal(.number(numberValue(token))), position: at)
@@ -483,8 +485,8 @@ struct JinjaParser {
         token.kind == .escapedString ? JinjaLexer.unescape(bytes(token)) : text(token)
     }
 
-    func integerValue(_ token: JinjaToken) -> Int {
-        Int(text(token).filter { $0 != "_" }) ?? 0
+    func integerValue(_ token: JinjaToken) -> Int? {
+        Int(text(token).filter { $0 != "_" })
     }
 
     func numberValue(_ token: JinjaToken) -> Double {
@@ -542,7 +544,7 @@ struct JinjaParser {
         case .statementEnd: return "'%}'"
         case .name, .symbol: return "'\(text(token))'"
         case .string, .escapedString: return "a string"
-        case .integer: return "'\(integerValue(token))'"
+        case .integer: return "'\(text(token))'"
         case .number: return "'\(numberValue(token))'"
         case .end: return "the end of the template"
         }

@@ -1,6 +1,7 @@
-import FloeCompiler
+@testable import FloeCompiler
 import FloeCore
 import Testing
+import Foundation
 
 /// Every mistake in a dbt project fails the compile with the file, line and column of the cause.
 @Suite struct DbtErrorTests {
@@ -142,5 +143,46 @@ import Testing
         #expect(project.messages() == [
             "dbt/dbt_project.yml:1:1: error: name: missing required key 'name'\n  hint: add `name: my_project`",
         ])
+    }
+}
+
+/// Inputs that once trapped the compiler. A crash is never an answer: each gets a located error
+/// or compiles.
+@Suite struct CompilerCrashRegressionTests {
+    /// The 200 bytes from issue [D]: a singular test with a long number holding a 0x01 byte, the
+    /// byte floe uses to mark relations. The digits after it overflowed the placeholder parser.
+    @Test func aMarkerByteInATemplateIsALocatedErrorNotATrap() throws {
+        let crasher = "LS0gQWFuIHRoZSBtb250aCdzIHNhbGVzIHdvdWxkIHNob3cgdXAgYXMgbmVnYXRpdmUgcmV2ZW51ZS4Kc2VsZWN0IG9yZGVyX21vbnRoLCByZXZlbnVlX3RvdGFsCmZyb20ge3sgcmVmKCdtYXJ0X3JldmVudWVfYnlfcmVnaW9uJykgfX0Kd2hlcmUgcmV2ZW51ZV90b3RhbCA8IDAKIDk5OTk5OTk5OTk5OTk5OTk5OTkBOTk5OTk5OTk5OTk5OTk5OTk5OTk="
+        let text = String(decoding: try #require(Data(base64Encoded: crasher)), as: UTF8.self)
+        let project = try TestProject.dbt([
+            "models/mart_revenue_by_region.sql": "select 1 as order_month, 2 as revenue_total",
+            "tests/assert_revenue_not_negative.sql": text,
+        ])
+        #expect(project.messages() == [
+            "dbt/tests/assert_revenue_not_negative.sql:5:21: error: the control character U+0001 is not allowed in a template\n"
+                + "  hint: floe marks relations with this byte while it renders; remove it from the file",
+        ])
+    }
+
+    /// A forged placeholder (as a var's value could carry one) with a slot no relation has is left
+    /// alone instead of indexing past the relations.
+    @Test func aForgedPlaceholderFromAVarIsNotResolved() throws {
+        let project = try TestProject.dbt(["models/m.sql": "select '{{ var('v') }}' as x"])
+        let plan = try #require(project.compile(vars: "{v: \"\\x01R99999999999999999999\\x01 \\x01R123456\\x01\"}").artifacts)
+        #expect(plan.models.first?.sql.contains("\u{1}R123456\u{1}") == true)
+    }
+
+    @Test func integerArithmeticBeyond64BitsBecomesAFloat() throws {
+        func render(_ source: String) throws -> String {
+            try JinjaEnvironment().render(JinjaTemplate(source, file: "m.sql"), context: [:])
+        }
+        #expect(try render("{{ 9223372036854775807 + 1 }}") == "9.223372036854776e+18")
+        #expect(try render("{{ 99999999999999999999 }}") == "1e+20")
+        #expect(try render("{{ (-9223372036854775807 - 1) // -1 }}") == "9.223372036854776e+18")
+        #expect(try render("{{ (-9223372036854775807 - 1) % -1 }} {{ -7 % 3 }} {{ 7 % -3 }}") == "0 2 -2")
+        #expect(try render("{{ 10 ** 30 }}") == "1e+30")
+        #expect(throws: TemplateError.self) { try render("{{ 1e300 | int }}") }
+        #expect(throws: TemplateError.self) { try render("{{ 'ab' * 9223372036854775807 }}") }
+        #expect(throws: TemplateError.self) { try render("{% for i in range(10 ** 12) %}{% endfor %}") }
     }
 }
