@@ -3,13 +3,19 @@ import FloeEngine
 import Foundation
 
 /// Builds the selected seeds and models in dependency order on the worker threads. A node is
-/// "up to date", and left alone, when its fingerprint equals the one recorded at its last
-/// successful build, its relation exists, nothing upstream of it changed data in this run, and
-/// it reads no source floe does not load itself (whose data may have changed at any time).
+/// "up to date", and left alone, when ``NodeStates`` says so (its fingerprint is the plan's and
+/// every input is at the version its last build read) and its relation still exists. A seed's
+/// file is checked against the plan every time, so one edited after compile is never taken as
+/// up to date.
 struct BuildPhase {
     enum Item {
         case seed(CompiledSeed)
         case model(CompiledModel)
+
+        var seed: CompiledSeed? {
+            if case .seed(let seed) = self { return seed }
+            return nil
+        }
 
         var uniqueID: String {
             switch self {
@@ -26,19 +32,17 @@ struct BuildPhase {
     func run(_ seeds: [CompiledSeed], _ models: [CompiledModel]) {
         let items = seeds.map(Item.seed) + models.map(Item.model)
         guard !items.isEmpty else { return }
-        let synthetic = Set(plan.synthetic.map { Relation(schema: plan.environment.namespace, name: $0.name) })
-        context.collector.markChanged(plan.sources.filter { !synthetic.contains($0.relation) }.map(\.uniqueID))
-
         let position = Dictionary(items.enumerated().map { ($1.uniqueID, $0) }, uniquingKeysWith: { first, _ in first })
-        let upstream = items.map { upstreamThroughEphemerals($0.uniqueID) }
-        let jobs = upstream.map { ids in DAGScheduler<Connection>.Job(parents: ids.compactMap { position[$0] }) }
+        let jobs = items.map { item in
+            DAGScheduler<Connection>.Job(parents: graph.inputs(of: item.uniqueID).compactMap { position[$0] })
+        }
         let writers = DispatchSemaphore(value: max(1, context.engine.maxConcurrentWriters))
         let scheduler = DAGScheduler<Connection>(jobs: jobs, threads: context.threads)
         let engine = context.engine
         scheduler.run(
             connect: { Result { try engine.connect() } },
             execute: { index, connection in
-                execute(items[index], upstream: upstream[index], connection: connection, writers: writers)
+                execute(items[index], connection: connection, writers: writers)
             },
             skip: { index, cause in
                 let item = items[index]
@@ -50,7 +54,7 @@ struct BuildPhase {
 
     typealias Connection = Result<any EngineConnection, any Error>
 
-    private func execute(_ item: Item, upstream: [String], connection opened: Connection?, writers: DispatchSemaphore) -> Bool {
+    private func execute(_ item: Item, connection opened: Connection?, writers: DispatchSemaphore) -> Bool {
         let start = Date()
         context.collector.started(graph.byID[item.uniqueID]?.name ?? item.uniqueID, type: type(item))
         let connection: any EngineConnection
@@ -62,7 +66,8 @@ struct BuildPhase {
             return fail(item, start: start, message: "cannot connect")
         }
         do {
-            if try isUpToDate(item, upstream: upstream, connection: connection) {
+            let seedFile = try item.seed.map { try SeedFile.read($0, projectDirectory: context.options.projectDirectory) }
+            if try isUpToDate(item, connection: connection) {
                 var result = describe(item, status: .upToDate, started: start)
                 result.message = "up to date"
                 context.collector.record(result)
@@ -73,26 +78,31 @@ struct BuildPhase {
             defer { writers.signal() }
             let start = Date()
             var result = describe(item, status: .success, started: start)
+            let state: NodeState
             switch item {
             case .seed(let seed):
+                let fingerprint = Self.fingerprint(seed)
+                state = NodeState(fingerprint: fingerprint, version: fingerprint, inputs: [:])
                 let rows = try connection.inWriteTransaction {
-                    let rows = try SeedLoader(connection: connection, dialect: context.engine.dialect)
-                        .load(seed, projectDirectory: context.options.projectDirectory)
-                    try context.state.recordBuild(connection, id: seed.uniqueID, fingerprint: Self.fingerprint(seed),
+                    let rows = try SeedLoader(connection: connection, dialect: context.engine.dialect).load(seed, from: seedFile!)
+                    try context.state.recordBuild(connection, id: seed.uniqueID, state: state,
                                                   relation: seed.relation, at: Clock.timestamp(), runID: context.runID)
                     return rows
                 }
                 result.rowsAffected = rows
                 result.message = "seed, \(rows) row\(rows == 1 ? "" : "s")"
             case .model(let model):
+                state = NodeState(fingerprint: model.fingerprint, version: context.runID,
+                                  inputs: context.states.inputVersionsForRecord(of: model.uniqueID, runID: context.runID))
                 let outcome = try ModelBuilder(connection: connection, dialect: context.engine.dialect,
                                                state: context.state, runID: context.runID)
-                    .build(model, fullRefresh: context.options.fullRefresh, at: Clock.timestamp())
+                    .build(model, recording: state, fullRefresh: context.options.fullRefresh, at: Clock.timestamp())
                 result.rowsAffected = outcome.rowsAffected
                 result.message = outcome.message
             }
+            context.states.committed(item.uniqueID, state)
             result.executionTime = Date().timeIntervalSince(start)
-            context.collector.record(result, changedData: true)
+            context.collector.record(result)
             return true
         } catch {
             return fail(item, start: start, message: context.message(error))
@@ -106,35 +116,19 @@ struct BuildPhase {
         return false
     }
 
-    private func isUpToDate(_ item: Item, upstream: [String], connection: any EngineConnection) throws -> Bool {
+    private func isUpToDate(_ item: Item, connection: any EngineConnection) throws -> Bool {
         guard !context.options.fullRefresh else { return false }
         let (fingerprint, relation): (String, Relation) = switch item {
         case .seed(let seed): (Self.fingerprint(seed), seed.relation)
         case .model(let model): (model.fingerprint, model.relation)
         }
-        guard context.recorded[item.uniqueID] == fingerprint, !context.collector.anyChanged(upstream) else { return false }
+        guard context.states.isUpToDate(item.uniqueID, fingerprint: fingerprint) else { return false }
         return try connection.relationKind(relation) != nil
     }
 
     /// A seed is unchanged when its file and its column types are.
     static func fingerprint(_ seed: CompiledSeed) -> String {
         seed.sha256 + ":" + seed.columns.map { "\($0.name) \($0.type ?? "")" }.joined(separator: ",")
-    }
-
-    /// The node's parents, with ephemeral models replaced by what they read (they are inlined).
-    private func upstreamThroughEphemerals(_ id: String) -> [String] {
-        var result: [String] = []
-        var seen: Set<String> = []
-        var stack = Array((graph.byID[id]?.parents ?? []).reversed())
-        while let parent = stack.popLast() {
-            guard seen.insert(parent).inserted else { continue }
-            if graph.byID[parent]?.materialized == .ephemeral {
-                stack.append(contentsOf: (graph.byID[parent]?.parents ?? []).reversed())
-            } else {
-                result.append(parent)
-            }
-        }
-        return result
     }
 
     private func type(_ item: Item) -> NodeResult.ResourceType {

@@ -39,11 +39,11 @@ public final class PlanRunner: @unchecked Sendable {
         }
         let connection: any EngineConnection
         let state = StateStore(namespace: plan.environment.namespace, dialect: engine.dialect)
-        let recorded: [String: String]
+        let recorded: [String: NodeState]
         do {
             connection = try engine.connect()
             try state.createTables(connection)
-            recorded = try state.fingerprints(connection)
+            recorded = try state.nodeStates(connection)
             try state.startRun(connection, runID: runID, command: options.command, at: Clock.timestamp(startedAt),
                                inputs: plan.metadata.inputsSHA256)
         } catch {
@@ -54,7 +54,8 @@ public final class PlanRunner: @unchecked Sendable {
 
         let work = Work(plan: plan, graph: graph, selected: selected, mode: options.mode)
         let collector = ResultCollector(total: work.total, observer: observer)
-        let context = Context(engine: engine, state: state, recorded: recorded, collector: collector, runID: runID,
+        let context = Context(engine: engine, state: state, states: NodeStates(recorded: recorded, graph: graph),
+                              collector: collector, runID: runID,
                               options: options, threads: options.threads ?? plan.profiles.compute.integer("threads") ?? 4)
         if options.mode == .build {
             SyntheticPhase(context: context, plan: plan).run(work.synthetic, on: connection)
@@ -106,7 +107,12 @@ struct Work {
 
     init(plan: CompiledArtifacts, graph: PlanGraph, selected: Set<String>, mode: ApplyOptions.Mode) {
         if mode == .build {
-            synthetic = plan.synthetic
+            // A synthetic table loads when it is selected or a selected node reads it.
+            var needed = Set(selected.filter { graph.byID[$0]?.type == .synthetic })
+            for id in selected where graph.byID[id]?.type != .synthetic {
+                needed.formUnion(graph.inputs(of: id).filter { graph.byID[$0]?.type == .synthetic })
+            }
+            synthetic = plan.synthetic.filter { needed.contains($0.uniqueID) }
             seeds = plan.seeds.filter { selected.contains($0.uniqueID) }
             models = plan.models.filter { selected.contains($0.uniqueID) && $0.materialized != .ephemeral }
         }
@@ -123,16 +129,12 @@ struct Work {
     }
 }
 
-extension SyntheticTable {
-    var uniqueID: String { "synthetic.\(name)" }
-}
-
 /// What the phases share.
 struct Context: @unchecked Sendable {
     let engine: any WarehouseEngine
     let state: StateStore
-    /// unique_id → fingerprint of its last successful build, read when the run began.
-    let recorded: [String: String]
+    /// Every node's last successful build, as of now.
+    let states: NodeStates
     let collector: ResultCollector
     let runID: String
     let options: ApplyOptions

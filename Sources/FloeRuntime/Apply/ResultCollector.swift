@@ -1,11 +1,9 @@
 import Foundation
 
-/// Node results as workers report them, plus which nodes changed data in this run (so their
-/// dependents are not "up to date"). Shared by the worker threads behind one lock.
+/// Node results as workers report them. Shared by the worker threads behind one lock.
 final class ResultCollector: @unchecked Sendable {
     private let lock = NSLock()
     private var results: [String: NodeResult] = [:]
-    private var changed: Set<String> = []
     private var finishedCount = 0
     private let total: Int
     private let observer: (any ApplyObserver)?
@@ -21,25 +19,12 @@ final class ResultCollector: @unchecked Sendable {
         observer?.started(name, type: type, index: finishedCount + 1, total: total)
     }
 
-    func record(_ result: NodeResult, changedData: Bool = false) {
+    func record(_ result: NodeResult) {
         lock.lock()
         defer { lock.unlock() }
         results[result.uniqueID] = result
-        if changedData { changed.insert(result.uniqueID) }
         finishedCount += 1
         observer?.finished(result, index: finishedCount, total: total)
-    }
-
-    func markChanged(_ ids: some Sequence<String>) {
-        lock.lock()
-        defer { lock.unlock() }
-        changed.formUnion(ids)
-    }
-
-    func anyChanged(_ ids: [String]) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return ids.contains(where: changed.contains)
     }
 
     func status(of id: String) -> NodeResult.Status? {

@@ -1,14 +1,19 @@
 import Crypto
 import FloeContract
+import FloeCore
 import FloeEngine
 import Foundation
 
-/// Loads floe.yaml's synthetic tables into the namespace before the models run. A table whose
-/// definition and scale are unchanged since it was last loaded, and which still exists, is kept.
+/// Loads floe.yaml's synthetic tables into the namespace before the models run. A table is kept
+/// when it exists and its fingerprint is unchanged: its definition, the scale, the generator's
+/// version and the fingerprints of the tables its references draw from (their rows decide its
+/// foreign keys). Generation is deterministic, so the fingerprint is also its content version.
 struct SyntheticPhase {
     let context: Context
     let plan: CompiledArtifacts
 
+    /// Loads `tables` where stale. Tables they reference are generated too (their rows are
+    /// needed), but loaded only when they are among `tables`.
     func run(_ tables: [SyntheticTable], on connection: any EngineConnection) {
         guard !tables.isEmpty else { return }
         let scaleText = context.options.environment["FLOE_DEMO_SEED_SCALE"] ?? ""
@@ -21,37 +26,38 @@ struct SyntheticPhase {
             return
         }
         let dialect = context.engine.dialect
-        let fingerprints = Dictionary(tables.map { ($0.name, fingerprint($0, scale: scale)) }, uniquingKeysWith: { first, _ in first })
+        let fingerprints = Self.fingerprints(plan.synthetic, scale: scale)
         var stale: Set<String> = []
         for table in tables {
             let exists = (try? connection.relationKind(relation(table))) != nil
-            if context.options.fullRefresh || !exists || context.recorded[table.uniqueID] != fingerprints[table.name] {
+            if context.options.fullRefresh || !exists || context.states.state(of: table.uniqueID)?.fingerprint != fingerprints[table.name] {
                 stale.insert(table.name)
             }
         }
-        // References need the referenced tables' rows, so all are generated when any is stale.
-        let generated = stale.isEmpty ? [] : SyntheticGenerator(scale: scale).generate(tables)
+        let generated = stale.isEmpty ? [] : SyntheticGenerator(scale: scale).generate(Self.withReferenced(stale, in: plan.synthetic))
         for table in tables {
             context.collector.started(table.name, type: .synthetic)
             let start = Date()
-            guard stale.contains(table.name), let rows = generated.first(where: { $0.name == table.name }) else {
+            guard stale.contains(table.name), let rows = generated.first(where: { $0.name == table.name }),
+                  let fingerprint = fingerprints[table.name] else {
                 context.collector.record(result(table, .upToDate, time: 0, message: "up to date"))
                 continue
             }
+            let state = NodeState(fingerprint: fingerprint, version: fingerprint, inputs: [:])
             do {
                 let loaded = try connection.inWriteTransaction {
                     let columns = rows.columns.map { ColumnSpec(name: $0.name, type: dialect.typeName(for: $0.kind)) }
                     let count = try TableSwap(connection: connection, dialect: dialect)
                         .load(relation(table), columns: columns, rows: rows.rows)
-                    try context.state.recordBuild(connection, id: table.uniqueID, fingerprint: fingerprints[table.name] ?? "",
+                    try context.state.recordBuild(connection, id: table.uniqueID, state: state,
                                                   relation: relation(table), at: Clock.timestamp(), runID: context.runID)
                     return count
                 }
+                context.states.committed(table.uniqueID, state)
                 var loadedResult = result(table, .success, time: Date().timeIntervalSince(start),
                                           message: "synthetic, \(loaded) rows")
                 loadedResult.rowsAffected = loaded
-                context.collector.markChanged(sources(of: table))
-                context.collector.record(loadedResult, changedData: true)
+                context.collector.record(loadedResult)
             } catch {
                 context.collector.record(result(table, .error, time: Date().timeIntervalSince(start),
                                                 message: context.message(error)))
@@ -60,20 +66,50 @@ struct SyntheticPhase {
     }
 
     private func relation(_ table: SyntheticTable) -> Relation {
-        Relation(schema: plan.environment.namespace, name: table.name)
+        table.relation(in: plan.environment.namespace)
     }
 
-    /// The plan's sources that read this table.
-    private func sources(of table: SyntheticTable) -> [String] {
-        plan.sources.filter { $0.relation == relation(table) }.map(\.uniqueID)
+    /// The tables named, and every table their references reach, in the plan's order.
+    static func withReferenced(_ names: Set<String>, in tables: [SyntheticTable]) -> [SyntheticTable] {
+        var needed = names
+        var stack = Array(names)
+        while let name = stack.popLast() {
+            for target in referencedTables(of: tables.first { $0.name == name }) where needed.insert(target).inserted {
+                stack.append(target)
+            }
+        }
+        return tables.filter { needed.contains($0.name) }
     }
 
-    private func fingerprint(_ table: SyntheticTable, scale: Double) -> String {
+    static func referencedTables(of table: SyntheticTable?) -> [String] {
+        guard let table else { return [] }
+        return table.columns.compactMap { column in
+            column.generator == "reference" ? column.options["table"]?.stringValue.flatMap { $0 == table.name ? nil : $0 } : nil
+        }
+    }
+
+    /// name → fingerprint of every table: its definition, the scale and floe's version, then the
+    /// fingerprints of the tables it references (a reference cycle contributes each table once).
+    static func fingerprints(_ tables: [SyntheticTable], scale: Double) -> [String: String] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        var bytes = (try? encoder.encode(table)) ?? Data()
-        bytes.append(contentsOf: Array("scale=\(scale)".utf8))
-        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let byName = Dictionary(tables.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var done: [String: String] = [:]
+        func fingerprint(_ name: String, visiting: Set<String>) -> String {
+            if let known = done[name] { return known }
+            guard let table = byName[name] else { return "" }
+            var hasher = SHA256()
+            hasher.update(data: (try? encoder.encode(table)) ?? Data())
+            hasher.update(data: Data("\u{0}scale=\(scale)\u{0}floe=\(FloeVersion.current)".utf8))
+            for target in referencedTables(of: table).sorted() where !visiting.contains(target) {
+                hasher.update(data: Data("\u{0}\(target)=\(fingerprint(target, visiting: visiting.union([name])))".utf8))
+            }
+            let value = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            if visiting.isEmpty { done[name] = value }
+            return value
+        }
+        for table in tables { done[table.name] = fingerprint(table.name, visiting: []) }
+        return done
     }
 
     private func result(_ table: SyntheticTable, _ status: NodeResult.Status, time: Double, message: String) -> NodeResult {

@@ -20,7 +20,8 @@ struct ModelBuilder {
     let state: StateStore
     let runID: String
 
-    func build(_ model: CompiledModel, fullRefresh: Bool, at time: String) throws -> Outcome {
+    /// Builds `model` and records `recording` as its state in the same transaction.
+    func build(_ model: CompiledModel, recording: NodeState, fullRefresh: Bool, at time: String) throws -> Outcome {
         try connection.inWriteTransaction {
             for hook in model.preHooks { try connection.execute(hook) }
             let outcome: Outcome
@@ -31,8 +32,7 @@ struct ModelBuilder {
             case .ephemeral: outcome = Outcome(rowsAffected: nil, message: "ephemeral (inlined)")
             }
             for hook in model.postHooks { try connection.execute(hook) }
-            try state.recordBuild(connection, id: model.uniqueID, fingerprint: model.fingerprint,
-                                  relation: model.relation, at: time, runID: runID)
+            try state.recordBuild(connection, id: model.uniqueID, state: recording, relation: model.relation, at: time, runID: runID)
             return outcome
         }
     }

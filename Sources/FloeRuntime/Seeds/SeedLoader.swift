@@ -4,8 +4,9 @@ import FloeCore
 import FloeEngine
 import Foundation
 
-/// Loads a seed's CSV file into its table: typed columns, one transaction, a prepared insert.
-struct SeedLoader {
+/// A seed's CSV file as apply finds it, checked against the hash the plan recorded: a file edited
+/// after compile is refused, whether the seed is to be loaded or looks up to date.
+struct SeedFile {
     enum Failure: Error, CustomStringConvertible {
         case missing(path: String)
         case changed(path: String)
@@ -22,21 +23,31 @@ struct SeedLoader {
         }
     }
 
+    let path: String
+    let bytes: [UInt8]
+
+    static func read(_ seed: CompiledSeed, projectDirectory: String) throws(Failure) -> SeedFile {
+        let path = URL(fileURLWithPath: projectDirectory).appendingPathComponent(seed.path).path
+        guard let data = FileManager.default.contents(atPath: path) else { throw .missing(path: path) }
+        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        guard digest == seed.sha256 else { throw .changed(path: path) }
+        return SeedFile(path: path, bytes: Array(data))
+    }
+}
+
+/// Loads a seed's CSV file into its table: typed columns, one transaction, a prepared insert.
+struct SeedLoader {
     let connection: any EngineConnection
     let dialect: any SQLDialect
 
-    /// Reads and checks the file against the plan's hash, then replaces the table. Returns the rows loaded.
-    func load(_ seed: CompiledSeed, projectDirectory: String) throws -> Int {
-        let path = URL(fileURLWithPath: projectDirectory).appendingPathComponent(seed.path).path
-        guard let data = FileManager.default.contents(atPath: path) else { throw Failure.missing(path: path) }
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-        guard digest == seed.sha256 else { throw Failure.changed(path: path) }
+    /// Replaces the seed's table with the file's rows. Returns the rows loaded.
+    func load(_ seed: CompiledSeed, from file: SeedFile) throws -> Int {
         let affinities = seed.columns.map { SeedValues.affinity(ofType: $0.type) }
         let width = seed.columns.count
         var values: [[SQLValue]] = []
         var header = true
         do {
-            try CSVReader.forEachRecord(Array(data)) { record in
+            try CSVReader.forEachRecord(file.bytes) { record in
                 if header {
                     header = false
                     return
@@ -47,7 +58,7 @@ struct SeedLoader {
                 })
             }
         } catch {
-            throw Failure.unreadable(path: path, reason: "\(error)")
+            throw SeedFile.Failure.unreadable(path: file.path, reason: "\(error)")
         }
         return try TableSwap(connection: connection, dialect: dialect).load(seed.relation, columns: seed.columns, rows: values)
     }

@@ -1,10 +1,13 @@
 import FloeContract
 
-/// Every node of a plan (seeds, sources, models, tests) with its parents and children, for
-/// selection and scheduling. Built once per run from the plan alone.
+/// Every node of a plan (synthetic tables, seeds, sources, models, tests) with its parents and
+/// children, for selection and scheduling. Built once per run from the plan alone.
+///
+/// A source whose relation is a seed's or a synthetic table's (jaffle-shop reads its seeds through
+/// `source()`) has that node as its parent, so what reads the source runs after it is loaded.
 struct PlanGraph {
     enum ResourceType: String {
-        case seed, source, model, test
+        case synthetic, seed, source, model, test
     }
 
     struct Node {
@@ -20,7 +23,7 @@ struct PlanGraph {
         var parents: [String]
     }
 
-    /// In plan order: seeds, sources, models (topological), tests.
+    /// In plan order: synthetic tables, seeds, sources, models (topological), tests.
     let nodes: [Node]
     let byID: [String: Node]
     let children: [String: [String]]
@@ -29,11 +32,18 @@ struct PlanGraph {
 
     init(_ plan: CompiledArtifacts) {
         var nodes: [Node] = []
-        nodes += plan.seeds.map {
-            Node(uniqueID: $0.uniqueID, name: $0.name, type: .seed, tags: $0.tags, path: $0.path, parents: [])
+        var loaded: [Relation: String] = [:]
+        for table in plan.synthetic {
+            nodes.append(Node(uniqueID: table.uniqueID, name: table.name, type: .synthetic, tags: [], parents: []))
+            loaded[table.relation(in: plan.environment.namespace)] = table.uniqueID
+        }
+        for seed in plan.seeds {
+            nodes.append(Node(uniqueID: seed.uniqueID, name: seed.name, type: .seed, tags: seed.tags, path: seed.path, parents: []))
+            loaded[seed.relation] = loaded[seed.relation] ?? seed.uniqueID
         }
         nodes += plan.sources.map {
-            Node(uniqueID: $0.uniqueID, name: $0.name, type: .source, tags: [], sourceName: "\($0.sourceName).\($0.name)", parents: [])
+            Node(uniqueID: $0.uniqueID, name: $0.name, type: .source, tags: [], sourceName: "\($0.sourceName).\($0.name)",
+                 parents: loaded[$0.relation].map { [$0] } ?? [])
         }
         nodes += plan.models.map {
             Node(uniqueID: $0.uniqueID, name: $0.name, type: .model, tags: $0.tags, path: $0.path,
@@ -52,6 +62,24 @@ struct PlanGraph {
         projectRoots = plan.transforms.map { $0.path.hasSuffix("/") ? $0.path : $0.path + "/" }
     }
 
+    /// What building `id` reads: its parents, with an ephemeral model replaced by what it reads
+    /// (it is inlined) and a source backed by a seed or synthetic table replaced by that node.
+    /// External sources stay. Each once, in the order first met.
+    func inputs(of id: String) -> [String] {
+        var result: [String] = []
+        var seen: Set<String> = []
+        var stack = Array((byID[id]?.parents ?? []).reversed())
+        while let parent = stack.popLast() {
+            guard seen.insert(parent).inserted, let node = byID[parent] else { continue }
+            if node.materialized == .ephemeral || (node.type == .source && !node.parents.isEmpty) {
+                stack.append(contentsOf: node.parents.reversed())
+            } else {
+                result.append(parent)
+            }
+        }
+        return result
+    }
+
     /// Ancestors (or descendants) of `id` up to `depth` edges away (nil = all), not including `id`.
     func reachable(from id: String, upward: Bool, depth: Int?) -> Set<String> {
         var found: Set<String> = []
@@ -68,4 +96,11 @@ struct PlanGraph {
         }
         return found
     }
+}
+
+extension SyntheticTable {
+    var uniqueID: String { "synthetic.\(name)" }
+
+    /// Synthetic tables are loaded into the namespace's schema.
+    func relation(in namespace: String) -> Relation { Relation(schema: namespace, name: name) }
 }
