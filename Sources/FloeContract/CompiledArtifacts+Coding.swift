@@ -60,9 +60,30 @@ extension CompiledArtifacts {
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
             return "wrong type at \(path(context)): \(context.debugDescription)"
         case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "the file is not JSON" : "bad value at \(path(context)): \(context.debugDescription)"
+            return context.codingPath.isEmpty ? "the file is not JSON (cut short, or edited by hand?)"
+                : "bad value at \(path(context)): \(context.debugDescription)"
         @unknown default:
             return "unreadable"
         }
     }
 }
+
+/// Plan enums decode with a message that lists what is allowed, instead of Foundation's
+/// "Cannot initialize … from invalid String value".
+protocol PlanEnum: RawRepresentable<String>, CaseIterable, Decodable {}
+
+extension PlanEnum {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let value = Self(rawValue: text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container,
+                debugDescription: "'\(text)' is not one of " + Self.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "))
+        }
+        self = value
+    }
+}
+
+extension Materialization: PlanEnum {}
+extension CompiledTest.Severity: PlanEnum {}

@@ -145,7 +145,7 @@ public struct CompiledModel: Codable, Sendable, Equatable {
 
 /// A data test: SQL that returns the failing rows.
 public struct CompiledTest: Codable, Sendable, Equatable {
-    public enum Severity: String, Codable, Sendable {
+    public enum Severity: String, Codable, Sendable, CaseIterable {
         case error, warn
     }
 

@@ -6,6 +6,8 @@ public enum CivilDate {
         let parts = text.split(separator: "-").compactMap { Int64($0) }
         guard parts.count == 3 else { return nil }
         let (year, month, day) = (parts[0], parts[1], parts[2])
+        // Within a million years the arithmetic below cannot overflow, whatever the text says.
+        guard abs(year) <= maximumYear, (1...12).contains(month), (1...31).contains(day) else { return nil }
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
@@ -14,8 +16,13 @@ public enum CivilDate {
         return era * 146_097 + dayOfEra - 719_468
     }
 
+    /// Dates beyond a million years either side of year 0 are not dates floe reads or writes.
+    public static let maximumYear: Int64 = 1_000_000
+
+    /// Days outside ±``maximumYear`` years are clamped to it, so no input traps.
     public static func text(days: Int64) -> String {
-        let z = days + 719_468
+        let limit = maximumYear * 366
+        let z = min(max(days, -limit), limit) + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
         let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
@@ -30,6 +37,8 @@ public enum CivilDate {
     /// `YYYY-MM-DD HH:MM:SS` for seconds since 1970-01-01 00:00:00; `separator` goes between the
     /// date and the time (ISO 8601 writes `T`).
     public static func timestamp(seconds: Int64, separator: String = " ") -> String {
+        let limit = maximumYear * 366 * 86_400
+        let seconds = min(max(seconds, -limit), limit)
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let rest = seconds - days * 86_400
         return text(days: days) + separator + pad(rest / 3600, 2) + ":" + pad(rest / 60 % 60, 2) + ":" + pad(rest % 60, 2)

@@ -57,8 +57,23 @@ import Testing
         #expect(try CompiledArtifacts.decode(Data(json.utf8)).version == ContractVersion(major: 1, minor: 7, patch: 0))
     }
 
-    @Test func explainsMalformedPlans() {
-        #expect(throws: ContractError.malformed("the file is not JSON")) { try CompiledArtifacts.decode(Data("nope".utf8)) }
+    @Test func explainsMalformedPlans() throws {
+        #expect(throws: ContractError.malformed("the file is not JSON (cut short, or edited by hand?)")) {
+            try CompiledArtifacts.decode(Data("nope".utf8))
+        }
+        let whole = try Self.sample().encoded()
+        #expect(throws: ContractError.malformed("the file is not JSON (cut short, or edited by hand?)")) {
+            try CompiledArtifacts.decode(whole.prefix(whole.count / 2))
+        }
+        var withModel = Self.sample()
+        withModel.models = [CompiledModel(uniqueID: "model.p.m", name: "m", path: "m.sql", materialized: .table,
+                                          relation: Relation(schema: "ns", name: "m"), sql: "select 1", fingerprint: "")]
+        var snapshot = String(decoding: try withModel.encoded(), as: UTF8.self)
+        snapshot = snapshot.replacingOccurrences(of: "\"materialized\" : \"table\"", with: "\"materialized\" : \"snapshot\"")
+        #expect(throws: ContractError.malformed(
+            "bad value at models[0].materialized: 'snapshot' is not one of 'view', 'table', 'incremental', 'ephemeral'")) {
+            try CompiledArtifacts.decode(Data(snapshot.utf8))
+        }
         #expect(throws: ContractError.malformed("missing field 'metadata' at the top level")) {
             try CompiledArtifacts.decode(Data(#"{"version": "1.0.0"}"#.utf8))
         }

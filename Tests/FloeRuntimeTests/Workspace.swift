@@ -17,6 +17,17 @@ struct Workspace {
         try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent(name), to: directory)
     }
 
+    /// A copy of the product directory `product`, with the platform.yaml at `platform` (relative
+    /// to it) copied beside its floe.yaml.
+    init(copying product: URL, platform: String) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("floe-runtime-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: product, to: directory)
+        try? FileManager.default.removeItem(at: directory.appendingPathComponent("target"))
+        try? FileManager.default.removeItem(at: directory.appendingPathComponent(".floe"))
+        try FileManager.default.copyItem(at: product.appendingPathComponent(platform).standardizedFileURL,
+                                         to: directory.appendingPathComponent("platform.yaml"))
+    }
+
     func write(_ path: String, _ contents: String) throws {
         let url = directory.appendingPathComponent(path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -21,6 +21,7 @@ enum ApplyExecution {
             case .engine: throw FloeExit(.engineUnreachable)
             case .selection: throw FloeExit(.usage)
             case .locked, .state: throw FloeExit(.failed)
+            case .invalidPlan: throw FloeExit(.invalidConfiguration)
             }
         }
         let destination = flags.results

@@ -1,4 +1,5 @@
 import FloeContract
+import FloeRuntime
 import Foundation
 
 /// Reads a plan for the executor commands: exit 3 when the file is missing, 4 when it is not a
@@ -9,13 +10,25 @@ enum PlanFile {
             Console.standardError.line("\(path): error: file not found\n  hint: write a plan with `floe compile`, or run `floe run` to compile and apply in one step")
             throw FloeExit(.fileNotFound)
         }
+        let plan: CompiledArtifacts
         do {
-            return try CompiledArtifacts.decode(data)
+            plan = try CompiledArtifacts.decode(data)
         } catch {
-            Console.standardError.line("\(path): error: \(error)")
+            Console.standardError.line("\(path): error: \(error)\n  hint: \(recompile)")
             throw FloeExit(.invalidConfiguration)
         }
+        let problems = PlanValidator.problems(in: plan)
+        guard problems.isEmpty else {
+            for problem in problems {
+                Console.standardError.line("\(path): error: \(problem.path): \(problem.message)")
+            }
+            Console.standardError.line("  hint: \(recompile)\n\(problems.count) error\(problems.count == 1 ? "" : "s")")
+            throw FloeExit(.invalidConfiguration)
+        }
+        return plan
     }
+
+    static let recompile = "write the plan again with `floe compile` (a plan is only ever written by it, whole)"
 
     /// The directory of floe.yaml for a plan: the parent of its `target/` directory, as
     /// `floe compile` writes it, else the current directory.

@@ -31,23 +31,13 @@ enum ModelPlanning {
     }
 
     /// The fingerprint is SHA-256 over fields each ended by a NUL: the SQL and the incremental SQL
-    /// (fed by the finisher), the config (materialization, strategy, unique key, on_schema_change,
-    /// pre- and post-hooks), the relation, then `id=fingerprint` of each upstream node, each after
-    /// a NUL. All but the upstream part is fed here.
+    /// (fed by the finisher), the config as the plan holds it (materialization, strategy, unique
+    /// key, on_schema_change, pre- and post-hooks), the relation, then `id=fingerprint` of each
+    /// upstream node, each after a NUL. All but the upstream part is fed here. Everything fed is a
+    /// field of the plan's model, so `floe apply` recomputes it and refuses a plan edited by hand
+    /// (docs/contract.md gives the layout).
     static func plan(_ node: Node, _ finished: consuming ModelFinisher.Finished) -> Planned {
         let incremental = node.materialized == .incremental
-        var own: [UInt8] = []
-        own.reserveCapacity(256)
-        for part in [node.materialized.rawValue, node.incrementalStrategy ?? "", node.uniqueKey.joined(separator: ","),
-                     node.onSchemaChange ?? "", node.preHooks.joined(separator: ";"), node.postHooks.joined(separator: ";")] {
-            own.append(contentsOf: part.utf8)
-            own.append(0)
-        }
-        own.append(contentsOf: node.relation.schema.utf8)
-        own.append(UInt8(ascii: "."))
-        own.append(contentsOf: node.relation.name.utf8)
-        var hasher = finished.fingerprintStart
-        own.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         let model = CompiledModel(
             uniqueID: node.uniqueID, name: node.name, path: node.path, materialized: node.materialized,
             relation: node.relation, sql: finished.sql, incrementalSQL: finished.incrementalSQL,
@@ -55,6 +45,18 @@ enum ModelPlanning {
             onSchemaChange: incremental ? (node.onSchemaChange ?? "ignore") : nil, dependsOn: finished.dependsOn,
             tags: node.tags, preHooks: node.preHooks, postHooks: node.postHooks, columns: node.columns,
             description: node.description, fingerprint: "")
+        var own: [UInt8] = []
+        own.reserveCapacity(256)
+        for part in [model.materialized.rawValue, model.incrementalStrategy ?? "", model.uniqueKey.joined(separator: ","),
+                     model.onSchemaChange ?? "", model.preHooks.joined(separator: ";"), model.postHooks.joined(separator: ";")] {
+            own.append(contentsOf: part.utf8)
+            own.append(0)
+        }
+        own.append(contentsOf: model.relation.schema.utf8)
+        own.append(UInt8(ascii: "."))
+        own.append(contentsOf: model.relation.name.utf8)
+        var hasher = finished.fingerprintStart
+        own.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         return Planned(model: model, fingerprint: hasher, dependsOnSlots: finished.dependsOnSlots)
     }
 }

@@ -85,7 +85,7 @@ enum ArtifactsShape {
         ]))), "transformation projects"),
         .required("synthetic", .list(.object(ObjectShape("a synthetic table", [
             .required("name", text, "table name"),
-            .required("rows", .integer(minimum: 0), "rows before scaling"),
+            .required("rows", .integer(minimum: 0, maximum: 100_000_000), "rows before scaling"),
             .required("seed", .integer(minimum: 0), "random seed"),
             .required("columns", .list(.object(ObjectShape("a synthetic column", [
                 .required("name", text, "column name"),

@@ -62,11 +62,15 @@ public enum ApplyFailure: Error, CustomStringConvertible {
     case selection(String)
     /// The warehouse is not usable as it is (exit 1).
     case state(String)
+    /// The plan breaks its own rules (``PlanValidator``): edited by hand or damaged (exit 4).
+    case invalidPlan([PlanValidator.Problem])
 
     public var description: String {
         switch self {
         case .secret(let message), .engine(let message), .locked(let message), .selection(let message), .state(let message):
             message
+        case .invalidPlan(let problems):
+            "the plan is not valid: " + problems.map(\.description).joined(separator: "; ")
         }
     }
 }

@@ -23,6 +23,8 @@ public final class PlanRunner: @unchecked Sendable {
 
     public func run() throws(ApplyFailure) -> RunResults {
         let startedAt = Date()
+        let problems = PlanValidator.problems(in: plan)
+        guard problems.isEmpty else { throw .invalidPlan(problems) }
         let engine = try openEngine()
         let lock: any NamespaceLock
         do {

@@ -25,6 +25,14 @@ struct SyntheticPhase {
             }
             return
         }
+        let generator = SyntheticGenerator(scale: scale)
+        if let tooLarge = tables.first(where: { Double($0.rows) * scale > Double(SyntheticGenerator.maximumRows) }) {
+            for table in tables {
+                context.collector.record(result(table, .error, time: 0, message: "\(tooLarge.name): \(tooLarge.rows) rows × "
+                    + "FLOE_DEMO_SEED_SCALE \(scaleText) is more than the \(SyntheticGenerator.maximumRows) rows floe generates for one table"))
+            }
+            return
+        }
         let dialect = context.engine.dialect
         let fingerprints = Self.fingerprints(plan.synthetic, scale: scale)
         var stale: Set<String> = []
@@ -34,7 +42,7 @@ struct SyntheticPhase {
                 stale.insert(table.name)
             }
         }
-        let generated = stale.isEmpty ? [] : SyntheticGenerator(scale: scale).generate(Self.withReferenced(stale, in: plan.synthetic))
+        let generated = stale.isEmpty ? [] : generator.generate(Self.withReferenced(stale, in: plan.synthetic))
         for table in tables {
             context.collector.started(table.name, type: .synthetic)
             let start = Date()

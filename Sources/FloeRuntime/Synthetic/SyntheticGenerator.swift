@@ -46,8 +46,14 @@ struct SyntheticGenerator {
         return ordered
     }
 
+    /// The most rows one table may have after scaling; beyond it the count is clamped (apply
+    /// refuses such a table before generating, see ``SyntheticPhase``).
+    static let maximumRows = 1_000_000_000
+
     func rowCount(_ table: SyntheticTable) -> Int {
-        max(0, Int((Double(table.rows) * scale).rounded()))
+        let scaled = (Double(table.rows) * scale).rounded()
+        guard scaled.isFinite, scaled > 0 else { return 0 }
+        return scaled >= Double(Self.maximumRows) ? Self.maximumRows : Int(scaled)
     }
 
     private func generate(_ table: SyntheticTable, referenced: [String: Table]) -> Table {
@@ -56,17 +62,20 @@ struct SyntheticGenerator {
             ColumnGenerator(column, quality: table.quality, referenced: referenced)
         }
         let count = rowCount(table)
+        // The plan validator holds rates to 0...1; clamped here as well, so no plan can trap.
+        let duplicateRate = min(max(table.quality.duplicateRate, 0), 1)
+        let lateArrivalRate = min(max(table.quality.lateArrivalRate, 0), 1)
         var rows: [[SQLValue]] = []
-        rows.reserveCapacity(count + Int(Double(count) * table.quality.duplicateRate) + 1)
+        rows.reserveCapacity(count + Int(Double(count) * duplicateRate) + 1)
         for index in 0..<count {
             var row = generators.map { $0.value(row: index, &random) }
-            if random.chance(table.quality.lateArrivalRate) {
+            if random.chance(lateArrivalRate) {
                 let days = random.integer(in: 1...30)
                 for (offset, generator) in generators.enumerated() { row[offset] = generator.backdated(row[offset], days: days) }
             }
             rows.append(row)
         }
-        let duplicates = Int((Double(count) * table.quality.duplicateRate).rounded())
+        let duplicates = Int((Double(count) * duplicateRate).rounded())
         for _ in 0..<(count > 0 ? duplicates : 0) {
             rows.append(rows[random.index(below: count)])
         }
@@ -123,7 +132,7 @@ private struct ColumnGenerator {
         switch generator {
         case "sequence":
             let start = Int64(options["start"]?.intValue ?? 1), step = Int64(options["step"]?.intValue ?? 1)
-            return .integer(start + Int64(row) * step)
+            return .integer(start &+ Int64(row) &* step)
         case "uuid":
             let high = random.next(), low = random.next()
             return .text(Self.uuid(high, low))
@@ -132,7 +141,7 @@ private struct ColumnGenerator {
             return .integer(random.integer(in: min(low, high)...max(low, high)))
         case "decimal":
             let low = Self.number(options["min"]) ?? 0, high = Self.number(options["max"]) ?? 1
-            let scale = Double(pow10(options["scale"]?.intValue ?? 2))
+            let scale = Double(pow10(min(max(options["scale"]?.intValue ?? 2, 0), 15)))
             return .real(((low + (high - low) * random.unit()) * scale).rounded() / scale)
         case "boolean":
             return .integer(random.chance(Self.number(options["probability"]) ?? 0.5) ? 1 : 0)

@@ -1,0 +1,112 @@
+import FloeContract
+import Foundation
+
+/// Checks a decoded plan before anything of it runs. The executor trusts nothing a hand could
+/// have changed: the bounds the plan's JSON Schema states (rates between 0 and 1, counts not
+/// negative, hashes as hex), a graph whose every edge ends at a node and that has no cycle, unique
+/// ids, and every model's fingerprint recomputed from its SQL and config (``ModelFingerprint``).
+/// A problem names the JSON path of the field, as `models[3].fingerprint`.
+public enum PlanValidator {
+    public struct Problem: Sendable, Equatable, CustomStringConvertible {
+        public var path: String
+        public var message: String
+
+        public var description: String { "\(path): \(message)" }
+    }
+
+    /// floe.yaml's bound on a synthetic table's `rows`, before scaling.
+    public static let maximumSyntheticRows = 100_000_000
+
+    /// Every problem of the plan, in the order of its fields; empty when it may run.
+    public static func problems(in plan: CompiledArtifacts) -> [Problem] {
+        var problems: [Problem] = []
+        func problem(_ path: String, _ message: String) { problems.append(Problem(path: path, message: message)) }
+
+        for (index, input) in plan.metadata.inputs.enumerated() where !isSHA256(input.sha256) {
+            problem("metadata.inputs[\(index)].sha256", "expected a hex SHA-256, got '\(input.sha256)'")
+        }
+        for (index, table) in plan.synthetic.enumerated() {
+            let path = "synthetic[\(index)]"
+            if !(0...maximumSyntheticRows).contains(table.rows) {
+                problem("\(path).rows", "expected 0 to \(maximumSyntheticRows), got \(table.rows)")
+            }
+            if table.seed < 0 { problem("\(path).seed", "expected 0 or more, got \(table.seed)") }
+            for (field, rate) in [("null_rate", table.quality.nullRate), ("duplicate_rate", table.quality.duplicateRate),
+                                  ("late_arrival_rate", table.quality.lateArrivalRate)] where !(0...1).contains(rate) {
+                problem("\(path).quality.\(field)", "expected a number from 0 to 1, got \(rate)")
+            }
+        }
+        for (index, seed) in plan.seeds.enumerated() where !isSHA256(seed.sha256) {
+            problem("seeds[\(index)].sha256", "expected a hex SHA-256, got '\(seed.sha256)'")
+        }
+
+        // Unique ids, and edges that end at a node.
+        let boundsProblems = problems.count
+        var kinds: [String: String] = [:]
+        let identified: [(String, [String])] = [
+            ("synthetic", plan.synthetic.map(\.uniqueID)), ("seeds", plan.seeds.map(\.uniqueID)),
+            ("sources", plan.sources.map(\.uniqueID)), ("models", plan.models.map(\.uniqueID)), ("tests", plan.tests.map(\.uniqueID)),
+        ]
+        for (section, ids) in identified {
+            for (index, id) in ids.enumerated() {
+                if let other = kinds[id] {
+                    problem("\(section)[\(index)].unique_id", "'\(id)' is also the id of one of the plan's \(other)")
+                } else {
+                    kinds[id] = section
+                }
+            }
+        }
+        let buildable = Set(plan.seeds.map(\.uniqueID) + plan.sources.map(\.uniqueID) + plan.models.map(\.uniqueID))
+        for (index, model) in plan.models.enumerated() {
+            for (position, dependency) in model.dependsOn.enumerated() where !buildable.contains(dependency) {
+                problem("models[\(index)].depends_on[\(position)]", "'\(dependency)' is not a seed, source or model of the plan")
+            }
+        }
+        for (index, test) in plan.tests.enumerated() {
+            for (position, dependency) in test.dependsOn.enumerated() where !buildable.contains(dependency) {
+                problem("tests[\(index)].depends_on[\(position)]", "'\(dependency)' is not a seed, source or model of the plan")
+            }
+        }
+        if let cycle = modelCycle(plan.models) {
+            problem("models[\(cycle)].depends_on", "'\(plan.models[cycle].uniqueID)' depends on itself through other models")
+        }
+
+        // Fingerprints, once the graph is known to be sound.
+        guard problems.count == boundsProblems else { return problems }
+        let upstream = ModelFingerprint.upstreamFingerprints(of: plan)
+        for (index, model) in plan.models.enumerated() {
+            if !isSHA256(model.fingerprint) {
+                problem("models[\(index)].fingerprint", "expected a hex SHA-256, got '\(model.fingerprint)'")
+            } else if ModelFingerprint.compute(model, upstream: { upstream[$0] }) != model.fingerprint {
+                problem("models[\(index)].fingerprint",
+                        "does not match the SQL and config of '\(model.uniqueID)': the plan was changed after floe compile wrote it")
+            }
+        }
+        return problems
+    }
+
+    static func isSHA256(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+
+    /// The index of a model on a dependency cycle among the models, if there is one.
+    static func modelCycle(_ models: [CompiledModel]) -> Int? {
+        let position = Dictionary(models.enumerated().map { ($1.uniqueID, $0) }, uniquingKeysWith: { first, _ in first })
+        var waiting = models.map { $0.dependsOn.filter { position[$0] != nil }.count }
+        var children = Array(repeating: [Int](), count: models.count)
+        for (index, model) in models.enumerated() {
+            for dependency in model.dependsOn { if let parent = position[dependency] { children[parent].append(index) } }
+        }
+        var ready = waiting.indices.filter { waiting[$0] == 0 }
+        var placed = 0
+        while let next = ready.popLast() {
+            placed += 1
+            for child in children[next] {
+                waiting[child] -= 1
+                if waiting[child] == 0 { ready.append(child) }
+            }
+        }
+        guard placed < models.count else { return nil }
+        return waiting.firstIndex { $0 > 0 }
+    }
+}
