@@ -102,6 +102,46 @@ import Testing
         #expect(try query("select count(*), min(version), max(version) from \(model)") == "[(1500, 3, 3)]")
     }
 
+    /// Ctrl-C (or a scheduler's SIGTERM) during a build: the statement is interrupted and rolled
+    /// back, the run is recorded as cancelled with what ran, and the next apply completes.
+    @Test(arguments: [(SIGINT, Int32(130), "SIGINT"), (SIGTERM, Int32(143), "SIGTERM")])
+    func aSignalCancelsTheRunCleanly(signal: Int32, exitCode: Int32, name: String) throws {
+        let first = try run([])
+        #expect(first.status == 0, "\(first.all)")
+        let baseline = walSize()
+        let process = Process()
+        process.executableURL = FloeBinary.executable
+        process.arguments = ["run", "--select", "slow_table", "--vars", "{rows: 5000000, version: 2}"]
+        process.currentDirectoryURL = directory
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        try waitUntil("the build to write pages") { walSize() > baseline + 4_000_000 || !process.isRunning }
+        #expect(process.isRunning, "the build finished before it could be interrupted; make it slower")
+        let sent = Date()
+        kill(process.processIdentifier, signal)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == exitCode, "\(stderr)")
+        #expect(Date().timeIntervalSince(sent) < 10, "the statement in flight is interrupted, not waited for")
+        #expect(stderr.contains("floe: \(name) received: stopping"), "\(stderr)")
+        #expect(stderr.contains("Cancelled by \(name)"), "\(stderr)")
+        #expect(stderr.contains("CANCELLED"), "\(stderr)")
+
+        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("target/run_results.json")))
+        let object = try #require(results as? [String: Any])
+        #expect(object["cancelled_by"] as? String == name)
+        let nodes = try #require(object["results"] as? [[String: Any]])
+        #expect(nodes.map { $0["status"] as? String } == ["cancelled"])
+        #expect(try query("select count(*), max(version) from slow_table") == "[(1000, 1)]", "the previous table stays")
+        #expect(try query("select status from _floe_runs order by started_at desc limit 1") == "[('cancelled',)]")
+        #expect(try query("select count(*) from _floe_runs where status = 'running'") == "[(0,)]")
+        let next = try run(["--vars", "{rows: 1200, version: 3}"])
+        #expect(next.status == 0, "\(next.all)")
+        #expect(try query("select count(*), max(version) from slow_table") == "[(1200, 3)]")
+    }
+
     @Test func aSecondApplyRefusesOrWaits() throws {
         let first = try run([])
         #expect(first.status == 0, "\(first.all)")

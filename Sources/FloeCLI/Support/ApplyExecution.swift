@@ -10,7 +10,10 @@ enum ApplyExecution {
             mode: mode, select: flags.select, exclude: flags.exclude, fullRefresh: fullRefresh, threads: flags.threads,
             projectDirectory: flags.projectDir ?? PlanFile.projectDirectory(forPlan: planPath),
             environment: ProcessInfo.processInfo.environment, lockTimeout: flags.lockTimeout, command: command)
-        let runner = PlanRunner(plan: plan, options: options, observer: RunReporter(quiet: flags.format == .json))
+        let reporter = RunReporter(quiet: flags.format == .json)
+        let runner = PlanRunner(plan: plan, options: options, observer: reporter)
+        let signals = SignalForwarding(to: runner.cancellation) { reason in reporter.cancelling(reason) }
+        defer { signals.remove() }
         let results: RunResults
         do {
             results = try runner.run()
@@ -36,6 +39,10 @@ enum ApplyExecution {
         case .json: Console.standardOutput.write(document)
         case .text: Console.standardError.line(RunReporter.summary(results))
         }
-        if !results.success { throw FloeExit(.failed) }
+        switch runner.cancellation.reason {
+        case .interrupt?: throw FloeExit(.interrupted)
+        case .terminate?: throw FloeExit(.terminated)
+        case .request?, nil: if !results.success { throw FloeExit(.failed) }
+        }
     }
 }

@@ -14,6 +14,14 @@ final class RunReporter: ApplyObserver, @unchecked Sendable {
         live = !quiet && isatty(STDERR_FILENO) == 1
     }
 
+    /// A signal arrived: say what happens now, on its own line.
+    func cancelling(_ reason: RunCancellation.Reason) {
+        lock.lock()
+        defer { lock.unlock() }
+        let clear = live ? "\r\u{1B}[2K" : ""
+        console.line("\(clear)floe: \(reason.rawValue) received: stopping; statements in flight roll back (again to quit at once)")
+    }
+
     func began(_ description: String) {
         guard !quiet else { return }
         console.line("floe: \(description)")
@@ -49,6 +57,7 @@ final class RunReporter: ApplyObserver, @unchecked Sendable {
         case .pass: "PASS"
         case .warn: "WARN"
         case .fail: "FAIL"
+        case .cancelled: "CANCELLED"
         }
     }
 
@@ -60,11 +69,16 @@ final class RunReporter: ApplyObserver, @unchecked Sendable {
         if counts.upToDate > 0 { parts.append("\(counts.upToDate) up to date") }
         if counts.errors > 0 { parts.append("\(counts.errors) error\(counts.errors == 1 ? "" : "s")") }
         if counts.skipped > 0 { parts.append("\(counts.skipped) skipped") }
+        if counts.cancelled > 0 { parts.append("\(counts.cancelled) cancelled") }
         let tests = counts.passed + counts.warned + counts.failed
         if tests > 0 { parts.append("tests: \(counts.passed) pass, \(counts.warned) warn, \(counts.failed) fail") }
-        var lines = ["\(results.success ? "Done" : "Failed") in \(String(format: "%.2f", results.elapsedTime))s: "
-            + (parts.isEmpty ? "nothing selected" : parts.joined(separator: "; "))]
-        for result in results.results where [.error, .fail, .warn, .skipped].contains(result.status) {
+        let outcome = results.cancelledBy.map { "Cancelled by \($0)" } ?? (results.success ? "Done" : "Failed")
+        var lines = ["\(outcome) in \(String(format: "%.2f", results.elapsedTime))s: "
+            + (parts.isEmpty ? "nothing ran" : parts.joined(separator: "; "))]
+        if results.cancelledBy != nil {
+            lines.append("  nodes that had not started did not run; what was built stays: run the same command again to finish")
+        }
+        for result in results.results where [.error, .fail, .warn, .skipped, .cancelled].contains(result.status) {
             lines.append("  \(word(result.status)) \(result.resourceType.rawValue) \(result.name)"
                 + (result.relation.map { " (\($0))" } ?? "") + ": \(result.message ?? "")")
         }

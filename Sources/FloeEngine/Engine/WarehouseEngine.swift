@@ -34,6 +34,10 @@ public protocol EngineConnection: AnyObject {
     /// Runs a query and returns at most `limit` rows (nil = all).
     func query(_ sql: String, limit: Int?) throws -> ResultSet
 
+    /// Makes the statement running now (on another thread) fail soon, so its transaction rolls
+    /// back. The one method that may be called from another thread; a no-op when nothing runs.
+    func interrupt()
+
     /// Starts a transaction that takes the write lock at once, so it never fails half-way for a lock.
     func beginWrite() throws
     func commit() throws

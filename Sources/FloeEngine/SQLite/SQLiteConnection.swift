@@ -108,6 +108,10 @@ public final class SQLiteConnection: EngineConnection {
         return EngineError(kind, message, sql: sql)
     }
 
+    public func interrupt() {
+        sqlite3_interrupt(handle)
+    }
+
     // MARK: Transactions
 
     /// `begin immediate`: the write lock is taken now (waiting up to the busy timeout), never half-way.

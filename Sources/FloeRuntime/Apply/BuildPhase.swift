@@ -37,14 +37,18 @@ struct BuildPhase {
             DAGScheduler<Connection>.Job(parents: graph.inputs(of: item.uniqueID).compactMap { position[$0] })
         }
         let writers = DispatchSemaphore(value: max(1, context.engine.maxConcurrentWriters))
-        let scheduler = DAGScheduler<Connection>(jobs: jobs, threads: context.threads)
+        let scheduler = DAGScheduler<Connection>(jobs: jobs, threads: context.threads, cancellation: context.cancellation)
         let engine = context.engine
+        let connections = InterruptibleConnections(context.cancellation)
+        defer { connections.release() }
         scheduler.run(
-            connect: { Result { try engine.connect() } },
+            connect: { connections.connect(engine) },
             execute: { index, connection in
                 execute(items[index], connection: connection, writers: writers)
             },
             skip: { index, cause in
+                // After a cancellation nothing more is reported: what did not run is not a result.
+                guard !context.cancellation.isCancelled else { return }
                 let item = items[index]
                 var result = describe(item, status: .skipped, started: Date())
                 result.message = "skipped: upstream \(graph.byID[items[cause].uniqueID]?.name ?? items[cause].uniqueID) failed"
@@ -105,6 +109,12 @@ struct BuildPhase {
             context.collector.record(result)
             return true
         } catch {
+            if context.cancellation.isCancelled {
+                var result = describe(item, status: .cancelled, started: start)
+                result.message = "interrupted; its transaction rolled back"
+                context.collector.record(result)
+                return false
+            }
             return fail(item, start: start, message: context.message(error))
         }
     }

@@ -13,6 +13,8 @@ public final class PlanRunner: @unchecked Sendable {
     let observer: (any ApplyObserver)?
     let graph: PlanGraph
     let runID = UUID().uuidString.lowercased()
+    /// Cancel it (from any thread) to stop the run: see ``RunCancellation``.
+    public let cancellation = RunCancellation()
 
     public init(plan: CompiledArtifacts, options: ApplyOptions, observer: (any ApplyObserver)? = nil) {
         self.plan = plan
@@ -57,10 +59,13 @@ public final class PlanRunner: @unchecked Sendable {
         let work = Work(plan: plan, graph: graph, selected: selected, mode: options.mode)
         let collector = ResultCollector(total: work.total, observer: observer)
         let context = Context(engine: engine, state: state, states: NodeStates(recorded: recorded, graph: graph),
-                              collector: collector, runID: runID,
+                              collector: collector, runID: runID, cancellation: cancellation,
                               options: options, threads: options.threads ?? plan.profiles.compute.integer("threads") ?? 4)
         if options.mode == .build {
+            let interruptible = InterruptibleConnections(cancellation)
+            interruptible.register(connection)
             SyntheticPhase(context: context, plan: plan).run(work.synthetic, on: connection)
+            interruptible.release()
             BuildPhase(context: context, plan: plan, graph: graph).run(work.seeds, work.models)
         }
         TestPhase(context: context, graph: graph).run(work.tests)
@@ -72,7 +77,7 @@ public final class PlanRunner: @unchecked Sendable {
                             namespace: plan.environment.namespace, engine: engine.dialect.name,
                             startedAt: Clock.timestamp(startedAt), completedAt: Clock.timestamp(completedAt)),
             elapsedTime: completedAt.timeIntervalSince(startedAt),
-            results: collector.ordered(work.order))
+            results: collector.ordered(work.order), cancelledBy: cancellation.reason?.rawValue)
         // History is best effort: the builds it describes have already committed.
         try? state.finishRun(connection, results)
         return results
@@ -139,6 +144,7 @@ struct Context: @unchecked Sendable {
     let states: NodeStates
     let collector: ResultCollector
     let runID: String
+    let cancellation: RunCancellation
     let options: ApplyOptions
     let threads: Int
 

@@ -44,6 +44,7 @@ struct SyntheticPhase {
         }
         let generated = stale.isEmpty ? [] : generator.generate(Self.withReferenced(stale, in: plan.synthetic))
         for table in tables {
+            if context.cancellation.isCancelled { return }
             context.collector.started(table.name, type: .synthetic)
             let start = Date()
             guard stale.contains(table.name), let rows = generated.first(where: { $0.name == table.name }),
@@ -67,8 +68,9 @@ struct SyntheticPhase {
                 loadedResult.rowsAffected = loaded
                 context.collector.record(loadedResult)
             } catch {
-                context.collector.record(result(table, .error, time: Date().timeIntervalSince(start),
-                                                message: context.message(error)))
+                let cancelled = context.cancellation.isCancelled
+                context.collector.record(result(table, cancelled ? .cancelled : .error, time: Date().timeIntervalSince(start),
+                                                message: cancelled ? "interrupted; its transaction rolled back" : context.message(error)))
             }
         }
     }

@@ -11,10 +11,12 @@ struct TestPhase {
     func run(_ tests: [CompiledTest]) {
         guard !tests.isEmpty else { return }
         let scheduler = DAGScheduler<BuildPhase.Connection>(
-            jobs: tests.map { _ in .init(parents: []) }, threads: context.threads)
+            jobs: tests.map { _ in .init(parents: []) }, threads: context.threads, cancellation: context.cancellation)
         let engine = context.engine
+        let connections = InterruptibleConnections(context.cancellation)
+        defer { connections.release() }
         scheduler.run(
-            connect: { Result { try engine.connect() } },
+            connect: { connections.connect(engine) },
             execute: { index, connection in
                 execute(tests[index], connection: connection)
                 return true
@@ -46,8 +48,8 @@ struct TestPhase {
             result.failures = failures
             result.message = failures == 0 ? "pass" : "\(failures) failing row\(failures == 1 ? "" : "s")"
         } catch {
-            result.status = .error
-            result.message = context.message(error)
+            result.status = context.cancellation.isCancelled ? .cancelled : .error
+            result.message = context.cancellation.isCancelled ? "cancelled" : context.message(error)
         }
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 
 /// Runs jobs in dependency order on `threads` worker threads, each with its own connection.
 /// A job starts when all its parents have succeeded; when one fails, everything downstream of it
-/// is skipped and the rest carries on. Ready jobs start in the order they were given.
+/// is skipped and the rest carries on. Ready jobs start in the order they were given. Once
+/// `cancellation` is cancelled no job starts; those running finish (or fail) and `run` returns.
 final class DAGScheduler<Connection>: @unchecked Sendable {
     struct Job {
         var parents: [Int]
@@ -11,14 +12,16 @@ final class DAGScheduler<Connection>: @unchecked Sendable {
     private let jobs: [Job]
     private let children: [[Int]]
     private let threads: Int
+    private let cancellation: RunCancellation?
     private let condition = NSCondition()
     private var waitingOn: [Int]
     private var ready: [Int] = []
     private var finished = 0
     private var done: [Bool]
 
-    init(jobs: [Job], threads: Int) {
+    init(jobs: [Job], threads: Int, cancellation: RunCancellation? = nil) {
         self.jobs = jobs
+        self.cancellation = cancellation
         self.threads = max(1, min(threads, max(1, jobs.count)))
         var children = Array(repeating: [Int](), count: jobs.count)
         for (index, job) in jobs.enumerated() {
@@ -39,6 +42,13 @@ final class DAGScheduler<Connection>: @unchecked Sendable {
         skip: @escaping @Sendable (Int, Int) -> Void
     ) {
         guard !jobs.isEmpty else { return }
+        // Wake the workers waiting for a ready job, so they see the cancellation and return.
+        let token = cancellation?.register { [condition] in
+            condition.lock()
+            condition.broadcast()
+            condition.unlock()
+        }
+        defer { if let token { cancellation?.remove(token) } }
         let group = DispatchGroup()
         for _ in 0..<threads {
             group.enter()
@@ -70,8 +80,8 @@ final class DAGScheduler<Connection>: @unchecked Sendable {
     private func next() -> Int? {
         condition.lock()
         defer { condition.unlock() }
-        while ready.isEmpty {
-            if finished == jobs.count { return nil }
+        while ready.isEmpty || cancellation?.isCancelled == true {
+            if finished == jobs.count || cancellation?.isCancelled == true { return nil }
             condition.wait()
         }
         return ready.removeFirst()

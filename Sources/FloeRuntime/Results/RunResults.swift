@@ -7,6 +7,8 @@ public struct RunResults: Codable, Sendable {
     public var metadata: Metadata
     public var elapsedTime: Double
     public var results: [NodeResult]
+    /// Set when the run was cancelled (`SIGINT`, `SIGTERM`, `request`): `results` hold what ran.
+    public var cancelledBy: String?
 
     public struct Metadata: Codable, Sendable {
         public var floeVersion: String
@@ -30,16 +32,17 @@ public struct RunResults: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case elapsedTime = "elapsed_time"
+        case cancelledBy = "cancelled_by"
         case metadata, results
     }
 
-    /// True when no node errored and no error-severity test failed.
+    /// True when the run was not cancelled, no node errored and no error-severity test failed.
     public var success: Bool {
-        !results.contains { $0.status == .error || $0.status == .fail }
+        cancelledBy == nil && !results.contains { $0.status == .error || $0.status == .fail || $0.status == .cancelled }
     }
 
     public struct Counts: Sendable, Equatable {
-        public var built = 0, upToDate = 0, errors = 0, skipped = 0, passed = 0, warned = 0, failed = 0
+        public var built = 0, upToDate = 0, errors = 0, skipped = 0, passed = 0, warned = 0, failed = 0, cancelled = 0
     }
 
     public var counts: Counts {
@@ -53,6 +56,7 @@ public struct RunResults: Codable, Sendable {
             case .pass: counts.passed += 1
             case .warn: counts.warned += 1
             case .fail: counts.failed += 1
+            case .cancelled: counts.cancelled += 1
             }
         }
         return counts
@@ -77,6 +81,8 @@ public struct NodeResult: Codable, Sendable {
         case skipped
         /// Tests.
         case pass, warn, fail
+        /// Running when the run was cancelled; its transaction rolled back.
+        case cancelled
     }
 
     public enum ResourceType: String, Codable, Sendable {

@@ -67,7 +67,10 @@ struct StateStore {
         try connection.execute("delete from \(table("_floe_node_state")) where unique_id = \(text(id))")
     }
 
+    /// Records the run as `running`. Called with the namespace's lock held, so a `running` row
+    /// left by an earlier run means that process died (killed, power lost): it is marked `interrupted`.
     func startRun(_ connection: any EngineConnection, runID: String, command: String, at time: String, inputs: String) throws {
+        try connection.execute("update \(table("_floe_runs")) set status = 'interrupted' where status = 'running'")
         try connection.execute("""
             insert into \(table("_floe_runs")) (run_id, command, started_at, status, inputs_sha256)
             values (\(text(runID)), \(text(command)), \(text(time)), 'running', \(text(inputs)))
@@ -79,7 +82,8 @@ struct StateStore {
         try connection.inWriteTransaction {
             try connection.execute("""
                 update \(table("_floe_runs")) set completed_at = \(text(results.metadata.completedAt)),
-                    status = \(text(results.success ? "success" : "failed")), built = \(counts.built),
+                    status = \(text(results.cancelledBy != nil ? "cancelled" : results.success ? "success" : "failed")),
+                    built = \(counts.built),
                     up_to_date = \(counts.upToDate), errors = \(counts.errors), skipped = \(counts.skipped),
                     tests_passed = \(counts.passed), tests_warned = \(counts.warned), tests_failed = \(counts.failed)
                 where run_id = \(text(results.metadata.invocationID))
