@@ -17,6 +17,19 @@ struct Workspace {
         try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent(name), to: directory)
     }
 
+    /// An empty directory, for a project written file by file.
+    init(empty: Void) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("floe-runtime-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    /// A copy of another workspace's files, with its warehouse (`.floe/`) or without.
+    init(cloning other: Workspace, withWarehouse: Bool) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("floe-runtime-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: other.directory, to: directory)
+        if !withWarehouse { try? FileManager.default.removeItem(at: directory.appendingPathComponent(".floe")) }
+    }
+
     /// A copy of the product directory `product`, with the platform.yaml at `platform` (relative
     /// to it) copied beside its floe.yaml.
     init(copying product: URL, platform: String) throws {
@@ -78,8 +91,8 @@ struct Workspace {
     }
 
     /// Every row of a query as text, `null` for NULL, for comparing contents.
-    func rows(_ sql: String) throws -> [[String]] {
-        try connection().query(sql).rows.map { $0.map { $0.displayText ?? "null" } }
+    func rows(_ sql: String, plan: CompiledArtifacts? = nil) throws -> [[String]] {
+        try connection(plan: plan).query(sql).rows.map { $0.map { $0.displayText ?? "null" } }
     }
 
     func scalar(_ sql: String) throws -> String? {
