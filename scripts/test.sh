@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 command -v swift >/dev/null || { echo "error: swift is not installed (expected under /opt/swift)" >&2; exit 2; }
 
-# The SQLite adapter links the system libsqlite3 (headers from libsqlite3-dev).
-if [ ! -f /usr/include/sqlite3.h ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev >/dev/null
+# The SQLite adapter links the system libsqlite3 (headers from libsqlite3-dev); the tests open
+# the warehouse with the sqlite3 CLI as a user would.
+if [ ! -f /usr/include/sqlite3.h ] || ! command -v sqlite3 >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev sqlite3 >/dev/null
 fi
 
 # The schema tests validate shipped files with a real JSON Schema validator.

@@ -51,6 +51,30 @@ import Testing
         #expect(!tests.stderr.contains("model "))
     }
 
+    /// The warehouse is an ordinary SQLite file: the sqlite3 CLI and Python's sqlite3 open it
+    /// alone and query every model, views included (docs/apply.md, "The SQLite engine").
+    @Test func theWarehouseOpensInOrdinaryTools() throws {
+        let demo = try Self.demoCopy()
+        let run = try FloeBinary.run(["run"], in: demo)
+        #expect(run.status == 0, "\(run.all)")
+        let plan = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: demo.appendingPathComponent("target/artifacts.json")))
+            as? [String: Any])
+        let models = try #require(plan["models"] as? [[String: Any]]).filter { $0["materialized"] as? String != "ephemeral" }
+        #expect(models.count == 6)
+        let database = demo.appendingPathComponent(".floe/dev.db").path
+        for model in models {
+            let name = try #require(model["name"] as? String)
+            let cli = try FloeBinary.run(program: URL(fileURLWithPath: "/usr/bin/sqlite3"),
+                                         [database, "select count(*) > 0 from \"\(name)\""])
+            #expect(cli.status == 0 && cli.stdout == "1\n", "sqlite3 on \(name): \(cli.all)")
+            let python = try FloeBinary.run(program: URL(fileURLWithPath: "/usr/bin/python3"), [
+                "-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])",
+                database, "select count(*) > 0 from \"\(name)\"",
+            ])
+            #expect(python.status == 0 && python.stdout == "1\n", "python3 on \(name): \(python.all)")
+        }
+    }
+
     @Test func exitCodes() throws {
         let demo = try Self.demoCopy()
         let missing = try FloeBinary.run(["apply", "nope.json"], in: demo)

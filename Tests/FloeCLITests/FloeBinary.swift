@@ -20,8 +20,13 @@ struct FloeBinary {
     }
 
     static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+        try run(program: executable, arguments, in: directory, environment: environment)
+    }
+
+    /// Runs another program (`sqlite3`, `python3`) the same way.
+    static func run(program: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program
         process.arguments = arguments
         process.currentDirectoryURL = directory ?? repositoryRoot
         var merged = ProcessInfo.processInfo.environment

@@ -87,6 +87,19 @@ import Testing
         #expect(try shop.scalar(#"select count(*) from "shop-dev".sqlite_master where type = 'table' and instr(name, '__floe_tmp') > 0"#) == "0")
     }
 
+    /// SQLite binds a view's columns only when it is read; floe reads it as it builds it.
+    @Test func aViewOverAMissingColumnFailsWhenBuiltAndKeepsTheOldView() throws {
+        let shop = try Workspace(fixture: "shop")
+        try shop.apply()
+        try shop.write("dbt/models/staging/stg_customers.sql", "select customer_id, no_such_column from {{ ref('customers') }}")
+        let results = try shop.apply()
+        let failed = try #require(results.result("stg_customers"))
+        #expect(failed.status == .error)
+        #expect(failed.message?.contains("no such column: no_such_column") == true, "\(failed.message ?? "")")
+        #expect(try shop.rows(#"select count(*), min(name) from "shop-dev"."stg_customers""#) == [["4", "Ada"]],
+                "the previous view stays")
+    }
+
     @Test func selectionBuildsOnlyWhatItNames() throws {
         let shop = try Workspace(fixture: "shop")
         let results = try shop.apply(select: ["+stg_orders"])

@@ -469,6 +469,7 @@ struct DbtProjectCompiler {
             },
             schemas: slots.map(\.relation.schema),
             identifiers: slots.map { $0.ephemeral ? EphemeralInliner.cteName($0.name) : $0.relation.name },
+            unqualified: slots.map { $0.ephemeral ? EphemeralInliner.cteName($0.name) : request.dialect.quoteIdentifier($0.relation.name) },
             uniqueIDs: slots.map(\.uniqueID), ephemeral: slots.map(\.ephemeral), ephemeralRenders: ephemeralRenders)
     }
 
@@ -533,10 +534,13 @@ struct DbtProjectCompiler {
     /// upstream fingerprints, which must be known first, are fed in order, and the hashes finished.
     private mutating func compileModels(order: [Int]) {
         let built = order.filter { $0 < models.count && slots[$0].enabled }
+        let viewsUnqualified = !request.dialect.viewsQualifyTheirOwnSchema
         let jobs = Shared(value: built.map { index in
             ModelFinisher.Job(text: models[index].render.text, refs: models[index].render.refs.map(\.slot),
                               sources: models[index].render.sources.map(\.slot),
-                              incremental: models[index].incrementalRender.map { ($0.text, $0.refs.map(\.slot)) })
+                              incremental: models[index].incrementalRender.map { ($0.text, $0.refs.map(\.slot)) },
+                              viewSchema: viewsUnqualified && (models[index].config.materialized ?? .view) == .view
+                                  ? slots[index].relation.schema : nil)
         })
         // What needs the serial render context (hooks) or reports a problem, in order.
         var modelNodes: [ModelPlanning.Node] = []

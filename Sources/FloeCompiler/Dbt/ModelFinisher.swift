@@ -11,6 +11,8 @@ struct ModelFinisher: @unchecked Sendable {
     var relations: [String]
     var schemas: [String]
     var identifiers: [String]
+    /// By slot: the identifier alone, quoted, for views that may not name their own schema.
+    var unqualified: [String]
     var uniqueIDs: [String]
     var ephemeral: [Bool]
     /// By slot, for ephemeral models only: their name, what they rendered and the slots they refer to.
@@ -34,10 +36,13 @@ struct ModelFinisher: @unchecked Sendable {
         var refs: [Int]
         var sources: [Int]
         var incremental: (text: String, refs: [Int])?
+        /// For a view on an engine whose views may not name their own schema
+        /// (``SQLDialect/viewsQualifyTheirOwnSchema``): its schema, whose relations it names unqualified.
+        var viewSchema: String?
     }
 
     func finish(_ job: Job) -> Finished {
-        let sql = finish(job.text, refs: job.refs)
+        let sql = finish(job.text, refs: job.refs, viewSchema: job.viewSchema)
         let incrementalSQL = job.incremental.map { finish($0.text, refs: $0.refs) }
         var hasher = SHA256()
         for part in [sql, "\u{0}", incrementalSQL ?? "", "\u{0}"] {
@@ -50,29 +55,29 @@ struct ModelFinisher: @unchecked Sendable {
     }
 
     /// Placeholders replaced, and the ephemeral models it uses (directly or through other
-    /// ephemerals) put in front as CTEs.
-    func finish(_ text: String, refs: [Int]) -> String {
-        let sql = substitute(text)
+    /// ephemerals) put in front as CTEs. Relations in `viewSchema` are named without it.
+    func finish(_ text: String, refs: [Int], viewSchema: String? = nil) -> String {
+        let sql = substitute(text, viewSchema: viewSchema)
         var ctes: [(name: String, sql: String)] = []
         var included = Set<Int>()
         func include(_ slot: Int) {
             guard ephemeral[slot], !included.contains(slot), let render = ephemeralRenders[slot] else { return }
             included.insert(slot)
             for used in render.refs { include(used) }
-            ctes.append((render.name, substitute(render.text)))
+            ctes.append((render.name, substitute(render.text, viewSchema: viewSchema)))
         }
         for slot in refs { include(slot) }
         return EphemeralInliner.inline(sql, ctes: ctes)
     }
 
-    func substitute(_ text: String) -> String {
+    func substitute(_ text: String, viewSchema: String? = nil) -> String {
         // Locals, not properties, in the closures here: reading a property through the captured
         // struct copies the array (a retain and a release) at every use.
-        let relations = relations, schemas = schemas, identifiers = identifiers
+        let relations = relations, schemas = schemas, identifiers = identifiers, unqualified = unqualified
         return RelationPlaceholder.substitute(text) { slot, part in
             guard slot < relations.count else { return nil }
             return switch part {
-            case .relation: relations[slot]
+            case .relation: viewSchema != nil && schemas[slot] == viewSchema ? unqualified[slot] : relations[slot]
             case .schema: schemas[slot]
             case .identifier: identifiers[slot]
             }
@@ -99,6 +104,7 @@ struct ModelFinisher: @unchecked Sendable {
     func isolated() -> ModelFinisher {
         ModelFinisher(
             relations: relations.map(\.isolated), schemas: schemas.map(\.isolated), identifiers: identifiers.map(\.isolated),
+            unqualified: unqualified.map(\.isolated),
             uniqueIDs: uniqueIDs.map(\.isolated), ephemeral: ephemeral,
             ephemeralRenders: ephemeralRenders.mapValues { ($0.name.isolated, $0.text.isolated, $0.refs) })
     }

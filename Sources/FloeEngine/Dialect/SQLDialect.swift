@@ -9,6 +9,11 @@ public protocol SQLDialect: Sendable {
     /// The compute profile `type` this dialect serves (`sqlite`, `postgres`).
     var name: String { get }
 
+    /// False where a stored view must name the relations of its own schema without the schema:
+    /// SQLite binds such names to the view's own database file, and a view that names its
+    /// database makes the file unreadable when opened alone (by the sqlite3 CLI, Python, DBeaver).
+    var viewsQualifyTheirOwnSchema: Bool { get }
+
     func quoteIdentifier(_ identifier: String) -> String
     /// A type name for a value kind inferred from a seed file.
     func typeName(for kind: ValueKind) -> String
@@ -63,6 +68,8 @@ public enum DatePart: String, Sendable, CaseIterable {
 }
 
 extension SQLDialect {
+    public var viewsQualifyTheirOwnSchema: Bool { true }
+
     /// Double quotes, embedded ones doubled: the SQL standard, which SQLite and PostgreSQL share.
     public func quoteIdentifier(_ identifier: String) -> String {
         "\"" + doubling(0x22, in: identifier) + "\""

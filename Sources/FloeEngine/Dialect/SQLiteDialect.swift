@@ -7,6 +7,7 @@ public struct SQLiteDialect: SQLDialect {
     public init() {}
 
     public var name: String { "sqlite" }
+    public var viewsQualifyTheirOwnSchema: Bool { false }
 
     public func typeName(for kind: ValueKind) -> String {
         switch kind {

@@ -40,6 +40,9 @@ struct ModelBuilder {
     private func view(_ model: CompiledModel) throws -> Outcome {
         try connection.dropIfExists(model.relation, dialect: dialect)
         try connection.execute(dialect.createView(model.relation, as: model.sql))
+        // SQLite checks a view's columns only when it is read: read it now, in the build's
+        // transaction, so a view over a missing column fails here and the old view stays.
+        _ = try connection.query("select * from \(dialect.relation(model.relation))", limit: 0)
         return Outcome(rowsAffected: nil, message: "view")
     }
 
