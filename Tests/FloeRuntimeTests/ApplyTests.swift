@@ -111,6 +111,50 @@ import Testing
         #expect(throws: ApplyFailure.self) { try shop.apply(select: ["colour:blue"]) }
     }
 
+    /// `--exclude` reaches tests: by their name, by a method, or through a node they test.
+    @Test func excludedNodesTakeTheirTestsWithThem() throws {
+        let shop = try Workspace(fixture: "shop")
+        try shop.apply()
+        let tests = { (results: RunResults) in Set(results.results.filter { $0.resourceType == .test }.map(\.name)) }
+        let all = try shop.apply(mode: .test)
+        #expect(tests(all).count == 5)
+        let byName = try shop.apply(mode: .test, exclude: ["unique_fct_orders_order_id"])
+        #expect(tests(byName) == tests(all).subtracting(["unique_fct_orders_order_id"]))
+        let byType = try shop.apply(mode: .test, exclude: ["test_type:singular"])
+        #expect(tests(byType) == tests(all).subtracting(["no_negative_amounts"]))
+        // Excluding stg_customers leaves out the relationships test that reads it too.
+        let byModel = try shop.apply(select: ["fct_orders", "stg_customers"], exclude: ["stg_customers"])
+        #expect(!tests(byModel).contains { $0.hasPrefix("relationships_") }, "\(tests(byModel))")
+        #expect(tests(byModel).contains("unique_fct_orders_order_id"))
+        let onlyTests = try shop.apply(exclude: ["resource_type:test"])
+        #expect(tests(onlyTests).isEmpty)
+    }
+
+    @Test func failFastStopsAtTheFirstFailure() throws {
+        let shop = try Workspace(fixture: "shop")
+        try shop.write("dbt/models/staging/stg_customers.sql", "select nope from {{ ref('customers') }}")
+        let plan = try shop.compile()
+        let options = ApplyOptions(threads: 1, projectDirectory: shop.directory.path, environment: [:], failFast: true)
+        let results = try PlanRunner(plan: plan, options: options).run()
+        #expect(results.status("stg_customers") == .error)
+        #expect(results.cancelledBy == "fail-fast")
+        #expect(results.results.filter { $0.resourceType == .test }.isEmpty, "no test runs after the first failure")
+        #expect(!results.success)
+    }
+
+    /// A synthetic table loads only when a selected node reads it (here through a source).
+    @Test func syntheticTablesLoadOnlyForSelectedReaders() throws {
+        let shop = try Workspace(fixture: "shop")
+        try shop.append("floe.yaml", "synthetic:\n  raw_events: {rows: 5, columns: {id: sequence}}\n  raw_other: {rows: 5, columns: {id: sequence}}\n")
+        try shop.write("dbt/models/staging/_sources.yml", "version: 2\nsources:\n  - name: raw\n    tables: [{name: raw_events}, {name: raw_other}]\n")
+        try shop.write("dbt/models/staging/stg_events.sql", "select id from {{ source('raw', 'raw_events') }}")
+        let one = try shop.apply(select: ["stg_events"])
+        #expect(one.results.map(\.name) == ["raw_events", "stg_events"])
+        #expect(one.status("stg_events") == .success)
+        let none = try shop.apply(select: ["stg_orders"])
+        #expect(!none.results.contains { $0.resourceType == .synthetic })
+    }
+
     @Test func testModeRunsOnlyTests() throws {
         let shop = try Workspace(fixture: "shop")
         try shop.apply()

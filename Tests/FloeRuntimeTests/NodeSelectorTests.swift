@@ -63,6 +63,22 @@ import Testing
         #expect(try select([]).count == 6, "nothing selected means everything")
     }
 
+    @Test func testMethodsAndWarningsForCriteriaThatMatchNothing() throws {
+        #expect(try select(["test_type:generic"]) == ["unique_c"])
+        #expect(try select(["test_type:singular"]) == [])
+        #expect(try select(["test_name:uniq*"]) == ["unique_c"])
+        let resolution = try NodeSelector(graph: PlanGraph(Self.plan)).resolution(select: ["stg_x", "tag:nigthly", "b"], exclude: ["dd"])
+        #expect(resolution.warnings == [
+            "the selection criterion 'stg_x' does not match any node",
+            "the selection criterion 'tag:nigthly' does not match any node; did you mean 'tag:nightly'?",
+            "the selection criterion 'dd' does not match any node; did you mean 'd'?",
+        ])
+        #expect(resolution.selected == ["model.p.b"])
+        let excluded = try NodeSelector(graph: PlanGraph(Self.plan)).resolution(select: [], exclude: ["c"])
+        #expect(excluded.excluded == ["model.p.c"])
+        #expect(excluded.selected.contains("test.p.unique_c"), "the selector itself leaves tests; the run leaves out tests of excluded nodes")
+    }
+
     @Test func badSelectorsSayWhy() {
         #expect(throws: NodeSelector.Invalid.self) { try select(["colour:red"]) }
         #expect(throws: NodeSelector.Invalid.self) { try select(["tag:"]) }

@@ -20,7 +20,17 @@ struct ApplyCommand: ParsableCommand {
     @Flag(help: "Rebuild everything selected; incremental models from scratch.")
     var fullRefresh = false
 
+    @Option(help: ArgumentHelp("Vars for models the plan renders at apply time (see docs/cli.md).", valueName: "yaml"))
+    var vars: String?
+
     func run() throws {
+        if vars != nil {
+            // Every model of a plan is rendered by `floe compile` today, vars included: a var given
+            // now could not change any SQL, and silently ignoring it would run something else than asked.
+            Console.standardError.line("error: --vars: this plan's models were all rendered when it was compiled, so vars cannot change them now\n"
+                + "  hint: compile with the vars (`floe compile --vars '…'`), or compile and apply in one step with `floe run --vars '…'`")
+            throw FloeExit(.usage)
+        }
         let plan = try PlanFile.load(artifacts)
         try ApplyExecution.run(plan, planPath: artifacts, flags: flags, mode: .build, fullRefresh: fullRefresh, command: "apply")
     }

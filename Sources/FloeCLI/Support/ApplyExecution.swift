@@ -9,7 +9,8 @@ enum ApplyExecution {
         let options = ApplyOptions(
             mode: mode, select: flags.select, exclude: flags.exclude, fullRefresh: fullRefresh, threads: flags.threads,
             projectDirectory: flags.projectDir ?? PlanFile.projectDirectory(forPlan: planPath),
-            environment: ProcessInfo.processInfo.environment, lockTimeout: flags.lockTimeout, command: command)
+            environment: ProcessInfo.processInfo.environment, lockTimeout: flags.lockTimeout, command: command,
+            failFast: flags.failFast)
         let reporter = RunReporter(quiet: flags.format == .json)
         let runner = PlanRunner(plan: plan, options: options, observer: reporter)
         let signals = SignalForwarding(to: runner.cancellation) { reason in reporter.cancelling(reason) }
@@ -42,7 +43,7 @@ enum ApplyExecution {
         switch runner.cancellation.reason {
         case .interrupt?: throw FloeExit(.interrupted)
         case .terminate?: throw FloeExit(.terminated)
-        case .request?, nil: if !results.success { throw FloeExit(.failed) }
+        case .request?, .failFast?, nil: if !results.success { throw FloeExit(.failed) }
         }
     }
 }

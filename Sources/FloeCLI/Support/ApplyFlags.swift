@@ -26,6 +26,9 @@ struct ApplyFlags: ParsableArguments {
                                valueName: "seconds"))
     var lockTimeout: Double = 0
 
+    @Flag(help: "Stop at the first model error or failing test; what runs is interrupted and rolled back.")
+    var failFast = false
+
     @Option(help: "text: a summary for people; json: the run results on stdout.")
     var format: OutputFormat = .text
 

@@ -22,6 +22,13 @@ final class RunReporter: ApplyObserver, @unchecked Sendable {
         console.line("\(clear)floe: \(reason.rawValue) received: stopping; statements in flight roll back (again to quit at once)")
     }
 
+    func warned(_ message: String) {
+        guard !quiet else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        console.line("warning: \(message)")
+    }
+
     func began(_ description: String) {
         guard !quiet else { return }
         console.line("floe: \(description)")
@@ -72,7 +79,11 @@ final class RunReporter: ApplyObserver, @unchecked Sendable {
         if counts.cancelled > 0 { parts.append("\(counts.cancelled) cancelled") }
         let tests = counts.passed + counts.warned + counts.failed
         if tests > 0 { parts.append("tests: \(counts.passed) pass, \(counts.warned) warn, \(counts.failed) fail") }
-        let outcome = results.cancelledBy.map { "Cancelled by \($0)" } ?? (results.success ? "Done" : "Failed")
+        let outcome = switch results.cancelledBy {
+        case RunCancellation.Reason.failFast.rawValue?: "Stopped at the first failure (--fail-fast)"
+        case let reason?: "Cancelled by \(reason)"
+        case nil: results.success ? "Done" : "Failed"
+        }
         var lines = ["\(outcome) in \(String(format: "%.2f", results.elapsedTime))s: "
             + (parts.isEmpty ? "nothing ran" : parts.joined(separator: "; "))]
         if results.cancelledBy != nil {

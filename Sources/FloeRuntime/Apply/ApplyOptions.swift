@@ -25,12 +25,15 @@ public struct ApplyOptions: Sendable {
     public var lockTimeout: Double
     /// The command recorded in run history and run results.
     public var command: String
+    /// Stop the run at the first node error or failing test (dbt's `--fail-fast`).
+    public var failFast: Bool
 
     public init(
         mode: Mode = .build, select: [String] = [], exclude: [String] = [], fullRefresh: Bool = false,
         threads: Int? = nil, projectDirectory: String, environment: [String: String],
-        lockTimeout: Double = 0, command: String = "apply"
+        lockTimeout: Double = 0, command: String = "apply", failFast: Bool = false
     ) {
+        self.failFast = failFast
         self.mode = mode
         self.select = select
         self.exclude = exclude
@@ -48,6 +51,12 @@ public protocol ApplyObserver: AnyObject, Sendable {
     func began(_ description: String)
     func started(_ name: String, type: NodeResult.ResourceType, index: Int, total: Int)
     func finished(_ result: NodeResult, index: Int, total: Int)
+    /// Something the user should know that does not stop the run (a selector matching nothing).
+    func warned(_ message: String)
+}
+
+extension ApplyObserver {
+    public func warned(_ message: String) {}
 }
 
 /// Why an apply could not run at all (as opposed to nodes that failed).

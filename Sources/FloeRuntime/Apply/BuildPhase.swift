@@ -123,6 +123,7 @@ struct BuildPhase {
         var result = describe(item, status: .error, started: start)
         result.message = message
         context.collector.record(result)
+        if context.options.failFast { context.cancellation.cancel(.failFast) }
         return false
     }
 

@@ -35,12 +35,13 @@ public final class PlanRunner: @unchecked Sendable {
             throw Self.failure(error, hint: "wait for it to finish, or pass --lock-timeout SECONDS to wait for it")
         }
         defer { lock.release() }
-        let selected: Set<String>
+        let selection: NodeSelector.Resolution
         do {
-            selected = try NodeSelector(graph: graph).resolve(select: options.select, exclude: options.exclude)
+            selection = try NodeSelector(graph: graph).resolution(select: options.select, exclude: options.exclude)
         } catch {
             throw .selection(error.description)
         }
+        for warning in selection.warnings { observer?.warned(warning) }
         let connection: any EngineConnection
         let state = StateStore(namespace: plan.environment.namespace, dialect: engine.dialect)
         let recorded: [String: NodeState]
@@ -56,7 +57,7 @@ public final class PlanRunner: @unchecked Sendable {
         observer?.began("\(plan.product.name) \(plan.product.version), \(plan.environment.name) "
             + "(namespace \(plan.environment.namespace)) on \(engine.dialect.name)")
 
-        let work = Work(plan: plan, graph: graph, selected: selected, mode: options.mode)
+        let work = Work(plan: plan, graph: graph, selection: selection, mode: options.mode)
         let collector = ResultCollector(total: work.total, observer: observer)
         let context = Context(engine: engine, state: state, states: NodeStates(recorded: recorded, graph: graph),
                               collector: collector, runID: runID, cancellation: cancellation,
@@ -112,7 +113,8 @@ struct Work {
     var models: [CompiledModel] = []
     var tests: [CompiledTest] = []
 
-    init(plan: CompiledArtifacts, graph: PlanGraph, selected: Set<String>, mode: ApplyOptions.Mode) {
+    init(plan: CompiledArtifacts, graph: PlanGraph, selection: NodeSelector.Resolution, mode: ApplyOptions.Mode) {
+        let selected = selection.selected, excluded = selection.excluded
         if mode == .build {
             // A synthetic table loads when it is selected or a selected node reads it.
             var needed = Set(selected.filter { graph.byID[$0]?.type == .synthetic })
@@ -123,9 +125,11 @@ struct Work {
             seeds = plan.seeds.filter { selected.contains($0.uniqueID) }
             models = plan.models.filter { selected.contains($0.uniqueID) && $0.materialized != .ephemeral }
         }
-        // A test runs when it is selected itself or when any node it tests is (dbt's eager selection).
+        // A test runs when it is selected itself or when any node it tests is (dbt's eager selection),
+        // unless it, or a node it tests, was excluded: it would test a table this run left alone.
         tests = plan.tests.filter { test in
-            selected.contains(test.uniqueID) || test.dependsOn.contains { selected.contains($0) && graph.byID[$0]?.type != .source }
+            guard !excluded.contains(test.uniqueID), !test.dependsOn.contains(where: excluded.contains) else { return false }
+            return selected.contains(test.uniqueID) || test.dependsOn.contains { selected.contains($0) && graph.byID[$0]?.type != .source }
         }
     }
 

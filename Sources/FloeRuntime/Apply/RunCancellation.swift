@@ -12,6 +12,8 @@ public final class RunCancellation: @unchecked Sendable {
         case terminate = "SIGTERM"
         /// Asked for by code (tests, an embedding program).
         case request = "request"
+        /// `--fail-fast`: the first error or failing test stops the run (exit 1).
+        case failFast = "fail-fast"
     }
 
     private let lock = NSLock()

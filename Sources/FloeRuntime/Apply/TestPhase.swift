@@ -32,6 +32,7 @@ struct TestPhase {
         defer {
             result.executionTime = Date().timeIntervalSince(start)
             context.collector.record(result)
+            if context.options.failFast, [.fail, .error].contains(result.status) { context.cancellation.cancel(.failFast) }
         }
         if let failed = test.dependsOn.first(where: { [.error, .skipped].contains(context.collector.status(of: $0)) }) {
             result.status = .skipped

@@ -1,12 +1,24 @@
 import FloeContract
+import FloeCore
 import Foundation
 
 /// dbt's node selection syntax: `--select` and `--exclude` take space-separated selectors
 /// (union); a selector joins criteria with `,` (intersection); a criterion is a node name (shell
 /// wildcards allowed) or `method:value` (`tag:`, `path:`, `resource_type:`, `source:`,
-/// `config.materialized:`), with graph operators `+name` (ancestors), `name+` (descendants),
-/// `2+name`/`name+1` (to a depth) and `@name` (descendants and their ancestors).
+/// `config.materialized:`, `test_type:`, `test_name:`), with graph operators `+name`
+/// (ancestors), `name+` (descendants), `2+name`/`name+1` (to a depth) and `@name` (descendants
+/// and their ancestors).
 struct NodeSelector {
+    /// What `--select` and `--exclude` come to.
+    struct Resolution {
+        /// The nodes to run, excluded ones taken out.
+        var selected: Set<String>
+        /// What `--exclude` named: a test is never run when it or a node it tests is here.
+        var excluded: Set<String>
+        /// A criterion that matched no node, with what it might have meant, as dbt warns.
+        var warnings: [String]
+    }
+
     struct Invalid: Error, CustomStringConvertible {
         var selector: String
         var reason: String
@@ -17,30 +29,59 @@ struct NodeSelector {
 
     /// The nodes `select` picks (all when it is empty), minus those `exclude` picks.
     func resolve(select: [String], exclude: [String]) throws(Invalid) -> Set<String> {
-        let everything = Set(graph.nodes.map(\.uniqueID))
-        var chosen = select.isEmpty ? everything : try union(select)
-        if !exclude.isEmpty { chosen.subtract(try union(exclude)) }
-        return chosen
+        try resolution(select: select, exclude: exclude).selected
     }
 
-    private func union(_ arguments: [String]) throws(Invalid) -> Set<String> {
+    func resolution(select: [String], exclude: [String]) throws(Invalid) -> Resolution {
+        var warnings: [String] = []
+        let everything = Set(graph.nodes.map(\.uniqueID))
+        var chosen = select.isEmpty ? everything : try union(select, warnings: &warnings)
+        let excluded = exclude.isEmpty ? [] : try union(exclude, warnings: &warnings)
+        chosen.subtract(excluded)
+        return Resolution(selected: chosen, excluded: excluded, warnings: warnings)
+    }
+
+    private func union(_ arguments: [String], warnings: inout [String]) throws(Invalid) -> Set<String> {
         var result: Set<String> = []
         for argument in arguments {
             for selector in argument.split(whereSeparator: \.isWhitespace) {
-                result.formUnion(try intersection(String(selector)))
+                result.formUnion(try intersection(String(selector), warnings: &warnings))
             }
         }
         return result
     }
 
-    private func intersection(_ selector: String) throws(Invalid) -> Set<String> {
+    private func intersection(_ selector: String, warnings: inout [String]) throws(Invalid) -> Set<String> {
         var result: Set<String>?
         for criterion in selector.split(separator: ",", omittingEmptySubsequences: false) {
             guard !criterion.isEmpty else { throw Invalid(selector: selector, reason: "an empty criterion around ','") }
             let matched = try nodes(for: String(criterion))
+            if matched.isEmpty { warnings.append(noMatch(String(criterion))) }
             result = result.map { $0.intersection(matched) } ?? matched
         }
         return result ?? []
+    }
+
+    /// dbt's warning for a criterion that matched nothing, with the closest name that exists.
+    private func noMatch(_ criterion: String) -> String {
+        let bare = criterion.trimmingCharacters(in: CharacterSet(charactersIn: "+@0123456789"))
+        let (method, value) = bare.firstIndex(of: ":").map { (String(bare[..<$0]), String(bare[bare.index(after: $0)...])) }
+            ?? ("fqn", bare)
+        let candidates: [String] = switch method {
+        case "tag": Array(Set(graph.nodes.flatMap(\.tags))).sorted()
+        case "resource_type": PlanGraph.ResourceType.allCases.map(\.rawValue)
+        case "test_type": ["singular", "generic"]
+        case "test_name": Array(Set(graph.nodes.compactMap(\.testName))).sorted()
+        case "config.materialized": Materialization.allCases.map(\.rawValue)
+        case "source": graph.nodes.compactMap(\.sourceName)
+        case "path": Array(Set(graph.nodes.compactMap(\.path))).sorted()
+        default: graph.nodes.map(\.name)
+        }
+        var message = "the selection criterion '\(criterion)' does not match any node"
+        if let suggestion = Suggestions.closest(to: value, in: candidates) {
+            message += "; did you mean '\(method == "fqn" ? "" : method + ":")\(suggestion)'?"
+        }
+        return message
     }
 
     private func nodes(for criterion: String) throws(Invalid) -> Set<String> {
@@ -78,7 +119,7 @@ struct NodeSelector {
         return result
     }
 
-    private static let methods = ["tag", "path", "resource_type", "source", "config.materialized", "fqn"]
+    private static let methods = ["tag", "path", "resource_type", "source", "config.materialized", "fqn", "test_type", "test_name"]
 
     private func match(_ text: String, criterion: String) throws(Invalid) -> Set<String> {
         let method: String
@@ -114,6 +155,14 @@ struct NodeSelector {
             }
         case "config.materialized":
             matched = graph.nodes.filter { $0.materialized?.rawValue == value }
+        case "test_type":
+            // dbt's types: `singular` (a SQL file) and `generic` (`data` is its older name); floe has no unit tests.
+            matched = graph.nodes.filter { node in
+                guard let name = node.testName else { return false }
+                return value == "singular" ? name == "singular" : ["generic", "data"].contains(value) && name != "singular"
+            }
+        case "test_name":
+            matched = graph.nodes.filter { node in node.testName.map { Self.glob(value, $0) } ?? false }
         default:
             matched = graph.nodes.filter { Self.glob(value, $0.name) || $0.uniqueID == value }
         }

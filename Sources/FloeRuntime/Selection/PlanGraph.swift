@@ -6,7 +6,7 @@ import FloeContract
 /// A source whose relation is a seed's or a synthetic table's (jaffle-shop reads its seeds through
 /// `source()`) has that node as its parent, so what reads the source runs after it is loaded.
 struct PlanGraph {
-    enum ResourceType: String {
+    enum ResourceType: String, CaseIterable {
         case synthetic, seed, source, model, test
     }
 
@@ -21,6 +21,9 @@ struct PlanGraph {
         var sourceName: String?
         var materialized: Materialization?
         var parents: [String]
+        /// Tests: `singular` for a SQL file in the test paths, else the generic test's name
+        /// (`not_null`, `unique`, …).
+        var testName: String?
     }
 
     /// In plan order: synthetic tables, seeds, sources, models (topological), tests.
@@ -50,7 +53,7 @@ struct PlanGraph {
                  materialized: $0.materialized, parents: $0.dependsOn)
         }
         nodes += plan.tests.map {
-            Node(uniqueID: $0.uniqueID, name: $0.name, type: .test, tags: $0.tags, parents: $0.dependsOn)
+            Node(uniqueID: $0.uniqueID, name: $0.name, type: .test, tags: $0.tags, parents: $0.dependsOn, testName: $0.testName)
         }
         self.nodes = nodes
         byID = Dictionary(nodes.map { ($0.uniqueID, $0) }, uniquingKeysWith: { first, _ in first })
