@@ -106,6 +106,20 @@ extension CanonicalJSONWriter {
         field(key, value, in: &object)
     }
 
+    /// An integer as `JSONEncoder` writes it; nothing when nil.
+    mutating func field(_ key: StaticString, _ value: Int?, in object: inout CanonicalObject) {
+        guard let value else { return }
+        self.key(key, in: &object)
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    /// `true` or `false`; nothing when nil.
+    mutating func field(_ key: StaticString, _ value: Bool?, in object: inout CanonicalObject) {
+        guard let value else { return }
+        self.key(key, in: &object)
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
     mutating func field<Value: CanonicalJSONWritable>(_ key: StaticString, _ value: Value, in object: inout CanonicalObject) {
         self.key(key, in: &object)
         value.write(to: &self, depth: object.depth + 1)
@@ -182,12 +196,16 @@ extension CompiledTest: CanonicalJSONWritable {
         writer.field("attached_node", attachedNode, in: &object)
         writer.field("column", column, in: &object)
         writer.field("depends_on", dependsOn, in: &object)
+        writer.field("error_if", errorIf, in: &object)
+        writer.field("limit", limit, in: &object)
         writer.field("name", name, in: &object)
         writer.field("severity", severity.rawValue, in: &object)
         writer.field("sql", sql, in: &object)
+        writer.field("store_failures", storeFailures, in: &object)
         writer.field("tags", tags, in: &object)
         writer.field("test_name", testName, in: &object)
         writer.field("unique_id", uniqueID, in: &object)
+        writer.field("warn_if", warnIf, in: &object)
         writer.close(object)
     }
 }

@@ -160,11 +160,25 @@ public struct CompiledTest: Codable, Sendable, Equatable {
     public var sql: String
     public var dependsOn: [String]
     public var tags: [String]
+    /// dbt's `warn_if` and `error_if`: a comparison with the number of failing rows (`>10`,
+    /// `!=0`); nil is dbt's default, `!=0`.
+    public var warnIf: String?
+    public var errorIf: String?
+    /// dbt's `limit`: at most this many failing rows are counted and stored.
+    public var limit: Int?
+    /// dbt's `store_failures`: true keeps the failing rows of every run in the audit schema,
+    /// false never; nil (floe's default) keeps them when the test fails or warns.
+    public var storeFailures: Bool?
 
     public init(
         uniqueID: String, name: String, testName: String, attachedNode: String?, column: String?,
-        severity: Severity, sql: String, dependsOn: [String], tags: [String] = []
+        severity: Severity, sql: String, dependsOn: [String], tags: [String] = [], warnIf: String? = nil,
+        errorIf: String? = nil, limit: Int? = nil, storeFailures: Bool? = nil
     ) {
+        self.warnIf = warnIf
+        self.errorIf = errorIf
+        self.limit = limit
+        self.storeFailures = storeFailures
         self.uniqueID = uniqueID
         self.name = name
         self.testName = testName
@@ -181,7 +195,10 @@ public struct CompiledTest: Codable, Sendable, Equatable {
         case testName = "test_name"
         case attachedNode = "attached_node"
         case dependsOn = "depends_on"
-        case name, column, severity, sql, tags
+        case warnIf = "warn_if"
+        case errorIf = "error_if"
+        case storeFailures = "store_failures"
+        case name, column, severity, sql, tags, limit
     }
 }
 

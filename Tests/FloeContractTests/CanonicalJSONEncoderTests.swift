@@ -84,7 +84,9 @@ import Testing
             CompiledTest(uniqueID: "test.shop.t_\(index)", name: "t_\(index)", testName: index % 2 == 0 ? "unique" : "singular",
                          attachedNode: index % 2 == 0 ? "model.shop.m_\(index)" : nil, column: index % 4 == 0 ? "id" : nil,
                          severity: index % 3 == 0 ? .warn : .error, sql: "select id from m where id is null",
-                         dependsOn: ["model.shop.m_\(index)"], tags: index % 5 == 0 ? ["slow"] : [])
+                         dependsOn: ["model.shop.m_\(index)"], tags: index % 5 == 0 ? ["slow"] : [],
+                         warnIf: index % 7 == 0 ? ">10" : nil, errorIf: index % 7 == 1 ? ">=100" : nil,
+                         limit: index % 6 == 0 ? 500 : nil, storeFailures: index % 4 == 0 ? nil : index % 4 == 1)
         }
         plan.metadata.inputs = (0..<2000).map { InputFile(path: "models/m_\($0).sql", sha256: String($0 * 7919, radix: 16)) }
         var expected = try Self.foundation(plan)

@@ -155,6 +155,76 @@ import Testing
         #expect(!none.results.contains { $0.resourceType == .synthetic })
     }
 
+    /// A failing test keeps its failing rows in the audit schema, `floe show --failures` reads
+    /// them, and once it passes they are gone (they would be read as today's).
+    @Test func failingRowsAreStoredAndClearedWhenTheTestPasses() throws {
+        let shop = try Workspace(fixture: "shop")
+        let first = try shop.apply()
+        let failing = try #require(first.results.first { $0.name.hasPrefix("accepted_values_fct_orders_status") })
+        #expect(failing.status == .fail)
+        #expect(failing.message == "1 failing row; see them with `floe show --failures \(failing.name)` (shop-dev_dbt_test__audit.\(failing.name))")
+        let plan = try shop.compile()
+        let rows = try RelationPreview.rows(of: failing.name, failures: true, in: plan, limit: nil,
+                                            projectDirectory: shop.directory.path, environment: [:])
+        #expect(rows.rows.map { $0.map { $0.displayText ?? "null" } } == [["lost", "1"]])
+        #expect(first.results.first { $0.name == "unique_fct_orders_order_id" }?.message == "pass")
+
+        let orders = try String(contentsOf: shop.directory.appendingPathComponent("dbt/seeds/orders.csv"), encoding: .utf8)
+        try shop.write("dbt/seeds/orders.csv", orders.replacingOccurrences(of: ",lost,", with: ",shipped,"))
+        let fixed = try shop.apply(fullRefresh: true)
+        #expect(fixed.results.first { $0.name == failing.name }?.status == .pass)
+        #expect(throws: RelationPreview.Failure.self) {
+            try RelationPreview.rows(of: failing.name, failures: true, in: try shop.compile(), limit: nil,
+                                     projectDirectory: shop.directory.path, environment: [:])
+        }
+    }
+
+    /// dbt's test configs reach the plan and decide the status: `warn_if`, `error_if`, `limit`,
+    /// `where`, `severity`, `store_failures`.
+    @Test func testThresholdsLimitsAndStoreFailuresAreHonoured() throws {
+        let shop = try Workspace(fixture: "shop")
+        try shop.write("dbt/models/marts/_thresholds.yml", """
+            version: 2
+            models:
+              - name: revenue_by_country
+                columns:
+                  - name: order_count
+                    data_tests:
+                      - accepted_values:
+                          name: counts_warn_above_two
+                          arguments: {values: [1], quote: false}
+                          config: {warn_if: ">2", error_if: ">5"}
+                      - accepted_values:
+                          name: counts_fail_at_two
+                          arguments: {values: [1], quote: false}
+                          config: {error_if: ">=2"}
+                      - accepted_values:
+                          name: counts_limited
+                          arguments: {values: [1], quote: false}
+                          config: {limit: 1, severity: warn}
+                      - accepted_values:
+                          name: counts_where
+                          arguments: {values: [1], quote: false}
+                          config: {where: "country = 'FI'", store_failures: true}
+            """)
+        let plan = try shop.compile()
+        let test = { (name: String) in try #require(plan.tests.first { $0.name == name }) }
+        #expect(try test("counts_warn_above_two").warnIf == ">2")
+        #expect(try test("counts_warn_above_two").errorIf == ">5")
+        #expect(try test("counts_limited").limit == 1)
+        #expect(try test("counts_where").storeFailures == true)
+        let results = try shop.apply(select: ["+revenue_by_country"])
+        // Two countries have other counts than 1 (US 3, DE 2): two failing rows.
+        #expect(results.result("counts_warn_above_two")?.status == .pass, "2 rows meet neither >2 nor >5")
+        #expect(results.result("counts_fail_at_two")?.status == .fail)
+        #expect(results.result("counts_limited")?.status == .warn)
+        #expect(results.result("counts_limited")?.failures == 1, "limit 1 counts at most one row")
+        #expect(results.result("counts_where")?.status == .pass, "only FI, whose count is 1")
+        let stored = try RelationPreview.rows(of: "counts_where", failures: true, in: plan, limit: nil,
+                                              projectDirectory: shop.directory.path, environment: [:])
+        #expect(stored.rows.isEmpty, "store_failures: true keeps the (empty) result every run")
+    }
+
     @Test func testModeRunsOnlyTests() throws {
         let shop = try Workspace(fixture: "shop")
         try shop.apply()

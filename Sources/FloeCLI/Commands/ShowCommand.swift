@@ -7,7 +7,7 @@ import Foundation
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Print the rows of a built model, seed or source.")
+        abstract: "Print the rows of a built model, seed or source, or a failing test's rows.")
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case table, csv, json
@@ -16,8 +16,11 @@ struct ShowCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The plan floe compile wrote.", valueName: "artifacts.json"))
     var artifacts: String
 
-    @Argument(help: "The model (or seed, or source) to show.")
+    @Argument(help: "The model (or seed, or source) to show; with --failures, a test.")
     var model: String
+
+    @Flag(help: "Show the failing rows the last run stored for the test named (dbt's store_failures).")
+    var failures = false
 
     @Option(help: "Rows to print; 0 = all.")
     var limit: Int = 10
@@ -37,7 +40,7 @@ struct ShowCommand: ParsableCommand {
         let rows: ResultSet
         do {
             rows = try RelationPreview.rows(
-                of: model, in: plan, limit: limit == 0 ? nil : limit,
+                of: model, failures: failures, in: plan, limit: limit == 0 ? nil : limit,
                 projectDirectory: projectDir ?? PlanFile.projectDirectory(forPlan: artifacts),
                 environment: ProcessInfo.processInfo.environment)
         } catch {

@@ -686,7 +686,7 @@ struct DbtProjectCompiler {
             tests.append(CompiledTest(
                 uniqueID: "test.\(project.name).\(file.stem)", name: file.stem, testName: "singular", attachedNode: nil, column: nil,
                 severity: config.severity ?? .error, sql: finish(outcome.text, refs: outcome.refs), dependsOn: dependencies(outcome),
-                tags: config.tags))
+                tags: config.tags, warnIf: config.warnIf, errorIf: config.errorIf, limit: config.limit, storeFailures: config.storeFailures))
         }
         var builder = GenericTestBuilder(compiler: self, context: context, projectConfig: projectConfig)
         for index in models.indices where slots[index].enabled {
@@ -801,7 +801,8 @@ struct DbtProjectCompiler {
             tests.append(CompiledTest(
                 uniqueID: "test.\(project.name).\(name)", name: name, testName: definition.name,
                 attachedNode: compiler.slots[slot].uniqueID, column: column, severity: config.severity ?? .error,
-                sql: compiler.finish(sql, refs: refs), dependsOn: dependsOn, tags: config.tags))
+                sql: compiler.finish(sql, refs: refs), dependsOn: dependsOn, tags: config.tags, warnIf: config.warnIf,
+                errorIf: config.errorIf, limit: config.limit, storeFailures: config.storeFailures))
         }
     }
 }

@@ -17,6 +17,11 @@ struct NodeConfig: Sendable {
     var columnTypes: [String: String] = [:]
     var severity: CompiledTest.Severity?
     var whereClause: String?
+    /// Tests: `warn_if`/`error_if` (a comparison such as `>10`), `limit`, `store_failures`.
+    var warnIf: String?
+    var errorIf: String?
+    var limit: Int?
+    var storeFailures: Bool?
     /// Other keys, kept so `config.get()` can answer for them.
     var extra: [String: ConfigInput] = [:]
 
@@ -24,13 +29,12 @@ struct NodeConfig: Sendable {
     static let schemaChangeModes = ["ignore", "fail", "append_new_columns", "sync_all_columns"]
     static let knownKeys = [
         "materialized", "tags", "schema", "alias", "enabled", "unique_key", "incremental_strategy", "on_schema_change",
-        "pre_hook", "post_hook", "column_types", "severity", "where",
+        "pre_hook", "post_hook", "column_types", "severity", "where", "warn_if", "error_if", "limit", "store_failures",
     ]
     /// dbt config keys floe accepts and carries no further: they never warn.
     static let acceptedKeys: Set<String> = [
         "meta", "docs", "persist_docs", "grants", "full_refresh", "contract", "access", "group", "database", "quoting",
-        "quote_columns", "sql_header", "event_time", "store_failures", "store_failures_as", "limit", "fail_calc",
-        "warn_if", "error_if", "merge_update_columns", "merge_exclude_columns", "incremental_predicates", "indexes",
+        "quote_columns", "sql_header", "event_time", "store_failures_as", "fail_calc", "merge_update_columns", "merge_exclude_columns", "incremental_predicates", "indexes",
         "description", "labels", "packages", "delimiter", "batch_size", "lookback", "begin", "concurrent_batches",
         "unlogged", "bind", "snowflake_warehouse", "cluster_by", "partition_by", "file_format", "location_root",
         "transient", "copy_grants", "query_tag", "on_configuration_change",
@@ -108,6 +112,24 @@ struct NodeConfig: Sendable {
             if value == .null { whereClause = nil; return nil }
             guard let text = value.string else { return wrongType("a SQL condition") }
             whereClause = text
+        case "warn_if", "error_if":
+            guard let text = value.string else { return wrongType("a comparison such as '>10'") }
+            guard let condition = FailureThreshold(text) else {
+                return .error(at: entry.location, path: path, "'\(text)' is not a comparison with the number of failing rows",
+                              hint: "write an operator and a whole number: '!=0' (dbt's default), '>10', '>=100'")
+            }
+            if key == "warn_if" { warnIf = condition.text } else { errorIf = condition.text }
+        case "limit":
+            if value == .null { limit = nil; return nil }
+            guard case .integer(let number) = value else { return wrongType("a whole number of rows") }
+            guard number >= 0 else {
+                return .error(at: entry.location, path: path, "expected 0 or more rows for 'limit', got \(number)")
+            }
+            limit = number
+        case "store_failures":
+            if value == .null { storeFailures = nil; return nil }
+            guard case .bool(let flag) = value else { return wrongType("true or false") }
+            storeFailures = flag
         default:
             extra[key] = value
             if !Self.acceptedKeys.contains(key) {
@@ -133,6 +155,10 @@ struct NodeConfig: Sendable {
         case "on_schema_change": return onSchemaChange.map(ConfigInput.string)
         case "severity": return severity.map { .string($0.rawValue) }
         case "where": return whereClause.map(ConfigInput.string)
+        case "warn_if": return warnIf.map(ConfigInput.string)
+        case "error_if": return errorIf.map(ConfigInput.string)
+        case "limit": return limit.map(ConfigInput.integer)
+        case "store_failures": return storeFailures.map(ConfigInput.bool)
         case let key: return extra[key]
         }
     }

@@ -6,6 +6,8 @@ enum ArtifactsShape {
     static let sha256 = Shape.string(StringRule(pattern: "^[0-9a-f]{64}$", meaning: "a hex SHA-256"))
     static let text = Shape.string()
     static let names = Shape.list(.string())
+    static let threshold = Shape.string(StringRule(pattern: "^(==|!=|<>|>=|<=|>|<)-?[0-9]+$",
+                                                   meaning: "a comparison with the number of failing rows, as >10"))
 
     static let relation = Shape.object(ObjectShape("a relation", [
         .required("schema", text, "the schema (namespace)"),
@@ -143,6 +145,10 @@ enum ArtifactsShape {
             .required("sql", text, "returns failing rows"),
             .required("depends_on", names, "upstream unique ids"),
             .required("tags", names, "tags"),
+            .optional("warn_if", threshold, "warn when the failing rows meet this (default !=0)"),
+            .optional("error_if", threshold, "fail when the failing rows meet this (default !=0)"),
+            .optional("limit", .integer(minimum: 0), "at most this many failing rows are counted and stored"),
+            .optional("store_failures", .boolean, "true: keep the failing rows every run; false: never; absent: when it fails or warns"),
         ]))), "data tests"),
     ])
 }

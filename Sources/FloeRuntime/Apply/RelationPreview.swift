@@ -7,7 +7,9 @@ import FloeEngine
 public enum RelationPreview {
     public enum Failure: Error, CustomStringConvertible {
         case unknown(name: String, suggestion: String?)
+        case unknownTest(name: String, suggestion: String?)
         case notBuilt(name: String, relation: String)
+        case noFailures(test: String, relation: String)
         case apply(ApplyFailure)
         case query(String)
 
@@ -15,18 +17,32 @@ public enum RelationPreview {
             switch self {
             case .unknown(let name, let suggestion):
                 "the plan has no model, seed or source named '\(name)'" + (suggestion.map { "; \($0)" } ?? "")
+            case .unknownTest(let name, let suggestion):
+                "the plan has no test named '\(name)'" + (suggestion.map { "; \($0)" } ?? "")
             case .notBuilt(let name, let relation):
                 "\(name) is not built yet (no \(relation)); run floe apply first"
+            case .noFailures(let test, let relation):
+                "no failing rows of \(test) are stored (no \(relation)): it passed when it last ran, or has not run"
             case .apply(let failure): failure.description
             case .query(let message): message
             }
         }
     }
 
-    /// At most `limit` rows (nil = all).
+    /// At most `limit` rows (nil = all). With `failures`, `name` is a test, and its failing rows as
+    /// the last run stored them are shown (``TestFailures``).
     public static func rows(
-        of name: String, in plan: CompiledArtifacts, limit: Int?, projectDirectory: String, environment: [String: String]
+        of name: String, failures: Bool = false, in plan: CompiledArtifacts, limit: Int?, projectDirectory: String,
+        environment: [String: String]
     ) throws(Failure) -> ResultSet {
+        if failures {
+            guard let test = plan.tests.first(where: { $0.name == name || $0.uniqueID == name }) else {
+                throw .unknownTest(name: name, suggestion: Suggestions.didYouMean(name, in: plan.tests.map(\.name)))
+            }
+            let relation = TestFailures.relation(of: test, namespace: plan.environment.namespace)
+            return try read(relation, plan: plan, projectDirectory: projectDirectory, environment: environment, limit: limit,
+                            missing: .noFailures(test: test.name, relation: relation.description))
+        }
         let model = plan.models.first { $0.name == name || $0.uniqueID == name }
         let relation = model?.relation
             ?? plan.seeds.first { $0.name == name || $0.uniqueID == name }?.relation
@@ -35,16 +51,24 @@ public enum RelationPreview {
             let names = plan.models.map(\.name) + plan.seeds.map(\.name) + plan.sources.map(\.name)
             throw .unknown(name: name, suggestion: Suggestions.didYouMean(name, in: names))
         }
+        let ephemeral = model?.materialized == .ephemeral ? model?.sql : nil
+        return try read(relation, plan: plan, projectDirectory: projectDirectory, environment: environment, limit: limit,
+                        missing: .notBuilt(name: name, relation: relation.description), ephemeralSQL: ephemeral)
+    }
+
+    /// The rows of `relation`, or of `ephemeralSQL` when given; `missing` when the relation does not exist.
+    private static func read(
+        _ relation: Relation, plan: CompiledArtifacts, projectDirectory: String, environment: [String: String], limit: Int?,
+        missing: Failure, ephemeralSQL: String? = nil
+    ) throws(Failure) -> ResultSet {
         let secrets = SecretResolver(settings: plan.secrets, environment: environment)
         do {
             let engine = try EngineFactory.engine(for: plan, projectDirectory: projectDirectory, secrets: secrets)
             let connection = try engine.connect()
-            if let model, model.materialized == .ephemeral {
-                return try connection.query("select * from (\n\(model.sql)\n) as floe_preview", limit: limit)
+            if let ephemeralSQL {
+                return try connection.query("select * from (\n\(ephemeralSQL)\n) as floe_preview", limit: limit)
             }
-            guard try connection.relationKind(relation) != nil else {
-                throw Failure.notBuilt(name: name, relation: relation.description)
-            }
+            guard try connection.relationKind(relation) != nil else { throw missing }
             return try connection.query(engine.dialect.selectAll(relation, limit: nil), limit: limit)
         } catch let failure as Failure {
             throw failure

@@ -44,10 +44,17 @@ struct TestPhase {
                 if case .failure(let error)? = connection { throw error }
                 throw EngineError(.unreachable, "no connection")
             }
-            let (status, failures) = try TestRunner(connection: connection, dialect: context.engine.dialect).run(test)
-            result.status = status
-            result.failures = failures
-            result.message = failures == 0 ? "pass" : "\(failures) failing row\(failures == 1 ? "" : "s")"
+            let runner = TestRunner(connection: connection, dialect: context.engine.dialect,
+                                    namespace: context.state.namespace, state: context.state, runID: context.runID)
+            let outcome = try runner.run(test, storedBefore: context.states.state(of: TestFailures.stateID(of: test)) != nil)
+            result.status = outcome.status
+            result.failures = outcome.failures
+            let rows = "\(outcome.failures) failing row\(outcome.failures == 1 ? "" : "s")"
+            result.message = switch (outcome.failures, outcome.stored) {
+            case (0, _): "pass"
+            case (_, let stored?): "\(rows); see them with `floe show --failures \(test.name)` (\(stored))"
+            case (_, nil): rows
+            }
         } catch {
             result.status = context.cancellation.isCancelled ? .cancelled : .error
             result.message = context.cancellation.isCancelled ? "cancelled" : context.message(error)

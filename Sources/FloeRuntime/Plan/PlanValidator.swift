@@ -36,6 +36,14 @@ public enum PlanValidator {
                 problem("\(path).quality.\(field)", "expected a number from 0 to 1, got \(rate)")
             }
         }
+        for (index, test) in plan.tests.enumerated() {
+            for (field, text) in [("warn_if", test.warnIf), ("error_if", test.errorIf)] {
+                if let text, FailureThreshold(text) == nil {
+                    problem("tests[\(index)].\(field)", "expected a comparison with the number of failing rows, as '>10', got '\(text)'")
+                }
+            }
+            if let limit = test.limit, limit < 0 { problem("tests[\(index)].limit", "expected 0 or more, got \(limit)") }
+        }
         for (index, seed) in plan.seeds.enumerated() where !isSHA256(seed.sha256) {
             problem("seeds[\(index)].sha256", "expected a hex SHA-256, got '\(seed.sha256)'")
         }

@@ -146,6 +146,29 @@ import Foundation
     }
 }
 
+@Suite struct TestConfigErrorTests {
+    @Test func thresholdsAndLimitsAreCheckedWhereTheyAreWritten() throws {
+        let project = try TestProject.dbt([
+            "models/m.sql": "select 1 as id",
+            "models/_m.yml": """
+                version: 2
+                models:
+                  - name: m
+                    columns:
+                      - name: id
+                        data_tests:
+                          - unique: {config: {warn_if: "more than 10", limit: -1, store_failures: "yes"}}
+                """,
+        ])
+        #expect(project.messages() == [
+            "dbt/models/_m.yml:7:40: error: config.warn_if: 'more than 10' is not a comparison with the number of failing rows\n"
+                + "  hint: write an operator and a whole number: '!=0' (dbt's default), '>10', '>=100'",
+            "dbt/models/_m.yml:7:63: error: config.limit: expected 0 or more rows for 'limit', got -1",
+            "dbt/models/_m.yml:7:83: error: config.store_failures: expected true or false for 'store_failures', got a string",
+        ])
+    }
+}
+
 /// Inputs that once trapped the compiler. A crash is never an answer: each gets a located error
 /// or compiles.
 @Suite struct CompilerCrashRegressionTests {
