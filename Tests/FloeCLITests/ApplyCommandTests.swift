@@ -92,7 +92,19 @@ import Testing
             .write(to: demo.appendingPathComponent("dbt/models/marts/dim_customers.sql"))
         let failed = try FloeBinary.run(["run"], in: demo)
         #expect(failed.status == 1)
-        #expect(failed.stderr.contains("ERROR model dim_customers (floe-dev.dim_customers): no such table: nowhere"), "\(failed.stderr)")
+        // It names the model's file, the engine's message, the statement that failed and where the
+        // SQL is written, as dbt's target/ keeps it.
+        #expect(failed.stderr.contains("""
+              ERROR model dim_customers (dbt/models/marts/dim_customers.sql): no such table: nowhere
+                failed SQL:
+                  create table "floe-dev"."dim_customers__floe_tmp" as
+                  select broken from nowhere
+                compiled: target/compiled/dbt/models/marts/dim_customers.sql; as run: target/run/dbt/models/marts/dim_customers.sql
+            """), "\(failed.stderr)")
         #expect(failed.stderr.contains("SKIP test unique_dim_customers_customer_id"))
+        let compiled = try String(contentsOf: demo.appendingPathComponent("target/compiled/dbt/models/marts/dim_customers.sql"), encoding: .utf8)
+        #expect(compiled == "select broken from nowhere\n")
+        let ran = try String(contentsOf: demo.appendingPathComponent("target/run/dbt/models/marts/dim_customers.sql"), encoding: .utf8)
+        #expect(ran.hasSuffix("create table \"floe-dev\".\"dim_customers__floe_tmp\" as\nselect broken from nowhere;\n"), "\(ran)")
     }
 }

@@ -10,7 +10,8 @@ enum ApplyExecution {
             mode: mode, select: flags.select, exclude: flags.exclude, fullRefresh: fullRefresh, threads: flags.threads,
             projectDirectory: flags.projectDir ?? PlanFile.projectDirectory(forPlan: planPath),
             environment: ProcessInfo.processInfo.environment, lockTimeout: flags.lockTimeout, command: command,
-            failFast: flags.failFast)
+            failFast: flags.failFast,
+            targetDirectory: URL(fileURLWithPath: planPath).standardizedFileURL.deletingLastPathComponent().path)
         let reporter = RunReporter(quiet: flags.format == .json)
         let runner = PlanRunner(plan: plan, options: options, observer: reporter)
         let signals = SignalForwarding(to: runner.cancellation) { reason in reporter.cancelling(reason) }

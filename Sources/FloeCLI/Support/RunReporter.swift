@@ -55,6 +55,17 @@ final class RunReporter: ApplyObserver, @unchecked Sendable {
         console.line("\(clear)  \(counter)  \(label) \(dots) \(Self.word(result.status)) \(detail)in \(time)")
     }
 
+    /// The statement that failed, its first lines, and where the whole of what ran is.
+    static func excerpt(of sql: String, for result: NodeResult) -> [String] {
+        let statementLines = sql.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n", omittingEmptySubsequences: false)
+        var lines = ["    failed SQL:"] + statementLines.prefix(12).map { "      " + $0 }
+        if statementLines.count > 12 { lines.append("      … \(statementLines.count - 12) more lines") }
+        if result.resourceType == .model, let path = result.path {
+            lines.append("    compiled: target/compiled/\(path); as run: target/run/\(path)")
+        }
+        return lines
+    }
+
     static func word(_ status: NodeResult.Status) -> String {
         switch status {
         case .success: "OK"
@@ -90,8 +101,12 @@ final class RunReporter: ApplyObserver, @unchecked Sendable {
             lines.append("  nodes that had not started did not run; what was built stays: run the same command again to finish")
         }
         for result in results.results where [.error, .fail, .warn, .skipped, .cancelled].contains(result.status) {
+            let place = result.path ?? result.relation
             lines.append("  \(word(result.status)) \(result.resourceType.rawValue) \(result.name)"
-                + (result.relation.map { " (\($0))" } ?? "") + ": \(result.message ?? "")")
+                + (place.map { " (\($0))" } ?? "") + ": \(result.message ?? "")")
+            if result.status == .error, let sql = result.failedSQL {
+                lines.append(contentsOf: excerpt(of: sql, for: result))
+            }
         }
         return lines.joined(separator: "\n")
     }

@@ -27,13 +27,16 @@ public struct ApplyOptions: Sendable {
     public var command: String
     /// Stop the run at the first node error or failing test (dbt's `--fail-fast`).
     public var failFast: Bool
+    /// Where each model's SQL is written (`compiled/`, `run/`), as dbt's `target/`; nil writes none.
+    public var targetDirectory: String?
 
     public init(
         mode: Mode = .build, select: [String] = [], exclude: [String] = [], fullRefresh: Bool = false,
         threads: Int? = nil, projectDirectory: String, environment: [String: String],
-        lockTimeout: Double = 0, command: String = "apply", failFast: Bool = false
+        lockTimeout: Double = 0, command: String = "apply", failFast: Bool = false, targetDirectory: String? = nil
     ) {
         self.failFast = failFast
+        self.targetDirectory = targetDirectory
         self.mode = mode
         self.select = select
         self.exclude = exclude

@@ -65,23 +65,26 @@ struct BuildPhase {
         switch opened {
         case .success(let open)?: connection = open
         case .failure(let error)?:
-            return fail(item, start: start, message: "cannot connect: \(context.message(error))")
+            return fail(describe(item, status: .error, started: start), message: "cannot connect: \(context.message(error))")
         case nil:
-            return fail(item, start: start, message: "cannot connect")
+            return fail(describe(item, status: .error, started: start), message: "cannot connect")
         }
+        // What a model's build sends, kept for target/run/ and for the failure report.
+        var recording: RecordingConnection?
+        var result = describe(item, status: .success, started: start)
         do {
             let seedFile = try item.seed.map { try SeedFile.read($0, projectDirectory: context.options.projectDirectory) }
             if try isUpToDate(item, connection: connection) {
-                var result = describe(item, status: .upToDate, started: start)
+                result.status = .upToDate
                 result.message = "up to date"
+                result.executionTime = Date().timeIntervalSince(start)
                 context.collector.record(result)
                 return true
             }
             // The time a build waited for the engine's writer is not the build's time.
             writers.wait()
             defer { writers.signal() }
-            let start = Date()
-            var result = describe(item, status: .success, started: start)
+            result = describe(item, status: .success, started: Date())
             let state: NodeState
             switch item {
             case .seed(let seed):
@@ -98,30 +101,58 @@ struct BuildPhase {
             case .model(let model):
                 state = NodeState(fingerprint: model.fingerprint, version: context.runID,
                                   inputs: context.states.inputVersionsForRecord(of: model.uniqueID, runID: context.runID))
-                let outcome = try ModelBuilder(connection: connection, dialect: context.engine.dialect,
+                let recorder = RecordingConnection(connection)
+                recording = recorder
+                let outcome = try ModelBuilder(connection: recorder, dialect: context.engine.dialect,
                                                state: context.state, runID: context.runID)
                     .build(model, recording: state, fullRefresh: context.options.fullRefresh, at: Clock.timestamp())
                 result.rowsAffected = outcome.rowsAffected
                 result.message = outcome.message
+                result.compiledCode = outcome.compiledSQL
+                writeFiles(model, compiled: outcome.compiledSQL, statements: recorder.statements)
             }
             context.states.committed(item.uniqueID, state)
-            result.executionTime = Date().timeIntervalSince(start)
+            finish(&result)
             context.collector.record(result)
             return true
         } catch {
+            if case .model(let model) = item, let recording {
+                // The incremental SELECT when the build got as far as staging it.
+                let incremental = model.incrementalSQL.flatMap { sql in recording.statements.contains { $0.contains(sql) } ? sql : nil }
+                result.compiledCode = incremental ?? model.sql
+                result.failedSQL = (error as? EngineError)?.sql
+                writeFiles(model, compiled: result.compiledCode ?? model.sql, statements: recording.statements)
+            }
             if context.cancellation.isCancelled {
-                var result = describe(item, status: .cancelled, started: start)
+                result.status = .cancelled
+                finish(&result)
                 result.message = "interrupted; its transaction rolled back"
                 context.collector.record(result)
                 return false
             }
-            return fail(item, start: start, message: context.message(error))
+            return fail(result, message: context.message(error))
         }
     }
 
-    private func fail(_ item: Item, start: Date, message: String) -> Bool {
-        var result = describe(item, status: .error, started: start)
+    private func writeFiles(_ model: CompiledModel, compiled: String, statements: [String]) {
+        guard let target = context.options.targetDirectory else { return }
+        CompiledSQLFiles(targetDirectory: target).write(model, compiled: compiled, statements: statements)
+    }
+
+    /// The run's time, timing and worker, once a node has run.
+    private func finish(_ result: inout NodeResult) {
+        let completed = Date()
+        let started = result.startedAt ?? Clock.timestamp(completed)
+        result.executionTime = completed.timeIntervalSince(Clock.date(started) ?? completed)
+        result.timing = [.init(name: "execute", startedAt: started, completedAt: Clock.timestamp(completed))]
+        result.threadID = Thread.current.name
+    }
+
+    private func fail(_ result: NodeResult, message: String) -> Bool {
+        var result = result
+        result.status = .error
         result.message = message
+        finish(&result)
         context.collector.record(result)
         if context.options.failFast { context.cancellation.cancel(.failFast) }
         return false
@@ -152,8 +183,13 @@ struct BuildPhase {
         case .seed(let seed): (seed.name, seed.relation, "seed")
         case .model(let model): (model.name, model.relation, model.materialized.rawValue)
         }
-        return NodeResult(uniqueID: item.uniqueID, name: name, resourceType: type(item), status: status,
-                          relation: relation.description, materialized: materialized,
-                          startedAt: Clock.timestamp(started), executionTime: Date().timeIntervalSince(started))
+        var result = NodeResult(uniqueID: item.uniqueID, name: name, resourceType: type(item), status: status,
+                                relation: relation.description, materialized: materialized,
+                                startedAt: Clock.timestamp(started), executionTime: Date().timeIntervalSince(started))
+        switch item {
+        case .seed(let seed): result.path = seed.path
+        case .model(let model): result.path = model.path
+        }
+        return result
     }
 }

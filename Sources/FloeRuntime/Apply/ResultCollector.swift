@@ -44,8 +44,16 @@ final class ResultCollector: @unchecked Sendable {
 /// Timestamps for results and state: ISO 8601 UTC with milliseconds.
 enum Clock {
     static func timestamp(_ date: Date = Date()) -> String {
+        formatter().string(from: date)
+    }
+
+    static func date(_ timestamp: String) -> Date? {
+        formatter().date(from: timestamp)
+    }
+
+    private static func formatter() -> ISO8601DateFormatter {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        return formatter
     }
 }

@@ -30,7 +30,13 @@ struct TestPhase {
         var result = NodeResult(uniqueID: test.uniqueID, name: test.name, resourceType: .test, status: .pass,
                                 relation: nil, materialized: nil, startedAt: Clock.timestamp(start), executionTime: 0)
         defer {
-            result.executionTime = Date().timeIntervalSince(start)
+            let completed = Date()
+            result.executionTime = completed.timeIntervalSince(start)
+            if result.status != .skipped {
+                result.compiledCode = test.sql
+                result.timing = [.init(name: "execute", startedAt: Clock.timestamp(start), completedAt: Clock.timestamp(completed))]
+                result.threadID = Thread.current.name
+            }
             context.collector.record(result)
             if context.options.failFast, [.fail, .error].contains(result.status) { context.cancellation.cancel(.failFast) }
         }
@@ -58,6 +64,7 @@ struct TestPhase {
         } catch {
             result.status = context.cancellation.isCancelled ? .cancelled : .error
             result.message = context.cancellation.isCancelled ? "cancelled" : context.message(error)
+            result.failedSQL = (error as? EngineError)?.sql
         }
     }
 }

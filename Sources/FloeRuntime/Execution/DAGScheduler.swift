@@ -50,9 +50,11 @@ final class DAGScheduler<Connection>: @unchecked Sendable {
         }
         defer { if let token { cancellation?.remove(token) } }
         let group = DispatchGroup()
-        for _ in 0..<threads {
+        for number in 1...threads {
             group.enter()
             let thread = Thread { [self] in
+                // dbt's thread ids, as run results report them.
+                Thread.current.name = "Thread-\(number)"
                 worker(connect: connect, execute: execute, skip: skip)
                 group.leave()
             }

@@ -7,6 +7,8 @@ struct ModelBuilder {
     struct Outcome {
         var rowsAffected: Int?
         var message: String
+        /// The SELECT the build ran: the incremental one for an incremental run, else the full one.
+        var compiledSQL: String
     }
 
     struct Failure: Error, CustomStringConvertible {
@@ -29,7 +31,7 @@ struct ModelBuilder {
             case .view: outcome = try view(model)
             case .table: outcome = try table(model, message: "table")
             case .incremental: outcome = try incremental(model, fullRefresh: fullRefresh)
-            case .ephemeral: outcome = Outcome(rowsAffected: nil, message: "ephemeral (inlined)")
+            case .ephemeral: outcome = Outcome(rowsAffected: nil, message: "ephemeral (inlined)", compiledSQL: model.sql)
             }
             for hook in model.postHooks { try connection.execute(hook) }
             try state.recordBuild(connection, id: model.uniqueID, state: recording, relation: model.relation, at: time, runID: runID)
@@ -39,11 +41,17 @@ struct ModelBuilder {
 
     private func view(_ model: CompiledModel) throws -> Outcome {
         try connection.dropIfExists(model.relation, dialect: dialect)
-        try connection.execute(dialect.createView(model.relation, as: model.sql))
+        let create = dialect.createView(model.relation, as: model.sql)
+        try connection.execute(create)
         // SQLite checks a view's columns only when it is read: read it now, in the build's
-        // transaction, so a view over a missing column fails here and the old view stays.
-        _ = try connection.query("select * from \(dialect.relation(model.relation))", limit: 0)
-        return Outcome(rowsAffected: nil, message: "view")
+        // transaction, so a view over a missing column fails here and the old view stays. The
+        // failure names the view's definition, where the mistake is.
+        do {
+            _ = try connection.query("select * from \(dialect.relation(model.relation))", limit: 0)
+        } catch let error as EngineError {
+            throw EngineError(error.kind, error.message, sql: create)
+        }
+        return Outcome(rowsAffected: nil, message: "view", compiledSQL: model.sql)
     }
 
     private func table(_ model: CompiledModel, message: String) throws -> Outcome {
@@ -51,7 +59,7 @@ struct ModelBuilder {
             try connection.execute(dialect.createTable(temporary, as: model.sql))
         }
         let rows = try connection.count("select count(*) from \(dialect.relation(model.relation))")
-        return Outcome(rowsAffected: rows, message: "\(message), \(rows) row\(rows == 1 ? "" : "s")")
+        return Outcome(rowsAffected: rows, message: "\(message), \(rows) row\(rows == 1 ? "" : "s")", compiledSQL: model.sql)
     }
 
     private func incremental(_ model: CompiledModel, fullRefresh: Bool) throws -> Outcome {
@@ -82,7 +90,8 @@ struct ModelBuilder {
         for statement in statements { try connection.execute(statement) }
         let rows = try connection.count("select count(*) from \(source)")
         try connection.execute(dialect.drop(staging, kind: .table))
-        return Outcome(rowsAffected: rows, message: "incremental \(strategy), \(rows) new row\(rows == 1 ? "" : "s")")
+        return Outcome(rowsAffected: rows, message: "incremental \(strategy), \(rows) new row\(rows == 1 ? "" : "s")",
+                       compiledSQL: model.incrementalSQL ?? model.sql)
     }
 
     /// dbt's `on_schema_change`: `ignore` (default) keeps the target's columns, `fail` stops,

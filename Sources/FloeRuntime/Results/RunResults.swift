@@ -10,7 +10,11 @@ public struct RunResults: Codable, Sendable {
     /// Set when the run was cancelled (`SIGINT`, `SIGTERM`, `request`): `results` hold what ran.
     public var cancelledBy: String?
 
+    public static let schemaVersion = "https://floe.dev/schemas/run-results/v2.json"
+
     public struct Metadata: Codable, Sendable {
+        /// This file's layout; changes to it bump the version (docs/apply.md, "run_results.json").
+        public var schemaVersion = RunResults.schemaVersion
         public var floeVersion: String
         public var invocationID: String
         public var command: String
@@ -22,6 +26,7 @@ public struct RunResults: Codable, Sendable {
         public var completedAt: String
 
         enum CodingKeys: String, CodingKey {
+            case schemaVersion = "schema_version"
             case floeVersion = "floe_version"
             case invocationID = "invocation_id"
             case startedAt = "started_at"
@@ -101,6 +106,28 @@ public struct NodeResult: Codable, Sendable {
     /// Tests: the number of failing rows.
     public var failures: Int?
     public var message: String?
+    /// The node's file, relative to the directory of floe.yaml (models, seeds).
+    public var path: String?
+    /// The SELECT the node ran (dbt's `compiled_code`): models and tests that ran.
+    public var compiledCode: String?
+    /// The statement that failed, as sent to the engine, when one did.
+    public var failedSQL: String?
+    /// The worker that ran it (dbt's `thread_id`).
+    public var threadID: String?
+    /// When it ran (dbt's `timing`): one `execute` step for nodes that ran.
+    public var timing: [Timing] = []
+
+    public struct Timing: Codable, Sendable {
+        public var name: String
+        public var startedAt: String
+        public var completedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case startedAt = "started_at"
+            case completedAt = "completed_at"
+            case name
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case uniqueID = "unique_id"
@@ -108,6 +135,9 @@ public struct NodeResult: Codable, Sendable {
         case startedAt = "started_at"
         case executionTime = "execution_time"
         case rowsAffected = "rows_affected"
-        case name, status, relation, materialized, failures, message
+        case compiledCode = "compiled_code"
+        case failedSQL = "failed_sql"
+        case threadID = "thread_id"
+        case name, status, relation, materialized, failures, message, path, timing
     }
 }
