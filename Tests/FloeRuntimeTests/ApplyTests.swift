@@ -225,6 +225,25 @@ import Testing
         #expect(stored.rows.isEmpty, "store_failures: true keeps the (empty) result every run")
     }
 
+    /// dbt build: a test runs right after what it tests, and a failing one skips what reads it.
+    @Test func buildRunsTestsInTheGraphAndAFailingOneSkipsDownstream() throws {
+        let shop = try Workspace(fixture: "shop")
+        try shop.write("dbt/models/marts/order_report.sql", "select status, count(*) as n from {{ ref('fct_orders') }} group by status")
+        let results = try shop.apply(mode: .buildWithTests)
+        let failing = try #require(results.results.first { $0.name.hasPrefix("accepted_values_fct_orders_status") })
+        #expect(failing.status == .fail)
+        #expect(results.status("order_report") == .skipped)
+        #expect(results.result("order_report")?.message == "skipped: test \(failing.name) failed")
+        #expect(results.status("revenue_by_country") == .success, "it does not read fct_orders")
+        // The relationships test between fct_orders and stg_customers runs after fct_orders, and
+        // does not hold back fct_orders itself.
+        #expect(results.results.first { $0.name.hasPrefix("relationships_") }?.status == .pass)
+        let built = try #require(results.result("fct_orders")?.timing.first?.completedAt)
+        #expect(try #require(failing.startedAt) >= built, "the test ran after the model it tests")
+        let skippedAt = try #require(results.result("order_report")?.startedAt)
+        #expect(skippedAt >= (failing.timing.first?.completedAt ?? ""), "the reader waited for the test")
+    }
+
     @Test func testModeRunsOnlyTests() throws {
         let shop = try Workspace(fixture: "shop")
         try shop.apply()

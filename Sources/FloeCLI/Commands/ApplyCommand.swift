@@ -12,8 +12,9 @@ struct ApplyCommand: ParsableCommand {
             test failed, 1 otherwise, 5 when a secret cannot be resolved, 6 when the engine cannot be reached.
             """)
 
-    @Argument(help: ArgumentHelp("The plan floe compile wrote.", valueName: "artifacts.json"))
-    var artifacts: String
+    @Argument(help: ArgumentHelp("The plan floe compile wrote (default: target/artifacts.json beside the nearest floe.yaml).",
+                                 valueName: "artifacts.json"))
+    var artifacts: String?
 
     @OptionGroup var flags: ApplyFlags
 
@@ -31,7 +32,8 @@ struct ApplyCommand: ParsableCommand {
                 + "  hint: compile with the vars (`floe compile --vars '…'`), or compile and apply in one step with `floe run --vars '…'`")
             throw FloeExit(.usage)
         }
-        let plan = try PlanFile.load(artifacts)
-        try ApplyExecution.run(plan, planPath: artifacts, flags: flags, mode: .build, fullRefresh: fullRefresh, command: "apply")
+        let path = artifacts ?? ProjectLocator.defaultPlan()
+        let plan = try PlanFile.load(path)
+        try ApplyExecution.run(plan, planPath: path, flags: flags, mode: .build, fullRefresh: fullRefresh, command: "apply")
     }
 }

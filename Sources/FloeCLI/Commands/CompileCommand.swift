@@ -2,6 +2,7 @@ import ArgumentParser
 import FloeCompiler
 import FloeContract
 import FloeCore
+import FloeRuntime
 import Foundation
 
 /// `floe compile`: validate, resolve and write the plan.
@@ -21,13 +22,57 @@ struct CompileCommand: ParsableCommand {
             help: ArgumentHelp("Where to write the plan (default: target/artifacts.json beside the spec).", valueName: "file"))
     var output: String?
 
+    @Option(name: [.short, .long], parsing: .upToNextOption,
+            help: ArgumentHelp("Also write these models' SQL to target/compiled/<path> (dbt's selection syntax).", valueName: "selector"))
+    var select: [String] = []
+
+    @Flag(help: "Print the SQL of the one model --select names, instead of the summary.")
+    var show = false
+
+    func validate() throws {
+        if show && select.isEmpty { throw ValidationError("--show needs --select naming one model: floe compile --select MODEL --show") }
+    }
+
     func run() throws {
         let destination = output ?? Self.defaultOutput(forSpec: project.spec)
         let artifacts = try Self.compileAndWrite(project, to: destination)
-        Console.standardOutput.line(
-            "compiled \(artifacts.product.name) \(artifacts.product.version) for \(artifacts.environment.name) "
-                + "(namespace \(artifacts.environment.namespace)) → \(destination)")
+        if !select.isEmpty {
+            try writeSelected(artifacts, destination: destination)
+        } else {
+            Console.standardOutput.line(
+                "compiled \(artifacts.product.name) \(artifacts.product.version) for \(artifacts.environment.name) "
+                    + "(namespace \(artifacts.environment.namespace)) → \(destination)")
+        }
         BackgroundRelease.release(consume artifacts)
+    }
+
+    /// `--select`: the selected models' SQL to target/compiled/, or printed with `--show`.
+    private func writeSelected(_ plan: CompiledArtifacts, destination: String) throws {
+        let listing: (nodes: [PlanListing.Node], warnings: [String])
+        do {
+            listing = try PlanListing.nodes(in: plan, select: select, exclude: [])
+        } catch {
+            Console.standardError.line("error: \(error.description)")
+            throw FloeExit(.usage)
+        }
+        for warning in listing.warnings { Console.standardError.line("warning: \(warning)") }
+        let ids = Set(listing.nodes.map(\.uniqueID))
+        let models = plan.models.filter { ids.contains($0.uniqueID) }
+        if show {
+            guard models.count == 1, let model = models.first else {
+                Console.standardError.line("error: --show prints one model's SQL, and --select picked \(models.count): "
+                    + (models.isEmpty ? "name a model" : models.map(\.name).joined(separator: ", ")))
+                throw FloeExit(.usage)
+            }
+            Console.standardOutput.line(model.sql.trimmingCharacters(in: .newlines))
+            return
+        }
+        guard !models.isEmpty else {
+            Console.standardOutput.line("wrote no SQL: --select picked no model")
+            return
+        }
+        let target = URL(fileURLWithPath: destination).standardizedFileURL.deletingLastPathComponent().path
+        for file in CompiledSQLFiles(targetDirectory: target).writeCompiled(models) { Console.standardOutput.line("wrote \(file)") }
     }
 
     /// Compiles, reports the diagnostics and writes the plan: exit 4 when it does not compile, 1 when it cannot be written.

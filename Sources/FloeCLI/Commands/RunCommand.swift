@@ -20,13 +20,20 @@ struct RunCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let destination = output ?? CompileCommand.defaultOutput(forSpec: project.spec)
+        try Self.compileAndApply(project, flags: flags, output: output, mode: .build, fullRefresh: fullRefresh, command: "run")
+    }
+
+    /// What `run`, `build` and `seed` share: compile, write the plan, apply it in `mode`.
+    static func compileAndApply(_ project: ProjectOptions, flags: ApplyFlags, output: String?, mode: ApplyOptions.Mode,
+                                fullRefresh: Bool, command: String) throws {
+        let spec = project.spec
+        let destination = output ?? CompileCommand.defaultOutput(forSpec: spec)
         let plan = try CompileCommand.compileAndWrite(project, to: destination)
         var flags = flags
         if flags.projectDir == nil {
-            let directory = (project.spec as NSString).deletingLastPathComponent
+            let directory = (spec as NSString).deletingLastPathComponent
             flags.projectDir = directory.isEmpty ? "." : directory
         }
-        try ApplyExecution.run(plan, planPath: destination, flags: flags, mode: .build, fullRefresh: fullRefresh, command: "run")
+        try ApplyExecution.run(plan, planPath: destination, flags: flags, mode: mode, fullRefresh: fullRefresh, command: command)
     }
 }

@@ -13,11 +13,14 @@ struct ShowCommand: ParsableCommand {
         case table, csv, json
     }
 
-    @Argument(help: ArgumentHelp("The plan floe compile wrote.", valueName: "artifacts.json"))
-    var artifacts: String
+    @Argument(help: ArgumentHelp(
+        "[artifacts.json] NAME: the plan (default: target/artifacts.json beside the nearest floe.yaml), then the model, seed or source to show; with --failures, a test.",
+        valueName: "artifacts.json] [name"))
+    var arguments: [String] = []
 
-    @Argument(help: "The model (or seed, or source) to show; with --failures, a test.")
-    var model: String
+    /// The plan and the node: `show NAME` or `show PLAN NAME`.
+    var artifacts: String { arguments.count == 2 ? arguments[0] : ProjectLocator.defaultPlan() }
+    var model: String { arguments.last ?? "" }
 
     @Flag(help: "Show the failing rows the last run stored for the test named (dbt's store_failures).")
     var failures = false
@@ -33,6 +36,9 @@ struct ShowCommand: ParsableCommand {
 
     func validate() throws {
         if limit < 0 { throw ValidationError("--limit must be 0 (all) or more") }
+        guard (1...2).contains(arguments.count) else {
+            throw ValidationError("name the model to show: floe show [artifacts.json] NAME")
+        }
     }
 
     func run() throws {

@@ -8,13 +8,15 @@ struct TestCommand: ParsableCommand {
         abstract: "Run a plan's data tests against the built tables.",
         discussion: "Exit 1 when an error-severity test fails or a test cannot run; warnings do not fail.")
 
-    @Argument(help: ArgumentHelp("The plan floe compile wrote.", valueName: "artifacts.json"))
-    var artifacts: String
+    @Argument(help: ArgumentHelp("The plan floe compile wrote (default: target/artifacts.json beside the nearest floe.yaml).",
+                                 valueName: "artifacts.json"))
+    var artifacts: String?
 
     @OptionGroup var flags: ApplyFlags
 
     func run() throws {
-        let plan = try PlanFile.load(artifacts)
-        try ApplyExecution.run(plan, planPath: artifacts, flags: flags, mode: .test, fullRefresh: false, command: "test")
+        let path = artifacts ?? ProjectLocator.defaultPlan()
+        let plan = try PlanFile.load(path)
+        try ApplyExecution.run(plan, planPath: path, flags: flags, mode: .test, fullRefresh: false, command: "test")
     }
 }

@@ -13,13 +13,18 @@ enum ApplyExecution {
             failFast: flags.failFast,
             targetDirectory: URL(fileURLWithPath: planPath).standardizedFileURL.deletingLastPathComponent().path)
         let reporter = RunReporter(quiet: flags.format == .json)
-        let runner = PlanRunner(plan: plan, options: options, observer: reporter)
-        let signals = SignalForwarding(to: runner.cancellation) { reason in reporter.cancelling(reason) }
+        let log = RunLog(path: (options.targetDirectory ?? ".") + "/floe.log")
+        let runner = PlanRunner(plan: plan, options: options, observer: ObserverGroup([reporter, log]))
+        let signals = SignalForwarding(to: runner.cancellation) { reason in
+            reporter.cancelling(reason)
+            log.write("warn", "cancelling", [("signal", reason.rawValue)])
+        }
         defer { signals.remove() }
         let results: RunResults
         do {
             results = try runner.run()
         } catch {
+            log.write("error", "run_refused", [("command", command), ("message", error.description)])
             Console.standardError.line("error: \(error.description)")
             switch error {
             case .secret: throw FloeExit(.secretNotResolvable)
@@ -29,6 +34,7 @@ enum ApplyExecution {
             case .invalidPlan: throw FloeExit(.invalidConfiguration)
             }
         }
+        log.finishedRun(results)
         let destination = flags.results
             ?? URL(fileURLWithPath: planPath).deletingLastPathComponent().appendingPathComponent("run_results.json").path
         let document = (try? results.encoded()) ?? Data()

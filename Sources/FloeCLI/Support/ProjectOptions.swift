@@ -5,8 +5,14 @@ import Foundation
 
 /// `--spec`, `--platform`, `--env`, `--vars`: which product, which platform, which environment.
 struct ProjectOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The data product's floe.yaml.", valueName: "file"))
-    var spec: String = "floe.yaml"
+    @Option(name: .customLong("spec"),
+            help: ArgumentHelp("The data product's floe.yaml (default: the nearest floe.yaml here or in a directory above).",
+                               valueName: "file"))
+    var explicitSpec: String?
+
+    /// `--spec`, else the nearest floe.yaml at or above the working directory, else `floe.yaml`
+    /// (which then is reported missing).
+    var spec: String { explicitSpec ?? ProjectLocator.nearestSpec() ?? "floe.yaml" }
 
     @Option(help: ArgumentHelp(
         "The platform.yaml (default: $FLOE_PLATFORM_FILE, else platform.yaml or platform/platform.yaml beside or above the spec).",

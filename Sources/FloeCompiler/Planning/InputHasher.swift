@@ -53,6 +53,11 @@ public enum RelativePath {
         let parts = ups + target[common...]
         return parts.isEmpty ? "." : parts.joined(separator: "/")
     }
+
+    /// `url` as messages show it: relative to the working directory.
+    public static func shown(_ url: URL) -> String {
+        from(directory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath), to: url)
+    }
 }
 
 /// The plan's timestamp: `SOURCE_DATE_EPOCH` when set (reproducible builds), else now, to the second.

@@ -14,6 +14,10 @@ public protocol WarehouseEngine: Sendable {
     /// Opens a connection. Throws `EngineError` of kind `.unreachable` when the engine cannot be reached.
     func connect() throws -> any EngineConnection
 
+    /// For `floe debug`: reaches the engine without changing anything and says what it found
+    /// (its version, where it is). Throws `EngineError` of kind `.unreachable` when it cannot.
+    func check() throws -> String
+
     /// Takes the namespace's apply lock, waiting up to `timeout` seconds (0 = do not wait).
     /// Throws `EngineError` of kind `.locked` naming the holder when it cannot. Released on
     /// `release()` or when the process ends, however it ends.

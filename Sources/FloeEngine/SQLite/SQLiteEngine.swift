@@ -1,5 +1,6 @@
 import FloeContract
 import Foundation
+import GRDBSQLite
 
 /// The embedded engine: SQLite database files on local disk, one per schema, in WAL mode.
 public struct SQLiteEngine: WarehouseEngine {
@@ -27,6 +28,26 @@ public struct SQLiteEngine: WarehouseEngine {
         let connection = try SQLiteConnection(layout: layout, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         try claimPrimaryFile(connection)
         return connection
+    }
+
+    public func check() throws -> String {
+        let version = "SQLite \(String(cString: sqlite3_libversion()))"
+        guard FileManager.default.fileExists(atPath: layout.primaryPath) else {
+            let directory = URL(fileURLWithPath: layout.primaryPath).deletingLastPathComponent()
+            var ancestor = directory
+            while !FileManager.default.fileExists(atPath: ancestor.path), ancestor.path != "/" { ancestor = ancestor.deletingLastPathComponent() }
+            guard FileManager.default.isWritableFile(atPath: ancestor.path) else {
+                throw EngineError(.unreachable, "cannot create \(layout.primaryPath): \(ancestor.path) is not writable")
+            }
+            return "\(version); \(layout.primaryPath) does not exist yet (floe apply creates it)"
+        }
+        var handle: OpaquePointer?
+        defer { sqlite3_close_v2(handle) }
+        guard sqlite3_open_v2(layout.primaryPath, &handle, SQLITE_OPEN_READONLY, nil) == SQLITE_OK,
+              sqlite3_exec(handle, "select count(*) from sqlite_master", nil, nil, nil) == SQLITE_OK else {
+            throw EngineError(.unreachable, "cannot read \(layout.primaryPath): \(String(cString: sqlite3_errmsg(handle)))")
+        }
+        return "\(version); \(layout.primaryPath) opens"
     }
 
     public func lockNamespace(_ namespace: String, timeout: Double) throws -> any NamespaceLock {

@@ -7,6 +7,14 @@ public struct ApplyOptions: Sendable {
         case build
         /// Only the data tests (`test`).
         case test
+        /// dbt's `build`: seeds, models and tests in one graph; a test runs as soon as what it
+        /// tests is built, and a failing one skips everything downstream.
+        case buildWithTests
+        /// Only the seeds (`seed`).
+        case seed
+
+        /// Whether models (and the synthetic tables they read) are built in this mode.
+        var buildsModels: Bool { self == .build || self == .buildWithTests }
     }
 
     public var mode: Mode

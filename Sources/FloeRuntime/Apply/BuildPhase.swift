@@ -11,6 +11,8 @@ struct BuildPhase {
     enum Item {
         case seed(CompiledSeed)
         case model(CompiledModel)
+        /// `floe build` only: a test runs right after the nodes it tests, before what reads them.
+        case test(CompiledTest)
 
         var seed: CompiledSeed? {
             if case .seed(let seed) = self { return seed }
@@ -21,6 +23,7 @@ struct BuildPhase {
             switch self {
             case .seed(let seed): seed.uniqueID
             case .model(let model): model.uniqueID
+            case .test(let test): test.uniqueID
             }
         }
     }
@@ -29,13 +32,15 @@ struct BuildPhase {
     let plan: CompiledArtifacts
     let graph: PlanGraph
 
-    func run(_ seeds: [CompiledSeed], _ models: [CompiledModel]) {
-        let items = seeds.map(Item.seed) + models.map(Item.model)
+    /// `tests` are given by `floe build`: each runs once the nodes it tests are built, and a model
+    /// waits for the tests of what it reads, so a failing test skips everything downstream.
+    func run(_ seeds: [CompiledSeed], _ models: [CompiledModel], tests: [CompiledTest] = []) {
+        let items = seeds.map(Item.seed) + models.map(Item.model) + tests.map(Item.test)
         guard !items.isEmpty else { return }
         let position = Dictionary(items.enumerated().map { ($1.uniqueID, $0) }, uniquingKeysWith: { first, _ in first })
-        let jobs = items.map { item in
-            DAGScheduler<Connection>.Job(parents: graph.inputs(of: item.uniqueID).compactMap { position[$0] })
-        }
+        var parents = items.map { graph.inputs(of: $0.uniqueID).compactMap { position[$0] } }
+        if !tests.isEmpty { addTestsBeforeReaders(items, &parents) }
+        let jobs = parents.map { DAGScheduler<Connection>.Job(parents: $0) }
         let writers = DispatchSemaphore(value: max(1, context.engine.maxConcurrentWriters))
         let scheduler = DAGScheduler<Connection>(jobs: jobs, threads: context.threads, cancellation: context.cancellation)
         let engine = context.engine
@@ -51,7 +56,9 @@ struct BuildPhase {
                 guard !context.cancellation.isCancelled else { return }
                 let item = items[index]
                 var result = describe(item, status: .skipped, started: Date())
-                result.message = "skipped: upstream \(graph.byID[items[cause].uniqueID]?.name ?? items[cause].uniqueID) failed"
+                let culprit = items[cause]
+                let what = if case .test = culprit { "test" } else { "upstream" }
+                result.message = "skipped: \(what) \(graph.byID[culprit.uniqueID]?.name ?? culprit.uniqueID) failed"
                 context.collector.record(result)
             })
     }
@@ -59,6 +66,9 @@ struct BuildPhase {
     typealias Connection = Result<any EngineConnection, any Error>
 
     private func execute(_ item: Item, connection opened: Connection?, writers: DispatchSemaphore) -> Bool {
+        if case .test(let test) = item {
+            return TestPhase(context: context, graph: graph).execute(test, connection: opened)
+        }
         let start = Date()
         context.collector.started(graph.byID[item.uniqueID]?.name ?? item.uniqueID, type: type(item))
         let connection: any EngineConnection
@@ -110,6 +120,9 @@ struct BuildPhase {
                 result.message = outcome.message
                 result.compiledCode = outcome.compiledSQL
                 writeFiles(model, compiled: outcome.compiledSQL, statements: recorder.statements)
+            case .test(let test):
+                // Tests return before the writer is taken (see the top); kept whole for the compiler.
+                return TestPhase(context: context, graph: graph).execute(test, connection: opened)
             }
             context.states.committed(item.uniqueID, state)
             finish(&result)
@@ -160,9 +173,11 @@ struct BuildPhase {
 
     private func isUpToDate(_ item: Item, connection: any EngineConnection) throws -> Bool {
         guard !context.options.fullRefresh else { return false }
-        let (fingerprint, relation): (String, Relation) = switch item {
-        case .seed(let seed): (Self.fingerprint(seed), seed.relation)
-        case .model(let model): (model.fingerprint, model.relation)
+        let fingerprint: String, relation: Relation
+        switch item {
+        case .seed(let seed): (fingerprint, relation) = (Self.fingerprint(seed), seed.relation)
+        case .model(let model): (fingerprint, relation) = (model.fingerprint, model.relation)
+        case .test: return false
         }
         guard context.states.isUpToDate(item.uniqueID, fingerprint: fingerprint) else { return false }
         return try connection.relationKind(relation) != nil
@@ -173,23 +188,49 @@ struct BuildPhase {
         seed.sha256 + ":" + seed.columns.map { "\($0.name) \($0.type ?? "")" }.joined(separator: ",")
     }
 
+    /// dbt build's order: a model waits for every test whose nodes are all upstream of it and one
+    /// of which it reads. A test of the model itself (a relationships test between it and a
+    /// parent) runs after it and blocks only what reads it.
+    private func addTestsBeforeReaders(_ items: [Item], _ parents: inout [[Int]]) {
+        var readers: [Int: [Int]] = [:]
+        for (index, item) in items.enumerated() {
+            guard case .model = item else { continue }
+            for parent in parents[index] { readers[parent, default: []].append(index) }
+        }
+        var ancestors: [Int: Set<String>] = [:]
+        for (index, item) in items.enumerated() {
+            guard case .test = item else { continue }
+            let tested = parents[index]
+            let candidates = Set(tested.flatMap { readers[$0] ?? [] })
+            for model in candidates.sorted() {
+                if tested.count > 1 {
+                    let above = ancestors[model] ?? graph.reachable(from: items[model].uniqueID, upward: true, depth: nil)
+                    ancestors[model] = above
+                    guard tested.allSatisfy({ above.contains(items[$0].uniqueID) }) else { continue }
+                }
+                parents[model].append(index)
+            }
+        }
+    }
+
     private func type(_ item: Item) -> NodeResult.ResourceType {
-        if case .seed = item { return .seed }
-        return .model
+        switch item {
+        case .seed: .seed
+        case .model: .model
+        case .test: .test
+        }
     }
 
     private func describe(_ item: Item, status: NodeResult.Status, started: Date) -> NodeResult {
-        let (name, relation, materialized): (String, Relation, String) = switch item {
-        case .seed(let seed): (seed.name, seed.relation, "seed")
-        case .model(let model): (model.name, model.relation, model.materialized.rawValue)
+        let (name, relation, materialized, path): (String, Relation?, String?, String?) = switch item {
+        case .seed(let seed): (seed.name, seed.relation, "seed", seed.path)
+        case .model(let model): (model.name, model.relation, model.materialized.rawValue, model.path)
+        case .test(let test): (test.name, nil, nil, nil)
         }
         var result = NodeResult(uniqueID: item.uniqueID, name: name, resourceType: type(item), status: status,
-                                relation: relation.description, materialized: materialized,
+                                relation: relation?.description, materialized: materialized,
                                 startedAt: Clock.timestamp(started), executionTime: Date().timeIntervalSince(started))
-        switch item {
-        case .seed(let seed): result.path = seed.path
-        case .model(let model): result.path = model.path
-        }
+        result.path = path
         return result
     }
 }

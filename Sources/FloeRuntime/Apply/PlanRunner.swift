@@ -62,14 +62,23 @@ public final class PlanRunner: @unchecked Sendable {
         let context = Context(engine: engine, state: state, states: NodeStates(recorded: recorded, graph: graph),
                               collector: collector, runID: runID, cancellation: cancellation,
                               options: options, threads: options.threads ?? plan.profiles.compute.integer("threads") ?? 4)
-        if options.mode == .build {
+        if options.mode.buildsModels {
             let interruptible = InterruptibleConnections(cancellation)
             interruptible.register(connection)
             SyntheticPhase(context: context, plan: plan).run(work.synthetic, on: connection)
             interruptible.release()
-            BuildPhase(context: context, plan: plan, graph: graph).run(work.seeds, work.models)
         }
-        TestPhase(context: context, graph: graph).run(work.tests)
+        switch options.mode {
+        case .build:
+            BuildPhase(context: context, plan: plan, graph: graph).run(work.seeds, work.models)
+            TestPhase(context: context, graph: graph).run(work.tests)
+        case .buildWithTests:
+            BuildPhase(context: context, plan: plan, graph: graph).run(work.seeds, work.models, tests: work.tests)
+        case .test:
+            TestPhase(context: context, graph: graph).run(work.tests)
+        case .seed:
+            BuildPhase(context: context, plan: plan, graph: graph).run(work.seeds, [])
+        }
 
         let completedAt = Date()
         let results = RunResults(
@@ -115,7 +124,11 @@ struct Work {
 
     init(plan: CompiledArtifacts, graph: PlanGraph, selection: NodeSelector.Resolution, mode: ApplyOptions.Mode) {
         let selected = selection.selected, excluded = selection.excluded
-        if mode == .build {
+        if mode == .seed {
+            seeds = plan.seeds.filter { selected.contains($0.uniqueID) }
+            return
+        }
+        if mode.buildsModels {
             // A synthetic table loads when it is selected or a selected node reads it.
             var needed = Set(selected.filter { graph.byID[$0]?.type == .synthetic })
             for id in selected where graph.byID[id]?.type != .synthetic {

@@ -18,32 +18,37 @@ struct TestPhase {
         scheduler.run(
             connect: { connections.connect(engine) },
             execute: { index, connection in
-                execute(tests[index], connection: connection)
+                _ = execute(tests[index], connection: connection)
                 return true
             },
             skip: { _, _ in })
     }
 
-    private func execute(_ test: CompiledTest, connection: BuildPhase.Connection?) {
+    /// Runs one test and records its result; returns whether it passed or only warned (in
+    /// `floe build`, a failing test skips what is downstream of the nodes it tests).
+    func execute(_ test: CompiledTest, connection: BuildPhase.Connection?) -> Bool {
         let start = Date()
         context.collector.started(test.name, type: .test)
+        var result = outcome(test, connection: connection, start: start)
+        let completed = Date()
+        result.executionTime = completed.timeIntervalSince(start)
+        if result.status != .skipped {
+            result.compiledCode = test.sql
+            result.timing = [.init(name: "execute", startedAt: Clock.timestamp(start), completedAt: Clock.timestamp(completed))]
+            result.threadID = Thread.current.name
+        }
+        context.collector.record(result)
+        if context.options.failFast, [.fail, .error].contains(result.status) { context.cancellation.cancel(.failFast) }
+        return [.pass, .warn].contains(result.status)
+    }
+
+    private func outcome(_ test: CompiledTest, connection: BuildPhase.Connection?, start: Date) -> NodeResult {
         var result = NodeResult(uniqueID: test.uniqueID, name: test.name, resourceType: .test, status: .pass,
                                 relation: nil, materialized: nil, startedAt: Clock.timestamp(start), executionTime: 0)
-        defer {
-            let completed = Date()
-            result.executionTime = completed.timeIntervalSince(start)
-            if result.status != .skipped {
-                result.compiledCode = test.sql
-                result.timing = [.init(name: "execute", startedAt: Clock.timestamp(start), completedAt: Clock.timestamp(completed))]
-                result.threadID = Thread.current.name
-            }
-            context.collector.record(result)
-            if context.options.failFast, [.fail, .error].contains(result.status) { context.cancellation.cancel(.failFast) }
-        }
-        if let failed = test.dependsOn.first(where: { [.error, .skipped].contains(context.collector.status(of: $0)) }) {
+        if let failed = test.dependsOn.first(where: { [.error, .skipped, .cancelled].contains(context.collector.status(of: $0)) }) {
             result.status = .skipped
             result.message = "skipped: \(graph.byID[failed]?.name ?? failed) was not built"
-            return
+            return result
         }
         do {
             guard case .success(let connection)? = connection else {
@@ -66,5 +71,6 @@ struct TestPhase {
             result.message = context.cancellation.isCancelled ? "cancelled" : context.message(error)
             result.failedSQL = (error as? EngineError)?.sql
         }
+        return result
     }
 }

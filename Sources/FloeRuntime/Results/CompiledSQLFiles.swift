@@ -4,21 +4,45 @@ import Foundation
 /// Writes what a model ran where a dbt user looks for it: `target/compiled/<path>` holds its
 /// SELECT, `target/run/<path>` the statements as they were sent (the failing one last), `<path>`
 /// being the model's file relative to floe.yaml (`dbt/models/marts/dim_customers.sql`).
-struct CompiledSQLFiles {
+public struct CompiledSQLFiles {
     /// The plan's directory (`target/`).
     let targetDirectory: String
+
+    public init(targetDirectory: String) {
+        self.targetDirectory = targetDirectory
+    }
+
+    /// `floe compile --select`: each model's SELECT to `compiled/<path>`. Returns the files written,
+    /// relative to the target's parent.
+    public func writeCompiled(_ models: [CompiledModel]) -> [String] {
+        models.compactMap { model in
+            guard let url = url("compiled", model) else { return nil }
+            do {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data((model.sql.trimmingCharacters(in: .newlines) + "\n").utf8).write(to: url, options: .atomic)
+            } catch {
+                return nil
+            }
+            return URL(fileURLWithPath: targetDirectory).lastPathComponent + "/compiled/" + model.path
+        }
+    }
+
+    /// Where `folder/<path>` of a model goes; nil for a path that is absolute or leaves the directory.
+    private func url(_ folder: String, _ model: CompiledModel) -> URL? {
+        let parts = model.path.split(separator: "/")
+        guard !model.path.hasPrefix("/"), !parts.isEmpty, !parts.contains(where: { $0 == ".." || $0 == "." }) else { return nil }
+        return URL(fileURLWithPath: targetDirectory).appendingPathComponent(folder).appendingPathComponent(model.path)
+    }
 
     /// Writes both files; returns the `run/` file's path, relative to the target's parent, or nil
     /// when the path is not one floe writes to (absolute, or leaving the directory) or writing failed.
     @discardableResult
     func write(_ model: CompiledModel, compiled: String, statements: [String]) -> String? {
-        let parts = model.path.split(separator: "/")
-        guard !model.path.hasPrefix("/"), !parts.isEmpty, !parts.contains(where: { $0 == ".." || $0 == "." }) else { return nil }
         let target = URL(fileURLWithPath: targetDirectory)
         let run = statements.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ";\n\n") + ";\n"
         do {
             for (folder, text) in [("compiled", compiled.trimmingCharacters(in: .newlines) + "\n"), ("run", run)] {
-                let url = target.appendingPathComponent(folder).appendingPathComponent(model.path)
+                guard let url = url(folder, model) else { return nil }
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(text.utf8).write(to: url, options: .atomic)
             }

@@ -26,6 +26,16 @@ public struct SecretResolver: Sendable {
         throw SecretNotResolvable(reference: reference, environmentVariable: reference.environmentVariable, filePath: path)
     }
 
+    /// Where `reference` would be read from now (`environment variable X`, `file P`), for
+    /// `floe debug`; never the value.
+    public func source(of reference: SecretReference) throws(SecretNotResolvable) -> String {
+        _ = try resolve(reference)
+        if let value = environment[reference.environmentVariable], !value.isEmpty {
+            return "environment variable \(reference.environmentVariable)"
+        }
+        return "file \(reference.filePath(mount: mount))"
+    }
+
     /// Every `{secret_ref, key}` in `settings` replaced by its value, for the driver only.
     public func resolve(_ settings: [String: ConfigValue]) throws(SecretNotResolvable) -> [String: ConfigValue] {
         var resolved: [String: ConfigValue] = [:]

@@ -1,0 +1,28 @@
+import ArgumentParser
+import FloeRuntime
+
+/// `floe build`: dbt's build — compile, then seeds, models and tests in one dependency order.
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Compile, then load seeds, build models and run tests in one dependency order.",
+        discussion: """
+            As dbt build: each test runs as soon as what it tests is built, and a failing test \
+            (error severity) skips everything downstream of the nodes it tests. Exit codes as floe run.
+            """)
+
+    @OptionGroup var project: ProjectOptions
+    @OptionGroup var flags: ApplyFlags
+
+    @Flag(help: "Rebuild everything selected; incremental models from scratch.")
+    var fullRefresh = false
+
+    @Option(name: [.short, .customLong("output")],
+            help: ArgumentHelp("Where to write the plan (default: target/artifacts.json beside the spec).", valueName: "file"))
+    var output: String?
+
+    func run() throws {
+        try RunCommand.compileAndApply(project, flags: flags, output: output, mode: .buildWithTests,
+                                       fullRefresh: fullRefresh, command: "build")
+    }
+}

@@ -1,0 +1,44 @@
+import FloeContract
+
+/// The nodes a selection picks from a plan, in plan order, for `floe ls`.
+public enum PlanListing {
+    public struct Node: Sendable, Encodable {
+        public var uniqueID: String
+        public var name: String
+        public var resourceType: String
+        public var materialized: String?
+        public var tags: [String]
+        /// The node's file, relative to the directory of floe.yaml.
+        public var path: String?
+        public var relation: String?
+
+        enum CodingKeys: String, CodingKey {
+            case uniqueID = "unique_id"
+            case resourceType = "resource_type"
+            case name, materialized, tags, path, relation
+        }
+    }
+
+    /// The selected nodes and the warnings for criteria that matched nothing.
+    public static func nodes(in plan: CompiledArtifacts, select: [String], exclude: [String])
+        throws(ApplyFailure) -> (nodes: [Node], warnings: [String]) {
+        let graph = PlanGraph(plan)
+        let resolution: NodeSelector.Resolution
+        do {
+            resolution = try NodeSelector(graph: graph).resolution(select: select, exclude: exclude)
+        } catch {
+            throw .selection(error.description)
+        }
+        var relations: [String: String] = [:]
+        for table in plan.synthetic { relations[table.uniqueID] = table.relation(in: plan.environment.namespace).description }
+        for seed in plan.seeds { relations[seed.uniqueID] = seed.relation.description }
+        for source in plan.sources { relations[source.uniqueID] = source.relation.description }
+        for model in plan.models where model.materialized != .ephemeral { relations[model.uniqueID] = model.relation.description }
+        let nodes = graph.nodes.filter { resolution.selected.contains($0.uniqueID) }.map { node in
+            Node(uniqueID: node.uniqueID, name: node.type == .source ? node.sourceName ?? node.name : node.name,
+                 resourceType: node.type.rawValue, materialized: node.materialized?.rawValue ?? (node.type == .seed ? "seed" : nil),
+                 tags: node.tags, path: node.path, relation: relations[node.uniqueID])
+        }
+        return (nodes, resolution.warnings)
+    }
+}

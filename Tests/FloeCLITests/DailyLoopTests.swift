@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+/// The commands a dbt user reaches for every day, on a copy of the e-commerce demo, run from
+/// inside the project as a user would: build, seed, ls, compile --select/--show, show, debug,
+/// clean, and the plan found without naming it.
+@Suite struct DailyLoopTests {
+    @Test func buildLsCompileShowAndCleanFromInsideTheProject() throws {
+        let demo = try ApplyCommandTests.demoCopy()
+        let models = demo.appendingPathComponent("dbt/models")
+        // floe.yaml is found by searching up from the working directory.
+        let build = try FloeBinary.run(["build"], in: models)
+        #expect(build.status == 0, "\(build.all)")
+        #expect(build.stderr.contains("Done in"))
+        #expect(build.stderr.contains("11 built; tests: 14 pass, 0 warn, 0 fail"), "\(build.stderr)")
+        let log = try String(contentsOf: demo.appendingPathComponent("target/floe.log"), encoding: .utf8)
+        #expect(log.contains(" info run_finished ") && log.contains("command=build success=true"), "\(log)")
+
+        // The plan is found the same way.
+        let apply = try FloeBinary.run(["apply", "-s", "fct_orders"], in: models)
+        #expect(apply.status == 0, "\(apply.all)")
+        #expect(apply.stderr.contains("model fct_orders") && apply.stderr.contains("UP TO DATE"))
+        let show = try FloeBinary.run(["show", "mart_revenue_by_region", "--limit", "1", "--format", "csv"], in: models)
+        #expect(show.status == 0 && show.stdout.split(separator: "\n").count == 2, "\(show.all)")
+
+        let seed = try FloeBinary.run(["seed", "--full-refresh"], in: demo)
+        #expect(seed.status == 0)
+        #expect(seed.stderr.contains("seed country_regions") && !seed.stderr.contains("model "), "\(seed.stderr)")
+
+        let names = try FloeBinary.run(["ls", "-s", "+mart_revenue_by_region", "--output", "name"], in: demo)
+        #expect(names.stdout == """
+            raw_customers
+            raw_products
+            raw_orders
+            country_regions
+            raw.raw_customers
+            raw.raw_orders
+            raw.raw_products
+            stg_customers
+            stg_orders
+            stg_products
+            int_orders_enriched
+            fct_orders
+            mart_revenue_by_region
+
+            """, "\(names.all)")
+        let table = try FloeBinary.run(["ls", "-s", "tag:marts", "resource_type:seed,tag:reference"], in: demo)
+        #expect(table.stdout.hasPrefix("TYPE   NAME                    MATERIALIZED  TAGS       PATH\n"), "\(table.stdout)")
+        #expect(table.stdout.contains("model  dim_customers           table         marts      dbt/models/marts/dim_customers.sql"))
+        let json = try FloeBinary.run(["ls", "-s", "fct_orders", "--output", "json"], in: demo)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["materialized"] as? String == "incremental")
+        #expect(object["path"] as? String == "dbt/models/marts/fct_orders.sql")
+        let typo = try FloeBinary.run(["ls", "-s", "fct_order"], in: demo)
+        #expect(typo.stderr.contains("warning: the selection criterion 'fct_order' does not match any node; did you mean 'fct_orders'?"))
+
+        let shown = try FloeBinary.run(["compile", "-s", "stg_products", "--show"], in: demo)
+        #expect(shown.status == 0)
+        #expect(shown.stdout.hasPrefix("select\n    product_id,"), "\(shown.stdout)")
+        let written = try FloeBinary.run(["compile", "-s", "tag:marts"], in: demo)
+        #expect(written.stdout.contains("wrote target/compiled/dbt/models/marts/dim_customers.sql"), "\(written.all)")
+        #expect(FileManager.default.fileExists(atPath: demo.appendingPathComponent("target/compiled/dbt/models/marts/fct_orders.sql").path))
+        let two = try FloeBinary.run(["compile", "-s", "tag:marts", "--show"], in: demo)
+        #expect(two.status == 2 && two.stderr.contains("--show prints one model's SQL"))
+
+        let clean = try FloeBinary.run(["clean"], in: models)
+        #expect(clean.status == 0 && clean.stdout == "removed ../../target/\n", "\(clean.all)")
+        #expect(!FileManager.default.fileExists(atPath: demo.appendingPathComponent("target").path))
+        #expect(FileManager.default.fileExists(atPath: demo.appendingPathComponent(".floe/dev.db").path), "the warehouse stays")
+    }
+
+    /// debug says where each secret would come from and never prints its value.
+    @Test func debugReportsWithoutShowingSecrets() throws {
+        let demo = try ApplyCommandTests.demoCopy()
+        let value = "s3cr3t-value-that-must-not-show"
+        let ok = try FloeBinary.run(["debug"], in: demo, environment: ["FLOE_SECRET_CUBE_API_JWT_SECRET": value])
+        #expect(ok.status == 0, "\(ok.all)")
+        #expect(ok.stdout.contains("secret 'cube-api' key 'jwt_secret': ok, from the environment variable FLOE_SECRET_CUBE_API_JWT_SECRET"))
+        #expect(ok.stdout.contains("engine:        ok: SQLite "))
+        #expect(!ok.all.contains(value))
+        // prod needs the warehouse password for apply: missing, exit 5, both places named.
+        let prod = try FloeBinary.run(["debug", "--env", "prod"], in: demo, environment: ["FLOE_SECRET_CUBE_API_JWT_SECRET": value])
+        #expect(prod.status == 5, "\(prod.all)")
+        #expect(prod.stdout.contains("MISSING (used by the compute profile, for floe apply)"))
+        #expect(!prod.all.contains(value))
+    }
+}
