@@ -177,9 +177,20 @@ import Testing
         let directory = try FloeBinary.temporaryDirectory().appendingPathComponent("my shop")
         let created = try FloeBinary.run(["init", directory.path])
         #expect(created.status == 0, "\(created.all)")
+        #expect(created.stdout.hasPrefix("note: the directory's name 'my shop' is not a valid product name; the product is named 'my-shop'"))
+        #expect(created.stdout.contains("created '\(directory.path)/floe.yaml'"), "\(created.stdout)")
+        #expect(created.stdout.hasSuffix("Next: cd '\(directory.path)' && floe build\n"))
         let compiled = try FloeBinary.run(["compile"], in: directory)
         #expect(compiled.status == 0, "\(compiled.all)")
-        #expect(compiled.stdout.hasPrefix("compiled my-shop 0.1.0 for dev (namespace dev) → target/artifacts.json"))
+        #expect(compiled.stdout.hasPrefix("compiled my-shop 0.1.0 for dev (namespace floe-dev) → target/artifacts.json"))
+        // The test environment gets a fresh namespace, and so a file of its own, every time.
+        for _ in 0..<2 {
+            let test = try FloeBinary.run(["build", "--env", "test"], in: directory)
+            #expect(test.status == 0, "\(test.all)")
+        }
+        let named = try FloeBinary.run(["init", "--name", "9 lives", try FloeBinary.temporaryDirectory().path])
+        #expect(named.status == 2)
+        #expect(named.stderr.contains("error: --name: '9 lives' is not a valid product name"))
         let again = try FloeBinary.run(["init", directory.path])
         #expect(again.status == 2)
         #expect(again.stderr.contains("already has floe.yaml"))

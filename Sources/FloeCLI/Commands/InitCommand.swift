@@ -11,12 +11,23 @@ struct InitCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The directory to create the project in.", valueName: "dir"))
     var directory: String = "."
 
-    @Option(help: "The data product's name (default: the directory's name).")
+    @Option(help: "The data product's name: letters, digits, '-' and '_', starting with a letter (default: the directory's name).")
     var name: String?
 
     func run() throws {
         let root = URL(fileURLWithPath: directory).standardizedFileURL
-        let productName = InitTemplate.productName(name ?? root.lastPathComponent)
+        let wanted = name ?? root.lastPathComponent
+        let productName = InitTemplate.productName(wanted)
+        if productName != wanted {
+            if name != nil {
+                // A name typed on purpose is not changed behind the user's back.
+                Console.standardError.line("error: --name: '\(wanted)' is not a valid product name: use letters, digits, '-' and '_', "
+                    + "starting with a letter\n  hint: --name \(productName)")
+                throw FloeExit(.usage)
+            }
+            Console.standardOutput.line("note: the directory's name '\(wanted)' is not a valid product name; "
+                + "the product is named '\(productName)' (change it in floe.yaml, or pass --name)")
+        }
         let files = InitTemplate.files(productName: productName)
         let existing = files.map(\.path).filter {
             FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path)
@@ -29,11 +40,11 @@ struct InitCommand: ParsableCommand {
             let url = root.appendingPathComponent(file.path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(file.contents.utf8).write(to: url)
-            Console.standardOutput.line("created \((directory as NSString).appendingPathComponent(file.path))")
+            Console.standardOutput.line("created \(ShellQuoting.quoted((directory as NSString).appendingPathComponent(file.path)))")
         }
         Console.standardOutput.line("""
 
-            Next: cd \(directory) && floe validate && floe compile
+            Next: cd \(ShellQuoting.quoted(directory)) && floe build
             """)
     }
 }
@@ -72,7 +83,7 @@ enum InitTemplate {
                 compute:
                   default:
                     type: sqlite
-                    path: ".floe/{environment}.db"
+                    path: ".floe/{namespace}.db"    # one file per namespace: test gets a fresh one each compile
                 storage:
                   default:
                     type: local
@@ -82,9 +93,9 @@ enum InitTemplate {
                     type: none
                 environments:
                   dev:
-                    namespace: "{environment}"
+                    namespace: "floe-{environment}"
                   test:
-                    namespace: "test-{uuid}"
+                    namespace: "floe-test-{uuid}"    # fresh per compile
 
                 """),
             ("dbt/dbt_project.yml", """
