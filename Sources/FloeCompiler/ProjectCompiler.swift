@@ -84,25 +84,27 @@ public enum ProjectCompiler {
         let cliVars = CommandLineVars.parse(options.vars)
         diagnostics += cliVars.diagnostics
 
-        guard !diagnostics.hasErrors, let environment = resolution.environment,
-              let compute = resolution.profiles[.compute], let storage = resolution.profiles[.storage],
-              let catalog = resolution.profiles[.catalog]
-        else {
-            return CompileOutput(artifacts: nil, encoded: nil, diagnostics: diagnostics)
-        }
-
+        // The dbt projects are compiled even when floe.yaml or platform.yaml has errors, so that
+        // one run reports every problem of every file; then no plan is made. Until the
+        // environment resolves, its name stands in for the namespace, and SQLite for the dialect.
         let compiledAt = CompileTimestamp.iso8601(options.compiledAt)
         var project = DbtCompileResult()
         var vars: [String: ConfigInput] = [:]
         for entry in floeRoot["vars"]?.entries ?? [] { vars[entry.key] = ConfigInput(entry.value) }
         vars.merge(cliVars.vars) { _, new in new }
-        let dialect = SQLDialects.named(compute.type) ?? PostgresDialect()
+        let computeType = resolution.profiles[.compute]?.type
+        let dialect = computeType.map { SQLDialects.named($0) ?? PostgresDialect() } ?? SQLiteDialect()
+        let targetName = resolution.environment?.name ?? options.environment
+        let namespace = resolution.environment?.namespace ?? options.environment
         for transform in spec.transforms where transform.type == "dbt" {
+            let root = specDirectory.appendingPathComponent(transform.path)
+            // A missing project was reported above, at the transform's line.
+            guard FileManager.default.fileExists(atPath: root.appendingPathComponent("dbt_project.yml").path) else { continue }
             let compiled = DbtProjectCompiler.compile(DbtCompileRequest(
-                root: specDirectory.appendingPathComponent(transform.path),
+                root: root,
                 displayPrefix: DisplayPath.join(DisplayPath.directory(of: options.specPath), transform.path),
                 planPrefix: DisplayPath.join("", transform.path),
-                dialect: dialect, targetName: environment.name, namespace: environment.namespace, vars: vars,
+                dialect: dialect, targetName: targetName, namespace: namespace, vars: vars,
                 environment: options.processEnvironment, compiledAt: compiledAt))
             project.models += compiled.models
             project.seeds += compiled.seeds
@@ -112,7 +114,10 @@ public enum ProjectCompiler {
             project.diagnostics += compiled.diagnostics
         }
         diagnostics += project.diagnostics
-        guard !diagnostics.hasErrors else {
+        guard !diagnostics.hasErrors, let environment = resolution.environment,
+              let compute = resolution.profiles[.compute], let storage = resolution.profiles[.storage],
+              let catalog = resolution.profiles[.catalog]
+        else {
             return CompileOutput(artifacts: nil, encoded: nil, diagnostics: diagnostics)
         }
 

@@ -177,6 +177,18 @@ import Testing
         #expect(Set(messages.map { $0.components(separatedBy: ":")[0] }) == ["floe.yaml", "platform.yaml"])
     }
 
+    /// floe.yaml, platform.yaml and a model each with a mistake: all three in one run.
+    @Test func everyFileIsReportedEvenWhenTheSpecHasErrors() throws {
+        let project = try TestProject.dbt(["models/m.sql": "select {{ nope() }}"],
+                                          floeExtra: "colour: blue\n")
+        try project.write("platform.yaml", TestProject.platform.replacingOccurrences(of: "type: sqlite", with: "type: sqlite\n    shade: red"))
+        let messages = project.messages()
+        #expect(messages.count == 3, "\(messages)")
+        #expect(messages.contains { $0.hasPrefix("dbt/models/m.sql:1:11: error: unknown macro or function 'nope'") })
+        #expect(messages.contains { $0.hasPrefix("floe.yaml:") && $0.contains("unknown key 'colour'") })
+        #expect(messages.contains { $0.hasPrefix("platform.yaml:") && $0.contains("unknown key 'shade'") })
+    }
+
     @Test func missingDbtProjectIsReported() throws {
         let project = try TestProject(floe: TestProject.floe + "transforms: [{ type: dbt, path: dbt }]\n", files: ["dbt/README": "x"])
         #expect(project.messages() == [

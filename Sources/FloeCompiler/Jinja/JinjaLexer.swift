@@ -284,21 +284,23 @@ struct JinjaLexer {
     /// Lexes an expression up to `}}` or `%}`; returns whether the closing had a `-`.
     private mutating func lexExpression(closing: Unicode.Scalar, openedAt: (Int, Int)) throws(TemplateError) -> Bool {
         let endKind: JinjaToken.Kind = closing == "}" ? .outputEnd : .statementEnd
-        var depth = 0
+        // Open brackets, so a `}}` inside a dict literal does not end the expression; and the first
+        // closing met while one was open, to blame the bracket rather than the tag if none closes.
+        var open: [(bracket: Unicode.Scalar, line: Int, column: Int)] = []
+        var closingInsideBracket: (line: Int, column: Int, bracket: (bracket: Unicode.Scalar, line: Int, column: Int))?
         while let scalar = peek() {
             let tokenLine = line, tokenColumn = column
             if scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" { advance(); continue }
-            if depth == 0 {
-                if scalar == "-", peek(1) == closing, peek(2) == "}" {
-                    advance(); advance(); advance()
-                    append(endKind, tokenLine, tokenColumn)
-                    return true
-                }
-                if scalar == closing, peek(1) == "}" {
-                    advance(); advance()
-                    append(endKind, tokenLine, tokenColumn)
-                    return false
-                }
+            let closes = (scalar == closing && peek(1) == "}") || (scalar == "-" && peek(1) == closing && peek(2) == "}")
+            if closes, closingInsideBracket == nil, let innermost = open.last {
+                closingInsideBracket = (tokenLine, tokenColumn, innermost)
+            }
+            if open.isEmpty, closes {
+                let stripped = scalar == "-"
+                advance(); advance()
+                if stripped { advance() }
+                append(endKind, tokenLine, tokenColumn)
+                return stripped
             }
             let kind: JinjaToken.Kind
             var code = JinjaOperator.other
@@ -326,8 +328,8 @@ struct JinjaLexer {
                 if let next = peek(1), Self.isTwoCharacterSymbol(scalar, next) {
                     advance(); advance()
                 } else if Self.isOneCharacterSymbol(scalar) {
-                    if scalar == "(" || scalar == "[" || scalar == "{" { depth += 1 }
-                    if scalar == ")" || scalar == "]" || scalar == "}" { depth = max(0, depth - 1) }
+                    if scalar == "(" || scalar == "[" || scalar == "{" { open.append((scalar, tokenLine, tokenColumn)) }
+                    if scalar == ")" || scalar == "]" || scalar == "}" { _ = open.popLast() }
                     advance()
                 } else {
                     throw TemplateError("unexpected character '\(scalar)'", at: location(tokenLine, tokenColumn))
@@ -340,6 +342,12 @@ struct JinjaLexer {
         }
         let opener = closing == "}" ? "{{" : "{%"
         let closer = closing == "}" ? "}}" : "%}"
+        if let (line, column, bracket) = closingInsideBracket {
+            // `{{ ref('x' }}`: the tag was closed, the bracket before it was not.
+            let matching = bracket.bracket == "(" ? ")" : bracket.bracket == "[" ? "]" : "}"
+            throw TemplateError("unclosed '\(bracket.bracket)'", at: location(bracket.line, bracket.column),
+                                hint: "close it with '\(matching)' before the '\(closer)' at line \(line), column \(column)")
+        }
         throw TemplateError("unclosed '\(opener)'", at: location(openedAt.0, openedAt.1), hint: "close it with '\(closer)'")
     }
 

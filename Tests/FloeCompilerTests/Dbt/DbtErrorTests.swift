@@ -34,6 +34,19 @@ import Foundation
         ])
     }
 
+    /// The tag is closed; the bracket before it is not: the error names the bracket.
+    @Test func aMissingParenthesisIsBlamedNotTheTag() throws {
+        let project = try TestProject.dbt([
+            "models/x.sql": "select 1 as id",
+            "models/m.sql": "select *\nfrom {{ ref('x' }}\nwhere {{ [1, 2 }}",
+        ])
+        #expect(project.messages() == [
+            "dbt/models/m.sql:2:12: error: unclosed '('\n  hint: close it with ')' before the '}}' at line 2, column 17",
+        ])
+        let dict = try TestProject.dbt(["models/m.sql": "select {{ {'a': {'b': 1}} }} as x"])
+        #expect(dict.messages() == [], "a dict literal's '}}' does not end the tag")
+    }
+
     @Test func anUnknownMacroSuggestsAKnownOne() throws {
         let project = try TestProject.dbt([
             "macros/money.sql": "{% macro cents_to_dollars(c) %}({{ c }} / 100.0){% endmacro %}",
