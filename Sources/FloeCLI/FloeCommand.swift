@@ -28,6 +28,10 @@ public struct FloeCommand: ParsableCommand {
     /// Runs `floe` with `arguments` (without the program name) and returns the exit code.
     /// Usage errors exit 2, not ArgumentParser's 64, as the documented codes say.
     public static func main(arguments: [String]) -> Int32 {
+        if let problem = unknownSubcommand(in: arguments) {
+            Console.standardError.line(problem)
+            return FloeExitCode.usage.rawValue
+        }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
@@ -41,8 +45,21 @@ public struct FloeCommand: ParsableCommand {
                 Console.standardOutput.line(message)
                 return FloeExitCode.ok.rawValue
             }
-            Console.standardError.line(message)
+            // ArgumentParser writes `Error:`; floe's messages are `error:` everywhere.
+            Console.standardError.line(message.hasPrefix("Error: ") ? "error: " + message.dropFirst(7) : message)
             return FloeExitCode.usage.rawValue
         }
+    }
+
+    /// `floe biuld` or `floe help biuld`: an unknown command, with the nearest one; nil when the
+    /// first word is a command, an option, or absent.
+    static func unknownSubcommand(in arguments: [String]) -> String? {
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
+        var words = arguments[...]
+        if words.first == "help" { words = words.dropFirst() }
+        guard let word = words.first, !word.hasPrefix("-"), !names.contains(word) else { return nil }
+        let suggestion = Suggestions.didYouMean(word, in: names).map { "\n  hint: \($0)" }
+            ?? "\n  hint: `floe --help` lists the commands"
+        return "error: unknown command '\(word)'" + suggestion
     }
 }

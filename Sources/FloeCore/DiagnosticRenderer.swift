@@ -37,7 +37,8 @@ public struct DiagnosticRenderer: Sendable {
         return parts.joined(separator: ", ")
     }
 
-    private func paint(_ text: String, code: String) -> String {
+    /// `text` in the ANSI style `code` (`1;31` bold red) when colour is on.
+    public func paint(_ text: String, code: String) -> String {
         useColor ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }
 }

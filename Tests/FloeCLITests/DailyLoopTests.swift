@@ -85,3 +85,43 @@ import Testing
         #expect(!prod.all.contains(value))
     }
 }
+
+/// The smaller things a first trial hit: typos, help, one spelling of `error:`, colour only where
+/// a terminal shows it, paths as the user would type them.
+@Suite struct CommandLineManners {
+    @Test func typosGetDidYouMeanAndUnknownHelpFails() throws {
+        let typo = try FloeBinary.run(["biuld"])
+        #expect(typo.status == 2)
+        #expect(typo.stderr == "error: unknown command 'biuld'\n  hint: did you mean 'build'?\n")
+        let help = try FloeBinary.run(["help", "bogus"])
+        #expect(help.status == 2 && help.stderr.hasPrefix("error: unknown command 'bogus'"))
+        let known = try FloeBinary.run(["help", "build"])
+        #expect(known.status == 0 && known.stdout.contains("USAGE: floe build"))
+        let usage = try FloeBinary.run(["apply", "--threads", "0"])
+        #expect(usage.status == 2 && usage.stderr.hasPrefix("error: --threads must be at least 1"), "\(usage.stderr)")
+    }
+
+    /// Under a real terminal (script(1) gives one) statuses are coloured like diagnostics, and
+    /// TERM=dumb gets neither colour nor the live line.
+    @Test func colourFollowsTheTerminal() throws {
+        let script = URL(fileURLWithPath: "/usr/bin/script")
+        guard FileManager.default.isExecutableFile(atPath: script.path) else { return }
+        let demo = try ApplyCommandTests.demoCopy()
+        let command = "\(FloeBinary.executable.path) build -s stg_orders"
+        let colour = try FloeBinary.run(program: script, ["-qc", command, "/dev/null"], in: demo, environment: ["TERM": "xterm"])
+        #expect(colour.stdout.contains("\u{1B}[32mOK\u{1B}[0m"), "\(colour.stdout)")
+        #expect(colour.stdout.contains("\u{1B}[2K"), "the live line")
+        let dumb = try FloeBinary.run(program: script, ["-qc", command, "/dev/null"], in: demo, environment: ["TERM": "dumb"])
+        #expect(dumb.stdout.contains("UP TO DATE"), "\(dumb.stdout)")
+        #expect(!dumb.stdout.contains("\u{1B}["), "\(dumb.stdout)")
+    }
+
+    @Test func messagesNameFilesAsTheUserWouldTypeThem() throws {
+        let demo = try ApplyCommandTests.demoCopy()
+        #expect(try FloeBinary.run(["run"], in: demo).status == 0)
+        try Data("country,region\nXX,NA\n".utf8).write(to: demo.appendingPathComponent("dbt/seeds/country_regions.csv"))
+        let changed = try FloeBinary.run(["apply"], in: demo)
+        #expect(changed.stderr.contains("the seed file dbt/seeds/country_regions.csv changed since the plan was compiled; run floe compile again"),
+                "\(changed.stderr)")
+    }
+}

@@ -45,7 +45,7 @@ enum ApplyExecution {
         }
         switch flags.format {
         case .json: Console.standardOutput.write(document)
-        case .text: Console.standardError.line(RunReporter.summary(results))
+        case .text: Console.standardError.line(RunReporter.summary(results, useColor: Console.standardError.useColor))
         }
         switch runner.cancellation.reason {
         case .interrupt?: throw FloeExit(.interrupted)

@@ -21,10 +21,16 @@ struct Console: Sendable {
         handle.write(data)
     }
 
-    /// Colour only on a terminal, and never when `NO_COLOR` is set to anything non-empty.
+    /// Colour only on a terminal that can show it: never when `NO_COLOR` is set to anything
+    /// non-empty, nor when `TERM` is `dumb`.
     var useColor: Bool {
         if let noColor = ProcessInfo.processInfo.environment["NO_COLOR"], !noColor.isEmpty { return false }
-        return isatty(fileDescriptor) == 1
+        return isCapableTerminal
+    }
+
+    /// A terminal that understands cursor movement (the live progress line): a tty whose `TERM` is not `dumb`.
+    var isCapableTerminal: Bool {
+        isatty(fileDescriptor) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
     }
 
     /// Diagnostics, then their count, on this stream.

@@ -1,3 +1,4 @@
+import FloeCore
 import FloeRuntime
 import Foundation
 
@@ -7,11 +8,13 @@ final class RunReporter: ApplyObserver, @unchecked Sendable {
     private let console = Console.standardError
     private let quiet: Bool
     private let live: Bool
+    private let painter: DiagnosticRenderer
     private let lock = NSLock()
 
     init(quiet: Bool) {
         self.quiet = quiet
-        live = !quiet && isatty(STDERR_FILENO) == 1
+        live = !quiet && Console.standardError.isCapableTerminal
+        painter = DiagnosticRenderer(useColor: Console.standardError.useColor)
     }
 
     /// A signal arrived: say what happens now, on its own line.
@@ -52,7 +55,7 @@ final class RunReporter: ApplyObserver, @unchecked Sendable {
         let dots = String(repeating: ".", count: max(3, 52 - label.count))
         let time = String(format: "%.2fs", result.executionTime)
         let detail = result.message.flatMap { $0.lowercased() == Self.word(result.status).lowercased() ? nil : "(\($0)) " } ?? ""
-        console.line("\(clear)  \(counter)  \(label) \(dots) \(Self.word(result.status)) \(detail)in \(time)")
+        console.line("\(clear)  \(counter)  \(label) \(dots) \(Self.painted(result.status, painter)) \(detail)in \(time)")
     }
 
     /// The statement that failed, its first lines, and where the whole of what ran is.
@@ -64,6 +67,17 @@ final class RunReporter: ApplyObserver, @unchecked Sendable {
             lines.append("    compiled: target/compiled/\(path); as run: target/run/\(path)")
         }
         return lines
+    }
+
+    /// The status word in its colour: green done, cyan up to date, yellow warned or not run, red failed.
+    static func painted(_ status: NodeResult.Status, _ painter: DiagnosticRenderer) -> String {
+        let code = switch status {
+        case .success, .pass: "32"
+        case .upToDate: "36"
+        case .warn, .skipped, .cancelled: "33"
+        case .error, .fail: "1;31"
+        }
+        return painter.paint(word(status), code: code)
     }
 
     static func word(_ status: NodeResult.Status) -> String {
@@ -80,7 +94,8 @@ final class RunReporter: ApplyObserver, @unchecked Sendable {
     }
 
     /// The closing summary: counts, then every error, failure and warning by name.
-    static func summary(_ results: RunResults) -> String {
+    static func summary(_ results: RunResults, useColor: Bool = false) -> String {
+        let painter = DiagnosticRenderer(useColor: useColor)
         let counts = results.counts
         var parts: [String] = []
         if counts.built > 0 { parts.append("\(counts.built) built") }
@@ -95,14 +110,14 @@ final class RunReporter: ApplyObserver, @unchecked Sendable {
         case let reason?: "Cancelled by \(reason)"
         case nil: results.success ? "Done" : "Failed"
         }
-        var lines = ["\(outcome) in \(String(format: "%.2f", results.elapsedTime))s: "
+        var lines = ["\(painter.paint(outcome, code: results.success ? "1;32" : "1;31")) in \(String(format: "%.2f", results.elapsedTime))s: "
             + (parts.isEmpty ? "nothing ran" : parts.joined(separator: "; "))]
         if results.cancelledBy != nil {
             lines.append("  nodes that had not started did not run; what was built stays: run the same command again to finish")
         }
         for result in results.results where [.error, .fail, .warn, .skipped, .cancelled].contains(result.status) {
             let place = result.path ?? result.relation
-            lines.append("  \(word(result.status)) \(result.resourceType.rawValue) \(result.name)"
+            lines.append("  \(painted(result.status, painter)) \(result.resourceType.rawValue) \(result.name)"
                 + (place.map { " (\($0))" } ?? "") + ": \(result.message ?? "")")
             if result.status == .error, let sql = result.failedSQL {
                 lines.append(contentsOf: excerpt(of: sql, for: result))

@@ -37,17 +37,17 @@ public struct SQLiteEngine: WarehouseEngine {
             var ancestor = directory
             while !FileManager.default.fileExists(atPath: ancestor.path), ancestor.path != "/" { ancestor = ancestor.deletingLastPathComponent() }
             guard FileManager.default.isWritableFile(atPath: ancestor.path) else {
-                throw EngineError(.unreachable, "cannot create \(layout.primaryPath): \(ancestor.path) is not writable")
+                throw EngineError(.unreachable, "cannot create \(layout.shownPath): \(ancestor.path) is not writable")
             }
-            return "\(version); \(layout.primaryPath) does not exist yet (floe apply creates it)"
+            return "\(version); \(layout.shownPath) does not exist yet (floe apply creates it)"
         }
         var handle: OpaquePointer?
         defer { sqlite3_close_v2(handle) }
         guard sqlite3_open_v2(layout.primaryPath, &handle, SQLITE_OPEN_READONLY, nil) == SQLITE_OK,
               sqlite3_exec(handle, "select count(*) from sqlite_master", nil, nil, nil) == SQLITE_OK else {
-            throw EngineError(.unreachable, "cannot read \(layout.primaryPath): \(String(cString: sqlite3_errmsg(handle)))")
+            throw EngineError(.unreachable, "cannot read \(layout.shownPath): \(String(cString: sqlite3_errmsg(handle)))")
         }
-        return "\(version); \(layout.primaryPath) opens"
+        return "\(version); \(layout.shownPath) opens"
     }
 
     public func lockNamespace(_ namespace: String, timeout: Double) throws -> any NamespaceLock {
@@ -63,7 +63,7 @@ public struct SQLiteEngine: WarehouseEngine {
         let owners = try connection.query("select namespace from \(schema).\"_floe_owner\"").rows.compactMap { $0.first?.displayText }
         if let owner = owners.first {
             guard owner == layout.namespace else {
-                throw EngineError(.state, "the database \(layout.primaryPath) belongs to namespace '\(owner)', not '\(layout.namespace)'; give each environment its own file with {environment} or {namespace} in the compute profile's path")
+                throw EngineError(.state, "the database \(layout.shownPath) belongs to namespace '\(owner)', not '\(layout.namespace)'; give each environment its own file with {environment} or {namespace} in the compute profile's path")
             }
         } else {
             try connection.execute("insert into \(schema).\"_floe_owner\" (namespace) values (\(dialect.stringLiteral(layout.namespace)))")

@@ -20,6 +20,14 @@ struct SQLiteFileLayout: Sendable {
 
     var lockPath: String { primaryPath + ".lock" }
 
+    /// The primary file as messages show it: relative to the working directory when it is below
+    /// it (`.floe/dev.db`), else absolute.
+    var shownPath: String {
+        let directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.path
+        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+        return primaryPath.hasPrefix(prefix) ? String(primaryPath.dropFirst(prefix.count)) : primaryPath
+    }
+
     func createDirectory(for path: String) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {

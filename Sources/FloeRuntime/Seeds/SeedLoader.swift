@@ -23,15 +23,16 @@ struct SeedFile {
         }
     }
 
+    /// As messages show it: relative to the directory of floe.yaml, as the plan names it.
     let path: String
     let bytes: [UInt8]
 
     static func read(_ seed: CompiledSeed, projectDirectory: String) throws(Failure) -> SeedFile {
-        let path = URL(fileURLWithPath: projectDirectory).appendingPathComponent(seed.path).path
-        guard let data = FileManager.default.contents(atPath: path) else { throw .missing(path: path) }
+        let absolute = URL(fileURLWithPath: projectDirectory).appendingPathComponent(seed.path).path
+        guard let data = FileManager.default.contents(atPath: absolute) else { throw .missing(path: seed.path) }
         let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-        guard digest == seed.sha256 else { throw .changed(path: path) }
-        return SeedFile(path: path, bytes: Array(data))
+        guard digest == seed.sha256 else { throw .changed(path: seed.path) }
+        return SeedFile(path: seed.path, bytes: Array(data))
     }
 }
 
