@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds floe and runs the e-commerce demo end to end on the embedded default (SQLite): no server
-# to start. Generates the synthetic sources, loads the seeds, builds every model, runs the tests,
-# then shows a mart.
+# to start. `floe build` generates the synthetic sources, loads the seeds, builds every model and
+# runs each test as soon as what it tests is built, then `floe show` prints a mart.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -15,10 +15,12 @@ swift build -c release --product floe
 FLOE="$PWD/.build/release/floe"
 cd demo/data_engineering/ecommerce
 
-"$FLOE" run                      # compile + apply: writes target/artifacts.json and .floe/dev.db
+"$FLOE" build                    # compile, then seeds, models and tests in one order: target/ and .floe/dev.db
 echo
-"$FLOE" show target/artifacts.json mart_revenue_by_region --limit 12
+"$FLOE" show mart_revenue_by_region --limit 12
 echo
 echo "The plan: demo/data_engineering/ecommerce/target/artifacts.json"
 echo "Run results: demo/data_engineering/ecommerce/target/run_results.json"
-echo "The warehouse: demo/data_engineering/ecommerce/.floe/dev.db (run it again: everything is up to date)"
+echo "The warehouse: demo/data_engineering/ecommerce/.floe/dev.db, an ordinary SQLite file:"
+echo "  sqlite3 demo/data_engineering/ecommerce/.floe/dev.db 'select * from mart_revenue_by_region limit 3'"
+echo "Run it again: everything is up to date."

@@ -22,7 +22,7 @@ struct ApplyFlags: ParsableArguments {
                                valueName: "dir"))
     var projectDir: String?
 
-    @Option(help: ArgumentHelp("Seconds to wait for another apply on the same namespace before refusing (default 0).",
+    @Option(help: ArgumentHelp("Seconds to wait for another apply on the same namespace before refusing.",
                                valueName: "seconds"))
     var lockTimeout: Double = 0
 
