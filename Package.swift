@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "FloeEngineTests", dependencies: ["FloeEngine"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FloeRuntimeTests",
-            dependencies: ["FloeRuntime", "FloeEngine", "FloeContract", "FloeCompiler"],
+            dependencies: ["FloeRuntime", "FloeEngine", "FloeContract", "FloeCompiler", "FloeCore"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

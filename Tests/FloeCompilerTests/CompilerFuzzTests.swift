@@ -25,7 +25,7 @@ import Testing
     @Test func mutatedProjectsCompileOrFailWithLocatedErrors() throws {
         let environment = ProcessInfo.processInfo.environment
         let iterations = environment["FLOE_FUZZ_ITERATIONS"].flatMap(Int.init) ?? 120
-        var random = SplitMix(seed: environment["FLOE_FUZZ_SEED"].flatMap(UInt64.init) ?? 1)
+        var random = RandomSource(seed: environment["FLOE_FUZZ_SEED"].flatMap(Int.init) ?? 1, stream: "compile-fuzz")
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("floe-fuzz-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: Self.demo, to: root)
         defer { try? FileManager.default.removeItem(at: root) }
@@ -62,7 +62,7 @@ import Testing
         return files.sorted { $0.path < $1.path }
     }
 
-    static func mutate(_ bytes: inout [UInt8], _ random: inout SplitMix) {
+    static func mutate(_ bytes: inout [UInt8], _ random: inout RandomSource) {
         let position = bytes.isEmpty ? 0 : Int(random.next() % UInt64(bytes.count + 1))
         switch random.next() % 6 {
         case 0 where !bytes.isEmpty:  // one byte becomes any byte
@@ -79,20 +79,5 @@ import Testing
         default:  // the file ends early
             bytes.removeSubrange(position...)
         }
-    }
-}
-
-/// SplitMix64: a small deterministic generator, so a seed names a run.
-struct SplitMix {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }

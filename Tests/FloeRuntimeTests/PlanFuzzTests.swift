@@ -1,4 +1,5 @@
 import FloeContract
+import FloeCore
 @testable import FloeRuntime
 import Foundation
 import Testing

@@ -11,18 +11,9 @@ struct BuildCommand: ParsableCommand {
             (error severity) skips everything downstream of the nodes it tests. Exit codes as floe run.
             """)
 
-    @OptionGroup var project: ProjectOptions
-    @OptionGroup var flags: ApplyFlags
-
-    @Flag(help: "Rebuild everything selected; incremental models from scratch.")
-    var fullRefresh = false
-
-    @Option(name: [.short, .customLong("output")],
-            help: ArgumentHelp("Where to write the plan (default: target/artifacts.json beside the spec).", valueName: "file"))
-    var output: String?
+    @OptionGroup var options: CompileAndApplyOptions
 
     func run() throws {
-        try RunCommand.compileAndApply(project, flags: flags, output: output, mode: .buildWithTests,
-                                       fullRefresh: fullRefresh, command: "build")
+        try RunCommand.compileAndApply(options, mode: .buildWithTests, command: "build")
     }
 }

@@ -1,3 +1,4 @@
+import FloeCore
 /// Word lists for the realistic generators (`name`, `email`, `city`, …). Fixed lists, so the
 /// same seed gives the same rows on every machine.
 enum FakeValues {
