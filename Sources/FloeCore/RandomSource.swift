@@ -22,6 +22,17 @@ public struct RandomSource: Sendable {
         return z ^ (z >> 31)
     }
 
+    /// An independent generator for `key` (a row, a row and a column): the same source and key
+    /// give the same sequence, so a value can be made again by its position alone.
+    public func derived(_ key: UInt64) -> RandomSource {
+        var copy = self
+        var z = state ^ (key &* 0xd134_2543_de82_ef95)
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        copy.state = z ^ (z >> 31)
+        return copy
+    }
+
     /// Uniform in `0..<1`.
     public mutating func unit() -> Double {
         Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)

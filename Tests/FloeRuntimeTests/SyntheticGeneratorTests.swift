@@ -1,4 +1,5 @@
 import FloeContract
+import FloeCore
 import FloeEngine
 @testable import FloeRuntime
 import Testing
@@ -53,6 +54,31 @@ import Testing
         })
         #expect(orders.rows.allSatisfy { ($0[2].displayText ?? "").hasPrefix("2024-01-01 ") })
         #expect(customers.columns.map(\.kind) == [.integer, .text, .text, .date])
+    }
+
+    /// Rows are made by position, never held: any row made alone equals the same row of a full
+    /// scan, a duplicate is an earlier row made again, and late rows move back at most 30 days.
+    @Test func rowsAreMadeByPositionAndDuplicatesRepeatEarlierRows() throws {
+        var late = Self.customers
+        late.quality = DataQualityDefects(duplicateRate: 0.1, lateArrivalRate: 0.5)
+        let source = try #require(SyntheticGenerator(scale: 1).sources([late]).first)
+        let scan = (0..<source.total).map { source.row($0) }
+        #expect(source.total == 220)
+        #expect(source.row(137) == scan[137], "a row made alone is the row a scan makes")
+        for position in source.count..<source.total {
+            #expect(scan[position] == scan[source.original(of: position)], "a duplicate repeats its original")
+            #expect(source.original(of: position) < source.count)
+        }
+        var buffer = [SQLValue](repeating: .null, count: 8)
+        source.fill(5, into: &buffer, at: 4)
+        #expect(Array(buffer[4...]) == scan[5])
+        let onTime = try #require(SyntheticGenerator(scale: 1).sources([Self.customers]).first)
+        let moved = (0..<200).filter { scan[$0][3] != onTime.row($0)[3] && scan[$0][3] != .null && onTime.row($0)[3] != .null }
+        #expect((60...140).contains(moved.count), "about half the rows arrive late, got \(moved.count)")
+        for row in moved {
+            let days = (CivilDate.days(onTime.row(row)[3].displayText ?? "") ?? 0) - (CivilDate.days(scan[row][3].displayText ?? "") ?? 0)
+            #expect((1...30).contains(days), "row \(row) moved \(days) days")
+        }
     }
 
     @Test func scaleMultipliesRows() {

@@ -160,21 +160,51 @@ public final class SQLiteConnection: EngineConnection {
 
     // MARK: Bulk insert
 
+    /// Rows go in `batchRows` at a time through one prepared multi-row `INSERT … VALUES (…), (…)`:
+    /// a statement per row made stepping and resetting most of the cost of a bulk load.
     @discardableResult
     public func insert(into relation: Relation, columns: [String], rows: some Sequence<[SQLValue]>) throws -> Int {
-        let sql = "insert into \(quote(relation.schema)).\(quote(relation.name)) (\(columns.map(quote).joined(separator: ", "))) values ("
-            + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else { throw failure(sql) }
-        defer { sqlite3_finalize(statement) }
-        var inserted = 0
-        for row in rows {
-            for (offset, value) in row.enumerated() { bind(value, to: statement, at: Int32(offset + 1)) }
-            guard sqlite3_step(statement) == SQLITE_DONE else { throw failure(sql) }
-            sqlite3_reset(statement)
-            inserted += 1
+        let width = columns.count
+        guard width > 0 else { return 0 }
+        // SQLite binds at most 32,766 values to one statement.
+        let batchRows = max(1, min(100, 32_766 / width))
+        let head = "insert into \(quote(relation.schema)).\(quote(relation.name)) (\(columns.map(quote).joined(separator: ", "))) values "
+        let tuple = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+        func prepare(_ count: Int) throws -> OpaquePointer {
+            let sql = head + Array(repeating: tuple, count: count).joined(separator: ", ")
+            var statement: OpaquePointer?
+            guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else { throw failure(sql) }
+            return statement
         }
-        return inserted
+        /// Binds `batch` to `statement` (made for exactly that many rows) and runs it.
+        func run(_ statement: OpaquePointer, _ batch: [[SQLValue]]) throws {
+            for (index, row) in batch.enumerated() {
+                for column in 0..<width {
+                    let slot = Int32(index * width + column + 1)
+                    if column < row.count { bind(row[column], to: statement, at: slot) } else { sqlite3_bind_null(statement, slot) }
+                }
+            }
+            guard sqlite3_step(statement) == SQLITE_DONE else { throw failure(head) }
+            sqlite3_reset(statement)
+        }
+        let full = try prepare(batchRows)
+        defer { sqlite3_finalize(full) }
+        var inserted = 0
+        var batch: [[SQLValue]] = []
+        batch.reserveCapacity(batchRows)
+        for row in rows {
+            batch.append(row)
+            if batch.count == batchRows {
+                try run(full, batch)
+                inserted += batch.count
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        guard !batch.isEmpty else { return inserted }
+        let rest = try prepare(batch.count)
+        defer { sqlite3_finalize(rest) }
+        try run(rest, batch)
+        return inserted + batch.count
     }
 
     private func bind(_ value: SQLValue, to statement: OpaquePointer, at index: Int32) {

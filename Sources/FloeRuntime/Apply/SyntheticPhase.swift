@@ -42,12 +42,14 @@ struct SyntheticPhase {
                 stale.insert(table.name)
             }
         }
-        let generated = stale.isEmpty ? [] : generator.generate(Self.withReferenced(stale, in: plan.synthetic))
+        // Row sources for the stale tables and those their references draw from; rows are made
+        // as they are inserted, never all held.
+        let sources = stale.isEmpty ? [] : generator.sources(Self.withReferenced(stale, in: plan.synthetic))
         for table in tables {
             if context.cancellation.isCancelled { return }
             context.collector.started(table.name, type: .synthetic)
             let start = Date()
-            guard stale.contains(table.name), let rows = generated.first(where: { $0.name == table.name }),
+            guard stale.contains(table.name), let rows = sources.first(where: { $0.table.name == table.name }),
                   let fingerprint = fingerprints[table.name] else {
                 context.collector.record(result(table, .upToDate, time: 0, message: "up to date"))
                 continue
@@ -57,7 +59,7 @@ struct SyntheticPhase {
                 let loaded = try connection.inWriteTransaction {
                     let columns = rows.columns.map { ColumnSpec(name: $0.name, type: dialect.typeName(for: $0.kind)) }
                     let count = try TableSwap(connection: connection, dialect: dialect)
-                        .load(relation(table), columns: columns, rows: rows.rows)
+                        .load(relation(table), columns: columns, rows: SyntheticRowSequence(rows: rows))
                     try context.state.recordBuild(connection, id: table.uniqueID, state: state,
                                                   relation: relation(table), at: Clock.timestamp(), runID: context.runID)
                     return count
@@ -126,5 +128,21 @@ struct SyntheticPhase {
         NodeResult(uniqueID: table.uniqueID, name: table.name, resourceType: .synthetic, status: status,
                    relation: relation(table).description, materialized: "table", startedAt: Clock.timestamp(),
                    executionTime: time, message: message)
+    }
+}
+
+/// A synthetic table's rows in order, each made as it is asked for.
+struct SyntheticRowSequence: Sequence, IteratorProtocol {
+    let rows: SyntheticRows
+    private var position = 0
+
+    init(rows: SyntheticRows) {
+        self.rows = rows
+    }
+
+    mutating func next() -> [SQLValue]? {
+        guard position < rows.total else { return nil }
+        defer { position += 1 }
+        return rows.row(position)
     }
 }

@@ -2,9 +2,10 @@ import FloeContract
 import FloeCore
 import FloeEngine
 
-/// Generates the rows of floe.yaml's synthetic tables. Pure and deterministic: the same table,
+/// Makes the row sources of floe.yaml's synthetic tables. Pure and deterministic: the same table,
 /// seed and scale give the same rows, in the same order, on every machine.
 struct SyntheticGenerator {
+    /// A table's rows, made whole: for tests and small tables. Loading streams ``SyntheticRows``.
     struct Table {
         var name: String
         var columns: [(name: String, kind: ValueKind)]
@@ -14,16 +15,28 @@ struct SyntheticGenerator {
     /// `FLOE_DEMO_SEED_SCALE`: every table's `rows` is multiplied by it.
     let scale: Double
 
-    /// All tables, each after the tables its `reference` columns point at.
-    func generate(_ tables: [SyntheticTable]) -> [Table] {
-        var generated: [String: Table] = [:]
-        var result: [Table] = []
+    /// The most rows one table may have after scaling; beyond it the count is clamped (apply
+    /// refuses such a table before generating, see ``SyntheticPhase``).
+    static let maximumRows = 1_000_000_000
+
+    /// A row source for each of `tables`, each made after the tables its `reference` columns
+    /// point at (which must be among `tables`), in reference order.
+    func sources(_ tables: [SyntheticTable]) -> [SyntheticRows] {
+        var made: [String: SyntheticRows] = [:]
+        var result: [SyntheticRows] = []
         for table in Self.referenceOrder(tables) {
-            let built = generate(table, referenced: generated)
-            generated[table.name] = built
-            result.append(built)
+            let rows = SyntheticRows(table, count: rowCount(table), referenced: made)
+            made[table.name] = rows
+            result.append(rows)
         }
         return result
+    }
+
+    /// All tables, made whole, each after the tables it references.
+    func generate(_ tables: [SyntheticTable]) -> [Table] {
+        sources(tables).map { source in
+            Table(name: source.table.name, columns: source.columns, rows: (0..<source.total).map { source.row($0) })
+        }
     }
 
     static func referenceOrder(_ tables: [SyntheticTable]) -> [SyntheticTable] {
@@ -46,133 +59,204 @@ struct SyntheticGenerator {
         return ordered
     }
 
-    /// The most rows one table may have after scaling; beyond it the count is clamped (apply
-    /// refuses such a table before generating, see ``SyntheticPhase``).
-    static let maximumRows = 1_000_000_000
-
     func rowCount(_ table: SyntheticTable) -> Int {
         let scaled = (Double(table.rows) * scale).rounded()
         guard scaled.isFinite, scaled > 0 else { return 0 }
         return scaled >= Double(Self.maximumRows) ? Self.maximumRows : Int(scaled)
     }
+}
 
-    private func generate(_ table: SyntheticTable, referenced: [String: Table]) -> Table {
-        var random = RandomSource(seed: table.seed, stream: table.name)
-        let generators = table.columns.map { column in
-            ColumnGenerator(column, quality: table.quality, referenced: referenced)
-        }
-        let count = rowCount(table)
+/// One synthetic table's rows, made on demand and never held. Every cell is a pure function of
+/// the table's seed and name, its row and its column, so:
+/// - rows stream out in order, in batches, with memory flat in the row count;
+/// - a duplicate row (`duplicate_rate`) is its original made again;
+/// - a `reference` draws a row of the referenced table and makes that row's value.
+final class SyntheticRows: @unchecked Sendable {
+    let table: SyntheticTable
+    /// Rows made from the definition; duplicates follow them.
+    let count: Int
+    let duplicates: Int
+    let columns: [(name: String, kind: ValueKind)]
+    private let cells: [CellGenerator]
+    private let base: RandomSource
+    private let lateArrivalRate: Double
+
+    var total: Int { count + duplicates }
+
+    init(_ table: SyntheticTable, count: Int, referenced: [String: SyntheticRows]) {
+        self.table = table
+        self.count = count
         // The plan validator holds rates to 0...1; clamped here as well, so no plan can trap.
         let duplicateRate = min(max(table.quality.duplicateRate, 0), 1)
-        let lateArrivalRate = min(max(table.quality.lateArrivalRate, 0), 1)
-        var rows: [[SQLValue]] = []
-        rows.reserveCapacity(count + Int(Double(count) * duplicateRate) + 1)
-        for index in 0..<count {
-            var row = generators.map { $0.value(row: index, &random) }
-            if random.chance(lateArrivalRate) {
-                let days = random.integer(in: 1...30)
-                for (offset, generator) in generators.enumerated() { row[offset] = generator.backdated(row[offset], days: days) }
-            }
-            rows.append(row)
-        }
-        let duplicates = Int((Double(count) * duplicateRate).rounded())
-        for _ in 0..<(count > 0 ? duplicates : 0) {
-            rows.append(rows[random.index(below: count)])
-        }
-        return Table(name: table.name, columns: zip(table.columns, generators).map { ($0.name, $1.kind) }, rows: rows)
+        duplicates = count > 0 ? Int((Double(count) * duplicateRate).rounded()) : 0
+        lateArrivalRate = min(max(table.quality.lateArrivalRate, 0), 1)
+        base = RandomSource(seed: table.seed, stream: table.name)
+        cells = table.columns.map { CellGenerator($0, quality: table.quality, referenced: referenced) }
+        columns = zip(table.columns, cells).map { ($0.name, $1.kind) }
+    }
+
+    /// The row made from the definition that `position` shows: itself, or for a duplicate (at
+    /// `count` and after), the earlier row it repeats.
+    func original(of position: Int) -> Int {
+        guard position >= count else { return position }
+        var random = base.derived(1 << 63 | UInt64(position - count))
+        return random.index(below: count)
+    }
+
+    /// The row at `position`, duplicates included.
+    func row(_ position: Int) -> [SQLValue] {
+        var values: [SQLValue] = []
+        values.reserveCapacity(cells.count)
+        let row = original(of: position)
+        let late = lateDays(row)
+        for column in cells.indices { values.append(value(row: row, column: column, lateDays: late)) }
+        return values
+    }
+
+    /// Writes the row at `position` into `buffer` from `offset` on (one value per column).
+    func fill(_ position: Int, into buffer: inout [SQLValue], at offset: Int) {
+        let row = original(of: position)
+        let late = lateDays(row)
+        for column in cells.indices { buffer[offset + column] = value(row: row, column: column, lateDays: late) }
+    }
+
+    /// One cell of a row made from the definition (`row < count`).
+    func value(row: Int, column: Int) -> SQLValue {
+        value(row: row, column: column, lateDays: lateDays(row))
+    }
+
+    private func value(row: Int, column: Int, lateDays: Int64) -> SQLValue {
+        var random = base.derived(UInt64(row) << 16 | UInt64(column & 0x7FFF))
+        let cell = cells[column]
+        let value = cell.value(row: row, &random)
+        if cell.nullRate > 0, random.chance(cell.nullRate) { return .null }
+        return lateDays > 0 ? cell.backdated(value, days: lateDays) : value
+    }
+
+    /// Late arrival: how many days this row's dates and timestamps are moved back (0: on time).
+    private func lateDays(_ row: Int) -> Int64 {
+        guard lateArrivalRate > 0 else { return 0 }
+        var random = base.derived(UInt64(row) << 16 | 0xFFFF)
+        return random.chance(lateArrivalRate) ? random.integer(in: 1...30) : 0
     }
 }
 
 /// One column's generator with its options read once.
-private struct ColumnGenerator {
-    let generator: String
-    let options: [String: ConfigValue]
+private struct CellGenerator {
+    enum Generator {
+        case sequence(start: Int64, step: Int64)
+        case uuid
+        case integer(ClosedRange<Int64>)
+        case decimal(low: Double, high: Double, scale: Double)
+        case boolean(probability: Double)
+        /// Days since 1970 and, for ranges short enough, each day's text made once.
+        case date(ClosedRange<Int64>, texts: [String]?)
+        case timestamp(ClosedRange<Int64>)
+        case choice([SQLValue], cumulativeWeights: [Double]?)
+        case constant(SQLValue)
+        case reference(SyntheticRows, column: Int)
+        case fake(String)
+        case none
+    }
+
+    let generator: Generator
     let kind: ValueKind
     let nullRate: Double
-    let pool: [SQLValue]
 
-    init(_ column: SyntheticColumn, quality: DataQualityDefects, referenced: [String: SyntheticGenerator.Table]) {
-        generator = column.generator
-        options = column.options
-        var pool: [SQLValue] = []
+    init(_ column: SyntheticColumn, quality: DataQualityDefects, referenced: [String: SyntheticRows]) {
+        let options = column.options
+        func number(_ key: String) -> Double? { Self.number(options[key]) }
+        func integer(_ key: String, _ fallback: Int) -> Int64 { Int64(options[key]?.intValue ?? fallback) }
         switch column.generator {
-        case "sequence", "integer": kind = .integer
-        case "decimal": kind = .real
-        case "boolean": kind = .boolean
-        case "date": kind = .date
-        case "timestamp": kind = .timestamp
-        case "choice", "constant":
-            let values = column.generator == "choice" ? (column.options["values"].flatMap(Self.items) ?? []) : [column.options["value"] ?? .null]
-            pool = values.map(Self.sqlValue)
-            kind = Self.kind(of: pool)
-        case "reference":
-            if let table = column.options["table"]?.stringValue, let target = referenced[table],
-               let columnName = column.options["column"]?.stringValue,
-               let index = target.columns.firstIndex(where: { $0.name == columnName }) {
-                var seen: Set<SQLValue> = []
-                pool = target.rows.map { $0[index] }.filter { $0 != .null && seen.insert($0).inserted }
-                kind = target.columns[index].kind
-            } else {
-                kind = .integer
-            }
-        default: kind = .text
-        }
-        self.pool = pool
-        // Keys stay whole: a table's null defects go into its other columns.
-        let isKey = ["sequence", "uuid", "constant"].contains(column.generator)
-        nullRate = Self.number(column.options["null_rate"]) ?? (isKey ? 0 : quality.nullRate)
-    }
-
-    func value(row: Int, _ random: inout RandomSource) -> SQLValue {
-        let value = generated(row: row, &random)
-        return random.chance(nullRate) ? .null : value
-    }
-
-    private func generated(row: Int, _ random: inout RandomSource) -> SQLValue {
-        switch generator {
         case "sequence":
-            let start = Int64(options["start"]?.intValue ?? 1), step = Int64(options["step"]?.intValue ?? 1)
-            return .integer(start &+ Int64(row) &* step)
+            generator = .sequence(start: integer("start", 1), step: integer("step", 1))
+            kind = .integer
         case "uuid":
-            let high = random.next(), low = random.next()
-            return .text(Self.uuid(high, low))
+            generator = .uuid
+            kind = .text
         case "integer":
-            let low = Int64(options["min"]?.intValue ?? 0), high = Int64(options["max"]?.intValue ?? 100)
-            return .integer(random.integer(in: min(low, high)...max(low, high)))
+            let low = integer("min", 0), high = integer("max", 100)
+            generator = .integer(min(low, high)...max(low, high))
+            kind = .integer
         case "decimal":
-            let low = Self.number(options["min"]) ?? 0, high = Self.number(options["max"]) ?? 1
-            let scale = Double(pow10(min(max(options["scale"]?.intValue ?? 2, 0), 15)))
-            return .real(((low + (high - low) * random.unit()) * scale).rounded() / scale)
+            let scale = Double((0..<min(max(options["scale"]?.intValue ?? 2, 0), 15)).reduce(1) { value, _ in value * 10 })
+            generator = .decimal(low: number("min") ?? 0, high: number("max") ?? 1, scale: scale)
+            kind = .real
         case "boolean":
-            return .integer(random.chance(Self.number(options["probability"]) ?? 0.5) ? 1 : 0)
+            generator = .boolean(probability: number("probability") ?? 0.5)
+            kind = .boolean
         case "date":
             let start = CivilDate.days(options["start"]?.stringValue ?? "") ?? 0
-            let end = CivilDate.days(options["end"]?.stringValue ?? "") ?? start
-            return .text(CivilDate.text(days: random.integer(in: start...max(start, end))))
+            let end = max(start, CivilDate.days(options["end"]?.stringValue ?? "") ?? start)
+            let texts = end - start < 100_000 ? (start...end).map { CivilDate.text(days: $0) } : nil
+            generator = .date(start...end, texts: texts)
+            kind = .date
         case "timestamp":
             let start = (CivilDate.days(options["start"]?.stringValue ?? "") ?? 0) * 86_400
             let end = (CivilDate.days(options["end"]?.stringValue ?? "") ?? 0) * 86_400 + 86_399
-            return .text(CivilDate.timestamp(seconds: random.integer(in: start...max(start, end))))
-        case "choice":
-            return pool.isEmpty ? .null : pool[weightedIndex(&random)]
-        case "constant", "reference":
-            return pool.isEmpty ? .null : pool[generator == "constant" ? 0 : random.index(below: pool.count)]
+            generator = .timestamp(start...max(start, end))
+            kind = .timestamp
+        case "choice", "constant":
+            let values = column.generator == "choice" ? (options["values"].flatMap(Self.items) ?? []) : [options["value"] ?? .null]
+            let pool = values.map(Self.sqlValue)
+            kind = Self.kind(of: pool)
+            if column.generator == "constant" {
+                generator = .constant(pool.first ?? .null)
+            } else {
+                generator = .choice(pool, cumulativeWeights: Self.cumulativeWeights(options["weights"], count: pool.count))
+            }
+        case "reference":
+            if let name = options["table"]?.stringValue, let target = referenced[name],
+               let columnName = options["column"]?.stringValue,
+               let index = target.columns.firstIndex(where: { $0.name == columnName }) {
+                generator = .reference(target, column: index)
+                kind = target.columns[index].kind
+            } else {
+                generator = .none
+                kind = .integer
+            }
         default:
-            return .text(FakeValues.value(generator, &random))
+            generator = .fake(column.generator)
+            kind = .text
         }
+        // Keys stay whole: a table's null defects go into its other columns.
+        let isKey = ["sequence", "uuid", "constant"].contains(column.generator)
+        nullRate = min(max(number("null_rate") ?? (isKey ? 0 : quality.nullRate), 0), 1)
     }
 
-    private func weightedIndex(_ random: inout RandomSource) -> Int {
-        guard let weights = options["weights"].flatMap(Self.items)?.compactMap(Self.number), weights.count == pool.count,
-              case let total = weights.reduce(0, +), total > 0 else {
-            return random.index(below: pool.count)
+    func value(row: Int, _ random: inout RandomSource) -> SQLValue {
+        switch generator {
+        case .sequence(let start, let step):
+            return .integer(start &+ Int64(row) &* step)
+        case .uuid:
+            let high = random.next(), low = random.next()
+            return .text(Self.uuid(high, low))
+        case .integer(let range):
+            return .integer(random.integer(in: range))
+        case .decimal(let low, let high, let scale):
+            return .real(((low + (high - low) * random.unit()) * scale).rounded() / scale)
+        case .boolean(let probability):
+            return .integer(random.chance(probability) ? 1 : 0)
+        case .date(let range, let texts):
+            let day = random.integer(in: range)
+            return .text(texts.map { $0[Int(day - range.lowerBound)] } ?? CivilDate.text(days: day))
+        case .timestamp(let range):
+            return .text(CivilDate.timestamp(seconds: random.integer(in: range)))
+        case .choice(let pool, let weights):
+            guard !pool.isEmpty else { return .null }
+            guard let weights, let total = weights.last else { return pool[random.index(below: pool.count)] }
+            let target = random.unit() * total
+            return pool[weights.firstIndex { target < $0 } ?? pool.count - 1]
+        case .constant(let value):
+            return value
+        case .reference(let target, let column):
+            guard target.count > 0 else { return .null }
+            return target.value(row: random.index(below: target.count), column: column)
+        case .fake(let name):
+            return .text(FakeValues.value(name, &random))
+        case .none:
+            return .null
         }
-        var target = random.unit() * total
-        for (index, weight) in weights.enumerated() {
-            target -= weight
-            if target < 0 { return index }
-        }
-        return pool.count - 1
     }
 
     /// Late arrival: dates and timestamps moved `days` into the past.
@@ -189,7 +273,17 @@ private struct ColumnGenerator {
         }
     }
 
-    private func pow10(_ exponent: Int) -> Int { (0..<max(0, exponent)).reduce(1) { value, _ in value * 10 } }
+    /// Running totals of `weights` when they fit the pool (one per value, positive sum); else nil
+    /// (uniform choice).
+    static func cumulativeWeights(_ value: ConfigValue?, count: Int) -> [Double]? {
+        guard let weights = value.flatMap(items)?.compactMap(number), weights.count == count,
+              weights.allSatisfy({ $0 >= 0 && $0.isFinite }), weights.reduce(0, +) > 0 else { return nil }
+        var running = 0.0
+        return weights.map { weight in
+            running += weight
+            return running
+        }
+    }
 
     static func items(_ value: ConfigValue) -> [ConfigValue]? {
         if case .list(let items) = value { return items }
