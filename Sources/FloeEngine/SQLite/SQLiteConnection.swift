@@ -30,7 +30,7 @@ public final class SQLiteConnection: EngineConnection {
         sqlite3_extended_result_codes(handle, 1)
         do {
             // Renaming a table must not rewrite or re-check views that name the table it replaces.
-            try execute("pragma legacy_alter_table = on; pragma temp_store = memory")
+            try execute("pragma legacy_alter_table = on")
             try SQLiteFunctions.register(on: handle)
             for schema in layout.knownSchemas { try ensureSchema(schema) }
         } catch {
