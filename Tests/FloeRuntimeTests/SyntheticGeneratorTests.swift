@@ -1,6 +1,7 @@
 import FloeContract
 import FloeCore
 import FloeEngine
+import Foundation
 @testable import FloeRuntime
 import Testing
 
@@ -79,6 +80,61 @@ import Testing
             let days = (CivilDate.days(onTime.row(row)[3].displayText ?? "") ?? 0) - (CivilDate.days(scan[row][3].displayText ?? "") ?? 0)
             #expect((1...30).contains(days), "row \(row) moved \(days) days")
         }
+    }
+
+    @Test func distributionsPatternsLocationsAndDerivedValues() throws {
+        func column(_ name: String, _ generator: String, _ options: [String: ConfigValue] = [:]) -> SyntheticColumn {
+            SyntheticColumn(name: name, generator: generator, options: options)
+        }
+        let people = SyntheticTable(name: "people", rows: 2000, seed: 3, columns: [
+            column("id", "sequence"),
+            column("full_name", "name"),
+            column("email", "email", ["from": .string("full_name")]),
+            column("handle", "username", ["from": .string("full_name")]),
+            column("city", "city"), column("country", "country"), column("region", "region"),
+            column("height", "normal", ["mean": .integer(170), "stddev": .integer(10), "scale": .integer(1)]),
+            column("income", "log_normal", ["mu": .number(10), "sigma": .number(0.5)]),
+            column("sku", "pattern", ["pattern": .string("SKU-####-??")]),
+            column("seen_at", "event_time", ["start": .string("2024-01-01 08:00:00"), "interval_seconds": .integer(90)]),
+            column("extra", "json", ["fields": .map(["source": .string("word"), "visits": .string("integer")])]),
+            column("loaded", "loaded_at"),
+            column("street", "street_address"),
+        ], quality: DataQualityDefects())
+        let orders = SyntheticTable(name: "orders", rows: 4000, seed: 4, columns: [
+            column("person_id", "reference", ["table": .string("people"), "column": .string("id"), "skew": .integer(3)]),
+        ], quality: DataQualityDefects())
+        var generator = SyntheticGenerator(scale: 1)
+        generator.loadedAt = "2026-11-29 10:00:00"
+        let tables = generator.generate([people, orders])
+        let rows = tables[0].rows
+        for row in rows {
+            let name = try #require(row[1].displayText).lowercased()
+            let parts = name.split(separator: " ")
+            #expect(row[2].displayText?.hasPrefix(parts.joined(separator: ".")) == true, "e-mail from \(name): \(row[2])")
+            #expect(row[2].displayText?.hasSuffix("@example.com") == true)
+            #expect(row[3].displayText?.hasPrefix(parts.joined(separator: "_")) == true)
+            let place = FakeValues.locations.first { $0.city == row[4].displayText }
+            #expect(place?.country == row[5].displayText && place?.region == row[6].displayText, "city, country and region agree")
+            let sku = Array(try #require(row[9].displayText).utf8)
+            #expect(sku.count == 11 && String(decoding: sku.prefix(4), as: UTF8.self) == "SKU-"
+                && sku[4..<8].allSatisfy { (48...57).contains($0) } && sku[9...].allSatisfy { (65...90).contains($0) })
+            let json = try #require(row[11].displayText)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            #expect(Set(object.keys) == ["source", "visits"] && object["visits"] is Int)
+            #expect(row[12] == .text("2026-11-29 10:00:00"))
+        }
+        let heights = rows.compactMap { if case .real(let value) = $0[7] { value } else { nil } }
+        let mean = heights.reduce(0, +) / Double(heights.count)
+        let deviation = (heights.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(heights.count)).squareRoot()
+        #expect(abs(mean - 170) < 1 && abs(deviation - 10) < 1, "mean \(mean), stddev \(deviation)")
+        let incomes = rows.compactMap { if case .real(let value) = $0[8] { value } else { nil } }.sorted()
+        #expect(abs(incomes[incomes.count / 2] - exp(10)) < exp(10) * 0.1, "the median of a log-normal is e^mu")
+        let times = rows.compactMap { $0[10].displayText }
+        #expect(times == times.sorted(), "event times never go back")
+        #expect(times.first?.hasPrefix("2024-01-01 08:0") == true)
+        // Skew 3: the first tenth of the people get about half of the orders (uniform: a tenth).
+        let early = tables[1].rows.filter { if case .integer(let id) = $0[0] { id <= 200 } else { false } }.count
+        #expect((1600...2400).contains(early), "skewed references: \(early) of 4000 to the first 200")
     }
 
     @Test func scaleMultipliesRows() {

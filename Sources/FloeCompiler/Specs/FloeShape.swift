@@ -37,15 +37,51 @@ public enum FloeShape {
         ("reference", ObjectShape("a reference generator", [
             .required("table", .string(.sqlName), "the synthetic table whose rows are referenced"),
             .required("column", .string(.sqlName), "the referenced column"),
+            .optional("skew", .number(minimum: 1, maximum: 10),
+                      "1 (default): every parent as likely; higher: the first parents get most of the rows"),
         ])),
         ("constant", ObjectShape("a constant generator", [
             .required("value", .scalar, "the value of every row"),
         ])),
-    ] + fakerKinds.map { ($0, ObjectShape("a \($0) generator", [])) }
+        ("normal", ObjectShape("a normal distribution", [
+            .required("mean", .number(), "the mean"),
+            .required("stddev", .number(minimum: 0), "the standard deviation"),
+            .optional("scale", .integer(minimum: 0, maximum: 10), "digits after the point (default 2)"),
+        ])),
+        ("log_normal", ObjectShape("a log-normal distribution", [
+            .required("mu", .number(), "the mean of the value's logarithm"),
+            .required("sigma", .number(minimum: 0), "the standard deviation of the value's logarithm"),
+            .optional("scale", .integer(minimum: 0, maximum: 10), "digits after the point (default 2)"),
+        ])),
+        ("pattern", ObjectShape("a patterned code", [
+            .required("pattern", .string(), "'#' a digit, '?' a capital letter, '*' either; anything else as written (SKU-####)"),
+        ])),
+        ("event_time", ObjectShape("monotonic event times", [
+            .required("start", .string(timestamp), "the first event, YYYY-MM-DD or YYYY-MM-DD HH:MM:SS"),
+            .required("interval_seconds", .number(minimum: 0), "the mean gap between rows' events"),
+        ])),
+        ("json", ObjectShape("a JSON object", [
+            .required("fields", .map(.string(.oneOf(jsonFieldKinds)), keys: .sqlName),
+                      "key → kind of value: \(jsonFieldKinds.joined(separator: ", "))"),
+        ])),
+        ("loaded_at", ObjectShape("the load time", [])),
+    ] + fakerKinds.map { kind in
+        (kind, ObjectShape("a \(kind) generator", derivedKinds.contains(kind)
+            ? [.optional("from", .string(.sqlName), "a column of the same table holding a person's name to build it from")]
+            : []))
+    }
 
-    /// Generators that need no options: realistic fake values.
-    public static let fakerKinds = ["name", "first_name", "last_name", "email", "phone", "company", "city",
-                                    "country", "word", "sentence"]
+    /// Generators that need no options: realistic fake values. `city`, `country` and `region`
+    /// agree with each other within a row.
+    public static let fakerKinds = ["name", "first_name", "last_name", "email", "username", "phone", "company",
+                                    "street_address", "city", "country", "region", "word", "sentence"]
+    /// Fake kinds that can be built from the row's name (`email: {type: email, from: name}`).
+    public static let derivedKinds = ["email", "username"]
+    /// What a `json` generator's fields can hold.
+    public static let jsonFieldKinds = ["word", "integer", "boolean", "city", "country", "uuid"]
+
+    static let timestamp = StringRule(pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}:[0-9]{2})?$",
+                                      meaning: "YYYY-MM-DD or YYYY-MM-DD HH:MM:SS")
 
     static let date = StringRule(pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", meaning: "a date written YYYY-MM-DD")
 

@@ -63,6 +63,15 @@ enum SyntheticSpec {
                     "synthetic table '\(tableName)' has no column '\(columnName)'",
                     hint: Suggestions.didYouMean(columnName, in: columns) ?? "columns: \(columns.joined(separator: ", "))"))
             }
+        case "email", "username":
+            // `from` names another column of the same table, which is not itself built from one.
+            guard let from = value["from"], let name = from.string, let table = path.split(separator: ".").dropFirst().first,
+                  let columns = columnsByTable[String(table)] else { break }
+            if !columns.contains(name) {
+                diagnostics.append(.error(
+                    at: from.location, path: "\(path).from", "no column '\(name)' in this table",
+                    hint: Suggestions.didYouMean(name, in: columns) ?? "columns: \(columns.joined(separator: ", "))"))
+            }
         case "choice":
             if let values = value["values"]?.items, let weights = value["weights"], let count = weights.items?.count,
                count != values.count {

@@ -1,4 +1,5 @@
 import FloeCore
+import Foundation
 /// Word lists for the realistic generators (`name`, `email`, `city`, …). Fixed lists, so the
 /// same seed gives the same rows on every machine.
 enum FakeValues {
@@ -14,6 +15,20 @@ enum FakeValues {
         "Novak", "Okafor", "Olsen", "Patel", "Rossi", "Santos", "Schmidt", "Silva", "Singh", "Smith",
         "Tanaka", "Weber", "Wilson", "Yilmaz", "Zhang",
     ]
+    /// City, country and region together, so a row's three agree.
+    static let locations: [(city: String, country: String, region: String)] = [
+        ("Austin", "United States", "NA"), ("Boston", "United States", "NA"), ("Chicago", "United States", "NA"),
+        ("Seattle", "United States", "NA"), ("Toronto", "Canada", "NA"), ("Montreal", "Canada", "NA"),
+        ("Mexico City", "Mexico", "LATAM"), ("Bogota", "Colombia", "LATAM"), ("Sao Paulo", "Brazil", "LATAM"),
+        ("Buenos Aires", "Argentina", "LATAM"), ("Santiago", "Chile", "LATAM"), ("London", "United Kingdom", "EMEA"),
+        ("Dublin", "Ireland", "EMEA"), ("Paris", "France", "EMEA"), ("Lyon", "France", "EMEA"), ("Berlin", "Germany", "EMEA"),
+        ("Munich", "Germany", "EMEA"), ("Madrid", "Spain", "EMEA"), ("Lisbon", "Portugal", "EMEA"), ("Milan", "Italy", "EMEA"),
+        ("Amsterdam", "Netherlands", "EMEA"), ("Oslo", "Norway", "EMEA"), ("Prague", "Czechia", "EMEA"),
+        ("Cairo", "Egypt", "EMEA"), ("Lagos", "Nigeria", "EMEA"), ("Nairobi", "Kenya", "EMEA"), ("Tokyo", "Japan", "APAC"),
+        ("Osaka", "Japan", "APAC"), ("Seoul", "South Korea", "APAC"), ("Mumbai", "India", "APAC"),
+        ("Singapore", "Singapore", "APAC"), ("Sydney", "Australia", "APAC"), ("Melbourne", "Australia", "APAC"),
+    ]
+    static let streetSuffixes = ["Street", "Avenue", "Road", "Lane", "Way", "Square"]
     static let cities = [
         "Amsterdam", "Austin", "Berlin", "Bogota", "Boston", "Cairo", "Chicago", "Dublin", "Kyoto", "Lagos",
         "Lisbon", "London", "Lyon", "Madrid", "Melbourne", "Milan", "Montreal", "Mumbai", "Munich", "Nairobi",
@@ -44,6 +59,9 @@ enum FakeValues {
         case "phone":
             return "+1-555-" + String(random.integer(in: 100...999)) + "-" + String(random.integer(in: 1000...9999))
         case "company": return pick(lastNames) + " " + pick(companySuffixes)
+        case "username": return pick(words) + "_" + pick(words) + String(random.integer(in: 1...99))
+        case "street_address":
+            return String(random.integer(in: 1...2999)) + " " + pick(words).capitalized + " " + pick(streetSuffixes)
         case "city": return pick(cities)
         case "country": return pick(countries)
         case "sentence":

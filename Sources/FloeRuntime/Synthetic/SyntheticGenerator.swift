@@ -1,6 +1,7 @@
 import FloeContract
 import FloeCore
 import FloeEngine
+import Foundation
 
 /// Makes the row sources of floe.yaml's synthetic tables. Pure and deterministic: the same table,
 /// seed and scale give the same rows, in the same order, on every machine.
@@ -14,6 +15,8 @@ struct SyntheticGenerator {
 
     /// `FLOE_DEMO_SEED_SCALE`: every table's `rows` is multiplied by it.
     let scale: Double
+    /// What `loaded_at` columns hold: the load's time, `YYYY-MM-DD HH:MM:SS` UTC.
+    var loadedAt: String = CivilDate.timestamp(seconds: Int64(Date().timeIntervalSince1970))
 
     /// The most rows one table may have after scaling; beyond it the count is clamped (apply
     /// refuses such a table before generating, see ``SyntheticPhase``).
@@ -25,7 +28,7 @@ struct SyntheticGenerator {
         var made: [String: SyntheticRows] = [:]
         var result: [SyntheticRows] = []
         for table in Self.referenceOrder(tables) {
-            let rows = SyntheticRows(table, count: rowCount(table), referenced: made)
+            let rows = SyntheticRows(table, count: rowCount(table), referenced: made, loadedAt: loadedAt)
             made[table.name] = rows
             result.append(rows)
         }
@@ -83,7 +86,7 @@ final class SyntheticRows: @unchecked Sendable {
 
     var total: Int { count + duplicates }
 
-    init(_ table: SyntheticTable, count: Int, referenced: [String: SyntheticRows]) {
+    init(_ table: SyntheticTable, count: Int, referenced: [String: SyntheticRows], loadedAt: String) {
         self.table = table
         self.count = count
         // The plan validator holds rates to 0...1; clamped here as well, so no plan can trap.
@@ -91,7 +94,7 @@ final class SyntheticRows: @unchecked Sendable {
         duplicates = count > 0 ? Int((Double(count) * duplicateRate).rounded()) : 0
         lateArrivalRate = min(max(table.quality.lateArrivalRate, 0), 1)
         base = RandomSource(seed: table.seed, stream: table.name)
-        cells = table.columns.map { CellGenerator($0, quality: table.quality, referenced: referenced) }
+        cells = table.columns.map { CellGenerator($0, of: table, quality: table.quality, referenced: referenced, loadedAt: loadedAt) }
         columns = zip(table.columns, cells).map { ($0.name, $1.kind) }
     }
 
@@ -128,9 +131,16 @@ final class SyntheticRows: @unchecked Sendable {
     private func value(row: Int, column: Int, lateDays: Int64) -> SQLValue {
         var random = base.derived(UInt64(row) << 16 | UInt64(column & 0x7FFF))
         let cell = cells[column]
-        let value = cell.value(row: row, &random)
+        let value = cell.value(row: row, &random, in: self)
         if cell.nullRate > 0, random.chance(cell.nullRate) { return .null }
         return lateDays > 0 ? cell.backdated(value, days: lateDays) : value
+    }
+
+    /// Which of ``FakeValues/locations`` the row is in: one draw per row, so its `city`,
+    /// `country` and `region` columns agree.
+    func location(of row: Int) -> (city: String, country: String, region: String) {
+        var random = base.derived(UInt64(row) << 16 | 0xFFFE)
+        return FakeValues.locations[random.index(below: FakeValues.locations.count)]
     }
 
     /// Late arrival: how many days this row's dates and timestamps are moved back (0: on time).
@@ -154,8 +164,19 @@ private struct CellGenerator {
         case timestamp(ClosedRange<Int64>)
         case choice([SQLValue], cumulativeWeights: [Double]?)
         case constant(SQLValue)
-        case reference(SyntheticRows, column: Int)
+        case reference(SyntheticRows, column: Int, skew: Double)
         case fake(String)
+        /// `email`/`username` built from the name in another column of the row.
+        case fromName(String, column: Int)
+        case location(KeyPath<(city: String, country: String, region: String), String>)
+        case normal(mean: Double, stddev: Double, scale: Double)
+        case logNormal(mu: Double, sigma: Double, scale: Double)
+        /// `#` a digit, `?` a capital letter, `*` either; other bytes as written.
+        case pattern([UInt8])
+        /// Seconds since 1970 of the first event, and the mean gap.
+        case eventTime(start: Int64, interval: Double)
+        case json([(key: String, kind: String)])
+        case loadedAt(String)
         case none
     }
 
@@ -163,8 +184,10 @@ private struct CellGenerator {
     let kind: ValueKind
     let nullRate: Double
 
-    init(_ column: SyntheticColumn, quality: DataQualityDefects, referenced: [String: SyntheticRows]) {
+    init(_ column: SyntheticColumn, of table: SyntheticTable, quality: DataQualityDefects, referenced: [String: SyntheticRows],
+         loadedAt: String) {
         let options = column.options
+        func scale() -> Double { Double((0..<min(max(options["scale"]?.intValue ?? 2, 0), 15)).reduce(1) { value, _ in value * 10 }) }
         func number(_ key: String) -> Double? { Self.number(options[key]) }
         func integer(_ key: String, _ fallback: Int) -> Int64 { Int64(options[key]?.intValue ?? fallback) }
         switch column.generator {
@@ -179,9 +202,42 @@ private struct CellGenerator {
             generator = .integer(min(low, high)...max(low, high))
             kind = .integer
         case "decimal":
-            let scale = Double((0..<min(max(options["scale"]?.intValue ?? 2, 0), 15)).reduce(1) { value, _ in value * 10 })
-            generator = .decimal(low: number("min") ?? 0, high: number("max") ?? 1, scale: scale)
+            generator = .decimal(low: number("min") ?? 0, high: number("max") ?? 1, scale: scale())
             kind = .real
+        case "normal":
+            generator = .normal(mean: number("mean") ?? 0, stddev: max(0, number("stddev") ?? 1), scale: scale())
+            kind = .real
+        case "log_normal":
+            generator = .logNormal(mu: number("mu") ?? 0, sigma: max(0, number("sigma") ?? 1), scale: scale())
+            kind = .real
+        case "pattern":
+            generator = .pattern(Array((options["pattern"]?.stringValue ?? "").utf8))
+            kind = .text
+        case "event_time":
+            let text = options["start"]?.stringValue ?? ""
+            let day = CivilDate.days(String(text.prefix(10))) ?? 0
+            let time = text.count > 10 ? text.dropFirst(11).split(separator: ":").compactMap { Int64($0) } : []
+            let seconds = time.count == 3 ? time[0] * 3600 + time[1] * 60 + time[2] : 0
+            generator = .eventTime(start: day * 86_400 + seconds, interval: max(0, number("interval_seconds") ?? 60))
+            kind = .timestamp
+        case "json":
+            var fields: [(key: String, kind: String)] = []
+            if case .map(let map)? = options["fields"] {
+                for key in map.keys.sorted() { fields.append((key, map[key]?.stringValue ?? "word")) }
+            }
+            generator = .json(fields)
+            kind = .text
+        case "loaded_at":
+            generator = .loadedAt(loadedAt)
+            kind = .timestamp
+        case "city", "country", "region":
+            generator = .location(column.generator == "city" ? \.city : column.generator == "country" ? \.country : \.region)
+            kind = .text
+        case "email", "username" where options["from"]?.stringValue != nil:
+            // Built from another column's name; that column may not itself be built from one.
+            let source = table.columns.firstIndex { $0.name == options["from"]?.stringValue && $0.options["from"] == nil }
+            generator = source.map { .fromName(column.generator, column: $0) } ?? .fake(column.generator)
+            kind = .text
         case "boolean":
             generator = .boolean(probability: number("probability") ?? 0.5)
             kind = .boolean
@@ -209,7 +265,7 @@ private struct CellGenerator {
             if let name = options["table"]?.stringValue, let target = referenced[name],
                let columnName = options["column"]?.stringValue,
                let index = target.columns.firstIndex(where: { $0.name == columnName }) {
-                generator = .reference(target, column: index)
+                generator = .reference(target, column: index, skew: min(max(number("skew") ?? 1, 1), 10))
                 kind = target.columns[index].kind
             } else {
                 generator = .none
@@ -224,7 +280,7 @@ private struct CellGenerator {
         nullRate = min(max(number("null_rate") ?? (isKey ? 0 : quality.nullRate), 0), 1)
     }
 
-    func value(row: Int, _ random: inout RandomSource) -> SQLValue {
+    func value(row: Int, _ random: inout RandomSource, in rows: SyntheticRows) -> SQLValue {
         switch generator {
         case .sequence(let start, let step):
             return .integer(start &+ Int64(row) &* step)
@@ -249,18 +305,70 @@ private struct CellGenerator {
             return pool[weights.firstIndex { target < $0 } ?? pool.count - 1]
         case .constant(let value):
             return value
-        case .reference(let target, let column):
+        case .reference(let target, let column, let skew):
             guard target.count > 0 else { return .null }
-            return target.value(row: random.index(below: target.count), column: column)
+            // A power of a uniform draw: skew 1 is uniform, above 1 the first parents get most rows.
+            let parent = skew == 1 ? random.index(below: target.count) : min(target.count - 1, Int(Double(target.count) * pow(random.unit(), skew)))
+            return target.value(row: parent, column: column)
         case .fake(let name):
             return .text(FakeValues.value(name, &random))
+        case .fromName(let kind, let column):
+            guard case .text(let name) = rows.value(row: row, column: column) else { return .text(FakeValues.value(kind, &random)) }
+            let parts = name.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+            let number = String(random.integer(in: 1...999))
+            return .text(kind == "email" ? parts.joined(separator: ".") + number + "@example.com" : parts.joined(separator: "_") + number)
+        case .location(let part):
+            return .text(rows.location(of: row)[keyPath: part])
+        case .normal(let mean, let stddev, let scale):
+            return .real(((mean + stddev * Self.standardNormal(&random)) * scale).rounded() / scale)
+        case .logNormal(let mu, let sigma, let scale):
+            return .real((exp(mu + sigma * Self.standardNormal(&random)) * scale).rounded() / scale)
+        case .pattern(let pattern):
+            let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8), digits = Array("0123456789".utf8)
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(pattern.count)
+            for byte in pattern {
+                switch byte {
+                case UInt8(ascii: "#"): bytes.append(digits[random.index(below: 10)])
+                case UInt8(ascii: "?"): bytes.append(letters[random.index(below: 26)])
+                case UInt8(ascii: "*"): bytes.append(random.chance(10.0 / 36) ? digits[random.index(below: 10)] : letters[random.index(below: 26)])
+                default: bytes.append(byte)
+                }
+            }
+            return .text(String(decoding: bytes, as: UTF8.self))
+        case .eventTime(let start, let interval):
+            // Row n's event falls in [n, n + 1) intervals after the start: never before the row above's.
+            let offset = (Double(row) + random.unit()) * interval
+            return .text(CivilDate.timestamp(seconds: start &+ Int64(min(offset, 3e13))))
+        case .json(let fields):
+            let members = fields.map { field -> String in
+                let value: String = switch field.kind {
+                case "integer": String(random.integer(in: 0...1000))
+                case "boolean": random.chance(0.5) ? "true" : "false"
+                case "uuid": "\"" + Self.uuid(random.next(), random.next()) + "\""
+                case "city", "country": "\"" + FakeValues.value(field.kind, &random) + "\""
+                default: "\"" + FakeValues.value("word", &random) + "\""
+                }
+                return "\"\(field.key)\":\(value)"
+            }
+            return .text("{" + members.joined(separator: ",") + "}")
+        case .loadedAt(let time):
+            return .text(time)
         case .none:
             return .null
         }
     }
 
+    /// One draw of the standard normal distribution (Box–Muller).
+    static func standardNormal(_ random: inout RandomSource) -> Double {
+        let u1 = 1 - random.unit(), u2 = random.unit()
+        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+    }
+
     /// Late arrival: dates and timestamps moved `days` into the past.
     func backdated(_ value: SQLValue, days: Int64) -> SQLValue {
+        // The load time is when the row arrived, late or not.
+        if case .loadedAt = generator { return value }
         guard case .text(let text) = value else { return value }
         switch kind {
         case .date:
