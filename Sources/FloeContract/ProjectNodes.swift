@@ -239,16 +239,25 @@ public struct DataQualityDefects: Codable, Sendable, Equatable {
     public var nullRate: Double
     public var duplicateRate: Double
     public var lateArrivalRate: Double
+    /// Since 1.1: the columns `null_rate` applies to; nil: every column but the keys.
+    public var nullColumns: [String]?
+    /// Since 1.1: how many days late a late row can be (nil: 7, seed 001's figure).
+    public var maxLateDays: Int?
 
-    public init(nullRate: Double = 0, duplicateRate: Double = 0, lateArrivalRate: Double = 0) {
+    public init(nullRate: Double = 0, duplicateRate: Double = 0, lateArrivalRate: Double = 0, nullColumns: [String]? = nil,
+                maxLateDays: Int? = nil) {
         self.nullRate = nullRate
         self.duplicateRate = duplicateRate
         self.lateArrivalRate = lateArrivalRate
+        self.nullColumns = nullColumns
+        self.maxLateDays = maxLateDays
     }
 
     enum CodingKeys: String, CodingKey {
         case nullRate = "null_rate"
         case duplicateRate = "duplicate_rate"
         case lateArrivalRate = "late_arrival_rate"
+        case nullColumns = "null_columns"
+        case maxLateDays = "max_late_days"
     }
 }

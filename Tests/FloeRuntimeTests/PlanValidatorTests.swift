@@ -35,18 +35,18 @@ import Testing
     /// the field's own JSON path: the schema is read, not restated here.
     @Test func theSchemasBoundsAreEnforced() throws {
         let schema = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.schemas.appendingPathComponent("artifacts.schema.json")))
-        var bounds: [(path: [String], minimum: Double?, maximum: Double?)] = []
+        var bounds: [(path: [String], minimum: Double?, maximum: Double?, integer: Bool)] = []
         func walk(_ node: Any, _ path: [String]) {
             guard let object = node as? [String: Any] else { return }
             if object["minimum"] != nil || object["maximum"] != nil {
-                bounds.append((path, object["minimum"] as? Double, object["maximum"] as? Double))
+                bounds.append((path, object["minimum"] as? Double, object["maximum"] as? Double, object["type"] as? String == "integer"))
             }
             for (key, value) in (object["properties"] as? [String: Any]) ?? [:] { walk(value, path + [key]) }
             if let items = object["items"] { walk(items, path) }
         }
         walk(schema, [])
         let synthetic = bounds.filter { $0.path.first == "synthetic" }
-        #expect(synthetic.count == 5, "rows, seed and the three rates: \(synthetic.map(\.path))")
+        #expect(synthetic.count == 6, "rows, seed, the three rates and max_late_days: \(synthetic.map(\.path))")
 
         let shop = try Workspace(fixture: "shop")
         try shop.append("floe.yaml", "synthetic:\n  raw_events:\n    rows: 10\n    columns: {id: sequence}\n")
@@ -56,11 +56,12 @@ import Testing
                 var json = try #require(try JSONSerialization.jsonObject(with: compiled.encoded()) as? [String: Any])
                 var tables = try #require(json["synthetic"] as? [[String: Any]])
                 let field = Array(bound.path.dropFirst())
+                let value: Any = bound.integer ? Int(bad.rounded(.down)) : bad
                 if field.count == 1 {
-                    tables[0][field[0]] = field[0] == "rows" || field[0] == "seed" ? Int(bad.rounded(.down)) as Any : bad
+                    tables[0][field[0]] = value
                 } else {
                     var group = try #require(tables[0][field[0]] as? [String: Any])
-                    group[field[1]] = bad
+                    group[field[1]] = value
                     tables[0][field[0]] = group
                 }
                 json["synthetic"] = tables

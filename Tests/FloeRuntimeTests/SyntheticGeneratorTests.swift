@@ -137,6 +137,32 @@ import Testing
         #expect((1600...2400).contains(early), "skewed references: \(early) of 4000 to the first 200")
     }
 
+    /// Seed 001 §7: nulls where `null_columns` says, duplicates with the same key and a later
+    /// timestamp, late rows at most `max_late_days` back; and the counts reported are the ones made.
+    @Test func injectedDefectsFollowTheQualitySettingsAndAreCounted() throws {
+        let table = SyntheticTable(name: "orders", rows: 4000, seed: 5, columns: [
+            SyntheticColumn(name: "order_id", generator: "sequence", options: [:]),
+            SyntheticColumn(name: "email", generator: "email", options: [:]),
+            SyntheticColumn(name: "shipped_on", generator: "date", options: ["start": .string("2024-03-01"), "end": .string("2024-03-31")]),
+            SyntheticColumn(name: "ordered_at", generator: "timestamp", options: ["start": .string("2024-03-01"), "end": .string("2024-03-31")]),
+        ], quality: DataQualityDefects(nullRate: 0.05, duplicateRate: 0.02, lateArrivalRate: 0.1, nullColumns: ["email"], maxLateDays: 3))
+        let source = try #require(SyntheticGenerator(scale: 1).sources([table]).first)
+        var counts = InjectedDefects()
+        let rows = (0..<source.total).map { source.row($0, counting: &counts) }
+        #expect(counts.duplicates == 80 && rows.count == 4080)
+        #expect((140...260).contains(counts.nulls), "about 5% of 4000 e-mails: \(counts.nulls)")
+        #expect(rows.allSatisfy { $0[2] != .null && $0[3] != .null }, "only the named column gets nulls")
+        #expect(counts.nulls == rows.prefix(4000).filter { $0[1] == .null }.count + rows.dropFirst(4000).filter { $0[1] == .null }.count)
+        #expect((300...500).contains(counts.lateArrivals), "about 10%: \(counts.lateArrivals)")
+        let earliest = try #require(rows.compactMap { $0[2].displayText }.min())
+        #expect(earliest >= "2024-02-27", "late by at most 3 days: \(earliest)")
+        for position in 4000..<4080 {
+            let original = rows[source.original(of: position)]
+            #expect(rows[position][0] == original[0] && rows[position][1] == original[1], "same key and values")
+            #expect((rows[position][3].displayText ?? "") > (original[3].displayText ?? ""), "a later timestamp")
+        }
+    }
+
     @Test func scaleMultipliesRows() {
         #expect(SyntheticGenerator(scale: 0.5).generate([Self.orders])[0].rows.count == 250)
         #expect(SyntheticGenerator(scale: 0).generate([Self.orders])[0].rows.isEmpty)

@@ -112,6 +112,14 @@ final class RunReporter: ApplyObserver, @unchecked Sendable {
         }
         var lines = ["\(painter.paint(outcome, code: results.success ? "1;32" : "1;31")) in \(String(format: "%.2f", results.elapsedTime))s: "
             + (parts.isEmpty ? "nothing ran" : parts.joined(separator: "; "))]
+        var injected = InjectedDefects()
+        for result in results.results {
+            guard let defects = result.injected else { continue }
+            injected.nulls += defects.nulls
+            injected.duplicates += defects.duplicates
+            injected.lateArrivals += defects.lateArrivals
+        }
+        if !injected.isEmpty { lines.append("  synthetic data quality defects injected: \(injected.description)") }
         if results.cancelledBy != nil {
             lines.append("  nodes that had not started did not run; what was built stays: run the same command again to finish")
         }

@@ -98,6 +98,8 @@ enum ArtifactsShape {
                 .required("null_rate", .number(minimum: 0, maximum: 1), "null share"),
                 .required("duplicate_rate", .number(minimum: 0, maximum: 1), "duplicate share"),
                 .required("late_arrival_rate", .number(minimum: 0, maximum: 1), "late share"),
+                .optional("null_columns", names, "the columns null_rate applies to"),
+                .optional("max_late_days", .integer(minimum: 1, maximum: 365), "how many days late a row can be"),
             ])), "injected defects"),
         ]))), "generated source tables"),
         .required("seeds", .list(.object(ObjectShape("a seed", [

@@ -102,6 +102,8 @@ public enum FloeShape {
             .optional("null_rate", rate, "share of values set to null in nullable columns"),
             .optional("duplicate_rate", rate, "share of rows repeated"),
             .optional("late_arrival_rate", rate, "share of rows back-dated"),
+            .optional("null_columns", .list(.string(.sqlName)), "the columns null_rate applies to (default: all but the keys)"),
+            .optional("max_late_days", .integer(minimum: 1, maximum: 365), "how many days late a late row can be (default 7)"),
         ])), "deliberate defects, so the pipeline's cleaning is exercised"),
     ])
 

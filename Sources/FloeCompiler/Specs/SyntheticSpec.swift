@@ -36,7 +36,15 @@ enum SyntheticSpec {
                 quality: DataQualityDefects(
                     nullRate: quality?["null_rate"]?.number ?? 0,
                     duplicateRate: quality?["duplicate_rate"]?.number ?? 0,
-                    lateArrivalRate: quality?["late_arrival_rate"]?.number ?? 0)))
+                    lateArrivalRate: quality?["late_arrival_rate"]?.number ?? 0,
+                    nullColumns: quality?["null_columns"]?.items?.compactMap(\.string),
+                    maxLateDays: quality?["max_late_days"]?.integer)))
+            for item in quality?["null_columns"]?.items ?? [] {
+                guard let name = item.string, let columns = columnsByTable[entry.key], !columns.contains(name) else { continue }
+                diagnostics.append(.error(
+                    at: item.location, path: "\(path).quality.null_columns", "no column '\(name)' in this table",
+                    hint: Suggestions.didYouMean(name, in: columns) ?? "columns: \(columns.joined(separator: ", "))"))
+            }
         }
         return (tables, diagnostics)
     }

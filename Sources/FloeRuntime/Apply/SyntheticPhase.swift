@@ -55,19 +55,23 @@ struct SyntheticPhase {
                 continue
             }
             let state = NodeState(fingerprint: fingerprint, version: fingerprint, inputs: [:])
+            let injected = InjectionCounter()
             do {
                 let loaded = try connection.inWriteTransaction {
                     let columns = rows.columns.map { ColumnSpec(name: $0.name, type: dialect.typeName(for: $0.kind)) }
+                    injected.counts = InjectedDefects()
                     let count = try TableSwap(connection: connection, dialect: dialect)
-                        .load(relation(table), columns: columns, rows: SyntheticRowSequence(rows: rows))
+                        .load(relation(table), columns: columns, rows: SyntheticRowSequence(rows: rows, counter: injected))
                     try context.state.recordBuild(connection, id: table.uniqueID, state: state,
                                                   relation: relation(table), at: Clock.timestamp(), runID: context.runID)
                     return count
                 }
                 context.states.committed(table.uniqueID, state)
+                let defects = injected.counts
                 var loadedResult = result(table, .success, time: Date().timeIntervalSince(start),
-                                          message: "synthetic, \(loaded) rows")
+                                          message: "synthetic, \(loaded) rows" + (defects.isEmpty ? "" : " (injected: \(defects.description))"))
                 loadedResult.rowsAffected = loaded
+                loadedResult.injected = defects
                 context.collector.record(loadedResult)
             } catch {
                 let cancelled = context.cancellation.isCancelled
@@ -131,18 +135,25 @@ struct SyntheticPhase {
     }
 }
 
-/// A synthetic table's rows in order, each made as it is asked for.
+/// A synthetic table's rows in order, each made as it is asked for, counting the defects injected.
 struct SyntheticRowSequence: Sequence, IteratorProtocol {
     let rows: SyntheticRows
+    let counter: InjectionCounter
     private var position = 0
 
-    init(rows: SyntheticRows) {
+    init(rows: SyntheticRows, counter: InjectionCounter) {
         self.rows = rows
+        self.counter = counter
     }
 
     mutating func next() -> [SQLValue]? {
         guard position < rows.total else { return nil }
         defer { position += 1 }
-        return rows.row(position)
+        return rows.row(position, counting: &counter.counts)
     }
+}
+
+/// Where the rows' iterator adds up what it injected (the iterator is a copy; this is not).
+final class InjectionCounter {
+    var counts = InjectedDefects()
 }

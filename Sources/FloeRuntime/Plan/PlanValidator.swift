@@ -35,6 +35,9 @@ public enum PlanValidator {
                                   ("late_arrival_rate", table.quality.lateArrivalRate)] where !(0...1).contains(rate) {
                 problem("\(path).quality.\(field)", "expected a number from 0 to 1, got \(rate)")
             }
+            if let days = table.quality.maxLateDays, !(1...365).contains(days) {
+                problem("\(path).quality.max_late_days", "expected 1 to 365, got \(days)")
+            }
         }
         for (index, test) in plan.tests.enumerated() {
             for (field, text) in [("warn_if", test.warnIf), ("error_if", test.errorIf)] {

@@ -116,6 +116,8 @@ public struct NodeResult: Codable, Sendable {
     public var threadID: String?
     /// When it ran (dbt's `timing`): one `execute` step for nodes that ran.
     public var timing: [Timing] = []
+    /// Synthetic tables: the defects the load injected (`quality:`).
+    public var injected: InjectedDefects?
 
     public struct Timing: Codable, Sendable {
         public var name: String
@@ -138,6 +140,6 @@ public struct NodeResult: Codable, Sendable {
         case compiledCode = "compiled_code"
         case failedSQL = "failed_sql"
         case threadID = "thread_id"
-        case name, status, relation, materialized, failures, message, path, timing
+        case name, status, relation, materialized, failures, message, path, timing, injected
     }
 }

@@ -83,6 +83,7 @@ final class SyntheticRows: @unchecked Sendable {
     private let cells: [CellGenerator]
     private let base: RandomSource
     private let lateArrivalRate: Double
+    private let maxLateDays: Int64
 
     var total: Int { count + duplicates }
 
@@ -93,6 +94,7 @@ final class SyntheticRows: @unchecked Sendable {
         let duplicateRate = min(max(table.quality.duplicateRate, 0), 1)
         duplicates = count > 0 ? Int((Double(count) * duplicateRate).rounded()) : 0
         lateArrivalRate = min(max(table.quality.lateArrivalRate, 0), 1)
+        maxLateDays = Int64(min(max(table.quality.maxLateDays ?? 7, 1), 365))
         base = RandomSource(seed: table.seed, stream: table.name)
         cells = table.columns.map { CellGenerator($0, of: table, quality: table.quality, referenced: referenced, loadedAt: loadedAt) }
         columns = zip(table.columns, cells).map { ($0.name, $1.kind) }
@@ -108,32 +110,50 @@ final class SyntheticRows: @unchecked Sendable {
 
     /// The row at `position`, duplicates included.
     func row(_ position: Int) -> [SQLValue] {
+        var counts = InjectedDefects()
+        return row(position, counting: &counts)
+    }
+
+    /// The row at `position`, adding the defects injected into it to `counts`. A duplicate has
+    /// its original's key and values, with its timestamps a little later (it arrived again).
+    func row(_ position: Int, counting counts: inout InjectedDefects) -> [SQLValue] {
         var values: [SQLValue] = []
         values.reserveCapacity(cells.count)
         let row = original(of: position)
         let late = lateDays(row)
-        for column in cells.indices { values.append(value(row: row, column: column, lateDays: late)) }
+        for column in cells.indices {
+            let made = value(row: row, column: column, lateDays: late)
+            if made.value == .null, made.injected { counts.nulls += 1 }
+            values.append(made.value)
+        }
+        if late > 0 { counts.lateArrivals += 1 }
+        if position >= count {
+            counts.duplicates += 1
+            var random = base.derived(1 << 62 | UInt64(position - count))
+            let seconds = random.integer(in: 1...3600)
+            for column in cells.indices { values[column] = cells[column].later(values[column], seconds: seconds) }
+        }
         return values
     }
 
     /// Writes the row at `position` into `buffer` from `offset` on (one value per column).
     func fill(_ position: Int, into buffer: inout [SQLValue], at offset: Int) {
-        let row = original(of: position)
-        let late = lateDays(row)
-        for column in cells.indices { buffer[offset + column] = value(row: row, column: column, lateDays: late) }
+        let made = row(position)
+        for column in made.indices { buffer[offset + column] = made[column] }
     }
 
     /// One cell of a row made from the definition (`row < count`).
     func value(row: Int, column: Int) -> SQLValue {
-        value(row: row, column: column, lateDays: lateDays(row))
+        value(row: row, column: column, lateDays: lateDays(row)).value
     }
 
-    private func value(row: Int, column: Int, lateDays: Int64) -> SQLValue {
+    /// A cell and whether its null was injected (`null_rate`) rather than made by its generator.
+    private func value(row: Int, column: Int, lateDays: Int64) -> (value: SQLValue, injected: Bool) {
         var random = base.derived(UInt64(row) << 16 | UInt64(column & 0x7FFF))
         let cell = cells[column]
         let value = cell.value(row: row, &random, in: self)
-        if cell.nullRate > 0, random.chance(cell.nullRate) { return .null }
-        return lateDays > 0 ? cell.backdated(value, days: lateDays) : value
+        if cell.nullRate > 0, random.chance(cell.nullRate) { return (.null, true) }
+        return (lateDays > 0 ? cell.backdated(value, days: lateDays) : value, false)
     }
 
     /// Which of ``FakeValues/locations`` the row is in: one draw per row, so its `city`,
@@ -147,7 +167,7 @@ final class SyntheticRows: @unchecked Sendable {
     private func lateDays(_ row: Int) -> Int64 {
         guard lateArrivalRate > 0 else { return 0 }
         var random = base.derived(UInt64(row) << 16 | 0xFFFF)
-        return random.chance(lateArrivalRate) ? random.integer(in: 1...30) : 0
+        return random.chance(lateArrivalRate) ? random.integer(in: 1...maxLateDays) : 0
     }
 }
 
@@ -275,9 +295,10 @@ private struct CellGenerator {
             generator = .fake(column.generator)
             kind = .text
         }
-        // Keys stay whole: a table's null defects go into its other columns.
+        // Keys stay whole: a table's null defects go into its other columns, or the ones it names.
         let isKey = ["sequence", "uuid", "constant"].contains(column.generator)
-        nullRate = min(max(number("null_rate") ?? (isKey ? 0 : quality.nullRate), 0), 1)
+        let named = quality.nullColumns.map { $0.contains(column.name) } ?? !isKey
+        nullRate = min(max(number("null_rate") ?? (named ? quality.nullRate : 0), 0), 1)
     }
 
     func value(row: Int, _ random: inout RandomSource, in rows: SyntheticRows) -> SQLValue {
@@ -365,6 +386,15 @@ private struct CellGenerator {
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 
+    /// A duplicate's timestamps, `seconds` later than its original's (not the load time, nor dates).
+    func later(_ value: SQLValue, seconds: Int64) -> SQLValue {
+        guard kind == .timestamp, case .text(let text) = value, text.count >= 19 else { return value }
+        if case .loadedAt = generator { return value }
+        let parts = text.dropFirst(11).prefix(8).split(separator: ":").compactMap { Int64($0) }
+        guard parts.count == 3, let day = CivilDate.days(String(text.prefix(10))) else { return value }
+        return .text(CivilDate.timestamp(seconds: day * 86_400 + parts[0] * 3600 + parts[1] * 60 + parts[2] + seconds))
+    }
+
     /// Late arrival: dates and timestamps moved `days` into the past.
     func backdated(_ value: SQLValue, days: Int64) -> SQLValue {
         // The load time is when the row arrived, late or not.
@@ -435,5 +465,28 @@ private struct CellGenerator {
         }
         return hex(high >> 32, 8) + "-" + hex((high >> 16) & 0xffff, 4) + "-" + hex(high & 0xffff, 4) + "-"
             + hex(low >> 48, 4) + "-" + hex(low & 0xffff_ffff_ffff, 12)
+    }
+}
+
+/// How many defects a load injected, as the run reports them.
+public struct InjectedDefects: Codable, Sendable, Equatable {
+    /// Values set to NULL by `null_rate` (not nulls a generator made).
+    public var nulls = 0
+    /// Rows repeated by `duplicate_rate`.
+    public var duplicates = 0
+    /// Rows whose dates and timestamps were moved back by `late_arrival_rate`.
+    public var lateArrivals = 0
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case lateArrivals = "late_arrivals"
+        case nulls, duplicates
+    }
+
+    public var isEmpty: Bool { nulls == 0 && duplicates == 0 && lateArrivals == 0 }
+
+    public var description: String {
+        "\(nulls) null\(nulls == 1 ? "" : "s"), \(duplicates) duplicate\(duplicates == 1 ? "" : "s"), \(lateArrivals) late"
     }
 }
