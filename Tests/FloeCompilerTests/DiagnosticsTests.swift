@@ -189,6 +189,27 @@ import Testing
         #expect(messages.contains { $0.hasPrefix("platform.yaml:") && $0.contains("unknown key 'shade'") })
     }
 
+    @Test func syntheticExpressionsAreChecked() throws {
+        let project = try TestProject(floe: TestProject.floe + """
+            synthetic:
+              items:
+                rows: 10
+                columns:
+                  quantity: {type: integer, min: 1, max: 5}
+                  subtotal: {type: expression, expression: "quantiy * 2"}
+                  broken: {type: expression, expression: "quantity *"}
+                  a: {type: expression, expression: "b + 1"}
+                  b: {type: expression, expression: "a - 1"}
+
+            """)
+        let messages = project.messages()
+        #expect(messages.contains { $0.contains("subtotal.expression: no column 'quantiy' in this table") && $0.contains("did you mean") })
+        #expect(messages.contains { $0.contains("broken.expression: the expression ends early (at character 11 of the expression)") })
+        #expect(messages.contains { $0.contains("columns.a.expression: 'a' depends on itself") })
+        #expect(messages.contains { $0.contains("columns.b.expression: 'b' depends on itself") })
+        #expect(messages.count == 4, "\(messages)")
+    }
+
     @Test func missingDbtProjectIsReported() throws {
         let project = try TestProject(floe: TestProject.floe + "transforms: [{ type: dbt, path: dbt }]\n", files: ["dbt/README": "x"])
         #expect(project.messages() == [

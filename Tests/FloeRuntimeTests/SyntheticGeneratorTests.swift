@@ -163,6 +163,26 @@ import Testing
         }
     }
 
+    @Test func expressionsComputeFromTheRow() throws {
+        let items = SyntheticTable(name: "items", rows: 300, seed: 2, columns: [
+            SyntheticColumn(name: "quantity", generator: "integer", options: ["min": .integer(1), "max": .integer(5)]),
+            SyntheticColumn(name: "unit_price", generator: "decimal", options: ["min": .integer(1), "max": .integer(20)]),
+            SyntheticColumn(name: "discount", generator: "decimal", options: ["min": .integer(0), "max": .integer(2)]),
+            SyntheticColumn(name: "subtotal", generator: "expression", options: ["expression": .string("quantity * unit_price - discount")]),
+            SyntheticColumn(name: "loop", generator: "expression", options: ["expression": .string("loop + 1")]),
+        ], quality: DataQualityDefects(nullRate: 0.1, nullColumns: ["discount"]))
+        let rows = try #require(SyntheticGenerator(scale: 1).generate([items]).first).rows
+        for row in rows {
+            guard case .integer(let quantity) = row[0], case .real(let price) = row[1] else { Issue.record("\(row)"); continue }
+            if case .real(let discount) = row[2] {
+                #expect(row[3] == .real(((Double(quantity) * price - discount) * 100).rounded() / 100))
+            } else {
+                #expect(row[3] == .null, "a NULL discount makes a NULL subtotal")
+            }
+            #expect(row[4] == .null, "an expression that reads itself is NULL, never a recursion")
+        }
+    }
+
     @Test func scaleMultipliesRows() {
         #expect(SyntheticGenerator(scale: 0.5).generate([Self.orders])[0].rows.count == 250)
         #expect(SyntheticGenerator(scale: 0).generate([Self.orders])[0].rows.isEmpty)

@@ -65,6 +65,10 @@ public enum FloeShape {
                       "key → kind of value: \(jsonFieldKinds.joined(separator: ", "))"),
         ])),
         ("loaded_at", ObjectShape("the load time", [])),
+        ("expression", ObjectShape("a value computed from the row's other columns", [
+            .required("expression", .string(), "arithmetic over the row's columns: quantity * unit_price - discount"),
+            .optional("scale", .integer(minimum: 0, maximum: 10), "digits after the point (default 2)"),
+        ])),
     ] + fakerKinds.map { kind in
         (kind, ObjectShape("a \(kind) generator", derivedKinds.contains(kind)
             ? [.optional("from", .string(.sqlName), "a column of the same table holding a person's name to build it from")]

@@ -27,6 +27,12 @@ enum SyntheticSpec {
                 diagnostics += check(generator: generator, column.value, path: columnPath, columnsByTable: columnsByTable)
                 columns.append(SyntheticColumn(name: column.key, generator: generator, options: options))
             }
+            for name in expressionCycle(columns) {
+                let location = entry.value["columns"]?[name]?.location ?? entry.value.location
+                diagnostics.append(.error(at: location, path: "\(path).columns.\(name).expression",
+                                          "'\(name)' depends on itself through the expressions of its table",
+                                          hint: "an expression may read other columns, but not in a circle"))
+            }
             let quality = entry.value["quality"]
             tables.append(SyntheticTable(
                 name: entry.key,
@@ -47,6 +53,13 @@ enum SyntheticSpec {
             }
         }
         return (tables, diagnostics)
+    }
+
+    /// The expression columns that read themselves, directly or through others.
+    static func expressionCycle(_ columns: [SyntheticColumn]) -> [String] {
+        ArithmeticExpression.cyclicColumns(columns.filter { $0.generator == "expression" }.map {
+            ($0.name, $0.options["expression"]?.stringValue ?? "")
+        })
     }
 
     private static func check(
@@ -70,6 +83,22 @@ enum SyntheticSpec {
                     at: column.location, path: "\(path).column",
                     "synthetic table '\(tableName)' has no column '\(columnName)'",
                     hint: Suggestions.didYouMean(columnName, in: columns) ?? "columns: \(columns.joined(separator: ", "))"))
+            }
+        case "expression":
+            guard let expression = value["expression"], let text = expression.string,
+                  let table = path.split(separator: ".").dropFirst().first, let columns = columnsByTable[String(table)] else { break }
+            let location = expression.location
+            do {
+                let parsed = try ArithmeticExpression.parse(text)
+                for name in parsed.columns where !columns.contains(name) {
+                    diagnostics.append(.error(
+                        at: location, path: "\(path).expression", "no column '\(name)' in this table",
+                        hint: Suggestions.didYouMean(name, in: columns) ?? "columns: \(columns.joined(separator: ", "))"))
+                }
+            } catch {
+                diagnostics.append(.error(
+                    at: location, path: "\(path).expression", "\(error.message) (at character \(error.offset + 1) of the expression)",
+                    hint: "an expression is arithmetic over the row's columns: quantity * unit_price - discount"))
             }
         case "email", "username":
             // `from` names another column of the same table, which is not itself built from one.

@@ -28,6 +28,8 @@ struct CellGenerator {
         /// Seconds since 1970 of the first event, and the mean gap.
         case eventTime(start: Int64, interval: Double)
         case json([(key: String, kind: String)])
+        /// Arithmetic over the row's other columns (by index), rounded to `scale`.
+        case expression(ArithmeticExpression, columns: [String: Int], scale: Double)
         case loadedAt(String)
         case none
     }
@@ -79,6 +81,14 @@ struct CellGenerator {
             }
             generator = .json(fields)
             kind = .text
+        case "expression":
+            let parsed = (try? ArithmeticExpression.parse(options["expression"]?.stringValue ?? "")) ?? .number(.nan)
+            var indexes: [String: Int] = [:]
+            for name in parsed.columns {
+                if let index = table.columns.firstIndex(where: { $0.name == name }) { indexes[name] = index }
+            }
+            generator = .expression(parsed, columns: indexes, scale: scale())
+            kind = .real
         case "loaded_at":
             generator = .loadedAt(loadedAt)
             kind = .timestamp
@@ -207,6 +217,17 @@ struct CellGenerator {
             return .text("{" + members.joined(separator: ",") + "}")
         case .loadedAt(let time):
             return .text(time)
+        case .expression(let expression, let columns, let scale):
+            let result = expression.evaluate { name in
+                guard let index = columns[name] else { return nil }
+                switch rows.value(row: row, column: index) {
+                case .integer(let number): return Double(number)
+                case .real(let number): return number
+                default: return nil
+                }
+            }
+            guard let result, result.isFinite else { return .null }
+            return .real((result * scale).rounded() / scale)
         case .none:
             return .null
         }

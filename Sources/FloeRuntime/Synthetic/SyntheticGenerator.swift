@@ -96,8 +96,21 @@ final class SyntheticRows: @unchecked Sendable {
         lateArrivalRate = min(max(table.quality.lateArrivalRate, 0), 1)
         maxLateDays = Int64(min(max(table.quality.maxLateDays ?? 7, 1), 365))
         base = RandomSource(seed: table.seed, stream: table.name)
-        cells = table.columns.map { CellGenerator($0, of: table, quality: table.quality, referenced: referenced, loadedAt: loadedAt) }
+        // Expressions that read themselves (compile refuses them; a plan edited by hand may not)
+        // would recurse forever: such columns are NULL instead.
+        let cyclic = Set(SyntheticRows.expressionCycle(table.columns))
+        cells = table.columns.map { column in
+            CellGenerator(cyclic.contains(column.name) ? SyntheticColumn(name: column.name, generator: "constant", options: [:]) : column,
+                          of: table, quality: table.quality, referenced: referenced, loadedAt: loadedAt)
+        }
         columns = zip(table.columns, cells).map { ($0.name, $1.kind) }
+    }
+
+    /// The expression columns that read themselves, directly or through others.
+    static func expressionCycle(_ columns: [SyntheticColumn]) -> [String] {
+        ArithmeticExpression.cyclicColumns(columns.filter { $0.generator == "expression" }.map {
+            ($0.name, $0.options["expression"]?.stringValue ?? "")
+        })
     }
 
     /// The row made from the definition that `position` shows: itself, or for a duplicate (at
