@@ -211,13 +211,47 @@ public struct SyntheticTable: Codable, Sendable, Equatable {
     public var seed: Int
     public var columns: [SyntheticColumn]
     public var quality: DataQualityDefects
+    /// Since 1.1: child rows made for each row of another synthetic table (an order has 1–5
+    /// items) instead of `rows` of them.
+    public var perParent: PerParent?
 
-    public init(name: String, rows: Int, seed: Int, columns: [SyntheticColumn], quality: DataQualityDefects) {
+    public init(name: String, rows: Int, seed: Int, columns: [SyntheticColumn], quality: DataQualityDefects,
+                perParent: PerParent? = nil) {
         self.name = name
         self.rows = rows
         self.seed = seed
         self.columns = columns
         self.quality = quality
+        self.perParent = perParent
+    }
+
+    /// Every table this one's rows are made from: those its `reference` and `parent` columns
+    /// read, and its `per_parent` table; sorted, each once, itself left out.
+    public var tablesDrawnFrom: [String] {
+        var names = Set(columns.compactMap { column in
+            column.generator == "reference" ? column.options["table"]?.stringValue : nil
+        })
+        if let parent = perParent?.table { names.insert(parent) }
+        names.remove(name)
+        return names.sorted()
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case perParent = "per_parent"
+        case name, rows, seed, columns, quality
+    }
+}
+
+/// `per_parent: {table: orders, min: 1, max: 5}`: each row of `table` gets `min` to `max` rows.
+public struct PerParent: Codable, Sendable, Equatable {
+    public var table: String
+    public var min: Int
+    public var max: Int
+
+    public init(table: String, min: Int, max: Int) {
+        self.table = table
+        self.min = min
+        self.max = max
     }
 }
 

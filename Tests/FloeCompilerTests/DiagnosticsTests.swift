@@ -210,6 +210,31 @@ import Testing
         #expect(messages.count == 4, "\(messages)")
     }
 
+    @Test func childTablesAreChecked() throws {
+        let project = try TestProject(floe: TestProject.floe + """
+            synthetic:
+              orders:
+                rows: 10
+                columns: {order_id: sequence}
+              items:
+                rows: 5
+                per_parent: {table: order, min: 3, max: 1}
+                columns:
+                  order_id: {type: parent, column: id}
+              loose:
+                columns:
+                  order_id: {type: parent, column: order_id}
+
+            """)
+        let messages = project.messages()
+        #expect(messages.contains { $0.contains("synthetic.items.rows: `rows` and `per_parent` both given") })
+        #expect(messages.contains { $0.contains("per_parent.table: no other synthetic table named 'order'") && $0.contains("did you mean 'orders'") })
+        #expect(messages.contains { $0.contains("per_parent.max: max is below min") })
+        #expect(messages.contains { $0.contains("synthetic.loose: a synthetic table needs `rows` or `per_parent`") })
+        #expect(messages.contains { $0.contains("synthetic.loose.columns.order_id: a parent column needs the table's per_parent") })
+        #expect(messages.count == 5, "\(messages)")
+    }
+
     @Test func missingDbtProjectIsReported() throws {
         let project = try TestProject(floe: TestProject.floe + "transforms: [{ type: dbt, path: dbt }]\n", files: ["dbt/README": "x"])
         #expect(project.messages() == [

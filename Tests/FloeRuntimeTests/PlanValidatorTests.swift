@@ -46,7 +46,7 @@ import Testing
         }
         walk(schema, [])
         let synthetic = bounds.filter { $0.path.first == "synthetic" }
-        #expect(synthetic.count == 6, "rows, seed, the three rates and max_late_days: \(synthetic.map(\.path))")
+        #expect(synthetic.count == 8, "rows, seed, per_parent's min and max, the three rates and max_late_days: \(synthetic.map(\.path))")
 
         let shop = try Workspace(fixture: "shop")
         try shop.append("floe.yaml", "synthetic:\n  raw_events:\n    rows: 10\n    columns: {id: sequence}\n")
@@ -60,7 +60,7 @@ import Testing
                 if field.count == 1 {
                     tables[0][field[0]] = value
                 } else {
-                    var group = try #require(tables[0][field[0]] as? [String: Any])
+                    var group = tables[0][field[0]] as? [String: Any] ?? ["table": "raw_events", "min": 1, "max": 2]
                     group[field[1]] = value
                     tables[0][field[0]] = group
                 }

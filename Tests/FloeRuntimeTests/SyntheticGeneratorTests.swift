@@ -183,6 +183,29 @@ import Testing
         }
     }
 
+    /// `per_parent`: each order gets 1 to 5 items, which carry its key; scale multiplies the
+    /// orders, and the items follow them.
+    @Test func childRowsPerParent() throws {
+        let orders = SyntheticTable(name: "orders", rows: 500, seed: 1, columns: [
+            SyntheticColumn(name: "order_id", generator: "uuid", options: [:]),
+        ], quality: DataQualityDefects(duplicateRate: 0.02))
+        let items = SyntheticTable(name: "order_items", rows: 0, seed: 2, columns: [
+            SyntheticColumn(name: "item_id", generator: "sequence", options: [:]),
+            SyntheticColumn(name: "order_id", generator: "parent", options: ["column": .string("order_id")]),
+        ], quality: DataQualityDefects(), perParent: PerParent(table: "orders", min: 1, max: 5))
+        let tables = SyntheticGenerator(scale: 1).generate([items, orders])
+        #expect(tables.map(\.name) == ["orders", "order_items"], "the parent first")
+        let orderIDs = tables[0].rows.prefix(500).map { $0[0] }
+        let children = Dictionary(grouping: tables[1].rows, by: { $0[1] })
+        #expect(Set(children.keys) == Set(orderIDs), "every order has items, and every item an order")
+        #expect(children.values.allSatisfy { (1...5).contains($0.count) })
+        #expect((1200...1800).contains(tables[1].rows.count), "about 3 items per order: \(tables[1].rows.count)")
+        let itemKeys = tables[1].rows.map { $0[1] }
+        #expect(itemKeys == itemKeys.sorted { orderIDs.firstIndex(of: $0)! < orderIDs.firstIndex(of: $1)! }, "in parent order")
+        let doubled = SyntheticGenerator(scale: 2).generate([orders, items])
+        #expect(doubled[0].rows.count == 1020 && doubled[1].rows.count > 2 * 1200)
+    }
+
     @Test func scaleMultipliesRows() {
         #expect(SyntheticGenerator(scale: 0.5).generate([Self.orders])[0].rows.count == 250)
         #expect(SyntheticGenerator(scale: 0).generate([Self.orders])[0].rows.isEmpty)

@@ -94,6 +94,11 @@ enum ArtifactsShape {
                 .required("generator", text, "generator name"),
                 .required("options", .map(.any), "generator options"),
             ]))), "generated columns"),
+            .optional("per_parent", .object(ObjectShape("child rows per parent", [
+                .required("table", text, "the parent synthetic table"),
+                .required("min", .integer(minimum: 0, maximum: 1000), "fewest children"),
+                .required("max", .integer(minimum: 0, maximum: 1000), "most children"),
+            ])), "children per parent row instead of rows"),
             .required("quality", .object(ObjectShape("quality defects", [
                 .required("null_rate", .number(minimum: 0, maximum: 1), "null share"),
                 .required("duplicate_rate", .number(minimum: 0, maximum: 1), "duplicate share"),

@@ -65,6 +65,9 @@ public enum FloeShape {
                       "key → kind of value: \(jsonFieldKinds.joined(separator: ", "))"),
         ])),
         ("loaded_at", ObjectShape("the load time", [])),
+        ("parent", ObjectShape("a column of the row's parent (per_parent tables)", [
+            .required("column", .string(.sqlName), "the parent table's column"),
+        ])),
         ("expression", ObjectShape("a value computed from the row's other columns", [
             .required("expression", .string(), "arithmetic over the row's columns: quantity * unit_price - discount"),
             .optional("scale", .integer(minimum: 0, maximum: 10), "digits after the point (default 2)"),
@@ -98,7 +101,12 @@ public enum FloeShape {
     public static var generatorNames: [String] { generatorVariants.map(\.0) }
 
     static let syntheticTable = ObjectShape("a synthetic table", [
-        .required("rows", .integer(minimum: 0, maximum: 100_000_000), "rows to generate, before FLOE_DEMO_SEED_SCALE"),
+        .optional("rows", .integer(minimum: 0, maximum: 100_000_000), "rows to generate, before FLOE_DEMO_SEED_SCALE (or per_parent)"),
+        .optional("per_parent", .object(ObjectShape("child rows per parent", [
+            .required("table", .string(.sqlName), "the synthetic table whose rows get children"),
+            .required("min", .integer(minimum: 0, maximum: 1000), "the fewest children a parent gets"),
+            .required("max", .integer(minimum: 0, maximum: 1000), "the most children a parent gets"),
+        ])), "make min to max rows for each row of another synthetic table, instead of `rows`"),
         .optional("seed", .integer(minimum: 0), "the random seed (default 42): same seed, same rows"),
         .required("columns", .map(.scalarOrObject(scalar: .string(.oneOf(generatorNames)), object: .tagged(generator)),
                                   keys: .sqlName), "column name → generator"),

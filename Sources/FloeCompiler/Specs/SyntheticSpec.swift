@@ -34,6 +34,11 @@ enum SyntheticSpec {
                                           hint: "an expression may read other columns, but not in a circle"))
             }
             let quality = entry.value["quality"]
+            let perParent = entry.value["per_parent"].flatMap { value -> PerParent? in
+                guard let table = value["table"]?.string, let low = value["min"]?.integer, let high = value["max"]?.integer else { return nil }
+                return PerParent(table: table, min: low, max: high)
+            }
+            diagnostics += checkPerParent(entry.value, path: path, columnsByTable: columnsByTable)
             tables.append(SyntheticTable(
                 name: entry.key,
                 rows: entry.value["rows"]?.integer ?? 0,
@@ -44,7 +49,8 @@ enum SyntheticSpec {
                     duplicateRate: quality?["duplicate_rate"]?.number ?? 0,
                     lateArrivalRate: quality?["late_arrival_rate"]?.number ?? 0,
                     nullColumns: quality?["null_columns"]?.items?.compactMap(\.string),
-                    maxLateDays: quality?["max_late_days"]?.integer)))
+                    maxLateDays: quality?["max_late_days"]?.integer),
+                perParent: perParent))
             for item in quality?["null_columns"]?.items ?? [] {
                 guard let name = item.string, let columns = columnsByTable[entry.key], !columns.contains(name) else { continue }
                 diagnostics.append(.error(
@@ -53,6 +59,48 @@ enum SyntheticSpec {
             }
         }
         return (tables, diagnostics)
+    }
+
+    /// `rows` or `per_parent`, one of them; a parent table that exists and is not this one;
+    /// `min` not above `max`; `parent` columns only in per_parent tables, naming the parent's columns.
+    static func checkPerParent(_ table: YAMLValue, path: String, columnsByTable: [String: [String]]) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        let perParent = table["per_parent"]
+        switch (table["rows"], perParent) {
+        case (nil, nil):
+            diagnostics.append(.error(at: table.location, path: path, "a synthetic table needs `rows` or `per_parent`",
+                                      hint: "rows: 1000, or per_parent: {table: orders, min: 1, max: 5}"))
+        case (let rows?, _?):
+            diagnostics.append(.error(at: rows.location, path: "\(path).rows", "`rows` and `per_parent` both given",
+                                      hint: "a per_parent table's rows are its parents' children: remove `rows`"))
+        default: break
+        }
+        let parentName = perParent?["table"]?.string
+        if let perParent, let parentName {
+            if columnsByTable[parentName] == nil || "synthetic.\(parentName)" == path {
+                diagnostics.append(.error(
+                    at: perParent["table"]?.location ?? perParent.location, path: "\(path).per_parent.table",
+                    "no other synthetic table named '\(parentName)'",
+                    hint: Suggestions.didYouMean(parentName, in: columnsByTable.keys) ?? "tables: \(columnsByTable.keys.sorted().joined(separator: ", "))"))
+            }
+            if let low = perParent["min"]?.integer, let high = perParent["max"], let highValue = high.integer, low > highValue {
+                diagnostics.append(.error(at: high.location, path: "\(path).per_parent.max", "max is below min", hint: "swap them"))
+            }
+        }
+        for column in table["columns"]?.entries ?? [] where column.value["type"]?.string == "parent" {
+            let columnPath = "\(path).columns.\(column.key)"
+            guard let parentName else {
+                diagnostics.append(.error(at: column.value.location, path: columnPath, "a parent column needs the table's per_parent",
+                                          hint: "per_parent: {table: orders, min: 1, max: 5}"))
+                continue
+            }
+            if let name = column.value["column"], let text = name.string, let columns = columnsByTable[parentName], !columns.contains(text) {
+                diagnostics.append(.error(
+                    at: name.location, path: "\(columnPath).column", "synthetic table '\(parentName)' has no column '\(text)'",
+                    hint: Suggestions.didYouMean(text, in: columns) ?? "columns: \(columns.joined(separator: ", "))"))
+            }
+        }
+        return diagnostics
     }
 
     /// The expression columns that read themselves, directly or through others.

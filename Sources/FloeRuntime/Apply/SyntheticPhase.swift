@@ -90,18 +90,11 @@ struct SyntheticPhase {
         var needed = names
         var stack = Array(names)
         while let name = stack.popLast() {
-            for target in referencedTables(of: tables.first { $0.name == name }) where needed.insert(target).inserted {
+            for target in tables.first(where: { $0.name == name })?.tablesDrawnFrom ?? [] where needed.insert(target).inserted {
                 stack.append(target)
             }
         }
         return tables.filter { needed.contains($0.name) }
-    }
-
-    static func referencedTables(of table: SyntheticTable?) -> [String] {
-        guard let table else { return [] }
-        return table.columns.compactMap { column in
-            column.generator == "reference" ? column.options["table"]?.stringValue.flatMap { $0 == table.name ? nil : $0 } : nil
-        }
     }
 
     /// name → fingerprint of every table: its definition, the scale and floe's version, then the
@@ -117,7 +110,7 @@ struct SyntheticPhase {
             var hasher = SHA256()
             hasher.update(data: (try? encoder.encode(table)) ?? Data())
             hasher.update(data: Data("\u{0}scale=\(scale)\u{0}floe=\(FloeVersion.current)".utf8))
-            for target in referencedTables(of: table).sorted() where !visiting.contains(target) {
+            for target in table.tablesDrawnFrom where !visiting.contains(target) {
                 hasher.update(data: Data("\u{0}\(target)=\(fingerprint(target, visiting: visiting.union([name])))".utf8))
             }
             let value = hasher.finalize().map { String(format: "%02x", $0) }.joined()

@@ -35,6 +35,10 @@ public enum PlanValidator {
                                   ("late_arrival_rate", table.quality.lateArrivalRate)] where !(0...1).contains(rate) {
                 problem("\(path).quality.\(field)", "expected a number from 0 to 1, got \(rate)")
             }
+            if let perParent = table.perParent {
+                if !(0...1000).contains(perParent.min) { problem("\(path).per_parent.min", "expected 0 to 1000, got \(perParent.min)") }
+                if !(0...1000).contains(perParent.max) { problem("\(path).per_parent.max", "expected 0 to 1000, got \(perParent.max)") }
+            }
             if let days = table.quality.maxLateDays, !(1...365).contains(days) {
                 problem("\(path).quality.max_late_days", "expected 1 to 365, got \(days)")
             }

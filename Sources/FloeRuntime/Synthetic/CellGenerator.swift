@@ -17,6 +17,8 @@ struct CellGenerator {
         case choice([SQLValue], cumulativeWeights: [Double]?)
         case constant(SQLValue)
         case reference(SyntheticRows, column: Int, skew: Double)
+        /// `per_parent` tables: a column of the row's parent (by name in the parent table).
+        case parent(column: String)
         case fake(String)
         /// `email`/`username` built from the name in another column of the row.
         case fromName(String, column: Int)
@@ -123,6 +125,10 @@ struct CellGenerator {
             } else {
                 generator = .choice(pool, cumulativeWeights: Self.cumulativeWeights(options["weights"], count: pool.count))
             }
+        case "parent":
+            generator = .parent(column: options["column"]?.stringValue ?? "")
+            let parentColumns = table.perParent.flatMap { referenced[$0.table] }?.columns
+            kind = parentColumns?.first { $0.name == options["column"]?.stringValue }?.kind ?? .integer
         case "reference":
             if let name = options["table"]?.stringValue, let target = referenced[name],
                let columnName = options["column"]?.stringValue,
@@ -175,6 +181,9 @@ struct CellGenerator {
             return target.value(row: parent, column: column)
         case .fake(let name):
             return .text(FakeValues.value(name, &random))
+        case .parent(let name):
+            guard let parent = rows.parent, let column = parent.columns.firstIndex(where: { $0.name == name }) else { return .null }
+            return parent.value(row: rows.parentRow(of: row), column: column)
         case .fromName(let kind, let column):
             guard case .text(let name) = rows.value(row: row, column: column) else { return .text(FakeValues.value(kind, &random)) }
             let parts = name.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber })

@@ -29,6 +29,7 @@ struct SyntheticGenerator {
         var result: [SyntheticRows] = []
         for table in Self.referenceOrder(tables) {
             let rows = SyntheticRows(table, count: rowCount(table), referenced: made, loadedAt: loadedAt)
+            if let parent = table.perParent.flatMap({ made[$0.table] }) { rows.attach(toParent: parent) }
             made[table.name] = rows
             result.append(rows)
         }
@@ -48,10 +49,7 @@ struct SyntheticGenerator {
         var remaining = tables
         while !remaining.isEmpty {
             let ready = remaining.filter { table in
-                table.columns.allSatisfy { column in
-                    guard column.generator == "reference", let target = column.options["table"]?.stringValue else { return true }
-                    return target == table.name || placed.contains(target) || !tables.contains { $0.name == target }
-                }
+                table.tablesDrawnFrom.allSatisfy { target in placed.contains(target) || !tables.contains { $0.name == target } }
             }
             // A reference cycle (the compiler does not forbid one): take the rest in order.
             let next = ready.isEmpty ? remaining : ready
@@ -76,9 +74,14 @@ struct SyntheticGenerator {
 /// - a `reference` draws a row of the referenced table and makes that row's value.
 final class SyntheticRows: @unchecked Sendable {
     let table: SyntheticTable
-    /// Rows made from the definition; duplicates follow them.
-    let count: Int
-    let duplicates: Int
+    /// Rows made from the definition; duplicates follow them. For a `per_parent` table, the sum
+    /// of each parent's children, known once the parent is attached.
+    private(set) var count: Int
+    private(set) var duplicates: Int
+    /// `per_parent`: the parent table's rows, and where each parent's children start (one more
+    /// entry than parents; the last is `count`). Memory grows with the parents, not the children.
+    private(set) var parent: SyntheticRows?
+    private var childStarts: [Int] = []
     let columns: [(name: String, kind: ValueKind)]
     private let cells: [CellGenerator]
     private let base: RandomSource
@@ -104,6 +107,33 @@ final class SyntheticRows: @unchecked Sendable {
                           of: table, quality: table.quality, referenced: referenced, loadedAt: loadedAt)
         }
         columns = zip(table.columns, cells).map { ($0.name, $1.kind) }
+    }
+
+    /// Makes this a `per_parent` table of `parent`: each parent row gets `min` to `max` children.
+    func attach(toParent parent: SyntheticRows) {
+        guard let perParent = table.perParent else { return }
+        self.parent = parent
+        let low = Swift.max(0, perParent.min), high = Swift.max(low, perParent.max)
+        var starts = [0]
+        starts.reserveCapacity(parent.count + 1)
+        for row in 0..<parent.count {
+            var random = base.derived(1 << 61 | UInt64(row))
+            starts.append(starts[row] + Int(random.integer(in: Int64(low)...Int64(high))))
+        }
+        childStarts = starts
+        count = starts[parent.count]
+        let duplicateRate = Swift.min(Swift.max(table.quality.duplicateRate, 0), 1)
+        duplicates = count > 0 ? Int((Double(count) * duplicateRate).rounded()) : 0
+    }
+
+    /// The parent row a child row belongs to (a `per_parent` table's rows are in parent order).
+    func parentRow(of row: Int) -> Int {
+        var low = 0, high = childStarts.count - 2
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if childStarts[middle] <= row { low = middle } else { high = middle - 1 }
+        }
+        return low
     }
 
     /// The expression columns that read themselves, directly or through others.
