@@ -81,6 +81,7 @@ public enum ProjectCompiler {
         diagnostics += synthetic.diagnostics
         let specDirectory = specURL.deletingLastPathComponent()
         diagnostics += ProjectPaths.check(spec, relativeTo: specDirectory)
+        diagnostics += cronDiagnostics(floeRoot, file: options.specPath)
         let cliVars = CommandLineVars.parse(options.vars)
         diagnostics += cliVars.diagnostics
 
@@ -133,7 +134,7 @@ public enum ProjectCompiler {
                 inputs: inputs, inputsSHA256: InputHasher.combined(inputs)),
             product: ProductInfo(
                 name: spec.name, version: spec.version, description: spec.description, owner: spec.owner,
-                vars: spec.vars, schedule: spec.schedule, retention: spec.retention),
+                vars: spec.vars, schedule: spec.schedule, retention: spec.retention, demo: spec.demo),
             environment: environment,
             profiles: ResolvedProfiles(compute: compute, storage: storage, catalog: catalog),
             observability: platformSpec.observability,
@@ -182,5 +183,20 @@ public enum ProjectCompiler {
         let shapeDiagnostics = ShapeValidator.validate(value, against: .object(shape)).filter { !flagged.contains($0.location) }
         diagnostics += priority + shapeDiagnostics
         return value.entries != nil ? value : nil
+    }
+
+    /// `schedule.cron` and `demo.schedule.cron` parse as cron (the shape checks only their form).
+    static func cronDiagnostics(_ root: YAMLValue, file: String) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        for (path, value) in [("schedule.cron", root["schedule"]?["cron"]), ("demo.schedule.cron", root["demo"]?["schedule"]?["cron"])] {
+            guard let value, let text = value.string else { continue }
+            do {
+                _ = try CronSchedule(text)
+            } catch {
+                diagnostics.append(.error(at: value.location, path: path, "'\(text)' is not a cron schedule: \(error.description)",
+                                          hint: "five fields, minute hour day-of-month month day-of-week: \"*/5 * * * *\", \"0 9-17 * * mon-fri\""))
+            }
+        }
+        return diagnostics
     }
 }

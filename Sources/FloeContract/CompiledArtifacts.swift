@@ -110,11 +110,14 @@ public struct ProductInfo: Codable, Sendable, Equatable {
     public var vars: [String: ConfigValue]
     public var schedule: Schedule?
     public var retention: Retention?
+    /// Since 1.1: live demo mode (`floe demo`, `floe apply --batch`).
+    public var demo: DemoSettings?
 
     public init(
         name: String, version: String, description: String? = nil, owner: String? = nil,
-        vars: [String: ConfigValue] = [:], schedule: Schedule? = nil, retention: Retention? = nil
+        vars: [String: ConfigValue] = [:], schedule: Schedule? = nil, retention: Retention? = nil, demo: DemoSettings? = nil
     ) {
+        self.demo = demo
         self.name = name
         self.version = version
         self.description = description
@@ -133,6 +136,33 @@ public struct Schedule: Codable, Sendable, Equatable {
     public init(cron: String, timezone: String) {
         self.cron = cron
         self.timezone = timezone
+    }
+}
+
+/// Live demo mode (seed 001's DemoConfig): new batches of synthetic rows on a schedule.
+public struct DemoSettings: Codable, Sendable, Equatable {
+    /// When `floe demo` makes a batch: a five-field cron expression, UTC.
+    public var cron: String
+    /// New rows per synthetic table per batch (before duplicates).
+    public var batchSize: Int
+    /// The defects injected into batches; nil: each table's own `quality`.
+    public var dataQuality: DataQualityDefects?
+    /// Burst mode: batches back to back at this many rows a second, instead of on the schedule.
+    public var burstRecordsPerSecond: Int?
+
+    public init(cron: String = "*/5 * * * *", batchSize: Int = 100, dataQuality: DataQualityDefects? = nil,
+                burstRecordsPerSecond: Int? = nil) {
+        self.cron = cron
+        self.batchSize = batchSize
+        self.dataQuality = dataQuality
+        self.burstRecordsPerSecond = burstRecordsPerSecond
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case batchSize = "batch_size"
+        case dataQuality = "data_quality"
+        case burstRecordsPerSecond = "burst_records_per_second"
+        case cron
     }
 }
 

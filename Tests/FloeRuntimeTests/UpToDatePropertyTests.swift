@@ -302,3 +302,38 @@ final class CancelAfter: ApplyObserver, @unchecked Sendable {
         #expect(try shop.scalar(#"select count(*) from "floe-dev"."dim_customers""#) == "420")
     }
 }
+
+/// `floe apply --batch`: each synthetic table gets a batch of new rows, made as its next rows;
+/// what reads it is rebuilt, and the incremental mart takes the new orders.
+@Suite struct SyntheticBatchTests {
+    @Test func batchesAppendNewRowsThatCarryOnAndReachTheMarts() throws {
+        let shop = try Workspace(copying: StaleTableReproductionTests.demo, platform: "../../platform/platform.yaml")
+        let plan = try shop.compile()
+        let batch = ApplyOptions(threads: 2, projectDirectory: shop.directory.path, environment: [:], batch: true)
+        // The first batch finds nothing loaded: it loads the tables whole.
+        let first = try PlanRunner(plan: plan, options: batch).run()
+        #expect(first.result("raw_orders")?.message?.hasPrefix("synthetic, 2020 rows") == true, "\(first.result("raw_orders")?.message ?? "")")
+        let before = try shop.rows(#"select count(*), max(order_id), max(ordered_at) from "floe-dev"."raw_orders""#)[0]
+        let martBefore = try shop.scalar(#"select count(*) from "floe-dev"."fct_orders""#)
+        let second = try PlanRunner(plan: plan, options: batch).run()
+        #expect(second.result("raw_orders")?.message?.hasPrefix("batch, 51 new rows (2050 made in all)") == true,
+                "\(second.result("raw_orders")?.message ?? "")")
+        #expect(second.status("fct_orders") == .success && second.status("stg_products") == .success)
+        #expect(second.success, "\(second.results.filter { $0.status == .fail || $0.status == .error })")
+        let after = try shop.rows(#"select count(*), max(order_id), max(ordered_at) from "floe-dev"."raw_orders""#)[0]
+        #expect(Int(after[0])! == Int(before[0])! + 51)
+        #expect(after[1] == "2050" && before[1] == "2000", "keys carry on where the last batch stopped")
+        #expect(after[2] > before[2], "event times carry on too")
+        #expect(Int(try shop.scalar(#"select count(*) from "floe-dev"."fct_orders""#)!)! > Int(martBefore!)!, "the incremental mart follows")
+        // A plain apply afterwards keeps the batches: the tables are up to date.
+        let plain = try shop.apply(plan: plan)
+        #expect(plain.status("raw_orders") == .upToDate && plain.status("fct_orders") == .upToDate)
+        #expect(try shop.rows(#"select count(*) from "floe-dev"."raw_orders""#)[0][0] == after[0])
+    }
+
+    @Test func aPlanWithoutADemoSectionRefusesBatches() throws {
+        let shop = try Workspace(fixture: "shop")
+        let options = ApplyOptions(projectDirectory: shop.directory.path, environment: [:], batch: true)
+        #expect(throws: ApplyFailure.self) { try PlanRunner(plan: try shop.compile(), options: options).run() }
+    }
+}

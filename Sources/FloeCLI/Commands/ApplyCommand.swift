@@ -24,6 +24,9 @@ struct ApplyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Vars for models the plan renders at apply time (see docs/cli.md).", valueName: "yaml"))
     var vars: String?
 
+    @Flag(help: "Append one batch of new rows to the synthetic tables (floe.yaml's demo:) instead of loading them.")
+    var batch = false
+
     func run() throws {
         if vars != nil {
             // Every model of a plan is rendered by `floe compile` today, vars included: a var given
@@ -34,6 +37,7 @@ struct ApplyCommand: ParsableCommand {
         }
         let path = artifacts ?? ProjectLocator.defaultPlan()
         let plan = try PlanFile.load(path)
-        try ApplyExecution.run(plan, planPath: path, flags: flags, mode: .build, fullRefresh: fullRefresh, command: "apply")
+        try ApplyExecution.run(plan, planPath: path, flags: flags, mode: .build, fullRefresh: fullRefresh,
+                               command: batch ? "apply --batch" : "apply", batch: batch)
     }
 }

@@ -5,13 +5,24 @@ import Foundation
 /// Runs a plan for `apply`, `run` and `test`: the runner, the exit codes, run_results.json, the summary.
 enum ApplyExecution {
     static func run(_ plan: CompiledArtifacts, planPath: String, flags: ApplyFlags, mode: ApplyOptions.Mode,
-                    fullRefresh: Bool, command: String) throws {
-        let options = ApplyOptions(
+                    fullRefresh: Bool, command: String, batch: Bool = false) throws {
+        let options = self.options(planPath: planPath, flags: flags, mode: mode, fullRefresh: fullRefresh, command: command, batch: batch)
+        try run(plan, planPath: planPath, options: options, flags: flags)
+    }
+
+    /// The runtime's options for these flags.
+    static func options(planPath: String, flags: ApplyFlags, mode: ApplyOptions.Mode, fullRefresh: Bool, command: String,
+                        batch: Bool) -> ApplyOptions {
+        ApplyOptions(
             mode: mode, select: flags.select, exclude: flags.exclude, fullRefresh: fullRefresh, threads: flags.threads,
             projectDirectory: flags.projectDir ?? PlanFile.projectDirectory(forPlan: planPath),
             environment: ProcessInfo.processInfo.environment, lockTimeout: flags.lockTimeout, command: command,
             failFast: flags.failFast,
-            targetDirectory: URL(fileURLWithPath: planPath).standardizedFileURL.deletingLastPathComponent().path)
+            targetDirectory: URL(fileURLWithPath: planPath).standardizedFileURL.deletingLastPathComponent().path, batch: batch)
+    }
+
+    static func run(_ plan: CompiledArtifacts, planPath: String, options: ApplyOptions, flags: ApplyFlags) throws {
+        let command = options.command
         let reporter = RunReporter(quiet: flags.format == .json)
         let log = RunLog(path: (options.targetDirectory ?? ".") + "/floe.log")
         let runner = PlanRunner(plan: plan, options: options, observer: ObserverGroup([reporter, log]))
@@ -29,7 +40,7 @@ enum ApplyExecution {
             switch error {
             case .secret: throw FloeExit(.secretNotResolvable)
             case .engine: throw FloeExit(.engineUnreachable)
-            case .selection: throw FloeExit(.usage)
+            case .selection, .usage: throw FloeExit(.usage)
             case .locked, .state: throw FloeExit(.failed)
             case .invalidPlan: throw FloeExit(.invalidConfiguration)
             }

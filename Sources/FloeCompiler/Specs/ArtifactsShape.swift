@@ -51,6 +51,16 @@ enum ArtifactsShape {
                 .required("cron", text, "five-field cron"),
                 .required("timezone", text, "IANA time zone"),
             ])), "when it runs"),
+            .optional("demo", .object(ObjectShape("demo", [
+                .required("cron", text, "five-field cron, UTC"),
+                .required("batch_size", .integer(minimum: 1, maximum: 10_000_000), "new rows per table per batch"),
+                .optional("data_quality", .object(ObjectShape("batch defects", [
+                    .required("null_rate", .number(minimum: 0, maximum: 1), "null share"),
+                    .required("duplicate_rate", .number(minimum: 0, maximum: 1), "duplicate share"),
+                    .required("late_arrival_rate", .number(minimum: 0, maximum: 1), "late share"),
+                ])), "defects in batches"),
+                .optional("burst_records_per_second", .integer(minimum: 1, maximum: 100_000_000), "burst mode's rate"),
+            ])), "live demo mode"),
             .optional("retention", .object(ObjectShape("retention", [
                 .required("max_age", text, "a duration"),
                 .required("column", text, "the load-time column"),

@@ -149,6 +149,23 @@ public enum FloeShape {
                 "when to run"),
             .optional("timezone", .string(.nonEmpty), "an IANA time zone (default UTC)"),
         ])), "when the product runs"),
+        .optional("demo", .object(ObjectShape("live demo mode", [
+            .optional("schedule", .object(ObjectShape("the batch schedule", [
+                .optional("cron", .string(StringRule(
+                    pattern: "^\\S+ \\S+ \\S+ \\S+ \\S+$", meaning: "a five-field cron expression such as \"*/5 * * * *\"")),
+                    "when floe demo makes a batch, UTC (default */5 * * * *)"),
+            ])), "when batches are made"),
+            .optional("batch_size", .integer(minimum: 1, maximum: 10_000_000), "new rows per synthetic table per batch (default 100)"),
+            .optional("data_quality", .object(ObjectShape("batch defects", [
+                .optional("null_rate", rate, "share of values set to null"),
+                .optional("duplicate_rate", rate, "share of rows that arrive twice"),
+                .optional("late_arrival_rate", rate, "share of rows that arrive late"),
+            ])), "defects in batches (default: each table's quality)"),
+            .optional("burst_mode", .object(ObjectShape("burst mode", [
+                .optional("enabled", .boolean, "batches back to back instead of on the schedule"),
+                .optional("records_per_second", .integer(minimum: 1, maximum: 100_000_000), "the rate in burst mode (default 1000)"),
+            ])), "for quick demos"),
+        ])), "live demo mode: floe demo and floe apply --batch"),
         .optional("retention", .object(ObjectShape("retention", [
             .required("max_age", .string(StringRule(
                 pattern: "^[1-9][0-9]*[smhdw]$", meaning: "a duration such as 30m, 1h, 7d or 4w")),

@@ -27,6 +27,7 @@ struct FloeSpec {
     var vars: [String: ConfigValue]
     var schedule: Schedule?
     var retention: Retention?
+    var demo: DemoSettings?
 
     init(file: String, root: YAMLValue) {
         self.file = file
@@ -56,6 +57,17 @@ struct FloeSpec {
         self.vars = vars
         if let cron = root["schedule"]?["cron"]?.string {
             schedule = Schedule(cron: cron, timezone: root["schedule"]?["timezone"]?.string ?? "UTC")
+        }
+        if let section = root["demo"] {
+            let quality = section["data_quality"].map { value in
+                DataQualityDefects(nullRate: value["null_rate"]?.number ?? 0, duplicateRate: value["duplicate_rate"]?.number ?? 0,
+                                   lateArrivalRate: value["late_arrival_rate"]?.number ?? 0)
+            }
+            let burst = section["burst_mode"]
+            demo = DemoSettings(
+                cron: section["schedule"]?["cron"]?.string ?? "*/5 * * * *", batchSize: section["batch_size"]?.integer ?? 100,
+                dataQuality: quality,
+                burstRecordsPerSecond: burst?["enabled"]?.bool == true ? burst?["records_per_second"]?.integer ?? 1000 : nil)
         }
         if let maxAge = root["retention"]?["max_age"]?.string {
             retention = Retention(maxAge: maxAge, column: root["retention"]?["column"]?.string ?? "_loaded_at")

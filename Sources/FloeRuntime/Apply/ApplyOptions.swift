@@ -37,12 +37,17 @@ public struct ApplyOptions: Sendable {
     public var failFast: Bool
     /// Where each model's SQL is written (`compiled/`, `run/`), as dbt's `target/`; nil writes none.
     public var targetDirectory: String?
+    /// Append one batch of new rows to the synthetic tables instead of loading them (live demo
+    /// mode, floe.yaml's `demo:`).
+    public var batch: Bool
 
     public init(
         mode: Mode = .build, select: [String] = [], exclude: [String] = [], fullRefresh: Bool = false,
         threads: Int? = nil, projectDirectory: String, environment: [String: String],
-        lockTimeout: Double = 0, command: String = "apply", failFast: Bool = false, targetDirectory: String? = nil
+        lockTimeout: Double = 0, command: String = "apply", failFast: Bool = false, targetDirectory: String? = nil,
+        batch: Bool = false
     ) {
+        self.batch = batch
         self.failFast = failFast
         self.targetDirectory = targetDirectory
         self.mode = mode
@@ -82,12 +87,15 @@ public enum ApplyFailure: Error, CustomStringConvertible {
     case selection(String)
     /// The warehouse is not usable as it is (exit 1).
     case state(String)
+    /// Asked for something the plan cannot do (`--batch` without a `demo:` section) (exit 2).
+    case usage(String)
     /// The plan breaks its own rules (``PlanValidator``): edited by hand or damaged (exit 4).
     case invalidPlan([PlanValidator.Problem])
 
     public var description: String {
         switch self {
-        case .secret(let message), .engine(let message), .locked(let message), .selection(let message), .state(let message):
+        case .secret(let message), .engine(let message), .locked(let message), .selection(let message), .state(let message),
+             .usage(let message):
             message
         case .invalidPlan(let problems):
             "the plan is not valid: " + problems.map(\.description).joined(separator: "; ")

@@ -27,6 +27,10 @@ public final class PlanRunner: @unchecked Sendable {
         let startedAt = Date()
         let problems = PlanValidator.problems(in: plan)
         guard problems.isEmpty else { throw .invalidPlan(problems) }
+        if options.batch, plan.product.demo == nil {
+            throw .usage("--batch adds a batch of synthetic rows as floe.yaml's `demo:` section describes, and this plan has none; "
+                + "add `demo: {batch_size: 100}` to floe.yaml and compile again")
+        }
         let engine = try openEngine()
         let lock: any NamespaceLock
         do {

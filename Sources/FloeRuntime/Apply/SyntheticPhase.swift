@@ -15,7 +15,17 @@ struct SyntheticPhase {
     /// Loads `tables` where stale. Tables they reference are generated too (their rows are
     /// needed), but loaded only when they are among `tables`.
     func run(_ tables: [SyntheticTable], on connection: any EngineConnection) {
-        guard !tables.isEmpty else { return }
+        guard !tables.isEmpty, let scale = checkedScale(tables) else { return }
+        if context.options.batch, let demo = plan.product.demo {
+            runBatch(tables, demo: demo, scale: scale, on: connection)
+            return
+        }
+        loadWhole(tables, scale: scale, on: connection)
+    }
+
+    /// `FLOE_DEMO_SEED_SCALE`, or nil after reporting every table as failed when it is not a
+    /// non-negative number or takes a table past the most rows floe generates.
+    func checkedScale(_ tables: [SyntheticTable]) -> Double? {
         let scaleText = context.options.environment["FLOE_DEMO_SEED_SCALE"] ?? ""
         let scale = Double(scaleText) ?? 1
         guard scale >= 0, scale.isFinite, scaleText.isEmpty || Double(scaleText) != nil else {
@@ -23,16 +33,21 @@ struct SyntheticPhase {
                 context.collector.record(result(table, .error, time: 0,
                     message: "FLOE_DEMO_SEED_SCALE must be a non-negative number, got '\(scaleText)'"))
             }
-            return
+            return nil
         }
-        let generator = SyntheticGenerator(scale: scale)
         if let tooLarge = tables.first(where: { Double($0.rows) * scale > Double(SyntheticGenerator.maximumRows) }) {
             for table in tables {
                 context.collector.record(result(table, .error, time: 0, message: "\(tooLarge.name): \(tooLarge.rows) rows × "
                     + "FLOE_DEMO_SEED_SCALE \(scaleText) is more than the \(SyntheticGenerator.maximumRows) rows floe generates for one table"))
             }
-            return
+            return nil
         }
+        return scale
+    }
+
+    /// Loads each of `tables` whole where it is stale.
+    func loadWhole(_ tables: [SyntheticTable], scale: Double, on connection: any EngineConnection) {
+        let generator = SyntheticGenerator(scale: scale)
         let dialect = context.engine.dialect
         let fingerprints = Self.fingerprints(plan.synthetic, scale: scale)
         var stale: Set<String> = []
@@ -81,7 +96,7 @@ struct SyntheticPhase {
         }
     }
 
-    private func relation(_ table: SyntheticTable) -> Relation {
+    func relation(_ table: SyntheticTable) -> Relation {
         table.relation(in: plan.environment.namespace)
     }
 
@@ -121,7 +136,7 @@ struct SyntheticPhase {
         return done
     }
 
-    private func result(_ table: SyntheticTable, _ status: NodeResult.Status, time: Double, message: String) -> NodeResult {
+    func result(_ table: SyntheticTable, _ status: NodeResult.Status, time: Double, message: String) -> NodeResult {
         NodeResult(uniqueID: table.uniqueID, name: table.name, resourceType: .synthetic, status: status,
                    relation: relation(table).description, materialized: "table", startedAt: Clock.timestamp(),
                    executionTime: time, message: message)

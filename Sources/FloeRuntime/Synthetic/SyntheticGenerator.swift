@@ -24,11 +24,17 @@ struct SyntheticGenerator {
 
     /// A row source for each of `tables`, each made after the tables its `reference` columns
     /// point at (which must be among `tables`), in reference order.
-    func sources(_ tables: [SyntheticTable]) -> [SyntheticRows] {
+    ///
+    /// `extents` (name → rows made so far, and rows there will be) makes a batch: the source then
+    /// emits only the new rows, `start..<count`, and their duplicates, which may repeat any row
+    /// before `count`. A `per_parent` table's extent follows its parent's.
+    func sources(_ tables: [SyntheticTable], extents: [String: (start: Int, count: Int)] = [:]) -> [SyntheticRows] {
         var made: [String: SyntheticRows] = [:]
         var result: [SyntheticRows] = []
         for table in Self.referenceOrder(tables) {
-            let rows = SyntheticRows(table, count: rowCount(table), referenced: made, loadedAt: loadedAt)
+            let extent = extents[table.name]
+            let rows = SyntheticRows(table, count: extent?.count ?? rowCount(table), start: extent?.start ?? 0,
+                                     referenced: made, loadedAt: loadedAt)
             if let parent = table.perParent.flatMap({ made[$0.table] }) { rows.attach(toParent: parent) }
             made[table.name] = rows
             result.append(rows)
@@ -77,6 +83,9 @@ final class SyntheticRows: @unchecked Sendable {
     /// Rows made from the definition; duplicates follow them. For a `per_parent` table, the sum
     /// of each parent's children, known once the parent is attached.
     private(set) var count: Int
+    /// Rows made by earlier loads (a batch emits only `start..<count`); 0 for a whole load.
+    private(set) var start: Int
+    /// How many duplicates follow the new rows.
     private(set) var duplicates: Int
     /// `per_parent`: the parent table's rows, and where each parent's children start (one more
     /// entry than parents; the last is `count`). Memory grows with the parents, not the children.
@@ -88,14 +97,15 @@ final class SyntheticRows: @unchecked Sendable {
     private let lateArrivalRate: Double
     private let maxLateDays: Int64
 
-    var total: Int { count + duplicates }
+    /// The rows this source emits: the new ones, then their duplicates.
+    var total: Int { count - start + duplicates }
 
-    init(_ table: SyntheticTable, count: Int, referenced: [String: SyntheticRows], loadedAt: String) {
+    init(_ table: SyntheticTable, count: Int, start: Int = 0, referenced: [String: SyntheticRows], loadedAt: String) {
         self.table = table
         self.count = count
+        self.start = min(start, count)
         // The plan validator holds rates to 0...1; clamped here as well, so no plan can trap.
-        let duplicateRate = min(max(table.quality.duplicateRate, 0), 1)
-        duplicates = count > 0 ? Int((Double(count) * duplicateRate).rounded()) : 0
+        duplicates = Self.duplicates(of: count - min(start, count), table)
         lateArrivalRate = min(max(table.quality.lateArrivalRate, 0), 1)
         maxLateDays = Int64(min(max(table.quality.maxLateDays ?? 7, 1), 365))
         base = RandomSource(seed: table.seed, stream: table.name)
@@ -122,8 +132,14 @@ final class SyntheticRows: @unchecked Sendable {
         }
         childStarts = starts
         count = starts[parent.count]
-        let duplicateRate = Swift.min(Swift.max(table.quality.duplicateRate, 0), 1)
-        duplicates = count > 0 ? Int((Double(count) * duplicateRate).rounded()) : 0
+        start = starts[parent.start]
+        duplicates = Self.duplicates(of: count - start, table)
+    }
+
+    /// Duplicates of `rows` new rows, as the table's `duplicate_rate` says.
+    static func duplicates(of rows: Int, _ table: SyntheticTable) -> Int {
+        let rate = Swift.min(Swift.max(table.quality.duplicateRate, 0), 1)
+        return rows > 0 ? Int((Double(rows) * rate).rounded()) : 0
     }
 
     /// The parent row a child row belongs to (a `per_parent` table's rows are in parent order).
@@ -146,9 +162,15 @@ final class SyntheticRows: @unchecked Sendable {
     /// The row made from the definition that `position` shows: itself, or for a duplicate (at
     /// `count` and after), the earlier row it repeats.
     func original(of position: Int) -> Int {
-        guard position >= count else { return position }
-        var random = base.derived(1 << 63 | UInt64(position - count))
+        let new = count - start
+        guard position >= new else { return start + position }
+        var random = base.derived(duplicateKey(position - new))
         return random.index(below: count)
+    }
+
+    /// What a duplicate's draws derive from: its number, and the batch it came in.
+    private func duplicateKey(_ duplicate: Int) -> UInt64 {
+        1 << 63 | UInt64(start) << 24 | UInt64(duplicate & 0xFF_FFFF)
     }
 
     /// The row at `position`, duplicates included.
@@ -170,9 +192,9 @@ final class SyntheticRows: @unchecked Sendable {
             values.append(made.value)
         }
         if late > 0 { counts.lateArrivals += 1 }
-        if position >= count {
+        if position >= count - start {
             counts.duplicates += 1
-            var random = base.derived(1 << 62 | UInt64(position - count))
+            var random = base.derived(duplicateKey(position - (count - start)) ^ 1 << 62)
             let seconds = random.integer(in: 1...3600)
             for column in cells.indices { values[column] = cells[column].later(values[column], seconds: seconds) }
         }
