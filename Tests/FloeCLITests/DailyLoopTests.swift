@@ -125,3 +125,56 @@ import Testing
                 "\(changed.stderr)")
     }
 }
+
+/// `floe demo` in burst mode: three cycles grow the sources by three batches and the incremental
+/// mart follows; Ctrl-C ends the loop with 130.
+@Suite struct LiveDemoTests {
+    func count(_ table: String, in demo: URL) throws -> Int {
+        let result = try FloeBinary.run(program: URL(fileURLWithPath: "/usr/bin/sqlite3"),
+                                        [demo.appendingPathComponent(".floe/dev.db").path, "select count(*) from \(table)"])
+        return Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
+    @Test func threeBurstCyclesAddThreeBatchesAndTheMartsFollow() throws {
+        let demo = try ApplyCommandTests.demoCopy()
+        let spec = demo.appendingPathComponent("floe.yaml")
+        let text = try String(contentsOf: spec, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "burst_mode: { enabled: false, records_per_second: 500 }",
+                                           with: "burst_mode: { enabled: true, records_per_second: 5000 }").utf8).write(to: spec)
+        #expect(try FloeBinary.run(["build"], in: demo).status == 0)
+        let orders = try count("raw_orders", in: demo), mart = try count("fct_orders", in: demo)
+        let run = try FloeBinary.run(["demo", "--cycles", "3"], in: demo)
+        #expect(run.status == 0, "\(run.all)")
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("floe demo: ecommerce-analytics, 50 rows a table per batch, burst mode, 5000 rows/s") == true)
+        #expect(lines.filter { $0.hasPrefix("cycle ") }.count == 3, "\(run.stdout)")
+        #expect(lines.dropFirst().allSatisfy { $0.contains("tests 14 pass, 0 warn, 0 fail") }, "\(run.stdout)")
+        // 50 new orders and one duplicate (2%) a batch.
+        #expect(try count("raw_orders", in: demo) == orders + 3 * 51)
+        #expect(try count("fct_orders", in: demo) > mart, "the incremental mart takes the new orders")
+    }
+
+    @Test func ctrlCStopsTheLoop() throws {
+        let demo = try ApplyCommandTests.demoCopy()
+        let spec = demo.appendingPathComponent("floe.yaml")
+        let text = try String(contentsOf: spec, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "burst_mode: { enabled: false, records_per_second: 500 }",
+                                           with: "burst_mode: { enabled: true, records_per_second: 100 }").utf8).write(to: spec)
+        #expect(try FloeBinary.run(["compile"], in: demo).status == 0)
+        let process = Process()
+        process.executableURL = FloeBinary.executable
+        process.arguments = ["demo"]
+        process.currentDirectoryURL = demo
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        kill(process.processIdentifier, SIGINT)
+        let text2 = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130, "\(text2)")
+        #expect(text2.contains("cycle 2 "), "\(text2)")
+        #expect(try FloeBinary.run(["apply"], in: demo).status == 0, "the next apply completes")
+    }
+}

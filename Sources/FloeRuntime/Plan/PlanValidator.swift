@@ -1,4 +1,5 @@
 import FloeContract
+import FloeCore
 import Foundation
 
 /// Checks a decoded plan before anything of it runs. The executor trusts nothing a hand could
@@ -50,6 +51,21 @@ public enum PlanValidator {
                 }
             }
             if let limit = test.limit, limit < 0 { problem("tests[\(index)].limit", "expected 0 or more, got \(limit)") }
+        }
+        if let demo = plan.product.demo {
+            if !(1...10_000_000).contains(demo.batchSize) { problem("product.demo.batch_size", "expected 1 to 10000000, got \(demo.batchSize)") }
+            if let rate = demo.burstRecordsPerSecond, rate < 1 { problem("product.demo.burst_records_per_second", "expected 1 or more, got \(rate)") }
+            if let quality = demo.dataQuality {
+                for (field, rate) in [("null_rate", quality.nullRate), ("duplicate_rate", quality.duplicateRate),
+                                      ("late_arrival_rate", quality.lateArrivalRate)] where !(0...1).contains(rate) {
+                    problem("product.demo.data_quality.\(field)", "expected a number from 0 to 1, got \(rate)")
+                }
+            }
+            do {
+                _ = try CronSchedule(demo.cron)
+            } catch {
+                problem("product.demo.cron", "'\(demo.cron)' is not a cron schedule: \(error.description)")
+            }
         }
         for (index, seed) in plan.seeds.enumerated() where !isSHA256(seed.sha256) {
             problem("seeds[\(index)].sha256", "expected a hex SHA-256, got '\(seed.sha256)'")

@@ -1,0 +1,74 @@
+import ArgumentParser
+import FloeRuntime
+import Foundation
+
+/// `floe demo`: live demo mode, one line per cycle, until Ctrl-C (or `--cycles`).
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Live demo: append a batch of synthetic rows, build what changed, run the tests; again on floe.yaml's demo schedule.",
+        discussion: """
+            Cycles come on demo.schedule.cron (UTC), or back to back at demo.burst_mode.records_per_second. \
+            Runs until SIGINT/SIGTERM (exit 130/143), which stops between steps or rolls back the step in flight, \
+            or until --cycles have run (exit 0, or 1 when a cycle failed).
+            """)
+
+    @Argument(help: ArgumentHelp("The plan floe compile wrote (default: target/artifacts.json beside the nearest floe.yaml).",
+                                 valueName: "artifacts.json"))
+    var artifacts: String?
+
+    @OptionGroup var flags: ApplyFlags
+
+    @Option(help: ArgumentHelp("Stop after this many cycles (default: until interrupted).", valueName: "n"))
+    var cycles: Int?
+
+    func validate() throws {
+        if let cycles, cycles < 1 { throw ValidationError("--cycles must be at least 1") }
+    }
+
+    func run() throws {
+        let path = artifacts ?? ProjectLocator.defaultPlan()
+        let plan = try PlanFile.load(path)
+        let options = ApplyExecution.options(planPath: path, flags: flags, mode: .build, fullRefresh: false, command: "demo", batch: true)
+        let log = RunLog(path: (options.targetDirectory ?? ".") + "/floe.log")
+        let stop = RunCancellation()
+        let signals = SignalForwarding(to: stop) { reason in
+            Console.standardError.line("floe: \(reason.rawValue) received: stopping the demo")
+            log.write("warn", "cancelling", [("signal", reason.rawValue)])
+        }
+        defer { signals.remove() }
+        if let demo = plan.product.demo {
+            let pace = demo.burstRecordsPerSecond.map { "burst mode, \($0) rows/s" } ?? "schedule \(demo.cron) (UTC)"
+            Console.standardOutput.line("floe demo: \(plan.product.name), \(demo.batchSize) rows a table per batch, \(pace); Ctrl-C stops")
+        }
+        var failed = false
+        do {
+            _ = try DemoLoop(plan: plan, options: options, observer: log).run(cycles: cycles, stop: stop) { cycle in
+                let counts = cycle.results.counts
+                failed = failed || !cycle.results.success
+                log.finishedRun(cycle.results)
+                let time = String(cycle.results.metadata.startedAt.dropFirst(11).prefix(8))
+                var line = "cycle \(cycle.number)  \(time)  +\(cycle.rowsAdded) rows; \(counts.built) built, \(counts.upToDate) up to date"
+                if counts.errors + counts.skipped > 0 { line += ", \(counts.errors) errors, \(counts.skipped) skipped" }
+                line += "; tests \(counts.passed) pass, \(counts.warned) warn, \(counts.failed) fail"
+                line += String(format: "; %.2fs", cycle.results.elapsedTime)
+                if let reason = cycle.results.cancelledBy { line += " (cancelled by \(reason))" }
+                Console.standardOutput.line(line)
+            }
+        } catch {
+            Console.standardError.line("error: \(error.description)")
+            switch error {
+            case .secret: throw FloeExit(.secretNotResolvable)
+            case .engine: throw FloeExit(.engineUnreachable)
+            case .selection, .usage: throw FloeExit(.usage)
+            case .invalidPlan: throw FloeExit(.invalidConfiguration)
+            case .locked, .state: throw FloeExit(.failed)
+            }
+        }
+        switch stop.reason {
+        case .interrupt?: throw FloeExit(.interrupted)
+        case .terminate?: throw FloeExit(.terminated)
+        default: if failed { throw FloeExit(.failed) }
+        }
+    }
+}
