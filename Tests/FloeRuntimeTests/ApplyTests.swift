@@ -1,5 +1,5 @@
 import FloeContract
-import FloeRuntime
+@testable import FloeRuntime
 import Foundation
 import Testing
 
@@ -242,6 +242,32 @@ import Testing
         #expect(try #require(failing.startedAt) >= built, "the test ran after the model it tests")
         let skippedAt = try #require(results.result("order_report")?.startedAt)
         #expect(skippedAt >= (failing.timing.first?.completedAt ?? ""), "the reader waited for the test")
+    }
+
+    /// floe.yaml's retention deletes rows older than max_age from every table that has the column:
+    /// while building it, and from a table otherwise up to date, which then counts as changed.
+    @Test func retentionDeletesExpiredRowsAndDownstreamFollows() throws {
+        let shop = try Workspace(fixture: "shop")
+        try shop.append("floe.yaml", "retention: {max_age: 1h, column: _loaded_at}\n")
+        try shop.write("dbt/models/marts/events.sql", """
+            select 1 as id, '2000-01-01 00:00:00' as _loaded_at
+            union all select 2, '2999-01-01 00:00:00'
+            """)
+        try shop.write("dbt/models/marts/event_count.sql", "select count(*) as n from {{ ref('events') }}")
+        let first = try shop.apply(select: ["events+"])
+        #expect(first.result("events")?.message == "table, 2 rows; retention deleted 1 row older than 1h")
+        #expect(try shop.scalar(#"select n from "shop-dev"."event_count""#) == "1")
+        let quiet = try shop.apply(select: ["events+"])
+        #expect(quiet.status("events") == .upToDate && quiet.status("event_count") == .upToDate)
+        // A row that is already old appears (as rows age while a table is up to date).
+        try shop.connection().execute(#"insert into "shop-dev"."events" values (3, '2001-01-01 00:00:00')"#)
+        let aged = try shop.apply(select: ["events+"])
+        #expect(aged.status("events") == .success && aged.result("events")?.message == "retention deleted 1 row older than 1h")
+        #expect(aged.status("event_count") == .success, "what reads it is rebuilt")
+        #expect(RetentionStep.seconds("30m") == 1800 && RetentionStep.seconds("4w") == 2_419_200 && RetentionStep.seconds("7x") == nil)
+        #expect(SyntheticPhase.rowsMade(version: "abc@2050~run", fingerprint: "abc", initial: 2000) == 2050)
+        #expect(SyntheticPhase.rowsMade(version: "abc~run", fingerprint: "abc", initial: 2000) == 2000)
+        #expect(SyntheticPhase.rowsMade(version: "abd@5", fingerprint: "abc", initial: 2000) == nil)
     }
 
     @Test func testModeRunsOnlyTests() throws {

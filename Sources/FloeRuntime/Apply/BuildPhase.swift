@@ -87,6 +87,11 @@ struct BuildPhase {
             if try isUpToDate(item, connection: connection) {
                 result.status = .upToDate
                 result.message = "up to date"
+                if case .model(let model) = item, let deleted = try expire(model, connection: connection, writers: writers) {
+                    // Rows aged out: the table changed, so it was not up to date after all.
+                    result.status = .success
+                    result.message = context.retention?.describe(deleted)
+                }
                 result.executionTime = Date().timeIntervalSince(start)
                 context.collector.record(result)
                 return true
@@ -114,7 +119,7 @@ struct BuildPhase {
                 let recorder = RecordingConnection(connection)
                 recording = recorder
                 let outcome = try ModelBuilder(connection: recorder, dialect: context.engine.dialect,
-                                               state: context.state, runID: context.runID)
+                                               state: context.state, runID: context.runID, retention: context.retention)
                     .build(model, recording: state, fullRefresh: context.options.fullRefresh, at: Clock.timestamp())
                 result.rowsAffected = outcome.rowsAffected
                 result.message = outcome.message
@@ -145,6 +150,28 @@ struct BuildPhase {
             }
             return fail(result, message: context.message(error))
         }
+    }
+
+    /// Retention on a table or incremental model that is otherwise up to date: its expired rows
+    /// go, and when any did, a new content version is recorded in the same transaction. Returns
+    /// how many went, or nil when none did (or retention does not apply).
+    private func expire(_ model: CompiledModel, connection: any EngineConnection, writers: DispatchSemaphore) throws -> Int? {
+        guard let retention = context.retention, model.materialized == .table || model.materialized == .incremental,
+              let previous = context.states.state(of: model.uniqueID) else { return nil }
+        writers.wait()
+        defer { writers.signal() }
+        let state = NodeState(fingerprint: previous.fingerprint, version: context.runID, inputs: previous.inputs)
+        let deleted = try connection.inWriteTransaction {
+            let deleted = try retention.apply(to: model.relation, connection: connection, dialect: context.engine.dialect)
+            if deleted > 0 {
+                try context.state.recordBuild(connection, id: model.uniqueID, state: state, relation: model.relation,
+                                              at: Clock.timestamp(), runID: context.runID)
+            }
+            return deleted
+        }
+        guard deleted > 0 else { return nil }
+        context.states.committed(model.uniqueID, state)
+        return deleted
     }
 
     private func writeFiles(_ model: CompiledModel, compiled: String, statements: [String]) {

@@ -65,7 +65,8 @@ public final class PlanRunner: @unchecked Sendable {
         let collector = ResultCollector(total: work.total, observer: observer)
         let context = Context(engine: engine, state: state, states: NodeStates(recorded: recorded, graph: graph),
                               collector: collector, runID: runID, cancellation: cancellation,
-                              options: options, threads: options.threads ?? plan.profiles.compute.integer("threads") ?? 4)
+                              options: options, threads: options.threads ?? plan.profiles.compute.integer("threads") ?? 4,
+                              retention: RetentionStep(plan.product.retention, now: startedAt))
         if options.mode.buildsModels {
             let interruptible = InterruptibleConnections(cancellation)
             interruptible.register(connection)
@@ -168,6 +169,8 @@ struct Context: @unchecked Sendable {
     let cancellation: RunCancellation
     let options: ApplyOptions
     let threads: Int
+    /// floe.yaml's retention as of the run's start; nil when the product has none.
+    var retention: RetentionStep?
 
     func message(_ error: any Error) -> String {
         if let error = error as? EngineError { return error.message }

@@ -18,11 +18,7 @@ extension SyntheticPhase {
         for table in plan.synthetic {
             guard let fingerprint = fingerprints[table.name], let state = context.states.state(of: table.uniqueID),
                   state.fingerprint == fingerprint, (try? connection.relationKind(relation(table))) != nil else { continue }
-            if state.version == fingerprint {
-                made[table.name] = generator.rowCount(table)
-            } else if state.version.hasPrefix(fingerprint + "@"), let rows = Int(state.version.dropFirst(fingerprint.count + 1)) {
-                made[table.name] = rows
-            }
+            made[table.name] = Self.rowsMade(version: state.version, fingerprint: fingerprint, initial: generator.rowCount(table))
         }
         // A table never loaded (or changed since) is loaded whole first; a batch comes next time.
         let unloaded = tables.filter { made[$0.name] == nil }
@@ -53,12 +49,16 @@ extension SyntheticPhase {
             context.collector.started(table.name, type: .synthetic)
             let start = Date()
             guard let rows = sources.first(where: { $0.table.name == table.name }), let fingerprint = fingerprints[table.name] else { continue }
-            let state = NodeState(fingerprint: fingerprint, version: "\(fingerprint)@\(rows.count)", inputs: [:])
+            var state = NodeState(fingerprint: fingerprint, version: "\(fingerprint)@\(rows.count)", inputs: [:])
             let injected = InjectionCounter()
+            var expired = 0
             do {
                 let added = try connection.inWriteTransaction {
                     let count = try connection.insert(into: relation(table), columns: rows.columns.map(\.name),
                                                       rows: SyntheticRowSequence(rows: rows, counter: injected))
+                    // Retention: rows of earlier batches that aged out go with this batch.
+                    expired = try context.retention?.apply(to: relation(table), connection: connection, dialect: dialect) ?? 0
+                    if expired > 0 { state.version = Self.withRetentionMark(state.version, context.runID) }
                     try context.state.recordBuild(connection, id: table.uniqueID, state: state, relation: relation(table),
                                                   at: Clock.timestamp(), runID: context.runID)
                     return count
@@ -67,7 +67,8 @@ extension SyntheticPhase {
                 let defects = injected.counts
                 var loaded = result(table, .success, time: Date().timeIntervalSince(start),
                                     message: "batch, \(added) new rows (\(rows.count) made in all)"
-                                        + (defects.isEmpty ? "" : "; injected: \(defects.description)"))
+                                        + (defects.isEmpty ? "" : "; injected: \(defects.description)")
+                                        + (expired > 0 ? "; " + (context.retention?.describe(expired) ?? "") : ""))
                 loaded.rowsAffected = added
                 loaded.injected = defects
                 context.collector.record(loaded)

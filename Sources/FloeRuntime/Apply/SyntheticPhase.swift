@@ -66,6 +66,16 @@ struct SyntheticPhase {
             let start = Date()
             guard stale.contains(table.name), let rows = sources.first(where: { $0.table.name == table.name }),
                   let fingerprint = fingerprints[table.name] else {
+                do {
+                    if let deleted = try expire(table, on: connection) {
+                        context.collector.record(result(table, .success, time: Date().timeIntervalSince(start),
+                                                        message: context.retention?.describe(deleted) ?? ""))
+                        continue
+                    }
+                } catch {
+                    context.collector.record(result(table, .error, time: Date().timeIntervalSince(start), message: context.message(error)))
+                    continue
+                }
                 context.collector.record(result(table, .upToDate, time: 0, message: "up to date"))
                 continue
             }
@@ -94,6 +104,41 @@ struct SyntheticPhase {
                                                 message: cancelled ? "interrupted; its transaction rolled back" : context.message(error)))
             }
         }
+    }
+
+    /// Retention on a loaded synthetic table: its expired rows go, and when any did, its version
+    /// gets this run's mark (`~<run>`) in the same transaction. Nil when nothing went.
+    func expire(_ table: SyntheticTable, on connection: any EngineConnection) throws -> Int? {
+        guard let retention = context.retention, let previous = context.states.state(of: table.uniqueID) else { return nil }
+        let state = NodeState(fingerprint: previous.fingerprint, version: Self.withRetentionMark(previous.version, context.runID),
+                              inputs: previous.inputs)
+        let deleted = try connection.inWriteTransaction {
+            let deleted = try retention.apply(to: relation(table), connection: connection, dialect: context.engine.dialect)
+            if deleted > 0 {
+                try context.state.recordBuild(connection, id: table.uniqueID, state: state, relation: relation(table),
+                                              at: Clock.timestamp(), runID: context.runID)
+            }
+            return deleted
+        }
+        guard deleted > 0 else { return nil }
+        context.states.committed(table.uniqueID, state)
+        return deleted
+    }
+
+    /// A synthetic table's version after retention deleted rows: what was made, and the run that deleted.
+    static func withRetentionMark(_ version: String, _ runID: String) -> String {
+        (version.split(separator: "~", maxSplits: 1).first.map(String.init) ?? version) + "~" + runID
+    }
+
+    /// How many rows a synthetic table's state says were made, or nil when the state is of
+    /// another definition: `<fingerprint>` (a whole load: `initial`), `<fingerprint>@<rows>`
+    /// (after batches), either with `~<run>` when retention has since deleted rows.
+    static func rowsMade(version: String, fingerprint: String, initial: Int) -> Int? {
+        guard version.hasPrefix(fingerprint) else { return nil }
+        let rest = version.dropFirst(fingerprint.count).split(separator: "~", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        if rest.isEmpty { return initial }
+        guard rest.first == "@" else { return nil }
+        return Int(rest.dropFirst())
     }
 
     func relation(_ table: SyntheticTable) -> Relation {

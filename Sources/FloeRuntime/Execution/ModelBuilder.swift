@@ -21,12 +21,14 @@ struct ModelBuilder {
     let dialect: any SQLDialect
     let state: StateStore
     let runID: String
+    /// floe.yaml's retention, applied to tables and incremental models after they are built.
+    var retention: RetentionStep?
 
     /// Builds `model` and records `recording` as its state in the same transaction.
     func build(_ model: CompiledModel, recording: NodeState, fullRefresh: Bool, at time: String) throws -> Outcome {
         try connection.inWriteTransaction {
             for hook in model.preHooks { try connection.execute(hook) }
-            let outcome: Outcome
+            var outcome: Outcome
             switch model.materialized {
             case .view: outcome = try view(model)
             case .table: outcome = try table(model, message: "table")
@@ -34,6 +36,10 @@ struct ModelBuilder {
             case .ephemeral: outcome = Outcome(rowsAffected: nil, message: "ephemeral (inlined)", compiledSQL: model.sql)
             }
             for hook in model.postHooks { try connection.execute(hook) }
+            if let retention, model.materialized == .table || model.materialized == .incremental {
+                let deleted = try retention.apply(to: model.relation, connection: connection, dialect: dialect)
+                if deleted > 0 { outcome.message += "; " + retention.describe(deleted) }
+            }
             try state.recordBuild(connection, id: model.uniqueID, state: recording, relation: model.relation, at: time, runID: runID)
             return outcome
         }
