@@ -73,9 +73,7 @@ extension SyntheticPhase {
                 loaded.injected = defects
                 context.collector.record(loaded)
             } catch {
-                let cancelled = context.cancellation.isCancelled
-                context.collector.record(result(table, cancelled ? .cancelled : .error, time: Date().timeIntervalSince(start),
-                                                message: cancelled ? "interrupted; its transaction rolled back" : context.message(error)))
+                context.collector.record(failure(table, error, since: start))
             }
         }
     }

@@ -99,11 +99,16 @@ struct SyntheticPhase {
                 loadedResult.injected = defects
                 context.collector.record(loadedResult)
             } catch {
-                let cancelled = context.cancellation.isCancelled
-                context.collector.record(result(table, cancelled ? .cancelled : .error, time: Date().timeIntervalSince(start),
-                                                message: cancelled ? "interrupted; its transaction rolled back" : context.message(error)))
+                context.collector.record(failure(table, error, since: start))
             }
         }
+    }
+
+    /// A load that threw: cancelled when the run was, else an error with the engine's message.
+    func failure(_ table: SyntheticTable, _ error: any Error, since start: Date) -> NodeResult {
+        let cancelled = context.cancellation.isCancelled
+        return result(table, cancelled ? .cancelled : .error, time: Date().timeIntervalSince(start),
+                      message: cancelled ? "interrupted; its transaction rolled back" : context.message(error))
     }
 
     /// Retention on a loaded synthetic table: its expired rows go, and when any did, its version
