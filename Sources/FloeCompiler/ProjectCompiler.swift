@@ -134,7 +134,8 @@ public enum ProjectCompiler {
                 inputs: inputs, inputsSHA256: InputHasher.combined(inputs)),
             product: ProductInfo(
                 name: spec.name, version: spec.version, description: spec.description, owner: spec.owner,
-                vars: spec.vars, schedule: spec.schedule, retention: spec.retention, demo: spec.demo),
+                vars: spec.vars, schedule: spec.schedule, retention: spec.retention, demo: spec.demo,
+                snapshots: spec.snapshots),
             environment: environment,
             profiles: ResolvedProfiles(compute: compute, storage: storage, catalog: catalog),
             observability: platformSpec.observability,

@@ -112,12 +112,16 @@ public struct ProductInfo: Codable, Sendable, Equatable {
     public var retention: Retention?
     /// Since 1.1: live demo mode (`floe demo`, `floe apply --batch`).
     public var demo: DemoSettings?
+    /// Since 1.1: how many earlier versions of each table and incremental model to keep.
+    public var snapshots: SnapshotSettings?
 
     public init(
         name: String, version: String, description: String? = nil, owner: String? = nil,
-        vars: [String: ConfigValue] = [:], schedule: Schedule? = nil, retention: Retention? = nil, demo: DemoSettings? = nil
+        vars: [String: ConfigValue] = [:], schedule: Schedule? = nil, retention: Retention? = nil, demo: DemoSettings? = nil,
+        snapshots: SnapshotSettings? = nil
     ) {
         self.demo = demo
+        self.snapshots = snapshots
         self.name = name
         self.version = version
         self.description = description
@@ -136,6 +140,16 @@ public struct Schedule: Codable, Sendable, Equatable {
     public init(cron: String, timezone: String) {
         self.cron = cron
         self.timezone = timezone
+    }
+}
+
+/// `snapshots: {keep: N}`: each rebuild of a table or incremental model keeps the version it
+/// replaces, the last `keep` of them (seed 000's figure is 6).
+public struct SnapshotSettings: Codable, Sendable, Equatable {
+    public var keep: Int
+
+    public init(keep: Int) {
+        self.keep = keep
     }
 }
 

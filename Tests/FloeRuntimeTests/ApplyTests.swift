@@ -270,6 +270,41 @@ import Testing
         #expect(SyntheticPhase.rowsMade(version: "abd@5", fingerprint: "abc", initial: 2000) == nil)
     }
 
+    /// `snapshots: {keep: 2}`: each rebuild keeps the version it replaces, two at most;
+    /// `show --snapshot` reads one and `restore` swaps one back, undoably.
+    @Test func snapshotsKeepEarlierVersionsAndRestoreSwapsOneBack() throws {
+        let shop = try Workspace(fixture: "shop")
+        try shop.append("floe.yaml", "snapshots: {keep: 2}\n")
+        let table = #"select country, order_count from "shop-dev"."revenue_by_country" order by country"#
+        try shop.apply()
+        let first = try shop.rows(table)
+        for extra in ["7,4,2500,placed,2024-03-06 09:00:00\n", "8,1,100,returned,2024-03-07 10:00:00\n", "9,2,300,placed,2024-03-08 10:00:00\n"] {
+            try shop.append("dbt/seeds/orders.csv", extra)
+            #expect(try shop.apply().status("revenue_by_country") == .success)
+        }
+        let current = try shop.rows(table)
+        let plan = try shop.compile()
+        func snapshot(_ number: Int, of name: String = "revenue_by_country") throws -> [[String]] {
+            try RelationPreview.rows(of: name, snapshot: number, in: plan, limit: nil, projectDirectory: shop.directory.path,
+                                     environment: [:]).rows.map { $0.map { $0.displayText ?? "null" } }.sorted { $0[0] < $1[0] }
+                .map { [$0[0], $0.last!] }
+        }
+        #expect(try snapshot(1) != current && snapshot(2) != snapshot(1))
+        #expect(throws: RelationPreview.Failure.self) { try snapshot(3) }
+        #expect(try snapshot(2) != first, "only two are kept: the first version is gone")
+        #expect(try shop.scalar(#"select count(*) from "shop-dev".sqlite_master where name like 'revenue_by_country__floe_snapshot_%'"#) == "2")
+        // The incremental model's table was copied before it changed: its snapshot has one order fewer.
+        #expect(try snapshot(1, of: "fct_orders").count == 8)
+
+        let before = try snapshot(1)
+        _ = try SnapshotRestore.restore("revenue_by_country", snapshot: 1, in: plan, projectDirectory: shop.directory.path, environment: [:])
+        #expect(try shop.rows(table).map { [$0[0], $0[1]] } == before)
+        #expect(try snapshot(1) == current.map { [$0[0], $0[1]] }, "the replaced version is snapshot 1: undoable")
+        // Its inputs have moved on since that version: the next apply rebuilds it.
+        #expect(try shop.apply().status("revenue_by_country") == .success)
+        #expect(try shop.rows(table) == current)
+    }
+
     @Test func testModeRunsOnlyTests() throws {
         let shop = try Workspace(fixture: "shop")
         try shop.apply()

@@ -25,6 +25,10 @@ struct ShowCommand: ParsableCommand {
     @Flag(help: "Show the failing rows the last run stored for the test named (dbt's store_failures).")
     var failures = false
 
+    @Option(help: ArgumentHelp("Show an earlier version of the model: 1 is the one before the current (floe.yaml's snapshots).",
+                               valueName: "k"))
+    var snapshot: Int?
+
     @Option(help: "Rows to print; 0 = all.")
     var limit: Int = 10
 
@@ -46,7 +50,7 @@ struct ShowCommand: ParsableCommand {
         let rows: ResultSet
         do {
             rows = try RelationPreview.rows(
-                of: model, failures: failures, in: plan, limit: limit == 0 ? nil : limit,
+                of: model, failures: failures, snapshot: snapshot, in: plan, limit: limit == 0 ? nil : limit,
                 projectDirectory: projectDir ?? PlanFile.projectDirectory(forPlan: artifacts),
                 environment: ProcessInfo.processInfo.environment)
         } catch {

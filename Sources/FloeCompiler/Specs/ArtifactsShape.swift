@@ -51,6 +51,9 @@ enum ArtifactsShape {
                 .required("cron", text, "five-field cron"),
                 .required("timezone", text, "IANA time zone"),
             ])), "when it runs"),
+            .optional("snapshots", .object(ObjectShape("snapshots", [
+                .required("keep", .integer(minimum: 1, maximum: 100), "earlier versions kept"),
+            ])), "table snapshots"),
             .optional("demo", .object(ObjectShape("demo", [
                 .required("cron", text, "five-field cron, UTC"),
                 .required("batch_size", .integer(minimum: 1, maximum: 10_000_000), "new rows per table per batch"),

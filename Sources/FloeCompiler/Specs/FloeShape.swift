@@ -166,6 +166,9 @@ public enum FloeShape {
                 .optional("records_per_second", .integer(minimum: 1, maximum: 100_000_000), "the rate in burst mode (default 1000)"),
             ])), "for quick demos"),
         ])), "live demo mode: floe demo and floe apply --batch"),
+        .optional("snapshots", .object(ObjectShape("snapshots", [
+            .required("keep", .integer(minimum: 1, maximum: 100), "how many earlier versions of each table to keep"),
+        ])), "earlier versions of tables and incremental models, for floe show --snapshot and floe restore"),
         .optional("retention", .object(ObjectShape("retention", [
             .required("max_age", .string(StringRule(
                 pattern: "^[1-9][0-9]*[smhdw]$", meaning: "a duration such as 30m, 1h, 7d or 4w")),

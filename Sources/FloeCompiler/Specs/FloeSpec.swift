@@ -28,6 +28,7 @@ struct FloeSpec {
     var schedule: Schedule?
     var retention: Retention?
     var demo: DemoSettings?
+    var snapshots: SnapshotSettings?
 
     init(file: String, root: YAMLValue) {
         self.file = file
@@ -58,6 +59,7 @@ struct FloeSpec {
         if let cron = root["schedule"]?["cron"]?.string {
             schedule = Schedule(cron: cron, timezone: root["schedule"]?["timezone"]?.string ?? "UTC")
         }
+        if let keep = root["snapshots"]?["keep"]?.integer { snapshots = SnapshotSettings(keep: keep) }
         if let section = root["demo"] {
             let quality = section["data_quality"].map { value in
                 DataQualityDefects(nullRate: value["null_rate"]?.number ?? 0, duplicateRate: value["duplicate_rate"]?.number ?? 0,

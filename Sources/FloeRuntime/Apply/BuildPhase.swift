@@ -118,8 +118,10 @@ struct BuildPhase {
                                   inputs: context.states.inputVersionsForRecord(of: model.uniqueID, runID: context.runID))
                 let recorder = RecordingConnection(connection)
                 recording = recorder
+                let snapshots = plan.product.snapshots.map { Snapshots(keep: $0.keep, state: context.state) }
                 let outcome = try ModelBuilder(connection: recorder, dialect: context.engine.dialect,
-                                               state: context.state, runID: context.runID, retention: context.retention)
+                                               state: context.state, runID: context.runID, retention: context.retention,
+                                               snapshots: snapshots, previous: context.states.state(of: model.uniqueID))
                     .build(model, recording: state, fullRefresh: context.options.fullRefresh, at: Clock.timestamp())
                 result.rowsAffected = outcome.rowsAffected
                 result.message = outcome.message

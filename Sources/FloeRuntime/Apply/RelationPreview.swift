@@ -10,6 +10,7 @@ public enum RelationPreview {
         case unknownTest(name: String, suggestion: String?)
         case notBuilt(name: String, relation: String)
         case noFailures(test: String, relation: String)
+        case noSnapshot(name: String, number: Int, kept: Int)
         case apply(ApplyFailure)
         case query(String)
 
@@ -21,6 +22,9 @@ public enum RelationPreview {
                 "the plan has no test named '\(name)'" + (suggestion.map { "; \($0)" } ?? "")
             case .notBuilt(let name, let relation):
                 "\(name) is not built yet (no \(relation)); run floe apply first"
+            case .noSnapshot(let name, let number, let kept):
+                "\(name) has no snapshot \(number): " + (kept == 0 ? "none is kept (floe.yaml's snapshots: {keep: N} keeps them)"
+                    : kept == 1 ? "only snapshot 1 is kept" : "snapshots 1 (the newest) to \(kept) are kept")
             case .noFailures(let test, let relation):
                 "no failing rows of \(test) are stored (no \(relation)): it passed when it last ran, or has not run"
             case .apply(let failure): failure.description
@@ -32,9 +36,23 @@ public enum RelationPreview {
     /// At most `limit` rows (nil = all). With `failures`, `name` is a test, and its failing rows as
     /// the last run stored them are shown (``TestFailures``).
     public static func rows(
-        of name: String, failures: Bool = false, in plan: CompiledArtifacts, limit: Int?, projectDirectory: String,
+        of name: String, failures: Bool = false, snapshot: Int? = nil, in plan: CompiledArtifacts, limit: Int?, projectDirectory: String,
         environment: [String: String]
     ) throws(Failure) -> ResultSet {
+        if let snapshot {
+            guard let model = plan.models.first(where: { $0.name == name || $0.uniqueID == name }) else {
+                throw .unknown(name: name, suggestion: Suggestions.didYouMean(name, in: plan.models.map(\.name)))
+            }
+            return try withConnection(plan, projectDirectory: projectDirectory, environment: environment) { engine, connection in
+                let state = StateStore(namespace: plan.environment.namespace, dialect: engine.dialect)
+                try Snapshots.createTable(connection, namespace: state.namespace, dialect: state.dialect)
+                let entries = try Snapshots(keep: 0, state: state).entries(of: model, connection: connection)
+                guard snapshot >= 1, snapshot <= entries.count else {
+                    throw Failure.noSnapshot(name: model.name, number: snapshot, kept: entries.count)
+                }
+                return try connection.query(engine.dialect.selectAll(entries[snapshot - 1].relation, limit: nil), limit: limit)
+            }
+        }
         if failures {
             guard let test = plan.tests.first(where: { $0.name == name || $0.uniqueID == name }) else {
                 throw .unknownTest(name: name, suggestion: Suggestions.didYouMean(name, in: plan.tests.map(\.name)))
@@ -61,15 +79,25 @@ public enum RelationPreview {
         _ relation: Relation, plan: CompiledArtifacts, projectDirectory: String, environment: [String: String], limit: Int?,
         missing: Failure, ephemeralSQL: String? = nil
     ) throws(Failure) -> ResultSet {
-        let secrets = SecretResolver(settings: plan.secrets, environment: environment)
-        do {
-            let engine = try EngineFactory.engine(for: plan, projectDirectory: projectDirectory, secrets: secrets)
-            let connection = try engine.connect()
+        try withConnection(plan, projectDirectory: projectDirectory, environment: environment) { engine, connection in
             if let ephemeralSQL {
                 return try connection.query("select * from (\n\(ephemeralSQL)\n) as floe_preview", limit: limit)
             }
             guard try connection.relationKind(relation) != nil else { throw missing }
             return try connection.query(engine.dialect.selectAll(relation, limit: nil), limit: limit)
+        }
+    }
+
+    /// Opens the plan's engine (its secrets resolved now) and runs `body` on a connection, with
+    /// every failure as a ``Failure``.
+    static func withConnection<T>(
+        _ plan: CompiledArtifacts, projectDirectory: String, environment: [String: String],
+        _ body: (any WarehouseEngine, any EngineConnection) throws -> T
+    ) throws(Failure) -> T {
+        let secrets = SecretResolver(settings: plan.secrets, environment: environment)
+        do {
+            let engine = try EngineFactory.engine(for: plan, projectDirectory: projectDirectory, secrets: secrets)
+            return try body(engine, try engine.connect())
         } catch let failure as Failure {
             throw failure
         } catch let failure as EngineFactory.Failure {

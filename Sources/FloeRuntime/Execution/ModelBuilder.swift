@@ -23,6 +23,9 @@ struct ModelBuilder {
     let runID: String
     /// floe.yaml's retention, applied to tables and incremental models after they are built.
     var retention: RetentionStep?
+    /// floe.yaml's snapshots, and the state of the version this build replaces.
+    var snapshots: Snapshots?
+    var previous: NodeState?
 
     /// Builds `model` and records `recording` as its state in the same transaction.
     func build(_ model: CompiledModel, recording: NodeState, fullRefresh: Bool, at time: String) throws -> Outcome {
@@ -61,7 +64,10 @@ struct ModelBuilder {
     }
 
     private func table(_ model: CompiledModel, message: String) throws -> Outcome {
-        try TableSwap(connection: connection, dialect: dialect).replace(model.relation) { temporary in
+        let retire: (() throws -> Void)? = snapshots.flatMap { snapshots in
+            previous.map { previous in { try snapshots.take(model, current: previous, move: true, connection: connection, runID: runID) } }
+        }
+        try TableSwap(connection: connection, dialect: dialect).replace(model.relation, retire: retire) { temporary in
             try connection.execute(dialect.createTable(temporary, as: model.sql))
         }
         let rows = try connection.count("select count(*) from \(dialect.relation(model.relation))")
@@ -72,6 +78,9 @@ struct ModelBuilder {
         let existing = try connection.relationKind(model.relation)
         guard existing == .table, !fullRefresh else {
             return try table(model, message: fullRefresh && existing != nil ? "incremental, full refresh" : "incremental, first build")
+        }
+        if let snapshots, let previous {
+            try snapshots.take(model, current: previous, move: false, connection: connection, runID: runID)
         }
         let staging = Relation(schema: model.relation.schema, name: model.relation.name + Self.stagingSuffix)
         try connection.dropIfExists(staging, dialect: dialect)

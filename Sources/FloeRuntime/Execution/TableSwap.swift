@@ -10,11 +10,13 @@ struct TableSwap {
     let connection: any EngineConnection
     let dialect: any SQLDialect
 
-    /// Builds the new content with `build` (given the temporary relation), then replaces `relation`.
-    func replace(_ relation: Relation, build: (Relation) throws -> Void) throws {
+    /// Builds the new content with `build` (given the temporary relation), then replaces
+    /// `relation`; `retire`, when given, takes the old one away instead of a drop (a snapshot).
+    func replace(_ relation: Relation, retire: (() throws -> Void)? = nil, build: (Relation) throws -> Void) throws {
         let temporary = Relation(schema: relation.schema, name: relation.name + Self.suffix)
         try connection.dropIfExists(temporary, dialect: dialect)
         try build(temporary)
+        try retire?()
         try connection.dropIfExists(relation, dialect: dialect)
         try connection.execute(dialect.rename(temporary, kind: .table, to: relation.name))
     }

@@ -52,6 +52,9 @@ public enum PlanValidator {
             }
             if let limit = test.limit, limit < 0 { problem("tests[\(index)].limit", "expected 0 or more, got \(limit)") }
         }
+        if let keep = plan.product.snapshots?.keep, !(1...100).contains(keep) {
+            problem("product.snapshots.keep", "expected 1 to 100, got \(keep)")
+        }
         if let demo = plan.product.demo {
             if !(1...10_000_000).contains(demo.batchSize) { problem("product.demo.batch_size", "expected 1 to 10000000, got \(demo.batchSize)") }
             if let rate = demo.burstRecordsPerSecond, rate < 1 { problem("product.demo.burst_records_per_second", "expected 1 or more, got \(rate)") }

@@ -31,6 +31,7 @@ struct StateStore {
                 execution_time real, rows_affected integer, failures integer, message text,
                 primary key (run_id, unique_id))
             """)
+        try Snapshots.createTable(connection, namespace: namespace, dialect: dialect)
         // Warehouses written before content versions existed: their rows get none, so every node
         // is rebuilt once and recorded in full.
         let stateColumns = Set(try connection.columns(of: Relation(schema: namespace, name: "_floe_node_state")).map(\.name))
