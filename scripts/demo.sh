@@ -13,6 +13,17 @@ fi
 
 swift build -c release --product floe
 FLOE="$PWD/.build/release/floe"
+
+# `--all`: every demo product, one after another, each with `floe build`.
+if [ "${1:-}" = "--all" ]; then
+    for product in demo/data_engineering/*/; do
+        echo "== ${product}"
+        (cd "$product" && "$FLOE" build)
+        echo
+    done
+    exit 0
+fi
+
 cd demo/data_engineering/ecommerce
 
 "$FLOE" build                    # compile, then seeds, models and tests in one order: target/ and .floe/dev.db

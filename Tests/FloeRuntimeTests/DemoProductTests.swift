@@ -1,0 +1,44 @@
+import FloeContract
+import FloeCore
+@testable import FloeRuntime
+import Foundation
+import Testing
+
+/// The demo products, each run end to end at scale 1 on SQLite: every test passes, the sources
+/// have the seeds' row counts, and the marts keep their invariants (checked here independently
+/// of the product's own SQL).
+@Suite struct DemoProductTests {
+    static let products = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../demo/data_engineering").standardizedFileURL
+
+    @Test func iotTelemetryFlagsExactlyTheReadingsBeyondThreeSigma() throws {
+        let product = try Workspace(copying: Self.products.appendingPathComponent("iot-telemetry"), platform: "../../platform/platform.yaml")
+        let results = try product.apply(mode: .buildWithTests)
+        #expect(results.success, "\(results.results.filter { ![.success, .pass].contains($0.status) })")
+        #expect(results.results.filter { $0.resourceType == .test }.count == 12)
+        // Seed 000's row counts, plus the injected duplicates.
+        #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_sensors""#) == "202")
+        #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_readings""#) == "1010")
+        #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_maintenance_log""#) == "100")
+
+        // Leave-one-out three sigma, worked out here from the clean readings.
+        var bySensor: [String: [(id: String, value: Double)]] = [:]
+        for row in try product.rows(#"select sensor_id, reading_id, value from "floe-dev"."stg_readings""#) {
+            bySensor[row[0], default: []].append((row[1], Double(row[2]) ?? .nan))
+        }
+        var expected: Set<String> = []
+        for readings in bySensor.values where readings.count >= 3 {
+            for reading in readings {
+                let others = readings.filter { $0.id != reading.id }.map(\.value)
+                let mean = others.reduce(0, +) / Double(others.count)
+                let deviation = (others.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(others.count - 1)).squareRoot()
+                if deviation > 0, abs(reading.value - mean) > 3 * deviation { expected.insert(reading.id) }
+            }
+        }
+        let flagged = Set(try product.rows(#"select reading_id from "floe-dev"."int_anomaly_detection" where is_anomaly = 1"#).map { $0[0] })
+        #expect(!flagged.isEmpty && flagged == expected, "\(flagged.symmetricDifference(expected).sorted().prefix(5))")
+        let scores = try product.rows(#"select health_score, anomaly_count from "floe-dev"."mart_equipment_health""#)
+        #expect(scores.allSatisfy { (0...100).contains(Double($0[0]) ?? -1) })
+        #expect(scores.map { Int($0[1]) ?? 0 }.reduce(0, +) == flagged.count, "every anomaly is counted against its equipment")
+    }
+}
