@@ -41,4 +41,28 @@ import Testing
         #expect(scores.allSatisfy { (0...100).contains(Double($0[0]) ?? -1) })
         #expect(scores.map { Int($0[1]) ?? 0 }.reduce(0, +) == flagged.count, "every anomaly is counted against its equipment")
     }
+
+    @Test func customer360HasOneRowPerCustomerAndItsTotalsAddUp() throws {
+        let product = try Workspace(copying: Self.products.appendingPathComponent("customer-360"), platform: "../../platform/platform.yaml")
+        let results = try product.apply(mode: .buildWithTests)
+        #expect(results.success, "\(results.results.filter { ![.success, .pass].contains($0.status) })")
+        #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_customers""#) == "505")
+        #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_transactions""#) == "1010")
+        #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_support_tickets""#) == "300")
+        #expect(try product.rows(#"select count(*), count(distinct customer_id) from "floe-dev"."mart_customer_360""#) == [["500", "500"]])
+        // Spend and orders add up to the completed transactions, computed here.
+        var spend: [String: (orders: Int, total: Double)] = [:]
+        for row in try product.rows(#"select customer_id, amount from "floe-dev"."raw_transactions" where status = 'completed' and amount > 0 group by txn_id"#) {
+            spend[row[0], default: (0, 0)].orders += 1
+            spend[row[0], default: (0, 0)].total += Double(row[1]) ?? 0
+        }
+        for row in try product.rows(#"select customer_id, total_orders, total_spend, avg_order_value from "floe-dev"."mart_customer_360""#) {
+            let expected = spend[row[0]] ?? (0, 0)
+            #expect(Int(row[1]) == expected.orders, "\(row)")
+            #expect(abs((Double(row[2]) ?? -1) - expected.total) < 0.01, "\(row)")
+            if expected.orders > 0 { #expect(abs((Double(row[3]) ?? -1) - expected.total / Double(expected.orders)) < 0.01, "\(row)") }
+        }
+        #expect(try product.scalar(#"select sum(open_tickets) from "floe-dev"."mart_customer_360""#)
+            == product.scalar(#"select count(*) from "floe-dev"."raw_support_tickets" where resolved_at is null"#))
+    }
 }
