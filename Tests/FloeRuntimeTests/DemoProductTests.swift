@@ -65,4 +65,40 @@ import Testing
         #expect(try product.scalar(#"select sum(open_tickets) from "floe-dev"."mart_customer_360""#)
             == product.scalar(#"select count(*) from "floe-dev"."raw_support_tickets" where resolved_at is null"#))
     }
+
+    @Test func financialRiskMeasuresAreOrderedAndMatchTheirDefinition() throws {
+        let product = try Workspace(copying: Self.products.appendingPathComponent("financial-risk"), platform: "../../platform/platform.yaml")
+        let results = try product.apply(mode: .buildWithTests)
+        #expect(results.success, "\(results.results.filter { ![.success, .pass].contains($0.status) })")
+        #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_positions""#) == "505")
+        #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_market_data""#) == "1000")
+        #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_counterparties""#) == "100")
+        // Historical VaR and expected shortfall, worked out here from each portfolio's P&L.
+        var pnl: [String: [Double]] = [:]
+        for row in try product.rows(#"select portfolio_id, pnl from "floe-dev"."int_portfolio_pnl""#) {
+            pnl[row[0], default: []].append(Double(row[1]) ?? .nan)
+        }
+        let risk = try product.rows(#"select portfolio_id, var_95, var_99, expected_shortfall_95, expected_shortfall_99 from "floe-dev"."int_portfolio_risk""#)
+        #expect(risk.count == pnl.count && !risk.isEmpty)
+        for row in risk {
+            let sorted = try #require(pnl[row[0]]).sorted()
+            func tail(_ share: Double) -> Int { max(1, Int((share * Double(sorted.count)).rounded(.up))) }
+            let values = row.dropFirst().map { Double($0) ?? .nan }
+            #expect(abs(values[0] - -sorted[tail(0.05) - 1]) < 1e-6 && abs(values[1] - -sorted[tail(0.01) - 1]) < 1e-6, "\(row)")
+            let es95 = -sorted.prefix(tail(0.05)).reduce(0, +) / Double(tail(0.05))
+            #expect(abs(values[2] - es95) < 1e-6, "\(row)")
+            #expect(values[1] >= values[0] && values[2] >= values[0] && values[3] >= values[1], "VaR 99 ≥ VaR 95, ES ≥ VaR: \(row)")
+        }
+        // Exposure: the gross value of each counterparty's positions, against its limit.
+        var exposure: [String: Double] = [:]
+        for row in try product.rows(#"select counterparty_id, quantity, entry_price from "floe-dev"."stg_positions""#) {
+            exposure[row[0], default: 0] += abs((Double(row[1]) ?? 0) * (Double(row[2]) ?? 0))
+        }
+        let counterparties = try product.rows(#"select counterparty_id, total_exposure, exposure_limit, utilisation from "floe-dev"."int_counterparty_exposure""#)
+        for row in counterparties {
+            let total = exposure[row[0]] ?? 0
+            #expect(abs((Double(row[1]) ?? -1) - total) < 1e-6 * max(1, total), "\(row)")
+            #expect(abs((Double(row[3]) ?? -1) - total / (Double(row[2]) ?? 1)) < 1e-9, "\(row)")
+        }
+    }
 }
