@@ -28,10 +28,10 @@ cd demo/data_engineering/ecommerce
 
 "$FLOE" build                    # compile, then seeds, models and tests in one order: target/ and .floe/dev.db
 echo
-"$FLOE" show mart_revenue_by_region --limit 12
+"$FLOE" show mart_revenue --limit 12
 echo
 echo "The plan: demo/data_engineering/ecommerce/target/artifacts.json"
 echo "Run results: demo/data_engineering/ecommerce/target/run_results.json"
 echo "The warehouse: demo/data_engineering/ecommerce/.floe/dev.db, an ordinary SQLite file:"
-echo "  sqlite3 demo/data_engineering/ecommerce/.floe/dev.db 'select * from mart_revenue_by_region limit 3'"
+echo "  sqlite3 demo/data_engineering/ecommerce/.floe/dev.db 'select * from mart_revenue limit 3'"
 echo "Run it again: everything is up to date."

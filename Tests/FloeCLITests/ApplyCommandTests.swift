@@ -18,36 +18,37 @@ import Testing
         let demo = try Self.demoCopy()
         let run = try FloeBinary.run(["run"], in: demo)
         #expect(run.status == 0, "\(run.all)")
-        #expect(run.stderr.contains("model fct_orders"))
+        #expect(run.stderr.contains("model mart_revenue"))
         #expect(run.stderr.contains("Done in"))
-        #expect(run.stderr.contains("11 built; tests: 14 pass, 0 warn, 0 fail"))
+        #expect(run.stderr.contains("12 built; tests: 22 pass, 0 warn, 0 fail"), "\(run.stderr)")
         let results = try JSONSerialization.jsonObject(with: Data(contentsOf: demo.appendingPathComponent("target/run_results.json")))
         let nodes = try #require((results as? [String: Any])?["results"] as? [[String: Any]])
-        #expect(nodes.count == 25)
+        #expect(nodes.count == 34)
         #expect(nodes.allSatisfy { ["success", "pass"].contains($0["status"] as? String) })
 
         let again = try FloeBinary.run(["apply", "target/artifacts.json", "--format", "json"], in: demo)
         #expect(again.status == 0)
         let statuses = try #require((try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])?["results"] as? [[String: Any]])
             .map { $0["status"] as? String ?? "" }
-        #expect(statuses.filter { $0 == "up_to_date" }.count == 11)
+        #expect(statuses.filter { $0 == "up_to_date" }.count == 12)
 
-        let csv = try FloeBinary.run(["show", "target/artifacts.json", "mart_revenue_by_region", "--format", "csv", "--limit", "2"], in: demo)
+        let csv = try FloeBinary.run(["show", "target/artifacts.json", "mart_revenue", "--format", "csv", "--limit", "2"], in: demo)
         #expect(csv.status == 0)
-        #expect(csv.stdout.split(separator: "\n").first == "order_month,revenue_na,revenue_emea,revenue_apac,revenue_latam,revenue_total,order_count")
+        #expect(csv.stdout.split(separator: "\n").first
+            == "order_month,revenue_na,revenue_emea,revenue_apac,revenue_latam,revenue_total,order_count,units_sold")
         #expect(csv.stdout.split(separator: "\n").count == 3)
-        let all = try FloeBinary.run(["show", "target/artifacts.json", "dim_customers", "--limit", "0", "--format", "json"], in: demo)
+        let all = try FloeBinary.run(["show", "target/artifacts.json", "stg_customers", "--limit", "0", "--format", "json"], in: demo)
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [[String: Any]])
-        #expect(rows.count == 500)
-        let table = try FloeBinary.run(["show", "target/artifacts.json", "country_regions"], in: demo)
-        #expect(table.stdout.contains("country") && table.stdout.hasSuffix("(8 rows)\n"))
-        let unknown = try FloeBinary.run(["show", "target/artifacts.json", "dim_customer"], in: demo)
+        #expect(rows.count == 1000, "duplicates removed")
+        let table = try FloeBinary.run(["show", "target/artifacts.json", "order_statuses"], in: demo)
+        #expect(table.stdout.contains("counts_as_revenue") && table.stdout.hasSuffix("(5 rows)\n"))
+        let unknown = try FloeBinary.run(["show", "target/artifacts.json", "mart_revenu"], in: demo)
         #expect(unknown.status == 1)
-        #expect(unknown.stderr.contains("did you mean 'dim_customers'?"))
+        #expect(unknown.stderr.contains("did you mean 'mart_revenue'?"))
 
-        let tests = try FloeBinary.run(["test", "target/artifacts.json", "--select", "fct_orders"], in: demo)
+        let tests = try FloeBinary.run(["test", "target/artifacts.json", "--select", "mart_revenue"], in: demo)
         #expect(tests.status == 0)
-        #expect(tests.stderr.contains("tests: 5 pass, 0 warn, 0 fail"), "\(tests.stderr)")
+        #expect(tests.stderr.contains("tests: 3 pass, 0 warn, 0 fail"), "\(tests.stderr)")
         #expect(!tests.stderr.contains("model "))
     }
 
@@ -60,7 +61,7 @@ import Testing
         let plan = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: demo.appendingPathComponent("target/artifacts.json")))
             as? [String: Any])
         let models = try #require(plan["models"] as? [[String: Any]]).filter { $0["materialized"] as? String != "ephemeral" }
-        #expect(models.count == 6)
+        #expect(models.count == 7)
         let database = demo.appendingPathComponent(".floe/dev.db").path
         for model in models {
             let name = try #require(model["name"] as? String)
@@ -89,22 +90,22 @@ import Testing
         #expect(prod.stderr.contains("FLOE_SECRET_WAREHOUSE_DB_PASSWORD"))
         // A failing model makes exit 1 and the summary names it.
         try Data("select broken from nowhere".utf8)
-            .write(to: demo.appendingPathComponent("dbt/models/marts/dim_customers.sql"))
+            .write(to: demo.appendingPathComponent("dbt/models/marts/mart_product_analytics.sql"))
         let failed = try FloeBinary.run(["run"], in: demo)
         #expect(failed.status == 1)
         // It names the model's file, the engine's message, the statement that failed and where the
         // SQL is written, as dbt's target/ keeps it.
         #expect(failed.stderr.contains("""
-              ERROR model dim_customers (dbt/models/marts/dim_customers.sql): no such table: nowhere
+              ERROR model mart_product_analytics (dbt/models/marts/mart_product_analytics.sql): no such table: nowhere
                 failed SQL:
-                  create table "floe-dev"."dim_customers__floe_tmp" as
+                  create table "floe-dev"."mart_product_analytics__floe_tmp" as
                   select broken from nowhere
-                compiled: target/compiled/dbt/models/marts/dim_customers.sql; as run: target/run/dbt/models/marts/dim_customers.sql
+                compiled: target/compiled/dbt/models/marts/mart_product_analytics.sql; as run: target/run/dbt/models/marts/mart_product_analytics.sql
             """), "\(failed.stderr)")
-        #expect(failed.stderr.contains("SKIP test unique_dim_customers_customer_id"))
-        let compiled = try String(contentsOf: demo.appendingPathComponent("target/compiled/dbt/models/marts/dim_customers.sql"), encoding: .utf8)
+        #expect(failed.stderr.contains("SKIP test unique_mart_product_analytics_product_id"))
+        let compiled = try String(contentsOf: demo.appendingPathComponent("target/compiled/dbt/models/marts/mart_product_analytics.sql"), encoding: .utf8)
         #expect(compiled == "select broken from nowhere\n")
-        let ran = try String(contentsOf: demo.appendingPathComponent("target/run/dbt/models/marts/dim_customers.sql"), encoding: .utf8)
-        #expect(ran.hasSuffix("create table \"floe-dev\".\"dim_customers__floe_tmp\" as\nselect broken from nowhere;\n"), "\(ran)")
+        let ran = try String(contentsOf: demo.appendingPathComponent("target/run/dbt/models/marts/mart_product_analytics.sql"), encoding: .utf8)
+        #expect(ran.hasSuffix("create table \"floe-dev\".\"mart_product_analytics__floe_tmp\" as\nselect broken from nowhere;\n"), "\(ran)")
     }
 }

@@ -12,54 +12,56 @@ import Testing
         let build = try FloeBinary.run(["build"], in: models)
         #expect(build.status == 0, "\(build.all)")
         #expect(build.stderr.contains("Done in"))
-        #expect(build.stderr.contains("11 built; tests: 14 pass, 0 warn, 0 fail"), "\(build.stderr)")
+        #expect(build.stderr.contains("12 built; tests: 22 pass, 0 warn, 0 fail"), "\(build.stderr)")
         let log = try String(contentsOf: demo.appendingPathComponent("target/floe.log"), encoding: .utf8)
         #expect(log.contains(" info run_finished ") && log.contains("command=build success=true"), "\(log)")
 
         // The plan is found the same way.
-        let apply = try FloeBinary.run(["apply", "-s", "fct_orders"], in: models)
+        let apply = try FloeBinary.run(["apply", "-s", "mart_revenue"], in: models)
         #expect(apply.status == 0, "\(apply.all)")
-        #expect(apply.stderr.contains("model fct_orders") && apply.stderr.contains("UP TO DATE"))
-        let show = try FloeBinary.run(["show", "mart_revenue_by_region", "--limit", "1", "--format", "csv"], in: models)
+        #expect(apply.stderr.contains("model mart_revenue") && apply.stderr.contains("UP TO DATE"))
+        let show = try FloeBinary.run(["show", "mart_revenue", "--limit", "1", "--format", "csv"], in: models)
         #expect(show.status == 0 && show.stdout.split(separator: "\n").count == 2, "\(show.all)")
 
         let seed = try FloeBinary.run(["seed", "--full-refresh"], in: demo)
         #expect(seed.status == 0)
-        #expect(seed.stderr.contains("seed country_regions") && !seed.stderr.contains("model "), "\(seed.stderr)")
+        #expect(seed.stderr.contains("seed order_statuses") && !seed.stderr.contains("model "), "\(seed.stderr)")
 
-        let names = try FloeBinary.run(["ls", "-s", "+mart_revenue_by_region", "--output", "name"], in: demo)
+        let names = try FloeBinary.run(["ls", "-s", "+mart_revenue", "--output", "name"], in: demo)
         #expect(names.stdout == """
             raw_customers
             raw_products
             raw_orders
-            country_regions
+            raw_order_items
+            order_statuses
             raw.raw_customers
+            raw.raw_order_items
             raw.raw_orders
             raw.raw_products
             stg_customers
+            stg_order_items
             stg_orders
             stg_products
-            int_orders_enriched
-            fct_orders
-            mart_revenue_by_region
+            int_order_items_enriched
+            mart_revenue
 
             """, "\(names.all)")
         let table = try FloeBinary.run(["ls", "-s", "tag:marts", "resource_type:seed,tag:reference"], in: demo)
         #expect(table.stdout.hasPrefix("TYPE   NAME                    MATERIALIZED  TAGS       PATH\n"), "\(table.stdout)")
-        #expect(table.stdout.contains("model  dim_customers           table         marts      dbt/models/marts/dim_customers.sql"))
-        let json = try FloeBinary.run(["ls", "-s", "fct_orders", "--output", "json"], in: demo)
+        #expect(table.stdout.contains("model  mart_customer_segments  table         marts      dbt/models/marts/mart_customer_segments.sql"))
+        let json = try FloeBinary.run(["ls", "-s", "mart_revenue", "--output", "json"], in: demo)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(object["materialized"] as? String == "incremental")
-        #expect(object["path"] as? String == "dbt/models/marts/fct_orders.sql")
-        let typo = try FloeBinary.run(["ls", "-s", "fct_order"], in: demo)
-        #expect(typo.stderr.contains("warning: the selection criterion 'fct_order' does not match any node; did you mean 'fct_orders'?"))
+        #expect(object["path"] as? String == "dbt/models/marts/mart_revenue.sql")
+        let typo = try FloeBinary.run(["ls", "-s", "mart_revenu"], in: demo)
+        #expect(typo.stderr.contains("warning: the selection criterion 'mart_revenu' does not match any node; did you mean 'mart_revenue'?"))
 
         let shown = try FloeBinary.run(["compile", "-s", "stg_products", "--show"], in: demo)
         #expect(shown.status == 0)
-        #expect(shown.stdout.hasPrefix("-- One row per product:") && shown.stdout.contains("from \"raw_products\""), "\(shown.stdout)")
+        #expect(shown.stdout.hasPrefix("-- One row per product, categorized") && shown.stdout.contains("from \"raw_products\""), "\(shown.stdout)")
         let written = try FloeBinary.run(["compile", "-s", "tag:marts"], in: demo)
-        #expect(written.stdout.contains("wrote target/compiled/dbt/models/marts/dim_customers.sql"), "\(written.all)")
-        #expect(FileManager.default.fileExists(atPath: demo.appendingPathComponent("target/compiled/dbt/models/marts/fct_orders.sql").path))
+        #expect(written.stdout.contains("wrote target/compiled/dbt/models/marts/mart_customer_segments.sql"), "\(written.all)")
+        #expect(FileManager.default.fileExists(atPath: demo.appendingPathComponent("target/compiled/dbt/models/marts/mart_revenue.sql").path))
         let two = try FloeBinary.run(["compile", "-s", "tag:marts", "--show"], in: demo)
         #expect(two.status == 2 && two.stderr.contains("--show prints one model's SQL"))
 
@@ -119,9 +121,10 @@ import Testing
     @Test func messagesNameFilesAsTheUserWouldTypeThem() throws {
         let demo = try ApplyCommandTests.demoCopy()
         #expect(try FloeBinary.run(["run"], in: demo).status == 0)
-        try Data("country,region\nXX,NA\n".utf8).write(to: demo.appendingPathComponent("dbt/seeds/country_regions.csv"))
+        try Data("status,is_final,counts_as_revenue,sort_order\nnew,false,false,1\n".utf8)
+            .write(to: demo.appendingPathComponent("dbt/seeds/order_statuses.csv"))
         let changed = try FloeBinary.run(["apply"], in: demo)
-        #expect(changed.stderr.contains("the seed file dbt/seeds/country_regions.csv changed since the plan was compiled; run floe compile again"),
+        #expect(changed.stderr.contains("the seed file dbt/seeds/order_statuses.csv changed since the plan was compiled; run floe compile again"),
                 "\(changed.stderr)")
     }
 }
@@ -142,16 +145,19 @@ import Testing
         try Data(text.replacingOccurrences(of: "burst_mode: { enabled: false, records_per_second: 500 }",
                                            with: "burst_mode: { enabled: true, records_per_second: 5000 }").utf8).write(to: spec)
         #expect(try FloeBinary.run(["build"], in: demo).status == 0)
-        let orders = try count("raw_orders", in: demo), mart = try count("fct_orders", in: demo)
+        let orders = try count("raw_orders", in: demo)
+        let units = { try FloeBinary.run(program: URL(fileURLWithPath: "/usr/bin/sqlite3"),
+                                         [demo.appendingPathComponent(".floe/dev.db").path, "select sum(units_sold) from mart_revenue"]).stdout }
+        let unitsBefore = try units()
         let run = try FloeBinary.run(["demo", "--cycles", "3"], in: demo)
         #expect(run.status == 0, "\(run.all)")
         let lines = run.stdout.split(separator: "\n")
         #expect(lines.first?.hasPrefix("floe demo: ecommerce-analytics, 50 rows a table per batch, burst mode, 5000 rows/s") == true)
         #expect(lines.filter { $0.hasPrefix("cycle ") }.count == 3, "\(run.stdout)")
-        #expect(lines.dropFirst().allSatisfy { $0.contains("tests 14 pass, 0 warn, 0 fail") }, "\(run.stdout)")
+        #expect(lines.dropFirst().allSatisfy { $0.contains("tests 22 pass, 0 warn, 0 fail") }, "\(run.stdout)")
         // 50 new orders and one duplicate (2%) a batch.
         #expect(try count("raw_orders", in: demo) == orders + 3 * 51)
-        #expect(try count("fct_orders", in: demo) > mart, "the incremental mart takes the new orders")
+        #expect(try units() != unitsBefore, "the incremental mart takes the new orders")
     }
 
     @Test func ctrlCStopsTheLoop() throws {

@@ -262,44 +262,46 @@ final class CancelAfter: ApplyObserver, @unchecked Sendable {
         let shop = try Workspace(copying: Self.demo, platform: "../../platform/platform.yaml")
         try shop.apply()
         let floe = try String(contentsOf: shop.directory.appendingPathComponent("floe.yaml"), encoding: .utf8)
-        try shop.write("floe.yaml", floe.replacingOccurrences(of: "rows: 500", with: "rows: 450"))
+        try shop.write("floe.yaml", floe.replacingOccurrences(of: "rows: 1000", with: "rows: 900"))
         let partial = try shop.apply(select: ["stg_products"])
         #expect(built(partial).isEmpty, "stg_products reads raw_products, which did not change")
         let full = try shop.apply()
-        // raw_customers changed, and raw_orders draws its customer ids from it.
-        #expect(built(full) == ["raw_customers", "raw_orders", "stg_customers", "stg_orders", "dim_customers", "fct_orders",
-                                "mart_revenue_by_region"], "\(built(full))")
+        // raw_customers changed; raw_orders draws its customer ids from it, and raw_order_items
+        // are the orders' children.
+        let marts: Set<String> = ["mart_revenue", "mart_customer_segments", "mart_product_analytics"]
+        #expect(built(full) == Set(["raw_customers", "raw_orders", "raw_order_items", "stg_customers", "stg_orders", "stg_order_items"])
+            .union(marts), "\(built(full))")
         #expect(full.status("stg_products") == .upToDate && full.status("raw_products") == .upToDate)
-        #expect(try shop.scalar(#"select count(*) from "floe-dev"."dim_customers""#) == "450")
+        #expect(try shop.scalar(#"select count(*) from "floe-dev"."stg_customers""#) == "900")
 
         // A partial run that does reload a synthetic table: what reads it is rebuilt later.
-        try shop.write("floe.yaml", floe.replacingOccurrences(of: "rows: 500", with: "rows: 430"))
+        try shop.write("floe.yaml", floe.replacingOccurrences(of: "rows: 1000", with: "rows: 860"))
         let reload = try shop.apply(select: ["stg_customers"])
         #expect(built(reload) == ["raw_customers", "stg_customers"], "\(built(reload))")
         let after = try shop.apply()
-        #expect(built(after) == ["raw_orders", "stg_orders", "dim_customers", "fct_orders", "mart_revenue_by_region"],
-                "\(built(after))")
-        #expect(try shop.scalar(#"select count(*) from "floe-dev"."dim_customers""#) == "430")
+        #expect(built(after) == Set(["raw_orders", "raw_order_items", "stg_orders", "stg_order_items"]).union(marts), "\(built(after))")
+        #expect(try shop.scalar(#"select count(distinct customer_id) from "floe-dev"."mart_customer_segments""#)
+            == shop.scalar(#"select count(distinct customer_id) from "floe-dev"."stg_orders" where status <> 'pending' and status <> 'cancelled'"#))
     }
 
     @Test func anApplyCancelledRightAfterTheSyntheticLoadLeavesNothingStale() throws {
         let shop = try Workspace(copying: Self.demo, platform: "../../platform/platform.yaml")
         try shop.apply()
         let floe = try String(contentsOf: shop.directory.appendingPathComponent("floe.yaml"), encoding: .utf8)
-        try shop.write("floe.yaml", floe.replacingOccurrences(of: "rows: 500", with: "rows: 420"))
+        try shop.write("floe.yaml", floe.replacingOccurrences(of: "rows: 1000", with: "rows: 840"))
         let plan = try shop.compile()
-        // Cancelled once the three synthetic tables are done, as a Ctrl-C would.
-        let canceller = CancelAfter(count: 3)
+        // Cancelled once the four synthetic tables are done, as a Ctrl-C would.
+        let canceller = CancelAfter(count: 4)
         let runner = PlanRunner(plan: plan, options: ApplyOptions(threads: 2, projectDirectory: shop.directory.path, environment: [:]),
                                 observer: canceller)
         canceller.cancellation = runner.cancellation
         let cancelled = try runner.run()
         #expect(cancelled.cancelledBy == "request")
         #expect(cancelled.status("raw_customers") == .success)
-        #expect(cancelled.result("dim_customers") == nil, "nothing after the synthetic load ran")
+        #expect(cancelled.result("mart_customer_segments") == nil, "nothing after the synthetic load ran")
         let next = try shop.apply(plan: plan)
-        #expect(next.status("dim_customers") == .success)
-        #expect(try shop.scalar(#"select count(*) from "floe-dev"."dim_customers""#) == "420")
+        #expect(next.status("mart_customer_segments") == .success)
+        #expect(try shop.scalar(#"select count(*) from "floe-dev"."stg_customers""#) == "840")
     }
 }
 
@@ -312,22 +314,23 @@ final class CancelAfter: ApplyObserver, @unchecked Sendable {
         let batch = ApplyOptions(threads: 2, projectDirectory: shop.directory.path, environment: [:], batch: true)
         // The first batch finds nothing loaded: it loads the tables whole.
         let first = try PlanRunner(plan: plan, options: batch).run()
-        #expect(first.result("raw_orders")?.message?.hasPrefix("synthetic, 2020 rows") == true, "\(first.result("raw_orders")?.message ?? "")")
-        let before = try shop.rows(#"select count(*), max(order_id), max(ordered_at) from "floe-dev"."raw_orders""#)[0]
-        let martBefore = try shop.scalar(#"select count(*) from "floe-dev"."fct_orders""#)
+        #expect(first.result("raw_orders")?.message?.hasPrefix("synthetic, 5050 rows") == true, "\(first.result("raw_orders")?.message ?? "")")
+        let before = try shop.rows(#"select count(*), max(order_date) from "floe-dev"."raw_orders""#)[0]
+        let unitsBefore = try shop.scalar(#"select sum(units_sold) from "floe-dev"."mart_revenue""#)
         let second = try PlanRunner(plan: plan, options: batch).run()
-        #expect(second.result("raw_orders")?.message?.hasPrefix("batch, 51 new rows (2050 made in all)") == true,
+        #expect(second.result("raw_orders")?.message?.hasPrefix("batch, 51 new rows (5050 made in all)") == true,
                 "\(second.result("raw_orders")?.message ?? "")")
-        #expect(second.status("fct_orders") == .success && second.status("stg_products") == .success)
+        #expect(second.result("raw_order_items")?.message?.hasPrefix("batch, ") == true, "the new orders' items come too")
+        #expect(second.status("mart_revenue") == .success && second.status("stg_products") == .success)
         #expect(second.success, "\(second.results.filter { $0.status == .fail || $0.status == .error })")
-        let after = try shop.rows(#"select count(*), max(order_id), max(ordered_at) from "floe-dev"."raw_orders""#)[0]
+        let after = try shop.rows(#"select count(*), max(order_date) from "floe-dev"."raw_orders""#)[0]
         #expect(Int(after[0])! == Int(before[0])! + 51)
-        #expect(after[1] == "2050" && before[1] == "2000", "keys carry on where the last batch stopped")
-        #expect(after[2] > before[2], "event times carry on too")
-        #expect(Int(try shop.scalar(#"select count(*) from "floe-dev"."fct_orders""#)!)! > Int(martBefore!)!, "the incremental mart follows")
+        #expect(after[1] > before[1], "event times carry on where the last batch stopped")
+        #expect(Int(try shop.scalar(#"select sum(units_sold) from "floe-dev"."mart_revenue""#)!)! > Int(unitsBefore!)!,
+                "the incremental mart follows")
         // A plain apply afterwards keeps the batches: the tables are up to date.
         let plain = try shop.apply(plan: plan)
-        #expect(plain.status("raw_orders") == .upToDate && plain.status("fct_orders") == .upToDate)
+        #expect(plain.status("raw_orders") == .upToDate && plain.status("mart_revenue") == .upToDate)
         #expect(try shop.rows(#"select count(*) from "floe-dev"."raw_orders""#)[0][0] == after[0])
     }
 

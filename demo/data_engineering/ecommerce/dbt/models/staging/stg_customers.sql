@@ -1,15 +1,16 @@
--- One row per customer: raw rows arrive duplicated and with untidy e-mail addresses.
+-- One row per customer (its latest version), e-mail normalized, region checked.
 with ranked as (
     select
         customer_id,
-        name as customer_name,
+        trim(name) as customer_name,
         {{ clean_text('email') }} as email,
-        country,
-        signup_date,
-        row_number() over (partition by customer_id order by signup_date) as copy_number
+        upper(trim(region)) as region,
+        created_at,
+        updated_at,
+        row_number() over (partition by customer_id order by updated_at desc) as version_rank
     from {{ source('raw', 'raw_customers') }}
     where customer_id is not null
 )
-select customer_id, customer_name, email, country, signup_date
+select customer_id, customer_name, email, region, created_at, updated_at
 from ranked
-where copy_number = 1
+where version_rank = 1

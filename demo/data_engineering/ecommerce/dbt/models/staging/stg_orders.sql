@@ -1,21 +1,19 @@
--- Orders with typed amounts; rows without a customer, a time or an amount are dropped. An order that
--- arrived twice (same order_id, a later timestamp) is kept once: its latest version.
+-- One row per order: its latest version (an order sent twice arrives with a later order_date),
+-- with a known status; orders without a customer or a date are dropped. shipped_date is
+-- optional (not yet shipped, or not recorded).
 with ranked as (
     select
         order_id,
         customer_id,
-        product_id,
-        quantity,
-        amount_cents,
         {{ clean_text('status') }} as status,
-        ordered_at,
-        row_number() over (partition by order_id order by ordered_at desc) as version_rank
+        round(cast(total_amount as {{ dbt.type_float() }}), 2) as total_amount,
+        order_date,
+        shipped_date,
+        row_number() over (partition by order_id order by order_date desc) as version_rank
     from {{ source('raw', 'raw_orders') }}
     where customer_id is not null
-      and ordered_at is not null
-      and amount_cents is not null
-      and amount_cents >= {{ var('min_order_cents') }}
+      and order_date is not null
 )
-select order_id, customer_id, product_id, quantity, amount_cents, status, ordered_at
+select order_id, customer_id, status, total_amount, order_date, shipped_date
 from ranked
 where version_rank = 1

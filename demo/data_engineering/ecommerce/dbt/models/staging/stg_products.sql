@@ -1,14 +1,15 @@
--- One row per product: a product sent twice (live demo batches inject duplicates) is kept once.
+-- One row per product, categorized, with its list price.
 with ranked as (
     select
         product_id,
         name as product_name,
-        category,
-        {{ cents_to_dollars('price_cents') }} as price,
-        row_number() over (partition by product_id order by name) as copy_number
+        {{ clean_text('category') }} as category,
+        round(cast(price as {{ dbt.type_float() }}), 2) as price,
+        created_at,
+        row_number() over (partition by product_id order by created_at desc) as copy_number
     from {{ source('raw', 'raw_products') }}
     where product_id is not null
 )
-select product_id, product_name, category, price
+select product_id, product_name, category, price, created_at
 from ranked
 where copy_number = 1
