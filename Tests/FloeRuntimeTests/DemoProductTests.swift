@@ -101,4 +101,29 @@ import Testing
             #expect(abs((Double(row[3]) ?? -1) - total / (Double(row[2]) ?? 1)) < 1e-9, "\(row)")
         }
     }
+
+    @Test func ecommerceRevenueAddsUpAndSegmentsAreScored() throws {
+        let product = try Workspace(copying: Self.products.appendingPathComponent("ecommerce"), platform: "../../platform/platform.yaml")
+        let results = try product.apply(mode: .buildWithTests)
+        #expect(results.success, "\(results.results.filter { ![.success, .pass].contains($0.status) })")
+        // Seed 002's counts, plus the injected duplicates; 1 to 3 items an order.
+        #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_customers""#) == "1010")
+        #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_products""#) == "100")
+        #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_orders""#) == "5050")
+        let items = Int(try product.scalar(#"select count(*) from "floe-dev"."raw_order_items""#) ?? "") ?? 0
+        #expect((9_000...11_000).contains(items))
+        #expect(try product.rows(#"select min(n), max(n) from (select order_id, count(distinct order_item_id) as n from "floe-dev"."raw_order_items" group by order_id)"#)
+            == [["1", "3"]])
+        // The mart's revenue is every revenue-bearing item's subtotal, worked out from the staging tables.
+        let expected = Double(try product.scalar("""
+            select sum(i.subtotal) from "floe-dev"."stg_order_items" i
+            join "floe-dev"."stg_orders" o on o.order_id = i.order_id
+            join "floe-dev"."stg_products" p on p.product_id = i.product_id
+            join "floe-dev"."stg_customers" c on c.customer_id = o.customer_id
+            where o.status in ('processing', 'shipped', 'delivered')
+            """) ?? "") ?? 0
+        let mart = Double(try product.scalar(#"select sum(revenue_total) from "floe-dev"."mart_revenue""#) ?? "") ?? -1
+        #expect(abs(mart - expected) < 0.01 * 20, "mart \(mart), items \(expected)")
+        #expect(try product.scalar(#"select count(*) from "floe-dev"."mart_customer_segments" where recency_score not between 1 and 5 or frequency_score not between 1 and 5 or monetary_score not between 1 and 5"#) == "0")
+    }
 }
