@@ -126,4 +126,46 @@ import Testing
         #expect(abs(mart - expected) < 0.01 * 20, "mart \(mart), items \(expected)")
         #expect(try product.scalar(#"select count(*) from "floe-dev"."mart_customer_segments" where recency_score not between 1 and 5 or frequency_score not between 1 and 5 or monetary_score not between 1 and 5"#) == "0")
     }
+
+    @Test func dataPlaygroundRegistersEveryEntityAndItsMetricsMatchTheOrders() throws {
+        let product = try Workspace(copying: Self.products.appendingPathComponent("data-playground"), platform: "../../platform/platform.yaml")
+        let results = try product.apply(mode: .buildWithTests)
+        #expect(results.success, "\(results.results.filter { ![.success, .pass].contains($0.status) })")
+        #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_fake_user""#) == "505")
+        #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_fake_user_shop""#) == "100")
+        #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_fake_user_shop_order""#) == "3030")
+        #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_fake_user_shop_review""#) == "800")
+        #expect(try product.rows(#"select min(n), max(n) from (select shop_id, count(*) as n from "floe-dev"."raw_fake_user_shop_product" group by shop_id)"#)
+            == [["2", "8"]])
+
+        // The registry: one row per distinct entity of the raw tables, under its type.
+        let distinct = try ["raw_fake_user": "user_id", "raw_fake_user_shop": "shop_id", "raw_fake_user_shop_product": "product_id",
+                            "raw_fake_user_shop_order": "order_id", "raw_fake_user_shop_order_item": "order_item_id",
+                            "raw_fake_user_shop_review": "review_id"]
+            .map { table, key in Int(try product.scalar(#"select count(distinct \#(key)) from "floe-dev"."\#(table)""#) ?? "") ?? 0 }
+            .reduce(0, +)
+        #expect(try product.scalar(#"select count(*) from "floe-dev"."global_entity""#) == String(distinct))
+
+        // Hourly shop revenue, worked out here from the raw orders (latest version of each) and items.
+        var latest: [String: (shop: String, status: String, time: String)] = [:]
+        for row in try product.rows(#"select order_id, shop_id, status, event_time from "floe-dev"."raw_fake_user_shop_order""#)
+        where latest[row[0]].map({ $0.time < row[3] }) ?? true {
+            latest[row[0]] = (row[1], row[2], row[3])
+        }
+        var revenue: [String: Double] = [:]
+        for row in try product.rows(#"select order_id, line_total from "floe-dev"."raw_fake_user_shop_order_item""#) {
+            guard let order = latest[row[0]], order.status != "cancelled" else { continue }
+            let hour = "\(order.time.prefix(10))T\(order.time.dropFirst(11).prefix(2)):00:00"
+            revenue["\(order.shop)|\(hour)", default: 0] += ((Double(row[1]) ?? 0) * 100).rounded() / 100
+        }
+        let hourly = try product.rows(#"select shop_id, metric_hour, revenue from "floe-dev"."shop_metrics_hourly" where revenue > 0"#)
+        #expect(hourly.count == revenue.count)
+        for row in hourly {
+            #expect(abs((Double(row[2]) ?? -1) - (revenue["\(row[0])|\(row[1])"] ?? 0)) < 0.005, "\(row)")
+        }
+        // extra_metrics is JSON that every reader parses.
+        for row in try product.rows(#"select extra_metrics from "floe-dev"."shop_metrics_daily" limit 50"#) {
+            #expect((try? JSONSerialization.jsonObject(with: Data(row[0].utf8))) is [String: Any], "\(row)")
+        }
+    }
 }

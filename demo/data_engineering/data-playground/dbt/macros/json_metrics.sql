@@ -1,0 +1,10 @@
+{#- The metric tables' `extra_metrics` JSON object, built from (key, numeric expression) pairs
+    as text so that it reads the same on every engine; a NULL value is written as null. -#}
+{% macro json_metrics(pairs) -%}
+    '{' ||
+    {%- for key, expression in pairs %}
+    '"{{ key }}":' || coalesce(cast({{ expression }} as {{ dbt.type_string() }}), 'null')
+    {%- if not loop.last %} || ',' || {% endif %}
+    {%- endfor %}
+    || '}'
+{%- endmacro %}

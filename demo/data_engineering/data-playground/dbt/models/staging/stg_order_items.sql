@@ -1,0 +1,9 @@
+-- FakeUserShopOrderItem: the lines of an order.
+select
+    order_item_id,
+    order_id,
+    product_id,
+    quantity,
+    round(cast(unit_price as {{ dbt.type_float() }}), 2) as unit_price,
+    round(cast(line_total as {{ dbt.type_float() }}), 2) as line_total
+from {{ source('playground', 'raw_fake_user_shop_order_item') }}

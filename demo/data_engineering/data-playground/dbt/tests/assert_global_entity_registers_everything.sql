@@ -1,0 +1,16 @@
+-- The registry holds each staged entity exactly once, under its type.
+{% set entities = [('user', 'stg_users'), ('shop', 'stg_shops'), ('product', 'stg_products'),
+                   ('order', 'stg_orders'), ('order_item', 'stg_order_items'), ('review', 'stg_reviews')] %}
+with staged as (
+{% for entity_type, model in entities %}
+    select '{{ entity_type }}' as entity_type, count(*) as staged from {{ ref(model) }}
+    {% if not loop.last %}union all{% endif %}
+{% endfor %}
+),
+registered as (
+    select entity_type, count(*) as registered from {{ ref('global_entity') }} group by entity_type
+)
+select s.entity_type, s.staged, r.registered
+from staged as s
+left join registered as r on r.entity_type = s.entity_type
+where coalesce(r.registered, 0) <> s.staged
