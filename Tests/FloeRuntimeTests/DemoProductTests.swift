@@ -168,4 +168,51 @@ import Testing
             #expect((try? JSONSerialization.jsonObject(with: Data(row[0].utf8))) is [String: Any], "\(row)")
         }
     }
+
+    @Test func fieldServiceFeaturesMatchTheWorkOrdersAndInvoices() throws {
+        let product = try Workspace(copying: Self.products.appendingPathComponent("field-service"), platform: "../../platform/platform.yaml")
+        let results = try product.apply(mode: .buildWithTests)
+        #expect(results.success, "\(results.results.filter { ![.success, .pass].contains($0.status) })")
+        #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_customers""#) == "306")
+        #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_work_orders""#) == "2020")
+        #expect(try product.rows(#"select min(n), max(n) from (select customer_id, count(*) as n from "floe-dev"."raw_equipment" group by customer_id)"#)
+            == [["1", "3"]])
+        #expect(try product.scalar(#"select count(*) from "floe-dev"."gold_churn_features""#) == "300")
+
+        // Per technician, worked out here from the raw orders (the latest version of each).
+        var latest: [String: (technician: String, status: String, fixed: Bool, opened: String)] = [:]
+        for row in try product.rows(#"select work_order_id, technician_id, status, first_time_fix, opened_at from "floe-dev"."raw_work_orders""#)
+        where latest[row[0]].map({ $0.opened < row[4] }) ?? true {
+            latest[row[0]] = (row[1], row[2], row[3] == "1", row[4])
+        }
+        var byTechnician: [String: (assigned: Int, completed: Int, fixed: Int)] = [:]
+        for order in latest.values {
+            byTechnician[order.technician, default: (0, 0, 0)].assigned += 1
+            if order.status == "completed" {
+                byTechnician[order.technician, default: (0, 0, 0)].completed += 1
+                if order.fixed { byTechnician[order.technician, default: (0, 0, 0)].fixed += 1 }
+            }
+        }
+        let routing = try product.rows(#"select technician_id, assigned_orders, completed_orders, first_time_fix_rate from "floe-dev"."gold_technician_routing""#)
+        #expect(routing.count == 40)
+        for row in routing {
+            let expected = byTechnician[row[0]] ?? (0, 0, 0)
+            #expect(Int(row[1]) == expected.assigned && Int(row[2]) == expected.completed, "\(row) \(expected)")
+            if expected.completed > 0 {
+                #expect(abs((Double(row[3]) ?? -1) - Double(expected.fixed) / Double(expected.completed)) < 0.0006, "\(row)")
+            }
+        }
+        // Late payments (beyond 30 days, or unpaid) per customer, from the raw invoices.
+        var invoices: [String: (count: Int, late: Int)] = [:]
+        for row in try product.rows(#"select customer_id, days_to_pay from "floe-dev"."raw_invoices""#) {
+            invoices[row[0], default: (0, 0)].count += 1
+            if (Int(row[1]).map { $0 > 30 }) ?? true { invoices[row[0], default: (0, 0)].late += 1 }
+        }
+        for row in try product.rows(#"select customer_id, late_payment_share, churn_score, risk_level from "floe-dev"."gold_churn_features""#) {
+            let expected = invoices[row[0]].map { Double($0.late) / Double($0.count) } ?? 0
+            #expect(abs((Double(row[1]) ?? -1) - expected) < 0.0006, "\(row)")
+            let score = Double(row[2]) ?? -1
+            #expect(row[3] == (score >= 0.4 ? "high" : score >= 0.2 ? "medium" : "low"), "\(row)")
+        }
+    }
 }

@@ -1,0 +1,21 @@
+-- gold_technician_routing: per technician, what dispatch weighs: the work done and open, travel
+-- against time on site (route efficiency), first-time fixes, SLA compliance, how often the skill
+-- matched the order, and the priority-weighted load still open.
+select
+    t.technician_id,
+    t.name,
+    t.skill,
+    t.region,
+    count(w.work_order_id) as assigned_orders,
+    coalesce(sum(case when w.status = 'completed' then 1 else 0 end), 0) as completed_orders,
+    round(1.0 * sum(case when w.status = 'completed' then w.first_time_fix else 0 end)
+          / nullif(sum(case when w.status = 'completed' then 1 else 0 end), 0), 3) as first_time_fix_rate,
+    round(avg(w.travel_minutes), 1) as avg_travel_minutes,
+    round(1.0 * sum(w.actual_minutes) / nullif(sum(w.actual_minutes + w.travel_minutes), 0), 3) as route_efficiency,
+    round(sum(case when w.status = 'completed' then w.actual_minutes + w.travel_minutes else 0 end) / 60.0, 1) as busy_hours,
+    round(1.0 * sum(w.response_within_sla) / nullif(count(w.work_order_id), 0), 3) as sla_compliance,
+    round(1.0 * sum(w.skill_match) / nullif(count(w.work_order_id), 0), 3) as skill_match_rate,
+    coalesce(sum(case when w.status in ('open', 'assigned') then w.complexity_score else 0 end), 0) as open_load
+from {{ ref('stg_technicians') }} as t
+left join {{ ref('silver_workorders') }} as w on w.technician_id = t.technician_id
+group by t.technician_id, t.name, t.skill, t.region

@@ -1,0 +1,38 @@
+-- silver_customer_profiles: one row per customer: contact and contract, the equipment it runs,
+-- its service history and what it has been billed (its lifetime value so far).
+with equipment as (
+    select customer_id, count(*) as equipment_count from {{ ref('stg_equipment') }} group by customer_id
+),
+service as (
+    select
+        customer_id,
+        count(*) as work_orders,
+        sum(case when status = 'completed' then 1 else 0 end) as completed_orders,
+        avg(satisfaction) as avg_satisfaction
+    from {{ ref('silver_workorders') }}
+    group by customer_id
+),
+billing as (
+    select customer_id, count(*) as invoices, sum(amount) as billed
+    from {{ ref('stg_invoices') }}
+    group by customer_id
+)
+select
+    c.customer_id,
+    c.company,
+    c.email,
+    c.segment,
+    c.sla_tier,
+    c.region,
+    c.contract_start,
+    {{ dbt.datediff('c.contract_start', "'" ~ var('as_of') ~ "'", 'day') }} as tenure_days,
+    coalesce(e.equipment_count, 0) as equipment_count,
+    coalesce(s.work_orders, 0) as work_orders,
+    coalesce(s.completed_orders, 0) as completed_orders,
+    round(s.avg_satisfaction, 2) as avg_satisfaction,
+    coalesce(b.invoices, 0) as invoices,
+    round(coalesce(b.billed, 0), 2) as lifetime_value
+from {{ ref('stg_customers') }} as c
+left join equipment as e on e.customer_id = c.customer_id
+left join service as s on s.customer_id = c.customer_id
+left join billing as b on b.customer_id = c.customer_id
