@@ -141,7 +141,9 @@ import Testing
         // The registry: one row per distinct entity of the raw tables, under its type.
         let distinct = try ["raw_fake_user": "user_id", "raw_fake_user_shop": "shop_id", "raw_fake_user_shop_product": "product_id",
                             "raw_fake_user_shop_order": "order_id", "raw_fake_user_shop_order_item": "order_item_id",
-                            "raw_fake_user_shop_review": "review_id"]
+                            "raw_fake_user_shop_review": "review_id", "raw_fake_user_payment_method": "payment_method_id",
+                            "raw_fake_user_shop_promotion": "promotion_id", "raw_fake_user_invoice": "invoice_id",
+                            "raw_fake_user_shop_inventory_log": "log_id"]
             .map { table, key in Int(try product.scalar(#"select count(distinct \#(key)) from "floe-dev"."\#(table)""#) ?? "") ?? 0 }
             .reduce(0, +)
         #expect(try product.scalar(#"select count(*) from "floe-dev"."global_entity""#) == String(distinct))
@@ -163,6 +165,10 @@ import Testing
         for row in hourly {
             #expect(abs((Double(row[2]) ?? -1) - (revenue["\(row[0])|\(row[1])"] ?? 0)) < 0.005, "\(row)")
         }
+        // Payment attempts: every invoice counts once against its order's user, by day and by hour.
+        let failed = try product.scalar(#"select count(*) from "floe-dev"."raw_fake_user_invoice" where payment_status = 'failed'"#)
+        #expect(try product.scalar(#"select sum(payments_failed) from "floe-dev"."user_metrics_daily""#) == failed)
+        #expect(try product.scalar(#"select sum(payments_failed) from "floe-dev"."user_metrics_hourly""#) == failed)
         // extra_metrics is JSON that every reader parses.
         for row in try product.rows(#"select extra_metrics from "floe-dev"."shop_metrics_daily" limit 50"#) {
             #expect((try? JSONSerialization.jsonObject(with: Data(row[0].utf8))) is [String: Any], "\(row)")

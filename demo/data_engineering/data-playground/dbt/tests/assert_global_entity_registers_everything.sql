@@ -1,6 +1,8 @@
 -- The registry holds each staged entity exactly once, under its type.
 {% set entities = [('user', 'stg_users'), ('shop', 'stg_shops'), ('product', 'stg_products'),
-                   ('order', 'stg_orders'), ('order_item', 'stg_order_items'), ('review', 'stg_reviews')] %}
+                   ('order', 'stg_orders'), ('order_item', 'stg_order_items'), ('review', 'stg_reviews'),
+                   ('payment_method', 'stg_payment_methods'), ('promotion', 'stg_promotions'),
+                   ('invoice', 'stg_invoices'), ('inventory_log', 'stg_inventory_log')] %}
 with staged as (
 {% for entity_type, model in entities %}
     select '{{ entity_type }}' as entity_type, count(*) as staged from {{ ref(model) }}

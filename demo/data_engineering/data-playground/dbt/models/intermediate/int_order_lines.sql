@@ -4,6 +4,7 @@ select
     o.order_id,
     o.user_id,
     o.shop_id,
+    o.promotion_id,
     o.status,
     o.event_time,
     {{ day_key('o.event_time') }} as metric_date,

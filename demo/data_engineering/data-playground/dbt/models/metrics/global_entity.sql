@@ -7,6 +7,10 @@
     ('product', 'stg_products', 'product_id', 'event_time'),
     ('order', 'stg_orders', 'order_id', 'event_time'),
     ('review', 'stg_reviews', 'review_id', 'event_time'),
+    ('payment_method', 'stg_payment_methods', 'payment_method_id', 'event_time'),
+    ('promotion', 'stg_promotions', 'promotion_id', 'event_time'),
+    ('invoice', 'stg_invoices', 'invoice_id', 'event_time'),
+    ('inventory_log', 'stg_inventory_log', 'log_id', 'event_time'),
 ] %}
 {% for entity_type, model, key, time in entities %}
 select

@@ -1,5 +1,5 @@
--- FakeUserShopMetricsDaily: each shop's day of sales, customers and reviews, over one stream of
--- the shop's activity (an order line or a review), with the stock it holds. Cancelled orders are
+-- FakeUserShopMetricsDaily: each shop's day of sales, customers, promotion use and reviews, over
+-- one stream of the shop's activity (an order line or a review), with the stock it holds. Cancelled orders are
 -- counted apart and add nothing to sales. extra_metrics carries the average order value and the
 -- hours with sales.
 with activity as (
@@ -9,6 +9,7 @@ with activity as (
         metric_hour,
         order_id,
         user_id,
+        promotion_id,
         is_sale,
         quantity,
         line_total,
@@ -22,6 +23,7 @@ with activity as (
         cast(null as {{ dbt.type_string() }}) as metric_hour,
         cast(null as {{ dbt.type_string() }}) as order_id,
         cast(null as {{ dbt.type_string() }}) as user_id,
+        cast(null as {{ dbt.type_string() }}) as promotion_id,
         cast(null as {{ dbt.type_int() }}) as is_sale,
         cast(null as {{ dbt.type_int() }}) as quantity,
         cast(null as {{ dbt.type_float() }}) as line_total,
@@ -39,6 +41,7 @@ daily as (
         coalesce(sum(case when is_sale = 1 then quantity end), 0) as items_sold,
         round(coalesce(sum(case when is_sale = 1 then line_total end), 0), 2) as revenue,
         count(distinct case when is_sale = 1 then metric_hour end) as hours_with_sales,
+        count(distinct case when promotion_id is not null then order_id end) as promotion_orders,
         count(review_id) as review_count,
         avg(rating) as avg_rating
     from activity
@@ -58,6 +61,7 @@ select
     d.cancelled_orders,
     d.items_sold,
     d.revenue,
+    d.promotion_orders,
     d.review_count,
     round(d.avg_rating, 2) as avg_rating,
     coalesce(k.product_count, 0) as product_count,
