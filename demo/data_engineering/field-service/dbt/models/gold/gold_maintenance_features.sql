@@ -1,6 +1,7 @@
 -- gold_maintenance_features: per machine, its health from telemetry (fault and warning rates,
 -- temperature, vibration), its repair history (mean hours between faults, mean time to repair)
--- and a failure risk class for maintenance planning.
+-- a failure risk class and how urgently it needs maintenance: immediate when the risk is high and
+-- anomalies recur (two or more anomalous days), soon for any other high or medium risk.
 with telemetry as (
     select
         equipment_id,
@@ -52,5 +53,8 @@ select
     round({{ bounded('100 - 1000 * fault_rate - 200 * warning_rate - 5 * repair_orders', 0, 100) }}, 1) as health_score,
     case when fault_rate >= 0.05 or repair_orders >= 5 then 'high'
          when fault_rate > 0 or repair_orders >= 2 then 'medium'
-         else 'low' end as failure_risk
+         else 'low' end as failure_risk,
+    case when (fault_rate >= 0.05 or repair_orders >= 5) and anomalous_days >= 2 then 'immediate'
+         when fault_rate > 0 or repair_orders >= 2 then 'soon'
+         else 'routine' end as maintenance_urgency
 from rated

@@ -1,5 +1,7 @@
 -- silver_customer_profiles: one row per customer: contact and contract, the equipment it runs,
--- its service history and what it has been billed (its lifetime value so far).
+-- its service history, what it has been billed (its lifetime value so far) and a health score
+-- (0 to 100: satisfaction weighs 70, the share of its orders completed 30; an unrated customer
+-- counts as neutral, 3 of 5).
 with equipment as (
     select customer_id, count(*) as equipment_count from {{ ref('stg_equipment') }} group by customer_id
 ),
@@ -31,7 +33,9 @@ select
     coalesce(s.completed_orders, 0) as completed_orders,
     round(s.avg_satisfaction, 2) as avg_satisfaction,
     coalesce(b.invoices, 0) as invoices,
-    round(coalesce(b.billed, 0), 2) as lifetime_value
+    round(coalesce(b.billed, 0), 2) as lifetime_value,
+    round(70 * coalesce(s.avg_satisfaction, 3) / 5
+          + 30 * coalesce(1.0 * s.completed_orders / nullif(s.work_orders, 0), 1), 1) as health_score
 from {{ ref('stg_customers') }} as c
 left join equipment as e on e.customer_id = c.customer_id
 left join service as s on s.customer_id = c.customer_id
