@@ -157,6 +157,15 @@ extension ColumnSpec: CanonicalJSONWritable {
     }
 }
 
+extension ModelIndex: CanonicalJSONWritable {
+    func write(to writer: inout CanonicalJSONWriter, depth: Int) {
+        var object = writer.openObject(depth: depth)
+        writer.field("columns", columns, in: &object)
+        writer.field("unique", unique, in: &object)
+        writer.close(object)
+    }
+}
+
 extension InputFile: CanonicalJSONWritable {
     func write(to writer: inout CanonicalJSONWriter, depth: Int) {
         var object = writer.openObject(depth: depth)
@@ -175,6 +184,7 @@ extension CompiledModel: CanonicalJSONWritable {
         writer.field("fingerprint", fingerprint, in: &object)
         writer.field("incremental_sql", incrementalSQL, in: &object)
         writer.field("incremental_strategy", incrementalStrategy, in: &object)
+        if let indexes { writer.field("indexes", indexes, in: &object) }
         writer.field("materialized", materialized.rawValue, in: &object)
         writer.field("name", name, in: &object)
         writer.field("on_schema_change", onSchemaChange, in: &object)

@@ -102,6 +102,9 @@ public struct CompiledModel: Codable, Sendable, Equatable {
     public var postHooks: [String]
     public var columns: [ColumnSpec]
     public var description: String?
+    /// Since 1.2: dbt's `indexes` config, created after each build of a table or incremental
+    /// model; nil when the model has none.
+    public var indexes: [ModelIndex]?
     /// Hash of the rendered SQL, the config and the upstream fingerprints: unchanged means up to date.
     public var fingerprint: String
 
@@ -109,8 +112,10 @@ public struct CompiledModel: Codable, Sendable, Equatable {
         uniqueID: String, name: String, path: String, materialized: Materialization, relation: Relation,
         sql: String, incrementalSQL: String? = nil, uniqueKey: [String] = [], incrementalStrategy: String? = nil,
         onSchemaChange: String? = nil, dependsOn: [String] = [], tags: [String] = [], preHooks: [String] = [],
-        postHooks: [String] = [], columns: [ColumnSpec] = [], description: String? = nil, fingerprint: String
+        postHooks: [String] = [], columns: [ColumnSpec] = [], description: String? = nil, indexes: [ModelIndex]? = nil,
+        fingerprint: String
     ) {
+        self.indexes = indexes
         self.uniqueID = uniqueID
         self.name = name
         self.path = path
@@ -139,7 +144,24 @@ public struct CompiledModel: Codable, Sendable, Equatable {
         case dependsOn = "depends_on"
         case preHooks = "pre_hooks"
         case postHooks = "post_hooks"
-        case name, path, materialized, relation, sql, tags, columns, description, fingerprint
+        case name, path, materialized, relation, sql, tags, columns, description, indexes, fingerprint
+    }
+}
+
+/// A secondary index on a model's table: its columns in order, and whether it is unique.
+public struct ModelIndex: Codable, Sendable, Equatable {
+    public var columns: [String]
+    public var unique: Bool
+
+    public init(columns: [String], unique: Bool = false) {
+        self.columns = columns
+        self.unique = unique
+    }
+
+    /// A model's indexes as its fingerprint feeds them (docs/contract.md): `indexes `, then each
+    /// index (`unique ` when unique, its columns joined by `,`) joined by `;`.
+    public static func fingerprintPart(_ indexes: [ModelIndex]) -> String {
+        "indexes " + indexes.map { ($0.unique ? "unique " : "") + $0.columns.joined(separator: ",") }.joined(separator: ";")
     }
 }
 

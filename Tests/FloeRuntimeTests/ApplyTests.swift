@@ -305,6 +305,46 @@ import Testing
         #expect(try shop.rows(table) == current)
     }
 
+    /// dbt's `indexes` config: created after each build, there again after a rebuild that keeps a
+    /// snapshot (whose table held an index of the same name), enforced when unique, and added to
+    /// an incremental model by its next incremental run.
+    @Test func indexesAreCreatedAfterEachBuildAndSurviveSnapshots() throws {
+        let shop = try Workspace(fixture: "shop")
+        try shop.append("floe.yaml", "snapshots: {keep: 2}\n")
+        let model = try String(contentsOf: shop.directory.appendingPathComponent("dbt/models/marts/revenue_by_country.sql"), encoding: .utf8)
+        try shop.write("dbt/models/marts/revenue_by_country.sql", "{{ config(indexes=[{'columns': ['country'], 'unique': true}]) }}\n" + model)
+        func indexes(_ table: String) throws -> [[String]] {
+            try shop.rows(#"select name, sql from "shop-dev".sqlite_master where type = 'index' and tbl_name = '\#(table)' and name like '%__ix_%'"#)
+        }
+        try shop.apply()
+        let created = try indexes("revenue_by_country")
+        #expect(created.count == 1 && created[0][1].hasPrefix("CREATE UNIQUE INDEX") && created[0][1].hasSuffix(#"("country")"#), "\(created)")
+
+        try shop.append("dbt/seeds/orders.csv", "7,4,2500,placed,2024-03-06 09:00:00\n")
+        #expect(try shop.apply().status("revenue_by_country") == .success)
+        #expect(try indexes("revenue_by_country") == created, "the rebuilt table has its index again")
+        #expect(try shop.scalar(#"select count(*) from "shop-dev".sqlite_master where name like 'revenue_by_country__floe_snapshot_%' and type = 'table'"#) == "1")
+        let connection = try shop.connection()
+        #expect(throws: (any Error).self, "the unique index holds") {
+            try connection.execute(#"insert into "shop-dev"."revenue_by_country" select * from "shop-dev"."revenue_by_country" limit 1"#)
+        }
+
+        let incremental = try String(contentsOf: shop.directory.appendingPathComponent("dbt/models/marts/fct_orders.sql"), encoding: .utf8)
+        try shop.write("dbt/models/marts/fct_orders.sql", incremental.replacingOccurrences(
+            of: "unique_key='order_id')", with: "unique_key='order_id', indexes=[{'columns': ['customer_id', 'ordered_at']}])"))
+        let run = try shop.apply()
+        #expect(run.result("fct_orders")?.message?.hasPrefix("incremental") == true, "\(String(describing: run.result("fct_orders")?.message))")
+        #expect(try indexes("fct_orders").map { $0[1].hasSuffix(#"("customer_id", "ordered_at")"#) } == [true])
+
+        // A unique index the rows break fails the build, which rolls back: the table stays as it was.
+        let rows = try shop.rows(#"select * from "shop-dev"."fct_orders" order by order_id"#)
+        try shop.write("dbt/models/marts/fct_orders.sql", incremental.replacingOccurrences(
+            of: "unique_key='order_id')", with: "unique_key='order_id', indexes=[{'columns': ['customer_id'], 'unique': true}])"))
+        #expect(try shop.apply().status("fct_orders") == .error)
+        #expect(try shop.rows(#"select * from "shop-dev"."fct_orders" order by order_id"#) == rows)
+        #expect(try indexes("fct_orders").count == 1, "the earlier index is still there; the failed one is not")
+    }
+
     @Test func testModeRunsOnlyTests() throws {
         let shop = try Workspace(fixture: "shop")
         try shop.apply()

@@ -147,6 +147,10 @@ import Testing
             .map { table, key in Int(try product.scalar(#"select count(distinct \#(key)) from "floe-dev"."\#(table)""#) ?? "") ?? 0 }
             .reduce(0, +)
         #expect(try product.scalar(#"select count(*) from "floe-dev"."global_entity""#) == String(distinct))
+        // Seed 003's indexes: three on the registry, one (unique) per metric table.
+        #expect(try product.rows(#"select tbl_name, count(*) from "floe-dev".sqlite_master where type = 'index' and name like '%__ix_%' group by tbl_name order by tbl_name"#)
+            == [["global_entity", "3"], ["product_metrics_daily", "1"], ["product_metrics_hourly", "1"], ["shop_metrics_daily", "1"],
+                ["shop_metrics_hourly", "1"], ["user_metrics_daily", "1"], ["user_metrics_hourly", "1"]])
 
         // Hourly shop revenue, worked out here from the raw orders (latest version of each) and items.
         var latest: [String: (shop: String, status: String, time: String)] = [:]

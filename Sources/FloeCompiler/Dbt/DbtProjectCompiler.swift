@@ -607,12 +607,18 @@ struct DbtProjectCompiler {
         }
         let relation = materialized == .ephemeral ? Relation(schema: slots[index].relation.schema, name: EphemeralInliner.cteName(slots[index].name))
             : slots[index].relation
+        let indexed = materialized == .table || materialized == .incremental
+        if !indexed, !config.indexes.isEmpty {
+            result.diagnostics.append(.warning(at: .file(file.display), path: "config.indexes",
+                                               "indexes apply to tables and incremental models; floe ignores them on a \(materialized.rawValue)",
+                                               hint: "materialize the model as a table, or remove its indexes"))
+        }
         return ModelPlanning.Node(
             uniqueID: slots[index].uniqueID, name: slots[index].name, path: file.planPath, materialized: materialized,
             relation: relation, uniqueKey: uniqueKey, incrementalStrategy: strategy, onSchemaChange: config.onSchemaChange,
             tags: config.tags, preHooks: renderHooks(config.preHooks, slot: index), postHooks: renderHooks(config.postHooks, slot: index),
             columns: (properties?.columns ?? []).map { ColumnSpec(name: $0.name, type: $0.dataType, description: $0.description) },
-            description: properties?.description)
+            description: properties?.description, indexes: indexed ? config.indexes : [])
     }
 
     private mutating func renderHooks(_ hooks: [String], slot: Int) -> [String] {

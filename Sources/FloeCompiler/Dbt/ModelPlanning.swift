@@ -20,6 +20,7 @@ enum ModelPlanning {
         var postHooks: [String]
         var columns: [ColumnSpec]
         var description: String?
+        var indexes: [ModelIndex]
     }
 
     /// A plan node whose fingerprint is still empty, the hash that will make it, and the slots of
@@ -32,7 +33,7 @@ enum ModelPlanning {
 
     /// The fingerprint is SHA-256 over fields each ended by a NUL: the SQL and the incremental SQL
     /// (fed by the finisher), the config as the plan holds it (materialization, strategy, unique
-    /// key, on_schema_change, pre- and post-hooks), the relation, then `id=fingerprint` of each
+    /// key, on_schema_change, pre- and post-hooks, the indexes when there are any), the relation, then `id=fingerprint` of each
     /// upstream node, each after a NUL. All but the upstream part is fed here. Everything fed is a
     /// field of the plan's model, so `floe apply` recomputes it and refuses a plan edited by hand
     /// (docs/contract.md gives the layout).
@@ -44,12 +45,16 @@ enum ModelPlanning {
             uniqueKey: incremental ? node.uniqueKey : [], incrementalStrategy: node.incrementalStrategy,
             onSchemaChange: incremental ? (node.onSchemaChange ?? "ignore") : nil, dependsOn: finished.dependsOn,
             tags: node.tags, preHooks: node.preHooks, postHooks: node.postHooks, columns: node.columns,
-            description: node.description, fingerprint: "")
+            description: node.description, indexes: node.indexes.isEmpty ? nil : node.indexes, fingerprint: "")
         var own: [UInt8] = []
         own.reserveCapacity(256)
         for part in [model.materialized.rawValue, model.incrementalStrategy ?? "", model.uniqueKey.joined(separator: ","),
                      model.onSchemaChange ?? "", model.preHooks.joined(separator: ";"), model.postHooks.joined(separator: ";")] {
             own.append(contentsOf: part.utf8)
+            own.append(0)
+        }
+        if let indexes = model.indexes {
+            own.append(contentsOf: ModelIndex.fingerprintPart(indexes).utf8)
             own.append(0)
         }
         own.append(contentsOf: model.relation.schema.utf8)

@@ -22,6 +22,8 @@ struct NodeConfig: Sendable {
     var errorIf: String?
     var limit: Int?
     var storeFailures: Bool?
+    /// Models: dbt's `indexes`, `[{columns: [...], unique: true}]`.
+    var indexes: [ModelIndex] = []
     /// Other keys, kept so `config.get()` can answer for them.
     var extra: [String: ConfigInput] = [:]
 
@@ -30,11 +32,12 @@ struct NodeConfig: Sendable {
     static let knownKeys = [
         "materialized", "tags", "schema", "alias", "enabled", "unique_key", "incremental_strategy", "on_schema_change",
         "pre_hook", "post_hook", "column_types", "severity", "where", "warn_if", "error_if", "limit", "store_failures",
+        "indexes",
     ]
     /// dbt config keys floe accepts and carries no further: they never warn.
     static let acceptedKeys: Set<String> = [
         "meta", "docs", "persist_docs", "grants", "full_refresh", "contract", "access", "group", "database", "quoting",
-        "quote_columns", "sql_header", "event_time", "store_failures_as", "fail_calc", "merge_update_columns", "merge_exclude_columns", "incremental_predicates", "indexes",
+        "quote_columns", "sql_header", "event_time", "store_failures_as", "fail_calc", "merge_update_columns", "merge_exclude_columns", "incremental_predicates",
         "description", "labels", "packages", "delimiter", "batch_size", "lookback", "begin", "concurrent_batches",
         "unlogged", "bind", "snowflake_warehouse", "cluster_by", "partition_by", "file_format", "location_root",
         "transient", "copy_grants", "query_tag", "on_configuration_change",
@@ -130,6 +133,30 @@ struct NodeConfig: Sendable {
             if value == .null { storeFailures = nil; return nil }
             guard case .bool(let flag) = value else { return wrongType("true or false") }
             storeFailures = flag
+        case "indexes":
+            if value == .null { indexes = []; return nil }
+            guard case .list(let entries) = value else { return wrongType("a list of indexes such as [{columns: [id], unique: true}]") }
+            var parsed: [ModelIndex] = []
+            for (position, item) in entries.enumerated() {
+                let field = "[\(position)]"
+                guard case .map(let map) = item, let columns = map["columns"]?.strings, !columns.isEmpty else {
+                    return .error(at: entry.location, path: path + field, "expected an index with a non-empty 'columns' list",
+                                  hint: "write {columns: [customer_id, order_date]}, optionally with unique: true")
+                }
+                var unique = false
+                switch map["unique"] {
+                case nil, .null?: break
+                case .bool(let flag)?: unique = flag
+                default:
+                    return .error(at: entry.location, path: path + field + ".unique", "expected true or false for 'unique'")
+                }
+                if let other = map.keys.sorted().first(where: { $0 != "columns" && $0 != "unique" }) {
+                    return .warning(at: entry.location, path: path + field, "index key '\(other)' is not supported; floe ignores it",
+                                    hint: "floe creates plain B-tree indexes from 'columns' and 'unique'")
+                }
+                parsed.append(ModelIndex(columns: columns, unique: unique))
+            }
+            indexes = parsed
         default:
             extra[key] = value
             if !Self.acceptedKeys.contains(key) {
@@ -159,6 +186,9 @@ struct NodeConfig: Sendable {
         case "error_if": return errorIf.map(ConfigInput.string)
         case "limit": return limit.map(ConfigInput.integer)
         case "store_failures": return storeFailures.map(ConfigInput.bool)
+        case "indexes":
+            if indexes.isEmpty { return nil }
+            return .list(indexes.map { .map(["columns": .list($0.columns.map(ConfigInput.string)), "unique": .bool($0.unique)]) })
         case let key: return extra[key]
         }
     }

@@ -153,6 +153,10 @@ enum ArtifactsShape {
             .required("post_hooks", names, "SQL run after"),
             .required("columns", columns, "documented columns"),
             .optional("description", text, "from properties YAML"),
+            .optional("indexes", .list(.object(ObjectShape("an index", [
+                .required("columns", names, "indexed columns, in order"),
+                .required("unique", .boolean, "a unique index"),
+            ]))), "since 1.2: indexes created after each build of a table or incremental model"),
             .required("fingerprint", sha256, "change detector"),
         ]))), "SQL models"),
         .required("tests", .list(.object(ObjectShape("a test", [

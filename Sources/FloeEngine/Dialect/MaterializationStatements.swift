@@ -67,6 +67,15 @@ extension SQLDialect {
         return statements
     }
 
+    /// PostgreSQL's spelling: the index takes the table's schema, so its name stands alone.
+    public func createIndex(_ index: ModelIndex, named name: String, on relation: Relation) -> String {
+        "create \(index.unique ? "unique " : "")index if not exists \(quoteIdentifier(name)) on \(self.relation(relation)) (\(columnList(index.columns)))"
+    }
+
+    public func dropIndex(named name: String, schema: String) -> String {
+        "drop index if exists \(self.relation(schema: schema, name: name))"
+    }
+
     public func addColumn(_ relation: Relation, column: String, type: String) -> String {
         "alter table \(self.relation(relation)) add column \(quoteIdentifier(column)) \(type)"
     }

@@ -42,6 +42,8 @@ public protocol SQLDialect: Sendable {
     func rename(_ relation: Relation, kind: RelationKind, to name: String) -> String
     /// Updates the rows of `target` whose key is in `staging` and inserts the others.
     func merge(into target: Relation, from staging: String, columns: [String], uniqueKey: [String]) -> [String]
+    /// Creates `index` on `relation` under `name` (in the relation's schema) unless one of that name exists.
+    func createIndex(_ index: ModelIndex, named name: String, on relation: Relation) -> String
 }
 
 /// The kinds of value a seed column can hold, as dbt infers them from CSV text.

@@ -1,3 +1,4 @@
+import FloeContract
 import Foundation
 
 /// SQLite 3.40: timestamps are ISO-8601 text (`YYYY-MM-DD HH:MM:SS`), so date arithmetic goes
@@ -8,6 +9,12 @@ public struct SQLiteDialect: SQLDialect {
 
     public var name: String { "sqlite" }
     public var viewsQualifyTheirOwnSchema: Bool { false }
+
+    /// SQLite names the index's database (schema) on the index and the table bare.
+    public func createIndex(_ index: ModelIndex, named name: String, on relation: Relation) -> String {
+        "create \(index.unique ? "unique " : "")index if not exists \(self.relation(schema: relation.schema, name: name)) "
+            + "on \(quoteIdentifier(relation.name)) (\(columnList(index.columns)))"
+    }
 
     public func typeName(for kind: ValueKind) -> String {
         switch kind {

@@ -70,6 +70,7 @@ struct ModelBuilder {
         try TableSwap(connection: connection, dialect: dialect).replace(model.relation, retire: retire) { temporary in
             try connection.execute(dialect.createTable(temporary, as: model.sql))
         }
+        try IndexCreation(connection: connection, dialect: dialect).create(for: model, replacing: true)
         let rows = try connection.count("select count(*) from \(dialect.relation(model.relation))")
         return Outcome(rowsAffected: rows, message: "\(message), \(rows) row\(rows == 1 ? "" : "s")", compiledSQL: model.sql)
     }
@@ -103,6 +104,7 @@ struct ModelBuilder {
             throw Failure(description: "incremental_strategy '\(strategy)' is not supported; use append, merge or delete+insert")
         }
         for statement in statements { try connection.execute(statement) }
+        try IndexCreation(connection: connection, dialect: dialect).create(for: model, replacing: false)
         let rows = try connection.count("select count(*) from \(source)")
         try connection.execute(dialect.drop(staging, kind: .table))
         return Outcome(rowsAffected: rows, message: "incremental \(strategy), \(rows) new row\(rows == 1 ? "" : "s")",

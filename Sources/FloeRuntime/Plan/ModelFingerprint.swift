@@ -5,7 +5,7 @@ import Foundation
 /// A model's fingerprint recomputed from the plan alone, exactly as `floe compile` computes it
 /// (docs/contract.md, "Fingerprints"): SHA-256 over the SQL, the incremental SQL, the
 /// materialization, strategy, unique key, on_schema_change, pre- and post-hooks, each ended by a
-/// NUL; the relation; then `NUL id=fingerprint` for each node in `depends_on`, in that order.
+/// NUL; the indexes, when there are any, ended by a NUL; the relation; then `NUL id=fingerprint` for each node in `depends_on`, in that order.
 /// An upstream seed's fingerprint is its file hash followed by its column types; a source's is
 /// its relation.
 enum ModelFingerprint {
@@ -16,6 +16,10 @@ enum ModelFingerprint {
                      model.uniqueKey.joined(separator: ","), model.onSchemaChange ?? "",
                      model.preHooks.joined(separator: ";"), model.postHooks.joined(separator: ";")] {
             feed(part)
+            feed("\u{0}")
+        }
+        if let indexes = model.indexes {
+            feed(ModelIndex.fingerprintPart(indexes))
             feed("\u{0}")
         }
         feed("\(model.relation.schema).\(model.relation.name)")

@@ -97,8 +97,9 @@ struct CellGenerator {
         case "city", "country", "region":
             generator = .location(column.generator == "city" ? \.city : column.generator == "country" ? \.country : \.region)
             kind = .text
-        case "email", "username" where options["from"]?.stringValue != nil:
-            // Built from another column's name; that column may not itself be built from one.
+        case "email", "username":
+            // Built from another column's name (`from`), which may not itself be built from one;
+            // made up when there is none.
             let source = table.columns.firstIndex { $0.name == options["from"]?.stringValue && $0.options["from"] == nil }
             generator = source.map { .fromName(column.generator, column: $0) } ?? .fake(column.generator)
             kind = .text

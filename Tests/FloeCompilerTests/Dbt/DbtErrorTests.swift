@@ -92,6 +92,23 @@ import Foundation
         ])
     }
 
+    @Test func indexesNeedColumnsAndATable() throws {
+        let project = try TestProject.dbt([
+            "models/a.sql": "{{ config(materialized='table', indexes=[{'columns': []}]) }}select 1 as id",
+            "models/b.sql": "{{ config(materialized='table', indexes=[{'columns': ['id'], 'unique': 'yes'}]) }}select 1 as id",
+        ])
+        #expect(project.messages() == [
+            "dbt/models/a.sql:1:4: error: config.indexes[0]: expected an index with a non-empty 'columns' list\n"
+                + "  hint: write {columns: [customer_id, order_date]}, optionally with unique: true",
+            "dbt/models/b.sql:1:4: error: config.indexes[0].unique: expected true or false for 'unique'",
+        ])
+        let view = try TestProject.dbt(["models/c.sql": "{{ config(materialized='view', indexes=[{'columns': ['id']}]) }}select 1 as id"])
+        #expect(view.messages() == [
+            "dbt/models/c.sql:1:1: warning: config.indexes: indexes apply to tables and incremental models; floe ignores them on a view\n"
+                + "  hint: materialize the model as a table, or remove its indexes",
+        ])
+    }
+
     @Test func mergeNeedsAUniqueKey() throws {
         let project = try TestProject.dbt([
             "models/m.sql": "{{ config(materialized='incremental', incremental_strategy='merge') }}select 1 as id",

@@ -37,6 +37,24 @@ import Testing
         #expect(c.tags == ["all", "hourly"])
     }
 
+    /// dbt-postgres's `indexes` config, from a file or properties YAML, reaches the plan of tables
+    /// and incremental models and their fingerprints; a model without indexes has none in the plan.
+    @Test func indexesReachThePlanOfTablesAndIncrementalModels() throws {
+        let project = try TestProject.dbt([
+            "models/a.sql": "{{ config(materialized='table', indexes=[{'columns': ['id', 'day'], 'unique': true}, {'columns': ['day']}]) }}select 1 as id, 2 as day",
+            "models/b.sql": "select 1 as id",
+            "models/b.yml": "models:\n  - name: b\n    config: {materialized: incremental, indexes: [{columns: [id]}]}\n",
+            "models/c.sql": "{{ config(materialized='table') }}select 1 as id",
+        ])
+        let plan = try plan(project)
+        #expect(try model(plan, "a").indexes == [ModelIndex(columns: ["id", "day"], unique: true), ModelIndex(columns: ["day"])])
+        #expect(try model(plan, "b").indexes == [ModelIndex(columns: ["id"])])
+        #expect(try model(plan, "c").indexes == nil)
+        let withoutIndexes = try TestProject.dbt(["models/a.sql": "{{ config(materialized='table') }}select 1 as id, 2 as day"])
+        #expect(try model(plan, "a").fingerprint != model(self.plan(withoutIndexes), "a").fingerprint,
+                "adding an index changes the fingerprint, so the table is rebuilt with it")
+    }
+
     @Test func varsComeFromTheProjectThenFloeYamlThenTheCommandLine() throws {
         let project = try TestProject.dbt(
             ["models/m.sql": "select {{ var('a') }} as a, {{ var('b') }} as b, {{ var('c') }} as c, {{ var('d', 4) }} as d"],

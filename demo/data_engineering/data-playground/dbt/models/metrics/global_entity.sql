@@ -1,6 +1,12 @@
 -- GlobalEntity: the registry of every entity in the playground, its type and when it was
 -- created; (event_time, entity_id) is the key, partition_key the creation day. Order items take
--- their order's time.
+-- their order's time. The indexes are seed 003's: by type and time, for entity resolution, and
+-- the key.
+{{ config(indexes=[
+    {'columns': ['entity_type', 'event_time']},
+    {'columns': ['entity_id', 'entity_type']},
+    {'columns': ['event_time', 'entity_id'], 'unique': true},
+]) }}
 {% set entities = [
     ('user', 'stg_users', 'user_id', 'event_time'),
     ('shop', 'stg_shops', 'shop_id', 'event_time'),
