@@ -11,10 +11,16 @@ import Testing
     static let products = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../demo/data_engineering").standardizedFileURL
 
-    @Test func iotTelemetryFlagsExactlyTheReadingsBeyondThreeSigma() throws {
-        let product = try Workspace(copying: Self.products.appendingPathComponent("iot-telemetry"), platform: "../../platform/platform.yaml")
+    /// A copy of the product, built with its tests on SQLite; every node must succeed or pass.
+    func built(_ name: String) throws -> (Workspace, RunResults) {
+        let product = try Workspace(copying: Self.products.appendingPathComponent(name), platform: "../../platform/platform.yaml")
         let results = try product.apply(mode: .buildWithTests)
         #expect(results.success, "\(results.results.filter { ![.success, .pass].contains($0.status) })")
+        return (product, results)
+    }
+
+    @Test func iotTelemetryFlagsExactlyTheReadingsBeyondThreeSigma() throws {
+        let (product, results) = try built("iot-telemetry")
         #expect(results.results.filter { $0.resourceType == .test }.count == 12)
         // Seed 000's row counts, plus the injected duplicates.
         #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_sensors""#) == "202")
@@ -43,9 +49,7 @@ import Testing
     }
 
     @Test func customer360HasOneRowPerCustomerAndItsTotalsAddUp() throws {
-        let product = try Workspace(copying: Self.products.appendingPathComponent("customer-360"), platform: "../../platform/platform.yaml")
-        let results = try product.apply(mode: .buildWithTests)
-        #expect(results.success, "\(results.results.filter { ![.success, .pass].contains($0.status) })")
+        let (product, _) = try built("customer-360")
         #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_customers""#) == "505")
         #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_transactions""#) == "1010")
         #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_support_tickets""#) == "300")
@@ -67,9 +71,7 @@ import Testing
     }
 
     @Test func financialRiskMeasuresAreOrderedAndMatchTheirDefinition() throws {
-        let product = try Workspace(copying: Self.products.appendingPathComponent("financial-risk"), platform: "../../platform/platform.yaml")
-        let results = try product.apply(mode: .buildWithTests)
-        #expect(results.success, "\(results.results.filter { ![.success, .pass].contains($0.status) })")
+        let (product, _) = try built("financial-risk")
         #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_positions""#) == "505")
         #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_market_data""#) == "1000")
         #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_counterparties""#) == "100")
@@ -103,9 +105,7 @@ import Testing
     }
 
     @Test func ecommerceRevenueAddsUpAndSegmentsAreScored() throws {
-        let product = try Workspace(copying: Self.products.appendingPathComponent("ecommerce"), platform: "../../platform/platform.yaml")
-        let results = try product.apply(mode: .buildWithTests)
-        #expect(results.success, "\(results.results.filter { ![.success, .pass].contains($0.status) })")
+        let (product, _) = try built("ecommerce")
         // Seed 002's counts, plus the injected duplicates; 1 to 3 items an order.
         #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_customers""#) == "1010")
         #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_products""#) == "100")
@@ -128,9 +128,7 @@ import Testing
     }
 
     @Test func dataPlaygroundRegistersEveryEntityAndItsMetricsMatchTheOrders() throws {
-        let product = try Workspace(copying: Self.products.appendingPathComponent("data-playground"), platform: "../../platform/platform.yaml")
-        let results = try product.apply(mode: .buildWithTests)
-        #expect(results.success, "\(results.results.filter { ![.success, .pass].contains($0.status) })")
+        let (product, _) = try built("data-playground")
         #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_fake_user""#) == "505")
         #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_fake_user_shop""#) == "100")
         #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_fake_user_shop_order""#) == "3030")
@@ -180,9 +178,7 @@ import Testing
     }
 
     @Test func fieldServiceFeaturesMatchTheWorkOrdersAndInvoices() throws {
-        let product = try Workspace(copying: Self.products.appendingPathComponent("field-service"), platform: "../../platform/platform.yaml")
-        let results = try product.apply(mode: .buildWithTests)
-        #expect(results.success, "\(results.results.filter { ![.success, .pass].contains($0.status) })")
+        let (product, _) = try built("field-service")
         #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_customers""#) == "306")
         #expect(try product.scalar(#"select count(*) from "floe-dev"."raw_work_orders""#) == "2020")
         #expect(try product.rows(#"select min(n), max(n) from (select customer_id, count(*) as n from "floe-dev"."raw_equipment" group by customer_id)"#)
