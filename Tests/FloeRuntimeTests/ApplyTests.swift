@@ -306,8 +306,8 @@ import Testing
     }
 
     /// dbt's `indexes` config: created after each build, there again after a rebuild that keeps a
-    /// snapshot (whose table held an index of the same name), enforced when unique, and added to
-    /// an incremental model by its next incremental run.
+    /// snapshot (whose table held an index of the same name) and after a restore, enforced when
+    /// unique, and added to an incremental model by its next incremental run.
     @Test func indexesAreCreatedAfterEachBuildAndSurviveSnapshots() throws {
         let shop = try Workspace(fixture: "shop")
         try shop.append("floe.yaml", "snapshots: {keep: 2}\n")
@@ -328,6 +328,8 @@ import Testing
         #expect(throws: (any Error).self, "the unique index holds") {
             try connection.execute(#"insert into "shop-dev"."revenue_by_country" select * from "shop-dev"."revenue_by_country" limit 1"#)
         }
+        _ = try SnapshotRestore.restore("revenue_by_country", snapshot: 1, in: shop.compile(), projectDirectory: shop.directory.path, environment: [:])
+        #expect(try indexes("revenue_by_country") == created, "a restored version has the model's indexes too")
 
         let incremental = try String(contentsOf: shop.directory.appendingPathComponent("dbt/models/marts/fct_orders.sql"), encoding: .utf8)
         try shop.write("dbt/models/marts/fct_orders.sql", incremental.replacingOccurrences(

@@ -29,6 +29,8 @@ public enum SnapshotRestore {
             let runID = "restore-" + UUID().uuidString.lowercased()
             _ = try connection.inWriteTransaction {
                 try snapshots.restore(model, snapshot: snapshot, connection: connection, runID: runID)
+                // The live table has the model's indexes: they move from the version just retired.
+                try IndexCreation(connection: connection, dialect: engine.dialect).create(for: model, replacing: true)
             }
             return "restored \(model.name) to snapshot \(snapshot), taken \(kept[snapshot - 1].takenAt); "
                 + "the version it replaced is now snapshot 1"

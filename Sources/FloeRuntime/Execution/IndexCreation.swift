@@ -3,7 +3,8 @@ import FloeContract
 import FloeEngine
 import Foundation
 
-/// Creates a model's configured indexes (dbt's `indexes` config) on its freshly built table.
+/// Creates a model's configured indexes (dbt's `indexes` config) on its freshly built or
+/// restored table.
 ///
 /// Index names are fixed by the table and the index (`<table>__ix_<hash>`), so a later build
 /// finds its own. Names are per schema, and a snapshot keeps the indexes its table had under

@@ -5,9 +5,9 @@ import Foundation
 /// A model's fingerprint recomputed from the plan alone, exactly as `floe compile` computes it
 /// (docs/contract.md, "Fingerprints"): SHA-256 over the SQL, the incremental SQL, the
 /// materialization, strategy, unique key, on_schema_change, pre- and post-hooks, each ended by a
-/// NUL; the indexes, when there are any, ended by a NUL; the relation; then `NUL id=fingerprint` for each node in `depends_on`, in that order.
-/// An upstream seed's fingerprint is its file hash followed by its column types; a source's is
-/// its relation.
+/// NUL; the indexes, when there are any, ended by a NUL; the relation; then `NUL id=fingerprint`
+/// for each node in `depends_on`, in that order. An upstream seed's fingerprint is its file hash
+/// followed by its column types; a source's is its relation.
 enum ModelFingerprint {
     static func compute(_ model: CompiledModel, upstream: (String) -> String?) -> String {
         var hasher = SHA256()
