@@ -115,6 +115,17 @@ public enum ProjectCompiler {
             project.diagnostics += compiled.diagnostics
         }
         diagnostics += project.diagnostics
+        var cubes: [CompiledCube] = []
+        if let semantic = spec.semanticPath, !project.diagnostics.hasErrors {
+            var reader = CubeFileReader(
+                directory: specDirectory.appendingPathComponent(semantic.path),
+                displayPrefix: DisplayPath.join(DisplayPath.directory(of: options.specPath), semantic.path),
+                planPrefix: DisplayPath.join("", semantic.path), models: project.models, dialect: dialect)
+            reader.readAll()
+            diagnostics += reader.diagnostics + CubeValidator.validate(reader.cubes, unreadable: reader.unreadable)
+            project.inputs += reader.inputs
+            cubes = reader.cubes.map(\.cube).sorted { $0.name < $1.name }
+        }
         guard !diagnostics.hasErrors, let environment = resolution.environment,
               let compute = resolution.profiles[.compute], let storage = resolution.profiles[.storage],
               let catalog = resolution.profiles[.catalog]
@@ -143,7 +154,8 @@ public enum ProjectCompiler {
             semantic: platformSpec.semantic,
             transforms: spec.transforms.map { TransformSource(type: $0.type, path: $0.path) },
             synthetic: synthetic.tables,
-            seeds: project.seeds, sources: project.sources, models: project.models, tests: project.tests)
+            seeds: project.seeds, sources: project.sources, models: project.models, tests: project.tests,
+            cubes: cubes.isEmpty ? nil : cubes)
 
         let encoded: EncodedDocument
         let flagged: Bool

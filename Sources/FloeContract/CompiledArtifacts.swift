@@ -19,6 +19,8 @@ public struct CompiledArtifacts: Codable, Sendable, Equatable {
     public var sources: [CompiledSource]
     public var models: [CompiledModel]
     public var tests: [CompiledTest]
+    /// Since 1.2: the semantic layer's cubes, sorted by name; nil when the product has none.
+    public var cubes: [CompiledCube]?
 
     public init(
         version: ContractVersion = CompiledArtifacts.currentVersion,
@@ -34,8 +36,10 @@ public struct CompiledArtifacts: Codable, Sendable, Equatable {
         seeds: [CompiledSeed] = [],
         sources: [CompiledSource] = [],
         models: [CompiledModel] = [],
-        tests: [CompiledTest] = []
+        tests: [CompiledTest] = [],
+        cubes: [CompiledCube]? = nil
     ) {
+        self.cubes = cubes
         self.version = version
         self.metadata = metadata
         self.product = product

@@ -125,6 +125,12 @@ import Testing
         let mart = Double(try product.scalar(#"select sum(revenue_total) from "floe-dev"."mart_revenue""#) ?? "") ?? -1
         #expect(abs(mart - expected) < 0.01 * 20, "mart \(mart), items \(expected)")
         #expect(try product.scalar(#"select count(*) from "floe-dev"."mart_customer_segments" where recency_score not between 1 and 5 or frequency_score not between 1 and 5 or monetary_score not between 1 and 5"#) == "0")
+        // Seed 001 §5's cubes reach the plan, each with the models it reads.
+        let cubes = try #require(try product.compile().cubes)
+        #expect(cubes.map(\.name) == ["Customers", "OrderItems", "Orders", "Products"])
+        #expect(cubes.map(\.dependsOn) == [["model.ecommerce.mart_customer_segments", "model.ecommerce.stg_customers"],
+                                           ["model.ecommerce.stg_order_items"], ["model.ecommerce.stg_orders"],
+                                           ["model.ecommerce.mart_product_analytics"]])
     }
 
     @Test func dataPlaygroundRegistersEveryEntityAndItsMetricsMatchTheOrders() throws {

@@ -79,7 +79,9 @@ import Testing
         plan.models[stg].dependsOn.append(plan.models[fct].uniqueID)
         plan.tests[0].dependsOn.append("model.shop.gone")
         plan.seeds[1].uniqueID = plan.seeds[0].uniqueID
+        plan.cubes = [CompiledCube(name: "Orders", path: "cubes/orders.yml", sqlTable: "orders", dependsOn: ["model.shop.gone"])]
         let problems = PlanValidator.problems(in: plan)
+        #expect(problems.contains { $0.path == "cubes[0].depends_on[0]" && $0.message == "'model.shop.gone' is not a model of the plan" })
         #expect(problems.map(\.path).contains("tests[0].depends_on[\(plan.tests[0].dependsOn.count - 1)]"))
         #expect(problems.map(\.path).contains("seeds[1].unique_id"))
         #expect(problems.contains { $0.path.hasSuffix("].depends_on") && $0.message.contains("depends on itself") })

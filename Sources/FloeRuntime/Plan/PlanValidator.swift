@@ -101,6 +101,12 @@ public enum PlanValidator {
                 problem("tests[\(index)].depends_on[\(position)]", "'\(dependency)' is not a seed, source or model of the plan")
             }
         }
+        let models = Set(plan.models.map(\.uniqueID))
+        for (index, cube) in (plan.cubes ?? []).enumerated() {
+            for (position, dependency) in cube.dependsOn.enumerated() where !models.contains(dependency) {
+                problem("cubes[\(index)].depends_on[\(position)]", "'\(dependency)' is not a model of the plan")
+            }
+        }
         if let cycle = modelCycle(plan.models) {
             problem("models[\(cycle)].depends_on", "'\(plan.models[cycle].uniqueID)' depends on itself through other models")
         }

@@ -1,0 +1,191 @@
+import FloeContract
+import FloeCore
+
+/// Checks the cubes read from every file against each other, reporting every problem at its
+/// place: duplicate cubes and members, members without the SQL their type needs, `{member}` and
+/// `{Cube.member}` references that name nothing, joins to unknown cubes, rollups over members
+/// that do not exist or have the wrong kind, and joined cubes without a primary key.
+struct CubeValidator {
+    private var diagnostics: [Diagnostic] = []
+    private let cubes: [CubeFileReader.ReadCube]
+    private let byName: [String: CompiledCube]
+    /// Cubes whose files had shape errors: already reported, and not checked again.
+    private let unreadable: Set<String>
+
+    static func validate(_ cubes: [CubeFileReader.ReadCube], unreadable: Set<String> = []) -> [Diagnostic] {
+        var validator = CubeValidator(cubes: cubes, unreadable: unreadable)
+        validator.run()
+        return validator.diagnostics
+    }
+
+    private init(cubes: [CubeFileReader.ReadCube], unreadable: Set<String>) {
+        self.cubes = cubes
+        self.unreadable = unreadable
+        var byName: [String: CompiledCube] = [:]
+        for read in cubes where byName[read.cube.name] == nil { byName[read.cube.name] = read.cube }
+        self.byName = byName
+    }
+
+    private mutating func run() {
+        var seen: [String: String] = [:]
+        let joined = Set(cubes.flatMap { $0.cube.joins.map(\.name) })
+        for read in cubes {
+            let cube = read.cube
+            if let first = seen[cube.name] {
+                error(read, "", "cube '\(cube.name)' is already defined in \(first)", hint: "give each cube its own name")
+                continue
+            }
+            seen[cube.name] = read.file
+            checkMembers(read)
+            checkJoins(read)
+            checkPreAggregations(read)
+            if !cube.dimensions.contains(where: \.primaryKey), !cube.joins.isEmpty || joined.contains(cube.name) {
+                diagnostics.append(.warning(at: read.location, path: read.path,
+                                            "cube '\(cube.name)' takes part in joins but has no primary_key dimension",
+                                            hint: "mark its key dimension primary_key: true, so joined measures are not counted twice"))
+            }
+        }
+    }
+
+    private mutating func checkMembers(_ read: CubeFileReader.ReadCube) {
+        let cube = read.cube
+        var names: Set<String> = []
+        func claim(_ name: String, _ part: String) {
+            if !names.insert(name).inserted {
+                error(read, part, "cube '\(cube.name)' already has a member named '\(name)'",
+                      hint: "measures, dimensions and segments of a cube share one namespace")
+            }
+        }
+        for (index, measure) in cube.measures.enumerated() {
+            let part = "measures[\(index)]"
+            claim(measure.name, part)
+            if measure.sql == nil, measure.type != "count" {
+                error(read, part, "measure '\(measure.name)' of type \(measure.type) needs sql", hint: "write sql: the column or expression it aggregates")
+            }
+            for sql in [measure.sql].compactMap({ $0 }) + measure.filters { checkReferences(sql, in: read, part: part) }
+            for drill in measure.drillMembers {
+                checkMember(drill.contains(".") ? CubeFileReader.qualified(drill, in: cube.name) : cube.name + "." + drill,
+                            kind: "dimension", in: read, part: part)
+            }
+        }
+        for (index, dimension) in cube.dimensions.enumerated() {
+            let part = "dimensions[\(index)]"
+            claim(dimension.name, part)
+            if dimension.sql == nil, dimension.cases.isEmpty {
+                error(read, part, "dimension '\(dimension.name)' needs sql or case", hint: "write sql: the column or expression")
+            }
+            for sql in [dimension.sql].compactMap({ $0 }) + dimension.cases.map(\.sql) { checkReferences(sql, in: read, part: part) }
+        }
+        for (index, segment) in cube.segments.enumerated() {
+            claim(segment.name, "segments[\(index)]")
+            checkReferences(segment.sql, in: read, part: "segments[\(index)]")
+        }
+        if cube.dimensions.filter(\.primaryKey).count > 1 {
+            error(read, "", "cube '\(cube.name)' has more than one primary_key dimension",
+                  hint: "mark one; for a composite key, make one dimension of the columns joined")
+        }
+    }
+
+    private mutating func checkJoins(_ read: CubeFileReader.ReadCube) {
+        for (index, join) in read.cube.joins.enumerated() {
+            let part = "joins[\(index)]"
+            if join.name == read.cube.name {
+                error(read, part, "cube '\(join.name)' joins itself", hint: "a self-join needs a second cube over the same table")
+            } else if byName[join.name] == nil, !unreadable.contains(join.name) {
+                error(read, part, "join to '\(join.name)', which is no cube", hint: Suggestions.didYouMean(join.name, in: byName.keys))
+            }
+            checkReferences(join.sql, in: read, part: part)
+        }
+    }
+
+    private mutating func checkPreAggregations(_ read: CubeFileReader.ReadCube) {
+        for (index, rollup) in read.cube.preAggregations.enumerated() {
+            let part = "pre_aggregations[\(index)]"
+            for (kind, members) in [("measure", rollup.measures), ("dimension", rollup.dimensions), ("segment", rollup.segments)] {
+                for (position, member) in members.enumerated() {
+                    checkMember(member, kind: kind, in: read, part: "\(part).\(kind)s[\(position)]")
+                }
+            }
+            if let time = rollup.timeDimension {
+                checkMember(time, kind: "time dimension", in: read, part: "\(part).time_dimension")
+                if rollup.granularity == nil {
+                    error(read, part, "pre-aggregation '\(rollup.name)' has a time_dimension but no granularity",
+                          hint: "add granularity: day (or another grain)")
+                }
+            } else if rollup.granularity != nil || rollup.partitionGranularity != nil {
+                error(read, part, "pre-aggregation '\(rollup.name)' has a granularity but no time_dimension",
+                      hint: "add time_dimension: CUBE.<a time dimension>")
+            }
+            if rollup.measures.isEmpty, rollup.dimensions.isEmpty, rollup.timeDimension == nil {
+                error(read, part, "pre-aggregation '\(rollup.name)' rolls up nothing", hint: "list its measures and dimensions")
+            }
+        }
+    }
+
+    /// `Cube.member` of the right kind; reported at the member's place in the list.
+    private mutating func checkMember(_ reference: String, kind: String, in read: CubeFileReader.ReadCube, part: String) {
+        let pieces = reference.split(separator: ".", maxSplits: 1).map(String.init)
+        guard pieces.count == 2 else {
+            return error(read, part, "'\(reference)' is not a Cube.member name", hint: "write CUBE.\(reference) or \(read.cube.name).\(reference)")
+        }
+        guard let cube = byName[pieces[0]] else {
+            if unreadable.contains(pieces[0]) { return }
+            return error(read, part, "'\(reference)' names no cube '\(pieces[0])'", hint: Suggestions.didYouMean(pieces[0], in: byName.keys))
+        }
+        let candidates: [String]
+        switch kind {
+        case "measure": candidates = cube.measures.map(\.name)
+        case "segment": candidates = cube.segments.map(\.name)
+        case "time dimension": candidates = cube.dimensions.filter { $0.type == "time" }.map(\.name)
+        default: candidates = cube.dimensions.map(\.name)
+        }
+        guard candidates.contains(pieces[1]) else {
+            return error(read, part, "'\(reference)' is no \(kind) of cube '\(cube.name)'",
+                         hint: Suggestions.didYouMean(pieces[1], in: candidates) ?? "its \(kind)s: \(candidates.isEmpty ? "none" : candidates.joined(separator: ", "))")
+        }
+    }
+
+    /// Every `{…}` in Cube SQL: `{CUBE}`, `{CUBE.x}`, `{member}` of this cube, `{Cube}` or
+    /// `{Cube.member}` of another.
+    private mutating func checkReferences(_ sql: String, in read: CubeFileReader.ReadCube, part: String) {
+        for reference in Self.references(in: sql) where reference != "CUBE" && !reference.hasPrefix("CUBE.") {
+            let pieces = reference.split(separator: ".", maxSplits: 1).map(String.init)
+            if pieces.count == 1 {
+                let own = Self.memberNames(read.cube)
+                guard !own.contains(reference), byName[reference] == nil, !unreadable.contains(reference) else { continue }
+                error(read, part, "{\(reference)} names no member of cube '\(read.cube.name)'",
+                      hint: Suggestions.didYouMean(reference, in: own + Array(byName.keys)))
+            } else if let other = byName[pieces[0]] {
+                let names = Self.memberNames(other)
+                if !names.contains(pieces[1]) {
+                    error(read, part, "{\(reference)} names no member of cube '\(other.name)'",
+                          hint: Suggestions.didYouMean(pieces[1], in: names) ?? "its members: \(names.joined(separator: ", "))")
+                }
+            } else if !unreadable.contains(pieces[0]) {
+                error(read, part, "{\(reference)} names no cube '\(pieces[0])'", hint: Suggestions.didYouMean(pieces[0], in: byName.keys))
+            }
+        }
+    }
+
+    static func memberNames(_ cube: CompiledCube) -> [String] {
+        cube.measures.map(\.name) + cube.dimensions.map(\.name) + cube.segments.map(\.name)
+    }
+
+    /// The text inside each `{…}` that looks like a reference (a name or a dotted name).
+    static func references(in sql: String) -> [String] {
+        var found: [String] = []
+        var rest = Substring(sql)
+        while let open = rest.firstIndex(of: "{") {
+            let after = rest.index(after: open)
+            guard let close = rest[after...].firstIndex(of: "}") else { break }
+            let inside = rest[after..<close].trimmingCharacters(in: .whitespaces)
+            if !inside.isEmpty, inside.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) { found.append(inside) }
+            rest = rest[rest.index(after: close)...]
+        }
+        return found
+    }
+
+    private mutating func error(_ read: CubeFileReader.ReadCube, _ part: String, _ message: String, hint: String? = nil) {
+        diagnostics.append(.error(at: read.location(of: part), path: read.path + (part.isEmpty ? "" : "." + part), message, hint: hint))
+    }
+}

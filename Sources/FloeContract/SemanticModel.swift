@@ -1,0 +1,206 @@
+/// Since 1.2: a cube of the semantic layer, as a Cube data-model file declares it, resolved:
+/// `{{ ref('model') }}` in its SQL replaced by the model's relation, the models it reads
+/// recorded. Member SQL keeps Cube's `{CUBE}`, `{member}` and `{Cube.member}` references for the
+/// query engine to expand; compile has checked that each names something that exists.
+public struct CompiledCube: Codable, Sendable, Equatable {
+    public var name: String
+    /// The cube file, relative to floe.yaml's directory.
+    public var path: String
+    public var title: String?
+    public var description: String?
+    /// False hides the cube from `/meta` (Cube's `public`).
+    public var isPublic: Bool
+    /// Exactly one of `sqlTable` (a relation, rendered) and `sql` (a SELECT) is set.
+    public var sqlTable: String?
+    public var sql: String?
+    /// Unique ids of the models the cube reads, sorted.
+    public var dependsOn: [String]
+    public var measures: [CubeMeasure]
+    public var dimensions: [CubeDimension]
+    public var joins: [CubeJoin]
+    public var segments: [CubeSegment]
+    public var preAggregations: [CubePreAggregation]
+
+    public init(
+        name: String, path: String, title: String? = nil, description: String? = nil, isPublic: Bool = true,
+        sqlTable: String? = nil, sql: String? = nil, dependsOn: [String] = [], measures: [CubeMeasure] = [],
+        dimensions: [CubeDimension] = [], joins: [CubeJoin] = [], segments: [CubeSegment] = [],
+        preAggregations: [CubePreAggregation] = []
+    ) {
+        self.name = name
+        self.path = path
+        self.title = title
+        self.description = description
+        self.isPublic = isPublic
+        self.sqlTable = sqlTable
+        self.sql = sql
+        self.dependsOn = dependsOn
+        self.measures = measures
+        self.dimensions = dimensions
+        self.joins = joins
+        self.segments = segments
+        self.preAggregations = preAggregations
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case isPublic = "public"
+        case sqlTable = "sql_table"
+        case dependsOn = "depends_on"
+        case preAggregations = "pre_aggregations"
+        case name, path, title, description, sql, measures, dimensions, joins, segments
+    }
+}
+
+/// A measure: an aggregate over the cube's rows (`count` needs no `sql`; `number` is an
+/// expression over other measures).
+public struct CubeMeasure: Codable, Sendable, Equatable {
+    public static let types = ["count", "count_distinct", "count_distinct_approx", "sum", "avg", "min", "max", "number", "running_total"]
+
+    public var name: String
+    public var type: String
+    public var sql: String?
+    public var title: String?
+    public var description: String?
+    public var format: String?
+    /// `filters: [{sql}]`: only the rows where every condition holds count.
+    public var filters: [String]
+    public var drillMembers: [String]
+    public var isPublic: Bool
+
+    public init(
+        name: String, type: String, sql: String? = nil, title: String? = nil, description: String? = nil,
+        format: String? = nil, filters: [String] = [], drillMembers: [String] = [], isPublic: Bool = true
+    ) {
+        self.name = name
+        self.type = type
+        self.sql = sql
+        self.title = title
+        self.description = description
+        self.format = format
+        self.filters = filters
+        self.drillMembers = drillMembers
+        self.isPublic = isPublic
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case drillMembers = "drill_members"
+        case isPublic = "public"
+        case name, type, sql, title, description, format, filters
+    }
+}
+
+/// A dimension: a column or expression to group and filter by; `case` labels rows by conditions.
+public struct CubeDimension: Codable, Sendable, Equatable {
+    public static let types = ["string", "number", "time", "boolean"]
+
+    public var name: String
+    public var type: String
+    /// Absent only when `cases` is given.
+    public var sql: String?
+    public var primaryKey: Bool
+    public var title: String?
+    public var description: String?
+    public var format: String?
+    public var isPublic: Bool
+    /// Cube's `case: {when: [{sql, label}], else: {label}}`.
+    public var cases: [CubeCase]
+    public var caseElse: String?
+
+    public init(
+        name: String, type: String, sql: String? = nil, primaryKey: Bool = false, title: String? = nil,
+        description: String? = nil, format: String? = nil, isPublic: Bool = true, cases: [CubeCase] = [], caseElse: String? = nil
+    ) {
+        self.name = name
+        self.type = type
+        self.sql = sql
+        self.primaryKey = primaryKey
+        self.title = title
+        self.description = description
+        self.format = format
+        self.isPublic = isPublic
+        self.cases = cases
+        self.caseElse = caseElse
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case primaryKey = "primary_key"
+        case isPublic = "public"
+        case caseElse = "case_else"
+        case name, type, sql, title, description, format, cases
+    }
+}
+
+public struct CubeCase: Codable, Sendable, Equatable {
+    public var sql: String
+    public var label: String
+
+    public init(sql: String, label: String) {
+        self.sql = sql
+        self.label = label
+    }
+}
+
+/// A join from this cube to `name`, always a LEFT JOIN on `sql`.
+public struct CubeJoin: Codable, Sendable, Equatable {
+    public static let relationships = ["many_to_one", "one_to_many", "one_to_one"]
+
+    public var name: String
+    public var relationship: String
+    public var sql: String
+
+    public init(name: String, relationship: String, sql: String) {
+        self.name = name
+        self.relationship = relationship
+        self.sql = sql
+    }
+}
+
+/// A named boolean condition on the cube's rows.
+public struct CubeSegment: Codable, Sendable, Equatable {
+    public var name: String
+    public var sql: String
+
+    public init(name: String, sql: String) {
+        self.name = name
+        self.sql = sql
+    }
+}
+
+/// A rollup: the cube's measures grouped by some dimensions (and a time dimension at a
+/// granularity), built as a table by `floe apply`. Members are `Cube.member`, `CUBE.` resolved.
+public struct CubePreAggregation: Codable, Sendable, Equatable {
+    public static let granularities = ["second", "minute", "hour", "day", "week", "month", "quarter", "year"]
+
+    public var name: String
+    public var type: String
+    public var measures: [String]
+    public var dimensions: [String]
+    public var segments: [String]
+    public var timeDimension: String?
+    public var granularity: String?
+    public var partitionGranularity: String?
+    /// `refresh_key.every`, as written (`1 hour`).
+    public var refreshEvery: String?
+
+    public init(
+        name: String, type: String = "rollup", measures: [String] = [], dimensions: [String] = [], segments: [String] = [],
+        timeDimension: String? = nil, granularity: String? = nil, partitionGranularity: String? = nil, refreshEvery: String? = nil
+    ) {
+        self.name = name
+        self.type = type
+        self.measures = measures
+        self.dimensions = dimensions
+        self.segments = segments
+        self.timeDimension = timeDimension
+        self.granularity = granularity
+        self.partitionGranularity = partitionGranularity
+        self.refreshEvery = refreshEvery
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case timeDimension = "time_dimension"
+        case partitionGranularity = "partition_granularity"
+        case refreshEvery = "refresh_every"
+        case name, type, measures, dimensions, segments, granularity
+    }
+}

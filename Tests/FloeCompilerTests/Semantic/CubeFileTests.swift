@@ -1,0 +1,123 @@
+import FloeCompiler
+import FloeContract
+import Foundation
+import Testing
+
+/// Cube data-model files under floe.yaml's `semantic.path`: read into the plan's cubes, their
+/// refs resolved, and every mistake reported at its place, all at once.
+@Suite struct CubeFileTests {
+    static let models = [
+        "models/orders.sql": "{{ config(materialized='table') }}select 1 as order_id, 2 as customer_id, 'paid' as status, '2024-01-01' as ordered_at, 10.0 as amount",
+        "models/customers.sql": "{{ config(materialized='table') }}select 2 as customer_id, 'EMEA' as region",
+        "models/helper.sql": "{{ config(materialized='ephemeral') }}select 1 as id",
+    ]
+
+    static func project(_ cubes: [String: String]) throws -> TestProject {
+        var files = models
+        for (path, text) in cubes { files["../cubes/" + path] = text }
+        return try TestProject.dbt(files, floeExtra: "semantic: {path: cubes}\n")
+    }
+
+    @Test func cubesReachThePlanWithTheirRefsResolved() throws {
+        let project = try Self.project(["orders.yml": """
+            cubes:
+              - name: Orders
+                sql_table: "{{ ref('orders') }}"
+                joins:
+                  - { name: Customers, relationship: belongs_to, sql: "{CUBE}.customer_id = {Customers.customer_id}" }
+                dimensions:
+                  - { name: order_id, sql: order_id, type: number, primary_key: true }
+                  - { name: status, sql: status, type: string }
+                  - { name: ordered_at, sql: ordered_at, type: time }
+                measures:
+                  - { name: count, type: count, drill_members: [order_id, CUBE.status] }
+                  - { name: revenue, sql: amount, type: sum, filters: [{sql: "{CUBE}.status = 'paid'"}] }
+                  - { name: average, sql: "{revenue} / NULLIF({count}, 0)", type: number }
+                pre_aggregations:
+                  - { name: monthly, measures: [CUBE.count, Orders.revenue], dimensions: [CUBE.status],
+                      time_dimension: CUBE.ordered_at, granularity: month, refresh_key: {every: 1 hour} }
+            """, "nested/customers.yaml": """
+            cubes:
+              - name: Customers
+                public: false
+                sql: select * from {{ ref("customers") }} where region is not null
+                dimensions:
+                  - { name: customer_id, sql: customer_id, type: number, primary_key: true }
+                  - name: area
+                    type: string
+                    case: { when: [{sql: "{CUBE}.region = 'EMEA'", label: Europe}], else: {label: Elsewhere} }
+            """])
+        let output = project.compile()
+        #expect(project.messages().isEmpty, "\(project.messages())")
+        let cubes = try #require(output.artifacts?.cubes)
+        #expect(cubes.map(\.name) == ["Customers", "Orders"])
+        let orders = cubes[1], customers = cubes[0]
+        #expect(orders.sqlTable == #""floe-dev"."orders""#)
+        #expect(orders.dependsOn == ["model.shop.orders"])
+        #expect(orders.path == "cubes/orders.yml")
+        #expect(orders.joins == [CubeJoin(name: "Customers", relationship: "many_to_one", sql: "{CUBE}.customer_id = {Customers.customer_id}")])
+        #expect(orders.measures[1].filters == ["{CUBE}.status = 'paid'"])
+        #expect(orders.preAggregations == [CubePreAggregation(
+            name: "monthly", measures: ["Orders.count", "Orders.revenue"], dimensions: ["Orders.status"],
+            timeDimension: "Orders.ordered_at", granularity: "month", refreshEvery: "1 hour")])
+        #expect(customers.sql == #"select * from "floe-dev"."customers" where region is not null"#)
+        #expect(!customers.isPublic)
+        #expect(customers.dimensions[1].cases == [CubeCase(sql: "{CUBE}.region = 'EMEA'", label: "Europe")])
+        #expect(customers.dimensions[1].caseElse == "Elsewhere")
+        #expect(output.artifacts?.metadata.inputs.map(\.path).contains("cubes/nested/customers.yaml") == true)
+    }
+
+    @Test func everyMistakeIsReportedAtItsPlace() throws {
+        let project = try Self.project(["a.yml": """
+            cubes:
+              - name: Orders
+                sql_table: "{{ ref('order') }}"
+                joins:
+                  - { name: Customer, relationship: many_to_one, sql: "{CUBE}.customer_id = {Customers.id}" }
+                dimensions:
+                  - { name: order_id, sql: order_id, type: number, primary_key: true }
+                  - { name: status, type: string }
+                measures:
+                  - { name: count, type: count }
+                  - { name: revenue, type: sum }
+                  - { name: status, sql: "{revenu} * 2", type: number }
+                pre_aggregations:
+                  - { name: daily, measures: [CUBE.cnt], time_dimension: CUBE.status, granularity: day }
+              - name: Customers
+                sql: "{{ ref('helper') }}"
+                dimensions:
+                  - { name: customer_id, sql: customer_id, type: number, primary_key: true }
+              - name: Broken
+                sql_table: orders
+                dimensions:
+                  - { name: id, sql: id, type: numbr }
+            """, "b.yml": """
+            cubes:
+              - name: Orders
+                sql_table: orders
+            views:
+              - name: everything
+            """])
+        #expect(project.messages() == [
+            "cubes/a.yml:3:16: error: cubes[0].sql_table: ref('order') names no model\n  hint: did you mean 'orders'?",
+            "cubes/a.yml:5:9: error: cubes[0].joins[0]: join to 'Customer', which is no cube\n  hint: did you mean 'Customers'?",
+            "cubes/a.yml:5:9: error: cubes[0].joins[0]: {Customers.id} names no member of cube 'Customers'\n  hint: its members: customer_id",
+            "cubes/a.yml:8:9: error: cubes[0].dimensions[1]: cube 'Orders' already has a member named 'status'\n"
+                + "  hint: measures, dimensions and segments of a cube share one namespace",
+            "cubes/a.yml:8:9: error: cubes[0].dimensions[1]: dimension 'status' needs sql or case\n  hint: write sql: the column or expression",
+            "cubes/a.yml:11:9: error: cubes[0].measures[1]: measure 'revenue' of type sum needs sql\n  hint: write sql: the column or expression it aggregates",
+            "cubes/a.yml:12:9: error: cubes[0].measures[2]: {revenu} names no member of cube 'Orders'\n  hint: did you mean 'revenue'?",
+            "cubes/a.yml:14:35: error: cubes[0].pre_aggregations[0].measures[0]: 'Orders.cnt' is no measure of cube 'Orders'\n"
+                + "  hint: its measures: count, revenue, status",
+            "cubes/a.yml:14:62: error: cubes[0].pre_aggregations[0].time_dimension: 'Orders.status' is no time dimension of cube 'Orders'\n"
+                + "  hint: its time dimensions: none",
+            "cubes/a.yml:16:10: error: cubes[1].sql: ref('helper') names an ephemeral model, which has no table\n"
+                + "  hint: materialize 'helper' as a table or view to build a cube on it",
+            "cubes/a.yml:22:36: error: cubes[2].dimensions[0].type: invalid value 'numbr'; expected one of string, number, time or boolean\n"
+                + "  hint: did you mean 'number'?",
+            "cubes/b.yml:2:5: error: cubes[0]: cube 'Orders' is already defined in cubes/a.yml\n  hint: give each cube its own name",
+            "cubes/b.yml:4:1: warning: views: floe does not read Cube views yet; they are ignored\n"
+                + "  hint: query the cubes themselves until views are supported",
+        ])
+    }
+}
