@@ -16,6 +16,15 @@ import Testing
         let product = try Workspace(copying: Self.products.appendingPathComponent(name), platform: "../../platform/platform.yaml")
         let results = try product.apply(mode: .buildWithTests)
         #expect(results.success, "\(results.results.filter { ![.success, .pass].contains($0.status) })")
+        // Every cube's members that are plain SQL (no Cube references) read from its source.
+        let cubes = try #require(try product.compile().cubes, "\(name) has cube files")
+        for cube in cubes {
+            let source = cube.sqlTable ?? "(\(cube.sql ?? ""))"
+            let members = (cube.dimensions.compactMap(\.sql) + cube.measures.compactMap(\.sql)).filter { !$0.contains("{") }
+            #expect(throws: Never.self, "cube \(cube.name)") {
+                _ = try product.rows("select \(members.joined(separator: ", ")) from \(source) as c limit 1")
+            }
+        }
         return (product, results)
     }
 
