@@ -57,13 +57,7 @@ struct DemoCommand: ParsableCommand {
             }
         } catch {
             Console.standardError.line("error: \(error.description)")
-            switch error {
-            case .secret: throw FloeExit(.secretNotResolvable)
-            case .engine: throw FloeExit(.engineUnreachable)
-            case .selection, .usage: throw FloeExit(.usage)
-            case .invalidPlan: throw FloeExit(.invalidConfiguration)
-            case .locked, .state: throw FloeExit(.failed)
-            }
+            throw FloeExit(FloeExitCode(refused: error))
         }
         switch stop.reason {
         case .interrupt?: throw FloeExit(.interrupted)

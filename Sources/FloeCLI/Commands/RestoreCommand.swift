@@ -35,11 +35,7 @@ struct RestoreCommand: ParsableCommand {
             Console.standardOutput.line(message)
         } catch {
             Console.standardError.line("error: \(error.description)")
-            switch error {
-            case .apply(.secret): throw FloeExit(.secretNotResolvable)
-            case .apply(.engine): throw FloeExit(.engineUnreachable)
-            default: throw FloeExit(.failed)
-            }
+            throw FloeExit(FloeExitCode(preview: error))
         }
     }
 }

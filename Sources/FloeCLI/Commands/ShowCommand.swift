@@ -55,11 +55,7 @@ struct ShowCommand: ParsableCommand {
                 environment: ProcessInfo.processInfo.environment)
         } catch {
             Console.standardError.line("error: \(error.description)")
-            switch error {
-            case .apply(.secret): throw FloeExit(.secretNotResolvable)
-            case .apply(.engine): throw FloeExit(.engineUnreachable)
-            default: throw FloeExit(.failed)
-            }
+            throw FloeExit(FloeExitCode(preview: error))
         }
         switch format {
         case .table: Console.standardOutput.write(RowFormatter.table(rows))

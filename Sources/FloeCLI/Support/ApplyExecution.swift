@@ -37,13 +37,7 @@ enum ApplyExecution {
         } catch {
             log.write("error", "run_refused", [("command", command), ("message", error.description)])
             Console.standardError.line("error: \(error.description)")
-            switch error {
-            case .secret: throw FloeExit(.secretNotResolvable)
-            case .engine: throw FloeExit(.engineUnreachable)
-            case .selection, .usage: throw FloeExit(.usage)
-            case .locked, .state: throw FloeExit(.failed)
-            case .invalidPlan: throw FloeExit(.invalidConfiguration)
-            }
+            throw FloeExit(FloeExitCode(refused: error))
         }
         log.finishedRun(results)
         let destination = flags.results
