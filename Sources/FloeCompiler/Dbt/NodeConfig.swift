@@ -137,6 +137,8 @@ struct NodeConfig: Sendable {
             if value == .null { indexes = []; return nil }
             guard case .list(let entries) = value else { return wrongType("a list of indexes such as [{columns: [id], unique: true}]") }
             var parsed: [ModelIndex] = []
+            // An unsupported key is warned about and the index still made (the first such key is told).
+            var ignored: Diagnostic?
             for (position, item) in entries.enumerated() {
                 let field = "[\(position)]"
                 guard case .map(let map) = item, let columns = map["columns"]?.strings, !columns.isEmpty else {
@@ -150,13 +152,14 @@ struct NodeConfig: Sendable {
                 default:
                     return .error(at: entry.location, path: path + field + ".unique", "expected true or false for 'unique'")
                 }
-                if let other = map.keys.sorted().first(where: { $0 != "columns" && $0 != "unique" }) {
-                    return .warning(at: entry.location, path: path + field, "index key '\(other)' is not supported; floe ignores it",
-                                    hint: "floe creates plain B-tree indexes from 'columns' and 'unique'")
+                if ignored == nil, let other = map.keys.sorted().first(where: { $0 != "columns" && $0 != "unique" }) {
+                    ignored = .warning(at: entry.location, path: path + field, "index key '\(other)' is not supported; floe ignores it",
+                                       hint: "floe creates plain B-tree indexes from 'columns' and 'unique'")
                 }
                 parsed.append(ModelIndex(columns: columns, unique: unique))
             }
             indexes = parsed
+            return ignored
         default:
             extra[key] = value
             if !Self.acceptedKeys.contains(key) {

@@ -45,11 +45,17 @@ import Testing
             "models/b.sql": "select 1 as id",
             "models/b.yml": "models:\n  - name: b\n    config: {materialized: incremental, indexes: [{columns: [id]}]}\n",
             "models/c.sql": "{{ config(materialized='table') }}select 1 as id",
+            "models/d.sql": "{{ config(materialized='table', indexes=[{'columns': ['id'], 'type': 'hash'}, {'columns': ['day']}]) }}select 1 as id, 2 as day",
+        ])
+        #expect(project.messages() == [
+            "dbt/models/d.sql:1:4: warning: config.indexes[0]: index key 'type' is not supported; floe ignores it\n"
+                + "  hint: floe creates plain B-tree indexes from 'columns' and 'unique'",
         ])
         let plan = try plan(project)
         #expect(try model(plan, "a").indexes == [ModelIndex(columns: ["id", "day"], unique: true), ModelIndex(columns: ["day"])])
         #expect(try model(plan, "b").indexes == [ModelIndex(columns: ["id"])])
         #expect(try model(plan, "c").indexes == nil)
+        #expect(try model(plan, "d").indexes == [ModelIndex(columns: ["id"]), ModelIndex(columns: ["day"])], "an ignored key drops no index")
         let withoutIndexes = try TestProject.dbt(["models/a.sql": "{{ config(materialized='table') }}select 1 as id, 2 as day"])
         #expect(try model(plan, "a").fingerprint != model(self.plan(withoutIndexes), "a").fingerprint,
                 "adding an index changes the fingerprint, so the table is rebuilt with it")
