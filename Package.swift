@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "FloeEngine",
             dependencies: [
-                "FloeContract",
+                "FloeContract", "FloeCore",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -55,6 +55,13 @@ let package = Package(
                 "FloeContract", "FloeCore", "FloeEngine",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The semantic layer's query engine: Cube REST queries over the plan's cubes -> SQL with
+        // bound values, rollup matching, Cube's response shapes. Executor side: reads only the plan.
+        .target(
+            name: "FloeSemantic",
+            dependencies: ["FloeContract", "FloeCore", "FloeEngine"],
             swiftSettings: swiftSettings
         ),
         // platform.yaml + floe.yaml (+ project files) -> CompiledArtifacts.
@@ -71,7 +78,7 @@ let package = Package(
         .target(
             name: "FloeCLI",
             dependencies: [
-                "FloeContract", "FloeCore", "FloeCompiler", "FloeEngine", "FloeRuntime",
+                "FloeContract", "FloeCore", "FloeCompiler", "FloeEngine", "FloeRuntime", "FloeSemantic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -93,6 +100,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "FloeCoreTests", dependencies: ["FloeCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FloeSemanticTests",
+            dependencies: ["FloeSemantic", "FloeRuntime", "FloeEngine", "FloeContract", "FloeCompiler", "FloeCore"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "FloeCompilerTests",
             dependencies: ["FloeCompiler", "FloeContract", "FloeCore", "FloeEngine", .product(name: "Yams", package: "Yams")],

@@ -1,4 +1,5 @@
 import FloeRuntime
+import FloeSemantic
 
 extension FloeExitCode {
     /// The documented exit code of a run the executor refused (ApplyFailure's cases name theirs).
@@ -19,6 +20,15 @@ extension FloeExitCode {
         case .apply(.secret): self = .secretNotResolvable
         case .apply(.engine): self = .engineUnreachable
         default: self = .failed
+        }
+    }
+
+    /// The exit code of a semantic-layer failure: a query the cubes cannot answer or may not
+    /// see is a usage error; a warehouse that refuses it is a failed run.
+    init(query failure: SemanticError) {
+        switch failure.kind {
+        case .badQuery, .forbidden: self = .usage
+        case .engine: self = .failed
         }
     }
 }

@@ -148,7 +148,7 @@ struct CubeValidator {
     /// Every `{…}` in Cube SQL: `{CUBE}`, `{CUBE.x}`, `{member}` of this cube, `{Cube}` or
     /// `{Cube.member}` of another.
     private mutating func checkReferences(_ sql: String, in read: CubeFileReader.ReadCube, part: String) {
-        for reference in Self.references(in: sql) where reference != "CUBE" && !reference.hasPrefix("CUBE.") {
+        for reference in CubeSQLTemplate.references(in: sql) where reference != "CUBE" && !reference.hasPrefix("CUBE.") {
             let pieces = reference.split(separator: ".", maxSplits: 1).map(String.init)
             if pieces.count == 1 {
                 let own = Self.memberNames(read.cube)
@@ -169,20 +169,6 @@ struct CubeValidator {
 
     static func memberNames(_ cube: CompiledCube) -> [String] {
         cube.measures.map(\.name) + cube.dimensions.map(\.name) + cube.segments.map(\.name)
-    }
-
-    /// The text inside each `{…}` that looks like a reference (a name or a dotted name).
-    static func references(in sql: String) -> [String] {
-        var found: [String] = []
-        var rest = Substring(sql)
-        while let open = rest.firstIndex(of: "{") {
-            let after = rest.index(after: open)
-            guard let close = rest[after...].firstIndex(of: "}") else { break }
-            let inside = rest[after..<close].trimmingCharacters(in: .whitespaces)
-            if !inside.isEmpty, inside.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) { found.append(inside) }
-            rest = rest[rest.index(after: close)...]
-        }
-        return found
     }
 
     private mutating func error(_ read: CubeFileReader.ReadCube, _ part: String, _ message: String, hint: String? = nil) {

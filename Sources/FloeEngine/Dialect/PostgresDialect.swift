@@ -6,6 +6,8 @@ public struct PostgresDialect: SQLDialect {
 
     public var name: String { "postgres" }
 
+    public func parameter(_ index: Int) -> String { "$\(index)" }
+
     public func typeName(for kind: ValueKind) -> String {
         switch kind {
         case .integer: return "bigint"

@@ -44,6 +44,22 @@ public protocol SQLDialect: Sendable {
     func merge(into target: Relation, from staging: String, columns: [String], uniqueKey: [String]) -> [String]
     /// Creates `index` on `relation` under `name` (in the relation's schema) unless one of that name exists.
     func createIndex(_ index: ModelIndex, named name: String, on relation: Relation) -> String
+
+    // Expressions the semantic layer's queries need (QueryExpressions.swift).
+
+    /// The placeholder of the `index`-th bound value (1-based), which may appear more than once.
+    func parameter(_ index: Int) -> String
+    /// `expression` as a timestamp that compares correctly with ``timestampParameter(_:)`` values
+    /// written `YYYY-MM-DDTHH:MM:SS.SSS`.
+    func comparableTimestamp(_ expression: String) -> String
+    /// A bound timestamp value (`YYYY-MM-DDTHH:MM:SS.SSS` text) as the engine compares it.
+    func timestampParameter(_ placeholder: String) -> String
+    /// The wall-clock time in the IANA zone `zone` (an SQL expression) of the UTC timestamp `expression`.
+    func utcToLocal(_ expression: String, zone: String) -> String
+    /// True when both are null or both are equal.
+    func nullSafeEqual(_ left: String, _ right: String) -> String
+    /// `expression` matches the LIKE `pattern` ignoring case; `\` escapes `%` and `_` in it.
+    func caseInsensitiveLike(_ expression: String, _ pattern: String) -> String
 }
 
 /// The kinds of value a seed column can hold, as dbt infers them from CSV text.

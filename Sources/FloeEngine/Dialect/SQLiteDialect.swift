@@ -10,6 +10,23 @@ public struct SQLiteDialect: SQLDialect {
     public var name: String { "sqlite" }
     public var viewsQualifyTheirOwnSchema: Bool { false }
 
+    // MARK: Query expressions
+
+    /// `?NNN`: numbered, so one value can be used twice and the order of the text does not matter.
+    public func parameter(_ index: Int) -> String { "?\(index)" }
+
+    /// Timestamps are text in several spellings (`2024-05-01`, `2024-05-01 10:00:00`, with `T`);
+    /// `strftime` writes them all in the one the parameters use.
+    public func comparableTimestamp(_ expression: String) -> String { "strftime('%Y-%m-%dT%H:%M:%f', \(expression))" }
+    public func timestampParameter(_ placeholder: String) -> String { placeholder }
+    /// `floe_utc_to_local` is registered by floe's SQLite connection (SQLiteFunctions).
+    public func utcToLocal(_ expression: String, zone: String) -> String { "floe_utc_to_local(\(expression), \(zone))" }
+    public func nullSafeEqual(_ left: String, _ right: String) -> String { "\(left) is \(right)" }
+    /// SQLite's LIKE ignores the case of ASCII letters.
+    public func caseInsensitiveLike(_ expression: String, _ pattern: String) -> String {
+        "\(expression) like \(pattern) escape '\\'"
+    }
+
     /// SQLite names the index's database (schema) on the index and the table bare.
     public func createIndex(_ index: ModelIndex, named name: String, on relation: Relation) -> String {
         "create \(index.unique ? "unique " : "")index if not exists \(self.relation(schema: relation.schema, name: name)) "

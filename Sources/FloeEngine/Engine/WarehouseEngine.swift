@@ -38,6 +38,10 @@ public protocol EngineConnection: AnyObject {
     /// Runs a query and returns at most `limit` rows (nil = all).
     func query(_ sql: String, limit: Int?) throws -> ResultSet
 
+    /// Runs a query whose values are bound, never spliced: `parameters[i]` is the dialect's
+    /// `parameter(i + 1)` in `sql`. Returns at most `limit` rows (nil = all).
+    func query(_ sql: String, parameters: [SQLValue], limit: Int?) throws -> ResultSet
+
     /// Makes the statement running now (on another thread) fail soon, so its transaction rolls
     /// back. The one method that may be called from another thread; a no-op when nothing runs.
     func interrupt()

@@ -68,11 +68,20 @@ public final class SQLiteConnection: EngineConnection {
     }
 
     public func query(_ sql: String, limit: Int?) throws -> ResultSet {
+        try query(sql, parameters: [], limit: limit)
+    }
+
+    /// `parameters[i]` binds to `?(i+1)` (the dialect's `parameter(i + 1)`).
+    public func query(_ sql: String, parameters: [SQLValue], limit: Int?) throws -> ResultSet {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
             throw failure(sql)
         }
         defer { sqlite3_finalize(statement) }
+        guard Int(sqlite3_bind_parameter_count(statement)) <= parameters.count else {
+            throw EngineError(.statement, "the statement has \(sqlite3_bind_parameter_count(statement)) parameters and \(parameters.count) values were given", sql: sql)
+        }
+        for (index, value) in parameters.enumerated() { bind(value, to: statement, at: Int32(index + 1)) }
         let count = sqlite3_column_count(statement)
         let columns = (0..<count).map { String(cString: sqlite3_column_name(statement, $0)) }
         var rows: [[SQLValue]] = []

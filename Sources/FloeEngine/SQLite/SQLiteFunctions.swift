@@ -1,4 +1,5 @@
 import Crypto
+import FloeCore
 import Foundation
 import GRDBSQLite
 
@@ -14,6 +15,7 @@ enum SQLiteFunctions {
         try check(db, "split_part", sqlite3_create_function_v2(db, "split_part", 3, deterministic, nil, splitPart, nil, nil, nil))
         try check(db, "concat", sqlite3_create_function_v2(db, "concat", -1, deterministic, nil, concat, nil, nil, nil))
         try check(db, "concat_ws", sqlite3_create_function_v2(db, "concat_ws", -1, deterministic, nil, concatWS, nil, nil, nil))
+        try check(db, "floe_utc_to_local", sqlite3_create_function_v2(db, "floe_utc_to_local", 2, deterministic, nil, utcToLocal, nil, nil, nil))
         for statistic in Statistic.allCases {
             let app = UnsafeMutableRawPointer(bitPattern: statistic.rawValue + 1)
             let status = sqlite3_create_window_function(
@@ -70,6 +72,18 @@ enum SQLiteFunctions {
         guard count > 0, let separator = text(arguments?[0]) else { return sqlite3_result_null(context) }
         let parts = (1..<max(1, Int(count))).compactMap { text(arguments?[$0]) }
         result(context, parts.joined(separator: separator))
+    }
+
+    /// `floe_utc_to_local(timestamp, zone)`: the wall-clock time in the IANA `zone` of a UTC
+    /// timestamp, as `YYYY-MM-DD HH:MM:SS.SSS`; null for null or unreadable input, an error for an unknown zone.
+    private static let utcToLocal: @convention(c) (OpaquePointer?, Int32, UnsafeMutablePointer<OpaquePointer?>?) -> Void = { context, _, arguments in
+        guard let input = text(arguments?[0]), let zoneName = text(arguments?[1]) else { return sqlite3_result_null(context) }
+        guard let zone = TimeZone(identifier: zoneName) else {
+            return sqlite3_result_error(context, "floe_utc_to_local: unknown time zone", -1)
+        }
+        guard let utc = CivilTimestamp(input) else { return sqlite3_result_null(context) }
+        let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(utc.seconds)))
+        result(context, utc.adding(seconds: Int64(offset)).text(separator: " "))
     }
 
     // MARK: Aggregates

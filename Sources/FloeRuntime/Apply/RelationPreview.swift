@@ -94,17 +94,16 @@ public enum RelationPreview {
         _ plan: CompiledArtifacts, projectDirectory: String, environment: [String: String],
         _ body: (any WarehouseEngine, any EngineConnection) throws -> T
     ) throws(Failure) -> T {
-        let secrets = SecretResolver(settings: plan.secrets, environment: environment)
+        let opened: (engine: any WarehouseEngine, connection: any EngineConnection)
         do {
-            let engine = try EngineFactory.engine(for: plan, projectDirectory: projectDirectory, secrets: secrets)
-            return try body(engine, try engine.connect())
+            opened = try PlanConnection.open(plan, projectDirectory: projectDirectory, environment: environment)
+        } catch {
+            throw .apply(error)
+        }
+        do {
+            return try body(opened.engine, opened.connection)
         } catch let failure as Failure {
             throw failure
-        } catch let failure as EngineFactory.Failure {
-            switch failure {
-            case .secret(let secret): throw .apply(.secret(secret.description))
-            case .unsupported(let message): throw .apply(.engine(message))
-            }
         } catch {
             throw .apply(PlanRunner.failure(error, hint: nil))
         }

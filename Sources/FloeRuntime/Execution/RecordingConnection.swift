@@ -18,6 +18,9 @@ final class RecordingConnection: EngineConnection {
     }
 
     func query(_ sql: String, limit: Int?) throws -> ResultSet { try base.query(sql, limit: limit) }
+    func query(_ sql: String, parameters: [SQLValue], limit: Int?) throws -> ResultSet {
+        try base.query(sql, parameters: parameters, limit: limit)
+    }
     func interrupt() { base.interrupt() }
     func beginWrite() throws { try base.beginWrite() }
     func commit() throws { try base.commit() }

@@ -1,0 +1,13 @@
+/// The expressions the semantic layer's queries use, in the SQL standard where it has them; an
+/// engine overrides what it spells differently.
+extension SQLDialect {
+    public func comparableTimestamp(_ expression: String) -> String { "cast(\(expression) as timestamp)" }
+    public func timestampParameter(_ placeholder: String) -> String { "cast(\(placeholder) as timestamp)" }
+    public func utcToLocal(_ expression: String, zone: String) -> String {
+        "(cast(\(expression) as timestamp) at time zone 'UTC' at time zone \(zone))"
+    }
+    public func nullSafeEqual(_ left: String, _ right: String) -> String { "\(left) is not distinct from \(right)" }
+    public func caseInsensitiveLike(_ expression: String, _ pattern: String) -> String {
+        "\(expression) ilike \(pattern) escape '\\'"
+    }
+}

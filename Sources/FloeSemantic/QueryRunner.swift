@@ -1,0 +1,49 @@
+import FloeContract
+import FloeEngine
+import Foundation
+
+/// Answers Cube queries over a plan's cubes on one engine connection.
+public struct QueryRunner: Sendable {
+    public let compiler: QueryCompiler
+
+    /// Refuses a plan without cubes or whose engine has no SQL dialect here.
+    public init(plan: CompiledArtifacts) throws(SemanticError) {
+        guard let cubes = plan.cubes, !cubes.isEmpty else {
+            throw SemanticError(.badQuery, "the plan has no cubes: add Cube data-model files under floe.yaml's semantic.path and compile again")
+        }
+        guard let dialect = SQLDialects.named(plan.profiles.compute.type) else {
+            throw SemanticError(.engine, "the plan's engine '\(plan.profiles.compute.type)' has no SQL dialect in this version of floe")
+        }
+        compiler = QueryCompiler(catalog: SemanticCatalog(cubes: cubes), dialect: dialect)
+    }
+
+    public func generate(_ query: CubeQuery, now: Date = Date()) throws(SemanticError) -> GeneratedQuery {
+        try compiler.generate(query, now: now)
+    }
+
+    public func load(_ query: CubeQuery, on connection: any EngineConnection, now: Date = Date()) throws(SemanticError) -> LoadResult {
+        let generated = try generate(query, now: now)
+        do {
+            let rows = try connection.query(generated.sql, parameters: generated.parameters, limit: nil)
+            var total: Int?
+            if let totalSQL = generated.totalSQL {
+                let counted = try connection.query(totalSQL, parameters: Array(generated.parameters.prefix(generated.totalParameterCount)), limit: 1)
+                if case .integer(let count) = counted.rows.first?.first { total = Int(count) }
+            }
+            return LoadResult(query: query, generated: generated, rows: rows, total: total, lastRefreshTime: now, dbType: compiler.dialect.name)
+        } catch let error as EngineError {
+            throw SemanticError(.engine, Self.explain(error), sql: generated.sql)
+        } catch {
+            throw SemanticError(.engine, "the query failed: \(error)", sql: generated.sql)
+        }
+    }
+
+    /// The engine's message, with what to do when the models are not built.
+    static func explain(_ error: EngineError) -> String {
+        let message = error.message
+        if message.contains("no such table") || message.contains("does not exist") {
+            return "the warehouse has no table the cubes read (\(message)); run floe apply first"
+        }
+        return "the warehouse refused the query: \(message)"
+    }
+}

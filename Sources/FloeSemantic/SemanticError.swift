@@ -1,0 +1,27 @@
+/// Every failure of the semantic layer: what kind it is (which decides the HTTP status and the
+/// exit code), the message a user reads, and the SQL that failed when an engine refused it.
+/// Messages never carry internals beyond that SQL, and never a secret.
+public struct SemanticError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable {
+        /// The query is wrong: an unknown member, a bad operator or value (HTTP 400, exit 2).
+        case badQuery
+        /// Not allowed: no token, a bad or expired one, a member the policy hides (HTTP 403, exit 2).
+        case forbidden
+        /// The warehouse failed or is not built (HTTP 500 with only this message, exit 6).
+        case engine
+    }
+
+    public var kind: Kind
+    public var message: String
+    public var sql: String?
+
+    public init(_ kind: Kind, _ message: String, sql: String? = nil) {
+        self.kind = kind
+        self.message = message
+        self.sql = sql
+    }
+
+    static func badQuery(_ message: String) -> SemanticError { SemanticError(.badQuery, message) }
+
+    public var description: String { message }
+}
