@@ -24,7 +24,7 @@ final class MemberSQL {
 
     /// What a cube reads: its table, or its SELECT in parentheses.
     func source(_ cube: CompiledCube) -> String {
-        cube.sqlTable ?? "(\n\(cube.sql ?? "")\n)"
+        cube.sqlTable ?? "(\n\((cube.sql ?? "").trimmingCharacters(in: .whitespacesAndNewlines))\n)"
     }
 
     /// How measures are written where a reference meets one.
