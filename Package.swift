@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "FloeRuntime",
             dependencies: [
-                "FloeContract", "FloeCore", "FloeEngine",
+                "FloeContract", "FloeCore", "FloeEngine", "FloeSemantic",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

@@ -17,12 +17,15 @@ public struct QueryRunner: Sendable {
         compiler = QueryCompiler(catalog: SemanticCatalog(cubes: cubes), dialect: dialect)
     }
 
-    public func generate(_ query: CubeQuery, now: Date = Date()) throws(SemanticError) -> GeneratedQuery {
-        try compiler.generate(query, now: now)
+    /// `rollups`: the built and current ones, which answer the query when they can.
+    public func generate(_ query: CubeQuery, rollups: [RollupDefinition] = [], now: Date = Date()) throws(SemanticError) -> GeneratedQuery {
+        try compiler.generate(query, now: now, rollups: rollups)
     }
 
-    public func load(_ query: CubeQuery, on connection: any EngineConnection, now: Date = Date()) throws(SemanticError) -> LoadResult {
-        let generated = try generate(query, now: now)
+    public func load(
+        _ query: CubeQuery, on connection: any EngineConnection, rollups: [RollupDefinition] = [], now: Date = Date()
+    ) throws(SemanticError) -> LoadResult {
+        let generated = try generate(query, rollups: rollups, now: now)
         do {
             let rows = try connection.query(generated.sql, parameters: generated.parameters, limit: nil)
             var total: Int?

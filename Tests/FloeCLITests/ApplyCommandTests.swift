@@ -20,17 +20,17 @@ import Testing
         #expect(run.status == 0, "\(run.all)")
         #expect(run.stderr.contains("model mart_revenue"))
         #expect(run.stderr.contains("Done in"))
-        #expect(run.stderr.contains("12 built; tests: 22 pass, 0 warn, 0 fail"), "\(run.stderr)")
+        #expect(run.stderr.contains("13 built; tests: 22 pass, 0 warn, 0 fail"), "\(run.stderr)")
         let results = try JSONSerialization.jsonObject(with: Data(contentsOf: demo.appendingPathComponent("target/run_results.json")))
         let nodes = try #require((results as? [String: Any])?["results"] as? [[String: Any]])
-        #expect(nodes.count == 34)
+        #expect(nodes.count == 35, "34 nodes of the dbt project and the Orders cube's rollup")
         #expect(nodes.allSatisfy { ["success", "pass"].contains($0["status"] as? String) })
 
         let again = try FloeBinary.run(["apply", "target/artifacts.json", "--format", "json"], in: demo)
         #expect(again.status == 0)
         let statuses = try #require((try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])?["results"] as? [[String: Any]])
             .map { $0["status"] as? String ?? "" }
-        #expect(statuses.filter { $0 == "up_to_date" }.count == 12)
+        #expect(statuses.filter { $0 == "up_to_date" }.count == 13)
 
         let csv = try FloeBinary.run(["show", "target/artifacts.json", "mart_revenue", "--format", "csv", "--limit", "2"], in: demo)
         #expect(csv.status == 0)

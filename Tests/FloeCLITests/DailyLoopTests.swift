@@ -12,7 +12,7 @@ import Testing
         let build = try FloeBinary.run(["build"], in: models)
         #expect(build.status == 0, "\(build.all)")
         #expect(build.stderr.contains("Done in"))
-        #expect(build.stderr.contains("12 built; tests: 22 pass, 0 warn, 0 fail"), "\(build.stderr)")
+        #expect(build.stderr.contains("13 built; tests: 22 pass, 0 warn, 0 fail"), "\(build.stderr)")
         let log = try String(contentsOf: demo.appendingPathComponent("target/floe.log"), encoding: .utf8)
         #expect(log.contains(" info run_finished ") && log.contains("command=build success=true"), "\(log)")
 

@@ -53,9 +53,24 @@ struct QueryCommand: ParsableCommand {
             Console.standardError.line("error: \(error.description)")
             throw FloeExit(FloeExitCode(query: error))
         }
+        let connection: (any EngineConnection)?
+        do {
+            connection = try PlanConnection.open(
+                plan, projectDirectory: projectDir ?? PlanFile.projectDirectory(forPlan: artifacts),
+                environment: ProcessInfo.processInfo.environment).connection
+        } catch {
+            // --sql still shows the SQL that would run on the models.
+            guard sql else {
+                Console.standardError.line("error: \(error.description)")
+                throw FloeExit(FloeExitCode(refused: error))
+            }
+            connection = nil
+        }
+        let rollups = connection.map { PreAggregationState.current(plan, connection: $0) } ?? []
         if sql {
             do {
-                let generated = try runner.generate(query)
+                let generated = try runner.generate(query, rollups: rollups)
+                if let used = generated.preAggregation { Console.standardOutput.line("-- answered from the rollup \(used)") }
                 Console.standardOutput.write(generated.sql + ";\n")
                 for (index, value) in generated.parameters.enumerated() {
                     Console.standardOutput.line("-- \(runner.compiler.dialect.parameter(index + 1)) = \(Self.describe(value))")
@@ -66,18 +81,11 @@ struct QueryCommand: ParsableCommand {
             }
             return
         }
-        let connection: any EngineConnection
-        do {
-            connection = try PlanConnection.open(
-                plan, projectDirectory: projectDir ?? PlanFile.projectDirectory(forPlan: artifacts),
-                environment: ProcessInfo.processInfo.environment).connection
-        } catch {
-            Console.standardError.line("error: \(error.description)")
-            throw FloeExit(FloeExitCode(refused: error))
-        }
+        // Without --sql, a connection that failed has ended the command above.
+        guard let connection else { return }
         let result: LoadResult
         do {
-            result = try runner.load(query, on: connection)
+            result = try runner.load(query, on: connection, rollups: rollups)
         } catch {
             Console.standardError.line("error: \(error.description)")
             if let failed = error.sql { Console.standardError.line("the SQL that failed:\n\(failed)") }

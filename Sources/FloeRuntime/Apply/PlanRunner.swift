@@ -8,7 +8,12 @@ import Foundation
 /// models in dependency order, runs the tests, and records everything in the warehouse and in
 /// the returned results. Reads nothing but the plan, the seed files it names, and secrets.
 public final class PlanRunner: @unchecked Sendable {
+    /// The plan as compiled, which is what is validated.
+    let declared: CompiledArtifacts
+    /// The plan with the cubes' rollups as models (``PreAggregationNodes``): what runs.
     let plan: CompiledArtifacts
+    /// Why the rollups could not be derived, when they could not.
+    let rollupFailure: String?
     let options: ApplyOptions
     let observer: (any ApplyObserver)?
     let graph: PlanGraph
@@ -17,16 +22,24 @@ public final class PlanRunner: @unchecked Sendable {
     public let cancellation = RunCancellation()
 
     public init(plan: CompiledArtifacts, options: ApplyOptions, observer: (any ApplyObserver)? = nil) {
-        self.plan = plan
+        declared = plan
+        do {
+            self.plan = try PreAggregationNodes.expanded(plan)
+            rollupFailure = nil
+        } catch {
+            self.plan = plan
+            rollupFailure = "cannot build the cubes' pre-aggregations: \(error.message)"
+        }
         self.options = options
         self.observer = observer
-        graph = PlanGraph(plan)
+        graph = PlanGraph(self.plan)
     }
 
     public func run() throws(ApplyFailure) -> RunResults {
         let startedAt = Date()
-        let problems = PlanValidator.problems(in: plan)
+        let problems = PlanValidator.problems(in: declared)
         guard problems.isEmpty else { throw .invalidPlan(problems) }
+        if let rollupFailure { throw .state(rollupFailure) }
         if options.batch, plan.product.demo == nil {
             throw .usage("--batch adds a batch of synthetic rows as floe.yaml's `demo:` section describes, and this plan has none; "
                 + "add `demo: {batch_size: 100}` to floe.yaml and compile again")

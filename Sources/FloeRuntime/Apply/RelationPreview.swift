@@ -36,9 +36,11 @@ public enum RelationPreview {
     /// At most `limit` rows (nil = all). With `failures`, `name` is a test, and its failing rows as
     /// the last run stored them are shown (``TestFailures``).
     public static func rows(
-        of name: String, failures: Bool = false, snapshot: Int? = nil, in plan: CompiledArtifacts, limit: Int?, projectDirectory: String,
+        of name: String, failures: Bool = false, snapshot: Int? = nil, in declared: CompiledArtifacts, limit: Int?, projectDirectory: String,
         environment: [String: String]
     ) throws(Failure) -> ResultSet {
+        // A cube's rollup is shown like a model.
+        let plan = (try? PreAggregationNodes.expanded(declared)) ?? declared
         if let snapshot {
             guard let model = plan.models.first(where: { $0.name == name || $0.uniqueID == name }) else {
                 throw .unknown(name: name, suggestion: Suggestions.didYouMean(name, in: plan.models.map(\.name)))

@@ -20,8 +20,10 @@ public enum PlanListing {
     }
 
     /// The selected nodes and the warnings for criteria that matched nothing.
-    public static func nodes(in plan: CompiledArtifacts, select: [String], exclude: [String])
+    public static func nodes(in declared: CompiledArtifacts, select: [String], exclude: [String])
         throws(ApplyFailure) -> (nodes: [Node], warnings: [String]) {
+        // The cubes' rollups are listed with the models they follow, as apply builds them.
+        let plan = (try? PreAggregationNodes.expanded(declared)) ?? declared
         let graph = PlanGraph(plan)
         let resolution: NodeSelector.Resolution
         do {

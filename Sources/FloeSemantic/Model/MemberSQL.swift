@@ -12,6 +12,11 @@ final class MemberSQL {
     /// The cubes whose aliases the SQL written so far names.
     private(set) var touchedCubes: Set<String> = []
 
+    /// When set, aggregated measures read a rollup's stored partial values (`Cube.member` →
+    /// column of the table aliased ``rollupAlias``) instead of the cube's rows.
+    var rollupMeasures: [String: RollupDefinition.StoredMeasure]?
+    static let rollupAlias = "floe_rollup"
+
     /// Member references nest at most this deep (a cycle of references ends here).
     static let maximumDepth = 24
 
@@ -60,6 +65,13 @@ final class MemberSQL {
         guard depth < Self.maximumDepth else { throw .badQuery("measure '\(cube.name).\(measure.name)' refers to itself through other members") }
         if measure.type == "number" {
             return try expand(measure.sql ?? "null", in: cube, form: form == .none ? .aggregate : form, depth: depth + 1)
+        }
+        if let stored = rollupMeasures {
+            guard let column = stored["\(cube.name).\(measure.name)"] else {
+                throw .badQuery("the rollup does not store '\(cube.name).\(measure.name)'")
+            }
+            // Without a way to combine partial values, each group is one rollup row (exact groups only).
+            return "\(column.combine ?? "max")(\(dialect.quoteIdentifier(Self.rollupAlias)).\(dialect.quoteIdentifier(column.column)))"
         }
         let filters = try measure.filters.map { filter throws(SemanticError) in try expand(filter, in: cube, form: .none, depth: depth + 1) }
         func value(_ expression: String, otherwise: String? = nil) -> String {

@@ -16,6 +16,10 @@ public struct GeneratedQuery: Sendable {
     public var preAggregation: String?
     /// The relation of that rollup.
     public var preAggregationTable: Relation?
+    /// The cubes the statement reads, the join tree's root first.
+    public var cubes: [String] = []
+    /// Whether a join repeats the rows of a cube whose measures are selected.
+    var repeatsMeasureRows = false
 }
 
 /// One column of a query's result: which member it is and how Cube writes its values.

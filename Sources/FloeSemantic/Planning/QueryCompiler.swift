@@ -20,10 +20,22 @@ public struct QueryCompiler: Sendable {
         self.dialect = dialect
     }
 
-    /// `now` anchors relative date ranges.
-    public func generate(_ query: CubeQuery, now: Date = Date()) throws(SemanticError) -> GeneratedQuery {
-        try Build(compiler: self, query: query, now: now).run()
+    /// `now` anchors relative date ranges. The first of `rollups` (built and current) that can
+    /// answer the query does (``RollupMatcher``); otherwise the cubes' models do.
+    public func generate(_ query: CubeQuery, now: Date = Date(), rollups: [RollupDefinition] = []) throws(SemanticError) -> GeneratedQuery {
+        let build = try Build(compiler: self, query: query, now: now, mode: .answer)
+        for rollup in rollups {
+            if let generated = try RollupMatcher(compiler: self, rollup: rollup, query: query, now: now).generate() { return generated }
+        }
+        return try build.run()
     }
+
+    /// The SELECT that builds a rollup: the query's groups, no order, no limit, no bound values.
+    func rollupSelect(_ query: CubeQuery) throws(SemanticError) -> GeneratedQuery {
+        try Build(compiler: self, query: query, now: Date(timeIntervalSince1970: 0), mode: .rollupBuild).run()
+    }
+
+    enum Mode { case answer, rollupBuild }
 
     /// The state of one translation.
     private final class Build {
@@ -37,7 +49,10 @@ public struct QueryCompiler: Sendable {
         var dialect: any SQLDialect { compiler.dialect }
         var catalog: SemanticCatalog { compiler.catalog }
 
-        init(compiler: QueryCompiler, query: CubeQuery, now: Date) throws(SemanticError) {
+        let mode: Mode
+
+        init(compiler: QueryCompiler, query: CubeQuery, now: Date, mode: Mode) throws(SemanticError) {
+            self.mode = mode
             self.compiler = compiler
             self.query = query
             self.now = now
@@ -156,7 +171,7 @@ public struct QueryCompiler: Sendable {
             let whereClause = rowConditions.isEmpty ? "" : "\nwhere " + rowConditions.map { "(\($0))" }.joined(separator: "\n  and ")
 
             let columns = dimensions.map(\.column) + measures.map(\.column)
-            let order = try orderClause(columns: columns)
+            let order = mode == .rollupBuild ? "" : try compiler.orderClause(query: query, columns: columns)
             let body: String
             if multipliedCubes.isEmpty {
                 let select = (dimensions + measures).map { "\($0.expression) as \(dialect.quoteIdentifier($0.column.alias))" }
@@ -173,12 +188,15 @@ public struct QueryCompiler: Sendable {
             }
             let totalCount = values.values.count
             var sql = body + order
-            sql += "\nlimit \(values.add(.integer(Int64(query.effectiveLimit))))"
-            if let offset = query.offset, offset > 0 { sql += " offset \(values.add(.integer(Int64(offset))))" }
+            if mode == .answer {
+                sql += "\nlimit \(values.add(.integer(Int64(query.effectiveLimit))))"
+                if let offset = query.offset, offset > 0 { sql += " offset \(values.add(.integer(Int64(offset))))" }
+            }
             return GeneratedQuery(
                 sql: sql, parameters: values.values,
                 totalSQL: query.total ? "select count(*) from (\n\(body)\n) as floe_total" : nil, totalParameterCount: totalCount,
-                columns: columns, preAggregation: nil, preAggregationTable: nil)
+                columns: columns, preAggregation: nil, preAggregationTable: nil,
+                cubes: [tree.root] + tree.edges.map(\.child), repeatsMeasureRows: !multipliedCubes.isEmpty)
         }
 
         /// The query's "now" as a wall-clock time in its zone.
@@ -212,31 +230,6 @@ public struct QueryCompiler: Sendable {
                 text += "\nleft join \(members.source(child)) as \(members.alias(child.name)) on \(condition)"
             }
             return text
-        }
-
-        /// ORDER BY over the output columns; Cube's default when the query gives none: the first
-        /// time dimension ascending, else the first measure descending, else the first dimension.
-        private func orderClause(columns: [ResultColumn]) throws(SemanticError) -> String {
-            var terms: [(String, Bool)] = []
-            if query.order.isEmpty {
-                if let time = columns.first(where: { if case .timeDimension = $0.kind { true } else { false } }) {
-                    terms = [(time.alias, false)]
-                } else if let measure = columns.first(where: { $0.kind == .measure }), !query.ungrouped {
-                    terms = [(measure.alias, true)]
-                } else if let dimension = columns.first {
-                    terms = [(dimension.alias, false)]
-                }
-            }
-            for (index, term) in query.order.enumerated() {
-                guard let column = columns.first(where: { $0.keys.contains(term.member) }) else {
-                    let names = columns.flatMap(\.keys)
-                    throw .badQuery("order[\(index)]: '\(term.member)' is not in the query; order by one of its members"
-                        + (Suggestions.didYouMean(term.member, in: names).map { "; \($0)" } ?? ": \(names.joined(separator: ", "))"))
-                }
-                terms.append((column.alias, term.descending))
-            }
-            guard !terms.isEmpty else { return "" }
-            return "\norder by " + terms.map { "\(dialect.quoteIdentifier($0.0)) \($0.1 ? "desc" : "asc")" }.joined(separator: ", ")
         }
 
         /// The fan-out-safe form: `q_0` holds the measures no join repeats; `q_N` the measures of
@@ -297,5 +290,30 @@ public struct QueryCompiler: Sendable {
             if !measureConditions.isEmpty { text += "\nwhere " + measureConditions.map { "(\($0))" }.joined(separator: " and ") }
             return text
         }
+    }
+
+    /// ORDER BY over the output columns; Cube's default when the query gives none: the first
+    /// time dimension ascending, else the first measure descending, else the first dimension.
+    func orderClause(query: CubeQuery, columns: [ResultColumn]) throws(SemanticError) -> String {
+        var terms: [(String, Bool)] = []
+        if query.order.isEmpty {
+            if let time = columns.first(where: { if case .timeDimension = $0.kind { true } else { false } }) {
+                terms = [(time.alias, false)]
+            } else if let measure = columns.first(where: { $0.kind == .measure }), !query.ungrouped {
+                terms = [(measure.alias, true)]
+            } else if let dimension = columns.first {
+                terms = [(dimension.alias, false)]
+            }
+        }
+        for (index, term) in query.order.enumerated() {
+            guard let column = columns.first(where: { $0.keys.contains(term.member) }) else {
+                let names = columns.flatMap(\.keys)
+                throw .badQuery("order[\(index)]: '\(term.member)' is not in the query; order by one of its members"
+                    + (Suggestions.didYouMean(term.member, in: names).map { "; \($0)" } ?? ": \(names.joined(separator: ", "))"))
+            }
+            terms.append((column.alias, term.descending))
+        }
+        guard !terms.isEmpty else { return "" }
+        return "\norder by " + terms.map { "\(dialect.quoteIdentifier($0.0)) \($0.1 ? "desc" : "asc")" }.joined(separator: ", ")
     }
 }

@@ -1,0 +1,36 @@
+import FloeContract
+import FloeSemantic
+import Foundation
+
+/// The cubes' rollup pre-aggregations as table models of the plan's DAG, so `floe apply`
+/// builds them after the models they read, with everything a model has: selection
+/// (`--select tag:pre_aggregation`, `stg_orders+`), "up to date", the atomic swap, run results,
+/// `floe show`. The executor derives them from the plan's cubes; the plan file does not list them.
+public enum PreAggregationNodes {
+    /// Every rollup model carries this tag.
+    public static let tag = "pre_aggregation"
+
+    /// `plan` with one table model per rollup appended (after every model, which they follow).
+    public static func expanded(_ plan: CompiledArtifacts) throws(SemanticError) -> CompiledArtifacts {
+        let rollups = try RollupDefinition.all(in: plan)
+        guard !rollups.isEmpty else { return plan }
+        let cubes = Dictionary((plan.cubes ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let upstream = ModelFingerprint.upstreamFingerprints(of: plan)
+        var expanded = plan
+        for rollup in rollups {
+            let cube = cubes[rollup.cube]
+            let reads = Set(rollup.cubes.flatMap { cubes[$0]?.dependsOn ?? [] }).sorted()
+            let folder = (cube?.path ?? "cubes").replacingOccurrences(of: ".yml", with: "").replacingOccurrences(of: ".yaml", with: "")
+            var model = CompiledModel(
+                uniqueID: uniqueID(rollup), name: rollup.relation.name, path: "\(folder)/\(rollup.name).sql", materialized: .table,
+                relation: rollup.relation, sql: rollup.select, dependsOn: reads, tags: [tag],
+                description: "Rollup \(rollup.name) of cube \(rollup.cube)", fingerprint: "")
+            model.fingerprint = ModelFingerprint.compute(model, upstream: { upstream[$0] })
+            expanded.models.append(model)
+        }
+        return expanded
+    }
+
+    /// `pre_aggregation.Cube.name`.
+    public static func uniqueID(_ rollup: RollupDefinition) -> String { "pre_aggregation.\(rollup.key)" }
+}
