@@ -30,6 +30,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         // Only its `GRDBSQLite` module: the system libsqlite3's C API, for the SQLite adapter.
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // `floe serve`: the HTTP server, and the HS256 tokens its API accepts.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // The plan: the only thing that crosses from compile to apply. Foundation only.
@@ -64,6 +70,19 @@ let package = Package(
             dependencies: ["FloeContract", "FloeCore", "FloeEngine"],
             swiftSettings: swiftSettings
         ),
+        // `floe serve`: Cube's REST API over the query engine, on Hummingbird, with JWT auth.
+        .target(
+            name: "FloeServe",
+            dependencies: [
+                "FloeContract", "FloeCore", "FloeEngine", "FloeRuntime", "FloeSemantic",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // platform.yaml + floe.yaml (+ project files) -> CompiledArtifacts.
         .target(
             name: "FloeCompiler",
@@ -78,7 +97,7 @@ let package = Package(
         .target(
             name: "FloeCLI",
             dependencies: [
-                "FloeContract", "FloeCore", "FloeCompiler", "FloeEngine", "FloeRuntime", "FloeSemantic",
+                "FloeContract", "FloeCore", "FloeCompiler", "FloeEngine", "FloeRuntime", "FloeSemantic", "FloeServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -100,6 +119,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "FloeCoreTests", dependencies: ["FloeCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FloeServeTests",
+            dependencies: [
+                "FloeServe", "FloeSemantic", "FloeRuntime", "FloeContract", "FloeCompiler",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "FloeSemanticTests",
             dependencies: ["FloeSemantic", "FloeRuntime", "FloeEngine", "FloeContract", "FloeCompiler", "FloeCore"],

@@ -20,13 +20,16 @@ public struct CompiledCube: Codable, Sendable, Equatable {
     public var joins: [CubeJoin]
     public var segments: [CubeSegment]
     public var preAggregations: [CubePreAggregation]
+    /// Since 1.3: Cube's data access policies; nil when the cube has none (everyone sees all of it).
+    public var accessPolicy: [CubeAccessPolicy]?
 
     public init(
         name: String, path: String, title: String? = nil, description: String? = nil, isPublic: Bool = true,
         sqlTable: String? = nil, sql: String? = nil, dependsOn: [String] = [], measures: [CubeMeasure] = [],
         dimensions: [CubeDimension] = [], joins: [CubeJoin] = [], segments: [CubeSegment] = [],
-        preAggregations: [CubePreAggregation] = []
+        preAggregations: [CubePreAggregation] = [], accessPolicy: [CubeAccessPolicy]? = nil
     ) {
+        self.accessPolicy = accessPolicy
         self.name = name
         self.path = path
         self.title = title
@@ -47,6 +50,7 @@ public struct CompiledCube: Codable, Sendable, Equatable {
         case sqlTable = "sql_table"
         case dependsOn = "depends_on"
         case preAggregations = "pre_aggregations"
+        case accessPolicy = "access_policy"
         case name, path, title, description, sql, measures, dimensions, joins, segments
     }
 }
@@ -202,5 +206,53 @@ public struct CubePreAggregation: Codable, Sendable, Equatable {
         case partitionGranularity = "partition_granularity"
         case refreshEvery = "refresh_every"
         case name, type, measures, dimensions, segments, granularity
+    }
+}
+
+/// Since 1.3: one of Cube's data access policies. It applies to a request whose token has the
+/// `role` (in its `roles` claim), or to every request for `*`. Members are `Cube.member`.
+public struct CubeAccessPolicy: Codable, Sendable, Equatable {
+    public var role: String
+    /// The members the role may use; nil for all of them (`includes: "*"` or no member_level).
+    public var includes: [String]?
+    public var excludes: [String]
+    /// The rows the role sees: every filter holds; nil for all rows (`allow_all`, or no row_level).
+    public var rowFilters: [AccessFilter]?
+
+    public init(role: String, includes: [String]? = nil, excludes: [String] = [], rowFilters: [AccessFilter]? = nil) {
+        self.role = role
+        self.includes = includes
+        self.excludes = excludes
+        self.rowFilters = rowFilters
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case rowFilters = "row_filters"
+        case role, includes, excludes
+    }
+}
+
+/// A row-level filter in a Cube query's filter form: a member, an operator and values (which
+/// may be `{ securityContext.claim }`), or `and`/`or` of filters.
+public struct AccessFilter: Codable, Sendable, Equatable {
+    /// Cube's filter operators, as a query's filters take them.
+    public static let operators = [
+        "equals", "notEquals", "contains", "notContains", "startsWith", "notStartsWith", "endsWith", "notEndsWith",
+        "gt", "gte", "lt", "lte", "set", "notSet", "inDateRange", "notInDateRange", "beforeDate", "beforeOrOnDate",
+        "afterDate", "afterOrOnDate", "measureFilter",
+    ]
+
+    public var member: String?
+    public var `operator`: String?
+    public var values: [String]
+    public var and: [AccessFilter]?
+    public var or: [AccessFilter]?
+
+    public init(member: String? = nil, operator: String? = nil, values: [String] = [], and: [AccessFilter]? = nil, or: [AccessFilter]? = nil) {
+        self.member = member
+        self.operator = `operator`
+        self.values = values
+        self.and = and
+        self.or = or
     }
 }

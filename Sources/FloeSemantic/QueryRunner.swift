@@ -18,14 +18,17 @@ public struct QueryRunner: Sendable {
     }
 
     /// `rollups`: the built and current ones, which answer the query when they can.
-    public func generate(_ query: CubeQuery, rollups: [RollupDefinition] = [], now: Date = Date()) throws(SemanticError) -> GeneratedQuery {
-        try compiler.generate(query, now: now, rollups: rollups)
+    public func generate(
+        _ query: CubeQuery, rollups: [RollupDefinition] = [], security: SecurityContext? = nil, now: Date = Date()
+    ) throws(SemanticError) -> GeneratedQuery {
+        try compiler.generate(query, now: now, rollups: rollups, security: security)
     }
 
     public func load(
-        _ query: CubeQuery, on connection: any EngineConnection, rollups: [RollupDefinition] = [], now: Date = Date()
+        _ query: CubeQuery, on connection: any EngineConnection, rollups: [RollupDefinition] = [], security: SecurityContext? = nil,
+        now: Date = Date()
     ) throws(SemanticError) -> LoadResult {
-        let generated = try generate(query, rollups: rollups, now: now)
+        let generated = try generate(query, rollups: rollups, security: security, now: now)
         do {
             let rows = try connection.query(generated.sql, parameters: generated.parameters, limit: nil)
             var total: Int?

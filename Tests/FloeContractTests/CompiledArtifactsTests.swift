@@ -44,7 +44,7 @@ import Testing
 
     @Test func refusesAnotherMajorVersion() throws {
         var json = String(decoding: try Self.sample().encoded(), as: UTF8.self)
-        json = json.replacingOccurrences(of: "\"version\" : \"1.2.0\"\n}", with: "\"version\" : \"2.0.0\"\n}")
+        json = json.replacingOccurrences(of: "\"version\" : \"\(CompiledArtifacts.currentVersion)\"\n}", with: "\"version\" : \"2.0.0\"\n}")
         #expect(throws: ContractError.incompatibleVersion(
             found: ContractVersion(major: 2, minor: 0, patch: 0), supported: CompiledArtifacts.currentVersion)) {
             try CompiledArtifacts.decode(Data(json.utf8))
@@ -53,7 +53,7 @@ import Testing
 
     @Test func acceptsANewerMinorVersion() throws {
         var json = String(decoding: try Self.sample().encoded(), as: UTF8.self)
-        json = json.replacingOccurrences(of: "\"version\" : \"1.2.0\"\n}", with: "\"version\" : \"1.7.0\"\n}")
+        json = json.replacingOccurrences(of: "\"version\" : \"\(CompiledArtifacts.currentVersion)\"\n}", with: "\"version\" : \"1.7.0\"\n}")
         #expect(try CompiledArtifacts.decode(Data(json.utf8)).version == ContractVersion(major: 1, minor: 7, patch: 0))
     }
 

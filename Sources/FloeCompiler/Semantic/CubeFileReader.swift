@@ -146,11 +146,82 @@ struct CubeFileReader {
                 granularity: text("granularity", in: item), partitionGranularity: text("partition_granularity", in: item),
                 refreshEvery: item["refresh_key"]?["every"]?.scalarText)
         }
+        let policies = list("access_policy", in: value, part: "access_policy").enumerated().map { index, item in
+            readPolicy(item, cube: name, path: "\(path).access_policy[\(index)]", part: "access_policy[\(index)]", locations: &locations)
+        }
         cubes.append(ReadCube(
             cube: CompiledCube(name: name, path: planPath, title: text("title", in: value), description: text("description", in: value),
                                isPublic: visible(value), sqlTable: sqlTable, sql: sql, dependsOn: dependsOn.sorted(), measures: measures,
-                               dimensions: dimensions, joins: joins, segments: segments, preAggregations: preAggregations),
+                               dimensions: dimensions, joins: joins, segments: segments, preAggregations: preAggregations,
+                               accessPolicy: policies.isEmpty ? nil : policies),
             file: file, path: path, location: value.location, locations: locations))
+    }
+
+    /// One `access_policy` entry; member names qualified with the cube's, shapes the YAML
+    /// shape could not check (`includes: "*"` or a list, nested filters) checked here.
+    private mutating func readPolicy(
+        _ item: YAMLValue, cube: String, path: String, part: String, locations: inout [String: SourceLocation]
+    ) -> CubeAccessPolicy {
+        var policy = CubeAccessPolicy(role: item["role"]?.scalarText ?? "")
+        if let conditions = item["conditions"] {
+            diagnostics.append(.error(at: conditions.location, path: path + ".conditions", "access policy conditions are not supported by floe",
+                                      hint: "give the role its own policy instead"))
+        }
+        if let includes = item["member_level"]?["includes"] {
+            if includes.scalarText == "*" {
+                policy.includes = nil
+            } else if let items = includes.items {
+                policy.includes = items.compactMap(\.scalarText).map { Self.member($0, of: cube) }
+                for (index, member) in items.enumerated() { locations["\(part).includes[\(index)]"] = member.location }
+            } else {
+                diagnostics.append(.error(at: includes.location, path: path + ".member_level.includes",
+                                          "expected \"*\" or a list of members, found \(includes.kindDescription)", hint: "write includes: \"*\" or includes: [status, count]"))
+            }
+        }
+        let excludes = item["member_level"]?["excludes"]?.items ?? []
+        policy.excludes = excludes.compactMap(\.scalarText).map { Self.member($0, of: cube) }
+        for (index, member) in excludes.enumerated() { locations["\(part).excludes[\(index)]"] = member.location }
+        let rowLevel = item["row_level"]
+        if let rowLevel, rowLevel["allow_all"]?.bool != true {
+            if let filters = rowLevel["filters"] {
+                policy.rowFilters = readFilters(filters, cube: cube, path: path + ".row_level.filters", part: part + ".filters", depth: 0, locations: &locations)
+            } else if rowLevel["allow_all"] == nil {
+                diagnostics.append(.error(at: rowLevel.location, path: path + ".row_level", "row_level needs filters or allow_all: true",
+                                          hint: "write filters: [{member: region, operator: equals, values: [\"{ securityContext.region }\"]}]"))
+            }
+        }
+        return policy
+    }
+
+    private mutating func readFilters(
+        _ value: YAMLValue, cube: String, path: String, part: String, depth: Int, locations: inout [String: SourceLocation]
+    ) -> [AccessFilter] {
+        guard let items = value.items, depth < 8 else {
+            diagnostics.append(.error(at: value.location, path: path, depth < 8 ? "expected a list of filters, found \(value.kindDescription)" : "filters nest too deep",
+                                      hint: "write - {member: region, operator: equals, values: [\"{ securityContext.region }\"]}"))
+            return []
+        }
+        return items.enumerated().map { index, item in
+            let here = "\(path)[\(index)]"
+            for key in ["and", "or"] {
+                if let nested = item[key] {
+                    let children = readFilters(nested, cube: cube, path: "\(here).\(key)", part: "\(part)[\(index)].\(key)", depth: depth + 1, locations: &locations)
+                    return key == "and" ? AccessFilter(and: children) : AccessFilter(or: children)
+                }
+            }
+            let member = item["member"]?.scalarText
+            let operation = item["operator"]?.scalarText
+            if member == nil { diagnostics.append(.error(at: item.location, path: here, "a filter needs member, operator and values", hint: "or and/or with a list")) }
+            if let operation, !AccessFilter.operators.contains(operation) {
+                diagnostics.append(.error(at: item["operator"]!.location, path: here + ".operator", "unknown filter operator '\(operation)'",
+                                          hint: Suggestions.didYouMean(operation, in: AccessFilter.operators)))
+            } else if operation == nil, member != nil {
+                diagnostics.append(.error(at: item.location, path: here, "the filter needs an operator", hint: "e.g. operator: equals"))
+            }
+            if let member { locations["\(part)[\(index)]"] = item["member"]!.location }
+            return AccessFilter(member: member.map { Self.member($0, of: cube) }, operator: operation,
+                                values: (item["values"]?.items ?? []).compactMap(\.scalarText))
+        }
     }
 
     /// Cube's legacy relationship names, as Cube maps them.
@@ -164,6 +235,11 @@ struct CubeFileReader {
     }
 
     /// `CUBE.status` → `orders.status`; other names as written.
+    /// `member` of this cube as `Cube.member`: a bare name is the cube's own.
+    static func member(_ member: String, of cube: String) -> String {
+        member.contains(".") ? qualified(member, in: cube) : cube + "." + member
+    }
+
     static func qualified(_ member: String, in cube: String) -> String {
         member.hasPrefix("CUBE.") ? cube + member.dropFirst(4) : member
     }

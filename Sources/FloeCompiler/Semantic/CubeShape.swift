@@ -77,6 +77,19 @@ enum CubeShape {
         .optional("indexes", .any, "Cube's rollup indexes; floe keeps none yet"),
     ])
 
+    static let accessPolicy = ObjectShape("an access policy", [
+        .required("role", text, "the role it applies to (from the token's roles claim), or * for every request"),
+        .optional("member_level", .object(ObjectShape("member-level access", [
+            .optional("includes", .any, "\"*\" or the members the role may use"),
+            .optional("excludes", names, "members the role may not use"),
+        ])), "which members the role sees"),
+        .optional("row_level", .object(ObjectShape("row-level access", [
+            .optional("filters", .any, "filters in a query's form: {member, operator, values} or {and|or: [...]}; values may be { securityContext.claim }"),
+            .optional("allow_all", .boolean, "true: every row"),
+        ])), "which rows the role sees"),
+        .optional("conditions", .any, "Cube's policy conditions; floe refuses them (see docs/semantic.md)"),
+    ])
+
     static let cube = ObjectShape("a cube", [
         .required("name", name, "the cube's name"),
         .optional("sql_table", text, "the table it reads: {{ ref('model') }} or schema.table"),
@@ -94,6 +107,7 @@ enum CubeShape {
         .optional("joins", .list(.object(join)), "other cubes reachable from this one"),
         .optional("segments", .list(.object(segment)), "named filters"),
         .optional("pre_aggregations", .list(.object(preAggregation)), "rollups floe apply builds"),
+        .optional("access_policy", .list(.object(accessPolicy)), "who may see which members and rows"),
     ])
 
     static let file = ObjectShape("a Cube data-model file", [

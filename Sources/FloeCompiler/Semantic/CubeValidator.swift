@@ -39,6 +39,7 @@ struct CubeValidator {
             checkMembers(read)
             checkJoins(read)
             checkPreAggregations(read)
+            checkAccessPolicies(read)
             if !cube.dimensions.contains(where: \.primaryKey), !cube.joins.isEmpty || joined.contains(cube.name) {
                 diagnostics.append(.warning(at: read.location, path: read.path,
                                             "cube '\(cube.name)' takes part in joins but has no primary_key dimension",
@@ -122,6 +123,30 @@ struct CubeValidator {
         }
     }
 
+    private mutating func checkAccessPolicies(_ read: CubeFileReader.ReadCube) {
+        for (index, policy) in (read.cube.accessPolicy ?? []).enumerated() {
+            let part = "access_policy[\(index)]"
+            for (position, member) in (policy.includes ?? []).enumerated() {
+                checkMember(member, kind: "member", in: read, part: "\(part).includes[\(position)]")
+            }
+            for (position, member) in policy.excludes.enumerated() {
+                checkMember(member, kind: "member", in: read, part: "\(part).excludes[\(position)]")
+            }
+            func walk(_ filters: [AccessFilter], _ path: String) {
+                for (offset, filter) in filters.enumerated() {
+                    if let nested = filter.and {
+                        walk(nested, "\(path)[\(offset)].and")
+                    } else if let nested = filter.or {
+                        walk(nested, "\(path)[\(offset)].or")
+                    } else if let member = filter.member {
+                        checkMember(member, kind: "measure or dimension", in: read, part: "\(path)[\(offset)]")
+                    }
+                }
+            }
+            walk(policy.rowFilters ?? [], "\(part).filters")
+        }
+    }
+
     /// `Cube.member` of the right kind; reported at the member's place in the list.
     private mutating func checkMember(_ reference: String, kind: String, in read: CubeFileReader.ReadCube, part: String) {
         let pieces = reference.split(separator: ".", maxSplits: 1).map(String.init)
@@ -137,6 +162,8 @@ struct CubeValidator {
         case "measure": candidates = cube.measures.map(\.name)
         case "segment": candidates = cube.segments.map(\.name)
         case "time dimension": candidates = cube.dimensions.filter { $0.type == "time" }.map(\.name)
+        case "member": candidates = cube.measures.map(\.name) + cube.dimensions.map(\.name) + cube.segments.map(\.name)
+        case "measure or dimension": candidates = cube.measures.map(\.name) + cube.dimensions.map(\.name)
         default: candidates = cube.dimensions.map(\.name)
         }
         guard candidates.contains(pieces[1]) else {

@@ -229,6 +229,18 @@ enum ArtifactsShape {
                 .optional("partition_granularity", text, "partition grain"),
                 .optional("refresh_every", text, "refresh_key.every as written"),
             ]))), "rollups"),
+            .optional("access_policy", .list(.object(ObjectShape("an access policy", [
+                .required("role", text, "the role it applies to, * for every request"),
+                .optional("includes", names, "Cube.member names the role may use; absent for all"),
+                .required("excludes", names, "Cube.member names the role may not use"),
+                .optional("row_filters", .list(.object(ObjectShape("a row filter", [
+                    .optional("member", text, "Cube.member"),
+                    .optional("operator", .string(.oneOf(AccessFilter.operators)), "Cube's filter operator"),
+                    .required("values", names, "values; { securityContext.claim } is the token's claim"),
+                    .optional("and", .any, "filters that must all hold"),
+                    .optional("or", .any, "filters of which one must hold"),
+                ]))), "all must hold; absent for every row"),
+            ]))), "since 1.3: Cube's data access policies; absent when the cube has none"),
         ]))), "since 1.2: the semantic layer's cubes, refs resolved; absent when there are none"),
     ])
 }

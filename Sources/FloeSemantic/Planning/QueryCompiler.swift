@@ -21,13 +21,38 @@ public struct QueryCompiler: Sendable {
     }
 
     /// `now` anchors relative date ranges. The first of `rollups` (built and current) that can
-    /// answer the query does (``RollupMatcher``); otherwise the cubes' models do.
-    public func generate(_ query: CubeQuery, now: Date = Date(), rollups: [RollupDefinition] = []) throws(SemanticError) -> GeneratedQuery {
-        let build = try Build(compiler: self, query: query, now: now, mode: .answer)
+    /// answer the query does (``RollupMatcher``); otherwise the cubes' models do. With a
+    /// `security` context, the cubes' access policies apply (``AccessControl``); without one
+    /// (a local `floe query`, a server without a secret) everything is visible.
+    public func generate(
+        _ query: CubeQuery, now: Date = Date(), rollups: [RollupDefinition] = [], security: SecurityContext? = nil
+    ) throws(SemanticError) -> GeneratedQuery {
+        let secured = try security.map { context throws(SemanticError) in try self.secured(query, context: context, now: now) } ?? query
+        let build = try Build(compiler: self, query: secured, now: now, mode: .answer)
         for rollup in rollups {
-            if let generated = try RollupMatcher(compiler: self, rollup: rollup, query: query, now: now).generate() { return generated }
+            if let generated = try RollupMatcher(compiler: self, rollup: rollup, query: secured, now: now).generate() { return generated }
         }
         return try build.run()
+    }
+
+    /// `query` with the row filters of every cube it reads added, once its members are allowed.
+    /// Adding a filter can bring another cube into the join, whose filters are then added too.
+    func secured(_ query: CubeQuery, context: SecurityContext, now: Date) throws(SemanticError) -> CubeQuery {
+        let access = AccessControl(catalog: catalog, context: context)
+        try access.checkMembers(query)
+        var covered: [String] = []
+        var secured = query
+        while true {
+            let reads = try Build(compiler: self, query: secured, now: now, mode: .answer).run().cubes
+            let added = reads.filter { !covered.contains($0) }
+            guard !added.isEmpty else { return secured }
+            covered += added
+            secured = query
+            for name in covered {
+                guard let cube = catalog.cube(named: name) else { continue }
+                if let filter = try access.rowFilter(for: cube) { secured.filters.append(filter) }
+            }
+        }
     }
 
     /// The SELECT that builds a rollup: the query's groups, no order, no limit, no bound values.

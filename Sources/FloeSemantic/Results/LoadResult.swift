@@ -74,7 +74,7 @@ public struct LoadResult: Sendable {
                         ("timeDimensions", .object(times))])
     }
 
-    static func format(_ value: SQLValue, type: String) -> JSONValue {
+    public static func format(_ value: SQLValue, type: String) -> JSONValue {
         switch value {
         case .null: return .null
         case .integer(let number):

@@ -1,0 +1,120 @@
+import ArgumentParser
+import FloeSemantic
+import FloeServe
+import Foundation
+
+/// `floe serve`: Cube's REST API over the plan's cubes.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Answer Cube REST API queries (/cubejs-api/v1/load, /meta, /sql, /dry-run) over the plan's cubes.",
+        discussion: """
+            When platform.yaml gives the semantic API a secret (semantic.api_secret), every request needs \
+            Authorization: <JWT signed HS256 with it>, and its claims are the security context of the \
+            cubes' access policies; without one the API is open. A new plan file is picked up without a \
+            restart. SIGINT or SIGTERM stop it after the running requests. Exit codes: 4 for a plan that \
+            cannot be served, 5 for a secret that cannot be resolved, 1 when the address cannot be used.
+            """)
+
+    @Argument(help: ArgumentHelp("The plan (default: target/artifacts.json beside the nearest floe.yaml).", valueName: "artifacts.json"))
+    var artifacts: String?
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on; 0 picks a free one (printed at startup).")
+    var port = 4000
+
+    @Option(help: ArgumentHelp("The directory of floe.yaml (default: the parent of the plan's target/ directory).", valueName: "dir"))
+    var projectDir: String?
+
+    @Option(help: ArgumentHelp(
+        "Print a token signed with the API secret for these claims (a JSON object, e.g. '{\"region\": \"EMEA\"}') and exit.",
+        valueName: "claims"))
+    var token: String?
+
+    @Option(help: "How long a token printed by --token is valid, in hours (unless its claims give exp).")
+    var tokenHours: Double = 24
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+    }
+
+    func run() throws {
+        let plan = artifacts ?? ProjectLocator.defaultPlan()
+        guard FileManager.default.fileExists(atPath: plan) else {
+            Console.standardError.line("error: no plan at \(plan); run floe compile first")
+            throw FloeExit(.fileNotFound)
+        }
+        let configuration = ServeConfiguration(
+            host: host, port: port, planPath: plan, projectDirectory: projectDir ?? PlanFile.projectDirectory(forPlan: plan),
+            environment: ProcessInfo.processInfo.environment)
+        let server: SemanticServer
+        do {
+            server = try SemanticServer(configuration: configuration) { Console.standardError.line($0) }
+        } catch {
+            Console.standardError.line("error: \(error.message)")
+            throw FloeExit(error.kind == .secret ? .secretNotResolvable : .invalidConfiguration)
+        }
+        if let token {
+            try printToken(token, server: server)
+            return
+        }
+        let auth = server.requiresTokens
+            ? "requests need Authorization: <JWT signed HS256 with the semantic API secret>"
+            : "open: platform.yaml gives the semantic API no secret, so no token is asked for and access policies are not applied"
+        let host = self.host
+        let outcome = ServeOutcome()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                try await server.run { port in
+                    Console.standardError.line("floe serve: listening on http://\(host):\(port) (plan \(plan)); \(auth)")
+                }
+            } catch {
+                outcome.failure = "\(error)"
+            }
+            done.signal()
+        }
+        done.wait()
+        if let failure = outcome.failure {
+            Console.standardError.line("error: cannot serve on \(host):\(port): \(failure)")
+            throw FloeExit(.failed)
+        }
+        Console.standardError.line("floe serve: stopped")
+    }
+}
+
+extension ServeCommand {
+    /// `--token`: signs the claims with the plan's API secret.
+    func printToken(_ text: String, server: SemanticServer) throws {
+        guard let claims = try? JSONValue.parse(text), claims.objectValue != nil else {
+            Console.standardError.line("error: --token takes the claims as a JSON object, e.g. '{\"region\": \"EMEA\"}'")
+            throw FloeExit(.usage)
+        }
+        let outcome = ServeOutcome()
+        let done = DispatchSemaphore(value: 0)
+        let lifetime = tokenHours * 3600
+        Task {
+            do {
+                outcome.token = try await server.token(claims: claims, lifetime: lifetime)
+                if outcome.token == nil { outcome.failure = "platform.yaml gives the semantic API no secret (semantic.api_secret), so it takes no tokens" }
+            } catch {
+                outcome.failure = "\(error)"
+            }
+            done.signal()
+        }
+        done.wait()
+        guard let token = outcome.token else {
+            Console.standardError.line("error: \(outcome.failure ?? "no token")")
+            throw FloeExit(.usage)
+        }
+        Console.standardOutput.line(token)
+    }
+}
+
+/// How the server task ended, read after it has.
+private final class ServeOutcome: @unchecked Sendable {
+    var failure: String?
+    var token: String?
+}

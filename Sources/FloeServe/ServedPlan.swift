@@ -1,0 +1,84 @@
+import FloeContract
+import FloeEngine
+import FloeRuntime
+import FloeSemantic
+import Foundation
+
+/// The plan `floe serve` answers from, with what it needs to answer: the query runner, the API
+/// secret (resolved when the plan is loaded, never shown) and a pool of read connections.
+/// A newer plan file replaces it on the next request; requests already running finish on the
+/// one they started with.
+final class ServedPlan: @unchecked Sendable {
+    let plan: CompiledArtifacts
+    let runner: QueryRunner
+    /// The HS256 secret tokens must be signed with; nil when platform.yaml gives none (open API).
+    let apiSecret: String?
+    /// The plan file's modification time and size when it was read.
+    let stamp: FileStamp
+    private let configuration: ServeConfiguration
+    private let lock = NSLock()
+    private var idle: [any EngineConnection] = []
+
+    struct FileStamp: Equatable {
+        var modified: Date
+        var size: Int
+
+        init(path: String) throws {
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            modified = attributes[.modificationDate] as? Date ?? .distantPast
+            size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+        }
+    }
+
+    /// Reads and checks the plan; a secret that cannot be resolved or a plan without cubes fails.
+    init(configuration: ServeConfiguration) throws(ServeError) {
+        self.configuration = configuration
+        do {
+            stamp = try FileStamp(path: configuration.planPath)
+            let data = try Data(contentsOf: URL(fileURLWithPath: configuration.planPath))
+            plan = try CompiledArtifacts.decode(data)
+        } catch {
+            throw ServeError(.plan, "cannot read the plan \(configuration.planPath): \(error)")
+        }
+        let problems = PlanValidator.problems(in: plan)
+        guard problems.isEmpty else {
+            throw ServeError(.plan, "the plan is not valid: " + problems.map(\.description).joined(separator: "; "))
+        }
+        do {
+            runner = try QueryRunner(plan: plan)
+        } catch {
+            throw ServeError(.plan, error.message)
+        }
+        if let reference = plan.semantic?.apiSecret {
+            let secret: String
+            do {
+                secret = try SecretResolver(settings: plan.secrets, environment: configuration.environment).resolve(reference)
+            } catch {
+                throw ServeError(.secret, "the semantic API's secret: \(error.description)")
+            }
+            // RFC 7518 §3.2: an HS256 key is at least as long as the hash.
+            guard secret.utf8.count >= TokenVerifier.minimumSecretBytes else {
+                throw ServeError(.secret, "the semantic API's secret (secret '\(reference.name)' key '\(reference.key)') is \(secret.utf8.count) bytes; "
+                    + "HS256 tokens need a secret of at least \(TokenVerifier.minimumSecretBytes) bytes")
+            }
+            apiSecret = secret
+        } else {
+            apiSecret = nil
+        }
+    }
+
+    /// Runs `body` on a connection of the pool (a new one when none is idle), returned afterwards.
+    func withConnection<T>(_ body: (any EngineConnection) throws -> T) throws -> T {
+        lock.lock()
+        let pooled = idle.popLast()
+        lock.unlock()
+        let connection = try pooled ?? PlanConnection.open(
+            plan, projectDirectory: configuration.projectDirectory, environment: configuration.environment).connection
+        defer {
+            lock.lock()
+            idle.append(connection)
+            lock.unlock()
+        }
+        return try body(connection)
+    }
+}

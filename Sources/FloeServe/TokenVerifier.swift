@@ -1,0 +1,63 @@
+import FloeSemantic
+import Foundation
+import JWTKit
+
+/// Checks the `Authorization` header: a JWT (alone or after `Bearer `) signed HS256 with the
+/// API secret, not expired. Its claims become the request's security context.
+struct TokenVerifier: Sendable {
+    private let keys: JWTKeyCollection
+
+    /// RFC 7518 §3.2: an HS256 key is at least as long as its hash, 32 bytes.
+    static let minimumSecretBytes = 32
+
+    init(secret: String) async {
+        keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+    }
+
+    /// The claims of a valid token; a ``SemanticError`` of kind `.forbidden` otherwise.
+    func verify(_ header: String?) async throws(SemanticError) -> SecurityContext {
+        guard var token = header?.trimmingCharacters(in: .whitespaces), !token.isEmpty else {
+            throw SemanticError(.forbidden, "authorization required: send Authorization: <JWT signed HS256 with the API secret>")
+        }
+        if token.lowercased().hasPrefix("bearer ") { token = String(token.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
+        do {
+            let payload = try await keys.verify(token, as: Claims.self)
+            return SecurityContext(claims: payload.claims)
+        } catch let error as JWTError where error.errorType == .claimVerificationFailure {
+            throw SemanticError(.forbidden, "the token has expired")
+        } catch {
+            throw SemanticError(.forbidden, "the token is not valid: it must be a JWT signed HS256 with the API secret")
+        }
+    }
+
+    /// Signs `claims` (for tests and `floe serve --print-token`).
+    func sign(_ claims: JSONValue) async throws -> String {
+        try await keys.sign(Claims(claims: claims))
+    }
+
+    /// Every claim of a token, with `exp` (seconds since 1970) honoured when present.
+    struct Claims: JWTPayload {
+        var claims: JSONValue
+
+        init(claims: JSONValue) {
+            self.claims = claims
+        }
+
+        init(from decoder: any Decoder) throws {
+            claims = try JSONValue(from: decoder)
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try claims.encode(to: encoder)
+        }
+
+        func verify(using algorithm: some JWTAlgorithm) async throws {
+            guard let expiry = claims["exp"] else { return }
+            guard case .number(let text) = expiry, let seconds = Double(text) else {
+                throw JWTError.claimVerificationFailure(failedClaim: nil, reason: "exp is not a number")
+            }
+            try ExpirationClaim(value: Date(timeIntervalSince1970: seconds)).verifyNotExpired()
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import FloeContract
+import FloeSemantic
+@testable import FloeServe
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Cube's REST API over HTTP, with Hummingbird's testing client (and one real socket), on the
+/// built e-commerce demo; answers checked against SQL written by hand.
+@Suite struct ServeTests {
+    static let byStatus = #"{"measures": ["Orders.count", "Orders.total_revenue"], "dimensions": ["Orders.status"], "order": {"Orders.status": "asc"}}"#
+
+    /// Cube's data rows as [member values] in order; numbers with a fraction rounded to cents, as
+    /// sums added in another order (from a rollup) differ in the last bits.
+    static func values(_ body: JSONValue) -> [[String]] {
+        (body["data"]?.arrayValue ?? []).map { ($0.objectValue ?? []).map { cell($0.1.stringValue ?? $0.1.text) } }
+    }
+
+    static func cell(_ text: String) -> String {
+        guard text.contains("."), let number = Double(text) else { return text }
+        return String(format: "%.2f", number)
+    }
+
+    @Test func anOpenAPIAnswersEveryEndpointAsCubeShapesThem() async throws {
+        let demo = try ServedDemo(open: true)
+        let server = try demo.server()
+        try await server.application().test(.router) { client in
+            #expect(try await client.cube("/livez").body == .object([("health", .string("HEALTH"))]))
+            #expect(try await client.cube("/readyz").status == 200)
+
+            let got = try await client.cube("/cubejs-api/v1/load", query: Self.byStatus)
+            #expect(got.status == 200)
+            #expect(Self.values(got.body) == (try demo.rows(#"select status, count(*), sum(total_amount) from "floe-dev"."stg_orders" group by status order by status"#))
+                .map { $0.map(Self.cell) })
+            #expect(got.body["query"]?["limit"] == .number("10000") && got.body["annotation"]?["measures"]?["Orders.count"] != nil)
+            // A POST body gives the same answer.
+            let posted = try await client.cube("/cubejs-api/v1/load", post: #"{"query": \#(Self.byStatus)}"#)
+            #expect(posted.status == 200 && Self.values(posted.body) == Self.values(got.body))
+
+            // A list of queries, and compareDateRange, answer one result per query or range.
+            let list = try await client.cube("/cubejs-api/v1/load", query: "[\(Self.byStatus), {\"measures\": [\"Customers.count\"]}]")
+            #expect(list.body["queryType"] == .string("multiQuery") && list.body["results"]?.arrayValue?.count == 2)
+            let compare = try await client.cube("/cubejs-api/v1/load", query: #"{"measures": ["Orders.count"], "timeDimensions": [{"dimension": "Orders.order_date", "compareDateRange": [["2024-01-01", "2024-01-31"], ["2024-02-01", "2024-02-29"]]}]}"#)
+            #expect(compare.body["queryType"] == .string("compareDateRangeQuery"))
+            let counts = (compare.body["results"]?.arrayValue ?? []).map { Self.values($0) }
+            #expect(counts == [
+                try demo.rows(#"select count(*) from "floe-dev"."stg_orders" where order_date >= '2024-01-01' and order_date < '2024-02-01'"#),
+                try demo.rows(#"select count(*) from "floe-dev"."stg_orders" where order_date >= '2024-02-01' and order_date < '2024-03-01'"#),
+            ])
+
+            let meta = try await client.cube("/cubejs-api/v1/meta")
+            #expect(meta.body["cubes"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["Customers", "OrderItems", "Orders", "Products"])
+            let sql = try await client.cube("/cubejs-api/v1/sql", query: #"{"measures": ["Orders.count"], "filters": [{"member": "Orders.status", "operator": "equals", "values": ["shipped"]}]}"#)
+            #expect(sql.body["sql"]?["sql"]?.arrayValue?.last == .array([.string("shipped"), .string("10000")]))
+            let dry = try await client.cube("/cubejs-api/v1/dry-run", query: Self.byStatus)
+            #expect(dry.body["queryType"] == .string("regularQuery") && dry.body["normalizedQueries"]?.arrayValue?.count == 1)
+        }
+    }
+
+    @Test func badRequestsAreAnswered400Or413WithTheReasonAndNoInternals() async throws {
+        let demo = try ServedDemo(open: true)
+        try await demo.server().application().test(.router) { client in
+            let unknown = try await client.cube("/cubejs-api/v1/load", query: #"{"measures": ["Orders.revenue"]}"#)
+            #expect(unknown.status == 400 && unknown.body["error"]?.stringValue?.hasPrefix("measures[0]: cube 'Orders' has no measure 'revenue'") == true)
+            let malformed = try await client.cube("/cubejs-api/v1/load", post: #"{"query": {"measures": ["Orders.count"]"#)
+            #expect(malformed.status == 400 && malformed.body["error"]?.stringValue?.hasPrefix("the query is not JSON") == true)
+            #expect(try await client.cube("/cubejs-api/v1/load").status == 400)
+            let big = String(repeating: " ", count: SemanticServer.maximumBodyBytes + 1)
+            #expect(try await client.cube("/cubejs-api/v1/load", post: big).status == 413)
+            // Injection through every field is refused or bound; the table is still there after.
+            for hostile in [
+                #"{"measures": ["Orders.count; drop table \"floe-dev\".stg_orders"]}"#,
+                #"{"measures": ["Orders.count"], "filters": [{"member": "Orders.status", "operator": "equals", "values": ["x'; drop table \"floe-dev\".stg_orders; --"]}]}"#,
+                #"{"measures": ["Orders.count"], "order": {"Orders.count": "desc; drop table x"}}"#,
+                #"{"measures": ["Orders.count"], "timeDimensions": [{"dimension": "Orders.order_date", "granularity": "day; drop table x"}]}"#,
+                #"{"measures": ["Orders.count"], "timezone": "UTC; drop table x"}"#,
+            ] {
+                let reply = try await client.cube("/cubejs-api/v1/load", query: hostile)
+                #expect([200, 400].contains(reply.status), "\(hostile)")
+            }
+            #expect(try demo.rows(#"select count(*) > 0 from "floe-dev"."stg_orders""#) == [["1"]])
+        }
+    }
+
+    @Test func tokensAreRequiredAndTheirClaimsLimitTheRows() async throws {
+        let demo = try ServedDemo()
+        let emea = try await ServedDemo.token(.object([("region", .string("EMEA"))]))
+        let admin = try await ServedDemo.token(.object([("roles", .array([.string("admin")]))]))
+        let expired = try await ServedDemo.token(.object([("region", .string("EMEA")), ("exp", .number("1000"))]))
+        let forged = try await ServedDemo.token(.object([("region", .string("EMEA"))]), secret: "another-secret-0123456789abcdef0123456")
+        try await demo.server().application().test(.router) { client in
+            for endpoint in ["load", "sql", "dry-run"] {
+                #expect(try await client.cube("/cubejs-api/v1/\(endpoint)", query: Self.byStatus).status == 403)
+            }
+            #expect(try await client.cube("/cubejs-api/v1/meta").status == 403)
+            #expect(try await client.cube("/cubejs-api/v1/load", query: Self.byStatus, token: expired).body["error"] == .string("the token has expired"))
+            #expect(try await client.cube("/cubejs-api/v1/load", query: Self.byStatus, token: forged).status == 403)
+            #expect(try await client.cube("/livez").status == 200, "health checks need no token")
+
+            // EMEA sees EMEA's orders only, whichever way it asks and whether or not it names the region.
+            let mine = try await client.cube("/cubejs-api/v1/load", query: Self.byStatus, token: "Bearer " + emea)
+            let expected = try demo.rows(#"""
+                select o.status, count(*) from "floe-dev"."stg_orders" o join "floe-dev"."stg_customers" c using (customer_id)
+                where c.region = 'EMEA' group by o.status order by o.status
+                """#)
+            #expect(Self.values(mine.body).map { Array($0.prefix(2)) } == expected)
+            #expect(mine.body["usedPreAggregations"] == .object([]), "the rollup has no region, so it cannot answer a region-limited query")
+            let regions = try await client.cube("/cubejs-api/v1/load", query: #"{"measures": ["Customers.count"], "dimensions": ["Customers.region"]}"#, token: emea)
+            #expect(Self.values(regions.body) == (try demo.rows(#"select region, count(*) from "floe-dev"."stg_customers" where region = 'EMEA' group by region"#)))
+            let sql = try await client.cube("/cubejs-api/v1/sql", query: Self.byStatus, token: emea)
+            #expect(sql.body["sql"]?["sql"]?.arrayValue?.last?.arrayValue?.contains(.string("EMEA")) == true)
+            let all = try await client.cube("/cubejs-api/v1/load", query: Self.byStatus, token: admin)
+            #expect(Self.values(all.body).map { $0[1] } == (try demo.rows(#"select count(*) from "floe-dev"."stg_orders" group by status order by status"#)).map { $0[0] })
+            #expect(all.body["usedPreAggregations"]?["Orders.by_status_and_month"] != nil, "an unrestricted token may use the rollup")
+            let noClaim = try await client.cube("/cubejs-api/v1/load", query: Self.byStatus, token: try await ServedDemo.token(.object([])))
+            #expect(noClaim.status == 403 && noClaim.body["error"]?.stringValue?.contains("no claim 'region'") == true)
+        }
+    }
+
+    @Test func aNewPlanFileIsServedWithoutARestart() async throws {
+        let demo = try ServedDemo(open: true)
+        try await demo.server().application().test(.router) { client in
+            #expect(try await client.cube("/cubejs-api/v1/load", query: #"{"measures": ["Products.revenue"]}"#).status == 200)
+            var plan = demo.plan
+            plan.semantic = nil
+            plan.cubes = plan.cubes?.filter { $0.name != "Products" }
+            try await Task.sleep(for: .milliseconds(1100))
+            try plan.encoded().write(to: URL(fileURLWithPath: demo.planPath))
+            let after = try await client.cube("/cubejs-api/v1/load", query: #"{"measures": ["Products.revenue"]}"#)
+            #expect(after.status == 400 && after.body["error"]?.stringValue?.contains("no cube named 'Products'") == true)
+        }
+    }
+
+    @Test func aRealSocketAnswersWithCORSHeaders() async throws {
+        let demo = try ServedDemo(open: true)
+        try await demo.server().application().test(.live) { client in
+            var headers = HTTPFields()
+            headers[.origin] = "http://dashboard.example"
+            let response = try await client.execute(uri: "/cubejs-api/v1/meta", method: .get, headers: headers)
+            #expect(response.status == .ok)
+            #expect(response.headers[.accessControlAllowOrigin] == "*")
+            let preflight = try await client.execute(uri: "/cubejs-api/v1/load", method: .options, headers: [.origin: "http://dashboard.example", .accessControlRequestMethod: "POST"])
+            #expect(preflight.headers[.accessControlAllowMethods]?.contains("POST") == true)
+        }
+    }
+}

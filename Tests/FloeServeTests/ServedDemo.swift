@@ -1,0 +1,81 @@
+import FloeCompiler
+import FloeContract
+import FloeEngine
+import FloeRuntime
+@testable import FloeServe
+import FloeSemantic
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+
+/// The semantic layer's JSON (FloeCompiler has a type of the same name).
+typealias JSONValue = FloeSemantic.JSONValue
+
+/// The e-commerce demo copied, compiled, built on SQLite and its plan written to
+/// `target/artifacts.json`, ready for `floe serve`.
+struct ServedDemo: Sendable {
+    static let secret = "test-secret-0123456789abcdef0123456789"
+    let directory: URL
+    let plan: CompiledArtifacts
+
+    var planPath: String { directory.appendingPathComponent("target/artifacts.json").path }
+
+    /// `open`: the plan has no API secret, so the API asks for no token.
+    init(open: Bool = false) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("floe-serve-\(UUID().uuidString)")
+        let product = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../demo/data_engineering/ecommerce").standardizedFileURL
+        try FileManager.default.copyItem(at: product, to: directory)
+        for leftover in ["target", ".floe"] { try? FileManager.default.removeItem(at: directory.appendingPathComponent(leftover)) }
+        try FileManager.default.copyItem(at: product.appendingPathComponent("../../platform/platform.yaml").standardizedFileURL,
+                                         to: directory.appendingPathComponent("platform.yaml"))
+        let output = ProjectCompiler.compile(CompileOptions(
+            specPath: directory.appendingPathComponent("floe.yaml").path, platformPath: directory.appendingPathComponent("platform.yaml").path,
+            environment: "dev", compiledAt: Date(timeIntervalSince1970: 1_700_000_000), processEnvironment: [:]))
+        guard var plan = output.artifacts else { throw ServeError(.plan, "\(output.diagnostics)") }
+        if open { plan.semantic = nil }
+        self.plan = plan
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("target"), withIntermediateDirectories: true)
+        try plan.encoded().write(to: URL(fileURLWithPath: planPath))
+        let results = try PlanRunner(plan: plan, options: ApplyOptions(threads: 2, projectDirectory: directory.path, environment: [:])).run()
+        guard results.success else { throw ServeError(.plan, "the demo did not build") }
+    }
+
+    var configuration: ServeConfiguration {
+        ServeConfiguration(host: "127.0.0.1", port: 0, planPath: planPath, projectDirectory: directory.path,
+                           environment: ["FLOE_SECRET_CUBE_API_JWT_SECRET": Self.secret])
+    }
+
+    func server() throws -> SemanticServer {
+        try SemanticServer(configuration: configuration, log: { _ in })
+    }
+
+    /// Every row of hand-written SQL over the built warehouse.
+    func rows(_ sql: String) throws -> [[String]] {
+        try PlanConnection.open(plan, projectDirectory: directory.path, environment: [:]).connection.query(sql).rows
+            .map { $0.map { $0.displayText ?? "null" } }
+    }
+
+    /// A token signed with `secret` (the API's by default).
+    static func token(_ claims: JSONValue, secret: String = ServedDemo.secret) async throws -> String {
+        try await TokenVerifier(secret: secret).sign(claims)
+    }
+}
+
+extension TestClientProtocol {
+    /// GET or POST a Cube endpoint; returns the status and the parsed body.
+    func cube(
+        _ path: String, query: String? = nil, post: String? = nil, token: String? = nil, method: HTTPRequest.Method? = nil
+    ) async throws -> (status: Int, body: JSONValue) {
+        var headers = HTTPFields()
+        if let token { headers[.authorization] = token }
+        var uri = path
+        if let query {
+            uri += "?query=" + (query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        }
+        let response = try await execute(
+            uri: uri, method: method ?? (post == nil ? .get : .post), headers: headers, body: post.map { ByteBuffer(string: $0) })
+        let text = String(buffer: response.body)
+        return (response.status.code, (try? JSONValue.parse(text)) ?? .string(text))
+    }
+}
