@@ -172,7 +172,7 @@ struct CubeFileReader {
                 policy.includes = nil
             } else if let items = includes.items {
                 policy.includes = items.compactMap(\.scalarText).map { Self.member($0, of: cube) }
-                for (index, member) in items.enumerated() { locations["\(part).includes[\(index)]"] = member.location }
+                for (index, member) in items.enumerated() { locations["\(part).member_level.includes[\(index)]"] = member.location }
             } else {
                 diagnostics.append(.error(at: includes.location, path: path + ".member_level.includes",
                                           "expected \"*\" or a list of members, found \(includes.kindDescription)", hint: "write includes: \"*\" or includes: [status, count]"))
@@ -180,11 +180,11 @@ struct CubeFileReader {
         }
         let excludes = item["member_level"]?["excludes"]?.items ?? []
         policy.excludes = excludes.compactMap(\.scalarText).map { Self.member($0, of: cube) }
-        for (index, member) in excludes.enumerated() { locations["\(part).excludes[\(index)]"] = member.location }
+        for (index, member) in excludes.enumerated() { locations["\(part).member_level.excludes[\(index)]"] = member.location }
         let rowLevel = item["row_level"]
         if let rowLevel, rowLevel["allow_all"]?.bool != true {
             if let filters = rowLevel["filters"] {
-                policy.rowFilters = readFilters(filters, cube: cube, path: path + ".row_level.filters", part: part + ".filters", depth: 0, locations: &locations)
+                policy.rowFilters = readFilters(filters, cube: cube, path: path + ".row_level.filters", part: part + ".row_level.filters", depth: 0, locations: &locations)
             } else if rowLevel["allow_all"] == nil {
                 diagnostics.append(.error(at: rowLevel.location, path: path + ".row_level", "row_level needs filters or allow_all: true",
                                           hint: "write filters: [{member: region, operator: equals, values: [\"{ securityContext.region }\"]}]"))

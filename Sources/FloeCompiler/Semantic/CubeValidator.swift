@@ -127,10 +127,10 @@ struct CubeValidator {
         for (index, policy) in (read.cube.accessPolicy ?? []).enumerated() {
             let part = "access_policy[\(index)]"
             for (position, member) in (policy.includes ?? []).enumerated() {
-                checkMember(member, kind: "member", in: read, part: "\(part).includes[\(position)]")
+                checkMember(member, kind: "member", in: read, part: "\(part).member_level.includes[\(position)]")
             }
             for (position, member) in policy.excludes.enumerated() {
-                checkMember(member, kind: "member", in: read, part: "\(part).excludes[\(position)]")
+                checkMember(member, kind: "member", in: read, part: "\(part).member_level.excludes[\(position)]")
             }
             func walk(_ filters: [AccessFilter], _ path: String) {
                 for (offset, filter) in filters.enumerated() {
@@ -143,7 +143,7 @@ struct CubeValidator {
                     }
                 }
             }
-            walk(policy.rowFilters ?? [], "\(part).filters")
+            walk(policy.rowFilters ?? [], "\(part).row_level.filters")
         }
     }
 
@@ -168,7 +168,8 @@ struct CubeValidator {
         }
         guard candidates.contains(pieces[1]) else {
             return error(read, part, "'\(reference)' is no \(kind) of cube '\(cube.name)'",
-                         hint: Suggestions.didYouMean(pieces[1], in: candidates) ?? "its \(kind)s: \(candidates.isEmpty ? "none" : candidates.joined(separator: ", "))")
+                         hint: Suggestions.didYouMean(pieces[1], in: candidates)
+                             ?? "its \(kind == "measure or dimension" ? "measures and dimensions" : kind + "s"): \(candidates.isEmpty ? "none" : candidates.joined(separator: ", "))")
         }
     }
 

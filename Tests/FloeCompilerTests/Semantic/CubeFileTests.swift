@@ -120,4 +120,74 @@ import Testing
                 + "  hint: query the cubes themselves until views are supported",
         ])
     }
+
+    @Test func accessPoliciesAreReadWithTheirMembersQualifiedAndChecked() throws {
+        let project = try Self.project(["orders.yml": """
+            cubes:
+              - name: Orders
+                sql_table: "{{ ref('orders') }}"
+                dimensions:
+                  - { name: order_id, sql: order_id, type: number, primary_key: true }
+                  - { name: status, sql: status, type: string }
+                measures:
+                  - { name: count, type: count }
+                  - { name: revenue, sql: amount, type: sum }
+                access_policy:
+                  - role: "*"
+                    member_level: { includes: "*", excludes: [revenue] }
+                    row_level:
+                      filters:
+                        - { member: status, operator: equals, values: ["{ securityContext.status }"] }
+                        - or:
+                            - { member: CUBE.order_id, operator: gt, values: ["0"] }
+                            - { member: Orders.order_id, operator: set }
+                  - role: finance
+                    member_level: { includes: [count, revenue, status] }
+                    row_level: { allow_all: true }
+            """])
+        let cubes = try #require(project.compile().artifacts?.cubes)
+        #expect(project.messages().isEmpty, "\(project.messages())")
+        #expect(cubes[0].accessPolicy == [
+            CubeAccessPolicy(role: "*", includes: nil, excludes: ["Orders.revenue"], rowFilters: [
+                AccessFilter(member: "Orders.status", operator: "equals", values: ["{ securityContext.status }"]),
+                AccessFilter(or: [AccessFilter(member: "Orders.order_id", operator: "gt", values: ["0"]),
+                                  AccessFilter(member: "Orders.order_id", operator: "set")]),
+            ]),
+            CubeAccessPolicy(role: "finance", includes: ["Orders.count", "Orders.revenue", "Orders.status"]),
+        ])
+    }
+
+    @Test func accessPolicyMistakesAreReportedAtTheirPlace() throws {
+        let project = try Self.project(["orders.yml": """
+            cubes:
+              - name: Orders
+                sql_table: "{{ ref('orders') }}"
+                dimensions:
+                  - { name: status, sql: status, type: string }
+                measures:
+                  - { name: count, type: count }
+                access_policy:
+                  - role: "*"
+                    member_level: { includes: everything, excludes: [stauts] }
+                    row_level:
+                      filters:
+                        - { member: region, operator: equals, values: ["{ securityContext.region }"] }
+                        - { member: status, operator: equal, values: [a] }
+                  - role: manager
+                    row_level: {}
+            """])
+        _ = project.compile()
+        #expect(project.messages() == [
+            "cubes/orders.yml:10:35: error: cubes[0].access_policy[0].member_level.includes: expected \"*\" or a list of members, found a string\n"
+                + "  hint: write includes: \"*\" or includes: [status, count]",
+            "cubes/orders.yml:10:58: error: cubes[0].access_policy[0].member_level.excludes[0]: 'Orders.stauts' is no member of cube 'Orders'\n"
+                + "  hint: did you mean 'status'?",
+            "cubes/orders.yml:13:25: error: cubes[0].access_policy[0].row_level.filters[0]: 'Orders.region' is no measure or dimension of cube 'Orders'\n"
+                + "  hint: its measures and dimensions: count, status",
+            "cubes/orders.yml:14:43: error: cubes[0].access_policy[0].row_level.filters[1].operator: unknown filter operator 'equal'\n"
+                + "  hint: did you mean 'equals'?",
+            "cubes/orders.yml:16:20: error: cubes[0].access_policy[1].row_level: row_level needs filters or allow_all: true\n"
+                + "  hint: write filters: [{member: region, operator: equals, values: [\"{ securityContext.region }\"]}]",
+        ])
+    }
 }
