@@ -116,6 +116,7 @@ public enum ProjectCompiler {
         }
         diagnostics += project.diagnostics
         var cubes: [CompiledCube] = []
+        var views: [CompiledView] = []
         if let semantic = spec.semanticPath, !project.diagnostics.hasErrors {
             var reader = CubeFileReader(
                 directory: specDirectory.appendingPathComponent(semantic.path),
@@ -125,6 +126,9 @@ public enum ProjectCompiler {
             diagnostics += reader.diagnostics + CubeValidator.validate(reader.cubes, unreadable: reader.unreadable)
             project.inputs += reader.inputs
             cubes = reader.cubes.map(\.cube).sorted { $0.name < $1.name }
+            let resolvedViews = CubeViewReader.resolve(reader.views, cubes: cubes, unreadable: reader.unreadable)
+            diagnostics += resolvedViews.diagnostics
+            views = resolvedViews.views
         }
         guard !diagnostics.hasErrors, let environment = resolution.environment,
               let compute = resolution.profiles[.compute], let storage = resolution.profiles[.storage],
@@ -155,7 +159,7 @@ public enum ProjectCompiler {
             transforms: spec.transforms.map { TransformSource(type: $0.type, path: $0.path) },
             synthetic: synthetic.tables,
             seeds: project.seeds, sources: project.sources, models: project.models, tests: project.tests,
-            cubes: cubes.isEmpty ? nil : cubes)
+            cubes: cubes.isEmpty ? nil : cubes, views: views.isEmpty ? nil : views)
 
         let encoded: EncodedDocument
         let flagged: Bool

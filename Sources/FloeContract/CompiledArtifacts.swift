@@ -21,6 +21,8 @@ public struct CompiledArtifacts: Codable, Sendable, Equatable {
     public var tests: [CompiledTest]
     /// Since 1.2: the semantic layer's cubes, sorted by name; nil when the product has none.
     public var cubes: [CompiledCube]?
+    /// Since 1.3: Cube views over the cubes, sorted by name; nil when the product has none.
+    public var views: [CompiledView]?
 
     public init(
         version: ContractVersion = CompiledArtifacts.currentVersion,
@@ -37,9 +39,11 @@ public struct CompiledArtifacts: Codable, Sendable, Equatable {
         sources: [CompiledSource] = [],
         models: [CompiledModel] = [],
         tests: [CompiledTest] = [],
-        cubes: [CompiledCube]? = nil
+        cubes: [CompiledCube]? = nil,
+        views: [CompiledView]? = nil
     ) {
         self.cubes = cubes
+        self.views = views
         self.version = version
         self.metadata = metadata
         self.product = product

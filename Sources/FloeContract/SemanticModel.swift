@@ -256,3 +256,52 @@ public struct AccessFilter: Codable, Sendable, Equatable {
         self.or = or
     }
 }
+
+/// Since 1.3: a Cube view: members of several cubes offered under one name, each reached from
+/// the view's first cube along a join path.
+public struct CompiledView: Codable, Sendable, Equatable {
+    public var name: String
+    /// The cube file that declares it, relative to floe.yaml's directory.
+    public var path: String
+    public var title: String?
+    public var description: String?
+    public var isPublic: Bool
+    /// In the order the view lists them.
+    public var members: [ViewMember]
+
+    public init(name: String, path: String, title: String? = nil, description: String? = nil, isPublic: Bool = true, members: [ViewMember] = []) {
+        self.name = name
+        self.path = path
+        self.title = title
+        self.description = description
+        self.isPublic = isPublic
+        self.members = members
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case isPublic = "public"
+        case name, path, title, description, members
+    }
+}
+
+/// One member of a view: its name there, the cube member it is, and the cubes joined to reach it
+/// from the view's first cube (that cube first).
+public struct ViewMember: Codable, Sendable, Equatable {
+    public var name: String
+    /// `Cube.member`.
+    public var member: String
+    public var joinPath: [String]
+    public var title: String?
+
+    public init(name: String, member: String, joinPath: [String], title: String? = nil) {
+        self.name = name
+        self.member = member
+        self.joinPath = joinPath
+        self.title = title
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case joinPath = "join_path"
+        case name, member, title
+    }
+}

@@ -14,7 +14,7 @@ public struct QueryRunner: Sendable {
         guard let dialect = SQLDialects.named(plan.profiles.compute.type) else {
             throw SemanticError(.engine, "the plan's engine '\(plan.profiles.compute.type)' has no SQL dialect in this version of floe")
         }
-        compiler = QueryCompiler(catalog: SemanticCatalog(cubes: cubes), dialect: dialect)
+        compiler = QueryCompiler(catalog: SemanticCatalog(cubes: cubes, views: plan.views ?? []), dialect: dialect)
     }
 
     /// `rollups`: the built and current ones, which answer the query when they can.

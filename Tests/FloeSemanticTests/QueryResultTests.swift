@@ -137,4 +137,24 @@ import Testing
     @Test func ungroupedQueriesReturnRows() throws {
         try check(#"{"dimensions": ["Orders.order_id"], "measures": ["Orders.total_revenue"], "ungrouped": true, "order": {"Orders.order_id": "asc"}, "limit": 3}"#, #"select order_id, total_amount from "floe-dev"."stg_orders" order by order_id limit 3"#)
     }
+
+    @Test func aViewAnswersWithItsOwnNamesAndItsCubesNumbers() throws {
+        let query = try CubeQuery(json: try JSONValue.parse(#"""
+            {"measures": ["OrdersOverview.count", "OrdersOverview.total_revenue"], "dimensions": ["OrdersOverview.Customers_region"],
+             "filters": [{"member": "OrdersOverview.status", "operator": "equals", "values": ["delivered"]}],
+             "order": {"OrdersOverview.Customers_region": "asc"}}
+            """#))
+        let result = try runner.load(query, on: try warehouse.connection())
+        #expect(result.data.first?.map(\.0) == ["OrdersOverview.Customers_region", "OrdersOverview.count", "OrdersOverview.total_revenue"])
+        try check(#"{"measures": ["OrdersOverview.count", "OrdersOverview.total_revenue"], "dimensions": ["OrdersOverview.Customers_region"], "filters": [{"member": "OrdersOverview.status", "operator": "equals", "values": ["delivered"]}], "order": {"OrdersOverview.Customers_region": "asc"}}"#,
+                  #"select c.region, count(*), sum(o.total_amount) from "floe-dev"."stg_orders" o left join "floe-dev"."stg_customers" c using (customer_id) where o.status = 'delivered' group by c.region order by c.region"#)
+        // The view's rows are its orders: a customer member counts the customers that have orders.
+        try check(#"{"dimensions": ["OrdersOverview.Customers_segment"], "measures": ["OrdersOverview.count"], "order": {"OrdersOverview.Customers_segment": "asc"}}"#,
+                  #"select s.segment, count(*) from "floe-dev"."stg_orders" o left join "floe-dev"."stg_customers" c using (customer_id) left join "floe-dev"."mart_customer_segments" s on s.customer_id = c.customer_id group by s.segment order by s.segment"#)
+        let meta = runner.meta()
+        let view = try #require(meta["cubes"]?.arrayValue?.first { $0["name"] == .string("OrdersOverview") })
+        #expect(view["type"] == .string("view"))
+        #expect(view["dimensions"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
+            == ["OrdersOverview.status", "OrdersOverview.order_date", "OrdersOverview.Customers_region", "OrdersOverview.Customers_segment"])
+    }
 }

@@ -136,7 +136,7 @@ import Testing
     }
 
     @Test func unknownMembersGetDidYouMean() {
-        #expect(failure(#"{"measures": ["Order.count"]}"#) == "measures[0]: no cube named 'Order'; did you mean 'Orders'?")
+        #expect(failure(#"{"measures": ["Order.count"]}"#) == "measures[0]: no cube or view named 'Order'; did you mean 'Orders'?")
         #expect(failure(#"{"measures": ["Orders.status"]}"#)
             == "measures[0]: 'Orders.status' is not a measure; its measures: Orders.count, Orders.total_revenue, Orders.average_order_value")
         #expect(failure(#"{"dimensions": ["Orders.stauts"]}"#) == "dimensions[0]: cube 'Orders' has no dimension 'stauts'; did you mean 'Orders.status'?")

@@ -51,7 +51,7 @@ import Testing
             ])
 
             let meta = try await client.cube("/cubejs-api/v1/meta")
-            #expect(meta.body["cubes"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["Customers", "OrderItems", "Orders", "Products"])
+            #expect(meta.body["cubes"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["Customers", "OrderItems", "Orders", "Products", "OrdersOverview"])
             let sql = try await client.cube("/cubejs-api/v1/sql", query: #"{"measures": ["Orders.count"], "filters": [{"member": "Orders.status", "operator": "equals", "values": ["shipped"]}]}"#)
             #expect(sql.body["sql"]?["sql"]?.arrayValue?.last == .array([.string("shipped"), .string("10000")]))
             let dry = try await client.cube("/cubejs-api/v1/dry-run", query: Self.byStatus)
@@ -129,7 +129,7 @@ import Testing
             try await Task.sleep(for: .milliseconds(1100))
             try plan.encoded().write(to: URL(fileURLWithPath: demo.planPath))
             let after = try await client.cube("/cubejs-api/v1/load", query: #"{"measures": ["Products.revenue"]}"#)
-            #expect(after.status == 400 && after.body["error"]?.stringValue?.contains("no cube named 'Products'") == true)
+            #expect(after.status == 400 && after.body["error"]?.stringValue?.contains("no cube or view named 'Products'") == true)
         }
     }
 

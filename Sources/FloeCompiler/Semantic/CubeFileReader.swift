@@ -30,6 +30,7 @@ struct CubeFileReader {
     let dialect: any SQLDialect
 
     private(set) var cubes: [ReadCube] = []
+    private(set) var views: [CubeViewReader.ReadView] = []
     private(set) var inputs: [InputFile] = []
     private(set) var diagnostics: [Diagnostic] = []
     /// Names of cubes left out for their shape errors, so nothing else is blamed for naming them.
@@ -53,10 +54,11 @@ struct CubeFileReader {
             let problems = ShapeValidator.validate(value, against: .object(CubeShape.file))
             diagnostics += problems
             let errorPaths = problems.filter { $0.severity == .error }.map(\.path)
-            guard value.entries != nil, !errorPaths.contains(where: { !$0.hasPrefix("cubes[") }) else { continue }
-            if let views = value.entries?.first(where: { $0.key == "views" }) {
-                diagnostics.append(.warning(at: views.keyLocation, path: "views", "floe does not read Cube views yet; they are ignored",
-                                            hint: "query the cubes themselves until views are supported"))
+            guard value.entries != nil, !errorPaths.contains(where: { !$0.hasPrefix("cubes[") && !$0.hasPrefix("views[") }) else { continue }
+            for (index, view) in (value["views"]?.items ?? []).enumerated() {
+                let path = "views[\(index)]"
+                if errorPaths.contains(where: { $0 == path || $0.hasPrefix(path + ".") }) { continue }
+                views.append(CubeViewReader.read(view, path: path, file: display, planPath: planPrefix + relative, diagnostics: &diagnostics))
             }
             // A cube with a shape error is left out, the others read: every file's other
             // mistakes are still reported, and references to the cube left out are not.

@@ -110,8 +110,27 @@ enum CubeShape {
         .optional("access_policy", .list(.object(accessPolicy)), "who may see which members and rows"),
     ])
 
+    static let viewCube = ObjectShape("a view's cube", [
+        .required("join_path", text, "Cube or Cube.Joined.Further: the cube whose members are included, reached from the view's first cube"),
+        .optional("includes", .any, "\"*\" or the members included: names, or {name, alias, title}"),
+        .optional("excludes", names, "members left out"),
+        .optional("prefix", .boolean, "true: members are named <cube>_<member> in the view"),
+        .optional("alias", name, "the prefix used instead of the cube's name"),
+    ])
+
+    static let view = ObjectShape("a view", [
+        .required("name", name, "the view's name"),
+        .optional("title", text, "display name"),
+        .optional("description", text, "what it offers"),
+        .optional("public", .boolean, "false hides it from /meta"),
+        .optional("shown", .boolean, "Cube's older spelling of public"),
+        .optional("meta", .any, "free-form metadata; floe keeps none"),
+        .required("cubes", .list(.object(viewCube), minItems: 1), "the cubes whose members it offers"),
+        .optional("folders", .any, "Cube's folders for /meta; floe keeps none"),
+    ])
+
     static let file = ObjectShape("a Cube data-model file", [
         .optional("cubes", .list(.object(cube)), "the cubes"),
-        .optional("views", .any, "Cube's views; floe does not read them yet and warns"),
+        .optional("views", .list(.object(view)), "views: members of several cubes under one name"),
     ])
 }

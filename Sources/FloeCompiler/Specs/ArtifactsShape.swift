@@ -242,6 +242,19 @@ enum ArtifactsShape {
                 ]))), "all must hold; absent for every row"),
             ]))), "since 1.3: Cube's data access policies; absent when the cube has none"),
         ]))), "since 1.2: the semantic layer's cubes, refs resolved; absent when there are none"),
+        .optional("views", .list(.object(ObjectShape("a view", [
+            .required("name", text, "view name"),
+            .required("path", text, "the cube file that declares it"),
+            .optional("title", text, "display name"),
+            .optional("description", text, "what it offers"),
+            .required("public", .boolean, "false hides it from /meta"),
+            .required("members", .list(.object(ObjectShape("a view member", [
+                .required("name", text, "the member's name in the view"),
+                .required("member", text, "the Cube.member it is"),
+                .required("join_path", names, "the cubes joined to reach it, the view's first cube first"),
+                .optional("title", text, "display name"),
+            ]))), "its members"),
+        ]))), "since 1.3: Cube views over the cubes; absent when there are none"),
     ])
 }
 

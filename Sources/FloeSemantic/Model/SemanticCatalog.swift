@@ -4,16 +4,21 @@ import FloeCore
 /// The plan's cubes by name, and the lookup of `Cube.member` names with did-you-mean.
 public struct SemanticCatalog: Sendable {
     public let cubes: [CompiledCube]
+    public let views: [CompiledView]
     private let byName: [String: CompiledCube]
+    private let viewsByName: [String: CompiledView]
 
-    public init(cubes: [CompiledCube]) {
+    public init(cubes: [CompiledCube], views: [CompiledView] = []) {
         self.cubes = cubes
+        self.views = views
         var byName: [String: CompiledCube] = [:]
         for cube in cubes { byName[cube.name] = cube }
         self.byName = byName
+        viewsByName = Dictionary(views.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     public func cube(named name: String) -> CompiledCube? { byName[name] }
+    public func view(named name: String) -> CompiledView? { viewsByName[name] }
 
     /// What a member name must be where it is used.
     enum Kind: String {
@@ -31,7 +36,13 @@ public struct SemanticCatalog: Sendable {
             throw .badQuery("\(location): '\(path)' is not a member name; members are written Cube.member (e.g. \(example(kind)))")
         }
         guard let cube = byName[pieces[0]] else {
-            throw .badQuery("\(location): no cube named '\(pieces[0])'" + hint(Suggestions.didYouMean(pieces[0], in: cubes.map(\.name))))
+            if let view = viewsByName[pieces[0]] {
+                let names = view.members.map(\.name)
+                throw .badQuery("\(location): view '\(view.name)' has no member '\(pieces[1])'"
+                    + hint(Suggestions.closest(to: pieces[1], in: names).map { "did you mean '\(view.name).\($0)'?" } ?? "its members: " + names.joined(separator: ", ")))
+            }
+            throw .badQuery("\(location): no cube or view named '\(pieces[0])'"
+                + hint(Suggestions.didYouMean(pieces[0], in: cubes.map(\.name) + views.map(\.name))))
         }
         let name = pieces[1]
         if kind == .measure || kind == .measureOrDimension, let measure = cube.measures.first(where: { $0.name == name }) {

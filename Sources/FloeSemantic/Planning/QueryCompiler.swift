@@ -27,23 +27,28 @@ public struct QueryCompiler: Sendable {
     public func generate(
         _ query: CubeQuery, now: Date = Date(), rollups: [RollupDefinition] = [], security: SecurityContext? = nil
     ) throws(SemanticError) -> GeneratedQuery {
-        let secured = try security.map { context throws(SemanticError) in try self.secured(query, context: context, now: now) } ?? query
-        let build = try Build(compiler: self, query: secured, now: now, mode: .answer)
-        for rollup in rollups {
-            if let generated = try RollupMatcher(compiler: self, rollup: rollup, query: secured, now: now).generate() { return generated }
+        let views = try ViewTranslation(query, catalog: catalog)
+        let secured = try security.map { context throws(SemanticError) in
+            try self.secured(views.query, context: context, now: now, root: views.root)
+        } ?? views.query
+        // A view's rows are its first cube's: only a rollup of that cube may answer for it.
+        for rollup in rollups where views.root == nil || views.root == rollup.cube {
+            if let generated = try RollupMatcher(compiler: self, rollup: rollup, query: secured, now: now).generate() {
+                return views.rename(generated)
+            }
         }
-        return try build.run()
+        return views.rename(try Build(compiler: self, query: secured, now: now, mode: .answer, root: views.root).run())
     }
 
     /// `query` with the row filters of every cube it reads added, once its members are allowed.
     /// Adding a filter can bring another cube into the join, whose filters are then added too.
-    func secured(_ query: CubeQuery, context: SecurityContext, now: Date) throws(SemanticError) -> CubeQuery {
+    func secured(_ query: CubeQuery, context: SecurityContext, now: Date, root: String? = nil) throws(SemanticError) -> CubeQuery {
         let access = AccessControl(catalog: catalog, context: context)
         try access.checkMembers(query)
         var covered: [String] = []
         var secured = query
         while true {
-            let reads = try Build(compiler: self, query: secured, now: now, mode: .answer).run().cubes
+            let reads = try Build(compiler: self, query: secured, now: now, mode: .answer, root: root).run().cubes
             let added = reads.filter { !covered.contains($0) }
             guard !added.isEmpty else { return secured }
             covered += added
@@ -75,9 +80,12 @@ public struct QueryCompiler: Sendable {
         var catalog: SemanticCatalog { compiler.catalog }
 
         let mode: Mode
+        /// The cube the join tree starts from, when a view fixes it.
+        let root: String?
 
-        init(compiler: QueryCompiler, query: CubeQuery, now: Date, mode: Mode) throws(SemanticError) {
+        init(compiler: QueryCompiler, query: CubeQuery, now: Date, mode: Mode, root: String? = nil) throws(SemanticError) {
             self.mode = mode
+            self.root = root
             self.compiler = compiler
             self.query = query
             self.now = now
@@ -166,6 +174,7 @@ public struct QueryCompiler: Sendable {
             // Find every cube the filters reach before the join tree is chosen.
             try touch(query.filters)
 
+            if let root { queryCubes.removeAll { $0 == root }; queryCubes.insert(root, at: 0) }
             let needed = queryCubes + members.touchedCubes.sorted().filter { !queryCubes.contains($0) }
             let tree = try JoinTree(needed: needed, candidates: needed, catalog: catalog)
             let from = try fromClause(tree)

@@ -40,6 +40,36 @@ extension QueryRunner {
             })))
             cubes.append(.object(fields))
         }
+        for view in catalog.views where view.isPublic {
+            var measures: [JSONValue] = [], dimensions: [JSONValue] = [], segments: [JSONValue] = []
+            for member in view.members where access?.canUse(member.member) ?? true {
+                guard let reference = (try? catalog.member(member.member, as: .measureOrDimension, at: ""))
+                    ?? (try? catalog.member(member.member, as: .segment, at: "")) else { continue }
+                let short = member.title ?? Titles.human(member.name)
+                var fields: [(String, JSONValue)] = [
+                    ("name", .string("\(view.name).\(member.name)")),
+                    ("title", .string("\(view.title ?? Titles.human(view.name)) \(short)")), ("shortTitle", .string(short)),
+                ]
+                switch reference.member {
+                case .measure(let measure):
+                    fields += [("type", .string("number")), ("aggType", .string(Self.aggregationType(measure.type)))]
+                    if let format = measure.format { fields.append(("format", .string(format))) }
+                    measures.append(.object(fields))
+                case .dimension(let dimension):
+                    fields += [("type", .string(dimension.type)), ("primaryKey", .bool(dimension.primaryKey))]
+                    if let format = dimension.format { fields.append(("format", .string(format))) }
+                    dimensions.append(.object(fields))
+                case .segment:
+                    segments.append(.object(fields))
+                }
+            }
+            var fields: [(String, JSONValue)] = [
+                ("name", .string(view.name)), ("title", .string(view.title ?? Titles.human(view.name))), ("type", .string("view")),
+            ]
+            if let description = view.description { fields.append(("description", .string(description))) }
+            fields += [("measures", .array(measures)), ("dimensions", .array(dimensions)), ("segments", .array(segments))]
+            cubes.append(.object(fields))
+        }
         return .object([("cubes", .array(cubes))])
     }
 

@@ -116,8 +116,8 @@ import Testing
             "cubes/a.yml:22:36: error: cubes[2].dimensions[0].type: invalid value 'numbr'; expected one of string, number, time or boolean\n"
                 + "  hint: did you mean 'number'?",
             "cubes/b.yml:2:5: error: cubes[0]: cube 'Orders' is already defined in cubes/a.yml\n  hint: give each cube its own name",
-            "cubes/b.yml:4:1: warning: views: floe does not read Cube views yet; they are ignored\n"
-                + "  hint: query the cubes themselves until views are supported",
+            "cubes/b.yml:5:5: error: views[0]: missing required field 'cubes' in a view\n"
+                + "  hint: add `cubes:` (the cubes whose members it offers)",
         ])
     }
 
@@ -189,5 +189,64 @@ import Testing
             "cubes/orders.yml:16:20: error: cubes[0].access_policy[1].row_level: row_level needs filters or allow_all: true\n"
                 + "  hint: write filters: [{member: region, operator: equals, values: [\"{ securityContext.region }\"]}]",
         ])
+    }
+
+    @Test func viewsOfferMembersOfJoinedCubesUnderOneName() throws {
+        let yaml = """
+            cubes:
+              - name: Orders
+                sql_table: "{{ ref('orders') }}"
+                joins:
+                  - { name: Customers, relationship: many_to_one, sql: "{CUBE}.customer_id = {Customers.customer_id}" }
+                dimensions:
+                  - { name: order_id, sql: order_id, type: number, primary_key: true }
+                  - { name: status, sql: status, type: string }
+                  - { name: secret, sql: status, type: string, public: false }
+                measures:
+                  - { name: count, type: count }
+              - name: Customers
+                sql_table: "{{ ref('customers') }}"
+                dimensions:
+                  - { name: customer_id, sql: customer_id, type: number, primary_key: true }
+                  - { name: region, sql: region, type: string }
+            views:
+              - name: Sales
+                cubes:
+                  - { join_path: Orders, includes: "*", excludes: [order_id] }
+                  - { join_path: Orders.Customers, prefix: true, includes: [region, {name: customer_id, alias: id, title: Customer}] }
+              - name: Broken
+                cubes:
+                  - { join_path: Customers.Orders, includes: [region] }
+                  - { join_path: Order.Customers }
+                  - { join_path: Customers, includes: [regoin] }
+                  - { join_path: Orders, includes: [count] }
+              - name: Clash
+                cubes:
+                  - { join_path: Orders, includes: [count] }
+                  - { join_path: Orders, includes: [count] }
+              - name: Orders
+                cubes:
+                  - { join_path: Orders }
+            """
+        let project = try Self.project(["model.yml": yaml])
+        #expect(project.messages() == [
+            "cubes/model.yml:24:22: error: views[1].cubes[0].join_path: join_path 'Customers.Orders': cube 'Customers' has no join to 'Orders'\n"
+                + "  hint: a join path follows the joins the cubes declare, in their direction",
+            "cubes/model.yml:25:22: error: views[1].cubes[1].join_path: join_path 'Order.Customers' names no cube 'Order'\n  hint: did you mean 'Orders'?",
+            "cubes/model.yml:26:44: error: views[1].cubes[2].includes: 'regoin' is no member of cube 'Customers'\n  hint: did you mean 'region'?",
+            "cubes/model.yml:27:22: error: views[1].cubes[3].join_path: join_path 'Orders' starts at 'Orders', and the view's first path at 'Customers'\n"
+                + "  hint: every join path of a view starts at the same cube",
+            "cubes/model.yml:31:41: error: views[2].cubes[1].includes: view 'Clash' has two members named 'count' (from Orders and Orders)\n"
+                + "  hint: set prefix: true, or give one an alias",
+            "cubes/model.yml:32:5: error: views[3]: view 'Orders' has the name of a cube\n  hint: give the view its own name",
+        ])
+        let fixed = try Self.project(["model.yml": yaml.components(separatedBy: "  - name: Broken")[0]])
+        let views = try #require(fixed.compile().artifacts?.views, "\(fixed.messages())")
+        #expect(views == [CompiledView(name: "Sales", path: "cubes/model.yml", members: [
+            ViewMember(name: "count", member: "Orders.count", joinPath: ["Orders"]),
+            ViewMember(name: "status", member: "Orders.status", joinPath: ["Orders"]),
+            ViewMember(name: "Customers_region", member: "Customers.region", joinPath: ["Orders", "Customers"]),
+            ViewMember(name: "Customers_id", member: "Customers.customer_id", joinPath: ["Orders", "Customers"], title: "Customer"),
+        ])])
     }
 }
