@@ -42,12 +42,14 @@ let package = Package(
         .target(name: "FloeContract", swiftSettings: swiftSettings),
         // Diagnostics, suggestions and secret detection shared by every stage. No dependencies.
         .target(name: "FloeCore", swiftSettings: swiftSettings),
+        // One call into SQLite's C API that Swift cannot make (a variadic function).
+        .target(name: "CSQLiteConfig", linkerSettings: [.linkedLibrary("sqlite3")]),
         // The engine interface, SQL dialects (quoting, type names, dbt's cross-database macros,
         // materialization statements) and the engine adapters (SQLite on the system libsqlite3).
         .target(
             name: "FloeEngine",
             dependencies: [
-                "FloeContract", "FloeCore",
+                "FloeContract", "FloeCore", "CSQLiteConfig",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

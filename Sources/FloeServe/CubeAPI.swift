@@ -53,7 +53,7 @@ struct CubeAPI {
                 return .error(400, "/sql takes one query without compareDateRange")
             }
             let generated = try served.withConnection { connection throws in
-                try served.runner.generate(query, rollups: PreAggregationState.current(served.plan, connection: connection), security: security)
+                try served.runner.generate(query, rollups: served.rollupState.current(connection), security: security)
             }
             let parameters = generated.parameters.map { value -> JSONValue in value.displayText.map(JSONValue.string) ?? .null }
             var aliases: [(String, JSONValue)] = []
@@ -104,7 +104,7 @@ struct CubeAPI {
         do {
             let batch = try Self.batch(value)
             return try served.withConnection { connection in
-                let rollups = PreAggregationState.current(served.plan, connection: connection)
+                let rollups = served.rollupState.current(connection)
                 func run(_ query: CubeQuery) throws(SemanticError) -> JSONValue {
                     shape(try served.runner.load(query, on: connection, rollups: rollups, security: security))
                 }

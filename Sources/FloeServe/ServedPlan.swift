@@ -11,6 +11,8 @@ import Foundation
 final class ServedPlan: @unchecked Sendable {
     let plan: CompiledArtifacts
     let runner: QueryRunner
+    /// Which rollups may answer, checked against the warehouse's state for each query.
+    let rollupState: PreAggregationState
     /// The HS256 secret tokens must be signed with; nil when platform.yaml gives none (open API).
     let apiSecret: String?
     /// The plan file's modification time and size when it was read.
@@ -23,10 +25,12 @@ final class ServedPlan: @unchecked Sendable {
         var modified: Date
         var size: Int
 
+        /// One `stat` call: it runs for every request.
         init(path: String) throws {
-            let attributes = try FileManager.default.attributesOfItem(atPath: path)
-            modified = attributes[.modificationDate] as? Date ?? .distantPast
-            size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+            var info = stat()
+            guard stat(path, &info) == 0 else { throw CocoaError(.fileNoSuchFile) }
+            modified = Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
+            size = Int(info.st_size)
         }
     }
 
@@ -44,6 +48,7 @@ final class ServedPlan: @unchecked Sendable {
         guard problems.isEmpty else {
             throw ServeError(.plan, "the plan is not valid: " + problems.map(\.description).joined(separator: "; "))
         }
+        rollupState = PreAggregationState(plan: plan)
         do {
             runner = try QueryRunner(plan: plan)
         } catch {

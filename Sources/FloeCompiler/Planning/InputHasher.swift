@@ -13,20 +13,7 @@ enum InputHasher {
         hex(SHA256.hash(data: Data(text.utf8)))
     }
 
-    /// Lower-case hex, written directly into the string's storage: thousands of hashes are
-    /// printed per compile, and `String(format:)` per byte or an array per call showed up in profiles.
-    static func hex(_ digest: some Sequence<UInt8>) -> String {
-        let bytes = Array(digest)
-        return String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
-            for (index, byte) in bytes.enumerated() {
-                buffer[2 * index] = hexDigits[Int(byte >> 4)]
-                buffer[2 * index + 1] = hexDigits[Int(byte & 0x0f)]
-            }
-            return bytes.count * 2
-        }
-    }
-
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    static func hex(_ digest: some Sequence<UInt8>) -> String { Hex.string(digest) }
 
     /// Over the sorted `path:sha256` lines, so it changes when any input's path or content does.
     static func combined(_ inputs: [InputFile]) -> String {

@@ -102,6 +102,7 @@ struct CubeFileReader {
         switch (value["sql_table"], value["sql"]) {
         case (let table?, nil):
             sqlTable = resolveRefs(table, path: path + ".sql_table", dependsOn: &dependsOn)
+
         case (nil, let select?):
             sql = resolveRefs(select, path: path + ".sql", dependsOn: &dependsOn)
         case (.some, .some):

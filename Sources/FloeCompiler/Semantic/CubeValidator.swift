@@ -40,6 +40,7 @@ struct CubeValidator {
             checkJoins(read)
             checkPreAggregations(read)
             checkAccessPolicies(read)
+            checkReferenceCycles(read)
             if !cube.dimensions.contains(where: \.primaryKey), !cube.joins.isEmpty || joined.contains(cube.name) {
                 diagnostics.append(.warning(at: read.location, path: read.path,
                                             "cube '\(cube.name)' takes part in joins but has no primary_key dimension",
@@ -144,6 +145,44 @@ struct CubeValidator {
                 }
             }
             walk(policy.rowFilters ?? [], "\(part).row_level.filters")
+        }
+    }
+
+    /// A member whose SQL reaches itself through other members (`{a}` uses `{b}`, which uses `{a}`).
+    private mutating func checkReferenceCycles(_ read: CubeFileReader.ReadCube) {
+        let cube = read.cube
+        var sqlOf: [String: [String]] = [:]
+        for measure in cube.measures { sqlOf[measure.name] = [measure.sql].compactMap { $0 } + measure.filters }
+        for dimension in cube.dimensions { sqlOf[dimension.name] = [dimension.sql].compactMap { $0 } + dimension.cases.map(\.sql) }
+        for segment in cube.segments { sqlOf[segment.name] = [segment.sql] }
+        func own(_ reference: String) -> String? {
+            if reference.hasPrefix("CUBE.") { return String(reference.dropFirst(5)) }
+            if reference.hasPrefix(cube.name + ".") { return String(reference.dropFirst(cube.name.count + 1)) }
+            return reference.contains(".") ? nil : reference
+        }
+        for (index, member) in (cube.measures.map(\.name) + cube.dimensions.map(\.name) + cube.segments.map(\.name)).enumerated() {
+            var path = [member]
+            var visiting: Set<String> = [member]
+            func reaches(_ name: String) -> Bool {
+                for sql in sqlOf[name] ?? [] {
+                    for reference in CubeSQLTemplate.references(in: sql) {
+                        guard let next = own(reference), sqlOf[next] != nil else { continue }
+                        if next == member { path.append(next); return true }
+                        guard visiting.insert(next).inserted else { continue }
+                        path.append(next)
+                        if reaches(next) { return true }
+                        path.removeLast()
+                    }
+                }
+                return false
+            }
+            if reaches(member) {
+                let part = index < cube.measures.count ? "measures[\(index)]"
+                    : index < cube.measures.count + cube.dimensions.count ? "dimensions[\(index - cube.measures.count)]"
+                    : "segments[\(index - cube.measures.count - cube.dimensions.count)]"
+                error(read, part, "'\(member)' refers to itself: \(path.joined(separator: " → "))",
+                      hint: "a member's SQL may use other members, but not itself through them")
+            }
         }
     }
 

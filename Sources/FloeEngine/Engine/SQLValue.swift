@@ -1,4 +1,5 @@
 import Foundation
+import FloeCore
 
 /// One value read from or written to a warehouse, in the few storage classes every engine shares.
 public enum SQLValue: Sendable, Hashable {
@@ -15,7 +16,7 @@ public enum SQLValue: Sendable, Hashable {
         case .integer(let value): return String(value)
         case .real(let value): return String(value)
         case .text(let value): return value
-        case .blob(let bytes): return "x'" + bytes.map { String(format: "%02x", $0) }.joined() + "'"
+        case .blob(let bytes): return "x'" + Hex.string(bytes) + "'"
         }
     }
 }

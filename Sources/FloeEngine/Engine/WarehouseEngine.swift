@@ -54,6 +54,10 @@ public protocol EngineConnection: AnyObject {
     /// Makes sure `schema` exists (CREATE SCHEMA, or attaching its database file).
     func ensureSchema(_ schema: String) throws
 
+    /// A number that changes whenever another connection commits a change to `schema`, for
+    /// caching what was read from it; nil when the engine has no such number (read again).
+    func dataVersion(of schema: String) -> Int64?
+
     /// Whether `relation` exists, and as what.
     func relationKind(_ relation: Relation) throws -> RelationKind?
 

@@ -1,3 +1,4 @@
+import CSQLiteConfig
 import FloeContract
 import Foundation
 import GRDBSQLite
@@ -11,7 +12,12 @@ public final class SQLiteConnection: EngineConnection {
     private let layout: SQLiteFileLayout
     private var attached: Set<String> = []
 
+    /// Once per process, before SQLite is first used: connections on several threads must not
+    /// share the memory-statistics mutex (CSQLiteConfig).
+    static let configured: Void = { _ = floe_sqlite_disable_memory_statistics() }()
+
     init(layout: SQLiteFileLayout, busyTimeoutMilliseconds: Int32) throws {
+        Self.configured
         var pointer: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         var mainPath = ":memory:"
@@ -131,6 +137,14 @@ public final class SQLiteConnection: EngineConnection {
     }
 
     // MARK: Schemas and relations
+
+    /// SQLite's `data_version` of the schema's database file.
+    public func dataVersion(of schema: String) -> Int64? {
+        guard attached.contains(schema) || schema == "main",
+              let row = try? query("pragma \(schema == "main" ? "main" : quote(schema)).data_version", limit: 1).rows.first,
+              case .integer(let version) = row.first else { return nil }
+        return version
+    }
 
     public func ensureSchema(_ schema: String) throws {
         guard !attached.contains(schema) else { return }

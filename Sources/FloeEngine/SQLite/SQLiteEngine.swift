@@ -43,6 +43,7 @@ public struct SQLiteEngine: WarehouseEngine {
         }
         var handle: OpaquePointer?
         defer { sqlite3_close_v2(handle) }
+        SQLiteConnection.configured
         guard sqlite3_open_v2(layout.primaryPath, &handle, SQLITE_OPEN_READONLY, nil) == SQLITE_OK,
               sqlite3_exec(handle, "select count(*) from sqlite_master", nil, nil, nil) == SQLITE_OK else {
             throw EngineError(.unreachable, "cannot read \(layout.shownPath): \(String(cString: sqlite3_errmsg(handle)))")

@@ -45,7 +45,7 @@ enum SQLiteFunctions {
     private static let md5: @convention(c) (OpaquePointer?, Int32, UnsafeMutablePointer<OpaquePointer?>?) -> Void = { context, _, arguments in
         guard let input = text(arguments?[0]) else { return sqlite3_result_null(context) }
         let digest = Insecure.MD5.hash(data: Array(input.utf8))
-        result(context, digest.map { String(format: "%02x", $0) }.joined())
+        result(context, Hex.string(digest))
     }
 
     /// `split_part(text, delimiter, n)`: the n-th field (1-based; negative counts from the end), '' when out of range.

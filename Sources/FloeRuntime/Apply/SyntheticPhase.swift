@@ -178,7 +178,7 @@ struct SyntheticPhase {
             for target in table.tablesDrawnFrom where !visiting.contains(target) {
                 hasher.update(data: Data("\u{0}\(target)=\(fingerprint(target, visiting: visiting.union([name])))".utf8))
             }
-            let value = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            let value = Hex.string(hasher.finalize())
             if visiting.isEmpty { done[name] = value }
             return value
         }

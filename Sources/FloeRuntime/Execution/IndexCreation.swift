@@ -2,6 +2,7 @@ import Crypto
 import FloeContract
 import FloeEngine
 import Foundation
+import FloeCore
 
 /// Creates a model's configured indexes (dbt's `indexes` config) on its freshly built or
 /// restored table.
@@ -27,7 +28,7 @@ struct IndexCreation {
     /// `<table>__ix_<8 hex digits>`, the table's name cut so the whole fits PostgreSQL's 63 bytes.
     static func name(of index: ModelIndex, on relation: Relation) -> String {
         let digest = SHA256.hash(data: Data(ModelIndex.fingerprintPart([index]).utf8))
-        let suffix = digest.prefix(4).map { String(format: "%02x", $0) }.joined()
+        let suffix = Hex.string(digest.prefix(4))
         var table = ""
         for character in relation.name where table.utf8.count + character.utf8.count <= 48 { table.append(character) }
         return table + "__ix_" + suffix

@@ -26,6 +26,7 @@ final class RecordingConnection: EngineConnection {
     func commit() throws { try base.commit() }
     func rollback() { base.rollback() }
     func ensureSchema(_ schema: String) throws { try base.ensureSchema(schema) }
+    func dataVersion(of schema: String) -> Int64? { base.dataVersion(of: schema) }
     func relationKind(_ relation: Relation) throws -> RelationKind? { try base.relationKind(relation) }
     func columns(of relation: Relation) throws -> [ColumnSpec] { try base.columns(of: relation) }
 

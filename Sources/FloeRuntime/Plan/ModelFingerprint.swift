@@ -1,6 +1,7 @@
 import Crypto
 import FloeContract
 import Foundation
+import FloeCore
 
 /// A model's fingerprint recomputed from the plan alone, exactly as `floe compile` computes it
 /// (docs/contract.md, "Fingerprints"): SHA-256 over the SQL, the incremental SQL, the
@@ -26,7 +27,7 @@ enum ModelFingerprint {
         for dependency in model.dependsOn {
             feed("\u{0}\(dependency)=\(upstream(dependency) ?? "")")
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Hex.string(hasher.finalize())
     }
 
     /// unique_id → the fingerprint a model's hash takes for it, for every seed, source and model.

@@ -30,7 +30,7 @@ struct SeedFile {
     static func read(_ seed: CompiledSeed, projectDirectory: String) throws(Failure) -> SeedFile {
         let absolute = URL(fileURLWithPath: projectDirectory).appendingPathComponent(seed.path).path
         guard let data = FileManager.default.contents(atPath: absolute) else { throw .missing(path: seed.path) }
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.string(SHA256.hash(data: data))
         guard digest == seed.sha256 else { throw .changed(path: seed.path) }
         return SeedFile(path: seed.path, bytes: Array(data))
     }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import FloeCore
 
 /// Every node's state as the warehouse holds it now: what `_floe_node_state` said when the run
 /// began, updated as each of this run's builds commits. It decides "up to date": a node is, only
@@ -78,6 +79,6 @@ final class NodeStates: @unchecked Sendable {
             guard let version = currentVersion(input) else { return nil }
             hasher.update(data: Data("\u{0}\(input)=\(version)".utf8))
         }
-        return "view:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return "view:" + Hex.string(hasher.finalize())
     }
 }

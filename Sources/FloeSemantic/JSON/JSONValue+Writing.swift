@@ -33,6 +33,12 @@ extension JSONValue {
 
     private static func writeString(_ text: String, to out: inout String) {
         out += "\""
+        // Nearly every string (member names, values) needs no escape: append it whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -28,35 +28,43 @@ public struct QueryCompiler: Sendable {
         _ query: CubeQuery, now: Date = Date(), rollups: [RollupDefinition] = [], security: SecurityContext? = nil
     ) throws(SemanticError) -> GeneratedQuery {
         let views = try ViewTranslation(query, catalog: catalog)
-        let secured = try security.map { context throws(SemanticError) in
-            try self.secured(views.query, context: context, now: now, root: views.root)
-        } ?? views.query
+        var secured = views.query
+        var fromModels: GeneratedQuery?
+        if let security {
+            (secured, fromModels) = try self.secured(views.query, context: security, now: now, root: views.root)
+        }
         // A view's rows are its first cube's: only a rollup of that cube may answer for it.
         for rollup in rollups where views.root == nil || views.root == rollup.cube {
             if let generated = try RollupMatcher(compiler: self, rollup: rollup, query: secured, now: now).generate() {
                 return views.rename(generated)
             }
         }
+        if let fromModels { return views.rename(fromModels) }
         return views.rename(try Build(compiler: self, query: secured, now: now, mode: .answer, root: views.root).run())
     }
 
-    /// `query` with the row filters of every cube it reads added, once its members are allowed.
-    /// Adding a filter can bring another cube into the join, whose filters are then added too.
-    func secured(_ query: CubeQuery, context: SecurityContext, now: Date, root: String? = nil) throws(SemanticError) -> CubeQuery {
+    /// `query` with the row filters of every cube it reads added, once its members are allowed,
+    /// and its SQL over the models. Adding a filter can bring another cube into the join, whose
+    /// filters are then added too.
+    func secured(
+        _ query: CubeQuery, context: SecurityContext, now: Date, root: String? = nil
+    ) throws(SemanticError) -> (query: CubeQuery, generated: GeneratedQuery) {
         let access = AccessControl(catalog: catalog, context: context)
         try access.checkMembers(query)
         var covered: [String] = []
         var secured = query
         while true {
-            let reads = try Build(compiler: self, query: secured, now: now, mode: .answer, root: root).run().cubes
-            let added = reads.filter { !covered.contains($0) }
-            guard !added.isEmpty else { return secured }
+            let generated = try Build(compiler: self, query: secured, now: now, mode: .answer, root: root).run()
+            let added = generated.cubes.filter { !covered.contains($0) }
+            guard !added.isEmpty else { return (secured, generated) }
             covered += added
             secured = query
             for name in covered {
                 guard let cube = catalog.cube(named: name) else { continue }
                 if let filter = try access.rowFilter(for: cube) { secured.filters.append(filter) }
             }
+            // No cube read limits the rows: the SQL just written is the answer's.
+            if secured.filters.count == query.filters.count { return (secured, generated) }
         }
     }
 

@@ -249,4 +249,28 @@ import Testing
             ViewMember(name: "Customers_id", member: "Customers.customer_id", joinPath: ["Orders", "Customers"], title: "Customer"),
         ])])
     }
+
+    @Test func aMemberThatReachesItselfIsReported() throws {
+        var files = Self.models
+        files["../cubes/orders.yml"] = """
+            cubes:
+              - name: Orders
+                sql_table: "{{ ref('orders') }}"
+                dimensions:
+                  - { name: order_id, sql: order_id, type: number, primary_key: true }
+                  - { name: state, sql: "{CUBE}.statsu", type: string }
+                  - { name: loop_a, sql: "{loop_b} || 'x'", type: string }
+                  - { name: loop_b, sql: "{CUBE.loop_a}", type: string }
+                measures:
+                  - { name: revenue, sql: amount, type: sum }
+                  - { name: total, sql: amt, type: sum }
+            """
+        let project = try TestProject.dbt(files, floeExtra: "semantic: {path: cubes}\n")
+        #expect(project.messages() == [
+            "cubes/orders.yml:7:9: error: cubes[0].dimensions[2]: 'loop_a' refers to itself: loop_a → loop_b → loop_a\n"
+                + "  hint: a member's SQL may use other members, but not itself through them",
+            "cubes/orders.yml:8:9: error: cubes[0].dimensions[3]: 'loop_b' refers to itself: loop_b → loop_a → loop_b\n"
+                + "  hint: a member's SQL may use other members, but not itself through them",
+        ])
+    }
 }

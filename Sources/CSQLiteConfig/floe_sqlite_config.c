@@ -1,0 +1,6 @@
+#include "floe_sqlite_config.h"
+#include <sqlite3.h>
+
+int floe_sqlite_disable_memory_statistics(void) {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
