@@ -6,6 +6,11 @@ import JWTKit
 /// API secret, not expired. Its claims become the request's security context.
 struct TokenVerifier: Sendable {
     private let keys: JWTKeyCollection
+    /// Tokens already verified, with their claims: a dashboard sends the same token with every
+    /// request, and decoding it is most of a small query's cost. The whole token, signature
+    /// included, is the key, so only a token that verified is ever found; expiry is checked
+    /// again on each use.
+    private let verified = VerifiedTokens()
 
     /// RFC 7518 §3.2: an HS256 key is at least as long as its hash, 32 bytes.
     static let minimumSecretBytes = 32
@@ -21,8 +26,13 @@ struct TokenVerifier: Sendable {
             throw SemanticError(.forbidden, "authorization required: send Authorization: <JWT signed HS256 with the API secret>")
         }
         if token.lowercased().hasPrefix("bearer ") { token = String(token.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
+        if let known = verified.claims(of: token) {
+            guard known.expiry.map({ $0 > Date() }) ?? true else { throw SemanticError(.forbidden, "the token has expired") }
+            return SecurityContext(claims: known.claims)
+        }
         do {
             let payload = try await keys.verify(token, as: Claims.self)
+            verified.remember(token, claims: payload.claims, expiry: payload.expiry)
             return SecurityContext(claims: payload.claims)
         } catch let error as JWTError where error.errorType == .claimVerificationFailure {
             throw SemanticError(.forbidden, "the token has expired")
@@ -52,12 +62,36 @@ struct TokenVerifier: Sendable {
             try claims.encode(to: encoder)
         }
 
-        func verify(using algorithm: some JWTAlgorithm) async throws {
-            guard let expiry = claims["exp"] else { return }
-            guard case .number(let text) = expiry, let seconds = Double(text) else {
-                throw JWTError.claimVerificationFailure(failedClaim: nil, reason: "exp is not a number")
-            }
-            try ExpirationClaim(value: Date(timeIntervalSince1970: seconds)).verifyNotExpired()
+        /// `exp`, when the token has one.
+        var expiry: Date? {
+            guard case .number(let text) = claims["exp"], let seconds = Double(text) else { return nil }
+            return Date(timeIntervalSince1970: seconds)
         }
+
+        func verify(using algorithm: some JWTAlgorithm) async throws {
+            guard claims["exp"] != nil else { return }
+            guard let expiry else { throw JWTError.claimVerificationFailure(failedClaim: nil, reason: "exp is not a number") }
+            try ExpirationClaim(value: expiry).verifyNotExpired()
+        }
+    }
+}
+
+/// Verified tokens and their claims, at most ``capacity`` of them (all forgotten when full).
+final class VerifiedTokens: @unchecked Sendable {
+    static let capacity = 10_000
+    private let lock = NSLock()
+    private var entries: [String: (claims: JSONValue, expiry: Date?)] = [:]
+
+    func claims(of token: String) -> (claims: JSONValue, expiry: Date?)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries[token]
+    }
+
+    func remember(_ token: String, claims: JSONValue, expiry: Date?) {
+        lock.lock()
+        defer { lock.unlock() }
+        if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+        entries[token] = (claims, expiry)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import FloeContract
 import FloeEngine
 
@@ -32,7 +33,17 @@ enum Titles {
         "\(cube.title ?? human(cube.name)) \(title ?? human(name))"
     }
 
+    /// Names seen before and their words: titles are written for every column of every answer.
+    private static let known = KnownTitles()
+
     static func human(_ name: String) -> String {
+        if let title = known.title(of: name) { return title }
+        let title = words(name)
+        known.remember(name, title)
+        return title
+    }
+
+    private static func words(_ name: String) -> String {
         var words: [String] = []
         var current = ""
         var previous: Character?
@@ -50,5 +61,24 @@ enum Titles {
         }
         if !current.isEmpty { words.append(current) }
         return words.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
+    }
+}
+
+/// ``Titles/human(_:)``'s memory, bounded by the member names of the plans served.
+private final class KnownTitles: @unchecked Sendable {
+    private let lock = NSLock()
+    private var titles: [String: String] = [:]
+
+    func title(of name: String) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return titles[name]
+    }
+
+    func remember(_ name: String, _ title: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if titles.count > 100_000 { titles.removeAll() }
+        titles[name] = title
     }
 }
