@@ -107,6 +107,21 @@ public enum PlanValidator {
                 problem("cubes[\(index)].depends_on[\(position)]", "'\(dependency)' is not a model of the plan")
             }
         }
+        var members: Set<String> = []
+        for cube in plan.cubes ?? [] {
+            for name in cube.measures.map(\.name) + cube.dimensions.map(\.name) + cube.segments.map(\.name) { members.insert("\(cube.name).\(name)") }
+        }
+        let cubeNames = Set((plan.cubes ?? []).map(\.name))
+        for (index, view) in (plan.views ?? []).enumerated() {
+            for (position, member) in view.members.enumerated() {
+                if !members.contains(member.member) {
+                    problem("views[\(index)].members[\(position)].member", "'\(member.member)' is not a member of the plan's cubes")
+                }
+                if let missing = member.joinPath.first(where: { !cubeNames.contains($0) }) {
+                    problem("views[\(index)].members[\(position)].join_path", "'\(missing)' is not a cube of the plan")
+                }
+            }
+        }
         if let cycle = modelCycle(plan.models) {
             problem("models[\(cycle)].depends_on", "'\(plan.models[cycle].uniqueID)' depends on itself through other models")
         }
