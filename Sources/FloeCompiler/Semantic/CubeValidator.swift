@@ -41,6 +41,7 @@ struct CubeValidator {
             checkPreAggregations(read)
             checkAccessPolicies(read)
             checkReferenceCycles(read)
+            checkJoinCycles(read)
             if !cube.dimensions.contains(where: \.primaryKey), !cube.joins.isEmpty || joined.contains(cube.name) {
                 diagnostics.append(.warning(at: read.location, path: read.path,
                                             "cube '\(cube.name)' takes part in joins but has no primary_key dimension",
@@ -145,6 +146,33 @@ struct CubeValidator {
                 }
             }
             walk(policy.rowFilters ?? [], "\(part).row_level.filters")
+        }
+    }
+
+    /// Joins that lead back to the cube through two or more others (`A → B → C → A`): a query
+    /// then joins along the shortest path from its first cube, which may not be the path meant.
+    /// A pair of joins both ways (`A → B`, `B → A`) is common in Cube models and not reported.
+    private mutating func checkJoinCycles(_ read: CubeFileReader.ReadCube) {
+        let start = read.cube.name
+        for (index, join) in read.cube.joins.enumerated() where join.name != start {
+            var path = [start, join.name]
+            var seen: Set<String> = [join.name]
+            func back(_ cube: String) -> Bool {
+                for next in byName[cube]?.joins.map(\.name) ?? [] {
+                    if next == start { if path.count >= 3 { path.append(start); return true } else { continue } }
+                    guard seen.insert(next).inserted else { continue }
+                    path.append(next)
+                    if back(next) { return true }
+                    path.removeLast()
+                }
+                return false
+            }
+            // Each cycle is reported once, at its alphabetically first cube.
+            if back(join.name), path.dropLast().allSatisfy({ $0 >= start }) {
+                diagnostics.append(.warning(at: read.location(of: "joins[\(index)]"), path: read.path + ".joins[\(index)]",
+                                            "the joins form a cycle: \(path.joined(separator: " → "))",
+                                            hint: "a query joins along the shortest path from its first cube; a view's join_path fixes the path"))
+            }
         }
     }
 

@@ -273,4 +273,30 @@ import Testing
                 + "  hint: a member's SQL may use other members, but not itself through them",
         ])
     }
+
+    @Test func joinsThatComeBackThroughOtherCubesAreAWarning() throws {
+        var files = Self.models
+        files["../cubes/cycle.yml"] = """
+            cubes:
+              - name: A
+                sql_table: "{{ ref('orders') }}"
+                joins: [{ name: B, relationship: many_to_one, sql: "{CUBE}.x = {B.id}" }]
+                dimensions: [{ name: id, sql: order_id, type: number, primary_key: true }]
+              - name: B
+                sql_table: "{{ ref('orders') }}"
+                joins:
+                  - { name: A, relationship: one_to_many, sql: "{CUBE}.id = {A.id}" }
+                  - { name: C, relationship: many_to_one, sql: "{CUBE}.x = {C.id}" }
+                dimensions: [{ name: id, sql: order_id, type: number, primary_key: true }]
+              - name: C
+                sql_table: "{{ ref('orders') }}"
+                joins: [{ name: A, relationship: many_to_one, sql: "{CUBE}.x = {A.id}" }]
+                dimensions: [{ name: id, sql: order_id, type: number, primary_key: true }]
+            """
+        let project = try TestProject.dbt(files, floeExtra: "semantic: {path: cubes}\n")
+        #expect(project.messages() == [
+            "cubes/cycle.yml:4:13: warning: cubes[0].joins[0]: the joins form a cycle: A → B → C → A\n"
+                + "  hint: a query joins along the shortest path from its first cube; a view's join_path fixes the path",
+        ])
+    }
 }
