@@ -10,4 +10,9 @@ extension SQLDialect {
     public func caseInsensitiveLike(_ expression: String, _ pattern: String) -> String {
         "\(expression) ilike \(pattern) escape '\\'"
     }
+    /// The sum of each row's 64-bit hash (PostgreSQL's `hashtextextended`), as text.
+    public func rowSignature(_ expressions: [String]) -> String {
+        let row = "concat_ws(chr(31), " + expressions.map { "coalesce(cast(\($0) as text), chr(0))" }.joined(separator: ", ") + ")"
+        return "cast(sum(hashtextextended(\(row), 0)) as text)"
+    }
 }

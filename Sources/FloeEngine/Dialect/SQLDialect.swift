@@ -60,6 +60,9 @@ public protocol SQLDialect: Sendable {
     func nullSafeEqual(_ left: String, _ right: String) -> String
     /// `expression` matches the LIKE `pattern` ignoring case; `\` escapes `%` and `_` in it.
     func caseInsensitiveLike(_ expression: String, _ pattern: String) -> String
+    /// An aggregate whose value changes when any of the group's rows (their `expressions`)
+    /// changes, whatever their order: a rollup partition's change detector.
+    func rowSignature(_ expressions: [String]) -> String
 }
 
 /// The kinds of value a seed column can hold, as dbt infers them from CSV text.

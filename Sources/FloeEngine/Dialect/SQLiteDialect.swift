@@ -22,6 +22,8 @@ public struct SQLiteDialect: SQLDialect {
     /// `floe_utc_to_local` is registered by floe's SQLite connection (SQLiteFunctions).
     public func utcToLocal(_ expression: String, zone: String) -> String { "floe_utc_to_local(\(expression), \(zone))" }
     public func nullSafeEqual(_ left: String, _ right: String) -> String { "\(left) is \(right)" }
+    /// `floe_row_signature` is registered by floe's SQLite connection (SQLiteRowSignature).
+    public func rowSignature(_ expressions: [String]) -> String { "floe_row_signature(\(expressions.joined(separator: ", ")))" }
     /// SQLite's LIKE ignores the case of ASCII letters.
     public func caseInsensitiveLike(_ expression: String, _ pattern: String) -> String {
         "\(expression) like \(pattern) escape '\\'"

@@ -15,6 +15,7 @@ enum SQLiteFunctions {
         try check(db, "split_part", sqlite3_create_function_v2(db, "split_part", 3, deterministic, nil, splitPart, nil, nil, nil))
         try check(db, "concat", sqlite3_create_function_v2(db, "concat", -1, deterministic, nil, concat, nil, nil, nil))
         try check(db, "concat_ws", sqlite3_create_function_v2(db, "concat_ws", -1, deterministic, nil, concatWS, nil, nil, nil))
+        try check(db, "floe_row_signature", SQLiteRowSignature.register(on: db))
         try check(db, "floe_utc_to_local", sqlite3_create_function_v2(db, "floe_utc_to_local", 2, deterministic, nil, utcToLocal, nil, nil, nil))
         for statistic in Statistic.allCases {
             let app = UnsafeMutableRawPointer(bitPattern: statistic.rawValue + 1)

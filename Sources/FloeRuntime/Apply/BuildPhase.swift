@@ -1,5 +1,6 @@
 import FloeContract
 import FloeEngine
+import FloeSemantic
 import Foundation
 
 /// Builds the selected seeds and models in dependency order on the worker threads. A node is
@@ -31,6 +32,8 @@ struct BuildPhase {
     let context: Context
     let plan: CompiledArtifacts
     let graph: PlanGraph
+    /// The rollups kept in partitions, by unique id.
+    var partitions: [String: RollupDefinition.Partitioning] = [:]
 
     /// `tests` are given by `floe build`: each runs once the nodes it tests are built, and a model
     /// waits for the tests of what it reads, so a failing test skips everything downstream.
@@ -121,7 +124,8 @@ struct BuildPhase {
                 let snapshots = plan.product.snapshots.map { Snapshots(keep: $0.keep, state: context.state) }
                 let outcome = try ModelBuilder(connection: recorder, dialect: context.engine.dialect,
                                                state: context.state, runID: context.runID, retention: context.retention,
-                                               snapshots: snapshots, previous: context.states.state(of: model.uniqueID))
+                                               snapshots: snapshots, previous: context.states.state(of: model.uniqueID),
+                                               partitioning: partitions[model.uniqueID])
                     .build(model, recording: state, fullRefresh: context.options.fullRefresh, at: Clock.timestamp())
                 result.rowsAffected = outcome.rowsAffected
                 result.message = outcome.message

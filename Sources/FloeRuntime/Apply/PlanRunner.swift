@@ -2,6 +2,7 @@ import Crypto
 import FloeContract
 import FloeCore
 import FloeEngine
+import FloeSemantic
 import Foundation
 
 /// Runs a plan: takes the namespace's lock, loads synthetic data and seeds, builds the selected
@@ -14,6 +15,8 @@ public final class PlanRunner: @unchecked Sendable {
     let plan: CompiledArtifacts
     /// Why the rollups could not be derived, when they could not.
     let rollupFailure: String?
+    /// The rollups kept in partitions.
+    let partitions: [String: RollupDefinition.Partitioning]
     let options: ApplyOptions
     let observer: (any ApplyObserver)?
     let graph: PlanGraph
@@ -30,6 +33,7 @@ public final class PlanRunner: @unchecked Sendable {
             self.plan = plan
             rollupFailure = "cannot build the cubes' pre-aggregations: \(error.message)"
         }
+        partitions = PreAggregationNodes.partitions(of: plan)
         self.options = options
         self.observer = observer
         graph = PlanGraph(self.plan)
@@ -88,14 +92,14 @@ public final class PlanRunner: @unchecked Sendable {
         }
         switch options.mode {
         case .build:
-            BuildPhase(context: context, plan: plan, graph: graph).run(work.seeds, work.models)
+            BuildPhase(context: context, plan: plan, graph: graph, partitions: partitions).run(work.seeds, work.models)
             TestPhase(context: context, graph: graph).run(work.tests)
         case .buildWithTests:
-            BuildPhase(context: context, plan: plan, graph: graph).run(work.seeds, work.models, tests: work.tests)
+            BuildPhase(context: context, plan: plan, graph: graph, partitions: partitions).run(work.seeds, work.models, tests: work.tests)
         case .test:
             TestPhase(context: context, graph: graph).run(work.tests)
         case .seed:
-            BuildPhase(context: context, plan: plan, graph: graph).run(work.seeds, [])
+            BuildPhase(context: context, plan: plan, graph: graph, partitions: partitions).run(work.seeds, [])
         }
 
         let completedAt = Date()

@@ -1,5 +1,6 @@
 import FloeContract
 import FloeEngine
+import FloeSemantic
 
 /// Builds one model on one connection, in one write transaction that also records its state:
 /// pre-hooks, the materialization, post-hooks, then the fingerprint. Any failure rolls all of it back.
@@ -26,6 +27,8 @@ struct ModelBuilder {
     /// floe.yaml's snapshots, and the state of the version this build replaces.
     var snapshots: Snapshots?
     var previous: NodeState?
+    /// For a rollup kept in partitions: rebuild only the partitions whose source rows changed.
+    var partitioning: RollupDefinition.Partitioning?
 
     /// Builds `model` and records `recording` as its state in the same transaction.
     func build(_ model: CompiledModel, recording: NodeState, fullRefresh: Bool, at time: String) throws -> Outcome {
@@ -34,7 +37,13 @@ struct ModelBuilder {
             var outcome: Outcome
             switch model.materialized {
             case .view: outcome = try view(model)
-            case .table: outcome = try table(model, message: "table")
+            case .table:
+                if let partitioning {
+                    outcome = try RollupPartitionBuild(connection: connection, dialect: dialect, partitioning: partitioning)
+                        .build(model, fullRefresh: fullRefresh) { try table(model, message: "rollup") }
+                } else {
+                    outcome = try table(model, message: "table")
+                }
             case .incremental: outcome = try incremental(model, fullRefresh: fullRefresh)
             case .ephemeral: outcome = Outcome(rowsAffected: nil, message: "ephemeral (inlined)", compiledSQL: model.sql)
             }

@@ -23,12 +23,24 @@ public enum PreAggregationNodes {
             let folder = (cube?.path ?? "cubes").replacingOccurrences(of: ".yml", with: "").replacingOccurrences(of: ".yaml", with: "")
             var model = CompiledModel(
                 uniqueID: uniqueID(rollup), name: rollup.relation.name, path: "\(folder)/\(rollup.name).sql", materialized: .table,
-                relation: rollup.relation, sql: rollup.select, dependsOn: reads, tags: [tag],
+                relation: rollup.relation,
+                // Partitioning is part of what a build does, so it is part of the fingerprint.
+                sql: rollup.select + (rollup.partitioning.map { "\n-- floe: kept in \($0.granularity.rawValue) partitions" } ?? ""),
+                dependsOn: reads, tags: [tag],
                 description: "Rollup \(rollup.name) of cube \(rollup.cube)", fingerprint: "")
             model.fingerprint = ModelFingerprint.compute(model, upstream: { upstream[$0] })
             expanded.models.append(model)
         }
         return expanded
+    }
+
+    /// The rollups kept in partitions, by the unique id of their model.
+    public static func partitions(of plan: CompiledArtifacts) -> [String: RollupDefinition.Partitioning] {
+        var found: [String: RollupDefinition.Partitioning] = [:]
+        for rollup in (try? RollupDefinition.all(in: plan)) ?? [] {
+            if let partitioning = rollup.partitioning { found[uniqueID(rollup)] = partitioning }
+        }
+        return found
     }
 
     /// `pre_aggregation.Cube.name`.

@@ -69,11 +69,29 @@ public struct QueryCompiler: Sendable {
     }
 
     /// The SELECT that builds a rollup: the query's groups, no order, no limit, no bound values.
-    func rollupSelect(_ query: CubeQuery) throws(SemanticError) -> GeneratedQuery {
-        try Build(compiler: self, query: query, now: Date(timeIntervalSince1970: 0), mode: .rollupBuild).run()
+    /// With `partitions`, only the rows whose time dimension falls in a partition for which
+    /// `condition(partition expression)` holds.
+    func rollupSelect(_ query: CubeQuery, partitions: Partitions? = nil) throws(SemanticError) -> GeneratedQuery {
+        try Build(compiler: self, query: query, now: Date(timeIntervalSince1970: 0), mode: .rollupBuild, partitions: partitions).run()
     }
 
-    enum Mode { case answer, rollupBuild }
+    /// Per partition of the time dimension: `floe_partition`, `floe_rows` and `floe_signature`
+    /// (``SQLDialect/rowSignature(_:)`` over every value the rollup reads from each row).
+    func partitionSignatures(_ query: CubeQuery, granularity: DatePart) throws(SemanticError) -> String {
+        var rows = query
+        rows.ungrouped = true
+        return try Build(compiler: self, query: rows, now: Date(timeIntervalSince1970: 0), mode: .signatures,
+                         partitions: Partitions(granularity: granularity, condition: nil)).run().sql
+    }
+
+    /// The partitions of a rollup's time dimension, and which of them a SELECT covers.
+    struct Partitions {
+        let granularity: DatePart
+        /// A condition on a row's partition (an SQL expression); nil for every partition.
+        let condition: ((String) -> String)?
+    }
+
+    enum Mode { case answer, rollupBuild, signatures }
 
     /// The state of one translation.
     private final class Build {
@@ -91,8 +109,13 @@ public struct QueryCompiler: Sendable {
         /// The cube the join tree starts from, when a view fixes it.
         let root: String?
 
-        init(compiler: QueryCompiler, query: CubeQuery, now: Date, mode: Mode, root: String? = nil) throws(SemanticError) {
+        let partitions: Partitions?
+        /// The partition of each row, once the time dimension is read.
+        private var partitionExpression: String?
+
+        init(compiler: QueryCompiler, query: CubeQuery, now: Date, mode: Mode, root: String? = nil, partitions: Partitions? = nil) throws(SemanticError) {
             self.mode = mode
+            self.partitions = partitions
             self.root = root
             self.compiler = compiler
             self.query = query
@@ -172,6 +195,11 @@ public struct QueryCompiler: Sendable {
                     rowConditions.append("\(comparable) >= \(dialect.timestampParameter(values.add(.text(bounds.from.text()))))")
                     rowConditions.append("\(comparable) <= \(dialect.timestampParameter(values.add(.text(bounds.to.text()))))")
                 }
+                if let partitions, index == 0 {
+                    let partition = dialect.dateTrunc(partitions.granularity, value)
+                    partitionExpression = partition
+                    if let condition = partitions.condition { rowConditions.append(condition(partition)) }
+                }
             }
             for (index, name) in query.segments.enumerated() {
                 let reference = try catalog.member(name, as: .segment, at: "segments[\(index)]")
@@ -212,8 +240,15 @@ public struct QueryCompiler: Sendable {
             rowConditions += filters.rows
             let whereClause = rowConditions.isEmpty ? "" : "\nwhere " + rowConditions.map { "(\($0))" }.joined(separator: "\n  and ")
 
+            if mode == .signatures, let partitionExpression {
+                let values = (dimensions + measures).map(\.expression)
+                let sql = "select \(partitionExpression) as floe_partition, count(*) as floe_rows, \(dialect.rowSignature(values)) as floe_signature"
+                    + "\nfrom \(from)\(whereClause)\ngroup by 1"
+                return GeneratedQuery(sql: sql, parameters: self.values.values, totalSQL: nil, totalParameterCount: 0,
+                                      columns: [], preAggregation: nil, preAggregationTable: nil, cubes: [tree.root] + tree.edges.map(\.child))
+            }
             let columns = dimensions.map(\.column) + measures.map(\.column)
-            let order = mode == .rollupBuild ? "" : try compiler.orderClause(query: query, columns: columns)
+            let order = mode == .answer ? try compiler.orderClause(query: query, columns: columns) : ""
             let body: String
             if multipliedCubes.isEmpty {
                 let select = (dimensions + measures).map { "\($0.expression) as \(dialect.quoteIdentifier($0.column.alias))" }

@@ -37,6 +37,29 @@ public struct RollupDefinition: Sendable {
     let segments: Set<String>
     /// The build's joins repeat rows of a measure's cube, so its groups cannot be merged.
     let exactGroupsOnly: Bool
+    /// With `partition_granularity`: how `floe apply` rebuilds only the partitions whose
+    /// source rows changed.
+    public let partitioning: Partitioning?
+
+    /// A rollup kept in partitions of its time dimension. Each build works out every partition's
+    /// signature (its row count and ``FloeEngine/SQLDialect/rowSignature(_:)`` over the values
+    /// the rollup reads) into ``fresh``, compares them with ``signatures`` from the last build,
+    /// lists the partitions that differ, appeared or went away in ``changed``, deletes the
+    /// rollup's rows of those partitions, and inserts ``changedSelect``'s rows for them.
+    public struct Partitioning: Sendable {
+        public let granularity: DatePart
+        /// `floe_partition, floe_rows, floe_signature` per partition of the source rows.
+        public let signatureSelect: String
+        /// The rollup's rows of the partitions listed in ``changed``.
+        public let changedSelect: String
+        /// Tables beside the rollup: the signatures of the last build, this build's, and the
+        /// partitions to rebuild (each with a `floe_partition` column).
+        public let signatures: Relation
+        public let fresh: Relation
+        public let changed: Relation
+        /// The rollup's time column, whose value's partition says which partition a row is in.
+        public let timeColumn: String
+    }
 
     /// Every rollup of the plan's cubes, in cube and declaration order, for the plan's dialect.
     public static func all(in plan: CompiledArtifacts) throws(SemanticError) -> [RollupDefinition] {
@@ -71,6 +94,24 @@ public struct RollupDefinition: Sendable {
         }
         let generated = try compiler.rollupSelect(query)
         select = generated.sql
+        if let text = preAggregation.partitionGranularity, let granularity = DatePart(rawValue: text), let time = generated.columns.first(where: {
+            if case .timeDimension = $0.kind { true } else { false }
+        }) {
+            let dialect = compiler.dialect
+            let changed = Relation(schema: namespace, name: relation.name + "__floe_changed")
+            let changedTable = dialect.relation(changed)
+            let changedSelect = try compiler.rollupSelect(query, partitions: QueryCompiler.Partitions(granularity: granularity) { partition in
+                "exists (select 1 from \(changedTable) as floe_changed where \(dialect.nullSafeEqual("floe_changed.floe_partition", partition)))"
+            }).sql
+            partitioning = Partitioning(
+                granularity: granularity, signatureSelect: try compiler.partitionSignatures(query, granularity: granularity),
+                changedSelect: changedSelect,
+                signatures: Relation(schema: namespace, name: relation.name + "__floe_partitions"),
+                fresh: Relation(schema: namespace, name: relation.name + "__floe_partitions_new"), changed: changed,
+                timeColumn: time.alias)
+        } else {
+            partitioning = nil
+        }
         cubes = generated.cubes
         exactGroupsOnly = generated.repeatsMeasureRows
         var dimensions: [String: String] = [:]
