@@ -5,6 +5,9 @@ import Foundation
 /// Answers Cube queries over a plan's cubes on one engine connection.
 public struct QueryRunner: Sendable {
     public let compiler: QueryCompiler
+    /// SQL already generated, for queries that do not depend on the clock: a dashboard asks the
+    /// same few queries over and over, and translating one costs more than running a small one.
+    private let generated = GeneratedCache()
 
     /// Refuses a plan without cubes or whose engine has no SQL dialect here.
     public init(plan: CompiledArtifacts) throws(SemanticError) {
@@ -21,7 +24,17 @@ public struct QueryRunner: Sendable {
     public func generate(
         _ query: CubeQuery, rollups: [RollupDefinition] = [], security: SecurityContext? = nil, now: Date = Date()
     ) throws(SemanticError) -> GeneratedQuery {
-        try compiler.generate(query, now: now, rollups: rollups, security: security)
+        // Relative date ranges ("last 7 days") move with the clock; everything else is fixed by the
+        // query, the token's claims and which rollups are current.
+        let relative = query.timeDimensions.contains { time in
+            if case .relative = time.dateRange { return true }
+            return time.compareDateRange?.contains { if case .relative = $0 { true } else { false } } ?? false
+        }
+        let key = relative ? nil : query.json.text + "\u{0}" + (security?.claims.text ?? "-") + "\u{0}" + rollups.map(\.key).joined(separator: ",")
+        if let key, let known = generated.query(for: key) { return known }
+        let made = try compiler.generate(query, now: now, rollups: rollups, security: security)
+        if let key { generated.remember(made, for: key) }
+        return made
     }
 
     public func load(
@@ -51,5 +64,25 @@ public struct QueryRunner: Sendable {
             return "the warehouse has no table the cubes read (\(message)); run floe apply first"
         }
         return "the warehouse refused the query: \(message)"
+    }
+}
+
+/// ``QueryRunner``'s generated SQL by query, at most ``capacity`` entries (all forgotten when full).
+final class GeneratedCache: @unchecked Sendable {
+    static let capacity = 4_096
+    private let lock = NSLock()
+    private var entries: [String: GeneratedQuery] = [:]
+
+    func query(for key: String) -> GeneratedQuery? {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries[key]
+    }
+
+    func remember(_ query: GeneratedQuery, for key: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+        entries[key] = query
     }
 }
