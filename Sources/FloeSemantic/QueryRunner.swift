@@ -24,17 +24,23 @@ public struct QueryRunner: Sendable {
     public func generate(
         _ query: CubeQuery, rollups: [RollupDefinition] = [], security: SecurityContext? = nil, now: Date = Date()
     ) throws(SemanticError) -> GeneratedQuery {
-        // Relative date ranges ("last 7 days") move with the clock; everything else is fixed by the
-        // query, the token's claims and which rollups are current.
-        let relative = query.timeDimensions.contains { time in
-            if case .relative = time.dateRange { return true }
-            return time.compareDateRange?.contains { if case .relative = $0 { true } else { false } } ?? false
-        }
-        let key = relative ? nil : query.json.text + "\u{0}" + (security?.claims.text ?? "-") + "\u{0}" + rollups.map(\.key).joined(separator: ",")
+        let key = cacheKey(query, rollups: rollups, security: security)
         if let key, let known = generated.query(for: key) { return known }
         let made = try compiler.generate(query, now: now, rollups: rollups, security: security)
         if let key { generated.remember(made, for: key) }
         return made
+    }
+
+    /// What fixes a query's SQL and answer besides the warehouse's data: the query, the token's
+    /// claims and which rollups are current. nil for a query with a relative date range ("last
+    /// 7 days"), which moves with the clock.
+    public func cacheKey(_ query: CubeQuery, rollups: [RollupDefinition], security: SecurityContext?) -> String? {
+        let relative = query.timeDimensions.contains { time in
+            if case .relative = time.dateRange { return true }
+            return time.compareDateRange?.contains { if case .relative = $0 { true } else { false } } ?? false
+        }
+        guard !relative else { return nil }
+        return query.json.text + "\u{0}" + (security?.claims.text ?? "-") + "\u{0}" + rollups.map(\.key).joined(separator: ",")
     }
 
     public func load(

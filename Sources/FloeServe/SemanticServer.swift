@@ -130,12 +130,14 @@ public struct SemanticServer: Sendable {
         }
     }
 
-    static func reply(_ reply: CubeAPI.Reply) -> Response { json(reply.status, reply.body) }
+    static func reply(_ reply: CubeAPI.Reply) -> Response { json(reply.status, text: reply.text ?? reply.body.text) }
 
-    static func json(_ status: Int, _ body: JSONValue) -> Response {
+    static func json(_ status: Int, _ body: JSONValue) -> Response { json(status, text: body.text) }
+
+    static func json(_ status: Int, text: String) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: HTTPResponse.Status(code: status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body.text)))
+        return Response(status: HTTPResponse.Status(code: status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }
 

@@ -20,6 +20,11 @@ final class ServedPlan: @unchecked Sendable {
     private let configuration: ServeConfiguration
     private let lock = NSLock()
     private var idle: [any EngineConnection] = []
+    /// The schemas the plan's relations live in: their data versions stamp a cached answer.
+    private let schemas: [String]
+    /// Answers already given, per connection, with the warehouse's stamp when they were read.
+    private var answers: [ObjectIdentifier: [String: (stamp: [Int64], body: String)]] = [:]
+    static let answersPerConnection = 1_024
 
     struct FileStamp: Equatable {
         var modified: Date
@@ -49,6 +54,9 @@ final class ServedPlan: @unchecked Sendable {
             throw ServeError(.plan, "the plan is not valid: " + problems.map(\.description).joined(separator: "; "))
         }
         rollupState = PreAggregationState(plan: plan)
+        var seen: Set<String> = []
+        schemas = ([plan.environment.namespace] + plan.seeds.map(\.relation.schema) + plan.sources.map(\.relation.schema)
+            + plan.models.filter { $0.materialized != .ephemeral }.map(\.relation.schema)).filter { seen.insert($0).inserted }
         do {
             runner = try QueryRunner(plan: plan)
         } catch {
@@ -70,6 +78,33 @@ final class ServedPlan: @unchecked Sendable {
         } else {
             apiSecret = nil
         }
+    }
+
+    /// The data versions of every schema of the plan as `connection` sees them: unchanged means
+    /// no other connection has committed anything since. nil when the engine has none.
+    func stamp(_ connection: any EngineConnection) -> [Int64]? {
+        var versions: [Int64] = []
+        for schema in schemas {
+            guard let version = connection.dataVersion(of: schema) else { return nil }
+            versions.append(version)
+        }
+        return versions
+    }
+
+    /// An answer given on `connection` for `key` while the warehouse had `stamp`.
+    func answer(for key: String, on connection: any EngineConnection, stamp: [Int64]) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let known = answers[ObjectIdentifier(connection)]?[key], known.stamp == stamp else { return nil }
+        return known.body
+    }
+
+    func remember(_ body: String, for key: String, on connection: any EngineConnection, stamp: [Int64]) {
+        lock.lock()
+        defer { lock.unlock() }
+        let id = ObjectIdentifier(connection)
+        if answers[id, default: [:]].count >= Self.answersPerConnection { answers[id] = [:] }
+        answers[id, default: [:]][key] = (stamp, body)
     }
 
     /// Runs `body` on a connection of the pool (a new one when none is idle), returned afterwards.

@@ -1,4 +1,5 @@
 import FloeContract
+import FloeRuntime
 import FloeSemantic
 @testable import FloeServe
 import Foundation
@@ -130,6 +131,22 @@ import Testing
             try plan.encoded().write(to: URL(fileURLWithPath: demo.planPath))
             let after = try await client.cube("/cubejs-api/v1/load", query: #"{"measures": ["Products.revenue"]}"#)
             #expect(after.status == 400 && after.body["error"]?.stringValue?.contains("no cube or view named 'Products'") == true)
+        }
+    }
+
+    @Test func aRememberedAnswerIsNeverKeptPastAChangeToTheWarehouse() async throws {
+        let demo = try ServedDemo(open: true)
+        try await demo.server().application().test(.router) { client in
+            let count = #"{"measures": ["Orders.count"]}"#
+            let first = try await client.cube("/cubejs-api/v1/load", query: count)
+            #expect(try await client.cube("/cubejs-api/v1/load", query: count).body == first.body, "asked again, answered the same")
+            // A live-demo batch adds orders while the server runs.
+            let batch = try PlanRunner(plan: demo.plan, options: ApplyOptions(threads: 1, projectDirectory: demo.directory.path,
+                                                                             environment: [:], batch: true)).run()
+            #expect(batch.success)
+            let after = try await client.cube("/cubejs-api/v1/load", query: count)
+            #expect(Self.values(after.body) == (try demo.rows(#"select count(*) from "floe-dev"."stg_orders""#)))
+            #expect(Self.values(after.body) != Self.values(first.body))
         }
     }
 
