@@ -17,6 +17,8 @@ struct CubeFileReader {
         var location: SourceLocation
         /// `measures[1]` → the location of that member, `pre_aggregations[0].measures[2]` too.
         var locations: [String: SourceLocation]
+        /// The model `sql_table` names and its columns, when its SQL shows them (``SelectColumns``).
+        var modelColumns: (model: String, columns: [String])?
 
         func location(of part: String) -> SourceLocation { locations[part] ?? location }
     }
@@ -98,10 +100,15 @@ struct CubeFileReader {
 
         let name = text("name", in: value) ?? ""
         var dependsOn: Set<String> = []
+        var modelColumns: (model: String, columns: [String])?
         var sqlTable: String?, sql: String?
         switch (value["sql_table"], value["sql"]) {
         case (let table?, nil):
             sqlTable = resolveRefs(table, path: path + ".sql_table", dependsOn: &dependsOn)
+            if dependsOn.count == 1, let model = models.first(where: { $0.uniqueID == dependsOn.first }),
+               sqlTable == dialect.relation(model.relation), let columns = SelectColumns.of(model.sql) {
+                modelColumns = (model.name, columns)
+            }
 
         case (nil, let select?):
             sql = resolveRefs(select, path: path + ".sql", dependsOn: &dependsOn)
@@ -157,7 +164,7 @@ struct CubeFileReader {
                                isPublic: visible(value), sqlTable: sqlTable, sql: sql, dependsOn: dependsOn.sorted(), measures: measures,
                                dimensions: dimensions, joins: joins, segments: segments, preAggregations: preAggregations,
                                accessPolicy: policies.isEmpty ? nil : policies),
-            file: file, path: path, location: value.location, locations: locations))
+            file: file, path: path, location: value.location, locations: locations, modelColumns: modelColumns))
     }
 
     /// One `access_policy` entry; member names qualified with the cube's, shapes the YAML

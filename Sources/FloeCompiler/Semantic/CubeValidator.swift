@@ -42,6 +42,7 @@ struct CubeValidator {
             checkAccessPolicies(read)
             checkReferenceCycles(read)
             checkJoinCycles(read)
+            checkColumns(read)
             if !cube.dimensions.contains(where: \.primaryKey), !cube.joins.isEmpty || joined.contains(cube.name) {
                 diagnostics.append(.warning(at: read.location, path: read.path,
                                             "cube '\(cube.name)' takes part in joins but has no primary_key dimension",
@@ -173,6 +174,28 @@ struct CubeValidator {
                                             "the joins form a cycle: \(path.joined(separator: " → "))",
                                             hint: "a query joins along the shortest path from its first cube; a view's join_path fixes the path"))
             }
+        }
+    }
+
+    /// Members over a plain column (`sql: status` or `{CUBE}.status`) of a model whose SELECT
+    /// shows its columns: a column it does not give is an error, as the query would fail.
+    private mutating func checkColumns(_ read: CubeFileReader.ReadCube) {
+        guard let (model, columns) = read.modelColumns else { return }
+        let known = Set(columns.map { $0.lowercased() })
+        func column(_ sql: String?) -> String? {
+            guard var text = sql?.trimmingCharacters(in: .whitespaces) else { return nil }
+            if text.hasPrefix("{CUBE}.") { text.removeFirst(7) }
+            guard let first = text.first, first.isLetter || first == "_", text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                return nil
+            }
+            return text
+        }
+        let members = read.cube.dimensions.enumerated().map { ("dimensions[\($0)]", $1.name, $1.sql) }
+            + read.cube.measures.enumerated().filter { $1.type != "number" }.map { ("measures[\($0)]", $1.name, $1.sql) }
+        for (part, name, sql) in members {
+            guard let used = column(sql), !known.contains(used.lowercased()) else { continue }
+            error(read, part, "'\(name)' reads column '\(used)', which model '\(model)' does not have",
+                  hint: Suggestions.didYouMean(used, in: columns) ?? "its columns: \(columns.joined(separator: ", "))")
         }
     }
 

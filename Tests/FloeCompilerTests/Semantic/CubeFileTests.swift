@@ -1,4 +1,4 @@
-import FloeCompiler
+@testable import FloeCompiler
 import FloeContract
 import Foundation
 import Testing
@@ -250,7 +250,7 @@ import Testing
         ])])
     }
 
-    @Test func aMemberThatReachesItselfIsReported() throws {
+    @Test func membersOverMissingColumnsAndMembersThatReachThemselvesAreReported() throws {
         var files = Self.models
         files["../cubes/orders.yml"] = """
             cubes:
@@ -267,10 +267,14 @@ import Testing
             """
         let project = try TestProject.dbt(files, floeExtra: "semantic: {path: cubes}\n")
         #expect(project.messages() == [
+            "cubes/orders.yml:6:9: error: cubes[0].dimensions[1]: 'state' reads column 'statsu', which model 'orders' does not have\n"
+                + "  hint: did you mean 'status'?",
             "cubes/orders.yml:7:9: error: cubes[0].dimensions[2]: 'loop_a' refers to itself: loop_a → loop_b → loop_a\n"
                 + "  hint: a member's SQL may use other members, but not itself through them",
             "cubes/orders.yml:8:9: error: cubes[0].dimensions[3]: 'loop_b' refers to itself: loop_b → loop_a → loop_b\n"
                 + "  hint: a member's SQL may use other members, but not itself through them",
+            "cubes/orders.yml:11:9: error: cubes[0].measures[1]: 'total' reads column 'amt', which model 'orders' does not have\n"
+                + "  hint: its columns: order_id, customer_id, status, ordered_at, amount",
         ])
     }
 
@@ -298,5 +302,27 @@ import Testing
             "cubes/cycle.yml:4:13: warning: cubes[0].joins[0]: the joins form a cycle: A → B → C → A\n"
                 + "  hint: a query joins along the shortest path from its first cube; a view's join_path fixes the path",
         ])
+    }
+}
+
+/// Which columns a model's SELECT shows, and when floe claims to know.
+@Suite struct SelectColumnsTests {
+    @Test func readsTheFirstTopLevelSelectList() {
+        #expect(SelectColumns.of("select a, t.b, c as \"Cee\", count(*) as n from t group by 1") == ["a", "b", "Cee", "n"])
+        #expect(SelectColumns.of("""
+            with x as (select q, r from s), -- a comment, with a select in it
+            y as (select * from x)
+            select distinct y.q, sum(y.r) over (partition by y.q) as total /* , z */ from y
+            union all select 1, 2
+            """) == ["q", "total"])
+        #expect(SelectColumns.of("select 'a, b' as text, 3 as n") == ["text", "n"])
+    }
+
+    @Test func claimsNothingWhenTheListIsNotPlain() {
+        #expect(SelectColumns.of("select * from t") == nil)
+        #expect(SelectColumns.of("select t.* from t") == nil)
+        #expect(SelectColumns.of("select a + 1 from t") == nil)
+        #expect(SelectColumns.of("select upper(a) b from t") == nil)
+        #expect(SelectColumns.of("not sql at all") == nil)
     }
 }
