@@ -88,8 +88,10 @@ import Testing
         let prod = try FloeBinary.run(["run", "--env", "prod"], in: demo)
         #expect(prod.status == 5, "\(prod.all)")
         #expect(prod.stderr.contains("FLOE_SECRET_WAREHOUSE_DB_PASSWORD"))
-        // A failing model makes exit 1 and the summary names it.
-        try Data("select broken from nowhere".utf8)
+        // A failing model makes exit 1 and the summary names it. (It keeps the columns the
+        // Products cube reads, or compile would stop it first.)
+        let broken = "select product_id, category, product_name, units_sold, revenue from nowhere"
+        try Data(broken.utf8)
             .write(to: demo.appendingPathComponent("dbt/models/marts/mart_product_analytics.sql"))
         let failed = try FloeBinary.run(["run"], in: demo)
         #expect(failed.status == 1)
@@ -99,13 +101,13 @@ import Testing
               ERROR model mart_product_analytics (dbt/models/marts/mart_product_analytics.sql): no such table: nowhere
                 failed SQL:
                   create table "floe-dev"."mart_product_analytics__floe_tmp" as
-                  select broken from nowhere
+                  select product_id, category, product_name, units_sold, revenue from nowhere
                 compiled: target/compiled/dbt/models/marts/mart_product_analytics.sql; as run: target/run/dbt/models/marts/mart_product_analytics.sql
             """), "\(failed.stderr)")
         #expect(failed.stderr.contains("SKIP test unique_mart_product_analytics_product_id"))
         let compiled = try String(contentsOf: demo.appendingPathComponent("target/compiled/dbt/models/marts/mart_product_analytics.sql"), encoding: .utf8)
-        #expect(compiled == "select broken from nowhere\n")
+        #expect(compiled == broken + "\n")
         let ran = try String(contentsOf: demo.appendingPathComponent("target/run/dbt/models/marts/mart_product_analytics.sql"), encoding: .utf8)
-        #expect(ran.hasSuffix("create table \"floe-dev\".\"mart_product_analytics__floe_tmp\" as\nselect broken from nowhere;\n"), "\(ran)")
+        #expect(ran.hasSuffix("create table \"floe-dev\".\"mart_product_analytics__floe_tmp\" as\n\(broken);\n"), "\(ran)")
     }
 }
