@@ -1,4 +1,5 @@
 import FloeContract
+import FloeCore
 import FloeEngine
 import Foundation
 
@@ -7,7 +8,7 @@ public struct QueryRunner: Sendable {
     public let compiler: QueryCompiler
     /// SQL already generated, for queries that do not depend on the clock: a dashboard asks the
     /// same few queries over and over, and translating one costs more than running a small one.
-    private let generated = GeneratedCache()
+    private let generated = BoundedCache<String, GeneratedQuery>(capacity: 4_096)
 
     /// Refuses a plan without cubes or whose engine has no SQL dialect here.
     public init(plan: CompiledArtifacts) throws(SemanticError) {
@@ -25,9 +26,9 @@ public struct QueryRunner: Sendable {
         _ query: CubeQuery, rollups: [RollupDefinition] = [], security: SecurityContext? = nil, now: Date = Date()
     ) throws(SemanticError) -> GeneratedQuery {
         let key = cacheKey(query, rollups: rollups, security: security)
-        if let key, let known = generated.query(for: key) { return known }
+        if let key, let known = generated[key] { return known }
         let made = try compiler.generate(query, now: now, rollups: rollups, security: security)
-        if let key { generated.remember(made, for: key) }
+        if let key { generated[key] = made }
         return made
     }
 
@@ -73,22 +74,3 @@ public struct QueryRunner: Sendable {
     }
 }
 
-/// ``QueryRunner``'s generated SQL by query, at most ``capacity`` entries (all forgotten when full).
-final class GeneratedCache: @unchecked Sendable {
-    static let capacity = 4_096
-    private let lock = NSLock()
-    private var entries: [String: GeneratedQuery] = [:]
-
-    func query(for key: String) -> GeneratedQuery? {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries[key]
-    }
-
-    func remember(_ query: GeneratedQuery, for key: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-        entries[key] = query
-    }
-}

@@ -1,4 +1,5 @@
 import FloeContract
+import FloeCore
 import FloeEngine
 import FloeRuntime
 import FloeSemantic
@@ -22,9 +23,13 @@ final class ServedPlan: @unchecked Sendable {
     private var idle: [any EngineConnection] = []
     /// The schemas the plan's relations live in: their data versions stamp a cached answer.
     private let schemas: [String]
-    /// Answers already given, per connection, with the warehouse's stamp when they were read.
-    private var answers: [ObjectIdentifier: [String: (stamp: [Int64], body: String)]] = [:]
-    static let answersPerConnection = 1_024
+    /// Answers already given, per connection and query, with the warehouse's stamp when read.
+    private let answers = BoundedCache<AnswerKey, (stamp: [Int64], body: String)>(capacity: 8_192)
+
+    struct AnswerKey: Hashable {
+        var connection: ObjectIdentifier
+        var query: String
+    }
 
     struct FileStamp: Equatable {
         var modified: Date
@@ -93,18 +98,12 @@ final class ServedPlan: @unchecked Sendable {
 
     /// An answer given on `connection` for `key` while the warehouse had `stamp`.
     func answer(for key: String, on connection: any EngineConnection, stamp: [Int64]) -> String? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let known = answers[ObjectIdentifier(connection)]?[key], known.stamp == stamp else { return nil }
+        guard let known = answers[AnswerKey(connection: ObjectIdentifier(connection), query: key)], known.stamp == stamp else { return nil }
         return known.body
     }
 
     func remember(_ body: String, for key: String, on connection: any EngineConnection, stamp: [Int64]) {
-        lock.lock()
-        defer { lock.unlock() }
-        let id = ObjectIdentifier(connection)
-        if answers[id, default: [:]].count >= Self.answersPerConnection { answers[id] = [:] }
-        answers[id, default: [:]][key] = (stamp, body)
+        answers[AnswerKey(connection: ObjectIdentifier(connection), query: key)] = (stamp, body)
     }
 
     /// Runs `body` on a connection of the pool (a new one when none is idle), returned afterwards.

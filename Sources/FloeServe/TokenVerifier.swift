@@ -1,3 +1,4 @@
+import FloeCore
 import FloeSemantic
 import Foundation
 import JWTKit
@@ -10,7 +11,7 @@ struct TokenVerifier: Sendable {
     /// request, and decoding it is most of a small query's cost. The whole token, signature
     /// included, is the key, so only a token that verified is ever found; expiry is checked
     /// again on each use.
-    private let verified = VerifiedTokens()
+    private let verified = BoundedCache<String, (claims: JSONValue, expiry: Date?)>(capacity: 10_000)
 
     /// RFC 7518 §3.2: an HS256 key is at least as long as its hash, 32 bytes.
     static let minimumSecretBytes = 32
@@ -26,13 +27,13 @@ struct TokenVerifier: Sendable {
             throw SemanticError(.forbidden, "authorization required: send Authorization: <JWT signed HS256 with the API secret>")
         }
         if token.lowercased().hasPrefix("bearer ") { token = String(token.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
-        if let known = verified.claims(of: token) {
+        if let known = verified[token] {
             guard known.expiry.map({ $0 > Date() }) ?? true else { throw SemanticError(.forbidden, "the token has expired") }
             return SecurityContext(claims: known.claims)
         }
         do {
             let payload = try await keys.verify(token, as: Claims.self)
-            verified.remember(token, claims: payload.claims, expiry: payload.expiry)
+            verified[token] = (payload.claims, payload.expiry)
             return SecurityContext(claims: payload.claims)
         } catch let error as JWTError where error.errorType == .claimVerificationFailure {
             throw SemanticError(.forbidden, "the token has expired")
@@ -76,22 +77,3 @@ struct TokenVerifier: Sendable {
     }
 }
 
-/// Verified tokens and their claims, at most ``capacity`` of them (all forgotten when full).
-final class VerifiedTokens: @unchecked Sendable {
-    static let capacity = 10_000
-    private let lock = NSLock()
-    private var entries: [String: (claims: JSONValue, expiry: Date?)] = [:]
-
-    func claims(of token: String) -> (claims: JSONValue, expiry: Date?)? {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries[token]
-    }
-
-    func remember(_ token: String, claims: JSONValue, expiry: Date?) {
-        lock.lock()
-        defer { lock.unlock() }
-        if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-        entries[token] = (claims, expiry)
-    }
-}

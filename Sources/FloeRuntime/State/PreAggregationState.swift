@@ -1,4 +1,5 @@
 import FloeContract
+import FloeCore
 import FloeEngine
 import FloeSemantic
 import Foundation
@@ -15,7 +16,8 @@ import Foundation
 public struct PreAggregationState: @unchecked Sendable {
     private let rollups: [RollupDefinition]
     private let namespace: String
-    private let cache = Cache()
+    /// The last answer per connection, with the data version it was read at.
+    private let cache = BoundedCache<ObjectIdentifier, (version: Int64, rollups: [RollupDefinition])>(capacity: 1_024)
     private let graph: PlanGraph
     private let fingerprints: [String: String]
     private let store: StateStore?
@@ -33,9 +35,9 @@ public struct PreAggregationState: @unchecked Sendable {
     public func current(_ connection: any EngineConnection) -> [RollupDefinition] {
         guard !rollups.isEmpty else { return [] }
         let version = connection.dataVersion(of: namespace)
-        if let version, let known = cache.rollups(for: connection, at: version) { return known }
+        if let version, let known = cache[ObjectIdentifier(connection)], known.version == version { return known.rollups }
         let found = read(connection)
-        if let version { cache.remember(found, for: connection, at: version) }
+        if let version { cache[ObjectIdentifier(connection)] = (version, found) }
         return found
     }
 
@@ -51,24 +53,5 @@ public struct PreAggregationState: @unchecked Sendable {
 
     public static func current(_ plan: CompiledArtifacts, connection: any EngineConnection) -> [RollupDefinition] {
         PreAggregationState(plan: plan).current(connection)
-    }
-
-    /// The last answer per connection, with the data version it was read at.
-    private final class Cache: @unchecked Sendable {
-        private let lock = NSLock()
-        private var entries: [ObjectIdentifier: (version: Int64, rollups: [RollupDefinition])] = [:]
-
-        func rollups(for connection: any EngineConnection, at version: Int64) -> [RollupDefinition]? {
-            lock.lock()
-            defer { lock.unlock() }
-            guard let entry = entries[ObjectIdentifier(connection)], entry.version == version else { return nil }
-            return entry.rollups
-        }
-
-        func remember(_ rollups: [RollupDefinition], for connection: any EngineConnection, at version: Int64) {
-            lock.lock()
-            defer { lock.unlock() }
-            entries[ObjectIdentifier(connection)] = (version, rollups)
-        }
     }
 }

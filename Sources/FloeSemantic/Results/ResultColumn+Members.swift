@@ -1,4 +1,4 @@
-import Foundation
+import FloeCore
 import FloeContract
 import FloeEngine
 
@@ -34,12 +34,12 @@ enum Titles {
     }
 
     /// Names seen before and their words: titles are written for every column of every answer.
-    private static let known = KnownTitles()
+    private static let known = BoundedCache<String, String>(capacity: 100_000)
 
     static func human(_ name: String) -> String {
-        if let title = known.title(of: name) { return title }
+        if let title = known[name] { return title }
         let title = words(name)
-        known.remember(name, title)
+        known[name] = title
         return title
     }
 
@@ -64,21 +64,3 @@ enum Titles {
     }
 }
 
-/// ``Titles/human(_:)``'s memory, bounded by the member names of the plans served.
-private final class KnownTitles: @unchecked Sendable {
-    private let lock = NSLock()
-    private var titles: [String: String] = [:]
-
-    func title(of name: String) -> String? {
-        lock.lock()
-        defer { lock.unlock() }
-        return titles[name]
-    }
-
-    func remember(_ name: String, _ title: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        if titles.count > 100_000 { titles.removeAll() }
-        titles[name] = title
-    }
-}
