@@ -108,6 +108,35 @@ import Testing
             """#)
     }
 
+    @Test func postgresFanOutSQLIsPinned() throws {
+        let generated = try generate(#"{"measures": ["Orders.total_revenue"], "dimensions": ["Products.category"], "timezone": "Europe/Paris", "timeDimensions": [{"dimension": "Orders.order_date", "granularity": "week", "dateRange": ["2024-01-01", "2024-01-31"]}]}"#, dialect: PostgresDialect())
+        #expect(generated.sql == #"""
+            select "q_1"."Products__category",
+              "q_1"."Orders__order_date_week",
+              "q_1"."Orders__total_revenue"
+            from (
+            select "floe_keys"."Products__category",
+              "floe_keys"."Orders__order_date_week",
+              sum("Orders".total_amount) as "Orders__total_revenue"
+            from (
+              select distinct "Products".category as "Products__category",
+                date_trunc('week', (cast("Orders".order_date as timestamp) at time zone 'UTC' at time zone $1)) as "Orders__order_date_week",
+                "Orders".order_id as "__pk_0"
+              from "floe-dev"."stg_orders" as "Orders"
+              left join "floe-dev"."stg_order_items" as "OrderItems" on "Orders".order_id = ("OrderItems".order_id)
+              left join "floe-dev"."mart_product_analytics" as "Products" on "OrderItems".product_id = ("Products".product_id)
+              where (cast((cast("Orders".order_date as timestamp) at time zone 'UTC' at time zone $1) as timestamp) >= cast($2 as timestamp))
+                and (cast((cast("Orders".order_date as timestamp) at time zone 'UTC' at time zone $1) as timestamp) <= cast($3 as timestamp))
+            ) as "floe_keys"
+            left join "floe-dev"."stg_orders" as "Orders" on "floe_keys"."__pk_0" = "Orders".order_id
+            group by "floe_keys"."Products__category", "floe_keys"."Orders__order_date_week"
+            ) as "q_1"
+            order by "Orders__order_date_week" asc
+            limit $4
+            """#)
+        #expect(generated.parameters == [.text("Europe/Paris"), .text("2024-01-01T00:00:00.000"), .text("2024-01-31T23:59:59.999"), .integer(10000)])
+    }
+
     @Test func userValuesAreBoundNeverSpliced() throws {
         let hostile = #"x'); drop table \"floe-dev\".stg_orders; --"#
         let generated = try generate(#"""
