@@ -123,6 +123,19 @@ struct CubeValidator {
             if rollup.measures.isEmpty, rollup.dimensions.isEmpty, rollup.timeDimension == nil {
                 error(read, part, "pre-aggregation '\(rollup.name)' rolls up nothing", hint: "list its measures and dimensions")
             }
+            if rollup.timeDimension != nil {
+                for (position, member) in rollup.measures.enumerated() {
+                    let pieces = member.split(separator: ".", maxSplits: 1).map(String.init)
+                    guard pieces.count == 2, byName[pieces[0]]?.measures.first(where: { $0.name == pieces[1] })?.type == "running_total" else { continue }
+                    error(read, "\(part).measures[\(position)]", "'\(member)' is a running_total, which floe cannot roll up by a time granularity yet",
+                          hint: "leave it out of the pre-aggregation; queries compute it from the models")
+                }
+            }
+            if let granularity = rollup.granularity, let partition = rollup.partitionGranularity,
+               !Self.partition(partition, isMadeOf: granularity) {
+                error(read, part, "pre-aggregation '\(rollup.name)': a \(partition) partition is not made of whole \(granularity)s",
+                      hint: "make partition_granularity \(granularity), or a coarser grain made of it (days make weeks and months; months make quarters and years)")
+            }
         }
     }
 
@@ -235,6 +248,16 @@ struct CubeValidator {
                       hint: "a member's SQL may use other members, but not itself through them")
             }
         }
+    }
+
+    /// Whether every `partition` is a whole number of `granularity` units: weeks are made only of
+    /// days and finer, and are made of nothing but weeks.
+    static func partition(_ partition: String, isMadeOf granularity: String) -> Bool {
+        let order = CubePreAggregation.granularities
+        guard let fine = order.firstIndex(of: granularity), let coarse = order.firstIndex(of: partition) else { return false }
+        if partition == granularity { return true }
+        if granularity == "week" { return false }
+        return fine < coarse && (partition != "week" || fine <= order.firstIndex(of: "day")!)
     }
 
     /// `Cube.member` of the right kind; reported at the member's place in the list.

@@ -305,6 +305,33 @@ import Testing
     }
 }
 
+/// Rollups floe cannot build are refused at compile, not at apply.
+@Suite struct RollupCompileTests {
+    @Test func partitionsMustBeMadeOfWholeGrainsAndRunningTotalsAreNotRolledUp() throws {
+        var files = CubeFileTests.models
+        files["../cubes/orders.yml"] = """
+            cubes:
+              - name: Orders
+                sql_table: "{{ ref('orders') }}"
+                dimensions:
+                  - { name: ordered_at, sql: ordered_at, type: time }
+                measures:
+                  - { name: running, sql: amount, type: running_total }
+                  - { name: revenue, sql: amount, type: sum }
+                pre_aggregations:
+                  - { name: weekly_parts, measures: [CUBE.revenue], time_dimension: CUBE.ordered_at, granularity: month, partition_granularity: week }
+                  - { name: running, measures: [CUBE.running], time_dimension: CUBE.ordered_at, granularity: day, partition_granularity: month }
+            """
+        let project = try TestProject.dbt(files, floeExtra: "semantic: {path: cubes}\n")
+        #expect(project.messages() == [
+            "cubes/orders.yml:10:9: error: cubes[0].pre_aggregations[0]: pre-aggregation 'weekly_parts': a week partition is not made of whole months\n"
+                + "  hint: make partition_granularity month, or a coarser grain made of it (days make weeks and months; months make quarters and years)",
+            "cubes/orders.yml:11:37: error: cubes[0].pre_aggregations[1].measures[0]: 'Orders.running' is a running_total, which floe cannot roll up by a time granularity yet\n"
+                + "  hint: leave it out of the pre-aggregation; queries compute it from the models",
+        ])
+    }
+}
+
 /// Which columns a model's SELECT shows, and when floe claims to know.
 @Suite struct SelectColumnsTests {
     @Test func readsTheFirstTopLevelSelectList() {
