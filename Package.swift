@@ -44,12 +44,20 @@ let package = Package(
         .target(name: "FloeCore", swiftSettings: swiftSettings),
         // One call into SQLite's C API that Swift cannot make (a variadic function).
         .target(name: "CSQLiteConfig", linkerSettings: [.linkedLibrary("sqlite3")]),
-        // The engine interface, SQL dialects (quoting, type names, dbt's cross-database macros,
-        // materialization statements) and the engine adapters (SQLite on the system libsqlite3).
+        // The engine interface, the adapter registry and the SQL dialects (quoting, type names,
+        // dbt's cross-database macros, materialization statements): pure text, no driver, so the
+        // compiler may use it.
         .target(
             name: "FloeEngine",
+            dependencies: ["FloeContract", "FloeCore"],
+            swiftSettings: swiftSettings
+        ),
+        // The SQLite adapter (the embedded default) on the system libsqlite3. Only the executable
+        // and the tests link it; it registers itself with `SQLiteAdapter.register()`.
+        .target(
+            name: "FloeSQLite",
             dependencies: [
-                "FloeContract", "FloeCore", "CSQLiteConfig",
+                "FloeContract", "FloeCore", "FloeEngine", "CSQLiteConfig",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -108,15 +116,15 @@ let package = Package(
         // ran 7 % faster (calls into the runtime are direct, no symbol is bound at run time, and
         // start-up fell from 15 to 7 ms), and the binary runs where no Swift is installed.
         .executableTarget(
-            name: "floe", dependencies: ["FloeCLI"], swiftSettings: swiftSettings,
+            name: "floe", dependencies: ["FloeCLI", "FloeSQLite"], swiftSettings: swiftSettings,
             linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
         ),
 
         .testTarget(name: "FloeContractTests", dependencies: ["FloeContract"], swiftSettings: swiftSettings),
-        .testTarget(name: "FloeEngineTests", dependencies: ["FloeEngine"], swiftSettings: swiftSettings),
+        .testTarget(name: "FloeEngineTests", dependencies: ["FloeEngine", "FloeSQLite"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FloeRuntimeTests",
-            dependencies: ["FloeRuntime", "FloeEngine", "FloeContract", "FloeCompiler", "FloeCore"],
+            dependencies: ["FloeRuntime", "FloeEngine", "FloeSQLite", "FloeContract", "FloeCompiler", "FloeCore"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
@@ -124,7 +132,7 @@ let package = Package(
         .testTarget(
             name: "FloeServeTests",
             dependencies: [
-                "FloeServe", "FloeSemantic", "FloeRuntime", "FloeContract", "FloeCompiler",
+                "FloeServe", "FloeSemantic", "FloeRuntime", "FloeSQLite", "FloeContract", "FloeCompiler",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -133,7 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FloeSemanticTests",
-            dependencies: ["FloeSemantic", "FloeRuntime", "FloeEngine", "FloeContract", "FloeCompiler", "FloeCore"],
+            dependencies: ["FloeSemantic", "FloeRuntime", "FloeEngine", "FloeSQLite", "FloeContract", "FloeCompiler", "FloeCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

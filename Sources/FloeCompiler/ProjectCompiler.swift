@@ -94,7 +94,9 @@ public enum ProjectCompiler {
         for entry in floeRoot["vars"]?.entries ?? [] { vars[entry.key] = ConfigInput(entry.value) }
         vars.merge(cliVars.vars) { _, new in new }
         let computeType = resolution.profiles[.compute]?.type
-        let dialect = computeType.map { SQLDialects.named($0) ?? PostgresDialect() } ?? SQLiteDialect()
+        // A compute type without a dialect is an error of the resolution (EnvironmentResolver);
+        // SQLite stands in until then, so the dbt project's own problems are reported too.
+        let dialect = computeType.flatMap { SQLDialects.named($0) } ?? SQLiteDialect()
         let targetName = resolution.environment?.name ?? options.environment
         let namespace = resolution.environment?.namespace ?? options.environment
         for transform in spec.transforms where transform.type == "dbt" {

@@ -59,9 +59,7 @@ final class ServedPlan: @unchecked Sendable {
             throw ServeError(.plan, "the plan is not valid: " + problems.map(\.description).joined(separator: "; "))
         }
         rollupState = PreAggregationState(plan: plan)
-        var seen: Set<String> = []
-        schemas = ([plan.environment.namespace] + plan.seeds.map(\.relation.schema) + plan.sources.map(\.relation.schema)
-            + plan.models.filter { $0.materialized != .ephemeral }.map(\.relation.schema)).filter { seen.insert($0).inserted }
+        schemas = EngineAdapters.schemas(of: plan)
         do {
             runner = try QueryRunner(plan: plan)
         } catch {

@@ -158,3 +158,19 @@ import Testing
         #expect(table.quality.duplicateRate == 0.01)
     }
 }
+
+/// The plan's SQL is written in the compute engine's dialect: an environment whose compute
+/// profile has none cannot be compiled, and the error says where and which types can.
+@Suite struct ComputeDialectTests {
+    @Test func aComputeTypeWithoutADialectIsALocatedError() throws {
+        let platform = TestProject.platform
+            .replacingOccurrences(of: "\nstorage:", with: "\n  duck: { type: duckdb, path: \":memory:\" }\nstorage:")
+            .replacingOccurrences(of: "  test: { namespace: \"floe-test-{uuid}\" }", with: "  test: { namespace: \"floe-test-{uuid}\" }\n  lake: { namespace: lake, compute: { default: duck } }")
+        let project = try TestProject(platform: platform)
+        #expect(project.messages(environment: "dev").isEmpty, "only the environment compiled matters")
+        #expect(project.messages(environment: "lake") == [
+            "platform.yaml:12:17: error: compute.duck.type: compute profile 'duck' has type 'duckdb', and floe has no SQL dialect for it; "
+                + "floe writes SQL for sqlite and postgres\n  hint: give environment 'lake' a compute profile of type sqlite or postgres",
+        ])
+    }
+}

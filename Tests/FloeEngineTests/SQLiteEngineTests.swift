@@ -1,5 +1,6 @@
 import FloeContract
 @testable import FloeEngine
+@testable import FloeSQLite
 import Foundation
 import Testing
 

@@ -2,6 +2,7 @@ import FloeCompiler
 import FloeContract
 import FloeEngine
 import FloeRuntime
+import FloeSQLite
 import Foundation
 
 /// A throwaway copy of a fixture project (or a project written file by file), compiled and
@@ -9,22 +10,28 @@ import Foundation
 struct Workspace {
     let directory: URL
 
+    /// The engines the tests run plans on.
+    static let adapters: Void = SQLiteAdapter.register()
+
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 
     /// A copy of `Fixtures/<name>`.
     init(fixture name: String) throws {
+        Self.adapters
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("floe-runtime-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent(name), to: directory)
     }
 
     /// An empty directory, for a project written file by file.
     init(empty: Void) throws {
+        Self.adapters
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("floe-runtime-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
     /// A copy of another workspace's files, with its warehouse (`.floe/`) or without.
     init(cloning other: Workspace, withWarehouse: Bool) throws {
+        Self.adapters
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("floe-runtime-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: other.directory, to: directory)
         if !withWarehouse { try? FileManager.default.removeItem(at: directory.appendingPathComponent(".floe")) }
@@ -33,6 +40,7 @@ struct Workspace {
     /// A copy of the product directory `product`, with the platform.yaml at `platform` (relative
     /// to it) copied beside its floe.yaml.
     init(copying product: URL, platform: String) throws {
+        Self.adapters
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("floe-runtime-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: product, to: directory)
         try? FileManager.default.removeItem(at: directory.appendingPathComponent("target"))

@@ -2,6 +2,7 @@ import FloeCompiler
 import FloeContract
 import FloeEngine
 import FloeRuntime
+import FloeSQLite
 import Foundation
 
 /// The e-commerce demo product copied to a temporary directory, compiled, and (for the suites
@@ -19,6 +20,7 @@ struct DemoWarehouse: Sendable {
     static let built: Result<DemoWarehouse, any Error> = Result { try DemoWarehouse(build: true) }
 
     init(build: Bool) throws {
+        SQLiteAdapter.register()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("floe-semantic-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: Self.product, to: directory)
         for leftover in ["target", ".floe"] { try? FileManager.default.removeItem(at: directory.appendingPathComponent(leftover)) }

@@ -2,6 +2,7 @@ import FloeCompiler
 import FloeContract
 import FloeEngine
 import FloeRuntime
+import FloeSQLite
 @testable import FloeServe
 import FloeSemantic
 import Foundation
@@ -23,6 +24,7 @@ struct ServedDemo: Sendable {
 
     /// `open`: the plan has no API secret, so the API asks for no token.
     init(open: Bool = false) throws {
+        SQLiteAdapter.register()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("floe-serve-\(UUID().uuidString)")
         let product = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../demo/data_engineering/ecommerce").standardizedFileURL
         try FileManager.default.copyItem(at: product, to: directory)

@@ -1,5 +1,6 @@
 import FloeContract
 import FloeCore
+import FloeEngine
 import Foundation
 
 /// Picks the environment, substitutes its namespace placeholders and resolves floe.yaml's logical
@@ -118,8 +119,17 @@ struct EnvironmentResolver {
             }
             var settings: [String: ConfigValue] = [:]
             for entry in body.entries ?? [] where entry.key != "type" { settings[entry.key] = ConfigValue(entry.value) }
-            resolution.profiles[kind] = ResolvedProfile(
-                logicalName: logical.name, name: profileName, type: body["type"]?.string ?? profile.type, settings: settings)
+            let type = body["type"]?.string ?? profile.type
+            // The plan's SQL is written in the compute engine's dialect: without one there is no plan.
+            // (A type platform.yaml may not name at all is reported by its shape check.)
+            if kind == .compute, PlatformShape.computeTypes.contains(type), SQLDialects.named(type) == nil {
+                let dialects = SQLDialects.all.map(\.name)
+                resolution.diagnostics.append(.error(
+                    at: body["type"]?.location ?? body.location, path: "compute.\(profileName).type",
+                    "compute profile '\(profileName)' has type '\(type)', and floe has no SQL dialect for it; floe writes SQL for \(dialects.joined(separator: " and "))",
+                    hint: "give environment '\(name)' a compute profile of type \(dialects.joined(separator: " or "))"))
+            }
+            resolution.profiles[kind] = ResolvedProfile(logicalName: logical.name, name: profileName, type: type, settings: settings)
         }
         return resolution
     }

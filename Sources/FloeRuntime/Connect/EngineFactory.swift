@@ -27,28 +27,15 @@ public enum EngineFactory {
         } catch {
             throw .secret(error)
         }
-        switch profile.type {
-        case "sqlite":
-            let template = settings["path"]?.stringValue ?? ".floe/{environment}.db"
-            let path = substitute(template, plan: plan)
-            let absolute = path.hasPrefix("/") ? path : URL(fileURLWithPath: projectDirectory).appendingPathComponent(path).path
-            return SQLiteEngine(databasePath: absolute, namespace: plan.environment.namespace, schemas: schemas(of: plan))
-        default:
-            throw .unsupported("compute type '\(profile.type)' (profile '\(profile.name)') cannot be applied by this version of floe; supported: sqlite")
+        guard let adapter = EngineAdapters.adapter(for: profile.type) else {
+            let known = EngineAdapters.computeTypes
+            throw .unsupported("compute type '\(profile.type)' (profile '\(profile.name)') cannot be applied by this build of floe; "
+                + (known.isEmpty ? "it has no engine adapters" : "it can apply: \(known.joined(separator: ", "))"))
         }
-    }
-
-    /// `{environment}` and `{namespace}` in a profile setting.
-    static func substitute(_ template: String, plan: CompiledArtifacts) -> String {
-        template.replacingOccurrences(of: "{environment}", with: plan.environment.name)
-            .replacingOccurrences(of: "{namespace}", with: plan.environment.namespace)
-    }
-
-    /// Every schema a relation of the plan lives in, namespace first.
-    static func schemas(of plan: CompiledArtifacts) -> [String] {
-        let all = plan.seeds.map(\.relation.schema) + plan.sources.map(\.relation.schema)
-            + plan.models.filter { $0.materialized != .ephemeral }.map(\.relation.schema)
-        var seen: Set<String> = [plan.environment.namespace]
-        return [plan.environment.namespace] + all.filter { seen.insert($0).inserted }
+        do {
+            return try adapter.engine(settings: settings, plan: plan, projectDirectory: projectDirectory)
+        } catch {
+            throw .unsupported("compute profile '\(profile.name)' (type \(profile.type)): \(error)")
+        }
     }
 }

@@ -1,3 +1,4 @@
+import FloeEngine
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,4 @@
+import FloeEngine
 import GRDBSQLite
 
 /// `floe_row_signature(a, b, …)`: an aggregate that sums a 64-bit FNV-1a hash of each row's

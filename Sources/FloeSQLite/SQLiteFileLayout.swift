@@ -1,3 +1,4 @@
+import FloeEngine
 import Foundation
 
 /// Which file holds which schema. The namespace's schema is the profile's `path`; any other

@@ -1,3 +1,4 @@
+import FloeEngine
 import CSQLiteConfig
 import FloeContract
 import Foundation

@@ -1,3 +1,4 @@
+import FloeEngine
 import FloeContract
 import Foundation
 import GRDBSQLite

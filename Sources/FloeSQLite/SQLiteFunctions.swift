@@ -1,3 +1,4 @@
+import FloeEngine
 import Crypto
 import FloeCore
 import Foundation

@@ -1,0 +1,48 @@
+import FloeContract
+import Foundation
+
+/// An engine floe can run plans on, found by the compute profile's `type`. Each adapter lives in
+/// its own target (FloeSQLite, …) that only the executable links and registers, so the compiler
+/// never links a database driver and adding an engine touches no shared switch.
+public protocol EngineAdapter: Sendable {
+    /// The compute profile `type` it runs (`sqlite`).
+    var computeType: String { get }
+
+    /// The engine for `plan`'s compute profile, whose `settings` have their secrets resolved.
+    /// `projectDirectory` anchors relative paths (the directory of floe.yaml).
+    func engine(settings: [String: ConfigValue], plan: CompiledArtifacts, projectDirectory: String) throws -> any WarehouseEngine
+}
+
+/// The adapters this build of floe registered.
+public enum EngineAdapters {
+    nonisolated(unsafe) private static var registered: [String: any EngineAdapter] = [:]
+    private static let lock = NSLock()
+
+    /// Makes `adapter` the one for its compute type (registering it again changes nothing).
+    public static func register(_ adapter: any EngineAdapter) {
+        lock.lock()
+        defer { lock.unlock() }
+        registered[adapter.computeType] = adapter
+    }
+
+    public static func adapter(for computeType: String) -> (any EngineAdapter)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return registered[computeType]
+    }
+
+    /// The compute types that can run, sorted.
+    public static var computeTypes: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return registered.keys.sorted()
+    }
+
+    /// Every schema a relation of the plan lives in, the namespace first.
+    public static func schemas(of plan: CompiledArtifacts) -> [String] {
+        let all = plan.seeds.map(\.relation.schema) + plan.sources.map(\.relation.schema)
+            + plan.models.filter { $0.materialized != .ephemeral }.map(\.relation.schema)
+        var seen: Set<String> = [plan.environment.namespace]
+        return [plan.environment.namespace] + all.filter { seen.insert($0).inserted }
+    }
+}

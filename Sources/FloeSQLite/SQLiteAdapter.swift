@@ -1,0 +1,25 @@
+import FloeContract
+import FloeEngine
+import Foundation
+
+/// The embedded engine: compute profile `type: sqlite`, `path` (default
+/// `.floe/{environment}.db`; `{environment}` and `{namespace}` are filled in; relative to
+/// floe.yaml's directory).
+public struct SQLiteAdapter: EngineAdapter {
+    public init() {}
+
+    public var computeType: String { "sqlite" }
+
+    /// Registers it: the executable does this once at start, tests before they open an engine.
+    public static func register() {
+        EngineAdapters.register(SQLiteAdapter())
+    }
+
+    public func engine(settings: [String: ConfigValue], plan: CompiledArtifacts, projectDirectory: String) throws -> any WarehouseEngine {
+        let template = settings["path"]?.stringValue ?? ".floe/{environment}.db"
+        let path = template.replacingOccurrences(of: "{environment}", with: plan.environment.name)
+            .replacingOccurrences(of: "{namespace}", with: plan.environment.namespace)
+        let absolute = path.hasPrefix("/") ? path : URL(fileURLWithPath: projectDirectory).appendingPathComponent(path).path
+        return SQLiteEngine(databasePath: absolute, namespace: plan.environment.namespace, schemas: EngineAdapters.schemas(of: plan))
+    }
+}
