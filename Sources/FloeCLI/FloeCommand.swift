@@ -32,23 +32,39 @@ public struct FloeCommand: ParsableCommand {
             Console.standardError.line(problem)
             return FloeExitCode.usage.rawValue
         }
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot(arguments)
+            command = try parseAsRoot(arguments)
+        } catch {
+            return report(error, as: .usage)
+        }
+        do {
             try command.run()
             return FloeExitCode.ok.rawValue
         } catch let exit as FloeExit {
             return exit.code.rawValue
         } catch {
+            // A usage error a command finds late is still a usage error; anything else that
+            // reaches here was not foreseen, and is a failure (1), said in one line.
             let code = exitCode(for: error)
-            let message = fullMessage(for: error)
-            if code == .success {
-                Console.standardOutput.line(message)
-                return FloeExitCode.ok.rawValue
-            }
-            // ArgumentParser writes `Error:`; floe's messages are `error:` everywhere.
-            Console.standardError.line(message.hasPrefix("Error: ") ? "error: " + message.dropFirst(7) : message)
-            return FloeExitCode.usage.rawValue
+            if code == .validationFailure || code == .success { return report(error, as: .usage) }
+            let path = (error as? CocoaError)?.filePath.map { "\($0): " } ?? ""
+            Console.standardError.line("error: \(path)\(error.localizedDescription)")
+            return FloeExitCode.failed.rawValue
         }
+    }
+
+    /// Prints what ArgumentParser says of `error` (`--help` and `--version` to standard output)
+    /// and returns `code`, or 0 for those.
+    private static func report(_ error: any Error, as code: FloeExitCode) -> Int32 {
+        let message = fullMessage(for: error)
+        if exitCode(for: error) == .success {
+            Console.standardOutput.line(message)
+            return FloeExitCode.ok.rawValue
+        }
+        // ArgumentParser writes `Error:`; floe's messages are `error:` everywhere.
+        Console.standardError.line(message.hasPrefix("Error: ") ? "error: " + message.dropFirst(7) : message)
+        return code.rawValue
     }
 
     /// `floe biuld` or `floe help biuld`: an unknown command, with the nearest one; nil when the

@@ -218,3 +218,13 @@ import Testing
         }
     }
 }
+
+/// What no command foresaw still ends in one line and exit 1, not a usage error.
+@Suite struct UnexpectedErrorTests {
+    @Test func anUnforeseenFailureIsExitOneInOneLine() throws {
+        let result = try FloeBinary.run(["init", "/proc/floe-cannot-write-here"])
+        #expect(result.status == 1, "\(result.all)")
+        #expect(result.stderr.hasPrefix("error: /proc/floe-cannot-write-here: ") && !result.stderr.contains("Domain="), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+}
