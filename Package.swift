@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(name: "FloeEngineTests", dependencies: ["FloeEngine", "FloeSQLite"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FloeRuntimeTests",
-            dependencies: ["FloeRuntime", "FloeEngine", "FloeSQLite", "FloeContract", "FloeCompiler", "FloeCore"],
+            dependencies: ["FloeRuntime", "FloeEngine", "FloeSQLite", "FloeSemantic", "FloeContract", "FloeCompiler", "FloeCore"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

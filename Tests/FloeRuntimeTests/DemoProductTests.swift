@@ -1,6 +1,7 @@
 import FloeContract
 import FloeCore
 @testable import FloeRuntime
+import FloeSemantic
 import Foundation
 import Testing
 
@@ -23,6 +24,33 @@ import Testing
             let members = (cube.dimensions.compactMap(\.sql) + cube.measures.compactMap(\.sql)).filter { !$0.contains("{") }
             #expect(throws: Never.self, "cube \(cube.name)") {
                 _ = try product.rows("select \(members.joined(separator: ", ")) from \(source) as c limit 1")
+            }
+        }
+        // Every cube answers its measures in all, by each of its dimensions, and through its joins.
+        let plan = try product.compile()
+        let runner = try QueryRunner(plan: plan)
+        let connection = try product.connection(plan: plan)
+        for cube in cubes where !cube.measures.isEmpty {
+            var query = CubeQuery()
+            query.measures = cube.measures.map { "\(cube.name).\($0.name)" }
+            var queries = [query]
+            for dimension in cube.dimensions {
+                var grouped = query
+                if dimension.type == "time" {
+                    grouped.timeDimensions = [TimeDimensionQuery(dimension: "\(cube.name).\(dimension.name)", granularity: .month)]
+                } else {
+                    grouped.dimensions = ["\(cube.name).\(dimension.name)"]
+                }
+                queries.append(grouped)
+            }
+            for join in cube.joins {
+                guard let other = cubes.first(where: { $0.name == join.name }), let dimension = other.dimensions.first(where: { $0.type != "time" }) else { continue }
+                var joined = query
+                joined.dimensions = ["\(other.name).\(dimension.name)"]
+                queries.append(joined)
+            }
+            for query in queries {
+                #expect(throws: Never.self, "\(query.json.text)") { _ = try runner.load(query, on: connection) }
             }
         }
         return (product, results)
