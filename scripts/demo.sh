@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds floe and runs the e-commerce demo end to end on the embedded default (SQLite): no server
 # to start. `floe build` generates the synthetic sources, loads the seeds, builds every model and
-# runs each test as soon as what it tests is built, then `floe show` prints a mart.
+# runs each test as soon as what it tests is built, then `floe show` prints a mart and `floe query`
+# answers a Cube query over its cubes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -30,8 +31,12 @@ cd demo/data_engineering/ecommerce
 echo
 "$FLOE" show mart_revenue --limit 12
 echo
+# The semantic layer: a Cube query over the product's cubes, answered from the Orders rollup.
+"$FLOE" query '{"measures": ["Orders.count", "Orders.total_revenue"], "dimensions": ["Orders.status"]}'
+echo
 echo "The plan: demo/data_engineering/ecommerce/target/artifacts.json"
 echo "Run results: demo/data_engineering/ecommerce/target/run_results.json"
 echo "The warehouse: demo/data_engineering/ecommerce/.floe/dev.db, an ordinary SQLite file:"
 echo "  sqlite3 demo/data_engineering/ecommerce/.floe/dev.db 'select * from mart_revenue limit 3'"
 echo "Run it again: everything is up to date."
+echo "Cube's REST API over the same cubes: see README, \"The semantic layer\" (floe serve)."
