@@ -29,9 +29,8 @@ public struct QueryCompiler: Sendable {
     ) throws(SemanticError) -> GeneratedQuery {
         let views = try ViewTranslation(query, catalog: catalog)
         var secured = views.query
-        var fromModels: GeneratedQuery?
         if let security {
-            (secured, fromModels) = try self.secured(views.query, context: security, now: now, root: views.root)
+            secured = try self.secured(views.query, context: security, now: now, root: views.root)
         }
         // A view's rows are its first cube's: only a rollup of that cube may answer for it.
         for rollup in rollups where views.root == nil || views.root == rollup.cube {
@@ -39,32 +38,28 @@ public struct QueryCompiler: Sendable {
                 return views.rename(generated)
             }
         }
-        if let fromModels { return views.rename(fromModels) }
         return views.rename(try Build(compiler: self, query: secured, now: now, mode: .answer, root: views.root).run())
     }
 
-    /// `query` with the row filters of every cube it reads added, once its members are allowed,
-    /// and its SQL over the models. Adding a filter can bring another cube into the join, whose
-    /// filters are then added too.
-    func secured(
-        _ query: CubeQuery, context: SecurityContext, now: Date, root: String? = nil
-    ) throws(SemanticError) -> (query: CubeQuery, generated: GeneratedQuery) {
+    /// `query` with the row filters of every cube it reads added, once its members are allowed.
+    /// Adding a filter can bring another cube into the join, whose filters are then added too.
+    func secured(_ query: CubeQuery, context: SecurityContext, now: Date, root: String? = nil) throws(SemanticError) -> CubeQuery {
         let access = AccessControl(catalog: catalog, context: context)
         try access.checkMembers(query)
         var covered: [String] = []
         var secured = query
         while true {
-            let generated = try Build(compiler: self, query: secured, now: now, mode: .answer, root: root).run()
-            let added = generated.cubes.filter { !covered.contains($0) }
-            guard !added.isEmpty else { return (secured, generated) }
+            let reads = try Build(compiler: self, query: secured, now: now, mode: .cubes, root: root).run().cubes
+            let added = reads.filter { !covered.contains($0) }
+            guard !added.isEmpty else { return secured }
             covered += added
             secured = query
             for name in covered {
                 guard let cube = catalog.cube(named: name) else { continue }
                 if let filter = try access.rowFilter(for: cube) { secured.filters.append(filter) }
             }
-            // No cube read limits the rows: the SQL just written is the answer's.
-            if secured.filters.count == query.filters.count { return (secured, generated) }
+            // No cube read limits the rows: nothing more can join.
+            if secured.filters.count == query.filters.count { return secured }
         }
     }
 
@@ -91,7 +86,11 @@ public struct QueryCompiler: Sendable {
         let condition: ((String) -> String)?
     }
 
-    enum Mode { case answer, rollupBuild, signatures }
+    enum Mode {
+        case answer, rollupBuild, signatures
+        /// Only which cubes the query reads (its join tree), no SQL: for access policies.
+        case cubes
+    }
 
     /// The state of one translation.
     private final class Build {
@@ -213,6 +212,10 @@ public struct QueryCompiler: Sendable {
             if let root { queryCubes.removeAll { $0 == root }; queryCubes.insert(root, at: 0) }
             let needed = queryCubes + members.touchedCubes.sorted().filter { !queryCubes.contains($0) }
             let tree = try JoinTree(needed: needed, candidates: needed, catalog: catalog)
+            if mode == .cubes {
+                return GeneratedQuery(sql: "", parameters: [], totalSQL: nil, totalParameterCount: 0, columns: [], preAggregation: nil,
+                                      preAggregationTable: nil, cubes: [tree.root] + tree.edges.map(\.child))
+            }
             let from = try fromClause(tree)
             let multipliedCubes = query.ungrouped ? [] : measures.map(\.reference.cube.name)
                 .filter { tree.multiplied.contains($0) }
