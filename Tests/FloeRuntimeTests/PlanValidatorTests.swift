@@ -16,6 +16,18 @@ import Testing
         #expect(PlanValidator.problems(in: try Workspace(copying: Self.demo, platform: "../../platform/platform.yaml").compile()) == [])
     }
 
+    @Test func aViewOverMembersTheCubesDoNotHaveIsRefused() throws {
+        var plan = try Workspace(copying: Self.demo, platform: "../../platform/platform.yaml").compile()
+        let view = try #require(plan.views?.first)
+        #expect(view.name == "OrdersOverview")
+        plan.views?[0].members[0].member = "Orders.counts"
+        plan.views?[0].members[1].joinPath = ["Order"]
+        #expect(PlanValidator.problems(in: plan) == [
+            .init(path: "views[0].members[0].member", message: "'Orders.counts' is not a member of the plan's cubes"),
+            .init(path: "views[0].members[1].join_path", message: "'Order' is not a cube of the plan"),
+        ])
+    }
+
     @Test func aModelsSQLEditedByHandIsRefusedByItsPath() throws {
         let shop = try Workspace(fixture: "shop")
         var plan = try shop.compile()
