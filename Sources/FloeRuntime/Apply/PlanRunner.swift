@@ -27,13 +27,15 @@ public final class PlanRunner: @unchecked Sendable {
     public init(plan: CompiledArtifacts, options: ApplyOptions, observer: (any ApplyObserver)? = nil) {
         declared = plan
         do {
-            self.plan = try PreAggregationNodes.expanded(plan)
+            let derived = try PreAggregationNodes.derived(from: plan)
+            self.plan = derived.plan
+            partitions = PreAggregationNodes.partitions(of: derived.rollups)
             rollupFailure = nil
         } catch {
             self.plan = plan
+            partitions = [:]
             rollupFailure = "cannot build the cubes' pre-aggregations: \(error.message)"
         }
-        partitions = PreAggregationNodes.partitions(of: plan)
         self.options = options
         self.observer = observer
         graph = PlanGraph(self.plan)

@@ -12,8 +12,13 @@ public enum PreAggregationNodes {
 
     /// `plan` with one table model per rollup appended (after every model, which they follow).
     public static func expanded(_ plan: CompiledArtifacts) throws(SemanticError) -> CompiledArtifacts {
+        try derived(from: plan).plan
+    }
+
+    /// The expanded plan and the rollups it was expanded with, worked out once.
+    public static func derived(from plan: CompiledArtifacts) throws(SemanticError) -> (plan: CompiledArtifacts, rollups: [RollupDefinition]) {
         let rollups = try RollupDefinition.all(in: plan)
-        guard !rollups.isEmpty else { return plan }
+        guard !rollups.isEmpty else { return (plan, []) }
         let cubes = Dictionary((plan.cubes ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let upstream = ModelFingerprint.upstreamFingerprints(of: plan)
         var expanded = plan
@@ -31,13 +36,13 @@ public enum PreAggregationNodes {
             model.fingerprint = ModelFingerprint.compute(model, upstream: { upstream[$0] })
             expanded.models.append(model)
         }
-        return expanded
+        return (expanded, rollups)
     }
 
     /// The rollups kept in partitions, by the unique id of their model.
-    public static func partitions(of plan: CompiledArtifacts) -> [String: RollupDefinition.Partitioning] {
+    public static func partitions(of rollups: [RollupDefinition]) -> [String: RollupDefinition.Partitioning] {
         var found: [String: RollupDefinition.Partitioning] = [:]
-        for rollup in (try? RollupDefinition.all(in: plan)) ?? [] {
+        for rollup in rollups {
             if let partitioning = rollup.partitioning { found[uniqueID(rollup)] = partitioning }
         }
         return found

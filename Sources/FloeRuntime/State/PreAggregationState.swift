@@ -23,8 +23,9 @@ public struct PreAggregationState: @unchecked Sendable {
     private let store: StateStore?
 
     public init(plan: CompiledArtifacts) {
-        let expanded = try? PreAggregationNodes.expanded(plan)
-        rollups = expanded == nil ? [] : (try? RollupDefinition.all(in: plan)) ?? []
+        let derived = try? PreAggregationNodes.derived(from: plan)
+        let expanded = derived?.plan
+        rollups = derived?.rollups ?? []
         graph = PlanGraph(expanded ?? plan)
         fingerprints = Dictionary((expanded ?? plan).models.map { ($0.uniqueID, $0.fingerprint) }, uniquingKeysWith: { first, _ in first })
         store = SQLDialects.named(plan.profiles.compute.type).map { StateStore(namespace: plan.environment.namespace, dialect: $0) }
