@@ -266,17 +266,13 @@ public struct QueryCompiler: Sendable {
                     dimensions: dimensions, measures: measures, multiplied: multipliedCubes, from: from, whereClause: whereClause,
                     measureConditions: filters.groups)
             }
-            let totalCount = values.values.count
-            var sql = body + order
-            if mode == .answer {
-                sql += "\nlimit \(values.add(.integer(Int64(query.effectiveLimit))))"
-                if let offset = query.offset, offset > 0 { sql += " offset \(values.add(.integer(Int64(offset))))" }
-            }
-            return GeneratedQuery(
-                sql: sql, parameters: values.values,
-                totalSQL: query.total ? "select count(*) from (\n\(body)\n) as floe_total" : nil, totalParameterCount: totalCount,
-                columns: columns, preAggregation: nil, preAggregationTable: nil,
-                cubes: [tree.root] + tree.edges.map(\.child), repeatsMeasureRows: !multipliedCubes.isEmpty)
+            var generated = mode == .answer
+                ? compiler.answer(body: body, order: order, columns: columns, values: values, query: query)
+                : GeneratedQuery(sql: body, parameters: values.values, totalSQL: nil, totalParameterCount: 0, columns: columns,
+                                 preAggregation: nil, preAggregationTable: nil)
+            generated.cubes = [tree.root] + tree.edges.map(\.child)
+            generated.repeatsMeasureRows = !multipliedCubes.isEmpty
+            return generated
         }
 
         /// The query's "now" as a wall-clock time in its zone.
@@ -370,6 +366,18 @@ public struct QueryCompiler: Sendable {
             if !measureConditions.isEmpty { text += "\nwhere " + measureConditions.map { "(\($0))" }.joined(separator: " and ") }
             return text
         }
+    }
+
+    /// An answer's statement: `body` in `order`, limited and offset as the query asks (the
+    /// numbers bound), and the count of `body`'s rows when the query asks for its `total`.
+    func answer(body: String, order: String, columns: [ResultColumn], values: BoundValues, query: CubeQuery) -> GeneratedQuery {
+        let totalCount = values.values.count
+        var sql = body + order + "\nlimit \(values.add(.integer(Int64(query.effectiveLimit))))"
+        if let offset = query.offset, offset > 0 { sql += " offset \(values.add(.integer(Int64(offset))))" }
+        return GeneratedQuery(
+            sql: sql, parameters: values.values,
+            totalSQL: query.total ? "select count(*) from (\n\(body)\n) as floe_total" : nil, totalParameterCount: totalCount,
+            columns: columns, preAggregation: nil, preAggregationTable: nil)
     }
 
     /// ORDER BY over the output columns; Cube's default when the query gives none: the first

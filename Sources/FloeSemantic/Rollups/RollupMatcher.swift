@@ -129,13 +129,11 @@ struct RollupMatcher {
         if !conditions.isEmpty { body += "\nwhere " + conditions.map { "(\($0))" }.joined(separator: "\n  and ") }
         if dimensionCount > 0 { body += "\ngroup by " + (1...dimensionCount).map(String.init).joined(separator: ", ") }
         if !filters.groups.isEmpty { body += "\nhaving " + filters.groups.map { "(\($0))" }.joined(separator: " and ") }
-        let totalCount = values.values.count
-        var sql = body + (try compiler.orderClause(query: query, columns: columns))
-        sql += "\nlimit \(values.add(.integer(Int64(query.effectiveLimit))))"
-        if let offset = query.offset, offset > 0 { sql += " offset \(values.add(.integer(Int64(offset))))" }
-        return GeneratedQuery(
-            sql: sql, parameters: values.values,
-            totalSQL: query.total ? "select count(*) from (\n\(body)\n) as floe_total" : nil, totalParameterCount: totalCount,
-            columns: columns, preAggregation: rollup.key, preAggregationTable: rollup.relation, cubes: rollup.cubes)
+        var generated = compiler.answer(
+            body: body, order: try compiler.orderClause(query: query, columns: columns), columns: columns, values: values, query: query)
+        generated.preAggregation = rollup.key
+        generated.preAggregationTable = rollup.relation
+        generated.cubes = rollup.cubes
+        return generated
     }
 }
