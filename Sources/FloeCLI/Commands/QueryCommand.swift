@@ -73,7 +73,9 @@ struct QueryCommand: ParsableCommand {
                 if let used = generated.preAggregation { Console.standardOutput.line("-- answered from the rollup \(used)") }
                 Console.standardOutput.write(generated.sql + ";\n")
                 for (index, value) in generated.parameters.enumerated() {
-                    Console.standardOutput.line("-- \(runner.compiler.dialect.parameter(index + 1)) = \(Self.describe(value))")
+                    let dialect = runner.compiler.dialect
+                    let shown = if case .text(let text) = value { dialect.stringLiteral(text) } else { value.displayText ?? "null" }
+                    Console.standardOutput.line("-- \(dialect.parameter(index + 1)) = \(shown)")
                 }
             } catch {
                 Console.standardError.line("error: \(error.description)")
@@ -130,12 +132,5 @@ struct QueryCommand: ParsableCommand {
             }
         }
         return ResultSet(columns: columns, rows: rows)
-    }
-
-    static func describe(_ value: SQLValue) -> String {
-        switch value {
-        case .text(let text): "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
-        default: value.displayText ?? "null"
-        }
     }
 }

@@ -64,20 +64,12 @@ struct ServeCommand: ParsableCommand {
             ? "requests need Authorization: <JWT signed HS256 with the semantic API secret>"
             : "open: platform.yaml gives the semantic API no secret, so no token is asked for and access policies are not applied"
         let host = self.host
-        let outcome = ServeOutcome()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            do {
-                try await server.run { port in
-                    Console.standardError.line("floe serve: listening on http://\(host):\(port) (plan \(plan)); \(auth)")
-                }
-            } catch {
-                outcome.failure = "\(error)"
+        let outcome = Self.waitFor {
+            try await server.run { port in
+                Console.standardError.line("floe serve: listening on http://\(host):\(port) (plan \(plan)); \(auth)")
             }
-            done.signal()
         }
-        done.wait()
-        if let failure = outcome.failure {
+        if case .failure(let failure) = outcome {
             Console.standardError.line("error: cannot serve on \(host):\(port): \(failure)")
             throw FloeExit(.failed)
         }
@@ -92,29 +84,37 @@ extension ServeCommand {
             Console.standardError.line("error: --token takes the claims as a JSON object, e.g. '{\"region\": \"EMEA\"}'")
             throw FloeExit(.usage)
         }
-        let outcome = ServeOutcome()
-        let done = DispatchSemaphore(value: 0)
         let lifetime = tokenHours * 3600
+        switch Self.waitFor({ try await server.token(claims: claims, lifetime: lifetime) }) {
+        case .success(let token?):
+            Console.standardOutput.line(token)
+        case .success(nil):
+            Console.standardError.line("error: platform.yaml gives the semantic API no secret (semantic.api_secret), so it takes no tokens")
+            throw FloeExit(.usage)
+        case .failure(let failure):
+            Console.standardError.line("error: \(failure)")
+            throw FloeExit(.usage)
+        }
+    }
+
+    /// Runs `work` and waits for it on this (synchronous) command's thread.
+    static func waitFor<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) -> Result<T, any Error> {
+        let outcome = Outcome<T>()
+        let done = DispatchSemaphore(value: 0)
         Task {
             do {
-                outcome.token = try await server.token(claims: claims, lifetime: lifetime)
-                if outcome.token == nil { outcome.failure = "platform.yaml gives the semantic API no secret (semantic.api_secret), so it takes no tokens" }
+                outcome.result = .success(try await work())
             } catch {
-                outcome.failure = "\(error)"
+                outcome.result = .failure(error)
             }
             done.signal()
         }
         done.wait()
-        guard let token = outcome.token else {
-            Console.standardError.line("error: \(outcome.failure ?? "no token")")
-            throw FloeExit(.usage)
-        }
-        Console.standardOutput.line(token)
+        return outcome.result ?? .failure(CancellationError())
     }
 }
 
-/// How the server task ended, read after it has.
-private final class ServeOutcome: @unchecked Sendable {
-    var failure: String?
-    var token: String?
+/// What the awaited task gave, read once it has signalled.
+private final class Outcome<T>: @unchecked Sendable {
+    var result: Result<T, any Error>?
 }
