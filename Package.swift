@@ -36,6 +36,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        // The PostgreSQL adapter's driver.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // The plan: the only thing that crosses from compile to apply. Foundation only.
@@ -63,6 +66,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings,
             linkerSettings: [.linkedLibrary("m")]
+        ),
+        // The PostgreSQL adapter on PostgresNIO. Only the executable and the tests link it; it
+        // registers itself with `PostgresAdapter.register()`.
+        .target(
+            name: "FloePostgres",
+            dependencies: [
+                "FloeContract", "FloeCore", "FloeEngine",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
         ),
         // `floe apply`: secrets, seeds and synthetic data, the DAG, materializations, tests, state, results.
         .target(
@@ -116,7 +132,7 @@ let package = Package(
         // ran 7 % faster (calls into the runtime are direct, no symbol is bound at run time, and
         // start-up fell from 15 to 7 ms), and the binary runs where no Swift is installed.
         .executableTarget(
-            name: "floe", dependencies: ["FloeCLI", "FloeSQLite"], swiftSettings: swiftSettings,
+            name: "floe", dependencies: ["FloeCLI", "FloeSQLite", "FloePostgres"], swiftSettings: swiftSettings,
             linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
         ),
 

@@ -1,7 +1,9 @@
 import FloeCLI
+import FloePostgres
 import FloeSQLite
 import Foundation
 
 // The engines this build can run plans on.
 SQLiteAdapter.register()
+PostgresAdapter.register()
 exit(FloeCommand.main(arguments: Array(CommandLine.arguments.dropFirst())))

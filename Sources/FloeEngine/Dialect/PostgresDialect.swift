@@ -1,3 +1,4 @@
+import FloeContract
 import Foundation
 
 /// PostgreSQL 15: dbt-postgres's renderings of the cross-database macros.
@@ -86,5 +87,28 @@ public struct PostgresDialect: SQLDialect {
 
     public func splitPart(_ string: String, _ delimiter: String, _ part: String) -> String? {
         "split_part(\(string), \(delimiter), \(part))"
+    }
+
+    // MARK: Materializations
+
+    /// A view holds on to the table it reads (by its identity, not its name), so a table that is
+    /// replaced takes its views with it; they read an input whose version changed, so the run
+    /// rebuilds them, in the same order dbt-postgres does.
+    public func drop(_ relation: Relation, kind: RelationKind) -> String {
+        "drop \(kind.rawValue) if exists \(self.relation(relation)) cascade"
+    }
+
+    /// PostgreSQL 15's MERGE: one statement, matched keys updated and the rest inserted.
+    public func merge(into target: Relation, from staging: String, columns: [String], uniqueKey: [String]) -> [String] {
+        let match = uniqueKey.map { "floe_target.\(quoteIdentifier($0)) = floe_staging.\(quoteIdentifier($0))" }
+            .joined(separator: " and ")
+        let updates = columns.filter { !uniqueKey.contains($0) }
+            .map { "\(quoteIdentifier($0)) = floe_staging.\(quoteIdentifier($0))" }
+        let list = columnList(columns)
+        let values = columns.map { "floe_staging.\(quoteIdentifier($0))" }.joined(separator: ", ")
+        var statement = "merge into \(relation(target)) as floe_target\nusing \(staging) as floe_staging on \(match)\n"
+        if !updates.isEmpty { statement += "when matched then update set \(updates.joined(separator: ", "))\n" }
+        statement += "when not matched then insert (\(list)) values (\(values))"
+        return [statement]
     }
 }

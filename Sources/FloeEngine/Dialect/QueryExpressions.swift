@@ -2,6 +2,9 @@
 /// engine overrides what it spells differently.
 extension SQLDialect {
     public func comparableTimestamp(_ expression: String) -> String { "cast(\(expression) as timestamp)" }
+    public func timeDimension(_ part: DatePart, _ expression: String) -> String {
+        dateTrunc(part, comparableTimestamp(expression))
+    }
     public func timestampParameter(_ placeholder: String) -> String { "cast(\(placeholder) as timestamp)" }
     public func utcToLocal(_ expression: String, zone: String) -> String {
         "(cast(\(expression) as timestamp) at time zone 'UTC' at time zone \(zone))"
@@ -12,7 +15,7 @@ extension SQLDialect {
     }
     /// The sum of each row's 64-bit hash (PostgreSQL's `hashtextextended`), as text.
     public func rowSignature(_ expressions: [String]) -> String {
-        let row = "concat_ws(chr(31), " + expressions.map { "coalesce(cast(\($0) as text), chr(0))" }.joined(separator: ", ") + ")"
+        let row = "concat_ws(chr(31), " + expressions.map { "coalesce(cast(\($0) as text), chr(30))" }.joined(separator: ", ") + ")"
         return "cast(sum(hashtextextended(\(row), 0)) as text)"
     }
 }

@@ -38,6 +38,9 @@ public protocol SQLDialect: Sendable {
 
     // Statements the executor's materializations need (defaults in MaterializationStatements.swift).
 
+    /// Drops `relation` if it exists; on an engine whose views hold on to what they read, the
+    /// views that read it go too (the executor rebuilds them, as they are no longer up to date).
+    func drop(_ relation: Relation, kind: RelationKind) -> String
     /// Moves `relation` to the new `name` in the same schema.
     func rename(_ relation: Relation, kind: RelationKind, to name: String) -> String
     /// Updates the rows of `target` whose key is in `staging` and inserts the others.
@@ -52,6 +55,9 @@ public protocol SQLDialect: Sendable {
     /// `expression` as a timestamp that compares correctly with ``timestampParameter(_:)`` values
     /// written `YYYY-MM-DDTHH:MM:SS.SSS`.
     func comparableTimestamp(_ expression: String) -> String
+    /// A time dimension's value truncated to `part`, from whatever the column holds (a timestamp, or
+    /// timestamp text such as `2024-05-01 10:00:00`).
+    func timeDimension(_ part: DatePart, _ expression: String) -> String
     /// A bound timestamp value (`YYYY-MM-DDTHH:MM:SS.SSS` text) as the engine compares it.
     func timestampParameter(_ placeholder: String) -> String
     /// The wall-clock time in the IANA zone `zone` (an SQL expression) of the UTC timestamp `expression`.

@@ -18,6 +18,8 @@ public struct SQLiteDialect: SQLDialect {
     /// Timestamps are text in several spellings (`2024-05-01`, `2024-05-01 10:00:00`, with `T`);
     /// `strftime` writes them all in the one the parameters use.
     public func comparableTimestamp(_ expression: String) -> String { "strftime('%Y-%m-%dT%H:%M:%f', \(expression))" }
+    /// `strftime` reads timestamp text as it is.
+    public func timeDimension(_ part: DatePart, _ expression: String) -> String { dateTrunc(part, expression) }
     public func timestampParameter(_ placeholder: String) -> String { placeholder }
     /// `floe_utc_to_local` is registered by floe's SQLite connection (SQLiteFunctions).
     public func utcToLocal(_ expression: String, zone: String) -> String { "floe_utc_to_local(\(expression), \(zone))" }

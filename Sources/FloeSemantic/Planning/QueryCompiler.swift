@@ -186,7 +186,7 @@ public struct QueryCompiler: Sendable {
                 note(reference.cube.name)
                 if let granularity = time.granularity, seen.insert("\(time.dimension).\(granularity.rawValue)").inserted {
                     dimensions.append(Selected(
-                        column: .time(reference, dimension, granularity), expression: dialect.dateTrunc(granularity, value), reference: reference))
+                        column: .time(reference, dimension, granularity), expression: dialect.timeDimension(granularity, value), reference: reference))
                 }
                 if let range = time.dateRange {
                     let bounds = try range.bounds(now: localNow)
@@ -195,7 +195,7 @@ public struct QueryCompiler: Sendable {
                     rowConditions.append("\(comparable) <= \(dialect.timestampParameter(values.add(.text(bounds.to.text()))))")
                 }
                 if let partitions, index == 0 {
-                    let partition = dialect.dateTrunc(partitions.granularity, value)
+                    let partition = dialect.timeDimension(partitions.granularity, value)
                     partitionExpression = partition
                     if let condition = partitions.condition { rowConditions.append(condition(partition)) }
                 }

@@ -100,7 +100,7 @@ struct RollupMatcher {
             guard case .dimension(let dimension) = reference.member else { continue }
             if let granularity = time.granularity, !columns.contains(where: { $0.kind == .timeDimension(granularity) && $0.member == time.dimension }) {
                 let result = ResultColumn.time(reference, dimension, granularity)
-                let value = granularity == stored.granularity ? column(stored.column) : dialect.dateTrunc(granularity, column(stored.column))
+                let value = granularity == stored.granularity ? column(stored.column) : dialect.timeDimension(granularity, column(stored.column))
                 select.append("\(value) as \(dialect.quoteIdentifier(result.alias))")
                 columns.append(result)
             }

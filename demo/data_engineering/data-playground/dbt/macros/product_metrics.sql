@@ -6,7 +6,7 @@ with periods as (
         product_id,
         {{ period }},
         coalesce(sum(quantity), 0) as units_sold,
-        round(coalesce(sum(line_total), 0), 2) as revenue,
+        round(cast(coalesce(sum(line_total), 0) as numeric), 2) as revenue,
         avg(unit_price) as avg_unit_price,
         count(review_id) as review_count,
         avg(rating) as avg_rating,
@@ -22,13 +22,13 @@ select
     d.units_sold,
     d.revenue,
     d.review_count,
-    round(d.avg_rating, 2) as avg_rating,
+    round(cast(d.avg_rating as numeric), 2) as avg_rating,
     d.stock_change,
     p.price as list_price,
     p.inventory,
     {{ json_metrics([
-        ('avg_unit_price', 'round(d.avg_unit_price, 2)'),
-        ('price_index', 'round(d.avg_unit_price / nullif(p.price, 0), 3)'),
+        ('avg_unit_price', 'round(cast(d.avg_unit_price as numeric), 2)'),
+        ('price_index', 'round(cast(d.avg_unit_price / nullif(p.price, 0) as numeric), 3)'),
     ]) }} as extra_metrics
 from periods as d
 join {{ ref('stg_products') }} as p on p.product_id = d.product_id

@@ -39,7 +39,7 @@ daily as (
         count(distinct case when is_sale = 1 then user_id end) as customer_count,
         count(distinct case when is_sale = 0 then order_id end) as cancelled_orders,
         coalesce(sum(case when is_sale = 1 then quantity end), 0) as items_sold,
-        round(coalesce(sum(case when is_sale = 1 then line_total end), 0), 2) as revenue,
+        round(cast(coalesce(sum(case when is_sale = 1 then line_total end), 0) as numeric), 2) as revenue,
         count(distinct case when is_sale = 1 then metric_hour end) as hours_with_sales,
         count(distinct case when promotion_id is not null then order_id end) as promotion_orders,
         count(review_id) as review_count,
@@ -48,7 +48,7 @@ daily as (
     group by shop_id, metric_date
 ),
 stock as (
-    select shop_id, count(*) as product_count, round(sum(price * inventory), 2) as inventory_value
+    select shop_id, count(*) as product_count, round(cast(sum(price * inventory) as numeric), 2) as inventory_value
     from {{ ref('stg_products') }}
     group by shop_id
 )
@@ -63,11 +63,11 @@ select
     d.revenue,
     d.promotion_orders,
     d.review_count,
-    round(d.avg_rating, 2) as avg_rating,
+    round(cast(d.avg_rating as numeric), 2) as avg_rating,
     coalesce(k.product_count, 0) as product_count,
     coalesce(k.inventory_value, 0) as inventory_value,
     {{ json_metrics([
-        ('avg_order_value', 'round(d.revenue / nullif(d.order_count, 0), 2)'),
+        ('avg_order_value', 'round(cast(d.revenue / nullif(d.order_count, 0) as numeric), 2)'),
         ('hours_with_sales', 'd.hours_with_sales'),
     ]) }} as extra_metrics
 from daily as d

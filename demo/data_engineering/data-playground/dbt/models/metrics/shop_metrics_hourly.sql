@@ -8,6 +8,6 @@ select
     count(distinct case when is_sale = 1 then user_id end) as customer_count,
     count(distinct case when is_sale = 0 then order_id end) as cancelled_orders,
     coalesce(sum(case when is_sale = 1 then quantity end), 0) as items_sold,
-    round(coalesce(sum(case when is_sale = 1 then line_total end), 0), 2) as revenue
+    round(cast(coalesce(sum(case when is_sale = 1 then line_total end), 0) as numeric), 2) as revenue
 from {{ ref('int_order_lines') }}
 group by shop_id, metric_hour

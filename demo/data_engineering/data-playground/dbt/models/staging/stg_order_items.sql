@@ -4,6 +4,6 @@ select
     order_id,
     product_id,
     quantity,
-    round(cast(unit_price as {{ dbt.type_float() }}), 2) as unit_price,
-    round(cast(line_total as {{ dbt.type_float() }}), 2) as line_total
+    round(cast(unit_price as numeric), 2) as unit_price,
+    round(cast(line_total as numeric), 2) as line_total
 from {{ source('playground', 'raw_fake_user_shop_order_item') }}

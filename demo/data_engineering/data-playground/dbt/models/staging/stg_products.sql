@@ -4,7 +4,7 @@ select
     shop_id,
     sku,
     name,
-    round(cast(price as {{ dbt.type_float() }}), 2) as price,
+    round(cast(price as numeric), 2) as price,
     inventory,
     event_time
 from {{ source('playground', 'raw_fake_user_shop_product') }}

@@ -6,5 +6,5 @@ select
     min(order_date) as first_order_at,
     max(order_date) as last_order_at
 from {{ ref('int_order_items_enriched') }}
-where counts_as_revenue = 1
+where counts_as_revenue
 group by customer_id

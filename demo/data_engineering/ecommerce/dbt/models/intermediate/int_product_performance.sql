@@ -7,5 +7,5 @@ select
     sum(subtotal) as revenue,
     count(distinct order_id) as order_count
 from {{ ref('int_order_items_enriched') }}
-where counts_as_revenue = 1
+where counts_as_revenue
 group by product_id, product_name, category

@@ -5,7 +5,7 @@ with scored as (
         c.customer_id,
         c.region,
         o.order_count,
-        round(o.total_revenue, 2) as total_revenue,
+        round(cast(o.total_revenue as numeric), 2) as total_revenue,
         o.last_order_at,
         {{ rfm_score('o.last_order_at desc') }} as recency_score,
         {{ rfm_score('o.order_count desc') }} as frequency_score,

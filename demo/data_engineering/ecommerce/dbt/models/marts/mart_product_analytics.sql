@@ -4,8 +4,8 @@ select
     product_name,
     category,
     units_sold,
-    round(revenue, 2) as revenue,
+    round(cast(revenue as numeric), 2) as revenue,
     order_count,
-    round(revenue / units_sold, 2) as average_price,
+    round(cast(revenue / units_sold as numeric), 2) as average_price,
     rank() over (partition by category order by revenue desc) as category_rank
 from {{ ref('int_product_performance') }}

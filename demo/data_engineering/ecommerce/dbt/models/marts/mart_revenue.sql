@@ -11,13 +11,13 @@
 select
     order_month,
 {%- for region in var('regions') %}
-    round(sum(case when region = '{{ region }}' then subtotal else 0 end), 2) as revenue_{{ region | lower }},
+    round(cast(sum(case when region = '{{ region }}' then subtotal else 0 end) as numeric), 2) as revenue_{{ region | lower }},
 {%- endfor %}
-    round(sum(subtotal), 2) as revenue_total,
+    round(cast(sum(subtotal) as numeric), 2) as revenue_total,
     count(distinct order_id) as order_count,
     sum(quantity) as units_sold
 from {{ ref('int_order_items_enriched') }}
-where counts_as_revenue = 1
+where counts_as_revenue
 {% if is_incremental() %}
   and order_month >= (select {{ dbt.date_trunc('month', dbt.dateadd('day', -7, 'max(order_month)')) }} from {{ this }})
 {% endif %}

@@ -6,7 +6,7 @@ with ranked as (
         order_id,
         customer_id,
         {{ clean_text('status') }} as status,
-        round(cast(total_amount as {{ dbt.type_float() }}), 2) as total_amount,
+        round(cast(total_amount as numeric), 2) as total_amount,
         order_date,
         shipped_date,
         row_number() over (partition by order_id order by order_date desc) as version_rank

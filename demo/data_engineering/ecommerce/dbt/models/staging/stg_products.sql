@@ -4,7 +4,7 @@ with ranked as (
         product_id,
         name as product_name,
         {{ clean_text('category') }} as category,
-        round(cast(price as {{ dbt.type_float() }}), 2) as price,
+        round(cast(price as numeric), 2) as price,
         created_at,
         row_number() over (partition by product_id order by created_at desc) as copy_number
     from {{ source('raw', 'raw_products') }}

@@ -30,11 +30,11 @@ shares as (
         coalesce(s.work_orders, 0) as work_orders,
         coalesce(s.orders_last_30d, 0) as orders_last_30d,
         coalesce(s.complaints, 0) as complaints,
-        round(s.avg_response_minutes, 1) as avg_response_minutes,
+        round(cast(s.avg_response_minutes as numeric), 1) as avg_response_minutes,
         coalesce(1.0 * s.complaints / nullif(s.rated_orders, 0), 0) as complaint_share,
         coalesce(1.0 * s.sla_breaches / nullif(s.work_orders, 0), 0) as sla_breach_share,
         coalesce(1.0 * b.late_payments / nullif(b.invoices, 0), 0) as late_payment_share,
-        round(coalesce(b.unpaid_amount, 0), 2) as unpaid_amount
+        round(cast(coalesce(b.unpaid_amount, 0) as numeric), 2) as unpaid_amount
     from {{ ref('silver_customer_profiles') }} as p
     left join service as s on s.customer_id = p.customer_id
     left join billing as b on b.customer_id = p.customer_id
@@ -42,16 +42,16 @@ shares as (
 scored as (
     select
         *,
-        round(0.4 * complaint_share + 0.2 * sla_breach_share + 0.3 * late_payment_share
-              + 0.1 * case when orders_last_30d = 0 then 1 else 0 end, 3) as churn_score
+        round(cast(0.4 * complaint_share + 0.2 * sla_breach_share + 0.3 * late_payment_share
+              + 0.1 * case when orders_last_30d = 0 then 1 else 0 end as numeric), 3) as churn_score
     from shares
 )
 select
     customer_id, segment, lifetime_value, work_orders, orders_last_30d, complaints,
     avg_response_minutes,
-    round(complaint_share, 3) as complaint_share,
-    round(sla_breach_share, 3) as sla_breach_share,
-    round(late_payment_share, 3) as late_payment_share,
+    round(cast(complaint_share as numeric), 3) as complaint_share,
+    round(cast(sla_breach_share as numeric), 3) as sla_breach_share,
+    round(cast(late_payment_share as numeric), 3) as late_payment_share,
     unpaid_amount,
     churn_score,
     case when churn_score >= 0.4 then 'high' when churn_score >= 0.2 then 'medium' else 'low' end as risk_level

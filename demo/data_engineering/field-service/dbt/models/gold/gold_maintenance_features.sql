@@ -36,12 +36,12 @@ rated as (
         coalesce(t.faults, 0) as faults,
         coalesce(t.warnings, 0) as warnings,
         coalesce(t.anomalous_days, 0) as anomalous_days,
-        round(t.avg_temperature_c, 2) as avg_temperature_c,
+        round(cast(t.avg_temperature_c as numeric), 2) as avg_temperature_c,
         t.max_vibration_mm_s,
-        round({{ dbt.datediff('t.first_day', 't.last_day', 'day') }} * 24.0 / nullif(t.faults, 0), 1) as mean_hours_between_faults,
+        round(cast({{ dbt.datediff('t.first_day', 't.last_day', 'day') }} * 24.0 / nullif(t.faults, 0) as numeric), 1) as mean_hours_between_faults,
         coalesce(r.repair_orders, 0) as repair_orders,
-        round(r.mttr_minutes, 1) as mttr_minutes,
-        round(coalesce(r.repair_cost, 0), 2) as repair_cost,
+        round(cast(r.mttr_minutes as numeric), 1) as mttr_minutes,
+        round(cast(coalesce(r.repair_cost, 0) as numeric), 2) as repair_cost,
         coalesce(1.0 * t.faults / nullif(t.readings, 0), 0) as fault_rate,
         coalesce(1.0 * t.warnings / nullif(t.readings, 0), 0) as warning_rate
     from {{ ref('stg_equipment') }} as e
@@ -50,7 +50,7 @@ rated as (
 )
 select
     *,
-    round({{ bounded('100 - 1000 * fault_rate - 200 * warning_rate - 5 * repair_orders', 0, 100) }}, 1) as health_score,
+    round(cast({{ bounded('100 - 1000 * fault_rate - 200 * warning_rate - 5 * repair_orders', 0, 100) }} as numeric), 1) as health_score,
     case when fault_rate >= 0.05 or repair_orders >= 5 then 'high'
          when fault_rate > 0 or repair_orders >= 2 then 'medium'
          else 'low' end as failure_risk,

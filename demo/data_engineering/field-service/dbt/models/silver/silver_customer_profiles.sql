@@ -31,11 +31,11 @@ select
     coalesce(e.equipment_count, 0) as equipment_count,
     coalesce(s.work_orders, 0) as work_orders,
     coalesce(s.completed_orders, 0) as completed_orders,
-    round(s.avg_satisfaction, 2) as avg_satisfaction,
+    round(cast(s.avg_satisfaction as numeric), 2) as avg_satisfaction,
     coalesce(b.invoices, 0) as invoices,
-    round(coalesce(b.billed, 0), 2) as lifetime_value,
-    round(70 * coalesce(s.avg_satisfaction, 3) / 5
-          + 30 * coalesce(1.0 * s.completed_orders / nullif(s.work_orders, 0), 1), 1) as health_score
+    round(cast(coalesce(b.billed, 0) as numeric), 2) as lifetime_value,
+    round(cast(70 * coalesce(s.avg_satisfaction, 3) / 5
+          + 30 * coalesce(1.0 * s.completed_orders / nullif(s.work_orders, 0), 1) as numeric), 1) as health_score
 from {{ ref('stg_customers') }} as c
 left join equipment as e on e.customer_id = c.customer_id
 left join service as s on s.customer_id = c.customer_id

@@ -30,8 +30,8 @@ select
     w.first_time_fix,
     w.satisfaction,
     w.parts_cost,
-    round(w.actual_minutes / 60.0 * t.hourly_rate, 2) as labour_cost,
-    round(w.actual_minutes / 60.0 * t.hourly_rate + w.parts_cost, 2) as total_cost
+    round(cast(w.actual_minutes / 60.0 * t.hourly_rate as numeric), 2) as labour_cost,
+    round(cast(w.actual_minutes / 60.0 * t.hourly_rate + w.parts_cost as numeric), 2) as total_cost
 from {{ ref('stg_work_orders') }} as w
 join {{ ref('stg_equipment') }} as e on e.equipment_id = w.equipment_id
 join {{ ref('stg_customers') }} as c on c.customer_id = e.customer_id

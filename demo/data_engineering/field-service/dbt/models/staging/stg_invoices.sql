@@ -2,7 +2,7 @@
 select
     invoice_id,
     customer_id,
-    round(cast(amount as {{ dbt.type_float() }}), 2) as amount,
+    round(cast(amount as numeric), 2) as amount,
     issued_at,
     days_to_pay
 from {{ source('service', 'raw_invoices') }}

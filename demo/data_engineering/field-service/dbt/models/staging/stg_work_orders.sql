@@ -14,8 +14,8 @@ with ranked as (
         cast(estimated_minutes as {{ dbt.type_int() }}) as estimated_minutes,
         cast(actual_minutes as {{ dbt.type_int() }}) as actual_minutes,
         travel_minutes,
-        round(cast(parts_cost as {{ dbt.type_float() }}), 2) as parts_cost,
-        first_time_fix,
+        round(cast(parts_cost as numeric), 2) as parts_cost,
+        cast(first_time_fix as {{ dbt.type_int() }}) as first_time_fix,
         cast(satisfaction as {{ dbt.type_int() }}) as satisfaction,
         row_number() over (partition by work_order_id order by opened_at desc, _loaded_at desc) as version_rank
     from {{ source('service', 'raw_work_orders') }}

@@ -13,14 +13,14 @@ with counterparties as (
 select
     r.portfolio_id,
     r.observations,
-    round(r.var_95, 2) as var_95,
-    round(r.var_99, 2) as var_99,
-    round(r.expected_shortfall_95, 2) as expected_shortfall_95,
-    round(r.expected_shortfall_99, 2) as expected_shortfall_99,
-    round(r.max_drawdown, 2) as max_drawdown,
+    round(cast(r.var_95 as numeric), 2) as var_95,
+    round(cast(r.var_99 as numeric), 2) as var_99,
+    round(cast(r.expected_shortfall_95 as numeric), 2) as expected_shortfall_95,
+    round(cast(r.expected_shortfall_99 as numeric), 2) as expected_shortfall_99,
+    round(cast(r.max_drawdown as numeric), 2) as max_drawdown,
     c.counterparty_count,
     c.counterparties_over_limit,
-    round(c.max_counterparty_utilisation, 4) as max_counterparty_utilisation,
+    round(cast(c.max_counterparty_utilisation as numeric), 4) as max_counterparty_utilisation,
     {{ dbt.current_timestamp() }} as _loaded_at
 from {{ ref('int_portfolio_risk') }} as r
 left join counterparties as c on c.portfolio_id = r.portfolio_id

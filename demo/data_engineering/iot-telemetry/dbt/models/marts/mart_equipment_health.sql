@@ -32,11 +32,11 @@ select
     coalesce(readings.anomaly_count, 0) as anomaly_count,
     maintenance.last_maintenance,
     coalesce(maintenance.maintenance_count, 0) as maintenance_count,
-    round(case
+    round(cast(case
         when raw_score < 0 then 0.0
         when raw_score > 100 then 100.0
         else raw_score
-    end, 1) as health_score,
+    end as numeric), 1) as health_score,
     {{ dbt.current_timestamp() }} as _loaded_at
 from sensors
 join scored on scored.equipment_id = sensors.equipment_id

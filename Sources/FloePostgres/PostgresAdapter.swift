@@ -1,0 +1,22 @@
+import FloeContract
+import FloeEngine
+
+/// Compute profile `type: postgres`: `host`, `port`, `database`, `user`, `password` (a secret
+/// reference), `sslmode`, `schema` (the search path; the namespace by default), `threads` and
+/// `connect_timeout_s`. The environment's namespace and every schema the plan names are schemas
+/// of the database.
+public struct PostgresAdapter: EngineAdapter {
+    public init() {}
+
+    public var computeType: String { "postgres" }
+
+    /// Registers it: the executable does this once at start, tests before they open an engine.
+    public static func register() {
+        EngineAdapters.register(PostgresAdapter())
+    }
+
+    public func engine(settings: [String: ConfigValue], plan: CompiledArtifacts, projectDirectory: String) throws -> any WarehouseEngine {
+        PostgresEngine(settings: try PostgresSettings(settings, namespace: plan.environment.namespace),
+                       schemas: EngineAdapters.schemas(of: plan))
+    }
+}
