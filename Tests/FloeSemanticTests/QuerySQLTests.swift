@@ -60,7 +60,7 @@ import Testing
         let generated = try generate(Self.grouped, dialect: PostgresDialect())
         #expect(generated.sql == #"""
             select ("Customers".region) as "Orders__region",
-              date_trunc('month', "Orders".order_date) as "Orders__order_date_month",
+              date_trunc('month', cast("Orders".order_date as timestamp)) as "Orders__order_date_month",
               count("Orders".order_id) as "Orders__count",
               sum("Orders".total_amount) as "Orders__total_revenue"
             from "floe-dev"."stg_orders" as "Orders"
@@ -120,7 +120,7 @@ import Testing
               sum("Orders".total_amount) as "Orders__total_revenue"
             from (
               select distinct "Products".category as "Products__category",
-                date_trunc('week', (cast("Orders".order_date as timestamp) at time zone 'UTC' at time zone $1)) as "Orders__order_date_week",
+                date_trunc('week', cast((cast("Orders".order_date as timestamp) at time zone 'UTC' at time zone $1) as timestamp)) as "Orders__order_date_week",
                 "Orders".order_id as "__pk_0"
               from "floe-dev"."stg_orders" as "Orders"
               left join "floe-dev"."stg_order_items" as "OrderItems" on "Orders".order_id = ("OrderItems".order_id)

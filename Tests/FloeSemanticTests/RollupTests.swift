@@ -75,7 +75,7 @@ import Testing
         // The orders model changes (amounts rounded to 10 cents) and is rebuilt alone: the rollup over it is now stale.
         let model = warehouse.directory.appendingPathComponent("dbt/models/staging/stg_orders.sql")
         let sql = try String(contentsOf: model, encoding: .utf8)
-        try Data(sql.replacingOccurrences(of: "type_float() }}), 2)", with: "type_float() }}), 1)").utf8).write(to: model)
+        try Data(sql.replacingOccurrences(of: "as numeric), 2)", with: "as numeric), 1)").utf8).write(to: model)
         let changed = try warehouse.recompiled()
         let partial = try PlanRunner(plan: changed, options: ApplyOptions(select: ["stg_orders"], threads: 1, projectDirectory: warehouse.directory.path, environment: [:])).run()
         #expect(partial.success, "\(partial.results.filter { ![.success, .pass].contains($0.status) })")

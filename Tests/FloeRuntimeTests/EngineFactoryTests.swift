@@ -1,0 +1,18 @@
+import FloeContract
+import FloeRuntime
+import Testing
+
+/// Apply finds the engine by the compute profile's type among the adapters this build registered.
+@Suite struct EngineFactoryTests {
+    @Test func aComputeTypeWithoutAnAdapterNamesTheTypesThatCanRun() throws {
+        let workspace = try Workspace(fixture: "shop")
+        var plan = try workspace.compile()
+        // The runtime's tests register SQLite only: PostgreSQL has a dialect here but no adapter.
+        plan.profiles.compute.type = "postgres"
+        #expect {
+            try EngineFactory.engine(for: plan, projectDirectory: workspace.directory.path, secrets: SecretResolver(settings: SecretSettings(mount: "/nonexistent"), environment: [:]))
+        } throws: { error in
+            "\(error)" == "compute type 'postgres' (profile '\(plan.profiles.compute.name)') cannot be applied by this build of floe; it can apply: sqlite"
+        }
+    }
+}
