@@ -144,6 +144,11 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "FloePostgresTests",
+            dependencies: ["FloePostgres", "FloeSQLite", "FloeRuntime", "FloeEngine", "FloeCompiler", "FloeContract", "FloeSemantic"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "FloeCoreTests", dependencies: ["FloeCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FloeServeTests",

@@ -7,9 +7,9 @@ with scored as (
         o.order_count,
         round(cast(o.total_revenue as numeric), 2) as total_revenue,
         o.last_order_at,
-        {{ rfm_score('o.last_order_at desc') }} as recency_score,
-        {{ rfm_score('o.order_count desc') }} as frequency_score,
-        {{ rfm_score('o.total_revenue desc') }} as monetary_score
+        {{ rfm_score('o.last_order_at desc, o.customer_id') }} as recency_score,
+        {{ rfm_score('o.order_count desc, o.customer_id') }} as frequency_score,
+        {{ rfm_score('o.total_revenue desc, o.customer_id') }} as monetary_score
     from {{ ref('int_customer_orders') }} as o
     join {{ ref('stg_customers') }} as c on c.customer_id = o.customer_id
 )
