@@ -22,7 +22,7 @@ struct PostgresCopy {
         let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
         let handoff = Handoff(slots: Self.buffersAhead)
         let connection = connection, logger = logger
-        Task.detached(executorPreference: CopyExecutor.shared) {
+        Task.detached(executorPreference: DriverThread.shared) {
             do {
                 try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
                     for try await buffer in stream {
@@ -85,41 +85,6 @@ struct PostgresCopy {
             case 0x0D: buffer.writeStaticString("\\r")
             default: buffer.writeInteger(byte)
             }
-        }
-    }
-}
-
-/// Where the driver's COPY task runs: a thread of its own, not Swift concurrency's shared pool.
-/// The caller blocks while the copy runs, and a caller may itself be on that pool (a test, a
-/// request of `floe serve`): with every pool thread so blocked, a task queued there would never
-/// run. The copy's work is waiting on the socket, so one thread serves every copy in the process.
-private final class CopyExecutor: TaskExecutor, @unchecked Sendable {
-    static let shared = CopyExecutor()
-
-    private let condition = NSCondition()
-    private var jobs: [UnownedJob] = []
-
-    private init() {
-        let thread = Thread { [unowned self] in self.run() }
-        thread.name = "floe-postgres-copy"
-        thread.start()
-    }
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        condition.lock()
-        jobs.append(job)
-        condition.signal()
-        condition.unlock()
-    }
-
-    private func run() {
-        while true {
-            condition.lock()
-            while jobs.isEmpty { condition.wait() }
-            let job = jobs.removeFirst()
-            condition.unlock()
-            job.runSynchronously(on: asUnownedTaskExecutor())
         }
     }
 }

@@ -8,7 +8,8 @@ import PostgresNIO
 /// One connection to PostgreSQL. Statements go one at a time over the extended protocol (several
 /// in one string are split first), values are bound, never spliced, and rows come back in the
 /// engine's few storage classes (``PostgresValues``). Calls block the calling thread on the
-/// driver's futures, which complete on NIO's own threads, so they are safe from any thread.
+/// driver's futures, which complete on NIO's own threads, or on its async calls, which run on
+/// ``DriverThread``: either way they are safe from any thread.
 final class PostgresSession: EngineConnection {
     private let connection: PostgresConnection
     private let settings: PostgresSettings
@@ -63,7 +64,7 @@ final class PostgresSession: EngineConnection {
     func execute(_ sql: String) throws -> Int {
         var changed = 0
         for statement in StatementSplitter.split(sql) {
-            changed = try run(statement, parameters: [], reportAs: sql).metadata.rows ?? 0
+            changed = try run(statement, reportAs: sql).metadata.rows ?? 0
         }
         return changed
     }
@@ -78,13 +79,21 @@ final class PostgresSession: EngineConnection {
         var text = sql.trimmingCharacters(in: .whitespacesAndNewlines)
         while text.hasSuffix(";") { text.removeLast() }
         if let limit { text = "select * from (\n\(text)\n) as floe_limited limit \(limit)" }
-        let result = try run(text, parameters: parameters, reportAs: sql)
-        return PostgresValues.resultSet(result.rows)
+        guard !parameters.isEmpty else { return PostgresValues.resultSet(try run(text, reportAs: sql).rows) }
+        let query = PostgresQuery(unsafeSQL: text, binds: PostgresValues.bindings(parameters))
+        let connection = connection
+        do {
+            return PostgresValues.resultSet(try DriverThread.wait { try await connection.query(query, logger: Self.logger).collect() })
+        } catch {
+            throw PostgresFailure.engineError(error, address: settings.address, sql: sql)
+        }
     }
 
-    private func run(_ sql: String, parameters: [SQLValue], reportAs shown: String) throws -> PostgresQueryResult {
+    /// A statement without bound values, on the driver's future-based API, which also reports
+    /// how many rows it changed.
+    private func run(_ sql: String, reportAs shown: String) throws -> PostgresQueryResult {
         do {
-            return try connection.query(sql, parameters.map(PostgresValues.bind)).wait()
+            return try connection.query(sql).wait()
         } catch {
             throw PostgresFailure.engineError(error, address: settings.address, sql: shown)
         }

@@ -11,12 +11,16 @@ import PostgresNIO
 enum PostgresValues {
     /// Bound values travel as text with no declared type, so the server types each from where it
     /// stands, as it would an untyped literal (`amount > $1` compares numbers, `name = $1` text).
-    static func bind(_ value: SQLValue) -> PostgresData {
-        switch value {
-        case .null: return PostgresData(type: .null, formatCode: .text, value: nil)
-        case .blob(let bytes): return PostgresData(type: .bytea, formatCode: .binary, value: ByteBuffer(bytes: bytes))
-        default: return PostgresData(type: .null, formatCode: .text, value: ByteBuffer(string: value.displayText ?? ""))
+    static func bindings(_ values: [SQLValue]) -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case .null: bindings.appendNull()
+            case .blob(let bytes): bindings.append(ByteBuffer(bytes: bytes))
+            default: bindings.append(UntypedText(text: value.displayText ?? ""))
+            }
         }
+        return bindings
     }
 
     static func resultSet(_ rows: [PostgresRow]) -> ResultSet {
@@ -77,5 +81,17 @@ enum PostgresValues {
             text += "." + digits
         }
         return text
+    }
+}
+
+/// A bound value in text format whose type the server works out (type OID 0).
+struct UntypedText: PostgresDynamicTypeEncodable {
+    var text: String
+
+    var psqlType: PostgresDataType { PostgresDataType(0) }
+    var psqlFormat: PostgresFormat { .text }
+
+    func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
+        byteBuffer.writeString(text)
     }
 }
