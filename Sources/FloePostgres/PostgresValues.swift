@@ -23,6 +23,9 @@ enum PostgresValues {
         return bindings
     }
 
+    /// The types whose values the driver decodes as text (the text types, uuid, json and jsonb).
+    private static let textTypes: Set<PostgresDataType> = [.text, .varchar, .bpchar, .name, .char, .unknown, .uuid, .json, .jsonb]
+
     static func resultSet(_ rows: [PostgresRow]) -> ResultSet {
         guard let first = rows.first else { return ResultSet(columns: [], rows: []) }
         let columns = first.map(\.columnName)
@@ -47,9 +50,16 @@ enum PostgresValues {
         case .timestamp, .timestamptz:
             return bytes.readInteger(as: Int64.self).map { .text(timestamp(microsecondsSince2000: $0)) } ?? .null
         case .bytea: return .blob(Array(bytes.readableBytesView))
+        case .time: return bytes.readInteger(as: Int64.self).map { .text(clock(microseconds: $0)) } ?? .null
+        case .interval:
+            guard let micros = bytes.readInteger(as: Int64.self), let days = bytes.readInteger(as: Int32.self),
+                  let months = bytes.readInteger(as: Int32.self) else { return .null }
+            return .text(interval(months: Int(months), days: Int(days), microseconds: micros))
         default:
-            if let text = try? cell.decode(String.self) { return .text(text) }
-            return .text(String(decoding: bytes.readableBytesView, as: UTF8.self))
+            // Text-like types (varchar, name, uuid, json, jsonb, …) decode as text; anything else
+            // (arrays, ranges, geometry) keeps its bytes rather than showing them as characters.
+            if textTypes.contains(cell.dataType), let text = try? cell.decode(String.self) { return .text(text) }
+            return .blob(Array(bytes.readableBytesView))
         }
     }
 
@@ -81,6 +91,33 @@ enum PostgresValues {
             text += "." + digits
         }
         return text
+    }
+
+    /// `HH:MM:SS[.ffffff]` for microseconds since midnight.
+    static func clock(microseconds: Int64) -> String {
+        let seconds = microseconds / 1_000_000, fraction = microseconds % 1_000_000
+        var text = String(format: "%02d:%02d:%02d", Int(seconds / 3600), Int(seconds / 60 % 60), Int(seconds % 60))
+        if fraction != 0 {
+            var digits = String(format: "%06d", Int(fraction))
+            while digits.hasSuffix("0") { digits.removeLast() }
+            text += "." + digits
+        }
+        return text
+    }
+
+    /// PostgreSQL's own output style: `1 year 2 mons 3 days 04:05:06`; `00:00:00` alone when empty.
+    static func interval(months: Int, days: Int, microseconds: Int64) -> String {
+        var parts: [String] = []
+        func unit(_ value: Int, _ singular: String, _ plural: String) {
+            if value != 0 { parts.append("\(value) \(abs(value) == 1 ? singular : plural)") }
+        }
+        unit(months / 12, "year", "years")
+        unit(months % 12, "mon", "mons")
+        unit(days, "day", "days")
+        if microseconds != 0 || parts.isEmpty {
+            parts.append((microseconds < 0 ? "-" : "") + clock(microseconds: abs(microseconds)))
+        }
+        return parts.joined(separator: " ")
     }
 }
 
