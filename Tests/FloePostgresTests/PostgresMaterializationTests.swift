@@ -1,0 +1,146 @@
+import FloeCompiler
+import FloeContract
+import FloeEngine
+@testable import FloeRuntime
+import Foundation
+import Testing
+
+/// Materializations on PostgreSQL: incremental strategies give what a build from scratch gives,
+/// a view over a rebuilt table is rebuilt with it, and schema changes follow `on_schema_change`.
+@Suite(.enabled(if: PostgresTestServer.available, PostgresTestServer.skipReason))
+struct PostgresMaterializationTests {
+    /// A project on the test server, written file by file.
+    struct Project {
+        let directory: URL
+        let database: String
+
+        init() throws {
+            PostgresTestServer.adapters
+            database = try PostgresTestServer.createDatabase()
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("floe-pg-\(UUID().uuidString)")
+            try write("platform.yaml", """
+                version: "1"
+                compute:
+                  default:
+                    type: postgres
+                    host: \(PostgresTestServer.host)
+                    port: \(PostgresTestServer.port)
+                    database: \(database)
+                    user: \(PostgresTestServer.user)
+                    password: { secret_ref: test-db, key: password }
+                    sslmode: disable
+                    threads: 4
+                storage: { default: { type: local, path: .floe/storage } }
+                catalogs: { default: { type: none } }
+                environments: { dev: { namespace: shop } }
+                """)
+            try write("floe.yaml", "name: shop\nversion: \"1.0.0\"\ntransforms: [{type: dbt, path: dbt}]\n")
+            try write("dbt/dbt_project.yml", "name: shop\nvars: { batch: 1 }\n")
+            try write("dbt/seeds/events.csv", "id,kind,amount\n1,a,10\n2,b,20\n3,a,30\n")
+        }
+
+        func write(_ path: String, _ text: String) throws {
+            let url = directory.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+
+        func remove() {
+            PostgresTestServer.dropDatabase(database)
+            try? FileManager.default.removeItem(at: directory)
+        }
+
+        func plan(vars: String = "{}") throws -> CompiledArtifacts {
+            let output = ProjectCompiler.compile(CompileOptions(
+                specPath: directory.appendingPathComponent("floe.yaml").path,
+                platformPath: directory.appendingPathComponent("platform.yaml").path,
+                environment: "dev", compiledAt: Date(timeIntervalSince1970: 1_700_000_000), processEnvironment: [:],
+                vars: vars))
+            guard let plan = output.artifacts else {
+                throw PostgresProduct.Failure(description: output.diagnostics.map { "\($0)" }.joined(separator: "\n"))
+            }
+            return plan
+        }
+
+        var environment: [String: String] { ["FLOE_SECRET_TEST_DB_PASSWORD": PostgresTestServer.password] }
+
+        @discardableResult
+        func apply(vars: String = "{}", fullRefresh: Bool = false) throws -> RunResults {
+            let options = ApplyOptions(mode: .build, fullRefresh: fullRefresh, threads: 4, projectDirectory: directory.path, environment: environment)
+            let results = try PlanRunner(plan: plan(vars: vars), options: options).run()
+            #expect(results.success, "\(results.results.filter { ![.success, .pass, .upToDate].contains($0.status) }.map { ($0.name, $0.message ?? "") })")
+            return results
+        }
+
+        func rows(_ sql: String) throws -> [[String]] {
+            try PlanConnection.open(try plan(), projectDirectory: directory.path, environment: environment).connection
+                .query(sql).rows.map { $0.map { $0.displayText ?? "null" } }
+        }
+    }
+
+    @Test(arguments: ["merge", "delete+insert", "append"])
+    func incrementalRunsEqualABuildFromScratch(strategy: String) throws {
+        let project = try Project()
+        defer { project.remove() }
+        let key = strategy == "append" ? "" : ", unique_key='id'"
+        try project.write("dbt/models/totals.sql", """
+            {{ config(materialized='incremental', incremental_strategy='\(strategy)'\(key)) }}
+            select id, kind, amount * {{ var('batch') }} as amount, {{ var('batch') }} as batch from {{ ref('events') }}
+            {% if is_incremental() %} where id >= {{ var('batch') }} {% endif %}
+            """)
+        try project.apply()
+        try project.apply(vars: "{batch: 2}")
+        try project.apply(vars: "{batch: 3}")
+        let incremental = try project.rows(#"select id, kind, amount, batch from "shop"."totals" order by id, batch"#)
+        switch strategy {
+        case "append":
+            // Every batch's rows from its id onwards, added to the first build's.
+            #expect(incremental.count == 3 + 2 + 1)
+        default:
+            // Each key once, from the last batch that selected it.
+            #expect(incremental == [["1", "a", "10", "1"], ["2", "b", "40", "2"], ["3", "a", "90", "3"]])
+        }
+        if strategy != "append" {
+            // A full refresh of the last batch's SQL, without the incremental filter, has the same keys.
+            try project.apply(vars: "{batch: 3}", fullRefresh: true)
+            let scratch = try project.rows(#"select id from "shop"."totals" order by id"#)
+            #expect(scratch == incremental.map { [$0[0]] })
+        }
+    }
+
+    @Test func aViewOverARebuiltTableIsRebuiltWithIt() throws {
+        let project = try Project()
+        defer { project.remove() }
+        try project.write("dbt/models/base.sql", "{{ config(materialized='table') }}\nselect id, amount * {{ var('batch') }} as amount from {{ ref('events') }}")
+        try project.write("dbt/models/doubled.sql", "{{ config(materialized='view') }}\nselect id, amount * 2 as doubled from {{ ref('base') }}")
+        try project.apply()
+        #expect(try project.rows(#"select sum(doubled) from "shop"."doubled""#) == [["120"]])
+        // base is replaced (its old table dropped, and with it the view that read it): doubled is rebuilt.
+        let second = try project.apply(vars: "{batch: 2}")
+        #expect(second.result(named: "doubled")?.status == .success)
+        #expect(try project.rows(#"select sum(doubled) from "shop"."doubled""#) == [["240"]])
+        // Nothing changed: both are up to date, and the view is still there.
+        let third = try project.apply(vars: "{batch: 2}")
+        #expect(third.results.filter { $0.resourceType == .model }.allSatisfy { $0.status == .upToDate })
+        #expect(try project.rows(#"select count(*) from "shop"."doubled""#) == [["3"]])
+    }
+
+    @Test func newColumnsFollowOnSchemaChange() throws {
+        let project = try Project()
+        defer { project.remove() }
+        let model = """
+            {{ config(materialized='incremental', unique_key='id', on_schema_change='append_new_columns') }}
+            select id, amount{% if var('batch') > 1 %}, kind{% endif %} from {{ ref('events') }}
+            """
+        try project.write("dbt/models/wide.sql", model)
+        try project.apply()
+        try project.apply(vars: "{batch: 2}")
+        #expect(try project.rows(#"select id, amount, kind from "shop"."wide" order by id"#) == [["1", "10", "a"], ["2", "20", "b"], ["3", "30", "a"]])
+    }
+}
+
+extension RunResults {
+    func result(named name: String) -> NodeResult? {
+        results.first { $0.name == name }
+    }
+}
