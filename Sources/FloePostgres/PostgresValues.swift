@@ -71,7 +71,8 @@ enum PostgresValues {
            Decimal(whole) == decimal {
             return .integer(whole)
         }
-        return .real(NSDecimalNumber(decimal: decimal).doubleValue)
+        // Through its decimal text: NSDecimalNumber.doubleValue is off in the last digits (12826.880000000001).
+        return Double(decimal.description).map(SQLValue.real) ?? .real(NSDecimalNumber(decimal: decimal).doubleValue)
     }
 
     /// PostgreSQL counts dates and timestamps from 2000-01-01, 10,957 days after 1970-01-01.

@@ -94,7 +94,7 @@ struct PostgresEngineTests {
         let connection = try PostgresTestServer.engine(database: PostgresTestServer.database).connect()
         let row = try #require(try connection.query("""
             select date '2024-02-29', timestamp '2024-01-01 10:00:00.25', timestamp '1999-12-31 23:59:59',
-                   cast(12.50 as numeric), cast(12.00 as numeric), cast(-3 as numeric(10,2)), true, false,
+                   cast(12.50 as numeric), cast(12826.88 as numeric), cast(12.00 as numeric), cast(-3 as numeric(10,2)), true, false,
                    cast(7 as smallint), cast(70000 as integer), cast(2.5 as real), 'x'::varchar, null::text,
                    timestamptz '2024-06-01 12:00:00+00', interval '1 year 2 months 3 days 04:05:06.5', time '13:14:15',
             array[1, 2]
@@ -102,7 +102,7 @@ struct PostgresEngineTests {
         if case .blob = row.last {} else { Issue.record("an array keeps its bytes: \(String(describing: row.last))") }
         #expect(row == [
             .text("2024-02-29"), .text("2024-01-01 10:00:00.25"), .text("1999-12-31 23:59:59"),
-            .real(12.5), .integer(12), .integer(-3), .integer(1), .integer(0),
+            .real(12.5), .real(12826.88), .integer(12), .integer(-3), .integer(1), .integer(0),
             .integer(7), .integer(70000), .real(2.5), .text("x"), .null,
             .text("2024-06-01 12:00:00"), .text("1 year 2 mons 3 days 04:05:06.5"), .text("13:14:15"),
             row.last ?? .null,
