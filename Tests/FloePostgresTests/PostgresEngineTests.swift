@@ -109,6 +109,16 @@ struct PostgresEngineTests {
         ])
     }
 
+    @Test func theProfilesSchemaIsWhereUnqualifiedNamesResolve() throws {
+        let database = try PostgresTestServer.createDatabase()
+        defer { PostgresTestServer.dropDatabase(database) }
+        let connection = try PostgresTestServer.engine(database: database, namespace: "floe-x", schema: "shared").connect()
+        #expect(try connection.query("show search_path").rows.first?.first == .text("shared, public"))
+        // The plan's schemas exist once the first connection opens; the search path's need not.
+        #expect(try connection.relationKind(Relation(schema: "floe-x", name: "nothing")) == nil)
+        #expect(try connection.query("select count(*) from pg_namespace where nspname = 'floe-x'").rows == [[.integer(1)]])
+    }
+
     @Test func boundValuesAreTypedByWhereTheyStand() throws {
         let connection = try PostgresTestServer.engine(database: PostgresTestServer.database).connect()
         let rows = try connection.query("""

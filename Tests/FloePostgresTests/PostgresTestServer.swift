@@ -39,13 +39,15 @@ enum PostgresTestServer {
     }
 
     /// An engine on the test server, with these settings changed.
-    static func engine(database: String, password: String? = nil, port: Int? = nil, namespace: String = "floe_test") throws -> any WarehouseEngine {
+    static func engine(database: String, password: String? = nil, port: Int? = nil, namespace: String = "floe_test",
+                       schema: String? = nil) throws -> any WarehouseEngine {
         adapters
-        let settings: [String: ConfigValue] = [
+        var settings: [String: ConfigValue] = [
             "host": .string(host), "port": .integer(port ?? Self.port), "database": .string(database),
             "user": .string(user), "password": .string(password ?? Self.password), "sslmode": .string("disable"),
             "threads": .integer(4), "connect_timeout_s": .integer(5),
         ]
+        if let schema { settings["schema"] = .string(schema) }
         var plan = try planStub(namespace: namespace)
         plan.profiles.compute.settings = settings
         return try PostgresAdapter().engine(settings: settings, plan: plan, projectDirectory: "/")

@@ -1,4 +1,6 @@
 import FloeContract
+import FloeEngine
+import FloeSQLite
 import FloeRuntime
 import Testing
 
@@ -7,10 +9,12 @@ import Testing
     @Test func aComputeTypeWithoutAnAdapterNamesTheTypesThatCanRun() throws {
         let workspace = try Workspace(fixture: "shop")
         var plan = try workspace.compile()
-        // The runtime's tests register SQLite only: PostgreSQL has a dialect here but no adapter.
+        // A build with the SQLite adapter only: PostgreSQL has a dialect but no adapter.
         plan.profiles.compute.type = "postgres"
+        let registry = EngineRegistry([SQLiteAdapter()])
         #expect {
-            try EngineFactory.engine(for: plan, projectDirectory: workspace.directory.path, secrets: SecretResolver(settings: SecretSettings(mount: "/nonexistent"), environment: [:]))
+            try EngineFactory.engine(for: plan, projectDirectory: workspace.directory.path,
+                                     secrets: SecretResolver(settings: SecretSettings(mount: "/nonexistent"), environment: [:]), registry: registry)
         } throws: { error in
             "\(error)" == "compute type 'postgres' (profile '\(plan.profiles.compute.name)') cannot be applied by this build of floe; it can apply: sqlite"
         }

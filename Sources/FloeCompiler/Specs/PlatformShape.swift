@@ -25,6 +25,7 @@ public enum PlatformShape {
             .optional("sslmode", .string(.oneOf(["disable", "prefer", "require", "verify-ca", "verify-full"])),
                       "TLS mode (default prefer)"),
             .optional("connect_timeout_s", .integer(minimum: 1, maximum: 600), "seconds to wait for a connection"),
+            .optional("schema", .string(.nonEmpty), "the schema unqualified names resolve to (default: the namespace)"),
             threads,
         ])),
         ("duckdb", ObjectShape("a duckdb compute profile", [

@@ -13,29 +13,43 @@ public protocol EngineAdapter: Sendable {
     func engine(settings: [String: ConfigValue], plan: CompiledArtifacts, projectDirectory: String) throws -> any WarehouseEngine
 }
 
-/// The adapters this build of floe registered.
-public enum EngineAdapters {
-    nonisolated(unsafe) private static var registered: [String: any EngineAdapter] = [:]
-    private static let lock = NSLock()
+/// Adapters by compute type. The process has one, ``EngineAdapters/registry``, which the
+/// executable fills at start; a test can make its own to see what a build without some adapter does.
+public final class EngineRegistry: @unchecked Sendable {
+    private var registered: [String: any EngineAdapter] = [:]
+    private let lock = NSLock()
+
+    public init(_ adapters: [any EngineAdapter] = []) {
+        for adapter in adapters { registered[adapter.computeType] = adapter }
+    }
 
     /// Makes `adapter` the one for its compute type (registering it again changes nothing).
-    public static func register(_ adapter: any EngineAdapter) {
+    public func register(_ adapter: any EngineAdapter) {
         lock.lock()
         defer { lock.unlock() }
         registered[adapter.computeType] = adapter
     }
 
-    public static func adapter(for computeType: String) -> (any EngineAdapter)? {
+    public func adapter(for computeType: String) -> (any EngineAdapter)? {
         lock.lock()
         defer { lock.unlock() }
         return registered[computeType]
     }
 
     /// The compute types that can run, sorted.
-    public static var computeTypes: [String] {
+    public var computeTypes: [String] {
         lock.lock()
         defer { lock.unlock() }
         return registered.keys.sorted()
+    }
+}
+
+/// The adapters this build of floe registered.
+public enum EngineAdapters {
+    public static let registry = EngineRegistry()
+
+    public static func register(_ adapter: any EngineAdapter) {
+        registry.register(adapter)
     }
 
     /// Every schema a relation of the plan lives in, the namespace first.

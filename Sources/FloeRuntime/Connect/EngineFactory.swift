@@ -18,7 +18,8 @@ public enum EngineFactory {
 
     /// `projectDirectory` anchors a relative SQLite `path` (the directory of floe.yaml).
     public static func engine(
-        for plan: CompiledArtifacts, projectDirectory: String, secrets: SecretResolver
+        for plan: CompiledArtifacts, projectDirectory: String, secrets: SecretResolver,
+        registry: EngineRegistry = EngineAdapters.registry
     ) throws(Failure) -> any WarehouseEngine {
         let profile = plan.profiles.compute
         let settings: [String: ConfigValue]
@@ -27,8 +28,8 @@ public enum EngineFactory {
         } catch {
             throw .secret(error)
         }
-        guard let adapter = EngineAdapters.adapter(for: profile.type) else {
-            let known = EngineAdapters.computeTypes
+        guard let adapter = registry.adapter(for: profile.type) else {
+            let known = registry.computeTypes
             throw .unsupported("compute type '\(profile.type)' (profile '\(profile.name)') cannot be applied by this build of floe; "
                 + (known.isEmpty ? "it has no engine adapters" : "it can apply: \(known.joined(separator: ", "))"))
         }
