@@ -39,8 +39,8 @@ import Testing
         #expect {
             try shop.apply(plan: plan)
         } throws: { error in
-            guard case .secret(let message)? = error as? ApplyFailure else { return false }
-            return message.contains("FLOE_SECRET_SQLITE_KEY_VALUE")
+            guard let error = error as? ExecutorError, error.kind == .secret else { return false }
+            return error.message.contains("FLOE_SECRET_SQLITE_KEY_VALUE")
         }
         #expect(!FileManager.default.fileExists(atPath: shop.directory.appendingPathComponent(".floe/dev.db").path))
         let results = try shop.apply(environment: ["FLOE_SECRET_SQLITE_KEY_VALUE": "hunter2-very-secret"], plan: plan)

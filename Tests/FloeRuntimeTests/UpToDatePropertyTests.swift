@@ -338,6 +338,6 @@ final class CancelAfter: ApplyObserver, @unchecked Sendable {
     @Test func aPlanWithoutADemoSectionRefusesBatches() throws {
         let shop = try Workspace(fixture: "shop")
         let options = ApplyOptions(projectDirectory: shop.directory.path, environment: [:], batch: true)
-        #expect(throws: ApplyFailure.self) { try PlanRunner(plan: try shop.compile(), options: options).run() }
+        #expect { try PlanRunner(plan: try shop.compile(), options: options).run() } throws: { ($0 as? ExecutorError)?.kind == .usage }
     }
 }

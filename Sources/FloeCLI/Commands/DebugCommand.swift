@@ -62,9 +62,9 @@ struct DebugCommand: ParsableCommand {
         do {
             let engine = try EngineFactory.engine(for: plan, projectDirectory: directory.isEmpty ? "." : directory, secrets: secrets)
             out.line("engine:        ok: \(try engine.check())")
-        } catch let error as EngineFactory.Failure {
-            if case .unsupported(let message) = error { out.line("engine:        \(message)") }
-            failure = failure ?? (error.isSecret ? .secretNotResolvable : .engineUnreachable)
+        } catch let error as ExecutorError {
+            if error.kind != .secret { out.line("engine:        \(error.message)") }
+            failure = failure ?? FloeExitCode(error)
         } catch {
             out.line("engine:        cannot be reached: \(error)")
             failure = failure ?? .engineUnreachable
@@ -77,9 +77,3 @@ struct DebugCommand: ParsableCommand {
     }
 }
 
-private extension EngineFactory.Failure {
-    var isSecret: Bool {
-        if case .secret = self { return true }
-        return false
-    }
-}

@@ -57,7 +57,7 @@ struct DemoCommand: ParsableCommand {
             }
         } catch {
             Console.standardError.line("error: \(error.description)")
-            throw FloeExit(FloeExitCode(refused: error))
+            throw FloeExit(FloeExitCode(error))
         }
         switch stop.reason {
         case .interrupt?: throw FloeExit(.interrupted)

@@ -62,7 +62,7 @@ struct QueryCommand: ParsableCommand {
             // --sql still shows the SQL that would run on the models.
             guard sql else {
                 Console.standardError.line("error: \(error.description)")
-                throw FloeExit(FloeExitCode(refused: error))
+                throw FloeExit(FloeExitCode(error))
             }
             connection = nil
         }

@@ -35,7 +35,7 @@ struct RestoreCommand: ParsableCommand {
             Console.standardOutput.line(message)
         } catch {
             Console.standardError.line("error: \(error.description)")
-            throw FloeExit(FloeExitCode(preview: error))
+            throw FloeExit(FloeExitCode(error))
         }
     }
 }

@@ -55,7 +55,7 @@ struct ShowCommand: ParsableCommand {
                 environment: ProcessInfo.processInfo.environment)
         } catch {
             Console.standardError.line("error: \(error.description)")
-            throw FloeExit(FloeExitCode(preview: error))
+            throw FloeExit(FloeExitCode(error))
         }
         switch format {
         case .table: Console.standardOutput.write(RowFormatter.table(rows))

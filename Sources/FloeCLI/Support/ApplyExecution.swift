@@ -37,7 +37,7 @@ enum ApplyExecution {
         } catch {
             log.write("error", "run_refused", [("command", command), ("message", error.description)])
             Console.standardError.line("error: \(error.description)")
-            throw FloeExit(FloeExitCode(refused: error))
+            throw FloeExit(FloeExitCode(error))
         }
         log.finishedRun(results)
         let destination = flags.results

@@ -2,24 +2,15 @@ import FloeRuntime
 import FloeSemantic
 
 extension FloeExitCode {
-    /// The documented exit code of a run the executor refused (ApplyFailure's cases name theirs).
-    init(refused failure: ApplyFailure) {
-        switch failure {
+    /// The documented exit code of every failure the executor reports (ExecutorError's kinds
+    /// name theirs): the one place they are decided.
+    init(_ failure: ExecutorError) {
+        switch failure.kind {
         case .secret: self = .secretNotResolvable
-        case .engine: self = .engineUnreachable
+        case .unreachable: self = .engineUnreachable
         case .selection, .usage: self = .usage
-        case .locked, .state: self = .failed
         case .invalidPlan: self = .invalidConfiguration
-        }
-    }
-
-    /// The exit code of `floe show` and `floe restore` when they cannot read what was asked:
-    /// an unresolvable secret or an unreachable engine keep their codes, anything else is 1.
-    init(preview failure: RelationPreview.Failure) {
-        switch failure {
-        case .apply(.secret): self = .secretNotResolvable
-        case .apply(.engine): self = .engineUnreachable
-        default: self = .failed
+        case .locked, .notFound, .statement, .build, .state: self = .failed
         }
     }
 

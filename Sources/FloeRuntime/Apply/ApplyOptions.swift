@@ -74,31 +74,3 @@ public protocol ApplyObserver: AnyObject, Sendable {
 extension ApplyObserver {
     public func warned(_ message: String) {}
 }
-
-/// Why an apply could not run at all (as opposed to nodes that failed).
-public enum ApplyFailure: Error, CustomStringConvertible {
-    /// Exit 5.
-    case secret(String)
-    /// Exit 6.
-    case engine(String)
-    /// Another apply holds the namespace (exit 1).
-    case locked(String)
-    /// A bad `--select`/`--exclude` (exit 2).
-    case selection(String)
-    /// The warehouse is not usable as it is (exit 1).
-    case state(String)
-    /// Asked for something the plan cannot do (`--batch` without a `demo:` section) (exit 2).
-    case usage(String)
-    /// The plan breaks its own rules (``PlanValidator``): edited by hand or damaged (exit 4).
-    case invalidPlan([PlanValidator.Problem])
-
-    public var description: String {
-        switch self {
-        case .secret(let message), .engine(let message), .locked(let message), .selection(let message), .state(let message),
-             .usage(let message):
-            message
-        case .invalidPlan(let problems):
-            "the plan is not valid: " + problems.map(\.description).joined(separator: "; ")
-        }
-    }
-}

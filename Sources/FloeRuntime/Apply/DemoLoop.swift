@@ -29,15 +29,15 @@ public struct DemoLoop {
     }
 
     /// Runs cycles, telling `report` about each as it ends; returns how many ran.
-    public func run(cycles: Int?, stop: RunCancellation, report: (Cycle) -> Void) throws(ApplyFailure) -> Int {
+    public func run(cycles: Int?, stop: RunCancellation, report: (Cycle) -> Void) throws(ExecutorError) -> Int {
         guard let demo = plan.product.demo else {
-            throw .usage("floe demo needs floe.yaml's `demo:` section (schedule, batch_size); add one and compile again")
+            throw ExecutorError(.usage, "floe demo needs floe.yaml's `demo:` section (schedule, batch_size); add one and compile again")
         }
         let schedule: CronSchedule
         do {
             schedule = try CronSchedule(demo.cron)
         } catch {
-            throw .usage("demo.schedule.cron: \(error.description)")
+            throw ExecutorError(.usage, "demo.schedule.cron: \(error.description)")
         }
         let wake = DispatchSemaphore(value: 0)
         let token = stop.register { wake.signal() }

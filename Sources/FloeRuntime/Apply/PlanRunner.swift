@@ -41,13 +41,15 @@ public final class PlanRunner: @unchecked Sendable {
         graph = PlanGraph(self.plan)
     }
 
-    public func run() throws(ApplyFailure) -> RunResults {
+    public func run() throws(ExecutorError) -> RunResults {
         let startedAt = Date()
         let problems = PlanValidator.problems(in: declared)
-        guard problems.isEmpty else { throw .invalidPlan(problems) }
-        if let rollupFailure { throw .state(rollupFailure) }
+        guard problems.isEmpty else {
+            throw ExecutorError(.invalidPlan, "the plan is not valid: " + problems.map(\.description).joined(separator: "; "))
+        }
+        if let rollupFailure { throw ExecutorError(.state, rollupFailure) }
         if options.batch, plan.product.demo == nil {
-            throw .usage("--batch adds a batch of synthetic rows as floe.yaml's `demo:` section describes, and this plan has none; "
+            throw ExecutorError(.usage, "--batch adds a batch of synthetic rows as floe.yaml's `demo:` section describes, and this plan has none; "
                 + "add `demo: {batch_size: 100}` to floe.yaml and compile again")
         }
         let engine = try openEngine()
@@ -55,14 +57,14 @@ public final class PlanRunner: @unchecked Sendable {
         do {
             lock = try engine.lockNamespace(plan.environment.namespace, timeout: options.lockTimeout)
         } catch {
-            throw Self.failure(error, hint: "wait for it to finish, or pass --lock-timeout SECONDS to wait for it")
+            throw ExecutorError(error, hint: "wait for it to finish, or pass --lock-timeout SECONDS to wait for it")
         }
         defer { lock.release() }
         let selection: NodeSelector.Resolution
         do {
             selection = try NodeSelector(graph: graph).resolution(select: options.select, exclude: options.exclude)
         } catch {
-            throw .selection(error.description)
+            throw ExecutorError(.selection, error.description)
         }
         for warning in selection.warnings { observer?.warned(warning) }
         let connection: any EngineConnection
@@ -75,7 +77,7 @@ public final class PlanRunner: @unchecked Sendable {
             try state.startRun(connection, runID: runID, command: options.command, at: Clock.timestamp(startedAt),
                                inputs: plan.metadata.inputsSHA256)
         } catch {
-            throw Self.failure(error, hint: nil)
+            throw ExecutorError(error)
         }
         observer?.began("\(plan.product.name) \(plan.product.version), \(plan.environment.name) "
             + "(namespace \(plan.environment.namespace)) on \(engine.dialect.name)")
@@ -117,25 +119,9 @@ public final class PlanRunner: @unchecked Sendable {
         return results
     }
 
-    private func openEngine() throws(ApplyFailure) -> any WarehouseEngine {
+    private func openEngine() throws(ExecutorError) -> any WarehouseEngine {
         let secrets = SecretResolver(settings: plan.secrets, environment: options.environment)
-        do {
-            return try EngineFactory.engine(for: plan, projectDirectory: options.projectDirectory, secrets: secrets)
-        } catch {
-            switch error {
-            case .secret(let failure): throw .secret(failure.description)
-            case .unsupported(let message): throw .engine(message)
-            }
-        }
-    }
-
-    static func failure(_ error: any Error, hint: String?) -> ApplyFailure {
-        guard let error = error as? EngineError else { return .state("\(error)") }
-        switch error.kind {
-        case .unreachable: return .engine(error.message)
-        case .locked: return .locked(error.message + (hint.map { "; \($0)" } ?? ""))
-        case .statement, .state: return .state(error.message)
-        }
+        return try EngineFactory.engine(for: plan, projectDirectory: options.projectDirectory, secrets: secrets)
     }
 }
 

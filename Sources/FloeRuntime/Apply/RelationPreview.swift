@@ -5,31 +5,27 @@ import FloeEngine
 /// The rows of one built node, for `floe show`: a model, seed or source by name. An ephemeral
 /// model has no table, so its SQL is run instead.
 public enum RelationPreview {
-    public enum Failure: Error, CustomStringConvertible {
-        case unknown(name: String, suggestion: String?)
-        case unknownTest(name: String, suggestion: String?)
-        case notBuilt(name: String, relation: String)
-        case noFailures(test: String, relation: String)
-        case noSnapshot(name: String, number: Int, kept: Int)
-        case apply(ApplyFailure)
-        case query(String)
+    /// What `floe show` and `floe restore` say when there is nothing to read.
+    enum Missing {
+        static func unknown(_ name: String, suggestion: String?) -> ExecutorError {
+            ExecutorError(.notFound, "the plan has no model, seed or source named '\(name)'" + (suggestion.map { "; \($0)" } ?? ""), node: name)
+        }
 
-        public var description: String {
-            switch self {
-            case .unknown(let name, let suggestion):
-                "the plan has no model, seed or source named '\(name)'" + (suggestion.map { "; \($0)" } ?? "")
-            case .unknownTest(let name, let suggestion):
-                "the plan has no test named '\(name)'" + (suggestion.map { "; \($0)" } ?? "")
-            case .notBuilt(let name, let relation):
-                "\(name) is not built yet (no \(relation)); run floe apply first"
-            case .noSnapshot(let name, let number, let kept):
-                "\(name) has no snapshot \(number): " + (kept == 0 ? "none is kept (floe.yaml's snapshots: {keep: N} keeps them)"
-                    : kept == 1 ? "only snapshot 1 is kept" : "snapshots 1 (the newest) to \(kept) are kept")
-            case .noFailures(let test, let relation):
-                "no failing rows of \(test) are stored (no \(relation)): it passed when it last ran, or has not run"
-            case .apply(let failure): failure.description
-            case .query(let message): message
-            }
+        static func unknownTest(_ name: String, suggestion: String?) -> ExecutorError {
+            ExecutorError(.notFound, "the plan has no test named '\(name)'" + (suggestion.map { "; \($0)" } ?? ""), node: name)
+        }
+
+        static func notBuilt(_ name: String, relation: String) -> ExecutorError {
+            ExecutorError(.notFound, "\(name) is not built yet (no \(relation)); run floe apply first", node: name)
+        }
+
+        static func noFailures(_ test: String, relation: String) -> ExecutorError {
+            ExecutorError(.notFound, "no failing rows of \(test) are stored (no \(relation)): it passed when it last ran, or has not run", node: test)
+        }
+
+        static func noSnapshot(_ name: String, number: Int, kept: Int) -> ExecutorError {
+            ExecutorError(.notFound, "\(name) has no snapshot \(number): " + (kept == 0 ? "none is kept (floe.yaml's snapshots: {keep: N} keeps them)"
+                : kept == 1 ? "only snapshot 1 is kept" : "snapshots 1 (the newest) to \(kept) are kept"), node: name)
         }
     }
 
@@ -38,30 +34,30 @@ public enum RelationPreview {
     public static func rows(
         of name: String, failures: Bool = false, snapshot: Int? = nil, in declared: CompiledArtifacts, limit: Int?, projectDirectory: String,
         environment: [String: String]
-    ) throws(Failure) -> ResultSet {
+    ) throws(ExecutorError) -> ResultSet {
         // A cube's rollup is shown like a model.
         let plan = (try? PreAggregationNodes.expanded(declared)) ?? declared
         if let snapshot {
             guard let model = plan.models.first(where: { $0.name == name || $0.uniqueID == name }) else {
-                throw .unknown(name: name, suggestion: Suggestions.didYouMean(name, in: plan.models.map(\.name)))
+                throw Missing.unknown(name, suggestion: Suggestions.didYouMean(name, in: plan.models.map(\.name)))
             }
             return try withConnection(plan, projectDirectory: projectDirectory, environment: environment) { engine, connection in
                 let state = StateStore(namespace: plan.environment.namespace, dialect: engine.dialect)
                 try Snapshots.createTable(connection, namespace: state.namespace, dialect: state.dialect)
                 let entries = try Snapshots(keep: 0, state: state).entries(of: model, connection: connection)
                 guard snapshot >= 1, snapshot <= entries.count else {
-                    throw Failure.noSnapshot(name: model.name, number: snapshot, kept: entries.count)
+                    throw Missing.noSnapshot(model.name, number: snapshot, kept: entries.count)
                 }
                 return try connection.query(engine.dialect.selectAll(entries[snapshot - 1].relation, limit: nil), limit: limit)
             }
         }
         if failures {
             guard let test = plan.tests.first(where: { $0.name == name || $0.uniqueID == name }) else {
-                throw .unknownTest(name: name, suggestion: Suggestions.didYouMean(name, in: plan.tests.map(\.name)))
+                throw Missing.unknownTest(name, suggestion: Suggestions.didYouMean(name, in: plan.tests.map(\.name)))
             }
             let relation = TestFailures.relation(of: test, namespace: plan.environment.namespace)
             return try read(relation, plan: plan, projectDirectory: projectDirectory, environment: environment, limit: limit,
-                            missing: .noFailures(test: test.name, relation: relation.description))
+                            missing: Missing.noFailures(test.name, relation: relation.description))
         }
         let model = plan.models.first { $0.name == name || $0.uniqueID == name }
         let relation = model?.relation
@@ -69,18 +65,18 @@ public enum RelationPreview {
             ?? plan.sources.first { $0.name == name || $0.uniqueID == name || "\($0.sourceName).\($0.name)" == name }?.relation
         guard let relation else {
             let names = plan.models.map(\.name) + plan.seeds.map(\.name) + plan.sources.map(\.name)
-            throw .unknown(name: name, suggestion: Suggestions.didYouMean(name, in: names))
+            throw Missing.unknown(name, suggestion: Suggestions.didYouMean(name, in: names))
         }
         let ephemeral = model?.materialized == .ephemeral ? model?.sql : nil
         return try read(relation, plan: plan, projectDirectory: projectDirectory, environment: environment, limit: limit,
-                        missing: .notBuilt(name: name, relation: relation.description), ephemeralSQL: ephemeral)
+                        missing: Missing.notBuilt(name, relation: relation.description), ephemeralSQL: ephemeral)
     }
 
     /// The rows of `relation`, or of `ephemeralSQL` when given; `missing` when the relation does not exist.
     private static func read(
         _ relation: Relation, plan: CompiledArtifacts, projectDirectory: String, environment: [String: String], limit: Int?,
-        missing: Failure, ephemeralSQL: String? = nil
-    ) throws(Failure) -> ResultSet {
+        missing: ExecutorError, ephemeralSQL: String? = nil
+    ) throws(ExecutorError) -> ResultSet {
         try withConnection(plan, projectDirectory: projectDirectory, environment: environment) { engine, connection in
             if let ephemeralSQL {
                 return try connection.query("select * from (\n\(ephemeralSQL)\n) as floe_preview", limit: limit)
@@ -91,23 +87,16 @@ public enum RelationPreview {
     }
 
     /// Opens the plan's engine (its secrets resolved now) and runs `body` on a connection, with
-    /// every failure as a ``Failure``.
+    /// every failure as an ``ExecutorError``.
     static func withConnection<T>(
         _ plan: CompiledArtifacts, projectDirectory: String, environment: [String: String],
         _ body: (any WarehouseEngine, any EngineConnection) throws -> T
-    ) throws(Failure) -> T {
-        let opened: (engine: any WarehouseEngine, connection: any EngineConnection)
-        do {
-            opened = try PlanConnection.open(plan, projectDirectory: projectDirectory, environment: environment)
-        } catch {
-            throw .apply(error)
-        }
+    ) throws(ExecutorError) -> T {
+        let opened = try PlanConnection.open(plan, projectDirectory: projectDirectory, environment: environment)
         do {
             return try body(opened.engine, opened.connection)
-        } catch let failure as Failure {
-            throw failure
         } catch {
-            throw .apply(PlanRunner.failure(error, hint: nil))
+            throw ExecutorError(error)
         }
     }
 }

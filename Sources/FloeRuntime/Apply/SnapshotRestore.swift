@@ -12,19 +12,24 @@ public enum SnapshotRestore {
     public static func restore(
         _ name: String, snapshot: Int, in plan: CompiledArtifacts, projectDirectory: String, environment: [String: String],
         lockTimeout: Double = 0
-    ) throws(RelationPreview.Failure) -> String {
+    ) throws(ExecutorError) -> String {
         guard let model = plan.models.first(where: { $0.name == name || $0.uniqueID == name }) else {
-            throw .unknown(name: name, suggestion: Suggestions.didYouMean(name, in: plan.models.map(\.name)))
+            throw RelationPreview.Missing.unknown(name, suggestion: Suggestions.didYouMean(name, in: plan.models.map(\.name)))
         }
         return try RelationPreview.withConnection(plan, projectDirectory: projectDirectory, environment: environment) { engine, connection in
-            let lock = try engine.lockNamespace(plan.environment.namespace, timeout: lockTimeout)
+            let lock: any NamespaceLock
+            do {
+                lock = try engine.lockNamespace(plan.environment.namespace, timeout: lockTimeout)
+            } catch {
+                throw ExecutorError(error, hint: "wait for it to finish, or pass --lock-timeout SECONDS to wait for it")
+            }
             defer { lock.release() }
             let state = StateStore(namespace: plan.environment.namespace, dialect: engine.dialect)
             try state.createTables(connection)
             let snapshots = Snapshots(keep: plan.product.snapshots?.keep ?? 100, state: state)
             let kept = try snapshots.entries(of: model, connection: connection)
             guard snapshot >= 1, snapshot <= kept.count else {
-                throw RelationPreview.Failure.noSnapshot(name: model.name, number: snapshot, kept: kept.count)
+                throw RelationPreview.Missing.noSnapshot(model.name, number: snapshot, kept: kept.count)
             }
             let runID = "restore-" + UUID().uuidString.lowercased()
             _ = try connection.inWriteTransaction {

@@ -4,39 +4,27 @@ import Foundation
 
 /// Opens the engine a plan's compute profile names, resolving its secrets at this moment only.
 public enum EngineFactory {
-    public enum Failure: Error, CustomStringConvertible {
-        case secret(SecretNotResolvable)
-        case unsupported(String)
-
-        public var description: String {
-            switch self {
-            case .secret(let failure): failure.description
-            case .unsupported(let message): message
-            }
-        }
-    }
-
     /// `projectDirectory` anchors a relative SQLite `path` (the directory of floe.yaml).
     public static func engine(
         for plan: CompiledArtifacts, projectDirectory: String, secrets: SecretResolver,
         registry: EngineRegistry = EngineAdapters.registry
-    ) throws(Failure) -> any WarehouseEngine {
+    ) throws(ExecutorError) -> any WarehouseEngine {
         let profile = plan.profiles.compute
         let settings: [String: ConfigValue]
         do {
             settings = try secrets.resolve(profile.settings)
         } catch {
-            throw .secret(error)
+            throw ExecutorError(.secret, error.description)
         }
         guard let adapter = registry.adapter(for: profile.type) else {
             let known = registry.computeTypes
-            throw .unsupported("compute type '\(profile.type)' (profile '\(profile.name)') cannot be applied by this build of floe; "
+            throw ExecutorError(.unreachable, "compute type '\(profile.type)' (profile '\(profile.name)') cannot be applied by this build of floe; "
                 + (known.isEmpty ? "it has no engine adapters" : "it can apply: \(known.joined(separator: ", "))"))
         }
         do {
             return try adapter.engine(settings: settings, plan: plan, projectDirectory: projectDirectory)
         } catch {
-            throw .unsupported("compute profile '\(profile.name)' (type \(profile.type)): \(error)")
+            throw ExecutorError(.unreachable, "compute profile '\(profile.name)' (type \(profile.type)): \(error)")
         }
     }
 }

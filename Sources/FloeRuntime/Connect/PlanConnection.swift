@@ -7,21 +7,13 @@ import FloeEngine
 public enum PlanConnection {
     public static func open(
         _ plan: CompiledArtifacts, projectDirectory: String, environment: [String: String]
-    ) throws(ApplyFailure) -> (engine: any WarehouseEngine, connection: any EngineConnection) {
+    ) throws(ExecutorError) -> (engine: any WarehouseEngine, connection: any EngineConnection) {
         let secrets = SecretResolver(settings: plan.secrets, environment: environment)
-        let engine: any WarehouseEngine
-        do {
-            engine = try EngineFactory.engine(for: plan, projectDirectory: projectDirectory, secrets: secrets)
-        } catch {
-            switch error {
-            case .secret(let secret): throw .secret(secret.description)
-            case .unsupported(let message): throw .engine(message)
-            }
-        }
+        let engine = try EngineFactory.engine(for: plan, projectDirectory: projectDirectory, secrets: secrets)
         do {
             return (engine, try engine.connect())
         } catch {
-            throw PlanRunner.failure(error, hint: nil)
+            throw ExecutorError(error)
         }
     }
 }

@@ -12,10 +12,6 @@ struct ModelBuilder {
         var compiledSQL: String
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
-
     static let stagingSuffix = "__floe_incr"
 
     let connection: any EngineConnection
@@ -104,13 +100,13 @@ struct ModelBuilder {
             statements = [dialect.insert(into: model.relation, from: source, columns: columns)]
         case "delete+insert", "merge":
             guard !model.uniqueKey.isEmpty else {
-                throw Failure(description: "incremental_strategy '\(strategy)' needs a unique_key")
+                throw ExecutorError(.build, "incremental_strategy '\(strategy)' needs a unique_key", node: model.uniqueID)
             }
             statements = strategy == "merge"
                 ? dialect.merge(into: model.relation, from: source, columns: columns, uniqueKey: model.uniqueKey)
                 : dialect.deleteInsert(into: model.relation, from: source, columns: columns, uniqueKey: model.uniqueKey)
         default:
-            throw Failure(description: "incremental_strategy '\(strategy)' is not supported; use append, merge or delete+insert")
+            throw ExecutorError(.build, "incremental_strategy '\(strategy)' is not supported; use append, merge or delete+insert", node: model.uniqueID)
         }
         for statement in statements { try connection.execute(statement) }
         try IndexCreation(connection: connection, dialect: dialect).create(for: model, replacing: false)
@@ -131,7 +127,7 @@ struct ModelBuilder {
         let removed = target.filter { !incomingNames.contains($0.name) }
         switch model.onSchemaChange ?? "ignore" {
         case "fail" where !added.isEmpty || !removed.isEmpty:
-            throw Failure(description: "the incremental model's columns changed (added: \(names(added)); removed: \(names(removed))) "
+            throw ExecutorError(.build, "the incremental model's columns changed (added: \(names(added)); removed: \(names(removed))) "
                 + "and on_schema_change is 'fail'; run with --full-refresh or change on_schema_change")
         case "append_new_columns", "sync_all_columns":
             for column in added {

@@ -7,31 +7,19 @@ import Foundation
 /// A seed's CSV file as apply finds it, checked against the hash the plan recorded: a file edited
 /// after compile is refused, whether the seed is to be loaded or looks up to date.
 struct SeedFile {
-    enum Failure: Error, CustomStringConvertible {
-        case missing(path: String)
-        case changed(path: String)
-        case unreadable(path: String, reason: String)
-
-        var description: String {
-            switch self {
-            case .missing(let path):
-                "the seed file \(path) does not exist; run from the directory of floe.yaml or pass --project-dir"
-            case .changed(let path):
-                "the seed file \(path) changed since the plan was compiled; run floe compile again"
-            case .unreadable(let path, let reason): "cannot read the seed file \(path): \(reason)"
-            }
-        }
-    }
-
     /// As messages show it: relative to the directory of floe.yaml, as the plan names it.
     let path: String
     let bytes: [UInt8]
 
-    static func read(_ seed: CompiledSeed, projectDirectory: String) throws(Failure) -> SeedFile {
+    static func read(_ seed: CompiledSeed, projectDirectory: String) throws(ExecutorError) -> SeedFile {
         let absolute = URL(fileURLWithPath: projectDirectory).appendingPathComponent(seed.path).path
-        guard let data = FileManager.default.contents(atPath: absolute) else { throw .missing(path: seed.path) }
+        guard let data = FileManager.default.contents(atPath: absolute) else {
+            throw ExecutorError(.state, "the seed file \(seed.path) does not exist; run from the directory of floe.yaml or pass --project-dir", node: seed.uniqueID)
+        }
         let digest = Hex.string(SHA256.hash(data: data))
-        guard digest == seed.sha256 else { throw .changed(path: seed.path) }
+        guard digest == seed.sha256 else {
+            throw ExecutorError(.state, "the seed file \(seed.path) changed since the plan was compiled; run floe compile again", node: seed.uniqueID)
+        }
         return SeedFile(path: seed.path, bytes: Array(data))
     }
 }
@@ -59,7 +47,7 @@ struct SeedLoader {
                 })
             }
         } catch {
-            throw SeedFile.Failure.unreadable(path: file.path, reason: "\(error)")
+            throw ExecutorError(.state, "cannot read the seed file \(file.path): \(error)", node: seed.uniqueID)
         }
         return try TableSwap(connection: connection, dialect: dialect).load(seed.relation, columns: seed.columns, rows: values)
     }

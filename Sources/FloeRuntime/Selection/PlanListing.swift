@@ -21,7 +21,7 @@ public enum PlanListing {
 
     /// The selected nodes and the warnings for criteria that matched nothing.
     public static func nodes(in declared: CompiledArtifacts, select: [String], exclude: [String])
-        throws(ApplyFailure) -> (nodes: [Node], warnings: [String]) {
+        throws(ExecutorError) -> (nodes: [Node], warnings: [String]) {
         // The cubes' rollups are listed with the models they follow, as apply builds them.
         let plan = (try? PreAggregationNodes.expanded(declared)) ?? declared
         let graph = PlanGraph(plan)
@@ -29,7 +29,7 @@ public enum PlanListing {
         do {
             resolution = try NodeSelector(graph: graph).resolution(select: select, exclude: exclude)
         } catch {
-            throw .selection(error.description)
+            throw ExecutorError(.selection, error.description)
         }
         var relations: [String: String] = [:]
         for table in plan.synthetic { relations[table.uniqueID] = table.relation(in: plan.environment.namespace).description }
