@@ -109,6 +109,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `floe preflight`: checks of an environment's engine, storage, catalog, secrets and
+        // observability endpoints, run side by side with timeouts.
+        .target(
+            name: "FloePreflight",
+            dependencies: [
+                "FloeContract", "FloeCore", "FloeEngine", "FloeRuntime",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // platform.yaml + floe.yaml (+ project files) -> CompiledArtifacts.
         .target(
             name: "FloeCompiler",
@@ -123,7 +136,7 @@ let package = Package(
         .target(
             name: "FloeCLI",
             dependencies: [
-                "FloeContract", "FloeCore", "FloeCompiler", "FloeEngine", "FloeRuntime", "FloeSemantic", "FloeServe",
+                "FloeContract", "FloeCore", "FloeCompiler", "FloeEngine", "FloeRuntime", "FloeSemantic", "FloeServe", "FloePreflight",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -30,10 +30,27 @@ public struct PostgresEngine: WarehouseEngine {
         return session
     }
 
-    public func check() throws -> String {
+    /// Connects, runs `select 1`, reads the server's version, and asks whether the role may
+    /// create the namespace's schema (or tables in it, when it exists), without creating anything.
+    public func check(namespace: String) throws -> EngineCheck {
         let session = try PostgresSession(settings: settings, eventLoop: eventLoop)
+        _ = try session.query("select 1")
         let version = try session.query("show server_version").rows.first?.first?.displayText ?? "unknown"
-        return "PostgreSQL \(version) at \(settings.address), database \(settings.database), as \(settings.user)"
+        let summary = "PostgreSQL \(version) at \(settings.address), database \(settings.database), as \(settings.user)"
+        let row = try session.query("""
+            select exists (select 1 from pg_namespace where nspname = $1),
+                   case when exists (select 1 from pg_namespace where nspname = $1) then has_schema_privilege($1, 'CREATE')
+                        else has_database_privilege(current_database(), 'CREATE') end
+            """, parameters: [.text(namespace)], limit: nil).rows.first ?? []
+        let exists = row.first == .integer(1), writable = row.last == .integer(1)
+        guard writable else {
+            throw EngineError(.state, exists
+                ? "the role \(settings.user) may not create tables in schema \(namespace) at \(settings.address)"
+                : "the role \(settings.user) may not create schema \(namespace) in database \(settings.database) at \(settings.address)")
+        }
+        return EngineCheck(summary: summary + "; schema \(namespace) " + (exists ? "exists and is writable" : "can be created"),
+                           details: ["version": version, "host": settings.host, "port": String(settings.port),
+                                     "database": settings.database, "user": settings.user, "schema_exists": String(exists)])
     }
 
     public func lockNamespace(_ namespace: String, timeout: Double) throws -> any NamespaceLock {

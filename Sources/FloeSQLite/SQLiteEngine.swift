@@ -1,3 +1,4 @@
+import FloeCore
 import FloeEngine
 import FloeContract
 import Foundation
@@ -31,16 +32,29 @@ public struct SQLiteEngine: WarehouseEngine {
         return connection
     }
 
-    public func check() throws -> String {
-        let version = "SQLite \(String(cString: sqlite3_libversion()))"
-        guard FileManager.default.fileExists(atPath: layout.primaryPath) else {
-            let directory = URL(fileURLWithPath: layout.primaryPath).deletingLastPathComponent()
-            var ancestor = directory
-            while !FileManager.default.fileExists(atPath: ancestor.path), ancestor.path != "/" { ancestor = ancestor.deletingLastPathComponent() }
-            guard FileManager.default.isWritableFile(atPath: ancestor.path) else {
-                throw EngineError(.unreachable, "cannot create \(layout.shownPath): \(ancestor.path) is not writable")
+    /// Less free space than this on the database's file system is a warning.
+    static let lowDiskSpace: Int64 = 1 << 30
+
+    public func check(namespace: String) throws -> EngineCheck {
+        let version = String(cString: sqlite3_libversion())
+        let location = WritableLocation.check(directoryOf: layout.primaryPath)
+        var details = ["version": version, "path": layout.primaryPath]
+        var warnings: [String] = []
+        if let free = (try? FileManager.default.attributesOfFileSystem(forPath: location.directory))?[.systemFreeSize] as? NSNumber {
+            details["free_bytes"] = free.stringValue
+            if free.int64Value < Self.lowDiskSpace {
+                warnings.append("only \(free.int64Value / (1 << 20)) MiB free on the file system of \(layout.shownPath)")
             }
-            return "\(version); \(layout.shownPath) does not exist yet (floe apply creates it)"
+        }
+        if let problem = location.problem {
+            throw EngineError(.unreachable, "cannot write \(layout.shownPath): \(problem)")
+        }
+        guard FileManager.default.fileExists(atPath: layout.primaryPath) else {
+            return EngineCheck(summary: "SQLite \(version); \(layout.shownPath) does not exist yet (floe apply creates it)",
+                               details: details, warnings: warnings)
+        }
+        guard FileManager.default.isWritableFile(atPath: layout.primaryPath) else {
+            throw EngineError(.unreachable, "cannot write \(layout.shownPath): the file is read-only")
         }
         var handle: OpaquePointer?
         defer { sqlite3_close_v2(handle) }
@@ -49,7 +63,7 @@ public struct SQLiteEngine: WarehouseEngine {
               sqlite3_exec(handle, "select count(*) from sqlite_master", nil, nil, nil) == SQLITE_OK else {
             throw EngineError(.unreachable, "cannot read \(layout.shownPath): \(String(cString: sqlite3_errmsg(handle)))")
         }
-        return "\(version); \(layout.shownPath) opens"
+        return EngineCheck(summary: "SQLite \(version); \(layout.shownPath) opens", details: details, warnings: warnings)
     }
 
     public func lockNamespace(_ namespace: String, timeout: Double) throws -> any NamespaceLock {

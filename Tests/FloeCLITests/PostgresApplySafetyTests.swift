@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// `kill -9` during an apply on PostgreSQL, with the real binary and the test server: the build's
-/// transaction dies with the process, every table stays whole, and the next apply completes.
+/// The real binary against the test server: `kill -9` during an apply (the build's transaction
+/// dies with the process, every table stays whole, and the next apply completes), refused
+/// logins, and `floe preflight`.
 @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["FLOE_TEST_POSTGRES_PORT"] != nil,
                              "no PostgreSQL server: run ./scripts/test.sh, which starts one (scripts/postgres.sh)"))
 struct PostgresApplySafetyTests {
@@ -99,5 +100,45 @@ struct PostgresApplySafetyTests {
         #expect(wrong.status == 6, "\(wrong.all)")
         #expect(wrong.stderr.contains("refused the connection"), "\(wrong.stderr)")
         #expect(!wrong.all.contains("Wr0ng-secret-value"))
+    }
+
+    func preflight(environment: [String: String]) throws -> (FloeBinary.Result, [String: Any]?) {
+        let result = try FloeBinary.run(["preflight", "--format", "json", "--timeout", "5"], in: directory, environment: environment)
+        let report = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) as? [String: Any]
+        let compute = (report?["checks"] as? [[String: Any]])?.first { $0["service"] as? String == "compute" }
+        return (result, compute)
+    }
+
+    @Test func preflightPassesAgainstTheRunningServer() throws {
+        defer { _ = try? psql("drop database if exists \(database) with (force)", database: server["FLOE_TEST_POSTGRES_DATABASE"] ?? "analytics") }
+        let (result, compute) = try preflight(environment: environment)
+        #expect(result.status == 0, "\(result.all)")
+        #expect(compute?["status"] as? String == "ok")
+        #expect((compute?["message"] as? String)?.contains("default (postgres): PostgreSQL 1") == true, "\(String(describing: compute))")
+        #expect((compute?["message"] as? String)?.hasSuffix("schema safety can be created") == true, "\(String(describing: compute))")
+        #expect(!result.all.contains(password))
+    }
+
+    @Test func preflightNamesTheRemedyForAWrongPasswordAndAStoppedServer() throws {
+        defer { _ = try? psql("drop database if exists \(database) with (force)", database: server["FLOE_TEST_POSTGRES_DATABASE"] ?? "analytics") }
+        let (wrong, refused) = try preflight(environment: ["FLOE_SECRET_TEST_DB_PASSWORD": "Wr0ng-secret-value"])
+        #expect(wrong.status == 1)
+        #expect(refused?["status"] as? String == "error")
+        #expect((refused?["message"] as? String)?.contains("password authentication failed") == true)
+        #expect(refused?["remediation"] as? String == "check the user and the password secret of compute profile 'default'")
+        #expect(!wrong.all.contains("Wr0ng-secret-value"))
+
+        // The same platform with the port of a server that is not running.
+        let platform = directory.appendingPathComponent("platform.yaml")
+        let text = try String(contentsOf: platform, encoding: .utf8)
+        let port = server["FLOE_TEST_POSTGRES_PORT"] ?? "5432"
+        let closed = try PreflightCommandTests.closedPort()
+        try Data(text.replacingOccurrences(of: "port: \(port)", with: "port: \(closed)").utf8).write(to: platform)
+        let (stopped, unreachable) = try preflight(environment: environment)
+        #expect(stopped.status == 1)
+        #expect(unreachable?["status"] as? String == "error")
+        #expect((unreachable?["message"] as? String)?.contains("cannot reach PostgreSQL at 127.0.0.1:\(closed)") == true,
+                "\(String(describing: unreachable))")
+        #expect((unreachable?["remediation"] as? String)?.hasPrefix("start the server, or fix `host`/`port`") == true)
     }
 }

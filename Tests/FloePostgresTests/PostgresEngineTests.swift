@@ -22,7 +22,7 @@ struct PostgresEngineTests {
         let port = try Self.closedPort()
         let engine = try PostgresTestServer.engine(database: PostgresTestServer.database, port: port)
         #expect {
-            _ = try engine.check()
+            _ = try engine.check(namespace: "floe_test")
         } throws: { error in
             guard let error = error as? EngineError else { return false }
             return error.kind == .unreachable && error.message.hasPrefix("cannot reach PostgreSQL at \(PostgresTestServer.host):\(port)")

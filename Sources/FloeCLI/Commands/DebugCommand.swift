@@ -61,7 +61,7 @@ struct DebugCommand: ParsableCommand {
         let directory = (options.specPath as NSString).deletingLastPathComponent
         do {
             let engine = try EngineFactory.engine(for: plan, projectDirectory: directory.isEmpty ? "." : directory, secrets: secrets)
-            out.line("engine:        ok: \(try engine.check())")
+            out.line("engine:        ok: \(try engine.check(namespace: plan.environment.namespace).summary)")
         } catch let error as ExecutorError {
             if error.kind != .secret { out.line("engine:        \(error.message)") }
             failure = failure ?? FloeExitCode(error)

@@ -14,14 +14,32 @@ public protocol WarehouseEngine: Sendable {
     /// Opens a connection. Throws `EngineError` of kind `.unreachable` when the engine cannot be reached.
     func connect() throws -> any EngineConnection
 
-    /// For `floe debug`: reaches the engine without changing anything and says what it found
-    /// (its version, where it is). Throws `EngineError` of kind `.unreachable` when it cannot.
-    func check() throws -> String
+    /// For `floe debug` and `floe preflight`: reaches the engine without changing anything and
+    /// says what it found (its version, where it is) and whether `namespace` can be written there.
+    /// Throws `EngineError` of kind `.unreachable` when it cannot be reached, `.state` when the
+    /// namespace cannot be written.
+    func check(namespace: String) throws -> EngineCheck
 
     /// Takes the namespace's apply lock, waiting up to `timeout` seconds (0 = do not wait).
     /// Throws `EngineError` of kind `.locked` naming the holder when it cannot. Released on
     /// `release()` or when the process ends, however it ends.
     func lockNamespace(_ namespace: String, timeout: Double) throws -> any NamespaceLock
+}
+
+/// What an engine's check found.
+public struct EngineCheck: Sendable, Equatable {
+    /// One line: the engine's version and where it is.
+    public var summary: String
+    /// Facts by name (`version`, `path`, `free_bytes`, …), for reports.
+    public var details: [String: String]
+    /// What works but deserves attention (little disk space left).
+    public var warnings: [String]
+
+    public init(summary: String, details: [String: String] = [:], warnings: [String] = []) {
+        self.summary = summary
+        self.details = details
+        self.warnings = warnings
+    }
 }
 
 /// The apply lock on a namespace.
