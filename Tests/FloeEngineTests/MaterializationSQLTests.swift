@@ -72,3 +72,30 @@ import Testing
         #expect(StatementSplitter.split("select 'unterminated; still one") == ["select 'unterminated; still one"])
     }
 }
+
+/// SQLite's registered aggregates in PostgreSQL's spelling.
+@Suite struct OrderedSetAggregateTests {
+    @Test func sqliteSpellingsBecomeOrderedSetAggregates() {
+        #expect(OrderedSetAggregates.rewrite("select median(amount) as m from t")
+            == "select percentile_cont(0.5) within group (order by amount) as m from t")
+        #expect(OrderedSetAggregates.rewrite("select PERCENTILE_CONT( price * 2 , 0.9 ), percentile_disc(x, 0.25) from t")
+            == "select percentile_cont(0.9) within group (order by price * 2), percentile_disc(0.25) within group (order by x) from t")
+        #expect(OrderedSetAggregates.rewrite("select median(coalesce(a, median_fallback(b))) from t")
+            == "select percentile_cont(0.5) within group (order by coalesce(a, median_fallback(b))) from t")
+        #expect(OrderedSetAggregates.rewrite("select round(median(x), 2) over () from t")
+            == "select round(percentile_cont(0.5) within group (order by x), 2) over () from t")
+    }
+
+    @Test func whatIsNotACallOfThemIsLeftAlone() {
+        for sql in [
+            "select percentile_cont(0.5) within group (order by x) from t",   // already PostgreSQL's
+            "select 'median(x)' as text, \"median(x)\" from t",                // a literal and an identifier
+            "select 1 -- median(x)\n/* percentile_cont(x, 0.5) */",           // comments
+            "select s.median(x), my_median(x), median from t",                 // another function, a column
+            "select median(x, y) from t",                                      // not SQLite's median
+        ] {
+            #expect(OrderedSetAggregates.rewrite(sql) == sql, "\(sql)")
+        }
+        #expect(SQLiteDialect().nativeFunctions("select median(x) from t") == "select median(x) from t")
+    }
+}

@@ -125,6 +125,20 @@ struct PostgresMaterializationTests {
         #expect(try project.rows(#"select count(*) from "shop"."doubled""#) == [["3"]])
     }
 
+    /// Written against SQLite's registered aggregates, run on PostgreSQL's ordered-set ones.
+    @Test func sqliteAggregatesRunAsPostgreSQLs() throws {
+        let project = try Project()
+        defer { project.remove() }
+        try project.write("dbt/models/spread.sql", """
+            {{ config(materialized='table') }}
+            select median(amount) as middle, percentile_cont(amount, 0.25) as low, percentile_disc(amount, 0.9) as high
+            from {{ ref('events') }}
+            """)
+        try project.apply()
+        // percentile_cont interpolates (a double); percentile_disc picks a value (the column's bigint).
+        #expect(try project.rows(#"select middle, low, high from "shop"."spread""#) == [["20.0", "15.0", "30"]])
+    }
+
     @Test func newColumnsFollowOnSchemaChange() throws {
         let project = try Project()
         defer { project.remove() }

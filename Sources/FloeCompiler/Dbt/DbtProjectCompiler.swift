@@ -470,7 +470,8 @@ struct DbtProjectCompiler {
             schemas: slots.map(\.relation.schema),
             identifiers: slots.map { $0.ephemeral ? EphemeralInliner.cteName($0.name) : $0.relation.name },
             unqualified: slots.map { $0.ephemeral ? EphemeralInliner.cteName($0.name) : request.dialect.quoteIdentifier($0.relation.name) },
-            uniqueIDs: slots.map(\.uniqueID), ephemeral: slots.map(\.ephemeral), ephemeralRenders: ephemeralRenders)
+            uniqueIDs: slots.map(\.uniqueID), ephemeral: slots.map(\.ephemeral), ephemeralRenders: ephemeralRenders,
+            dialect: request.dialect)
     }
 
     /// The project's own macro of that name, if it defines one.

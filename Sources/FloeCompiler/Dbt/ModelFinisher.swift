@@ -1,4 +1,5 @@
 import Crypto
+import FloeEngine
 import Foundation
 
 /// Turns rendered models into their plan SQL once every relation is known: replaces the relation
@@ -17,6 +18,8 @@ struct ModelFinisher: @unchecked Sendable {
     var ephemeral: [Bool]
     /// By slot, for ephemeral models only: their name, what they rendered and the slots they refer to.
     var ephemeralRenders: [Int: (name: String, text: String, refs: [Int])]
+    /// The plan's dialect, for the functions it spells its own way (``SQLDialect/nativeFunctions(_:)``).
+    var dialect: any SQLDialect
 
     /// What one model's finishing gives.
     struct Finished: @unchecked Sendable {
@@ -67,7 +70,7 @@ struct ModelFinisher: @unchecked Sendable {
             ctes.append((render.name, substitute(render.text, viewSchema: viewSchema)))
         }
         for slot in refs { include(slot) }
-        return EphemeralInliner.inline(sql, ctes: ctes)
+        return dialect.nativeFunctions(EphemeralInliner.inline(sql, ctes: ctes))
     }
 
     func substitute(_ text: String, viewSchema: String? = nil) -> String {
@@ -106,6 +109,6 @@ struct ModelFinisher: @unchecked Sendable {
             relations: relations.map(\.isolated), schemas: schemas.map(\.isolated), identifiers: identifiers.map(\.isolated),
             unqualified: unqualified.map(\.isolated),
             uniqueIDs: uniqueIDs.map(\.isolated), ephemeral: ephemeral,
-            ephemeralRenders: ephemeralRenders.mapValues { ($0.name.isolated, $0.text.isolated, $0.refs) })
+            ephemeralRenders: ephemeralRenders.mapValues { ($0.name.isolated, $0.text.isolated, $0.refs) }, dialect: dialect)
     }
 }

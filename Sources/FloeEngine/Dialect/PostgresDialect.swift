@@ -89,6 +89,9 @@ public struct PostgresDialect: SQLDialect {
         "split_part(\(string), \(delimiter), \(part))"
     }
 
+    /// `median(x)` and the two-argument percentiles become ordered-set aggregates.
+    public func nativeFunctions(_ sql: String) -> String { OrderedSetAggregates.rewrite(sql) }
+
     // MARK: Materializations
 
     /// A view holds on to the table it reads (by its identity, not its name), so a table that is

@@ -38,6 +38,9 @@ public protocol SQLDialect: Sendable {
 
     // Statements the executor's materializations need (defaults in MaterializationStatements.swift).
 
+    /// A rendered model's or test's SQL in this engine's spelling of the functions floe's SQLite
+    /// connections add (``OrderedSetAggregates``); the SQL itself where the engine has them as they are.
+    func nativeFunctions(_ sql: String) -> String
     /// Drops `relation` if it exists; on an engine whose views hold on to what they read, the
     /// views that read it go too (the executor rebuilds them, as they are no longer up to date).
     func drop(_ relation: Relation, kind: RelationKind) -> String
@@ -96,6 +99,8 @@ public enum DatePart: String, Sendable, CaseIterable {
 
 extension SQLDialect {
     public var viewsQualifyTheirOwnSchema: Bool { true }
+
+    public func nativeFunctions(_ sql: String) -> String { sql }
 
     /// Double quotes, embedded ones doubled: the SQL standard, which SQLite and PostgreSQL share.
     public func quoteIdentifier(_ identifier: String) -> String {

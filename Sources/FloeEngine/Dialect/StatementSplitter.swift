@@ -54,7 +54,7 @@ public enum StatementSplitter {
     }
 
     /// The index after the closing quote; a doubled quote inside is part of the text.
-    private static func skipQuoted(_ bytes: [UInt8], from start: Int, quote: UInt8) -> Int {
+    static func skipQuoted(_ bytes: [UInt8], from start: Int, quote: UInt8) -> Int {
         var index = start + 1
         while index < bytes.count {
             if bytes[index] == quote {
@@ -67,7 +67,7 @@ public enum StatementSplitter {
     }
 
     /// The index after `*/`; block comments nest, as in PostgreSQL.
-    private static func skipBlockComment(_ bytes: [UInt8], from start: Int) -> Int {
+    static func skipBlockComment(_ bytes: [UInt8], from start: Int) -> Int {
         var depth = 0, index = start
         while index + 1 < bytes.count {
             if bytes[index] == UInt8(ascii: "/") && bytes[index + 1] == UInt8(ascii: "*") {
@@ -84,7 +84,7 @@ public enum StatementSplitter {
 
     /// The index after a `$tag$…$tag$` body, or nil when the `$` at `start` opens none (a
     /// positional parameter such as `$1`).
-    private static func skipDollarQuoted(_ bytes: [UInt8], from start: Int) -> Int? {
+    static func skipDollarQuoted(_ bytes: [UInt8], from start: Int) -> Int? {
         var index = start + 1
         while index < bytes.count, bytes[index] != UInt8(ascii: "$") {
             let byte = bytes[index]
