@@ -72,6 +72,14 @@ struct PostgresDemoTests {
             }
         }
 
+        // `floe show` reads a mart as it reads one on SQLite.
+        if let mart = prod.models.first(where: { $0.name.hasPrefix("mart_") }) {
+            let shown = try RelationPreview.rows(of: mart.name, in: prod, limit: 5, projectDirectory: product.directory.path,
+                                                 environment: product.environment)
+            #expect(shown.rows.count == min(5, try postgres.query("select * from \(postgres.quoted(mart.relation))").rows.count))
+            #expect(shown.columns == (try postgres.query("select * from \(postgres.quoted(mart.relation))", limit: 1).columns))
+        }
+
         // A second run finds everything up to date, as on SQLite.
         let again = try product.apply(environment: "prod", mode: .build)
         #expect(again.results.filter { $0.resourceType == .model }.allSatisfy { $0.status == .upToDate },
