@@ -41,25 +41,8 @@ struct PostgresDemoTests {
 
         // Every cube answers the same on both: its measures in all, by each dimension, through each join.
         let devRunner = try QueryRunner(plan: dev), prodRunner = try QueryRunner(plan: prod)
-        for cube in prod.cubes ?? [] where !cube.measures.isEmpty {
-            var all = CubeQuery()
-            all.measures = cube.measures.map { "\(cube.name).\($0.name)" }
-            var queries = [all]
-            for dimension in cube.dimensions {
-                var grouped = all
-                if dimension.type == "time" {
-                    grouped.timeDimensions = [TimeDimensionQuery(dimension: "\(cube.name).\(dimension.name)", granularity: .month)]
-                } else {
-                    grouped.dimensions = ["\(cube.name).\(dimension.name)"]
-                }
-                queries.append(grouped)
-            }
-            for join in cube.joins {
-                guard let dimension = prod.cubes?.first(where: { $0.name == join.name })?.dimensions.first(where: { $0.type != "time" }) else { continue }
-                var joined = all
-                joined.dimensions = ["\(join.name).\(dimension.name)"]
-                queries.append(joined)
-            }
+        for cube in prod.cubes ?? [] {
+            let queries = CubeQuery.coverage(of: cube, among: prod.cubes ?? [])
             for var query in queries {
                 // Every group, not the first 10,000 of an order that ties break differently.
                 query.limit = 50_000

@@ -30,25 +30,8 @@ import Testing
         let plan = try product.compile()
         let runner = try QueryRunner(plan: plan)
         let connection = try product.connection(plan: plan)
-        for cube in cubes where !cube.measures.isEmpty {
-            var query = CubeQuery()
-            query.measures = cube.measures.map { "\(cube.name).\($0.name)" }
-            var queries = [query]
-            for dimension in cube.dimensions {
-                var grouped = query
-                if dimension.type == "time" {
-                    grouped.timeDimensions = [TimeDimensionQuery(dimension: "\(cube.name).\(dimension.name)", granularity: .month)]
-                } else {
-                    grouped.dimensions = ["\(cube.name).\(dimension.name)"]
-                }
-                queries.append(grouped)
-            }
-            for join in cube.joins {
-                guard let other = cubes.first(where: { $0.name == join.name }), let dimension = other.dimensions.first(where: { $0.type != "time" }) else { continue }
-                var joined = query
-                joined.dimensions = ["\(other.name).\(dimension.name)"]
-                queries.append(joined)
-            }
+        for cube in cubes {
+            let queries = CubeQuery.coverage(of: cube, among: cubes)
             for query in queries {
                 #expect(throws: Never.self, "\(query.json.text)") { _ = try runner.load(query, on: connection) }
             }
