@@ -3,7 +3,7 @@ import FloeEngine
 
 /// Compute profile `type: postgres`: `host`, `port`, `database`, `user`, `password` (a secret
 /// reference), `sslmode`, `schema` (the search path; the namespace by default), `threads` and
-/// `connect_timeout_s`. The environment's namespace and every schema the plan names are schemas
+/// `connect_timeout`. The environment's namespace and every schema the plan names are schemas
 /// of the database.
 public struct PostgresAdapter: EngineAdapter {
     public init() {}

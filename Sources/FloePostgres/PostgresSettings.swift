@@ -37,7 +37,7 @@ struct PostgresSettings: Sendable {
         password = text("password")
         sslmode = text("sslmode") ?? "prefer"
         searchSchema = text("schema") ?? namespace
-        connectTimeout = Double(settings["connect_timeout_s"]?.intValue ?? 10)
+        connectTimeout = Double(settings["connect_timeout"]?.intValue ?? 10)
         threads = settings["threads"]?.intValue ?? 4
     }
 

@@ -154,7 +154,7 @@ import Testing
         let project = try TestProject(platform: platform)
         #expect(project.messages() == [
             "platform.yaml:26:28: error: environments.staging.overrides.compute.warehouse.port: expected an integer, got a string\n  hint: remove the quotes: 5433 is a number only without them",
-            "platform.yaml:26:36: error: environments.staging.overrides.compute.warehouse.colour: unknown key 'colour' in a postgres compute profile\n  hint: expected one of: host, port, database, user, password, sslmode, connect_timeout_s, schema, threads, type",
+            "platform.yaml:26:36: error: environments.staging.overrides.compute.warehouse.colour: unknown key 'colour' in a postgres compute profile\n  hint: expected one of: host, port, database, user, password, sslmode, connect_timeout, schema, threads, type",
             "platform.yaml:27:9: error: environments.staging.overrides.compute.wharehouse: environment 'staging' overrides compute profile 'wharehouse', which platform.yaml does not define (compute profiles: default, warehouse)\n  hint: did you mean 'warehouse'?",
         ])
     }

@@ -45,7 +45,7 @@ enum PostgresTestServer {
         var settings: [String: ConfigValue] = [
             "host": .string(host), "port": .integer(port ?? Self.port), "database": .string(database),
             "user": .string(user), "password": .string(password ?? Self.password), "sslmode": .string("disable"),
-            "threads": .integer(4), "connect_timeout_s": .integer(5),
+            "threads": .integer(4), "connect_timeout": .integer(5),
         ]
         if let schema { settings["schema"] = .string(schema) }
         var plan = try planStub(namespace: namespace)

@@ -24,7 +24,7 @@ public enum PlatformShape {
             .optional("password", .secret, "the role's password"),
             .optional("sslmode", .string(.oneOf(["disable", "prefer", "require", "verify-ca", "verify-full"])),
                       "TLS mode (default prefer)"),
-            .optional("connect_timeout_s", .integer(minimum: 1, maximum: 600), "seconds to wait for a connection"),
+            .optional("connect_timeout", .integer(minimum: 1, maximum: 600), "seconds to wait for a connection (default 10), as dbt-postgres names it"),
             .optional("schema", .string(.nonEmpty), "the schema unqualified names resolve to (default: the namespace)"),
             threads,
         ])),
