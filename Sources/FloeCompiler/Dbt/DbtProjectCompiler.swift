@@ -484,7 +484,7 @@ struct DbtProjectCompiler {
     private mutating func generatedName(_ callable: JinjaCallable?, custom: String?, slot: Int, default make: () -> String) -> String {
         guard let callable else { return make() }
         let macro = callable.name
-        let node = JinjaValue.dict([("name", .string(slots[slot].name)), ("unique_id", .string(slots[slot].uniqueID))])
+        let node = namingNode(slot)
         do {
             let value = try callable.body([custom.map(JinjaValue.string) ?? .none, node], [],
                                           JinjaCallContext(location: .file(request.displayPrefix + "dbt_project.yml")))
@@ -495,6 +495,31 @@ struct DbtProjectCompiler {
             result.diagnostics.append(.error(at: .file(request.displayPrefix), "\(macro) failed: \(error)"))
         }
         return make()
+    }
+
+    /// The `node` dbt gives `generate_schema_name`/`generate_alias_name`: what an override reads
+    /// to tell seeds from models or folders apart (`resource_type`, `fqn`, `original_file_path`,
+    /// `path`, `package_name`, `config`).
+    private func namingNode(_ slot: Int) -> JinjaValue {
+        let isModel = slots[slot].kind == .model
+        let file = isModel ? models[slot].file : files.seeds[slot - models.count]
+        let config = isModel ? models[slot].config : seedConfigs[slot - models.count]
+        let path = (file.folders + [file.relative.split(separator: "/").last.map(String.init) ?? file.relative]).joined(separator: "/")
+        var settings: [(String, JinjaValue)] = [
+            ("materialized", .string(isModel ? config.materialized?.rawValue ?? "view" : "seed")),
+            ("tags", .list(config.tags.map(JinjaValue.string))), ("enabled", .bool(config.enabled)),
+            ("schema", config.schema.map(JinjaValue.string) ?? .none), ("alias", config.alias.map(JinjaValue.string) ?? .none),
+        ]
+        for key in config.extra.keys.sorted() where !settings.contains(where: { $0.0 == key }) {
+            settings.append((key, config.extra[key]!.jinja))
+        }
+        return .dict([
+            ("name", .string(slots[slot].name)), ("unique_id", .string(slots[slot].uniqueID)),
+            ("resource_type", .string(isModel ? "model" : "seed")), ("package_name", .string(project.name)),
+            ("original_file_path", .string(file.relative)), ("path", .string(path)),
+            ("fqn", .list(([project.name] + file.folders + [slots[slot].name]).map(JinjaValue.string))),
+            ("config", .dict(settings)), ("tags", .list(config.tags.map(JinjaValue.string))),
+        ])
     }
 
     /// Edges from refs and sources; errors for refs to disabled models and for cycles.

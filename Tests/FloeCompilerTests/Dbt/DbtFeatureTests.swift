@@ -157,6 +157,33 @@ import Testing
         #expect(try model(plan(project), "m").relation == Relation(schema: "analytics", name: "model_m"))
     }
 
+    /// dbt passes the whole node: an override that sends seeds to `raw` does, and the sources that
+    /// read `raw` find them there.
+    @Test func generateSchemaNameSeesTheWholeNode() throws {
+        let project = try TestProject.dbt([
+            "macros/schema.sql": """
+                {% macro generate_schema_name(custom_schema_name, node) -%}
+                {%- if node.resource_type == 'seed' -%}raw
+                {%- elif node.fqn[1] == 'marts' -%}{{ target.schema }}_{{ node.config.materialized }}
+                {%- else -%}{{ target.schema }}{%- endif -%}
+                {%- endmacro %}
+                {% macro generate_alias_name(custom_alias_name, node) -%}
+                {%- if node.original_file_path.startswith('models/marts/') -%}{{ node.package_name }}__{{ node.name }}
+                {%- else -%}{{ node.name }}{%- endif -%}
+                {%- endmacro %}
+                """,
+            "seeds/countries.csv": "code,name\nNL,Netherlands\n",
+            "models/sources.yml": "sources:\n  - name: raw\n    schema: raw\n    tables: [{name: countries}]\n",
+            "models/staging/stg_countries.sql": "select code from {{ source('raw', 'countries') }}",
+            "models/marts/dim_countries.sql": "{{ config(materialized='table') }}select * from {{ ref('stg_countries') }}",
+        ])
+        let plan = try plan(project)
+        #expect(plan.seeds.first?.relation == Relation(schema: "raw", name: "countries"))
+        #expect(plan.sources.first?.relation == Relation(schema: "raw", name: "countries"))
+        #expect(try model(plan, "stg_countries").relation == Relation(schema: "floe-dev", name: "stg_countries"))
+        #expect(try model(plan, "dim_countries").relation == Relation(schema: "floe-dev_table", name: "shop__dim_countries"))
+    }
+
     @Test func hooksRenderWithThis() throws {
         let project = try TestProject.dbt([
             "models/m.sql": "{{ config(post_hook=\"delete from {{ this }} where id is null\") }}select 1 as id",
