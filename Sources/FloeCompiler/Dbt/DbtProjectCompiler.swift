@@ -126,8 +126,15 @@ struct DbtProjectCompiler {
         // The tests need neither the models' SQL nor their fingerprints: they are made on another
         // thread, with a render context of their own, while the models are.
         let testConfig = treeConfig(project.tests, fqn: [project.name])
-        let testsWork = BackgroundWork { [self] in
-            compileTests(singular: singularTests, projectConfig: testConfig, context: DbtRenderContext(inputs.isolated()))
+        // A generic test's fqn is its properties file's folders (and its own name), as in dbt: the
+        // `data_tests:` tree's folder levels apply to the tests that file defines.
+        var folderConfigs: [String: NodeConfig] = [:]
+        for file in files.properties {
+            folderConfigs[file.display] = treeConfig(project.tests, fqn: [project.name] + file.folders)
+        }
+        let testsWork = BackgroundWork { [self, folderConfigs] in
+            compileTests(singular: singularTests, projectConfig: testConfig, folderConfigs: folderConfigs,
+                         context: DbtRenderContext(inputs.isolated()))
         }
         compileModels(order: order)
         let (tests, testDiagnostics) = testsWork.wait()
@@ -712,7 +719,7 @@ struct DbtProjectCompiler {
     /// The singular tests and the generic tests of properties YAML, sorted by unique id, and the
     /// problems found in them. Reads only: it runs beside ``compileModels(order:)``.
     private func compileTests(singular: [(file: ProjectFile, outcome: RenderOutcome, config: NodeConfig)], projectConfig: NodeConfig,
-                              context: DbtRenderContext) -> ([CompiledTest], [Diagnostic]) {
+                              folderConfigs: [String: NodeConfig], context: DbtRenderContext) -> ([CompiledTest], [Diagnostic]) {
         var tests: [CompiledTest] = []
         for (file, outcome, config) in singular where config.enabled {
             tests.append(CompiledTest(
@@ -720,7 +727,7 @@ struct DbtProjectCompiler {
                 severity: config.severity ?? .error, sql: finish(outcome.text, refs: outcome.refs), dependsOn: dependencies(outcome),
                 tags: config.tags, warnIf: config.warnIf, errorIf: config.errorIf, limit: config.limit, storeFailures: config.storeFailures))
         }
-        var builder = GenericTestBuilder(compiler: self, context: context, projectConfig: projectConfig)
+        var builder = GenericTestBuilder(compiler: self, context: context, projectConfig: projectConfig, folderConfigs: folderConfigs)
         for index in models.indices where slots[index].enabled {
             if let described = models[index].properties { builder.add(described, slot: index, prefix: "") }
         }
@@ -758,6 +765,8 @@ struct DbtProjectCompiler {
         let context: DbtRenderContext
         /// The `data_tests:` tree's config at the project level, under every test's own.
         let projectConfig: NodeConfig
+        /// By properties file (as messages name it): the tree's config down to that file's folder.
+        let folderConfigs: [String: NodeConfig]
         var tests: [CompiledTest] = []
         var diagnostics: [Diagnostic] = []
 
@@ -770,7 +779,7 @@ struct DbtProjectCompiler {
 
         private mutating func add(_ definition: TestDefinition, slot: Int, nodeName: String, prefix: String) {
             let project = compiler.project!
-            var config = projectConfig
+            var config = folderConfigs[definition.location.file] ?? projectConfig
             for entry in definition.config { if let d = config.apply(entry, path: "config.\(entry.key)") { diagnostics.append(d) } }
             guard config.enabled else { return }
             var arguments = definition.arguments

@@ -184,6 +184,31 @@ import Testing
         #expect(try model(plan, "dim_countries").relation == Relation(schema: "floe-dev_table", name: "shop__dim_countries"))
     }
 
+    /// `data_tests:` in dbt_project.yml configures the tests a folder's properties files define.
+    @Test func folderLevelTestConfigAppliesToGenericTests() throws {
+        let project = try TestProject.dbt([
+            "models/staging/stg_orders.sql": "select 1 as id",
+            "models/staging/_staging.yml": "models:\n  - name: stg_orders\n    columns: [{name: id, data_tests: [not_null]}]\n",
+            "models/marts/orders.sql": "select * from {{ ref('stg_orders') }}",
+            "models/marts/_marts.yml": "models:\n  - name: orders\n    columns: [{name: id, data_tests: [unique, {not_null: {config: {enabled: true}}}]}]\n",
+        ], projectExtra: """
+            data_tests:
+              +tags: [all]
+              shop:
+                staging:
+                  +severity: warn
+                  +tags: [staging]
+                marts:
+                  +enabled: false
+            """)
+        let tests = try plan(project).tests
+        #expect(tests.map(\.name) == ["not_null_orders_id", "not_null_stg_orders_id"], "a test's own config wins over its folder's")
+        let staging = try #require(tests.first { $0.name == "not_null_stg_orders_id" })
+        #expect(staging.severity == .warn)
+        #expect(staging.tags == ["all", "staging"])
+        #expect(tests.first { $0.name == "not_null_orders_id" }?.severity == .error)
+    }
+
     @Test func hooksRenderWithThis() throws {
         let project = try TestProject.dbt([
             "models/m.sql": "{{ config(post_hook=\"delete from {{ this }} where id is null\") }}select 1 as id",
