@@ -57,6 +57,16 @@ enum ConfigInput: Sendable, Equatable {
         }
     }
 
+    /// A string with `{{` or `{%` in it, anywhere in the value.
+    var holdsJinja: Bool {
+        switch self {
+        case .string(let text): text.contains("{{") || text.contains("{%")
+        case .list(let items): items.contains(where: \.holdsJinja)
+        case .map(let map): map.values.contains(where: \.holdsJinja)
+        default: false
+        }
+    }
+
     var string: String? {
         if case .string(let text) = self { return text }
         return nil

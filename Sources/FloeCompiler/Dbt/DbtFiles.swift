@@ -30,6 +30,8 @@ struct DbtFiles {
     /// Macro files, and generic test files under `tests/generic/`.
     var macros: [ProjectFile] = []
     var properties: [ProjectFile] = []
+    /// Markdown files, for their `{% docs %}` blocks (dbt reads them from every resource path).
+    var docs: [ProjectFile] = []
 
     /// `displayPrefix` and `planPrefix` are the project directory as messages and the plan name it,
     /// each empty or ending in `/`.
@@ -50,6 +52,7 @@ struct DbtFiles {
             case "sql": models.append(file)
             case "py": pythonModels.append(file)
             case "yml", "yaml": properties.append(file)
+            case "md": docs.append(file)
             default: break
             }
         }
@@ -57,6 +60,7 @@ struct DbtFiles {
             switch fileExtension {
             case "csv": seeds.append(file)
             case "yml", "yaml": properties.append(file)
+            case "md": docs.append(file)
             default: break
             }
         }
@@ -68,6 +72,7 @@ struct DbtFiles {
             switch fileExtension {
             case "sql": macros.append(file)
             case "yml", "yaml": properties.append(file)
+            case "md": docs.append(file)
             default: break
             }
         }

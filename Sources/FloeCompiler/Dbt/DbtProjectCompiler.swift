@@ -106,13 +106,15 @@ struct DbtProjectCompiler {
         }
         readProperties()
         readMacros()
+        let docs = readDocs()
         declareSlots()
         guard !result.diagnostics.hasErrors else { return }
         inputs = DbtRenderInputs(
             projectName: project.name, targetName: request.targetName, namespace: request.namespace, dialect: request.dialect,
             refable: refableSlots(), sources: sourceSlots(), vars: mergedVars(), environment: request.environment,
-            macroFiles: macroFiles, compiledAt: request.compiledAt)
+            macroFiles: macroFiles, compiledAt: request.compiledAt, docs: docs)
         serialContext = DbtRenderContext(inputs)
+        renderDescriptions()
         resolveBaseConfigs()
         let singularTests = renderInParallel()
         applyFileConfigs()
@@ -140,6 +142,7 @@ struct DbtProjectCompiler {
         let (tests, testDiagnostics) = testsWork.wait()
         result.tests = tests
         result.diagnostics += testDiagnostics
+        result.diagnostics += unrenderedJinja()
         result.diagnostics += project.models.unusedPathWarnings() + project.seeds.unusedPathWarnings()
     }
 
@@ -186,6 +189,83 @@ struct DbtProjectCompiler {
             properties.read(parsed)
         }
         result.diagnostics += properties.diagnostics
+    }
+
+    /// An error for each model, hook and test whose SQL still holds a Jinja tag after rendering
+    /// (text a value brought in, such as a string that was meant to be rendered): it would fail
+    /// on the warehouse, or worse, run as something else.
+    private func unrenderedJinja() -> [Diagnostic] {
+        func tag(in text: String) -> String? {
+            guard text.contains("{{") || text.contains("{%"),
+                  let range = text.range(of: #"\{\{.*?\}\}|\{%.*?%\}"#, options: .regularExpression) else { return nil }
+            return String(text[range].prefix(80))
+        }
+        var diagnostics: [Diagnostic] = []
+        let paths = Dictionary(files.models.map { ($0.planPath, $0.display) }, uniquingKeysWith: { first, _ in first })
+        for model in result.models {
+            for text in [model.sql, model.incrementalSQL ?? ""] + model.preHooks + model.postHooks {
+                guard let found = tag(in: text) else { continue }
+                diagnostics.append(.error(at: .file(paths[model.path] ?? model.path), "Jinja reached the SQL of \(model.name) unrendered: \(found)",
+                                          hint: "a value it printed held a template (a var, a macro's string); render it, or write the SQL without {{ }}"))
+                break
+            }
+        }
+        for test in result.tests {
+            guard let found = tag(in: test.sql) else { continue }
+            diagnostics.append(.error(at: .file(request.displayPrefix), "Jinja reached the SQL of test \(test.name) unrendered: \(found)",
+                                      hint: "an argument or a macro printed a template; render it, or write it without {{ }}"))
+        }
+        return diagnostics
+    }
+
+    /// The docs blocks of the project's markdown files; their text reaches the plan through
+    /// descriptions, so each file read is an input.
+    private mutating func readDocs() -> [String: String] {
+        var docs: [String: String] = [:]
+        var definedAt: [String: SourceLocation] = [:]
+        for file in files.docs {
+            guard let (data, _) = read(file) else { continue }
+            let (blocks, diagnostics) = DocsBlocks.read(String(decoding: data, as: UTF8.self), file: file.display)
+            result.diagnostics += diagnostics
+            for block in blocks {
+                if let first = definedAt[block.name] {
+                    result.diagnostics.append(.error(at: block.location, "docs block '\(block.name)' is defined twice", hint: "the other is at \(first)"))
+                    continue
+                }
+                definedAt[block.name] = block.location
+                docs[block.name] = block.text
+            }
+        }
+        return docs
+    }
+
+    /// Descriptions holding Jinja (`{{ doc('orders') }}`) rendered, so no `{{` reaches the plan;
+    /// one that does not render is an error at the properties file.
+    private mutating func renderDescriptions() {
+        let environment = serialContext.environment
+        var diagnostics: [Diagnostic] = []
+        func render(_ text: String?, at location: SourceLocation) -> String? {
+            guard let text, text.contains("{{") || text.contains("{%") else { return text }
+            do {
+                return try environment.render(JinjaTemplate(text, file: location.file))
+            } catch {
+                diagnostics.append(.error(at: location, "the description does not render: \(error.message)", hint: error.hint))
+                return text
+            }
+        }
+        func renderAll(_ node: inout NodeProperties) {
+            node.description = render(node.description, at: node.location)
+            for index in node.columns.indices {
+                node.columns[index].description = render(node.columns[index].description, at: node.location)
+            }
+        }
+        for name in properties.models.keys { renderAll(&properties.models[name]!) }
+        for name in properties.seeds.keys { renderAll(&properties.seeds[name]!) }
+        for source in properties.sources.indices {
+            for table in properties.sources[source].tables.indices { renderAll(&properties.sources[source].tables[table].properties) }
+        }
+        for index in models.indices where models[index].properties != nil { renderAll(&models[index].properties!) }
+        result.diagnostics += diagnostics
     }
 
     private mutating func readMacros() {
@@ -787,12 +867,25 @@ struct DbtProjectCompiler {
             let model = RelationPlaceholder.text(slot, .relation)
             let target = config.whereClause.map { "(select * from \(model) where \($0)) dbt_subquery" } ?? model
             var refs = [SlotUse(slot: slot, location: definition.location)]
+            // Arguments holding Jinja are rendered natively, as dbt renders them (`values: "{{ var('statuses') }}"`
+            // is the var's list); `to` is a relation expression and is rendered below.
+            for key in arguments.keys.sorted() where key != "to" {
+                guard let value = arguments[key], value.holdsJinja else { continue }
+                let (rendered, outcome) = context.evaluate(value, at: definition.location, base: config)
+                if let error = outcome.error {
+                    diagnostics.append(.error(at: definition.location, "test '\(definition.name)', argument '\(key)': \(error.message)", hint: error.hint))
+                    return
+                }
+                refs += outcome.refs + outcome.sources
+                arguments[key] = rendered
+            }
             var sql: String
             let isBuiltin = GenericTestSQL.builtins.contains(definition.name)
             if isBuiltin {
                 var parent: String?
                 if let to = arguments["to"]?.string {
-                    let outcome = context.render(source: "{{ \(to) }}", file: definition.location.file, slot: nil, model: [],
+                    let expression = to.contains("{{") ? to : "{{ \(to) }}"
+                    let outcome = context.render(source: expression, file: definition.location.file, slot: nil, model: [],
                                                  base: config, incremental: false)
                     if let error = outcome.error {
                         diagnostics.append(.error(at: definition.location, "relationships test: \(error.message)", hint: error.hint))

@@ -119,6 +119,8 @@ struct DbtRenderInputs: @unchecked Sendable {
     var environment: [String: String]
     var macroFiles: [MacroSource]
     var compiledAt: String
+    /// `{% docs name %}` blocks of the project's markdown files, for `doc('name')`.
+    var docs: [String: String] = [:]
 
     /// A copy that shares no reference-counted storage with this one. Render workers run on
     /// separate cores, and two cores retaining and releasing the same objects (a dictionary's
@@ -133,7 +135,8 @@ struct DbtRenderInputs: @unchecked Sendable {
             }),
             vars: Dictionary(uniqueKeysWithValues: vars.map { ($0.key.isolated, $0.value.isolated) }),
             environment: Dictionary(uniqueKeysWithValues: environment.map { ($0.key.isolated, $0.value.isolated) }),
-            macroFiles: macroFiles.map { MacroSource(text: $0.text.isolated, file: $0.file.isolated) }, compiledAt: compiledAt.isolated)
+            macroFiles: macroFiles.map { MacroSource(text: $0.text.isolated, file: $0.file.isolated) }, compiledAt: compiledAt.isolated,
+            docs: Dictionary(uniqueKeysWithValues: docs.map { ($0.key.isolated, $0.value.isolated) }))
     }
 }
 
@@ -215,6 +218,39 @@ final class DbtRenderContext {
         return outcome
     }
 
+    /// A YAML value holding Jinja (a test's argument), rendered natively: each string of it that
+    /// is one `{{ expression }}` becomes the expression's value, any other string its text.
+    /// Returns the value and what its rendering referred to (or its error).
+    func evaluate(_ value: ConfigInput, at location: SourceLocation, base: NodeConfig) -> (ConfigInput, RenderOutcome) {
+        outcome = RenderOutcome()
+        baseConfig = base
+        incremental = false
+        environment.globals["this"] = JinjaValue.none
+        func walk(_ value: ConfigInput) throws(TemplateError) -> ConfigInput {
+            switch value {
+            case .string(let text) where text.contains("{{") || text.contains("{%"):
+                return ConfigInput(try environment.value(of: JinjaTemplate(text, file: location.file)))
+            case .list(let items):
+                var walked: [ConfigInput] = []
+                for item in items { walked.append(try walk(item)) }
+                return .list(walked)
+            case .map(let map):
+                var walked: [String: ConfigInput] = [:]
+                for (key, item) in map { walked[key] = try walk(item) }
+                return .map(walked)
+            default:
+                return value
+            }
+        }
+        do {
+            let result = try walk(value)
+            return (result, outcome)
+        } catch {
+            outcome.error = error
+            return (value, outcome)
+        }
+    }
+
     /// A parse error is reported the same way as a render error.
     func render(source: String, file: String, slot: Int?, model: [(String, JinjaValue)], base: NodeConfig,
                 incremental: Bool) -> RenderOutcome {
@@ -239,6 +275,25 @@ final class DbtRenderContext {
     }
 
     private static let relationKeys = ["database", "schema", "identifier", "name"]
+
+    /// The vars being rendered now, innermost last: a var whose value names itself is an error.
+    private var varsRendering: [String] = []
+
+    /// A var's value as `var()` returns it: a string holding Jinja is rendered in the caller's
+    /// context first, as dbt does, so `{{ target.schema }}` in a var never reaches the plan.
+    private func rendered(var name: String, _ value: ConfigInput, at location: SourceLocation) throws(TemplateError) -> JinjaValue {
+        guard case .string(let text) = value, text.contains("{{") || text.contains("{%") else { return value.jinja }
+        guard !varsRendering.contains(name) else {
+            throw TemplateError("var '\(name)' refers to itself: \((varsRendering + [name]).joined(separator: " → "))", at: location)
+        }
+        varsRendering.append(name)
+        defer { varsRendering.removeLast() }
+        do {
+            return .string(try environment.render(JinjaTemplate(text, file: location.file)))
+        } catch {
+            throw TemplateError("var '\(name)' (\(text)) does not render: \(error.message)", at: location)
+        }
+    }
 
     // MARK: The context
 
@@ -271,11 +326,11 @@ final class DbtRenderContext {
                 }
                 return .string("")
             },
-            "var": function("var") { arguments, _, context in
+            "var": function("var") { [unowned self] arguments, _, context in
                 guard case .string(let name)? = arguments.first else {
                     throw TemplateError("var() takes the var's name as a string", at: context.location)
                 }
-                if let value = inputs.vars[name] { return value.jinja }
+                if let value = inputs.vars[name] { return try self.rendered(var: name, value, at: context.location) }
                 if arguments.count > 1 { return arguments[1] }
                 throw TemplateError("required var '\(name)' is not defined", at: context.location,
                                     hint: Suggestions.didYouMean(name, in: inputs.vars.keys)
@@ -293,6 +348,17 @@ final class DbtRenderContext {
                 if arguments.count > 1 { return .string(arguments[1].rendered) }
                 throw TemplateError("environment variable '\(name)' is not set", at: context.location,
                                     hint: "set it, or give env_var() a default: env_var('\(name)', 'fallback')")
+            },
+            "doc": function("doc") { arguments, _, context in
+                guard case .string(let name)? = arguments.last else {
+                    throw TemplateError("doc() takes the docs block's name as a string", at: context.location)
+                }
+                guard let text = inputs.docs[name] else {
+                    throw TemplateError("no docs block named '\(name)'", at: context.location,
+                                        hint: Suggestions.didYouMean(name, in: inputs.docs.keys)
+                                            ?? "define it in a .md file under the model paths: {% docs \(name) %}…{% enddocs %}")
+                }
+                return .string(text)
             },
             "is_incremental": function("is_incremental") { [unowned self] _, _, _ in .bool(self.incremental) },
             "target": .dict([

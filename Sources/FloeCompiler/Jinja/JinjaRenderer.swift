@@ -44,6 +44,24 @@ public struct JinjaEnvironment {
         }
     }
 
+    /// The value of a template that is one `{{ expression }}`, as dbt renders YAML values natively
+    /// (a list stays a list, a number a number); any other template renders to its text.
+    public func value(of template: JinjaTemplate) throws(TemplateError) -> JinjaValue {
+        let meaningful = template.nodes.filter {
+            if case .text(let bytes) = $0 { return !bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D } }
+            return true
+        }
+        guard meaningful.count == 1, case .output(let expression) = meaningful[0] else { return .string(try render(template)) }
+        let renderer = JinjaRenderer(globals: globals, file: template.file)
+        do {
+            return try renderer.evaluate(expression)
+        } catch let error as TemplateError {
+            throw error
+        } catch {
+            throw TemplateError("internal error: \(error)", at: .file(template.file))
+        }
+    }
+
     /// The macros a template (a macro file) defines, as callables to add to the globals.
     public func macros(in template: JinjaTemplate) -> [String: JinjaValue] {
         var result: [String: JinjaValue] = [:]
