@@ -929,8 +929,11 @@ struct DbtProjectCompiler {
                                             ?? "built-in tests: \(GenericTestSQL.builtins.joined(separator: ", ")); define others with {% test name(model, column_name) %}"))
                 return
             }
+            // Named from the arguments as written, before rendering, as dbt names them.
+            var written = definition.arguments
+            written.removeValue(forKey: "column_name")
             let name = definition.customName
-                ?? prefix + GenericTestSQL.nodeName(definition.name, attachedTo: nodeName, column: column, arguments: arguments)
+                ?? GenericTestName.make(test: prefix + definition.name, node: nodeName, column: column, arguments: written).full
             let dependsOn = compiler.finisher.dependencies(refs.map(\.slot))
             tests.append(CompiledTest(
                 uniqueID: "test.\(project.name).\(name)", name: name, testName: definition.name,

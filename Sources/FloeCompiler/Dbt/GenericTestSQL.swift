@@ -79,27 +79,6 @@ enum GenericTestSQL {
             throw .wrongArgument(test, expected: "a built-in test")
         }
     }
-
-    /// dbt's node name for a generic test: `not_null_orders_id`, `accepted_values_orders_status__a__b`.
-    static func nodeName(_ test: String, attachedTo node: String, column: String?, arguments: [String: ConfigInput]) -> String {
-        var parts = [test, node]
-        if let column { parts.append(column) }
-        var name = parts.joined(separator: "_")
-        var suffix: [String] = []
-        for key in arguments.keys.sorted() where key != "quote" {
-            switch arguments[key]! {
-            case .list(let items): suffix += items.map { sanitize(ConfigInputText.text($0)) }
-            case let value: suffix.append(sanitize(ConfigInputText.text(value)))
-            }
-        }
-        if !suffix.isEmpty { name += "__" + suffix.joined(separator: "__") }
-        return name
-    }
-
-    /// Quotes dropped, other punctuation made `_`: `ref('customers')` → `ref_customers_`.
-    static func sanitize(_ text: String) -> String {
-        String(text.filter { $0 != "'" && $0 != "\"" }.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" })
-    }
 }
 
 enum ConfigInputText {

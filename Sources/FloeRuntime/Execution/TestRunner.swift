@@ -1,5 +1,8 @@
+import Crypto
 import FloeContract
+import FloeCore
 import FloeEngine
+import Foundation
 
 /// Runs a data test: its SQL returns the failing rows (at most `limit` of them). dbt's thresholds
 /// decide the status: `fail` when the test's severity is `error` and the count meets `error_if`,
@@ -57,7 +60,16 @@ struct TestRunner {
 /// table named after the test. `floe show --failures TEST` reads it.
 public enum TestFailures {
     public static func relation(of test: CompiledTest, namespace: String) -> Relation {
-        Relation(schema: namespace + "_dbt_test__audit", name: test.name)
+        Relation(schema: namespace + "_dbt_test__audit", name: alias(of: test.name))
+    }
+
+    /// The table of a test whose name is 64 characters or more (an identifier PostgreSQL would
+    /// cut): its first 30 characters and the MD5 of the whole name. dbt cuts the test's
+    /// identifier (test and node names) instead, which the plan does not carry: the two agree
+    /// whenever that identifier is 30 characters or longer.
+    static func alias(of name: String) -> String {
+        guard name.utf8.count >= 64 else { return name }
+        return String(name.prefix(30)) + "_" + Hex.string(Insecure.MD5.hash(data: Data(name.utf8)))
     }
 
     /// The state row that says the failing rows are stored.
