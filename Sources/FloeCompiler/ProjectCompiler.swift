@@ -171,11 +171,13 @@ public enum ProjectCompiler {
             diagnostics.append(.error(at: .file(options.specPath), "internal error: the plan could not be encoded"))
             return CompileOutput(artifacts: nil, encoded: nil, diagnostics: diagnostics)
         }
-        let findings = PlanSecretScan.findings(in: encoded, flagged: flagged, environment: options.processEnvironment)
+        let findings = PlanSecretScan.findings(in: encoded, flagged: flagged, environment: options.processEnvironment,
+                                               allowing: spec.secretScanAllow)
         if !findings.isEmpty {
             diagnostics += findings.map {
                 .error(at: .file(options.specPath), "refusing to write a plan with a secret in it: \($0)",
-                       hint: "move the value into platform.yaml as a secret reference")
+                       hint: "move the value into platform.yaml as a secret reference; if it is data, not a key, "
+                           + "list the node under floe.yaml's secret_scan: {allow: [...]}")
             }
             return CompileOutput(artifacts: nil, encoded: nil, diagnostics: diagnostics)
         }

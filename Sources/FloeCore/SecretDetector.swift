@@ -20,10 +20,16 @@ public enum SecretDetector {
         case knownTokenPrefix = "an API token"
     }
 
+    /// How closely to look. A plan is SQL and names: hash digests in hex are data there (md5
+    /// surrogate keys), so ``plan`` lets them pass; configuration files get ``strict``.
+    public enum Mode: Sendable {
+        case strict, plan
+    }
+
     /// The kind of secret `value` looks like, or nil.
-    public static func inspect(_ value: String) -> Finding? {
+    public static func inspect(_ value: String, mode: Mode = .strict) -> Finding? {
         var value = value
-        return value.withUTF8 { inspect(utf8: $0) }
+        return value.withUTF8 { inspect(utf8: $0, mode: mode) }
     }
 
     /// The kind of secret the UTF-8 text looks like, or nil.
@@ -31,14 +37,14 @@ public enum SecretDetector {
     /// Only looks closer at words that could be a secret (long enough, or holding `eyJ`/`://`),
     /// and tests those on their bytes before making a string: plans hold megabytes of SQL and
     /// paths that are none.
-    public static func inspect(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Finding? {
+    public static func inspect(utf8 bytes: UnsafeBufferPointer<UInt8>, mode: Mode = .strict) -> Finding? {
         if contains(bytes[...], pemMarker) { return .privateKeyBlock }
         var start = 0
         let count = bytes.count
         while start < count {
             var end = start
             while end < count, !isSeparator(bytes[end]) { end += 1 }
-            if end - start >= 14, let finding = inspectCandidate(bytes[start..<end]) { return finding }
+            if end - start >= 14, let finding = inspectCandidate(bytes[start..<end], mode: mode) { return finding }
             start = end + 1
         }
         return nil
@@ -70,7 +76,7 @@ public enum SecretDetector {
     private static let urlMarker = Array("://".utf8)
 
     /// Runs the word checks only where their cheap preconditions, read off the bytes, hold.
-    private static func inspectCandidate(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Finding? {
+    private static func inspectCandidate(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, mode: Mode) -> Finding? {
         let length = bytes.count
         let aws = length >= 20 && mayHoldAWSKeyID(bytes)
         let jwt = contains(bytes, jwtMarker)
@@ -83,8 +89,57 @@ public enum SecretDetector {
         if jwt, looksLikeJWT(word) { return .jsonWebToken }
         if url, urlHasUserInfo(word) { return .urlWithCredentials }
         if token, hasKnownTokenPrefix(word) { return .knownTokenPrefix }
-        if entropy, isHighEntropy(word) { return .highEntropyString }
+        if entropy, isHighEntropy(word), !isData(word, mode: mode) { return .highEntropyString }
         return nil
+    }
+
+    /// Random-looking words that are data, not credentials: an object id with a short lower-case
+    /// type prefix (Stripe's `pi_3Mtw…`, `cus_J1a2…`; its secret keys `sk_`/`rk_`/`whsec_` excepted),
+    /// base64 that decodes to text (an encoded URL), and in a plan a hash digest in hex (md5, sha1,
+    /// sha256 lengths).
+    static func isData(_ word: Substring, mode: Mode) -> Bool {
+        if let underscore = word.firstIndex(of: "_") {
+            let prefix = word[..<underscore], body = word[word.index(after: underscore)...]
+            if (2...8).contains(prefix.count), prefix.allSatisfy({ $0.isASCII && $0.isLowercase }),
+               !["sk", "rk", "whsec", "pk_live", "key", "token", "secret"].contains(String(prefix)),
+               body.count >= 8, body.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }) {
+                return true
+            }
+        }
+        if decodesToText(word) { return true }
+        if mode == .plan, [32, 40, 56, 64, 96, 128].contains(word.count),
+           word.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || ("a"..."f").contains($0) || ("A"..."F").contains($0) }) {
+            return true
+        }
+        return false
+    }
+
+    /// Base64 (either alphabet) whose bytes are nearly all printable ASCII with letters among
+    /// them: encoded text. A key's bytes are random, and about two thirds of them are not printable.
+    static func decodesToText(_ word: Substring) -> Bool {
+        var bits = 0, buffer = 0, printable = 0, total = 0, letters = 0
+        for scalar in word.unicodeScalars {
+            let value: Int
+            switch scalar {
+            case "A"..."Z": value = Int(scalar.value) - 65
+            case "a"..."z": value = Int(scalar.value) - 71
+            case "0"..."9": value = Int(scalar.value) + 4
+            case "+", "-": value = 62
+            case "/", "_": value = 63
+            case "=": continue
+            default: return false
+            }
+            buffer = (buffer << 6 | value) & 0xFFFF
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                let byte = (buffer >> bits) & 0xFF
+                total += 1
+                if (0x20...0x7E).contains(byte) || byte == 0x0A || byte == 0x09 { printable += 1 }
+                if (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) { letters += 1 }
+            }
+        }
+        return total >= 12 && printable * 100 >= total * 95 && letters * 2 >= total
     }
 
     /// An `A` followed by one of the second letters of AWS's key id prefixes (AKIA, ASIA, AGPA, …).

@@ -105,6 +105,30 @@ import Testing
         #expect(try CompiledArtifacts.decode(json) == output.artifacts)
     }
 
+    /// Random-looking data in SQL is not refused; a key is, with a way out for data the scan
+    /// mistakes, which never lets a key of a known format through.
+    @Test func thePlansSecretScanTellsDataFromKeys() throws {
+        func project(_ sql: String, floeExtra: String = "") throws -> TestProject {
+            try TestProject.dbt(["models/keys.sql": sql], floeExtra: floeExtra)
+        }
+        let data = try project("""
+            select md5(id) as k from t where md5(id) = 'd41d8cd98f00b204e9800998ecf8427e'
+              and payment = 'pi_3MtwBwLkdIwHu7ix28a3tqPa' and link = 'aHR0cHM6Ly9leGFtcGxlLmNvbS9wYXRoL3RvL3BhZ2U/cT0x'
+            """)
+        #expect(data.messages().isEmpty, "\(data.messages())")
+
+        let key = try project("select 'k9QhZ2xR7vTq4WbN8sLp3JdY6FmA1cEu' as api_key")
+        let refused = key.messages()
+        #expect(refused.count == 1)
+        #expect(refused.first?.contains("models[0].sql (in model.shop.keys) looks like a long random-looking string") == true, "\(refused)")
+        #expect(refused.first?.contains("list the node under floe.yaml's secret_scan: {allow: [...]}") == true)
+
+        let allowed = try project("select 'k9QhZ2xR7vTq4WbN8sLp3JdY6FmA1cEu' as sample_id", floeExtra: "secret_scan:\n  allow: [keys]\n")
+        #expect(allowed.messages().isEmpty, "\(allowed.messages())")
+        let stillRefused = try project("select 'AKIAIOSFODNN7EXAMPLE' as key_id", floeExtra: "secret_scan:\n  allow: [model.shop.keys]\n")
+        #expect(stillRefused.messages().first?.contains("looks like an AWS access key id") == true)
+    }
+
     @Test func secretValuesInTheEnvironmentNeverReachThePlan() throws {
         let marker = "marker-7f3a-do-not-leak"
         let environment = ["FLOE_SECRET_WAREHOUSE_DB_PASSWORD": marker]

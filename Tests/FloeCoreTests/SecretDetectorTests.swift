@@ -52,3 +52,35 @@ import Testing
         #expect(SecretDetector.inspect(value) == nil)
     }
 }
+
+/// In a plan (SQL and names), values that look random but are data pass; credentials do not.
+@Suite struct SecretDetectorPlanTests {
+    @Test(arguments: [
+        "d41d8cd98f00b204e9800998ecf8427e",                                   // an md5 surrogate key
+        "da39a3ee5e6b4b0d3255bfef95601890afd80709",                           // sha1
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",   // sha256
+        "pi_3MtwBwLkdIwHu7ix28a3tqPa",                                        // Stripe object ids
+        "cus_J1a2B3c4D5e6F7g8H9",
+        "aHR0cHM6Ly9leGFtcGxlLmNvbS9wYXRoL3RvL3BhZ2U/cT0x",                   // base64 of a URL
+        "accepted_values_stg_Orders_Status__Pending__Shipped__Delivered",    // a long test name
+        "accepted_values_orders_1ce6ab157c285f7cd2ac656013faf758",
+    ])
+    func dataPasses(value: String) {
+        #expect(SecretDetector.inspect("where key = '\(value)'", mode: .plan) == nil)
+    }
+
+    @Test(arguments: [
+        ("sk_test_51HqLyjWDarjtT1zdp7dcXqVYT3Bl", SecretDetector.Finding.highEntropyString),
+        ("sk_live_51HqLyjWDarjtT1zdp7dcXqVYT3Bl", .knownTokenPrefix),
+        ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", .highEntropyString),
+        ("AKIAIOSFODNN7EXAMPLE", .awsAccessKeyID),
+        ("postgres://admin:s3cret@db:5432/app", .urlWithCredentials),
+    ])
+    func credentialsDoNot(value: String, expected: SecretDetector.Finding) {
+        #expect(SecretDetector.inspect("select '\(value)'", mode: .plan) == expected)
+    }
+
+    @Test func configurationFilesStayStrictAboutHexKeys() {
+        #expect(SecretDetector.inspect("d41d8cd98f00b204e9800998ecf8427e") == .highEntropyString)
+    }
+}

@@ -175,5 +175,9 @@ public enum FloeShape {
                 "rows older than this are deleted after each apply"),
             .optional("column", .string(.sqlName), "the load-time column (default _loaded_at)"),
         ])), "how long rows are kept"),
+        .optional("secret_scan", .object(ObjectShape("secret scan", [
+            .optional("allow", .list(.string(.nonEmpty)),
+                      "models, tests or seeds (by name or unique id) whose random-looking values are data, not keys"),
+        ])), "the plan's scan for secrets"),
     ])
 }

@@ -29,6 +29,8 @@ struct FloeSpec {
     var retention: Retention?
     var demo: DemoSettings?
     var snapshots: SnapshotSettings?
+    /// `secret_scan.allow`: nodes whose random-looking values the plan's scan lets through.
+    var secretScanAllow: [String] = []
 
     init(file: String, root: YAMLValue) {
         self.file = file
@@ -60,6 +62,7 @@ struct FloeSpec {
             schedule = Schedule(cron: cron, timezone: root["schedule"]?["timezone"]?.string ?? "UTC")
         }
         if let keep = root["snapshots"]?["keep"]?.integer { snapshots = SnapshotSettings(keep: keep) }
+        secretScanAllow = root["secret_scan"]?["allow"]?.items?.compactMap(\.string) ?? []
         if let section = root["demo"] {
             let quality = section["data_quality"].map { value in
                 DataQualityDefects(nullRate: value["null_rate"]?.number ?? 0, duplicateRate: value["duplicate_rate"]?.number ?? 0,
