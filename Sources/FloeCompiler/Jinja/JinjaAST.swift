@@ -7,6 +7,10 @@ struct JinjaExpr {
         case name(String)
         case attribute(JinjaExpr, String)
         case index(JinjaExpr, JinjaExpr)
+        /// `x[start:stop:step]`, each part optional, as Python slices.
+        case slice(JinjaExpr, start: JinjaExpr?, stop: JinjaExpr?, step: JinjaExpr?)
+        /// `*items` among a call's positional arguments: the items spread out.
+        case starred(JinjaExpr)
         case call(JinjaExpr, arguments: [JinjaExpr], keywords: [(String, JinjaExpr)])
         case filter(JinjaExpr, name: String, arguments: [JinjaExpr], keywords: [(String, JinjaExpr)])
         case test(JinjaExpr, name: String, negated: Bool, arguments: [JinjaExpr])
@@ -44,6 +48,10 @@ struct JinjaMacro {
     var parameters: [(name: String, defaultValue: JinjaExpr?)]
     var body: [JinjaNode]
     var location: SourceLocation
+    /// Whether its body names `varargs` / `kwargs`: then, as in Jinja2, extra positional and
+    /// keyword arguments are collected there instead of being an error.
+    var takesVarargs = false
+    var takesKwargs = false
 }
 
 /// A piece of a parsed template.
@@ -55,6 +63,8 @@ indirect enum JinjaNode {
     case forLoop(targets: [String], iterable: JinjaExpr, condition: JinjaExpr?, body: [JinjaNode], otherwise: [JinjaNode]?,
                  position: JinjaPosition)
     case set(targets: [String], JinjaExpr)
+    /// `{% set ns.attr = value %}`: an attribute of a `namespace()` set.
+    case setAttribute(target: String, attribute: String, JinjaExpr)
     case setBlock(String, [JinjaNode])
     case macro(JinjaMacro)
     case doStatement(JinjaExpr)
@@ -78,5 +88,47 @@ public struct JinjaTemplate {
     /// The macros the template defines at its top level, with where each name is written.
     public var macroDefinitions: [(name: String, location: SourceLocation)] {
         nodes.compactMap { if case .macro(let macro) = $0 { return (macro.name, macro.location) } else { return nil } }
+    }
+}
+
+/// Questions about the names a piece of template uses.
+enum JinjaNames {
+    /// Whether `name` is read anywhere in `nodes`, nested macros aside (they have their own).
+    static func mentions(_ name: String, in nodes: [JinjaNode]) -> Bool {
+        nodes.contains { mentions(name, in: $0) }
+    }
+
+    private static func mentions(_ name: String, in node: JinjaNode) -> Bool {
+        switch node {
+        case .text, .macro: return false
+        case .output(let expression), .doStatement(let expression): return mentions(name, in: expression)
+        case .ifBlock(let branches, let otherwise):
+            return branches.contains { mentions(name, in: $0.condition) || mentions(name, in: $0.body) } || mentions(name, in: otherwise ?? [])
+        case .forLoop(_, let iterable, let condition, let body, let otherwise, _):
+            return mentions(name, in: iterable) || (condition.map { mentions(name, in: $0) } ?? false)
+                || mentions(name, in: body) || mentions(name, in: otherwise ?? [])
+        case .set(_, let expression), .setAttribute(_, _, let expression): return mentions(name, in: expression)
+        case .setBlock(_, let body): return mentions(name, in: body)
+        case .callBlock(let expression, let body): return mentions(name, in: expression) || mentions(name, in: body)
+        }
+    }
+
+    private static func mentions(_ name: String, in expression: JinjaExpr) -> Bool {
+        switch expression.kind {
+        case .literal: return false
+        case .name(let used): return used == name
+        case .attribute(let base, _), .unary(_, let base), .starred(let base): return mentions(name, in: base)
+        case .index(let base, let index): return mentions(name, in: base) || mentions(name, in: index)
+        case .slice(let base, let start, let stop, let step):
+            return mentions(name, in: base) || [start, stop, step].contains { $0.map { mentions(name, in: $0) } ?? false }
+        case .call(let callee, let arguments, let keywords), .filter(let callee, _, let arguments, let keywords):
+            return mentions(name, in: callee) || arguments.contains { mentions(name, in: $0) } || keywords.contains { mentions(name, in: $0.1) }
+        case .test(let base, _, _, let arguments): return mentions(name, in: base) || arguments.contains { mentions(name, in: $0) }
+        case .binary(_, let left, let right): return mentions(name, in: left) || mentions(name, in: right)
+        case .list(let items): return items.contains { mentions(name, in: $0) }
+        case .dict(let pairs): return pairs.contains { mentions(name, in: $0.0) || mentions(name, in: $0.1) }
+        case .conditional(let then, let condition, let otherwise):
+            return mentions(name, in: then) || mentions(name, in: condition) || (otherwise.map { mentions(name, in: $0) } ?? false)
+        }
     }
 }

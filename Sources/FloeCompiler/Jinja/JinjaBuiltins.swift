@@ -25,11 +25,19 @@ enum JinjaBuiltins {
         // Handled by the renderer (it unwinds the macro); here so that `return` is a known name.
         "return": JinjaCallable("return") { arguments, _, _ in arguments.first ?? .none },
         "dict": JinjaCallable("dict") { _, keywords, _ in .dict(keywords) },
+        // A mutable object for `{% set ns.attr = … %}`, which carries values out of a loop.
+        "namespace": JinjaCallable("namespace") { arguments, keywords, _ in
+            var pairs: [(String, JinjaValue)] = []
+            if case .dict(let box)? = arguments.first { pairs = box.keys.map { ($0, box[$0]!) } }
+            return .dict(pairs + keywords)
+        },
     ]
 
-    static let filterNames = ["abs", "capitalize", "count", "d", "default", "first", "float", "int", "items", "join",
-                              "last", "length", "list", "lower", "map", "replace", "reverse", "round", "sort", "string",
-                              "sum", "title", "tojson", "trim", "unique", "upper"]
+    static let filterNames = ["abs", "attr", "batch", "capitalize", "center", "count", "d", "default", "dictsort", "e", "escape",
+                              "first", "float", "format", "groupby", "indent", "int", "items", "join", "last", "length", "list",
+                              "lower", "map", "max", "min", "reject", "rejectattr", "replace", "reverse", "round", "safe",
+                              "select", "selectattr", "sort", "string", "sum", "title", "tojson", "trim", "truncate", "unique",
+                              "upper", "wordcount"]
 
     // MARK: Attributes and subscripts
 
@@ -62,6 +70,37 @@ enum JinjaBuiltins {
         }
     }
 
+    /// `value[start:stop:step]` of a list or a string, with Python's rules for negative and
+    /// missing bounds.
+    static func sliced(_ value: JinjaValue, start: JinjaValue?, stop: JinjaValue?, step: JinjaValue?,
+                       at location: SourceLocation) throws -> JinjaValue {
+        func bound(_ bound: JinjaValue?) throws -> Int? {
+            guard let bound else { return nil }
+            if case .none = bound { return nil }
+            guard case .integer(let number) = bound else { throw TemplateError("slice bounds must be integers", at: location) }
+            return number
+        }
+        let stride = try bound(step) ?? 1
+        guard stride != 0 else { throw TemplateError("slice step cannot be zero", at: location) }
+        func indices(_ count: Int) throws -> [Int] {
+            func clamp(_ index: Int?, _ fallback: Int) -> Int {
+                guard var index else { return fallback }
+                if index < 0 { index += count }
+                return stride > 0 ? min(max(index, 0), count) : min(max(index, -1), count - 1)
+            }
+            let from = clamp(try bound(start), stride > 0 ? 0 : count - 1)
+            let to = clamp(try bound(stop), stride > 0 ? count : -1)
+            return Array(Swift.stride(from: from, to: to, by: stride))
+        }
+        switch value {
+        case .list(let box): return .list(try indices(box.items.count).map { box.items[$0] })
+        case .string(let text):
+            let characters = Array(text)
+            return .string(String(try indices(characters.count).map { characters[$0] }))
+        default: throw TemplateError("cannot slice \(value.typeName)", at: location)
+        }
+    }
+
     static func method(_ name: String, of value: JinjaValue) -> JinjaCallable? {
         func make(_ body: @escaping ([JinjaValue], JinjaCallContext) throws -> JinjaValue) -> JinjaCallable {
             JinjaCallable(name) { arguments, _, context in try body(arguments, context) }
@@ -86,6 +125,39 @@ enum JinjaBuiltins {
                         ?? text.split(whereSeparator: \.isWhitespace).map(String.init)
                     return .list(parts.map(JinjaValue.string))
                 }
+            case "join":
+                // `', '.join(items)`, as Python spells it.
+                return make { arguments, context in
+                    guard let items = arguments.first?.iterated else { throw TemplateError("join() needs a list", at: context.location) }
+                    return .string(items.map(\.rendered).joined(separator: text))
+                }
+            case "format": return make { arguments, context in .string(try pythonFormat(text, arguments, at: context.location)) }
+            case "lstrip", "rstrip":
+                return make { arguments, _ in
+                    let characters = Set(arguments.first?.rendered ?? " \t\n\r")
+                    var slice = Substring(text)
+                    if name == "lstrip" { while let first = slice.first, characters.contains(first) { slice.removeFirst() } }
+                    else { while let last = slice.last, characters.contains(last) { slice.removeLast() } }
+                    return .string(String(slice))
+                }
+            case "capitalize": return make { _, _ in .string(text.prefix(1).uppercased() + text.dropFirst().lowercased()) }
+            case "find":
+                return make { arguments, _ in
+                    guard let range = text.range(of: arguments.first?.rendered ?? "") else { return .integer(-1) }
+                    return .integer(text.distance(from: text.startIndex, to: range.lowerBound))
+                }
+            case "count": return make { arguments, _ in .integer(text.components(separatedBy: arguments.first?.rendered ?? "").count - 1) }
+            case "isdigit": return make { _, _ in .bool(!text.isEmpty && text.allSatisfy(\.isNumber)) }
+            case "isalpha": return make { _, _ in .bool(!text.isEmpty && text.allSatisfy(\.isLetter)) }
+            case "isalnum": return make { _, _ in .bool(!text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber }) }
+            case "isupper": return make { _, _ in .bool(text.contains(where: \.isLetter) && text == text.uppercased()) }
+            case "islower": return make { _, _ in .bool(text.contains(where: \.isLetter) && text == text.lowercased()) }
+            case "zfill":
+                return make { arguments, _ in
+                    let width = arguments.first.flatMap(number).map(Int.init) ?? 0
+                    return .string(String(repeating: "0", count: max(0, width - text.count)) + text)
+                }
+            case "splitlines": return make { _, _ in .list(text.components(separatedBy: .newlines).map(JinjaValue.string)) }
             default: return nil
             }
         case .list(let box):
@@ -93,10 +165,39 @@ enum JinjaBuiltins {
             case "append": return make { arguments, _ in box.items.append(arguments.first ?? .none); return .none }
             case "extend": return make { arguments, _ in box.items += arguments.first?.iterated ?? []; return .none }
             case "pop":
-                return make { _, context in
+                return make { arguments, context in
+                    if let position = arguments.first.flatMap(number).map(Int.init) {
+                        let index = position < 0 ? box.items.count + position : position
+                        guard box.items.indices.contains(index) else { throw TemplateError("pop index out of range", at: context.location) }
+                        return box.items.remove(at: index)
+                    }
                     guard let last = box.items.popLast() else { throw TemplateError("pop from an empty list", at: context.location) }
                     return last
                 }
+            case "insert":
+                return make { arguments, _ in
+                    let position = arguments.first.flatMap(number).map(Int.init) ?? 0
+                    box.items.insert(arguments.count > 1 ? arguments[1] : .none, at: min(max(0, position), box.items.count))
+                    return .none
+                }
+            case "remove":
+                return make { arguments, context in
+                    guard let index = box.items.firstIndex(where: { $0.equals(arguments.first ?? .none) }) else {
+                        throw TemplateError("list.remove(x): x not in list", at: context.location)
+                    }
+                    box.items.remove(at: index)
+                    return .none
+                }
+            case "index":
+                return make { arguments, context in
+                    guard let index = box.items.firstIndex(where: { $0.equals(arguments.first ?? .none) }) else {
+                        throw TemplateError("list.index(x): x not in list", at: context.location)
+                    }
+                    return .integer(index)
+                }
+            case "count": return make { arguments, _ in .integer(box.items.count { $0.equals(arguments.first ?? .none) }) }
+            case "copy": return make { _, _ in .list(box.items) }
+            case "reverse": return make { _, _ in box.items.reverse(); return .none }
             default: return nil
             }
         case .dict(let box):
@@ -110,6 +211,25 @@ enum JinjaBuiltins {
                     if case .dict(let other)? = arguments.first { for key in other.keys { box[key] = other[key] } }
                     return .none
                 }
+            case "setdefault":
+                return make { arguments, _ in
+                    let key = arguments.first?.rendered ?? ""
+                    if let existing = box[key] { return existing }
+                    let value = arguments.count > 1 ? arguments[1] : .none
+                    box[key] = value
+                    return value
+                }
+            case "pop":
+                return make { arguments, context in
+                    let key = arguments.first?.rendered ?? ""
+                    guard let value = box[key] else {
+                        if arguments.count > 1 { return arguments[1] }
+                        throw TemplateError("no key '\(key)' to pop", at: context.location)
+                    }
+                    box[key] = nil
+                    return value
+                }
+            case "copy": return make { _, _ in .dict(box.keys.map { ($0, box[$0]!) }) }
             default: return nil
             }
         default:
@@ -344,10 +464,126 @@ enum JinjaBuiltins {
             return .number((number * scale).rounded() / scale)
         case "tojson":
             return .string(json(value))
+        case "select", "reject":
+            // `select('odd')`, `reject('equalto', 3)`; with no test, the truthy items.
+            let keep = name == "select"
+            let testName = arguments.first?.rendered
+            return .list(try items().filter { item in
+                let passes = try testName.map { try test($0, item, Array(arguments.dropFirst()), at: location) } ?? item.isTruthy
+                return passes == keep
+            })
+        case "selectattr", "rejectattr":
+            // `selectattr('a')`, `selectattr('a', 'equalto', 2)`: by an attribute's truthiness or a test of it.
+            guard let attribute = arguments.first?.rendered else { throw TemplateError("\(name) needs an attribute name", at: location) }
+            let keep = name == "selectattr"
+            let testName = arguments.count > 1 ? arguments[1].rendered : nil
+            return .list(try items().filter { item in
+                let field = JinjaBuiltins.attribute(attribute, of: item)
+                let passes = try testName.map { try test($0, field, Array(arguments.dropFirst(2)), at: location) } ?? field.isTruthy
+                return passes == keep
+            })
+        case "attr":
+            return JinjaBuiltins.attribute(argument(0, "name")?.rendered ?? "", of: value)
+        case "min", "max":
+            let values = try items()
+            let attribute = argument(99, "attribute")?.rendered
+            func key(_ item: JinjaValue) -> JinjaValue { attribute.map { JinjaBuiltins.attribute($0, of: item) } ?? item }
+            let ordered = values.sorted { a, b in
+                let x = key(a), y = key(b)
+                if let p = number(x), let q = number(y) { return p < q }
+                return x.rendered < y.rendered
+            }
+            return (name == "min" ? ordered.first : ordered.last) ?? .undefined(name)
+        case "dictsort":
+            guard case .dict(let box) = value else { throw TemplateError("dictsort needs a dict, got \(value.typeName)", at: location) }
+            let byValue = argument(1, "by")?.rendered == "value"
+            let reverse = argument(2, "reverse")?.isTruthy ?? false
+            let pairs = box.keys.map { ($0, box[$0]!) }.sorted { a, b in
+                byValue ? a.1.rendered < b.1.rendered : a.0.lowercased() < b.0.lowercased()
+            }
+            return .list((reverse ? pairs.reversed() : pairs).map { .list([.string($0.0), $0.1]) })
+        case "batch":
+            guard let size = argument(0, "linecount").flatMap(number).map(Int.init), size > 0 else {
+                throw TemplateError("batch needs a positive size", at: location)
+            }
+            let values = try items()
+            return .list(stride(from: 0, to: values.count, by: size).map { .list(Array(values[$0..<min($0 + size, values.count)])) })
+        case "groupby":
+            guard let attribute = argument(0, "attribute")?.rendered else { throw TemplateError("groupby needs an attribute", at: location) }
+            var groups: [(JinjaValue, [JinjaValue])] = []
+            for item in try items() {
+                let key = JinjaBuiltins.attribute(attribute, of: item)
+                if let index = groups.firstIndex(where: { $0.0.equals(key) }) { groups[index].1.append(item) } else { groups.append((key, [item])) }
+            }
+            return .list(groups.sorted { $0.0.rendered < $1.0.rendered }.map {
+                .dict([("grouper", $0.0), ("list", .list($0.1))])
+            })
+        case "indent":
+            let width = argument(0, "width").flatMap(number).map(Int.init) ?? 4
+            let first = argument(1, "first")?.isTruthy ?? false
+            let pad = String(repeating: " ", count: width)
+            let lines = value.rendered.components(separatedBy: "\n")
+            return .string(lines.enumerated().map { index, line in
+                (index == 0 && !first) || line.isEmpty ? line : pad + line
+            }.joined(separator: "\n"))
+        case "format":
+            return .string(try pythonFormat(value.rendered, arguments, at: location))
+        case "truncate":
+            let length = argument(0, "length").flatMap(number).map(Int.init) ?? 255
+            let text = value.rendered
+            guard text.count > length else { return value }
+            let end = argument(2, "end")?.rendered ?? "..."
+            return .string(String(text.prefix(max(0, length - end.count))) + end)
+        case "wordcount":
+            return .integer(value.rendered.split(whereSeparator: \.isWhitespace).count)
+        case "center":
+            let width = argument(0, "width").flatMap(number).map(Int.init) ?? 80
+            let text = value.rendered
+            let padding = max(0, width - text.count)
+            return .string(String(repeating: " ", count: padding / 2) + text + String(repeating: " ", count: padding - padding / 2))
+        case "safe", "e", "escape":
+            // SQL is not HTML: dbt's templates print text as it is.
+            return .string(value.rendered)
         default:
             throw TemplateError("unknown filter '\(name)'", at: location,
                                 hint: Suggestions.didYouMean(name, in: filterNames) ?? "filters: \(filterNames.joined(separator: ", "))")
         }
+    }
+
+    /// `'%s and %d' % (a, b)` / `'{}'.format(x)` as Python writes them: `%s`, `%d`, `%i`, `%f`,
+    /// `%.Nf`, `%%`, and `{}` or `{0}` placeholders.
+    static func pythonFormat(_ template: String, _ arguments: [JinjaValue], at location: SourceLocation) throws -> String {
+        var output = "", next = 0
+        var characters = Array(template)[...]
+        func take() throws -> JinjaValue {
+            guard next < arguments.count else { throw TemplateError("not enough arguments for the format string", at: location) }
+            defer { next += 1 }
+            return arguments[next]
+        }
+        while let character = characters.popFirst() {
+            if character == "%", let spec = characters.first {
+                if spec == "%" { characters.removeFirst(); output.append("%"); continue }
+                var precision: Int?
+                if spec == ".", let digits = Optional(characters.dropFirst().prefix { $0.isNumber }), !digits.isEmpty {
+                    precision = Int(String(digits))
+                    characters.removeFirst(1 + digits.count)
+                }
+                guard let kind = characters.popFirst() else { output.append("%"); break }
+                let value = try take()
+                switch kind {
+                case "d", "i": output += String(number(value).map { Int($0) } ?? 0)
+                case "f": output += String(format: "%.\(precision ?? 6)f", number(value) ?? 0)
+                default: output += value.rendered
+                }
+            } else if character == "{", let close = characters.firstIndex(of: "}") {
+                let inside = String(characters[characters.startIndex..<close])
+                characters = characters[characters.index(after: close)...]
+                if let position = Int(inside), position < arguments.count { output += arguments[position].rendered } else { output += try take().rendered }
+            } else {
+                output.append(character)
+            }
+        }
+        return output
     }
 
     static func json(_ value: JinjaValue) -> String {

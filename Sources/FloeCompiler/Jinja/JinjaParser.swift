@@ -24,6 +24,7 @@ struct JinjaParser {
 
     var current: JinjaToken { tokens[position] }
     var op: JinjaOperator { operators[position] }
+    func op(at index: Int) -> JinjaOperator { index < operators.count ? operators[index] : .other }
 
     func location(_ token: JinjaToken) -> SourceLocation {
         SourceLocation(file: file, line: Int(token.line), column: Int(token.column))
@@ -144,6 +145,16 @@ struct JinjaParser {
             return .forLoop(targets: targets, iterable: iterable, condition: condition, body: body, otherwise: otherwise,
                             position: JinjaPosition(line: start.line, column: start.column))
         case "set":
+            if current.kind == .name, op(at: position + 1) == .dot {
+                // `{% set ns.attr = value %}`
+                let target = try parseName("a variable name")
+                position += 1
+                let attribute = try parseName("an attribute name")
+                try expectSymbol("=")
+                let value = try parseExpression()
+                try expect(.statementEnd, "'%}'")
+                return .setAttribute(target: target, attribute: attribute, value)
+            }
             var targets = [try parseName("a variable name")]
             while isSymbol(",") {
                 position += 1
@@ -181,7 +192,10 @@ struct JinjaParser {
             let (body, terminator) = try parseNodes(until: ["end" + keyword])
             guard terminator != nil else { throw unclosed(keyword, at: start) }
             try expect(.statementEnd, "'%}'")
-            return .macro(JinjaMacro(name: name, parameters: parameters, body: body, location: nameLocation))
+            var macro = JinjaMacro(name: name, parameters: parameters, body: body, location: nameLocation)
+            macro.takesVarargs = JinjaNames.mentions("varargs", in: body)
+            macro.takesKwargs = JinjaNames.mentions("kwargs", in: body)
+            return .macro(macro)
         case "do":
             let expression = try parseExpression()
             try expect(.statementEnd, "'%}'")
@@ -375,7 +389,20 @@ struct JinjaParser {
             } else if op == .openBracket {
                 let at = position(current)
                 position += 1
-                let index = try parseExpression()
+                let start = isSymbol(":") ? nil : try parseExpression()
+                if isSymbol(":") {
+                    position += 1
+                    let stop = isSymbol(":") || isSymbol("]") ? nil : try parseExpression()
+                    var step: JinjaExpr?
+                    if isSymbol(":") {
+                        position += 1
+                        step = isSymbol("]") ? nil : try parseExpression()
+                    }
+                    try expectSymbol("]")
+                    value = JinjaExpr(kind: .slice(value, start: start, stop: stop, step: step), position: at)
+                    continue
+                }
+                guard let index = start else { throw TemplateError("expected an index", at: location(current)) }
                 try expectSymbol("]")
                 value = JinjaExpr(kind: .index(value, index), position: at)
             } else if op == .openParen {
@@ -392,7 +419,16 @@ struct JinjaParser {
         var positional: [JinjaExpr] = []
         var keywords: [(String, JinjaExpr)] = []
         while !isSymbol(")") {
-            if current.kind == .name, isSymbol("=", at: position + 1) {
+            if op == .power {
+                // `**mapping`: its entries become keyword arguments.
+                position += 1
+                keywords.append(("**", try parseExpression()))
+            } else if op == .star {
+                // `*items`: they become positional arguments.
+                let at = position(current)
+                position += 1
+                positional.append(JinjaExpr(kind: .starred(try parseExpression()), position: at))
+            } else if current.kind == .name, isSymbol("=", at: position + 1) {
                 let name = text(current)
                 position += 2
                 keywords.append((name, try parseExpression()))

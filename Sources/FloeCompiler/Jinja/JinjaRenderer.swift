@@ -197,6 +197,11 @@ final class JinjaRenderer {
             }
         case .setBlock(let name, let body):
             assign(name, .string(try render(body)))
+        case .setAttribute(let target, let attribute, let expression):
+            guard case .dict(let box) = lookup(target) else {
+                throw TemplateError("cannot set '\(attribute)' on '\(target)': only a namespace() takes attributes", at: at(expression))
+            }
+            box[attribute] = try evaluate(expression)
         case .macro(let macro):
             assign(macro.name, .callable(Self.callable(for: macro, globals: globals)))
         case .doStatement(let expression):
@@ -322,14 +327,21 @@ final class JinjaRenderer {
     /// that called it.
     func call(_ macro: JinjaMacro, _ arguments: [JinjaValue], _ keywords: [(String, JinjaValue)], caller: JinjaValue? = nil,
               at location: @autoclosure () -> SourceLocation, into output: inout [UInt8]) throws -> JinjaValue? {
-        if arguments.count > macro.parameters.count {
+        if arguments.count > macro.parameters.count, !macro.takesVarargs {
             throw TemplateError("macro '\(macro.name)' takes \(macro.parameters.count) arguments, got \(arguments.count)",
                                 at: location())
         }
-        for (name, _) in keywords where !macro.parameters.contains(where: { $0.name == name }) {
-            throw TemplateError("macro '\(macro.name)' has no parameter '\(name)'", at: location(),
-                                hint: Suggestions.didYouMean(name, in: macro.parameters.map(\.name)))
+        var extraKeywords: [(String, JinjaValue)] = []
+        for (name, value) in keywords where !macro.parameters.contains(where: { $0.name == name }) {
+            guard macro.takesKwargs else {
+                throw TemplateError("macro '\(macro.name)' has no parameter '\(name)'", at: location(),
+                                    hint: Suggestions.didYouMean(name, in: macro.parameters.map(\.name)))
+            }
+            extraKeywords.append((name, value))
         }
+        let extraArguments = arguments.count > macro.parameters.count ? Array(arguments[macro.parameters.count...]) : []
+        let arguments = Array(arguments.prefix(macro.parameters.count))
+        let keywords = extraKeywords.isEmpty ? keywords : keywords.filter { keyword in macro.parameters.contains { $0.name == keyword.0 } }
         let savedFloor = floor, savedFile = file
         openScope()
         floor = names.count
@@ -345,6 +357,8 @@ final class JinjaRenderer {
         for index in 0..<arguments.count { assign(parameters[index].name, arguments[index]) }
         for (name, value) in keywords { assign(name, value) }
         if let caller { assign("caller", caller) }
+        if macro.takesVarargs { assign("varargs", .list(extraArguments)) }
+        if macro.takesKwargs { assign("kwargs", .dict(extraKeywords)) }
         for index in arguments.count..<parameters.count {
             let name = parameters[index].name
             if !keywords.isEmpty, keywords.contains(where: { $0.0 == name }) { continue }
@@ -390,6 +404,13 @@ final class JinjaRenderer {
             let value = try evaluate(base)
             if case .undefined(let baseName) = value { throw undefined(baseName, at: at(base)) }
             return try JinjaBuiltins.subscripted(value, by: try evaluate(indexExpression), at: at(expression))
+        case .slice(let base, let start, let stop, let step):
+            let value = try evaluate(base)
+            if case .undefined(let baseName) = value { throw undefined(baseName, at: at(base)) }
+            return try JinjaBuiltins.sliced(value, start: try start.map(evaluate), stop: try stop.map(evaluate),
+                                            step: try step.map(evaluate), at: at(expression))
+        case .starred(let inner):
+            return try evaluate(inner)
         case .call(let callee, let argumentExpressions, let keywordExpressions):
             let function = try evaluate(callee)
             return try Self.value { try call(function, callee, argumentExpressions, keywordExpressions, of: expression, into: &$0) }
@@ -451,7 +472,28 @@ final class JinjaRenderer {
 
     /// A call's or filter's arguments, positional and keyword, in the order written.
     private func evaluate(_ positional: [JinjaExpr], _ keywords: [(String, JinjaExpr)]) throws -> ([JinjaValue], [(String, JinjaValue)]) {
-        (try positional.map(evaluate), try keywords.map { ($0.0, try evaluate($0.1)) })
+        var arguments: [JinjaValue] = []
+        arguments.reserveCapacity(positional.count)
+        for expression in positional {
+            if case .starred(let inner) = expression.kind {
+                let value = try evaluate(inner)
+                guard let items = value.iterated else { throw TemplateError("*\(value.typeName) cannot be spread", at: at(expression)) }
+                arguments += items
+            } else {
+                arguments.append(try evaluate(expression))
+            }
+        }
+        var named: [(String, JinjaValue)] = []
+        for (name, expression) in keywords {
+            let value = try evaluate(expression)
+            if name == "**" {
+                guard case .dict(let box) = value else { throw TemplateError("**\(value.typeName) cannot be spread", at: at(expression)) }
+                named += box.keys.map { ($0, box[$0]!) }
+            } else {
+                named.append((name, value))
+            }
+        }
+        return (arguments, named)
     }
 
     private func binary(_ op: JinjaOperator, _ leftExpression: JinjaExpr, _ rightExpression: JinjaExpr, of expression: JinjaExpr) throws -> JinjaValue {

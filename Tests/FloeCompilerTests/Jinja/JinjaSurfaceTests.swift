@@ -1,0 +1,49 @@
+import FloeCompiler
+import Testing
+
+/// The parts of Jinja2 and Python that dbt projects and packages lean on: argument spreading and
+/// catch-all macros, slices, namespaces, the filtering filters, and string, list and dict methods.
+@Suite struct JinjaSurfaceTests {
+    func render(_ source: String) throws -> String {
+        try JinjaEnvironment().render(JinjaTemplate(source, file: "t.sql"))
+    }
+
+    @Test func macrosCatchExtraArgumentsWhenTheyNameVarargsOrKwargs() throws {
+        let macro = "{% macro f(a) %}{{ a }}|{{ varargs|join(',') }}|{{ kwargs|dictsort|map('first')|join(',') }}{% endmacro %}"
+        #expect(try render(macro + "{{ f(1, 2, 3, y=5, x=4) }}") == "1|2,3|x,y")
+        #expect(try render(macro + "{{ f(*[1, 2], **{'z': 0}) }}") == "1|2|z")
+        // A macro that names neither still refuses extras, with the reason.
+        #expect(throws: TemplateError.self) { try render("{% macro g(a) %}{{ a }}{% endmacro %}{{ g(1, 2) }}") }
+        #expect(throws: TemplateError.self) { try render("{% macro g(a) %}{{ a }}{% endmacro %}{{ g(1, b=2) }}") }
+    }
+
+    @Test func slicesFollowPython() throws {
+        #expect(try render("{{ 'abcdef'[1:3] }} {{ 'abcdef'[:2] }} {{ 'abcdef'[-2:] }} {{ 'abc'[::-1] }}") == "bc ab ef cba")
+        #expect(try render("{{ [1, 2, 3, 4][1:] | join(',') }} {{ [1, 2, 3, 4][::2] | join(',') }} {{ [1, 2][5:] | length }}") == "2,3,4 1,3 0")
+    }
+
+    @Test func namespacesCarryValuesOutOfLoops() throws {
+        #expect(try render("{% set ns = namespace(total=0, seen=[]) %}{% for i in [1, 2, 3] %}{% set ns.total = ns.total + i %}"
+            + "{% do ns.seen.append(i) %}{% endfor %}{{ ns.total }} {{ ns.seen | length }}") == "6 3")
+        #expect(throws: TemplateError.self) { try render("{% set x = 1 %}{% set x.y = 2 %}") }
+    }
+
+    @Test func filteringFilters() throws {
+        let rows = "[{'name': 'a', 'on': true, 'n': 3}, {'name': 'b', 'on': false, 'n': 1}, {'name': 'c', 'on': true, 'n': 2}]"
+        #expect(try render("{{ \(rows) | selectattr('on') | map(attribute='name') | join(',') }}") == "a,c")
+        #expect(try render("{{ \(rows) | rejectattr('on') | map(attribute='name') | join(',') }}") == "b")
+        #expect(try render("{{ \(rows) | selectattr('n', 'equalto', 2) | map(attribute='name') | first }}") == "c")
+        #expect(try render("{{ [1, 2, 3, 4] | select('odd') | join(',') }} {{ [1, 2, 3, 4] | reject('divisibleby', 2) | join(',') }}") == "1,3 1,3")
+        #expect(try render("{{ (\(rows) | min(attribute='n')).name }} {{ [3, 1, 2] | max }}") == "b 3")
+        #expect(try render("{{ [1, 2, 3, 4, 5] | batch(2) | map('join', '') | join(' ') }}") == "12 34 5")
+        #expect(try render("{% for g in \(rows) | groupby('on') %}{{ g.grouper }}:{{ g.list | length }} {% endfor %}") == "False:1 True:2 ")
+    }
+
+    @Test func pythonMethodsOnStringsListsAndDicts() throws {
+        #expect(try render("{{ ', '.join(['a', 'b']) }}|{{ '{} and {}'.format(1, 'x') }}|{{ '%s-%d' | format('a', 3) }}") == "a, b|1 and x|a-3")
+        #expect(try render("{{ 'xxabcxx'.lstrip('x') }}|{{ 'abc  '.rstrip() }}|{{ 'abcabc'.find('c') }}|{{ 'abcabc'.count('b') }}|{{ '42'.isdigit() }}")
+            == "abcxx|abc|2|2|True")
+        #expect(try render("{% set l = [3, 1] %}{% do l.insert(0, 9) %}{% do l.remove(1) %}{{ l | join(',') }}|{{ l.index(3) }}|{{ l.pop(0) }}") == "9,3|1|9")
+        #expect(try render("{% set d = {'a': 1} %}{{ d.setdefault('b', 2) }}{{ d.pop('a') }}{{ d | length }}{{ d.copy().keys() | join }}") == "211b")
+    }
+}
