@@ -393,11 +393,32 @@ final class DbtRenderContext {
                                     hint: "compute the value in SQL, or pass it as a var")
             },
             "execute": .bool(true),
-            "flags": .dict([("FULL_REFRESH", .bool(false))]),
+            // A plan is compiled to be run: `flags.WHICH` says so, and the run's options are dbt's defaults.
+            "flags": .dict([("FULL_REFRESH", .bool(false)), ("WHICH", .string("run")), ("STORE_FAILURES", .bool(false)),
+                            ("WARN_ERROR", .bool(false)), ("FAIL_FAST", .bool(false)), ("DEBUG", .bool(false))]),
             "project_name": .string(inputs.projectName),
-            "run_started_at": .string(inputs.compiledAt),
+            "run_started_at": Self.runStartedAt(inputs.compiledAt),
+            "modules": JinjaModules.modules(now: Self.seconds(inputs.compiledAt)),
             "invocation_id": .string(""),
         ]
+    }
+
+    /// Seconds since 1970 of the compile's `YYYY-MM-DDTHH:MM:SSZ` timestamp.
+    static func seconds(_ timestamp: String) -> Int64 {
+        let parts = timestamp.split(separator: "T")
+        guard parts.count == 2, let days = CivilDate.days(String(parts[0])) else { return 0 }
+        let clock = parts[1].dropLast().split(separator: ":").compactMap { Int64($0) }
+        guard clock.count == 3 else { return days * 86_400 }
+        return days * 86_400 + clock[0] * 3600 + clock[1] * 60 + clock[2]
+    }
+
+    /// The compile's time as a datetime (`run_started_at.strftime('%Y')`, `.year`), printing as
+    /// the plan's timestamp does.
+    static func runStartedAt(_ timestamp: String) -> JinjaValue {
+        let now = seconds(timestamp)
+        let value = JinjaModules.dateTime(days: now / 86_400, seconds: now % 86_400)
+        if case .dict(let box) = value { box.printed = timestamp }
+        return value
     }
 
     private var currentConfig: NodeConfig {
