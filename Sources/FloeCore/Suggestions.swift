@@ -1,11 +1,12 @@
 /// "Did you mean …?" for misspelt keys, names and enum values.
 public enum Suggestions {
     /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo
-    /// (at most a third of the word's length, and at least 1 and at most 3 edits).
+    /// (at most a third of the word's length, and at least 1 and at most 3 edits). Never the word
+    /// itself: a name that exists but cannot be used where it was written gets no suggestion.
     public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         let limit = max(1, min(3, word.count / 3))
         var best: (name: String, distance: Int)?
-        for candidate in candidates {
+        for candidate in candidates where candidate != word {
             let distance = editDistance(word.lowercased(), candidate.lowercased())
             guard distance <= limit else { continue }
             if best == nil || distance < best!.distance || (distance == best!.distance && candidate < best!.name) {

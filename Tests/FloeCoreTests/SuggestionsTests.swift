@@ -21,4 +21,10 @@ import Testing
         #expect(Suggestions.list(["a", "b", "c"]) == "a, b or c")
         #expect(Suggestions.list([]) == "(none)")
     }
+
+    @Test func neverSuggestsTheWordItself() {
+        #expect(Suggestions.didYouMean("orders", in: ["orders"]) == nil)
+        #expect(Suggestions.didYouMean("orders", in: ["orders", "order"]) == "did you mean 'order'?")
+        #expect(Suggestions.didYouMean("Orders", in: ["orders"]) == "did you mean 'orders'?")
+    }
 }

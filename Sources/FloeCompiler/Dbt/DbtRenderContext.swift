@@ -266,15 +266,19 @@ final class DbtRenderContext {
         }
     }
 
-    /// A relation object: prints as the placeholder, with `schema`, `identifier` and `name`.
+    /// A relation object: prints as the placeholder, with `schema`, `identifier`, `name`, and
+    /// dbt's `metadata.type` (`…Relation`, which dbt_utils checks); `render()` and `include()`
+    /// are its methods (``JinjaBuiltins``).
     func relation(_ slot: Int) -> JinjaValue {
         let identifier = JinjaValue.string(RelationPlaceholder.text(slot, .identifier))
         return .dict(JinjaValue.DictBox(distinctKeys: Self.relationKeys,
-                                        values: [.none, .string(RelationPlaceholder.text(slot, .schema)), identifier, identifier],
+                                        values: [.none, .string(RelationPlaceholder.text(slot, .schema)), identifier, identifier,
+                                                 Self.relationMetadata],
                                         printed: RelationPlaceholder.text(slot, .relation)))
     }
 
-    private static let relationKeys = ["database", "schema", "identifier", "name"]
+    private static let relationKeys = ["database", "schema", "identifier", "name", "metadata"]
+    nonisolated(unsafe) private static let relationMetadata = JinjaValue.dict([("type", .string("BaseRelation"))])
 
     /// The vars being rendered now, innermost last: a var whose value names itself is an error.
     private var varsRendering: [String] = []

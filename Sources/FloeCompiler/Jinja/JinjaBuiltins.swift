@@ -101,6 +101,11 @@ enum JinjaBuiltins {
         }
     }
 
+    static func isRelation(_ box: JinjaValue.DictBox) -> Bool {
+        guard case .dict(let metadata)? = box["metadata"], case .string(let type)? = metadata["type"] else { return false }
+        return type.hasSuffix("Relation")
+    }
+
     static func method(_ name: String, of value: JinjaValue) -> JinjaCallable? {
         func make(_ body: @escaping ([JinjaValue], JinjaCallContext) throws -> JinjaValue) -> JinjaCallable {
             JinjaCallable(name) { arguments, _, context in try body(arguments, context) }
@@ -230,6 +235,17 @@ enum JinjaBuiltins {
                     return value
                 }
             case "copy": return make { _, _ in .dict(box.keys.map { ($0, box[$0]!) }) }
+            // dbt's relation objects (dicts with `metadata.type` ending in `Relation`).
+            case "render" where box.printed != nil: return make { _, _ in .string(box.printed!) }
+            case "include" where isRelation(box):
+                return JinjaCallable(name) { _, keywords, _ in
+                    func kept(_ part: String) -> Bool { keywords.first { $0.0 == part }?.1.isTruthy ?? true }
+                    let schema = box["schema"]?.rendered ?? "", identifier = box["identifier"]?.rendered ?? ""
+                    let parts = [kept("schema") ? schema : nil, kept("identifier") ? identifier : nil].compactMap { $0 }
+                    let printed = kept("schema") && kept("identifier") ? box.printed : parts.map { "\"\($0)\"" }.joined(separator: ".")
+                    return .dict(JinjaValue.DictBox(box.keys.map { ($0, box[$0]!) }, printed: printed))
+                }
+            case "quote", "incorporate" where isRelation(box): return make { _, _ in value }
             default: return nil
             }
         default:

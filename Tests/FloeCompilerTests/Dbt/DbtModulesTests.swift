@@ -35,3 +35,27 @@ import Testing
         #expect(try sql("{% set p = modules.re.compile('^stg_') %}{{ p.match('stg_orders') is not none }}") == "True")
     }
 }
+
+/// `ref()` and `this` are relation objects as dbt's packages expect them.
+@Suite struct DbtRelationObjectTests {
+    @Test func relationsPassDbtUtilsChecksAndRenderTheirParts() throws {
+        let project = try TestProject.dbt([
+            "macros/is_relation.sql": """
+                {% macro is_relation(obj) %}{{ return(obj is mapping and obj.get('metadata', {}).get('type', '').endswith('Relation')) }}{% endmacro %}
+                """,
+            "models/a.sql": "{{ config(materialized='table') }}select 1 as id",
+            "models/b.sql": """
+                {{ config(materialized='table') }}
+                select '{{ is_relation(ref('a')) }}' as r, '{{ is_relation('a') }}' as s,
+                  '{{ ref('a').render() }}' as full, '{{ ref('a').include(schema=false) }}' as bare,
+                  '{{ ref('a').identifier }}' as name, '{{ this.include(identifier=false) }}' as schema_only
+                """,
+        ])
+        let output = project.compile(environment: "dev", vars: nil)
+        try #require(output.diagnostics.filter { $0.severity == .error }.isEmpty, "\(output.diagnostics)")
+        let b = try #require(output.artifacts?.models.first { $0.name == "b" })
+        #expect(b.sql.contains(#"select 'True' as r, 'False' as s,"#), "\(b.sql)")
+        #expect(b.sql.contains(#"'"floe-dev"."a"' as full, '"a"' as bare,"#), "\(b.sql)")
+        #expect(b.sql.contains(#"'a' as name, '"floe-dev"' as schema_only"#), "\(b.sql)")
+    }
+}
