@@ -105,10 +105,16 @@ struct DbtProjectCompiler {
             result.diagnostics.append(.warning(at: .file(file.display), "Python models are not supported; '\(file.stem)' is skipped"))
         }
         readProperties()
-        readMacros()
+        let macroParseErrors = readMacros()
         let docs = readDocs()
         declareSlots()
-        guard !result.diagnostics.hasErrors else { return }
+        guard !result.diagnostics.hasErrors else {
+            result.diagnostics += macroParseErrors
+            return
+        }
+        // A macro file that does not parse is reported with everything else rendering finds,
+        // not instead of it.
+        result.diagnostics += macroParseErrors
         inputs = DbtRenderInputs(
             projectName: project.name, targetName: request.targetName, namespace: request.namespace, dialect: request.dialect,
             refable: refableSlots(), sources: sourceSlots(), vars: mergedVars(), environment: request.environment,
@@ -268,7 +274,9 @@ struct DbtProjectCompiler {
         result.diagnostics += diagnostics
     }
 
-    private mutating func readMacros() {
+    /// Reads the macro files; returns the errors of those that do not parse.
+    private mutating func readMacros() -> [Diagnostic] {
+        var parseErrors: [Diagnostic] = []
         var definedAt: [String: SourceLocation] = [:]
         for file in files.macros {
             guard let (data, _) = read(file) else { continue }
@@ -283,9 +291,10 @@ struct DbtProjectCompiler {
                 }
                 macroFiles.append(MacroSource(text: String(decoding: data, as: UTF8.self), file: file.display))
             } catch {
-                result.diagnostics.append(error.diagnostic)
+                parseErrors.append(error.diagnostic)
             }
         }
+        return parseErrors
     }
 
     /// Numbers every model, seed and source table, and refuses two nodes of one name.

@@ -197,6 +197,9 @@ final class DbtRenderContext {
         do {
             outcome.text = try environment.render(template)
         } catch {
+            var error = error
+            // An error inside a macro is at the macro's line: name the model that called it too.
+            if error.location.file != template.file { error.message += " (rendering \(template.file))" }
             outcome.error = error
         }
         return outcome

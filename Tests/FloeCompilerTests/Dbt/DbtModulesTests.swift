@@ -59,3 +59,22 @@ import Testing
         #expect(b.sql.contains(#"'a' as name, '"floe-dev"' as schema_only"#), "\(b.sql)")
     }
 }
+
+/// Errors in macros: a macro file that does not parse hides nothing else, and an error inside a
+/// macro names the model whose rendering reached it.
+@Suite struct DbtMacroErrorTests {
+    @Test func everyErrorIsReportedAndMacroErrorsNameTheirModel() throws {
+        let project = try TestProject.dbt([
+            "macros/broken.sql": "{% macro broken( %}x{% endmacro %}",
+            "macros/fails.sql": "{% macro fails(x) %}{{ x.nope() }}{% endmacro %}",
+            "models/a.sql": "select {{ fails(1) }}",
+            "models/b.sql": "select {{ undefined_name }}",
+        ])
+        let messages = project.messages()
+        #expect(messages.count == 3, "\(messages)")
+        #expect(messages.contains { $0.hasPrefix("dbt/macros/broken.sql:1:16: error: unclosed '('") }, "\(messages)")
+        #expect(messages.contains { $0.hasPrefix("dbt/macros/fails.sql:1:25: error: unknown macro or function 'nope' (rendering dbt/models/a.sql)") },
+                "\(messages)")
+        #expect(messages.contains { $0.hasPrefix("dbt/models/b.sql:1:11: error: 'undefined_name' is undefined") }, "\(messages)")
+    }
+}
