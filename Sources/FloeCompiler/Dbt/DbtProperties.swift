@@ -172,7 +172,17 @@ struct DbtProperties {
                     for entry in body {
                         switch entry.key {
                         case "arguments":
-                            for argument in entry.value.entries ?? [] { definition.arguments[argument.key] = ConfigInput(argument.value) }
+                            for argument in entry.value.entries ?? [] {
+                                // A config key written among the arguments is config, as dbt 1.11 takes it.
+                                guard Self.testConfigKeys.contains(argument.key) else {
+                                    definition.arguments[argument.key] = ConfigInput(argument.value)
+                                    continue
+                                }
+                                definition.config.append(ConfigEntry(key: argument.key, value: ConfigInput(argument.value), location: argument.value.location))
+                                diagnostics.append(.warning(at: argument.keyLocation, path: "\(testPath).\(only.key).arguments.\(argument.key)",
+                                                            "'\(argument.key)' is config, not an argument: it is taken as config, as dbt 1.11 does",
+                                                            hint: "write it under `config:`"))
+                            }
                         case "config":
                             definition.config += config(entry.value, path: "\(testPath).\(only.key).config")
                         case "name":

@@ -78,3 +78,30 @@ import Testing
         #expect(messages.contains { $0.hasPrefix("dbt/models/b.sql:1:11: error: 'undefined_name' is undefined") }, "\(messages)")
     }
 }
+
+/// dbt 1.11 takes config keys written under a test's `arguments:` as config.
+@Suite struct TestArgumentsConfigTests {
+    @Test func configKeysUnderArgumentsAreConfig() throws {
+        let project = try TestProject.dbt([
+            "models/orders.sql": "select 1 as id, 'a' as status",
+            "models/orders.yml": """
+                models:
+                  - name: orders
+                    columns:
+                      - name: status
+                        data_tests:
+                          - accepted_values:
+                              arguments: {values: [a, b], severity: warn, where: "id > 0"}
+                """,
+        ])
+        let output = project.compile(environment: "dev", vars: nil)
+        let test = try #require(output.artifacts?.tests.first)
+        #expect(test.severity == .warn)
+        #expect(test.name == "accepted_values_orders_status__a__b")
+        #expect(test.sql.contains("where id > 0"), "\(test.sql)")
+        let warnings = project.messages().filter { $0.contains("warning:") }
+        #expect(warnings.count == 2, "\(warnings)")
+        #expect(warnings.first?.hasPrefix("dbt/models/orders.yml:7:43: warning: models[0].columns[0].data_tests[0].accepted_values.arguments.severity: "
+            + "'severity' is config, not an argument: it is taken as config, as dbt 1.11 does") == true, "\(warnings)")
+    }
+}
