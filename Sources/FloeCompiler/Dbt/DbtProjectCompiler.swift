@@ -364,10 +364,27 @@ struct DbtProjectCompiler {
     /// Applies config entries in order, reporting wrong values.
     private mutating func apply(_ entries: [ConfigEntry], to config: inout NodeConfig, path: String) {
         for entry in entries {
+            let entry = rendered(entry)
             if let diagnostic = config.apply(entry, path: path.isEmpty ? entry.key : "\(path).\(entry.key)") {
                 result.diagnostics.append(diagnostic)
             }
         }
+    }
+
+    /// A config value from YAML (dbt_project.yml's trees, properties files) holding Jinja,
+    /// rendered natively as dbt renders those files: `+enabled: "{{ var('load', false) }}"` is a
+    /// boolean. Hooks are left for their model's rendering, where `this` is known.
+    private mutating func rendered(_ entry: ConfigEntry) -> ConfigEntry {
+        let key = NodeConfig.normalized(entry.key)
+        guard entry.value.holdsJinja, key != "pre_hook", key != "post_hook", let serialContext else { return entry }
+        let (value, outcome) = serialContext.evaluate(entry.value, at: entry.location, base: NodeConfig())
+        if let error = outcome.error {
+            result.diagnostics.append(.error(at: entry.location, "'\(entry.key)' does not render: \(error.message)", hint: error.hint))
+            return entry
+        }
+        var entry = entry
+        entry.value = value
+        return entry
     }
 
     /// The config a `models:`/`seeds:`/`data_tests:` tree gives the node at `fqn`. It depends only
@@ -380,7 +397,7 @@ struct DbtProjectCompiler {
         var config = NodeConfig()
         for level in levels {
             for entry in level.entries {
-                if let diagnostic = config.apply(entry, path: "\(level.path).+\(entry.key)") {
+                if let diagnostic = config.apply(rendered(entry), path: "\(level.path).+\(entry.key)") {
                     result.diagnostics.append(diagnostic)
                 }
             }

@@ -105,3 +105,25 @@ import Testing
             + "'severity' is config, not an argument: it is taken as config, as dbt 1.11 does") == true, "\(warnings)")
     }
 }
+
+/// Config values in dbt_project.yml and properties files may hold Jinja, rendered natively.
+@Suite struct ConfigJinjaTests {
+    @Test func configValuesRenderBeforeTheyApply() throws {
+        let project = try TestProject.dbt([
+            "models/staging/raw_copy.sql": "select 1 as id",
+            "models/marts/m.sql": "select 1 as id",
+            "models/marts/m.yml": "models:\n  - name: m\n    config:\n      materialized: \"{{ 'table' if target.name == 'dev' else 'view' }}\"\n",
+        ], projectExtra: """
+            models:
+              shop:
+                staging:
+                  +enabled: "{{ var('load_source_data', false) }}"
+            """)
+        let plain = project.compile(environment: "dev", vars: nil)
+        try #require(plain.diagnostics.filter { $0.severity == .error }.isEmpty, "\(plain.diagnostics)")
+        #expect(plain.artifacts?.models.map(\.name) == ["m"])
+        #expect(plain.artifacts?.models.first?.materialized == .table)
+        let loaded = project.compile(environment: "dev", vars: "{load_source_data: true}")
+        #expect(loaded.artifacts?.models.map(\.name) == ["m", "raw_copy"])
+    }
+}
