@@ -490,7 +490,7 @@ struct DbtProjectCompiler {
         var singular: [(ProjectFile, RenderOutcome, NodeConfig)] = []
         for index in outcomes.indices {
             if let sha256 = outcomes[index].sha256 { record(planPath: jobs[index].file.planPath, sha256: sha256) }
-            if let error = outcomes[index].outcome.error { result.diagnostics.append(error.diagnostic) }
+            result.diagnostics += outcomes[index].outcome.diagnostics
             if index < models.count {
                 // Swapped in, not copied: copying retains what another core made, a cache miss each.
                 swap(&models[index].render, &outcomes[index].outcome)

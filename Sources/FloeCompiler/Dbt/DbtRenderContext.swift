@@ -16,6 +16,13 @@ struct RenderOutcome: Sendable {
     var sources: [SlotUse] = []
     var config: [ConfigEntry] = []
     var error: TemplateError?
+    /// What rendered but may not be what was meant (an undefined name printed as nothing).
+    var warnings: [TemplateError] = []
+
+    /// The error and the warnings, as diagnostics.
+    var diagnostics: [Diagnostic] {
+        warnings.map(\.warning) + (error.map { [$0.diagnostic] } ?? [])
+    }
 }
 
 /// Relations are not known while models render (a model's `config(schema=…)` decides its own),
@@ -194,6 +201,7 @@ final class DbtRenderContext {
         // A test has no `this`: the name is removed, so using it is reported as undefined.
         environment.globals["this"] = slot.map(relation)
         environment.globals["model"] = .dict(JinjaValue.DictBox(distinctKeys: model.map(\.0), values: model.map(\.1)))
+        environment.globals.warnings.removeAll()
         do {
             outcome.text = try environment.render(template)
         } catch {
@@ -202,6 +210,8 @@ final class DbtRenderContext {
             if error.location.file != template.file { error.message += " (rendering \(template.file))" }
             outcome.error = error
         }
+        outcome.warnings = environment.globals.warnings
+        environment.globals.warnings.removeAll()
         return outcome
     }
 

@@ -5,6 +5,9 @@ import Foundation
 /// added later (macro files calling each other) and per-model values (`this`) set before a render.
 public final class JinjaGlobals {
     public var values: [String: JinjaValue]
+    /// What rendered but may not be what was meant (an undefined name printed as nothing), for
+    /// whoever renders to report and clear.
+    public var warnings: [TemplateError] = []
 
     public init(_ values: [String: JinjaValue] = [:]) {
         self.values = values
@@ -174,7 +177,14 @@ final class JinjaRenderer {
             } else {
                 value = try evaluate(expression)
             }
-            if case .undefined(let name) = value { throw undefined(name, at: at(expression)) }
+            if case .undefined(let name) = value {
+                // As in Jinja2 (and dbt), an undefined name prints nothing; it is reported, as it is
+                // as often a typo as a value that is simply not there.
+                var warning = undefined(name, at: at(expression))
+                warning.message += "; it prints nothing, as in dbt"
+                globals.warnings.append(warning)
+                return
+            }
             output.append(contentsOf: value.rendered.utf8)
         case .ifBlock(let branches, let otherwise):
             for branch in branches where try evaluate(branch.condition).isTruthy {
@@ -229,8 +239,14 @@ final class JinjaRenderer {
         targets: [String], iterable: JinjaExpr, condition: JinjaExpr?, body: [JinjaNode], otherwise: [JinjaNode]?,
         position: JinjaPosition, into output: inout [UInt8]
     ) throws {
-        let source = try evaluate(iterable)
-        if case .undefined(let name) = source { throw undefined(name, at: at(iterable)) }
+        var source = try evaluate(iterable)
+        if case .undefined(let name) = source {
+            // As in Jinja2, an undefined value loops as an empty one; reported like its printing.
+            var warning = undefined(name, at: at(iterable))
+            warning.message += "; the loop runs over nothing, as in dbt"
+            globals.warnings.append(warning)
+            source = .list([])
+        }
         guard var items = source.iterated else {
             throw TemplateError("cannot loop over \(source.typeName)", at: at(iterable))
         }

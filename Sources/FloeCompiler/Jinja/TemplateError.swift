@@ -13,4 +13,7 @@ public struct TemplateError: Error, Sendable, Equatable {
     }
 
     public var diagnostic: Diagnostic { .error(at: location, message, hint: hint) }
+
+    /// The same, as a warning: what rendered, but maybe not as meant.
+    public var warning: Diagnostic { .warning(at: location, message, hint: hint) }
 }

@@ -104,7 +104,7 @@ import Testing
         #expect(try render(#"{{ 'it\'s' }}|{{ "say \"hi\"" }}|{{ 'a\nb' }}|{{ 'two"# + "\n" + #"lines' }}|{{ 'é' ~ "" }}"#)
             == "it's|say \"hi\"|a\nb|two\nlines|é")
         // Lines and columns still count inside a string that spans a line.
-        let failure = #expect(throws: TemplateError.self) { try render("{{ 'two\nlines' }} {{ nope }}") }
+        let failure = #expect(throws: TemplateError.self) { try render("{{ 'two\nlines' }} {{ nope() }}") }
         #expect(failure?.location == SourceLocation(file: "m.sql", line: 2, column: 14))
     }
 
@@ -169,10 +169,10 @@ import Testing
     }
 
     @Test func errorsInsideAMacroNameTheMacrosFile() throws {
-        let macros = try JinjaTemplate("{% macro bad() %}\n  {{ nope }}{% endmacro %}", file: "macros/bad.sql")
+        let macros = try JinjaTemplate("{% macro bad() %}\n  {{ nope() }}{% endmacro %}", file: "macros/bad.sql")
         let environment = JinjaEnvironment()
         environment.define(environment.macros(in: macros))
-        #expect(throws: TemplateError("'nope' is undefined", at: SourceLocation(file: "macros/bad.sql", line: 2, column: 6))) {
+        #expect(throws: TemplateError("unknown macro or function 'nope'", at: SourceLocation(file: "macros/bad.sql", line: 2, column: 6))) {
             try environment.render(JinjaTemplate("select\n{{ bad() }}", file: "models/m.sql"))
         }
         #expect(throws: TemplateError("macro 'bad' takes 0 arguments, got 1", at: SourceLocation(file: "models/m.sql", line: 1, column: 4))) {
@@ -180,10 +180,17 @@ import Testing
         }
     }
 
-    @Test func undefinedVariable() {
-        let failure = error("select {{ colum }}")
-        #expect(failure?.message == "'colum' is undefined")
-        #expect(failure?.location.column == 11)
+    /// As in Jinja2 and dbt, an undefined name prints nothing and loops as empty, with a warning
+    /// at it (a typo looks just like this); calling it, or reading an attribute of it, is an error.
+    @Test func undefinedVariable() throws {
+        let environment = JinjaEnvironment(globals: ["column": .string("id")])
+        #expect(try environment.render(JinjaTemplate("select {{ colum }}{% for x in rows %}{{ x }}{% endfor %}", file: "m.sql")) == "select ")
+        #expect(environment.globals.warnings.map(\.message) == ["'colum' is undefined; it prints nothing, as in dbt",
+                                                               "'rows' is undefined; the loop runs over nothing, as in dbt"])
+        #expect(environment.globals.warnings.first?.location.column == 11)
+        #expect(environment.globals.warnings.first?.hint == "did you mean 'column'?")
+        #expect(error("select {{ colum() }}")?.message == "unknown macro or function 'colum'")
+        #expect(error("select {{ colum.name }}")?.message == "'colum' is undefined")
     }
 
     @Test func syntaxErrors() {
