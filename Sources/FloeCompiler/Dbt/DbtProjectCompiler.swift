@@ -438,11 +438,10 @@ struct DbtProjectCompiler {
 
     // MARK: Rendering
 
+    /// The `model` a model's template sees: dbt's node, with its config from the folder tree and
+    /// properties file (what `{{ config() }}` in the file adds is read with `config.get`).
     private func modelContext(_ index: Int) -> [(String, JinjaValue)] {
-        let file = models[index].file
-        return [("name", .string(file.stem)), ("unique_id", .string(slots[index].uniqueID)),
-                ("resource_type", .string("model")), ("original_file_path", .string(file.relative)),
-                ("package_name", .string(project.name))]
+        nodeFields(index)
     }
 
     /// Renders every model (is_incremental() false) and every singular test, spread over the cores.
@@ -614,6 +613,11 @@ struct DbtProjectCompiler {
     /// to tell seeds from models or folders apart (`resource_type`, `fqn`, `original_file_path`,
     /// `path`, `package_name`, `config`).
     private func namingNode(_ slot: Int) -> JinjaValue {
+        .dict(nodeFields(slot))
+    }
+
+    /// A model's or seed's node as dbt's templates see it.
+    private func nodeFields(_ slot: Int) -> [(String, JinjaValue)] {
         let isModel = slots[slot].kind == .model
         let file = isModel ? models[slot].file : files.seeds[slot - models.count]
         let config = isModel ? models[slot].config : seedConfigs[slot - models.count]
@@ -626,13 +630,13 @@ struct DbtProjectCompiler {
         for key in config.extra.keys.sorted() where !settings.contains(where: { $0.0 == key }) {
             settings.append((key, config.extra[key]!.jinja))
         }
-        return .dict([
+        return [
             ("name", .string(slots[slot].name)), ("unique_id", .string(slots[slot].uniqueID)),
             ("resource_type", .string(isModel ? "model" : "seed")), ("package_name", .string(project.name)),
             ("original_file_path", .string(file.relative)), ("path", .string(path)),
             ("fqn", .list(([project.name] + file.folders + [slots[slot].name]).map(JinjaValue.string))),
             ("config", .dict(settings)), ("tags", .list(config.tags.map(JinjaValue.string))),
-        ])
+        ]
     }
 
     /// Edges from refs and sources; errors for refs to disabled models and for cycles.

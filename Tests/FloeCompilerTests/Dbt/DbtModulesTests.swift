@@ -128,3 +128,15 @@ import Testing
         #expect(loaded.artifacts?.models.map(\.name) == ["m", "raw_copy"])
     }
 }
+
+/// A model's template sees dbt's `model` node, its config among it.
+@Suite struct ModelNodeTests {
+    @Test func modelCarriesItsNodeAndConfig() throws {
+        let project = try TestProject.dbt([
+            "models/marts/orders.sql": "select '{{ model.config.materialized }}|{{ model.fqn | join('.') }}|{{ model.path }}|{{ model.tags | join(',') }}|{{ model.resource_type }}' as m",
+        ], projectExtra: "models:\n  shop:\n    marts:\n      +materialized: table\n      +tags: [daily]\n")
+        let output = project.compile(environment: "dev", vars: nil)
+        try #require(output.diagnostics.filter { $0.severity == .error }.isEmpty, "\(output.diagnostics)")
+        #expect(output.artifacts?.models.first?.sql == "select 'table|shop.marts.orders|marts/orders.sql|daily|model' as m")
+    }
+}
