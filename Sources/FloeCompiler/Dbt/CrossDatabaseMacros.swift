@@ -98,6 +98,15 @@ enum CrossDatabaseMacros {
         define("string_literal", ["value"]) { a, _ in dialect.stringLiteral(text(a[0])) }
         define("escape_single_quotes", ["expression"]) { a, _ in text(a[0]).replacingOccurrences(of: "'", with: "''") }
         define("cast_bool_to_text", ["field"]) { a, _ in dialect.castBoolToText(text(a[0])) }
+        define("current_timestamp_backcompat", []) { _, _ in dialect.currentTimestamp }
+        define("current_timestamp_in_utc_backcompat", []) { _, _ in dialect.currentTimestamp }
+        define("array_append", ["array", "new_element"]) { a, _ in dialect.arrayAppend(text(a[0]), text(a[1])) }
+        define("array_concat", ["array_1", "array_2"]) { a, _ in dialect.arrayConcat(text(a[0]), text(a[1])) }
+        result["array_construct"] = .callable(JinjaCallable("array_construct") { arguments, keywords, context in
+            let bound = try bind("array_construct", ["inputs", "data_type"], required: 0, arguments, keywords, context)
+            let items = (bound[0]?.iterated ?? []).map(\.rendered)
+            return .string(dialect.arrayConstruct(items, type: bound[1].map(\.rendered) ?? dialect.typeName(for: .int)))
+        })
         define("except", []) { _, _ in "except" }
         define("intersect", []) { _, _ in "intersect" }
         return result

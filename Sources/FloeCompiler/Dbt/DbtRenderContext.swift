@@ -410,6 +410,16 @@ final class DbtRenderContext {
                                     hint: "compute the value in SQL, or pass it as a var")
             },
             "execute": .bool(true),
+            // dbt's built-in: a custom schema as written in prod, the target's schema elsewhere.
+            "generate_schema_name_for_env": function("generate_schema_name_for_env") { arguments, _, _ in
+                if inputs.targetName == "prod", let custom = arguments.first, !custom.isUndefined, custom.isTruthy {
+                    return .string(custom.rendered.trimmingCharacters(in: .whitespaces))
+                }
+                return .string(inputs.namespace)
+            },
+            "should_store_failures": function("should_store_failures") { [unowned self] _, _, _ in
+                .bool(self.currentConfig.storeFailures ?? false)
+            },
             // A plan is compiled to be run: `flags.WHICH` says so, and the run's options are dbt's defaults.
             "flags": .dict([("FULL_REFRESH", .bool(false)), ("WHICH", .string("run")), ("STORE_FAILURES", .bool(false)),
                             ("WARN_ERROR", .bool(false)), ("FAIL_FAST", .bool(false)), ("DEBUG", .bool(false))]),

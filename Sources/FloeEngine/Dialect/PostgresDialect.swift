@@ -85,6 +85,14 @@ public struct PostgresDialect: SQLDialect {
 
     public func castBoolToText(_ expression: String) -> String { "cast(\(expression) as varchar)" }
 
+    public func arrayConstruct(_ items: [String], type: String) -> String {
+        items.isEmpty ? "array[]::\(type)[]" : "array[ \(items.joined(separator: " , ")) ]"
+    }
+
+    public func arrayAppend(_ array: String, _ element: String) -> String { "array_append(\(array), \(element))" }
+
+    public func arrayConcat(_ first: String, _ second: String) -> String { "array_cat(\(first), \(second))" }
+
     public func splitPart(_ string: String, _ delimiter: String, _ part: String) -> String? {
         "split_part(\(string), \(delimiter), \(part))"
     }

@@ -35,6 +35,11 @@ public protocol SQLDialect: Sendable {
     func castBoolToText(_ expression: String) -> String
     /// nil when the engine has no way to split a string.
     func splitPart(_ string: String, _ delimiter: String, _ part: String) -> String?
+    /// dbt's `array_construct`, `array_append` and `array_concat`: PostgreSQL's arrays, SQLite's
+    /// JSON arrays.
+    func arrayConstruct(_ items: [String], type: String) -> String
+    func arrayAppend(_ array: String, _ element: String) -> String
+    func arrayConcat(_ first: String, _ second: String) -> String
 
     // Statements the executor's materializations need (defaults in MaterializationStatements.swift).
 

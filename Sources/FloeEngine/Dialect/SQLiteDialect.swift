@@ -140,6 +140,15 @@ public struct SQLiteDialect: SQLDialect {
     }
 
     /// `split_part()` is registered by floe's SQLite connection, with PostgreSQL's meaning.
+    /// SQLite has no arrays: JSON arrays stand in, as text.
+    public func arrayConstruct(_ items: [String], type: String) -> String { "json_array(\(items.joined(separator: ", ")))" }
+
+    public func arrayAppend(_ array: String, _ element: String) -> String { "json_insert(\(array), '$[#]', \(element))" }
+
+    public func arrayConcat(_ first: String, _ second: String) -> String {
+        "(select json_group_array(value) from (select value from json_each(\(first)) union all select value from json_each(\(second))))"
+    }
+
     public func splitPart(_ string: String, _ delimiter: String, _ part: String) -> String? {
         "split_part(\(string), \(delimiter), \(part))"
     }

@@ -140,3 +140,25 @@ import Testing
         #expect(output.artifacts?.models.first?.sql == "select 'table|shop.marts.orders|marts/orders.sql|daily|model' as m")
     }
 }
+
+/// dbt's remaining built-in macros: arrays, the backcompat timestamps, and the schema helper.
+@Suite struct MoreBuiltinMacroTests {
+    @Test func arraysAndTimestampsPerDialect() throws {
+        let project = try TestProject.dbt([
+            "models/m.sql": "select {{ dbt.array_construct(['1', '2']) }} as a, {{ dbt.array_append('a', '3') }} as b, {{ dbt.current_timestamp_backcompat() }} as t",
+        ])
+        let dev = try #require(project.compile(environment: "dev", vars: nil).artifacts?.models.first?.sql)
+        #expect(dev == "select json_array(1, 2) as a, json_insert(a, '$[#]', 3) as b, datetime('now') as t")
+        let prod = try #require(project.compile(environment: "prod", vars: nil).artifacts?.models.first?.sql)
+        #expect(prod == "select array[ 1 , 2 ] as a, array_append(a, 3) as b, now() as t")
+    }
+
+    @Test func generateSchemaNameForEnvUsesCustomSchemasInProdOnly() throws {
+        let project = try TestProject.dbt([
+            "macros/schema.sql": "{% macro generate_schema_name(custom_schema_name, node) %}{{ generate_schema_name_for_env(custom_schema_name, node) }}{% endmacro %}",
+            "models/m.sql": "{{ config(schema='marts') }}select 1 as id",
+        ])
+        #expect(project.compile(environment: "dev", vars: nil).artifacts?.models.first?.relation.schema == "floe-dev")
+        #expect(project.compile(environment: "prod", vars: nil).artifacts?.models.first?.relation.schema == "marts")
+    }
+}
