@@ -29,10 +29,7 @@ final class PostgresSession: EngineConnection {
         do {
             // A backend whose client died (a killed apply) notices within a second and rolls back,
             // instead of holding its locks until its statement ends.
-            try execute("""
-                set client_connection_check_interval = 1000;
-                set search_path to \(dialect.quoteIdentifier(settings.searchSchema)), public
-                """)
+            try execute("set client_connection_check_interval = 1000; " + defaultSearchPath)
         } catch {
             close()
             throw error
@@ -47,6 +44,11 @@ final class PostgresSession: EngineConnection {
     private func close() {
         let closing: EventLoopFuture<Void> = connection.close()
         try? closing.wait()
+    }
+
+    /// The session's search path: the profile's `schema` (the namespace by default), then `public`.
+    private var defaultSearchPath: String {
+        "set search_path to \(dialect.quoteIdentifier(settings.searchSchema)), public"
     }
 
     private static let counter = NSLock()
@@ -154,7 +156,7 @@ final class PostgresSession: EngineConnection {
         // PostgresNIO's COPY quotes the table name as one identifier, with no schema: the schema
         // comes from the search path for the length of the copy.
         try execute("set search_path to \(dialect.quoteIdentifier(relation.schema))")
-        defer { _ = try? execute("set search_path to \(dialect.quoteIdentifier(settings.searchSchema)), public") }
+        defer { _ = try? execute(defaultSearchPath) }
         guard !relation.name.contains("\""), columns.allSatisfy({ !$0.contains("\"") }) else {
             throw EngineError(.statement, "cannot COPY into \(relation): its name or a column's holds a double quote")
         }

@@ -83,15 +83,9 @@ enum PostgresValues {
     }
 
     static func timestamp(microsecondsSince2000 micros: Int64) -> String {
-        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
-        let fraction = micros - seconds * 1_000_000
-        var text = CivilDate.timestamp(seconds: seconds + epochOffsetDays * 86_400)
-        if fraction != 0 {
-            var digits = String(format: "%06d", Int(fraction))
-            while digits.hasSuffix("0") { digits.removeLast() }
-            text += "." + digits
-        }
-        return text
+        let perDay: Int64 = 86_400_000_000
+        let days = micros >= 0 ? micros / perDay : (micros - perDay + 1) / perDay
+        return date(daysSince2000: Int(days)) + " " + clock(microseconds: micros - days * perDay)
     }
 
     /// `HH:MM:SS[.ffffff]` for microseconds since midnight.

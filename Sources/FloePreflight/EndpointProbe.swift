@@ -32,8 +32,7 @@ enum EndpointProbe {
             promise.fail(error)
             throw error
         }
-        let bootstrap = ClientBootstrap(group: group)
-            .connectTimeout(.milliseconds(Int64(timeout * 1000)))
+        let bootstrap = Self.bootstrap(timeout: timeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls {

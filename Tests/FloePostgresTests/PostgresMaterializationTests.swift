@@ -51,15 +51,7 @@ struct PostgresMaterializationTests {
         }
 
         func plan(vars: String = "{}") throws -> CompiledArtifacts {
-            let output = ProjectCompiler.compile(CompileOptions(
-                specPath: directory.appendingPathComponent("floe.yaml").path,
-                platformPath: directory.appendingPathComponent("platform.yaml").path,
-                environment: "dev", compiledAt: Date(timeIntervalSince1970: 1_700_000_000), processEnvironment: [:],
-                vars: vars))
-            guard let plan = output.artifacts else {
-                throw PostgresProduct.Failure(description: output.diagnostics.map { "\($0)" }.joined(separator: "\n"))
-            }
-            return plan
+            try PostgresProduct.plan(in: directory, environment: "dev", vars: vars)
         }
 
         var environment: [String: String] { ["FLOE_SECRET_TEST_DB_PASSWORD": PostgresTestServer.password] }

@@ -42,10 +42,16 @@ struct PostgresProduct {
     }
 
     func compile(environment name: String) throws -> CompiledArtifacts {
+        try Self.plan(in: directory, environment: name)
+    }
+
+    /// The plan of the floe.yaml and platform.yaml in `directory`, or the diagnostics as the error.
+    static func plan(in directory: URL, environment: String, vars: String? = nil) throws -> CompiledArtifacts {
         let output = ProjectCompiler.compile(CompileOptions(
             specPath: directory.appendingPathComponent("floe.yaml").path,
             platformPath: directory.appendingPathComponent("platform.yaml").path,
-            environment: name, compiledAt: Date(timeIntervalSince1970: 1_700_000_000), processEnvironment: [:]))
+            environment: environment, compiledAt: Date(timeIntervalSince1970: 1_700_000_000), processEnvironment: [:],
+            vars: vars))
         guard let plan = output.artifacts else {
             throw Failure(description: output.diagnostics.map { "\($0)" }.joined(separator: "\n"))
         }

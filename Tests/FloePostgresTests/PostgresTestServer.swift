@@ -74,11 +74,6 @@ enum PostgresTestServer {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url)
         }
-        let output = ProjectCompiler.compile(CompileOptions(
-            specPath: directory.appendingPathComponent("floe.yaml").path,
-            platformPath: directory.appendingPathComponent("platform.yaml").path,
-            environment: "dev", compiledAt: Date(timeIntervalSince1970: 1_700_000_000), processEnvironment: [:]))
-        guard let plan = output.artifacts else { throw PostgresProduct.Failure(description: "\(output.diagnostics)") }
-        return plan
+        return try PostgresProduct.plan(in: directory, environment: "dev")
     }
 }

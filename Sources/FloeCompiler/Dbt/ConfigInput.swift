@@ -60,7 +60,7 @@ enum ConfigInput: Sendable, Equatable {
     /// A string with `{{` or `{%` in it, anywhere in the value.
     var holdsJinja: Bool {
         switch self {
-        case .string(let text): text.contains("{{") || text.contains("{%")
+        case .string(let text): JinjaTemplate.mayHoldTags(text)
         case .list(let items): items.contains(where: \.holdsJinja)
         case .map(let map): map.values.contains(where: \.holdsJinja)
         default: false

@@ -202,7 +202,7 @@ struct DbtProjectCompiler {
     /// on the warehouse, or worse, run as something else.
     private func unrenderedJinja() -> [Diagnostic] {
         func tag(in text: String) -> String? {
-            guard text.contains("{{") || text.contains("{%"),
+            guard JinjaTemplate.mayHoldTags(text),
                   let range = text.range(of: #"\{\{.*?\}\}|\{%.*?%\}"#, options: .regularExpression) else { return nil }
             return String(text[range].prefix(80))
         }
@@ -251,7 +251,7 @@ struct DbtProjectCompiler {
         let environment = serialContext.environment
         var diagnostics: [Diagnostic] = []
         func render(_ text: String?, at location: SourceLocation) -> String? {
-            guard let text, text.contains("{{") || text.contains("{%") else { return text }
+            guard let text, JinjaTemplate.mayHoldTags(text) else { return text }
             do {
                 return try environment.render(JinjaTemplate(text, file: location.file))
             } catch {

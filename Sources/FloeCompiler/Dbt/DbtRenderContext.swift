@@ -241,7 +241,7 @@ final class DbtRenderContext {
         environment.globals["this"] = JinjaValue.none
         func walk(_ value: ConfigInput) throws(TemplateError) -> ConfigInput {
             switch value {
-            case .string(let text) where text.contains("{{") || text.contains("{%"):
+            case .string(let text) where JinjaTemplate.mayHoldTags(text):
                 return ConfigInput(try environment.value(of: JinjaTemplate(text, file: location.file)))
             case .list(let items):
                 var walked: [ConfigInput] = []
@@ -299,7 +299,7 @@ final class DbtRenderContext {
     /// A var's value as `var()` returns it: a string holding Jinja is rendered in the caller's
     /// context first, as dbt does, so `{{ target.schema }}` in a var never reaches the plan.
     private func rendered(var name: String, _ value: ConfigInput, at location: SourceLocation) throws(TemplateError) -> JinjaValue {
-        guard case .string(let text) = value, text.contains("{{") || text.contains("{%") else { return value.jinja }
+        guard case .string(let text) = value, JinjaTemplate.mayHoldTags(text) else { return value.jinja }
         guard !varsRendering.contains(name) else {
             throw TemplateError("var '\(name)' refers to itself: \((varsRendering + [name]).joined(separator: " → "))", at: location)
         }
@@ -442,8 +442,7 @@ final class DbtRenderContext {
     /// The compile's time as a datetime (`run_started_at.strftime('%Y')`, `.year`), printing as
     /// the plan's timestamp does.
     static func runStartedAt(_ timestamp: String) -> JinjaValue {
-        let now = seconds(timestamp)
-        let value = JinjaModules.dateTime(days: now / 86_400, seconds: now % 86_400)
+        let value = JinjaModules.dateTime(secondsSince1970: seconds(timestamp))
         if case .dict(let box) = value { box.printed = timestamp }
         return value
     }

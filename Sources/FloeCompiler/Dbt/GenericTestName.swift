@@ -9,10 +9,17 @@ import Foundation
 /// or more is cut to its first 30 identifying characters and the MD5 of the whole name.
 enum GenericTestName {
     struct Name: Equatable {
-        /// dbt's alias: the compiled file's and the stored failures' name (``TestFailures`` makes it at apply).
-        var short: String
+        /// `<test>_<node>`: what the alias keeps of a long name.
+        var identifier: String
         /// The node's name, in its unique id and in every report.
         var full: String
+
+        /// dbt's alias: the compiled file's and the stored failures' name (``TestFailures`` makes
+        /// its own at apply). Worked out only when asked for: the plan carries `full`.
+        var short: String {
+            guard full.utf8.count >= 64 else { return full }
+            return String(identifier.prefix(30)) + "_" + Hex.string(Insecure.MD5.hash(data: Data(full.utf8)))
+        }
     }
 
     /// `test` is the test's own name with its `source_` prefix for a source's test; `node` the
@@ -29,10 +36,7 @@ enum GenericTestName {
             }
         }
         let identifier = "\(test)_\(node)"
-        let full = identifier + "_" + parts.map(clean).joined(separator: "__")
-        guard full.utf8.count >= 64 else { return Name(short: full, full: full) }
-        let digest = Hex.string(Insecure.MD5.hash(data: Data(full.utf8)))
-        return Name(short: String(identifier.prefix(30)) + "_" + digest, full: full)
+        return Name(identifier: identifier, full: identifier + "_" + parts.map(clean).joined(separator: "__"))
     }
 
     /// Every run of characters other than `[0-9a-zA-Z_]` as one `_`.

@@ -85,6 +85,11 @@ public struct JinjaTemplate {
         self.file = file
     }
 
+    /// Whether `text` may hold a tag (`{{` or `{%`): text without one renders as itself.
+    public static func mayHoldTags(_ text: String) -> Bool {
+        text.contains("{{") || text.contains("{%")
+    }
+
     /// The macros the template defines at its top level, with where each name is written.
     public var macroDefinitions: [(name: String, location: SourceLocation)] {
         nodes.compactMap { if case .macro(let macro) = $0 { return (macro.name, macro.location) } else { return nil } }

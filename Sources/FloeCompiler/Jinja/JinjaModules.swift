@@ -12,6 +12,17 @@ enum JinjaModules {
 
     // MARK: datetime
 
+    /// The datetime of a moment, in seconds since 1970 (UTC).
+    static func dateTime(secondsSince1970 seconds: Int64) -> JinjaValue {
+        let days = day(of: seconds)
+        return dateTime(days: days, seconds: seconds - days * 86_400)
+    }
+
+    /// The day (since 1970-01-01) a moment falls on.
+    private static func day(of seconds: Int64) -> Int64 {
+        seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+    }
+
     /// A date (`time` nil) or a datetime, as a dict that prints as Python does and has Python's
     /// attributes and methods.
     static func dateTime(days: Int64, seconds: Int64?, microseconds: Int = 0) -> JinjaValue {
@@ -48,11 +59,13 @@ enum JinjaModules {
             }
             return days
         }
-        let current: JinjaValue = dateTime(days: now >= 0 ? now / 86_400 : (now - 86_399) / 86_400, seconds: ((now % 86_400) + 86_400) % 86_400)
+        let current = dateTime(secondsSince1970: now)
         let nowFunction = JinjaCallable("now") { _, _, _ in current }
-        let dateFunction = JinjaCallable("date", members: ["today": .callable(JinjaCallable("today") { _, _, _ in
-            dateTime(days: now >= 0 ? now / 86_400 : (now - 86_399) / 86_400, seconds: nil)
-        })]) { arguments, _, context in dateTime(days: try days(arguments, at: context), seconds: nil) }
+        let todayValue = dateTime(days: day(of: now), seconds: nil)
+        let today = JinjaCallable("today") { _, _, _ in todayValue }
+        let dateFunction = JinjaCallable("date", members: ["today": .callable(today)]) { arguments, _, context in
+            dateTime(days: try days(arguments, at: context), seconds: nil)
+        }
         let datetimeFunction = JinjaCallable("datetime", members: ["now": .callable(nowFunction), "utcnow": .callable(nowFunction)]) { arguments, _, context in
             let day = try days(arguments, at: context)
             var time: [Int64] = [0, 0, 0]
