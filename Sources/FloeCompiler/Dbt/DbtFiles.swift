@@ -19,6 +19,8 @@ struct ProjectFile: Sendable {
     var folders: [String]
     /// The file name without its extension: the node's name.
     var stem: String
+    /// The dbt project the file belongs to: the root project's name, or an installed package's.
+    var package: String
 }
 
 /// Every file of a dbt project that floe reads, found under the paths dbt_project.yml names.
@@ -35,14 +37,29 @@ struct DbtFiles {
 
     /// `displayPrefix` and `planPrefix` are the project directory as messages and the plan name it,
     /// each empty or ending in `/`.
+    init() {}
+
+    /// Adds another project's files (an installed package's) after these.
+    mutating func append(_ other: DbtFiles) {
+        models += other.models
+        pythonModels += other.pythonModels
+        seeds += other.seeds
+        singularTests += other.singularTests
+        macros += other.macros
+        properties += other.properties
+        docs += other.docs
+    }
+
     init(project: DbtProjectFile, root: URL, displayPrefix: String, planPrefix: String) {
         let rootPath = root.path
+        let package = project.name
         func scan(_ paths: [String], _ handle: (ProjectFile, String) -> Void) {
             for base in paths {
                 let relatives = Shared(value: Self.files(under: root.appendingPathComponent(base)))
                 // Named on every core: a model path holds thousands of files.
                 let named = Parallel.map(count: relatives.value.count) {
-                    { Self.file(relatives.value[$0], base: base, rootPath: rootPath, displayPrefix: displayPrefix, planPrefix: planPrefix) }
+                    { Self.file(relatives.value[$0], base: base, rootPath: rootPath, displayPrefix: displayPrefix, planPrefix: planPrefix,
+                                package: package) }
                 }
                 for (file, fileExtension) in named { handle(file, fileExtension) }
             }
@@ -82,7 +99,7 @@ struct DbtFiles {
     /// Built from UTF-8 bytes: by Character and String.append, 10,000 paths cost more than
     /// reading the files.
     private static func file(_ relative: [UInt8], base: String, rootPath: String, displayPrefix: String,
-                             planPrefix: String) -> (ProjectFile, String) {
+                             planPrefix: String, package: String) -> (ProjectFile, String) {
         let parts = relative.split(separator: UInt8(ascii: "/"))
         let name = parts.last!
         // After the last dot, as NSString's pathExtension (a leading dot starts no extension).
@@ -95,7 +112,7 @@ struct DbtFiles {
             display: string(displayPrefix.utf8, projectRelative),
             planPath: string(planPrefix.utf8, projectRelative),
             folders: parts.dropLast().map { String(decoding: $0, as: UTF8.self) },
-            stem: String(decoding: dot.map { name[..<$0] } ?? name, as: UTF8.self))
+            stem: String(decoding: dot.map { name[..<$0] } ?? name, as: UTF8.self), package: package)
         return (file, fileExtension)
     }
 

@@ -42,6 +42,8 @@ struct DbtProjectCompiler {
         var name: String
         var uniqueID: String
         var relation = Relation(schema: "", name: "")
+        /// The project that defines it: the root project or an installed package.
+        var package: String
         var enabled = true
         var ephemeral = false
     }
@@ -58,6 +60,10 @@ struct DbtProjectCompiler {
 
     let request: DbtCompileRequest
     var project: DbtProjectFile!
+    /// The installed packages' project files, by package name.
+    var packages: [String: DbtProjectFile] = [:]
+    /// Where each installed package's files are, as messages name them (`dbt_packages/dbt_utils/`).
+    var packageDisplayPrefixes: [String] = []
     var files: DbtFiles!
     var properties = DbtProperties()
     var slots: [Slot] = []
@@ -84,6 +90,7 @@ struct DbtProjectCompiler {
         var compiler = DbtProjectCompiler(request)
         compiler.run()
         _ = compiler.prefetch?.finish()
+        if compiler.project != nil { compiler.foldPackageWarnings() }
         var seen = Set<Diagnostic>()
         compiler.result.diagnostics = compiler.result.diagnostics.filter { seen.insert($0).inserted }
         let result = compiler.result
@@ -99,6 +106,7 @@ struct DbtProjectCompiler {
         project = loaded
         record(planPath: request.planPrefix + "dbt_project.yml", bytes: loaded.bytes)
         files = DbtFiles(project: loaded, root: request.root, displayPrefix: request.displayPrefix, planPrefix: request.planPrefix)
+        readPackages()
         prefetch = ModelPrefetch(files.models)
         prefetch?.start()
         for file in files.pythonModels {
@@ -118,7 +126,8 @@ struct DbtProjectCompiler {
         inputs = DbtRenderInputs(
             projectName: project.name, targetName: request.targetName, namespace: request.namespace, dialect: request.dialect,
             refable: refableSlots(), sources: sourceSlots(), vars: mergedVars(), environment: request.environment,
-            macroFiles: macroFiles, compiledAt: request.compiledAt, docs: docs)
+            macroFiles: macroFiles, compiledAt: request.compiledAt, docs: docs, packageVars: packageVars(),
+            slotPackages: slots.map(\.package), dispatch: project.dispatch)
         serialContext = DbtRenderContext(inputs)
         renderDescriptions()
         resolveBaseConfigs()
@@ -133,12 +142,12 @@ struct DbtProjectCompiler {
         compileSources()
         // The tests need neither the models' SQL nor their fingerprints: they are made on another
         // thread, with a render context of their own, while the models are.
-        let testConfig = treeConfig(project.tests, fqn: [project.name])
+        let testConfig = treeConfig(\.tests, package: project.name, fqn: [project.name])
         // A generic test's fqn is its properties file's folders (and its own name), as in dbt: the
         // `data_tests:` tree's folder levels apply to the tests that file defines.
         var folderConfigs: [String: NodeConfig] = [:]
         for file in files.properties {
-            folderConfigs[file.display] = treeConfig(project.tests, fqn: [project.name] + file.folders)
+            folderConfigs[file.display] = treeConfig(\.tests, package: file.package, fqn: [file.package] + file.folders)
         }
         let testsWork = BackgroundWork { [self, folderConfigs] in
             compileTests(singular: singularTests, projectConfig: testConfig, folderConfigs: folderConfigs,
@@ -176,6 +185,39 @@ struct DbtProjectCompiler {
         return (data, record(planPath: file.planPath, bytes: data))
     }
 
+    /// Adds every installed package's files after the root project's: its macros, models, seeds,
+    /// properties and tests are compiled with the project's, as dbt does.
+    private mutating func readPackages() {
+        let (installed, diagnostics) = InstalledPackages.find(for: project, root: request.root, displayPrefix: request.displayPrefix,
+                                                              planPrefix: request.planPrefix)
+        result.diagnostics += diagnostics
+        for package in installed {
+            record(planPath: package.planPrefix + "dbt_project.yml", bytes: package.project.bytes)
+            files.append(DbtFiles(project: package.project, root: package.root, displayPrefix: package.displayPrefix,
+                                  planPrefix: package.planPrefix))
+            packages[package.project.name] = package.project
+            packageDisplayPrefixes.append(package.displayPrefix)
+        }
+    }
+
+    /// Warnings located in an installed package's files, which its users cannot act on, folded
+    /// into one that counts them; errors stay, as they stop the compile.
+    private mutating func foldPackageWarnings() {
+        guard !packageDisplayPrefixes.isEmpty else { return }
+        var folded = 0
+        result.diagnostics.removeAll { diagnostic in
+            guard diagnostic.severity == .warning,
+                  packageDisplayPrefixes.contains(where: { diagnostic.location.file.hasPrefix($0) }) else { return false }
+            folded += 1
+            return true
+        }
+        if folded > 0 {
+            result.diagnostics.append(.warning(at: .file(request.displayPrefix + project.packagesInstallPath), 
+                                               "\(folded) warning\(folded == 1 ? "" : "s") in installed packages' files not shown",
+                                               hint: "they concern the packages' own files; `floe compile` on a package's own project shows them"))
+        }
+    }
+
     private mutating func readProperties() {
         let files = Shared(value: files.properties)
         // Each file read, hashed and parsed on whichever core is free; taken in, in order, below.
@@ -192,7 +234,7 @@ struct DbtProjectCompiler {
                 continue
             }
             record(planPath: file.planPath, sha256: sha256)
-            properties.read(parsed)
+            properties.read(parsed, package: file.package)
         }
         result.diagnostics += properties.diagnostics
     }
@@ -277,19 +319,20 @@ struct DbtProjectCompiler {
     /// Reads the macro files; returns the errors of those that do not parse.
     private mutating func readMacros() -> [Diagnostic] {
         var parseErrors: [Diagnostic] = []
+        // A name may be defined once in each package: each package is a namespace of its own.
         var definedAt: [String: SourceLocation] = [:]
         for file in files.macros {
             guard let (data, _) = read(file) else { continue }
             do {
                 let template = try JinjaTemplate(String(decoding: data, as: UTF8.self), file: file.display)
                 for (name, location) in template.macroDefinitions {
-                    if let earlier = definedAt[name] {
+                    if let earlier = definedAt[file.package + "." + name] {
                         result.diagnostics.append(.error(at: location, "macro '\(name)' is defined twice",
                                                          hint: "the other definition is at \(earlier)"))
                     }
-                    definedAt[name] = location
+                    definedAt[file.package + "." + name] = location
                 }
-                macroFiles.append(MacroSource(text: String(decoding: data, as: UTF8.self), file: file.display))
+                macroFiles.append(MacroSource(text: String(decoding: data, as: UTF8.self), file: file.display, package: file.package))
             } catch {
                 parseErrors.append(error.diagnostic)
             }
@@ -313,17 +356,18 @@ struct DbtProjectCompiler {
         slots.reserveCapacity(files.models.count + files.seeds.count)
         models.reserveCapacity(files.models.count)
         for file in files.models {
-            slots.append(Slot(kind: .model, name: file.stem, uniqueID: "model.\(project.name).\(file.stem)"))
+            slots.append(Slot(kind: .model, name: file.stem, uniqueID: "model.\(file.package).\(file.stem)", package: file.package))
             models.append(ModelState(file: file, config: NodeConfig(), properties: properties.models[file.stem]))
         }
         for file in files.seeds {
-            slots.append(Slot(kind: .seed, name: file.stem, uniqueID: "seed.\(project.name).\(file.stem)"))
+            slots.append(Slot(kind: .seed, name: file.stem, uniqueID: "seed.\(file.package).\(file.stem)", package: file.package))
         }
         for source in properties.sources {
             for table in source.tables {
                 slots.append(Slot(kind: .source, name: "\(source.name).\(table.properties.name)",
-                                  uniqueID: "source.\(project.name).\(source.name).\(table.properties.name)",
-                                  relation: Relation(schema: source.schema ?? request.namespace, name: table.identifier ?? table.properties.name)))
+                                  uniqueID: "source.\(source.package).\(source.name).\(table.properties.name)",
+                                  relation: Relation(schema: source.schema ?? request.namespace, name: table.identifier ?? table.properties.name),
+                                  package: source.package))
             }
         }
         let modelNames = Set(files.models.map(\.stem))
@@ -359,6 +403,22 @@ struct DbtProjectCompiler {
         return vars
     }
 
+    /// The vars a package's nodes see, as dbt layers them: the package's own dbt_project.yml
+    /// under the root project's vars for every package, under the root's `vars: {<package>: …}`,
+    /// under floe.yaml's and `--vars`.
+    private func packageVars() -> [String: [String: ConfigInput]] {
+        var result: [String: [String: ConfigInput]] = [:]
+        for (name, package) in packages {
+            var vars: [String: ConfigInput] = [:]
+            for (key, value) in package.vars { vars[key] = ConfigInput(value) }
+            for (key, value) in project.writtenVars where key != project.name && packages[key] == nil { vars[key] = ConfigInput(value) }
+            for entry in project.writtenVars[name]?.entries ?? [] { vars[entry.key] = ConfigInput(entry.value) }
+            vars.merge(request.vars) { _, new in new }
+            result[name] = vars
+        }
+        return result
+    }
+
     // MARK: Config
 
     /// Applies config entries in order, reporting wrong values.
@@ -389,11 +449,18 @@ struct DbtProjectCompiler {
 
     /// The config a `models:`/`seeds:`/`data_tests:` tree gives the node at `fqn`. It depends only
     /// on the levels matched, so it is worked out once per deepest level (usually a folder) and
-    /// shared by the nodes under it.
-    private mutating func treeConfig(_ tree: ConfigTree, fqn: [String]) -> NodeConfig {
-        let levels = tree.entries(along: fqn)
-        guard let deepest = levels.last?.path else { return NodeConfig() }
-        if let cached = treeConfigs[deepest] { return cached }
+    /// shared by the nodes under it. A package's node takes its package's own tree first, then the
+    /// root project's (`models: {dbt_utils: {+schema: utils}}`), as in dbt.
+    private mutating func treeConfig(_ tree: KeyPath<DbtProjectFile, ConfigTree>, package: String, fqn: [String]) -> NodeConfig {
+        var levels = project[keyPath: tree].entries(along: fqn)
+        var key = levels.last?.path ?? ""
+        if package != project.name, let own = packages[package] {
+            let ownLevels = own[keyPath: tree].entries(along: fqn)
+            key = "\(package)\u{0}\(ownLevels.last?.path ?? "")\u{0}\(key)"
+            levels = ownLevels + levels
+        }
+        guard !levels.isEmpty else { return NodeConfig() }
+        if let cached = treeConfigs[key] { return cached }
         var config = NodeConfig()
         for level in levels {
             for entry in level.entries {
@@ -402,21 +469,21 @@ struct DbtProjectCompiler {
                 }
             }
         }
-        treeConfigs[deepest] = config
+        treeConfigs[key] = config
         return config
     }
 
     private mutating func resolveBaseConfigs() {
         for index in models.indices {
             let file = models[index].file
-            var config = treeConfig(project.models, fqn: [project.name] + file.folders + [file.stem])
+            var config = treeConfig(\.models, package: file.package, fqn: [file.package] + file.folders + [file.stem])
             if let described = models[index].properties {
                 apply(described.config, to: &config, path: "config")
             }
             models[index].config = config
         }
         for (position, file) in files.seeds.enumerated() {
-            var config = treeConfig(project.seeds, fqn: [project.name] + file.folders + [file.stem])
+            var config = treeConfig(\.seeds, package: file.package, fqn: [file.package] + file.folders + [file.stem])
             if let described = properties.seeds[file.stem] { apply(described.config, to: &config, path: "config") }
             seedConfigs.append(config)
             slots[models.count + position].enabled = config.enabled
@@ -455,7 +522,7 @@ struct DbtProjectCompiler {
         var jobs: [Job] = models.indices.map { Job(file: models[$0].file, slot: $0, base: models[$0].config, model: Shared(value: modelContext($0))) }
         var testConfigs: [NodeConfig] = []
         for file in files.singularTests {
-            let config = treeConfig(project.tests, fqn: [project.name] + file.folders + [file.stem])
+            let config = treeConfig(\.tests, package: file.package, fqn: [file.package] + file.folders + [file.stem])
             testConfigs.append(config)
             jobs.append(Job(file: file, slot: nil, base: config, model: Shared(value: [("name", .string(file.stem))])))
         }
@@ -632,9 +699,9 @@ struct DbtProjectCompiler {
         }
         return [
             ("name", .string(slots[slot].name)), ("unique_id", .string(slots[slot].uniqueID)),
-            ("resource_type", .string(isModel ? "model" : "seed")), ("package_name", .string(project.name)),
+            ("resource_type", .string(isModel ? "model" : "seed")), ("package_name", .string(file.package)),
             ("original_file_path", .string(file.relative)), ("path", .string(path)),
-            ("fqn", .list(([project.name] + file.folders + [slots[slot].name]).map(JinjaValue.string))),
+            ("fqn", .list(([file.package] + file.folders + [slots[slot].name]).map(JinjaValue.string))),
             ("config", .dict(settings)), ("tags", .list(config.tags.map(JinjaValue.string))),
         ]
     }
@@ -833,7 +900,7 @@ struct DbtProjectCompiler {
         var tests: [CompiledTest] = []
         for (file, outcome, config) in singular where config.enabled {
             tests.append(CompiledTest(
-                uniqueID: "test.\(project.name).\(file.stem)", name: file.stem, testName: "singular", attachedNode: nil, column: nil,
+                uniqueID: "test.\(file.package).\(file.stem)", name: file.stem, testName: "singular", attachedNode: nil, column: nil,
                 severity: config.severity ?? .error, sql: finish(outcome.text, refs: outcome.refs), dependsOn: dependencies(outcome),
                 tags: config.tags, warnIf: config.warnIf, errorIf: config.errorIf, limit: config.limit, storeFailures: config.storeFailures))
         }
@@ -888,7 +955,7 @@ struct DbtProjectCompiler {
         }
 
         private mutating func add(_ definition: TestDefinition, slot: Int, nodeName: String, prefix: String) {
-            let project = compiler.project!
+            let package = compiler.slots[slot].package
             var config = folderConfigs[definition.location.file] ?? projectConfig
             for entry in definition.config { if let d = config.apply(entry, path: "config.\(entry.key)") { diagnostics.append(d) } }
             guard config.enabled else { return }
@@ -941,7 +1008,7 @@ struct DbtProjectCompiler {
                     }
                     return
                 }
-            } else if case .callable(let macro)? = context.environment.globals["test_" + definition.name] {
+            } else if let macro = context.testMacro(definition.name, from: package) {
                 var keywords: [(String, JinjaValue)] = [("model", context.relation(slot))]
                 if let column { keywords.append(("column_name", .string(column))) }
                 keywords += arguments.keys.sorted().map { ($0, arguments[$0]!.jinja) }
@@ -953,7 +1020,7 @@ struct DbtProjectCompiler {
                 refs += outcome.refs + outcome.sources
                 sql = outcome.text
             } else {
-                let custom = context.environment.globals.values.keys.filter { $0.hasPrefix("test_") }.map { String($0.dropFirst(5)) }
+                let custom = context.testMacroNames
                 diagnostics.append(.error(at: definition.location, "unknown test '\(definition.name)'",
                                           hint: Suggestions.didYouMean(definition.name, in: GenericTestSQL.builtins + custom)
                                             ?? "built-in tests: \(GenericTestSQL.builtins.joined(separator: ", ")); define others with {% test name(model, column_name) %}"))
@@ -963,10 +1030,11 @@ struct DbtProjectCompiler {
             var written = definition.arguments
             written.removeValue(forKey: "column_name")
             let name = definition.customName
-                ?? GenericTestName.make(test: prefix + definition.name, node: nodeName, column: column, arguments: written).full
+                ?? GenericTestName.make(test: prefix + definition.name.replacingOccurrences(of: ".", with: "_"), node: nodeName, column: column,
+                                        arguments: written).full
             let dependsOn = compiler.finisher.dependencies(refs.map(\.slot))
             tests.append(CompiledTest(
-                uniqueID: "test.\(project.name).\(name)", name: name, testName: definition.name,
+                uniqueID: "test.\(package).\(name)", name: name, testName: definition.name,
                 attachedNode: compiler.slots[slot].uniqueID, column: column, severity: config.severity ?? .error,
                 sql: compiler.finish(sql, refs: refs), dependsOn: dependsOn, tags: config.tags, warnIf: config.warnIf,
                 errorIf: config.errorIf, limit: config.limit, storeFailures: config.storeFailures))

@@ -10,6 +10,12 @@ struct DbtProjectFile {
     var macroPaths: [String]
     /// Vars for every package, and the ones scoped to this project (`vars: {<name>: {...}}`).
     var vars: [String: YAMLValue]
+    /// `vars:` as written: a mapping under a package's name holds vars for that package only.
+    var writtenVars: [String: YAMLValue]
+    /// Where `floe deps` installs packages, relative to this file's directory.
+    var packagesInstallPath: String
+    /// `dispatch:`: by macro namespace, the packages `adapter.dispatch` searches, in order.
+    var dispatch: [String: [String]]
     var models: ConfigTree
     var seeds: ConfigTree
     var tests: ConfigTree
@@ -64,10 +70,11 @@ struct DbtProjectFile {
                                       hint: "such as `\(key): [\(defaultValue)]`"))
             return []
         }
-        var vars: [String: YAMLValue] = [:]
+        var vars: [String: YAMLValue] = [:], writtenVars: [String: YAMLValue] = [:]
         if let varsValue = root["vars"] {
             if let varEntries = varsValue.entries {
                 for entry in varEntries { vars[entry.key] = entry.value }
+                writtenVars = vars
                 if let scoped = varsValue[name]?.entries {
                     for entry in scoped { vars[entry.key] = entry.value }
                 }
@@ -75,6 +82,16 @@ struct DbtProjectFile {
                 diagnostics.append(.error(at: varsValue.location, path: "vars", "expected a mapping of var names to values, got \(varsValue.kindDescription)"))
             }
         }
+        var installPath = "dbt_packages"
+        if let value = root["packages-install-path"] {
+            if let text = value.string, !text.isEmpty {
+                installPath = text
+            } else {
+                diagnostics.append(.error(at: value.location, path: "packages-install-path", "expected a directory, got \(value.kindDescription)",
+                                          hint: "such as `packages-install-path: dbt_packages`"))
+            }
+        }
+        let dispatch = readDispatch(root["dispatch"], &diagnostics)
         let models = ConfigTree(root["models"], key: "models", project: name)
         let seeds = ConfigTree(root["seeds"], key: "seeds", project: name)
         let tests = ConfigTree(root["data_tests"] ?? root["tests"], key: root["data_tests"] != nil ? "data_tests" : "tests", project: name)
@@ -82,8 +99,35 @@ struct DbtProjectFile {
         let project = DbtProjectFile(
             name: name, modelPaths: paths("model-paths", default: "models"), seedPaths: paths("seed-paths", default: "seeds"),
             testPaths: paths("test-paths", default: "tests"), macroPaths: paths("macro-paths", default: "macros"),
-            vars: vars, models: models, seeds: seeds, tests: tests, bytes: bytes)
+            vars: vars, writtenVars: writtenVars, packagesInstallPath: installPath, dispatch: dispatch,
+            models: models, seeds: seeds, tests: tests, bytes: bytes)
         return (diagnostics.hasErrors ? nil : project, diagnostics)
+    }
+
+    /// `dispatch: [{macro_namespace: dbt_utils, search_order: [my_project, dbt_utils]}]`.
+    private static func readDispatch(_ value: YAMLValue?, _ diagnostics: inout [Diagnostic]) -> [String: [String]] {
+        guard let value, !value.isNull else { return [:] }
+        let example = "such as `dispatch: [{macro_namespace: dbt_utils, search_order: [my_project, dbt_utils]}]`"
+        guard let items = value.items else {
+            diagnostics.append(.error(at: value.location, path: "dispatch", "expected a list of namespaces and search orders, got \(value.kindDescription)",
+                                      hint: example))
+            return [:]
+        }
+        var result: [String: [String]] = [:]
+        for (index, item) in items.enumerated() {
+            let path = "dispatch[\(index)]"
+            guard let namespace = item["macro_namespace"]?.string else {
+                diagnostics.append(.error(at: item.location, path: path + ".macro_namespace", "missing the macro namespace (a package's name)", hint: example))
+                continue
+            }
+            guard let order = item["search_order"]?.items, order.allSatisfy({ $0.string != nil }), !order.isEmpty else {
+                diagnostics.append(.error(at: item["search_order"]?.location ?? item.location, path: path + ".search_order",
+                                          "expected a list of package names to search, in order", hint: example))
+                continue
+            }
+            result[namespace] = order.map { $0.string! }
+        }
+        return result
     }
 }
 

@@ -35,6 +35,8 @@ struct SourceProperties: Sendable {
     var schema: String?
     var location: SourceLocation
     var tables: [(properties: NodeProperties, identifier: String?)]
+    /// The project (root or package) whose properties file declares it.
+    var package: String
 }
 
 /// Every `models:`, `seeds:` and `sources:` entry of the project's properties files.
@@ -57,7 +59,7 @@ struct DbtProperties {
 
     /// Takes in a properties file parsed by ``load(_:data:)``; files are read in project order,
     /// so the first description of a model is the one kept.
-    mutating func read(_ loaded: (YAMLValue?, [Diagnostic])) {
+    mutating func read(_ loaded: (YAMLValue?, [Diagnostic]), package: String) {
         let (root, loadDiagnostics) = loaded
         diagnostics += loadDiagnostics
         guard let root else { return }
@@ -92,7 +94,7 @@ struct DbtProperties {
                 tables.append((properties, string(table["identifier"], path: tablePath + ".identifier")))
             }
             sources.append(SourceProperties(name: name, schema: string(item["schema"], path: path + ".schema"),
-                                            location: item["name"]!.location, tables: tables))
+                                            location: item["name"]!.location, tables: tables, package: package))
         }
     }
 

@@ -128,6 +128,12 @@ struct DbtRenderInputs: @unchecked Sendable {
     var compiledAt: String
     /// `{% docs name %}` blocks of the project's markdown files, for `doc('name')`.
     var docs: [String: String] = [:]
+    /// By installed package: the vars its nodes see (``vars`` are the root project's).
+    var packageVars: [String: [String: ConfigInput]] = [:]
+    /// By slot: the project (root or package) that defines the node.
+    var slotPackages: [String] = []
+    /// dbt_project.yml's `dispatch:`: by macro namespace, the packages to search.
+    var dispatch: [String: [String]] = [:]
 
     /// A copy that shares no reference-counted storage with this one. Render workers run on
     /// separate cores, and two cores retaining and releasing the same objects (a dictionary's
@@ -142,8 +148,13 @@ struct DbtRenderInputs: @unchecked Sendable {
             }),
             vars: Dictionary(uniqueKeysWithValues: vars.map { ($0.key.isolated, $0.value.isolated) }),
             environment: Dictionary(uniqueKeysWithValues: environment.map { ($0.key.isolated, $0.value.isolated) }),
-            macroFiles: macroFiles.map { MacroSource(text: $0.text.isolated, file: $0.file.isolated) }, compiledAt: compiledAt.isolated,
-            docs: Dictionary(uniqueKeysWithValues: docs.map { ($0.key.isolated, $0.value.isolated) }))
+            macroFiles: macroFiles.map { MacroSource(text: $0.text.isolated, file: $0.file.isolated, package: $0.package.isolated) },
+            compiledAt: compiledAt.isolated, docs: Dictionary(uniqueKeysWithValues: docs.map { ($0.key.isolated, $0.value.isolated) }),
+            packageVars: Dictionary(uniqueKeysWithValues: packageVars.map { package in
+                (package.key.isolated, Dictionary(uniqueKeysWithValues: package.value.map { ($0.key.isolated, $0.value.isolated) }))
+            }),
+            slotPackages: slotPackages.map(\.isolated),
+            dispatch: Dictionary(uniqueKeysWithValues: dispatch.map { ($0.key.isolated, $0.value.map(\.isolated)) }))
     }
 }
 
@@ -151,6 +162,8 @@ struct DbtRenderInputs: @unchecked Sendable {
 struct MacroSource: Sendable {
     var text: String
     var file: String
+    /// The project (root or package) whose macro paths hold the file.
+    var package: String
 }
 
 extension String {
@@ -175,22 +188,71 @@ extension ConfigInput {
 final class DbtRenderContext {
     let inputs: DbtRenderInputs
     let environment: JinjaEnvironment
+    /// Each installed package's macros, over the root's globals: a package's macros see their
+    /// own package's first, as in dbt.
+    private(set) var packageLayers: [String: JinjaEnvironment] = [:]
     private var outcome = RenderOutcome()
     private var baseConfig = NodeConfig()
     private var incremental = false
+    /// The project of the node being rendered, whose vars `var()` reads.
+    private var package: String
 
     /// `inputs` should be ``DbtRenderInputs/isolated()`` when other threads render too.
     init(_ inputs: DbtRenderInputs) {
         self.inputs = inputs
+        package = inputs.projectName
         environment = JinjaEnvironment()
         let crossDatabase = CrossDatabaseMacros.functions(for: inputs.dialect)
         environment.define(crossDatabase)
         environment.define(builtins(crossDatabase: crossDatabase))
+        var namespaces: [String: [String: JinjaValue]] = [:]
         for file in inputs.macroFiles {
             // Each parsed when it was read; a failure was reported then.
             guard let template = try? JinjaTemplate(file.text, file: file.file) else { continue }
-            environment.define(environment.macros(in: template))
+            let layer: JinjaEnvironment
+            if file.package == inputs.projectName {
+                layer = environment
+            } else if let existing = packageLayers[file.package] {
+                layer = existing
+            } else {
+                layer = JinjaEnvironment(layeredOver: environment)
+                packageLayers[file.package] = layer
+            }
+            let macros = layer.macros(in: template)
+            layer.define(macros)
+            namespaces[file.package, default: [:]].merge(macros) { _, new in new }
         }
+        // `dbt_utils.star(…)`, and the root project's own name too; a name the context already
+        // has (a built-in, `dbt`) keeps its meaning.
+        for name in Set(Array(inputs.packageVars.keys) + [inputs.projectName]) where environment.globals.values[name] == nil {
+            let macros = namespaces[name] ?? [:]
+            environment.globals.values[name] = .dict(macros.keys.sorted().map { ($0, macros[$0]!) })
+        }
+    }
+
+    /// The macro `name` of `package`'s namespace (the root project's, an installed package's).
+    func macro(_ name: String, in package: String) -> JinjaCallable? {
+        let layer = package == inputs.projectName ? environment : packageLayers[package]
+        guard case .callable(let callable)? = layer?.globals.values[name] else { return nil }
+        return callable
+    }
+
+    /// The `{% test %}` macro a properties file's `name` (`unique_combination_of_columns`, or
+    /// `dbt_utils.unique_combination_of_columns`) names: a qualified name in that namespace, a bare
+    /// one in the root project, then in the package whose file names it.
+    func testMacro(_ name: String, from package: String) -> JinjaCallable? {
+        let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+        if parts.count == 2 { return macro("test_" + parts[1], in: parts[0]) }
+        return macro("test_" + name, in: inputs.projectName) ?? macro("test_" + name, in: package)
+    }
+
+    /// Every `{% test %}` macro's name, qualified outside the root project, for did-you-mean.
+    var testMacroNames: [String] {
+        var names = environment.globals.values.keys.filter { $0.hasPrefix("test_") }.map { String($0.dropFirst(5)) }
+        for (package, layer) in packageLayers {
+            names += layer.globals.values.keys.filter { $0.hasPrefix("test_") }.map { "\(package).\($0.dropFirst(5))" }
+        }
+        return names
     }
 
     /// Renders a model, test or hook. `slot` is what `this` refers to (nil for tests).
@@ -198,6 +260,7 @@ final class DbtRenderContext {
         outcome = RenderOutcome()
         baseConfig = base
         self.incremental = incremental
+        package = slot.map { inputs.slotPackages[$0] } ?? inputs.projectName
         // A test has no `this`: the name is removed, so using it is reported as undefined.
         environment.globals["this"] = slot.map(relation)
         environment.globals["model"] = .dict(JinjaValue.DictBox(distinctKeys: model.map(\.0), values: model.map(\.1)))
@@ -347,10 +410,11 @@ final class DbtRenderContext {
                 guard case .string(let name)? = arguments.first else {
                     throw TemplateError("var() takes the var's name as a string", at: context.location)
                 }
-                if let value = inputs.vars[name] { return try self.rendered(var: name, value, at: context.location) }
+                let vars = self.package == inputs.projectName ? inputs.vars : inputs.packageVars[self.package] ?? inputs.vars
+                if let value = vars[name] { return try self.rendered(var: name, value, at: context.location) }
                 if arguments.count > 1 { return arguments[1] }
                 throw TemplateError("required var '\(name)' is not defined", at: context.location,
-                                    hint: Suggestions.didYouMean(name, in: inputs.vars.keys)
+                                    hint: Suggestions.didYouMean(name, in: vars.keys)
                                         ?? "define it under `vars:` in dbt_project.yml or floe.yaml, pass `--vars '{\(name): …}'`, or give var() a default")
             },
             "env_var": function("env_var") { arguments, _, context in
@@ -386,13 +450,7 @@ final class DbtRenderContext {
             "dbt": .dict(crossDatabase.keys.sorted().map { ($0, crossDatabase[$0]!) }),
             "adapter": .dict([
                 ("dispatch", function("dispatch") { [unowned self] arguments, keywords, context in
-                    let name = arguments.first?.rendered ?? keywords.first { $0.0 == "macro_name" }?.1.rendered ?? ""
-                    for candidate in ["\(inputs.dialect.name)__\(name)", "default__\(name)"] {
-                        if case .callable? = self.environment.globals[candidate] { return self.environment.globals[candidate]! }
-                    }
-                    if let builtin = crossDatabase[name] { return builtin }
-                    throw TemplateError("adapter.dispatch found no macro for '\(name)'", at: context.location,
-                                        hint: "define `default__\(name)` or `\(inputs.dialect.name)__\(name)` in the macro paths")
+                    try self.dispatch(arguments, keywords, crossDatabase: crossDatabase, at: context.location)
                 }),
                 ("quote", function("quote") { arguments, _, _ in .string(inputs.dialect.quoteIdentifier(arguments.first?.rendered ?? "")) }),
                 ("type", function("type") { _, _, _ in .string(inputs.dialect.name) }),
@@ -447,6 +505,38 @@ final class DbtRenderContext {
         return value
     }
 
+    /// `adapter.dispatch(name, namespace)`: for each package of the namespace's search order
+    /// (dbt_project.yml's `dispatch:`, else the namespace itself; without a namespace, the root
+    /// project, then each package), `<adapter>__name`, then `default__name`; then dbt's own
+    /// macro of that name.
+    private func dispatch(_ arguments: [JinjaValue], _ keywords: [(String, JinjaValue)], crossDatabase: [String: JinjaValue],
+                          at location: SourceLocation) throws(TemplateError) -> JinjaValue {
+        func given(_ value: JinjaValue) -> String? {
+            switch value {
+            case .none, .undefined: nil
+            default: value.rendered
+            }
+        }
+        func argument(_ position: Int, _ keyword: String) -> String? {
+            if arguments.count > position { return given(arguments[position]) }
+            return keywords.first { $0.0 == keyword }.flatMap { given($0.1) }
+        }
+        let name = argument(0, "macro_name") ?? ""
+        let namespace = argument(1, "macro_namespace")
+        let searchOrder = namespace.map { inputs.dispatch[$0] ?? [$0] } ?? ([inputs.projectName] + packageLayers.keys.sorted())
+        for package in searchOrder where package != "dbt" {
+            for prefix in [inputs.dialect.name, "default"] {
+                if let found = macro("\(prefix)__\(name)", in: package) { return .callable(found) }
+            }
+        }
+        if let builtin = crossDatabase[name] { return builtin }
+        if case .callable? = environment.globals.values[name], namespace == nil || namespace == "dbt" { return environment.globals.values[name]! }
+        let installed = namespace.map { inputs.projectName == $0 || packageLayers[$0] != nil } ?? true
+        throw TemplateError("adapter.dispatch found no macro for '\(name)'\(namespace.map { " in namespace '\($0)'" } ?? "")", at: location,
+                            hint: installed ? "define `default__\(name)` or `\(inputs.dialect.name)__\(name)` in \(searchOrder.joined(separator: " or "))"
+                                : "package '\(namespace!)' is not installed: list it in packages.yml and run `floe deps`")
+    }
+
     private var currentConfig: NodeConfig {
         var config = baseConfig
         for entry in outcome.config { _ = config.apply(entry, path: "") }
@@ -462,9 +552,10 @@ final class DbtRenderContext {
             throw TemplateError("ref() takes a model name, or a package and a model name, as strings", at: context.location,
                                 hint: "ref('stg_orders')")
         }
-        if names.count == 2, names[0] != inputs.projectName {
+        if names.count == 2, names[0] != inputs.projectName, inputs.packageVars[names[0]] == nil {
             throw TemplateError("package '\(names[0])' is not part of this project", at: context.location,
-                                hint: "floe compiles one dbt project; its name is '\(inputs.projectName)'")
+                                hint: Suggestions.didYouMean(names[0], in: [inputs.projectName] + inputs.packageVars.keys)
+                                    ?? "the project is '\(inputs.projectName)'; a package must be listed in packages.yml and installed by `floe deps`")
         }
         let name = names.last!
         guard let slot = inputs.refable[name] else {

@@ -5,16 +5,39 @@ import Foundation
 /// added later (macro files calling each other) and per-model values (`this`) set before a render.
 public final class JinjaGlobals {
     public var values: [String: JinjaValue]
-    /// What rendered but may not be what was meant (an undefined name printed as nothing), for
-    /// whoever renders to report and clear.
-    public var warnings: [TemplateError] = []
+    /// Searched when `values` has no such name: a dbt package's macros see their own package's
+    /// names first, then the root project's globals.
+    public let parent: JinjaGlobals?
+    private var ownWarnings: [TemplateError] = []
 
-    public init(_ values: [String: JinjaValue] = [:]) {
+    public init(_ values: [String: JinjaValue] = [:], parent: JinjaGlobals? = nil) {
         self.values = values
+        self.parent = parent
     }
 
+    /// What rendered but may not be what was meant (an undefined name printed as nothing), for
+    /// whoever renders to report and clear. Kept by the outermost globals, whichever layer adds it.
+    public var warnings: [TemplateError] {
+        get { parent?.warnings ?? ownWarnings }
+        set {
+            if let parent { parent.warnings = newValue } else { ownWarnings = newValue }
+        }
+    }
+
+    /// The value of `name` here or in a parent layer.
+    public func value(named name: String) -> JinjaValue? {
+        if let value = values[name] { return value }
+        return parent?.value(named: name)
+    }
+
+    /// Every name visible here, parent layers included.
+    var visibleNames: [String] {
+        Array(values.keys) + (parent?.visibleNames ?? [])
+    }
+
+    /// Reads through the layers; writes go to this layer.
     public subscript(name: String) -> JinjaValue? {
-        get { values[name] }
+        get { value(named: name) }
         set { values[name] = newValue }
     }
 }
@@ -25,6 +48,11 @@ public struct JinjaEnvironment {
 
     public init(globals: [String: JinjaValue] = [:]) {
         self.globals = JinjaGlobals(globals)
+    }
+
+    /// An environment whose own names (a package's macros) sit over `parent`'s.
+    public init(layeredOver parent: JinjaEnvironment) {
+        self.globals = JinjaGlobals(parent: parent.globals)
     }
 
     /// Adds names to the globals, replacing any of the same name.
@@ -114,7 +142,7 @@ final class JinjaRenderer {
             position -= 1
             if names[position] == name { return values[position] }
         }
-        if let value = globals.values[name] { return value }
+        if let value = globals.values[name] ?? globals.parent?.value(named: name) { return value }
         if let builtin = JinjaBuiltins.functions[name] { return .callable(builtin) }
         return .undefined(name)
     }
@@ -149,7 +177,7 @@ final class JinjaRenderer {
     }
 
     var knownNames: [String] {
-        Array(Set(names[floor...] + globals.values.keys + JinjaBuiltins.functions.keys))
+        Array(Set(names[floor...] + globals.visibleNames + JinjaBuiltins.functions.keys))
     }
 
     // MARK: Statements
