@@ -39,6 +39,8 @@ let package = Package(
         // The PostgreSQL adapter's driver.
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        // `floe deps`: the package hub's API and its tarballs.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // The plan: the only thing that crosses from compile to apply. Foundation only.
@@ -122,6 +124,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `floe deps`: resolves packages.yml (hub version ranges, git revisions, local paths)
+        // and installs the packages into the dbt project's install path, with package-lock.yml.
+        .target(
+            name: "FloePackages",
+            dependencies: [
+                "FloeCore", "FloeCompiler",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // platform.yaml + floe.yaml (+ project files) -> CompiledArtifacts.
         .target(
             name: "FloeCompiler",
@@ -137,6 +152,7 @@ let package = Package(
             name: "FloeCLI",
             dependencies: [
                 "FloeContract", "FloeCore", "FloeCompiler", "FloeEngine", "FloeRuntime", "FloeSemantic", "FloeServe", "FloePreflight",
+                "FloePackages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
