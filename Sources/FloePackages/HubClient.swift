@@ -45,6 +45,15 @@ struct HubClient {
         return releases
     }
 
+    /// The process's client: redirects followed (the hub's tarballs redirect), and a refused or
+    /// unreachable server reported after one attempt, not retried until the request's deadline.
+    private static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(15)))
+        configuration.redirectConfiguration = .follow(max: 10, allowCycles: false)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     /// The body of `url`, following redirects. The command is synchronous; the client is not.
     static func get(_ url: String, timeout: TimeInterval, what: String) throws(PackagesError) -> Data {
         final class Outcome: @unchecked Sendable {
@@ -55,7 +64,7 @@ struct HubClient {
         Task {
             defer { done.signal() }
             do {
-                let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(Int64(timeout)))
+                let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(Int64(timeout)))
                 guard response.status == .ok else {
                     outcome.result = .failure(PackagesError(.unreachable, "\(what): \(url) answered HTTP \(response.status.code)",
                                                             hint: response.status == .notFound ? "check the name and the version" : nil))
@@ -64,11 +73,25 @@ struct HubClient {
                 var body = try await response.body.collect(upTo: 512 * 1024 * 1024)
                 outcome.result = .success(Data(body.readBytes(length: body.readableBytes) ?? []))
             } catch {
-                outcome.result = .failure(PackagesError(.unreachable, "\(what): cannot fetch \(url): \(error)",
+                outcome.result = .failure(PackagesError(.unreachable, "\(what): cannot fetch \(url): \(reason(error))",
                                                         hint: "check the network, or set DBT_PACKAGE_HUB_URL to a hub you can reach"))
             }
         }
         done.wait()
         return try outcome.result.get()
+    }
+
+    /// A failure as a short phrase: NIO's descriptions of socket errors are nested and long.
+    private static func reason(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if text.contains("Connection refused") { return "connection refused" }
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .connectTimeout: return "no connection within 15 s"
+            case .deadlineExceeded, .readTimeout: return "no answer in time"
+            default: break
+            }
+        }
+        return text
     }
 }
