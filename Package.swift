@@ -86,7 +86,7 @@ let package = Package(
         .target(
             name: "FloeRuntime",
             dependencies: [
-                "FloeContract", "FloeCore", "FloeEngine", "FloeSemantic",
+                "FloeContract", "FloeCore", "FloeEngine", "FloeSemantic", "FloeTemplates",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -137,11 +137,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The Jinja engine and dbt's template context (macros and packages, dispatch, vars, the
+        // cross-database macros, relations, the calls that query the database): the compiler
+        // renders models with it, and the executor renders the models that must be rendered at
+        // apply time, from the template the plan carries.
+        .target(
+            name: "FloeTemplates",
+            dependencies: ["FloeContract", "FloeCore", "FloeEngine"],
+            swiftSettings: compilerSettings
+        ),
         // platform.yaml + floe.yaml (+ project files) -> CompiledArtifacts.
         .target(
             name: "FloeCompiler",
             dependencies: [
-                "FloeContract", "FloeCore", "FloeEngine",
+                "FloeContract", "FloeCore", "FloeEngine", "FloeTemplates",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -179,6 +188,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "FloeCoreTests", dependencies: ["FloeCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "FloeTemplatesTests", dependencies: ["FloeTemplates", "FloeCore", "FloeEngine"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FloeServeTests",
             dependencies: [
@@ -196,7 +206,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FloeCompilerTests",
-            dependencies: ["FloeCompiler", "FloeContract", "FloeCore", "FloeEngine", .product(name: "Yams", package: "Yams")],
+            dependencies: ["FloeCompiler", "FloeContract", "FloeCore", "FloeEngine", "FloeTemplates", .product(name: "Yams", package: "Yams")],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -1,3 +1,4 @@
+import FloeTemplates
 import FloeCore
 import Foundation
 

@@ -1,3 +1,4 @@
+import FloeTemplates
 import Crypto
 import FloeCore
 import Foundation

@@ -1,3 +1,4 @@
+import FloeTemplates
 import FloeEngine
 
 /// The SQL of dbt's four built-in generic tests: each selects the failing rows, so 0 rows is a pass.

@@ -1,3 +1,4 @@
+import FloeTemplates
 import Crypto
 import FloeEngine
 import Foundation

@@ -1,3 +1,4 @@
+import FloeTemplates
 import Foundation
 
 /// A model file read, hashed and parsed ahead of its rendering.

@@ -1,3 +1,4 @@
+import FloeTemplates
 import FloeContract
 import FloeCore
 
@@ -194,5 +195,13 @@ struct NodeConfig: Sendable {
             return .list(indexes.map { .map(["columns": .list($0.columns.map(ConfigInput.string)), "unique": .bool($0.unique)]) })
         case let key: return extra[key]
         }
+    }
+}
+
+extension NodeConfig: DbtNodeConfig {
+    /// A `config()` call's entry, during rendering; its problems are reported when the compiler
+    /// applies the same entries to resolve the node's config.
+    mutating func take(_ entry: ConfigEntry) {
+        _ = apply(entry, path: entry.key)
     }
 }

@@ -1,3 +1,4 @@
+import FloeTemplates
 import Foundation
 
 /// Spreads `count` jobs over the machine's cores. Each worker calls `makeWorker` once, on its own

@@ -1,3 +1,4 @@
+import FloeTemplates
 import FloeContract
 import FloeCore
 import FloeEngine

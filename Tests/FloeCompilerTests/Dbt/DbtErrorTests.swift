@@ -1,4 +1,5 @@
 @testable import FloeCompiler
+@testable import FloeTemplates
 import FloeCore
 import Testing
 import Foundation

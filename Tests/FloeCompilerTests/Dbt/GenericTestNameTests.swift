@@ -1,4 +1,5 @@
 @testable import FloeCompiler
+@testable import FloeTemplates
 import FloeContract
 import Testing
 

@@ -1,4 +1,4 @@
-import FloeCompiler
+@testable import FloeTemplates
 import Testing
 
 /// The parts of Jinja2 and Python that dbt projects and packages lean on: argument spreading and

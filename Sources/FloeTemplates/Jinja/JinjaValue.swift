@@ -190,4 +190,8 @@ final class JinjaMacroDefinition {
 /// Where a call happens, so functions can report errors at the caller's line.
 public struct JinjaCallContext {
     public var location: SourceLocation
+
+    public init(location: SourceLocation) {
+        self.location = location
+    }
 }

@@ -2,7 +2,7 @@ import FloeCore
 
 /// A config value as written, in YAML (`+materialized: table`) or in `{{ config(...) }}`: plain
 /// data, so it can cross threads, with the place it was written for error messages.
-enum ConfigInput: Sendable, Equatable {
+public enum ConfigInput: Sendable, Equatable {
     case null
     case bool(Bool)
     case integer(Int)
@@ -11,22 +11,7 @@ enum ConfigInput: Sendable, Equatable {
     case list([ConfigInput])
     case map([String: ConfigInput])
 
-    init(_ value: YAMLValue) {
-        switch value.kind {
-        case .null: self = .null
-        case .bool(let flag): self = .bool(flag)
-        case .integer(let number): self = .integer(number)
-        case .number(let number): self = .number(number)
-        case .string(let text): self = .string(text)
-        case .sequence(let items): self = .list(items.map(ConfigInput.init))
-        case .mapping(let entries):
-            var map: [String: ConfigInput] = [:]
-            for entry in entries { map[entry.key] = ConfigInput(entry.value) }
-            self = .map(map)
-        }
-    }
-
-    init(_ value: JinjaValue) {
+    public init(_ value: JinjaValue) {
         switch value {
         case .undefined, .none, .callable: self = .null
         case .bool(let flag): self = .bool(flag)
@@ -45,7 +30,7 @@ enum ConfigInput: Sendable, Equatable {
         }
     }
 
-    var jinja: JinjaValue {
+    public var jinja: JinjaValue {
         switch self {
         case .null: return .none
         case .bool(let flag): return .bool(flag)
@@ -58,7 +43,7 @@ enum ConfigInput: Sendable, Equatable {
     }
 
     /// A string with `{{` or `{%` in it, anywhere in the value.
-    var holdsJinja: Bool {
+    public var holdsJinja: Bool {
         switch self {
         case .string(let text): JinjaTemplate.mayHoldTags(text)
         case .list(let items): items.contains(where: \.holdsJinja)
@@ -67,13 +52,13 @@ enum ConfigInput: Sendable, Equatable {
         }
     }
 
-    var string: String? {
+    public var string: String? {
         if case .string(let text) = self { return text }
         return nil
     }
 
     /// A string, or each string of a list: how dbt accepts `tags`, `unique_key` and hooks.
-    var strings: [String]? {
+    public var strings: [String]? {
         switch self {
         case .string(let text): return [text]
         case .list(let items):
@@ -84,7 +69,7 @@ enum ConfigInput: Sendable, Equatable {
         }
     }
 
-    var typeDescription: String {
+    public var typeDescription: String {
         switch self {
         case .null: return "nothing (null)"
         case .bool: return "a boolean"
@@ -98,8 +83,14 @@ enum ConfigInput: Sendable, Equatable {
 }
 
 /// One `key: value` of config with where it was written.
-struct ConfigEntry: Sendable {
-    var key: String
-    var value: ConfigInput
-    var location: SourceLocation
+public struct ConfigEntry: Sendable {
+    public init(key: String, value: ConfigInput, location: SourceLocation) {
+        self.key = key
+        self.value = value
+        self.location = location
+    }
+
+    public var key: String
+    public var value: ConfigInput
+    public var location: SourceLocation
 }

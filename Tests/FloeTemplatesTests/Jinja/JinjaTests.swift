@@ -1,4 +1,4 @@
-@testable import FloeCompiler
+@testable import FloeTemplates
 import FloeCore
 import Testing
 

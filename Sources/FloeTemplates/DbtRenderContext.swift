@@ -2,203 +2,22 @@ import FloeCore
 import FloeEngine
 import Foundation
 
-/// A use of `ref()` or `source()`: which slot, and where the call is.
-struct SlotUse: Sendable {
-    var slot: Int
-    var location: SourceLocation
-}
-
-/// What rendering one template produced: text with relation placeholders, what it referred to,
-/// and the `config()` calls it made.
-struct RenderOutcome: Sendable {
-    var text = ""
-    var refs: [SlotUse] = []
-    var sources: [SlotUse] = []
-    var config: [ConfigEntry] = []
-    var error: TemplateError?
-    /// What rendered but may not be what was meant (an undefined name printed as nothing).
-    var warnings: [TemplateError] = []
-
-    /// The error and the warnings, as diagnostics.
-    var diagnostics: [Diagnostic] {
-        warnings.map(\.warning) + (error.map { [$0.diagnostic] } ?? [])
-    }
-}
-
-/// Relations are not known while models render (a model's `config(schema=…)` decides its own),
-/// so `ref()` and `this` print placeholders, `\u{1}<part><slot>\u{1}`, that are replaced once
-/// every config is known.
-enum RelationPlaceholder {
-    enum Part: Character {
-        case relation = "R", schema = "S", identifier = "I"
-
-        var byte: UInt8 { rawValue.asciiValue! }
-
-        init?(byte: UInt8) {
-            switch byte {
-            case UInt8(ascii: "R"): self = .relation
-            case UInt8(ascii: "S"): self = .schema
-            case UInt8(ascii: "I"): self = .identifier
-            default: return nil
-            }
-        }
-    }
-
-    /// `\u{1}R42\u{1}`: written from bytes (it fits a small string, so nothing is allocated);
-    /// interpolation cost more than the rest of a ref() call.
-    static func text(_ slot: Int, _ part: Part) -> String {
-        var digits = 1
-        var rest = slot / 10
-        while rest > 0 { digits += 1; rest /= 10 }
-        return String(unsafeUninitializedCapacity: digits + 3) { buffer in
-            buffer[0] = 1
-            buffer[1] = part.byte
-            var value = slot
-            for position in stride(from: digits + 1, through: 2, by: -1) {
-                buffer[position] = UInt8(48 + value % 10)
-                value /= 10
-            }
-            buffer[digits + 2] = 1
-            return digits + 3
-        }
-    }
-
-    /// Slots are graph positions; nine digits is far beyond any project.
-    static let maximumDigits = 9
-
-    /// Replaces every placeholder in `text` with what `resolve` gives for it; one whose slot
-    /// `resolve` does not know (nil) stays as it is. Works on UTF-8 bytes: it runs over every
-    /// model's SQL, copying the runs between placeholders whole.
-    static func substitute(_ text: String, _ resolve: (Int, Part) -> String?) -> String {
-        var text = text
-        return text.withUTF8 { bytes -> String in
-            let count = bytes.count
-            /// Where the next placeholder marker is at or after `index`, or the end.
-            func nextMarker(from index: Int) -> Int {
-                guard index < count, let found = memchr(bytes.baseAddress! + index, 1, count - index) else { return count }
-                return bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
-            }
-            var index = nextMarker(from: 0)
-            guard index < count else { return String(decoding: bytes, as: UTF8.self) }
-            var output: [UInt8] = []
-            output.reserveCapacity(count + 256)
-            var copied = 0
-            while index < count {
-                // `bytes[index]` is a marker: a placeholder when a part, digits and a marker follow.
-                // At most `maximumDigits` digits, so the slot cannot overflow whatever the text holds.
-                guard index + 2 < count, let part = Part(byte: bytes[index + 1]) else {
-                    index = nextMarker(from: index + 1)
-                    continue
-                }
-                var end = index + 2
-                var slot = 0
-                while end < count, end - index - 2 < Self.maximumDigits, bytes[end] >= 48, bytes[end] <= 57 {
-                    slot = slot * 10 + Int(bytes[end] - 48)
-                    end += 1
-                }
-                guard end > index + 2, end < count, bytes[end] == 1, let replacement = resolve(slot, part) else {
-                    index = nextMarker(from: index + 1)
-                    continue
-                }
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<index]))
-                output.append(contentsOf: replacement.utf8)
-                copied = end + 1
-                index = nextMarker(from: copied)
-            }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<count]))
-            return String(decoding: output, as: UTF8.self)
-        }
-    }
-}
-
-/// Everything rendering needs that is the same for every node. Plain data shared by the workers;
-/// the parsed macro files are never changed after parsing.
-struct DbtRenderInputs: @unchecked Sendable {
-    var projectName: String
-    var targetName: String
-    var namespace: String
-    var dialect: any SQLDialect
-    /// Model and seed names to their slots.
-    var refable: [String: Int]
-    /// Source name → table name → slot.
-    var sources: [String: [String: Int]]
-    var vars: [String: ConfigInput]
-    var environment: [String: String]
-    var macroFiles: [MacroSource]
-    var compiledAt: String
-    /// `{% docs name %}` blocks of the project's markdown files, for `doc('name')`.
-    var docs: [String: String] = [:]
-    /// By installed package: the vars its nodes see (``vars`` are the root project's).
-    var packageVars: [String: [String: ConfigInput]] = [:]
-    /// By slot: the project (root or package) that defines the node.
-    var slotPackages: [String] = []
-    /// dbt_project.yml's `dispatch:`: by macro namespace, the packages to search.
-    var dispatch: [String: [String]] = [:]
-
-    /// A copy that shares no reference-counted storage with this one. Render workers run on
-    /// separate cores, and two cores retaining and releasing the same objects (a dictionary's
-    /// storage, a macro's syntax tree) stall on each other's cache lines: with shared inputs two
-    /// workers rendered only 1.2 times as fast as one.
-    func isolated() -> DbtRenderInputs {
-        DbtRenderInputs(
-            projectName: projectName.isolated, targetName: targetName.isolated, namespace: namespace.isolated, dialect: dialect,
-            refable: Dictionary(uniqueKeysWithValues: refable.map { ($0.key.isolated, $0.value) }),
-            sources: Dictionary(uniqueKeysWithValues: sources.map { source in
-                (source.key.isolated, Dictionary(uniqueKeysWithValues: source.value.map { ($0.key.isolated, $0.value) }))
-            }),
-            vars: Dictionary(uniqueKeysWithValues: vars.map { ($0.key.isolated, $0.value.isolated) }),
-            environment: Dictionary(uniqueKeysWithValues: environment.map { ($0.key.isolated, $0.value.isolated) }),
-            macroFiles: macroFiles.map { MacroSource(text: $0.text.isolated, file: $0.file.isolated, package: $0.package.isolated) },
-            compiledAt: compiledAt.isolated, docs: Dictionary(uniqueKeysWithValues: docs.map { ($0.key.isolated, $0.value.isolated) }),
-            packageVars: Dictionary(uniqueKeysWithValues: packageVars.map { package in
-                (package.key.isolated, Dictionary(uniqueKeysWithValues: package.value.map { ($0.key.isolated, $0.value.isolated) }))
-            }),
-            slotPackages: slotPackages.map(\.isolated),
-            dispatch: Dictionary(uniqueKeysWithValues: dispatch.map { ($0.key.isolated, $0.value.map(\.isolated)) }))
-    }
-}
-
-/// A macro file's text, parsed by each render context for itself.
-struct MacroSource: Sendable {
-    var text: String
-    var file: String
-    /// The project (root or package) whose macro paths hold the file.
-    var package: String
-}
-
-extension String {
-    /// The same text in storage of its own (short strings are stored inline anyway).
-    var isolated: String { String(decoding: Array(utf8), as: UTF8.self) }
-}
-
-extension ConfigInput {
-    /// The same value with storage of its own.
-    var isolated: ConfigInput {
-        switch self {
-        case .string(let text): .string(text.isolated)
-        case .list(let items): .list(items.map(\.isolated))
-        case .map(let entries): .map(Dictionary(uniqueKeysWithValues: entries.map { ($0.key.isolated, $0.value.isolated) }))
-        default: self
-        }
-    }
-}
-
 /// A Jinja environment with dbt's context, owned by one worker thread and reused for every node
 /// it renders: the per-node values (`this`, recorded refs, `config()` calls) are reset each time.
-final class DbtRenderContext {
-    let inputs: DbtRenderInputs
-    let environment: JinjaEnvironment
+public final class DbtRenderContext {
+    public let inputs: DbtRenderInputs
+    public let environment: JinjaEnvironment
     /// Each installed package's macros, over the root's globals: a package's macros see their
     /// own package's first, as in dbt.
     private(set) var packageLayers: [String: JinjaEnvironment] = [:]
     private var outcome = RenderOutcome()
-    private var baseConfig = NodeConfig()
+    private var baseConfig: any DbtNodeConfig = FrozenNodeConfig()
     private var incremental = false
     /// The project of the node being rendered, whose vars `var()` reads.
     private var package: String
 
     /// `inputs` should be ``DbtRenderInputs/isolated()`` when other threads render too.
-    init(_ inputs: DbtRenderInputs) {
+    public init(_ inputs: DbtRenderInputs) {
         self.inputs = inputs
         package = inputs.projectName
         environment = JinjaEnvironment()
@@ -231,7 +50,7 @@ final class DbtRenderContext {
     }
 
     /// The macro `name` of `package`'s namespace (the root project's, an installed package's).
-    func macro(_ name: String, in package: String) -> JinjaCallable? {
+    public func macro(_ name: String, in package: String) -> JinjaCallable? {
         let layer = package == inputs.projectName ? environment : packageLayers[package]
         guard case .callable(let callable)? = layer?.globals.values[name] else { return nil }
         return callable
@@ -240,14 +59,14 @@ final class DbtRenderContext {
     /// The `{% test %}` macro a properties file's `name` (`unique_combination_of_columns`, or
     /// `dbt_utils.unique_combination_of_columns`) names: a qualified name in that namespace, a bare
     /// one in the root project, then in the package whose file names it.
-    func testMacro(_ name: String, from package: String) -> JinjaCallable? {
+    public func testMacro(_ name: String, from package: String) -> JinjaCallable? {
         let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
         if parts.count == 2 { return macro("test_" + parts[1], in: parts[0]) }
         return macro("test_" + name, in: inputs.projectName) ?? macro("test_" + name, in: package)
     }
 
     /// Every `{% test %}` macro's name, qualified outside the root project, for did-you-mean.
-    var testMacroNames: [String] {
+    public var testMacroNames: [String] {
         var names = environment.globals.values.keys.filter { $0.hasPrefix("test_") }.map { String($0.dropFirst(5)) }
         for (package, layer) in packageLayers {
             names += layer.globals.values.keys.filter { $0.hasPrefix("test_") }.map { "\(package).\($0.dropFirst(5))" }
@@ -256,7 +75,7 @@ final class DbtRenderContext {
     }
 
     /// Renders a model, test or hook. `slot` is what `this` refers to (nil for tests).
-    func render(_ template: JinjaTemplate, slot: Int?, model: [(String, JinjaValue)], base: NodeConfig, incremental: Bool) -> RenderOutcome {
+    public func render(_ template: JinjaTemplate, slot: Int?, model: [(String, JinjaValue)], base: any DbtNodeConfig, incremental: Bool) -> RenderOutcome {
         outcome = RenderOutcome()
         baseConfig = base
         self.incremental = incremental
@@ -279,7 +98,7 @@ final class DbtRenderContext {
     }
 
     /// Calls a macro directly (a project's `{% test %}` block), recording what it refers to.
-    func call(_ macro: JinjaCallable, keywords: [(String, JinjaValue)], at location: SourceLocation, base: NodeConfig) -> RenderOutcome {
+    public func call(_ macro: JinjaCallable, keywords: [(String, JinjaValue)], at location: SourceLocation, base: any DbtNodeConfig) -> RenderOutcome {
         outcome = RenderOutcome()
         baseConfig = base
         incremental = false
@@ -297,7 +116,7 @@ final class DbtRenderContext {
     /// A YAML value holding Jinja (a test's argument), rendered natively: each string of it that
     /// is one `{{ expression }}` becomes the expression's value, any other string its text.
     /// Returns the value and what its rendering referred to (or its error).
-    func evaluate(_ value: ConfigInput, at location: SourceLocation, base: NodeConfig) -> (ConfigInput, RenderOutcome) {
+    public func evaluate(_ value: ConfigInput, at location: SourceLocation, base: any DbtNodeConfig) -> (ConfigInput, RenderOutcome) {
         outcome = RenderOutcome()
         baseConfig = base
         incremental = false
@@ -328,13 +147,13 @@ final class DbtRenderContext {
     }
 
     /// A parse error is reported the same way as a render error.
-    func render(source: String, file: String, slot: Int?, model: [(String, JinjaValue)], base: NodeConfig,
+    public func render(source: String, file: String, slot: Int?, model: [(String, JinjaValue)], base: any DbtNodeConfig,
                 incremental: Bool) -> RenderOutcome {
         render(Result { () throws(TemplateError) in try JinjaTemplate(source, file: file) }, slot: slot, model: model, base: base, incremental: incremental)
     }
 
     /// Renders a template parsed earlier, or reports why it did not parse.
-    func render(_ parsed: Result<JinjaTemplate, TemplateError>, slot: Int?, model: [(String, JinjaValue)], base: NodeConfig,
+    public func render(_ parsed: Result<JinjaTemplate, TemplateError>, slot: Int?, model: [(String, JinjaValue)], base: any DbtNodeConfig,
                 incremental: Bool) -> RenderOutcome {
         switch parsed {
         case .success(let template): render(template, slot: slot, model: model, base: base, incremental: incremental)
@@ -345,7 +164,7 @@ final class DbtRenderContext {
     /// A relation object: prints as the placeholder, with `schema`, `identifier`, `name`, and
     /// dbt's `metadata.type` (`…Relation`, which dbt_utils checks); `render()` and `include()`
     /// are its methods (``JinjaBuiltins``).
-    func relation(_ slot: Int) -> JinjaValue {
+    public func relation(_ slot: Int) -> JinjaValue {
         let identifier = JinjaValue.string(RelationPlaceholder.text(slot, .identifier))
         return .dict(JinjaValue.DictBox(distinctKeys: Self.relationKeys,
                                         values: [.none, .string(RelationPlaceholder.text(slot, .schema)), identifier, identifier,
@@ -476,7 +295,7 @@ final class DbtRenderContext {
                 return .string(inputs.namespace)
             },
             "should_store_failures": function("should_store_failures") { [unowned self] _, _, _ in
-                .bool(self.currentConfig.storeFailures ?? false)
+                .bool(self.currentConfig.value(forKey: "store_failures") == .bool(true))
             },
             // A plan is compiled to be run: `flags.WHICH` says so, and the run's options are dbt's defaults.
             "flags": .dict([("FULL_REFRESH", .bool(false)), ("WHICH", .string("run")), ("STORE_FAILURES", .bool(false)),
@@ -489,7 +308,7 @@ final class DbtRenderContext {
     }
 
     /// Seconds since 1970 of the compile's `YYYY-MM-DDTHH:MM:SSZ` timestamp.
-    static func seconds(_ timestamp: String) -> Int64 {
+    public static func seconds(_ timestamp: String) -> Int64 {
         let parts = timestamp.split(separator: "T")
         guard parts.count == 2, let days = CivilDate.days(String(parts[0])) else { return 0 }
         let clock = parts[1].dropLast().split(separator: ":").compactMap { Int64($0) }
@@ -499,7 +318,7 @@ final class DbtRenderContext {
 
     /// The compile's time as a datetime (`run_started_at.strftime('%Y')`, `.year`), printing as
     /// the plan's timestamp does.
-    static func runStartedAt(_ timestamp: String) -> JinjaValue {
+    public static func runStartedAt(_ timestamp: String) -> JinjaValue {
         let value = JinjaModules.dateTime(secondsSince1970: seconds(timestamp))
         if case .dict(let box) = value { box.printed = timestamp }
         return value
@@ -537,9 +356,9 @@ final class DbtRenderContext {
                                 : "package '\(namespace!)' is not installed: list it in packages.yml and run `floe deps`")
     }
 
-    private var currentConfig: NodeConfig {
+    private var currentConfig: any DbtNodeConfig {
         var config = baseConfig
-        for entry in outcome.config { _ = config.apply(entry, path: "") }
+        for entry in outcome.config { config.take(entry) }
         return config
     }
 
