@@ -192,6 +192,7 @@ extension CompiledModel: CanonicalJSONWritable {
         writer.field("post_hooks", postHooks, in: &object)
         writer.field("pre_hooks", preHooks, in: &object)
         writer.field("relation", relation, in: &object)
+        writer.field("render_at_apply", renderAtApply, in: &object)
         writer.field("sql", sql, in: &object)
         writer.field("tags", tags, in: &object)
         writer.field("unique_id", uniqueID, in: &object)

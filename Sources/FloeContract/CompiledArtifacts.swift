@@ -2,7 +2,7 @@
 /// Nothing else of the user's files crosses that boundary, and it never holds a secret value.
 public struct CompiledArtifacts: Codable, Sendable, Equatable {
     /// Bump per docs/contract.md: major for anything an older reader could misread, minor for added fields.
-    public static let currentVersion = ContractVersion(major: 1, minor: 3, patch: 0)
+    public static let currentVersion = ContractVersion(major: 2, minor: 0, patch: 0)
 
     public var version: ContractVersion
     public var metadata: ArtifactMetadata
@@ -23,6 +23,9 @@ public struct CompiledArtifacts: Codable, Sendable, Equatable {
     public var cubes: [CompiledCube]?
     /// Since 1.3: Cube views over the cubes, sorted by name; nil when the product has none.
     public var views: [CompiledView]?
+    /// Since 2.0: the templates of the models rendered at apply time, and the macros and context
+    /// they render with; nil when every model was rendered at compile.
+    public var templates: TemplateLibrary?
 
     public init(
         version: ContractVersion = CompiledArtifacts.currentVersion,
@@ -40,8 +43,10 @@ public struct CompiledArtifacts: Codable, Sendable, Equatable {
         models: [CompiledModel] = [],
         tests: [CompiledTest] = [],
         cubes: [CompiledCube]? = nil,
-        views: [CompiledView]? = nil
+        views: [CompiledView]? = nil,
+        templates: TemplateLibrary? = nil
     ) {
+        self.templates = templates
         self.cubes = cubes
         self.views = views
         self.version = version

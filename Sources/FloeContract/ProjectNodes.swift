@@ -107,14 +107,19 @@ public struct CompiledModel: Codable, Sendable, Equatable {
     public var indexes: [ModelIndex]?
     /// Hash of the rendered SQL, the config and the upstream fingerprints: unchanged means up to date.
     public var fingerprint: String
+    /// Since 2.0: true when the model's template queries the database, so it is rendered at apply
+    /// time from the plan's ``TemplateLibrary``; `sql` is then what dbt's parse renders
+    /// (`execute` false), kept to show, never run. Nil otherwise.
+    public var renderAtApply: Bool?
 
     public init(
         uniqueID: String, name: String, path: String, materialized: Materialization, relation: Relation,
         sql: String, incrementalSQL: String? = nil, uniqueKey: [String] = [], incrementalStrategy: String? = nil,
         onSchemaChange: String? = nil, dependsOn: [String] = [], tags: [String] = [], preHooks: [String] = [],
         postHooks: [String] = [], columns: [ColumnSpec] = [], description: String? = nil, indexes: [ModelIndex]? = nil,
-        fingerprint: String
+        fingerprint: String, renderAtApply: Bool? = nil
     ) {
+        self.renderAtApply = renderAtApply
         self.indexes = indexes
         self.uniqueID = uniqueID
         self.name = name
@@ -144,6 +149,7 @@ public struct CompiledModel: Codable, Sendable, Equatable {
         case dependsOn = "depends_on"
         case preHooks = "pre_hooks"
         case postHooks = "post_hooks"
+        case renderAtApply = "render_at_apply"
         case name, path, materialized, relation, sql, tags, columns, description, indexes, fingerprint
     }
 }

@@ -16,7 +16,7 @@ enum ExternalTool {
         process.environment = environment
         // Standard error goes to a file, so a chatty tool cannot fill a pipe nobody reads yet.
         let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("floe-deps-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errorFile) }
         let output = Pipe()
         process.standardOutput = output

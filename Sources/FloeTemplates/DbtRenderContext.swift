@@ -1,3 +1,4 @@
+import FloeContract
 import FloeCore
 import FloeEngine
 import Foundation
@@ -11,6 +12,11 @@ public final class DbtRenderContext {
     /// own package's first, as in dbt.
     private(set) var packageLayers: [String: JinjaEnvironment] = [:]
     private var outcome = RenderOutcome()
+    /// How calls that need the database are answered (``DatabaseAccess``); `execute` is false
+    /// only while they answer nothing.
+    public var databaseAccess: DatabaseAccess = .deferred
+    /// `{% call statement('name') %}` results by name, for `load_result('name')`; kept for one rendering.
+    var statementResults: [String: JinjaValue] = [:]
     private var baseConfig: any DbtNodeConfig = FrozenNodeConfig()
     private var incremental = false
     /// The project of the node being rendered, whose vars `var()` reads.
@@ -24,6 +30,7 @@ public final class DbtRenderContext {
         let crossDatabase = CrossDatabaseMacros.functions(for: inputs.dialect)
         environment.define(crossDatabase)
         environment.define(builtins(crossDatabase: crossDatabase))
+        environment.define(databaseBuiltins())
         var namespaces: [String: [String: JinjaValue]] = [:]
         for file in inputs.macroFiles {
             // Each parsed when it was read; a failure was reported then.
@@ -83,9 +90,13 @@ public final class DbtRenderContext {
         // A test has no `this`: the name is removed, so using it is reported as undefined.
         environment.globals["this"] = slot.map(relation)
         environment.globals["model"] = .dict(JinjaValue.DictBox(distinctKeys: model.map(\.0), values: model.map(\.1)))
+        environment.globals["execute"] = .bool(!databaseAccess.answersNothing)
         environment.globals.warnings.removeAll()
+        statementResults.removeAll()
         do {
             outcome.text = try environment.render(template)
+        } catch where error.needsDatabase {
+            outcome.needsDatabase = true
         } catch {
             var error = error
             // An error inside a macro is at the macro's line: name the model that called it too.
@@ -165,11 +176,20 @@ public final class DbtRenderContext {
     /// dbt's `metadata.type` (`…Relation`, which dbt_utils checks); `render()` and `include()`
     /// are its methods (``JinjaBuiltins``).
     public func relation(_ slot: Int) -> JinjaValue {
+        if let resolved = inputs.resolvedRelations { return relationObject(resolved[slot]) }
         let identifier = JinjaValue.string(RelationPlaceholder.text(slot, .identifier))
         return .dict(JinjaValue.DictBox(distinctKeys: Self.relationKeys,
                                         values: [.none, .string(RelationPlaceholder.text(slot, .schema)), identifier, identifier,
                                                  Self.relationMetadata],
                                         printed: RelationPlaceholder.text(slot, .relation)))
+    }
+
+    /// A relation whose schema and name are known (at apply time): prints as the dialect writes it.
+    func relationObject(_ relation: Relation) -> JinjaValue {
+        let identifier = JinjaValue.string(relation.name)
+        return .dict(JinjaValue.DictBox(distinctKeys: Self.relationKeys,
+                                        values: [.none, .string(relation.schema), identifier, identifier, Self.relationMetadata],
+                                        printed: inputs.dialect.relation(schema: relation.schema, name: relation.name)))
     }
 
     private static let relationKeys = ["database", "schema", "identifier", "name", "metadata"]
@@ -273,7 +293,7 @@ public final class DbtRenderContext {
                 }),
                 ("quote", function("quote") { arguments, _, _ in .string(inputs.dialect.quoteIdentifier(arguments.first?.rendered ?? "")) }),
                 ("type", function("type") { _, _, _ in .string(inputs.dialect.name) }),
-            ]),
+            ] + adapterDatabaseMembers()),
             "exceptions": .dict([
                 ("raise_compiler_error", function("raise_compiler_error") { arguments, _, context in
                     throw TemplateError(arguments.first?.rendered ?? "compilation error", at: context.location)
@@ -282,10 +302,6 @@ public final class DbtRenderContext {
             ]),
             "log": function("log") { _, _, _ in .string("") },
             "print": function("print") { _, _, _ in .string("") },
-            "run_query": function("run_query") { _, _, context in
-                throw TemplateError("run_query() needs a database, and floe renders templates at compile time", at: context.location,
-                                    hint: "compute the value in SQL, or pass it as a var")
-            },
             "execute": .bool(true),
             // dbt's built-in: a custom schema as written in prod, the target's schema elsewhere.
             "generate_schema_name_for_env": function("generate_schema_name_for_env") { arguments, _, _ in

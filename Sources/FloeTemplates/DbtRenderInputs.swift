@@ -1,3 +1,4 @@
+import FloeContract
 import FloeCore
 import FloeEngine
 
@@ -7,7 +8,7 @@ public struct DbtRenderInputs: @unchecked Sendable {
     public init(projectName: String, targetName: String, namespace: String, dialect: any SQLDialect, refable: [String: Int],
                 sources: [String: [String: Int]], vars: [String: ConfigInput], environment: [String: String], macroFiles: [MacroSource],
                 compiledAt: String, docs: [String: String] = [:], packageVars: [String: [String: ConfigInput]] = [:],
-                slotPackages: [String] = [], dispatch: [String: [String]] = [:]) {
+                slotPackages: [String] = [], dispatch: [String: [String]] = [:], resolvedRelations: [Relation]? = nil) {
         self.projectName = projectName
         self.targetName = targetName
         self.namespace = namespace
@@ -22,6 +23,7 @@ public struct DbtRenderInputs: @unchecked Sendable {
         self.packageVars = packageVars
         self.slotPackages = slotPackages
         self.dispatch = dispatch
+        self.resolvedRelations = resolvedRelations
     }
 
     public var projectName: String
@@ -44,6 +46,9 @@ public struct DbtRenderInputs: @unchecked Sendable {
     public var slotPackages: [String] = []
     /// dbt_project.yml's `dispatch:`: by macro namespace, the packages to search.
     public var dispatch: [String: [String]] = [:]
+    /// At apply time: each slot's relation, so relations print as themselves rather than as
+    /// placeholders the compiler replaces.
+    public var resolvedRelations: [Relation]?
 
     /// A copy that shares no reference-counted storage with this one. Render workers run on
     /// separate cores, and two cores retaining and releasing the same objects (a dictionary's
@@ -64,7 +69,8 @@ public struct DbtRenderInputs: @unchecked Sendable {
                 (package.key.isolated, Dictionary(uniqueKeysWithValues: package.value.map { ($0.key.isolated, $0.value.isolated) }))
             }),
             slotPackages: slotPackages.map(\.isolated),
-            dispatch: Dictionary(uniqueKeysWithValues: dispatch.map { ($0.key.isolated, $0.value.map(\.isolated)) }))
+            dispatch: Dictionary(uniqueKeysWithValues: dispatch.map { ($0.key.isolated, $0.value.map(\.isolated)) }),
+            resolvedRelations: resolvedRelations)
     }
 }
 

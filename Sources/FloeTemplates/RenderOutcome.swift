@@ -31,6 +31,9 @@ public struct RenderOutcome: Sendable {
     public var error: TemplateError?
     /// What rendered but may not be what was meant (an undefined name printed as nothing).
     public var warnings: [TemplateError] = []
+    /// The template calls the database (`run_query`, `statement`, `adapter.get_columns_in_relation`…):
+    /// at compile it cannot be rendered, and is rendered at apply time instead.
+    public var needsDatabase = false
 
     /// The error and the warnings, as diagnostics.
     public var diagnostics: [Diagnostic] {

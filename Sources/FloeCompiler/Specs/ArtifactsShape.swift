@@ -158,6 +158,7 @@ enum ArtifactsShape {
                 .required("unique", .boolean, "a unique index"),
             ]))), "since 1.2: indexes created after each build of a table or incremental model"),
             .required("fingerprint", sha256, "change detector"),
+            .optional("render_at_apply", .boolean, "since 2.0: rendered at apply time from `templates` (its template queries the database); `sql` is dbt's parse rendering, not run"),
         ]))), "SQL models"),
         .required("tests", .list(.object(ObjectShape("a test", [
             .required("unique_id", text, "test.<project>.<name>"),
@@ -242,6 +243,36 @@ enum ArtifactsShape {
                 ]))), "all must hold; absent for every row"),
             ]))), "since 1.3: Cube's data access policies; absent when the cube has none"),
         ]))), "since 1.2: the semantic layer's cubes, refs resolved; absent when there are none"),
+        .optional("templates", .object(ObjectShape("the templates of models rendered at apply time", [
+            .required("project", text, "the root dbt project's name"),
+            .required("target", text, "target.name"),
+            .required("namespace", text, "target.schema"),
+            .required("compiled_at", text, "run_started_at"),
+            .required("macros", .list(.object(ObjectShape("a macro file", [
+                .required("package", text, "its project"),
+                .required("path", text, "the file"),
+                .required("text", text, "its text"),
+            ]))), "every macro file of the project and its packages"),
+            .required("vars", .map(.map(.any)), "vars by project"),
+            .required("dispatch", .map(names), "search orders by macro namespace"),
+            .required("models", .map(.object(ObjectShape("a model's template", [
+                .required("path", text, "the model file"),
+                .required("text", text, "its template"),
+                .required("package", text, "its project"),
+                .required("refs", .list(.object(ObjectShape("a ref", [
+                    .required("name", names, "as ref() names it"),
+                    .required("relation", relation, "what it is"),
+                ]))), "what ref() may name"),
+                .required("sources", .list(.object(ObjectShape("a source table", [
+                    .required("source", text, "source name"),
+                    .required("table", text, "table name"),
+                    .required("relation", relation, "what it is"),
+                ]))), "what source() may name"),
+                .required("node", .map(.any), "the model as its template sees it"),
+                .required("config", .map(.any), "its resolved config"),
+                .required("environment", .map(text), "environment variables it reads"),
+            ]))), "by model unique id"),
+        ])), "since 2.0: models rendered at apply time"),
         .optional("views", .list(.object(ObjectShape("a view", [
             .required("name", text, "view name"),
             .required("path", text, "the cube file that declares it"),

@@ -45,6 +45,8 @@ enum JinjaBuiltins {
         if case .dict(let box) = value, let found = box[name] { return found }
         if case .callable(let callable) = value, let member = callable.members[name] { return member }
         if let method = method(name, of: value) { return .callable(method) }
+        // As Jinja2's getattr falls back to an item: `map(attribute=0)` over rows.
+        if let position = Int(name), let items = value.sequenceItems, items.indices.contains(position) { return items[position] }
         return .undefined(name)
     }
 
@@ -63,6 +65,13 @@ enum JinjaBuiltins {
                 throw TemplateError("string index \(position) is out of range", at: location)
             }
             return .string(String(characters[resolved]))
+        case (.dict(let box), .integer(let position)) where box.sequence != nil:
+            let items = box.sequence!
+            let resolved = position < 0 ? items.count + position : position
+            guard items.indices.contains(resolved) else {
+                throw TemplateError("index \(position) is out of range (length \(items.count))", at: location)
+            }
+            return items[resolved]
         case (.dict(let box), _):
             return box[index.rendered] ?? .undefined(index.rendered)
         default:

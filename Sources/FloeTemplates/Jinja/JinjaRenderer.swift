@@ -252,11 +252,17 @@ final class JinjaRenderer {
                 throw TemplateError("'{% call %}' needs a macro call, such as '{% call wrap() %}'", at: at(expression))
             }
             let function = try evaluate(callee)
-            guard case .callable(let callable) = function, let definition = callable.definition else {
+            guard case .callable(let callable) = function else {
                 if case .undefined(let name) = function { throw undefined(name, at: at(callee)) }
                 throw TemplateError("'{% call %}' needs a macro, got \(function.typeName)", at: at(callee))
             }
             let (arguments, keywords) = try evaluate(argumentExpressions, keywordExpressions)
+            guard let definition = callable.definition else {
+                // A function floe provides (dbt's `statement`) gets the body as its `caller` keyword.
+                let value = try callable.body(arguments, keywords + [("caller", caller)], JinjaCallContext(location: at(expression)))
+                if case .none = value {} else { output.append(contentsOf: value.rendered.utf8) }
+                return
+            }
             if let returned = try call(definition, arguments, keywords, caller: caller, at: at(expression), into: &output) {
                 output.append(contentsOf: returned.rendered.utf8)
             }

@@ -25,6 +25,10 @@ public enum JinjaValue {
         /// What `{{ }}` prints instead of the dict, for objects with attributes such as dbt's
         /// relations (`{{ ref('x') }}` prints the relation, `ref('x').identifier` its name).
         public var printed: String?
+        /// For a sequence with named fields (an agate row, whose values are also its columns by
+        /// name; a query's table, whose rows are iterated): what iterating it and integer
+        /// subscripts give, instead of its keys.
+        public var sequence: [JinjaValue]?
 
         public var keys: [String] { table.names }
         /// The values, in the order of `keys`.
@@ -125,10 +129,19 @@ public enum JinjaValue {
     }
 
     /// Items when iterated: a list's items, a dict's keys, a string's characters.
+    /// A list's items, or a row's or table's sequence: what integer subscripts reach.
+    var sequenceItems: [JinjaValue]? {
+        switch self {
+        case .list(let box): box.items
+        case .dict(let box): box.sequence
+        default: nil
+        }
+    }
+
     public var iterated: [JinjaValue]? {
         switch self {
         case .list(let box): return box.items
-        case .dict(let box): return box.keys.map(JinjaValue.string)
+        case .dict(let box): return box.sequence ?? box.keys.map(JinjaValue.string)
         case .string(let text): return text.map { .string(String($0)) }
         default: return nil
         }

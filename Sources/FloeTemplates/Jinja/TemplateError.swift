@@ -5,6 +5,9 @@ public struct TemplateError: Error, Sendable, Equatable {
     public var location: SourceLocation
     public var message: String
     public var hint: String?
+    /// The template called the database (`run_query`, …) while none may be used: at compile, the
+    /// model is then rendered at apply time instead.
+    public var needsDatabase = false
 
     public init(_ message: String, at location: SourceLocation, hint: String? = nil) {
         self.location = location

@@ -1,0 +1,106 @@
+/// Since 2.0: what the executor needs to render, at apply time, the models whose templates query
+/// the database (`run_query`, `statement`, `adapter.get_columns_in_relation`, …): a compile
+/// cannot render those without a connection, so the plan carries their templates instead, with
+/// the project's macros and the context frozen at compile. Every other model is rendered at
+/// compile and carries only SQL.
+public struct TemplateLibrary: Codable, Sendable, Equatable {
+    /// The root dbt project's name (`project_name`, and the root macro namespace).
+    public var project: String
+    /// `target.name` and `target.schema`.
+    public var target: String
+    public var namespace: String
+    /// The compile's timestamp, `run_started_at`.
+    public var compiledAt: String
+    /// Every macro file of the project and its installed packages.
+    public var macros: [TemplateFile]
+    /// The vars each project's nodes see: the root project's under its name, each package's under its own.
+    public var vars: [String: [String: ConfigValue]]
+    /// dbt_project.yml's `dispatch:` search orders, by macro namespace.
+    public var dispatch: [String: [String]]
+    /// By model unique id.
+    public var models: [String: ModelTemplate]
+
+    public init(project: String, target: String, namespace: String, compiledAt: String, macros: [TemplateFile],
+                vars: [String: [String: ConfigValue]], dispatch: [String: [String]], models: [String: ModelTemplate]) {
+        self.project = project
+        self.target = target
+        self.namespace = namespace
+        self.compiledAt = compiledAt
+        self.macros = macros
+        self.vars = vars
+        self.dispatch = dispatch
+        self.models = models
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case project, target, namespace, macros, vars, dispatch, models
+        case compiledAt = "compiled_at"
+    }
+}
+
+/// A macro file: its project, its path as messages name it, its text.
+public struct TemplateFile: Codable, Sendable, Equatable {
+    public var package: String
+    public var path: String
+    public var text: String
+
+    public init(package: String, path: String, text: String) {
+        self.package = package
+        self.path = path
+        self.text = text
+    }
+}
+
+/// One model's template and the context it renders in.
+public struct ModelTemplate: Codable, Sendable, Equatable {
+    /// The model file as messages name it, and its text.
+    public var path: String
+    public var text: String
+    /// The project (root or package) the model belongs to.
+    public var package: String
+    /// What `ref()` may name: `["orders"]` or `["package", "orders"]`, and the relation it is.
+    public var refs: [TemplateReference]
+    /// What `source()` may name, and the relation it is.
+    public var sources: [TemplateSource]
+    /// The `model` the template sees.
+    public var node: [String: ConfigValue]
+    /// The model's resolved config, for `config.get`.
+    public var config: [String: ConfigValue]
+    /// The environment variables it reads (`env_var`), as they were at compile.
+    public var environment: [String: String]
+
+    public init(path: String, text: String, package: String, refs: [TemplateReference], sources: [TemplateSource],
+                node: [String: ConfigValue], config: [String: ConfigValue], environment: [String: String]) {
+        self.path = path
+        self.text = text
+        self.package = package
+        self.refs = refs
+        self.sources = sources
+        self.node = node
+        self.config = config
+        self.environment = environment
+    }
+}
+
+public struct TemplateReference: Codable, Sendable, Equatable {
+    /// As `ref()` is called: the name, or the package and the name.
+    public var name: [String]
+    public var relation: Relation
+
+    public init(name: [String], relation: Relation) {
+        self.name = name
+        self.relation = relation
+    }
+}
+
+public struct TemplateSource: Codable, Sendable, Equatable {
+    public var source: String
+    public var table: String
+    public var relation: Relation
+
+    public init(source: String, table: String, relation: Relation) {
+        self.source = source
+        self.table = table
+        self.relation = relation
+    }
+}

@@ -1,0 +1,196 @@
+import FloeContract
+import FloeCore
+import FloeEngine
+
+/// How a template's calls that need the database are answered: `run_query`, `statement` and
+/// `load_result`, `adapter.get_columns_in_relation`, `adapter.get_relation`, `load_relation`,
+/// `adapter.execute`.
+public enum DatabaseAccess {
+    /// At compile: such a call stops the rendering, and the model is rendered at apply time.
+    case deferred
+    /// dbt's parse (`execute` is false): the calls answer nothing, so a template can still name
+    /// what it refers to.
+    case none
+    /// At apply: the calls run on this connection, after the model's upstream is built.
+    case live(any EngineConnection)
+}
+
+extension DatabaseAccess {
+    var answersNothing: Bool {
+        if case .none = self { return true }
+        return false
+    }
+}
+
+extension DbtRenderContext {
+    /// The connection to run a call on; nil while parsing; at compile, a stop.
+    private func connection(for call: String, at location: SourceLocation) throws(TemplateError) -> (any EngineConnection)? {
+        switch databaseAccess {
+        case .live(let connection): return connection
+        case .none: return nil
+        case .deferred:
+            var stop = TemplateError("\(call) needs the database", at: location)
+            stop.needsDatabase = true
+            throw stop
+        }
+    }
+
+    /// The calls, as globals; the adapter's members are in ``adapterDatabaseMembers()``.
+    func databaseBuiltins() -> [String: JinjaValue] {
+        func function(_ name: String, _ body: @escaping JinjaCallable.Body) -> JinjaValue {
+            .callable(JinjaCallable(name, body))
+        }
+        return [
+            "run_query": function("run_query") { [unowned self] arguments, keywords, context in
+                let sql = arguments.first?.rendered ?? keywords.first { $0.0 == "sql" }?.1.rendered ?? ""
+                guard let connection = try self.connection(for: "run_query()", at: context.location) else { return .none }
+                return try Self.table(self.run(sql, on: connection, at: context.location))
+            },
+            // `{% call statement('name', fetch_result=True) %}select …{% endcall %}`, then `load_result('name')`.
+            "statement": function("statement") { [unowned self] arguments, keywords, context in
+                let name = arguments.first?.rendered ?? keywords.first { $0.0 == "name" }?.1.rendered ?? "statement"
+                let fetch = (arguments.count > 1 ? arguments[1] : keywords.first { $0.0 == "fetch_result" }?.1)?.isTruthy ?? false
+                guard case .callable(let caller)? = keywords.first(where: { $0.0 == "caller" })?.1 else {
+                    throw TemplateError("statement() is called as a block: {% call statement('name') %}…{% endcall %}", at: context.location)
+                }
+                guard let connection = try self.connection(for: "statement('\(name)')", at: context.location) else { return .string("") }
+                let sql = try caller.body([], [], context).rendered
+                let result = fetch ? try self.run(sql, on: connection, at: context.location) : nil
+                if result == nil { _ = try self.execute(sql, on: connection, at: context.location) }
+                self.statementResults[name] = .dict([
+                    ("response", .dict([("code", .string(fetch ? "SELECT" : "OK")), ("rows_affected", .integer(result?.rows.count ?? 0))])),
+                    ("data", .list((result?.rows ?? []).map { .list($0.map(Self.value)) })),
+                    ("table", try result.map(Self.table) ?? .none),
+                ])
+                return .string("")
+            },
+            "load_result": function("load_result") { [unowned self] arguments, _, _ in
+                self.statementResults[arguments.first?.rendered ?? ""] ?? .none
+            },
+            "load_relation": function("load_relation") { [unowned self] arguments, _, context in
+                guard case .dict(let box)? = arguments.first else { return .none }
+                guard let connection = try self.connection(for: "load_relation()", at: context.location) else { return .none }
+                return try self.existing(schema: box["schema"]?.rendered ?? "", identifier: box["identifier"]?.rendered ?? "",
+                                         on: connection, at: context.location)
+            },
+        ]
+    }
+
+    /// `adapter.get_columns_in_relation`, `adapter.get_relation`, `adapter.execute`.
+    func adapterDatabaseMembers() -> [(String, JinjaValue)] {
+        func function(_ name: String, _ body: @escaping JinjaCallable.Body) -> JinjaValue {
+            .callable(JinjaCallable(name, body))
+        }
+        return [
+            ("get_columns_in_relation", function("get_columns_in_relation") { [unowned self] arguments, keywords, context in
+                guard case .dict(let box)? = arguments.first ?? keywords.first(where: { $0.0 == "relation" })?.1 else {
+                    throw TemplateError("adapter.get_columns_in_relation() takes a relation, such as ref('orders')", at: context.location)
+                }
+                guard let connection = try self.connection(for: "adapter.get_columns_in_relation()", at: context.location) else { return .list([]) }
+                let relation = Relation(schema: box["schema"]?.rendered ?? "", name: box["identifier"]?.rendered ?? "")
+                let columns: [ColumnSpec]
+                do {
+                    columns = try connection.columns(of: relation)
+                } catch {
+                    throw TemplateError("adapter.get_columns_in_relation(\(relation)): \(error)", at: context.location)
+                }
+                return .list(columns.map { Self.column($0, dialect: self.inputs.dialect) })
+            }),
+            ("get_relation", function("get_relation") { [unowned self] arguments, keywords, context in
+                func argument(_ position: Int, _ name: String) -> String {
+                    (arguments.count > position ? arguments[position] : keywords.first { $0.0 == name }?.1)?.rendered ?? ""
+                }
+                guard let connection = try self.connection(for: "adapter.get_relation()", at: context.location) else { return .none }
+                return try self.existing(schema: argument(1, "schema"), identifier: argument(2, "identifier"), on: connection, at: context.location)
+            }),
+            ("execute", function("execute") { [unowned self] arguments, keywords, context in
+                let sql = arguments.first?.rendered ?? ""
+                let fetch = keywords.first { $0.0 == "fetch" }?.1.isTruthy ?? false
+                guard let connection = try self.connection(for: "adapter.execute()", at: context.location) else { return .list([.none, .none]) }
+                if fetch {
+                    let result = try self.run(sql, on: connection, at: context.location)
+                    return .list([.dict([("code", .string("SELECT"))]), try Self.table(result)])
+                }
+                let count = try self.execute(sql, on: connection, at: context.location)
+                return .list([.dict([("code", .string("OK")), ("rows_affected", .integer(count))]), .none])
+            }),
+        ]
+    }
+
+    private func run(_ sql: String, on connection: any EngineConnection, at location: SourceLocation) throws(TemplateError) -> ResultSet {
+        do {
+            return try connection.query(sql, limit: nil)
+        } catch {
+            throw TemplateError("the query failed: \(Self.message(error))\n\(sql.trimmingCharacters(in: .whitespacesAndNewlines))", at: location)
+        }
+    }
+
+    private func execute(_ sql: String, on connection: any EngineConnection, at location: SourceLocation) throws(TemplateError) -> Int {
+        do {
+            return try connection.execute(sql)
+        } catch {
+            throw TemplateError("the statement failed: \(Self.message(error))\n\(sql.trimmingCharacters(in: .whitespacesAndNewlines))", at: location)
+        }
+    }
+
+    private static func message(_ error: any Error) -> String {
+        (error as? EngineError)?.message ?? "\(error)"
+    }
+
+    /// The relation when the warehouse has it, else none.
+    private func existing(schema: String, identifier: String, on connection: any EngineConnection,
+                          at location: SourceLocation) throws(TemplateError) -> JinjaValue {
+        let relation = Relation(schema: schema, name: identifier)
+        do {
+            guard try connection.relationKind(relation) != nil else { return .none }
+        } catch {
+            throw TemplateError("cannot look up \(relation): \(Self.message(error))", at: location)
+        }
+        return relationObject(relation)
+    }
+
+    /// A query's result as dbt's agate table: `rows` (each a row: by position and by column
+    /// name), `columns` (each with `name` and `values()`), `column_names`; iterating it, or
+    /// `length`, goes over the rows.
+    static func table(_ result: ResultSet) throws(TemplateError) -> JinjaValue {
+        let rows: [JinjaValue] = result.rows.map { row in
+            let values = row.map(value)
+            let box = JinjaValue.DictBox(Array(zip(result.columns, values)))
+            box.sequence = values
+            return .dict(box)
+        }
+        let columns: [JinjaValue] = result.columns.enumerated().map { position, name in
+            let values = JinjaValue.list(result.rows.map { value($0[position]) })
+            return .dict([("name", .string(name)), ("values", .callable(JinjaCallable("values") { _, _, _ in values }))])
+        }
+        let table = JinjaValue.DictBox([("rows", .list(rows)), ("columns", .list(columns)),
+                                        ("column_names", .list(result.columns.map(JinjaValue.string)))])
+        table.sequence = rows
+        return .dict(table)
+    }
+
+    static func value(_ value: SQLValue) -> JinjaValue {
+        switch value {
+        case .null: .none
+        case .integer(let number): .integer(Int(number))
+        case .real(let number): .number(number)
+        case .text(let text): .string(text)
+        case .blob: .string(value.displayText ?? "")
+        }
+    }
+
+    /// dbt's Column: `name`, `column`, `data_type`, `dtype`, `quoted`, and `is_string()`/`is_number()`.
+    static func column(_ column: ColumnSpec, dialect: any SQLDialect) -> JinjaValue {
+        let type = column.type ?? ""
+        let lowered = type.lowercased()
+        let isString = ["char", "text", "string", "clob"].contains { lowered.contains($0) }
+        let isNumber = ["int", "real", "float", "double", "numeric", "decimal", "number"].contains { lowered.contains($0) }
+        return .dict([
+            ("name", .string(column.name)), ("column", .string(column.name)), ("data_type", .string(type)), ("dtype", .string(type)),
+            ("quoted", .string(dialect.quoteIdentifier(column.name))),
+            ("is_string", .callable(JinjaCallable("is_string") { _, _, _ in .bool(isString) })),
+            ("is_number", .callable(JinjaCallable("is_number") { _, _, _ in .bool(isNumber) })),
+            ("is_numeric", .callable(JinjaCallable("is_numeric") { _, _, _ in .bool(isNumber) })),
+        ])
+    }
+}
