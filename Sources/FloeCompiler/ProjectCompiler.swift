@@ -116,6 +116,14 @@ public enum ProjectCompiler {
             project.tests += compiled.tests
             project.inputs += compiled.inputs
             project.diagnostics += compiled.diagnostics
+            if let templates = compiled.templates {
+                if project.templates != nil {
+                    project.diagnostics.append(.error(at: transform.location, path: "transforms",
+                                                      "two dbt projects have models rendered at apply time",
+                                                      hint: "one dbt project per product may query the database while rendering"))
+                }
+                project.templates = templates
+            }
         }
         diagnostics += project.diagnostics
         var cubes: [CompiledCube] = []
@@ -162,7 +170,7 @@ public enum ProjectCompiler {
             transforms: spec.transforms.map { TransformSource(type: $0.type, path: $0.path) },
             synthetic: synthetic.tables,
             seeds: project.seeds, sources: project.sources, models: project.models, tests: project.tests,
-            cubes: cubes.isEmpty ? nil : cubes, views: views.isEmpty ? nil : views)
+            cubes: cubes.isEmpty ? nil : cubes, views: views.isEmpty ? nil : views, templates: project.templates)
 
         let encoded: EncodedDocument
         let flagged: Bool

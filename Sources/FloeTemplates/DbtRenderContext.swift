@@ -117,7 +117,7 @@ public final class DbtRenderContext {
         do {
             outcome.text = try macro.body([], keywords, JinjaCallContext(location: location)).rendered
         } catch let error as TemplateError {
-            outcome.error = error
+            if error.needsDatabase { outcome.needsDatabase = true } else { outcome.error = error }
         } catch {
             outcome.error = TemplateError("\(macro.name) did not render: \(error)", at: location)
         }
@@ -151,6 +151,9 @@ public final class DbtRenderContext {
         do {
             let result = try walk(value)
             return (result, outcome)
+        } catch where error.needsDatabase {
+            outcome.needsDatabase = true
+            return (value, outcome)
         } catch {
             outcome.error = error
             return (value, outcome)
@@ -189,7 +192,8 @@ public final class DbtRenderContext {
         let identifier = JinjaValue.string(relation.name)
         return .dict(JinjaValue.DictBox(distinctKeys: Self.relationKeys,
                                         values: [.none, .string(relation.schema), identifier, identifier, Self.relationMetadata],
-                                        printed: inputs.dialect.relation(schema: relation.schema, name: relation.name)))
+                                        printed: relation.schema == inputs.unqualifiedSchema ? inputs.dialect.quoteIdentifier(relation.name)
+                                            : inputs.dialect.relation(schema: relation.schema, name: relation.name)))
     }
 
     private static let relationKeys = ["database", "schema", "identifier", "name", "metadata"]
@@ -256,7 +260,7 @@ public final class DbtRenderContext {
                                     hint: Suggestions.didYouMean(name, in: vars.keys)
                                         ?? "define it under `vars:` in dbt_project.yml or floe.yaml, pass `--vars '{\(name): …}'`, or give var() a default")
             },
-            "env_var": function("env_var") { arguments, _, context in
+            "env_var": function("env_var") { [unowned self] arguments, _, context in
                 guard case .string(let name)? = arguments.first else {
                     throw TemplateError("env_var() takes the variable's name as a string", at: context.location)
                 }
@@ -264,7 +268,10 @@ public final class DbtRenderContext {
                     throw TemplateError("env_var('\(name)') would copy a secret into the plan", at: context.location,
                                         hint: "secrets are resolved when a connection opens, from platform.yaml's secret references; models cannot read them")
                 }
-                if let value = inputs.environment[name] { return .string(value) }
+                if let value = inputs.environment[name] {
+                    self.outcome.environmentRead[name] = value
+                    return .string(value)
+                }
                 if arguments.count > 1 { return .string(arguments[1].rendered) }
                 throw TemplateError("environment variable '\(name)' is not set", at: context.location,
                                     hint: "set it, or give env_var() a default: env_var('\(name)', 'fallback')")

@@ -8,7 +8,8 @@ public struct DbtRenderInputs: @unchecked Sendable {
     public init(projectName: String, targetName: String, namespace: String, dialect: any SQLDialect, refable: [String: Int],
                 sources: [String: [String: Int]], vars: [String: ConfigInput], environment: [String: String], macroFiles: [MacroSource],
                 compiledAt: String, docs: [String: String] = [:], packageVars: [String: [String: ConfigInput]] = [:],
-                slotPackages: [String] = [], dispatch: [String: [String]] = [:], resolvedRelations: [Relation]? = nil) {
+                slotPackages: [String] = [], dispatch: [String: [String]] = [:], resolvedRelations: [Relation]? = nil,
+                unqualifiedSchema: String? = nil) {
         self.projectName = projectName
         self.targetName = targetName
         self.namespace = namespace
@@ -24,6 +25,7 @@ public struct DbtRenderInputs: @unchecked Sendable {
         self.slotPackages = slotPackages
         self.dispatch = dispatch
         self.resolvedRelations = resolvedRelations
+        self.unqualifiedSchema = unqualifiedSchema
     }
 
     public var projectName: String
@@ -49,6 +51,9 @@ public struct DbtRenderInputs: @unchecked Sendable {
     /// At apply time: each slot's relation, so relations print as themselves rather than as
     /// placeholders the compiler replaces.
     public var resolvedRelations: [Relation]?
+    /// Relations in this schema print without it: a SQLite view names the tables of its own
+    /// schema unqualified (``SQLDialect/viewsQualifyTheirOwnSchema``).
+    public var unqualifiedSchema: String?
 
     /// A copy that shares no reference-counted storage with this one. Render workers run on
     /// separate cores, and two cores retaining and releasing the same objects (a dictionary's
@@ -70,7 +75,7 @@ public struct DbtRenderInputs: @unchecked Sendable {
             }),
             slotPackages: slotPackages.map(\.isolated),
             dispatch: Dictionary(uniqueKeysWithValues: dispatch.map { ($0.key.isolated, $0.value.map(\.isolated)) }),
-            resolvedRelations: resolvedRelations)
+            resolvedRelations: resolvedRelations, unqualifiedSchema: unqualifiedSchema)
     }
 }
 

@@ -34,6 +34,9 @@ public struct RenderOutcome: Sendable {
     /// The template calls the database (`run_query`, `statement`, `adapter.get_columns_in_relation`…):
     /// at compile it cannot be rendered, and is rendered at apply time instead.
     public var needsDatabase = false
+    /// The environment variables `env_var()` read, with their values: what a model rendered at
+    /// apply time is given again.
+    public var environmentRead: [String: String] = [:]
 
     /// The error and the warnings, as diagnostics.
     public var diagnostics: [Diagnostic] {

@@ -44,17 +44,23 @@ import Testing
 
     @Test func refusesAnotherMajorVersion() throws {
         var json = String(decoding: try Self.sample().encoded(), as: UTF8.self)
-        json = json.replacingOccurrences(of: "\"version\" : \"\(CompiledArtifacts.currentVersion)\"\n}", with: "\"version\" : \"2.0.0\"\n}")
+        json = json.replacingOccurrences(of: "\"version\" : \"\(CompiledArtifacts.currentVersion)\"\n}", with: "\"version\" : \"3.0.0\"\n}")
         #expect(throws: ContractError.incompatibleVersion(
-            found: ContractVersion(major: 2, minor: 0, patch: 0), supported: CompiledArtifacts.currentVersion)) {
+            found: ContractVersion(major: 3, minor: 0, patch: 0), supported: CompiledArtifacts.currentVersion)) {
             try CompiledArtifacts.decode(Data(json.utf8))
+        }
+        // A 1.x plan may lack what 2.0 added and could be misread (a model rendered at apply time).
+        let older = json.replacingOccurrences(of: "\"version\" : \"3.0.0\"\n}", with: "\"version\" : \"1.3.0\"\n}")
+        #expect(throws: ContractError.incompatibleVersion(
+            found: ContractVersion(major: 1, minor: 3, patch: 0), supported: CompiledArtifacts.currentVersion)) {
+            try CompiledArtifacts.decode(Data(older.utf8))
         }
     }
 
     @Test func acceptsANewerMinorVersion() throws {
         var json = String(decoding: try Self.sample().encoded(), as: UTF8.self)
-        json = json.replacingOccurrences(of: "\"version\" : \"\(CompiledArtifacts.currentVersion)\"\n}", with: "\"version\" : \"1.7.0\"\n}")
-        #expect(try CompiledArtifacts.decode(Data(json.utf8)).version == ContractVersion(major: 1, minor: 7, patch: 0))
+        json = json.replacingOccurrences(of: "\"version\" : \"\(CompiledArtifacts.currentVersion)\"\n}", with: "\"version\" : \"2.7.0\"\n}")
+        #expect(try CompiledArtifacts.decode(Data(json.utf8)).version == ContractVersion(major: 2, minor: 7, patch: 0))
     }
 
     @Test func explainsMalformedPlans() throws {
@@ -75,7 +81,7 @@ import Testing
             try CompiledArtifacts.decode(Data(snapshot.utf8))
         }
         #expect(throws: ContractError.malformed("missing field 'metadata' at the top level")) {
-            try CompiledArtifacts.decode(Data(#"{"version": "1.0.0"}"#.utf8))
+            try CompiledArtifacts.decode(Data(#"{"version": "2.0.0"}"#.utf8))
         }
     }
 

@@ -28,6 +28,8 @@ struct DbtCompileResult {
     var seeds: [CompiledSeed] = []
     var sources: [CompiledSource] = []
     var tests: [CompiledTest] = []
+    /// The templates of the models rendered at apply time; nil when there are none.
+    var templates: TemplateLibrary?
     /// Every file read, for the plan's input hashes.
     var inputs: [InputFile] = []
     var diagnostics: [Diagnostic] = []
@@ -57,6 +59,9 @@ struct DbtProjectCompiler {
         var incrementalRender: RenderOutcome?
         /// The file's text, so the incremental rendering need not read it again.
         var source = ""
+        /// Its template queries the database: `render` is dbt's parse rendering (`execute` false),
+        /// and the model is rendered at apply time.
+        var renderAtApply = false
     }
 
     let request: DbtCompileRequest
@@ -136,6 +141,7 @@ struct DbtProjectCompiler {
         applyFileConfigs()
         resolveRelations()
         let order = buildGraph()
+        checkModelsRenderedAtApply()
         guard !result.diagnostics.hasErrors, let order else { return }
         renderIncrementalVariants()
         guard !result.diagnostics.hasErrors else { return }
@@ -155,11 +161,19 @@ struct DbtProjectCompiler {
                          context: DbtRenderContext(inputs.isolated()))
         }
         compileModels(order: order)
+        result.templates = templateLibrary()
         let (tests, testDiagnostics) = testsWork.wait()
         result.tests = tests
         result.diagnostics += testDiagnostics
         result.diagnostics += unrenderedJinja()
         result.diagnostics += project.models.unusedPathWarnings() + project.seeds.unusedPathWarnings()
+    }
+
+    /// What is rendered at apply time is a model's SQL only: anything else that queries the
+    /// database while rendering is an error at its file.
+    static func queriesTheDatabase(_ file: String, what: String) -> Diagnostic {
+        .error(at: .file(file), "\(what) queries the database while rendering (run_query, statement, adapter.get_columns_in_relation…)",
+               hint: "only a model's SQL may: it is rendered at apply time; compute the value in the SQL, or pass it as a var")
     }
 
     // MARK: Reading
@@ -439,6 +453,10 @@ struct DbtProjectCompiler {
         let key = NodeConfig.normalized(entry.key)
         guard entry.value.holdsJinja, key != "pre_hook", key != "post_hook", let serialContext else { return entry }
         let (value, outcome) = serialContext.evaluate(entry.value, at: entry.location, base: NodeConfig())
+        if outcome.needsDatabase {
+            result.diagnostics.append(Self.queriesTheDatabase(entry.location.file, what: "the config value '\(entry.key)'"))
+            return entry
+        }
         if let error = outcome.error {
             result.diagnostics.append(.error(at: entry.location, "'\(entry.key)' does not render: \(error.message)", hint: error.hint))
             return entry
@@ -539,7 +557,18 @@ struct DbtProjectCompiler {
                 guard let model = index < prefetched ? prefetch?.take(index) : PrefetchedModel(job.file) else {
                     return Rendered(outcome: RenderOutcome(error: TemplateError("cannot read the file", at: .file(job.file.display))))
                 }
-                let outcome = context.render(model.template, slot: job.slot, model: job.model.value, base: job.base, incremental: false)
+                var outcome = context.render(model.template, slot: job.slot, model: job.model.value, base: job.base, incremental: false)
+                if outcome.needsDatabase {
+                    // Rendered as dbt parses (`execute` false, the database answering nothing), for
+                    // what it refers to and its config; its SQL is rendered at apply time.
+                    let read = outcome.environmentRead
+                    context.databaseAccess = .none
+                    outcome = context.render(model.template, slot: job.slot, model: job.model.value, base: job.base, incremental: false)
+                    context.databaseAccess = .deferred
+                    outcome.environmentRead.merge(read) { current, _ in current }
+                    outcome.needsDatabase = true
+                    return Rendered(outcome: outcome, sha256: model.sha256, source: model.source)
+                }
                 // An incremental model's second rendering is made here too, from the same parse, when
                 // its config (the tree's, then its own `config()`) says incremental; the compiler
                 // works that config out again, the same way, and reports its problems.
@@ -559,12 +588,14 @@ struct DbtProjectCompiler {
             if let sha256 = outcomes[index].sha256 { record(planPath: jobs[index].file.planPath, sha256: sha256) }
             result.diagnostics += outcomes[index].outcome.diagnostics
             if index < models.count {
+                models[index].renderAtApply = outcomes[index].outcome.needsDatabase
                 // Swapped in, not copied: copying retains what another core made, a cache miss each.
                 swap(&models[index].render, &outcomes[index].outcome)
                 swap(&models[index].incrementalRender, &outcomes[index].incremental)
                 swap(&models[index].source, &outcomes[index].source)
             } else {
                 let outcome = outcomes[index].outcome
+                if outcome.needsDatabase { result.diagnostics.append(Self.queriesTheDatabase(jobs[index].file.display, what: "a singular test")) }
                 var config = testConfigs[index - models.count]
                 apply(outcome.config, to: &config, path: "config")
                 singular.append((jobs[index].file, outcome, config))
@@ -591,7 +622,7 @@ struct DbtProjectCompiler {
         // rendering kept for a model that is not incremental after all is dropped.
         var missing: [Int] = []
         for index in models.indices {
-            guard models[index].config.materialized == .incremental, slots[index].enabled else {
+            guard models[index].config.materialized == .incremental, slots[index].enabled, !models[index].renderAtApply else {
                 models[index].incrementalRender = nil
                 continue
             }
@@ -730,6 +761,55 @@ struct DbtProjectCompiler {
         return cycles.isEmpty ? order : nil
     }
 
+    // MARK: Models rendered at apply time
+
+    /// A model rendered at apply time is built on its own: it cannot be ephemeral (inlined into
+    /// others at compile) nor read an ephemeral one (inlined into it at compile).
+    private mutating func checkModelsRenderedAtApply() {
+        for index in models.indices where models[index].renderAtApply && slots[index].enabled {
+            let file = models[index].file.display
+            if slots[index].ephemeral {
+                result.diagnostics.append(.error(at: .file(file), "ephemeral model \(slots[index].name) queries the database while rendering",
+                                                 hint: "an ephemeral model is inlined at compile; materialize it as a view or table so it is rendered at apply time"))
+            }
+            for use in models[index].render.refs where slots[use.slot].ephemeral {
+                result.diagnostics.append(.error(at: use.location, "\(slots[index].name) is rendered at apply time and cannot read ephemeral \(slots[use.slot].name)",
+                                                 hint: "materialize \(slots[use.slot].name) as a view or table"))
+            }
+        }
+    }
+
+    /// What the executor needs to render the models whose templates query the database: each
+    /// one's template and frozen context, and the project's macros and vars.
+    private func templateLibrary() -> TemplateLibrary? {
+        var templates: [String: ModelTemplate] = [:]
+        for index in models.indices where models[index].renderAtApply && slots[index].enabled {
+            let render = models[index].render
+            var seen = Set<Int>()
+            let refs = render.refs.filter { seen.insert($0.slot).inserted }.map {
+                TemplateReference(name: [slots[$0.slot].name], relation: slots[$0.slot].relation)
+            }
+            let sources = render.sources.filter { seen.insert($0.slot).inserted }.map { use -> TemplateSource in
+                let parts = slots[use.slot].name.split(separator: ".", maxSplits: 1).map(String.init)
+                return TemplateSource(source: parts[0], table: parts[1], relation: slots[use.slot].relation)
+            }
+            var node: [String: ConfigValue] = [:]
+            for (key, value) in nodeFields(index) { node[key] = ConfigValue(ConfigInput(value)) }
+            templates[slots[index].uniqueID] = ModelTemplate(
+                path: models[index].file.planPath, text: models[index].source, package: slots[index].package, refs: refs, sources: sources,
+                node: node, config: models[index].config.frozen.mapValues(ConfigValue.init), environment: render.environmentRead)
+        }
+        guard !templates.isEmpty else { return nil }
+        var vars: [String: [String: ConfigValue]] = [project.name: inputs.vars.mapValues(ConfigValue.init)]
+        for (package, packageVars) in inputs.packageVars { vars[package] = packageVars.mapValues(ConfigValue.init) }
+        // Paths as the plan records them (relative to floe.yaml): the plan is the same wherever it is compiled.
+        let planPaths = Dictionary(files.macros.map { ($0.display, $0.planPath) }, uniquingKeysWith: { first, _ in first })
+        return TemplateLibrary(
+            project: project.name, target: request.targetName, namespace: request.namespace, compiledAt: request.compiledAt,
+            macros: macroFiles.map { TemplateFile(package: $0.package, path: planPaths[$0.file] ?? $0.file, text: $0.text) }, vars: vars,
+            dispatch: project.dispatch, models: templates)
+    }
+
     // MARK: Plan nodes
 
     private func finish(_ text: String, refs: [SlotUse]) -> String {
@@ -829,7 +909,7 @@ struct DbtProjectCompiler {
             relation: relation, uniqueKey: uniqueKey, incrementalStrategy: strategy, onSchemaChange: config.onSchemaChange,
             tags: config.tags, preHooks: renderHooks(config.preHooks, slot: index), postHooks: renderHooks(config.postHooks, slot: index),
             columns: (properties?.columns ?? []).map { ColumnSpec(name: $0.name, type: $0.dataType, description: $0.description) },
-            description: properties?.description, indexes: indexed ? config.indexes : [])
+            description: properties?.description, indexes: indexed ? config.indexes : [], renderAtApply: models[index].renderAtApply)
     }
 
     private mutating func renderHooks(_ hooks: [String], slot: Int) -> [String] {
@@ -837,6 +917,7 @@ struct DbtProjectCompiler {
             let outcome = serialContext.render(source: hook, file: models[slot].file.display, slot: slot, model: modelContext(slot),
                                                base: models[slot].config, incremental: false)
             if let error = outcome.error { result.diagnostics.append(error.diagnostic) }
+            if outcome.needsDatabase { result.diagnostics.append(Self.queriesTheDatabase(models[slot].file.display, what: "a hook of \(slots[slot].name)")) }
             return finisher.substitute(outcome.text).trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }
@@ -970,6 +1051,10 @@ struct DbtProjectCompiler {
             for key in arguments.keys.sorted() where key != "to" {
                 guard let value = arguments[key], value.holdsJinja else { continue }
                 let (rendered, outcome) = context.evaluate(value, at: definition.location, base: config)
+                if outcome.needsDatabase {
+                    diagnostics.append(DbtProjectCompiler.queriesTheDatabase(definition.location.file, what: "test '\(definition.name)', argument '\(key)'"))
+                    return
+                }
                 if let error = outcome.error {
                     diagnostics.append(.error(at: definition.location, "test '\(definition.name)', argument '\(key)': \(error.message)", hint: error.hint))
                     return
@@ -985,6 +1070,10 @@ struct DbtProjectCompiler {
                     let expression = to.contains("{{") ? to : "{{ \(to) }}"
                     let outcome = context.render(source: expression, file: definition.location.file, slot: nil, model: [],
                                                  base: config, incremental: false)
+                    if outcome.needsDatabase {
+                        diagnostics.append(DbtProjectCompiler.queriesTheDatabase(definition.location.file, what: "relationships' `to`"))
+                        return
+                    }
                     if let error = outcome.error {
                         diagnostics.append(.error(at: definition.location, "relationships test: \(error.message)", hint: error.hint))
                         return
@@ -1014,6 +1103,10 @@ struct DbtProjectCompiler {
                 if let column { keywords.append(("column_name", .string(column))) }
                 keywords += arguments.keys.sorted().map { ($0, arguments[$0]!.jinja) }
                 let outcome = context.call(macro, keywords: keywords, at: definition.location, base: config)
+                if outcome.needsDatabase {
+                    diagnostics.append(DbtProjectCompiler.queriesTheDatabase(definition.location.file, what: "test '\(definition.name)'"))
+                    return
+                }
                 if let error = outcome.error {
                     diagnostics.append(error.diagnostic)
                     return

@@ -21,6 +21,8 @@ enum ModelPlanning {
         var columns: [ColumnSpec]
         var description: String?
         var indexes: [ModelIndex]
+        /// Its template queries the database: rendered at apply time.
+        var renderAtApply = false
     }
 
     /// A plan node whose fingerprint is still empty, the hash that will make it, and the slots of
@@ -45,7 +47,8 @@ enum ModelPlanning {
             uniqueKey: incremental ? node.uniqueKey : [], incrementalStrategy: node.incrementalStrategy,
             onSchemaChange: incremental ? (node.onSchemaChange ?? "ignore") : nil, dependsOn: finished.dependsOn,
             tags: node.tags, preHooks: node.preHooks, postHooks: node.postHooks, columns: node.columns,
-            description: node.description, indexes: node.indexes.isEmpty ? nil : node.indexes, fingerprint: "")
+            description: node.description, indexes: node.indexes.isEmpty ? nil : node.indexes, fingerprint: "",
+            renderAtApply: node.renderAtApply ? true : nil)
         var own: [UInt8] = []
         own.reserveCapacity(256)
         for part in [model.materialized.rawValue, model.incrementalStrategy ?? "", model.uniqueKey.joined(separator: ","),

@@ -199,6 +199,16 @@ struct NodeConfig: Sendable {
 }
 
 extension NodeConfig: DbtNodeConfig {
+    /// Every key `config.get` answers, with its value: what a model rendered at apply time reads.
+    var frozen: [String: ConfigInput] {
+        var values: [String: ConfigInput] = [:]
+        for key in ["materialized", "tags", "schema", "alias", "enabled", "unique_key", "incremental_strategy", "on_schema_change",
+                    "indexes"] + extra.keys.sorted() {
+            if let value = value(forKey: key) { values[key] = value }
+        }
+        return values
+    }
+
     /// A `config()` call's entry, during rendering; its problems are reported when the compiler
     /// applies the same entries to resolve the node's config.
     mutating func take(_ entry: ConfigEntry) {

@@ -69,6 +69,7 @@ struct BuildPhase {
     typealias Connection = Result<any EngineConnection, any Error>
 
     private func execute(_ item: Item, connection opened: Connection?, writers: DispatchSemaphore) -> Bool {
+        var item = item
         if case .test(let test) = item {
             return TestPhase(context: context, graph: graph).execute(test, connection: opened)
         }
@@ -86,6 +87,11 @@ struct BuildPhase {
         var recording: RecordingConnection?
         var result = describe(item, status: .success, started: start)
         do {
+            if case .model(let model) = item, model.renderAtApply == true {
+                // Its upstream is built: its template may query it now.
+                item = .model(try ModelRendering(library: plan.templates ?? Self.noTemplates, dialect: context.engine.dialect)
+                    .render(model, on: connection))
+            }
             let seedFile = try item.seed.map { try SeedFile.read($0, projectDirectory: context.options.projectDirectory) }
             if try isUpToDate(item, connection: connection) {
                 result.status = .upToDate
@@ -215,6 +221,11 @@ struct BuildPhase {
         guard context.states.isUpToDate(item.uniqueID, fingerprint: fingerprint) else { return false }
         return try connection.relationKind(relation) != nil
     }
+
+    /// For a plan that marks a model as rendered at apply time but carries no templates: the
+    /// rendering then reports the model's template missing.
+    private static let noTemplates = TemplateLibrary(project: "", target: "", namespace: "", compiledAt: "", macros: [], vars: [:],
+                                                     dispatch: [:], models: [:])
 
     /// A seed is unchanged when its file and its column types are.
     static func fingerprint(_ seed: CompiledSeed) -> String {

@@ -1,0 +1,117 @@
+import FloeContract
+import FloeRuntime
+import Foundation
+import Testing
+
+/// Models whose templates query the database are rendered at apply time, after their upstream is
+/// built, from the template the plan carries: the patterns of dbt_utils' `star` (columns of a
+/// relation), `get_column_values` (`run_query`), dbt_date's `get_intervals_between`
+/// (`statement` and `load_result`) and `load_relation`, in macros of our own.
+@Suite struct RenderAtApplyTests {
+    static let macros = """
+        {% macro star(from, except=[]) %}
+          {%- if not execute -%}{{ return('*') }}{%- endif -%}
+          {%- set names = [] -%}
+          {%- for column in adapter.get_columns_in_relation(from) if column.name not in except -%}
+            {%- do names.append(adapter.quote(column.name)) -%}
+          {%- endfor -%}
+          {{ return(names | join(', ')) }}
+        {% endmacro %}
+
+        {% macro column_values(table, column) %}
+          {%- if not execute -%}{{ return([]) }}{%- endif -%}
+          {%- set result = run_query('select distinct ' ~ column ~ ' from ' ~ table ~ ' order by 1') -%}
+          {{ return(result.columns[0].values()) }}
+        {% endmacro %}
+
+        {% macro day_count(table) %}
+          {%- call statement('days', fetch_result=True) -%}
+            select count(*) as n, min(day) as first_day from {{ table }}
+          {%- endcall -%}
+          {%- set loaded = load_result('days') -%}
+          {%- if loaded and loaded['data'] -%}
+            {{ return(loaded['data'] | map(attribute=0) | first) }}
+          {%- endif -%}
+          {{ return(0) }}
+        {% endmacro %}
+        """
+
+    func workspace() throws -> Workspace {
+        let workspace = try Workspace(empty: ())
+        try workspace.write("floe.yaml", "name: late\nversion: \"1.0.0\"\ntransforms: [{type: dbt, path: dbt}]\n")
+        try workspace.write("platform.yaml", "version: \"1\"\ncompute: { default: { type: sqlite, path: \".floe/{environment}.db\" } }\n")
+        try workspace.write("dbt/dbt_project.yml", "name: late\nmodels:\n  late:\n    +materialized: table\n")
+        try workspace.write("dbt/macros/database.sql", Self.macros)
+        try workspace.write("dbt/seeds/orders.csv", "id,status,day,secret\n1,placed,2024-01-01,x\n2,shipped,2024-01-02,y\n3,placed,2024-01-03,z\n")
+        try workspace.write("dbt/models/orders_clean.sql", "select {{ star(ref('orders'), except=['secret']) }} from {{ ref('orders') }}")
+        try workspace.write("dbt/models/status_pivot.sql", """
+            select
+            {%- for status in column_values(ref('orders'), 'status') %}
+              sum(case when status = '{{ status }}' then 1 else 0 end) as {{ status }}_orders{{ ',' if not loop.last }}
+            {%- endfor %}
+            from {{ ref('orders') }}
+            """)
+        try workspace.write("dbt/models/days.sql", "select {{ day_count(ref('orders')) }} as days, '{{ this.identifier }}' as me")
+        try workspace.write("dbt/models/plain.sql", "select count(*) as n from {{ ref('orders_clean') }}")
+        return workspace
+    }
+
+    @Test func theCompilerDefersTheModelsThatQueryTheDatabase() throws {
+        let plan = try workspace().compile()
+        let late = plan.models.filter { $0.renderAtApply == true }.map(\.name).sorted()
+        #expect(late == ["days", "orders_clean", "status_pivot"])
+        #expect(plan.models.first { $0.name == "plain" }?.renderAtApply == nil)
+        // What dbt's parse renders: `execute` false, so the macros answer '*' and nothing.
+        #expect(plan.models.first { $0.name == "orders_clean" }?.sql == #"select * from "floe-dev"."orders""#.replacingOccurrences(of: "floe-dev", with: plan.environment.namespace))
+        let templates = try #require(plan.templates)
+        #expect(Set(templates.models.keys) == ["model.late.days", "model.late.orders_clean", "model.late.status_pivot"])
+        let template = try #require(templates.models["model.late.status_pivot"])
+        #expect(template.refs.map(\.name) == [["orders"]])
+        #expect(template.config["materialized"] == .string("table"))
+        #expect(templates.macros.map(\.path) == ["dbt/macros/database.sql"])
+        #expect(plan.models.first { $0.name == "orders_clean" }?.dependsOn == ["seed.late.orders"])
+    }
+
+    @Test func theyRenderAtApplyFromWhatTheirUpstreamHolds() throws {
+        let workspace = try workspace()
+        let results = try workspace.apply()
+        #expect(results.results.allSatisfy { $0.status == .success }, "\(results.results.map { ($0.name, $0.status, $0.message ?? "") })")
+        #expect(try workspace.rows("select * from orders_clean order by id") == [["1", "placed", "2024-01-01"], ["2", "shipped", "2024-01-02"],
+                                                                                 ["3", "placed", "2024-01-03"]])
+        #expect(try workspace.rows("select * from status_pivot") == [["2", "1"]])
+        #expect(try workspace.rows("select * from days") == [["3", "days"]])
+        #expect(results.result("status_pivot")?.compiledCode?.contains("as shipped_orders") == true)
+
+        // Nothing changed: up to date. A new status in the seed: the pivot renders a new column.
+        let again = try workspace.apply()
+        #expect(again.status("status_pivot") == .upToDate)
+        try workspace.write("dbt/seeds/orders.csv", "id,status,day,secret\n1,placed,2024-01-01,x\n2,returned,2024-01-02,y\n")
+        let changed = try workspace.apply()
+        #expect(changed.status("status_pivot") == .success)
+        #expect(try workspace.connection().query("select * from status_pivot").columns == ["placed_orders", "returned_orders"])
+        #expect(try workspace.rows("select * from days") == [["2", "days"]])
+    }
+
+    @Test func aFailingRenderNamesTheFileAndTheQuery() throws {
+        let workspace = try workspace()
+        try workspace.write("dbt/models/status_pivot.sql", "select {{ column_values(ref('orders'), 'no_such_column') | length }} as n")
+        let results = try workspace.apply()
+        let failed = try #require(results.result("status_pivot"))
+        #expect(failed.status == .error)
+        #expect(failed.message?.hasPrefix("rendering dbt/models/status_pivot.sql at apply time: dbt/macros/database.sql:12:") == true, "\(failed.message ?? "")")
+        #expect(failed.message?.contains("no such column: no_such_column") == true)
+        #expect(results.status("orders_clean") == .success)
+    }
+
+    @Test func onlyAModelsSQLMayQueryTheDatabase() throws {
+        let workspace = try workspace()
+        try workspace.write("dbt/models/eph.sql", "{{ config(materialized='ephemeral') }}select {{ star(ref('orders')) }} from {{ ref('orders') }}")
+        try workspace.write("dbt/tests/count.sql", "select * from {{ ref('orders') }} where id > {{ column_values(ref('orders'), 'id') | length }}")
+        #expect(throws: Workspace.CompileFailed.self) { try workspace.compile() }
+        let message = (try? workspace.compile()).map { _ in "" } ?? {
+            do { _ = try workspace.compile(); return "" } catch { return "\(error)" }
+        }()
+        #expect(message.contains("ephemeral model eph queries the database while rendering"), "\(message)")
+        #expect(message.contains("a singular test queries the database while rendering"), "\(message)")
+    }
+}
