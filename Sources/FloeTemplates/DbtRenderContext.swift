@@ -401,6 +401,12 @@ public final class DbtRenderContext {
         }
         let name = names.last!
         guard let slot = inputs.refable[name] else {
+            if inputs.resolvedRelations != nil {
+                // Rendering at apply time: only what the compile's rendering (dbt's parse) referred to is known.
+                throw TemplateError("ref('\(name)') was not reached when the model was compiled, so it is not among its dependencies",
+                                    at: context.location,
+                                    hint: "a ref() inside `{% if execute %}` is not seen at compile, as in dbt: add `-- depends_on: {{ ref('\(name)') }}` at the top of the model")
+            }
             throw TemplateError("ref('\(name)'): no model or seed is named '\(name)'", at: context.location,
                                 hint: Suggestions.didYouMean(name, in: inputs.refable.keys))
         }

@@ -64,7 +64,7 @@ struct CompileCommand: ParsableCommand {
                     + (models.isEmpty ? "name a model" : models.map(\.name).joined(separator: ", ")))
                 throw FloeExit(.usage)
             }
-            Console.standardOutput.line(model.sql.trimmingCharacters(in: .newlines))
+            Console.standardOutput.line(CompiledSQLFiles.shown(model))
             return
         }
         guard !models.isEmpty else {

@@ -56,7 +56,8 @@ struct LsCommand: ParsableCommand {
             }
         case .text:
             let rows = [["TYPE", "NAME", "MATERIALIZED", "TAGS", "PATH"]] + nodes.map {
-                [$0.resourceType, $0.name, $0.materialized ?? "", $0.tags.joined(separator: ","), $0.path ?? ""]
+                [$0.resourceType, $0.name, ($0.materialized ?? "") + ($0.renderAtApply == true ? " (rendered at apply)" : ""),
+                 $0.tags.joined(separator: ","), $0.path ?? ""]
             }
             let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }
             for row in rows {

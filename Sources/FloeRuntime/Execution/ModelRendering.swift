@@ -48,6 +48,8 @@ struct ModelRendering {
             hasher.update(data: Data([0]))
         }
         result.fingerprint = Hex.string(hasher.finalize())
+        // Rendered: from here on it is a model like the others.
+        result.renderAtApply = nil
         return result
     }
 

@@ -19,12 +19,25 @@ public struct CompiledSQLFiles {
             guard let url = url("compiled", model) else { return nil }
             do {
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data((model.sql.trimmingCharacters(in: .newlines) + "\n").utf8).write(to: url, options: .atomic)
+                try Data((Self.shown(model) + "\n").utf8).write(to: url, options: .atomic)
             } catch {
                 return nil
             }
             return URL(fileURLWithPath: targetDirectory).lastPathComponent + "/compiled/" + model.path
         }
+    }
+
+    /// A model's SQL as the plan holds it; for a model rendered at apply time, what its compile
+    /// rendered (dbt's parse, `execute` false) under a note that says so.
+    public static func shown(_ model: CompiledModel) -> String {
+        let sql = model.sql.trimmingCharacters(in: .newlines)
+        guard model.renderAtApply == true else { return sql }
+        return """
+            -- floe renders \(model.name) at apply time: its template queries the database (run_query, statement,
+            -- adapter.get_columns_in_relation, ...). Below is its rendering with `execute` false, as dbt parses it;
+            -- `floe run` writes the SQL it builds with to target/run/.
+            \(sql)
+            """
     }
 
     /// Where `folder/<path>` of a model goes; nil for a path that is absolute or leaves the directory.

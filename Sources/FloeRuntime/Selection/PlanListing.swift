@@ -11,10 +11,13 @@ public enum PlanListing {
         /// The node's file, relative to the directory of floe.yaml.
         public var path: String?
         public var relation: String?
+        /// A model whose template queries the database: rendered at apply time.
+        public var renderAtApply: Bool?
 
         enum CodingKeys: String, CodingKey {
             case uniqueID = "unique_id"
             case resourceType = "resource_type"
+            case renderAtApply = "render_at_apply"
             case name, materialized, tags, path, relation
         }
     }
@@ -36,10 +39,12 @@ public enum PlanListing {
         for seed in plan.seeds { relations[seed.uniqueID] = seed.relation.description }
         for source in plan.sources { relations[source.uniqueID] = source.relation.description }
         for model in plan.models where model.materialized != .ephemeral { relations[model.uniqueID] = model.relation.description }
+        let late = Set(plan.models.filter { $0.renderAtApply == true }.map(\.uniqueID))
         let nodes = graph.nodes.filter { resolution.selected.contains($0.uniqueID) }.map { node in
             Node(uniqueID: node.uniqueID, name: node.type == .source ? node.sourceName ?? node.name : node.name,
                  resourceType: node.type.rawValue, materialized: node.materialized?.rawValue ?? (node.type == .seed ? "seed" : nil),
-                 tags: node.tags, path: node.path, relation: relations[node.uniqueID])
+                 tags: node.tags, path: node.path, relation: relations[node.uniqueID],
+                 renderAtApply: late.contains(node.uniqueID) ? true : nil)
         }
         return (nodes, resolution.warnings)
     }
