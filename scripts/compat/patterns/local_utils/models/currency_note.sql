@@ -1,0 +1,2 @@
+{{ config(materialized='table') }}
+select '{{ var("currency") }}' as currency
