@@ -65,7 +65,8 @@ indirect enum JinjaNode {
     case set(targets: [String], JinjaExpr)
     /// `{% set ns.attr = value %}`: an attribute of a `namespace()` set.
     case setAttribute(target: String, attribute: String, JinjaExpr)
-    case setBlock(String, [JinjaNode])
+    /// `{% set name %}…{% endset %}`, or `{% set ns.attr %}…{% endset %}` when `attribute` is given.
+    case setBlock(String, attribute: String?, [JinjaNode])
     case macro(JinjaMacro)
     case doStatement(JinjaExpr)
     case callBlock(JinjaExpr, body: [JinjaNode])
@@ -113,7 +114,7 @@ enum JinjaNames {
             return mentions(name, in: iterable) || (condition.map { mentions(name, in: $0) } ?? false)
                 || mentions(name, in: body) || mentions(name, in: otherwise ?? [])
         case .set(_, let expression), .setAttribute(_, _, let expression): return mentions(name, in: expression)
-        case .setBlock(_, let body): return mentions(name, in: body)
+        case .setBlock(_, _, let body): return mentions(name, in: body)
         case .callBlock(let expression, let body): return mentions(name, in: expression) || mentions(name, in: body)
         }
     }

@@ -150,6 +150,13 @@ struct JinjaParser {
                 let target = try parseName("a variable name")
                 position += 1
                 let attribute = try parseName("an attribute name")
+                if current.kind == .statementEnd {
+                    position += 1
+                    let (body, terminator) = try parseNodes(until: ["endset"])
+                    guard terminator != nil else { throw unclosed("set", at: start) }
+                    try expect(.statementEnd, "'%}'")
+                    return .setBlock(target, attribute: attribute, body)
+                }
                 try expectSymbol("=")
                 let value = try parseExpression()
                 try expect(.statementEnd, "'%}'")
@@ -165,7 +172,7 @@ struct JinjaParser {
                 let (body, terminator) = try parseNodes(until: ["endset"])
                 guard terminator != nil else { throw unclosed("set", at: start) }
                 try expect(.statementEnd, "'%}'")
-                return .setBlock(targets[0], body)
+                return .setBlock(targets[0], attribute: nil, body)
             }
             try expectSymbol("=")
             let value = try parseExpression()

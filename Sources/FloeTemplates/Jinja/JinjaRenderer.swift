@@ -233,8 +233,16 @@ final class JinjaRenderer {
                 }
                 for (name, item) in zip(targets, items) { assign(name, item) }
             }
-        case .setBlock(let name, let body):
-            assign(name, .string(try render(body)))
+        case .setBlock(let name, let attribute, let body):
+            let text = JinjaValue.string(try render(body))
+            guard let attribute else {
+                assign(name, text)
+                return
+            }
+            guard case .dict(let box) = lookup(name) else {
+                throw TemplateError("cannot set '\(attribute)' on '\(name)': only a namespace() takes attributes", at: .file(file))
+            }
+            box[attribute] = text
         case .setAttribute(let target, let attribute, let expression):
             guard case .dict(let box) = lookup(target) else {
                 throw TemplateError("cannot set '\(attribute)' on '\(target)': only a namespace() takes attributes", at: at(expression))
@@ -553,7 +561,20 @@ final class JinjaRenderer {
         case .or: return left.isTruthy ? left : try evaluate(rightExpression)
         default: break
         }
-        let right = try evaluate(rightExpression)
+        var right = try evaluate(rightExpression)
+        if op == .tilde {
+            // As in Jinja2, an undefined value joins as nothing; reported like its printing.
+            var left = left
+            for (side, expression) in [(0, leftExpression), (1, rightExpression)] {
+                let value = side == 0 ? left : right
+                guard case .undefined(let name) = value else { continue }
+                var warning = undefined(name, at: at(expression))
+                warning.message += "; it joins as nothing, as in dbt"
+                globals.warnings.append(warning)
+                if side == 0 { left = .string("") } else { right = .string("") }
+            }
+            return try JinjaBuiltins.binary(op, left, right, at: at(expression))
+        }
         if op != .equal, op != .notEqual {
             if case .undefined(let name) = left { throw undefined(name, at: at(leftExpression)) }
             if case .undefined(let name) = right { throw undefined(name, at: at(rightExpression)) }

@@ -26,6 +26,18 @@ import Testing
         #expect(try render("{% set ns = namespace(total=0, seen=[]) %}{% for i in [1, 2, 3] %}{% set ns.total = ns.total + i %}"
             + "{% do ns.seen.append(i) %}{% endfor %}{{ ns.total }} {{ ns.seen | length }}") == "6 3")
         #expect(throws: TemplateError.self) { try render("{% set x = 1 %}{% set x.y = 2 %}") }
+        // A block set of an attribute, as dbt_utils' tests write their messages.
+        #expect(try render("{% set ns = namespace(msg='') %}{% set ns.msg %}got {{ 1 + 1 }}{% endset %}[{{ ns.msg }}]") == "[got 2]")
+    }
+
+    /// As Jinja2's Undefined: a macro argument not given, or a name never set, joins with `~` as
+    /// nothing (with a warning), while arithmetic on it is still an error.
+    @Test func undefinedJoinsAsNothing() throws {
+        let environment = JinjaEnvironment()
+        let text = try environment.render(JinjaTemplate("{% macro f(message) %}{{ 'at ' ~ message }}{% endmacro %}[{{ f() }}]", file: "t.sql"))
+        #expect(text == "[at ]")
+        #expect(environment.globals.warnings.map(\.message) == ["'message' is undefined; it joins as nothing, as in dbt"])
+        #expect(throws: TemplateError.self) { try render("{{ missing + 1 }}") }
     }
 
     @Test func filteringFilters() throws {
