@@ -210,6 +210,7 @@ extension CompiledTest: CanonicalJSONWritable {
         writer.field("error_if", errorIf, in: &object)
         writer.field("limit", limit, in: &object)
         writer.field("name", name, in: &object)
+        writer.field("render_at_apply", renderAtApply, in: &object)
         writer.field("severity", severity.rawValue, in: &object)
         writer.field("sql", sql, in: &object)
         writer.field("store_failures", storeFailures, in: &object)

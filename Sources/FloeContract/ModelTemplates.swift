@@ -19,9 +19,14 @@ public struct TemplateLibrary: Codable, Sendable, Equatable {
     public var dispatch: [String: [String]]
     /// By model unique id.
     public var models: [String: ModelTemplate]
+    /// By test unique id: tests whose templates query the database (a singular test's file, or a
+    /// call of a generic test's macro with its arguments under the node's `floe_test_arguments`).
+    public var tests: [String: ModelTemplate]
 
     public init(project: String, target: String, namespace: String, compiledAt: String, macros: [TemplateFile],
-                vars: [String: [String: ConfigValue]], dispatch: [String: [String]], models: [String: ModelTemplate]) {
+                vars: [String: [String: ConfigValue]], dispatch: [String: [String]], models: [String: ModelTemplate],
+                tests: [String: ModelTemplate] = [:]) {
+        self.tests = tests
         self.project = project
         self.target = target
         self.namespace = namespace
@@ -33,7 +38,7 @@ public struct TemplateLibrary: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case project, target, namespace, macros, vars, dispatch, models
+        case project, target, namespace, macros, vars, dispatch, models, tests
         case compiledAt = "compiled_at"
     }
 }
@@ -51,7 +56,7 @@ public struct TemplateFile: Codable, Sendable, Equatable {
     }
 }
 
-/// One model's template and the context it renders in.
+/// One model's (or test's) template and the context it renders in.
 public struct ModelTemplate: Codable, Sendable, Equatable {
     /// The model file as messages name it, and its text.
     public var path: String

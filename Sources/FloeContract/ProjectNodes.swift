@@ -197,12 +197,16 @@ public struct CompiledTest: Codable, Sendable, Equatable {
     /// dbt's `store_failures`: true keeps the failing rows of every run in the audit schema,
     /// false never; nil (floe's default) keeps them when the test fails or warns.
     public var storeFailures: Bool?
+    /// Since 2.0: true when the test's template queries the database, so it is rendered at apply
+    /// time from the plan's ``TemplateLibrary`` (`sql` is its parse rendering, not run). Nil otherwise.
+    public var renderAtApply: Bool?
 
     public init(
         uniqueID: String, name: String, testName: String, attachedNode: String?, column: String?,
         severity: Severity, sql: String, dependsOn: [String], tags: [String] = [], warnIf: String? = nil,
-        errorIf: String? = nil, limit: Int? = nil, storeFailures: Bool? = nil
+        errorIf: String? = nil, limit: Int? = nil, storeFailures: Bool? = nil, renderAtApply: Bool? = nil
     ) {
+        self.renderAtApply = renderAtApply
         self.warnIf = warnIf
         self.errorIf = errorIf
         self.limit = limit
@@ -226,6 +230,7 @@ public struct CompiledTest: Codable, Sendable, Equatable {
         case warnIf = "warn_if"
         case errorIf = "error_if"
         case storeFailures = "store_failures"
+        case renderAtApply = "render_at_apply"
         case name, column, severity, sql, tags, limit
     }
 }

@@ -161,10 +161,10 @@ struct DbtProjectCompiler {
                          context: DbtRenderContext(inputs.isolated()))
         }
         compileModels(order: order)
-        result.templates = templateLibrary()
-        let (tests, testDiagnostics) = testsWork.wait()
+        let (tests, testTemplates, testDiagnostics) = testsWork.wait()
         result.tests = tests
         result.diagnostics += testDiagnostics
+        result.templates = templateLibrary(tests: testTemplates)
         result.diagnostics += unrenderedJinja()
         result.diagnostics += project.models.unusedPathWarnings() + project.seeds.unusedPathWarnings()
     }
@@ -531,7 +531,7 @@ struct DbtProjectCompiler {
     }
 
     /// Renders every model (is_incremental() false) and every singular test, spread over the cores.
-    private mutating func renderInParallel() -> [(file: ProjectFile, outcome: RenderOutcome, config: NodeConfig)] {
+    private mutating func renderInParallel() -> [SingularTest] {
         struct Job: Sendable {
             var file: ProjectFile
             var slot: Int?
@@ -583,7 +583,7 @@ struct DbtProjectCompiler {
                 return Rendered(outcome: outcome, incremental: incremental, sha256: model.sha256, source: model.source)
             }
         }
-        var singular: [(ProjectFile, RenderOutcome, NodeConfig)] = []
+        var singular: [SingularTest] = []
         for index in outcomes.indices {
             if let sha256 = outcomes[index].sha256 { record(planPath: jobs[index].file.planPath, sha256: sha256) }
             result.diagnostics += outcomes[index].outcome.diagnostics
@@ -595,15 +595,22 @@ struct DbtProjectCompiler {
                 swap(&models[index].source, &outcomes[index].source)
             } else {
                 let outcome = outcomes[index].outcome
-                if outcome.needsDatabase { result.diagnostics.append(Self.queriesTheDatabase(jobs[index].file.display, what: "a singular test")) }
                 var config = testConfigs[index - models.count]
                 apply(outcome.config, to: &config, path: "config")
-                singular.append((jobs[index].file, outcome, config))
+                singular.append(SingularTest(file: jobs[index].file, outcome: outcome, config: config, source: outcomes[index].source))
             }
         }
         BackgroundRelease.release(consume outcomes)
         BackgroundRelease.release(consume jobs)
         return singular
+    }
+
+    /// A singular test as rendered, with its file's text (for one rendered at apply time).
+    struct SingularTest {
+        var file: ProjectFile
+        var outcome: RenderOutcome
+        var config: NodeConfig
+        var source: String
     }
 
     /// What a render worker gives for one file.
@@ -781,25 +788,13 @@ struct DbtProjectCompiler {
 
     /// What the executor needs to render the models whose templates query the database: each
     /// one's template and frozen context, and the project's macros and vars.
-    private func templateLibrary() -> TemplateLibrary? {
+    private func templateLibrary(tests: [String: ModelTemplate]) -> TemplateLibrary? {
         var templates: [String: ModelTemplate] = [:]
         for index in models.indices where models[index].renderAtApply && slots[index].enabled {
-            let render = models[index].render
-            var seen = Set<Int>()
-            let refs = render.refs.filter { seen.insert($0.slot).inserted }.map {
-                TemplateReference(name: [slots[$0.slot].name], relation: slots[$0.slot].relation)
-            }
-            let sources = render.sources.filter { seen.insert($0.slot).inserted }.map { use -> TemplateSource in
-                let parts = slots[use.slot].name.split(separator: ".", maxSplits: 1).map(String.init)
-                return TemplateSource(source: parts[0], table: parts[1], relation: slots[use.slot].relation)
-            }
-            var node: [String: ConfigValue] = [:]
-            for (key, value) in nodeFields(index) { node[key] = ConfigValue(ConfigInput(value)) }
-            templates[slots[index].uniqueID] = ModelTemplate(
-                path: models[index].file.planPath, text: models[index].source, package: slots[index].package, refs: refs, sources: sources,
-                node: node, config: models[index].config.frozen.mapValues(ConfigValue.init), environment: render.environmentRead)
+            templates[slots[index].uniqueID] = template(text: models[index].source, path: models[index].file.planPath, package: slots[index].package,
+                                                        render: models[index].render, node: nodeFields(index), config: models[index].config)
         }
-        guard !templates.isEmpty else { return nil }
+        guard !templates.isEmpty || !tests.isEmpty else { return nil }
         var vars: [String: [String: ConfigValue]] = [project.name: inputs.vars.mapValues(ConfigValue.init)]
         for (package, packageVars) in inputs.packageVars { vars[package] = packageVars.mapValues(ConfigValue.init) }
         // Paths as the plan records them (relative to floe.yaml): the plan is the same wherever it is compiled.
@@ -807,7 +802,25 @@ struct DbtProjectCompiler {
         return TemplateLibrary(
             project: project.name, target: request.targetName, namespace: request.namespace, compiledAt: request.compiledAt,
             macros: macroFiles.map { TemplateFile(package: $0.package, path: planPaths[$0.file] ?? $0.file, text: $0.text) }, vars: vars,
-            dispatch: project.dispatch, models: templates)
+            dispatch: project.dispatch, models: templates, tests: tests)
+    }
+
+    /// A template and the context it renders in at apply time: what its compile (dbt's parse)
+    /// referred to, resolved to relations; its node and config; the environment variables it read.
+    func template(text: String, path: String, package: String, render: RenderOutcome, node: [(String, JinjaValue)],
+                  config: NodeConfig) -> ModelTemplate {
+        var seen = Set<Int>()
+        let refs = render.refs.filter { seen.insert($0.slot).inserted }.map {
+            TemplateReference(name: [slots[$0.slot].name], relation: slots[$0.slot].relation)
+        }
+        let sources = render.sources.filter { seen.insert($0.slot).inserted }.map { use -> TemplateSource in
+            let parts = slots[use.slot].name.split(separator: ".", maxSplits: 1).map(String.init)
+            return TemplateSource(source: parts[0], table: parts[1], relation: slots[use.slot].relation)
+        }
+        var nodeValues: [String: ConfigValue] = [:]
+        for (key, value) in node { nodeValues[key] = ConfigValue(ConfigInput(value)) }
+        return ModelTemplate(path: path, text: text, package: package, refs: refs, sources: sources, node: nodeValues,
+                             config: config.frozen.mapValues(ConfigValue.init), environment: render.environmentRead)
     }
 
     // MARK: Plan nodes
@@ -977,14 +990,22 @@ struct DbtProjectCompiler {
 
     /// The singular tests and the generic tests of properties YAML, sorted by unique id, and the
     /// problems found in them. Reads only: it runs beside ``compileModels(order:)``.
-    private func compileTests(singular: [(file: ProjectFile, outcome: RenderOutcome, config: NodeConfig)], projectConfig: NodeConfig,
-                              folderConfigs: [String: NodeConfig], context: DbtRenderContext) -> ([CompiledTest], [Diagnostic]) {
+    private func compileTests(singular: [SingularTest], projectConfig: NodeConfig, folderConfigs: [String: NodeConfig],
+                              context: DbtRenderContext) -> (tests: [CompiledTest], templates: [String: ModelTemplate], diagnostics: [Diagnostic]) {
         var tests: [CompiledTest] = []
-        for (file, outcome, config) in singular where config.enabled {
+        /// By position in `tests`: the template of each rendered at apply time.
+        var templates: [Int: ModelTemplate] = [:]
+        for test in singular where test.config.enabled {
+            let (file, outcome, config) = (test.file, test.outcome, test.config)
+            if outcome.needsDatabase {
+                templates[tests.count] = template(text: test.source, path: file.planPath, package: file.package, render: outcome,
+                                                  node: [("name", .string(file.stem)), ("resource_type", .string("test"))], config: config)
+            }
             tests.append(CompiledTest(
                 uniqueID: "test.\(file.package).\(file.stem)", name: file.stem, testName: "singular", attachedNode: nil, column: nil,
                 severity: config.severity ?? .error, sql: finish(outcome.text, refs: outcome.refs), dependsOn: dependencies(outcome),
-                tags: config.tags, warnIf: config.warnIf, errorIf: config.errorIf, limit: config.limit, storeFailures: config.storeFailures))
+                tags: config.tags, warnIf: config.warnIf, errorIf: config.errorIf, limit: config.limit, storeFailures: config.storeFailures,
+                renderAtApply: outcome.needsDatabase ? true : nil))
         }
         var builder = GenericTestBuilder(compiler: self, context: context, projectConfig: projectConfig, folderConfigs: folderConfigs)
         for index in models.indices where slots[index].enabled {
@@ -1000,6 +1021,7 @@ struct DbtProjectCompiler {
                 slot += 1
             }
         }
+        for (position, template) in builder.templates { templates[tests.count + position] = template }
         tests += builder.tests
         var used = Set<String>()
         for index in tests.indices {
@@ -1012,7 +1034,8 @@ struct DbtProjectCompiler {
             used.insert(uniqueID)
             tests[index].uniqueID = uniqueID
         }
-        return (tests.sorted { $0.uniqueID < $1.uniqueID }, builder.diagnostics)
+        let byID = Dictionary(uniqueKeysWithValues: templates.map { (tests[$0.key].uniqueID, $0.value) })
+        return (tests.sorted { $0.uniqueID < $1.uniqueID }, byID, builder.diagnostics)
     }
 
     /// Writes the generic tests of properties YAML: the four built-ins in Swift, the project's own
@@ -1027,6 +1050,8 @@ struct DbtProjectCompiler {
         /// By properties file (as messages name it): the tree's config down to that file's folder.
         let folderConfigs: [String: NodeConfig]
         var tests: [CompiledTest] = []
+        /// By position in `tests`: the templates of the tests rendered at apply time.
+        var templates: [Int: ModelTemplate] = [:]
         var diagnostics: [Diagnostic] = []
 
         mutating func add(_ described: NodeProperties, slot: Int, prefix: String, nameOverride: String? = nil) {
@@ -1063,6 +1088,7 @@ struct DbtProjectCompiler {
                 arguments[key] = rendered
             }
             var sql: String
+            var late: ModelTemplate?
             let isBuiltin = GenericTestSQL.builtins.contains(definition.name)
             if isBuiltin {
                 var parent: String?
@@ -1102,10 +1128,15 @@ struct DbtProjectCompiler {
                 var keywords: [(String, JinjaValue)] = [("model", context.relation(slot))]
                 if let column { keywords.append(("column_name", .string(column))) }
                 keywords += arguments.keys.sorted().map { ($0, arguments[$0]!.jinja) }
-                let outcome = context.call(macro, keywords: keywords, at: definition.location, base: config)
+                var outcome = context.call(macro, keywords: keywords, at: definition.location, base: config)
                 if outcome.needsDatabase {
-                    diagnostics.append(DbtProjectCompiler.queriesTheDatabase(definition.location.file, what: "test '\(definition.name)'"))
-                    return
+                    // Rendered as dbt parses it, for what it refers to; rendered at apply time.
+                    let read = outcome.environmentRead
+                    context.databaseAccess = .none
+                    outcome = context.call(macro, keywords: keywords, at: definition.location, base: config)
+                    context.databaseAccess = .deferred
+                    outcome.environmentRead.merge(read) { current, _ in current }
+                    outcome.needsDatabase = true
                 }
                 if let error = outcome.error {
                     diagnostics.append(error.diagnostic)
@@ -1113,6 +1144,12 @@ struct DbtProjectCompiler {
                 }
                 refs += outcome.refs + outcome.sources
                 sql = outcome.text
+                if outcome.needsDatabase {
+                    var passed = arguments
+                    if let column { passed["column_name"] = .string(column) }
+                    late = lateTemplate(definition, slot: slot, package: package, arguments: passed, refs: refs, read: outcome.environmentRead,
+                                        config: config)
+                }
             } else {
                 let custom = context.testMacroNames
                 diagnostics.append(.error(at: definition.location, "unknown test '\(definition.name)'",
@@ -1127,11 +1164,42 @@ struct DbtProjectCompiler {
                 ?? GenericTestName.make(test: prefix + definition.name.replacingOccurrences(of: ".", with: "_"), node: nodeName, column: column,
                                         arguments: written).full
             let dependsOn = compiler.finisher.dependencies(refs.map(\.slot))
+            if let late { templates[tests.count] = late }
             tests.append(CompiledTest(
                 uniqueID: "test.\(package).\(name)", name: name, testName: definition.name,
                 attachedNode: compiler.slots[slot].uniqueID, column: column, severity: config.severity ?? .error,
                 sql: compiler.finish(sql, refs: refs), dependsOn: dependsOn, tags: config.tags, warnIf: config.warnIf,
-                errorIf: config.errorIf, limit: config.limit, storeFailures: config.storeFailures))
+                errorIf: config.errorIf, limit: config.limit, storeFailures: config.storeFailures, renderAtApply: late != nil ? true : nil))
+        }
+
+        /// A generic test whose macro queries the database, as a template to render at apply time:
+        /// a call of its macro on the node it tests, with the arguments (relations resolved) under
+        /// the node's `floe_test_arguments`.
+        private func lateTemplate(_ definition: TestDefinition, slot: Int, package: String, arguments: [String: ConfigInput], refs: [SlotUse],
+                                  read: [String: String], config: NodeConfig) -> ModelTemplate {
+            let parts = definition.name.split(separator: ".", maxSplits: 1).map(String.init)
+            let macro = parts.count == 2 ? "\(parts[0]).test_\(parts[1])"
+                : context.macro("test_" + definition.name, in: compiler.project.name) != nil ? "test_\(definition.name)" : "\(package).test_\(definition.name)"
+            let target = compiler.slots[slot]
+            let model = target.kind == .source
+                ? "source('\(target.name.split(separator: ".", maxSplits: 1).joined(separator: "', '"))')" : "ref('\(target.name)')"
+            func resolved(_ value: ConfigInput) -> ConfigInput {
+                switch value {
+                case .string(let text): .string(compiler.finisher.substitute(text))
+                case .list(let items): .list(items.map(resolved))
+                case .map(let map): .map(map.mapValues(resolved))
+                default: value
+                }
+            }
+            let render = RenderOutcome(refs: refs.filter { compiler.slots[$0.slot].kind != .source },
+                                       sources: refs.filter { compiler.slots[$0.slot].kind == .source })
+            var outcome = render
+            outcome.environmentRead = read
+            let path = compiler.files.properties.first { $0.display == definition.location.file }?.planPath ?? definition.location.file
+            return compiler.template(text: "{{ \(macro)(model=\(model), **model.floe_test_arguments) }}", path: path, package: package,
+                                     render: outcome, node: [("name", .string(definition.name)), ("resource_type", .string("test")),
+                                                             ("floe_test_arguments", resolved(.map(arguments)).jinja)],
+                                     config: config)
         }
     }
 }

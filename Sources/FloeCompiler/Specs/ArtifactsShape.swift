@@ -174,6 +174,7 @@ enum ArtifactsShape {
             .optional("error_if", threshold, "fail when the failing rows meet this (default !=0)"),
             .optional("limit", .integer(minimum: 0), "at most this many failing rows are counted and stored"),
             .optional("store_failures", .boolean, "true: keep the failing rows every run; false: never; absent: when it fails or warns"),
+            .optional("render_at_apply", .boolean, "since 2.0: rendered at apply time from `templates.tests` (its template queries the database)"),
         ]))), "data tests"),
         .optional("cubes", .list(.object(ObjectShape("a cube", [
             .required("name", text, "cube name"),
@@ -272,6 +273,23 @@ enum ArtifactsShape {
                 .required("config", .map(.any), "its resolved config"),
                 .required("environment", .map(text), "environment variables it reads"),
             ]))), "by model unique id"),
+            .required("tests", .map(.object(ObjectShape("a test's template", [
+                .required("path", text, "the model file"),
+                .required("text", text, "its template"),
+                .required("package", text, "its project"),
+                .required("refs", .list(.object(ObjectShape("a ref", [
+                    .required("name", names, "as ref() names it"),
+                    .required("relation", relation, "what it is"),
+                ]))), "what ref() may name"),
+                .required("sources", .list(.object(ObjectShape("a source table", [
+                    .required("source", text, "source name"),
+                    .required("table", text, "table name"),
+                    .required("relation", relation, "what it is"),
+                ]))), "what source() may name"),
+                .required("node", .map(.any), "the model as its template sees it"),
+                .required("config", .map(.any), "its resolved config"),
+                .required("environment", .map(text), "environment variables it reads"),
+            ]))), "tests rendered at apply time, by unique id"),
         ])), "since 2.0: models rendered at apply time"),
         .optional("views", .list(.object(ObjectShape("a view", [
             .required("name", text, "view name"),

@@ -89,8 +89,7 @@ struct BuildPhase {
         do {
             if case .model(let model) = item, model.renderAtApply == true {
                 // Its upstream is built: its template may query it now.
-                item = .model(try ModelRendering(library: plan.templates ?? Self.noTemplates, dialect: context.engine.dialect)
-                    .render(model, on: connection))
+                item = .model(try TemplateRendering.required(context.rendering, for: model.uniqueID).render(model, on: connection))
             }
             let seedFile = try item.seed.map { try SeedFile.read($0, projectDirectory: context.options.projectDirectory) }
             if try isUpToDate(item, connection: connection) {
@@ -221,11 +220,6 @@ struct BuildPhase {
         guard context.states.isUpToDate(item.uniqueID, fingerprint: fingerprint) else { return false }
         return try connection.relationKind(relation) != nil
     }
-
-    /// For a plan that marks a model as rendered at apply time but carries no templates: the
-    /// rendering then reports the model's template missing.
-    private static let noTemplates = TemplateLibrary(project: "", target: "", namespace: "", compiledAt: "", macros: [], vars: [:],
-                                                     dispatch: [:], models: [:])
 
     /// A seed is unchanged when its file and its column types are.
     static func fingerprint(_ seed: CompiledSeed) -> String {

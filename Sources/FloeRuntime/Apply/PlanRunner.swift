@@ -87,7 +87,8 @@ public final class PlanRunner: @unchecked Sendable {
         let context = Context(engine: engine, state: state, states: NodeStates(recorded: recorded, graph: graph),
                               collector: collector, runID: runID, cancellation: cancellation,
                               options: options, threads: options.threads ?? plan.profiles.compute.integer("threads") ?? 4,
-                              retention: RetentionStep(plan.product.retention, now: startedAt))
+                              retention: RetentionStep(plan.product.retention, now: startedAt),
+                              rendering: plan.templates.map { TemplateRendering(library: $0, dialect: engine.dialect) })
         if options.mode.buildsModels {
             let interruptible = InterruptibleConnections(cancellation)
             interruptible.register(connection)
@@ -176,6 +177,8 @@ struct Context: @unchecked Sendable {
     let threads: Int
     /// floe.yaml's retention as of the run's start; nil when the product has none.
     var retention: RetentionStep?
+    /// Renders the models and tests whose templates query the database; nil when the plan has none.
+    var rendering: TemplateRendering?
 
     func message(_ error: any Error) -> String {
         if let error = error as? EngineError { return error.message }

@@ -29,11 +29,12 @@ struct TestPhase {
     func execute(_ test: CompiledTest, connection: BuildPhase.Connection?) -> Bool {
         let start = Date()
         context.collector.started(test.name, type: .test)
-        var result = outcome(test, connection: connection, start: start)
+        var ran = test.sql
+        var result = outcome(test, connection: connection, start: start, ran: &ran)
         let completed = Date()
         result.executionTime = completed.timeIntervalSince(start)
         if result.status != .skipped {
-            result.compiledCode = test.sql
+            result.compiledCode = ran
             result.timing = [.init(name: "execute", startedAt: Clock.timestamp(start), completedAt: Clock.timestamp(completed))]
             result.threadID = Thread.current.name
         }
@@ -42,7 +43,8 @@ struct TestPhase {
         return [.pass, .warn].contains(result.status)
     }
 
-    private func outcome(_ test: CompiledTest, connection: BuildPhase.Connection?, start: Date) -> NodeResult {
+    /// `ran` is set to the SQL the test ran (rendered now, for a test rendered at apply time).
+    private func outcome(_ test: CompiledTest, connection: BuildPhase.Connection?, start: Date, ran: inout String) -> NodeResult {
         var result = NodeResult(uniqueID: test.uniqueID, name: test.name, resourceType: .test, status: .pass,
                                 relation: nil, materialized: nil, startedAt: Clock.timestamp(start), executionTime: 0)
         if let failed = test.dependsOn.first(where: { [.error, .skipped, .cancelled].contains(context.collector.status(of: $0)) }) {
@@ -54,6 +56,11 @@ struct TestPhase {
             guard case .success(let connection)? = connection else {
                 if case .failure(let error)? = connection { throw error }
                 throw EngineError(.unreachable, "no connection")
+            }
+            var test = test
+            if test.renderAtApply == true {
+                test = try TemplateRendering.required(context.rendering, for: test.uniqueID).render(test, on: connection)
+                ran = test.sql
             }
             let runner = TestRunner(connection: connection, dialect: context.engine.dialect,
                                     namespace: context.state.namespace, state: context.state, runID: context.runID)

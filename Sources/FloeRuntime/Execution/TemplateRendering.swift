@@ -1,0 +1,113 @@
+import Crypto
+import FloeContract
+import FloeCore
+import FloeEngine
+import FloeTemplates
+import Foundation
+
+/// Renders, at apply time, a model or test whose template queries the database (`run_query`,
+/// `adapter.get_columns_in_relation`, …): once what it reads is built, on the connection that
+/// builds or runs it, from the template and frozen context the plan carries
+/// (``TemplateLibrary``), with `execute` true as in dbt.
+struct TemplateRendering: Sendable {
+    let library: TemplateLibrary
+    let dialect: any SQLDialect
+
+    /// The rendering of a plan that has templates; a plan that marks a node as rendered at apply
+    /// time but has none is refused as damaged.
+    static func required(_ rendering: TemplateRendering?, for node: String) throws -> TemplateRendering {
+        guard let rendering else {
+            throw ExecutorError(.invalidPlan, "\(node) is to be rendered at apply time, but the plan carries no templates", node: node)
+        }
+        return rendering
+    }
+
+    /// `model` with its SQL (and its incremental SQL) rendered now, and a fingerprint that covers
+    /// that SQL: the same template can render other SQL as the data it reads changes, so "up to
+    /// date" compares what was rendered.
+    func render(_ model: CompiledModel, on connection: any EngineConnection) throws -> CompiledModel {
+        let template = try self.template(library.models[model.uniqueID], of: model.uniqueID, named: model.name)
+        let view = model.materialized == .view && !dialect.viewsQualifyTheirOwnSchema
+        let context = renderContext(template, this: model.relation, unqualifiedSchema: view ? model.relation.schema : nil,
+                                    connection: connection)
+        var result = model
+        result.sql = try sql(template, in: context, hasThis: true, incremental: false, node: model.uniqueID)
+        result.incrementalSQL = model.materialized == .incremental
+            ? try sql(template, in: context, hasThis: true, incremental: true, node: model.uniqueID) : nil
+        var hasher = SHA256()
+        for part in [model.fingerprint, result.sql, result.incrementalSQL ?? ""] {
+            hasher.update(data: Data(part.utf8))
+            hasher.update(data: Data([0]))
+        }
+        result.fingerprint = Hex.string(hasher.finalize())
+        // Rendered: from here on it is a model like the others.
+        result.renderAtApply = nil
+        return result
+    }
+
+    /// `test` with its SQL rendered now.
+    func render(_ test: CompiledTest, on connection: any EngineConnection) throws -> CompiledTest {
+        let template = try self.template(library.tests[test.uniqueID], of: test.uniqueID, named: test.name)
+        let context = renderContext(template, this: nil, unqualifiedSchema: nil, connection: connection)
+        var result = test
+        result.sql = try sql(template, in: context, hasThis: false, incremental: false, node: test.uniqueID)
+        result.renderAtApply = nil
+        return result
+    }
+
+    private func template(_ template: ModelTemplate?, of node: String, named name: String) throws -> ModelTemplate {
+        guard let template else {
+            throw ExecutorError(.invalidPlan, "\(name) is to be rendered at apply time, but the plan has no template for it", node: node)
+        }
+        return template
+    }
+
+    private func sql(_ template: ModelTemplate, in context: DbtRenderContext, hasThis: Bool, incremental: Bool, node: String) throws -> String {
+        let parsed = Result { () throws(TemplateError) in try JinjaTemplate(template.text, file: template.path) }
+        let model = template.node.keys.sorted().map { ($0, ConfigInput(template.node[$0]!).jinja) }
+        let config = FrozenNodeConfig(template.config.mapValues(ConfigInput.init))
+        let this = hasThis ? template.refs.count + template.sources.count : nil
+        let outcome = context.render(parsed, slot: this, model: model, base: config, incremental: incremental)
+        if let error = outcome.error {
+            throw ExecutorError(.build, "rendering \(template.path) at apply time: \(error.location): \(error.message)"
+                                    + (error.hint.map { " (\($0))" } ?? ""), node: node)
+        }
+        let sql = dialect.nativeFunctions(outcome.text.trimmingCharacters(in: .whitespacesAndNewlines))
+        if JinjaTemplate.mayHoldTags(sql), sql.range(of: #"\{\{.*?\}\}|\{%.*?%\}"#, options: .regularExpression) != nil {
+            throw ExecutorError(.build, "rendering \(template.path) at apply time left a Jinja tag in its SQL", node: node, sql: sql)
+        }
+        return sql
+    }
+
+    /// A render context for one template: slots for what it may `ref()` and `source()`, then
+    /// `this` when it has one, each resolved to its relation; its calls run on `connection`.
+    private func renderContext(_ template: ModelTemplate, this: Relation?, unqualifiedSchema: String?,
+                               connection: any EngineConnection) -> DbtRenderContext {
+        var refable: [String: Int] = [:]
+        var sources: [String: [String: Int]] = [:]
+        var relations: [Relation] = []
+        for reference in template.refs {
+            if let name = reference.name.last { refable[name] = relations.count }
+            relations.append(reference.relation)
+        }
+        for source in template.sources {
+            sources[source.source, default: [:]][source.table] = relations.count
+            relations.append(source.relation)
+        }
+        if let this { relations.append(this) }
+        var packageVars: [String: [String: ConfigInput]] = [:]
+        for (package, vars) in library.vars where package != library.project {
+            packageVars[package] = vars.mapValues(ConfigInput.init)
+        }
+        let context = DbtRenderContext(DbtRenderInputs(
+            projectName: library.project, targetName: library.target, namespace: library.namespace, dialect: dialect,
+            refable: refable, sources: sources, vars: (library.vars[library.project] ?? [:]).mapValues(ConfigInput.init),
+            environment: template.environment,
+            macroFiles: library.macros.map { MacroSource(text: $0.text, file: $0.path, package: $0.package) },
+            compiledAt: library.compiledAt, packageVars: packageVars,
+            slotPackages: Array(repeating: template.package, count: relations.count), dispatch: library.dispatch,
+            resolvedRelations: relations, unqualifiedSchema: unqualifiedSchema))
+        context.databaseAccess = .live(connection)
+        return context
+    }
+}
