@@ -51,7 +51,8 @@ public enum CSVReader {
         var line = 1
         var quoteLine = 1
         var fieldStarted = false
-        var index = 0
+        // A UTF-8 byte order mark (spreadsheet exports write one) is not part of the first column's name.
+        var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let count = bytes.count
         while index < count {
             let byte = bytes[index]

@@ -83,10 +83,11 @@ extension DbtRenderContext {
         }
         return [
             ("get_columns_in_relation", function("get_columns_in_relation") { [unowned self] arguments, keywords, context in
-                guard case .dict(let box)? = arguments.first ?? keywords.first(where: { $0.0 == "relation" })?.1 else {
-                    throw TemplateError("adapter.get_columns_in_relation() takes a relation, such as ref('orders')", at: context.location)
-                }
                 guard let connection = try self.connection(for: "adapter.get_columns_in_relation()", at: context.location) else { return .list([]) }
+                guard case .dict(let box)? = arguments.first ?? keywords.first(where: { $0.0 == "relation" })?.1 else {
+                    throw TemplateError("adapter.get_columns_in_relation() takes a relation, such as ref('orders'), got "
+                                        + (arguments.first ?? .none).typeName, at: context.location)
+                }
                 let relation = Relation(schema: box["schema"]?.rendered ?? "", name: box["identifier"]?.rendered ?? "")
                 let columns: [ColumnSpec]
                 do {
@@ -163,7 +164,10 @@ extension DbtRenderContext {
             let values = JinjaValue.list(result.rows.map { value($0[position]) })
             return .dict([("name", .string(name)), ("values", .callable(JinjaCallable("values") { _, _, _ in values }))])
         }
-        let table = JinjaValue.DictBox([("rows", .list(rows)), ("columns", .list(columns)),
+        // agate's columns are a mapped sequence: by position, by name, and `items()`.
+        let byName = JinjaValue.DictBox(Array(zip(result.columns, columns)))
+        byName.sequence = columns
+        let table = JinjaValue.DictBox([("rows", .list(rows)), ("columns", .dict(byName)),
                                         ("column_names", .list(result.columns.map(JinjaValue.string)))])
         table.sequence = rows
         return .dict(table)

@@ -160,6 +160,24 @@ public final class DbtRenderContext {
         }
     }
 
+    /// The value of one expression (a test's `compare_model: ref('orders')`), kept as it is: a
+    /// relation stays a relation object. Returns the value and what it referred to (or its error).
+    public func expression(_ text: String, at location: SourceLocation, base: any DbtNodeConfig) -> (JinjaValue, RenderOutcome) {
+        outcome = RenderOutcome()
+        baseConfig = base
+        incremental = false
+        environment.globals["this"] = JinjaValue.none
+        do {
+            let value = try environment.value(of: JinjaTemplate("{{ \(text) }}", file: location.file))
+            return (value, outcome)
+        } catch where error.needsDatabase {
+            outcome.needsDatabase = true
+        } catch {
+            outcome.error = error
+        }
+        return (.none, outcome)
+    }
+
     /// A parse error is reported the same way as a render error.
     public func render(source: String, file: String, slot: Int?, model: [(String, JinjaValue)], base: any DbtNodeConfig,
                 incremental: Bool) -> RenderOutcome {

@@ -12,4 +12,9 @@ import Testing
         #expect(throws: CSVReader.Failure.unterminatedQuote(line: 2)) { try CSVReader.rows("a\n\"open") }
         #expect(throws: CSVReader.Failure.empty) { try CSVReader.rows("") }
     }
+
+    /// A byte order mark (as spreadsheets export CSV) is not part of the first column's name.
+    @Test func aByteOrderMarkIsSkipped() throws {
+        #expect(try CSVReader.rows("\u{FEFF}date_value,n\n2024-01-01,1") == [["date_value", "n"], ["2024-01-01", "1"]])
+    }
 }

@@ -81,6 +81,18 @@ import Testing
         #expect(try workspace.rows("select * from status_pivot") == [["2", "1"]])
         #expect(try workspace.rows("select * from days") == [["3", "days"]])
         #expect(results.result("status_pivot")?.compiledCode?.contains("as shipped_orders") == true)
+        // agate's columns: by position, by name, and as pairs.
+        try workspace.write("dbt/models/shapes.sql", """
+            {%- set table = run_query('select id, status from ' ~ ref('orders') ~ ' order by id') if execute else none -%}
+            {%- set names = [] -%}
+            {%- if execute %}{% for name, column in table.columns.items() %}{% do names.append(name ~ ':' ~ column.values() | length) %}{% endfor %}{% endif -%}
+            select '{{ names | join(",") }}' as columns, '{{ table.columns["status"].values()[1] if execute else "" }}' as second,
+                   '{{ table.rows[0]["status"] if execute else "" }}' as first_status, {{ table | length if execute else 0 }} as rows_read
+            -- depends_on: {{ ref('orders') }}
+            """)
+        let shapes = try workspace.apply(select: ["shapes"])
+        #expect(shapes.status("shapes") == .success, "\(shapes.result("shapes")?.message ?? "")")
+        #expect(try workspace.rows("select * from shapes") == [["id:3,status:3", "shipped", "placed", "3"]])
 
         // Nothing changed: up to date. A new status in the seed: the pivot renders a new column.
         let again = try workspace.apply()

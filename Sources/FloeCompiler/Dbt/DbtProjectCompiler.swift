@@ -1071,6 +1071,21 @@ struct DbtProjectCompiler {
             let model = RelationPlaceholder.text(slot, .relation)
             let target = config.whereClause.map { "(select * from \(model) where \($0)) dbt_subquery" } ?? model
             var refs = [SlotUse(slot: slot, location: definition.location)]
+            let isBuiltin = GenericTestSQL.builtins.contains(definition.name)
+            // A custom test's argument written as a relation (`compare_model: ref('orders')`, as
+            // dbt_utils' tests take them) is the relation object, as in dbt.
+            var relationArguments: [String: (value: JinjaValue, expression: String)] = [:]
+            for key in arguments.keys.sorted() where !isBuiltin {
+                guard case .string(let text)? = arguments[key], let expression = Self.relationExpression(text) else { continue }
+                let (value, outcome) = context.expression(expression, at: definition.location, base: config)
+                if let error = outcome.error {
+                    diagnostics.append(.error(at: definition.location, "test '\(definition.name)', argument '\(key)': \(error.message)", hint: error.hint))
+                    return
+                }
+                refs += outcome.refs + outcome.sources
+                relationArguments[key] = (value, expression)
+                arguments.removeValue(forKey: key)
+            }
             // Arguments holding Jinja are rendered natively, as dbt renders them (`values: "{{ var('statuses') }}"`
             // is the var's list); `to` is a relation expression and is rendered below.
             for key in arguments.keys.sorted() where key != "to" {
@@ -1089,7 +1104,6 @@ struct DbtProjectCompiler {
             }
             var sql: String
             var late: ModelTemplate?
-            let isBuiltin = GenericTestSQL.builtins.contains(definition.name)
             if isBuiltin {
                 var parent: String?
                 if let to = arguments["to"]?.string {
@@ -1128,6 +1142,7 @@ struct DbtProjectCompiler {
                 var keywords: [(String, JinjaValue)] = [("model", context.relation(slot))]
                 if let column { keywords.append(("column_name", .string(column))) }
                 keywords += arguments.keys.sorted().map { ($0, arguments[$0]!.jinja) }
+                keywords += relationArguments.keys.sorted().map { ($0, relationArguments[$0]!.value) }
                 var outcome = context.call(macro, keywords: keywords, at: definition.location, base: config)
                 if outcome.needsDatabase {
                     // Rendered as dbt parses it, for what it refers to; rendered at apply time.
@@ -1147,7 +1162,8 @@ struct DbtProjectCompiler {
                 if outcome.needsDatabase {
                     var passed = arguments
                     if let column { passed["column_name"] = .string(column) }
-                    late = lateTemplate(definition, slot: slot, package: package, arguments: passed, refs: refs, read: outcome.environmentRead,
+                    late = lateTemplate(definition, slot: slot, package: package, arguments: passed,
+                                        relations: relationArguments.mapValues(\.expression), refs: refs, read: outcome.environmentRead,
                                         config: config)
                 }
             } else {
@@ -1172,11 +1188,21 @@ struct DbtProjectCompiler {
                 errorIf: config.errorIf, limit: config.limit, storeFailures: config.storeFailures, renderAtApply: late != nil ? true : nil))
         }
 
+        /// `ref('orders')`, `source('shop', 'orders')` or `{{ ref('orders') }}` as an expression; nil for other text.
+        static func relationExpression(_ text: String) -> String? {
+            var trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.hasPrefix("{{"), trimmed.hasSuffix("}}") {
+                trimmed = String(trimmed.dropFirst(2).dropLast(2)).trimmingCharacters(in: .whitespaces)
+            }
+            guard trimmed.range(of: #"^(ref|source)\s*\([^()]*\)$"#, options: .regularExpression) != nil else { return nil }
+            return trimmed
+        }
+
         /// A generic test whose macro queries the database, as a template to render at apply time:
         /// a call of its macro on the node it tests, with the arguments (relations resolved) under
         /// the node's `floe_test_arguments`.
-        private func lateTemplate(_ definition: TestDefinition, slot: Int, package: String, arguments: [String: ConfigInput], refs: [SlotUse],
-                                  read: [String: String], config: NodeConfig) -> ModelTemplate {
+        private func lateTemplate(_ definition: TestDefinition, slot: Int, package: String, arguments: [String: ConfigInput],
+                                  relations: [String: String], refs: [SlotUse], read: [String: String], config: NodeConfig) -> ModelTemplate {
             let parts = definition.name.split(separator: ".", maxSplits: 1).map(String.init)
             let macro = parts.count == 2 ? "\(parts[0]).test_\(parts[1])"
                 : context.macro("test_" + definition.name, in: compiler.project.name) != nil ? "test_\(definition.name)" : "\(package).test_\(definition.name)"
@@ -1196,7 +1222,8 @@ struct DbtProjectCompiler {
             var outcome = render
             outcome.environmentRead = read
             let path = compiler.files.properties.first { $0.display == definition.location.file }?.planPath ?? definition.location.file
-            return compiler.template(text: "{{ \(macro)(model=\(model), **model.floe_test_arguments) }}", path: path, package: package,
+            let relationText = relations.keys.sorted().map { ", \($0)=\(relations[$0]!)" }.joined()
+            return compiler.template(text: "{{ \(macro)(model=\(model)\(relationText), **model.floe_test_arguments) }}", path: path, package: package,
                                      render: outcome, node: [("name", .string(definition.name)), ("resource_type", .string("test")),
                                                              ("floe_test_arguments", resolved(.map(arguments)).jinja)],
                                      config: config)

@@ -25,6 +25,46 @@ enum JinjaBuiltins {
         // Handled by the renderer (it unwinds the macro); here so that `return` is a known name.
         "return": JinjaCallable("return") { arguments, _, _ in arguments.first ?? .none },
         "dict": JinjaCallable("dict") { _, keywords, _ in .dict(keywords) },
+        // dbt's `set(value, default)` and `set_strict(value)`: a Python set has no order, so here it is
+        // the distinct items sorted, which compare equal when the sets do.
+        "set": JinjaCallable("set") { arguments, keywords, _ in
+            guard let items = arguments.first?.iterated else { return arguments.count > 1 ? arguments[1] : keywords.first?.1 ?? .none }
+            return JinjaBuiltins.distinctSorted(items)
+        },
+        "set_strict": JinjaCallable("set_strict") { arguments, _, context in
+            guard let items = arguments.first?.iterated else {
+                throw TemplateError("set_strict() takes something iterable, got \(arguments.first?.typeName ?? "nothing")", at: context.location)
+            }
+            return JinjaBuiltins.distinctSorted(items)
+        },
+        // dbt's `zip(*args)` and `zip_strict(*args)`: the items side by side, as lists.
+        "zip": JinjaCallable("zip") { arguments, _, _ in JinjaBuiltins.zipped(arguments.compactMap(\.iterated)) },
+        "zip_strict": JinjaCallable("zip_strict") { arguments, _, context in
+            let lists = arguments.compactMap(\.iterated)
+            guard lists.count == arguments.count else { throw TemplateError("zip_strict() takes iterables", at: context.location) }
+            return JinjaBuiltins.zipped(lists)
+        },
+        "fromjson": JinjaCallable("fromjson") { arguments, _, _ in
+            guard case .string(let text)? = arguments.first,
+                  let decoded = try? JSONDecoder().decode(JSONTemplateValue.self, from: Data(text.utf8)) else {
+                return arguments.count > 1 ? arguments[1] : .none
+            }
+            return decoded.value
+        },
+        "tojson": JinjaCallable("tojson") { arguments, _, context in
+            try JinjaBuiltins.filter("tojson", arguments.first ?? .none, [], [], at: context.location)
+        },
+        // dbt's `try_or_compiler_error(message, function, *args)`.
+        "try_or_compiler_error": JinjaCallable("try_or_compiler_error") { arguments, keywords, context in
+            guard arguments.count >= 2, case .callable(let function) = arguments[1] else {
+                throw TemplateError("try_or_compiler_error(message, function, ...) needs a function", at: context.location)
+            }
+            do {
+                return try function.body(Array(arguments.dropFirst(2)), keywords, context)
+            } catch {
+                throw TemplateError(arguments[0].rendered, at: context.location)
+            }
+        },
         // A mutable object for `{% set ns.attr = … %}`, which carries values out of a loop.
         "namespace": JinjaCallable("namespace") { arguments, keywords, _ in
             var pairs: [(String, JinjaValue)] = []
@@ -32,6 +72,16 @@ enum JinjaBuiltins {
             return .dict(pairs + keywords)
         },
     ]
+
+    static func distinctSorted(_ items: [JinjaValue]) -> JinjaValue {
+        var seen = Set<String>()
+        return .list(items.filter { seen.insert($0.rendered).inserted }.sorted { $0.rendered < $1.rendered })
+    }
+
+    static func zipped(_ lists: [[JinjaValue]]) -> JinjaValue {
+        let count = lists.map(\.count).min() ?? 0
+        return .list((0..<count).map { index in .list(lists.map { $0[index] }) })
+    }
 
     static let filterNames = ["abs", "attr", "batch", "capitalize", "center", "count", "d", "default", "dictsort", "e", "escape",
                               "first", "float", "format", "groupby", "indent", "int", "items", "join", "last", "length", "list",
@@ -396,7 +446,11 @@ enum JinjaBuiltins {
             keywords.first { $0.0 == keyword }?.1 ?? (index < arguments.count ? arguments[index] : nil)
         }
         func items() throws -> [JinjaValue] {
-            guard let items = value.iterated else { throw TemplateError("'\(name)' needs a list, got \(value.typeName)", at: location) }
+            guard let items = value.iterated else {
+                // As Jinja2's filters that walk a sequence guard with `if value:`, nothing walks as empty.
+                if ["map", "select", "reject", "selectattr", "rejectattr"].contains(name), !value.isTruthy { return [] }
+                throw TemplateError("'\(name)' needs a list, got \(value.typeName)", at: location)
+            }
             return items
         }
         switch name {

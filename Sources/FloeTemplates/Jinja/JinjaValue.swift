@@ -208,3 +208,29 @@ public struct JinjaCallContext {
         self.location = location
     }
 }
+
+/// A JSON document as a template value (dbt's `fromjson`): decoded strictly, so `true` is a
+/// boolean and `1` an integer.
+struct JSONTemplateValue: Decodable {
+    var value: JinjaValue
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            value = .none
+        } else if let flag = try? container.decode(Bool.self) {
+            value = .bool(flag)
+        } else if let number = try? container.decode(Int.self) {
+            value = .integer(number)
+        } else if let number = try? container.decode(Double.self) {
+            value = .number(number)
+        } else if let text = try? container.decode(String.self) {
+            value = .string(text)
+        } else if let items = try? container.decode([JSONTemplateValue].self) {
+            value = .list(items.map(\.value))
+        } else {
+            let map = try container.decode([String: JSONTemplateValue].self)
+            value = .dict(map.keys.sorted().map { ($0, map[$0]!.value) })
+        }
+    }
+}
