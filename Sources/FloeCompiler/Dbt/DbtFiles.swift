@@ -34,6 +34,9 @@ struct DbtFiles {
     var properties: [ProjectFile] = []
     /// Markdown files, for their `{% docs %}` blocks (dbt reads them from every resource path).
     var docs: [ProjectFile] = []
+    /// Snapshot and analysis files, which floe does not build yet: only counted.
+    var snapshots: [ProjectFile] = []
+    var analyses: [ProjectFile] = []
 
     /// `displayPrefix` and `planPrefix` are the project directory as messages and the plan name it,
     /// each empty or ending in `/`.
@@ -48,6 +51,8 @@ struct DbtFiles {
         macros += other.macros
         properties += other.properties
         docs += other.docs
+        snapshots += other.snapshots
+        analyses += other.analyses
     }
 
     init(project: DbtProjectFile, root: URL, displayPrefix: String, planPrefix: String) {
@@ -84,6 +89,12 @@ struct DbtFiles {
         scan(project.testPaths) { file, fileExtension in
             guard fileExtension == "sql" else { return }
             if file.folders.first == "generic" { macros.append(file) } else { singularTests.append(file) }
+        }
+        scan(project.snapshotPaths) { file, fileExtension in
+            if fileExtension == "sql" { snapshots.append(file) }
+        }
+        scan(project.analysisPaths) { file, fileExtension in
+            if fileExtension == "sql" { analyses.append(file) }
         }
         scan(project.macroPaths) { file, fileExtension in
             switch fileExtension {

@@ -118,6 +118,12 @@ struct DbtProjectCompiler {
         for file in files.pythonModels {
             result.diagnostics.append(.warning(at: .file(file.display), "Python models are not supported; '\(file.stem)' is skipped"))
         }
+        for (found, what) in [(files.snapshots, "snapshot"), (files.analyses, "analysis")] where !found.isEmpty {
+            let plural = what == "analysis" ? "analyses" : "snapshots"
+            result.diagnostics.append(.warning(at: .file(found[0].display), "\(found.count) \(found.count == 1 ? what : plural) "
+                                                   + "(\(found.prefix(3).map(\.stem).joined(separator: ", "))\(found.count > 3 ? ", …" : "")) skipped: floe does not build \(plural) yet",
+                                               hint: "see docs/dbt-compatibility.md for what floe runs of a dbt project"))
+        }
         readProperties()
         let macroParseErrors = readMacros()
         let docs = readDocs()

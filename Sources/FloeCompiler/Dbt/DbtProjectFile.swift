@@ -9,6 +9,9 @@ struct DbtProjectFile {
     var seedPaths: [String]
     var testPaths: [String]
     var macroPaths: [String]
+    /// Where dbt finds snapshots and analyses, which floe does not build yet (their files are counted in a warning).
+    var snapshotPaths: [String]
+    var analysisPaths: [String]
     /// Vars for every package, and the ones scoped to this project (`vars: {<name>: {...}}`).
     var vars: [String: YAMLValue]
     /// `vars:` as written: a mapping under a package's name holds vars for that package only.
@@ -93,6 +96,11 @@ struct DbtProjectFile {
             }
         }
         let dispatch = readDispatch(root["dispatch"], &diagnostics)
+        for key in ["on-run-start", "on-run-end"] {
+            guard let value = root[key], !value.isNull, value.items?.isEmpty != true, value.string?.isEmpty != true else { continue }
+            diagnostics.append(.warning(at: value.location, path: key, "floe does not run `\(key)` hooks yet; they are skipped",
+                                        hint: "run the statements as a model's pre_hook or post_hook, or outside floe"))
+        }
         let models = ConfigTree(root["models"], key: "models", project: name)
         let seeds = ConfigTree(root["seeds"], key: "seeds", project: name)
         let tests = ConfigTree(root["data_tests"] ?? root["tests"], key: root["data_tests"] != nil ? "data_tests" : "tests", project: name)
@@ -100,6 +108,7 @@ struct DbtProjectFile {
         let project = DbtProjectFile(
             name: name, modelPaths: paths("model-paths", default: "models"), seedPaths: paths("seed-paths", default: "seeds"),
             testPaths: paths("test-paths", default: "tests"), macroPaths: paths("macro-paths", default: "macros"),
+            snapshotPaths: paths("snapshot-paths", default: "snapshots"), analysisPaths: paths("analysis-paths", default: "analyses"),
             vars: vars, writtenVars: writtenVars, packagesInstallPath: installPath, dispatch: dispatch,
             models: models, seeds: seeds, tests: tests, bytes: bytes)
         return (diagnostics.hasErrors ? nil : project, diagnostics)

@@ -47,6 +47,13 @@ struct DbtProperties {
     var sources: [SourceProperties] = []
     var diagnostics: [Diagnostic] = []
 
+    /// Properties YAML sections floe reads past, with what to call them in the warning.
+    static let notSupported: [String: (noun: String, feature: String)] = [
+        "unit_tests": ("unit test", "unit tests"), "snapshots": ("snapshot", "snapshots"), "exposures": ("exposure", "exposures"),
+        "metrics": ("metric", "dbt's metrics"), "semantic_models": ("semantic model", "dbt's semantic models"),
+        "saved_queries": ("saved query", "saved queries"), "analyses": ("analysis", "analyses"),
+    ]
+
     static let topLevelKeys = ["version", "models", "sources", "seeds", "macros", "exposures", "metrics", "semantic_models",
                                "saved_queries", "unit_tests", "snapshots", "analyses", "groups"]
     /// Keys of a test definition that are config rather than arguments, when written inline.
@@ -71,6 +78,13 @@ struct DbtProperties {
         for entry in entries where !Self.topLevelKeys.contains(entry.key) {
             diagnostics.append(.warning(at: entry.keyLocation, path: entry.key, "unknown key in a properties file; floe ignores it",
                                         hint: Suggestions.didYouMean(entry.key, in: Self.topLevelKeys)))
+        }
+        // What dbt reads here and floe does not run yet: said, never dropped silently.
+        for entry in entries {
+            guard let what = Self.notSupported[entry.key], let count = entry.value.items?.count, count > 0 else { continue }
+            diagnostics.append(.warning(at: entry.keyLocation, path: entry.key,
+                                        "\(count) \(what.noun)\(count == 1 ? "" : "s") here \(count == 1 ? "is" : "are") skipped: floe does not support \(what.feature) yet",
+                                        hint: "see docs/dbt-compatibility.md for what floe runs of a dbt project"))
         }
         for (index, item) in list(root["models"], path: "models").enumerated() {
             guard let node = node(item, path: "models[\(index)]") else { continue }
