@@ -18,12 +18,19 @@ public struct CompileOptions: Sendable {
     public var makeUUID: @Sendable () -> String
     /// `--vars`: a YAML mapping that overrides floe.yaml's and dbt_project.yml's vars.
     public var vars: String?
+    /// The command compiling (dbt's `flags.WHICH`: `compile`, `run`, `build`, …) and whether it
+    /// rebuilds from scratch (`flags.FULL_REFRESH`), for templates that ask.
+    public var command: String
+    public var fullRefresh: Bool
 
     public init(
         specPath: String, platformPath: String, environment: String, compiledAt: Date = Date(),
         processEnvironment: [String: String] = ProcessInfo.processInfo.environment,
-        makeUUID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }, vars: String? = nil
+        makeUUID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }, vars: String? = nil,
+        command: String = "compile", fullRefresh: Bool = false
     ) {
+        self.command = command
+        self.fullRefresh = fullRefresh
         self.vars = vars
         self.specPath = specPath
         self.platformPath = platformPath
@@ -109,7 +116,8 @@ public enum ProjectCompiler {
                 displayPrefix: DisplayPath.join(DisplayPath.directory(of: options.specPath), transform.path),
                 planPrefix: DisplayPath.join("", transform.path),
                 dialect: dialect, targetName: targetName, namespace: namespace, vars: vars,
-                environment: options.processEnvironment, compiledAt: compiledAt))
+                environment: options.processEnvironment, compiledAt: compiledAt,
+                flags: TemplateFlags(which: options.command, fullRefresh: options.fullRefresh)))
             project.models += compiled.models
             project.seeds += compiled.seeds
             project.sources += compiled.sources

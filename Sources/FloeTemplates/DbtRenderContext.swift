@@ -338,8 +338,8 @@ public final class DbtRenderContext {
             "should_store_failures": function("should_store_failures") { [unowned self] _, _, _ in
                 .bool(self.currentConfig.value(forKey: "store_failures") == .bool(true))
             },
-            // A plan is compiled to be run: `flags.WHICH` says so, and the run's options are dbt's defaults.
-            "flags": .dict([("FULL_REFRESH", .bool(false)), ("WHICH", .string("run")), ("STORE_FAILURES", .bool(false)),
+            // The command compiling, and dbt's defaults for the options floe has no flag for.
+            "flags": .dict([("FULL_REFRESH", .bool(inputs.flags.fullRefresh)), ("WHICH", .string(inputs.flags.which)), ("STORE_FAILURES", .bool(false)),
                             ("WARN_ERROR", .bool(false)), ("FAIL_FAST", .bool(false)), ("DEBUG", .bool(false))]),
             "project_name": .string(inputs.projectName),
             "run_started_at": Self.runStartedAt(inputs.compiledAt),

@@ -7,7 +7,7 @@ import FloeEngine
 public struct DbtRenderInputs: @unchecked Sendable {
     public init(projectName: String, targetName: String, namespace: String, dialect: any SQLDialect, refable: [String: Int],
                 sources: [String: [String: Int]], vars: [String: ConfigInput], environment: [String: String], macroFiles: [MacroSource],
-                compiledAt: String, docs: [String: String] = [:], packageVars: [String: [String: ConfigInput]] = [:],
+                compiledAt: String, docs: [String: String] = [:], flags: TemplateFlags = TemplateFlags(), packageVars: [String: [String: ConfigInput]] = [:],
                 slotPackages: [String] = [], dispatch: [String: [String]] = [:], resolvedRelations: [Relation]? = nil,
                 unqualifiedSchema: String? = nil) {
         self.projectName = projectName
@@ -21,6 +21,7 @@ public struct DbtRenderInputs: @unchecked Sendable {
         self.macroFiles = macroFiles
         self.compiledAt = compiledAt
         self.docs = docs
+        self.flags = flags
         self.packageVars = packageVars
         self.slotPackages = slotPackages
         self.dispatch = dispatch
@@ -42,6 +43,8 @@ public struct DbtRenderInputs: @unchecked Sendable {
     public var compiledAt: String
     /// `{% docs name %}` blocks of the project's markdown files, for `doc('name')`.
     public var docs: [String: String] = [:]
+    /// What `flags` says of the command rendering.
+    public var flags = TemplateFlags()
     /// By installed package: the vars its nodes see (``vars`` are the root project's).
     public var packageVars: [String: [String: ConfigInput]] = [:]
     /// By slot: the project (root or package) that defines the node.
@@ -70,12 +73,24 @@ public struct DbtRenderInputs: @unchecked Sendable {
             environment: Dictionary(uniqueKeysWithValues: environment.map { ($0.key.isolated, $0.value.isolated) }),
             macroFiles: macroFiles.map { MacroSource(text: $0.text.isolated, file: $0.file.isolated, package: $0.package.isolated) },
             compiledAt: compiledAt.isolated, docs: Dictionary(uniqueKeysWithValues: docs.map { ($0.key.isolated, $0.value.isolated) }),
+            flags: TemplateFlags(which: flags.which.isolated, fullRefresh: flags.fullRefresh),
             packageVars: Dictionary(uniqueKeysWithValues: packageVars.map { package in
                 (package.key.isolated, Dictionary(uniqueKeysWithValues: package.value.map { ($0.key.isolated, $0.value.isolated) }))
             }),
             slotPackages: slotPackages.map(\.isolated),
             dispatch: Dictionary(uniqueKeysWithValues: dispatch.map { ($0.key.isolated, $0.value.map(\.isolated)) }),
             resolvedRelations: resolvedRelations, unqualifiedSchema: unqualifiedSchema)
+    }
+}
+
+/// dbt's `flags` as templates read them: the command (`flags.WHICH`) and `--full-refresh`.
+public struct TemplateFlags: Sendable {
+    public var which: String
+    public var fullRefresh: Bool
+
+    public init(which: String = "run", fullRefresh: Bool = false) {
+        self.which = which
+        self.fullRefresh = fullRefresh
     }
 }
 

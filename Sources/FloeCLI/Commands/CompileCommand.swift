@@ -76,8 +76,9 @@ struct CompileCommand: ParsableCommand {
     }
 
     /// Compiles, reports the diagnostics and writes the plan: exit 4 when it does not compile, 1 when it cannot be written.
-    static func compileAndWrite(_ project: ProjectOptions, to destination: String) throws -> CompiledArtifacts {
-        let result = ProjectCompiler.compile(try project.compileOptions())
+    static func compileAndWrite(_ project: ProjectOptions, to destination: String, command: String = "compile",
+                                fullRefresh: Bool = false) throws -> CompiledArtifacts {
+        let result = ProjectCompiler.compile(try project.compileOptions(command: command, fullRefresh: fullRefresh))
         Console.standardError.report(result.diagnostics)
         guard let artifacts = result.artifacts, let encoded = result.encoded else { throw FloeExit(.invalidConfiguration) }
         do {

@@ -31,7 +31,7 @@ struct LsCommand: ParsableCommand {
     var output: Output = .text
 
     func run() throws {
-        let compiled = ProjectCompiler.compile(try project.compileOptions())
+        let compiled = ProjectCompiler.compile(try project.compileOptions(command: "list"))
         Console.standardError.report(compiled.diagnostics.filter { $0.severity == .error })
         guard let plan = compiled.artifacts else { throw FloeExit(.invalidConfiguration) }
         let listing: (nodes: [PlanListing.Node], warnings: [String])

@@ -19,7 +19,7 @@ struct RunCommand: ParsableCommand {
     static func compileAndApply(_ options: CompileAndApplyOptions, mode: ApplyOptions.Mode, command: String) throws {
         let spec = options.project.spec
         let destination = options.output ?? CompileCommand.defaultOutput(forSpec: spec)
-        let plan = try CompileCommand.compileAndWrite(options.project, to: destination)
+        let plan = try CompileCommand.compileAndWrite(options.project, to: destination, command: command, fullRefresh: options.fullRefresh)
         var flags = options.flags
         if flags.projectDir == nil {
             let directory = (spec as NSString).deletingLastPathComponent

@@ -20,7 +20,7 @@ struct ValidateCommand: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let output = ProjectCompiler.compile(try project.compileOptions())
+        let output = ProjectCompiler.compile(try project.compileOptions(command: "parse"))
         switch format {
         case .text:
             Console.standardError.report(output.diagnostics)

@@ -35,7 +35,8 @@ struct ProjectOptions: ParsableArguments {
     }
 
     /// Compile options for these flags, or an exit after saying which file is missing.
-    func compileOptions() throws -> CompileOptions {
+    /// `command` is what dbt's `flags.WHICH` says while templates render.
+    func compileOptions(command: String = "compile", fullRefresh: Bool = false) throws -> CompileOptions {
         let environment = ProcessInfo.processInfo.environment
         guard FileManager.default.fileExists(atPath: spec) else {
             Console.standardError.report([.error(
@@ -65,6 +66,7 @@ struct ProjectOptions: ParsableArguments {
             throw FloeExit(.usage)
         }
         return CompileOptions(specPath: spec, platformPath: platformPath, environment: environmentName,
-                              compiledAt: compiledAt, processEnvironment: environment, vars: vars)
+                              compiledAt: compiledAt, processEnvironment: environment, vars: vars, command: command,
+                              fullRefresh: fullRefresh)
     }
 }

@@ -20,6 +20,8 @@ struct DbtCompileRequest {
     var vars: [String: ConfigInput]
     var environment: [String: String]
     var compiledAt: String
+    /// dbt's `flags` for the command compiling.
+    var flags = TemplateFlags()
 }
 
 /// The project's part of the plan.
@@ -138,7 +140,7 @@ struct DbtProjectCompiler {
         inputs = DbtRenderInputs(
             projectName: project.name, targetName: request.targetName, namespace: request.namespace, dialect: request.dialect,
             refable: refableSlots(), sources: sourceSlots(), vars: mergedVars(), environment: request.environment,
-            macroFiles: macroFiles, compiledAt: request.compiledAt, docs: docs, packageVars: packageVars(),
+            macroFiles: macroFiles, compiledAt: request.compiledAt, docs: docs, flags: request.flags, packageVars: packageVars(),
             slotPackages: slots.map(\.package), dispatch: project.dispatch)
         serialContext = DbtRenderContext(inputs)
         renderDescriptions()

@@ -318,6 +318,7 @@ enum JinjaBuiltins {
     static func binary(
         _ op: JinjaOperator, _ left: JinjaValue, _ right: JinjaValue, at location: @autoclosure () -> SourceLocation
     ) throws -> JinjaValue {
+        if let result = try JinjaModules.timeArithmetic(op, left, right, at: location()) { return result }
         switch op {
         case .equal: return .bool(left.equals(right))
         case .notEqual: return .bool(!left.equals(right))

@@ -1,85 +1,156 @@
 import FloeCore
 import Foundation
 
-/// dbt's `modules`: `datetime` (dates and datetimes with their attributes, `strftime`,
-/// `isoformat`; `now()`/`utcnow()` are the compile's timestamp, so the same inputs make the same
-/// plan) and `re` (`sub`, `search`, `match`, `fullmatch`, `findall`, `split`, `escape`, `compile`).
+/// dbt's `modules`: `datetime` (dates, datetimes and timedeltas with their attributes,
+/// `strftime`, `isoformat`, `astimezone`, arithmetic; `now()`/`utcnow()` are the compile's
+/// timestamp, so the same inputs make the same plan), `pytz` (`timezone(name)`, `utc`,
+/// `localize`) and `re` (`sub`, `search`, `match`, `fullmatch`, `findall`, `split`, `escape`, `compile`).
 enum JinjaModules {
     /// `modules`, with `now` the compile's time in seconds since 1970.
     static func modules(now: Int64) -> JinjaValue {
-        .dict([("datetime", datetimeModule(now: now)), ("re", reModule())])
+        .dict([("datetime", datetimeModule(now: now)), ("re", reModule()), ("pytz", pytzModule())])
     }
 
     // MARK: datetime
 
     /// The datetime of a moment, in seconds since 1970 (UTC).
     static func dateTime(secondsSince1970 seconds: Int64) -> JinjaValue {
-        let days = day(of: seconds)
-        return dateTime(days: days, seconds: seconds - days * 86_400)
+        dateTime(JinjaMoment.at(seconds, zone: nil))
     }
 
-    /// The day (since 1970-01-01) a moment falls on.
-    private static func day(of seconds: Int64) -> Int64 {
-        seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-    }
-
-    /// A date (`time` nil) or a datetime, as a dict that prints as Python does and has Python's
-    /// attributes and methods.
+    /// A date (`seconds` nil) or a naive datetime.
     static func dateTime(days: Int64, seconds: Int64?, microseconds: Int = 0) -> JinjaValue {
+        dateTime(JinjaMoment(days: days, seconds: seconds, microseconds: microseconds))
+    }
+
+    /// A date or datetime as a dict that prints as Python does and has Python's attributes and
+    /// methods; an aware one prints its offset (`2024-01-01 09:00:00-08:00`).
+    static func dateTime(_ moment: JinjaMoment) -> JinjaValue {
+        let days = moment.days
         let date = CivilDate.text(days: days)
         let parts = date.split(separator: "-").compactMap { Int($0) }
         var pairs: [(String, JinjaValue)] = [("year", .integer(parts[0])), ("month", .integer(parts[1])), ("day", .integer(parts[2]))]
         var printed = date
-        if let seconds {
+        if let seconds = moment.seconds {
             pairs += [("hour", .integer(Int(seconds / 3600))), ("minute", .integer(Int(seconds / 60 % 60))),
-                      ("second", .integer(Int(seconds % 60))), ("microsecond", .integer(microseconds))]
+                      ("second", .integer(Int(seconds % 60))), ("microsecond", .integer(moment.microseconds)),
+                      ("tzinfo", moment.zone.map { zoneValue(JinjaZone(name: $0)) } ?? .none)]
             printed += String(format: " %02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
-            if microseconds != 0 { printed += String(format: ".%06d", microseconds) }
+            if moment.microseconds != 0 { printed += String(format: ".%06d", moment.microseconds) }
+            if let offset = moment.offset { printed += offsetText(offset, separator: ":") }
         }
         let weekday = Int((days % 7 + 7 + 3) % 7)  // 1970-01-01 was a Thursday; Monday is 0
-        func method(_ name: String, _ body: @escaping ([JinjaValue], JinjaCallContext) throws -> JinjaValue) -> (String, JinjaValue) {
-            (name, .callable(JinjaCallable(name) { arguments, _, context in try body(arguments, context) }))
+        func method(_ name: String, _ body: @escaping ([JinjaValue], [(String, JinjaValue)], JinjaCallContext) throws -> JinjaValue) -> (String, JinjaValue) {
+            (name, .callable(JinjaCallable(name) { arguments, keywords, context in try body(arguments, keywords, context) }))
         }
         pairs += [
-            method("strftime") { arguments, _ in .string(strftime(arguments.first?.rendered ?? "", days: days, seconds: seconds ?? 0,
-                                                                 microseconds: microseconds, weekday: weekday)) },
-            method("isoformat") { _, _ in .string(printed.replacingOccurrences(of: " ", with: "T")) },
-            method("weekday") { _, _ in .integer(weekday) },
-            method("isoweekday") { _, _ in .integer(weekday + 1) },
-            method("date") { _, _ in dateTime(days: days, seconds: nil) },
+            method("strftime") { arguments, _, _ in .string(strftime(arguments.first?.rendered ?? "", moment: moment, weekday: weekday)) },
+            method("isoformat") { _, _, _ in .string(printed.replacingOccurrences(of: " ", with: "T")) },
+            method("weekday") { _, _, _ in .integer(weekday) },
+            method("isoweekday") { _, _, _ in .integer(weekday + 1) },
+            method("date") { _, _, _ in dateTime(days: days, seconds: nil) },
+            method("timestamp") { _, _, _ in .number(Double(moment.instant) + Double(moment.microseconds) / 1_000_000) },
+            // The same instant on another zone's wall clock (a naive datetime is taken as UTC).
+            method("astimezone") { arguments, _, context in
+                guard case .dict(let box)? = arguments.first, let zone = box.zone else {
+                    throw TemplateError("astimezone() takes a time zone, such as modules.pytz.timezone('UTC')", at: context.location)
+                }
+                return dateTime(JinjaMoment.at(moment.instant, microseconds: moment.microseconds, zone: zone))
+            },
+            method("replace") { _, keywords, context in
+                var fields = ["year": parts[0], "month": parts[1], "day": parts[2], "hour": Int((moment.seconds ?? 0) / 3600),
+                              "minute": Int((moment.seconds ?? 0) / 60 % 60), "second": Int((moment.seconds ?? 0) % 60),
+                              "microsecond": moment.microseconds]
+                var zone = moment.zone.map { JinjaZone(name: $0) }
+                for (name, value) in keywords {
+                    if name == "tzinfo" {
+                        if case .dict(let box) = value { zone = box.zone } else { zone = nil }
+                        continue
+                    }
+                    guard fields[name] != nil, case .integer(let number) = value else {
+                        throw TemplateError("replace() has no integer argument '\(name)'", at: context.location)
+                    }
+                    fields[name] = number
+                }
+                return try makeDateTime(fields, zone: zone, isDate: moment.seconds == nil, at: context.location)
+            },
         ]
-        return .dict(JinjaValue.DictBox(pairs, printed: printed))
+        let box = JinjaValue.DictBox(pairs, printed: printed)
+        box.moment = moment
+        return .dict(box)
+    }
+
+    /// A date or datetime from its fields; an aware one gets the offset its zone has at that
+    /// wall-clock time (pytz's `localize`).
+    static func makeDateTime(_ fields: [String: Int], zone: JinjaZone?, isDate: Bool, at location: SourceLocation) throws -> JinjaValue {
+        guard let year = fields["year"], let month = fields["month"], let day = fields["day"],
+              let days = CivilDate.days(String(format: "%04d-%02d-%02d", year, month, day)) else {
+            throw TemplateError("a date needs a valid year, month and day", at: location)
+        }
+        if isDate { return dateTime(days: days, seconds: nil) }
+        let seconds = Int64((fields["hour"] ?? 0) * 3600 + (fields["minute"] ?? 0) * 60 + (fields["second"] ?? 0))
+        var moment = JinjaMoment(days: days, seconds: seconds, microseconds: fields["microsecond"] ?? 0)
+        if let zone {
+            moment.offset = zone.offset(atLocal: days * 86_400 + seconds)
+            moment.zone = zone.name
+        }
+        return dateTime(moment)
     }
 
     private static func datetimeModule(now: Int64) -> JinjaValue {
-        func days(_ arguments: [JinjaValue], at context: JinjaCallContext) throws -> Int64 {
-            let numbers = arguments.prefix(3).compactMap { if case .integer(let n) = $0 { return n } else { return nil } }
-            guard numbers.count == 3, let days = CivilDate.days(String(format: "%04d-%02d-%02d", numbers[0], numbers[1], numbers[2])) else {
-                throw TemplateError("a date needs year, month and day as integers", at: context.location)
+        let names = ["year", "month", "day", "hour", "minute", "second", "microsecond"]
+        func fields(_ arguments: [JinjaValue], _ keywords: [(String, JinjaValue)], at context: JinjaCallContext) throws
+            -> (fields: [String: Int], zone: JinjaZone?) {
+            var fields: [String: Int] = [:]
+            var zone: JinjaZone?
+            for (index, argument) in arguments.prefix(names.count).enumerated() {
+                guard case .integer(let number) = argument else {
+                    throw TemplateError("a date's \(names[index]) must be an integer, got \(argument.typeName)", at: context.location)
+                }
+                fields[names[index]] = number
             }
-            return days
+            if arguments.count > names.count, case .dict(let box) = arguments[names.count] { zone = box.zone }
+            for (name, value) in keywords {
+                if name == "tzinfo" {
+                    if case .dict(let box) = value { zone = box.zone }
+                    continue
+                }
+                guard names.contains(name), case .integer(let number) = value else {
+                    throw TemplateError("a date has no integer argument '\(name)'", at: context.location)
+                }
+                fields[name] = number
+            }
+            return (fields, zone)
         }
-        let current = dateTime(secondsSince1970: now)
-        let nowFunction = JinjaCallable("now") { _, _, _ in current }
-        let todayValue = dateTime(days: day(of: now), seconds: nil)
+        func zone(_ value: JinjaValue?) -> JinjaZone? {
+            if case .dict(let box)? = value { return box.zone }
+            return nil
+        }
+        let nowFunction = JinjaCallable("now") { arguments, keywords, _ in
+            dateTime(JinjaMoment.at(now, zone: zone(arguments.first ?? keywords.first { $0.0 == "tz" }?.1)))
+        }
+        let utcNow = JinjaCallable("utcnow") { _, _, _ in dateTime(secondsSince1970: now) }
+        let todayValue = dateTime(days: JinjaMoment.at(now, zone: nil).days, seconds: nil)
         let today = JinjaCallable("today") { _, _, _ in todayValue }
-        let dateFunction = JinjaCallable("date", members: ["today": .callable(today)]) { arguments, _, context in
-            dateTime(days: try days(arguments, at: context), seconds: nil)
+        let dateFunction = JinjaCallable("date", members: ["today": .callable(today)]) { arguments, keywords, context in
+            let (values, _) = try fields(arguments, keywords, at: context)
+            return try makeDateTime(values, zone: nil, isDate: true, at: context.location)
         }
-        let datetimeFunction = JinjaCallable("datetime", members: ["now": .callable(nowFunction), "utcnow": .callable(nowFunction)]) { arguments, _, context in
-            let day = try days(arguments, at: context)
-            var time: [Int64] = [0, 0, 0]
-            for (index, argument) in arguments.dropFirst(3).prefix(3).enumerated() {
-                if case .integer(let number) = argument { time[index] = Int64(number) }
-            }
-            let seconds: Int64 = time[0] * 3600 + time[1] * 60 + time[2]
-            return dateTime(days: day, seconds: seconds)
+        let datetimeFunction = JinjaCallable("datetime", members: ["now": .callable(nowFunction), "utcnow": .callable(utcNow)]) { arguments, keywords, context in
+            let (values, zone) = try fields(arguments, keywords, at: context)
+            return try makeDateTime(values, zone: zone, isDate: false, at: context.location)
         }
-        return .dict([("date", .callable(dateFunction)), ("datetime", .callable(datetimeFunction))])
+        let timedeltaFunction = JinjaCallable("timedelta") { arguments, keywords, context in
+            try timedelta(arguments, keywords, at: context.location)
+        }
+        return .dict([("date", .callable(dateFunction)), ("datetime", .callable(datetimeFunction)),
+                      ("timedelta", .callable(timedeltaFunction))])
     }
 
-    /// Python's `strftime` codes: `%Y %y %m %d %H %M %S %f %j %A %a %B %b %p %%`, `%z` (+0000) and `%Z` (UTC).
-    static func strftime(_ format: String, days: Int64, seconds: Int64, microseconds: Int, weekday: Int) -> String {
+    /// Python's `strftime` codes: `%Y %y %m %d %H %M %S %f %j %A %a %B %b %p %%`, `%z` (the offset,
+    /// empty when naive) and `%Z` (the zone's name, empty when naive).
+    static func strftime(_ format: String, moment: JinjaMoment, weekday: Int) -> String {
+        let days = moment.days, seconds = moment.seconds ?? 0, microseconds = moment.microseconds
         let date = CivilDate.text(days: days).split(separator: "-").compactMap { Int($0) }
         let (year, month, day) = (date[0], date[1], date[2])
         let dayOfYear = Int(days - (CivilDate.days(String(format: "%04d-01-01", year)) ?? days)) + 1
@@ -105,8 +176,8 @@ enum JinjaModules {
             case "a": output += String(weekdays[weekday].prefix(3))
             case "B": output += months[month - 1]
             case "b": output += String(months[month - 1].prefix(3))
-            case "z": output += "+0000"
-            case "Z": output += "UTC"
+            case "z": output += moment.offset.map { offsetText($0, separator: "") } ?? ""
+            case "Z": output += moment.zone ?? ""
             case "%": output += "%"
             default: output += "%" + String(code)
             }

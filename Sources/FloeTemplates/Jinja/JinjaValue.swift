@@ -29,6 +29,10 @@ public enum JinjaValue {
         /// name; a query's table, whose rows are iterated): what iterating it and integer
         /// subscripts give, instead of its keys.
         public var sequence: [JinjaValue]?
+        /// `modules.datetime`'s values: a date or datetime, a timedelta (seconds), a time zone.
+        var moment: JinjaMoment?
+        var duration: Int64?
+        var zone: JinjaZone?
 
         public var keys: [String] { table.names }
         /// The values, in the order of `keys`.

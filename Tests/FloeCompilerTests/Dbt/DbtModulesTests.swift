@@ -24,7 +24,22 @@ import Testing
     @Test func runStartedAtAndFlags() throws {
         #expect(try sql("{{ run_started_at }}|{{ run_started_at.strftime('%Y%m%d') }}|{{ run_started_at.year }}")
             == "2023-11-14T22:13:20Z|20231114|2023")
-        #expect(try sql("{{ flags.WHICH }} {{ flags.FULL_REFRESH }}") == "run False")
+        // The command compiling: here the library's default, `compile`; `floe run` compiles with `run`.
+        #expect(try sql("{{ flags.WHICH }} {{ flags.FULL_REFRESH }}") == "compile False")
+    }
+
+    /// `modules.pytz` zones, aware datetimes and `timedelta` arithmetic, as dbt_date uses them.
+    @Test func timeZonesAndTimedeltas() throws {
+        let zone = "modules.pytz.timezone('America/Los_Angeles')"
+        #expect(try sql("{{ modules.datetime.datetime(1997, 9, 29, 6, 14, 0, tzinfo=\(zone)) }}") == "1997-09-29 06:14:00-07:00")
+        #expect(try sql("{{ \(zone).localize(modules.datetime.datetime(2024, 1, 15, 8)).isoformat() }}") == "2024-01-15T08:00:00-08:00")
+        #expect(try sql("{{ modules.datetime.datetime.now(modules.pytz.timezone('Asia/Tokyo')) }}") == "2023-11-15 07:13:20+09:00")
+        #expect(try sql("{{ modules.datetime.datetime(2024, 1, 1, 12, tzinfo=modules.pytz.utc).astimezone(modules.pytz.timezone('America/New_York')).strftime('%H:%M %z %Z') }}")
+            == "07:00 -0500 America/New_York")
+        #expect(try sql("{{ (modules.datetime.datetime(2024, 3, 1) - modules.datetime.timedelta(days=1)).date() }}") == "2024-02-29")
+        #expect(try sql("{{ modules.datetime.timedelta(hours=36) }}|{{ (modules.datetime.date(2024, 3, 1) - modules.datetime.date(2024, 1, 1)).days }}")
+            == "1 day, 12:00:00|60")
+        #expect(try sql("{{ modules.datetime.date(2024, 1, 2) > modules.datetime.date(2024, 1, 1) }}") == "True")
     }
 
     @Test func reModule() throws {
