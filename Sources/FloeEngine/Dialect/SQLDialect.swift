@@ -98,6 +98,8 @@ public enum DatePart: String, Sendable, CaseIterable {
         var word = text.trimmingCharacters(in: .whitespaces).lowercased()
         word = word.trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
         if word.hasSuffix("s"), DatePart(rawValue: String(word.dropLast())) != nil { word.removeLast() }
+        // Weeks start on Monday on every engine floe has, as ISO weeks do.
+        if word == "isoweek" { word = "week" }
         self.init(rawValue: word)
     }
 }

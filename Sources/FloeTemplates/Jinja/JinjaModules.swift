@@ -97,6 +97,73 @@ enum JinjaModules {
         return dateTime(moment)
     }
 
+    /// `datetime.fromisoformat`: `YYYY-MM-DD`, then `T` or a space and `HH:MM[:SS[.ffffff]]`, then an
+    /// optional `+HH:MM` offset.
+    static func parseISO(_ text: String, at location: SourceLocation) throws -> JinjaValue {
+        let pattern = #"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?(?:([+-])(\d{2}):?(\d{2}))?$"#
+        guard let regex = try? NSRegularExpression(pattern: pattern),
+              let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else {
+            throw TemplateError("fromisoformat(): '\(text)' is not an ISO date or datetime", at: location)
+        }
+        func group(_ index: Int) -> String? {
+            Range(match.range(at: index), in: text).map { String(text[$0]) }
+        }
+        var fields = ["year": Int(group(1)!)!, "month": Int(group(2)!)!, "day": Int(group(3)!)!]
+        let hasTime = group(4) != nil
+        if hasTime {
+            fields["hour"] = Int(group(4)!)
+            fields["minute"] = Int(group(5)!)
+            fields["second"] = group(6).flatMap { Int($0) } ?? 0
+            fields["microsecond"] = group(7).map { Int($0.padding(toLength: 6, withPad: "0", startingAt: 0)) ?? 0 } ?? 0
+        }
+        let value = try makeDateTime(fields, zone: nil, isDate: false, at: location)
+        guard let sign = group(8), case .dict(let box) = value, var moment = box.moment else { return value }
+        moment.offset = (sign == "-" ? -1 : 1) * (Int(group(9)!)! * 3600 + Int(group(10)!)! * 60)
+        return dateTime(moment)
+    }
+
+    /// `datetime.strptime(text, format)` for the codes `%Y %m %d %H %M %S %f %z` and literal text.
+    static func parse(_ text: String, format: String, at location: SourceLocation) throws -> JinjaValue {
+        var pattern = "^", order: [Character] = []
+        var characters = Array(format)[...]
+        while let character = characters.popFirst() {
+            guard character == "%", let code = characters.popFirst() else {
+                pattern += NSRegularExpression.escapedPattern(for: String(character))
+                continue
+            }
+            switch code {
+            case "Y": pattern += #"(\d{4})"#
+            case "m", "d", "H", "M", "S": pattern += #"(\d{1,2})"#
+            case "f": pattern += #"(\d{1,6})"#
+            case "z": pattern += #"([+-]\d{2}:?\d{2}|Z)"#
+            case "%": pattern += "%"
+            default: throw TemplateError("strptime(): the code %\(code) is not supported", at: location, hint: "use %Y %m %d %H %M %S %f %z")
+            }
+            if code != "%" { order.append(code) }
+        }
+        guard let regex = try? NSRegularExpression(pattern: pattern + "$"),
+              let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else {
+            throw TemplateError("strptime(): '\(text)' does not match the format '\(format)'", at: location)
+        }
+        var fields = ["year": 1900, "month": 1, "day": 1]
+        var offset: Int?
+        let names: [Character: String] = ["Y": "year", "m": "month", "d": "day", "H": "hour", "M": "minute", "S": "second", "f": "microsecond"]
+        for (index, code) in order.enumerated() {
+            guard let range = Range(match.range(at: index + 1), in: text) else { continue }
+            let found = String(text[range])
+            if code == "z" {
+                let digits = found.filter(\.isNumber)
+                offset = found == "Z" ? 0 : (found.hasPrefix("-") ? -1 : 1) * ((Int(digits.prefix(2)) ?? 0) * 3600 + (Int(digits.suffix(2)) ?? 0) * 60)
+            } else if let name = names[code] {
+                fields[name] = code == "f" ? Int(found.padding(toLength: 6, withPad: "0", startingAt: 0)) : Int(found)
+            }
+        }
+        let value = try makeDateTime(fields, zone: nil, isDate: false, at: location)
+        guard let offset, case .dict(let box) = value, var moment = box.moment else { return value }
+        moment.offset = offset
+        return dateTime(moment)
+    }
+
     private static func datetimeModule(now: Int64) -> JinjaValue {
         let names = ["year", "month", "day", "hour", "minute", "second", "microsecond"]
         func fields(_ arguments: [JinjaValue], _ keywords: [(String, JinjaValue)], at context: JinjaCallContext) throws
@@ -136,7 +203,12 @@ enum JinjaModules {
             let (values, _) = try fields(arguments, keywords, at: context)
             return try makeDateTime(values, zone: nil, isDate: true, at: context.location)
         }
-        let datetimeFunction = JinjaCallable("datetime", members: ["now": .callable(nowFunction), "utcnow": .callable(utcNow)]) { arguments, keywords, context in
+        let fromISO = JinjaCallable("fromisoformat") { arguments, _, context in try parseISO(arguments.first?.rendered ?? "", at: context.location) }
+        let strptime = JinjaCallable("strptime") { arguments, _, context in
+            try parse(arguments.first?.rendered ?? "", format: arguments.count > 1 ? arguments[1].rendered : "", at: context.location)
+        }
+        let datetimeFunction = JinjaCallable("datetime", members: ["now": .callable(nowFunction), "utcnow": .callable(utcNow),
+                                                                    "fromisoformat": .callable(fromISO), "strptime": .callable(strptime)]) { arguments, keywords, context in
             let (values, zone) = try fields(arguments, keywords, at: context)
             return try makeDateTime(values, zone: zone, isDate: false, at: context.location)
         }

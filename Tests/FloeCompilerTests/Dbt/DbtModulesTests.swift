@@ -40,6 +40,8 @@ import Testing
         #expect(try sql("{{ modules.datetime.timedelta(hours=36) }}|{{ (modules.datetime.date(2024, 3, 1) - modules.datetime.date(2024, 1, 1)).days }}")
             == "1 day, 12:00:00|60")
         #expect(try sql("{{ modules.datetime.date(2024, 1, 2) > modules.datetime.date(2024, 1, 1) }}") == "True")
+        #expect(try sql("{{ modules.datetime.datetime.strptime('2024-02-29 07:05', '%Y-%m-%d %H:%M') }}") == "2024-02-29 07:05:00")
+        #expect(try sql("{{ modules.datetime.datetime.fromisoformat('2024-02-29T07:05:09.5+05:30') }}") == "2024-02-29 07:05:09.500000+05:30")
     }
 
     @Test func reModule() throws {
