@@ -1031,6 +1031,10 @@ struct DbtProjectCompiler {
         }
         for (position, template) in builder.templates { templates[tests.count + position] = template }
         tests += builder.tests
+        var diagnostics = builder.diagnostics
+        for definition in properties.unitTests {
+            if let test = unitTest(definition, context: context, diagnostics: &diagnostics) { tests.append(test) }
+        }
         var used = Set<String>()
         for index in tests.indices {
             var uniqueID = tests[index].uniqueID
@@ -1043,7 +1047,64 @@ struct DbtProjectCompiler {
             tests[index].uniqueID = uniqueID
         }
         let byID = Dictionary(uniqueKeysWithValues: templates.map { (tests[$0.key].uniqueID, $0.value) })
-        return (tests.sorted { $0.uniqueID < $1.uniqueID }, byID, builder.diagnostics)
+        return (tests.sorted { $0.uniqueID < $1.uniqueID }, byID, diagnostics)
+    }
+
+    /// A unit test as a data test (``UnitTestSQL``): the model's rendered SQL, each input it reads
+    /// named for its fixture rows. It reads no table of the warehouse, so it depends on nothing.
+    private func unitTest(_ definition: UnitTestDefinition, context: DbtRenderContext, diagnostics: inout [Diagnostic]) -> CompiledTest? {
+        var config = NodeConfig()
+        for entry in definition.config { if let problem = config.apply(entry, path: "config.\(entry.key)") { diagnostics.append(problem) } }
+        guard config.enabled else { return nil }
+        let location = definition.location
+        guard let index = models.indices.first(where: { slots[$0].name == definition.model }) else {
+            diagnostics.append(.error(at: location, "unit test '\(definition.name)' tests model '\(definition.model)', which does not exist",
+                                      hint: Suggestions.didYouMean(definition.model, in: files.models.map(\.stem))))
+            return nil
+        }
+        guard slots[index].enabled else { return nil }
+        if models[index].renderAtApply {
+            diagnostics.append(.error(at: location, "unit test '\(definition.name)': \(definition.model) is rendered at apply time, which unit tests do not support yet",
+                                      hint: "test a model whose SQL does not query the database while rendering"))
+            return nil
+        }
+        let render = definition.incremental ? models[index].incrementalRender ?? models[index].render : models[index].render
+        var given: [Int: Int] = [:]
+        var selects: [String] = []
+        do throws(TemplateError) {
+            for input in definition.given {
+                let (_, outcome) = context.expression(input.input, at: input.location, base: NodeConfig())
+                if let error = outcome.error { throw error }
+                guard let slot = (outcome.refs + outcome.sources).first?.slot else {
+                    throw TemplateError("a given input must be ref(...) or source(...), got \(input.input)", at: input.location)
+                }
+                var (select, columns) = try UnitTestSQL.select(input.rows, dialect: request.dialect, at: input.location)
+                if columns.isEmpty, case .dict = input.rows {
+                    // No rows and so no columns: the input's own columns, none of its rows.
+                    select = "select * from \(finisher.finish(RelationPlaceholder.text(slot, .relation), refs: [slot])) where 1 = 0"
+                }
+                given[slot] = selects.count
+                selects.append(select)
+            }
+            let read = Set((render.refs + render.sources).map(\.slot)).filter { !slots[$0].ephemeral }
+            let missing = read.subtracting(given.keys).sorted()
+            guard missing.isEmpty else {
+                throw TemplateError("unit test '\(definition.name)' gives no rows for \(missing.map { slots[$0].name }.joined(separator: ", ")), which \(definition.model) reads",
+                                    at: location, hint: "add each under `given:` (`- input: ref('\(slots[missing[0]].name)')` with `rows: []` for none)")
+            }
+            let named = RelationPlaceholder.substitute(render.text) { slot, part in
+                part == .relation ? given[slot].map(UnitTestSQL.inputName) : nil
+            }
+            let sql = try UnitTestSQL.sql(model: finisher.finish(named, refs: render.refs.map(\.slot)), given: selects, expect: definition.expect,
+                                          dialect: request.dialect, at: location)
+            return CompiledTest(
+                uniqueID: "unit_test.\(definition.package).\(definition.model).\(definition.name)", name: definition.name, testName: "unit",
+                attachedNode: slots[index].uniqueID, column: nil, severity: config.severity ?? .error, sql: sql, dependsOn: [],
+                tags: config.tags, storeFailures: config.storeFailures)
+        } catch {
+            diagnostics.append(error.diagnostic)
+            return nil
+        }
     }
 
     /// Writes the generic tests of properties YAML: the four built-ins in Swift, the project's own

@@ -40,8 +40,37 @@ struct SourceProperties: Sendable {
     var package: String
 }
 
+/// A dbt unit test (`unit_tests:`): the model it tests, fixture rows for the inputs it reads,
+/// and the rows it must give.
+struct UnitTestDefinition: Sendable {
+    /// Fixture rows as written: a list of mappings (`dict`), CSV text, or a SELECT (`sql`).
+    enum Rows: Sendable {
+        case dict([[(String, ConfigInput)]])
+        case csv(String)
+        case sql(String)
+    }
+
+    struct Input: Sendable {
+        /// As written: `ref('stg_orders')`, `source('shop', 'orders')`.
+        var input: String
+        var rows: Rows
+        var location: SourceLocation
+    }
+
+    var name: String
+    var model: String
+    var given: [Input]
+    var expect: Rows
+    /// `overrides.macros.is_incremental`: render the model's incremental SQL.
+    var incremental: Bool
+    var config: [ConfigEntry]
+    var package: String
+    var location: SourceLocation
+}
+
 /// Every `models:`, `seeds:` and `sources:` entry of the project's properties files.
 struct DbtProperties {
+    var unitTests: [UnitTestDefinition] = []
     var models: [String: NodeProperties] = [:]
     var seeds: [String: NodeProperties] = [:]
     var sources: [SourceProperties] = []
@@ -49,7 +78,7 @@ struct DbtProperties {
 
     /// Properties YAML sections floe reads past, with what to call them in the warning.
     static let notSupported: [String: (noun: String, feature: String)] = [
-        "unit_tests": ("unit test", "unit tests"), "snapshots": ("snapshot", "snapshots"), "exposures": ("exposure", "exposures"),
+        "snapshots": ("snapshot", "snapshots"), "exposures": ("exposure", "exposures"),
         "metrics": ("metric", "dbt's metrics"), "semantic_models": ("semantic model", "dbt's semantic models"),
         "saved_queries": ("saved query", "saved queries"), "analyses": ("analysis", "analyses"),
     ]
@@ -85,6 +114,9 @@ struct DbtProperties {
             diagnostics.append(.warning(at: entry.keyLocation, path: entry.key,
                                         "\(count) \(what.noun)\(count == 1 ? "" : "s") here \(count == 1 ? "is" : "are") skipped: floe does not support \(what.feature) yet",
                                         hint: "see docs/dbt-compatibility.md for what floe runs of a dbt project"))
+        }
+        for (index, item) in list(root["unit_tests"], path: "unit_tests").enumerated() {
+            if let test = unitTest(item, path: "unit_tests[\(index)]", package: package) { unitTests.append(test) }
         }
         for (index, item) in list(root["models"], path: "models").enumerated() {
             guard let node = node(item, path: "models[\(index)]") else { continue }
@@ -158,6 +190,77 @@ struct DbtProperties {
                 tests: tests(columnItem, column: columnName, path: columnPath)))
         }
         return node
+    }
+
+    private mutating func unitTest(_ item: YAMLValue, path: String, package: String) -> UnitTestDefinition? {
+        guard let name = requiredName(item, path: path) else { return nil }
+        guard let model = string(item["model"], path: path + ".model") else {
+            diagnostics.append(.error(at: item.location, path: path + ".model", "unit test '\(name)' names no model", hint: "add `model: <the model it tests>`"))
+            return nil
+        }
+        var given: [UnitTestDefinition.Input] = []
+        for (index, input) in list(item["given"], path: path + ".given").enumerated() {
+            let inputPath = "\(path).given[\(index)]"
+            guard let written = string(input["input"], path: inputPath + ".input") else {
+                diagnostics.append(.error(at: input.location, path: inputPath + ".input", "a given input names no relation",
+                                          hint: "such as `input: ref('stg_orders')`"))
+                continue
+            }
+            guard let rows = rows(input, path: inputPath) else { continue }
+            given.append(UnitTestDefinition.Input(input: written, rows: rows, location: input.location))
+        }
+        guard let expectValue = item["expect"], let expect = rows(expectValue, path: path + ".expect") else {
+            diagnostics.append(.error(at: item.location, path: path + ".expect", "unit test '\(name)' has no `expect:` rows"))
+            return nil
+        }
+        var incremental = false
+        if let overrides = item["overrides"] {
+            for entry in overrides.entries ?? [] {
+                if entry.key == "macros", let macros = entry.value.entries {
+                    for macro in macros {
+                        if macro.key == "is_incremental", let flag = macro.value.bool {
+                            incremental = flag
+                        } else {
+                            diagnostics.append(.warning(at: macro.keyLocation, path: "\(path).overrides.macros.\(macro.key)",
+                                                        "floe overrides only is_incremental in unit tests; '\(macro.key)' is ignored"))
+                        }
+                    }
+                } else {
+                    diagnostics.append(.warning(at: entry.keyLocation, path: "\(path).overrides.\(entry.key)",
+                                                "floe does not override \(entry.key) in unit tests yet; the test runs without it"))
+                }
+            }
+        }
+        return UnitTestDefinition(name: name, model: model, given: given, expect: expect, incremental: incremental,
+                                  config: config(item["config"], path: path + ".config"), package: package, location: item["name"]!.location)
+    }
+
+    /// `rows:` of a given input or of `expect:`, in its `format:` (dict, csv or sql).
+    private mutating func rows(_ item: YAMLValue, path: String) -> UnitTestDefinition.Rows? {
+        let format = string(item["format"], path: path + ".format") ?? "dict"
+        switch format {
+        case "dict":
+            var rows: [[(String, ConfigInput)]] = []
+            for (index, row) in list(item["rows"], path: path + ".rows").enumerated() {
+                guard let entries = row.entries else {
+                    diagnostics.append(.error(at: row.location, path: "\(path).rows[\(index)]", "expected a row as `{column: value}`, got \(row.kindDescription)"))
+                    return nil
+                }
+                rows.append(entries.map { ($0.key, ConfigInput($0.value)) })
+            }
+            return .dict(rows)
+        case "csv", "sql":
+            guard let text = string(item["rows"], path: path + ".rows") else {
+                diagnostics.append(.error(at: item.location, path: path + ".rows", "format \(format) needs its rows as text",
+                                          hint: format == "csv" ? "rows: |\n  id,name\n  1,a" : "rows: select 1 as id"))
+                return nil
+            }
+            return format == "csv" ? .csv(text) : .sql(text)
+        default:
+            diagnostics.append(.error(at: item["format"]!.location, path: path + ".format", "unknown fixture format '\(format)'",
+                                      hint: "dict, csv or sql"))
+            return nil
+        }
     }
 
     private mutating func config(_ value: YAMLValue?, path: String) -> [ConfigEntry] {

@@ -125,7 +125,7 @@ import Testing
     @Test func unsupportedResourcesAreSaidNotDropped() throws {
         let project = try TestProject.dbt([
             "models/a.sql": "select 1 as id",
-            "models/a.yml": "unit_tests:\n  - name: t1\n    model: a\n  - name: t2\n    model: a\nexposures:\n  - name: dash\n",
+            "models/a.yml": "exposures:\n  - name: dash\n  - name: report\n",
             "snapshots/orders_snapshot.sql": "{% snapshot orders_snapshot %}select 1{% endsnapshot %}",
             "analyses/explore.sql": "select 1",
         ], projectExtra: "on-run-start: [\"select 1\"]\n")
@@ -134,9 +134,7 @@ import Testing
                 + "  hint: see docs/dbt-compatibility.md for what floe runs of a dbt project",
             "dbt/dbt_project.yml:2:15: warning: on-run-start: floe does not run `on-run-start` hooks yet; they are skipped\n"
                 + "  hint: run the statements as a model's pre_hook or post_hook, or outside floe",
-            "dbt/models/a.yml:1:1: warning: unit_tests: 2 unit tests here are skipped: floe does not support unit tests yet\n"
-                + "  hint: see docs/dbt-compatibility.md for what floe runs of a dbt project",
-            "dbt/models/a.yml:6:1: warning: exposures: 1 exposure here is skipped: floe does not support exposures yet\n"
+            "dbt/models/a.yml:1:1: warning: exposures: 2 exposures here are skipped: floe does not support exposures yet\n"
                 + "  hint: see docs/dbt-compatibility.md for what floe runs of a dbt project",
             "dbt/snapshots/orders_snapshot.sql:1:1: warning: 1 snapshot (orders_snapshot) skipped: floe does not build snapshots yet\n"
                 + "  hint: see docs/dbt-compatibility.md for what floe runs of a dbt project",
