@@ -124,6 +124,10 @@ public enum ProjectCompiler {
             project.tests += compiled.tests
             project.inputs += compiled.inputs
             project.diagnostics += compiled.diagnostics
+            if let hooks = compiled.hooks {
+                project.hooks = RunHooks(onRunStart: (project.hooks?.onRunStart ?? []) + hooks.onRunStart,
+                                         onRunEnd: (project.hooks?.onRunEnd ?? []) + hooks.onRunEnd)
+            }
             if let templates = compiled.templates {
                 if project.templates != nil {
                     project.diagnostics.append(.error(at: transform.location, path: "transforms",
@@ -178,7 +182,7 @@ public enum ProjectCompiler {
             transforms: spec.transforms.map { TransformSource(type: $0.type, path: $0.path) },
             synthetic: synthetic.tables,
             seeds: project.seeds, sources: project.sources, models: project.models, tests: project.tests,
-            cubes: cubes.isEmpty ? nil : cubes, views: views.isEmpty ? nil : views, templates: project.templates)
+            cubes: cubes.isEmpty ? nil : cubes, views: views.isEmpty ? nil : views, templates: project.templates, hooks: project.hooks)
 
         let encoded: EncodedDocument
         let flagged: Bool

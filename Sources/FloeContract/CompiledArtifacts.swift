@@ -26,6 +26,8 @@ public struct CompiledArtifacts: Codable, Sendable, Equatable {
     /// Since 2.0: the templates of the models rendered at apply time, and the macros and context
     /// they render with; nil when every model was rendered at compile.
     public var templates: TemplateLibrary?
+    /// Since 2.0: `on-run-start`/`on-run-end`; nil when the project has none.
+    public var hooks: RunHooks?
 
     public init(
         version: ContractVersion = CompiledArtifacts.currentVersion,
@@ -44,9 +46,11 @@ public struct CompiledArtifacts: Codable, Sendable, Equatable {
         tests: [CompiledTest] = [],
         cubes: [CompiledCube]? = nil,
         views: [CompiledView]? = nil,
-        templates: TemplateLibrary? = nil
+        templates: TemplateLibrary? = nil,
+        hooks: RunHooks? = nil
     ) {
         self.templates = templates
+        self.hooks = hooks
         self.cubes = cubes
         self.views = views
         self.version = version

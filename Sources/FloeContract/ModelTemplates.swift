@@ -43,6 +43,23 @@ public struct TemplateLibrary: Codable, Sendable, Equatable {
     }
 }
 
+/// Since 2.0: dbt_project.yml's `on-run-start` and `on-run-end` statements, rendered at compile:
+/// run before the first node and after the last of every run, build, seed and test.
+public struct RunHooks: Codable, Sendable, Equatable {
+    public var onRunStart: [String]
+    public var onRunEnd: [String]
+
+    public init(onRunStart: [String], onRunEnd: [String]) {
+        self.onRunStart = onRunStart
+        self.onRunEnd = onRunEnd
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case onRunStart = "on_run_start"
+        case onRunEnd = "on_run_end"
+    }
+}
+
 /// A macro file: its project, its path as messages name it, its text.
 public struct TemplateFile: Codable, Sendable, Equatable {
     public var package: String

@@ -32,6 +32,8 @@ struct DbtCompileResult {
     var tests: [CompiledTest] = []
     /// The templates of the models rendered at apply time; nil when there are none.
     var templates: TemplateLibrary?
+    /// `on-run-start`/`on-run-end`, rendered; nil when the project has none.
+    var hooks: RunHooks?
     /// Every file read, for the plan's input hashes.
     var inputs: [InputFile] = []
     var diagnostics: [Diagnostic] = []
@@ -173,6 +175,7 @@ struct DbtProjectCompiler {
         result.tests = tests
         result.diagnostics += testDiagnostics
         result.templates = templateLibrary(tests: testTemplates)
+        result.hooks = runHooks()
         result.diagnostics += unrenderedJinja()
         result.diagnostics += project.models.unusedPathWarnings() + project.seeds.unusedPathWarnings()
     }
@@ -774,6 +777,32 @@ struct DbtProjectCompiler {
                                              hint: edges.joined(separator: "; ")))
         }
         return cycles.isEmpty ? order : nil
+    }
+
+    // MARK: Run hooks
+
+    /// dbt_project.yml's `on-run-start` and `on-run-end`, rendered as dbt renders them (no `this`);
+    /// one that queries the database while rendering is an error.
+    private mutating func runHooks() -> RunHooks? {
+        guard !project.onRunStart.isEmpty || !project.onRunEnd.isEmpty else { return nil }
+        func render(_ entries: [ConfigEntry]) -> [String] {
+            entries.compactMap { entry in
+                let outcome = serialContext.render(source: entry.value.string ?? "", file: entry.location.file, slot: nil, model: [],
+                                                   base: NodeConfig(), incremental: false)
+                if outcome.needsDatabase {
+                    result.diagnostics.append(Self.queriesTheDatabase(entry.location.file, what: "the \(entry.key) hook"))
+                    return nil
+                }
+                if let error = outcome.error {
+                    result.diagnostics.append(.error(at: entry.location, path: entry.key, "the hook does not render: \(error.message)", hint: error.hint))
+                    return nil
+                }
+                let sql = finisher.finish(outcome.text, refs: (outcome.refs + outcome.sources).map(\.slot))
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                return sql.isEmpty ? nil : sql
+            }
+        }
+        return RunHooks(onRunStart: render(project.onRunStart), onRunEnd: render(project.onRunEnd))
     }
 
     // MARK: Models rendered at apply time

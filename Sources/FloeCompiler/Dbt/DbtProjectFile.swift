@@ -24,6 +24,9 @@ struct DbtProjectFile {
     var seeds: ConfigTree
     var tests: ConfigTree
     var bytes: Data
+    /// `on-run-start` and `on-run-end` as written (templates), with where each is.
+    var onRunStart: [ConfigEntry] = []
+    var onRunEnd: [ConfigEntry] = []
 
     static let knownKeys = [
         "name", "version", "config-version", "profile", "model-paths", "seed-paths", "test-paths", "macro-paths",
@@ -96,11 +99,22 @@ struct DbtProjectFile {
             }
         }
         let dispatch = readDispatch(root["dispatch"], &diagnostics)
-        for key in ["on-run-start", "on-run-end"] {
-            guard let value = root[key], !value.isNull, value.items?.isEmpty != true, value.string?.isEmpty != true else { continue }
-            diagnostics.append(.warning(at: value.location, path: key, "floe does not run `\(key)` hooks yet; they are skipped",
-                                        hint: "run the statements as a model's pre_hook or post_hook, or outside floe"))
+        func hooks(_ key: String) -> [ConfigEntry] {
+            guard let value = root[key], !value.isNull else { return [] }
+            let items = value.items ?? [value]
+            var found: [ConfigEntry] = []
+            for (index, item) in items.enumerated() {
+                guard let text = item.string else {
+                    diagnostics.append(.error(at: item.location, path: "\(key)[\(index)]", "expected a SQL statement, got \(item.kindDescription)"))
+                    continue
+                }
+                if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    found.append(ConfigEntry(key: "\(key)[\(index)]", value: .string(text), location: item.location))
+                }
+            }
+            return found
         }
+        let onRunStart = hooks("on-run-start"), onRunEnd = hooks("on-run-end")
         let models = ConfigTree(root["models"], key: "models", project: name)
         let seeds = ConfigTree(root["seeds"], key: "seeds", project: name)
         let tests = ConfigTree(root["data_tests"] ?? root["tests"], key: root["data_tests"] != nil ? "data_tests" : "tests", project: name)
@@ -110,7 +124,7 @@ struct DbtProjectFile {
             testPaths: paths("test-paths", default: "tests"), macroPaths: paths("macro-paths", default: "macros"),
             snapshotPaths: paths("snapshot-paths", default: "snapshots"), analysisPaths: paths("analysis-paths", default: "analyses"),
             vars: vars, writtenVars: writtenVars, packagesInstallPath: installPath, dispatch: dispatch,
-            models: models, seeds: seeds, tests: tests, bytes: bytes)
+            models: models, seeds: seeds, tests: tests, bytes: bytes, onRunStart: onRunStart, onRunEnd: onRunEnd)
         return (diagnostics.hasErrors ? nil : project, diagnostics)
     }
 

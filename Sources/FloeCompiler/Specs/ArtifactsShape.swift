@@ -244,6 +244,10 @@ enum ArtifactsShape {
                 ]))), "all must hold; absent for every row"),
             ]))), "since 1.3: Cube's data access policies; absent when the cube has none"),
         ]))), "since 1.2: the semantic layer's cubes, refs resolved; absent when there are none"),
+        .optional("hooks", .object(ObjectShape("the project's run hooks", [
+            .required("on_run_start", names, "statements run before the first node"),
+            .required("on_run_end", names, "statements run after the last node"),
+        ])), "since 2.0: dbt_project.yml's on-run-start and on-run-end, rendered"),
         .optional("templates", .object(ObjectShape("the templates of models rendered at apply time", [
             .required("project", text, "the root dbt project's name"),
             .required("target", text, "target.name"),

@@ -83,19 +83,27 @@ public final class PlanRunner: @unchecked Sendable {
             + "(namespace \(plan.environment.namespace)) on \(engine.dialect.name)")
 
         let work = Work(plan: plan, graph: graph, selection: selection, mode: options.mode)
-        let collector = ResultCollector(total: work.total, observer: observer)
+        // dbt_project.yml's on-run-start/on-run-end, before the first node and after the last.
+        let hooks = plan.hooks ?? RunHooks(onRunStart: [], onRunEnd: [])
+        let product = plan.product.name
+        let hookIDs = { (kind: String, statements: [String]) in
+            statements.indices.map { RunHookStep.id(product: product, kind: kind, index: $0) }
+        }
+        let startIDs = hookIDs("on-run-start", hooks.onRunStart), endIDs = hookIDs("on-run-end", hooks.onRunEnd)
+        let collector = ResultCollector(total: work.total + startIDs.count + endIDs.count, observer: observer)
         let context = Context(engine: engine, state: state, states: NodeStates(recorded: recorded, graph: graph),
                               collector: collector, runID: runID, cancellation: cancellation,
                               options: options, threads: options.threads ?? plan.profiles.compute.integer("threads") ?? 4,
                               retention: RetentionStep(plan.product.retention, now: startedAt),
                               rendering: plan.templates.map { TemplateRendering(library: $0, dialect: engine.dialect) })
-        if options.mode.buildsModels {
+        let started = RunHookStep(context: context, kind: "on-run-start", product: plan.product.name).run(hooks.onRunStart, on: connection)
+        if started, options.mode.buildsModels {
             let interruptible = InterruptibleConnections(cancellation)
             interruptible.register(connection)
             SyntheticPhase(context: context, plan: plan).run(work.synthetic, on: connection)
             interruptible.release()
         }
-        switch options.mode {
+        switch started ? options.mode : nil {
         case .build:
             BuildPhase(context: context, plan: plan, graph: graph, partitions: partitions).run(work.seeds, work.models)
             TestPhase(context: context, graph: graph).run(work.tests)
@@ -105,6 +113,11 @@ public final class PlanRunner: @unchecked Sendable {
             TestPhase(context: context, graph: graph).run(work.tests)
         case .seed:
             BuildPhase(context: context, plan: plan, graph: graph, partitions: partitions).run(work.seeds, [])
+        case nil:
+            break
+        }
+        if !cancellation.isCancelled {
+            _ = RunHookStep(context: context, kind: "on-run-end", product: plan.product.name).run(hooks.onRunEnd, on: connection)
         }
 
         let completedAt = Date()
@@ -114,7 +127,7 @@ public final class PlanRunner: @unchecked Sendable {
                             namespace: plan.environment.namespace, engine: engine.dialect.name,
                             startedAt: Clock.timestamp(startedAt), completedAt: Clock.timestamp(completedAt)),
             elapsedTime: completedAt.timeIntervalSince(startedAt),
-            results: collector.ordered(work.order), cancelledBy: cancellation.reason?.rawValue)
+            results: collector.ordered(startIDs + work.order + endIDs), cancelledBy: cancellation.reason?.rawValue)
         // History is best effort: the builds it describes have already committed.
         try? state.finishRun(connection, results)
         return results

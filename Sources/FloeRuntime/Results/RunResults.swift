@@ -54,6 +54,8 @@ public struct RunResults: Codable, Sendable {
         var counts = Counts()
         for result in results {
             switch result.status {
+            // A run hook that ran is not a node built; one that failed is an error like any.
+            case .success where result.resourceType == .operation: continue
             case .success: counts.built += 1
             case .upToDate: counts.upToDate += 1
             case .error: counts.errors += 1
@@ -92,6 +94,8 @@ public struct NodeResult: Codable, Sendable {
 
     public enum ResourceType: String, Codable, Sendable {
         case synthetic, seed, model, test
+        /// An `on-run-start`/`on-run-end` statement (dbt's name for them).
+        case operation
     }
 
     public var uniqueID: String

@@ -128,12 +128,10 @@ import Testing
             "models/a.yml": "exposures:\n  - name: dash\n  - name: report\n",
             "snapshots/orders_snapshot.sql": "{% snapshot orders_snapshot %}select 1{% endsnapshot %}",
             "analyses/explore.sql": "select 1",
-        ], projectExtra: "on-run-start: [\"select 1\"]\n")
+        ])
         #expect(project.messages() == [
             "dbt/analyses/explore.sql:1:1: warning: 1 analysis (explore) skipped: floe does not build analyses yet\n"
                 + "  hint: see docs/dbt-compatibility.md for what floe runs of a dbt project",
-            "dbt/dbt_project.yml:2:15: warning: on-run-start: floe does not run `on-run-start` hooks yet; they are skipped\n"
-                + "  hint: run the statements as a model's pre_hook or post_hook, or outside floe",
             "dbt/models/a.yml:1:1: warning: exposures: 2 exposures here are skipped: floe does not support exposures yet\n"
                 + "  hint: see docs/dbt-compatibility.md for what floe runs of a dbt project",
             "dbt/snapshots/orders_snapshot.sql:1:1: warning: 1 snapshot (orders_snapshot) skipped: floe does not build snapshots yet\n"
