@@ -27,6 +27,27 @@ enum ArtifactsShape {
         .required("settings", .map(.any), "the profile's settings; credentials as secret references"),
     ]))
 
+    /// A model's or test's template and the context it renders in at apply time.
+    static func nodeTemplate(_ what: String) -> ObjectShape {
+        ObjectShape(what, [
+            .required("path", text, "the file"),
+            .required("text", text, "its template"),
+            .required("package", text, "its project"),
+            .required("refs", .list(.object(ObjectShape("a ref", [
+                .required("name", names, "as ref() names it"),
+                .required("relation", relation, "what it is"),
+            ]))), "what ref() may name"),
+            .required("sources", .list(.object(ObjectShape("a source table", [
+                .required("source", text, "source name"),
+                .required("table", text, "table name"),
+                .required("relation", relation, "what it is"),
+            ]))), "what source() may name"),
+            .required("node", .map(.any), "the node as its template sees it"),
+            .required("config", .map(.any), "its resolved config"),
+            .required("environment", .map(text), "environment variables it reads"),
+        ])
+    }
+
     static let root = ObjectShape("a floe plan", [
         .required("version", .string(StringRule(pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$", meaning: "MAJOR.MINOR.PATCH")),
                   "the contract version"),
@@ -260,40 +281,8 @@ enum ArtifactsShape {
             ]))), "every macro file of the project and its packages"),
             .required("vars", .map(.map(.any)), "vars by project"),
             .required("dispatch", .map(names), "search orders by macro namespace"),
-            .required("models", .map(.object(ObjectShape("a model's template", [
-                .required("path", text, "the model file"),
-                .required("text", text, "its template"),
-                .required("package", text, "its project"),
-                .required("refs", .list(.object(ObjectShape("a ref", [
-                    .required("name", names, "as ref() names it"),
-                    .required("relation", relation, "what it is"),
-                ]))), "what ref() may name"),
-                .required("sources", .list(.object(ObjectShape("a source table", [
-                    .required("source", text, "source name"),
-                    .required("table", text, "table name"),
-                    .required("relation", relation, "what it is"),
-                ]))), "what source() may name"),
-                .required("node", .map(.any), "the model as its template sees it"),
-                .required("config", .map(.any), "its resolved config"),
-                .required("environment", .map(text), "environment variables it reads"),
-            ]))), "by model unique id"),
-            .required("tests", .map(.object(ObjectShape("a test's template", [
-                .required("path", text, "the model file"),
-                .required("text", text, "its template"),
-                .required("package", text, "its project"),
-                .required("refs", .list(.object(ObjectShape("a ref", [
-                    .required("name", names, "as ref() names it"),
-                    .required("relation", relation, "what it is"),
-                ]))), "what ref() may name"),
-                .required("sources", .list(.object(ObjectShape("a source table", [
-                    .required("source", text, "source name"),
-                    .required("table", text, "table name"),
-                    .required("relation", relation, "what it is"),
-                ]))), "what source() may name"),
-                .required("node", .map(.any), "the model as its template sees it"),
-                .required("config", .map(.any), "its resolved config"),
-                .required("environment", .map(text), "environment variables it reads"),
-            ]))), "tests rendered at apply time, by unique id"),
+            .required("models", .map(.object(nodeTemplate("a model's template"))), "by model unique id"),
+            .required("tests", .map(.object(nodeTemplate("a test's template"))), "tests rendered at apply time, by unique id"),
         ])), "since 2.0: models rendered at apply time"),
         .optional("views", .list(.object(ObjectShape("a view", [
             .required("name", text, "view name"),
