@@ -70,11 +70,12 @@ struct PostgresMaterializationTests {
         }
     }
 
-    @Test(arguments: ["merge", "delete+insert", "append"])
+    @Test(arguments: ["merge", "delete+insert", "append", "insert_overwrite"])
     func incrementalRunsEqualABuildFromScratch(strategy: String) throws {
         let project = try Project()
         defer { project.remove() }
-        let key = strategy == "append" ? "" : ", unique_key='id'"
+        // insert_overwrite keyed by id replaces the same rows delete+insert does.
+        let key = strategy == "append" ? "" : strategy == "insert_overwrite" ? ", partition_by=['id']" : ", unique_key='id'"
         try project.write("dbt/models/totals.sql", """
             {{ config(materialized='incremental', incremental_strategy='\(strategy)'\(key)) }}
             select id, kind, amount * {{ var('batch') }} as amount, {{ var('batch') }} as batch from {{ ref('events') }}

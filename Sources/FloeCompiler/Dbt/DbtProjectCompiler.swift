@@ -936,9 +936,20 @@ struct DbtProjectCompiler {
         let config = models[index].config
         let properties = models[index].properties
         let materialized = config.materialized ?? .view
-        let uniqueKey = config.uniqueKey
+        var uniqueKey = config.uniqueKey
         var strategy: String?
-        if materialized == .incremental {
+        if materialized == .incremental, config.incrementalStrategy == "insert_overwrite" {
+            // The partitions the new rows fall in are replaced (the whole table without
+            // partition_by, as dbt-spark does): the plan keys the replacement by those columns.
+            strategy = "insert_overwrite"
+            if let columns = config.partitionColumns {
+                uniqueKey = columns
+            } else {
+                result.diagnostics.append(.error(at: .file(file.display), path: "config.partition_by",
+                                                 "partition_by must be a column, a list of columns or {field: column}",
+                                                 hint: "partition_by=['day'] replaces, on each run, the days the new rows fall in"))
+            }
+        } else if materialized == .incremental {
             strategy = config.incrementalStrategy ?? (uniqueKey.isEmpty ? "append" : "delete+insert")
             if strategy != "append", uniqueKey.isEmpty {
                 result.diagnostics.append(.error(at: .file(file.display), path: "config.incremental_strategy",

@@ -28,7 +28,15 @@ struct NodeConfig: Sendable {
     /// Other keys, kept so `config.get()` can answer for them.
     var extra: [String: ConfigInput] = [:]
 
-    static let strategies = ["append", "merge", "delete+insert"]
+    static let strategies = ["append", "merge", "delete+insert", "insert_overwrite"]
+
+    /// `partition_by` as a list of columns: `'day'`, `['region', 'day']` (dbt-spark), or
+    /// `{field: 'day', data_type: 'date'}` (dbt-bigquery); nil when it is none of those.
+    var partitionColumns: [String]? {
+        guard let value = extra["partition_by"] else { return [] }
+        if case .map(let map) = value, case .string(let field)? = map["field"] { return [field] }
+        return value.strings
+    }
     static let schemaChangeModes = ["ignore", "fail", "append_new_columns", "sync_all_columns"]
     static let knownKeys = [
         "materialized", "tags", "schema", "alias", "enabled", "unique_key", "incremental_strategy", "on_schema_change",
@@ -86,6 +94,10 @@ struct NodeConfig: Sendable {
             uniqueKey = keys
         case "incremental_strategy":
             guard let text = value.string else { return wrongType("a string") }
+            if text == "microbatch" {
+                return .error(at: entry.location, path: path, "the microbatch strategy is not supported yet",
+                              hint: "delete+insert with a unique_key, or insert_overwrite with partition_by, rebuild what changed")
+            }
             guard Self.strategies.contains(text) else { return oneOf(Self.strategies, text, "incremental strategy") }
             incrementalStrategy = text
         case "on_schema_change":

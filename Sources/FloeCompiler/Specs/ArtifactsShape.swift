@@ -166,7 +166,7 @@ enum ArtifactsShape {
             .required("sql", text, "rendered SELECT"),
             .optional("incremental_sql", text, "rendered SELECT with is_incremental() true"),
             .required("unique_key", names, "incremental key columns"),
-            .optional("incremental_strategy", text, "append, merge or delete+insert"),
+            .optional("incremental_strategy", text, "append, merge, delete+insert or insert_overwrite (unique_key: the partition columns)"),
             .optional("on_schema_change", text, "ignore, fail, append_new_columns, sync_all_columns"),
             .required("depends_on", names, "upstream unique ids"),
             .required("tags", names, "tags"),

@@ -105,8 +105,15 @@ struct ModelBuilder {
             statements = strategy == "merge"
                 ? dialect.merge(into: model.relation, from: source, columns: columns, uniqueKey: model.uniqueKey)
                 : dialect.deleteInsert(into: model.relation, from: source, columns: columns, uniqueKey: model.uniqueKey)
+        case "insert_overwrite":
+            // The partitions (the unique key's values) the new rows fall in are replaced; with no
+            // partition columns, the whole table is.
+            statements = model.uniqueKey.isEmpty
+                ? ["delete from \(dialect.relation(model.relation))", dialect.insert(into: model.relation, from: source, columns: columns)]
+                : dialect.deleteInsert(into: model.relation, from: source, columns: columns, uniqueKey: model.uniqueKey)
         default:
-            throw ExecutorError(.build, "incremental_strategy '\(strategy)' is not supported; use append, merge or delete+insert", node: model.uniqueID)
+            throw ExecutorError(.build, "incremental_strategy '\(strategy)' is not supported; use append, merge, delete+insert or insert_overwrite",
+                                node: model.uniqueID)
         }
         for statement in statements { try connection.execute(statement) }
         try IndexCreation(connection: connection, dialect: dialect).create(for: model, replacing: false)
