@@ -89,7 +89,7 @@ import Foundation
             "dbt/dbt_project.yml:5:22: error: models.shop.staging.+materialized: unknown materialization 'tabel'; "
                 + "expected 'view', 'table', 'incremental' or 'ephemeral'\n  hint: did you mean 'table'?",
             "dbt/models/staging/m.sql:1:4: error: config.incremental_strategy: unknown incremental strategy 'upsert'; "
-                + "expected 'append', 'merge' or 'delete+insert'",
+                + "expected 'append', 'merge', 'delete+insert' or 'insert_overwrite'",
         ])
     }
 
