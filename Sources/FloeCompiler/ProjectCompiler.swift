@@ -124,6 +124,7 @@ public enum ProjectCompiler {
             project.tests += compiled.tests
             project.inputs += compiled.inputs
             project.diagnostics += compiled.diagnostics
+            project.exposures += compiled.exposures
             if let hooks = compiled.hooks {
                 project.hooks = RunHooks(onRunStart: (project.hooks?.onRunStart ?? []) + hooks.onRunStart,
                                          onRunEnd: (project.hooks?.onRunEnd ?? []) + hooks.onRunEnd)
@@ -182,7 +183,8 @@ public enum ProjectCompiler {
             transforms: spec.transforms.map { TransformSource(type: $0.type, path: $0.path) },
             synthetic: synthetic.tables,
             seeds: project.seeds, sources: project.sources, models: project.models, tests: project.tests,
-            cubes: cubes.isEmpty ? nil : cubes, views: views.isEmpty ? nil : views, templates: project.templates, hooks: project.hooks)
+            cubes: cubes.isEmpty ? nil : cubes, views: views.isEmpty ? nil : views, templates: project.templates, hooks: project.hooks,
+            exposures: project.exposures.isEmpty ? nil : project.exposures)
 
         let encoded: EncodedDocument
         let flagged: Bool

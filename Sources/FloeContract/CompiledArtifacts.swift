@@ -28,6 +28,8 @@ public struct CompiledArtifacts: Codable, Sendable, Equatable {
     public var templates: TemplateLibrary?
     /// Since 2.0: `on-run-start`/`on-run-end`; nil when the project has none.
     public var hooks: RunHooks?
+    /// Since 2.0: the project's exposures, sorted by unique id; nil when it has none.
+    public var exposures: [CompiledExposure]?
 
     public init(
         version: ContractVersion = CompiledArtifacts.currentVersion,
@@ -47,8 +49,10 @@ public struct CompiledArtifacts: Codable, Sendable, Equatable {
         cubes: [CompiledCube]? = nil,
         views: [CompiledView]? = nil,
         templates: TemplateLibrary? = nil,
-        hooks: RunHooks? = nil
+        hooks: RunHooks? = nil,
+        exposures: [CompiledExposure]? = nil
     ) {
+        self.exposures = exposures
         self.templates = templates
         self.hooks = hooks
         self.cubes = cubes

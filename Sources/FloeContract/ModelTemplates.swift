@@ -43,6 +43,38 @@ public struct TemplateLibrary: Codable, Sendable, Equatable {
     }
 }
 
+/// Since 2.0: a dbt exposure (a dashboard, notebook or application that reads the product), for
+/// lineage and selection (`floe ls -s +exposure:name`); nothing is built for it.
+public struct CompiledExposure: Codable, Sendable, Equatable {
+    public var uniqueID: String
+    public var name: String
+    /// dbt's `type`: dashboard, notebook, analysis, ml or application.
+    public var type: String
+    public var path: String
+    public var owner: String?
+    public var url: String?
+    public var description: String?
+    public var dependsOn: [String]
+
+    public init(uniqueID: String, name: String, type: String, path: String, owner: String? = nil, url: String? = nil,
+                description: String? = nil, dependsOn: [String]) {
+        self.uniqueID = uniqueID
+        self.name = name
+        self.type = type
+        self.path = path
+        self.owner = owner
+        self.url = url
+        self.description = description
+        self.dependsOn = dependsOn
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case uniqueID = "unique_id"
+        case dependsOn = "depends_on"
+        case name, type, path, owner, url, description
+    }
+}
+
 /// Since 2.0: dbt_project.yml's `on-run-start` and `on-run-end` statements, rendered at compile:
 /// run before the first node and after the last of every run, build, seed and test.
 public struct RunHooks: Codable, Sendable, Equatable {

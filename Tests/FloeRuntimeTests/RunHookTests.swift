@@ -43,3 +43,34 @@ import Testing
         #expect(!results.success)
     }
 }
+
+/// Exposures reach the plan with what they read, and are listed and selected as dbt's are.
+@Suite struct ExposureTests {
+    @Test func exposuresAreListedAndSelectable() throws {
+        let workspace = try Workspace(empty: ())
+        try workspace.write("floe.yaml", "name: expo\nversion: \"1.0.0\"\ntransforms: [{type: dbt, path: dbt}]\n")
+        try workspace.write("platform.yaml", "version: \"1\"\ncompute: { default: { type: sqlite, path: \".floe/{environment}.db\" } }\n")
+        try workspace.write("dbt/dbt_project.yml", "name: expo\n")
+        try workspace.write("dbt/models/a.sql", "select 1 as id")
+        try workspace.write("dbt/models/b.sql", "select * from {{ ref('a') }}")
+        try workspace.write("dbt/models/c.sql", "select 2 as id")
+        try workspace.write("dbt/models/exposures.yml", """
+            exposures:
+              - name: weekly
+                type: dashboard
+                owner: {name: Ann, email: ann@example.com}
+                url: https://bi.example.com/weekly
+                depends_on: [ref('b'), "{{ ref('c') }}"]
+            """)
+        let plan = try workspace.compile()
+        #expect(plan.exposures == [CompiledExposure(uniqueID: "exposure.expo.weekly", name: "weekly", type: "dashboard",
+                                                    path: "dbt/models/exposures.yml", owner: "Ann", url: "https://bi.example.com/weekly",
+                                                    dependsOn: ["model.expo.b", "model.expo.c"])])
+        let upstream = try PlanListing.nodes(in: plan, select: ["+exposure:weekly"], exclude: []).nodes
+        #expect(upstream.map(\.name) == ["a", "b", "c", "weekly"])
+        #expect(upstream.last?.resourceType == "exposure")
+        // Nothing is built for it.
+        let results = try workspace.apply()
+        #expect(results.results.map(\.name).sorted() == ["a", "b", "c"])
+    }
+}

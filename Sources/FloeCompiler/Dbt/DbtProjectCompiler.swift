@@ -34,6 +34,7 @@ struct DbtCompileResult {
     var templates: TemplateLibrary?
     /// `on-run-start`/`on-run-end`, rendered; nil when the project has none.
     var hooks: RunHooks?
+    var exposures: [CompiledExposure] = []
     /// Every file read, for the plan's input hashes.
     var inputs: [InputFile] = []
     var diagnostics: [Diagnostic] = []
@@ -157,6 +158,7 @@ struct DbtProjectCompiler {
         guard !result.diagnostics.hasErrors else { return }
         compileSeeds()
         compileSources()
+        compileExposures()
         // The tests need neither the models' SQL nor their fingerprints: they are made on another
         // thread, with a render context of their own, while the models are.
         let testConfig = treeConfig(\.tests, package: project.name, fqn: [project.name])
@@ -1032,6 +1034,27 @@ struct DbtProjectCompiler {
             }
         }
         result.sources.sort { $0.uniqueID < $1.uniqueID }
+    }
+
+    /// Each exposure with the unique ids of what its `depends_on` names.
+    private mutating func compileExposures() {
+        for exposure in properties.exposures {
+            var dependsOn: [String] = []
+            for (written, location) in exposure.dependsOn {
+                let (_, outcome) = serialContext.expression(GenericTestBuilder.relationExpression(written) ?? written, at: location, base: NodeConfig())
+                if let error = outcome.error {
+                    result.diagnostics.append(.error(at: location, "exposure '\(exposure.name)': \(error.message)",
+                                                     hint: error.hint ?? "depends_on lists ref('model') or source('source', 'table')"))
+                    continue
+                }
+                dependsOn += (outcome.refs + outcome.sources).map { slots[$0.slot].uniqueID }
+            }
+            let path = files.properties.first { $0.display == exposure.location.file }?.planPath ?? exposure.location.file
+            result.exposures.append(CompiledExposure(
+                uniqueID: "exposure.\(exposure.package).\(exposure.name)", name: exposure.name, type: exposure.type, path: path,
+                owner: exposure.owner, url: exposure.url, description: exposure.description, dependsOn: dependsOn))
+        }
+        result.exposures.sort { $0.uniqueID < $1.uniqueID }
     }
 
     // MARK: Tests

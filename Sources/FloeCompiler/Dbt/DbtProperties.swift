@@ -68,9 +68,22 @@ struct UnitTestDefinition: Sendable {
     var location: SourceLocation
 }
 
+/// A dbt exposure as written: its `depends_on` are `ref(...)`/`source(...)` expressions.
+struct ExposureDefinition: Sendable {
+    var name: String
+    var type: String
+    var owner: String?
+    var url: String?
+    var description: String?
+    var dependsOn: [(expression: String, location: SourceLocation)]
+    var package: String
+    var location: SourceLocation
+}
+
 /// Every `models:`, `seeds:` and `sources:` entry of the project's properties files.
 struct DbtProperties {
     var unitTests: [UnitTestDefinition] = []
+    var exposures: [ExposureDefinition] = []
     var models: [String: NodeProperties] = [:]
     var seeds: [String: NodeProperties] = [:]
     var sources: [SourceProperties] = []
@@ -78,7 +91,7 @@ struct DbtProperties {
 
     /// Properties YAML sections floe reads past, with what to call them in the warning.
     static let notSupported: [String: (noun: String, feature: String)] = [
-        "snapshots": ("snapshot", "snapshots"), "exposures": ("exposure", "exposures"),
+        "snapshots": ("snapshot", "snapshots"),
         "metrics": ("metric", "dbt's metrics"), "semantic_models": ("semantic model", "dbt's semantic models"),
         "saved_queries": ("saved query", "saved queries"), "analyses": ("analysis", "analyses"),
     ]
@@ -114,6 +127,18 @@ struct DbtProperties {
             diagnostics.append(.warning(at: entry.keyLocation, path: entry.key,
                                         "\(count) \(what.noun)\(count == 1 ? "" : "s") here \(count == 1 ? "is" : "are") skipped: floe does not support \(what.feature) yet",
                                         hint: "see docs/dbt-compatibility.md for what floe runs of a dbt project"))
+        }
+        for (index, item) in list(root["exposures"], path: "exposures").enumerated() {
+            let path = "exposures[\(index)]"
+            guard let name = requiredName(item, path: path) else { continue }
+            let owner = item["owner"].map { owner in string(owner["name"], path: path + ".owner.name") ?? string(owner["email"], path: path + ".owner.email") } ?? nil
+            let dependsOn = list(item["depends_on"], path: path + ".depends_on").compactMap { value in
+                value.string.map { ($0, value.location) }
+            }
+            exposures.append(ExposureDefinition(
+                name: name, type: string(item["type"], path: path + ".type") ?? "dashboard", owner: owner,
+                url: string(item["url"], path: path + ".url"), description: string(item["description"], path: path + ".description"),
+                dependsOn: dependsOn, package: package, location: item["name"]!.location))
         }
         for (index, item) in list(root["unit_tests"], path: "unit_tests").enumerated() {
             if let test = unitTest(item, path: "unit_tests[\(index)]", package: package) { unitTests.append(test) }

@@ -265,6 +265,16 @@ enum ArtifactsShape {
                 ]))), "all must hold; absent for every row"),
             ]))), "since 1.3: Cube's data access policies; absent when the cube has none"),
         ]))), "since 1.2: the semantic layer's cubes, refs resolved; absent when there are none"),
+        .optional("exposures", .list(.object(ObjectShape("an exposure", [
+            .required("unique_id", text, "exposure.<project>.<name>"),
+            .required("name", text, "exposure name"),
+            .required("type", text, "dashboard, notebook, analysis, ml or application"),
+            .required("path", text, "the properties file"),
+            .optional("owner", text, "who owns it"),
+            .optional("url", text, "where it is"),
+            .optional("description", text, "from properties YAML"),
+            .required("depends_on", names, "the nodes it reads"),
+        ]))), "since 2.0: exposures, for lineage and selection; nothing is built for them"),
         .optional("hooks", .object(ObjectShape("the project's run hooks", [
             .required("on_run_start", names, "statements run before the first node"),
             .required("on_run_end", names, "statements run after the last node"),

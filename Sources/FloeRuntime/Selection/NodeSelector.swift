@@ -70,7 +70,8 @@ struct NodeSelector {
         let candidates: [String] = switch method {
         case "tag": Array(Set(graph.nodes.flatMap(\.tags))).sorted()
         case "resource_type": PlanGraph.ResourceType.allCases.map(\.rawValue)
-        case "test_type": ["singular", "generic"]
+        case "test_type": ["singular", "generic", "unit"]
+        case "exposure": graph.nodes.filter { $0.type == .exposure }.map(\.name)
         case "test_name": Array(Set(graph.nodes.compactMap(\.testName))).sorted()
         case "config.materialized": Materialization.allCases.map(\.rawValue)
         case "source": graph.nodes.compactMap(\.sourceName)
@@ -119,7 +120,7 @@ struct NodeSelector {
         return result
     }
 
-    private static let methods = ["tag", "path", "resource_type", "source", "config.materialized", "fqn", "test_type", "test_name"]
+    private static let methods = ["tag", "path", "resource_type", "source", "exposure", "config.materialized", "fqn", "test_type", "test_name"]
 
     private func match(_ text: String, criterion: String) throws(Invalid) -> Set<String> {
         let method: String
@@ -153,13 +154,19 @@ struct NodeSelector {
                 guard let name = node.sourceName else { return false }
                 return Self.glob(value, name) || Self.glob(value, String(name.prefix { $0 != "." }))
             }
+        case "exposure":
+            matched = graph.nodes.filter { $0.type == .exposure && Self.glob(value, $0.name) }
         case "config.materialized":
             matched = graph.nodes.filter { $0.materialized?.rawValue == value }
         case "test_type":
-            // dbt's types: `singular` (a SQL file) and `generic` (`data` is its older name); floe has no unit tests.
+            // dbt's types: `singular` (a SQL file), `generic` (`data` is its older name) and `unit`.
             matched = graph.nodes.filter { node in
                 guard let name = node.testName else { return false }
-                return value == "singular" ? name == "singular" : ["generic", "data"].contains(value) && name != "singular"
+                switch value {
+                case "singular": return name == "singular"
+                case "unit": return name == "unit"
+                default: return ["generic", "data"].contains(value) && name != "singular" && name != "unit"
+                }
             }
         case "test_name":
             matched = graph.nodes.filter { node in node.testName.map { Self.glob(value, $0) } ?? false }
