@@ -67,6 +67,32 @@ extension DbtRenderContext {
             "load_result": function("load_result") { [unowned self] arguments, _, _ in
                 self.statementResults[arguments.first?.rendered ?? ""] ?? .none
             },
+            // A unit test (``UnitTestSQL``), written once its inputs exist: the template floe makes
+            // for it passes the inputs' relations; the rest is under the node's `floe_unit_test`.
+            "floe_unit_test": function("floe_unit_test") { [unowned self] arguments, _, context in
+                guard let connection = try self.connection(for: "a unit test", at: context.location) else { return .string("") }
+                guard case .dict(let node)? = self.environment.globals["model"], let spec = node["floe_unit_test"].map(ConfigInput.init),
+                      case .map(let parts) = spec, case .string(let model)? = parts["model_sql"], case .list(let given)? = parts["given"],
+                      let expect = parts["expect"], case .list(let inputs)? = arguments.first else {
+                    throw TemplateError("floe_unit_test() is floe's own, for the unit tests it writes", at: context.location)
+                }
+                var selects: [String] = []
+                for (fixture, input) in zip(given, inputs.items) {
+                    guard case .dict(let relation) = input else { continue }
+                    let target = Relation(schema: relation["schema"]?.rendered ?? "", name: relation["identifier"]?.rendered ?? "")
+                    let columns: [ColumnSpec]
+                    do {
+                        columns = try connection.columns(of: target)
+                    } catch {
+                        throw TemplateError("cannot read the columns of \(target): \(Self.message(error))", at: context.location,
+                                            hint: "build the unit test's inputs first (dbt build runs them in order)")
+                    }
+                    selects.append(try UnitTestSQL.given(UnitTestSQL.Fixture(fixture, at: context.location), columns: columns,
+                                                         dialect: self.inputs.dialect, input: target.description, at: context.location))
+                }
+                return .string(try UnitTestSQL.sql(model: model, given: selects, expect: UnitTestSQL.Fixture(expect, at: context.location),
+                                                   dialect: self.inputs.dialect, at: context.location))
+            },
             "load_relation": function("load_relation") { [unowned self] arguments, _, context in
                 guard case .dict(let box)? = arguments.first else { return .none }
                 guard let connection = try self.connection(for: "load_relation()", at: context.location) else { return .none }

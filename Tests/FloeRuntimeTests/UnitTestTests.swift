@@ -55,7 +55,9 @@ import Testing
         let units = plan.tests.filter { $0.testName == "unit" }
         #expect(units.map(\.uniqueID) == ["unit_test.units.totals.totals_by_status", "unit_test.units.totals.totals_incremental",
                                           "unit_test.units.totals.totals_wrong"])
-        #expect(units.allSatisfy { $0.dependsOn.isEmpty && $0.attachedNode == "model.units.totals" })
+        // Rendered when they run, over the inputs' columns: they depend on their inputs, as dbt's need them built.
+        #expect(units.allSatisfy { Set($0.dependsOn) == ["seed.units.orders", "seed.units.fx"] && $0.attachedNode == "model.units.totals"
+            && $0.renderAtApply == true })
         let results = try workspace.apply()
         #expect(results.status("totals_by_status") == .pass, "\(results.result("totals_by_status")?.message ?? "")")
         #expect(results.status("totals_incremental") == .pass, "\(results.result("totals_incremental")?.message ?? "")")
@@ -63,6 +65,28 @@ import Testing
         let wrong = try #require(results.result("totals_wrong"))
         #expect(wrong.status == .fail)
         #expect(wrong.failures == 2)
+    }
+
+    /// A fixture leaves out columns (null, as in dbt) and gives text for typed ones: the values
+    /// are cast to the input's column types; `fixture:` names a file under tests/fixtures/.
+    @Test func fixturesTakeTheInputsColumnsAndTypes() throws {
+        let workspace = try workspace("""
+            unit_tests:
+              - name: partial_rows
+                model: totals
+                given:
+                  - input: ref('orders')
+                    format: csv
+                    fixture: two_orders
+                  - input: ref('fx')
+                    rows: [{rate: 3}]
+                expect:
+                  rows: [{status: placed, total: 30, n: 2}]
+            """)
+        try workspace.write("dbt/tests/fixtures/two_orders.csv", "id,status,amount\n1,placed,4\n2,placed,6\n")
+        let results = try workspace.apply()
+        #expect(results.status("partial_rows") == .pass, "\(results.result("partial_rows").map { ($0.message ?? "", $0.compiledCode ?? "") } ?? ("", ""))")
+        #expect(results.result("partial_rows")?.compiledCode?.contains("cast(null as TEXT) as \"currency\"") == true, "\(results.result("partial_rows")?.compiledCode ?? "")")
     }
 
     @Test func everyInputTheModelReadsMustBeGiven() throws {

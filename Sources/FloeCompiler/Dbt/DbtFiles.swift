@@ -34,6 +34,8 @@ struct DbtFiles {
     var properties: [ProjectFile] = []
     /// Markdown files, for their `{% docs %}` blocks (dbt reads them from every resource path).
     var docs: [ProjectFile] = []
+    /// Unit test fixtures (`fixture: name`), under a test path's `fixtures/`: `.csv` and `.sql` files.
+    var fixtures: [ProjectFile] = []
     /// Snapshot and analysis files, which floe does not build yet: only counted.
     var snapshots: [ProjectFile] = []
     var analyses: [ProjectFile] = []
@@ -51,6 +53,7 @@ struct DbtFiles {
         macros += other.macros
         properties += other.properties
         docs += other.docs
+        fixtures += other.fixtures
         snapshots += other.snapshots
         analyses += other.analyses
     }
@@ -87,6 +90,10 @@ struct DbtFiles {
             }
         }
         scan(project.testPaths) { file, fileExtension in
+            if file.folders.first == "fixtures" {
+                if fileExtension == "sql" || fileExtension == "csv" { fixtures.append(file) }
+                return
+            }
             guard fileExtension == "sql" else { return }
             if file.folders.first == "generic" { macros.append(file) } else { singularTests.append(file) }
         }

@@ -1096,7 +1096,9 @@ struct DbtProjectCompiler {
         tests += builder.tests
         var diagnostics = builder.diagnostics
         for definition in properties.unitTests {
-            if let test = unitTest(definition, context: context, diagnostics: &diagnostics) { tests.append(test) }
+            guard let (test, template) = unitTest(definition, context: context, diagnostics: &diagnostics) else { continue }
+            templates[tests.count] = template
+            tests.append(test)
         }
         var used = Set<String>()
         for index in tests.indices {
@@ -1113,9 +1115,11 @@ struct DbtProjectCompiler {
         return (tests.sorted { $0.uniqueID < $1.uniqueID }, byID, diagnostics)
     }
 
-    /// A unit test as a data test (``UnitTestSQL``): the model's rendered SQL, each input it reads
-    /// named for its fixture rows. It reads no table of the warehouse, so it depends on nothing.
-    private func unitTest(_ definition: UnitTestDefinition, context: DbtRenderContext, diagnostics: inout [Diagnostic]) -> CompiledTest? {
+    /// A unit test as a data test rendered at apply time (``UnitTestSQL``): the model's rendered
+    /// SQL, each input it reads named for its fixture rows, which are typed as that input's
+    /// columns once it exists; so the test depends on its inputs, as dbt's needs them built.
+    private func unitTest(_ definition: UnitTestDefinition, context: DbtRenderContext, diagnostics: inout [Diagnostic])
+        -> (test: CompiledTest, template: ModelTemplate)? {
         var config = NodeConfig()
         for entry in definition.config { if let problem = config.apply(entry, path: "config.\(entry.key)") { diagnostics.append(problem) } }
         guard config.enabled else { return nil }
@@ -1133,21 +1137,19 @@ struct DbtProjectCompiler {
         }
         let render = definition.incremental ? models[index].incrementalRender ?? models[index].render : models[index].render
         var given: [Int: Int] = [:]
-        var selects: [String] = []
+        var inputs: [SlotUse] = []
+        var fixtures: [ConfigInput] = []
         do throws(TemplateError) {
             for input in definition.given {
-                let (_, outcome) = context.expression(input.input, at: input.location, base: NodeConfig())
+                let (_, outcome) = context.expression(GenericTestBuilder.relationExpression(input.input) ?? input.input, at: input.location,
+                                                      base: NodeConfig())
                 if let error = outcome.error { throw error }
-                guard let slot = (outcome.refs + outcome.sources).first?.slot else {
+                guard let use = (outcome.refs + outcome.sources).first else {
                     throw TemplateError("a given input must be ref(...) or source(...), got \(input.input)", at: input.location)
                 }
-                var (select, columns) = try UnitTestSQL.select(input.rows, dialect: request.dialect, at: input.location)
-                if columns.isEmpty, case .dict = input.rows {
-                    // No rows and so no columns: the input's own columns, none of its rows.
-                    select = "select * from \(finisher.finish(RelationPlaceholder.text(slot, .relation), refs: [slot])) where 1 = 0"
-                }
-                given[slot] = selects.count
-                selects.append(select)
+                given[use.slot] = inputs.count
+                inputs.append(use)
+                fixtures.append(try fixture(input.rows, at: input.location))
             }
             let read = Set((render.refs + render.sources).map(\.slot)).filter { !slots[$0].ephemeral }
             let missing = read.subtracting(given.keys).sorted()
@@ -1158,15 +1160,47 @@ struct DbtProjectCompiler {
             let named = RelationPlaceholder.substitute(render.text) { slot, part in
                 part == .relation ? given[slot].map(UnitTestSQL.inputName) : nil
             }
-            let sql = try UnitTestSQL.sql(model: finisher.finish(named, refs: render.refs.map(\.slot)), given: selects, expect: definition.expect,
-                                          dialect: request.dialect, at: location)
-            return CompiledTest(
+            let model = finisher.finish(named, refs: render.refs.map(\.slot))
+            let spec = ConfigInput.map(["model_sql": .string(model), "given": .list(fixtures),
+                                        "expect": try fixture(definition.expect, at: location)])
+            let relations = inputs.map { use -> String in
+                let slot = slots[use.slot]
+                return slot.kind == .source ? "source('\(slot.name.split(separator: ".", maxSplits: 1).joined(separator: "', '"))')" : "ref('\(slot.name)')"
+            }
+            let path = files.properties.first { $0.display == location.file }?.planPath ?? location.file
+            let template = template(
+                text: "{{ floe_unit_test([\(relations.joined(separator: ", "))]) }}", path: path, package: definition.package,
+                render: RenderOutcome(refs: inputs.filter { slots[$0.slot].kind != .source }, sources: inputs.filter { slots[$0.slot].kind == .source }),
+                node: [("name", .string(definition.name)), ("resource_type", .string("unit_test")), ("floe_unit_test", spec.jinja)], config: config)
+            let test = CompiledTest(
                 uniqueID: "unit_test.\(definition.package).\(definition.model).\(definition.name)", name: definition.name, testName: "unit",
-                attachedNode: slots[index].uniqueID, column: nil, severity: config.severity ?? .error, sql: sql, dependsOn: [],
-                tags: config.tags, storeFailures: config.storeFailures)
+                attachedNode: slots[index].uniqueID, column: nil, severity: config.severity ?? .error,
+                sql: "-- a unit test of \(definition.model), written at apply time over its fixture rows\n" + model,
+                dependsOn: finisher.dependencies(inputs.map(\.slot)), tags: config.tags, storeFailures: config.storeFailures, renderAtApply: true)
+            return (test, template)
         } catch {
             diagnostics.append(error.diagnostic)
             return nil
+        }
+    }
+
+    /// Fixture rows as the plan carries them: `{format, rows}`, a fixture file read in.
+    private func fixture(_ rows: UnitTestDefinition.Rows, at location: SourceLocation) throws(TemplateError) -> ConfigInput {
+        switch rows {
+        case .dict(let list):
+            return .map(["format": .string("dict"), "rows": .list(list.map { row in
+                .map(Dictionary(row, uniquingKeysWith: { first, _ in first }))
+            })])
+        case .csv(let text): return .map(["format": .string("csv"), "rows": .string(text)])
+        case .sql(let text): return .map(["format": .string("sql"), "rows": .string(text)])
+        case .fixture(let name, let format):
+            let wanted = format == "sql" ? "sql" : "csv"
+            guard let file = files.fixtures.first(where: { $0.stem == name && $0.relative.hasSuffix("." + wanted) }),
+                  let data = FileManager.default.contents(atPath: file.path) else {
+                throw TemplateError("no fixture file '\(name).\(wanted)' under a test path's fixtures/", at: location,
+                                    hint: Suggestions.didYouMean(name, in: files.fixtures.map(\.stem)))
+            }
+            return .map(["format": .string(wanted), "rows": .string(String(decoding: data, as: UTF8.self))])
         }
     }
 

@@ -48,6 +48,8 @@ struct UnitTestDefinition: Sendable {
         case dict([[(String, ConfigInput)]])
         case csv(String)
         case sql(String)
+        /// `fixture: name`: a file under a test path's `fixtures/`, in `format`.
+        case fixture(String, format: String)
     }
 
     struct Input: Sendable {
@@ -263,6 +265,9 @@ struct DbtProperties {
     /// `rows:` of a given input or of `expect:`, in its `format:` (dict, csv or sql).
     private mutating func rows(_ item: YAMLValue, path: String) -> UnitTestDefinition.Rows? {
         let format = string(item["format"], path: path + ".format") ?? "dict"
+        if let fixture = string(item["fixture"], path: path + ".fixture") {
+            return .fixture(fixture, format: format)
+        }
         switch format {
         case "dict":
             var rows: [[(String, ConfigInput)]] = []
