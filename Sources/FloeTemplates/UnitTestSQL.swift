@@ -107,11 +107,20 @@ public enum UnitTestSQL {
             guard !columns.isEmpty || rows.isEmpty else {
                 throw TemplateError("`expect:` names no column", at: location, hint: "give the rows the model must produce")
             }
+            // Quoted where the engine then reads a literal as the column's type (PostgreSQL: `'1'` is a
+            // text column's '1' and an integer column's 1); as typed as YAML wrote it elsewhere.
+            func compared(_ value: ConfigInput) -> String {
+                guard dialect.quotedLiteralsTakeColumnTypes else { return literal(value, dialect: dialect) }
+                return switch value {
+                case .string, .null: literal(value, dialect: dialect)
+                default: literal(.string(literal(value, dialect: dialect)), dialect: dialect)
+                }
+            }
             func match(_ row: [String: ConfigInput]) -> String {
                 columns.map { column in
                     let value = row[column] ?? .null
                     return value == .null ? "a.\(dialect.quoteIdentifier(column)) is null"
-                        : "a.\(dialect.quoteIdentifier(column)) = \(literal(value, dialect: dialect))"
+                        : "a.\(dialect.quoteIdentifier(column)) = \(compared(value))"
                 }.joined(separator: " and ")
             }
             let text = dialect.typeName(for: .text)

@@ -7,6 +7,8 @@ public struct PostgresDialect: SQLDialect {
 
     public var name: String { "postgres" }
 
+    public var quotedLiteralsTakeColumnTypes: Bool { true }
+
     public func parameter(_ index: Int) -> String { "$\(index)" }
 
     public func typeName(for kind: ValueKind) -> String {

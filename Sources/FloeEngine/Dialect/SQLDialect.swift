@@ -13,6 +13,9 @@ public protocol SQLDialect: Sendable {
     /// SQLite binds such names to the view's own database file, and a view that names its
     /// database makes the file unreadable when opened alone (by the sqlite3 CLI, Python, DBeaver).
     var viewsQualifyTheirOwnSchema: Bool { get }
+    /// Whether a quoted literal compared with a column takes the column's type (PostgreSQL's
+    /// untyped literals do; SQLite compares text with a number as unequal).
+    var quotedLiteralsTakeColumnTypes: Bool { get }
 
     func quoteIdentifier(_ identifier: String) -> String
     /// A type name for a value kind inferred from a seed file.
@@ -106,6 +109,8 @@ public enum DatePart: String, Sendable, CaseIterable {
 
 extension SQLDialect {
     public var viewsQualifyTheirOwnSchema: Bool { true }
+
+    public var quotedLiteralsTakeColumnTypes: Bool { false }
 
     public func nativeFunctions(_ sql: String) -> String { sql }
 

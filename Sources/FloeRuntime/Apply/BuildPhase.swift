@@ -236,8 +236,14 @@ struct BuildPhase {
             for parent in parents[index] { readers[parent, default: []].append(index) }
         }
         var ancestors: [Int: Set<String>] = [:]
+        let position = Dictionary(items.enumerated().map { ($1.uniqueID, $0) }, uniquingKeysWith: { first, _ in first })
         for (index, item) in items.enumerated() {
-            guard case .test = item else { continue }
+            guard case .test(let test) = item else { continue }
+            // A unit test reads its inputs but tests its model: only that model waits for it, as in dbt.
+            if test.testName == "unit" {
+                if let model = test.attachedNode.flatMap({ position[$0] }) { parents[model].append(index) }
+                continue
+            }
             let tested = parents[index]
             let candidates = Set(tested.flatMap { readers[$0] ?? [] })
             for model in candidates.sorted() {
