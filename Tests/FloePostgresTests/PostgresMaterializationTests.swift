@@ -155,6 +155,30 @@ struct PostgresMaterializationTests {
         #expect(try project.rows(#"select n from "shop"."counted""#) == [["3"]])
     }
 
+    /// Unit tests on PostgreSQL: fixture values take the input's column types (a left-out column
+    /// is a typed null) and expected values are read as the output's, as dbt casts them.
+    @Test func unitTestsTypeTheirFixturesAsTheColumns() throws {
+        let project = try Project()
+        defer { project.remove() }
+        try project.write("dbt/models/by_kind.sql", """
+            {{ config(materialized='table') }}
+            select kind, cast(sum(amount) as numeric(10, 2)) as total, cast('2024-01-0' || count(*) as date) as as_of
+            from {{ ref('events') }} group by kind
+            """)
+        try project.write("dbt/models/by_kind.yml", """
+            unit_tests:
+              - name: totals_by_kind
+                model: by_kind
+                given:
+                  - input: ref('events')
+                    rows: [{kind: a, amount: 2}, {kind: a, amount: "3"}, {kind: b, amount: 4}]
+                expect:
+                  rows: [{kind: a, total: 5, as_of: "2024-01-02"}, {kind: b, total: 4.00, as_of: "2024-01-01"}]
+            """)
+        let results = try project.apply()
+        #expect(results.result(named: "totals_by_kind")?.status == .pass, "\(results.result(named: "totals_by_kind").map { ($0.message ?? "", $0.compiledCode ?? "") } ?? ("", ""))")
+    }
+
     /// Written against SQLite's registered aggregates, run on PostgreSQL's ordered-set ones.
     @Test func sqliteAggregatesRunAsPostgreSQLs() throws {
         let project = try Project()
