@@ -125,6 +125,7 @@ public enum ProjectCompiler {
             project.inputs += compiled.inputs
             project.diagnostics += compiled.diagnostics
             project.exposures += compiled.exposures
+            project.analyses += compiled.analyses
             if let hooks = compiled.hooks {
                 project.hooks = RunHooks(onRunStart: (project.hooks?.onRunStart ?? []) + hooks.onRunStart,
                                          onRunEnd: (project.hooks?.onRunEnd ?? []) + hooks.onRunEnd)
@@ -184,7 +185,8 @@ public enum ProjectCompiler {
             synthetic: synthetic.tables,
             seeds: project.seeds, sources: project.sources, models: project.models, tests: project.tests,
             cubes: cubes.isEmpty ? nil : cubes, views: views.isEmpty ? nil : views, templates: project.templates, hooks: project.hooks,
-            exposures: project.exposures.isEmpty ? nil : project.exposures)
+            exposures: project.exposures.isEmpty ? nil : project.exposures,
+            analyses: project.analyses.isEmpty ? nil : project.analyses)
 
         let encoded: EncodedDocument
         let flagged: Bool

@@ -30,6 +30,8 @@ public struct CompiledArtifacts: Codable, Sendable, Equatable {
     public var hooks: RunHooks?
     /// Since 2.0: the project's exposures, sorted by unique id; nil when it has none.
     public var exposures: [CompiledExposure]?
+    /// Since 2.0: the project's analyses, compiled and never run; nil when it has none.
+    public var analyses: [CompiledAnalysis]?
 
     public init(
         version: ContractVersion = CompiledArtifacts.currentVersion,
@@ -50,8 +52,10 @@ public struct CompiledArtifacts: Codable, Sendable, Equatable {
         views: [CompiledView]? = nil,
         templates: TemplateLibrary? = nil,
         hooks: RunHooks? = nil,
-        exposures: [CompiledExposure]? = nil
+        exposures: [CompiledExposure]? = nil,
+        analyses: [CompiledAnalysis]? = nil
     ) {
+        self.analyses = analyses
         self.exposures = exposures
         self.templates = templates
         self.hooks = hooks

@@ -75,6 +75,30 @@ public struct CompiledExposure: Codable, Sendable, Equatable {
     }
 }
 
+/// Since 2.0: a dbt analysis, compiled and never run: its SQL is written to target/compiled/ by
+/// `floe compile`, for people and other tools.
+public struct CompiledAnalysis: Codable, Sendable, Equatable {
+    public var uniqueID: String
+    public var name: String
+    public var path: String
+    public var sql: String
+    public var dependsOn: [String]
+
+    public init(uniqueID: String, name: String, path: String, sql: String, dependsOn: [String]) {
+        self.uniqueID = uniqueID
+        self.name = name
+        self.path = path
+        self.sql = sql
+        self.dependsOn = dependsOn
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case uniqueID = "unique_id"
+        case dependsOn = "depends_on"
+        case name, path, sql
+    }
+}
+
 /// Since 2.0: dbt_project.yml's `on-run-start` and `on-run-end` statements, rendered at compile:
 /// run before the first node and after the last of every run, build, seed and test.
 public struct RunHooks: Codable, Sendable, Equatable {

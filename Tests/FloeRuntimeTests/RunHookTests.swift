@@ -54,6 +54,7 @@ import Testing
         try workspace.write("dbt/models/a.sql", "select 1 as id")
         try workspace.write("dbt/models/b.sql", "select * from {{ ref('a') }}")
         try workspace.write("dbt/models/c.sql", "select 2 as id")
+        try workspace.write("dbt/analyses/explore.sql", "select count(*) from {{ ref('b') }}")
         try workspace.write("dbt/models/exposures.yml", """
             exposures:
               - name: weekly
@@ -66,6 +67,9 @@ import Testing
         #expect(plan.exposures == [CompiledExposure(uniqueID: "exposure.expo.weekly", name: "weekly", type: "dashboard",
                                                     path: "dbt/models/exposures.yml", owner: "Ann", url: "https://bi.example.com/weekly",
                                                     dependsOn: ["model.expo.b", "model.expo.c"])])
+        // An analysis is compiled, with what it reads, and never run.
+        #expect(plan.analyses == [CompiledAnalysis(uniqueID: "analysis.expo.explore", name: "explore", path: "dbt/analyses/explore.sql",
+                                                   sql: #"select count(*) from "\#(plan.environment.namespace)"."b""#, dependsOn: ["model.expo.b"])])
         let upstream = try PlanListing.nodes(in: plan, select: ["+exposure:weekly"], exclude: []).nodes
         #expect(upstream.map(\.name) == ["a", "b", "c", "weekly"])
         #expect(upstream.last?.resourceType == "exposure")

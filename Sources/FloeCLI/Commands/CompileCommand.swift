@@ -36,6 +36,11 @@ struct CompileCommand: ParsableCommand {
     func run() throws {
         let destination = output ?? Self.defaultOutput(forSpec: project.spec)
         let artifacts = try Self.compileAndWrite(project, to: destination)
+        if let analyses = artifacts.analyses {
+            // Compiled, never run, as dbt's: their SQL is written where dbt users look for it.
+            let target = URL(fileURLWithPath: destination).standardizedFileURL.deletingLastPathComponent().path
+            _ = CompiledSQLFiles(targetDirectory: target).writeAnalyses(analyses)
+        }
         if !select.isEmpty {
             try writeSelected(artifacts, destination: destination)
         } else {

@@ -35,6 +35,7 @@ struct DbtCompileResult {
     /// `on-run-start`/`on-run-end`, rendered; nil when the project has none.
     var hooks: RunHooks?
     var exposures: [CompiledExposure] = []
+    var analyses: [CompiledAnalysis] = []
     /// Every file read, for the plan's input hashes.
     var inputs: [InputFile] = []
     var diagnostics: [Diagnostic] = []
@@ -123,8 +124,8 @@ struct DbtProjectCompiler {
         for file in files.pythonModels {
             result.diagnostics.append(.warning(at: .file(file.display), "Python models are not supported; '\(file.stem)' is skipped"))
         }
-        for (found, what) in [(files.snapshots, "snapshot"), (files.analyses, "analysis")] where !found.isEmpty {
-            let plural = what == "analysis" ? "analyses" : "snapshots"
+        for (found, what) in [(files.snapshots, "snapshot")] where !found.isEmpty {
+            let plural = "snapshots"
             result.diagnostics.append(.warning(at: .file(found[0].display), "\(found.count) \(found.count == 1 ? what : plural) "
                                                    + "(\(found.prefix(3).map(\.stem).joined(separator: ", "))\(found.count > 3 ? ", …" : "")) skipped: floe does not build \(plural) yet",
                                                hint: "see docs/dbt-compatibility.md for what floe runs of a dbt project"))
@@ -159,6 +160,7 @@ struct DbtProjectCompiler {
         compileSeeds()
         compileSources()
         compileExposures()
+        compileAnalyses()
         // The tests need neither the models' SQL nor their fingerprints: they are made on another
         // thread, with a render context of their own, while the models are.
         let testConfig = treeConfig(\.tests, package: project.name, fqn: [project.name])
@@ -1034,6 +1036,27 @@ struct DbtProjectCompiler {
             }
         }
         result.sources.sort { $0.uniqueID < $1.uniqueID }
+    }
+
+    /// Each analysis rendered as a model would be, and finished: compiled, never run.
+    private mutating func compileAnalyses() {
+        for file in files.analyses {
+            guard let (data, _) = read(file) else { continue }
+            let outcome = serialContext.render(source: String(decoding: data, as: UTF8.self), file: file.display, slot: nil,
+                                               model: [("name", .string(file.stem)), ("resource_type", .string("analysis"))],
+                                               base: NodeConfig(), incremental: false)
+            if outcome.needsDatabase {
+                result.diagnostics.append(.warning(at: .file(file.display), "analysis \(file.stem) queries the database while rendering; it is not compiled",
+                                                   hint: "floe compiles without a connection; only models and tests are rendered at apply time"))
+                continue
+            }
+            result.diagnostics += outcome.diagnostics
+            guard outcome.error == nil else { continue }
+            result.analyses.append(CompiledAnalysis(
+                uniqueID: "analysis.\(file.package).\(file.stem)", name: file.stem, path: file.planPath,
+                sql: finish(outcome.text, refs: outcome.refs).trimmingCharacters(in: .whitespacesAndNewlines), dependsOn: dependencies(outcome)))
+        }
+        result.analyses.sort { $0.uniqueID < $1.uniqueID }
     }
 
     /// Each exposure with the unique ids of what its `depends_on` names.

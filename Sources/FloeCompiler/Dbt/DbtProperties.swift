@@ -95,7 +95,7 @@ struct DbtProperties {
     static let notSupported: [String: (noun: String, feature: String)] = [
         "snapshots": ("snapshot", "snapshots"),
         "metrics": ("metric", "dbt's metrics"), "semantic_models": ("semantic model", "dbt's semantic models"),
-        "saved_queries": ("saved query", "saved queries"), "analyses": ("analysis", "analyses"),
+        "saved_queries": ("saved query", "saved queries"),
     ]
 
     static let topLevelKeys = ["version", "models", "sources", "seeds", "macros", "exposures", "metrics", "semantic_models",

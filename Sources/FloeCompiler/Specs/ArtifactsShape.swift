@@ -265,6 +265,13 @@ enum ArtifactsShape {
                 ]))), "all must hold; absent for every row"),
             ]))), "since 1.3: Cube's data access policies; absent when the cube has none"),
         ]))), "since 1.2: the semantic layer's cubes, refs resolved; absent when there are none"),
+        .optional("analyses", .list(.object(ObjectShape("an analysis", [
+            .required("unique_id", text, "analysis.<project>.<name>"),
+            .required("name", text, "analysis name"),
+            .required("path", text, "the SQL file"),
+            .required("sql", text, "its compiled SQL"),
+            .required("depends_on", names, "the nodes it reads"),
+        ]))), "since 2.0: analyses, compiled and never run"),
         .optional("exposures", .list(.object(ObjectShape("an exposure", [
             .required("unique_id", text, "exposure.<project>.<name>"),
             .required("name", text, "exposure name"),

@@ -40,11 +40,30 @@ public struct CompiledSQLFiles {
             """
     }
 
+    /// `floe compile`: each analysis's SQL to `compiled/<path>`, as dbt compiles them. Returns the
+    /// files written, relative to the target's parent.
+    public func writeAnalyses(_ analyses: [CompiledAnalysis]) -> [String] {
+        analyses.compactMap { analysis in
+            guard let url = url("compiled", path: analysis.path) else { return nil }
+            do {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data((analysis.sql + "\n").utf8).write(to: url, options: .atomic)
+            } catch {
+                return nil
+            }
+            return URL(fileURLWithPath: targetDirectory).lastPathComponent + "/compiled/" + analysis.path
+        }
+    }
+
     /// Where `folder/<path>` of a model goes; nil for a path that is absolute or leaves the directory.
     private func url(_ folder: String, _ model: CompiledModel) -> URL? {
-        let parts = model.path.split(separator: "/")
-        guard !model.path.hasPrefix("/"), !parts.isEmpty, !parts.contains(where: { $0 == ".." || $0 == "." }) else { return nil }
-        return URL(fileURLWithPath: targetDirectory).appendingPathComponent(folder).appendingPathComponent(model.path)
+        url(folder, path: model.path)
+    }
+
+    private func url(_ folder: String, path: String) -> URL? {
+        let parts = path.split(separator: "/")
+        guard !path.hasPrefix("/"), !parts.isEmpty, !parts.contains(where: { $0 == ".." || $0 == "." }) else { return nil }
+        return URL(fileURLWithPath: targetDirectory).appendingPathComponent(folder).appendingPathComponent(path)
     }
 
     /// Writes both files; returns the `run/` file's path, relative to the target's parent, or nil

@@ -8,8 +8,8 @@ import FloeContract
 struct PlanGraph {
     enum ResourceType: String, CaseIterable {
         case synthetic, seed, source, model, test
-        /// Read only for lineage and selection: nothing is built for an exposure.
-        case exposure
+        /// Read only for lineage and selection: nothing is built for an exposure or an analysis.
+        case exposure, analysis
     }
 
     struct Node {
@@ -56,6 +56,9 @@ struct PlanGraph {
         }
         nodes += plan.tests.map {
             Node(uniqueID: $0.uniqueID, name: $0.name, type: .test, tags: $0.tags, parents: $0.dependsOn, testName: $0.testName)
+        }
+        nodes += (plan.analyses ?? []).map {
+            Node(uniqueID: $0.uniqueID, name: $0.name, type: .analysis, tags: [], path: $0.path, parents: $0.dependsOn)
         }
         nodes += (plan.exposures ?? []).map {
             Node(uniqueID: $0.uniqueID, name: $0.name, type: .exposure, tags: [], path: $0.path, parents: $0.dependsOn)

@@ -127,11 +127,8 @@ import Testing
             "models/a.sql": "select 1 as id",
             "models/a.yml": "semantic_models:\n  - name: orders\n  - name: customers\n",
             "snapshots/orders_snapshot.sql": "{% snapshot orders_snapshot %}select 1{% endsnapshot %}",
-            "analyses/explore.sql": "select 1",
         ])
         #expect(project.messages() == [
-            "dbt/analyses/explore.sql:1:1: warning: 1 analysis (explore) skipped: floe does not build analyses yet\n"
-                + "  hint: see docs/dbt-compatibility.md for what floe runs of a dbt project",
             "dbt/models/a.yml:1:1: warning: semantic_models: 2 semantic models here are skipped: floe does not support dbt's semantic models yet\n"
                 + "  hint: see docs/dbt-compatibility.md for what floe runs of a dbt project",
             "dbt/snapshots/orders_snapshot.sql:1:1: warning: 1 snapshot (orders_snapshot) skipped: floe does not build snapshots yet\n"
