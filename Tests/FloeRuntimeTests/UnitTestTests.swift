@@ -89,6 +89,26 @@ import Testing
         #expect(results.result("partial_rows")?.compiledCode?.contains("cast(null as TEXT) as \"currency\"") == true, "\(results.result("partial_rows")?.compiledCode ?? "")")
     }
 
+    /// `overrides.vars`: the model is rendered with those vars for the test.
+    @Test func varsCanBeOverridden() throws {
+        let workspace = try workspace("""
+            unit_tests:
+              - name: tripled
+                model: scaled
+                given:
+                  - input: ref('orders')
+                    rows: [{id: 1, amount: 2}]
+                expect:
+                  rows: [{id: 1, scaled: 6}]
+                overrides:
+                  vars: {factor: 3}
+            """)
+        try workspace.write("dbt/models/scaled.sql", "select id, amount * {{ var('factor', 1) }} as scaled from {{ ref('orders') }}")
+        let results = try workspace.apply()
+        #expect(results.status("tripled") == .pass, "\(results.result("tripled").map { ($0.message ?? "", $0.compiledCode ?? "") } ?? ("", ""))")
+        #expect(try workspace.rows("select scaled from scaled") == [["10"]], "the model itself keeps the project's vars")
+    }
+
     @Test func everyInputTheModelReadsMustBeGiven() throws {
         let workspace = try workspace("""
             unit_tests:

@@ -1158,7 +1158,20 @@ struct DbtProjectCompiler {
                                       hint: "test a model whose SQL does not query the database while rendering"))
             return nil
         }
-        let render = definition.incremental ? models[index].incrementalRender ?? models[index].render : models[index].render
+        var render = definition.incremental ? models[index].incrementalRender ?? models[index].render : models[index].render
+        if !definition.vars.isEmpty {
+            // `overrides.vars`: the model rendered again with those vars over the project's.
+            var overridden = self.inputs.isolated()
+            overridden.vars.merge(definition.vars) { _, new in new }
+            for package in overridden.packageVars.keys { overridden.packageVars[package]!.merge(definition.vars) { _, new in new } }
+            render = DbtRenderContext(overridden).render(source: models[index].source, file: models[index].file.display, slot: index,
+                                                         model: modelContext(index), base: models[index].config,
+                                                         incremental: definition.incremental)
+            if let error = render.error {
+                diagnostics.append(error.diagnostic)
+                return nil
+            }
+        }
         var given: [Int: Int] = [:]
         var inputs: [SlotUse] = []
         var fixtures: [ConfigInput] = []

@@ -65,6 +65,8 @@ struct UnitTestDefinition: Sendable {
     var expect: Rows
     /// `overrides.macros.is_incremental`: render the model's incremental SQL.
     var incremental: Bool
+    /// `overrides.vars`: vars the model is rendered with, over the project's.
+    var vars: [String: ConfigInput] = [:]
     var config: [ConfigEntry]
     var package: String
     var location: SourceLocation
@@ -241,8 +243,13 @@ struct DbtProperties {
             return nil
         }
         var incremental = false
+        var vars: [String: ConfigInput] = [:]
         if let overrides = item["overrides"] {
             for entry in overrides.entries ?? [] {
+                if entry.key == "vars" {
+                    for variable in entry.value.entries ?? [] { vars[variable.key] = ConfigInput(variable.value) }
+                    continue
+                }
                 if entry.key == "macros", let macros = entry.value.entries {
                     for macro in macros {
                         if macro.key == "is_incremental", let flag = macro.value.bool {
@@ -258,7 +265,7 @@ struct DbtProperties {
                 }
             }
         }
-        return UnitTestDefinition(name: name, model: model, given: given, expect: expect, incremental: incremental,
+        return UnitTestDefinition(name: name, model: model, given: given, expect: expect, incremental: incremental, vars: vars,
                                   config: config(item["config"], path: path + ".config"), package: package, location: item["name"]!.location)
     }
 
