@@ -21,16 +21,10 @@ struct PackageLock: Equatable {
 
     static let fileName = "package-lock.yml"
 
-    /// The hash of a package list as written: each entry's source, in order.
+    /// The hash of a package list, as dbt makes it: the SHA-1 of the entries' sorted JSON lines,
+    /// so a lock written by `dbt deps` is honoured by `floe deps`, and the reverse.
     static func hash(_ requirements: [PackageRequirement]) -> String {
-        let lines = requirements.map { requirement -> String in
-            switch requirement.source {
-            case .hub(let name, let versions): "package=\(name) version=\(versions.joined(separator: ",")) prerelease=\(requirement.installPrerelease)"
-            case .git(let url, let revision, let subdirectory): "git=\(url) revision=\(revision ?? "") subdirectory=\(subdirectory ?? "")"
-            case .local(let path): "local=\(path)"
-            case .tarball(let url, let name): "tarball=\(url) name=\(name)"
-            }
-        }
+        let lines = requirements.map(\.lockLine).sorted()
         return Hex.string(Insecure.SHA1.hash(data: Data(lines.joined(separator: "\n").utf8)))
     }
 

@@ -56,7 +56,13 @@ import Testing
             """)
         let link = try FileManager.default.destinationOfSymbolicLink(atPath: directory.appendingPathComponent("product/dbt/dbt_packages/util").path)
         #expect(link.hasSuffix("shared/util"))
-        #expect(read("product/dbt/package-lock.yml")?.hasPrefix("packages:\n  - name: util\n    local: ../../shared/util\n  - name: base\n    local: ../base\nsha1_hash: ") == true)
+        // The hash dbt-core 1.11 gives this package list (its `_create_sha1_hash`), so dbt and floe honour each other's lock.
+        #expect(read("product/dbt/package-lock.yml") == "packages:\n  - name: util\n    local: ../../shared/util\n  - name: base\n    local: ../base\n"
+            + "sha1_hash: 3212616882dd47958143c6ad62ed07b892d04009\n")
+        // Output into a pipe whose reader leaves early ends quietly, never with a trap.
+        let piped = try FloeBinary.run(program: URL(fileURLWithPath: "/bin/sh"), ["-c", "'\(FloeBinary.executable.path)' deps | head -c 10"],
+                                       in: directory.appendingPathComponent("product"))
+        #expect(!piped.all.contains("Fatal error") && !piped.all.contains("crashed"), "\(piped.all)")
         // What was installed compiles with the project.
         let compiled = try FloeBinary.run(["compile", "--show", "--select", "a"], in: directory.appendingPathComponent("product"))
         #expect(compiled.status == 0, "\(compiled.all)")

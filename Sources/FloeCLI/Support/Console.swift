@@ -14,11 +14,17 @@ struct Console: Sendable {
     }
 
     func write(_ text: String) {
-        handle.write(Data(text.utf8))
+        write(Data(text.utf8))
     }
 
+    /// A reader that went away (`floe ls | head -1`) ends the process quietly, with the status of
+    /// one killed by SIGPIPE, as other command-line tools end: never a trap.
     func write(_ data: Data) {
-        handle.write(data)
+        do {
+            try handle.write(contentsOf: data)
+        } catch {
+            exit(141)
+        }
     }
 
     /// Colour only on a terminal that can show it: never when `NO_COLOR` is set to anything

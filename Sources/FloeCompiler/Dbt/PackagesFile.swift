@@ -19,11 +19,15 @@ public struct PackageRequirement: Sendable, Equatable {
     /// Hub packages only: whether versions such as `1.2.0-rc1` may be chosen.
     public var installPrerelease: Bool
     public var location: SourceLocation
+    /// The entry as dbt hashes it for `package-lock.yml`'s `sha1_hash`: its fields as Python's
+    /// `json.dumps(sort_keys=True)` writes them, so a lock dbt wrote is honoured, and the reverse.
+    public var lockLine: String
 
-    public init(source: Source, installPrerelease: Bool = false, location: SourceLocation) {
+    public init(source: Source, installPrerelease: Bool = false, location: SourceLocation, lockLine: String = "") {
         self.source = source
         self.installPrerelease = installPrerelease
         self.location = location
+        self.lockLine = lockLine
     }
 
     /// How messages name it: `dbt-labs/dbt_utils`, the git URL, the local path.
@@ -167,25 +171,71 @@ public struct PackagesFile: Sendable {
                                           hint: "pin one or give a range: `version: [\">=1.0.0\", \"<2.0.0\"]`"))
                 return nil
             }
-            return PackageRequirement(source: .hub(name: name, versions: versions),
-                                      installPrerelease: item["install-prerelease"]?.bool ?? false, location: item.location)
+            let prerelease = item["install-prerelease"]?.bool ?? false
+            let written: PythonJSON = item["version"]?.items.map { .list($0.compactMap(\.scalarText).map(PythonJSON.string)) }
+                ?? .string(item["version"]?.scalarText ?? "")
+            return PackageRequirement(source: .hub(name: name, versions: versions), installPrerelease: prerelease, location: item.location,
+                                      lockLine: PythonJSON.object(["install_prerelease": .bool(prerelease), "package": .string(name),
+                                                                   "unrendered": .object([:]), "version": written]).text)
         case "git":
             guard let url = text("git", required: true, example: "such as `git: https://github.com/dbt-labs/dbt-utils.git`") else { return nil }
-            return PackageRequirement(source: .git(url: url, revision: text("revision", required: false, example: "a tag, branch or commit"),
-                                                   subdirectory: text("subdirectory", required: false, example: "a folder of the repository")),
-                                      location: item.location)
+            let revision = text("revision", required: false, example: "a tag, branch or commit")
+            let subdirectory = text("subdirectory", required: false, example: "a folder of the repository")
+            let warn: PythonJSON = item["warn-unpinned"]?.bool.map(PythonJSON.bool) ?? .null
+            return PackageRequirement(source: .git(url: url, revision: revision, subdirectory: subdirectory), location: item.location,
+                                      lockLine: PythonJSON.object(["git": .string(url), "revision": revision.map(PythonJSON.string) ?? .null,
+                                                                   "subdirectory": subdirectory.map(PythonJSON.string) ?? .null,
+                                                                   "unrendered": .object([:]), "warn-unpinned": warn]).text)
         case "local":
             guard let local = text("local", required: true, example: "such as `local: ../shared_macros`") else { return nil }
-            return PackageRequirement(source: .local(path: local), location: item.location)
+            return PackageRequirement(source: .local(path: local), location: item.location,
+                                      lockLine: PythonJSON.object(["local": .string(local), "unrendered": .object([:])]).text)
         case "tarball":
             guard let url = text("tarball", required: true, example: "a URL of a .tar.gz"),
                   let name = text("name", required: true, example: "the name the package installs under, such as `name: dbt_utils`")
             else { return nil }
-            return PackageRequirement(source: .tarball(url: url, name: name), location: item.location)
+            return PackageRequirement(source: .tarball(url: url, name: name), location: item.location,
+                                      lockLine: PythonJSON.object(["name": .string(name), "tarball": .string(url), "unrendered": .object([:])]).text)
         default:
             diagnostics.append(.error(at: kind.keyLocation, path: "\(path).private", "private packages (dbt Cloud's git integrations) are not supported",
                                       hint: "name the repository with `git:` and a URL git can clone"))
             return nil
         }
+    }
+}
+
+/// A value as Python's `json.dumps(value, sort_keys=True)` writes it (`", "` and `": "` between
+/// items, non-ASCII escaped): what dbt hashes a package list from.
+enum PythonJSON {
+    case string(String)
+    case bool(Bool)
+    case null
+    case list([PythonJSON])
+    case object([String: PythonJSON])
+
+    var text: String {
+        switch self {
+        case .string(let value): Self.quoted(value)
+        case .bool(let flag): flag ? "true" : "false"
+        case .null: "null"
+        case .list(let items): "[" + items.map(\.text).joined(separator: ", ") + "]"
+        case .object(let map): "{" + map.keys.sorted().map { "\(Self.quoted($0)): \(map[$0]!.text)" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    private static func quoted(_ text: String) -> String {
+        var result = "\""
+        for unit in text.utf16 {
+            switch unit {
+            case 0x22: result += "\\\""
+            case 0x5C: result += "\\\\"
+            case 0x0A: result += "\\n"
+            case 0x0D: result += "\\r"
+            case 0x09: result += "\\t"
+            case 0x20..<0x7F: result += String(UnicodeScalar(UInt8(unit)))
+            default: result += String(format: "\\u%04x", unit)
+            }
+        }
+        return result + "\""
     }
 }

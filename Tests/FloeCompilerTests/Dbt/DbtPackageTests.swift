@@ -136,6 +136,26 @@ import Testing
         ])
     }
 
+    /// Each entry as dbt-core 1.11 hashes it for the lock (`json.dumps(package.to_dict(), sort_keys=True)`).
+    @Test func packageEntriesHashAsDbts() throws {
+        let project = try TestProject.dbt(["packages.yml": """
+            packages:
+              - package: dbt-labs/dbt_utils
+                version: 1.3.3
+              - package: godatadriven/dbt_date
+                version: [">=0.17.0", "<0.18.0"]
+              - git: "https://github.com/dbt-labs/dbt-audit-helper.git"
+                revision: main
+            """])
+        let (listed, diagnostics) = PackagesFile.load(directory: project.directory.appendingPathComponent("dbt"), displayPrefix: "dbt/")
+        #expect(diagnostics.isEmpty)
+        #expect(listed?.requirements.map(\.lockLine) == [
+            #"{"install_prerelease": false, "package": "dbt-labs/dbt_utils", "unrendered": {}, "version": "1.3.3"}"#,
+            #"{"install_prerelease": false, "package": "godatadriven/dbt_date", "unrendered": {}, "version": [">=0.17.0", "<0.18.0"]}"#,
+            #"{"git": "https://github.com/dbt-labs/dbt-audit-helper.git", "revision": "main", "subdirectory": null, "unrendered": {}, "warn-unpinned": null}"#,
+        ])
+    }
+
     @Test func packageVersionsCompareAsSemanticVersions() {
         let versions = ["0.9.0", "0.10.0", "1.0.0-rc1", "1.0.0", "1.2.3", "2.0.0"].compactMap(SemanticVersion.init)
         let range = ["<2.0.0", ">=0.9.0"].compactMap(SemanticVersion.Constraint.init)
