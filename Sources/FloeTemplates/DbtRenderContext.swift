@@ -17,6 +17,11 @@ public final class DbtRenderContext {
     public var databaseAccess: DatabaseAccess = .deferred
     /// `{% call statement('name') %}` results by name, for `load_result('name')`; kept for one rendering.
     var statementResults: [String: JinjaValue] = [:]
+    /// dbt's `graph` as each kind of rendering sees it: the compiled project at apply time (when
+    /// the inputs carry it), empty while parsing, a stop that defers the template otherwise.
+    private lazy var graphs: (live: JinjaValue, parsing: JinjaValue, deferred: JinjaValue) = (
+        inputs.graph?.value(dialect: inputs.dialect) ?? DbtGraph.atCompile(parsing: true),
+        DbtGraph.atCompile(parsing: true), DbtGraph.atCompile(parsing: false))
     private var baseConfig: any DbtNodeConfig = FrozenNodeConfig()
     private var incremental = false
     /// The project of the node being rendered, whose vars `var()` reads.
@@ -91,6 +96,11 @@ public final class DbtRenderContext {
         environment.globals["this"] = slot.map(relation)
         environment.globals["model"] = .dict(JinjaValue.DictBox(distinctKeys: model.map(\.0), values: model.map(\.1)))
         environment.globals["execute"] = .bool(!databaseAccess.answersNothing)
+        environment.globals["graph"] = switch databaseAccess {
+        case .live: graphs.live
+        case .none: graphs.parsing
+        case .deferred: graphs.deferred
+        }
         environment.globals.warnings.removeAll()
         statementResults.removeAll()
         do {

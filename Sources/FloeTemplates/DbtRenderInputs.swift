@@ -9,7 +9,7 @@ public struct DbtRenderInputs: @unchecked Sendable {
                 sources: [String: [String: Int]], vars: [String: ConfigInput], environment: [String: String], macroFiles: [MacroSource],
                 compiledAt: String, docs: [String: String] = [:], flags: TemplateFlags = TemplateFlags(), packageVars: [String: [String: ConfigInput]] = [:],
                 slotPackages: [String] = [], dispatch: [String: [String]] = [:], resolvedRelations: [Relation]? = nil,
-                unqualifiedSchema: String? = nil) {
+                unqualifiedSchema: String? = nil, graph: DbtGraph? = nil) {
         self.projectName = projectName
         self.targetName = targetName
         self.namespace = namespace
@@ -27,6 +27,7 @@ public struct DbtRenderInputs: @unchecked Sendable {
         self.dispatch = dispatch
         self.resolvedRelations = resolvedRelations
         self.unqualifiedSchema = unqualifiedSchema
+        self.graph = graph
     }
 
     public var projectName: String
@@ -57,6 +58,8 @@ public struct DbtRenderInputs: @unchecked Sendable {
     /// Relations in this schema print without it: a SQLite view names the tables of its own
     /// schema unqualified (``SQLDialect/viewsQualifyTheirOwnSchema``).
     public var unqualifiedSchema: String?
+    /// At apply time: dbt's `graph`, the compiled project.
+    public var graph: DbtGraph?
 
     /// A copy that shares no reference-counted storage with this one. Render workers run on
     /// separate cores, and two cores retaining and releasing the same objects (a dictionary's
@@ -79,7 +82,7 @@ public struct DbtRenderInputs: @unchecked Sendable {
             }),
             slotPackages: slotPackages.map(\.isolated),
             dispatch: Dictionary(uniqueKeysWithValues: dispatch.map { ($0.key.isolated, $0.value.map(\.isolated)) }),
-            resolvedRelations: resolvedRelations, unqualifiedSchema: unqualifiedSchema)
+            resolvedRelations: resolvedRelations, unqualifiedSchema: unqualifiedSchema, graph: graph)
     }
 }
 

@@ -115,6 +115,23 @@ import Testing
         #expect(results.status("orders_clean") == .success)
     }
 
+    /// dbt's `graph` is the compiled project: a model that reads it is rendered at apply time, from the plan.
+    @Test func aModelThatReadsTheGraphRendersAtApply() throws {
+        let workspace = try workspace()
+        try workspace.write("dbt/models/catalog.sql", """
+            {%- set tables = [] -%}
+            {%- for node in graph.nodes.values() | selectattr('resource_type', 'equalto', 'model') | sort(attribute='name') -%}
+              {%- if node.config.materialized == 'table' %}{% do tables.append(node.name ~ ':' ~ (node.depends_on.nodes | length)) %}{% endif -%}
+            {%- endfor -%}
+            select '{{ tables | join(",") }}' as tables, {{ graph.sources | length }} as sources
+            """)
+        let plan = try workspace.compile()
+        #expect(plan.models.first { $0.name == "catalog" }?.renderAtApply == true)
+        let results = try workspace.apply(select: ["catalog"])
+        #expect(results.status("catalog") == .success, "\(results.result("catalog")?.message ?? "")")
+        #expect(try workspace.rows("select * from catalog") == [["catalog:0,days:1,orders_clean:1,plain:1,status_pivot:1", "0"]])
+    }
+
     @Test func anEphemeralModelMayNotQueryTheDatabase() throws {
         let workspace = try workspace()
         try workspace.write("dbt/models/eph.sql", "{{ config(materialized='ephemeral') }}select {{ star(ref('orders')) }} from {{ ref('orders') }}")

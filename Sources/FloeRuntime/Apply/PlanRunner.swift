@@ -3,6 +3,7 @@ import FloeContract
 import FloeCore
 import FloeEngine
 import FloeSemantic
+import FloeTemplates
 import Foundation
 
 /// Runs a plan: takes the namespace's lock, loads synthetic data and seeds, builds the selected
@@ -95,7 +96,7 @@ public final class PlanRunner: @unchecked Sendable {
                               collector: collector, runID: runID, cancellation: cancellation,
                               options: options, threads: options.threads ?? plan.profiles.compute.integer("threads") ?? 4,
                               retention: RetentionStep(plan.product.retention, now: startedAt),
-                              rendering: plan.templates.map { TemplateRendering(library: $0, dialect: engine.dialect) })
+                              rendering: plan.templates.map { TemplateRendering(library: $0, dialect: engine.dialect, graph: DbtGraph(plan)) })
         let started = RunHookStep(context: context, kind: "on-run-start", product: plan.product.name).run(hooks.onRunStart, on: connection)
         if started, options.mode.buildsModels {
             let interruptible = InterruptibleConnections(cancellation)

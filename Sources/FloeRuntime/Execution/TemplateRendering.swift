@@ -12,6 +12,8 @@ import Foundation
 struct TemplateRendering: Sendable {
     let library: TemplateLibrary
     let dialect: any SQLDialect
+    /// dbt's `graph`: the plan's nodes.
+    var graph: DbtGraph?
 
     /// The rendering of a plan that has templates; a plan that marks a node as rendered at apply
     /// time but has none is refused as damaged.
@@ -106,7 +108,7 @@ struct TemplateRendering: Sendable {
             macroFiles: library.macros.map { MacroSource(text: $0.text, file: $0.path, package: $0.package) },
             compiledAt: library.compiledAt, packageVars: packageVars,
             slotPackages: Array(repeating: template.package, count: relations.count), dispatch: library.dispatch,
-            resolvedRelations: relations, unqualifiedSchema: unqualifiedSchema))
+            resolvedRelations: relations, unqualifiedSchema: unqualifiedSchema, graph: graph))
         context.databaseAccess = .live(connection)
         return context
     }

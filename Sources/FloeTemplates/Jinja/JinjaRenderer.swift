@@ -436,6 +436,15 @@ final class JinjaRenderer {
         }
     }
 
+    /// Reading a value that exists only later (``JinjaValue/DictBox/defersRendering``) stops this
+    /// rendering as one that needs the database.
+    private func deferIfNeeded(_ value: JinjaValue, at location: SourceLocation) throws(TemplateError) {
+        guard case .dict(let box) = value, let reason = box.defersRendering else { return }
+        var stop = TemplateError(reason, at: location)
+        stop.needsDatabase = true
+        throw stop
+    }
+
     /// Where an expression of the template being rendered starts.
     func at(_ expression: JinjaExpr) -> SourceLocation {
         expression.position.location(in: file)
@@ -457,10 +466,12 @@ final class JinjaRenderer {
         case .attribute(let base, let name):
             let value = try evaluate(base)
             if case .undefined(let baseName) = value { throw undefined(baseName, at: at(base)) }
+            try deferIfNeeded(value, at: at(base))
             return JinjaBuiltins.attribute(name, of: value)
         case .index(let base, let indexExpression):
             let value = try evaluate(base)
             if case .undefined(let baseName) = value { throw undefined(baseName, at: at(base)) }
+            try deferIfNeeded(value, at: at(base))
             return try JinjaBuiltins.subscripted(value, by: try evaluate(indexExpression), at: at(expression))
         case .slice(let base, let start, let stop, let step):
             let value = try evaluate(base)

@@ -33,6 +33,9 @@ public enum JinjaValue {
         var moment: JinjaMoment?
         var duration: Int64?
         var zone: JinjaZone?
+        /// A value that exists only once the whole project is compiled (dbt's `graph` while the
+        /// compiler renders): reading it defers the template, as a database call does.
+        public var defersRendering: String?
 
         public var keys: [String] { table.names }
         /// The values, in the order of `keys`.

@@ -1,0 +1,89 @@
+import FloeContract
+import FloeEngine
+
+/// dbt's `graph`: the compiled project's nodes, for templates that look across it
+/// (`graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')`). It exists once the
+/// whole project is compiled, so a template that reads it while the compiler renders is rendered
+/// at apply time, from the plan, as one that queries the database is.
+public struct DbtGraph: Sendable {
+    public struct Node: Sendable {
+        public var uniqueID: String
+        public var name: String
+        public var resourceType: String
+        public var path: String?
+        public var tags: [String]
+        public var materialized: String?
+        public var dependsOn: [String]
+        public var relation: Relation?
+        /// For a source: its source's name.
+        public var sourceName: String?
+    }
+
+    public var nodes: [Node]
+
+    /// The graph of a plan: models, seeds and tests in `nodes`, sources in `sources`, exposures in `exposures`.
+    public init(_ plan: CompiledArtifacts) {
+        var nodes: [Node] = []
+        for seed in plan.seeds {
+            nodes.append(Node(uniqueID: seed.uniqueID, name: seed.name, resourceType: "seed", path: seed.path, tags: seed.tags,
+                              materialized: "seed", dependsOn: [], relation: seed.relation))
+        }
+        for model in plan.models {
+            nodes.append(Node(uniqueID: model.uniqueID, name: model.name, resourceType: "model", path: model.path, tags: model.tags,
+                              materialized: model.materialized.rawValue, dependsOn: model.dependsOn,
+                              relation: model.materialized == .ephemeral ? nil : model.relation))
+        }
+        for test in plan.tests {
+            nodes.append(Node(uniqueID: test.uniqueID, name: test.name, resourceType: test.testName == "unit" ? "unit_test" : "test",
+                              path: nil, tags: test.tags, materialized: "test", dependsOn: test.dependsOn, relation: nil))
+        }
+        for source in plan.sources {
+            nodes.append(Node(uniqueID: source.uniqueID, name: source.name, resourceType: "source", path: nil, tags: [],
+                              materialized: nil, dependsOn: [], relation: source.relation, sourceName: source.sourceName))
+        }
+        for exposure in plan.exposures ?? [] {
+            nodes.append(Node(uniqueID: exposure.uniqueID, name: exposure.name, resourceType: "exposure", path: exposure.path, tags: [],
+                              materialized: nil, dependsOn: exposure.dependsOn, relation: nil))
+        }
+        self.nodes = nodes
+    }
+
+    /// The value templates read: `nodes`, `sources`, `exposures` (by unique id), and the empty
+    /// `metrics`, `groups`, `semantic_models`, `saved_queries`.
+    func value(dialect: any SQLDialect) -> JinjaValue {
+        func node(_ node: Node) -> JinjaValue {
+            let package = node.uniqueID.split(separator: ".").dropFirst().first.map(String.init) ?? ""
+            var pairs: [(String, JinjaValue)] = [
+                ("unique_id", .string(node.uniqueID)), ("name", .string(node.name)), ("resource_type", .string(node.resourceType)),
+                ("package_name", .string(package)), ("tags", .list(node.tags.map(JinjaValue.string))),
+                ("fqn", .list([.string(package), .string(node.name)])),
+                ("depends_on", .dict([("nodes", .list(node.dependsOn.map(JinjaValue.string))), ("macros", .list([]))])),
+                ("config", .dict([("materialized", node.materialized.map(JinjaValue.string) ?? .none),
+                                  ("tags", .list(node.tags.map(JinjaValue.string))), ("enabled", .bool(true))])),
+            ]
+            if let path = node.path { pairs += [("path", .string(path)), ("original_file_path", .string(path))] }
+            if let relation = node.relation {
+                pairs += [("schema", .string(relation.schema)), ("alias", .string(relation.name)), ("identifier", .string(relation.name)),
+                          ("database", .none), ("relation_name", .string(dialect.relation(schema: relation.schema, name: relation.name)))]
+            }
+            if let source = node.sourceName { pairs.append(("source_name", .string(source))) }
+            return .dict(pairs)
+        }
+        func group(_ types: Set<String>) -> JinjaValue {
+            .dict(nodes.filter { types.contains($0.resourceType) }.map { ($0.uniqueID, node($0)) })
+        }
+        return .dict([
+            ("nodes", group(["model", "seed", "test", "unit_test"])), ("sources", group(["source"])), ("exposures", group(["exposure"])),
+            ("metrics", .dict([])), ("groups", .dict([])), ("semantic_models", .dict([])), ("saved_queries", .dict([])),
+        ])
+    }
+
+    /// While the compiler renders: empty while parsing, and a stop for the first read otherwise.
+    static func atCompile(parsing: Bool) -> JinjaValue {
+        let empty: [(String, JinjaValue)] = ["nodes", "sources", "exposures", "metrics", "groups", "semantic_models", "saved_queries"]
+            .map { ($0, .dict([])) }
+        let box = JinjaValue.DictBox(empty)
+        if !parsing { box.defersRendering = "graph is the compiled project, known at apply time" }
+        return .dict(box)
+    }
+}
