@@ -8,7 +8,7 @@ import Foundation
 enum JinjaModules {
     /// `modules`, with `now` the compile's time in seconds since 1970.
     static func modules(now: Int64) -> JinjaValue {
-        .dict([("datetime", datetimeModule(now: now)), ("re", reModule()), ("pytz", pytzModule())])
+        .dict([("datetime", datetimeModule(now: now)), ("re", reModule()), ("pytz", pytzModule()), ("itertools", itertoolsModule())])
     }
 
     // MARK: datetime

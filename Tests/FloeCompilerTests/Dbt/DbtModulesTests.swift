@@ -44,6 +44,17 @@ import Testing
         #expect(try sql("{{ modules.datetime.datetime.fromisoformat('2024-02-29T07:05:09.5+05:30') }}") == "2024-02-29 07:05:09.500000+05:30")
     }
 
+    @Test func itertoolsModule() throws {
+        let it = "modules.itertools"
+        #expect(try sql("{{ \(it).chain([1, 2], [3]) | join(',') }}|{{ \(it).product(['a', 'b'], [1, 2]) | map('join', '') | join(',') }}")
+            == "1,2,3|a1,a2,b1,b2")
+        #expect(try sql("{{ \(it).combinations(['x', 'y', 'z'], 2) | map('join', '') | join(',') }}|{{ \(it).permutations([1, 2]) | length }}")
+            == "xy,xz,yz|2")
+        #expect(try sql("{{ \(it).islice([1, 2, 3, 4, 5], 1, 4) | join(',') }}|{{ \(it).accumulate([1, 2, 3]) | join(',') }}") == "2,3,4|1,3,6")
+        #expect(try sql("{% for key, group in \(it).groupby([{'k': 'a'}, {'k': 'a'}, {'k': 'b'}], key='k') %}{{ key }}{{ group | length }}{% endfor %}")
+            == "a2b1")
+    }
+
     @Test func reModule() throws {
         #expect(try sql("{{ modules.re.sub('([a-z]+)_id', '\\\\1_key', 'order_id, customer_id') }}") == "order_key, customer_key")
         #expect(try sql("{{ modules.re.search('[0-9]+', 'v12').group() }}|{{ modules.re.match('[0-9]+', 'v12') is none }}") == "12|True")
