@@ -34,12 +34,18 @@ public enum CivilDate {
         return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
     }
 
+    /// The day (since 1970-01-01) the moment `seconds` after 1970-01-01 00:00:00 falls on: floor
+    /// division, so moments before 1970 fall on the day before, not after.
+    public static func days(containing seconds: Int64) -> Int64 {
+        seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+    }
+
     /// `YYYY-MM-DD HH:MM:SS` for seconds since 1970-01-01 00:00:00; `separator` goes between the
     /// date and the time (ISO 8601 writes `T`).
     public static func timestamp(seconds: Int64, separator: String = " ") -> String {
         let limit = maximumYear * 366 * 86_400
         let seconds = min(max(seconds, -limit), limit)
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let days = days(containing: seconds)
         let rest = seconds - days * 86_400
         return text(days: days) + separator + pad(rest / 3600, 2) + ":" + pad(rest / 60 % 60, 2) + ":" + pad(rest % 60, 2)
     }

@@ -64,7 +64,7 @@ public struct CivilTimestamp: Sendable, Hashable, Comparable {
     }
 
     /// Days since 1970-01-01 of its date.
-    public var days: Int64 { seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400 }
+    public var days: Int64 { CivilDate.days(containing: seconds) }
 
     public func adding(seconds delta: Int64) -> CivilTimestamp {
         CivilTimestamp(seconds: seconds + delta, milliseconds: milliseconds)

@@ -29,9 +29,7 @@ extension DbtRenderContext {
         case .live(let connection): return connection
         case .none: return nil
         case .deferred:
-            var stop = TemplateError("\(call) needs the database", at: location)
-            stop.needsDatabase = true
-            throw stop
+            throw .needingDatabase("\(call) needs the database", at: location)
         }
     }
 

@@ -118,6 +118,20 @@ public final class DbtRenderContext {
         return outcome
     }
 
+    /// After `first` stopped at a call that needs the database: `render` again as dbt parses
+    /// (`execute` false, the database answering nothing), for what the template refers to and
+    /// its config. The outcome says it needs the database, and keeps the environment variables
+    /// both renderings read.
+    public func parsing(after first: RenderOutcome, _ render: () -> RenderOutcome) -> RenderOutcome {
+        let access = databaseAccess
+        databaseAccess = .none
+        var outcome = render()
+        databaseAccess = access
+        outcome.environmentRead.merge(first.environmentRead) { current, _ in current }
+        outcome.needsDatabase = true
+        return outcome
+    }
+
     /// Calls a macro directly (a project's `{% test %}` block), recording what it refers to.
     public func call(_ macro: JinjaCallable, keywords: [(String, JinjaValue)], at location: SourceLocation, base: any DbtNodeConfig) -> RenderOutcome {
         outcome = RenderOutcome()

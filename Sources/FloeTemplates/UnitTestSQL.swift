@@ -143,8 +143,8 @@ public enum UnitTestSQL {
         case .bool(let flag): flag ? "true" : "false"
         case .integer(let number): String(number)
         case .number(let number): String(number)
-        case .string(let text): "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
-        case .list, .map: "'" + "\(value)".replacingOccurrences(of: "'", with: "''") + "'"
+        case .string(let text): dialect.stringLiteral(text)
+        case .list, .map: dialect.stringLiteral("\(value)")
         }
     }
 }

@@ -50,6 +50,11 @@ struct DbtProjectCompiler {
         var kind: Kind
         var name: String
         var uniqueID: String
+
+        /// How a template names it: `ref('orders')`, or `source('shop', 'orders')`.
+        var callExpression: String {
+            kind == .source ? "source('\(name.split(separator: ".", maxSplits: 1).joined(separator: "', '"))')" : "ref('\(name)')"
+        }
         var relation = Relation(schema: "", name: "")
         /// The project that defines it: the root project or an installed package.
         var package: String
@@ -273,23 +278,18 @@ struct DbtProjectCompiler {
     /// (text a value brought in, such as a string that was meant to be rendered): it would fail
     /// on the warehouse, or worse, run as something else.
     private func unrenderedJinja() -> [Diagnostic] {
-        func tag(in text: String) -> String? {
-            guard JinjaTemplate.mayHoldTags(text),
-                  let range = text.range(of: #"\{\{.*?\}\}|\{%.*?%\}"#, options: .regularExpression) else { return nil }
-            return String(text[range].prefix(80))
-        }
         var diagnostics: [Diagnostic] = []
         let paths = Dictionary(files.models.map { ($0.planPath, $0.display) }, uniquingKeysWith: { first, _ in first })
         for model in result.models {
             for text in [model.sql, model.incrementalSQL ?? ""] + model.preHooks + model.postHooks {
-                guard let found = tag(in: text) else { continue }
+                guard let found = JinjaTemplate.leftoverTag(in: text) else { continue }
                 diagnostics.append(.error(at: .file(paths[model.path] ?? model.path), "Jinja reached the SQL of \(model.name) unrendered: \(found)",
                                           hint: "a value it printed held a template (a var, a macro's string); render it, or write the SQL without {{ }}"))
                 break
             }
         }
         for test in result.tests {
-            guard let found = tag(in: test.sql) else { continue }
+            guard let found = JinjaTemplate.leftoverTag(in: test.sql) else { continue }
             diagnostics.append(.error(at: .file(request.displayPrefix), "Jinja reached the SQL of test \(test.name) unrendered: \(found)",
                                       hint: "an argument or a macro printed a template; render it, or write it without {{ }}"))
         }
@@ -574,14 +574,10 @@ struct DbtProjectCompiler {
                 }
                 var outcome = context.render(model.template, slot: job.slot, model: job.model.value, base: job.base, incremental: false)
                 if outcome.needsDatabase {
-                    // Rendered as dbt parses (`execute` false, the database answering nothing), for
-                    // what it refers to and its config; its SQL is rendered at apply time.
-                    let read = outcome.environmentRead
-                    context.databaseAccess = .none
-                    outcome = context.render(model.template, slot: job.slot, model: job.model.value, base: job.base, incremental: false)
-                    context.databaseAccess = .deferred
-                    outcome.environmentRead.merge(read) { current, _ in current }
-                    outcome.needsDatabase = true
+                    // Its SQL is rendered at apply time; the compile keeps what it refers to and its config.
+                    outcome = context.parsing(after: outcome) {
+                        context.render(model.template, slot: job.slot, model: job.model.value, base: job.base, incremental: false)
+                    }
                     return Rendered(outcome: outcome, sha256: model.sha256, source: model.source)
                 }
                 // An incremental model's second rendering is made here too, from the same parse, when
@@ -807,6 +803,11 @@ struct DbtProjectCompiler {
             }
         }
         return RunHooks(onRunStart: render(project.onRunStart), onRunEnd: render(project.onRunEnd))
+    }
+
+    /// A properties file named as messages name it, as the plan records it.
+    func planPath(ofProperties display: String) -> String {
+        files.properties.first { $0.display == display }?.planPath ?? display
     }
 
     // MARK: Models rendered at apply time
@@ -1072,7 +1073,7 @@ struct DbtProjectCompiler {
                 }
                 dependsOn += (outcome.refs + outcome.sources).map { slots[$0.slot].uniqueID }
             }
-            let path = files.properties.first { $0.display == exposure.location.file }?.planPath ?? exposure.location.file
+            let path = planPath(ofProperties: exposure.location.file)
             result.exposures.append(CompiledExposure(
                 uniqueID: "exposure.\(exposure.package).\(exposure.name)", name: exposure.name, type: exposure.type, path: path,
                 owner: exposure.owner, url: exposure.url, description: exposure.description, dependsOn: dependsOn))
@@ -1199,11 +1200,8 @@ struct DbtProjectCompiler {
             let model = finisher.finish(named, refs: render.refs.map(\.slot))
             let spec = ConfigInput.map(["model_sql": .string(model), "given": .list(fixtures),
                                         "expect": try fixture(definition.expect, at: location)])
-            let relations = inputs.map { use -> String in
-                let slot = slots[use.slot]
-                return slot.kind == .source ? "source('\(slot.name.split(separator: ".", maxSplits: 1).joined(separator: "', '"))')" : "ref('\(slot.name)')"
-            }
-            let path = files.properties.first { $0.display == location.file }?.planPath ?? location.file
+            let relations = inputs.map { slots[$0.slot].callExpression }
+            let path = planPath(ofProperties: location.file)
             let template = template(
                 text: "{{ floe_unit_test([\(relations.joined(separator: ", "))]) }}", path: path, package: definition.package,
                 render: RenderOutcome(refs: inputs.filter { slots[$0.slot].kind != .source }, sources: inputs.filter { slots[$0.slot].kind == .source }),
@@ -1347,13 +1345,8 @@ struct DbtProjectCompiler {
                 keywords += relationArguments.keys.sorted().map { ($0, relationArguments[$0]!.value) }
                 var outcome = context.call(macro, keywords: keywords, at: definition.location, base: config)
                 if outcome.needsDatabase {
-                    // Rendered as dbt parses it, for what it refers to; rendered at apply time.
-                    let read = outcome.environmentRead
-                    context.databaseAccess = .none
-                    outcome = context.call(macro, keywords: keywords, at: definition.location, base: config)
-                    context.databaseAccess = .deferred
-                    outcome.environmentRead.merge(read) { current, _ in current }
-                    outcome.needsDatabase = true
+                    // Rendered at apply time; the compile keeps what it refers to.
+                    outcome = context.parsing(after: outcome) { context.call(macro, keywords: keywords, at: definition.location, base: config) }
                 }
                 if let error = outcome.error {
                     diagnostics.append(error.diagnostic)
@@ -1408,9 +1401,7 @@ struct DbtProjectCompiler {
             let parts = definition.name.split(separator: ".", maxSplits: 1).map(String.init)
             let macro = parts.count == 2 ? "\(parts[0]).test_\(parts[1])"
                 : context.macro("test_" + definition.name, in: compiler.project.name) != nil ? "test_\(definition.name)" : "\(package).test_\(definition.name)"
-            let target = compiler.slots[slot]
-            let model = target.kind == .source
-                ? "source('\(target.name.split(separator: ".", maxSplits: 1).joined(separator: "', '"))')" : "ref('\(target.name)')"
+            let model = compiler.slots[slot].callExpression
             func resolved(_ value: ConfigInput) -> ConfigInput {
                 switch value {
                 case .string(let text): .string(compiler.finisher.substitute(text))
@@ -1423,7 +1414,7 @@ struct DbtProjectCompiler {
                                        sources: refs.filter { compiler.slots[$0.slot].kind == .source })
             var outcome = render
             outcome.environmentRead = read
-            let path = compiler.files.properties.first { $0.display == definition.location.file }?.planPath ?? definition.location.file
+            let path = compiler.planPath(ofProperties: definition.location.file)
             let relationText = relations.keys.sorted().map { ", \($0)=\(relations[$0]!)" }.joined()
             return compiler.template(text: "{{ \(macro)(model=\(model)\(relationText), **model.floe_test_arguments) }}", path: path, package: package,
                                      render: outcome, node: [("name", .string(definition.name)), ("resource_type", .string("test")),

@@ -75,7 +75,7 @@ struct TemplateRendering: Sendable {
                                     + (error.hint.map { " (\($0))" } ?? ""), node: node)
         }
         let sql = dialect.nativeFunctions(outcome.text.trimmingCharacters(in: .whitespacesAndNewlines))
-        if JinjaTemplate.mayHoldTags(sql), sql.range(of: #"\{\{.*?\}\}|\{%.*?%\}"#, options: .regularExpression) != nil {
+        if JinjaTemplate.leftoverTag(in: sql) != nil {
             throw ExecutorError(.build, "rendering \(template.path) at apply time left a Jinja tag in its SQL", node: node, sql: sql)
         }
         return sql

@@ -91,6 +91,13 @@ public struct JinjaTemplate {
         text.contains("{{") || text.contains("{%")
     }
 
+    /// The first whole tag (`{{ … }}` or `{% … %}`) left in rendered text, cut to 80 characters;
+    /// nil when there is none. Rendered SQL holding one would fail, or run as something else.
+    public static func leftoverTag(in text: String) -> String? {
+        guard mayHoldTags(text), let range = text.range(of: #"\{\{.*?\}\}|\{%.*?%\}"#, options: .regularExpression) else { return nil }
+        return String(text[range].prefix(80))
+    }
+
     /// The macros the template defines at its top level, with where each name is written.
     public var macroDefinitions: [(name: String, location: SourceLocation)] {
         nodes.compactMap { if case .macro(let macro) = $0 { return (macro.name, macro.location) } else { return nil } }

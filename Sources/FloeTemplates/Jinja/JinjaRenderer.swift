@@ -440,9 +440,7 @@ final class JinjaRenderer {
     /// rendering as one that needs the database.
     private func deferIfNeeded(_ value: JinjaValue, at location: SourceLocation) throws(TemplateError) {
         guard case .dict(let box) = value, let reason = box.defersRendering else { return }
-        var stop = TemplateError(reason, at: location)
-        stop.needsDatabase = true
-        throw stop
+        throw .needingDatabase(reason, at: location)
     }
 
     /// Where an expression of the template being rendered starts.

@@ -20,7 +20,7 @@ struct JinjaMoment: Sendable {
     static func at(_ instant: Int64, microseconds: Int = 0, zone: JinjaZone?) -> JinjaMoment {
         let offset = zone?.offset(at: instant)
         let local = instant + Int64(offset ?? 0)
-        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let days = CivilDate.days(containing: local)
         return JinjaMoment(days: days, seconds: local - days * 86_400, microseconds: microseconds, offset: offset, zone: zone?.name)
     }
 }
@@ -85,7 +85,7 @@ extension JinjaModules {
 
     /// A timedelta: `days`, `seconds`, `microseconds`, `total_seconds()`, printed as Python does.
     static func duration(seconds total: Int64) -> JinjaValue {
-        let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
+        let days = CivilDate.days(containing: total)
         let rest = total - days * 86_400
         var printed = String(format: "%d:%02d:%02d", rest / 3600, rest / 60 % 60, rest % 60)
         if days != 0 { printed = "\(days) day\(abs(days) == 1 ? "" : "s"), " + printed }
@@ -156,7 +156,7 @@ extension JinjaModules {
     private static func shifted(_ moment: JinjaMoment, by delta: Int64) -> JinjaValue {
         guard let offset = moment.offset else {
             var local = moment.days * 86_400 + (moment.seconds ?? 0) + delta
-            let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+            let days = CivilDate.days(containing: local)
             local -= days * 86_400
             return dateTime(JinjaMoment(days: days, seconds: moment.seconds == nil ? nil : local, microseconds: moment.microseconds))
         }

@@ -15,6 +15,14 @@ public struct TemplateError: Error, Sendable, Equatable {
         self.hint = hint
     }
 
+    /// A stop, not a mistake: the template reached what only the database (or the compiled
+    /// project) can answer, so it is rendered at apply time instead.
+    static func needingDatabase(_ message: String, at location: SourceLocation) -> TemplateError {
+        var stop = TemplateError(message, at: location)
+        stop.needsDatabase = true
+        return stop
+    }
+
     public var diagnostic: Diagnostic { .error(at: location, message, hint: hint) }
 
     /// The same, as a warning: what rendered, but maybe not as meant.
