@@ -202,6 +202,7 @@ let package = Package(
         .testTarget(
             name: "FloeSemanticTests",
             dependencies: ["FloeSemantic", "FloeRuntime", "FloeEngine", "FloeSQLite", "FloeContract", "FloeCompiler", "FloeCore"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

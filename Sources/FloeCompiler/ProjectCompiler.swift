@@ -126,6 +126,9 @@ public enum ProjectCompiler {
             project.diagnostics += compiled.diagnostics
             project.exposures += compiled.exposures
             project.analyses += compiled.analyses
+            project.semantic.models += compiled.semantic.models
+            project.semantic.metrics += compiled.semantic.metrics
+            project.semantic.savedQueries += compiled.semantic.savedQueries
             if let hooks = compiled.hooks {
                 project.hooks = RunHooks(onRunStart: (project.hooks?.onRunStart ?? []) + hooks.onRunStart,
                                          onRunEnd: (project.hooks?.onRunEnd ?? []) + hooks.onRunEnd)
@@ -142,16 +145,33 @@ public enum ProjectCompiler {
         diagnostics += project.diagnostics
         var cubes: [CompiledCube] = []
         var views: [CompiledView] = []
-        if let semantic = spec.semanticPath, !project.diagnostics.hasErrors {
-            var reader = CubeFileReader(
-                directory: specDirectory.appendingPathComponent(semantic.path),
-                displayPrefix: DisplayPath.join(DisplayPath.directory(of: options.specPath), semantic.path),
-                planPrefix: DisplayPath.join("", semantic.path), models: project.models, dialect: dialect)
-            reader.readAll()
-            diagnostics += reader.diagnostics + CubeValidator.validate(reader.cubes, unreadable: reader.unreadable)
-            project.inputs += reader.inputs
-            cubes = reader.cubes.map(\.cube).sorted { $0.name < $1.name }
-            let resolvedViews = CubeViewReader.resolve(reader.views, cubes: cubes, unreadable: reader.unreadable)
+        if !project.diagnostics.hasErrors {
+            // dbt's semantic models and the Cube files' cubes are one semantic layer, checked together.
+            var readCubes: [CubeFileReader.ReadCube] = []
+            var readViews: [CubeViewReader.ReadView] = []
+            var unreadable: Set<String> = []
+            if !project.semantic.isEmpty {
+                var layer = DbtSemanticLayer(definitions: project.semantic, models: project.models, dialect: dialect)
+                layer.build()
+                diagnostics += layer.diagnostics
+                readCubes += layer.cubes
+                readViews += layer.views
+            }
+            if let semantic = spec.semanticPath {
+                var reader = CubeFileReader(
+                    directory: specDirectory.appendingPathComponent(semantic.path),
+                    displayPrefix: DisplayPath.join(DisplayPath.directory(of: options.specPath), semantic.path),
+                    planPrefix: DisplayPath.join("", semantic.path), models: project.models, dialect: dialect)
+                reader.readAll()
+                diagnostics += reader.diagnostics
+                project.inputs += reader.inputs
+                readCubes += reader.cubes
+                readViews += reader.views
+                unreadable = reader.unreadable
+            }
+            diagnostics += CubeValidator.validate(readCubes, unreadable: unreadable)
+            cubes = readCubes.map(\.cube).sorted { $0.name < $1.name }
+            let resolvedViews = CubeViewReader.resolve(readViews, cubes: cubes, unreadable: unreadable)
             diagnostics += resolvedViews.diagnostics
             views = resolvedViews.views
         }

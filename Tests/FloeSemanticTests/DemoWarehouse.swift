@@ -13,20 +13,24 @@ struct DemoWarehouse: Sendable {
 
     static let product = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../demo/data_engineering/ecommerce").standardizedFileURL
+    static let platform = product.appendingPathComponent("../../platform/platform.yaml").standardizedFileURL
+    /// A dbt project of our own whose semantic layer is dbt's (semantic models, metrics, saved queries).
+    static let metricsProduct = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/metrics").standardizedFileURL
 
     /// Compiled only: for generated SQL.
     static let compiled: Result<DemoWarehouse, any Error> = Result { try DemoWarehouse(build: false) }
     /// Compiled and built with `floe build`'s work: for answers.
     static let built: Result<DemoWarehouse, any Error> = Result { try DemoWarehouse(build: true) }
+    /// ``metricsProduct`` compiled and built.
+    static let metrics: Result<DemoWarehouse, any Error> = Result { try DemoWarehouse(build: true, product: metricsProduct) }
 
-    init(build: Bool) throws {
+    init(build: Bool, product: URL = DemoWarehouse.product) throws {
         SQLiteAdapter.register()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("floe-semantic-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: Self.product, to: directory)
+        try FileManager.default.copyItem(at: product, to: directory)
         for leftover in ["target", ".floe"] { try? FileManager.default.removeItem(at: directory.appendingPathComponent(leftover)) }
-        try FileManager.default.copyItem(
-            at: Self.product.appendingPathComponent("../../platform/platform.yaml").standardizedFileURL,
-            to: directory.appendingPathComponent("platform.yaml"))
+        try FileManager.default.copyItem(at: Self.platform, to: directory.appendingPathComponent("platform.yaml"))
         let output = ProjectCompiler.compile(CompileOptions(
             specPath: directory.appendingPathComponent("floe.yaml").path,
             platformPath: directory.appendingPathComponent("platform.yaml").path,

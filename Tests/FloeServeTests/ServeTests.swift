@@ -60,6 +60,23 @@ import Testing
         }
     }
 
+    /// A dbt project's own metrics and saved queries answer Cube queries, as MetricFlow names them.
+    @Test func aDbtProjectsMetricsAreServed() async throws {
+        let served = try ServedDemo(open: true, product: ServedDemo.dbtMetrics)
+        try await served.server().application().test(.router) { client in
+            let byType = #"{"measures": ["order_metrics.orders", "order_metrics.new_customer_orders"], "dimensions": ["order_metrics.customer__customer_type"], "order": {"order_metrics.customer__customer_type": "asc"}}"#
+            let got = try await client.cube("/cubejs-api/v1/load", query: byType)
+            #expect(got.status == 200)
+            #expect(Self.values(got.body) == (try served.rows("""
+                select c.customer_type, count(*), sum(case when o.customer_order_number = 1 then 1 end)
+                from "floe-dev"."orders" o left join "floe-dev"."customers" c on c.customer_id = o.customer_id group by 1 order by 1
+                """)))
+            let meta = try await client.cube("/cubejs-api/v1/meta")
+            let names = meta.body["cubes"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+            #expect(names == ["customers", "order_item", "orders", "products", "customer_order_metrics", "order_metrics"])
+        }
+    }
+
     @Test func badRequestsAreAnswered400Or413WithTheReasonAndNoInternals() async throws {
         let demo = try ServedDemo(open: true)
         try await demo.server().application().test(.router) { client in

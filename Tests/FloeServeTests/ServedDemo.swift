@@ -22,14 +22,18 @@ struct ServedDemo: Sendable {
 
     var planPath: String { directory.appendingPathComponent("target/artifacts.json").path }
 
+    static let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    static let ecommerce = here.appendingPathComponent("../../demo/data_engineering/ecommerce").standardizedFileURL
+    /// A dbt project whose semantic layer is dbt's own (semantic models, metrics, saved queries).
+    static let dbtMetrics = here.appendingPathComponent("../FloeSemanticTests/Fixtures/metrics").standardizedFileURL
+
     /// `open`: the plan has no API secret, so the API asks for no token.
-    init(open: Bool = false) throws {
+    init(open: Bool = false, product: URL = ServedDemo.ecommerce) throws {
         SQLiteAdapter.register()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("floe-serve-\(UUID().uuidString)")
-        let product = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../demo/data_engineering/ecommerce").standardizedFileURL
         try FileManager.default.copyItem(at: product, to: directory)
         for leftover in ["target", ".floe"] { try? FileManager.default.removeItem(at: directory.appendingPathComponent(leftover)) }
-        try FileManager.default.copyItem(at: product.appendingPathComponent("../../platform/platform.yaml").standardizedFileURL,
+        try FileManager.default.copyItem(at: Self.ecommerce.appendingPathComponent("../../platform/platform.yaml").standardizedFileURL,
                                          to: directory.appendingPathComponent("platform.yaml"))
         let output = ProjectCompiler.compile(CompileOptions(
             specPath: directory.appendingPathComponent("floe.yaml").path, platformPath: directory.appendingPathComponent("platform.yaml").path,

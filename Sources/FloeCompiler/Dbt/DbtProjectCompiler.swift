@@ -36,6 +36,8 @@ struct DbtCompileResult {
     var hooks: RunHooks?
     var exposures: [CompiledExposure] = []
     var analyses: [CompiledAnalysis] = []
+    /// dbt's semantic layer definitions, turned into cubes once every project's models are known.
+    var semantic = DbtSemanticDefinitions()
     /// Every file read, for the plan's input hashes.
     var inputs: [InputFile] = []
     var diagnostics: [Diagnostic] = []
@@ -269,9 +271,10 @@ struct DbtProjectCompiler {
                 continue
             }
             record(planPath: file.planPath, sha256: sha256)
-            properties.read(parsed, package: file.package)
+            properties.read(parsed, package: file.package, planPath: file.planPath)
         }
         result.diagnostics += properties.diagnostics
+        result.semantic = properties.semantic
     }
 
     /// An error for each model, hook and test whose SQL still holds a Jinja tag after rendering

@@ -91,13 +91,13 @@ struct DbtProperties {
     var models: [String: NodeProperties] = [:]
     var seeds: [String: NodeProperties] = [:]
     var sources: [SourceProperties] = []
+    /// `semantic_models:`, `metrics:` and `saved_queries:` of every file.
+    var semantic = DbtSemanticDefinitions()
     var diagnostics: [Diagnostic] = []
 
     /// Properties YAML sections floe reads past, with what to call them in the warning.
     static let notSupported: [String: (noun: String, feature: String)] = [
         "snapshots": ("snapshot", "snapshots"),
-        "metrics": ("metric", "dbt's metrics"), "semantic_models": ("semantic model", "dbt's semantic models"),
-        "saved_queries": ("saved query", "saved queries"),
     ]
 
     static let topLevelKeys = ["version", "models", "sources", "seeds", "macros", "exposures", "metrics", "semantic_models",
@@ -113,7 +113,7 @@ struct DbtProperties {
 
     /// Takes in a properties file parsed by ``load(_:data:)``; files are read in project order,
     /// so the first description of a model is the one kept.
-    mutating func read(_ loaded: (YAMLValue?, [Diagnostic]), package: String) {
+    mutating func read(_ loaded: (YAMLValue?, [Diagnostic]), package: String, planPath: String) {
         let (root, loadDiagnostics) = loaded
         diagnostics += loadDiagnostics
         guard let root else { return }
@@ -132,6 +132,7 @@ struct DbtProperties {
                                         "\(count) \(what.noun)\(count == 1 ? "" : "s") here \(count == 1 ? "is" : "are") skipped: floe does not support \(what.feature) yet",
                                         hint: "see docs/dbt-compatibility.md for what floe runs of a dbt project"))
         }
+        readSemantic(root, file: root.location.file, planPath: planPath)
         for (index, item) in list(root["exposures"], path: "exposures").enumerated() {
             let path = "exposures[\(index)]"
             guard let name = requiredName(item, path: path) else { continue }
@@ -174,7 +175,7 @@ struct DbtProperties {
         }
     }
 
-    private mutating func list(_ value: YAMLValue?, path: String) -> [YAMLValue] {
+    mutating func list(_ value: YAMLValue?, path: String) -> [YAMLValue] {
         guard let value, !value.isNull else { return [] }
         guard let items = value.items else {
             diagnostics.append(.error(at: value.location, path: path, "expected a list, got \(value.kindDescription)",
@@ -184,7 +185,7 @@ struct DbtProperties {
         return items
     }
 
-    private mutating func string(_ value: YAMLValue?, path: String) -> String? {
+    mutating func string(_ value: YAMLValue?, path: String) -> String? {
         guard let value, !value.isNull else { return nil }
         guard let text = value.scalarText, value.entries == nil else {
             diagnostics.append(.error(at: value.location, path: path, "expected a string, got \(value.kindDescription)"))
@@ -193,7 +194,7 @@ struct DbtProperties {
         return text
     }
 
-    private mutating func requiredName(_ item: YAMLValue, path: String) -> String? {
+    mutating func requiredName(_ item: YAMLValue, path: String) -> String? {
         guard item.entries != nil else {
             diagnostics.append(.error(at: item.location, path: path, "expected a mapping with `name:`, got \(item.kindDescription)"))
             return nil

@@ -20,8 +20,12 @@ struct CubeFileReader {
         var locations: [String: SourceLocation]
         /// The model `sql_table` names and its columns, when its SQL shows them (``SelectColumns``).
         var modelColumns: (model: String, columns: [String])?
+        /// A part's field path as its file writes it, where that is not `path.part` (a cube made
+        /// from a dbt semantic model: `dimensions[2]` is `semantic_models[0].entities[2]`).
+        var writtenPaths: [String: String] = [:]
 
         func location(of part: String) -> SourceLocation { locations[part] ?? location }
+        func fieldPath(of part: String) -> String { writtenPaths[part] ?? (path + (part.isEmpty ? "" : "." + part)) }
     }
 
     let directory: URL
@@ -229,7 +233,7 @@ struct CubeFileReader {
             } else if operation == nil, member != nil {
                 diagnostics.append(.error(at: item.location, path: here, "the filter needs an operator", hint: "e.g. operator: equals"))
             }
-            if let member { locations["\(part)[\(index)]"] = item["member"]!.location }
+            if member != nil { locations["\(part)[\(index)]"] = item["member"]!.location }
             return AccessFilter(member: member.map { Self.member($0, of: cube) }, operator: operation,
                                 values: (item["values"]?.items ?? []).compactMap(\.scalarText))
         }

@@ -313,6 +313,6 @@ struct CubeValidator {
     }
 
     private mutating func error(_ read: CubeFileReader.ReadCube, _ part: String, _ message: String, hint: String? = nil) {
-        diagnostics.append(.error(at: read.location(of: part), path: read.path + (part.isEmpty ? "" : "." + part), message, hint: hint))
+        diagnostics.append(.error(at: read.location(of: part), path: read.fieldPath(of: part), message, hint: hint))
     }
 }

@@ -5,6 +5,9 @@ extension SQLDialect {
     public func timeDimension(_ part: DatePart, _ expression: String) -> String {
         dateTrunc(part, comparableTimestamp(expression))
     }
+    public func truncatedDate(_ part: DatePart, _ expression: String) -> String {
+        "cast(\(dateTrunc(part, expression)) as date)"
+    }
     public func timestampParameter(_ placeholder: String) -> String { "cast(\(placeholder) as timestamp)" }
     public func utcToLocal(_ expression: String, zone: String) -> String {
         "(cast(\(expression) as timestamp) at time zone 'UTC' at time zone \(zone))"

@@ -69,6 +69,9 @@ public protocol SQLDialect: Sendable {
     /// A time dimension's value truncated to `part`, from whatever the column holds (a timestamp, or
     /// timestamp text such as `2024-05-01 10:00:00`).
     func timeDimension(_ part: DatePart, _ expression: String) -> String
+    /// A date (no time of day) truncated to `part`, a day or longer, that equals a `'YYYY-MM-DD'`
+    /// literal: how MetricFlow's `TimeDimension('…', 'month')` reads in a metric's filter.
+    func truncatedDate(_ part: DatePart, _ expression: String) -> String
     /// A bound timestamp value (`YYYY-MM-DDTHH:MM:SS.SSS` text) as the engine compares it.
     func timestampParameter(_ placeholder: String) -> String
     /// The wall-clock time in the IANA zone `zone` (an SQL expression) of the UTC timestamp `expression`.

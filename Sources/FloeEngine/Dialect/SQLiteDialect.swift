@@ -20,6 +20,7 @@ public struct SQLiteDialect: SQLDialect {
     public func comparableTimestamp(_ expression: String) -> String { "strftime('%Y-%m-%dT%H:%M:%f', \(expression))" }
     /// `strftime` reads timestamp text as it is.
     public func timeDimension(_ part: DatePart, _ expression: String) -> String { dateTrunc(part, expression) }
+    public func truncatedDate(_ part: DatePart, _ expression: String) -> String { "date(\(dateTrunc(part, expression)))" }
     public func timestampParameter(_ placeholder: String) -> String { placeholder }
     /// `floe_utc_to_local` is registered by floe's SQLite connection (SQLiteFunctions).
     public func utcToLocal(_ expression: String, zone: String) -> String { "floe_utc_to_local(\(expression), \(zone))" }

@@ -125,11 +125,11 @@ import Testing
     @Test func unsupportedResourcesAreSaidNotDropped() throws {
         let project = try TestProject.dbt([
             "models/a.sql": "select 1 as id",
-            "models/a.yml": "semantic_models:\n  - name: orders\n  - name: customers\n",
+            "models/a.yml": "snapshots:\n  - name: orders\n  - name: customers\n",
             "snapshots/orders_snapshot.sql": "{% snapshot orders_snapshot %}select 1{% endsnapshot %}",
         ])
         #expect(project.messages() == [
-            "dbt/models/a.yml:1:1: warning: semantic_models: 2 semantic models here are skipped: floe does not support dbt's semantic models yet\n"
+            "dbt/models/a.yml:1:1: warning: snapshots: 2 snapshots here are skipped: floe does not support snapshots yet\n"
                 + "  hint: see docs/dbt-compatibility.md for what floe runs of a dbt project",
             "dbt/snapshots/orders_snapshot.sql:1:1: warning: 1 snapshot (orders_snapshot) skipped: floe does not build snapshots yet\n"
                 + "  hint: see docs/dbt-compatibility.md for what floe runs of a dbt project",
