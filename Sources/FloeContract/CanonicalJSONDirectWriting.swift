@@ -193,10 +193,36 @@ extension CompiledModel: CanonicalJSONWritable {
         writer.field("pre_hooks", preHooks, in: &object)
         writer.field("relation", relation, in: &object)
         writer.field("render_at_apply", renderAtApply, in: &object)
+        if let snapshot { writer.field("snapshot", snapshot, in: &object) }
         writer.field("sql", sql, in: &object)
         writer.field("tags", tags, in: &object)
         writer.field("unique_id", uniqueID, in: &object)
         writer.field("unique_key", uniqueKey, in: &object)
+        writer.close(object)
+    }
+}
+
+extension DbtSnapshotConfig: CanonicalJSONWritable {
+    func write(to writer: inout CanonicalJSONWriter, depth: Int) {
+        var object = writer.openObject(depth: depth)
+        if let checkColumns { writer.field("check_cols", checkColumns, in: &object) }
+        writer.field("column_names", columnNames, in: &object)
+        writer.field("hard_deletes", hardDeletes, in: &object)
+        writer.field("strategy", strategy, in: &object)
+        writer.field("updated_at", updatedAt, in: &object)
+        writer.field("valid_to_current", validToCurrent, in: &object)
+        writer.close(object)
+    }
+}
+
+extension DbtSnapshotConfig.ColumnNames: CanonicalJSONWritable {
+    func write(to writer: inout CanonicalJSONWriter, depth: Int) {
+        var object = writer.openObject(depth: depth)
+        writer.field("dbt_is_deleted", isDeleted, in: &object)
+        writer.field("dbt_scd_id", scdID, in: &object)
+        writer.field("dbt_updated_at", updatedAt, in: &object)
+        writer.field("dbt_valid_from", validFrom, in: &object)
+        writer.field("dbt_valid_to", validTo, in: &object)
         writer.close(object)
     }
 }

@@ -80,6 +80,70 @@ public struct CompiledSource: Codable, Sendable, Equatable {
 /// How a model's result is kept.
 public enum Materialization: String, Codable, Sendable, CaseIterable {
     case view, table, incremental, ephemeral
+    /// Since 2.1: a dbt snapshot, the history of its SELECT's rows (``DbtSnapshotConfig``).
+    case snapshot
+}
+
+/// Since 2.1: how a dbt snapshot keeps the history of its SELECT's rows, a version per change
+/// (type 2 slowly changing dimension), keyed by the model's `unique_key`.
+public struct DbtSnapshotConfig: Codable, Sendable, Equatable {
+    /// `timestamp`: a row changed when its `updated_at` is newer than its current version's;
+    /// `check`: when any of `check_cols` differs from it.
+    public var strategy: String
+    public var updatedAt: String?
+    /// The columns compared by the `check` strategy; nil for every column (`check_cols: all`).
+    public var checkColumns: [String]?
+    /// Rows gone from the SELECT: `ignore` (kept current), `invalidate` (their version closed), or
+    /// `new_record` (closed, and a row marking the deletion added).
+    public var hardDeletes: String
+    /// `dbt_valid_to_current`: what current versions hold in `dbt_valid_to`; nil for null.
+    public var validToCurrent: String?
+    /// The meta columns' names (`snapshot_meta_column_names`).
+    public var columnNames: ColumnNames
+
+    public struct ColumnNames: Codable, Sendable, Equatable {
+        public var scdID: String
+        public var updatedAt: String
+        public var validFrom: String
+        public var validTo: String
+        public var isDeleted: String
+
+        public init(scdID: String = "dbt_scd_id", updatedAt: String = "dbt_updated_at", validFrom: String = "dbt_valid_from",
+                    validTo: String = "dbt_valid_to", isDeleted: String = "dbt_is_deleted") {
+            self.scdID = scdID
+            self.updatedAt = updatedAt
+            self.validFrom = validFrom
+            self.validTo = validTo
+            self.isDeleted = isDeleted
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case scdID = "dbt_scd_id"
+            case updatedAt = "dbt_updated_at"
+            case validFrom = "dbt_valid_from"
+            case validTo = "dbt_valid_to"
+            case isDeleted = "dbt_is_deleted"
+        }
+    }
+
+    public init(strategy: String, updatedAt: String? = nil, checkColumns: [String]? = nil, hardDeletes: String = "ignore",
+                validToCurrent: String? = nil, columnNames: ColumnNames = ColumnNames()) {
+        self.strategy = strategy
+        self.updatedAt = updatedAt
+        self.checkColumns = checkColumns
+        self.hardDeletes = hardDeletes
+        self.validToCurrent = validToCurrent
+        self.columnNames = columnNames
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case updatedAt = "updated_at"
+        case checkColumns = "check_cols"
+        case hardDeletes = "hard_deletes"
+        case validToCurrent = "valid_to_current"
+        case columnNames = "column_names"
+        case strategy
+    }
 }
 
 /// A SQL model, rendered for the plan's dialect.
@@ -111,14 +175,17 @@ public struct CompiledModel: Codable, Sendable, Equatable {
     /// time from the plan's ``TemplateLibrary``; `sql` is then what dbt's parse renders
     /// (`execute` false), kept to show, never run. Nil otherwise.
     public var renderAtApply: Bool?
+    /// Since 2.1: set exactly when `materialized` is `snapshot`.
+    public var snapshot: DbtSnapshotConfig?
 
     public init(
         uniqueID: String, name: String, path: String, materialized: Materialization, relation: Relation,
         sql: String, incrementalSQL: String? = nil, uniqueKey: [String] = [], incrementalStrategy: String? = nil,
         onSchemaChange: String? = nil, dependsOn: [String] = [], tags: [String] = [], preHooks: [String] = [],
         postHooks: [String] = [], columns: [ColumnSpec] = [], description: String? = nil, indexes: [ModelIndex]? = nil,
-        fingerprint: String, renderAtApply: Bool? = nil
+        fingerprint: String, renderAtApply: Bool? = nil, snapshot: DbtSnapshotConfig? = nil
     ) {
+        self.snapshot = snapshot
         self.renderAtApply = renderAtApply
         self.indexes = indexes
         self.uniqueID = uniqueID
@@ -150,7 +217,7 @@ public struct CompiledModel: Codable, Sendable, Equatable {
         case preHooks = "pre_hooks"
         case postHooks = "post_hooks"
         case renderAtApply = "render_at_apply"
-        case name, path, materialized, relation, sql, tags, columns, description, indexes, fingerprint
+        case name, path, materialized, relation, sql, tags, columns, description, indexes, fingerprint, snapshot
     }
 }
 

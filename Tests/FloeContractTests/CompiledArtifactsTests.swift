@@ -74,11 +74,11 @@ import Testing
         var withModel = Self.sample()
         withModel.models = [CompiledModel(uniqueID: "model.p.m", name: "m", path: "m.sql", materialized: .table,
                                           relation: Relation(schema: "ns", name: "m"), sql: "select 1", fingerprint: "")]
-        var snapshot = String(decoding: try withModel.encoded(), as: UTF8.self)
-        snapshot = snapshot.replacingOccurrences(of: "\"materialized\" : \"table\"", with: "\"materialized\" : \"snapshot\"")
+        var materializedView = String(decoding: try withModel.encoded(), as: UTF8.self)
+        materializedView = materializedView.replacingOccurrences(of: "\"materialized\" : \"table\"", with: "\"materialized\" : \"materialized_view\"")
         #expect(throws: ContractError.malformed(
-            "bad value at models[0].materialized: 'snapshot' is not one of 'view', 'table', 'incremental', 'ephemeral'")) {
-            try CompiledArtifacts.decode(Data(snapshot.utf8))
+            "bad value at models[0].materialized: 'materialized_view' is not one of 'view', 'table', 'incremental', 'ephemeral', 'snapshot'")) {
+            try CompiledArtifacts.decode(Data(materializedView.utf8))
         }
         #expect(throws: ContractError.malformed("missing field 'metadata' at the top level")) {
             try CompiledArtifacts.decode(Data(#"{"version": "2.0.0"}"#.utf8))

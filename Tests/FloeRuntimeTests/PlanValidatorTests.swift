@@ -28,6 +28,19 @@ import Testing
         ])
     }
 
+    /// A snapshot's strategy and its materialization go together, and it needs a key.
+    @Test func aSnapshotWithoutItsStrategyIsRefused() throws {
+        var plan = try Workspace(fixture: "shop").compile()
+        plan.models[0].materialized = .snapshot
+        plan.models[1].snapshot = DbtSnapshotConfig(strategy: "check")
+        let problems = PlanValidator.problems(in: plan).filter { !$0.path.hasSuffix(".fingerprint") }
+        #expect(problems == [
+            .init(path: "models[0].snapshot", message: "a snapshot needs its strategy"),
+            .init(path: "models[1].snapshot", message: "only a snapshot has a snapshot strategy"),
+            .init(path: "models[0].unique_key", message: "a snapshot needs a unique_key"),
+        ])
+    }
+
     @Test func aModelsSQLEditedByHandIsRefusedByItsPath() throws {
         let shop = try Workspace(fixture: "shop")
         var plan = try shop.compile()

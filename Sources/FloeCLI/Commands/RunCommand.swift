@@ -12,7 +12,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var options: CompileAndApplyOptions
 
     func run() throws {
-        try Self.compileAndApply(options, mode: .build, command: "run")
+        try Self.compileAndApply(options, mode: .run, command: "run")
     }
 
     /// What `run`, `build` and `seed` share: compile, write the plan, apply it in `mode`.

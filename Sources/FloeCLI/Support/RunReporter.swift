@@ -63,7 +63,7 @@ final class RunReporter: ApplyObserver, @unchecked Sendable {
         let statementLines = sql.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n", omittingEmptySubsequences: false)
         var lines = ["    failed SQL:"] + statementLines.prefix(12).map { "      " + $0 }
         if statementLines.count > 12 { lines.append("      … \(statementLines.count - 12) more lines") }
-        if result.resourceType == .model, let path = result.path {
+        if result.resourceType == .model || result.resourceType == .snapshot, let path = result.path {
             lines.append("    compiled: target/compiled/\(path); as run: target/run/\(path)")
         }
         return lines

@@ -21,6 +21,11 @@ struct ProjectFile: Sendable {
     var stem: String
     /// The dbt project the file belongs to: the root project's name, or an installed package's.
     var package: String
+    /// A snapshot (`{% snapshot %}` in the snapshot paths), compiled as a model is.
+    var isSnapshot = false
+    /// The template of a node defined in YAML rather than in a file of its own (a snapshot's
+    /// `relation:`); `path` is then the YAML file's.
+    var inlineSource: String?
 }
 
 /// Every file of a dbt project that floe reads, found under the paths dbt_project.yml names.
@@ -98,7 +103,14 @@ struct DbtFiles {
             if file.folders.first == "generic" { macros.append(file) } else { singularTests.append(file) }
         }
         scan(project.snapshotPaths) { file, fileExtension in
-            if fileExtension == "sql" { snapshots.append(file) }
+            switch fileExtension {
+            case "sql":
+                var snapshot = file
+                snapshot.isSnapshot = true
+                snapshots.append(snapshot)
+            case "yml", "yaml": properties.append(file)
+            default: break
+            }
         }
         scan(project.analysisPaths) { file, fileExtension in
             if fileExtension == "sql" { analyses.append(file) }

@@ -126,16 +126,13 @@ struct DbtProjectCompiler {
         record(planPath: request.planPrefix + "dbt_project.yml", bytes: loaded.bytes)
         files = DbtFiles(project: loaded, root: request.root, displayPrefix: request.displayPrefix, planPrefix: request.planPrefix)
         readPackages()
+        // A snapshot is compiled as a model is; its materialization keeps its history.
+        result.diagnostics += files.snapshots.compactMap(Self.snapshotBlockProblem)
+        files.models += files.snapshots
         prefetch = ModelPrefetch(files.models)
         prefetch?.start()
         for file in files.pythonModels {
             result.diagnostics.append(.warning(at: .file(file.display), "Python models are not supported; '\(file.stem)' is skipped"))
-        }
-        for (found, what) in [(files.snapshots, "snapshot")] where !found.isEmpty {
-            let plural = "snapshots"
-            result.diagnostics.append(.warning(at: .file(found[0].display), "\(found.count) \(found.count == 1 ? what : plural) "
-                                                   + "(\(found.prefix(3).map(\.stem).joined(separator: ", "))\(found.count > 3 ? ", …" : "")) skipped: floe does not build \(plural) yet",
-                                               hint: "see docs/dbt-compatibility.md for what floe runs of a dbt project"))
         }
         readProperties()
         let macroParseErrors = readMacros()
@@ -272,6 +269,14 @@ struct DbtProjectCompiler {
             }
             record(planPath: file.planPath, sha256: sha256)
             properties.read(parsed, package: file.package, planPath: file.planPath)
+            for (name, relation) in properties.definedSnapshots {
+                var snapshot = file
+                snapshot.stem = name
+                snapshot.isSnapshot = true
+                snapshot.inlineSource = "select * from {{ \(relation) }}"
+                self.files.models.append(snapshot)
+            }
+            properties.definedSnapshots = []
         }
         result.diagnostics += properties.diagnostics
         result.semantic = properties.semantic
@@ -389,7 +394,8 @@ struct DbtProjectCompiler {
         slots.reserveCapacity(files.models.count + files.seeds.count)
         models.reserveCapacity(files.models.count)
         for file in files.models {
-            slots.append(Slot(kind: .model, name: file.stem, uniqueID: "model.\(file.package).\(file.stem)", package: file.package))
+            slots.append(Slot(kind: .model, name: file.stem, uniqueID: "\(file.isSnapshot ? "snapshot" : "model").\(file.package).\(file.stem)",
+                              package: file.package))
             models.append(ModelState(file: file, config: NodeConfig(), properties: properties.models[file.stem]))
         }
         for file in files.seeds {
@@ -513,10 +519,11 @@ struct DbtProjectCompiler {
     private mutating func resolveBaseConfigs() {
         for index in models.indices {
             let file = models[index].file
-            var config = treeConfig(\.models, package: file.package, fqn: [file.package] + file.folders + [file.stem])
+            var config = treeConfig(file.isSnapshot ? \.snapshots : \.models, package: file.package, fqn: [file.package] + file.folders + [file.stem])
             if let described = models[index].properties {
                 apply(described.config, to: &config, path: "config")
             }
+            if file.isSnapshot { config.materialized = .snapshot }
             models[index].config = config
         }
         for (position, file) in files.seeds.enumerated() {
@@ -533,6 +540,7 @@ struct DbtProjectCompiler {
             if !models[index].render.config.isEmpty {
                 var config = models[index].config
                 apply(models[index].render.config, to: &config, path: "config")
+                if models[index].file.isSnapshot { config.materialized = .snapshot }
                 models[index].config = config
             }
             slots[index].enabled = models[index].config.enabled
@@ -685,6 +693,11 @@ struct DbtProjectCompiler {
             let custom = slots[index].kind == .model ? (models[index].config.schema, models[index].config.alias)
                 : (seedConfigs[index - models.count].schema, seedConfigs[index - models.count].alias)
             let nodeName = slots[index].name
+            // A snapshot's `target_schema` (dbt before 1.9, and still honoured) is the schema as written.
+            if index < models.count, models[index].file.isSnapshot, let target = models[index].config.extra["target_schema"]?.string {
+                slots[index].relation = Relation(schema: target, name: generatedName(aliasMacro, custom: custom.1, slot: index) { custom.1 ?? nodeName })
+                continue
+            }
             let schema = generatedName(schemaMacro, custom: custom.0, slot: index) {
                 custom.0.map { "\(namespace)_\($0.trimmingCharacters(in: .whitespaces))" } ?? namespace
             }
@@ -741,6 +754,7 @@ struct DbtProjectCompiler {
         let isModel = slots[slot].kind == .model
         let file = isModel ? models[slot].file : files.seeds[slot - models.count]
         let config = isModel ? models[slot].config : seedConfigs[slot - models.count]
+        let resourceType = !isModel ? "seed" : file.isSnapshot ? "snapshot" : "model"
         let path = (file.folders + [file.relative.split(separator: "/").last.map(String.init) ?? file.relative]).joined(separator: "/")
         var settings: [(String, JinjaValue)] = [
             ("materialized", .string(isModel ? config.materialized?.rawValue ?? "view" : "seed")),
@@ -752,7 +766,7 @@ struct DbtProjectCompiler {
         }
         return [
             ("name", .string(slots[slot].name)), ("unique_id", .string(slots[slot].uniqueID)),
-            ("resource_type", .string(isModel ? "model" : "seed")), ("package_name", .string(file.package)),
+            ("resource_type", .string(resourceType)), ("package_name", .string(file.package)),
             ("original_file_path", .string(file.relative)), ("path", .string(path)),
             ("fqn", .list(([file.package] + file.folders + [slots[slot].name]).map(JinjaValue.string))),
             ("config", .dict(settings)), ("tags", .list(config.tags.map(JinjaValue.string))),
@@ -946,6 +960,13 @@ struct DbtProjectCompiler {
         let materialized = config.materialized ?? .view
         var uniqueKey = config.uniqueKey
         var strategy: String?
+        var snapshot: DbtSnapshotConfig?
+        if file.isSnapshot {
+            snapshot = snapshotConfig(config, file: file, written: models[index].render.config + (properties?.config ?? []))
+        } else if materialized == .snapshot {
+            result.diagnostics.append(.error(at: .file(file.display), path: "config.materialized", "a model cannot be materialized as a snapshot",
+                                             hint: "write a snapshot in the snapshot paths (`snapshots/`) with {% snapshot name %}…{% endsnapshot %}"))
+        }
         if materialized == .incremental, config.incrementalStrategy == "insert_overwrite" {
             // The partitions the new rows fall in are replaced (the whole table without
             // partition_by, as dbt-spark does): the plan keys the replacement by those columns.
@@ -978,7 +999,8 @@ struct DbtProjectCompiler {
             relation: relation, uniqueKey: uniqueKey, incrementalStrategy: strategy, onSchemaChange: config.onSchemaChange,
             tags: config.tags, preHooks: renderHooks(config.preHooks, slot: index), postHooks: renderHooks(config.postHooks, slot: index),
             columns: (properties?.columns ?? []).map { ColumnSpec(name: $0.name, type: $0.dataType, description: $0.description) },
-            description: properties?.description, indexes: indexed ? config.indexes : [], renderAtApply: models[index].renderAtApply)
+            description: properties?.description, indexes: indexed ? config.indexes : [], renderAtApply: models[index].renderAtApply,
+            snapshot: snapshot)
     }
 
     private mutating func renderHooks(_ hooks: [String], slot: Int) -> [String] {

@@ -9,7 +9,7 @@ struct DbtProjectFile {
     var seedPaths: [String]
     var testPaths: [String]
     var macroPaths: [String]
-    /// Where dbt finds snapshots and analyses, which floe does not build yet (their files are counted in a warning).
+    /// Where dbt finds snapshots, and analyses (compiled, never run).
     var snapshotPaths: [String]
     var analysisPaths: [String]
     /// Vars for every package, and the ones scoped to this project (`vars: {<name>: {...}}`).
@@ -23,6 +23,7 @@ struct DbtProjectFile {
     var models: ConfigTree
     var seeds: ConfigTree
     var tests: ConfigTree
+    var snapshots: ConfigTree
     var bytes: Data
     /// `on-run-start` and `on-run-end` as written (templates), with where each is.
     var onRunStart: [ConfigEntry] = []
@@ -118,13 +119,14 @@ struct DbtProjectFile {
         let models = ConfigTree(root["models"], key: "models", project: name)
         let seeds = ConfigTree(root["seeds"], key: "seeds", project: name)
         let tests = ConfigTree(root["data_tests"] ?? root["tests"], key: root["data_tests"] != nil ? "data_tests" : "tests", project: name)
-        diagnostics += models.diagnostics + seeds.diagnostics + tests.diagnostics
+        let snapshots = ConfigTree(root["snapshots"], key: "snapshots", project: name)
+        diagnostics += models.diagnostics + seeds.diagnostics + tests.diagnostics + snapshots.diagnostics
         let project = DbtProjectFile(
             name: name, modelPaths: paths("model-paths", default: "models"), seedPaths: paths("seed-paths", default: "seeds"),
             testPaths: paths("test-paths", default: "tests"), macroPaths: paths("macro-paths", default: "macros"),
             snapshotPaths: paths("snapshot-paths", default: "snapshots"), analysisPaths: paths("analysis-paths", default: "analyses"),
             vars: vars, writtenVars: writtenVars, packagesInstallPath: installPath, dispatch: dispatch,
-            models: models, seeds: seeds, tests: tests, bytes: bytes, onRunStart: onRunStart, onRunEnd: onRunEnd)
+            models: models, seeds: seeds, tests: tests, snapshots: snapshots, bytes: bytes, onRunStart: onRunStart, onRunEnd: onRunEnd)
         return (diagnostics.hasErrors ? nil : project, diagnostics)
     }
 
@@ -201,7 +203,8 @@ final class ConfigTree {
                 fill(child, children)
             } else if entry.value.entries == nil, !entry.value.isNull,
                       NodeConfig.knownKeys.contains(NodeConfig.normalized(entry.key))
-                        || NodeConfig.acceptedKeys.contains(NodeConfig.normalized(entry.key)) {
+                        || NodeConfig.acceptedKeys.contains(NodeConfig.normalized(entry.key))
+                        || NodeConfig.snapshotKeys.contains(NodeConfig.normalized(entry.key)) {
                 level.entries.append(ConfigEntry(key: entry.key, value: ConfigInput(entry.value), location: entry.value.location))
             } else if Self.mappingKeys.contains(NodeConfig.normalized(entry.key)) {
                 level.entries.append(ConfigEntry(key: entry.key, value: ConfigInput(entry.value), location: entry.value.location))

@@ -93,12 +93,13 @@ struct DbtProperties {
     var sources: [SourceProperties] = []
     /// `semantic_models:`, `metrics:` and `saved_queries:` of every file.
     var semantic = DbtSemanticDefinitions()
+    /// Snapshots defined in YAML (`relation: ref('orders')`), by name, in the order read; the
+    /// compiler takes them from here after each file.
+    var definedSnapshots: [(name: String, relation: String)] = []
     var diagnostics: [Diagnostic] = []
 
     /// Properties YAML sections floe reads past, with what to call them in the warning.
-    static let notSupported: [String: (noun: String, feature: String)] = [
-        "snapshots": ("snapshot", "snapshots"),
-    ]
+    static let notSupported: [String: (noun: String, feature: String)] = [:]
 
     static let topLevelKeys = ["version", "models", "sources", "seeds", "macros", "exposures", "metrics", "semantic_models",
                                "saved_queries", "unit_tests", "snapshots", "analyses", "groups"]
@@ -155,6 +156,15 @@ struct DbtProperties {
                                           hint: "the other description is at \(earlier.location)"))
             } else {
                 models[node.name] = node
+            }
+        }
+        // A snapshot's properties (description, columns, tests, config) are read as a model's; one
+        // with `relation:` (dbt 1.9) is defined here, its SELECT every column of that relation.
+        for (index, item) in list(root["snapshots"], path: "snapshots").enumerated() {
+            guard let node = node(item, path: "snapshots[\(index)]"), models[node.name] == nil else { continue }
+            models[node.name] = node
+            if let relation = string(item["relation"], path: "snapshots[\(index)].relation") {
+                definedSnapshots.append((node.name, relation))
             }
         }
         for (index, item) in list(root["seeds"], path: "seeds").enumerated() {

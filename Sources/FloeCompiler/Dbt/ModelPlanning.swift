@@ -23,6 +23,8 @@ enum ModelPlanning {
         var indexes: [ModelIndex]
         /// Its template queries the database: rendered at apply time.
         var renderAtApply = false
+        /// A snapshot's strategy; nil for every other model.
+        var snapshot: DbtSnapshotConfig?
     }
 
     /// A plan node whose fingerprint is still empty, the hash that will make it, and the slots of
@@ -41,14 +43,15 @@ enum ModelPlanning {
     /// (docs/contract.md gives the layout).
     static func plan(_ node: Node, _ finished: consuming ModelFinisher.Finished) -> Planned {
         let incremental = node.materialized == .incremental
+        let keyed = incremental || node.materialized == .snapshot
         let model = CompiledModel(
             uniqueID: node.uniqueID, name: node.name, path: node.path, materialized: node.materialized,
             relation: node.relation, sql: finished.sql, incrementalSQL: finished.incrementalSQL,
-            uniqueKey: incremental ? node.uniqueKey : [], incrementalStrategy: node.incrementalStrategy,
+            uniqueKey: keyed ? node.uniqueKey : [], incrementalStrategy: node.incrementalStrategy,
             onSchemaChange: incremental ? (node.onSchemaChange ?? "ignore") : nil, dependsOn: finished.dependsOn,
             tags: node.tags, preHooks: node.preHooks, postHooks: node.postHooks, columns: node.columns,
             description: node.description, indexes: node.indexes.isEmpty ? nil : node.indexes, fingerprint: "",
-            renderAtApply: node.renderAtApply ? true : nil)
+            renderAtApply: node.renderAtApply ? true : nil, snapshot: node.snapshot)
         var own: [UInt8] = []
         own.reserveCapacity(256)
         for part in [model.materialized.rawValue, model.incrementalStrategy ?? "", model.uniqueKey.joined(separator: ","),

@@ -4,14 +4,20 @@ import Foundation
 /// A model file read, hashed and parsed ahead of its rendering.
 struct PrefetchedModel {
     var source: String
-    var sha256: String
+    /// Nil for a node defined in YAML: its file is hashed as a properties file.
+    var sha256: String?
     var template: Result<JinjaTemplate, TemplateError>
 
     /// Reads and parses one file; nil when it cannot be read (the renderer reports that).
     init?(_ file: ProjectFile) {
-        guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
-        source = String(decoding: data, as: UTF8.self)
-        sha256 = InputHasher.sha256(data)
+        if let inline = file.inlineSource {
+            source = inline
+            sha256 = nil
+        } else {
+            guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
+            source = String(decoding: data, as: UTF8.self)
+            sha256 = InputHasher.sha256(data)
+        }
         template = Result { [source] () throws(TemplateError) in try JinjaTemplate(source, file: file.display) }
     }
 }

@@ -43,6 +43,11 @@ struct NodeConfig: Sendable {
         "pre_hook", "post_hook", "column_types", "severity", "where", "warn_if", "error_if", "limit", "store_failures",
         "indexes",
     ]
+    /// A snapshot's config, read from `extra` when the snapshot is planned.
+    static let snapshotKeys: Set<String> = [
+        "strategy", "updated_at", "check_cols", "target_schema", "target_database", "hard_deletes", "invalidate_hard_deletes",
+        "dbt_valid_to_current", "snapshot_meta_column_names",
+    ]
     /// dbt config keys floe accepts and carries no further: they never warn.
     static let acceptedKeys: Set<String> = [
         "meta", "docs", "persist_docs", "grants", "full_refresh", "contract", "access", "group", "database", "quoting",
@@ -72,7 +77,8 @@ struct NodeConfig: Sendable {
         case "materialized":
             guard let text = value.string else { return wrongType("a string") }
             guard let kind = Materialization(rawValue: text) else {
-                return oneOf(Materialization.allCases.map(\.rawValue), text, "materialization")
+                // A snapshot is written as one, not configured into one: not offered here.
+                return oneOf(Materialization.allCases.filter { $0 != .snapshot }.map(\.rawValue), text, "materialization")
             }
             materialized = kind
         case "tags":
@@ -175,7 +181,7 @@ struct NodeConfig: Sendable {
             return ignored
         default:
             extra[key] = value
-            if !Self.acceptedKeys.contains(key) {
+            if !Self.acceptedKeys.contains(key), !Self.snapshotKeys.contains(key) {
                 return .warning(at: entry.location, path: path, "unknown config key '\(entry.key)'; floe ignores it",
                                 hint: Suggestions.didYouMean(key, in: Self.knownKeys))
             }

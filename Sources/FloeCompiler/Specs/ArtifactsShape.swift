@@ -180,6 +180,20 @@ enum ArtifactsShape {
             ]))), "since 1.2: indexes created after each build of a table or incremental model"),
             .required("fingerprint", sha256, "change detector"),
             .optional("render_at_apply", .boolean, "since 2.0: rendered at apply time from `templates` (its template queries the database); `sql` is dbt's parse rendering, not run"),
+            .optional("snapshot", .object(ObjectShape("a snapshot's strategy", [
+                .required("strategy", .string(.oneOf(["timestamp", "check"])), "timestamp or check"),
+                .optional("updated_at", text, "timestamp: the column that tells a row's version"),
+                .optional("check_cols", names, "check: the columns compared; absent for all"),
+                .required("hard_deletes", .string(.oneOf(["ignore", "invalidate", "new_record"])), "what happens to rows gone from the SELECT"),
+                .optional("valid_to_current", text, "dbt_valid_to_current: what current versions hold in dbt_valid_to"),
+                .required("column_names", .object(ObjectShape("the meta columns' names", [
+                    .required("dbt_scd_id", text, "a version's id"),
+                    .required("dbt_updated_at", text, "the version's updated_at"),
+                    .required("dbt_valid_from", text, "when the version began"),
+                    .required("dbt_valid_to", text, "when it ended; null (or valid_to_current) while current"),
+                    .required("dbt_is_deleted", text, "hard_deletes new_record: whether the row marks a deletion"),
+                ])), "snapshot_meta_column_names"),
+            ])), "since 2.1: set when materialized is snapshot (a dbt snapshot's history of its SELECT's rows)"),
         ]))), "SQL models"),
         .required("tests", .list(.object(ObjectShape("a test", [
             .required("unique_id", text, "test.<project>.<name>"),

@@ -3,8 +3,12 @@ import Foundation
 /// How `floe apply`, `floe run` and `floe test` run a plan.
 public struct ApplyOptions: Sendable {
     public enum Mode: String, Sendable {
-        /// Synthetic data, seeds, models, then tests (`apply`, `run`).
+        /// Synthetic data, seeds, models and snapshots, then tests (`apply`).
         case build
+        /// As `build`, without snapshots (`run`, as dbt's `run` leaves them to `snapshot`).
+        case run
+        /// Only the snapshots, and the synthetic tables they read (`snapshot`).
+        case snapshot
         /// Only the data tests (`test`).
         case test
         /// dbt's `build`: seeds, models and tests in one graph; a test runs as soon as what it
@@ -14,7 +18,7 @@ public struct ApplyOptions: Sendable {
         case seed
 
         /// Whether models (and the synthetic tables they read) are built in this mode.
-        var buildsModels: Bool { self == .build || self == .buildWithTests }
+        var buildsModels: Bool { self == .build || self == .run || self == .buildWithTests || self == .snapshot }
     }
 
     public var mode: Mode

@@ -214,6 +214,7 @@ struct BuildPhase {
         let fingerprint: String, relation: Relation
         switch item {
         case .seed(let seed): (fingerprint, relation) = (Self.fingerprint(seed), seed.relation)
+        case .model(let model) where model.materialized == .snapshot: return false
         case .model(let model): (fingerprint, relation) = (model.fingerprint, model.relation)
         case .test: return false
         }
@@ -260,7 +261,7 @@ struct BuildPhase {
     private func type(_ item: Item) -> NodeResult.ResourceType {
         switch item {
         case .seed: .seed
-        case .model: .model
+        case .model(let model): model.materialized == .snapshot ? .snapshot : .model
         case .test: .test
         }
     }

@@ -105,9 +105,11 @@ public final class PlanRunner: @unchecked Sendable {
             interruptible.release()
         }
         switch started ? options.mode : nil {
-        case .build:
+        case .build, .run:
             BuildPhase(context: context, plan: plan, graph: graph, partitions: partitions).run(work.seeds, work.models)
             TestPhase(context: context, graph: graph).run(work.tests)
+        case .snapshot:
+            BuildPhase(context: context, plan: plan, graph: graph, partitions: partitions).run([], work.models)
         case .buildWithTests:
             BuildPhase(context: context, plan: plan, graph: graph, partitions: partitions).run(work.seeds, work.models, tests: work.tests)
         case .test:
@@ -153,6 +155,12 @@ struct Work {
             seeds = plan.seeds.filter { selected.contains($0.uniqueID) }
             return
         }
+        if mode == .snapshot {
+            models = plan.models.filter { selected.contains($0.uniqueID) && $0.materialized == .snapshot }
+            let reads = Set(models.flatMap { graph.inputs(of: $0.uniqueID) })
+            synthetic = plan.synthetic.filter { reads.contains($0.uniqueID) }
+            return
+        }
         if mode.buildsModels {
             // A synthetic table loads when it is selected or a selected node reads it.
             var needed = Set(selected.filter { graph.byID[$0]?.type == .synthetic })
@@ -161,7 +169,9 @@ struct Work {
             }
             synthetic = plan.synthetic.filter { needed.contains($0.uniqueID) }
             seeds = plan.seeds.filter { selected.contains($0.uniqueID) }
-            models = plan.models.filter { selected.contains($0.uniqueID) && $0.materialized != .ephemeral }
+            models = plan.models.filter { model in
+                selected.contains(model.uniqueID) && model.materialized != .ephemeral && (mode != .run || model.materialized != .snapshot)
+            }
         }
         // A test runs when it is selected itself or when any node it tests is (dbt's eager selection),
         // unless it, or a node it tests, was excluded: it would test a table this run left alone.

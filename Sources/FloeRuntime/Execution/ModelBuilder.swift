@@ -1,3 +1,4 @@
+import Foundation
 import FloeContract
 import FloeEngine
 import FloeSemantic
@@ -42,6 +43,7 @@ struct ModelBuilder {
                 }
             case .incremental: outcome = try incremental(model, fullRefresh: fullRefresh)
             case .ephemeral: outcome = Outcome(rowsAffected: nil, message: "ephemeral (inlined)", compiledSQL: model.sql)
+            case .snapshot: outcome = try SnapshotBuild(connection: connection, dialect: dialect, now: Date()).build(model)
             }
             for hook in model.postHooks { try connection.execute(hook) }
             if let retention, model.materialized == .table || model.materialized == .incremental {

@@ -70,6 +70,12 @@ public enum PlanValidator {
                 problem("product.demo.cron", "'\(demo.cron)' is not a cron schedule: \(error.description)")
             }
         }
+        for (index, model) in plan.models.enumerated() where (model.materialized == .snapshot) != (model.snapshot != nil) {
+            problem("models[\(index)].snapshot", model.snapshot == nil ? "a snapshot needs its strategy" : "only a snapshot has a snapshot strategy")
+        }
+        for (index, model) in plan.models.enumerated() where model.materialized == .snapshot && model.uniqueKey.isEmpty {
+            problem("models[\(index)].unique_key", "a snapshot needs a unique_key")
+        }
         for (index, seed) in plan.seeds.enumerated() where !isSHA256(seed.sha256) {
             problem("seeds[\(index)].sha256", "expected a hex SHA-256, got '\(seed.sha256)'")
         }

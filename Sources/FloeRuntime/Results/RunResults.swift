@@ -94,6 +94,8 @@ public struct NodeResult: Codable, Sendable {
 
     public enum ResourceType: String, Codable, Sendable {
         case synthetic, seed, model, test
+        /// A dbt snapshot: a model materialized as `snapshot`.
+        case snapshot
         /// An `on-run-start`/`on-run-end` statement (dbt's name for them).
         case operation
     }

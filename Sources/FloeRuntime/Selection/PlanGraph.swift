@@ -7,7 +7,7 @@ import FloeContract
 /// `source()`) has that node as its parent, so what reads the source runs after it is loaded.
 struct PlanGraph {
     enum ResourceType: String, CaseIterable {
-        case synthetic, seed, source, model, test
+        case synthetic, seed, source, model, snapshot, test
         /// Read only for lineage and selection: nothing is built for an exposure or an analysis.
         case exposure, analysis
     }
@@ -51,7 +51,7 @@ struct PlanGraph {
                  parents: loaded[$0.relation].map { [$0] } ?? [])
         }
         nodes += plan.models.map {
-            Node(uniqueID: $0.uniqueID, name: $0.name, type: .model, tags: $0.tags, path: $0.path,
+            Node(uniqueID: $0.uniqueID, name: $0.name, type: $0.materialized == .snapshot ? .snapshot : .model, tags: $0.tags, path: $0.path,
                  materialized: $0.materialized, parents: $0.dependsOn)
         }
         nodes += plan.tests.map {

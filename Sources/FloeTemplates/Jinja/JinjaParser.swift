@@ -91,7 +91,7 @@ struct JinjaParser {
         }
     }
 
-    static let closers: Set<String> = ["endif", "elif", "else", "endfor", "endmacro", "endtest", "endset", "endcall", "endfilter"]
+    static let closers: Set<String> = ["endif", "elif", "else", "endfor", "endmacro", "endtest", "endset", "endcall", "endfilter", "endsnapshot"]
 
     mutating func parseStatement(_ keyword: String, at keywordLocation: SourceLocation, start: SourceLocation) throws(TemplateError) -> JinjaNode {
         switch keyword {
@@ -207,6 +207,16 @@ struct JinjaParser {
             let expression = try parseExpression()
             try expect(.statementEnd, "'%}'")
             return .doStatement(expression)
+        case "snapshot":
+            // dbt's `{% snapshot name %}…{% endsnapshot %}`: the body is the snapshot's SELECT;
+            // the compiler reads the name from the file's text.
+            _ = try parseName("a snapshot name")
+            try expect(.statementEnd, "'%}'")
+            let (body, terminator) = try parseNodes(until: ["endsnapshot"])
+            guard terminator != nil else { throw unclosed("snapshot", at: start) }
+            try expect(.statementEnd, "'%}'")
+            let always = JinjaExpr(kind: .literal(.bool(true)), position: JinjaPosition(line: start.line, column: start.column))
+            return .ifBlock(branches: [(always, body)], otherwise: nil)
         case "call":
             let expression = try parseExpression()
             try expect(.statementEnd, "'%}'")

@@ -125,14 +125,12 @@ import Testing
     @Test func unsupportedResourcesAreSaidNotDropped() throws {
         let project = try TestProject.dbt([
             "models/a.sql": "select 1 as id",
-            "models/a.yml": "snapshots:\n  - name: orders\n  - name: customers\n",
-            "snapshots/orders_snapshot.sql": "{% snapshot orders_snapshot %}select 1{% endsnapshot %}",
+            "models/a.yml": "saved_queries:\n  - name: q\n    query_params: {metrics: [m]}\n",
+            "models/b.py": "def model(dbt, session):\n    return None\n",
         ])
         #expect(project.messages() == [
-            "dbt/models/a.yml:1:1: warning: snapshots: 2 snapshots here are skipped: floe does not support snapshots yet\n"
-                + "  hint: see docs/dbt-compatibility.md for what floe runs of a dbt project",
-            "dbt/snapshots/orders_snapshot.sql:1:1: warning: 1 snapshot (orders_snapshot) skipped: floe does not build snapshots yet\n"
-                + "  hint: see docs/dbt-compatibility.md for what floe runs of a dbt project",
+            "dbt/models/a.yml:3:30: error: saved_queries[0].query_params.metrics: saved query 'q' names metric 'm', which is not defined",
+            "dbt/models/b.py:1:1: warning: Python models are not supported; 'b' is skipped",
         ])
     }
 
