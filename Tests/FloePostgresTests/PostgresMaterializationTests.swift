@@ -70,6 +70,34 @@ struct PostgresMaterializationTests {
         }
     }
 
+    /// A dbt snapshot keeps its history on PostgreSQL as on SQLite: changed and deleted rows end
+    /// their version, new ones begin theirs.
+    @Test(arguments: ["strategy='timestamp', updated_at='changed_on'", "strategy='check', check_cols=['kind', 'amount']"])
+    func snapshotsKeepTheHistoryOfTheirRows(strategy: String) throws {
+        let project = try Project()
+        defer { project.remove() }
+        try project.write("dbt/seeds/events.csv", "id,kind,amount,changed_on\n1,a,10,2024-01-01\n2,b,20,2024-01-01\n3,a,30,2024-01-01\n")
+        try project.write("dbt/snapshots/events_history.sql", """
+            {% snapshot events_history %}
+            {{ config(unique_key='id', \(strategy), hard_deletes='new_record') }}
+            select * from {{ ref('events') }}
+            {% endsnapshot %}
+            """)
+        let first = try project.apply()
+        #expect(first.results.first { $0.name == "events_history" }?.message == "snapshot, first build, 3 rows")
+        try project.write("dbt/seeds/events.csv", "id,kind,amount,changed_on\n1,a,15,2024-02-01\n2,b,20,2024-01-01\n4,c,40,2024-02-01\n")
+        let second = try project.apply()
+        #expect(second.results.first { $0.name == "events_history" }?.message == "snapshot, 1 changed, 1 new, 1 deleted")
+        #expect(try project.rows(#"""
+            select id, amount, dbt_is_deleted, case when dbt_valid_to is null then 'current' else 'ended' end
+            from "shop"."events_history" order by id, dbt_valid_from, dbt_is_deleted
+            """#) == [
+            ["1", "10", "False", "ended"], ["1", "15", "False", "current"], ["2", "20", "False", "current"],
+            ["3", "30", "False", "ended"], ["3", "30", "True", "current"], ["4", "40", "False", "current"],
+        ])
+        #expect(try project.rows(#"select count(distinct dbt_scd_id) from "shop"."events_history""#) == [["6"]])
+    }
+
     @Test(arguments: ["merge", "delete+insert", "append", "insert_overwrite"])
     func incrementalRunsEqualABuildFromScratch(strategy: String) throws {
         let project = try Project()
