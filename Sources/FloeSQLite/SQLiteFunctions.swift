@@ -7,8 +7,9 @@ import GRDBSQLite
 /// Functions analytics SQL expects and SQLite 3.40 lacks, registered on every connection:
 /// `md5` (for `dbt.hash`), `split_part` (PostgreSQL's meaning), `concat`, `concat_ws`, and the
 /// statistical aggregates `stddev`/`stddev_samp`/`stddev_pop`, `variance`/`var_samp`/`var_pop`,
-/// `median`, `percentile_cont(x, p)` and `percentile_disc(x, p)`. The aggregates are window
-/// functions too, so `stddev(x) over (…)` works.
+/// `median`, `percentile_cont(x, p)` and `percentile_disc(x, p)`, and Snowflake's and Redshift's
+/// `convert_timezone([source_zone,] target_zone, timestamp)` (dbt_date's default). The aggregates
+/// are window functions too, so `stddev(x) over (…)` works.
 enum SQLiteFunctions {
     static func register(on db: OpaquePointer) throws {
         let deterministic = SQLITE_UTF8 | SQLITE_DETERMINISTIC
@@ -18,6 +19,9 @@ enum SQLiteFunctions {
         try check(db, "concat_ws", sqlite3_create_function_v2(db, "concat_ws", -1, deterministic, nil, concatWS, nil, nil, nil))
         try check(db, "floe_row_signature", SQLiteRowSignature.register(on: db))
         try check(db, "floe_utc_to_local", sqlite3_create_function_v2(db, "floe_utc_to_local", 2, deterministic, nil, utcToLocal, nil, nil, nil))
+        for arity: Int32 in [2, 3] {
+            try check(db, "convert_timezone", sqlite3_create_function_v2(db, "convert_timezone", arity, deterministic, nil, convertTimeZone, nil, nil, nil))
+        }
         for statistic in Statistic.allCases {
             let app = UnsafeMutableRawPointer(bitPattern: statistic.rawValue + 1)
             let status = sqlite3_create_window_function(
@@ -85,6 +89,26 @@ enum SQLiteFunctions {
         }
         guard let utc = CivilTimestamp(input) else { return sqlite3_result_null(context) }
         let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(utc.seconds)))
+        result(context, utc.adding(seconds: Int64(offset)).text(separator: " "))
+    }
+
+    /// `convert_timezone(source_zone, target_zone, timestamp)` (or without the source: UTC): the
+    /// wall-clock time in `target_zone` of a wall-clock time in `source_zone`, as
+    /// `YYYY-MM-DD HH:MM:SS.SSS`; null for null or unreadable input, an error for an unknown zone.
+    private static let convertTimeZone: @convention(c) (OpaquePointer?, Int32, UnsafeMutablePointer<OpaquePointer?>?) -> Void = { context, count, arguments in
+        let source = count == 3 ? text(arguments?[0]) : "UTC"
+        guard let source, let targetName = text(arguments?[Int(count) - 2]), let input = text(arguments?[Int(count) - 1]) else {
+            return sqlite3_result_null(context)
+        }
+        guard let from = TimeZone(identifier: source), let to = TimeZone(identifier: targetName) else {
+            return sqlite3_result_error(context, "convert_timezone: unknown time zone", -1)
+        }
+        guard let local = CivilTimestamp(input) else { return sqlite3_result_null(context) }
+        // The source's offset at that wall-clock time: taken at the instant it names as UTC, then
+        // again at the instant that first guess gives, which settles it away from a change.
+        let guess = local.adding(seconds: -Int64(from.secondsFromGMT(for: Date(timeIntervalSince1970: Double(local.seconds)))))
+        let utc = local.adding(seconds: -Int64(from.secondsFromGMT(for: Date(timeIntervalSince1970: Double(guess.seconds)))))
+        let offset = to.secondsFromGMT(for: Date(timeIntervalSince1970: Double(utc.seconds)))
         result(context, utc.adding(seconds: Int64(offset)).text(separator: " "))
     }
 

@@ -142,9 +142,11 @@ extension DbtRenderContext {
         ]
     }
 
+    /// Runs a query a template sends, in the engine's spelling (``SQLDialect/nativeFunctions(_:)``),
+    /// as a model's SQL is.
     private func run(_ sql: String, on connection: any EngineConnection, at location: SourceLocation) throws(TemplateError) -> ResultSet {
         do {
-            return try connection.query(sql, limit: nil)
+            return try connection.query(inputs.dialect.nativeFunctions(sql), limit: nil)
         } catch {
             throw TemplateError("the query failed: \(Self.message(error))\n\(sql.trimmingCharacters(in: .whitespacesAndNewlines))", at: location)
         }
@@ -152,7 +154,7 @@ extension DbtRenderContext {
 
     private func execute(_ sql: String, on connection: any EngineConnection, at location: SourceLocation) throws(TemplateError) -> Int {
         do {
-            return try connection.execute(sql)
+            return try connection.execute(inputs.dialect.nativeFunctions(sql))
         } catch {
             throw TemplateError("the statement failed: \(Self.message(error))\n\(sql.trimmingCharacters(in: .whitespacesAndNewlines))", at: location)
         }

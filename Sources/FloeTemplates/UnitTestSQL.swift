@@ -119,8 +119,9 @@ public enum UnitTestSQL {
             func match(_ row: [String: ConfigInput]) -> String {
                 columns.map { column in
                     let value = row[column] ?? .null
-                    return value == .null ? "a.\(dialect.quoteIdentifier(column)) is null"
-                        : "a.\(dialect.quoteIdentifier(column)) = \(compared(value))"
+                    let actual = "a.\(dialect.quoteIdentifier(column))"
+                    if case .string = value { return dialect.equalsExpected(actual, text: compared(value)) }
+                    return value == .null ? "\(actual) is null" : "\(actual) = \(compared(value))"
                 }.joined(separator: " and ")
             }
             let text = dialect.typeName(for: .text)

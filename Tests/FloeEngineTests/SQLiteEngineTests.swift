@@ -68,6 +68,16 @@ import Testing
         #expect(try value("select concat_ws('-', 'a', null, 'b')") == .text("a-b"))
     }
 
+    /// As PostgreSQL's `ts at time zone source at time zone target` gives (dbt_date's postgres form).
+    @Test func convertTimezoneMovesWallClockTimesBetweenZones() throws {
+        #expect(try value("select convert_timezone('UTC', 'America/Los_Angeles', '2024-01-15 12:00:00')") == .text("2024-01-15 04:00:00.000"))
+        #expect(try value("select convert_timezone('America/New_York', 'Europe/Paris', '2024-07-01 09:30:00')") == .text("2024-07-01 15:30:00.000"))
+        #expect(try value("select convert_timezone('Asia/Tokyo', '2024-03-10 23:00:00')") == .text("2024-03-11 08:00:00.000"))
+        // Across New York's spring-forward night: 01:30 was still EST (UTC-5).
+        #expect(try value("select convert_timezone('America/New_York', 'UTC', '2024-03-10 01:30:00')") == .text("2024-03-10 06:30:00.000"))
+        #expect(throws: (any Error).self, "an unknown zone is an error") { try value("select convert_timezone('UTC', 'Nowhere/City', '2024-01-01')") }
+    }
+
     @Test func statisticalAggregatesMatchTheirDefinitions() throws {
         let values = "(values (2.0), (4.0), (4.0), (4.0), (5.0), (5.0), (7.0), (9.0), (null))"
         func aggregate(_ function: String) throws -> Double? {

@@ -156,6 +156,7 @@ struct DbtProjectCompiler {
         let singularTests = renderInParallel()
         applyFileConfigs()
         resolveRelations()
+        buildCrossSchemaViewsAsTables()
         let order = buildGraph()
         checkModelsRenderedAtApply()
         guard !result.diagnostics.hasErrors, let order else { return }
@@ -717,6 +718,23 @@ struct DbtProjectCompiler {
             unqualified: slots.map { $0.ephemeral ? EphemeralInliner.cteName($0.name) : request.dialect.quoteIdentifier($0.relation.name) },
             uniqueIDs: slots.map(\.uniqueID), ephemeral: slots.map(\.ephemeral), ephemeralRenders: ephemeralRenders,
             dialect: request.dialect)
+    }
+
+    /// On an engine whose views read only their own schema (SQLite, where each schema is a
+    /// database file of its own), a view that reads another schema is built as a table, with a
+    /// warning at its file: dbt-sqlite fails such a view; floe builds what the project means.
+    private mutating func buildCrossSchemaViewsAsTables() {
+        guard !request.dialect.viewsReadOtherSchemas else { return }
+        for index in models.indices where slots[index].enabled && (models[index].config.materialized ?? .view) == .view {
+            let schema = slots[index].relation.schema
+            let reads = (models[index].render.refs + models[index].render.sources).map(\.slot)
+            guard let other = reads.first(where: { !slots[$0].ephemeral && slots[$0].relation.schema != schema }) else { continue }
+            models[index].config.materialized = .table
+            result.diagnostics.append(.warning(
+                at: .file(models[index].file.display),
+                "view '\(slots[index].name)' reads \(request.dialect.relation(slots[other].relation)), in another schema, which a \(request.dialect.name) view cannot: it is built as a table",
+                hint: "it stays a view on PostgreSQL; configure materialized='table' to say so here"))
+        }
     }
 
     /// The project's own macro of that name, if it defines one.

@@ -13,9 +13,17 @@ public protocol SQLDialect: Sendable {
     /// SQLite binds such names to the view's own database file, and a view that names its
     /// database makes the file unreadable when opened alone (by the sqlite3 CLI, Python, DBeaver).
     var viewsQualifyTheirOwnSchema: Bool { get }
+    /// Whether a view may read relations in other schemas (SQLite's views cannot: each schema is
+    /// an attached database file there).
+    var viewsReadOtherSchemas: Bool { get }
     /// Whether a quoted literal compared with a column takes the column's type (PostgreSQL's
     /// untyped literals do; SQLite compares text with a number as unequal).
     var quotedLiteralsTakeColumnTypes: Bool { get }
+    /// `expression` equals the string literal `literal` as a unit test's expectation means it:
+    /// where quoted literals take the column's type this is plain equality; elsewhere (SQLite) a
+    /// date or timestamp literal also equals the same instant written another way
+    /// (`'2016-09-01'` and `'2016-09-01 00:00:00'`).
+    func equalsExpected(_ expression: String, text literal: String) -> String
 
     func quoteIdentifier(_ identifier: String) -> String
     /// A type name for a value kind inferred from a seed file.
@@ -47,7 +55,8 @@ public protocol SQLDialect: Sendable {
     // Statements the executor's materializations need (defaults in MaterializationStatements.swift).
 
     /// A rendered model's or test's SQL in this engine's spelling of the functions floe's SQLite
-    /// connections add (``OrderedSetAggregates``); the SQL itself where the engine has them as they are.
+    /// connections add (``OrderedSetAggregates``), and of PostgreSQL's `::` cast where the engine
+    /// lacks it (``PostgresCasts``); the SQL itself where the engine has them as they are.
     func nativeFunctions(_ sql: String) -> String
     /// Drops `relation` if it exists; on an engine whose views hold on to what they read, the
     /// views that read it go too (the executor rebuilds them, as they are no longer up to date).
@@ -112,8 +121,10 @@ public enum DatePart: String, Sendable, CaseIterable {
 
 extension SQLDialect {
     public var viewsQualifyTheirOwnSchema: Bool { true }
+    public var viewsReadOtherSchemas: Bool { true }
 
     public var quotedLiteralsTakeColumnTypes: Bool { false }
+    public func equalsExpected(_ expression: String, text literal: String) -> String { "\(expression) = \(literal)" }
 
     public func nativeFunctions(_ sql: String) -> String { sql }
 

@@ -9,6 +9,11 @@ public struct SQLiteDialect: SQLDialect {
 
     public var name: String { "sqlite" }
     public var viewsQualifyTheirOwnSchema: Bool { false }
+    public var viewsReadOtherSchemas: Bool { false }
+    /// SQLite keeps dates and timestamps as text: equal instants compare equal by `julianday`.
+    public func equalsExpected(_ expression: String, text literal: String) -> String {
+        "(\(expression) = \(literal) or julianday(\(expression)) = julianday(\(literal)))"
+    }
 
     // MARK: Query expressions
 
@@ -59,6 +64,10 @@ public struct SQLiteDialect: SQLDialect {
         case .bigint, .int, .boolean: return "integer"
         }
     }
+
+    /// PostgreSQL's `x::type`, which SQLite does not have, becomes `cast(x as type)`; a cast to a
+    /// date or timestamp, which SQLite turns into a number, becomes `date(x)` or `datetime(x)`.
+    public func nativeFunctions(_ sql: String) -> String { SQLiteTemporalCasts.rewrite(PostgresCasts.rewrite(sql)) }
 
     public func dateTrunc(_ part: DatePart, _ expression: String) -> String {
         switch part {
