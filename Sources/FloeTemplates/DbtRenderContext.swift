@@ -59,6 +59,29 @@ public final class DbtRenderContext {
             let macros = namespaces[name] ?? [:]
             environment.globals.values[name] = .dict(macros.keys.sorted().map { ($0, macros[$0]!) })
         }
+        overrideMacros()
+    }
+
+    /// A unit test's `overrides.macros`: each macro named returns the value given, wherever the
+    /// model or the macros it calls name it (a bare name in every package; `namespace.macro` in
+    /// that namespace).
+    private func overrideMacros() {
+        for (name, value) in inputs.macroOverrides {
+            let callable = JinjaValue.callable(JinjaCallable(name) { _, _, _ in value.jinja })
+            func replace(_ macro: String, in namespace: String) {
+                guard case .dict(let box)? = environment.globals.values[namespace], box.keys.contains(macro) else { return }
+                environment.globals.values[namespace] = .dict(Array(zip(box.keys, box.values)).map { ($0.0, $0.0 == macro ? callable : $0.1) })
+            }
+            let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+            if parts.count == 2 {
+                replace(parts[1], in: parts[0])
+            } else {
+                // A bare name is dbt's own macro too (`current_timestamp` is `dbt.current_timestamp`).
+                environment.globals.values[name] = callable
+                for layer in packageLayers.values { layer.globals.values[name] = callable }
+                replace(name, in: "dbt")
+            }
+        }
     }
 
     /// The macro `name` of `package`'s namespace (the root project's, an installed package's).

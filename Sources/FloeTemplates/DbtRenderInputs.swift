@@ -52,6 +52,9 @@ public struct DbtRenderInputs: @unchecked Sendable {
     public var slotPackages: [String] = []
     /// dbt_project.yml's `dispatch:`: by macro namespace, the packages to search.
     public var dispatch: [String: [String]] = [:]
+    /// A unit test's `overrides.macros` (other than `is_incremental`): by name (`current_timestamp`,
+    /// `dbt_utils.current_timestamp`), the value the macro returns instead of running.
+    public var macroOverrides: [String: ConfigInput] = [:]
     /// At apply time: each slot's relation, so relations print as themselves rather than as
     /// placeholders the compiler replaces.
     public var resolvedRelations: [Relation]?

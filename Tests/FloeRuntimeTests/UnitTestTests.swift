@@ -109,6 +109,30 @@ import Testing
         #expect(try workspace.rows("select scaled from scaled") == [["10"]], "the model itself keeps the project's vars")
     }
 
+    /// `overrides.macros`: a macro the model (or a macro it calls) names returns the value given,
+    /// so a model that reads the clock can be tested.
+    @Test func macrosCanBeOverridden() throws {
+        let workspace = try workspace("""
+            unit_tests:
+              - name: stamped_at_a_fixed_time
+                model: stamped
+                given:
+                  - input: ref('orders')
+                    rows: [{id: 1}]
+                expect:
+                  rows: [{id: 1, loaded_at: '2024-01-01 00:00:00', label: 'fixed'}]
+                overrides:
+                  macros:
+                    current_timestamp: "'2024-01-01 00:00:00'"
+                    units.label: "'fixed'"
+            """)
+        try workspace.write("dbt/macros/label.sql", "{% macro label() %}'live'{% endmacro %}")
+        try workspace.write("dbt/models/stamped.sql", "select id, {{ dbt.current_timestamp() }} as loaded_at, {{ units.label() }} as label from {{ ref('orders') }}")
+        let results = try workspace.apply()
+        #expect(results.status("stamped_at_a_fixed_time") == .pass, "\(results.result("stamped_at_a_fixed_time").map { ($0.message ?? "", $0.compiledCode ?? "") } ?? ("", ""))")
+        #expect(try workspace.rows("select label from stamped") == [["live"]], "the model itself keeps its macros")
+    }
+
     @Test func everyInputTheModelReadsMustBeGiven() throws {
         let workspace = try workspace("""
             unit_tests:

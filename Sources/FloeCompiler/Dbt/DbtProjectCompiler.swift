@@ -1203,9 +1203,11 @@ struct DbtProjectCompiler {
             return nil
         }
         var render = definition.incremental ? models[index].incrementalRender ?? models[index].render : models[index].render
-        if !definition.vars.isEmpty {
-            // `overrides.vars`: the model rendered again with those vars over the project's.
+        if !definition.vars.isEmpty || !definition.macros.isEmpty {
+            // `overrides.vars` and `overrides.macros`: the model rendered again with those vars
+            // over the project's, and those macros answering what the test says.
             var overridden = self.inputs.isolated()
+            overridden.macroOverrides = definition.macros
             overridden.vars.merge(definition.vars) { _, new in new }
             for package in overridden.packageVars.keys { overridden.packageVars[package]!.merge(definition.vars) { _, new in new } }
             render = DbtRenderContext(overridden).render(source: models[index].source, file: models[index].file.display, slot: index,

@@ -67,6 +67,8 @@ struct UnitTestDefinition: Sendable {
     var incremental: Bool
     /// `overrides.vars`: vars the model is rendered with, over the project's.
     var vars: [String: ConfigInput] = [:]
+    /// `overrides.macros` other than `is_incremental`: what each returns instead.
+    var macros: [String: ConfigInput] = [:]
     var config: [ConfigEntry]
     var package: String
     var location: SourceLocation
@@ -255,6 +257,7 @@ struct DbtProperties {
         }
         var incremental = false
         var vars: [String: ConfigInput] = [:]
+        var overriddenMacros: [String: ConfigInput] = [:]
         if let overrides = item["overrides"] {
             for entry in overrides.entries ?? [] {
                 if entry.key == "vars" {
@@ -266,8 +269,7 @@ struct DbtProperties {
                         if macro.key == "is_incremental", let flag = macro.value.bool {
                             incremental = flag
                         } else {
-                            diagnostics.append(.warning(at: macro.keyLocation, path: "\(path).overrides.macros.\(macro.key)",
-                                                        "floe overrides only is_incremental in unit tests; '\(macro.key)' is ignored"))
+                            overriddenMacros[macro.key] = ConfigInput(macro.value)
                         }
                     }
                 } else {
@@ -276,7 +278,7 @@ struct DbtProperties {
                 }
             }
         }
-        return UnitTestDefinition(name: name, model: model, given: given, expect: expect, incremental: incremental, vars: vars,
+        return UnitTestDefinition(name: name, model: model, given: given, expect: expect, incremental: incremental, vars: vars, macros: overriddenMacros,
                                   config: config(item["config"], path: path + ".config"), package: package, location: item["name"]!.location)
     }
 
