@@ -44,7 +44,7 @@ struct DbtProjectFile {
 
     /// Reads and checks the file; nil (with diagnostics) when it cannot be used.
     static func load(from url: URL, displayPath file: String) -> (DbtProjectFile?, [Diagnostic]) {
-        let loaded = YAMLLoader().load(contentsOf: url, displayPath: file)
+        let loaded = YAMLLoader(duplicateKeysWarn: true).load(contentsOf: url, displayPath: file)
         var diagnostics = loaded.diagnostics
         guard let bytes = loaded.bytes else { return (nil, diagnostics) }
         guard let root = loaded.value, let entries = root.entries else {

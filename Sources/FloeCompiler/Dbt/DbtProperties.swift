@@ -111,7 +111,7 @@ struct DbtProperties {
 
     /// Parses a properties file's YAML: the part of reading it that files can do in parallel.
     static func load(_ file: ProjectFile, data: Data) -> (YAMLValue?, [Diagnostic]) {
-        YAMLLoader().load(data: data, displayPath: file.display)
+        YAMLLoader(duplicateKeysWarn: true).load(data: data, displayPath: file.display)
     }
 
     /// Takes in a properties file parsed by ``load(_:data:)``; files are read in project order,

@@ -11,8 +11,17 @@ public struct YAMLLoader: Sendable {
     public var maximumBytes = 16 * 1024 * 1024
     public var maximumDepth = 512
     public var maximumNodes = 1_000_000
+    /// A key written twice in one mapping: an error (floe's own files), or, as dbt 1.11 reads its
+    /// files, a warning with the later value kept.
+    public var duplicateKeysWarn = false
 
-    public init() {}
+    public init(duplicateKeysWarn: Bool = false) {
+        self.duplicateKeysWarn = duplicateKeysWarn
+    }
+
+    /// Stands in for an earlier duplicate key while Yams composes the document (it refuses
+    /// duplicates), so the later value wins; ``Converter`` drops the entries it names.
+    static let duplicatePrefix = "__floe_duplicate_key_"
 
     /// Parsing resolves no tags: Yams would run its regular expressions over every key (to check
     /// for duplicates) and every value, which was most of the time of reading a properties file.
@@ -51,7 +60,7 @@ public struct YAMLLoader: Sendable {
         if data.count > maximumBytes {
             return (nil, [.error(at: .file(displayPath), "the file is too large (the limit is \(maximumBytes / 1_048_576) MiB)")])
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard var text = String(data: data, encoding: .utf8) else {
             return (nil, [.error(at: .file(displayPath), "the file is not UTF-8 text",
                                  hint: "save it as UTF-8; it may be a binary file given by mistake")])
         }
@@ -64,18 +73,32 @@ public struct YAMLLoader: Sendable {
             return (nil, [.error(at: SourceLocation(file: displayPath, line: deep, column: 1),
                                  "the document is nested too deeply (more than \(maximumDepth) levels)")])
         }
-        let node: Node?
-        do {
-            // The encoding given, not defaulted: Yams' default reads the whole process environment
-            // (for YAMS_DEFAULT_ENCODING) at every parse.
-            node = try Yams.compose(yaml: text, Self.resolver, Self.constructor, .utf8)
-        } catch let error as YamlError {
-            return (nil, [Self.diagnostic(for: error, file: displayPath)])
-        } catch {
-            return (nil, [.error(at: .file(displayPath), "the file is not valid YAML")])
+        var node: Node?
+        var duplicates: [Diagnostic] = []
+        while true {
+            do {
+                // The encoding given, not defaulted: Yams' default reads the whole process environment
+                // (for YAMS_DEFAULT_ENCODING) at every parse.
+                node = try Yams.compose(yaml: text, Self.resolver, Self.constructor, .utf8)
+                break
+            } catch let error as YamlError {
+                if duplicateKeysWarn, case .duplicatedKeysInMapping(let keys, let context) = error, duplicates.count < 64,
+                   let renamed = Self.renamingKey(at: context.mark, in: text, to: Self.duplicatePrefix + String(duplicates.count)) {
+                    text = renamed
+                    duplicates.append(.warning(
+                        at: SourceLocation(file: displayPath, line: max(1, context.mark.line), column: max(1, context.mark.column)),
+                        "duplicate key '\(keys.first ?? "")' in a mapping: the later value is used, as dbt does",
+                        hint: "remove or merge the repeated key; dbt 1.11 warns about it too"))
+                    continue
+                }
+                return (nil, [Self.diagnostic(for: error, file: displayPath)])
+            } catch {
+                return (nil, [.error(at: .file(displayPath), "the file is not valid YAML")])
+            }
         }
-        guard let node else { return (nil, []) }
+        guard let node else { return (nil, duplicates) }
         var converter = Converter(file: displayPath, budget: maximumNodes)
+        converter.diagnostics = duplicates
         let value = converter.convert(node)
         if converter.exhausted {
             return (nil, [.error(at: .file(displayPath),
@@ -83,6 +106,27 @@ public struct YAMLLoader: Sendable {
                                  hint: "remove the repeated aliases; a configuration file never needs this many values")])
         }
         return (value, converter.diagnostics)
+    }
+
+    /// `text` with the mapping key at `mark` (Yams' 1-based line and column) replaced by
+    /// `replacement`; nil when no key is found there.
+    static func renamingKey(at mark: Mark, in text: String, to replacement: String) -> String? {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard mark.line >= 1, mark.line <= lines.count else { return nil }
+        let line = Array(lines[mark.line - 1])
+        let start = mark.column - 1
+        guard start >= 0, start < line.count else { return nil }
+        var end = start
+        if line[start] == "\"" || line[start] == "'" {
+            end = start + 1
+            while end < line.count && line[end] != line[start] { end += 1 }
+            end += 1
+        } else {
+            while end < line.count, !(line[end] == ":" && (end + 1 == line.count || line[end + 1] == " ")) { end += 1 }
+        }
+        guard end <= line.count, end > start else { return nil }
+        lines[mark.line - 1] = String(line[..<start]) + replacement + String(line[end...])
+        return lines.joined(separator: "\n")
     }
 
     // MARK: Guards
@@ -214,6 +258,7 @@ private struct Converter {
                 }
                 let keyText: String
                 switch key {
+                case .scalar(let keyScalar) where keyScalar.string.hasPrefix(YAMLLoader.duplicatePrefix): continue
                 case .scalar(let keyScalar): keyText = keyScalar.string
                 default:
                     diagnostics.append(.error(at: location(key.mark), "a mapping key must be a plain value, not a list or mapping"))

@@ -240,3 +240,38 @@ import Foundation
         #expect(throws: TemplateError.self) { try render("{% for i in range(10 ** 12) %}{% endfor %}") }
     }
 }
+
+/// dbt 1.11 reads a key written twice in its files with a warning, the later value kept; floe's
+/// own files refuse it (DiagnosticsTests).
+@Suite struct DbtDuplicateKeyTests {
+    @Test func aRepeatedKeyInADbtFileIsAWarningAndTheLaterValueWins() throws {
+        let project = try TestProject.dbt([
+            "models/a.sql": "select 1 as x",
+            "models/a.yml": """
+                models:
+                  - name: a
+                    description: first
+                    description: second
+                    columns:
+                      - {name: y, name: x, description: "the x"}
+                      - "name": z
+                        'name': x
+
+                """,
+        ], projectExtra: "vars:\n  rate: 1\n  rate: 2\n")
+        #expect(project.messages() == [
+            "dbt/dbt_project.yml:3:3: warning: duplicate key 'rate' in a mapping: the later value is used, as dbt does\n"
+                + "  hint: remove or merge the repeated key; dbt 1.11 warns about it too",
+            "dbt/models/a.yml:3:5: warning: duplicate key 'description' in a mapping: the later value is used, as dbt does\n"
+                + "  hint: remove or merge the repeated key; dbt 1.11 warns about it too",
+            "dbt/models/a.yml:6:10: warning: duplicate key 'name' in a mapping: the later value is used, as dbt does\n"
+                + "  hint: remove or merge the repeated key; dbt 1.11 warns about it too",
+            "dbt/models/a.yml:7:9: warning: duplicate key 'name' in a mapping: the later value is used, as dbt does\n"
+                + "  hint: remove or merge the repeated key; dbt 1.11 warns about it too",
+        ])
+        let plan = try #require(project.compile().artifacts)
+        let model = try #require(plan.models.first)
+        #expect(model.description == "second")
+        #expect(model.columns.map(\.name) == ["x", "x"])
+    }
+}
