@@ -186,6 +186,7 @@ extension CompiledModel: CanonicalJSONWritable {
         writer.field("incremental_strategy", incrementalStrategy, in: &object)
         if let indexes { writer.field("indexes", indexes, in: &object) }
         writer.field("materialized", materialized.rawValue, in: &object)
+        if let microbatch { writer.field("microbatch", microbatch, in: &object) }
         writer.field("name", name, in: &object)
         writer.field("on_schema_change", onSchemaChange, in: &object)
         writer.field("path", path, in: &object)
@@ -198,6 +199,17 @@ extension CompiledModel: CanonicalJSONWritable {
         writer.field("tags", tags, in: &object)
         writer.field("unique_id", uniqueID, in: &object)
         writer.field("unique_key", uniqueKey, in: &object)
+        writer.close(object)
+    }
+}
+
+extension MicrobatchConfig: CanonicalJSONWritable {
+    func write(to writer: inout CanonicalJSONWriter, depth: Int) {
+        var object = writer.openObject(depth: depth)
+        writer.field("batch_size", batchSize, in: &object)
+        writer.field("begin", begin, in: &object)
+        writer.field("event_time", eventTime, in: &object)
+        writer.field("lookback", lookback, in: &object)
         writer.close(object)
     }
 }

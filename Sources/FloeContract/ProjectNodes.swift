@@ -84,6 +84,36 @@ public enum Materialization: String, Codable, Sendable, CaseIterable {
     case snapshot
 }
 
+/// Since 2.1: dbt's `microbatch` strategy: the model is built one window of `event_time` at a
+/// time, reading only that window of the inputs that have an `event_time`.
+public struct MicrobatchConfig: Codable, Sendable, Equatable {
+    /// The model's own column that tells which batch a row belongs to.
+    public var eventTime: String
+    /// `hour`, `day`, `month` or `year`.
+    public var batchSize: String
+    /// Where the first build starts (`YYYY-MM-DD[ HH:MM:SS]`).
+    public var begin: String
+    /// How many batches before the current one a later build redoes.
+    public var lookback: Int
+
+    public init(eventTime: String, batchSize: String, begin: String, lookback: Int = 1) {
+        self.eventTime = eventTime
+        self.batchSize = batchSize
+        self.begin = begin
+        self.lookback = lookback
+    }
+
+    /// As a model's fingerprint feeds it (docs/contract.md): `microbatch ` and its four values
+    /// joined by `,`.
+    public var fingerprintPart: String { "microbatch \(eventTime),\(batchSize),\(begin),\(lookback)" }
+
+    enum CodingKeys: String, CodingKey {
+        case eventTime = "event_time"
+        case batchSize = "batch_size"
+        case begin, lookback
+    }
+}
+
 /// Since 2.1: how a dbt snapshot keeps the history of its SELECT's rows, a version per change
 /// (type 2 slowly changing dimension), keyed by the model's `unique_key`.
 public struct DbtSnapshotConfig: Codable, Sendable, Equatable {
@@ -177,15 +207,18 @@ public struct CompiledModel: Codable, Sendable, Equatable {
     public var renderAtApply: Bool?
     /// Since 2.1: set exactly when `materialized` is `snapshot`.
     public var snapshot: DbtSnapshotConfig?
+    /// Since 2.1: set exactly when `incremental_strategy` is `microbatch`.
+    public var microbatch: MicrobatchConfig?
 
     public init(
         uniqueID: String, name: String, path: String, materialized: Materialization, relation: Relation,
         sql: String, incrementalSQL: String? = nil, uniqueKey: [String] = [], incrementalStrategy: String? = nil,
         onSchemaChange: String? = nil, dependsOn: [String] = [], tags: [String] = [], preHooks: [String] = [],
         postHooks: [String] = [], columns: [ColumnSpec] = [], description: String? = nil, indexes: [ModelIndex]? = nil,
-        fingerprint: String, renderAtApply: Bool? = nil, snapshot: DbtSnapshotConfig? = nil
+        fingerprint: String, renderAtApply: Bool? = nil, snapshot: DbtSnapshotConfig? = nil, microbatch: MicrobatchConfig? = nil
     ) {
         self.snapshot = snapshot
+        self.microbatch = microbatch
         self.renderAtApply = renderAtApply
         self.indexes = indexes
         self.uniqueID = uniqueID
@@ -217,7 +250,7 @@ public struct CompiledModel: Codable, Sendable, Equatable {
         case preHooks = "pre_hooks"
         case postHooks = "post_hooks"
         case renderAtApply = "render_at_apply"
-        case name, path, materialized, relation, sql, tags, columns, description, indexes, fingerprint, snapshot
+        case name, path, materialized, relation, sql, tags, columns, description, indexes, fingerprint, snapshot, microbatch
     }
 }
 

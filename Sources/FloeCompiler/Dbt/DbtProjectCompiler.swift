@@ -921,7 +921,8 @@ struct DbtProjectCompiler {
                               sources: models[index].render.sources.map(\.slot),
                               incremental: models[index].incrementalRender.map { ($0.text, $0.refs.map(\.slot)) },
                               viewSchema: viewsUnqualified && (models[index].config.materialized ?? .view) == .view
-                                  ? slots[index].relation.schema : nil)
+                                  ? slots[index].relation.schema : nil,
+                              batched: batchedInputs(index))
         })
         // What needs the serial render context (hooks) or reports a problem, in order.
         var modelNodes: [ModelPlanning.Node] = []
@@ -979,6 +980,7 @@ struct DbtProjectCompiler {
         var uniqueKey = config.uniqueKey
         var strategy: String?
         var snapshot: DbtSnapshotConfig?
+        var microbatch: MicrobatchConfig?
         if file.isSnapshot {
             snapshot = snapshotConfig(config, file: file, written: models[index].render.config + (properties?.config ?? []))
         } else if materialized == .snapshot {
@@ -996,6 +998,10 @@ struct DbtProjectCompiler {
                                                  "partition_by must be a column, a list of columns or {field: column}",
                                                  hint: "partition_by=['day'] replaces, on each run, the days the new rows fall in"))
             }
+        } else if materialized == .incremental, config.incrementalStrategy == "microbatch" {
+            strategy = "microbatch"
+            uniqueKey = []
+            microbatch = microbatchConfig(config, file: file)
         } else if materialized == .incremental {
             strategy = config.incrementalStrategy ?? (uniqueKey.isEmpty ? "append" : "delete+insert")
             if strategy != "append", uniqueKey.isEmpty {
@@ -1018,7 +1024,55 @@ struct DbtProjectCompiler {
             tags: config.tags, preHooks: renderHooks(config.preHooks, slot: index), postHooks: renderHooks(config.postHooks, slot: index),
             columns: (properties?.columns ?? []).map { ColumnSpec(name: $0.name, type: $0.dataType, description: $0.description) },
             description: properties?.description, indexes: indexed ? config.indexes : [], renderAtApply: models[index].renderAtApply,
-            snapshot: snapshot)
+            snapshot: snapshot, microbatch: microbatch)
+    }
+
+    /// For a microbatch model: its inputs that have an `event_time` config, by slot.
+    private func batchedInputs(_ index: Int) -> [Int: String] {
+        guard models[index].config.incrementalStrategy == "microbatch" else { return [:] }
+        var found: [Int: String] = [:]
+        for use in models[index].render.refs + models[index].render.sources {
+            if let eventTime = eventTime(of: use.slot) { found[use.slot] = eventTime }
+        }
+        return found
+    }
+
+    /// A model's, seed's or source table's `event_time` config.
+    private func eventTime(of slot: Int) -> String? {
+        switch slots[slot].kind {
+        case .model: return models[slot].config.extra["event_time"]?.string
+        case .seed: return seedConfigs[slot - models.count].extra["event_time"]?.string
+        case .source:
+            let parts = slots[slot].name.split(separator: ".", maxSplits: 1).map(String.init)
+            let table = properties.sources.first { $0.name == parts[0] && $0.package == slots[slot].package }?
+                .tables.first { $0.properties.name == parts[1] }
+            return table?.properties.config.last { $0.key == "event_time" }?.value.string
+        }
+    }
+
+    /// dbt's microbatch config of an incremental model, every mistake reported at its file.
+    private mutating func microbatchConfig(_ config: NodeConfig, file: ProjectFile) -> MicrobatchConfig? {
+        func problem(_ key: String, _ message: String, hint: String) -> MicrobatchConfig? {
+            result.diagnostics.append(.error(at: .file(file.display), path: "config.\(key)", "microbatch model '\(file.stem)': \(message)", hint: hint))
+            return nil
+        }
+        guard let eventTime = config.extra["event_time"]?.string else {
+            return problem("event_time", "needs event_time", hint: "event_time='ordered_at' names the column that tells each row's batch")
+        }
+        guard let size = config.extra["batch_size"]?.string, ["hour", "day", "month", "year"].contains(size) else {
+            return problem("batch_size", "needs batch_size: hour, day, month or year", hint: "batch_size='day' builds a day at a time")
+        }
+        guard let begin = config.extra["begin"]?.string, CivilTimestamp(begin) != nil else {
+            return problem("begin", "needs begin, a date or timestamp", hint: "begin='2024-01-01' is where the first build starts")
+        }
+        var lookback = 1
+        if let value = config.extra["lookback"] {
+            guard case .integer(let number) = value, number >= 0 else {
+                return problem("lookback", "lookback must be a whole number of batches, 0 or more", hint: "lookback=1 redoes the batch before the current one")
+            }
+            lookback = number
+        }
+        return MicrobatchConfig(eventTime: eventTime, batchSize: size, begin: begin, lookback: lookback)
     }
 
     private mutating func renderHooks(_ hooks: [String], slot: Int) -> [String] {

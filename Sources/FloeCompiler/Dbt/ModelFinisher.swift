@@ -43,11 +43,14 @@ struct ModelFinisher: @unchecked Sendable {
         /// For a view on an engine whose views may not name their own schema
         /// (``SQLDialect/viewsQualifyTheirOwnSchema``): its schema, whose relations it names unqualified.
         var viewSchema: String?
+        /// For a microbatch model: by slot, the `event_time` of each input read one batch at a
+        /// time (``SQLDialect/batchInput(_:eventTime:)``).
+        var batched: [Int: String] = [:]
     }
 
     func finish(_ job: Job) -> Finished {
-        let sql = finish(job.text, refs: job.refs, viewSchema: job.viewSchema)
-        let incrementalSQL = job.incremental.map { finish($0.text, refs: $0.refs) }
+        let sql = finish(job.text, refs: job.refs, viewSchema: job.viewSchema, batched: job.batched)
+        let incrementalSQL = job.incremental.map { finish($0.text, refs: $0.refs, batched: job.batched) }
         var hasher = SHA256()
         for part in [sql, "\u{0}", incrementalSQL ?? "", "\u{0}"] {
             var part = part
@@ -60,8 +63,9 @@ struct ModelFinisher: @unchecked Sendable {
 
     /// Placeholders replaced, and the ephemeral models it uses (directly or through other
     /// ephemerals) put in front as CTEs. Relations in `viewSchema` are named without it.
-    func finish(_ text: String, refs: [Int], viewSchema: String? = nil) -> String {
-        let sql = substitute(text, viewSchema: viewSchema)
+    func finish(_ text: String, refs: [Int], viewSchema: String? = nil, batched: [Int: String] = [:]) -> String {
+        var sql = substitute(text, viewSchema: viewSchema, batched: batched)
+        if !batched.isEmpty { sql = batchInputs(sql, batched: batched) }
         var ctes: [(name: String, sql: String)] = []
         var included = Set<Int>()
         func include(_ slot: Int) {
@@ -74,18 +78,45 @@ struct ModelFinisher: @unchecked Sendable {
         return dialect.nativeFunctions(EphemeralInliner.inline(sql, ctes: ctes))
     }
 
-    func substitute(_ text: String, viewSchema: String? = nil) -> String {
+    func substitute(_ text: String, viewSchema: String? = nil, batched: [Int: String] = [:]) -> String {
         // Locals, not properties, in the closures here: reading a property through the captured
         // struct copies the array (a retain and a release) at every use.
-        let relations = relations, schemas = schemas, identifiers = identifiers, unqualified = unqualified
+        let relations = relations, schemas = schemas, identifiers = identifiers, unqualified = unqualified, dialect = dialect
         return RelationPlaceholder.substitute(text) { slot, part in
             guard slot < relations.count else { return nil }
             return switch part {
+            case .relation where batched[slot] != nil: "\u{1}batch \(slot)\u{1}"
             case .relation: viewSchema != nil && schemas[slot] == viewSchema ? unqualified[slot] : relations[slot]
             case .schema: schemas[slot]
             case .identifier: identifiers[slot]
             }
         }
+    }
+
+    /// Words after a relation in FROM that are not its alias.
+    static let clauseWords: Set<String> = [
+        "where", "join", "left", "right", "inner", "full", "cross", "natural", "on", "using", "group", "order", "limit", "offset",
+        "union", "except", "intersect", "having", "window", "fetch", "lateral", "qualify",
+    ]
+
+    /// Each microbatch input (a `\u{1}batch N\u{1}` mark) as its windowed SELECT; named after its
+    /// table when the SQL gives it no alias, as PostgreSQL needs a subquery in FROM to have one.
+    func batchInputs(_ sql: String, batched: [Int: String]) -> String {
+        var output = ""
+        var rest = Substring(sql)
+        while let open = rest.range(of: "\u{1}batch ") {
+            output += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].firstIndex(of: "\u{1}"), let slot = Int(rest[open.upperBound..<close]),
+                  let eventTime = batched[slot] else { break }
+            rest = rest[rest.index(after: close)...]
+            output += dialect.batchInput(relations[slot], eventTime: eventTime)
+            let next = rest.drop { $0 == " " || $0 == "\n" || $0 == "\t" }.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "\"" }
+            let word = next.lowercased()
+            if next.isEmpty || Self.clauseWords.contains(word) {
+                output += " as " + dialect.quoteIdentifier(identifiers[slot])
+            }
+        }
+        return output + rest
     }
 
     /// Unique ids of the slots, sorted, each once.

@@ -25,6 +25,7 @@ enum ModelPlanning {
         var renderAtApply = false
         /// A snapshot's strategy; nil for every other model.
         var snapshot: DbtSnapshotConfig?
+        var microbatch: MicrobatchConfig?
     }
 
     /// A plan node whose fingerprint is still empty, the hash that will make it, and the slots of
@@ -51,7 +52,7 @@ enum ModelPlanning {
             onSchemaChange: incremental ? (node.onSchemaChange ?? "ignore") : nil, dependsOn: finished.dependsOn,
             tags: node.tags, preHooks: node.preHooks, postHooks: node.postHooks, columns: node.columns,
             description: node.description, indexes: node.indexes.isEmpty ? nil : node.indexes, fingerprint: "",
-            renderAtApply: node.renderAtApply ? true : nil, snapshot: node.snapshot)
+            renderAtApply: node.renderAtApply ? true : nil, snapshot: node.snapshot, microbatch: node.microbatch)
         var own: [UInt8] = []
         own.reserveCapacity(256)
         for part in [model.materialized.rawValue, model.incrementalStrategy ?? "", model.uniqueKey.joined(separator: ","),
@@ -61,6 +62,10 @@ enum ModelPlanning {
         }
         if let indexes = model.indexes {
             own.append(contentsOf: ModelIndex.fingerprintPart(indexes).utf8)
+            own.append(0)
+        }
+        if let microbatch = model.microbatch {
+            own.append(contentsOf: microbatch.fingerprintPart.utf8)
             own.append(0)
         }
         own.append(contentsOf: model.relation.schema.utf8)

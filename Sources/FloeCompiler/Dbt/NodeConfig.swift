@@ -28,7 +28,7 @@ struct NodeConfig: Sendable {
     /// Other keys, kept so `config.get()` can answer for them.
     var extra: [String: ConfigInput] = [:]
 
-    static let strategies = ["append", "merge", "delete+insert", "insert_overwrite"]
+    static let strategies = ["append", "merge", "delete+insert", "insert_overwrite", "microbatch"]
 
     /// `partition_by` as a list of columns: `'day'`, `['region', 'day']` (dbt-spark), or
     /// `{field: 'day', data_type: 'date'}` (dbt-bigquery); nil when it is none of those.
@@ -100,10 +100,6 @@ struct NodeConfig: Sendable {
             uniqueKey = keys
         case "incremental_strategy":
             guard let text = value.string else { return wrongType("a string") }
-            if text == "microbatch" {
-                return .error(at: entry.location, path: path, "the microbatch strategy is not supported yet",
-                              hint: "delete+insert with a unique_key, or insert_overwrite with partition_by, rebuild what changed")
-            }
             guard Self.strategies.contains(text) else { return oneOf(Self.strategies, text, "incremental strategy") }
             incrementalStrategy = text
         case "on_schema_change":

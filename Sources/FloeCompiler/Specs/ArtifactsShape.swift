@@ -166,7 +166,7 @@ enum ArtifactsShape {
             .required("sql", text, "rendered SELECT"),
             .optional("incremental_sql", text, "rendered SELECT with is_incremental() true"),
             .required("unique_key", names, "incremental key columns"),
-            .optional("incremental_strategy", text, "append, merge, delete+insert or insert_overwrite (unique_key: the partition columns)"),
+            .optional("incremental_strategy", text, "append, merge, delete+insert, insert_overwrite (unique_key: the partition columns) or microbatch"),
             .optional("on_schema_change", text, "ignore, fail, append_new_columns, sync_all_columns"),
             .required("depends_on", names, "upstream unique ids"),
             .required("tags", names, "tags"),
@@ -194,6 +194,12 @@ enum ArtifactsShape {
                     .required("dbt_is_deleted", text, "hard_deletes new_record: whether the row marks a deletion"),
                 ])), "snapshot_meta_column_names"),
             ])), "since 2.1: set when materialized is snapshot (a dbt snapshot's history of its SELECT's rows)"),
+            .optional("microbatch", .object(ObjectShape("the microbatch strategy", [
+                .required("event_time", text, "the model's column that tells a row's batch"),
+                .required("batch_size", .string(.oneOf(["hour", "day", "month", "year"])), "the window of one batch"),
+                .required("begin", text, "where the first build starts"),
+                .required("lookback", .integer(minimum: 0), "batches before the current one that a later build redoes"),
+            ])), "since 2.1: set when incremental_strategy is microbatch; the SQL reads its window between two markers"),
         ]))), "SQL models"),
         .required("tests", .list(.object(ObjectShape("a test", [
             .required("unique_id", text, "test.<project>.<name>"),

@@ -83,6 +83,9 @@ struct ModelBuilder {
     }
 
     private func incremental(_ model: CompiledModel, fullRefresh: Bool) throws -> Outcome {
+        if model.incrementalStrategy == "microbatch" {
+            return try MicrobatchBuild(connection: connection, dialect: dialect, now: Date()).build(model, fullRefresh: fullRefresh)
+        }
         let existing = try connection.relationKind(model.relation)
         guard existing == .table, !fullRefresh else {
             return try table(model, message: fullRefresh && existing != nil ? "incremental, full refresh" : "incremental, first build")

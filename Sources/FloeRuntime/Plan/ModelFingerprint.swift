@@ -23,6 +23,10 @@ enum ModelFingerprint {
             feed(ModelIndex.fingerprintPart(indexes))
             feed("\u{0}")
         }
+        if let microbatch = model.microbatch {
+            feed(microbatch.fingerprintPart)
+            feed("\u{0}")
+        }
         feed("\(model.relation.schema).\(model.relation.name)")
         for dependency in model.dependsOn {
             feed("\u{0}\(dependency)=\(upstream(dependency) ?? "")")

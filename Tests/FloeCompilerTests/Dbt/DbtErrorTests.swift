@@ -89,7 +89,7 @@ import Foundation
             "dbt/dbt_project.yml:5:22: error: models.shop.staging.+materialized: unknown materialization 'tabel'; "
                 + "expected 'view', 'table', 'incremental' or 'ephemeral'\n  hint: did you mean 'table'?",
             "dbt/models/staging/m.sql:1:4: error: config.incremental_strategy: unknown incremental strategy 'upsert'; "
-                + "expected 'append', 'merge', 'delete+insert' or 'insert_overwrite'",
+                + "expected 'append', 'merge', 'delete+insert', 'insert_overwrite' or 'microbatch'",
         ])
     }
 
@@ -273,5 +273,24 @@ import Foundation
         let model = try #require(plan.models.first)
         #expect(model.description == "second")
         #expect(model.columns.map(\.name) == ["x", "x"])
+    }
+}
+
+/// A microbatch model's config names its event time, its batch and where it begins.
+@Suite struct MicrobatchConfigTests {
+    @Test func aMissingPartIsAnErrorNamingTheKey() throws {
+        let project = try TestProject.dbt([
+            "models/no_time.sql": "{{ config(materialized='incremental', incremental_strategy='microbatch') }}\nselect 1 as x",
+            "models/no_size.sql": "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='t', batch_size='week') }}\nselect 1 as x",
+            "models/no_begin.sql": "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='t', batch_size='day', begin='soon') }}\nselect 1 as x",
+        ])
+        #expect(project.messages() == [
+            "dbt/models/no_begin.sql:1:1: error: config.begin: microbatch model 'no_begin': needs begin, a date or timestamp\n"
+                + "  hint: begin='2024-01-01' is where the first build starts",
+            "dbt/models/no_size.sql:1:1: error: config.batch_size: microbatch model 'no_size': needs batch_size: hour, day, month or year\n"
+                + "  hint: batch_size='day' builds a day at a time",
+            "dbt/models/no_time.sql:1:1: error: config.event_time: microbatch model 'no_time': needs event_time\n"
+                + "  hint: event_time='ordered_at' names the column that tells each row's batch",
+        ])
     }
 }
