@@ -1,0 +1,3 @@
+select status, count(*) as orders
+from {{ ref('orders') }}
+group by status
