@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# A throwaway Apache Spark cluster for the tests, on free loopback ports: a standalone master, one
+# worker, and the HiveServer2 Thrift server (Spark's JDBC/ODBC endpoint) submitted to them.
+#
+#   eval "$(scripts/spark.sh start DIR)"   # start in DIR, print FLOE_TEST_SPARK_* exports
+#   scripts/spark.sh stop DIR              # stop every process by its process id, remove DIR
+#
+# Spark comes from PyPI (pyspark, which ships the whole of Spark with the Thrift server and
+# beeline) in a venv at $FLOE_SPARK_VENV (default .spark/venv in the repository), made once. It
+# needs Java 17 (openjdk-17-jre-headless). The metastore is an embedded Derby database and the
+# warehouse a directory, both in DIR. The Thrift server takes NOSASL connections.
+set -euo pipefail
+
+command="${1:-}"
+dir="${2:-}"
+[ -n "$command" ] && [ -n "$dir" ] || { echo "usage: $0 start|stop DIR" >&2; exit 2; }
+root="$(cd "$(dirname "$0")/.." && pwd)"
+venv="${FLOE_SPARK_VENV:-$root/.spark/venv}"
+version="4.0.1"
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+stop_all() {
+    for pidfile in "$dir"/pids/*.pid; do
+        [ -f "$pidfile" ] || continue
+        pid="$(cat "$pidfile")"
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+}
+
+case "$command" in
+start)
+    command -v java >/dev/null || { echo "error: Java is not installed (apt-get install openjdk-17-jre-headless)" >&2; exit 3; }
+    # Found without importing it: its Python side wants py4j, which the servers do not.
+    locate='import importlib.util, os; spec = importlib.util.find_spec("pyspark"); print(os.path.dirname(spec.origin) if spec else "")'
+    if [ ! -x "$venv/bin/python" ] || [ -z "$("$venv/bin/python" -c "$locate")" ]; then
+        python3 -m venv "$venv" >&2
+        "$venv/bin/pip" install --quiet --no-deps "pyspark==$version" >&2
+    fi
+    spark_home="$("$venv/bin/python" -c "$locate")"
+    mkdir -p "$dir/pids" "$dir/logs" "$dir/work" "$dir/warehouse" "$dir/tmp"
+    dir="$(cd "$dir" && pwd)"
+    master_port="$(free_port)"; master_ui="$(free_port)"; worker_port="$(free_port)"; worker_ui="$(free_port)"
+    thrift_port="$(free_port)"; thrift_ui="$(free_port)"
+    export SPARK_HOME="$spark_home" SPARK_LOCAL_IP=127.0.0.1 SPARK_PID_DIR="$dir/pids" SPARK_LOG_DIR="$dir/logs"
+    unset SPARK_NO_DAEMONIZE
+    export SPARK_WORKER_DIR="$dir/work" SPARK_IDENT_STRING=floe-test SPARK_CONF_DIR="$dir/conf"
+    mkdir -p "$SPARK_CONF_DIR"
+    trap 'stop_all' ERR
+    daemon="$spark_home/sbin/spark-daemon.sh"
+    "$daemon" start org.apache.spark.deploy.master.Master 1 --host 127.0.0.1 --port "$master_port" --webui-port "$master_ui" >&2
+    "$daemon" start org.apache.spark.deploy.worker.Worker 1 --host 127.0.0.1 --port "$worker_port" --webui-port "$worker_ui" \
+        --cores 2 --memory 2g "spark://127.0.0.1:$master_port" >&2
+    "$daemon" submit org.apache.spark.sql.hive.thriftserver.HiveThriftServer2 1 \
+        --master "spark://127.0.0.1:$master_port" --name floe-test-thrift \
+        --conf "spark.sql.warehouse.dir=$dir/warehouse" --conf "spark.ui.port=$thrift_ui" \
+        --conf "spark.driver.extraJavaOptions=-Dderby.system.home=$dir -Djava.io.tmpdir=$dir/tmp" \
+        --conf spark.executor.memory=1g --conf spark.cores.max=2 --conf spark.sql.shuffle.partitions=4 \
+        --hiveconf "hive.server2.thrift.port=$thrift_port" --hiveconf hive.server2.thrift.bind.host=127.0.0.1 \
+        --hiveconf hive.server2.authentication=NOSASL \
+        --hiveconf "javax.jdo.option.ConnectionURL=jdbc:derby:;databaseName=$dir/metastore_db;create=true" >&2
+    # Ready when the port takes connections and then beeline runs a query through it.
+    port_open='import socket, sys; s = socket.socket(); s.settimeout(1); sys.exit(s.connect_ex(("127.0.0.1", int(sys.argv[1]))))'
+    for attempt in $(seq 1 180); do
+        python3 -c "$port_open" "$thrift_port" && break
+        [ "$attempt" = 180 ] && { echo "error: the Thrift server did not open port $thrift_port in 180 s; logs in $dir/logs" >&2; stop_all; exit 1; }
+        sleep 1
+    done
+    for attempt in $(seq 1 10); do
+        if "$spark_home/bin/beeline" -n floe -u "jdbc:hive2://127.0.0.1:$thrift_port/default;auth=noSasl" -e "select 1" >"$dir/logs/ready.log" 2>&1; then
+            break
+        fi
+        [ "$attempt" = 10 ] && { echo "error: the Thrift server does not answer queries; logs in $dir/logs" >&2; stop_all; exit 1; }
+        sleep 2
+    done
+    echo "export FLOE_TEST_SPARK_HOST=127.0.0.1 FLOE_TEST_SPARK_PORT=$thrift_port FLOE_TEST_SPARK_DIR=$dir"
+    echo "export FLOE_TEST_SPARK_HOME=$spark_home FLOE_TEST_SPARK_MASTER=spark://127.0.0.1:$master_port"
+    ;;
+stop)
+    stop_all
+    rm -rf "$dir"
+    ;;
+*)
+    echo "usage: $0 start|stop DIR" >&2; exit 2
+    ;;
+esac
