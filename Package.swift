@@ -82,6 +82,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The Apache Spark adapter: a HiveServer2 (Thrift) client of its own on SwiftNIO, as no
+        // Swift Thrift package exists. Work in progress (issue [I]): the client, not yet an adapter.
+        .target(
+            name: "FloeSpark",
+            dependencies: [
+                "FloeContract", "FloeCore", "FloeEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // `floe apply`: secrets, seeds and synthetic data, the DAG, materializations, tests, state, results.
         .target(
             name: "FloeRuntime",
@@ -188,6 +199,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "FloeCoreTests", dependencies: ["FloeCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "FloeSparkTests", dependencies: ["FloeSpark", "FloeEngine"], swiftSettings: swiftSettings),
         .testTarget(name: "FloeTemplatesTests", dependencies: ["FloeTemplates", "FloeCore", "FloeEngine"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FloeServeTests",

@@ -27,8 +27,19 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v psql >/
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
 postgres_dir="$(mktemp -d /tmp/floe-test-postgres.XXXXXX)"
-trap './scripts/postgres.sh stop "$postgres_dir"' EXIT
+spark_dir=""
+trap './scripts/postgres.sh stop "$postgres_dir"; [ -z "$spark_dir" ] || ./scripts/spark.sh stop "$spark_dir"' EXIT
 eval "$(./scripts/postgres.sh start "$postgres_dir")"
+
+# The Spark adapter's tests run against a real cluster (master, worker, Thrift server) that
+# scripts/spark.sh starts from PyPI's pyspark, when Java is there; without Java they are skipped,
+# and say why.
+if command -v java >/dev/null; then
+    spark_dir="$(mktemp -d /tmp/floe-test-spark.XXXXXX)"
+    eval "$(./scripts/spark.sh start "$spark_dir")"
+else
+    echo "note: no Java: the Spark suites are skipped (apt-get install openjdk-17-jre-headless runs them)" >&2
+fi
 
 swift build --build-tests
 swift test --skip-build

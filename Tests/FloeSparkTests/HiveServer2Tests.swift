@@ -1,0 +1,87 @@
+import FloeEngine
+@testable import FloeSpark
+import Foundation
+import Testing
+
+/// The server scripts/spark.sh starts (FLOE_TEST_SPARK_HOST and _PORT); the suites skip without it.
+enum SparkTestServer {
+    static let environment = ProcessInfo.processInfo.environment
+    static let host = environment["FLOE_TEST_SPARK_HOST"] ?? ""
+    static let port = Int(environment["FLOE_TEST_SPARK_PORT"] ?? "") ?? 0
+    static let available = !host.isEmpty && port > 0
+    static let skipReason: Comment = "no Spark Thrift server: run the tests with scripts/test.sh (Java present), or eval \"$(scripts/spark.sh start DIR)\""
+}
+
+/// Spark's Thrift server through floe's own HiveServer2 client: values of every kind, results
+/// larger than one fetch, the server's errors, and an address nobody answers.
+@Suite(.enabled(if: SparkTestServer.available, SparkTestServer.skipReason))
+struct HiveServer2Tests {
+    func session() throws -> HiveServer2Session {
+        try HiveServer2Session(host: SparkTestServer.host, port: SparkTestServer.port, user: "floe")
+    }
+
+    @Test func valuesOfEveryKindArriveAsTheEnginesValues() throws {
+        let session = try session()
+        defer { session.close() }
+        let result = try session.query("""
+            select 1 as one, cast(7 as bigint) as big, 'a' as text, cast(null as int) as nothing, 2.5d as real,
+                   true as flag, cast('2024-01-31' as date) as day, cast('2024-01-31 10:20:30' as timestamp) as at,
+                   cast(1.25 as decimal(5, 2)) as amount
+            """)
+        #expect(result.columns == ["one", "big", "text", "nothing", "real", "flag", "day", "at", "amount"])
+        #expect(result.rows == [[.integer(1), .integer(7), .text("a"), .null, .real(2.5), .integer(1), .text("2024-01-31"),
+                                 .text("2024-01-31 10:20:30"), .text("1.25")]])
+    }
+
+    @Test func aResultLargerThanAFetchIsReadWhole() throws {
+        let session = try session()
+        defer { session.close() }
+        let result = try session.query("select id, case when id % 3 = 0 then null else id end as sparse from range(25000)")
+        #expect(result.rows.count == 25_000)
+        #expect(result.rows.last == [.integer(24_999), .null] && result.rows[24_998] == [.integer(24_998), .integer(24_998)])
+        #expect(result.rows.filter { $0[1] == .null }.count == 8_334)
+    }
+
+    @Test func tablesAreMadeWrittenAndRead() throws {
+        let session = try session()
+        defer { session.close() }
+        let schema = "floe_test_\(UUID().uuidString.prefix(8).lowercased())"
+        try session.execute("create schema \(schema)")
+        defer { _ = try? session.execute("drop schema \(schema) cascade") }
+        try session.execute("create table \(schema).t (id int, name string) using parquet")
+        try session.execute("insert into \(schema).t values (1, 'one'), (2, 'two')")
+        #expect(try session.query("select name from \(schema).t order by id").rows == [[.text("one")], [.text("two")]])
+    }
+
+    @Test func theServersErrorNamesTheProblemAndTheSQL() throws {
+        let session = try session()
+        defer { session.close() }
+        let sql = "select * from no_such_table"
+        #expect { try session.query(sql) } throws: { error in
+            guard let error = error as? EngineError else { return false }
+            return error.kind == .statement && error.sql == sql && error.message.contains("TABLE_OR_VIEW_NOT_FOUND") && !error.message.contains("\n")
+        }
+        // The session is still usable after a failed statement.
+        #expect(try session.query("select 2").rows == [[.integer(2)]])
+    }
+}
+
+/// No server needed: an address nobody answers is an `unreachable` error naming it.
+@Suite struct HiveServer2ConnectTests {
+    @Test func aClosedPortIsUnreachableNamingHostAndPort() throws {
+        // A port just freed: nothing listens there.
+        let socket = try #require(Optional(socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        close(socket)
+        #expect { try HiveServer2Session(host: "127.0.0.1", port: port, user: "floe", connectTimeout: .seconds(2)) } throws: { error in
+            guard let error = error as? EngineError else { return false }
+            return error.kind == .unreachable && error.message.hasPrefix("cannot connect to the Spark Thrift server at 127.0.0.1:\(port)")
+        }
+    }
+}
