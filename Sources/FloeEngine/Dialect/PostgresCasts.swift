@@ -14,7 +14,7 @@ import Foundation
 public enum PostgresCasts {
     public static func rewrite(_ sql: String) -> String {
         // Most SQL has none: a byte search finds that quickly.
-        guard sql.utf8.firstRange(of: "::".utf8) != nil else { return sql }
+        guard mentionsCastOperator(sql) else { return sql }
         var tokens = tokenize(Array(sql.utf8))
         var index = 0
         while index < tokens.count {
@@ -30,6 +30,16 @@ public enum PostgresCasts {
             index = start + 1
         }
         return String(decoding: tokens.flatMap(\.bytes), as: UTF8.self)
+    }
+
+    /// Whether `sql` has `::` anywhere: a scan of its bytes in place, as most SQL has none.
+    static func mentionsCastOperator(_ sql: String) -> Bool {
+        var sql = sql
+        return sql.withUTF8 { bytes in
+            guard bytes.count > 1 else { return false }
+            for index in 0..<(bytes.count - 1) where bytes[index] == 0x3A && bytes[index + 1] == 0x3A { return true }
+            return false
+        }
     }
 
     struct Token {
@@ -175,9 +185,22 @@ public enum SQLiteTemporalCasts {
     ]
 
     public static func rewrite(_ sql: String) -> String {
-        guard sql.range(of: "cast", options: .caseInsensitive) != nil else { return sql }
+        guard mentionsCast(sql) else { return sql }
         let tokens = PostgresCasts.tokenize(Array(sql.utf8))
         return String(decoding: rewrite(tokens[...]), as: UTF8.self)
+    }
+
+    /// Whether `sql` has the word `cast` in any case: a byte scan, as most SQL has none.
+    static func mentionsCast(_ sql: String) -> Bool {
+        var sql = sql
+        return sql.withUTF8 { bytes in
+            guard bytes.count > 3 else { return false }
+            for index in 0..<(bytes.count - 3) where bytes[index] | 0x20 == 0x63 && bytes[index + 1] | 0x20 == 0x61
+                && bytes[index + 2] | 0x20 == 0x73 && bytes[index + 3] | 0x20 == 0x74 {
+                return true
+            }
+            return false
+        }
     }
 
     private static func rewrite(_ tokens: ArraySlice<PostgresCasts.Token>) -> [UInt8] {
