@@ -860,6 +860,11 @@ struct DbtProjectCompiler {
                 result.diagnostics.append(.error(at: use.location, "\(slots[index].name) is rendered at apply time and cannot read ephemeral \(slots[use.slot].name)",
                                                  hint: "materialize \(slots[use.slot].name) as a view or table"))
             }
+            // Its inputs are read a window at a time only as the compiler writes its SQL.
+            if models[index].config.incrementalStrategy == "microbatch", models[index].config.materialized == .incremental {
+                result.diagnostics.append(.error(at: .file(file), "microbatch model \(slots[index].name) queries the database while rendering, which floe cannot batch yet",
+                                                 hint: "compute the value in the SQL, or use delete+insert with a unique_key"))
+            }
         }
     }
 

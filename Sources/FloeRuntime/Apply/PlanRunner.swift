@@ -175,8 +175,11 @@ struct Work {
         }
         // A test runs when it is selected itself or when any node it tests is (dbt's eager selection),
         // unless it, or a node it tests, was excluded: it would test a table this run left alone.
+        // `run` leaves the snapshots alone, and their tests with them.
+        let unbuilt: Set<String> = mode == .run ? Set(plan.models.filter { $0.materialized == .snapshot }.map(\.uniqueID)) : []
         tests = plan.tests.filter { test in
-            guard !excluded.contains(test.uniqueID), !test.dependsOn.contains(where: excluded.contains) else { return false }
+            guard !excluded.contains(test.uniqueID), !test.dependsOn.contains(where: excluded.contains),
+                  !test.dependsOn.contains(where: unbuilt.contains) else { return false }
             return selected.contains(test.uniqueID) || test.dependsOn.contains { selected.contains($0) && graph.byID[$0]?.type != .source }
         }
     }

@@ -278,6 +278,17 @@ import Foundation
 
 /// A microbatch model's config names its event time, its batch and where it begins.
 @Suite struct MicrobatchConfigTests {
+    @Test func aMicrobatchModelMayNotQueryTheDatabaseWhileRendering() throws {
+        let project = try TestProject.dbt([
+            "models/batched.sql": "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='t', batch_size='day', begin='2024-01-01') }}\n"
+                + "{% set n = run_query('select 1') %}select 1 as t",
+        ])
+        #expect(project.messages() == [
+            "dbt/models/batched.sql:1:1: error: microbatch model batched queries the database while rendering, which floe cannot batch yet\n"
+                + "  hint: compute the value in the SQL, or use delete+insert with a unique_key",
+        ])
+    }
+
     @Test func aMissingPartIsAnErrorNamingTheKey() throws {
         let project = try TestProject.dbt([
             "models/no_time.sql": "{{ config(materialized='incremental', incremental_strategy='microbatch') }}\nselect 1 as x",
