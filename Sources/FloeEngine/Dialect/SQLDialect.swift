@@ -26,6 +26,8 @@ public protocol SQLDialect: Sendable {
     func equalsExpected(_ expression: String, text literal: String) -> String
 
     func quoteIdentifier(_ identifier: String) -> String
+    /// A string literal of `value`.
+    func stringLiteral(_ value: String) -> String
     /// A type name for a value kind inferred from a seed file.
     func typeName(for kind: ValueKind) -> String
     /// dbt's `type_string()`, `type_timestamp()`, …: a type a `cast` can safely name.
