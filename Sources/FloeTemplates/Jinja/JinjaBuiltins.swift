@@ -304,7 +304,7 @@ enum JinjaBuiltins {
                     let printed = kept("schema") && kept("identifier") ? box.printed : parts.map { "\"\($0)\"" }.joined(separator: ".")
                     return .dict(JinjaValue.DictBox(box.keys.map { ($0, box[$0]!) }, printed: printed))
                 }
-            case "quote", "incorporate" where isRelation(box): return make { _, _ in value }
+            case "quote" where isRelation(box), "incorporate" where isRelation(box): return make { _, _ in value }
             default: return nil
             }
         default:
