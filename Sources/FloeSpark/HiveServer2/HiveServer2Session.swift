@@ -8,6 +8,8 @@ import NIOCore
 final class HiveServer2Session: @unchecked Sendable {
     private let channel: ThriftChannel
     private let handle: ThriftValue
+    /// Told the statement running now, so another thread can cancel it.
+    private let running: RunningOperation?
     /// How long one call may wait for its reply, and a statement for its result.
     let callTimeout: TimeAmount
     let queryTimeout: Duration
@@ -17,7 +19,8 @@ final class HiveServer2Session: @unchecked Sendable {
     static let protocolVersion: Int32 = 9
 
     init(host: String, port: Int, user: String, connectTimeout: TimeAmount = .seconds(10), callTimeout: TimeAmount = .seconds(60),
-         queryTimeout: Duration = .seconds(3600), configuration: [String: String] = [:]) throws {
+         queryTimeout: Duration = .seconds(3600), configuration: [String: String] = [:], running: RunningOperation? = nil) throws {
+        self.running = running
         channel = try ThriftChannel(host: host, port: port, connectTimeout: connectTimeout)
         self.callTimeout = callTimeout
         self.queryTimeout = queryTimeout
@@ -37,8 +40,8 @@ final class HiveServer2Session: @unchecked Sendable {
         }
     }
 
-    /// Runs `sql` and returns its rows (none for a statement without a result).
-    func query(_ sql: String) throws -> ResultSet {
+    /// Runs `sql` and returns its rows (none for a statement without a result), at most `limit`.
+    func query(_ sql: String, limit: Int? = nil) throws -> ResultSet {
         let operation = try start(sql)
         defer { _ = try? channel.call("CloseOperation", .fields([1: .fields([1: operation])]), timeout: callTimeout) }
         try wait(for: operation, sql: sql)
@@ -52,6 +55,10 @@ final class HiveServer2Session: @unchecked Sendable {
             try Self.check(reply[1], doing: "fetch results", sql: sql)
             let fetched = try HiveRowSet.rows(reply[3], columns: columns)
             rows += fetched
+            if let limit, rows.count >= limit {
+                rows.removeLast(rows.count - limit)
+                break
+            }
             // Spark says hasMoreRows false even when more remain: an empty fetch is the end.
             if fetched.isEmpty { break }
         }
@@ -79,11 +86,13 @@ final class HiveServer2Session: @unchecked Sendable {
         ])]), timeout: callTimeout)
         try Self.check(reply[1], doing: "run the statement", sql: sql)
         guard let operation = reply[2] else { throw EngineError(.statement, "the Spark Thrift server started no operation", sql: sql) }
+        running?.set(operation)
         return operation
     }
 
     /// Polls the operation until it finishes; cancels it past the query timeout.
     private func wait(for operation: ThriftValue, sql: String) throws {
+        defer { running?.set(nil) }
         let deadline = ContinuousClock.now + queryTimeout
         var pause = Duration.milliseconds(10)
         while true {
