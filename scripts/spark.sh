@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway Apache Spark cluster for the tests, on free loopback ports: a standalone master, one
-# worker, and the HiveServer2 Thrift server (Spark's JDBC/ODBC endpoint) submitted to them.
+# worker, and the HiveServer2 Thrift server (Spark's JDBC/ODBC endpoint) submitted to them; and a
+# second Thrift server, in local mode, that takes SASL PLAIN logins.
 #
 #   eval "$(scripts/spark.sh start DIR)"   # start in DIR, print FLOE_TEST_SPARK_* exports
 #   scripts/spark.sh stop DIR              # stop every process by its process id, remove DIR
@@ -8,7 +9,8 @@
 # Spark comes from PyPI (pyspark, which ships the whole of Spark with the Thrift server and
 # beeline) in a venv at $FLOE_SPARK_VENV (default .spark/venv in the repository), made once. It
 # needs Java 17 (openjdk-17-jre-headless). The metastore is an embedded Derby database and the
-# warehouse a directory, both in DIR. The Thrift server takes NOSASL connections.
+# warehouse a directory, both in DIR. The first Thrift server takes NOSASL connections, the
+# second SASL PLAIN ones (any user and password).
 set -euo pipefail
 
 command="${1:-}"
@@ -61,6 +63,19 @@ start)
         --hiveconf "hive.server2.thrift.port=$thrift_port" --hiveconf hive.server2.thrift.bind.host=127.0.0.1 \
         --hiveconf hive.server2.authentication=NOSASL \
         --hiveconf "javax.jdo.option.ConnectionURL=jdbc:derby:;databaseName=$dir/metastore_db;create=true" >&2
+    # A second Thrift server, in local mode with a metastore of its own, that takes SASL PLAIN
+    # logins (HiveServer2's NONE authentication: any user and password), for the client's
+    # tests of that transport.
+    plain_port="$(free_port)"; plain_ui="$(free_port)"
+    mkdir -p "$dir/plain/warehouse"
+    "$daemon" submit org.apache.spark.sql.hive.thriftserver.HiveThriftServer2 2 \
+        --master "local[1]" --name floe-test-thrift-plain \
+        --conf "spark.sql.warehouse.dir=$dir/plain/warehouse" --conf "spark.ui.port=$plain_ui" \
+        --conf "spark.driver.extraJavaOptions=-Dderby.system.home=$dir/plain -Djava.io.tmpdir=$dir/tmp" \
+        --conf spark.driver.memory=768m \
+        --hiveconf "hive.server2.thrift.port=$plain_port" --hiveconf hive.server2.thrift.bind.host=127.0.0.1 \
+        --hiveconf hive.server2.authentication=NONE \
+        --hiveconf "javax.jdo.option.ConnectionURL=jdbc:derby:;databaseName=$dir/plain/metastore_db;create=true" >&2
     # Ready when the port takes connections and then beeline runs a query through it.
     port_open='import socket, sys; s = socket.socket(); s.settimeout(1); sys.exit(s.connect_ex(("127.0.0.1", int(sys.argv[1]))))'
     for attempt in $(seq 1 180); do
@@ -75,7 +90,13 @@ start)
         [ "$attempt" = 10 ] && { echo "error: the Thrift server does not answer queries; logs in $dir/logs" >&2; stop_all; exit 1; }
         sleep 2
     done
+    for attempt in $(seq 1 180); do
+        python3 -c "$port_open" "$plain_port" && break
+        [ "$attempt" = 180 ] && { echo "error: the SASL Thrift server did not open port $plain_port in 180 s; logs in $dir/logs" >&2; stop_all; exit 1; }
+        sleep 1
+    done
     echo "export FLOE_TEST_SPARK_HOST=127.0.0.1 FLOE_TEST_SPARK_PORT=$thrift_port FLOE_TEST_SPARK_DIR=$dir"
+    echo "export FLOE_TEST_SPARK_PLAIN_PORT=$plain_port"
     echo "export FLOE_TEST_SPARK_HOME=$spark_home FLOE_TEST_SPARK_MASTER=spark://127.0.0.1:$master_port"
     ;;
 stop)

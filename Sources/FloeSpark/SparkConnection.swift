@@ -16,11 +16,15 @@ final class SparkConnection: EngineConnection {
     private let running = RunningOperation()
     private let host: String
     private let port: Int
+    private let security: ThriftChannel.Security
 
-    init(host: String, port: Int, user: String, connectTimeout: TimeAmount = .seconds(10)) throws {
+    /// `password` nil: NOSASL; given: SASL PLAIN.
+    init(host: String, port: Int, user: String, password: String? = nil, connectTimeout: TimeAmount = .seconds(10)) throws {
         self.host = host
         self.port = port
-        session = try HiveServer2Session(host: host, port: port, user: user, connectTimeout: connectTimeout, running: running)
+        security = password.map { .plain(user: user, password: $0) } ?? .none
+        session = try HiveServer2Session(host: host, port: port, user: user, password: password, connectTimeout: connectTimeout,
+                                         running: running)
     }
 
     deinit { session.close() }
@@ -46,7 +50,7 @@ final class SparkConnection: EngineConnection {
     /// statement's answer).
     func interrupt() {
         guard let operation = running.current else { return }
-        guard let channel = try? ThriftChannel(host: host, port: port, connectTimeout: .seconds(5)) else { return }
+        guard let channel = try? ThriftChannel(host: host, port: port, connectTimeout: .seconds(5), security: security) else { return }
         _ = try? channel.call("CancelOperation", .fields([1: .fields([1: operation])]), timeout: .seconds(10))
         channel.close()
     }

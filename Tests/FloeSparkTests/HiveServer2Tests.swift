@@ -9,6 +9,8 @@ enum SparkTestServer {
     static let host = environment["FLOE_TEST_SPARK_HOST"] ?? ""
     static let port = Int(environment["FLOE_TEST_SPARK_PORT"] ?? "") ?? 0
     static let available = !host.isEmpty && port > 0
+    /// The second server, which takes SASL PLAIN logins.
+    static let plainPort = Int(environment["FLOE_TEST_SPARK_PLAIN_PORT"] ?? "") ?? 0
     static let skipReason: Comment = "no Spark Thrift server: run the tests with scripts/test.sh (Java present), or eval \"$(scripts/spark.sh start DIR)\""
 }
 
@@ -63,6 +65,38 @@ struct HiveServer2Tests {
         }
         // The session is still usable after a failed statement.
         #expect(try session.query("select 2").rows == [[.integer(2)]])
+    }
+}
+
+/// SASL PLAIN, the transport remote Thrift servers (HiveServer2's NONE, LDAP, CUSTOM) speak: a
+/// login, then messages in frames. A client of the other transport fails plainly, never showing
+/// the password.
+@Suite(.enabled(if: SparkTestServer.available && SparkTestServer.plainPort > 0, SparkTestServer.skipReason))
+struct HiveServer2PlainTests {
+    static let password = "s3cret-not-to-show"
+
+    @Test func aPlainLoginRunsQueries() throws {
+        let session = try HiveServer2Session(host: SparkTestServer.host, port: SparkTestServer.plainPort, user: "floe", password: Self.password)
+        defer { session.close() }
+        #expect(try session.query("select 'framed' as transport, id from range(3)").rows == [
+            [.text("framed"), .integer(0)], [.text("framed"), .integer(1)], [.text("framed"), .integer(2)],
+        ])
+        let connection = try SparkConnection(host: SparkTestServer.host, port: SparkTestServer.plainPort, user: "floe", password: Self.password)
+        #expect(try connection.query("select 1", limit: nil).rows == [[.integer(1)]])
+    }
+
+    @Test func theWrongTransportFailsWithoutShowingThePassword() throws {
+        // A login to the NOSASL server, and no login to the SASL one.
+        for (port, password) in [(SparkTestServer.port, Optional(Self.password)), (SparkTestServer.plainPort, nil)] {
+            #expect {
+                try HiveServer2Session(host: SparkTestServer.host, port: port, user: "floe", password: password,
+                                       connectTimeout: .seconds(5), callTimeout: .seconds(5))
+            } throws: { error in
+                guard let error = error as? EngineError else { return false }
+                return !error.message.contains(Self.password) && error.message.contains("127.0.0.1:\(port)")
+                    || !error.message.contains(Self.password) && error.message.contains("Spark Thrift server")
+            }
+        }
     }
 }
 

@@ -18,10 +18,13 @@ final class HiveServer2Session: @unchecked Sendable {
     /// HIVE_CLI_SERVICE_PROTOCOL_V10: columnar results, which Spark 3 and 4 serve.
     static let protocolVersion: Int32 = 9
 
-    init(host: String, port: Int, user: String, connectTimeout: TimeAmount = .seconds(10), callTimeout: TimeAmount = .seconds(60),
-         queryTimeout: Duration = .seconds(3600), configuration: [String: String] = [:], running: RunningOperation? = nil) throws {
+    /// `password` nil: NOSASL; given: SASL PLAIN with `user` and it.
+    init(host: String, port: Int, user: String, password: String? = nil, connectTimeout: TimeAmount = .seconds(10),
+         callTimeout: TimeAmount = .seconds(60), queryTimeout: Duration = .seconds(3600), configuration: [String: String] = [:],
+         running: RunningOperation? = nil) throws {
         self.running = running
-        channel = try ThriftChannel(host: host, port: port, connectTimeout: connectTimeout)
+        channel = try ThriftChannel(host: host, port: port, connectTimeout: connectTimeout,
+                                    security: password.map { .plain(user: user, password: $0) } ?? .none)
         self.callTimeout = callTimeout
         self.queryTimeout = queryTimeout
         let request = ThriftValue.fields([

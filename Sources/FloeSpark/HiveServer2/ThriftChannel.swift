@@ -3,22 +3,34 @@ import Foundation
 import NIOCore
 import NIOPosix
 
-/// One TCP connection to a Thrift server (NOSASL: messages back to back, unframed), used one call
-/// at a time: ``call(_:_:timeout:)`` sends a message and waits for the reply with the same
-/// sequence id. Its I/O runs on SwiftNIO's shared event loops; callers block on the reply.
+/// One TCP connection to a Thrift server, used one call at a time: ``call(_:_:timeout:)`` sends
+/// a message and waits for the reply with the same sequence id. Its I/O runs on SwiftNIO's shared
+/// event loops; callers block on the reply.
+///
+/// Without SASL (HiveServer2's NOSASL) messages go back to back. With SASL PLAIN (its NONE, LDAP
+/// and CUSTOM authentication) the connection first says the mechanism and the credentials, as
+/// Thrift's TSaslClientTransport does, and then every message travels in a frame with its length.
 final class ThriftChannel: @unchecked Sendable {
+    enum Security {
+        case none
+        case plain(user: String, password: String)
+    }
+
     private let channel: any Channel
     private let handler: ReplyHandler
     private let lock = NSLock()
     private var sequence: Int32 = 0
+    private let framed: Bool
     let host: String
     let port: Int
 
-    /// Connects, or throws an `unreachable` error naming the address.
-    init(host: String, port: Int, connectTimeout: TimeAmount) throws {
+    /// Connects (and, with SASL, authenticates), or throws an `unreachable` error naming the
+    /// address; a refused login is a `state` error that never names the password.
+    init(host: String, port: Int, connectTimeout: TimeAmount, security: Security = .none) throws {
         self.host = host
         self.port = port
-        let handler = ReplyHandler()
+        if case .plain = security { framed = true } else { framed = false }
+        let handler = ReplyHandler(framed: framed)
         self.handler = handler
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(connectTimeout)
@@ -28,6 +40,47 @@ final class ThriftChannel: @unchecked Sendable {
             channel = try bootstrap.connect(host: host, port: port).wait()
         } catch {
             throw EngineError(.unreachable, "cannot connect to the Spark Thrift server at \(host):\(port): \(Self.reason(error))")
+        }
+        if case .plain(let user, let password) = security {
+            do {
+                try authenticate(user: user, password: password, timeout: connectTimeout)
+            } catch {
+                close()
+                throw error
+            }
+        }
+    }
+
+    /// SASL PLAIN: START with the mechanism, then the credentials; the server answers COMPLETE,
+    /// or BAD or ERROR with its reason.
+    private func authenticate(user: String, password: String, timeout: TimeAmount) throws {
+        func negotiation(_ status: UInt8, _ payload: [UInt8]) -> [UInt8] {
+            var bytes = [status]
+            withUnsafeBytes(of: Int32(payload.count).bigEndian) { bytes.append(contentsOf: $0) }
+            return bytes + payload
+        }
+        let credentials = [0] + Array(user.utf8) + [0] + Array(password.utf8)
+        let promise = channel.eventLoop.makePromise(of: (UInt8, [UInt8]).self)
+        handler.expectNegotiation(promise)
+        var buffer = channel.allocator.buffer(capacity: 64)
+        buffer.writeBytes(negotiation(1, Array("PLAIN".utf8)) + negotiation(2, credentials))
+        channel.writeAndFlush(buffer, promise: nil)
+        let timer = channel.eventLoop.scheduleTask(in: timeout) {
+            promise.fail(EngineError(.unreachable, "the Spark Thrift server at \(self.host):\(self.port) did not answer the login in time"))
+        }
+        defer { timer.cancel() }
+        let (status, payload): (UInt8, [UInt8])
+        do {
+            (status, payload) = try promise.futureResult.wait()
+        } catch let error as EngineError {
+            throw error
+        } catch {
+            throw EngineError(.unreachable, "the login to the Spark Thrift server at \(host):\(port) failed: \(Self.reason(error))")
+        }
+        guard status == 5 else {
+            let reason = String(decoding: payload, as: UTF8.self)
+            throw EngineError(.state, "the Spark Thrift server at \(host):\(port) refused the login of user '\(user)'"
+                + (reason.isEmpty ? "" : ": \(reason)"))
         }
     }
 
@@ -40,7 +93,9 @@ final class ThriftChannel: @unchecked Sendable {
         let promise = channel.eventLoop.makePromise(of: ThriftMessage.self)
         handler.expect(promise)
         var buffer = channel.allocator.buffer(capacity: 256)
-        buffer.writeBytes(ThriftBinary.encode(message))
+        let encoded = ThriftBinary.encode(message)
+        if framed { buffer.writeInteger(Int32(encoded.count)) }
+        buffer.writeBytes(encoded)
         channel.writeAndFlush(buffer, promise: nil)
         let timer = channel.eventLoop.scheduleTask(in: timeout) {
             promise.fail(EngineError(.unreachable, "the Spark Thrift server at \(self.host):\(self.port) did not answer \(method) in time"))
@@ -77,16 +132,57 @@ final class ThriftChannel: @unchecked Sendable {
     /// Gathers the bytes that arrive until they make one message, and hands it to the waiting call.
     private final class ReplyHandler: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = ByteBuffer
+        /// Messages come in frames, each after its length (after a SASL login).
+        let framed: Bool
+        /// Bytes as they arrive, and (when framed) the frames' contents.
+        private var arriving: [UInt8] = []
         private var received: [UInt8] = []
         private var pending: EventLoopPromise<ThriftMessage>?
+        private var negotiating: EventLoopPromise<(UInt8, [UInt8])>?
+
+        init(framed: Bool) {
+            self.framed = framed
+        }
 
         func expect(_ promise: EventLoopPromise<ThriftMessage>) {
             promise.futureResult.eventLoop.execute { self.pending = promise }
         }
 
+        func expectNegotiation(_ promise: EventLoopPromise<(UInt8, [UInt8])>) {
+            promise.futureResult.eventLoop.execute { self.negotiating = promise }
+        }
+
+        private static func length(_ bytes: [UInt8], at offset: Int) -> Int {
+            bytes[offset..<(offset + 4)].reduce(0) { $0 << 8 | Int($1) }
+        }
+
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             var buffer = unwrapInboundIn(data)
-            received += buffer.readBytes(length: buffer.readableBytes) ?? []
+            let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+            guard framed else {
+                received += bytes
+                return decode(context: context)
+            }
+            arriving += bytes
+            if let negotiation = negotiating {
+                // A SASL message: status, length, payload.
+                guard arriving.count >= 5 else { return }
+                let count = Self.length(arriving, at: 1)
+                guard arriving.count >= 5 + count else { return }
+                negotiation.succeed((arriving[0], Array(arriving[5..<(5 + count)])))
+                negotiating = nil
+                arriving.removeFirst(5 + count)
+            }
+            while arriving.count >= 4, arriving.count >= 4 + Self.length(arriving, at: 0) {
+                let count = Self.length(arriving, at: 0)
+                received += arriving[4..<(4 + count)]
+                arriving.removeFirst(4 + count)
+            }
+            decode(context: context)
+        }
+
+        private func decode(context: ChannelHandlerContext) {
+            guard !received.isEmpty else { return }
             do {
                 let (message, used) = try ThriftBinary.decode(received)
                 received.removeFirst(used)
@@ -104,6 +200,8 @@ final class ThriftChannel: @unchecked Sendable {
         func channelInactive(context: ChannelHandlerContext) {
             pending?.fail(EngineError(.unreachable, "the Spark Thrift server closed the connection"))
             pending = nil
+            negotiating?.fail(EngineError(.unreachable, "the Spark Thrift server closed the connection during the login"))
+            negotiating = nil
         }
 
         func errorCaught(context: ChannelHandlerContext, error: any Error) {
