@@ -22,6 +22,18 @@ version="4.0.1"
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
+# Waits up to 180 s for a server ($2) to take connections on loopback port $1.
+wait_for_port() {
+    local open='import socket, sys; s = socket.socket(); s.settimeout(1); sys.exit(s.connect_ex(("127.0.0.1", int(sys.argv[1]))))'
+    for attempt in $(seq 1 180); do
+        python3 -c "$open" "$1" && return 0
+        sleep 1
+    done
+    echo "error: $2 did not open port $1 in 180 s; logs in $dir/logs" >&2
+    stop_all
+    exit 1
+}
+
 stop_all() {
     for pidfile in "$dir"/pids/*.pid; do
         [ -f "$pidfile" ] || continue
@@ -77,12 +89,7 @@ start)
         --hiveconf hive.server2.authentication=NONE \
         --hiveconf "javax.jdo.option.ConnectionURL=jdbc:derby:;databaseName=$dir/plain/metastore_db;create=true" >&2
     # Ready when the port takes connections and then beeline runs a query through it.
-    port_open='import socket, sys; s = socket.socket(); s.settimeout(1); sys.exit(s.connect_ex(("127.0.0.1", int(sys.argv[1]))))'
-    for attempt in $(seq 1 180); do
-        python3 -c "$port_open" "$thrift_port" && break
-        [ "$attempt" = 180 ] && { echo "error: the Thrift server did not open port $thrift_port in 180 s; logs in $dir/logs" >&2; stop_all; exit 1; }
-        sleep 1
-    done
+    wait_for_port "$thrift_port" "the Thrift server"
     for attempt in $(seq 1 10); do
         if "$spark_home/bin/beeline" -n floe -u "jdbc:hive2://127.0.0.1:$thrift_port/default;auth=noSasl" -e "select 1" >"$dir/logs/ready.log" 2>&1; then
             break
@@ -90,11 +97,7 @@ start)
         [ "$attempt" = 10 ] && { echo "error: the Thrift server does not answer queries; logs in $dir/logs" >&2; stop_all; exit 1; }
         sleep 2
     done
-    for attempt in $(seq 1 180); do
-        python3 -c "$port_open" "$plain_port" && break
-        [ "$attempt" = 180 ] && { echo "error: the SASL Thrift server did not open port $plain_port in 180 s; logs in $dir/logs" >&2; stop_all; exit 1; }
-        sleep 1
-    done
+    wait_for_port "$plain_port" "the SASL Thrift server"
     echo "export FLOE_TEST_SPARK_HOST=127.0.0.1 FLOE_TEST_SPARK_PORT=$thrift_port FLOE_TEST_SPARK_DIR=$dir"
     echo "export FLOE_TEST_SPARK_PLAIN_PORT=$plain_port"
     echo "export FLOE_TEST_SPARK_HOME=$spark_home FLOE_TEST_SPARK_MASTER=spark://127.0.0.1:$master_port"

@@ -1,4 +1,5 @@
 import FloeContract
+import FloeCore
 import FloeEngine
 import Foundation
 import NIOCore
@@ -115,7 +116,7 @@ final class SparkConnection: EngineConnection {
         case .integer(let number): String(number)
         case .real(let number): number.isFinite ? "\(number)D" : "double('\(number)')"
         case .text(let text): dialect.stringLiteral(text)
-        case .blob(let bytes): "X'" + bytes.map { String(format: "%02X", $0) }.joined() + "'"
+        case .blob(let bytes): "X'" + Hex.string(bytes) + "'"
         }
     }
 

@@ -93,8 +93,7 @@ struct DbtSemanticLayer {
     /// names never meet a joined cube's (`case when is_food_item then …` with products joined).
     private mutating func column(_ expression: String, cube: Int, member: String) -> String {
         let trimmed = expression.trimmingCharacters(in: .whitespacesAndNewlines)
-        let identifier = trimmed.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) } && !(trimmed.first?.isNumber ?? true)
-        guard !identifier, trimmed.contains(where: { $0.isLetter || $0 == "_" }) else { return trimmed }
+        guard !DbtProjectFile.isIdentifier(trimmed), trimmed.contains(where: { $0.isLetter || $0 == "_" }) else { return trimmed }
         let expression = "(\(trimmed))"
         if let same = computed[cube]?.first(where: { $0.expression == expression }) { return same.column }
         var column = "floe__\(member)"
@@ -110,7 +109,7 @@ struct DbtSemanticLayer {
     /// A member's column as the cube's own (`{CUBE}.price`), for SQL that is not a bare column;
     /// a literal as it is.
     private static func own(_ column: String) -> String {
-        column.first.map { $0.isLetter || $0 == "_" } == true ? "{CUBE}.\(column)" : column
+        DbtProjectFile.isIdentifier(column) ? "{CUBE}.\(column)" : column
     }
 
     // MARK: Cubes

@@ -1,4 +1,5 @@
 import FloeContract
+import FloeCore
 import FloeEngine
 import Foundation
 
@@ -80,13 +81,9 @@ struct SnapshotBuild {
     /// two runs in one second begin two versions.
     static func utc(_ date: Date) -> String {
         let microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))
-        let seconds = microseconds.quotientAndRemainder(dividingBy: 1_000_000)
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        let fraction = String(seconds.remainder)
-        return formatter.string(from: Date(timeIntervalSince1970: Double(seconds.quotient)))
-            + "." + String(repeating: "0", count: 6 - fraction.count) + fraction
+        // Floor division, so an instant before 1970 keeps a fraction from 0 up.
+        let seconds = microseconds >= 0 ? microseconds / 1_000_000 : (microseconds - 999_999) / 1_000_000
+        let fraction = String(microseconds - seconds * 1_000_000)
+        return CivilDate.timestamp(seconds: seconds) + "." + String(repeating: "0", count: 6 - fraction.count) + fraction
     }
 }

@@ -46,7 +46,7 @@ final class HiveServer2Session: @unchecked Sendable {
     /// Runs `sql` and returns its rows (none for a statement without a result), at most `limit`.
     func query(_ sql: String, limit: Int? = nil) throws -> ResultSet {
         let operation = try start(sql)
-        defer { _ = try? channel.call("CloseOperation", .fields([1: .fields([1: operation])]), timeout: callTimeout) }
+        defer { close(operation) }
         try wait(for: operation, sql: sql)
         guard operation[3]?.boolean ?? true else { return ResultSet(columns: [], rows: []) }
         let columns = try metadata(operation)
@@ -72,10 +72,15 @@ final class HiveServer2Session: @unchecked Sendable {
     @discardableResult
     func execute(_ sql: String) throws -> Int {
         let operation = try start(sql)
-        defer { _ = try? channel.call("CloseOperation", .fields([1: .fields([1: operation])]), timeout: callTimeout) }
+        defer { close(operation) }
         try wait(for: operation, sql: sql)
         if case .double(let changed)? = operation[4] { return Int(changed) }
         return 0
+    }
+
+    /// Frees the server's side of a finished (or failed) statement.
+    private func close(_ operation: ThriftValue) {
+        _ = try? channel.call("CloseOperation", .fields([1: .fields([1: operation])]), timeout: callTimeout)
     }
 
     func close() {

@@ -62,21 +62,8 @@ final class ThriftChannel: @unchecked Sendable {
         let credentials = [0] + Array(user.utf8) + [0] + Array(password.utf8)
         let promise = channel.eventLoop.makePromise(of: (UInt8, [UInt8]).self)
         handler.expectNegotiation(promise)
-        var buffer = channel.allocator.buffer(capacity: 64)
-        buffer.writeBytes(negotiation(1, Array("PLAIN".utf8)) + negotiation(2, credentials))
-        channel.writeAndFlush(buffer, promise: nil)
-        let timer = channel.eventLoop.scheduleTask(in: timeout) {
-            promise.fail(EngineError(.unreachable, "the Spark Thrift server at \(self.host):\(self.port) did not answer the login in time"))
-        }
-        defer { timer.cancel() }
-        let (status, payload): (UInt8, [UInt8])
-        do {
-            (status, payload) = try promise.futureResult.wait()
-        } catch let error as EngineError {
-            throw error
-        } catch {
-            throw EngineError(.unreachable, "the login to the Spark Thrift server at \(host):\(port) failed: \(Self.reason(error))")
-        }
+        let (status, payload) = try send(negotiation(1, Array("PLAIN".utf8)) + negotiation(2, credentials), awaiting: promise,
+                                         timeout: timeout, answering: "the login", exchange: "the login to")
         guard status == 5 else {
             let reason = String(decoding: payload, as: UTF8.self)
             throw EngineError(.state, "the Spark Thrift server at \(host):\(port) refused the login of user '\(user)'"
@@ -92,23 +79,9 @@ final class ThriftChannel: @unchecked Sendable {
         let message = ThriftMessage(name: method, kind: .call, sequence: sequence, body: arguments)
         let promise = channel.eventLoop.makePromise(of: ThriftMessage.self)
         handler.expect(promise)
-        var buffer = channel.allocator.buffer(capacity: 256)
         let encoded = ThriftBinary.encode(message)
-        if framed { buffer.writeInteger(Int32(encoded.count)) }
-        buffer.writeBytes(encoded)
-        channel.writeAndFlush(buffer, promise: nil)
-        let timer = channel.eventLoop.scheduleTask(in: timeout) {
-            promise.fail(EngineError(.unreachable, "the Spark Thrift server at \(self.host):\(self.port) did not answer \(method) in time"))
-        }
-        defer { timer.cancel() }
-        let reply: ThriftMessage
-        do {
-            reply = try promise.futureResult.wait()
-        } catch let error as EngineError {
-            throw error
-        } catch {
-            throw EngineError(.unreachable, "the connection to the Spark Thrift server at \(host):\(port) failed: \(Self.reason(error))")
-        }
+        let frame = framed ? withUnsafeBytes(of: Int32(encoded.count).bigEndian) { Array($0) } : []
+        let reply = try send(frame + encoded, awaiting: promise, timeout: timeout, answering: method, exchange: "the connection to")
         if reply.kind == .exception {
             throw EngineError(.statement, "the Spark Thrift server refused \(method): \(reply.body[1]?.text ?? "an application error")")
         }
@@ -116,6 +89,26 @@ final class ThriftChannel: @unchecked Sendable {
             throw EngineError(.unreachable, "the Spark Thrift server answered \(method) with something else (\(reply.name))")
         }
         return result
+    }
+
+    /// Writes `bytes` and waits for what `promise` is given (the handler fulfils it), failing it
+    /// when `timeout` passes; a failure other than floe's own is an `unreachable` error.
+    private func send<Answer>(_ bytes: [UInt8], awaiting promise: EventLoopPromise<Answer>, timeout: TimeAmount,
+                              answering what: String, exchange: String) throws -> Answer {
+        var buffer = channel.allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        channel.writeAndFlush(buffer, promise: nil)
+        let timer = channel.eventLoop.scheduleTask(in: timeout) {
+            promise.fail(EngineError(.unreachable, "the Spark Thrift server at \(self.host):\(self.port) did not answer \(what) in time"))
+        }
+        defer { timer.cancel() }
+        do {
+            return try promise.futureResult.wait()
+        } catch let error as EngineError {
+            throw error
+        } catch {
+            throw EngineError(.unreachable, "\(exchange) the Spark Thrift server at \(host):\(port) failed: \(Self.reason(error))")
+        }
     }
 
     func close() {
