@@ -83,7 +83,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The Apache Spark adapter: a HiveServer2 (Thrift) client of its own on SwiftNIO, as no
-        // Swift Thrift package exists. Work in progress (issue [I]): the client, not yet an adapter.
+        // Swift Thrift package exists. Only the executable and the tests link it; it registers
+        // itself with `SparkAdapter.register()`.
         .target(
             name: "FloeSpark",
             dependencies: [
@@ -181,10 +182,18 @@ let package = Package(
         // ran 7 % faster (calls into the runtime are direct, no symbol is bound at run time, and
         // start-up fell from 15 to 7 ms), and the binary runs where no Swift is installed.
         .executableTarget(
-            name: "floe", dependencies: ["FloeCLI", "FloeSQLite", "FloePostgres"], swiftSettings: swiftSettings,
+            name: "floe", dependencies: ["FloeCLI", "FloeSQLite", "FloePostgres", "FloeSpark"], swiftSettings: swiftSettings,
             linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
         ),
 
+        // What the engines' test suites share: demo products copied beside a changed platform,
+        // and rows of two engines compared.
+        .target(
+            name: "FloeTestSupport",
+            dependencies: ["FloeCompiler", "FloeContract", "FloeEngine", "FloeRuntime"],
+            path: "Tests/FloeTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "FloeContractTests", dependencies: ["FloeContract"], swiftSettings: swiftSettings),
         .testTarget(name: "FloeEngineTests", dependencies: ["FloeEngine", "FloeSQLite"], swiftSettings: swiftSettings),
         .testTarget(
@@ -195,11 +204,17 @@ let package = Package(
         ),
         .testTarget(
             name: "FloePostgresTests",
-            dependencies: ["FloePostgres", "FloeSQLite", "FloeRuntime", "FloeEngine", "FloeCompiler", "FloeContract", "FloeSemantic"],
+            dependencies: ["FloePostgres", "FloeSQLite", "FloeRuntime", "FloeEngine", "FloeCompiler", "FloeContract", "FloeSemantic",
+                           "FloeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "FloeCoreTests", dependencies: ["FloeCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "FloeSparkTests", dependencies: ["FloeSpark", "FloeEngine"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FloeSparkTests",
+            dependencies: ["FloeSpark", "FloeSQLite", "FloeEngine", "FloeRuntime", "FloeCompiler", "FloeContract", "FloeSemantic",
+                           "FloeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "FloeTemplatesTests", dependencies: ["FloeTemplates", "FloeCore", "FloeEngine"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FloeServeTests",

@@ -99,18 +99,3 @@ final class PostgresAdvisoryLock: NamespaceLock, @unchecked Sendable {
         self.session = nil
     }
 }
-
-/// Runs a piece of set-up once per engine, on whichever connection comes first; a failure lets
-/// the next connection try again.
-final class OnceFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var done = false
-
-    func run(_ body: () throws -> Void) throws {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !done else { return }
-        try body()
-        done = true
-    }
-}

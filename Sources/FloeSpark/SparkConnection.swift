@@ -4,8 +4,7 @@ import FloeEngine
 import Foundation
 import NIOCore
 
-/// One session on Spark's Thrift server, as the runtime uses a connection. Work in progress
-/// (issue [I]): the adapter that opens these for a plan is not written yet.
+/// One session on Spark's Thrift server, as the runtime uses a connection.
 ///
 /// Spark has no transactions: `beginWrite`, `commit` and `rollback` do nothing, and a build's
 /// statements take effect one by one (docs/engines.md says what that means for a failed build).
@@ -18,14 +17,24 @@ final class SparkConnection: EngineConnection {
     private let host: String
     private let port: Int
     private let security: ThriftChannel.Security
+    /// Where rows to insert are written as files for Spark to read (``SparkStage``); nil: INSERT … VALUES.
+    private let stage: SparkStage?
 
     /// `password` nil: NOSASL; given: SASL PLAIN.
-    init(host: String, port: Int, user: String, password: String? = nil, connectTimeout: TimeAmount = .seconds(10)) throws {
+    init(host: String, port: Int, user: String, password: String? = nil, connectTimeout: TimeAmount = .seconds(10),
+         queryTimeout: Duration = .seconds(3600), stageDirectory: String? = nil) throws {
         self.host = host
         self.port = port
         security = password.map { .plain(user: user, password: $0) } ?? .none
+        stage = stageDirectory.map(SparkStage.init(directory:))
         session = try HiveServer2Session(host: host, port: port, user: user, password: password, connectTimeout: connectTimeout,
-                                         running: running)
+                                         queryTimeout: queryTimeout, running: running)
+    }
+
+    convenience init(settings: SparkSettings) throws {
+        try self.init(host: settings.host, port: settings.port, user: settings.user, password: settings.password,
+                      connectTimeout: .milliseconds(Int64(settings.connectTimeout * 1000)),
+                      queryTimeout: .milliseconds(Int64(settings.queryTimeout * 1000)), stageDirectory: settings.stageDirectory)
     }
 
     deinit { session.close() }
@@ -87,8 +96,14 @@ final class SparkConnection: EngineConnection {
         return columns
     }
 
+    /// Staged as a file and loaded with one statement when the profile has a stage directory;
+    /// else sent as INSERT … VALUES statements of a thousand rows.
     @discardableResult
     func insert(into relation: Relation, columns: [String], rows: some Sequence<[SQLValue]>) throws -> Int {
+        if let stage {
+            let types = Dictionary(try self.columns(of: relation).map { ($0.name, $0.type ?? "string") }, uniquingKeysWith: { first, _ in first })
+            return try stage.load(rows, into: relation, columns: columns.map { ($0, types[$0] ?? "string") }, dialect: dialect) { try execute($0) }
+        }
         var inserted = 0
         var batch: [String] = []
         func flush() throws {
@@ -105,7 +120,12 @@ final class SparkConnection: EngineConnection {
         return inserted
     }
 
-    private func schemaExists(_ schema: String) throws -> Bool {
+    /// Makes `schema` the database unqualified names resolve to.
+    func use(_ schema: String) throws {
+        if try schemaExists(schema) { try execute("use \(dialect.quoteIdentifier(schema))") }
+    }
+
+    func schemaExists(_ schema: String) throws -> Bool {
         try query("show schemas like \(dialect.stringLiteral(schema))", limit: nil).rows.contains { $0.first == .text(schema.lowercased()) || $0.first == .text(schema) }
     }
 

@@ -4,6 +4,7 @@ import FloeEngine
 import FloePostgres
 import FloeRuntime
 import FloeSQLite
+import FloeTestSupport
 import Foundation
 import Testing
 
@@ -52,28 +53,5 @@ enum PostgresTestServer {
         plan.profiles.compute.settings = settings
         return try PostgresAdapter().engine(settings: settings, plan: plan, projectDirectory: "/")
     }
-
-    /// The smallest plan an adapter needs: its environment's namespace.
-    private static func planStub(namespace: String) throws -> CompiledArtifacts {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("floe-pg-stub-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let files = [
-            "platform.yaml": """
-                version: "1"
-                compute: { default: { type: sqlite, path: x.db } }
-                storage: { default: { type: local, path: s } }
-                catalogs: { default: { type: none } }
-                environments: { dev: { namespace: "\(namespace)" } }
-                """,
-            "floe.yaml": "name: stub\nversion: \"1.0.0\"\ntransforms: [{type: dbt, path: dbt}]\n",
-            "dbt/dbt_project.yml": "name: stub\n",
-            "dbt/models/one.sql": "select 1 as one",
-        ]
-        for (path, text) in files {
-            let url = directory.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
-        return try PostgresProduct.plan(in: directory, environment: "dev")
-    }
+    private static func planStub(namespace: String) throws -> CompiledArtifacts { try DemoProduct.stubPlan(namespace: namespace) }
 }

@@ -119,3 +119,20 @@ struct HiveServer2PlainTests {
         }
     }
 }
+
+/// Spark's errors arrive wrapped in Java class names; what reaches a user is the message.
+@Suite struct SparkErrorMessageTests {
+    @Test func javaClassNamesAndStacksAreLeftOut() {
+        #expect(HiveServer2Session.message(from: """
+            org.apache.hive.service.cli.HiveSQLException: Error running query: [UNSUPPORTED_DATATYPE] org.apache.spark.sql.catalyst.parser.ParseException:
+            [UNSUPPORTED_DATATYPE] Unsupported data type "TEXT". SQLSTATE: 0A000
+            == SQL (line 1, position 40) ==
+            \tat org.apache.spark.sql.hive.thriftserver.SparkExecuteStatementOperation.run(X.scala:1)
+            """) == #"[UNSUPPORTED_DATATYPE] Unsupported data type "TEXT". SQLSTATE: 0A000"#)
+        #expect(HiveServer2Session.message(from: """
+            org.apache.hive.service.cli.HiveSQLException: Error running query: [ARITHMETIC_OVERFLOW] org.apache.spark.SparkArithmeticException: [ARITHMETIC_OVERFLOW] long overflow. SQLSTATE: 22003
+            \tat org.apache.spark.sql.errors.QueryExecutionErrors$.arithmeticOverflowError(QueryExecutionErrors.scala:1)
+            """) == "[ARITHMETIC_OVERFLOW] long overflow. SQLSTATE: 22003")
+        #expect(HiveServer2Session.message(from: "plain words: no classes") == "plain words: no classes")
+    }
+}

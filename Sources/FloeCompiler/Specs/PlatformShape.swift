@@ -1,8 +1,8 @@
 /// What platform.yaml may hold. Every credential field is `.secret`: a plain value is refused.
 public enum PlatformShape {
-    public static let computeTypes = ["sqlite", "postgres", "duckdb", "trino", "snowflake", "bigquery"]
+    public static let computeTypes = ["sqlite", "postgres", "spark", "duckdb", "trino", "snowflake", "bigquery"]
     /// The compute types `floe apply` can run today; the others are validated and carried for preflight.
-    public static let executableComputeTypes: Set<String> = ["sqlite", "postgres"]
+    public static let executableComputeTypes: Set<String> = ["sqlite", "postgres", "spark"]
     public static let storageTypes = ["local", "s3", "gcs", "adls"]
     public static let catalogTypes = ["polaris", "rest", "glue", "none"]
 
@@ -26,6 +26,19 @@ public enum PlatformShape {
                       "TLS mode (default prefer)"),
             .optional("connect_timeout", .integer(minimum: 1, maximum: 600), "seconds to wait for a connection (default 10), as dbt-postgres names it"),
             .optional("schema", .string(.nonEmpty), "the schema unqualified names resolve to (default: the namespace)"),
+            threads,
+        ])),
+        ("spark", ObjectShape("a spark compute profile", [
+            .required("host", .string(.nonEmpty), "the Spark Thrift server's host name"),
+            .optional("port", port, "the Thrift server's port (default 10000)"),
+            .optional("auth", .string(.oneOf(["nosasl", "plain"])), "nosasl, or plain for a user and password (default: plain when a password is given)"),
+            .optional("user", .stringOrSecret, "the user to log in as (default floe)"),
+            .optional("password", .secret, "the user's password (auth: plain)"),
+            .optional("schema", .string(.nonEmpty), "the database unqualified names resolve to (default: the namespace)"),
+            .optional("file_format", .string(.oneOf(["parquet", "orc", "delta", "iceberg", "hudi"])),
+                      "what tables are written as (default parquet)"),
+            .optional("connect_timeout", .integer(minimum: 1, maximum: 600), "seconds to wait for a connection (default 10)"),
+            .optional("query_timeout", .integer(minimum: 1), "seconds a statement may run before it is cancelled (default 3600)"),
             threads,
         ])),
         ("duckdb", ObjectShape("a duckdb compute profile", [

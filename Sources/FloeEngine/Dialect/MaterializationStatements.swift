@@ -38,13 +38,18 @@ extension SQLDialect {
         return "insert into \(relation(target)) (\(list))\nselect \(list) from \(source)"
     }
 
-    /// dbt's delete+insert: rows of `target` whose key appears in `staging` go, then all of `staging` comes in.
+    public func deleteRows(from relation: Relation, where predicate: String) -> [String] {
+        ["delete from \(self.relation(relation)) where \(predicate)"]
+    }
+
     public func deleteInsert(into target: Relation, from staging: String, columns: [String], uniqueKey: [String]) -> [String] {
         let keys = uniqueKey.count == 1 ? quoteIdentifier(uniqueKey[0]) : "(\(columnList(uniqueKey)))"
-        return [
-            "delete from \(relation(target)) where \(keys) in (select \(columnList(uniqueKey)) from \(staging))",
-            insert(into: target, from: staging, columns: columns),
-        ]
+        return deleteRows(from: target, where: "\(keys) in (select \(columnList(uniqueKey)) from \(staging))")
+            + [insert(into: target, from: staging, columns: columns)]
+    }
+
+    public func overwrite(_ target: Relation, from staging: String, columns: [String]) -> [String] {
+        ["delete from \(relation(target))", insert(into: target, from: staging, columns: columns)]
     }
 
     /// Portable merge: an UPDATE … FROM for matching keys, then an INSERT of the rest.

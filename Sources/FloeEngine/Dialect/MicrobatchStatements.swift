@@ -22,10 +22,9 @@ extension SQLDialect {
             .replacingOccurrences(of: batchEndMarker, with: stringLiteral(end))
     }
 
-    /// Removes the rows of `target` in the batch's window, which the batch's rows replace.
-    public func deleteBatch(_ target: Relation, eventTime: String, start: String, end: String) -> String {
+    /// The rows of `target` in the batch's window, which the batch's rows replace.
+    public func batchWindow(eventTime: String, start: String, end: String) -> String {
         let time = comparableTimestamp(quoteIdentifier(eventTime))
-        return "delete from \(relation(target)) where \(time) >= \(timestampParameter(stringLiteral(start))) "
-            + "and \(time) < \(timestampParameter(stringLiteral(end)))"
+        return "\(time) >= \(timestampParameter(stringLiteral(start))) and \(time) < \(timestampParameter(stringLiteral(end)))"
     }
 }

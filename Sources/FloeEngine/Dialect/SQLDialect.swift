@@ -60,6 +60,23 @@ public protocol SQLDialect: Sendable {
     /// connections add (``OrderedSetAggregates``), and of PostgreSQL's `::` cast where the engine
     /// lacks it (``PostgresCasts``); the SQL itself where the engine has them as they are.
     func nativeFunctions(_ sql: String) -> String
+    /// Whether tables take UPDATE, DELETE and MERGE. Spark's file tables (parquet, orc) do not:
+    /// there, what would change rows in place writes the table again beside it and swaps it in.
+    var rowLevelChanges: Bool { get }
+    /// Whether tables take indexes (dbt's `indexes` config); Spark's do not, and the config is ignored there.
+    var hasIndexes: Bool { get }
+    /// `create table … as select`.
+    func createTable(_ relation: Relation, as select: String) -> String
+    /// An empty `create table` with the given columns; a column without a type gets text.
+    func createTable(_ relation: Relation, columns: [ColumnSpec]) -> String
+    /// Deletes the rows of `relation` for which `predicate` is true (rows where it is null stay).
+    func deleteRows(from relation: Relation, where predicate: String) -> [String]
+    /// dbt's delete+insert: rows of `target` whose key appears in `staging` go, then all of `staging` comes in.
+    func deleteInsert(into target: Relation, from staging: String, columns: [String], uniqueKey: [String]) -> [String]
+    /// Replaces every row of `target` with those of `staging`.
+    func overwrite(_ target: Relation, from staging: String, columns: [String]) -> [String]
+    /// Adds a column to a table.
+    func addColumn(_ relation: Relation, column: String, type: String) -> String
     /// Drops `relation` if it exists; on an engine whose views hold on to what they read, the
     /// views that read it go too (the executor rebuilds them, as they are no longer up to date).
     func drop(_ relation: Relation, kind: RelationKind) -> String
@@ -126,6 +143,8 @@ extension SQLDialect {
     public var viewsReadOtherSchemas: Bool { true }
 
     public var quotedLiteralsTakeColumnTypes: Bool { false }
+    public var rowLevelChanges: Bool { true }
+    public var hasIndexes: Bool { true }
     public func equalsExpected(_ expression: String, text literal: String) -> String { "\(expression) = \(literal)" }
 
     public func nativeFunctions(_ sql: String) -> String { sql }
@@ -169,7 +188,7 @@ extension SQLDialect {
 
 /// Finds a dialect by the compute profile's type.
 public enum SQLDialects {
-    public static let all: [any SQLDialect] = [SQLiteDialect(), PostgresDialect()]
+    public static let all: [any SQLDialect] = [SQLiteDialect(), PostgresDialect(), SparkDialect()]
 
     public static func named(_ name: String) -> (any SQLDialect)? {
         all.first { $0.name == name }

@@ -1,13 +1,64 @@
 import FloeContract
 import Foundation
 
-/// Spark SQL 4 (through its Thrift server), as dbt-spark renders the cross-database macros.
-/// Work in progress (issue [I]): not yet among ``SQLDialects/all``, so no compute profile
-/// selects it until the Spark adapter runs plans.
+/// Spark SQL 4 (through its Thrift server), as dbt-spark renders the cross-database macros and
+/// builds its materializations. Tables are written in the compute profile's `file_format`;
+/// parquet and orc tables take no UPDATE, DELETE or MERGE, so what would change their rows in
+/// place writes the kept rows to a table beside and swaps it in.
 public struct SparkDialect: SQLDialect {
-    public init() {}
+    /// `parquet` (the default), `orc`, `delta`, `iceberg`, `hudi`: what `create table … using` names.
+    public let fileFormat: String
+
+    public init(fileFormat: String = "parquet") {
+        self.fileFormat = fileFormat
+    }
+
+    /// The table formats that take row-level changes (and Spark's MERGE).
+    public static let rowLevelFormats: Set<String> = ["delta", "iceberg", "hudi"]
 
     public var name: String { "spark" }
+
+    public var rowLevelChanges: Bool { Self.rowLevelFormats.contains(fileFormat) }
+
+    public func createTable(_ relation: Relation, as select: String) -> String {
+        "create table \(self.relation(relation)) using \(fileFormat) as\n\(select)"
+    }
+
+    /// `type` as Spark names it: PostgreSQL's and SQLite's `text` (which seeds' `column_types`
+    /// often say) is Spark's `string`; a missing type is `string` too.
+    public func columnType(_ type: String?) -> String {
+        guard let type, !type.isEmpty, type.lowercased() != "text" else { return "string" }
+        return type
+    }
+
+    public func createTable(_ relation: Relation, columns: [ColumnSpec]) -> String {
+        let definitions = columns.map { "\(quoteIdentifier($0.name)) \(columnType($0.type))" }
+        return "create table \(self.relation(relation)) (\(definitions.joined(separator: ", "))) using \(fileFormat)"
+    }
+
+    /// A DELETE where the format takes one; else the rows to keep (those where `predicate` is
+    /// false or null) are written to a table beside, which then replaces `relation`. Between the
+    /// drop and the rename the table is missing, not wrong (docs/engines.md).
+    public func deleteRows(from relation: Relation, where predicate: String) -> [String] {
+        guard !rowLevelChanges else { return ["delete from \(self.relation(relation)) where \(predicate)"] }
+        let kept = Relation(schema: relation.schema, name: relation.name + "__floe_keep")
+        return [
+            drop(kept, kind: .table),
+            createTable(kept, as: "select * from \(self.relation(relation)) where (\(predicate)) is not true"),
+            drop(relation, kind: .table),
+            rename(kept, kind: .table, to: relation.name),
+        ]
+    }
+
+    /// `insert overwrite`: one job that replaces the table's files.
+    public func overwrite(_ target: Relation, from staging: String, columns: [String]) -> [String] {
+        let list = columnList(columns)
+        return ["insert overwrite table \(relation(target)) (\(list))\nselect \(list) from \(staging)"]
+    }
+
+    public func addColumn(_ relation: Relation, column: String, type: String) -> String {
+        "alter table \(self.relation(relation)) add columns (\(quoteIdentifier(column)) \(columnType(type)))"
+    }
 
     /// Backticks, embedded ones doubled.
     public func quoteIdentifier(_ identifier: String) -> String {
@@ -115,16 +166,19 @@ public struct SparkDialect: SQLDialect {
 
     public func arrayConcat(_ first: String, _ second: String) -> String { "concat(\(first), \(second))" }
 
-    /// `median(x)` and the two-argument percentiles as ordered-set aggregates, which Spark has.
-    public func nativeFunctions(_ sql: String) -> String { OrderedSetAggregates.rewrite(sql) }
+    /// `median(x)` and the two-argument percentiles as ordered-set aggregates, which Spark has;
+    /// casts to a bare `numeric` as exact decimals (``SparkDecimalCasts``).
+    public func nativeFunctions(_ sql: String) -> String { SparkDecimalCasts.rewrite(OrderedSetAggregates.rewrite(sql)) }
 
     /// Spark renames a table within its database only when the new name says which.
     public func rename(_ relation: Relation, kind: RelationKind, to name: String) -> String {
         "alter \(kind.rawValue) \(self.relation(relation)) rename to \(self.relation(schema: relation.schema, name: name))"
     }
 
-    /// Spark's MERGE, which Delta Lake, Iceberg and Hudi tables take (plain parquet does not).
+    /// Spark's MERGE, which Delta Lake, Iceberg and Hudi tables take; on the others, each row of
+    /// `staging` replaces the target's rows with its key, as delete+insert does.
     public func merge(into target: Relation, from staging: String, columns: [String], uniqueKey: [String]) -> [String] {
+        guard rowLevelChanges else { return deleteInsert(into: target, from: staging, columns: columns, uniqueKey: uniqueKey) }
         let match = uniqueKey.map { "floe_target.\(quoteIdentifier($0)) = floe_staging.\(quoteIdentifier($0))" }.joined(separator: " and ")
         let updates = columns.filter { !uniqueKey.contains($0) }.map { "\(quoteIdentifier($0)) = floe_staging.\(quoteIdentifier($0))" }
         let list = columnList(columns)
@@ -134,8 +188,8 @@ public struct SparkDialect: SQLDialect {
         return [statement]
     }
 
-    /// Spark has no indexes: nothing to run.
-    public func createIndex(_ index: ModelIndex, named name: String, on relation: Relation) -> String { "" }
+    /// Spark has no indexes: dbt's `indexes` config is ignored, as dbt-spark ignores it.
+    public var hasIndexes: Bool { false }
 
     public func utcToLocal(_ expression: String, zone: String) -> String {
         "from_utc_timestamp(cast(\(expression) as timestamp), \(zone))"
@@ -147,8 +201,10 @@ public struct SparkDialect: SQLDialect {
         "\(expression) ilike \(pattern) escape '\\\\'"
     }
 
-    /// The sum of each row's 64-bit hash, as text.
+    /// The sum of each row's 64-bit hash, as text; summed as decimals, which do not overflow
+    /// where a long would (Spark's ANSI mode fails on that).
     public func rowSignature(_ expressions: [String]) -> String {
-        "cast(sum(xxhash64(" + expressions.map { "coalesce(cast(\($0) as string), '\\u001e')" }.joined(separator: ", ") + ")) as string)"
+        "cast(sum(cast(xxhash64(" + expressions.map { "coalesce(cast(\($0) as string), '\\u001e')" }.joined(separator: ", ")
+            + ") as decimal(38,0))) as string)"
     }
 }

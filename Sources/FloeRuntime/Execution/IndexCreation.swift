@@ -18,6 +18,7 @@ struct IndexCreation {
     /// `replacing`: the table is new (a table build or an incremental model's first or full
     /// build); otherwise an incremental run adds only the indexes that are missing.
     func create(for model: CompiledModel, replacing: Bool) throws {
+        guard dialect.hasIndexes else { return }
         for index in model.indexes ?? [] {
             let name = Self.name(of: index, on: model.relation)
             if replacing { try connection.execute(dialect.dropIndex(named: name, schema: model.relation.schema)) }

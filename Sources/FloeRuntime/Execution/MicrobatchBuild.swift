@@ -49,7 +49,8 @@ struct MicrobatchBuild {
             }
         } else {
             for batch in batches {
-                try connection.execute(dialect.deleteBatch(model.relation, eventTime: config.eventTime, start: batch.start, end: batch.end))
+                try connection.deleteRows(from: model.relation, where: dialect.batchWindow(eventTime: config.eventTime, start: batch.start, end: batch.end),
+                                          dialect: dialect)
                 rows += try insert(dialect.batch(model.incrementalSQL ?? model.sql, start: batch.start, end: batch.end), into: model.relation)
             }
         }

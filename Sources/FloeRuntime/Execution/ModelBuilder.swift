@@ -114,7 +114,7 @@ struct ModelBuilder {
             // The partitions (the unique key's values) the new rows fall in are replaced; with no
             // partition columns, the whole table is.
             statements = model.uniqueKey.isEmpty
-                ? ["delete from \(dialect.relation(model.relation))", dialect.insert(into: model.relation, from: source, columns: columns)]
+                ? dialect.overwrite(model.relation, from: source, columns: columns)
                 : dialect.deleteInsert(into: model.relation, from: source, columns: columns, uniqueKey: model.uniqueKey)
         default:
             throw ExecutorError(.build, "incremental_strategy '\(strategy)' is not supported; use append, merge, delete+insert or insert_overwrite",

@@ -40,8 +40,8 @@ struct RetentionStep: Sendable {
     /// Runs inside the caller's transaction.
     func apply(to relation: Relation, connection: any EngineConnection, dialect: any SQLDialect) throws -> Int {
         guard try connection.columns(of: relation).contains(where: { $0.name == column }) else { return 0 }
-        return try connection.execute(
-            "delete from \(dialect.relation(relation)) where \(dialect.quoteIdentifier(column)) < \(dialect.stringLiteral(cutoff))")
+        return try connection.deleteRows(
+            from: relation, where: "\(dialect.quoteIdentifier(column)) < \(dialect.stringLiteral(cutoff))", dialect: dialect)
     }
 
     func describe(_ rows: Int) -> String {

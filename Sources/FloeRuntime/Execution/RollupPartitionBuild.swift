@@ -37,8 +37,8 @@ struct RollupPartitionBuild {
             let rebuilt = try connection.count("select count(*) from \(changed)")
             let rollup = dialect.relation(model.relation)
             let partition = dialect.dateTrunc(partitioning.granularity, "\(rollup).\(dialect.quoteIdentifier(partitioning.timeColumn))")
-            let deleted = try connection.execute(
-                "delete from \(rollup) where exists (select 1 from \(changed) as c where \(same("c.floe_partition", partition)))")
+            let deleted = try connection.deleteRows(
+                from: model.relation, where: "exists (select 1 from \(changed) as c where \(same("c.floe_partition", partition)))", dialect: dialect)
             let columns = try connection.columns(of: model.relation).map(\.name)
             let inserted = try connection.execute(
                 "insert into \(rollup) (\(dialect.columnList(columns)))\nselect \(dialect.columnList(columns)) from (\n\(partitioning.changedSelect)\n) as floe_partitions")

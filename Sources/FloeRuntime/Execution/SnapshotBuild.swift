@@ -20,6 +20,10 @@ struct SnapshotBuild {
         guard let config = model.snapshot else {
             throw ExecutorError(.build, "snapshot '\(model.name)' has no snapshot strategy in the plan", node: model.uniqueID)
         }
+        guard dialect.rowLevelChanges else {
+            throw ExecutorError(.build, "snapshot '\(model.name)' closes versions with UPDATE, which \(dialect.name) tables of this file format do not take; "
+                + "use a file_format with row-level changes (delta, iceberg, hudi)", node: model.uniqueID)
+        }
         let sql = SnapshotSQL(dialect: dialect, config: config, uniqueKey: model.uniqueKey, now: Self.utc(now))
         switch try connection.relationKind(model.relation) {
         case nil:

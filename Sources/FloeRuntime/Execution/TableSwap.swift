@@ -39,6 +39,18 @@ extension EngineConnection {
         if let kind = try relationKind(relation) { try execute(dialect.drop(relation, kind: kind)) }
     }
 
+    /// Deletes the rows of `relation` where `predicate` is true; returns how many went. Where the
+    /// engine has no DELETE (Spark's file tables) they are counted first, and the table is
+    /// written again only when some go.
+    @discardableResult
+    func deleteRows(from relation: Relation, where predicate: String, dialect: any SQLDialect) throws -> Int {
+        let statements = dialect.deleteRows(from: relation, where: predicate)
+        if dialect.rowLevelChanges, statements.count == 1 { return try execute(statements[0]) }
+        let deleted = try count("select count(*) from \(dialect.relation(relation)) where \(predicate)")
+        if deleted > 0 { for statement in statements { try execute(statement) } }
+        return deleted
+    }
+
     /// The first column of the first row of a `count(*)` query.
     func count(_ sql: String) throws -> Int {
         switch try query(sql).rows.first?.first {

@@ -23,6 +23,18 @@ struct Snapshots {
     private var table: String { dialect.relation(schema: namespace, name: "_floe_snapshots") }
 
     static func createTable(_ connection: any EngineConnection, namespace: String, dialect: any SQLDialect) throws {
+        guard dialect.rowLevelChanges else {
+            let relation = Relation(schema: namespace, name: "_floe_snapshots")
+            guard try connection.relationKind(relation) == nil else { return }
+            let columns: [(String, ValueKind)] = [
+                ("unique_id", .text), ("sequence", .integer), ("relation", .text), ("taken_at", .text), ("run_id", .text),
+                ("fingerprint", .text), ("version", .text), ("inputs", .text),
+            ]
+            try connection.execute(dialect.createTable(relation, columns: columns.map {
+                ColumnSpec(name: $0.0, type: dialect.typeName(for: $0.1))
+            }))
+            return
+        }
         try connection.execute("""
             create table if not exists \(dialect.relation(schema: namespace, name: "_floe_snapshots")) (
                 unique_id text not null, sequence integer not null, relation text not null, taken_at text not null,
@@ -77,7 +89,7 @@ struct Snapshots {
         let restoring = Relation(schema: model.relation.schema, name: model.relation.name + "__floe_restoring")
         try connection.dropIfExists(restoring, dialect: dialect)
         try connection.execute(dialect.rename(chosen.relation, kind: .table, to: restoring.name))
-        try connection.execute("delete from \(table) where unique_id = \(text(model.uniqueID)) and sequence = \(chosen.sequence)")
+        try forgetEntry(chosen.sequence, of: model, connection: connection)
         if let current {
             try take(model, current: current, move: true, connection: connection, runID: runID)
         }
@@ -90,7 +102,12 @@ struct Snapshots {
 
     private func forget(_ entry: Entry, of model: CompiledModel, connection: any EngineConnection) throws {
         try connection.dropIfExists(entry.relation, dialect: dialect)
-        try connection.execute("delete from \(table) where unique_id = \(text(model.uniqueID)) and sequence = \(entry.sequence)")
+        try forgetEntry(entry.sequence, of: model, connection: connection)
+    }
+
+    private func forgetEntry(_ sequence: Int, of model: CompiledModel, connection: any EngineConnection) throws {
+        try connection.deleteRows(from: Relation(schema: namespace, name: "_floe_snapshots"),
+                                  where: "unique_id = \(text(model.uniqueID)) and sequence = \(sequence)", dialect: dialect)
     }
 
     private func text(_ value: String) -> String { dialect.stringLiteral(value) }

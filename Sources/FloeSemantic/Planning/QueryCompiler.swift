@@ -333,16 +333,16 @@ public struct QueryCompiler: Sendable {
                 })
                 let keysSQL = "select distinct \(keySelect.joined(separator: ",\n    "))\n  from \(from.replacingOccurrences(of: "\n", with: "\n  "))\(whereClause.replacingOccurrences(of: "\n", with: "\n  "))"
                 let join = try zip(keys, keyAliases).map { key, alias throws(SemanticError) in
-                    "\"floe_keys\".\(dialect.quoteIdentifier(alias)) = \(try members.dimension(key, of: cube))"
+                    "\(dialect.quoteIdentifier("floe_keys")).\(dialect.quoteIdentifier(alias)) = \(try members.dimension(key, of: cube))"
                 }.joined(separator: " and ")
-                let select = dimensions.map { "\"floe_keys\".\(dialect.quoteIdentifier($0.column.alias))" }
+                let select = dimensions.map { "\(dialect.quoteIdentifier("floe_keys")).\(dialect.quoteIdentifier($0.column.alias))" }
                     + measures.filter { $0.reference.cube.name == cubeName }.map { "\($0.expression) as \(dialect.quoteIdentifier($0.column.alias))" }
-                let keyGroup = dimensions.isEmpty ? "" : "\ngroup by " + dimensions.map { "\"floe_keys\".\(dialect.quoteIdentifier($0.column.alias))" }.joined(separator: ", ")
+                let keyGroup = dimensions.isEmpty ? "" : "\ngroup by " + dimensions.map { "\(dialect.quoteIdentifier("floe_keys")).\(dialect.quoteIdentifier($0.column.alias))" }.joined(separator: ", ")
                 subqueries.append(("q_\(index + 1)", """
                     select \(select.joined(separator: ",\n  "))
                     from (
                       \(keysSQL)
-                    ) as "floe_keys"
+                    ) as \(dialect.quoteIdentifier("floe_keys"))
                     left join \(members.source(cube)) as \(members.alias(cube.name)) on \(join)\(keyGroup)
                     """))
             }

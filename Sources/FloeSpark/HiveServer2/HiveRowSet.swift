@@ -18,9 +18,19 @@ enum HiveRowSet {
             }
             return []
         }
-        let values = try encoded.map(column)
+        let values = try zip(encoded, columns.map(\.type) + Array(repeating: 7, count: max(0, encoded.count - columns.count)))
+            .map { union, type in try column(union).map { type == 15 ? decimal($0) : $0 } }
         let count = values.map(\.count).max() ?? 0
         return (0..<count).map { row in values.map { row < $0.count ? $0[row] : .null } }
+    }
+
+    /// A DECIMAL arrives as its text: an integer when whole, else a double, as PostgreSQL's
+    /// numerics are read.
+    private static func decimal(_ value: SQLValue) -> SQLValue {
+        guard case .text(let text) = value else { return value }
+        let fraction = text.split(separator: ".", maxSplits: 1).dropFirst().first
+        if fraction?.allSatisfy({ $0 == "0" }) ?? true, let whole = Int64(text.split(separator: ".").first ?? "") { return .integer(whole) }
+        return Double(text).map(SQLValue.real) ?? value
     }
 
     /// One `TColumn` (a union: one of boolVal, byteVal, i16Val, i32Val, i64Val, doubleVal,

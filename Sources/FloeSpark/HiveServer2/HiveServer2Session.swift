@@ -111,7 +111,7 @@ final class HiveServer2Session: @unchecked Sendable {
             case 3, 4, 6:  // CANCELED, CLOSED, UKNOWN
                 throw EngineError(.statement, "the statement was cancelled or closed on the Spark Thrift server", sql: sql)
             case 5:  // ERROR
-                throw EngineError(.statement, Self.firstLine(reply[5]?.text ?? "the statement failed"), sql: sql)
+                throw EngineError(.statement, Self.message(from: reply[5]?.text ?? "the statement failed"), sql: sql)
             default:
                 guard ContinuousClock.now < deadline else {
                     _ = try? channel.call("CancelOperation", .fields([1: .fields([1: operation])]), timeout: callTimeout)
@@ -136,13 +136,47 @@ final class HiveServer2Session: @unchecked Sendable {
     static func check(_ status: ThriftValue?, doing what: String, sql: String? = nil) throws {
         let code = status?[1]?.int32 ?? 3
         guard code != 0 && code != 1 else { return }
-        let message = status?[5]?.text ?? "the server gave no reason"
-        throw EngineError(sql == nil ? .unreachable : .statement, "cannot \(what) on the Spark Thrift server: \(firstLine(message))", sql: sql)
+        let reason = status?[5]?.text ?? "the server gave no reason"
+        throw EngineError(sql == nil ? .unreachable : .statement, "cannot \(what) on the Spark Thrift server: \(message(from: reason))", sql: sql)
     }
 
-    /// Spark's messages carry a Java stack after the first line; the first line is the message.
-    static func firstLine(_ text: String) -> String {
-        let line = text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? text
-        return line.trimmingCharacters(in: .whitespaces)
+    /// Spark's messages carry Java class names before the message
+    /// (`org.apache.hive.service.cli.HiveSQLException: Error running query: [CODE]
+    /// org.apache…ParseException:`, the message itself on the next line for a parse error) and a
+    /// Java stack or the query plan after it: the message is the first line left with words.
+    static func message(from text: String) -> String {
+        for raw in text.split(separator: "\n") {
+            let line = stripJavaClasses(String(raw)).trimmingCharacters(in: .whitespaces)
+            let onlyCode = line.hasPrefix("[") && line.hasSuffix("]") && !line.contains(" ")
+            if !line.isEmpty, !onlyCode { return line }
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `line` without `some.java.ClassName: ` prefixes and the Thrift server's own words.
+    private static func stripJavaClasses(_ line: String) -> String {
+        var rest = Substring(line)
+        while true {
+            rest = rest.drop { $0 == " " }
+            if rest.hasPrefix("Error running query: ") { rest = rest.dropFirst("Error running query: ".count); continue }
+            if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
+                // `[CODE] java.Class: [CODE] message`: the code is said again after the class.
+                let after = rest[rest.index(after: close)...].drop { $0 == " " }
+                if let colon = after.range(of: ": "), after[..<colon.lowerBound].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "$" }),
+                   after[..<colon.lowerBound].contains(".") {
+                    rest = after[colon.upperBound...]
+                    continue
+                }
+                if after.hasSuffix(":"), after.dropLast().allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "$" }) {
+                    return String(rest[...close])
+                }
+            }
+            if let colon = rest.range(of: ": "), rest[..<colon.lowerBound].contains("."),
+               rest[..<colon.lowerBound].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "$" }) {
+                rest = rest[colon.upperBound...]
+                continue
+            }
+            return String(rest)
+        }
     }
 }

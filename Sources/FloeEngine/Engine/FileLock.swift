@@ -1,4 +1,3 @@
-import FloeEngine
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -7,7 +6,7 @@ import Glibc
 /// An exclusive `flock` on a file. The kernel releases it when the process ends, however it ends,
 /// so a `kill -9` never leaves a stale lock behind. The holder's pid and start time are written
 /// into the file so a refused apply can say who holds it.
-final class FileLock: NamespaceLock, @unchecked Sendable {
+public final class FileLock: NamespaceLock, @unchecked Sendable {
     private var descriptor: Int32
 
     private init(descriptor: Int32) {
@@ -15,7 +14,7 @@ final class FileLock: NamespaceLock, @unchecked Sendable {
     }
 
     /// Takes the lock, polling until `timeout` seconds have passed.
-    static func acquire(path: String, what: String, timeout: Double) throws -> FileLock {
+    public static func acquire(path: String, what: String, timeout: Double) throws -> FileLock {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw EngineError(.unreachable, "cannot open the lock file \(path): \(String(cString: strerror(errno)))")
@@ -37,7 +36,7 @@ final class FileLock: NamespaceLock, @unchecked Sendable {
         return FileLock(descriptor: descriptor)
     }
 
-    func release() {
+    public func release() {
         guard descriptor >= 0 else { return }
         _ = ftruncate(descriptor, 0)
         flock(descriptor, LOCK_UN)

@@ -1,0 +1,192 @@
+import FloeCompiler
+import FloeContract
+import FloeEngine
+@testable import FloeRuntime
+import FloeTestSupport
+import Foundation
+import Testing
+
+/// Materializations on Spark's parquet tables, which take no UPDATE, DELETE or MERGE: incremental
+/// strategies give what a build from scratch gives, seeds are staged as files and read back
+/// exactly, retention writes the kept rows again, a view over a rebuilt table follows it, and
+/// the run state (a log there) says "up to date" only when it is.
+@Suite(.enabled(if: SparkTestServer.available, SparkTestServer.skipReason))
+struct SparkMaterializationTests {
+    /// A project on the test cluster under a namespace of its own, written file by file.
+    struct Project {
+        let directory: URL
+        let namespace: String
+
+        init(fileFormat: String = "parquet") throws {
+            SparkProduct.adapters
+            namespace = "floe_m_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("floe-spark-\(UUID().uuidString)")
+            try write("platform.yaml", """
+                version: "1"
+                compute:
+                  default:
+                    type: spark
+                    host: \(SparkTestServer.host)
+                    port: \(SparkTestServer.port)
+                    file_format: \(fileFormat)
+                    threads: 2
+                storage: { default: { type: local, path: .floe/storage } }
+                catalogs: { default: { type: none } }
+                environments: { dev: { namespace: \(namespace) } }
+                """)
+            try write("floe.yaml", "name: shop\nversion: \"1.0.0\"\ntransforms: [{type: dbt, path: dbt}]\n")
+            try write("dbt/dbt_project.yml", "name: shop\nvars: { batch: 1 }\n")
+            try write("dbt/seeds/events.csv", "id,kind,amount\n1,a,10\n2,b,20\n3,a,30\n")
+        }
+
+        func write(_ path: String, _ text: String) throws {
+            let url = directory.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+
+        func remove() {
+            _ = try? connection().execute("drop database if exists `\(namespace)` cascade")
+            try? FileManager.default.removeItem(at: directory)
+        }
+
+        func plan(vars: String = "{}") throws -> CompiledArtifacts {
+            try DemoProduct.plan(in: directory, environment: "dev", vars: vars)
+        }
+
+        func connection() throws -> any EngineConnection {
+            try PlanConnection.open(try plan(), projectDirectory: directory.path, environment: [:]).connection
+        }
+
+        @discardableResult
+        func apply(vars: String = "{}", fullRefresh: Bool = false, expectSuccess: Bool = true) throws -> RunResults {
+            let options = ApplyOptions(mode: .build, fullRefresh: fullRefresh, threads: 2, projectDirectory: directory.path, environment: [:])
+            let results = try PlanRunner(plan: plan(vars: vars), options: options).run()
+            if expectSuccess {
+                #expect(results.success, "\(results.results.filter { ![.success, .pass, .upToDate].contains($0.status) }.map { ($0.name, $0.message ?? "") })")
+            }
+            return results
+        }
+
+        func rows(_ sql: String) throws -> [[String]] {
+            try connection().query(sql).rows.map { $0.map { $0.displayText ?? "null" } }
+        }
+    }
+
+    @Test(arguments: ["merge", "delete+insert", "append", "insert_overwrite"])
+    func incrementalRunsEqualABuildFromScratch(strategy: String) throws {
+        let project = try Project()
+        defer { project.remove() }
+        let key = strategy == "append" ? "" : strategy == "insert_overwrite" ? ", partition_by=['id']" : ", unique_key='id'"
+        try project.write("dbt/models/totals.sql", """
+            {{ config(materialized='incremental', incremental_strategy='\(strategy)'\(key)) }}
+            select id, kind, amount * {{ var('batch') }} as amount, {{ var('batch') }} as batch from {{ ref('events') }}
+            {% if is_incremental() %} where id >= {{ var('batch') }} {% endif %}
+            """)
+        try project.apply()
+        try project.apply(vars: "{batch: 2}")
+        try project.apply(vars: "{batch: 3}")
+        let ns = project.namespace
+        let incremental = try project.rows("select id, kind, amount, batch from `\(ns)`.totals order by id, batch")
+        switch strategy {
+        case "append":
+            #expect(incremental.count == 3 + 2 + 1)
+        default:
+            #expect(incremental == [["1", "a", "10", "1"], ["2", "b", "40", "2"], ["3", "a", "90", "3"]])
+        }
+        if strategy != "append" {
+            try project.apply(vars: "{batch: 3}", fullRefresh: true)
+            #expect(try project.rows("select id from `\(ns)`.totals order by id") == incremental.map { [$0[0]] })
+        }
+        // Nothing is left beside the table: no staging or kept-rows tables.
+        #expect(try project.rows("show tables in `\(ns)` like 'totals_*'").isEmpty)
+    }
+
+    /// An unpartitioned insert_overwrite replaces the whole table with the new rows.
+    @Test func insertOverwriteWithoutPartitionsReplacesTheTable() throws {
+        let project = try Project()
+        defer { project.remove() }
+        try project.write("dbt/models/latest.sql", """
+            {{ config(materialized='incremental', incremental_strategy='insert_overwrite') }}
+            select id, {{ var('batch') }} as batch from {{ ref('events') }}
+            {% if is_incremental() %} where id > {{ var('batch') }} {% endif %}
+            """)
+        try project.apply()
+        try project.apply(vars: "{batch: 2}")
+        #expect(try project.rows("select id, batch from `\(project.namespace)`.latest") == [["3", "2"]])
+    }
+
+    /// Seeds travel as JSON files: quotes, backslashes, line breaks, empty text and nulls arrive as
+    /// they left, each column in the seed's inferred type.
+    @Test func seedsAreStagedAsFilesAndArriveExactly() throws {
+        let project = try Project()
+        defer { project.remove() }
+        try project.write("dbt/seeds/odd.csv", "id,note,price,day,flag\n1,\"it's \"\"quoted\"\"\",1.5,2024-02-29,true\n2,\"two\nlines \\\\ slash\",,2024-03-01,false\n3,,2,,\n")
+        try project.apply()
+        let rows = try project.rows("select id, note, price, cast(day as string), flag, typeof(price), typeof(day) from `\(project.namespace)`.odd order by id")
+        #expect(rows == [
+            ["1", "it's \"quoted\"", "1.5", "2024-02-29", "1", "double", "date"],
+            ["2", "two\nlines \\\\ slash", "null", "2024-03-01", "0", "double", "date"],
+            ["3", "null", "2.0", "null", "null", "double", "date"],
+        ])
+        let stage = project.directory.appendingPathComponent(".floe/storage/_floe_stage")
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: stage.path))?.isEmpty ?? true, "staged files are removed once loaded")
+    }
+
+    /// "Up to date" on the state log: a second run builds nothing, a changed input rebuilds what
+    /// reads it, and a dropped table is rebuilt.
+    @Test func upToDateIsTrueOnTheStateLog() throws {
+        let project = try Project()
+        defer { project.remove() }
+        try project.write("dbt/models/base.sql", "{{ config(materialized='table') }}\nselect id, amount * {{ var('batch') }} as amount from {{ ref('events') }}")
+        try project.write("dbt/models/doubled.sql", "{{ config(materialized='view') }}\nselect id, amount * 2 as doubled from {{ ref('base') }}")
+        try project.apply()
+        let again = try project.apply()
+        #expect(again.results.filter { $0.resourceType == .model }.allSatisfy { $0.status == .upToDate })
+        let changed = try project.apply(vars: "{batch: 2}")
+        #expect(changed.results.first { $0.name == "base" }?.status == .success)
+        #expect(try project.rows("select sum(doubled) from `\(project.namespace)`.doubled") == [["240"]])
+        _ = try project.connection().execute("drop table `\(project.namespace)`.base")
+        let rebuilt = try project.apply(vars: "{batch: 2}")
+        #expect(rebuilt.results.first { $0.name == "base" }?.status == .success)
+        let runs = try project.rows("select status, count(*) from `\(project.namespace)`.`_floe_runs` group by status")
+        #expect(runs == [["success", "4"]])
+    }
+
+    /// floe.yaml's retention on Spark: the expired rows go (the table is written again without
+    /// them), and the count says how many.
+    @Test func retentionDropsExpiredRows() throws {
+        let project = try Project()
+        defer { project.remove() }
+        try project.write("floe.yaml", """
+            name: shop
+            version: "1.0.0"
+            transforms: [{type: dbt, path: dbt}]
+            retention: { max_age: 30d, column: seen_at }
+            """)
+        try project.write("dbt/models/visits.sql", """
+            {{ config(materialized='table') }}
+            select 1 as id, cast('2001-01-01 00:00:00' as timestamp) as seen_at
+            union all select 2, current_timestamp()
+            """)
+        let results = try project.apply()
+        #expect(results.results.first { $0.name == "visits" }?.message?.contains("retention deleted 1 row") == true)
+        #expect(try project.rows("select id from `\(project.namespace)`.visits") == [["2"]])
+    }
+
+    /// A dbt snapshot closes versions with UPDATE: on parquet it is refused, naming the way out.
+    @Test func aSnapshotOnParquetIsRefusedWithTheReason() throws {
+        let project = try Project()
+        defer { project.remove() }
+        try project.write("dbt/snapshots/events_history.sql", """
+            {% snapshot events_history %}
+            {{ config(unique_key='id', strategy='check', check_cols=['amount']) }}
+            select * from {{ ref('events') }}
+            {% endsnapshot %}
+            """)
+        let results = try project.apply(expectSuccess: false)
+        let failure = results.results.first { $0.name == "events_history" }
+        #expect(failure?.status == .error)
+        #expect(failure?.message?.contains("file_format with row-level changes (delta, iceberg, hudi)") == true)
+    }
+}
