@@ -68,3 +68,41 @@ struct SparkDialectTests {
         #expect(try session.query("select id from \(dialect.relation(schema: schema, name: "t"))").rows == [[.integer(1)]])
     }
 }
+
+/// The statements Spark's materializations run, as text: no server needed.
+@Suite struct SparkStatementTests {
+    let relation = Relation(schema: "shop", name: "orders")
+
+    @Test func tablesAreWrittenInTheProfilesFileFormat() {
+        #expect(SparkDialect().createTable(relation, as: "select 1") == "create table `shop`.`orders` using parquet as\nselect 1")
+        #expect(SparkDialect(fileFormat: "delta").createTable(relation, columns: [ColumnSpec(name: "a", type: "text"), ColumnSpec(name: "b", type: "bigint")])
+            == "create table `shop`.`orders` (`a` string, `b` bigint) using delta")
+    }
+
+    @Test func deletingFromParquetWritesTheKeptRowsBeside() {
+        #expect(SparkDialect().deleteRows(from: relation, where: "id = 1") == [
+            "drop table if exists `shop`.`orders__floe_keep`",
+            "create table `shop`.`orders__floe_keep` using parquet as\nselect * from `shop`.`orders` where (id = 1) is not true",
+            "drop table if exists `shop`.`orders`",
+            "alter table `shop`.`orders__floe_keep` rename to `shop`.`orders`",
+        ])
+        #expect(SparkDialect(fileFormat: "delta").deleteRows(from: relation, where: "id = 1") == ["delete from `shop`.`orders` where id = 1"])
+        #expect(SparkDialect().overwrite(relation, from: "`shop`.`s`", columns: ["id"]) == ["insert overwrite table `shop`.`orders` (`id`)\nselect `id` from `shop`.`s`"])
+    }
+
+    @Test func mergeIsMergeWhereTheFormatTakesItAndDeleteInsertElsewhere() {
+        let merge = SparkDialect(fileFormat: "iceberg").merge(into: relation, from: "s", columns: ["id", "v"], uniqueKey: ["id"])
+        #expect(merge.count == 1 && merge[0].hasPrefix("merge into `shop`.`orders` as floe_target using s as floe_staging on floe_target.`id` = floe_staging.`id`"))
+        let parquet = SparkDialect().merge(into: relation, from: "s", columns: ["id", "v"], uniqueKey: ["id"])
+        #expect(parquet.last == "insert into `shop`.`orders` (`id`, `v`)\nselect `id`, `v` from s")
+        #expect(parquet.dropLast().contains { $0.contains("where (`id` in (select `id` from s)) is not true") })
+    }
+
+    @Test func aBareNumericCastKeepsItsFraction() {
+        #expect(SparkDecimalCasts.rewrite("select round(cast(sum(x) as numeric), 2), y::NUMERIC as n, z::numeric(16, 2), cast(w as decimal)")
+            == "select round(cast(sum(x) as decimal(38,10)), 2), y::decimal(38,10) as n, z::numeric(16, 2), cast(w as decimal(38,10))")
+        // An alias, a quoted name, a literal and a comment are not casts.
+        let untouched = "select 1 as numeric, '::numeric' as `numeric` -- cast(x as numeric)\nfrom t"
+        #expect(SparkDecimalCasts.rewrite(untouched) == untouched)
+    }
+}

@@ -63,6 +63,9 @@ public protocol SQLDialect: Sendable {
     /// Whether tables take UPDATE, DELETE and MERGE. Spark's file tables (parquet, orc) do not:
     /// there, what would change rows in place writes the table again beside it and swaps it in.
     var rowLevelChanges: Bool { get }
+    /// Whether statements run in transactions that commit or roll back together. Spark's do not:
+    /// each statement takes effect alone, and floe's run state is kept as a log there.
+    var hasTransactions: Bool { get }
     /// Whether tables take indexes (dbt's `indexes` config); Spark's do not, and the config is ignored there.
     var hasIndexes: Bool { get }
     /// `create table … as select`.
@@ -145,6 +148,7 @@ extension SQLDialect {
     public var quotedLiteralsTakeColumnTypes: Bool { false }
     public var rowLevelChanges: Bool { true }
     public var hasIndexes: Bool { true }
+    public var hasTransactions: Bool { true }
     public func equalsExpected(_ expression: String, text literal: String) -> String { "\(expression) = \(literal)" }
 
     public func nativeFunctions(_ sql: String) -> String { sql }

@@ -20,6 +20,8 @@ public struct SparkDialect: SQLDialect {
 
     public var rowLevelChanges: Bool { Self.rowLevelFormats.contains(fileFormat) }
 
+    public var hasTransactions: Bool { false }
+
     public func createTable(_ relation: Relation, as select: String) -> String {
         "create table \(self.relation(relation)) using \(fileFormat) as\n\(select)"
     }

@@ -23,7 +23,7 @@ struct Snapshots {
     private var table: String { dialect.relation(schema: namespace, name: "_floe_snapshots") }
 
     static func createTable(_ connection: any EngineConnection, namespace: String, dialect: any SQLDialect) throws {
-        guard dialect.rowLevelChanges else {
+        guard dialect.hasTransactions else {
             let relation = Relation(schema: namespace, name: "_floe_snapshots")
             guard try connection.relationKind(relation) == nil else { return }
             let columns: [(String, ValueKind)] = [

@@ -11,11 +11,13 @@ import Foundation
 /// Written through the same connection and transaction as the build it records, so a build and
 /// its state commit together.
 ///
-/// On an engine without row-level changes (Spark's file tables, which have no transactions
-/// either), `_floe_node_state` is a log: each record is one appended row with a rising
-/// `sequence`, a forgotten node a row without a fingerprint, and the newest row of a node is its
-/// state. The log is compacted when a run starts, under the namespace's lock, and appends from
-/// the run's threads take turns, as one table's files take one writer at a time.
+/// On an engine without transactions (Spark), where a build and its record cannot commit
+/// together and a parquet table takes no UPDATE, `_floe_node_state` is a log: each record is
+/// one appended row with a rising `sequence`, a forgotten node a row without a fingerprint, and
+/// the newest row of a node is its state. The record follows the build, so a build whose record
+/// is lost is built again, never called up to date. The log is compacted when a run starts,
+/// under the namespace's lock, and appends from the run's threads take turns, as one table's
+/// files take one writer at a time.
 struct StateStore {
     let namespace: String
     let dialect: any SQLDialect
@@ -27,7 +29,7 @@ struct StateStore {
         self.dialect = dialect
     }
 
-    private var isLog: Bool { !dialect.rowLevelChanges }
+    private var isLog: Bool { !dialect.hasTransactions }
     private func table(_ name: String) -> String { dialect.relation(schema: namespace, name: name) }
     private func relation(_ name: String) -> Relation { Relation(schema: namespace, name: name) }
     private func text(_ value: String?) -> String { value.map(dialect.stringLiteral) ?? "null" }
