@@ -194,7 +194,7 @@ import Testing
         #expect(project.messages(environment: "dev").isEmpty, "only the environment compiled matters")
         #expect(project.messages(environment: "lake") == [
             "platform.yaml:12:17: error: compute.duck.type: compute profile 'duck' has type 'duckdb', and floe has no SQL dialect for it; "
-                + "floe writes SQL for sqlite and postgres\n  hint: give environment 'lake' a compute profile of type sqlite or postgres",
+                + "floe writes SQL for sqlite, postgres and spark\n  hint: give environment 'lake' a compute profile of type sqlite, postgres or spark",
         ])
     }
 }

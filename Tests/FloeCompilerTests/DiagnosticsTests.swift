@@ -50,7 +50,7 @@ import Testing
         let platform = TestProject.platform.replacingOccurrences(of: "type: sqlite", with: "type: sqlit")
         let project = try TestProject(platform: platform)
         #expect(project.messages() == [
-            "platform.yaml:4:11: error: compute.default.type: unknown type 'sqlit' for a compute profile; expected one of sqlite, postgres, duckdb, trino, snowflake or bigquery\n  hint: did you mean 'sqlite'?",
+            "platform.yaml:4:11: error: compute.default.type: unknown type 'sqlit' for a compute profile; expected one of sqlite, postgres, spark, duckdb, trino, snowflake or bigquery\n  hint: did you mean 'sqlite'?",
         ])
     }
 

@@ -11,6 +11,24 @@ enum SparkTestServer {
     static let available = !host.isEmpty && port > 0
     /// The second server, which takes SASL PLAIN logins.
     static let plainPort = Int(environment["FLOE_TEST_SPARK_PLAIN_PORT"] ?? "") ?? 0
+    /// How many tasks the worker's executors have started, from their logs
+    /// (`<dir>/work/app-*/<executor>/stderr`, one `Running task` line each); nil without the directory.
+    static func tasksRunOnWorkers() -> Int? {
+        guard let directory = environment["FLOE_TEST_SPARK_DIR"] else { return nil }
+        let work = URL(fileURLWithPath: directory).appendingPathComponent("work")
+        guard let applications = try? FileManager.default.contentsOfDirectory(atPath: work.path) else { return 0 }
+        var count = 0
+        for application in applications {
+            let executors = (try? FileManager.default.contentsOfDirectory(atPath: work.appendingPathComponent(application).path)) ?? []
+            for executor in executors {
+                let log = work.appendingPathComponent("\(application)/\(executor)/stderr")
+                guard let text = try? String(contentsOf: log, encoding: .utf8) else { continue }
+                count += text.components(separatedBy: "Running task").count - 1
+            }
+        }
+        return count
+    }
+
     static let skipReason: Comment = "no Spark Thrift server: run the tests with scripts/test.sh (Java present), or eval \"$(scripts/spark.sh start DIR)\""
 }
 
@@ -28,11 +46,12 @@ struct HiveServer2Tests {
         let result = try session.query("""
             select 1 as one, cast(7 as bigint) as big, 'a' as text, cast(null as int) as nothing, 2.5d as real,
                    true as flag, cast('2024-01-31' as date) as day, cast('2024-01-31 10:20:30' as timestamp) as at,
-                   cast(1.25 as decimal(5, 2)) as amount
+                   cast(1.25 as decimal(5, 2)) as amount, cast(-40 as decimal(38, 10)) as whole
             """)
-        #expect(result.columns == ["one", "big", "text", "nothing", "real", "flag", "day", "at", "amount"])
+        #expect(result.columns == ["one", "big", "text", "nothing", "real", "flag", "day", "at", "amount", "whole"])
+        // Decimals as PostgreSQL's numerics are read: integers when whole, doubles otherwise.
         #expect(result.rows == [[.integer(1), .integer(7), .text("a"), .null, .real(2.5), .integer(1), .text("2024-01-31"),
-                                 .text("2024-01-31 10:20:30"), .text("1.25")]])
+                                 .text("2024-01-31 10:20:30"), .real(1.25), .integer(-40)]])
     }
 
     @Test func aResultLargerThanAFetchIsReadWhole() throws {

@@ -126,8 +126,8 @@ struct EnvironmentResolver {
                 let dialects = SQLDialects.all.map(\.name)
                 resolution.diagnostics.append(.error(
                     at: body["type"]?.location ?? body.location, path: "compute.\(profileName).type",
-                    "compute profile '\(profileName)' has type '\(type)', and floe has no SQL dialect for it; floe writes SQL for \(dialects.joined(separator: " and "))",
-                    hint: "give environment '\(name)' a compute profile of type \(dialects.joined(separator: " or "))"))
+                    "compute profile '\(profileName)' has type '\(type)', and floe has no SQL dialect for it; floe writes SQL for \(Suggestions.list(dialects, conjunction: "and"))",
+                    hint: "give environment '\(name)' a compute profile of type \(Suggestions.list(dialects))"))
             }
             resolution.profiles[kind] = ResolvedProfile(logicalName: logical.name, name: profileName, type: type, settings: settings)
         }

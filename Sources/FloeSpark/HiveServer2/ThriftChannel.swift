@@ -66,7 +66,7 @@ final class ThriftChannel: @unchecked Sendable {
                                          timeout: timeout, answering: "the login", exchange: "the login to")
         guard status == 5 else {
             let reason = String(decoding: payload, as: UTF8.self)
-            throw EngineError(.state, "the Spark Thrift server at \(host):\(port) refused the login of user '\(user)'"
+            throw EngineError(.unreachable, "the Spark Thrift server at \(host):\(port) refused the login of user '\(user)'"
                 + (reason.isEmpty ? "" : ": \(reason)"))
         }
     }
