@@ -190,7 +190,7 @@ let package = Package(
         // and rows of two engines compared.
         .target(
             name: "FloeTestSupport",
-            dependencies: ["FloeCompiler", "FloeContract", "FloeEngine", "FloeRuntime"],
+            dependencies: ["FloeCompiler", "FloeContract", "FloeEngine", "FloeRuntime", "FloeSemantic"],
             path: "Tests/FloeTestSupport",
             swiftSettings: swiftSettings
         ),

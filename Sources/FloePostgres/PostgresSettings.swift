@@ -21,13 +21,7 @@ struct PostgresSettings: Sendable {
     var threads: Int
 
     init(_ settings: [String: ConfigValue], namespace: String) throws {
-        func text(_ key: String) -> String? {
-            switch settings[key] {
-            case .string(let value)?: value
-            case .integer(let value)?: String(value)
-            default: nil
-            }
-        }
+        let text = settings.settingText
         host = text("host") ?? "localhost"
         port = settings["port"]?.intValue ?? 5432
         guard let database = text("database") else { throw EngineError(.unreachable, "the compute profile names no database") }

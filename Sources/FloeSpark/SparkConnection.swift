@@ -49,11 +49,22 @@ final class SparkConnection: EngineConnection {
     }
 
     func query(_ sql: String, limit: Int?) throws -> ResultSet {
-        try session.query(sql, limit: limit)
+        try session.query(Self.limited(sql, to: limit), limit: limit)
     }
 
     func query(_ sql: String, parameters: [SQLValue], limit: Int?) throws -> ResultSet {
-        try session.query(Self.splice(parameters, into: sql, dialect: dialect), limit: limit)
+        try session.query(Self.limited(Self.splice(parameters, into: sql, dialect: dialect), to: limit), limit: limit)
+    }
+
+    /// A query with a row limit, limited on the server: the Thrift server collects a statement's
+    /// whole result into its own memory before the first fetch, so `select * from big_view`
+    /// read for its first rows would hold all of them. Statements other than SELECT and WITH
+    /// (`show`, `describe`) are left as they are.
+    static func limited(_ sql: String, to limit: Int?) -> String {
+        guard let limit else { return sql }
+        let start = sql.drop { $0.isWhitespace }.prefix(6).lowercased()
+        guard start.hasPrefix("select") || start.hasPrefix("with") else { return sql }
+        return "select * from (\n\(sql)\n) as floe_limited limit \(limit)"
     }
 
     /// Cancels the statement running now, over a connection of its own (this one waits for the

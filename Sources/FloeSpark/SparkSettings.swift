@@ -23,13 +23,7 @@ struct SparkSettings: Sendable {
     var stageDirectory: String?
 
     init(_ settings: [String: ConfigValue], namespace: String, stageDirectory: String?) throws {
-        func text(_ key: String) -> String? {
-            switch settings[key] {
-            case .string(let value)?: value
-            case .integer(let value)?: String(value)
-            default: nil
-            }
-        }
+        let text = settings.settingText
         host = text("host") ?? "localhost"
         port = settings["port"]?.intValue ?? 10000
         user = text("user") ?? "floe"

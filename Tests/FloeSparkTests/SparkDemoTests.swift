@@ -27,32 +27,8 @@ struct SparkDemoTests {
         let onSQLite = try demo.apply(environment: "dev")
         #expect(onSQLite.success)
 
-        let spark = try demo.compile(environment: "spark"), dev = try demo.compile(environment: "dev")
-        let cluster = try demo.connection(environment: "spark"), sqlite = try demo.connection(environment: "dev")
-        var pairs: [(name: String, sqlite: Relation, spark: Relation)] = spark.synthetic.map {
-            ($0.name, $0.relation(in: dev.environment.namespace), $0.relation(in: spark.environment.namespace))
-        }
-        let devSeeds = Dictionary(uniqueKeysWithValues: dev.seeds.map { ($0.uniqueID, $0.relation) })
-        pairs += try spark.seeds.map { ($0.name, try #require(devSeeds[$0.uniqueID]), $0.relation) }
-        let devModels = Dictionary(uniqueKeysWithValues: dev.models.map { ($0.uniqueID, $0.relation) })
-        pairs += try spark.models.filter { $0.materialized != .ephemeral }.map { ($0.name, try #require(devModels[$0.uniqueID]), $0.relation) }
-        for pair in pairs {
-            let left = try sqlite.query("select * from \"\(pair.sqlite.schema)\".\"\(pair.sqlite.name)\"")
-            let right = try cluster.query("select * from `\(pair.spark.schema)`.`\(pair.spark.name)`")
-            let difference = TableComparison(left, right, names: ("SQLite", "Spark")).firstDifference
-            #expect(difference == nil, "\(name): \(pair.name): \(difference ?? "")")
-        }
-        #expect(pairs.count >= spark.models.count / 2)
-
-        // Every cube answers the same on both: its measures in all, by each dimension, through each join.
-        let devRunner = try QueryRunner(plan: dev), sparkRunner = try QueryRunner(plan: spark)
-        for cube in spark.cubes ?? [] {
-            for var query in CubeQuery.coverage(of: cube, among: spark.cubes ?? []) {
-                query.limit = 50_000
-                let left = try devRunner.load(query, on: sqlite).rows, right = try sparkRunner.load(query, on: cluster).rows
-                let difference = TableComparison(left, right, names: ("SQLite", "Spark"), relativeTolerance: 1e-4).firstDifference
-                #expect(difference == nil, "\(name): \(query.json.text): \(difference ?? "")")
-            }
+        for difference in try DemoComparison(demo, left: ("dev", "SQLite"), right: ("spark", "Spark")).differences(name: name) {
+            Issue.record(Comment(rawValue: difference))
         }
 
         // A second run finds every model up to date, as on SQLite.

@@ -98,6 +98,13 @@ struct SparkDialectTests {
         #expect(parquet.dropLast().contains { $0.contains("where (`id` in (select `id` from s)) is not true") })
     }
 
+    @Test func aQueryReadForItsFirstRowsIsLimitedOnTheServer() {
+        #expect(SparkConnection.limited("  with a as (select 1) select * from a", to: 0)
+            == "select * from (\n  with a as (select 1) select * from a\n) as floe_limited limit 0")
+        #expect(SparkConnection.limited("describe table t", to: 5) == "describe table t")
+        #expect(SparkConnection.limited("select 1", to: nil) == "select 1")
+    }
+
     @Test func aBareNumericCastKeepsItsFraction() {
         #expect(SparkDecimalCasts.rewrite("select round(cast(sum(x) as numeric), 2), y::NUMERIC as n, z::numeric(16, 2), cast(w as decimal)")
             == "select round(cast(sum(x) as decimal(38,10)), 2), y::decimal(38,10) as n, z::numeric(16, 2), cast(w as decimal(38,10))")

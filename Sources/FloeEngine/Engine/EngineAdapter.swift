@@ -60,3 +60,15 @@ public enum EngineAdapters {
         return [plan.environment.namespace] + all.filter { seen.insert($0).inserted }
     }
 }
+
+extension Dictionary where Key == String, Value == ConfigValue {
+    /// A profile setting as text: a string as it is, an integer written out (a port or user
+    /// given as a number); nil when absent or of another kind.
+    public func settingText(_ key: String) -> String? {
+        switch self[key] {
+        case .string(let value)?: value
+        case .integer(let value)?: String(value)
+        default: nil
+        }
+    }
+}

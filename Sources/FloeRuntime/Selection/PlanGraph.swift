@@ -113,5 +113,5 @@ extension SyntheticTable {
     var uniqueID: String { "synthetic.\(name)" }
 
     /// Synthetic tables are loaded into the namespace's schema.
-    func relation(in namespace: String) -> Relation { Relation(schema: namespace, name: name) }
+    public func relation(in namespace: String) -> Relation { Relation(schema: namespace, name: name) }
 }
