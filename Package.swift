@@ -240,7 +240,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FloeCLITests",
-            dependencies: ["FloeCLI", "FloeCompiler", "FloeContract", "floe"],
+            dependencies: ["FloeCLI", "FloeCompiler", "FloeContract", "FloeTestSupport", "floe"],
             swiftSettings: swiftSettings
         ),
     ]

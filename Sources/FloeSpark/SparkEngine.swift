@@ -37,7 +37,8 @@ public struct SparkEngine: WarehouseEngine {
     public func check(namespace: String) throws -> EngineCheck {
         let connection = try SparkConnection(settings: settings)
         _ = try connection.query("select 1")
-        let version = try connection.query("select version()").rows.first?.first?.displayText ?? "unknown"
+        // `version()` is the release and the commit it was built from: the release is what a reader wants.
+        let version = try connection.query("select version()").rows.first?.first?.displayText?.split(separator: " ").first.map(String.init) ?? "unknown"
         let exists = try connection.schemaExists(namespace)
         return EngineCheck(summary: "Spark \(version) at \(settings.address) as \(settings.user), \(settings.fileFormat) tables; "
                                + "database \(namespace) " + (exists ? "exists" : "will be created"),

@@ -1,3 +1,4 @@
+import FloeTestSupport
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -128,5 +129,31 @@ final class RefusingSASLServer: @unchecked Sendable {
     func stop() {
         shutdown(socketDescriptor, Int32(SHUT_RDWR))
         close(socketDescriptor)
+    }
+}
+
+/// The issue's acceptance, with the binary: `floe run --env spark` builds the e-commerce demo on
+/// the loopback cluster the suite's script started, its tests pass, and the worker ran the tasks.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["FLOE_TEST_SPARK_PORT"] != nil,
+                "no Spark Thrift server: run the tests with scripts/test.sh (Java present)"))
+struct SparkRunCommandTests {
+    @Test func runWithTheSparkEnvironmentBuildsTheDemoOnTheCluster() throws {
+        let server = ProcessInfo.processInfo.environment
+        let demo = try ApplyCommandTests.demoCopy()
+        let namespace = "floe_cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+        let platformFile = demo.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("platform/platform.yaml")
+        let platform = try String(contentsOf: platformFile, encoding: .utf8)
+            .replacingOccurrences(of: "port: 10000", with: "port: \(server["FLOE_TEST_SPARK_PORT"] ?? "")")
+            .replacingOccurrences(of: "namespace: floe_spark ", with: "namespace: \(namespace) ")
+        try Data(platform.utf8).write(to: platformFile)
+        let tasks = { SparkWorkerLog.tasksStarted(clusterDirectory: server["FLOE_TEST_SPARK_DIR"]) ?? 0 }
+        let before = tasks()
+        let run = try FloeBinary.run(["run", "--env", "spark"], in: demo)
+        // The namespace's databases go with the throwaway cluster's directory when the suite stops it.
+        #expect(run.status == 0, "\(run.all)")
+        #expect(run.stderr.contains("(namespace \(namespace)) on spark"), "\(run.stderr)")
+        #expect(run.stderr.contains("model mart_revenue"))
+        #expect(run.stderr.contains("0 fail"), "\(run.stderr)")
+        #expect(tasks() > before, "the worker's executors ran the statements' tasks")
     }
 }

@@ -11,24 +11,6 @@ enum SparkTestServer {
     static let available = !host.isEmpty && port > 0
     /// The second server, which takes SASL PLAIN logins.
     static let plainPort = Int(environment["FLOE_TEST_SPARK_PLAIN_PORT"] ?? "") ?? 0
-    /// How many tasks the worker's executors have started, from their logs
-    /// (`<dir>/work/app-*/<executor>/stderr`, one `Running task` line each); nil without the directory.
-    static func tasksRunOnWorkers() -> Int? {
-        guard let directory = environment["FLOE_TEST_SPARK_DIR"] else { return nil }
-        let work = URL(fileURLWithPath: directory).appendingPathComponent("work")
-        guard let applications = try? FileManager.default.contentsOfDirectory(atPath: work.path) else { return 0 }
-        var count = 0
-        for application in applications {
-            let executors = (try? FileManager.default.contentsOfDirectory(atPath: work.appendingPathComponent(application).path)) ?? []
-            for executor in executors {
-                let log = work.appendingPathComponent("\(application)/\(executor)/stderr")
-                guard let text = try? String(contentsOf: log, encoding: .utf8) else { continue }
-                count += text.components(separatedBy: "Running task").count - 1
-            }
-        }
-        return count
-    }
-
     static let skipReason: Comment = "no Spark Thrift server: run the tests with scripts/test.sh (Java present), or eval \"$(scripts/spark.sh start DIR)\""
 }
 

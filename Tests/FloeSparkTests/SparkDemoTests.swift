@@ -19,11 +19,11 @@ struct SparkDemoTests {
         let product = try SparkProduct(name)
         defer { product.remove() }
         let demo = product.product
-        let tasksBefore = SparkTestServer.tasksRunOnWorkers()
+        let tasksBefore = SparkWorkerLog.tasksStarted(clusterDirectory: SparkTestServer.environment["FLOE_TEST_SPARK_DIR"])
         let onSpark = try demo.apply(environment: "spark")
         #expect(onSpark.success, "\(onSpark.results.filter { ![.success, .pass].contains($0.status) }.map { ($0.name, $0.message ?? "") })")
         // The work ran on the cluster's worker, not in the Thrift server alone.
-        if let before = tasksBefore { #expect(try #require(SparkTestServer.tasksRunOnWorkers()) > before) }
+        if let before = tasksBefore { #expect(try #require(SparkWorkerLog.tasksStarted(clusterDirectory: SparkTestServer.environment["FLOE_TEST_SPARK_DIR"])) > before) }
         let onSQLite = try demo.apply(environment: "dev")
         #expect(onSQLite.success)
 
