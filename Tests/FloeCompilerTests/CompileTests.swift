@@ -197,4 +197,20 @@ import Testing
                 + "floe writes SQL for sqlite, postgres and spark\n  hint: give environment 'lake' a compute profile of type sqlite, postgres or spark",
         ])
     }
+
+    /// Spark's metastore names databases with letters, digits and _ only: a namespace with a
+    /// dash is refused at compile, where platform.yaml says it, with the name that would do.
+    @Test func aNamespaceSparkCannotNameIsALocatedError() throws {
+        let platform = TestProject.platform
+            .replacingOccurrences(of: "\nstorage:", with: "\n  cluster: { type: spark, host: spark.internal }\nstorage:")
+            .replacingOccurrences(of: "  test: { namespace: \"floe-test-{uuid}\" }",
+                                  with: "  test: { namespace: \"floe-test-{uuid}\" }\n  lake: { namespace: floe-lake, compute: { default: cluster } }"
+                                      + "\n  lake2: { namespace: floe_lake, compute: { default: cluster } }")
+        let project = try TestProject(platform: platform)
+        #expect(project.messages(environment: "lake") == [
+            "platform.yaml:23:22: error: environments.lake.namespace: namespace 'floe-lake' is not a schema name spark takes: letters, digits and _ only"
+                + "\n  hint: name it 'floe_lake'",
+        ])
+        #expect(project.messages(environment: "lake2").isEmpty)
+    }
 }

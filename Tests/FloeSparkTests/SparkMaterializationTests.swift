@@ -102,6 +102,30 @@ struct SparkMaterializationTests {
         #expect(try project.rows("show tables in `\(ns)` like 'totals_*'").isEmpty)
     }
 
+    /// A microbatch model on parquet: each window is read alone, and a later run's lookback
+    /// replaces its windows (the kept rows written beside); rows outside them stay as they were.
+    @Test func microbatchReplacesItsWindows() throws {
+        let project = try Project()
+        defer { project.remove() }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM"
+        let thisMonth = formatter.string(from: Date())
+        try project.write("dbt/dbt_project.yml", "name: shop\nvars: { batch: 1 }\nseeds:\n  shop:\n    visits:\n      +event_time: seen_at\n")
+        try project.write("dbt/seeds/visits.csv", "seen_at,page\n2025-03-15 12:00:00,old\n\(thisMonth)-01 00:00:01,new\n")
+        try project.write("dbt/models/monthly.sql", """
+            {{ config(materialized='incremental', incremental_strategy='microbatch', event_time='seen_at',
+                      batch_size='month', begin='2025-02-01', lookback=1) }}
+            select seen_at, page, {{ var('batch') }} as batch from {{ ref('visits') }}
+            """)
+        try project.apply()
+        let second = try project.apply(vars: "{batch: 2}")
+        #expect(second.results.first { $0.name == "monthly" }?.message?.hasPrefix("incremental microbatch, 2 batches") == true,
+                "\(second.results.first { $0.name == "monthly" }?.message ?? "")")
+        #expect(try project.rows("select page, batch from `\(project.namespace)`.monthly order by page") == [["new", "2"], ["old", "1"]])
+    }
+
     /// An unpartitioned insert_overwrite replaces the whole table with the new rows.
     @Test func insertOverwriteWithoutPartitionsReplacesTheTable() throws {
         let project = try Project()

@@ -131,6 +131,16 @@ struct EnvironmentResolver {
             }
             resolution.profiles[kind] = ResolvedProfile(logicalName: logical.name, name: profileName, type: type, settings: settings)
         }
+        // The namespace is a schema of the compute engine, which may take fewer names than
+        // platform.yaml does (Spark's metastore: letters, digits and _).
+        if let namespace = resolution.environment?.namespace, let type = resolution.profiles[.compute]?.type,
+           let dialect = SQLDialects.named(type), !dialect.takesSchemaName(namespace) {
+            let suggestion = String(namespace.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+            resolution.diagnostics.append(.error(
+                at: environment?.namespaceLocation ?? platform.environmentsLocation, path: "environments.\(name).namespace",
+                "namespace '\(namespace)' is not a schema name \(type) takes: letters, digits and _ only",
+                hint: "name it '\(suggestion)'"))
+        }
         return resolution
     }
 

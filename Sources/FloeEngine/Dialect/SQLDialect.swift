@@ -25,6 +25,9 @@ public protocol SQLDialect: Sendable {
     /// (`'2016-09-01'` and `'2016-09-01 00:00:00'`).
     func equalsExpected(_ expression: String, text literal: String) -> String
 
+    /// Whether the engine takes `name` as a schema's name (a namespace): any name on SQLite and
+    /// PostgreSQL, letters, digits and _ on Spark's metastore.
+    func takesSchemaName(_ name: String) -> Bool
     func quoteIdentifier(_ identifier: String) -> String
     /// A string literal of `value`.
     func stringLiteral(_ value: String) -> String
@@ -149,6 +152,7 @@ extension SQLDialect {
     public var rowLevelChanges: Bool { true }
     public var hasIndexes: Bool { true }
     public var hasTransactions: Bool { true }
+    public func takesSchemaName(_ name: String) -> Bool { true }
     public func equalsExpected(_ expression: String, text literal: String) -> String { "\(expression) = \(literal)" }
 
     public func nativeFunctions(_ sql: String) -> String { sql }

@@ -22,6 +22,10 @@ public struct SparkDialect: SQLDialect {
 
     public var hasTransactions: Bool { false }
 
+    public func takesSchemaName(_ name: String) -> Bool {
+        !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+    }
+
     public func createTable(_ relation: Relation, as select: String) -> String {
         "create table \(self.relation(relation)) using \(fileFormat) as\n\(select)"
     }
