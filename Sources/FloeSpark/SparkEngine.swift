@@ -27,6 +27,8 @@ public struct SparkEngine: WarehouseEngine {
         // (`"timestamp"`); Spark reads those as text unless told otherwise. Text is always in
         // single quotes in floe's SQL.
         try connection.execute("set spark.sql.ansi.doubleQuotedIdentifiers=true")
+        // insert_overwrite replaces the partitions its rows fall in, as dbt-spark's does.
+        try connection.execute("set spark.sql.sources.partitionOverwriteMode=dynamic")
         try schemasReady.run { for schema in schemas { try connection.ensureSchema(schema) } }
         try connection.use(settings.schema)
         return connection

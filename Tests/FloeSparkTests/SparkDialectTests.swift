@@ -82,12 +82,21 @@ struct SparkDialectTests {
     @Test func deletingFromParquetWritesTheKeptRowsBeside() {
         #expect(SparkDialect().deleteRows(from: relation, where: "id = 1") == [
             "drop table if exists `shop`.`orders__floe_keep`",
-            "create table `shop`.`orders__floe_keep` using parquet as\nselect * from `shop`.`orders` where (id = 1) is not true",
+            "create table `shop`.`orders__floe_keep` like `shop`.`orders` using parquet",
+            "insert into `shop`.`orders__floe_keep` select * from `shop`.`orders` where (id = 1) is not true",
             "drop table if exists `shop`.`orders`",
             "alter table `shop`.`orders__floe_keep` rename to `shop`.`orders`",
         ])
         #expect(SparkDialect(fileFormat: "delta").deleteRows(from: relation, where: "id = 1") == ["delete from `shop`.`orders` where id = 1"])
-        #expect(SparkDialect().overwrite(relation, from: "`shop`.`s`", columns: ["id"]) == ["insert overwrite table `shop`.`orders` (`id`)\nselect `id` from `shop`.`s`"])
+    }
+
+    @Test func insertOverwriteReplacesPartitionsOfAPartitionedTable() {
+        #expect(SparkDialect().createTable(relation, as: "select 1 as id, 2 as day", partitionedBy: ["day"])
+            == "create table `shop`.`orders` using parquet partitioned by (`day`) as\nselect 1 as id, 2 as day")
+        #expect(SparkDialect().overwrite(relation, from: "`shop`.`s`", columns: ["id"], partitions: [])
+            == ["insert overwrite table `shop`.`orders` (`id`)\nselect `id` from `shop`.`s`"])
+        #expect(SparkDialect().overwrite(relation, from: "`shop`.`s`", columns: ["day", "id", "v"], partitions: ["day"])
+            == ["insert overwrite table `shop`.`orders` partition (`day`)\nselect `id`, `v`, `day` from `shop`.`s`"])
     }
 
     @Test func mergeIsMergeWhereTheFormatTakesItAndDeleteInsertElsewhere() {

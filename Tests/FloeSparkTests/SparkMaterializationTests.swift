@@ -100,6 +100,10 @@ struct SparkMaterializationTests {
         }
         // Nothing is left beside the table: no staging or kept-rows tables.
         #expect(try project.rows("show tables in `\(ns)` like 'totals_*'").isEmpty)
+        if strategy == "insert_overwrite" {
+            // partition_by makes a partitioned table, as dbt-spark's does.
+            #expect(try project.rows("show partitions `\(ns)`.totals") == [["id=1"], ["id=2"], ["id=3"]])
+        }
     }
 
     /// A microbatch model on parquet: each window is read alone, and a later run's lookback
@@ -177,9 +181,10 @@ struct SparkMaterializationTests {
         #expect(runs == [["success", "4"]])
     }
 
-    /// floe.yaml's retention on Spark: the expired rows go (the table is written again without
-    /// them), and the count says how many.
-    @Test func retentionDropsExpiredRows() throws {
+    /// floe.yaml's retention on Spark: the expired rows go (the kept rows are written to a table
+    /// made like it, partitions and all), and the count says how many; the partitioned table
+    /// still takes insert_overwrite's partition replacement afterwards.
+    @Test func retentionDropsExpiredRowsAndKeepsPartitions() throws {
         let project = try Project()
         defer { project.remove() }
         try project.write("floe.yaml", """
@@ -189,13 +194,18 @@ struct SparkMaterializationTests {
             retention: { max_age: 30d, column: seen_at }
             """)
         try project.write("dbt/models/visits.sql", """
-            {{ config(materialized='table') }}
-            select 1 as id, cast('2001-01-01 00:00:00' as timestamp) as seen_at
-            union all select 2, current_timestamp()
+            {{ config(materialized='incremental', incremental_strategy='insert_overwrite', partition_by=['id']) }}
+            select 1 as id, cast('2001-01-01 00:00:00' as timestamp) as seen_at, {{ var('batch') }} as batch
+            union all select 2, current_timestamp(), {{ var('batch') }}
             """)
         let results = try project.apply()
         #expect(results.results.first { $0.name == "visits" }?.message?.contains("retention deleted 1 row") == true)
-        #expect(try project.rows("select id from `\(project.namespace)`.visits") == [["2"]])
+        let ns = project.namespace
+        #expect(try project.rows("select id from `\(ns)`.visits") == [["2"]])
+        #expect(try project.rows("show partitions `\(ns)`.visits") == [["id=2"]])
+        try project.apply(vars: "{batch: 2}")
+        #expect(try project.rows("select id, batch from `\(ns)`.visits") == [["2", "2"]])
+        #expect(try project.rows("show partitions `\(ns)`.visits") == [["id=2"]])
     }
 
     /// A dbt snapshot closes versions with UPDATE: on parquet it is refused, naming the way out.

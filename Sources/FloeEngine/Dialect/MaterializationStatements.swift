@@ -15,6 +15,10 @@ extension SQLDialect {
         "create table \(self.relation(relation)) as\n\(select)"
     }
 
+    public func createTable(_ relation: Relation, as select: String, partitionedBy columns: [String]) -> String {
+        createTable(relation, as: select)
+    }
+
     /// `create table` with the given columns; a column without a type gets `text`.
     public func createTable(_ relation: Relation, columns: [ColumnSpec]) -> String {
         let definitions = columns.map { "\(quoteIdentifier($0.name)) \($0.type ?? "text")" }
@@ -48,8 +52,11 @@ extension SQLDialect {
             + [insert(into: target, from: staging, columns: columns)]
     }
 
-    public func overwrite(_ target: Relation, from staging: String, columns: [String]) -> [String] {
-        ["delete from \(relation(target))", insert(into: target, from: staging, columns: columns)]
+    /// Partitions are the rows sharing the partition columns' values: replaced as delete+insert
+    /// keyed by them replaces rows.
+    public func overwrite(_ target: Relation, from staging: String, columns: [String], partitions: [String]) -> [String] {
+        guard partitions.isEmpty else { return deleteInsert(into: target, from: staging, columns: columns, uniqueKey: partitions) }
+        return ["delete from \(relation(target))", insert(into: target, from: staging, columns: columns)]
     }
 
     /// Portable merge: an UPDATE … FROM for matching keys, then an INSERT of the rest.

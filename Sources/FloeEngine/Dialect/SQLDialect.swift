@@ -73,14 +73,18 @@ public protocol SQLDialect: Sendable {
     var hasIndexes: Bool { get }
     /// `create table … as select`.
     func createTable(_ relation: Relation, as select: String) -> String
+    /// `create table … as select`, the table partitioned by `columns` where the engine keeps
+    /// partitions (Spark); elsewhere the plain table.
+    func createTable(_ relation: Relation, as select: String, partitionedBy columns: [String]) -> String
     /// An empty `create table` with the given columns; a column without a type gets text.
     func createTable(_ relation: Relation, columns: [ColumnSpec]) -> String
     /// Deletes the rows of `relation` for which `predicate` is true (rows where it is null stay).
     func deleteRows(from relation: Relation, where predicate: String) -> [String]
     /// dbt's delete+insert: rows of `target` whose key appears in `staging` go, then all of `staging` comes in.
     func deleteInsert(into target: Relation, from staging: String, columns: [String], uniqueKey: [String]) -> [String]
-    /// Replaces every row of `target` with those of `staging`.
-    func overwrite(_ target: Relation, from staging: String, columns: [String]) -> [String]
+    /// dbt's insert_overwrite: the rows of `target` in the partitions (values of `partitions`)
+    /// that `staging`'s rows fall in are replaced by them; with no partition columns, every row.
+    func overwrite(_ target: Relation, from staging: String, columns: [String], partitions: [String]) -> [String]
     /// Adds a column to a table.
     func addColumn(_ relation: Relation, column: String, type: String) -> String
     /// Drops `relation` if it exists; on an engine whose views hold on to what they read, the

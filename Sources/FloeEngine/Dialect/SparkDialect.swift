@@ -27,7 +27,13 @@ public struct SparkDialect: SQLDialect {
     }
 
     public func createTable(_ relation: Relation, as select: String) -> String {
-        "create table \(self.relation(relation)) using \(fileFormat) as\n\(select)"
+        createTable(relation, as: select, partitionedBy: [])
+    }
+
+    /// Spark moves partition columns to the end of the table's columns.
+    public func createTable(_ relation: Relation, as select: String, partitionedBy columns: [String]) -> String {
+        let partitioning = columns.isEmpty ? "" : " partitioned by (\(columnList(columns)))"
+        return "create table \(self.relation(relation)) using \(fileFormat)\(partitioning) as\n\(select)"
     }
 
     /// `type` as Spark names it: PostgreSQL's and SQLite's `text` (which seeds' `column_types`
@@ -43,23 +49,32 @@ public struct SparkDialect: SQLDialect {
     }
 
     /// A DELETE where the format takes one; else the rows to keep (those where `predicate` is
-    /// false or null) are written to a table beside, which then replaces `relation`. Between the
-    /// drop and the rename the table is missing, not wrong (docs/engines.md).
+    /// false or null) are written to a table beside made like it (its columns, format and
+    /// partitioning), which then replaces `relation`. Between the drop and the rename the table
+    /// is missing, not wrong (docs/engines.md).
     public func deleteRows(from relation: Relation, where predicate: String) -> [String] {
         guard !rowLevelChanges else { return ["delete from \(self.relation(relation)) where \(predicate)"] }
         let kept = Relation(schema: relation.schema, name: relation.name + "__floe_keep")
         return [
             drop(kept, kind: .table),
-            createTable(kept, as: "select * from \(self.relation(relation)) where (\(predicate)) is not true"),
+            "create table \(self.relation(kept)) like \(self.relation(relation)) using \(fileFormat)",
+            "insert into \(self.relation(kept)) select * from \(self.relation(relation)) where (\(predicate)) is not true",
             drop(relation, kind: .table),
             rename(kept, kind: .table, to: relation.name),
         ]
     }
 
-    /// `insert overwrite`: one job that replaces the table's files.
-    public func overwrite(_ target: Relation, from staging: String, columns: [String]) -> [String] {
-        let list = columnList(columns)
-        return ["insert overwrite table \(relation(target)) (\(list))\nselect \(list) from \(staging)"]
+    /// `insert overwrite`: one job that replaces the table's files; with partition columns, only
+    /// the partitions the new rows fall in (the session's `partitionOverwriteMode` is `dynamic`).
+    /// The `partition` clause makes a table not partitioned by those columns an error, never a
+    /// table replaced whole. `columns` are the target's, whose partition columns come last.
+    public func overwrite(_ target: Relation, from staging: String, columns: [String], partitions: [String]) -> [String] {
+        guard !partitions.isEmpty else {
+            let list = columnList(columns)
+            return ["insert overwrite table \(relation(target)) (\(list))\nselect \(list) from \(staging)"]
+        }
+        let ordered = columns.filter { !partitions.contains($0) } + partitions
+        return ["insert overwrite table \(relation(target)) partition (\(columnList(partitions)))\nselect \(columnList(ordered)) from \(staging)"]
     }
 
     public func addColumn(_ relation: Relation, column: String, type: String) -> String {

@@ -75,7 +75,7 @@ struct ModelBuilder {
             previous.map { previous in { try snapshots.take(model, current: previous, move: true, connection: connection, runID: runID) } }
         }
         try TableSwap(connection: connection, dialect: dialect).replace(model.relation, retire: retire) { temporary in
-            try connection.execute(dialect.createTable(temporary, as: model.sql))
+            try connection.execute(dialect.createTable(temporary, as: model.sql, partitionedBy: Self.partitions(of: model)))
         }
         try IndexCreation(connection: connection, dialect: dialect).create(for: model, replacing: true)
         let rows = try connection.count("select count(*) from \(dialect.relation(model.relation))")
@@ -113,9 +113,7 @@ struct ModelBuilder {
         case "insert_overwrite":
             // The partitions (the unique key's values) the new rows fall in are replaced; with no
             // partition columns, the whole table is.
-            statements = model.uniqueKey.isEmpty
-                ? dialect.overwrite(model.relation, from: source, columns: columns)
-                : dialect.deleteInsert(into: model.relation, from: source, columns: columns, uniqueKey: model.uniqueKey)
+            statements = dialect.overwrite(model.relation, from: source, columns: columns, partitions: model.uniqueKey)
         default:
             throw ExecutorError(.build, "incremental_strategy '\(strategy)' is not supported; use append, merge, delete+insert or insert_overwrite",
                                 node: model.uniqueID)
@@ -126,6 +124,12 @@ struct ModelBuilder {
         try connection.execute(dialect.drop(staging, kind: .table))
         return Outcome(rowsAffected: rows, message: "incremental \(strategy), \(rows) new row\(rows == 1 ? "" : "s")",
                        compiledSQL: model.incrementalSQL ?? model.sql)
+    }
+
+    /// The columns an insert_overwrite model's table is partitioned by (dbt's `partition_by`,
+    /// which the plan carries as its unique key); none for other models.
+    static func partitions(of model: CompiledModel) -> [String] {
+        model.materialized == .incremental && model.incrementalStrategy == "insert_overwrite" ? model.uniqueKey : []
     }
 
     /// dbt's `on_schema_change`: `ignore` (default) keeps the target's columns, `fail` stops,
