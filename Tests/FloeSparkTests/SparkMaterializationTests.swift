@@ -208,6 +208,25 @@ struct SparkMaterializationTests {
         #expect(try project.rows("show partitions `\(ns)`.visits") == [["id=2"]])
     }
 
+    /// floe.yaml's `snapshots: {keep}` on Spark: a rebuilt table's previous version is kept
+    /// beside it, and `floe restore` puts it back.
+    @Test func earlierVersionsAreKeptAndRestored() throws {
+        let project = try Project()
+        defer { project.remove() }
+        try project.write("floe.yaml", "name: shop\nversion: \"1.0.0\"\ntransforms: [{type: dbt, path: dbt}]\nsnapshots: { keep: 2 }\n")
+        try project.write("dbt/models/base.sql", "{{ config(materialized='table') }}\nselect id, amount * {{ var('batch') }} as amount from {{ ref('events') }}")
+        try project.apply()
+        try project.apply(vars: "{batch: 2}")
+        let ns = project.namespace
+        #expect(try project.rows("select sum(amount) from `\(ns)`.base") == [["120"]])
+        #expect(try project.rows("select sum(amount) from `\(ns)`.base__floe_snapshot_1") == [["60"]])
+        let message = try SnapshotRestore.restore("base", snapshot: 1, in: project.plan(vars: "{batch: 2}"),
+                                                  projectDirectory: project.directory.path, environment: [:])
+        #expect(message.hasPrefix("restored base to snapshot 1"))
+        #expect(try project.rows("select sum(amount) from `\(ns)`.base") == [["60"]])
+        #expect(try project.rows("select sum(amount) from `\(ns)`.base__floe_snapshot_1") == [["120"]])
+    }
+
     /// A dbt snapshot closes versions with UPDATE: on parquet it is refused, naming the way out.
     @Test func aSnapshotOnParquetIsRefusedWithTheReason() throws {
         let project = try Project()
