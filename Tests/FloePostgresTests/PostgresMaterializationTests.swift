@@ -2,6 +2,7 @@ import FloeCompiler
 import FloeContract
 import FloeEngine
 @testable import FloeRuntime
+import FloeTestSupport
 import Foundation
 import Testing
 
@@ -9,72 +10,34 @@ import Testing
 /// a view over a rebuilt table is rebuilt with it, and schema changes follow `on_schema_change`.
 @Suite(.enabled(if: PostgresTestServer.available, PostgresTestServer.skipReason))
 struct PostgresMaterializationTests {
-    /// A project on the test server, written file by file.
-    struct Project {
-        let directory: URL
-        let database: String
-
-        init() throws {
-            PostgresTestServer.adapters
-            database = try PostgresTestServer.createDatabase()
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("floe-pg-\(UUID().uuidString)")
-            try write("platform.yaml", """
-                version: "1"
-                compute:
-                  default:
-                    type: postgres
-                    host: \(PostgresTestServer.host)
-                    port: \(PostgresTestServer.port)
-                    database: \(database)
-                    user: \(PostgresTestServer.user)
-                    password: { secret_ref: test-db, key: password }
-                    sslmode: disable
-                    threads: 4
-                storage: { default: { type: local, path: .floe/storage } }
-                catalogs: { default: { type: none } }
-                environments: { dev: { namespace: shop } }
-                """)
-            try write("floe.yaml", "name: shop\nversion: \"1.0.0\"\ntransforms: [{type: dbt, path: dbt}]\n")
-            try write("dbt/dbt_project.yml", "name: shop\nvars: { batch: 1 }\n")
-            try write("dbt/seeds/events.csv", "id,kind,amount\n1,a,10\n2,b,20\n3,a,30\n")
-        }
-
-        func write(_ path: String, _ text: String) throws {
-            let url = directory.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
-
-        func remove() {
-            PostgresTestServer.dropDatabase(database)
-            try? FileManager.default.removeItem(at: directory)
-        }
-
-        func plan(vars: String = "{}") throws -> CompiledArtifacts {
-            try PostgresProduct.plan(in: directory, environment: "dev", vars: vars)
-        }
-
-        var environment: [String: String] { ["FLOE_SECRET_TEST_DB_PASSWORD": PostgresTestServer.password] }
-
-        @discardableResult
-        func apply(vars: String = "{}", fullRefresh: Bool = false) throws -> RunResults {
-            let options = ApplyOptions(mode: .build, fullRefresh: fullRefresh, threads: 4, projectDirectory: directory.path, environment: environment)
-            let results = try PlanRunner(plan: plan(vars: vars), options: options).run()
-            #expect(results.success, "\(results.results.filter { ![.success, .pass, .upToDate].contains($0.status) }.map { ($0.name, $0.message ?? "") })")
-            return results
-        }
-
-        func rows(_ sql: String) throws -> [[String]] {
-            try PlanConnection.open(try plan(), projectDirectory: directory.path, environment: environment).connection
-                .query(sql).rows.map { $0.map { $0.displayText ?? "null" } }
-        }
+    /// A project on the test server in a database of its own (dropped on `remove()`).
+    static func project() throws -> ScratchProject {
+        PostgresTestServer.adapters
+        let database = try PostgresTestServer.createDatabase()
+        return try ScratchProject(platform: """
+            version: "1"
+            compute:
+              default:
+                type: postgres
+                host: \(PostgresTestServer.host)
+                port: \(PostgresTestServer.port)
+                database: \(database)
+                user: \(PostgresTestServer.user)
+                password: { secret_ref: test-db, key: password }
+                sslmode: disable
+                threads: 4
+            storage: { default: { type: local, path: .floe/storage } }
+            catalogs: { default: { type: none } }
+            environments: { dev: { namespace: shop } }
+            """, namespace: "shop", environment: ["FLOE_SECRET_TEST_DB_PASSWORD": PostgresTestServer.password],
+            cleanup: { PostgresTestServer.dropDatabase(database) })
     }
 
     /// A dbt snapshot keeps its history on PostgreSQL as on SQLite: changed and deleted rows end
     /// their version, new ones begin theirs.
     @Test(arguments: ["strategy='timestamp', updated_at='changed_on'", "strategy='check', check_cols=['kind', 'amount']"])
     func snapshotsKeepTheHistoryOfTheirRows(strategy: String) throws {
-        let project = try Project()
+        let project = try Self.project()
         defer { project.remove() }
         try project.write("dbt/seeds/events.csv", "id,kind,amount,changed_on\n1,a,10,2024-01-01\n2,b,20,2024-01-01\n3,a,30,2024-01-01\n")
         try project.write("dbt/snapshots/events_history.sql", """
@@ -101,7 +64,7 @@ struct PostgresMaterializationTests {
     /// A microbatch model on PostgreSQL: each window of its input is read and written alone, and a
     /// later run redoes the lookback; the result equals a build of every window at once.
     @Test func microbatchBuildsWindowByWindow() throws {
-        let project = try Project()
+        let project = try Self.project()
         defer { project.remove() }
         try project.write("dbt/dbt_project.yml", "name: shop\nseeds:\n  shop:\n    visits:\n      +event_time: seen_at\n")
         try project.write("dbt/seeds/visits.csv", "seen_at,page\n2025-01-31 23:59:59,a\n2025-02-01 00:00:00,b\n2025-03-15 12:00:00,a\n2025-03-15 13:00:00,a\n")
@@ -119,7 +82,7 @@ struct PostgresMaterializationTests {
 
     @Test(arguments: ["merge", "delete+insert", "append", "insert_overwrite"])
     func incrementalRunsEqualABuildFromScratch(strategy: String) throws {
-        let project = try Project()
+        let project = try Self.project()
         defer { project.remove() }
         // insert_overwrite keyed by id replaces the same rows delete+insert does.
         let key = strategy == "append" ? "" : strategy == "insert_overwrite" ? ", partition_by=['id']" : ", unique_key='id'"
@@ -149,7 +112,7 @@ struct PostgresMaterializationTests {
     }
 
     @Test func aViewOverARebuiltTableIsRebuiltWithIt() throws {
-        let project = try Project()
+        let project = try Self.project()
         defer { project.remove() }
         try project.write("dbt/models/base.sql", "{{ config(materialized='table') }}\nselect id, amount * {{ var('batch') }} as amount from {{ ref('events') }}")
         try project.write("dbt/models/doubled.sql", "{{ config(materialized='view') }}\nselect id, amount * 2 as doubled from {{ ref('base') }}")
@@ -169,7 +132,7 @@ struct PostgresMaterializationTests {
     /// the columns of a relation (dbt_utils' `star`), a query's values (`get_column_values`), and a
     /// statement's result (`load_result`), each read from what its upstream holds.
     @Test func templatesThatQueryTheDatabaseRenderAtApply() throws {
-        let project = try Project()
+        let project = try Self.project()
         defer { project.remove() }
         try project.write("dbt/macros/database.sql", """
             {% macro star(from, except=[]) %}
@@ -205,7 +168,7 @@ struct PostgresMaterializationTests {
     /// Unit tests on PostgreSQL: fixture values take the input's column types (a left-out column
     /// is a typed null) and expected values are read as the output's, as dbt casts them.
     @Test func unitTestsTypeTheirFixturesAsTheColumns() throws {
-        let project = try Project()
+        let project = try Self.project()
         defer { project.remove() }
         try project.write("dbt/models/by_kind.sql", """
             {{ config(materialized='table') }}
@@ -228,7 +191,7 @@ struct PostgresMaterializationTests {
 
     /// Written against SQLite's registered aggregates, run on PostgreSQL's ordered-set ones.
     @Test func sqliteAggregatesRunAsPostgreSQLs() throws {
-        let project = try Project()
+        let project = try Self.project()
         defer { project.remove() }
         try project.write("dbt/models/spread.sql", """
             {{ config(materialized='table') }}
@@ -241,7 +204,7 @@ struct PostgresMaterializationTests {
     }
 
     @Test func newColumnsFollowOnSchemaChange() throws {
-        let project = try Project()
+        let project = try Self.project()
         defer { project.remove() }
         let model = """
             {{ config(materialized='incremental', unique_key='id', on_schema_change='append_new_columns') }}

@@ -2,6 +2,7 @@ import FloeCompiler
 import FloeContract
 import FloeEngine
 @testable import FloeRuntime
+@testable import FloeSpark
 import FloeTestSupport
 import Foundation
 import Testing
@@ -12,70 +13,27 @@ import Testing
 /// the run state (a log there) says "up to date" only when it is.
 @Suite(.enabled(if: SparkTestServer.available, SparkTestServer.skipReason))
 struct SparkMaterializationTests {
-    /// A project on the test cluster under a namespace of its own, written file by file.
-    struct Project {
-        let directory: URL
-        let namespace: String
-
-        init(fileFormat: String = "parquet") throws {
-            SparkProduct.adapters
-            namespace = "floe_m_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("floe-spark-\(UUID().uuidString)")
-            try write("platform.yaml", """
-                version: "1"
-                compute:
-                  default:
-                    type: spark
-                    host: \(SparkTestServer.host)
-                    port: \(SparkTestServer.port)
-                    file_format: \(fileFormat)
-                    threads: 2
-                storage: { default: { type: local, path: .floe/storage } }
-                catalogs: { default: { type: none } }
-                environments: { dev: { namespace: \(namespace) } }
-                """)
-            try write("floe.yaml", "name: shop\nversion: \"1.0.0\"\ntransforms: [{type: dbt, path: dbt}]\n")
-            try write("dbt/dbt_project.yml", "name: shop\nvars: { batch: 1 }\n")
-            try write("dbt/seeds/events.csv", "id,kind,amount\n1,a,10\n2,b,20\n3,a,30\n")
-        }
-
-        func write(_ path: String, _ text: String) throws {
-            let url = directory.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
-
-        func remove() {
-            _ = try? connection().execute("drop database if exists `\(namespace)` cascade")
-            try? FileManager.default.removeItem(at: directory)
-        }
-
-        func plan(vars: String = "{}") throws -> CompiledArtifacts {
-            try DemoProduct.plan(in: directory, environment: "dev", vars: vars)
-        }
-
-        func connection() throws -> any EngineConnection {
-            try PlanConnection.open(try plan(), projectDirectory: directory.path, environment: [:]).connection
-        }
-
-        @discardableResult
-        func apply(vars: String = "{}", fullRefresh: Bool = false, expectSuccess: Bool = true) throws -> RunResults {
-            let options = ApplyOptions(mode: .build, fullRefresh: fullRefresh, threads: 2, projectDirectory: directory.path, environment: [:])
-            let results = try PlanRunner(plan: plan(vars: vars), options: options).run()
-            if expectSuccess {
-                #expect(results.success, "\(results.results.filter { ![.success, .pass, .upToDate].contains($0.status) }.map { ($0.name, $0.message ?? "") })")
-            }
-            return results
-        }
-
-        func rows(_ sql: String) throws -> [[String]] {
-            try connection().query(sql).rows.map { $0.map { $0.displayText ?? "null" } }
-        }
+    /// A project on the test cluster under a namespace of its own (dropped on `remove()`).
+    static func project() throws -> ScratchProject {
+        SparkProduct.adapters
+        let namespace = "floe_m_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+        let platform = """
+            version: "1"
+            compute:
+              default: { type: spark, host: \(SparkTestServer.host), port: \(SparkTestServer.port), threads: 2 }
+            storage: { default: { type: local, path: .floe/storage } }
+            catalogs: { default: { type: none } }
+            environments: { dev: { namespace: \(namespace) } }
+            """
+        return try ScratchProject(platform: platform, namespace: namespace, cleanup: {
+            let connection = try? SparkConnection(host: SparkTestServer.host, port: SparkTestServer.port, user: "floe")
+            _ = try? connection?.execute("drop database if exists `\(namespace)` cascade")
+        })
     }
 
     @Test(arguments: ["merge", "delete+insert", "append", "insert_overwrite"])
     func incrementalRunsEqualABuildFromScratch(strategy: String) throws {
-        let project = try Project()
+        let project = try Self.project()
         defer { project.remove() }
         let key = strategy == "append" ? "" : strategy == "insert_overwrite" ? ", partition_by=['id']" : ", unique_key='id'"
         try project.write("dbt/models/totals.sql", """
@@ -109,7 +67,7 @@ struct SparkMaterializationTests {
     /// A microbatch model on parquet: each window is read alone, and a later run's lookback
     /// replaces its windows (the kept rows written beside); rows outside them stay as they were.
     @Test func microbatchReplacesItsWindows() throws {
-        let project = try Project()
+        let project = try Self.project()
         defer { project.remove() }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -132,7 +90,7 @@ struct SparkMaterializationTests {
 
     /// An unpartitioned insert_overwrite replaces the whole table with the new rows.
     @Test func insertOverwriteWithoutPartitionsReplacesTheTable() throws {
-        let project = try Project()
+        let project = try Self.project()
         defer { project.remove() }
         try project.write("dbt/models/latest.sql", """
             {{ config(materialized='incremental', incremental_strategy='insert_overwrite') }}
@@ -147,7 +105,7 @@ struct SparkMaterializationTests {
     /// Seeds travel as JSON files: quotes, backslashes, line breaks, empty text and nulls arrive as
     /// they left, each column in the seed's inferred type.
     @Test func seedsAreStagedAsFilesAndArriveExactly() throws {
-        let project = try Project()
+        let project = try Self.project()
         defer { project.remove() }
         try project.write("dbt/seeds/odd.csv", "id,note,price,day,flag\n1,\"it's \"\"quoted\"\"\",1.5,2024-02-29,true\n2,\"two\nlines \\\\ slash\",,2024-03-01,false\n3,,2,,\n")
         try project.apply()
@@ -164,7 +122,7 @@ struct SparkMaterializationTests {
     /// "Up to date" on the state log: a second run builds nothing, a changed input rebuilds what
     /// reads it, and a dropped table is rebuilt.
     @Test func upToDateIsTrueOnTheStateLog() throws {
-        let project = try Project()
+        let project = try Self.project()
         defer { project.remove() }
         try project.write("dbt/models/base.sql", "{{ config(materialized='table') }}\nselect id, amount * {{ var('batch') }} as amount from {{ ref('events') }}")
         try project.write("dbt/models/doubled.sql", "{{ config(materialized='view') }}\nselect id, amount * 2 as doubled from {{ ref('base') }}")
@@ -185,7 +143,7 @@ struct SparkMaterializationTests {
     /// made like it, partitions and all), and the count says how many; the partitioned table
     /// still takes insert_overwrite's partition replacement afterwards.
     @Test func retentionDropsExpiredRowsAndKeepsPartitions() throws {
-        let project = try Project()
+        let project = try Self.project()
         defer { project.remove() }
         try project.write("floe.yaml", """
             name: shop
@@ -211,7 +169,7 @@ struct SparkMaterializationTests {
     /// floe.yaml's `snapshots: {keep}` on Spark: a rebuilt table's previous version is kept
     /// beside it, and `floe restore` puts it back.
     @Test func earlierVersionsAreKeptAndRestored() throws {
-        let project = try Project()
+        let project = try Self.project()
         defer { project.remove() }
         try project.write("floe.yaml", "name: shop\nversion: \"1.0.0\"\ntransforms: [{type: dbt, path: dbt}]\nsnapshots: { keep: 2 }\n")
         try project.write("dbt/models/base.sql", "{{ config(materialized='table') }}\nselect id, amount * {{ var('batch') }} as amount from {{ ref('events') }}")
@@ -229,7 +187,7 @@ struct SparkMaterializationTests {
 
     /// A dbt snapshot closes versions with UPDATE: on parquet it is refused, naming the way out.
     @Test func aSnapshotOnParquetIsRefusedWithTheReason() throws {
-        let project = try Project()
+        let project = try Self.project()
         defer { project.remove() }
         try project.write("dbt/snapshots/events_history.sql", """
             {% snapshot events_history %}
