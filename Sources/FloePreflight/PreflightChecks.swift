@@ -111,9 +111,7 @@ public enum PreflightChecks {
             switch profile.type {
             case "local":
                 let template = profile.settings["path"]?.stringValue ?? "."
-                let path = template.replacingOccurrences(of: "{environment}", with: plan.environment.name)
-                    .replacingOccurrences(of: "{namespace}", with: plan.environment.namespace)
-                let absolute = path.hasPrefix("/") ? path : URL(fileURLWithPath: projectDirectory).appendingPathComponent(path).path
+                let absolute = EngineAdapters.localPath(template, plan: plan, projectDirectory: projectDirectory)
                 let location = WritableLocation.check(directory: absolute)
                 if let problem = location.problem {
                     return PreflightResult(service: "storage", status: .error, message: "\(subject): cannot write \(absolute): \(problem)",

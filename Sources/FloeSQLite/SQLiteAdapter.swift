@@ -17,9 +17,7 @@ public struct SQLiteAdapter: EngineAdapter {
 
     public func engine(settings: [String: ConfigValue], plan: CompiledArtifacts, projectDirectory: String) throws -> any WarehouseEngine {
         let template = settings["path"]?.stringValue ?? ".floe/{environment}.db"
-        let path = template.replacingOccurrences(of: "{environment}", with: plan.environment.name)
-            .replacingOccurrences(of: "{namespace}", with: plan.environment.namespace)
-        let absolute = path.hasPrefix("/") ? path : URL(fileURLWithPath: projectDirectory).appendingPathComponent(path).path
+        let absolute = EngineAdapters.localPath(template, plan: plan, projectDirectory: projectDirectory)
         return SQLiteEngine(databasePath: absolute, namespace: plan.environment.namespace, schemas: EngineAdapters.schemas(of: plan))
     }
 }

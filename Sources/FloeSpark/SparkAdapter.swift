@@ -29,9 +29,7 @@ public struct SparkAdapter: EngineAdapter {
     static func stageDirectory(plan: CompiledArtifacts, projectDirectory: String) -> String? {
         let storage = plan.profiles.storage
         guard storage.type == "local", let template = storage.string("path") else { return nil }
-        let path = template.replacingOccurrences(of: "{environment}", with: plan.environment.name)
-            .replacingOccurrences(of: "{namespace}", with: plan.environment.namespace)
-        let absolute = path.hasPrefix("/") ? path : URL(fileURLWithPath: projectDirectory).appendingPathComponent(path).path
-        return URL(fileURLWithPath: absolute).appendingPathComponent("_floe_stage").standardizedFileURL.path
+        let storagePath = EngineAdapters.localPath(template, plan: plan, projectDirectory: projectDirectory)
+        return URL(fileURLWithPath: storagePath).appendingPathComponent("_floe_stage").standardizedFileURL.path
     }
 }

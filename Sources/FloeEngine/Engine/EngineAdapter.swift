@@ -52,6 +52,14 @@ public enum EngineAdapters {
         registry.register(adapter)
     }
 
+    /// A profile's local `path` for `plan`: `{environment}` and `{namespace}` filled in, and a
+    /// relative path taken from `projectDirectory` (floe.yaml's directory).
+    public static func localPath(_ template: String, plan: CompiledArtifacts, projectDirectory: String) -> String {
+        let path = template.replacingOccurrences(of: "{environment}", with: plan.environment.name)
+            .replacingOccurrences(of: "{namespace}", with: plan.environment.namespace)
+        return path.hasPrefix("/") ? path : URL(fileURLWithPath: projectDirectory).appendingPathComponent(path).path
+    }
+
     /// Every schema a relation of the plan lives in, the namespace first.
     public static func schemas(of plan: CompiledArtifacts) -> [String] {
         let all = plan.seeds.map(\.relation.schema) + plan.sources.map(\.relation.schema)
