@@ -24,16 +24,10 @@ struct Snapshots {
 
     static func createTable(_ connection: any EngineConnection, namespace: String, dialect: any SQLDialect) throws {
         guard dialect.hasTransactions else {
-            let relation = Relation(schema: namespace, name: "_floe_snapshots")
-            guard try connection.relationKind(relation) == nil else { return }
-            let columns: [(String, ValueKind)] = [
+            return try StateStore.createPlainTable(Relation(schema: namespace, name: "_floe_snapshots"), columns: [
                 ("unique_id", .text), ("sequence", .integer), ("relation", .text), ("taken_at", .text), ("run_id", .text),
                 ("fingerprint", .text), ("version", .text), ("inputs", .text),
-            ]
-            try connection.execute(dialect.createTable(relation, columns: columns.map {
-                ColumnSpec(name: $0.0, type: dialect.typeName(for: $0.1))
-            }))
-            return
+            ], connection: connection, dialect: dialect)
         }
         try connection.execute("""
             create table if not exists \(dialect.relation(schema: namespace, name: "_floe_snapshots")) (

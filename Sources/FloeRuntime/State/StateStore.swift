@@ -75,12 +75,18 @@ struct StateStore {
     /// The state tables as plain tables of the engine's types, for the log (see the type's doc).
     private func createLogTables(_ connection: any EngineConnection) throws {
         for (name, columns) in [("_floe_node_state", Self.nodeStateColumns), ("_floe_runs", Self.runColumns),
-                                ("_floe_run_nodes", Self.runNodeColumns)] where try connection.relationKind(relation(name)) == nil {
-            try connection.execute(dialect.createTable(relation(name), columns: columns.map {
-                ColumnSpec(name: $0.0, type: dialect.typeName(for: $0.1))
-            }))
+                                ("_floe_run_nodes", Self.runNodeColumns)] {
+            try Self.createPlainTable(relation(name), columns: columns, connection: connection, dialect: dialect)
         }
         try Snapshots.createTable(connection, namespace: namespace, dialect: dialect)
+    }
+
+    /// Creates `relation` with `columns` in the engine's types, without keys or constraints,
+    /// unless it exists: floe's own tables where statements have no transactions.
+    static func createPlainTable(_ relation: Relation, columns: [(String, ValueKind)], connection: any EngineConnection,
+                                 dialect: any SQLDialect) throws {
+        guard try connection.relationKind(relation) == nil else { return }
+        try connection.execute(dialect.createTable(relation, columns: columns.map { ColumnSpec(name: $0.0, type: dialect.typeName(for: $0.1)) }))
     }
 
     /// unique_id → its last successful build. A row without a content version (written by an
@@ -103,31 +109,28 @@ struct StateStore {
 
     func recordBuild(_ connection: any EngineConnection, id: String, state: NodeState, relation: Relation?,
                      at time: String, runID: String) throws {
-        guard !isLog else {
-            return try append(connection, [.text(id), .text(state.fingerprint), relation.map { .text($0.description) } ?? .null,
-                                           .text(time), .text(runID), .text(state.version), .text(state.encodedInputs)])
-        }
+        let values = "\(text(id)), \(text(state.fingerprint)), \(text(relation?.description)), \(text(time)), \(text(runID)), "
+            + "\(text(state.version)), \(text(state.encodedInputs))"
+        guard !isLog else { return try append(connection, values) }
         try connection.execute("""
             insert into \(table("_floe_node_state")) (unique_id, fingerprint, relation, built_at, run_id, version, inputs)
-            values (\(text(id)), \(text(state.fingerprint)), \(text(relation?.description)), \(text(time)), \(text(runID)),
-                \(text(state.version)), \(text(state.encodedInputs)))
+            values (\(values))
             on conflict (unique_id) do update set fingerprint = excluded.fingerprint, relation = excluded.relation,
                 built_at = excluded.built_at, run_id = excluded.run_id, version = excluded.version, inputs = excluded.inputs
             """)
     }
 
     func forget(_ connection: any EngineConnection, id: String) throws {
-        guard !isLog else {
-            return try append(connection, [.text(id), .null, .null, .text(Clock.timestamp()), .null, .null, .null])
-        }
+        guard !isLog else { return try append(connection, "\(text(id)), null, null, \(text(Clock.timestamp())), null, null, null") }
         try connection.execute("delete from \(table("_floe_node_state")) where unique_id = \(text(id))")
     }
 
-    /// Appends one row to the node state log, after every row before it.
-    private func append(_ connection: any EngineConnection, _ values: [SQLValue]) throws {
+    /// Appends one row (`values`, SQL literals for every column but `sequence`) to the node state
+    /// log, after every row before it: one statement, as a record follows every build.
+    private func append(_ connection: any EngineConnection, _ values: String) throws {
         try appends.serialized { sequence in
-            try connection.insert(into: relation("_floe_node_state"), columns: Self.nodeStateColumns.map(\.0),
-                                  rows: [values + [.integer(sequence)]])
+            try connection.execute("insert into \(table("_floe_node_state")) (\(dialect.columnList(Self.nodeStateColumns.map(\.0))))"
+                + " values (\(values), \(sequence))")
         }
     }
 
