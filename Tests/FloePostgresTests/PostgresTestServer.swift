@@ -49,9 +49,8 @@ enum PostgresTestServer {
             "threads": .integer(4), "connect_timeout": .integer(5),
         ]
         if let schema { settings["schema"] = .string(schema) }
-        var plan = try planStub(namespace: namespace)
+        var plan = try DemoProduct.stubPlan(namespace: namespace)
         plan.profiles.compute.settings = settings
         return try PostgresAdapter().engine(settings: settings, plan: plan, projectDirectory: "/")
     }
-    private static func planStub(namespace: String) throws -> CompiledArtifacts { try DemoProduct.stubPlan(namespace: namespace) }
 }
