@@ -17,23 +17,47 @@ final class PostgresSession: EngineConnection {
 
     static let logger = Logger(label: "floe.postgres")
 
+    /// Connects, logs in and sets the session up within the profile's `connect_timeout`: a server
+    /// that takes the socket but never answers (stopped with SIGSTOP, behind a dead link) fails
+    /// the connect instead of holding its caller.
     init(settings: PostgresSettings, eventLoop: any EventLoop) throws {
         self.settings = settings
+        let started = DispatchTime.now()
         do {
-            connection = try PostgresConnection.connect(
-                on: eventLoop, configuration: try settings.configuration(), id: Self.nextID(), logger: Self.logger
-            ).wait()
+            connection = try Self.wait(
+                for: PostgresConnection.connect(on: eventLoop, configuration: try settings.configuration(), id: Self.nextID(), logger: Self.logger),
+                seconds: settings.connectTimeout, address: settings.address, cleanUp: { connection in
+                    let closing: EventLoopFuture<Void> = connection.close()
+                    _ = closing
+                })
         } catch {
             throw PostgresFailure.engineError(error, address: settings.address)
         }
         do {
             // A backend whose client died (a killed apply) notices within a second and rolls back,
             // instead of holding its locks until its statement ends.
-            try execute("set client_connection_check_interval = 1000; " + defaultSearchPath)
+            for statement in ["set client_connection_check_interval = 1000", defaultSearchPath] {
+                let left = max(0.1, settings.connectTimeout - Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)
+                _ = try Self.wait(for: connection.query(statement), seconds: left, address: settings.address, cleanUp: { _ in })
+            }
         } catch {
             close()
-            throw error
+            throw PostgresFailure.engineError(error, address: settings.address)
         }
+    }
+
+    /// `future`'s value, waiting at most `seconds`; past them the connect fails as unreachable and
+    /// `cleanUp` gets the value if it comes later.
+    private static func wait<T: Sendable>(
+        for future: EventLoopFuture<T>, seconds: Double, address: String, cleanUp: @escaping @Sendable (T) -> Void
+    ) throws -> T {
+        let done = DispatchSemaphore(value: 0)
+        future.whenComplete { _ in done.signal() }
+        guard done.wait(timeout: .now() + seconds) == .success else {
+            future.whenSuccess(cleanUp)
+            throw EngineError(.unreachable, "PostgreSQL at \(address) did not answer within \(Int(seconds.rounded(.up))) s (the profile's connect_timeout)")
+        }
+        return try future.wait()
     }
 
     deinit {

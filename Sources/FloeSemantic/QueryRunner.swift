@@ -58,7 +58,7 @@ public struct QueryRunner: Sendable {
             }
             return LoadResult(query: query, generated: generated, rows: rows, total: total, lastRefreshTime: now, dbType: compiler.dialect.name)
         } catch let error as EngineError {
-            throw SemanticError(.engine, Self.explain(error), sql: generated.sql)
+            throw SemanticError(error.kind == .unreachable ? .unreachable : .engine, Self.explain(error), sql: generated.sql)
         } catch {
             throw SemanticError(.engine, "the query failed: \(error)", sql: generated.sql)
         }

@@ -9,6 +9,8 @@ public struct SemanticError: Error, Sendable, CustomStringConvertible {
         case forbidden
         /// The warehouse failed or is not built (HTTP 500 with only this message, exit 6).
         case engine
+        /// The warehouse could not be reached: refused, closed or gone (HTTP 503, exit 6).
+        case unreachable
     }
 
     public var kind: Kind

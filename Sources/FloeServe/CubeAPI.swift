@@ -16,21 +16,83 @@ struct CubeAPI {
         var body: JSONValue
         /// The body already written, for an answer given before.
         var text: String?
+        /// What answered, for the request log: a rollup, the models, a remembered answer.
+        var note: String?
 
         static func error(_ status: Int, _ message: String) -> Reply { Reply(status: status, body: .object([("error", .string(message))])) }
     }
 
-    /// The queries of a request: one, or a list; a query with `compareDateRange` is one per range.
+    /// The queries of a `/load` request, of Cube's three kinds.
     enum Batch {
-        case single(CubeQuery)
-        case list([CubeQuery])
+        /// One query.
+        case regular(CubeQuery)
+        /// A list of queries, answered side by side on their time dimension's one granularity.
+        case blending([CubeQuery], granularity: String)
+        /// A query with `compareDateRange`: once per range.
         case compare([CubeQuery])
+
+        /// Cube's name for the kind (`queryType` in answers).
+        var queryType: String {
+            switch self {
+            case .regular: "regularQuery"
+            case .blending: "blendingQuery"
+            case .compare: "compareDateRangeQuery"
+            }
+        }
+
+        var queries: [CubeQuery] {
+            switch self {
+            case .regular(let query): [query]
+            case .blending(let queries, _), .compare(let queries): queries
+            }
+        }
+
+        /// Cube's `pivotQuery`: the first query, marked with its kind; a blending one has every
+        /// query's measures and dimensions and the shared `time` dimension.
+        var pivotQuery: JSONValue {
+            var members: [(String, JSONValue)]
+            switch self {
+            case .regular(let query):
+                members = query.json.objectValue ?? []
+            case .compare(let queries):
+                members = queries[0].json.objectValue ?? []
+                let dimensions = [JSONValue.string("compareDateRange")] + queries[0].dimensions.map(JSONValue.string)
+                members.removeAll { $0.0 == "dimensions" }
+                members.insert(("dimensions", .array(dimensions)), at: 0)
+            case .blending(let queries, let granularity):
+                func union(_ lists: [[String]]) -> JSONValue {
+                    var seen: Set<String> = []
+                    return .array(lists.joined().filter { seen.insert($0).inserted }.map(JSONValue.string))
+                }
+                members = [
+                    ("measures", union(queries.map(\.measures))), ("dimensions", union(queries.map(\.dimensions))),
+                    ("timeDimensions", .array([.object([("dimension", .string("time")), ("granularity", .string(granularity))])])),
+                ]
+            }
+            members.append(("queryType", .string(queryType)))
+            return .object(members)
+        }
     }
+
+    static let maximumQueries = 20
 
     static func batch(_ value: JSONValue) throws(SemanticError) -> Batch {
         if let items = value.arrayValue {
-            guard !items.isEmpty, items.count <= 20 else { throw SemanticError(.badQuery, "send 1 to 20 queries at once") }
-            return .list(try items.map { item throws(SemanticError) in try CubeQuery(json: item) })
+            guard !items.isEmpty, items.count <= maximumQueries else { throw SemanticError(.badQuery, "send 1 to \(maximumQueries) queries at once") }
+            let queries = try items.map { item throws(SemanticError) in try CubeQuery(json: item) }
+            // As Cube: the queries of a blending query meet on one granularity of their first time dimension.
+            var granularities: [String] = []
+            for (index, query) in queries.enumerated() {
+                guard let granularity = query.timeDimensions.first?.granularity?.rawValue else {
+                    throw SemanticError(.badQuery, "query \(index + 1) of the list has no time dimension with a granularity: "
+                        + "Data blending query without granularity is not supported (each query of a list needs one, the same in all)")
+                }
+                if !granularities.contains(granularity) { granularities.append(granularity) }
+            }
+            guard granularities.count == 1 else {
+                throw SemanticError(.badQuery, "Data blending query granularities must match: the list has \(granularities.joined(separator: ", "))")
+            }
+            return .blending(queries, granularity: granularities[0])
         }
         let query = try CubeQuery(json: value)
         if let index = query.timeDimensions.firstIndex(where: { $0.compareDateRange != nil }), let ranges = query.timeDimensions[index].compareDateRange {
@@ -41,22 +103,72 @@ struct CubeAPI {
                 return single
             })
         }
-        return .single(query)
+        return .regular(query)
     }
 
-    func load(_ value: JSONValue) -> Reply {
-        answer(value) { result in result.json }
+    /// Cube's `/load`. `multi` is the client's `queryType: "multi"`: every kind is answered as
+    /// `{queryType, results, pivotQuery, slowQuery}`; without it a regular query is answered with
+    /// its result alone and the other kinds are refused, as Cube refuses them.
+    func load(_ value: JSONValue, multi: Bool, on connection: any EngineConnection) -> Reply {
+        do {
+            let batch = try Self.batch(value)
+            let rollups = served.rollupState.current(connection)
+            if case .regular(let query) = batch, !multi { return try answer(query, rollups: rollups, on: connection) }
+            guard multi else {
+                return .error(400, "'\(batch.queryType)' query type is not supported by the client. Please update the client. "
+                    + "(send queryType=multi with it, as Cube's clients do)")
+            }
+            var results: [JSONValue] = []
+            var answeredBy: [String] = []
+            for query in batch.queries {
+                let added: LoadResult.AddedColumn?
+                switch batch {
+                case .regular: added = nil
+                case .compare:
+                    var label: String?
+                    for time in query.timeDimensions where label == nil { label = try time.dateRangeLabel(timezone: query.timezone) }
+                    added = .constant("compareDateRange", label.map(JSONValue.string) ?? .null)
+                case .blending(_, let granularity):
+                    added = query.timeDimensions.first.map { .copy("time.\(granularity)", from: "\($0.dimension).\(granularity)") }
+                }
+                let result = try served.runner.load(query, on: connection, rollups: rollups, security: security)
+                results.append(result.json(adding: added))
+                answeredBy.append(Self.answeredBy(result))
+            }
+            return Reply(status: 200, body: .object([
+                ("queryType", .string(batch.queryType)), ("results", .array(results)), ("pivotQuery", batch.pivotQuery), ("slowQuery", .bool(false)),
+            ]), note: answeredBy.joined(separator: "; "))
+        } catch {
+            return failure(error)
+        }
+    }
+
+    /// One regular query's answer, remembered: the same query, claims and rollups on an unchanged
+    /// warehouse give the same answer without running it again.
+    private func answer(_ query: CubeQuery, rollups: [RollupDefinition], on connection: any EngineConnection) throws(SemanticError) -> Reply {
+        let stamp = served.stamp(connection)
+        let key = stamp == nil ? nil : served.runner.cacheKey(query, rollups: rollups, security: security)
+        if let stamp, let key, let body = served.answer(for: key, on: connection, stamp: stamp) {
+            return Reply(status: 200, body: .null, text: body, note: "remembered answer")
+        }
+        let result = try served.runner.load(query, on: connection, rollups: rollups, security: security)
+        let text = result.json.text
+        if let stamp, let key { served.remember(text, for: key, on: connection, stamp: stamp) }
+        return Reply(status: 200, body: .null, text: text, note: Self.answeredBy(result))
+    }
+
+    /// The request log's word for what answered: the rollup's name, or the models.
+    static func answeredBy(_ result: LoadResult) -> String {
+        result.generated.preAggregation.map { "rollup \($0)" } ?? "models"
     }
 
     /// Cube's `/sql`: the SQL and bound values that would answer the query.
-    func sql(_ value: JSONValue) -> Reply {
+    func sql(_ value: JSONValue, on connection: any EngineConnection) -> Reply {
         do {
-            guard case .single(let query) = try Self.batch(value) else {
+            guard case .regular(let query) = try Self.batch(value) else {
                 return .error(400, "/sql takes one query without compareDateRange")
             }
-            let generated = try served.withConnection { connection throws in
-                try served.runner.generate(query, rollups: served.rollupState.current(connection), security: security)
-            }
+            let generated = try served.runner.generate(query, rollups: served.rollupState.current(connection), security: security)
             let parameters = generated.parameters.map { value -> JSONValue in value.displayText.map(JSONValue.string) ?? .null }
             var aliases: [(String, JSONValue)] = []
             for column in generated.columns { aliases.append((column.alias, .string(column.keys[0]))) }
@@ -76,22 +188,14 @@ struct CubeAPI {
     func dryRun(_ value: JSONValue) -> Reply {
         do {
             let batch = try Self.batch(value)
-            let queries: [CubeQuery] = switch batch {
-            case .single(let query): [query]
-            case .list(let list), .compare(let list): list
-            }
+            let queries = batch.queries
             for query in queries { _ = try served.runner.generate(query, security: security) }
-            let type = switch batch {
-            case .single: "regularQuery"
-            case .list: "multiQuery"
-            case .compare: "compareDateRangeQuery"
-            }
             let order = queries.first.map { query in
                 JSONValue.array(query.order.map { .object([("id", .string($0.member)), ("desc", .bool($0.descending))]) })
             } ?? .array([])
             return Reply(status: 200, body: .object([
-                ("queryType", .string(type)), ("normalizedQueries", .array(queries.map(\.json))), ("queryOrder", order),
-                ("pivotQuery", queries.first?.json ?? .null),
+                ("queryType", .string(batch.queryType)), ("normalizedQueries", .array(queries.map(\.json))), ("queryOrder", order),
+                ("pivotQuery", batch.pivotQuery),
             ]))
         } catch {
             return failure(error)
@@ -102,38 +206,11 @@ struct CubeAPI {
         Reply(status: 200, body: served.runner.meta(security: security))
     }
 
-    private func answer(_ value: JSONValue, _ shape: (LoadResult) -> JSONValue) -> Reply {
-        do {
-            let batch = try Self.batch(value)
-            return try served.withConnection { connection in
-                let rollups = served.rollupState.current(connection)
-                func run(_ query: CubeQuery) throws(SemanticError) -> JSONValue {
-                    shape(try served.runner.load(query, on: connection, rollups: rollups, security: security))
-                }
-                switch batch {
-                case .single(let query):
-                    // The same query, claims and rollups on an unchanged warehouse: the same answer.
-                    let stamp = served.stamp(connection)
-                    let key = stamp == nil ? nil : served.runner.cacheKey(query, rollups: rollups, security: security)
-                    if let stamp, let key, let body = served.answer(for: key, on: connection, stamp: stamp) {
-                        return Reply(status: 200, body: .null, text: body)
-                    }
-                    let body = try run(query)
-                    let text = body.text
-                    if let stamp, let key { served.remember(text, for: key, on: connection, stamp: stamp) }
-                    return Reply(status: 200, body: body, text: text)
-                case .list(let queries):
-                    return Reply(status: 200, body: .object([("queryType", .string("multiQuery")), ("results", .array(try queries.map(run)))]))
-                case .compare(let queries):
-                    return Reply(status: 200, body: .object([("queryType", .string("compareDateRangeQuery")), ("results", .array(try queries.map(run)))]))
-                }
-            }
-        } catch {
-            return failure(error)
-        }
-    }
+    /// The engine as replies name it: the compute profile's name and type (`warehouse (postgres)`).
+    var engineName: String { "\(served.plan.profiles.compute.name) (\(served.plan.profiles.compute.type))" }
 
-    /// 400 for a bad query, 403 for what the token may not see, 500 with a plain message for the rest.
+    /// 400 for a bad query, 403 for what the token may not see, 503 for a warehouse that cannot be
+    /// reached, 500 with a plain message for the rest.
     func failure(_ error: any Error) -> Reply {
         guard let error = error as? SemanticError else {
             log("floe serve: \(error)")
@@ -145,7 +222,11 @@ struct CubeAPI {
         case .engine:
             log("floe serve: \(error.message)" + (error.sql.map { "\nthe SQL that failed:\n\($0)" } ?? ""))
             return .error(500, error.message.hasPrefix("the warehouse has no table")
-                ? "the warehouse is not built yet: run floe apply" : "the warehouse could not answer the query; the server's log has the details")
+                ? "the warehouse is not built yet: run floe apply"
+                : "the warehouse \(engineName) could not answer the query; the server's log has the details")
+        case .unreachable:
+            log("floe serve: the warehouse \(engineName) cannot be reached: \(error.message)")
+            return .error(503, "the warehouse \(engineName) cannot be reached; the server's log has the details")
         }
     }
 }

@@ -1,15 +1,20 @@
+import FloeEngine
 import FloeSemantic
 import Foundation
+import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 import NIOPosix
-import HTTPTypes
-import Logging
+import ServiceLifecycle
 
 /// `floe serve`: Cube's REST API (`/cubejs-api/v1/load`, `/meta`, `/sql`, `/dry-run`) and
-/// health checks (`/livez`, `/readyz`) over the plan's cubes, on Hummingbird. Queries run on
-/// NIO's blocking thread pool, each on a pooled read connection. SIGINT and SIGTERM stop taking
-/// requests, let running ones finish, then stop.
+/// health checks (`/livez`, `/readyz`) over the plan's cubes, on Hummingbird.
+///
+/// Every request that reads the warehouse is bounded: it runs on a worker thread, on a pooled
+/// connection, and is ended — its connection interrupted and closed — when it passes the query
+/// timeout (504), when its client goes away, or when the server stops, so neither a slow query
+/// nor a warehouse that stopped answering can hold a request, a thread or the shutdown.
 public struct SemanticServer: Sendable {
     /// Request bodies above this are answered 413.
     public static let maximumBodyBytes = 1 << 20
@@ -18,6 +23,17 @@ public struct SemanticServer: Sendable {
     let source: PlanSource
     let tokens = TokenCache()
     let log: @Sendable (String) -> Void
+    let running = RunningQueries()
+    let clients = ClientConnections()
+
+    /// Where the queries run: threads that may block on the warehouse's sockets. Shared by every
+    /// server of the process; a query that passes its deadline gives its thread back once its
+    /// interrupted connection fails.
+    static let workers: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 16)
+        pool.start()
+        return pool
+    }()
 
     /// Loads the plan now, so a plan or secret that cannot be served fails before listening.
     public init(configuration: ServeConfiguration, log: @escaping @Sendable (String) -> Void) throws(ServeError) {
@@ -29,17 +45,19 @@ public struct SemanticServer: Sendable {
     /// The application, for running and for Hummingbird's testing client. `onRunning` gets the
     /// port it listens on (useful with port 0).
     public func application(onRunning: @escaping @Sendable (Int) -> Void = { _ in }) -> some ApplicationProtocol {
-        let router = Router()
+        let router = Router(context: ServeRequestContext.self)
         router.add(middleware: CORSMiddleware(
             allowOrigin: .all, allowHeaders: [.accept, .authorization, .contentType, .origin, HTTPField.Name("x-request-id")!],
             allowMethods: [.get, .post, .options], maxAge: .seconds(600)))
         router.get("/livez") { _, _ in Self.json(200, .object([("health", .string("HEALTH"))])) }
-        router.get("/readyz") { _, _ in await self.ready() }
+        router.get("/readyz") { _, context in await self.ready(context) }
         for endpoint in ["load", "sql", "dry-run"] {
-            router.get("/cubejs-api/v1/\(endpoint)") { request, _ in
-                await self.handle(endpoint, request: request, body: request.uri.queryParameters["query"].map(String.init))
+            router.get("/cubejs-api/v1/\(endpoint)") { request, context in
+                let parameters = FormQuery.parameters(request.uri.query)
+                return await self.handle(endpoint, request: request, context: context, body: parameters["query"],
+                                         multi: parameters["queryType"] == "multi")
             }
-            router.post("/cubejs-api/v1/\(endpoint)") { request, _ in
+            router.post("/cubejs-api/v1/\(endpoint)") { request, context in
                 var request = request
                 let bytes: ByteBuffer
                 do {
@@ -47,23 +65,39 @@ public struct SemanticServer: Sendable {
                 } catch {
                     return Self.json(413, .object([("error", .string("the request body is larger than \(Self.maximumBodyBytes) bytes"))]))
                 }
-                return await self.handle(endpoint, request: request, body: String(buffer: bytes), posted: true)
+                return await self.handle(endpoint, request: request, context: context, body: String(buffer: bytes), posted: true)
             }
         }
-        router.get("/cubejs-api/v1/meta") { request, _ in await self.handle("meta", request: request, body: nil) }
+        router.get("/cubejs-api/v1/meta") { request, context in await self.handle("meta", request: request, context: context, body: nil) }
         // floe prints its own startup line; Hummingbird's logger says only what goes wrong.
         var logger = Logger(label: "floe serve")
         logger.logLevel = .warning
+        let clients = clients
         return Application(
             router: router,
+            server: .http1(additionalChannelHandlers: [clients.handler()]),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "floe"),
             onServerRunning: { channel in onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
     }
 
-    /// Serves until SIGINT or SIGTERM.
+    /// Serves until SIGINT or SIGTERM. The first signal stops taking requests and lets running
+    /// ones finish for the drain timeout, then ends them (their clients get 503) and returns;
+    /// after it the signals' default actions are back, so a second one ends the process at once.
     public func run(onRunning: @escaping @Sendable (Int) -> Void) async throws {
-        try await application(onRunning: onRunning).runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: application(onRunning: onRunning))], logger: Logger(label: "floe serve", factory: { _ in SwiftLogNoOpLogHandler() })))
+        let signals = ShutdownSignals { signal in
+            self.log("floe serve: \(signal): stopping; running requests have \(Self.seconds(configuration.drainTimeout)) to finish")
+            Task { await group.triggerGracefulShutdown() }
+            DispatchQueue.global().asyncAfter(deadline: .now() + configuration.drainTimeout) {
+                let left = running.count
+                if left > 0 { log("floe serve: ending \(left) request(s) still running") }
+                running.endAll()
+            }
+        }
+        defer { signals.remove() }
+        try await group.run()
     }
 
     /// A token signed with the API secret for `claims`, expiring `lifetime` seconds from now
@@ -77,57 +111,140 @@ public struct SemanticServer: Sendable {
         return try await tokens.verifier(for: secret).sign(.object(members))
     }
 
+    /// The floe environment served.
+    public var environment: String { source.environment }
+
     /// Whether the API secret is set: the startup line says which.
     public var requiresTokens: Bool { source.current().apiSecret != nil }
 
-    private func handle(_ endpoint: String, request: Request, body: String?, posted: Bool = false) async -> Response {
+    /// The plan being served now.
+    var served: ServedPlan { source.current() }
+
+    private func handle(
+        _ endpoint: String, request: Request, context: ServeRequestContext, body: String?, posted: Bool = false, multi multiParameter: Bool = false
+    ) async -> Response {
+        let started = ContinuousClock.now
         let served = source.current()
         var security: SecurityContext?
         if let secret = served.apiSecret {
             do {
                 security = try await tokens.verifier(for: secret).verify(request.headers[.authorization])
             } catch {
-                return Self.json(403, .object([("error", .string(error.message))]))
+                return logged(endpoint, started, .error(403, error.message))
             }
         }
         let api = CubeAPI(served: served, security: security, log: log)
         if endpoint == "meta" { return Self.reply(api.meta()) }
         guard let body, !body.isEmpty else {
-            return Self.json(400, .object([("error", .string(posted ? "send the query as JSON: {\"query\": {...}}" : "give the query: ?query={...}"))]))
+            return logged(endpoint, started, .error(400, posted ? "send the query as JSON: {\"query\": {...}}" : "give the query: ?query={...}"))
         }
         let value: JSONValue
+        let multi: Bool
         do {
             let parsed = try JSONValue.parse(body)
             value = posted ? (parsed["query"] ?? parsed) : parsed
+            multi = posted ? parsed["query"] != nil && parsed["queryType"]?.stringValue == "multi" : multiParameter
         } catch {
-            return Self.json(400, .object([("error", .string("the query is not JSON: \(error.description)"))]))
+            return logged(endpoint, started, .error(400, "the query is not JSON: \(error.description)"))
         }
-        do {
-            let reply = try await NIOThreadPool.singleton.runIfActive { () -> CubeAPI.Reply in
-                switch endpoint {
-                case "sql": api.sql(value)
-                case "dry-run": api.dryRun(value)
-                default: api.load(value)
+        if endpoint == "dry-run" { return logged(endpoint, started, api.dryRun(value)) }
+        let reply = await bounded(served, api, client: clients.watch(context.channel)) { connection in
+            endpoint == "sql" ? api.sql(value, on: connection) : api.load(value, multi: multi, on: connection)
+        }
+        return logged(endpoint, started, reply, query: value)
+    }
+
+    /// Runs `work` on a worker thread and a pooled connection, and answers with the first of: its
+    /// reply, 504 at the query timeout, nothing useful once the client has gone (the query is
+    /// interrupted), or 503 when the server stops.
+    func bounded(
+        _ served: ServedPlan, _ api: CubeAPI, client: ClientWatch?, timeout: Double? = nil,
+        _ work: @escaping @Sendable (any EngineConnection) -> CubeAPI.Reply
+    ) async -> CubeAPI.Reply {
+        let query = RunningQuery()
+        guard running.insert(query) else { return .error(503, "the server is stopping") }
+        defer { running.remove(query) }
+        let limit = timeout ?? configuration.queryTimeout
+        let stopped: @Sendable (RunningQuery.Stop) -> CubeAPI.Reply = { reason in
+            switch reason {
+            case .deadline:
+                api.log("floe serve: a query passed the \(Self.seconds(limit)) timeout and was interrupted")
+                return .error(504, "the warehouse \(api.engineName) did not answer within \(Self.seconds(limit)); the query was cancelled")
+            case .clientGone: return .error(499, "the client went away; the query was cancelled")
+            case .serverStopping: return .error(503, "the server is stopping")
+            }
+        }
+        return await withCheckedContinuation { continuation in
+            let answer = FirstAnswer(continuation)
+            let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(Int64(limit * 1e9))) {
+                query.end(.deadline)
+                answer.resume(stopped(.deadline))
+            }
+            let token = client?.onGone {
+                query.end(.clientGone)
+                answer.resume(stopped(.clientGone))
+            }
+            Self.workers.submit { state in
+                defer {
+                    timer.cancel()
+                    if let token { client?.cancel(token) }
+                }
+                guard case .active = state, query.stopped == nil else {
+                    answer.resume(stopped(query.stopped ?? .serverStopping))
+                    return
+                }
+                let reply: CubeAPI.Reply
+                do {
+                    reply = try served.run(query, work)
+                } catch {
+                    reply = api.failure(error)
+                }
+                if let reason = query.stopped {
+                    answer.resume(stopped(reason))
+                } else {
+                    answer.resume(reply)
                 }
             }
-            return Self.reply(reply)
-        } catch {
-            log("floe serve: \(error)")
-            return Self.json(503, .object([("error", .string("the server is stopping"))]))
+            // A stop that came while the work waited for a thread.
+            if let reason = query.stopped { answer.resume(stopped(reason)) }
         }
     }
 
-    private func ready() async -> Response {
+    /// `/readyz`: 200 when the warehouse answers `select 1` within the query timeout (at most 5 s),
+    /// 503 naming the engine when it does not.
+    private func ready(_ context: ServeRequestContext) async -> Response {
         let served = source.current()
-        do {
-            _ = try await NIOThreadPool.singleton.runIfActive {
-                try served.withConnection { try $0.query("select 1", limit: 1) }
+        let api = CubeAPI(served: served, security: nil, log: log)
+        let reply = await bounded(served, api, client: nil, timeout: min(configuration.queryTimeout, 5)) { connection in
+            do {
+                _ = try connection.query("select 1", limit: 1)
+                return CubeAPI.Reply(status: 200, body: .object([("health", .string("HEALTH"))]))
+            } catch {
+                return api.failure(SemanticError(.unreachable, "\(error)"))
             }
-            return Self.json(200, .object([("health", .string("HEALTH"))]))
-        } catch {
-            log("floe serve: not ready: \(error)")
-            return Self.json(503, .object([("health", .string("DOWN")), ("error", .string("the warehouse cannot be reached"))]))
         }
+        guard reply.status == 200 else {
+            return Self.json(503, .object([("health", .string("DOWN")), ("error", reply.body["error"] ?? .string("the warehouse cannot be reached"))]))
+        }
+        return Self.reply(reply)
+    }
+
+    /// One line per request in the server's log, as Cube's request log has: the endpoint, the
+    /// status, how long it took, the members asked for and what answered (a rollup, the models, a
+    /// remembered answer).
+    private func logged(_ endpoint: String, _ started: ContinuousClock.Instant, _ reply: CubeAPI.Reply, query: JSONValue? = nil) -> Response {
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        var line = "floe serve: \(endpoint) \(reply.status) \(String(format: "%.1f", milliseconds)) ms"
+        if let query { line += " " + RequestLogLine.members(of: query) }
+        if let note = reply.note { line += " (\(note))" }
+        if reply.status >= 400, let message = reply.body["error"]?.stringValue { line += ": \(message)" }
+        log(line)
+        return Self.reply(reply)
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
     }
 
     static func reply(_ reply: CubeAPI.Reply) -> Response { json(reply.status, text: reply.text ?? reply.body.text) }
@@ -138,6 +255,17 @@ public struct SemanticServer: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: HTTPResponse.Status(code: status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// Hummingbird's request context, with the connection a request came on (to notice its client leaving).
+struct ServeRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
     }
 }
 

@@ -10,12 +10,28 @@ public struct ServeConfiguration: Sendable {
     public var projectDirectory: String
     /// The process environment: secrets are resolved from it.
     public var environment: [String: String]
+    /// The floe environment served (`dev`): a plan file compiled for another one is not loaded.
+    /// nil: the first plan's.
+    public var environmentName: String?
+    /// The longest a request may take, from its arrival to its answer, connecting to the warehouse
+    /// included: past it the query is interrupted and the answer is 504.
+    public var queryTimeout: Double
+    /// How long a stopping server lets running requests finish before it interrupts them.
+    public var drainTimeout: Double
 
-    public init(host: String, port: Int, planPath: String, projectDirectory: String, environment: [String: String]) {
+    public static let defaultQueryTimeout = 30.0
+    public static let defaultDrainTimeout = 5.0
+
+    public init(host: String, port: Int, planPath: String, projectDirectory: String, environment: [String: String],
+                environmentName: String? = nil, queryTimeout: Double = ServeConfiguration.defaultQueryTimeout,
+                drainTimeout: Double = ServeConfiguration.defaultDrainTimeout) {
+        self.environmentName = environmentName
         self.host = host
         self.port = port
         self.planPath = planPath
         self.projectDirectory = projectDirectory
         self.environment = environment
+        self.queryTimeout = queryTimeout
+        self.drainTimeout = drainTimeout
     }
 }

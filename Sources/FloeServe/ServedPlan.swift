@@ -26,8 +26,13 @@ final class ServedPlan: @unchecked Sendable {
     /// Answers already given, per connection and query, with the warehouse's stamp when read.
     private let answers = BoundedCache<AnswerKey, (stamp: [Int64], body: String)>(capacity: 8_192)
 
+    /// Every connection opened gets a serial number, so an answer remembered on a connection
+    /// since closed is never taken for one of a new connection that happens to reuse its address.
+    private var serials: [ObjectIdentifier: Int] = [:]
+    private var lastSerial = 0
+
     struct AnswerKey: Hashable {
-        var connection: ObjectIdentifier
+        var connection: Int
         var query: String
     }
 
@@ -96,26 +101,74 @@ final class ServedPlan: @unchecked Sendable {
 
     /// An answer given on `connection` for `key` while the warehouse had `stamp`.
     func answer(for key: String, on connection: any EngineConnection, stamp: [Int64]) -> String? {
-        guard let known = answers[AnswerKey(connection: ObjectIdentifier(connection), query: key)], known.stamp == stamp else { return nil }
+        guard let serial = serial(of: connection), let known = answers[AnswerKey(connection: serial, query: key)], known.stamp == stamp else {
+            return nil
+        }
         return known.body
     }
 
     func remember(_ body: String, for key: String, on connection: any EngineConnection, stamp: [Int64]) {
-        answers[AnswerKey(connection: ObjectIdentifier(connection), query: key)] = (stamp, body)
+        guard let serial = serial(of: connection) else { return }
+        answers[AnswerKey(connection: serial, query: key)] = (stamp, body)
     }
 
-    /// Runs `body` on a connection of the pool (a new one when none is idle), returned afterwards.
-    func withConnection<T>(_ body: (any EngineConnection) throws -> T) throws -> T {
+    private func serial(of connection: any EngineConnection) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        return serials[ObjectIdentifier(connection)]
+    }
+
+    /// Runs `work` on a connection of the pool (a new one when none is idle), attached to
+    /// `running` so that it can be interrupted. The connection goes back to the pool only when the
+    /// work ended on its own with an answer below 500: one that was interrupted, or whose engine
+    /// failed, is closed, so a warehouse that went away and came back is met with new connections.
+    /// A connection that cannot be opened is `SemanticError.unreachable`.
+    func run(_ running: RunningQuery, _ work: (any EngineConnection) -> CubeAPI.Reply) throws(SemanticError) -> CubeAPI.Reply {
         lock.lock()
         let pooled = idle.popLast()
         lock.unlock()
-        let connection = try pooled ?? PlanConnection.open(
-            plan, projectDirectory: configuration.projectDirectory, environment: configuration.environment).connection
-        defer {
+        let connection: any EngineConnection
+        if let pooled {
+            connection = pooled
+        } else {
+            do {
+                connection = try PlanConnection.open(
+                    plan, projectDirectory: configuration.projectDirectory, environment: configuration.environment).connection
+            } catch {
+                throw SemanticError(.unreachable, error.description)
+            }
+            lock.lock()
+            lastSerial += 1
+            serials[ObjectIdentifier(connection)] = lastSerial
+            lock.unlock()
+        }
+        guard running.attach(connection) else {
+            discard(connection)
+            return .error(503, "the server is stopping")
+        }
+        let reply = work(connection)
+        running.detach()
+        if running.stopped == nil && reply.status < 500 {
             lock.lock()
             idle.append(connection)
             lock.unlock()
+        } else {
+            discard(connection)
         }
-        return try body(connection)
+        return reply
+    }
+
+    /// Forgets a connection; it closes when the last reference goes.
+    private func discard(_ connection: any EngineConnection) {
+        lock.lock()
+        serials[ObjectIdentifier(connection)] = nil
+        lock.unlock()
+    }
+
+    /// How many connections wait in the pool.
+    var idleCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return idle.count
     }
 }

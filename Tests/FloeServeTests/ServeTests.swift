@@ -40,15 +40,19 @@ import Testing
             let posted = try await client.cube("/cubejs-api/v1/load", post: #"{"query": \#(Self.byStatus)}"#)
             #expect(posted.status == 200 && Self.values(posted.body) == Self.values(got.body))
 
-            // A list of queries, and compareDateRange, answer one result per query or range.
-            let list = try await client.cube("/cubejs-api/v1/load", query: "[\(Self.byStatus), {\"measures\": [\"Customers.count\"]}]")
-            #expect(list.body["queryType"] == .string("multiQuery") && list.body["results"]?.arrayValue?.count == 2)
-            let compare = try await client.cube("/cubejs-api/v1/load", query: #"{"measures": ["Orders.count"], "timeDimensions": [{"dimension": "Orders.order_date", "compareDateRange": [["2024-01-01", "2024-01-31"], ["2024-02-01", "2024-02-29"]]}]}"#)
+            // A list of queries (blending) and compareDateRange need queryType=multi, as in Cube.
+            let compareQuery = #"{"measures": ["Orders.count"], "timeDimensions": [{"dimension": "Orders.order_date", "compareDateRange": [["2024-01-01", "2024-01-31"], ["2024-02-01", "2024-02-29"]]}]}"#
+            let refused = try await client.cube("/cubejs-api/v1/load", query: compareQuery)
+            #expect(refused.status == 400 && refused.body["error"]?.stringValue?.hasPrefix(
+                "'compareDateRangeQuery' query type is not supported by the client. Please update the client.") == true, "\(refused.body)")
+            let compare = try await client.cube("/cubejs-api/v1/load", query: compareQuery, parameters: "&queryType=multi")
             #expect(compare.body["queryType"] == .string("compareDateRangeQuery"))
             let counts = (compare.body["results"]?.arrayValue ?? []).map { Self.values($0) }
             #expect(counts == [
-                try demo.rows(#"select count(*) from "floe-dev"."stg_orders" where order_date >= '2024-01-01' and order_date < '2024-02-01'"#),
-                try demo.rows(#"select count(*) from "floe-dev"."stg_orders" where order_date >= '2024-02-01' and order_date < '2024-03-01'"#),
+                try demo.rows(#"select count(*) from "floe-dev"."stg_orders" where order_date >= '2024-01-01' and order_date < '2024-02-01'"#)
+                    .map { $0 + ["2024-01-01T00:00:00.000 - 2024-01-31T23:59:59.999"] },
+                try demo.rows(#"select count(*) from "floe-dev"."stg_orders" where order_date >= '2024-02-01' and order_date < '2024-03-01'"#)
+                    .map { $0 + ["2024-02-01T00:00:00.000 - 2024-02-29T23:59:59.999"] },
             ])
 
             let meta = try await client.cube("/cubejs-api/v1/meta")
@@ -61,6 +65,60 @@ import Testing
     }
 
     /// A dbt project's own metrics and saved queries answer Cube queries, as MetricFlow names them.
+    /// Cube's answers for each kind of query: a regular one alone, or, with `queryType=multi` as
+    /// Cube's clients send it, every kind as `{queryType, results, pivotQuery, slowQuery}`; a
+    /// list of queries blended on one granularity; `compareDateRange` labelled per range; the
+    /// compact and columnar formats; query strings decoded as forms encode them (`+` for a space).
+    @Test func everyQueryTypeAnswersInCubesShape() async throws {
+        let demo = try ServedDemo(open: true)
+        try await demo.server().application().test(.router) { client in
+            // A form-encoded query string, as curl --data-urlencode and Python's clients send it.
+            let form = "query=" + Self.formEncoded(#"{"measures": ["Orders.count"], "timeDimensions": [{"dimension": "Orders.order_date", "dateRange": "last 7 days"}]}"#)
+            let spaced = try await client.execute(uri: "/cubejs-api/v1/load?" + form, method: .get)
+            let spacedBody = try JSONValue.parse(String(buffer: spaced.body))
+            #expect(spaced.status == .ok, "\(spacedBody)")
+            #expect(spacedBody["query"]?["timeDimensions"]?[0]?["dateRange"] == .string("last 7 days"))
+
+            // queryType=multi: a regular query inside results, by GET and by POST.
+            let multi = try await client.cube("/cubejs-api/v1/load", query: Self.byStatus, parameters: "&queryType=multi")
+            let single = try await client.cube("/cubejs-api/v1/load", query: Self.byStatus)
+            #expect(multi.status == 200 && multi.body["queryType"] == .string("regularQuery") && multi.body["slowQuery"] == .bool(false))
+            #expect(multi.body["results"]?.arrayValue?.count == 1 && Self.values(multi.body["results"]?[0] ?? .null) == Self.values(single.body))
+            #expect(multi.body["pivotQuery"]?["queryType"] == .string("regularQuery"))
+            let posted = try await client.cube("/cubejs-api/v1/load", post: #"{"query": \#(Self.byStatus), "queryType": "multi"}"#)
+            #expect(posted.body["queryType"] == .string("regularQuery") && posted.body["results"]?.arrayValue?.count == 1)
+
+            // A list of queries blends on its granularity: every row gains time.month.
+            let list = #"[{"measures": ["Orders.count"], "timeDimensions": [{"dimension": "Orders.order_date", "granularity": "month"}]}, {"measures": ["Customers.count"], "timeDimensions": [{"dimension": "Orders.order_date", "granularity": "month"}]}]"#
+            let blended = try await client.cube("/cubejs-api/v1/load", query: list, parameters: "&queryType=multi")
+            #expect(blended.body["queryType"] == .string("blendingQuery"), "\(blended.body)")
+            let firstRow = blended.body["results"]?[0]?["data"]?[0]
+            #expect(firstRow?["time.month"] != nil && firstRow?["time.month"] == firstRow?["Orders.order_date.month"])
+            #expect(blended.body["pivotQuery"]?["measures"] == .array([.string("Orders.count"), .string("Customers.count")]))
+            #expect(blended.body["pivotQuery"]?["timeDimensions"] == .array([.object([("dimension", .string("time")), ("granularity", .string("month"))])]))
+            let mixed = try await client.cube("/cubejs-api/v1/load", query: #"[{"measures": ["Orders.count"], "timeDimensions": [{"dimension": "Orders.order_date", "granularity": "month"}]}, {"measures": ["Orders.count"], "timeDimensions": [{"dimension": "Orders.order_date", "granularity": "day"}]}]"#, parameters: "&queryType=multi")
+            #expect(mixed.status == 400 && mixed.body["error"]?.stringValue?.hasPrefix("Data blending query granularities must match") == true)
+            let noGranularity = try await client.cube("/cubejs-api/v1/load", query: #"[{"measures": ["Orders.count"]}]"#, parameters: "&queryType=multi")
+            #expect(noGranularity.status == 400 && noGranularity.body["error"]?.stringValue?.contains("Data blending query without granularity is not supported") == true)
+
+            // compact and columnar: members once, then the values.
+            let compact = try await client.cube("/cubejs-api/v1/load", query: #"{"measures": ["Orders.count"], "dimensions": ["Orders.status"], "order": {"Orders.status": "asc"}, "responseFormat": "compact"}"#)
+            #expect(compact.body["data"]?["members"] == .array([.string("Orders.status"), .string("Orders.count")]))
+            #expect(compact.body["data"]?["dataset"]?.arrayValue?.map { $0.arrayValue?.compactMap(\.stringValue) ?? [] } == Self.values(single.body).map { [$0[0], $0[1]] })
+            let columnar = try await client.cube("/cubejs-api/v1/load", query: #"{"measures": ["Orders.count"], "dimensions": ["Orders.status"], "order": {"Orders.status": "asc"}, "responseFormat": "columnar"}"#)
+            #expect(columnar.body["data"]?["columns"]?[0]?.arrayValue?.compactMap(\.stringValue) == Self.values(single.body).map { $0[0] })
+            let badFormat = try await client.cube("/cubejs-api/v1/load", query: #"{"measures": ["Orders.count"], "responseFormat": "arrow"}"#)
+            #expect(badFormat.status == 400 && badFormat.body["error"] == .string("responseFormat: expected default, compact or columnar"))
+        }
+    }
+
+    /// Text as an HTML form (and Python's urlencode) writes it: spaces as `+`.
+    static func formEncoded(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: " -_.")
+        return (text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "").replacingOccurrences(of: " ", with: "+")
+    }
+
     @Test func aDbtProjectsMetricsAreServed() async throws {
         let served = try ServedDemo(open: true, product: ServedDemo.dbtMetrics)
         try await served.server().application().test(.router) { client in

@@ -71,13 +71,14 @@ struct ServedDemo: Sendable {
 extension TestClientProtocol {
     /// GET or POST a Cube endpoint; returns the status and the parsed body.
     func cube(
-        _ path: String, query: String? = nil, post: String? = nil, token: String? = nil, method: HTTPRequest.Method? = nil
+        _ path: String, query: String? = nil, parameters: String = "", post: String? = nil, token: String? = nil,
+        method: HTTPRequest.Method? = nil
     ) async throws -> (status: Int, body: JSONValue) {
         var headers = HTTPFields()
         if let token { headers[.authorization] = token }
         var uri = path
         if let query {
-            uri += "?query=" + (query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            uri += "?query=" + (query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") + parameters
         }
         let response = try await execute(
             uri: uri, method: method ?? (post == nil ? .get : .post), headers: headers, body: post.map { ByteBuffer(string: $0) })

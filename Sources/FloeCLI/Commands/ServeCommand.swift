@@ -12,12 +12,28 @@ struct ServeCommand: ParsableCommand {
             When platform.yaml gives the semantic API a secret (semantic.api_secret), every request needs \
             Authorization: <JWT signed HS256 with it>, and its claims are the security context of the \
             cubes' access policies; without one the API is open. A new plan file is picked up without a \
-            restart. SIGINT or SIGTERM stop it after the running requests. Exit codes: 4 for a plan that \
-            cannot be served, 5 for a secret that cannot be resolved, 1 when the address cannot be used.
+            restart, when it is for the environment served. Without a plan, the project is compiled for \
+            --env first (as floe build does) and its target/artifacts.json served. Every query is bounded \
+            by --query-timeout (504 past it) and the compute profile's connect_timeout (503 when the \
+            warehouse cannot be reached). SIGINT or SIGTERM stop taking requests, give running ones \
+            --drain-timeout seconds, then end them; a second signal ends the process at once. Exit codes: \
+            2 for bad flags, 3 and 4 as for floe compile, 4 for a plan that cannot be served, 5 for a \
+            secret that cannot be resolved, 1 when the address cannot be used.
             """)
 
-    @Argument(help: ArgumentHelp("The plan (default: target/artifacts.json beside the nearest floe.yaml).", valueName: "artifacts.json"))
+    @Argument(help: ArgumentHelp("The plan to serve instead of compiling the project (or --plan).", valueName: "artifacts.json"))
     var artifacts: String?
+
+    @Option(help: ArgumentHelp("The plan to serve instead of compiling the project.", valueName: "file"))
+    var plan: String?
+
+    @OptionGroup var project: ProjectOptions
+
+    @Option(help: ArgumentHelp("The longest a query may take, connecting to the warehouse included (seconds).", valueName: "seconds"))
+    var queryTimeout: Double = ServeConfiguration.defaultQueryTimeout
+
+    @Option(help: ArgumentHelp("How long running queries may finish after SIGINT or SIGTERM (seconds).", valueName: "seconds"))
+    var drainTimeout: Double = ServeConfiguration.defaultDrainTimeout
 
     @Option(help: "The address to listen on.")
     var host = "127.0.0.1"
@@ -38,17 +54,29 @@ struct ServeCommand: ParsableCommand {
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        guard artifacts == nil || plan == nil else { throw ValidationError("give the plan once: as an argument or with --plan") }
+        guard queryTimeout > 0, drainTimeout >= 0 else { throw ValidationError("--query-timeout must be above 0 and --drain-timeout 0 or more") }
     }
 
     func run() throws {
-        let plan = artifacts ?? ProjectLocator.defaultPlan()
-        guard FileManager.default.fileExists(atPath: plan) else {
-            Console.standardError.line("error: no plan at \(plan); run floe compile first")
-            throw FloeExit(.fileNotFound)
+        let plan: String
+        var environmentName = project.env
+        if let given = artifacts ?? self.plan {
+            plan = given
+            guard FileManager.default.fileExists(atPath: plan) else {
+                Console.standardError.line("error: no plan at \(plan); run floe compile first")
+                throw FloeExit(.fileNotFound)
+            }
+        } else {
+            // As dbt's commands that read the project: compile first, so the plan is never stale.
+            plan = CompileCommand.defaultOutput(forSpec: project.spec)
+            _ = try CompileCommand.compileAndWrite(project, to: plan, command: "serve")
+            environmentName = project.environmentName
         }
         let configuration = ServeConfiguration(
             host: host, port: port, planPath: plan, projectDirectory: projectDir ?? PlanFile.projectDirectory(forPlan: plan),
-            environment: ProcessInfo.processInfo.environment)
+            environment: ProcessInfo.processInfo.environment, environmentName: environmentName,
+            queryTimeout: queryTimeout, drainTimeout: drainTimeout)
         let server: SemanticServer
         do {
             server = try SemanticServer(configuration: configuration) { Console.standardError.line($0) }
@@ -66,7 +94,7 @@ struct ServeCommand: ParsableCommand {
         let host = self.host
         let outcome = Self.waitFor {
             try await server.run { port in
-                Console.standardError.line("floe serve: listening on http://\(host):\(port) (plan \(plan)); \(auth)")
+                Console.standardError.line("floe serve: listening on http://\(host):\(port) (plan \(plan), environment \(server.environment)); \(auth)")
             }
         }
         if case .failure(let failure) = outcome {

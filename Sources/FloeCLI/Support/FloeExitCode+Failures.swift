@@ -15,11 +15,13 @@ extension FloeExitCode {
     }
 
     /// The exit code of a semantic-layer failure: a query the cubes cannot answer or may not
-    /// see is a usage error; a warehouse that refuses it is a failed run.
+    /// see is a usage error; a warehouse that refuses it is a failed run; one that
+    /// cannot be reached is exit 6.
     init(query failure: SemanticError) {
         switch failure.kind {
         case .badQuery, .forbidden: self = .usage
         case .engine: self = .failed
+        case .unreachable: self = .engineUnreachable
         }
     }
 }

@@ -28,6 +28,12 @@ public indirect enum JSONValue: Sendable, Equatable {
         return members.first { $0.0 == key }?.1
     }
 
+    /// The item at `index` of an array; nil when out of range or not an array.
+    public subscript(index: Int) -> JSONValue? {
+        guard case .array(let items) = self, items.indices.contains(index) else { return nil }
+        return items[index]
+    }
+
     public var stringValue: String? {
         if case .string(let text) = self { return text }
         return nil

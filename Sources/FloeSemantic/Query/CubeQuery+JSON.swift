@@ -43,7 +43,13 @@ extension CubeQuery {
             case "timezone":
                 guard let zone = value.stringValue else { problems.append("timezone: expected an IANA time zone name such as Europe/Paris"); continue }
                 timezone = zone
-            case "renewQuery", "responseFormat": continue
+            case "responseFormat":
+                guard let format = value.stringValue.flatMap(ResponseFormat.init(rawValue:)) else {
+                    problems.append("responseFormat: expected default, compact or columnar")
+                    continue
+                }
+                responseFormat = format
+            case "renewQuery": continue
             default:
                 problems.append("unknown query key '\(key)'" + (Suggestions.didYouMean(key, in: Self.keys).map { "; \($0)" } ?? ""))
             }
@@ -75,6 +81,7 @@ extension CubeQuery {
         if total { members.append(("total", .bool(true))) }
         members.append(("timezone", .string(timezone)))
         if ungrouped { members.append(("ungrouped", .bool(true))) }
+        if responseFormat != .default { members.append(("responseFormat", .string(responseFormat.rawValue))) }
         return .object(members)
     }
 

@@ -19,11 +19,18 @@ public struct CubeQuery: Sendable, Equatable {
     public var total = false
     public var timezone = "UTC"
     public var ungrouped = false
+    /// How `data` is written: rows as objects (`default`), or `compact` (`members` and `dataset`,
+    /// one array per row) or `columnar` (`members` and `columns`, one array per member).
+    public var responseFormat = ResponseFormat.default
 
     public init() {}
 
     /// The default when none is given, capped at ``maximumLimit``.
     public var effectiveLimit: Int { min(limit ?? Self.defaultLimit, Self.maximumLimit) }
+}
+
+public enum ResponseFormat: String, Sendable {
+    case `default`, compact, columnar
 }
 
 public struct TimeDimensionQuery: Sendable, Equatable {

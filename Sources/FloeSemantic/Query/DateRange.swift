@@ -1,5 +1,6 @@
 import FloeCore
 import FloeEngine
+import Foundation
 
 /// A time dimension's `dateRange`: two dates or timestamps, or one of Cube's relative phrases.
 public enum DateRange: Sendable, Equatable {
@@ -109,5 +110,18 @@ enum RelativeDateRange {
         default:
             return nil
         }
+    }
+}
+
+extension TimeDimensionQuery {
+    /// Its date range as Cube labels a compareDateRange result's rows: the first and last instants
+    /// in the query's time zone, `2024-01-01T00:00:00.000 - 2024-01-31T23:59:59.999`. nil without
+    /// a date range.
+    public func dateRangeLabel(timezone: String, now: Date = Date()) throws(SemanticError) -> String? {
+        guard let dateRange else { return nil }
+        let zone = TimeZone(identifier: timezone) ?? TimeZone(secondsFromGMT: 0)!
+        let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
+        let bounds = try dateRange.bounds(now: CivilTimestamp(seconds: seconds + Int64(zone.secondsFromGMT(for: now))))
+        return bounds.from.text() + " - " + bounds.to.text()
     }
 }

@@ -14,22 +14,67 @@ public struct LoadResult: Sendable {
     public var lastRefreshTime: Date
     public var dbType: String
 
+    /// A column Cube adds to every row of a result that is part of a larger answer: the range of a
+    /// compareDateRange result (`compareDateRange`), or a blending result's time value under the
+    /// name all its queries share (`time.month`, copied from `Orders.order_date.month`).
+    public enum AddedColumn: Sendable {
+        case constant(String, JSONValue)
+        case copy(String, from: String)
+
+        var key: String {
+            switch self {
+            case .constant(let key, _), .copy(let key, _): key
+            }
+        }
+    }
+
+    /// The member names of a row, in order, as `data` keys them.
+    public func members(adding added: AddedColumn? = nil) -> [String] {
+        generated.columns.flatMap(\.keys) + (added.map { [$0.key] } ?? [])
+    }
+
     /// The rows as Cube writes them: numbers as strings, times as `YYYY-MM-DDTHH:MM:SS.SSS`.
-    public var data: [[(String, JSONValue)]] {
+    public func data(adding added: AddedColumn? = nil) -> [[(String, JSONValue)]] {
         rows.rows.map { row in
             var object: [(String, JSONValue)] = []
             for (column, value) in zip(generated.columns, row) {
                 let formatted = Self.format(value, type: column.type)
                 for key in column.keys { object.append((key, formatted)) }
             }
+            switch added {
+            case .constant(let key, let value)?: object.append((key, value))
+            case .copy(let key, let source)?: object.append((key, object.first { $0.0 == source }?.1 ?? .null))
+            case nil: break
+            }
             return object
         }
     }
 
-    public var json: JSONValue {
+    public var data: [[(String, JSONValue)]] { data() }
+
+    /// `data` in the query's `responseFormat`.
+    func formattedData(adding added: AddedColumn?) -> JSONValue {
+        let rows = data(adding: added)
+        let members = members(adding: added)
+        switch query.responseFormat {
+        case .default:
+            return .array(rows.map { .object($0) })
+        case .compact:
+            return .object([("members", .array(members.map(JSONValue.string))),
+                            ("dataset", .array(rows.map { .array($0.map(\.1)) }))])
+        case .columnar:
+            let columns = members.indices.map { index in JSONValue.array(rows.map { $0[index].1 }) }
+            return .object([("members", .array(members.map(JSONValue.string))), ("columns", .array(columns))])
+        }
+    }
+
+    public var json: JSONValue { json() }
+
+    /// The result as Cube answers it, with `added` in every row.
+    public func json(adding added: AddedColumn? = nil) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("query", query.json),
-            ("data", .array(data.map { .object($0) })),
+            ("data", formattedData(adding: added)),
             ("lastRefreshTime", .string(Self.isoTime(lastRefreshTime))),
             ("annotation", annotation),
             ("dataSource", .string("default")),
