@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 /// Where the driver's async calls run (COPY, and queries with bound values): a thread of its
 /// own, not Swift concurrency's shared pool. Their callers block until they finish, and a caller
@@ -35,26 +36,39 @@ final class DriverThread: TaskExecutor, @unchecked Sendable {
         }
     }
 
-    /// Runs `body` on the driver's thread and waits for it on the calling thread.
-    static func wait<T: Sendable>(for body: @escaping @Sendable () async throws -> T) throws -> T {
+    /// Runs `body` on the driver's thread; its result arrives in the outcome.
+    static func start<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) -> Outcome<T> {
         let outcome = Outcome<T>()
         Task.detached(executorPreference: shared) {
             let result: Result<T, any Error>
             do { result = .success(try await body()) } catch { result = .failure(error) }
             outcome.finish(result)
         }
-        return try outcome.wait().get()
+        return outcome
+    }
+
+    /// Runs `body` on the driver's thread and waits for it on the calling thread.
+    static func wait<T: Sendable>(for body: @escaping @Sendable () async throws -> T) throws -> T {
+        try start(body).wait().get()
     }
 }
 
-/// A result handed from the driver's thread to the one waiting for it.
-private final class Outcome<T: Sendable>: @unchecked Sendable {
+/// A result handed from the thread that produces it to the one waiting for it. The first result
+/// given is the one kept: an interrupted wait can be finished with an error before the driver answers.
+final class Outcome<T: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var result: Result<T, any Error>?
 
+    init() {}
+
+    /// An outcome finished by `future`.
+    init(_ future: EventLoopFuture<T>) {
+        future.whenComplete { self.finish($0) }
+    }
+
     func finish(_ result: Result<T, any Error>) {
         condition.lock()
-        self.result = result
+        if self.result == nil { self.result = result }
         condition.signal()
         condition.unlock()
     }

@@ -14,6 +14,8 @@ final class PostgresSession: EngineConnection {
     private let connection: PostgresConnection
     private let settings: PostgresSettings
     private let dialect = PostgresDialect()
+    /// The call being waited for, which ``interrupt()`` ends.
+    private let gate = CallGate()
 
     static let logger = Logger(label: "floe.postgres")
 
@@ -65,8 +67,11 @@ final class PostgresSession: EngineConnection {
     }
 
     /// Waits for the socket to close: the driver insists a connection is closed before it goes.
+    /// On an event loop's thread (the last reference to a session may go there), where waiting is
+    /// not allowed, the close is started and the driver finishes it.
     private func close() {
         let closing: EventLoopFuture<Void> = connection.close()
+        guard MultiThreadedEventLoopGroup.currentEventLoop == nil else { return }
         try? closing.wait()
     }
 
@@ -109,7 +114,8 @@ final class PostgresSession: EngineConnection {
         let query = PostgresQuery(unsafeSQL: text, binds: PostgresValues.bindings(parameters))
         let connection = connection
         do {
-            return PostgresValues.resultSet(try DriverThread.wait { try await connection.query(query, logger: Self.logger).collect() })
+            try ensureOpen()
+            return PostgresValues.resultSet(try gate.wait(DriverThread.start { try await connection.query(query, logger: Self.logger).collect() }))
         } catch {
             throw PostgresFailure.engineError(error, address: settings.address, sql: sql)
         }
@@ -119,17 +125,26 @@ final class PostgresSession: EngineConnection {
     /// how many rows it changed.
     private func run(_ sql: String, reportAs shown: String) throws -> PostgresQueryResult {
         do {
-            return try connection.query(sql).wait()
+            try ensureOpen()
+            return try gate.wait(Outcome(connection.query(sql)))
         } catch {
             throw PostgresFailure.engineError(error, address: settings.address, sql: shown)
         }
     }
 
+    /// A connection the server closed (it stopped, or ended the session) fails at once: the
+    /// driver would leave a query sent on it waiting forever.
+    private func ensureOpen() throws {
+        guard !connection.isClosed else { throw PostgresError.connectionClosed }
+    }
+
     /// Closing the socket ends the statement: the server notices at its next connection check
-    /// (a second at most) and rolls the transaction back.
+    /// (a second at most) and rolls the transaction back. The caller's wait ends at once, whether
+    /// or not the driver ever answers.
     func interrupt() {
         let closing: EventLoopFuture<Void> = connection.close()
         _ = closing
+        gate.interrupt(EngineError(.unreachable, "the query on PostgreSQL at \(settings.address) was interrupted"))
     }
 
     func beginWrite() throws { try execute("begin") }

@@ -67,6 +67,7 @@ public struct QueryRunner: Sendable {
     /// The engine's message, with what to do when the models are not built.
     static func explain(_ error: EngineError) -> String {
         let message = error.message
+        if error.kind == .unreachable { return message }
         if message.contains("no such table") || message.contains("does not exist") {
             return "the warehouse has no table the cubes read (\(message)); run floe apply first"
         }

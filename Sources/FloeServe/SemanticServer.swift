@@ -168,7 +168,6 @@ public struct SemanticServer: Sendable {
         let stopped: @Sendable (RunningQuery.Stop) -> CubeAPI.Reply = { reason in
             switch reason {
             case .deadline:
-                api.log("floe serve: a query passed the \(Self.seconds(limit)) timeout and was interrupted")
                 return .error(504, "the warehouse \(api.engineName) did not answer within \(Self.seconds(limit)); the query was cancelled")
             case .clientGone: return .error(499, "the client went away; the query was cancelled")
             case .serverStopping: return .error(503, "the server is stopping")
@@ -176,13 +175,19 @@ public struct SemanticServer: Sendable {
         }
         return await withCheckedContinuation { continuation in
             let answer = FirstAnswer(continuation)
+            // Ending a query interrupts its engine connection, which may block: never on an event loop.
             let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(Int64(limit * 1e9))) {
-                query.end(.deadline)
-                answer.resume(stopped(.deadline))
+                DispatchQueue.global().async {
+                    api.log("floe serve: a query passed the \(Self.seconds(limit)) timeout and was interrupted")
+                    query.end(.deadline)
+                    answer.resume(stopped(.deadline))
+                }
             }
             let token = client?.onGone {
-                query.end(.clientGone)
-                answer.resume(stopped(.clientGone))
+                DispatchQueue.global().async {
+                    query.end(.clientGone)
+                    answer.resume(stopped(.clientGone))
+                }
             }
             Self.workers.submit { state in
                 defer {

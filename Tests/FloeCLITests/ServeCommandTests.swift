@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Testing
 
 /// `floe query` and `floe serve` as a user runs them, on a built copy of the e-commerce demo:
@@ -47,48 +44,15 @@ import Testing
         let token = try FloeBinary.run(["serve", "--token", #"{"region": "EMEA"}"#], in: demo, environment: environment)
         #expect(token.status == 0 && token.stdout.split(separator: ".").count == 3)
 
-        let process = Process()
-        process.executableURL = FloeBinary.executable
-        process.arguments = ["serve", "--port", "0"]
-        process.currentDirectoryURL = demo
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        // The startup line names the port.
-        var startup = Data()
-        while !startup.contains(UInt8(ascii: "\n")) {
-            let chunk = err.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            startup += chunk
-        }
-        let line = String(decoding: startup, as: UTF8.self)
-        #expect(line.hasPrefix("floe serve: listening on http://127.0.0.1:") && line.contains("requests need Authorization"), "\(line)")
-        let port = try #require(line.range(of: "127.0.0.1:").flatMap { Int(line[$0.upperBound...].prefix { $0.isNumber }) })
+        let serve = try ServeProcess([], in: demo, environment: environment)
+        #expect(serve.log.hasPrefix("floe serve: listening on http://127.0.0.1:") && serve.log.contains("requests need Authorization"), "\(serve.log)")
+        #expect(serve.get("/livez").status == 200)
+        let query = "{\"measures\":[\"Customers.count\"],\"dimensions\":[\"Customers.region\"]}"
+        #expect(serve.load(query).status == 403)
+        let answer = serve.load(query, token: token.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(answer.status == 200 && answer.body.contains(#""Customers.region":"EMEA""#) && !answer.body.contains(#""Customers.region":"NA""#), "\(answer.body)")
 
-        func get(_ path: String, token: String? = nil) throws -> (Int, String) {
-            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-            if let token { request.setValue(token, forHTTPHeaderField: "Authorization") }
-            nonisolated(unsafe) var result: (Int, String) = (0, "")
-            let done = DispatchSemaphore(value: 0)
-            URLSession.shared.dataTask(with: request) { data, response, _ in
-                result = ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data ?? Data(), as: UTF8.self))
-                done.signal()
-            }.resume()
-            done.wait()
-            return result
-        }
-        #expect(try get("/livez").0 == 200)
-        let query = "{\"measures\":[\"Customers.count\"],\"dimensions\":[\"Customers.region\"]}".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-        #expect(try get("/cubejs-api/v1/load?query=\(query)").0 == 403)
-        let (status, body) = try get("/cubejs-api/v1/load?query=\(query)", token: token.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
-        #expect(status == 200 && body.contains(#""Customers.region":"EMEA""#) && !body.contains(#""Customers.region":"NA""#), "\(body)")
-
-        process.terminate()  // SIGTERM
-        process.waitUntilExit()
-        let rest = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0 && rest.contains("floe serve: stopped"), "\(process.terminationStatus) \(rest)")
+        serve.stop(SIGTERM)
+        #expect(serve.process.terminationStatus == 0 && serve.log.contains("floe serve: stopped"), "\(serve.process.terminationStatus) \(serve.log)")
     }
 }
