@@ -17,6 +17,17 @@ if ! python3 -c "import jsonschema, yaml" 2>/dev/null; then
     python3 -m pip install --quiet "jsonschema>=4.18" pyyaml
 fi
 
+# The semantic API is tested with the Cube clients people use, from PyPI, unchanged: a venv kept
+# under ~/.cache, keyed by their versions, so later runs reuse it.
+cube_clients="$HOME/.cache/floe/cube-clients-0.6.1-1.0.1"
+if ! "$cube_clients/bin/python" -c "import cube_http, cubejs_client" 2>/dev/null; then
+    rm -rf "$cube_clients"
+    python3 -m venv "$cube_clients"
+    "$cube_clients/bin/pip" install --quiet "cube-http-client==0.6.1" "cubejs-client-python==1.0.1"
+fi
+export FLOE_TEST_CUBE_CLIENTS_PYTHON="$cube_clients/bin/python"
+command -v curl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
+
 # The PostgreSQL adapter's tests run against a real server: installed from Debian when missing
 # (without Debian's default cluster), started on a free loopback port in a throwaway directory,
 # and stopped by its process id when this script ends, however it ends. Without it, `swift test`

@@ -134,7 +134,7 @@ public struct SemanticServer: Sendable {
             }
         }
         let api = CubeAPI(served: served, security: security, log: log)
-        if endpoint == "meta" { return Self.reply(api.meta()) }
+        if endpoint == "meta" { return logged(endpoint, started, api.meta()) }
         guard let body, !body.isEmpty else {
             return logged(endpoint, started, .error(400, posted ? "send the query as JSON: {\"query\": {...}}" : "give the query: ?query={...}"))
         }
@@ -147,7 +147,7 @@ public struct SemanticServer: Sendable {
         } catch {
             return logged(endpoint, started, .error(400, "the query is not JSON: \(error.description)"))
         }
-        if endpoint == "dry-run" { return logged(endpoint, started, api.dryRun(value)) }
+        if endpoint == "dry-run" { return logged(endpoint, started, api.dryRun(value), query: value) }
         let reply = await bounded(served, api, client: clients.watch(context.channel)) { connection in
             endpoint == "sql" ? api.sql(value, on: connection) : api.load(value, multi: multi, on: connection)
         }

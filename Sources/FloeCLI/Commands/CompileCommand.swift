@@ -81,19 +81,37 @@ struct CompileCommand: ParsableCommand {
     }
 
     /// Compiles, reports the diagnostics and writes the plan: exit 4 when it does not compile, 1 when it cannot be written.
+    /// Compiles and writes the plan to `destination`, unless the plan there is the same one but
+    /// for its compile time: then the file is left as it is, so a server following it (floe
+    /// serve) reloads only on a real change.
     static func compileAndWrite(_ project: ProjectOptions, to destination: String, command: String = "compile",
                                 fullRefresh: Bool = false) throws -> CompiledArtifacts {
         let result = ProjectCompiler.compile(try project.compileOptions(command: command, fullRefresh: fullRefresh))
         Console.standardError.report(result.diagnostics)
         guard let artifacts = result.artifacts, let encoded = result.encoded else { throw FloeExit(.invalidConfiguration) }
-        do {
-            try AtomicFile.write(encoded, to: destination)
-        } catch {
-            Console.standardError.line("error: cannot write \(destination): \(error.localizedDescription)")
-            throw FloeExit(.failed)
+        let existing = FileManager.default.contents(atPath: destination)
+        if existing.map({ !Self.samePlan($0, encoded.data) }) ?? true {
+            do {
+                try AtomicFile.write(encoded, to: destination)
+            } catch {
+                Console.standardError.line("error: cannot write \(destination): \(error.localizedDescription)")
+                throw FloeExit(.failed)
+            }
         }
         BackgroundRelease.release(result)
         return artifacts
+    }
+
+    /// Whether two plans' bytes are equal but for the value of their (first) `compiled_at`.
+    static func samePlan(_ old: Data, _ new: Data) -> Bool {
+        guard old.count == new.count else { return false }
+        let marker = Array(#""compiled_at":""#.utf8)
+        guard let oldStart = old.firstRange(of: marker)?.upperBound, let newStart = new.firstRange(of: marker)?.upperBound,
+              oldStart - old.startIndex == newStart - new.startIndex,
+              let oldEnd = old[oldStart...].firstIndex(of: UInt8(ascii: "\"")),
+              let newEnd = new[newStart...].firstIndex(of: UInt8(ascii: "\"")),
+              oldEnd - old.startIndex == newEnd - new.startIndex else { return old == new }
+        return old[..<oldStart] == new[..<newStart] && old[oldEnd...] == new[newEnd...]
     }
 
     /// `target/artifacts.json` in the directory of floe.yaml, as dbt keeps `target/` in its project.

@@ -68,10 +68,14 @@ struct ServeCommand: ParsableCommand {
                 throw FloeExit(.fileNotFound)
             }
         } else {
-            // As dbt's commands that read the project: compile first, so the plan is never stale.
+            // As dbt's commands that read the project: compile first, so the plan is never stale
+            // (a plan equal to the one there is not written again). A token needs only the
+            // plan's secret reference: --token uses the plan there when there is one.
             plan = CompileCommand.defaultOutput(forSpec: project.spec)
-            _ = try CompileCommand.compileAndWrite(project, to: plan, command: "serve")
-            environmentName = project.environmentName
+            if token == nil || !FileManager.default.fileExists(atPath: plan) {
+                _ = try CompileCommand.compileAndWrite(project, to: plan, command: "serve")
+                environmentName = project.environmentName
+            }
         }
         let configuration = ServeConfiguration(
             host: host, port: port, planPath: plan, projectDirectory: projectDir ?? PlanFile.projectDirectory(forPlan: plan),
