@@ -25,6 +25,9 @@ enum PostgresFailure {
                                address: address, sql: sql)
         }
         switch error.code {
+        case .sslUnsupported:
+            return EngineError(.unreachable, "PostgreSQL at \(address) does not support TLS, which the profile's sslmode asks for; "
+                + "hint: a server without TLS (a local one) needs sslmode: disable (or prefer)", sql: sql)
         case .queryCancelled:
             return EngineError(.statement, "the statement was interrupted", sql: sql)
         case .clientClosedConnection, .serverClosedConnection, .uncleanShutdown:

@@ -206,8 +206,8 @@ struct CubeAPI {
         Reply(status: 200, body: served.runner.meta(security: security))
     }
 
-    /// The engine as replies name it: the compute profile's name and type (`warehouse (postgres)`).
-    var engineName: String { "\(served.plan.profiles.compute.name) (\(served.plan.profiles.compute.type))" }
+    /// The warehouse as replies name it: its engine and compute profile (`(postgres, compute profile 'warehouse')`).
+    var engineName: String { "(\(served.plan.profiles.compute.type), compute profile '\(served.plan.profiles.compute.name)')" }
 
     /// 400 for a bad query, 403 for what the token may not see, 503 for a warehouse that cannot be
     /// reached, 500 with a plain message for the rest.

@@ -104,10 +104,10 @@ struct ServeOutageTests {
         // connection fails at the profile's connect_timeout.
         try server.control("freeze")
         let frozen = serve.load(Self.byStatus)
-        #expect(frozen.status == 504 && frozen.body.contains("the warehouse default (postgres) did not answer within 3 s"), "\(frozen)")
+        #expect(frozen.status == 504 && frozen.body.contains("the warehouse (postgres, compute profile 'default') did not answer within 3 s"), "\(frozen)")
         #expect(frozen.seconds < 6, "\(frozen.seconds) s")
         let notReady = serve.get("/readyz")
-        #expect(notReady.status == 503 && notReady.body.contains(#""health":"DOWN""#) && notReady.body.contains("(postgres)"), "\(notReady)")
+        #expect(notReady.status == 503 && notReady.body.contains(#""health":"DOWN""#) && notReady.body.contains("(postgres, compute profile"), "\(notReady)")
         #expect(notReady.seconds < 6, "\(notReady.seconds) s")
         let frozenAgain = serve.load(Self.byStatus)
         #expect([503, 504].contains(frozenAgain.status) && frozenAgain.seconds < 6, "\(frozenAgain)")
@@ -118,7 +118,7 @@ struct ServeOutageTests {
         // Stopped: refused at once; started again: answered, without restarting floe serve.
         try server.control("halt")
         let stopped = serve.load(Self.byStatus)
-        #expect(stopped.status == 503 && stopped.body.contains("the warehouse default (postgres) cannot be reached"), "\(stopped)")
+        #expect(stopped.status == 503 && stopped.body.contains("the warehouse (postgres, compute profile 'default') cannot be reached"), "\(stopped)")
         #expect(stopped.seconds < 3, "\(stopped.seconds) s")
         #expect(serve.get("/readyz").status == 503)
         try server.control("resume")

@@ -18,6 +18,18 @@ struct PostgresEngineTests {
         }
     }
 
+    /// The test server has no TLS: `sslmode: require` is refused with what to change.
+    @Test func aServerWithoutTLSNamesTheSSLModeToUse() throws {
+        let engine = try PostgresTestServer.engine(database: PostgresTestServer.database, sslmode: "require")
+        #expect {
+            _ = try engine.connect()
+        } throws: { error in
+            guard let error = error as? EngineError else { return false }
+            return error.kind == .unreachable && error.message.contains("does not support TLS")
+                && error.message.contains("sslmode: disable")
+        }
+    }
+
     @Test func aServerThatIsNotThereIsUnreachableNamingHostAndPort() throws {
         let port = try Self.closedPort()
         let engine = try PostgresTestServer.engine(database: PostgresTestServer.database, port: port)

@@ -41,11 +41,11 @@ enum PostgresTestServer {
 
     /// An engine on the test server, with these settings changed.
     static func engine(database: String, password: String? = nil, port: Int? = nil, namespace: String = "floe_test",
-                       schema: String? = nil) throws -> any WarehouseEngine {
+                       schema: String? = nil, sslmode: String = "disable") throws -> any WarehouseEngine {
         adapters
         var settings: [String: ConfigValue] = [
             "host": .string(host), "port": .integer(port ?? Self.port), "database": .string(database),
-            "user": .string(user), "password": .string(password ?? Self.password), "sslmode": .string("disable"),
+            "user": .string(user), "password": .string(password ?? Self.password), "sslmode": .string(sslmode),
             "threads": .integer(4), "connect_timeout": .integer(5),
         ]
         if let schema { settings["schema"] = .string(schema) }
