@@ -105,13 +105,18 @@ struct CompileCommand: ParsableCommand {
     /// Whether two plans' bytes are equal but for the value of their (first) `compiled_at`.
     static func samePlan(_ old: Data, _ new: Data) -> Bool {
         guard old.count == new.count else { return false }
-        let marker = Array(#""compiled_at":""#.utf8)
-        guard let oldStart = old.firstRange(of: marker)?.upperBound, let newStart = new.firstRange(of: marker)?.upperBound,
-              oldStart - old.startIndex == newStart - new.startIndex,
-              let oldEnd = old[oldStart...].firstIndex(of: UInt8(ascii: "\"")),
-              let newEnd = new[newStart...].firstIndex(of: UInt8(ascii: "\"")),
-              oldEnd - old.startIndex == newEnd - new.startIndex else { return old == new }
-        return old[..<oldStart] == new[..<newStart] && old[oldEnd...] == new[newEnd...]
+        guard let oldValue = compileTimeRange(in: old), let newValue = compileTimeRange(in: new),
+              oldValue.lowerBound - old.startIndex == newValue.lowerBound - new.startIndex,
+              oldValue.upperBound - old.startIndex == newValue.upperBound - new.startIndex else { return old == new }
+        return old[..<oldValue.lowerBound] == new[..<newValue.lowerBound] && old[oldValue.upperBound...] == new[newValue.upperBound...]
+    }
+
+    /// Where the text of the first `"compiled_at" : "…"` value lies in a plan's bytes.
+    private static func compileTimeRange(in plan: Data) -> Range<Data.Index>? {
+        guard let key = plan.firstRange(of: Array(#""compiled_at""#.utf8))?.upperBound,
+              let open = plan[key...].prefix(8).firstIndex(of: UInt8(ascii: "\"")),
+              let close = plan[(open + 1)...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+        return (open + 1)..<close
     }
 
     /// `target/artifacts.json` in the directory of floe.yaml, as dbt keeps `target/` in its project.

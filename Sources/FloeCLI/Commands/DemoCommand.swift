@@ -13,10 +13,11 @@ struct DemoCommand: ParsableCommand {
             or until --cycles have run (exit 0, or 1 when a cycle failed).
             """)
 
-    @Argument(help: ArgumentHelp("The plan floe compile wrote (default: target/artifacts.json beside the nearest floe.yaml).",
+    @Argument(help: ArgumentHelp("A plan floe compile wrote (default: the project compiled first, into target/artifacts.json).",
                                  valueName: "artifacts.json"))
     var artifacts: String?
 
+    @OptionGroup var project: ProjectOptions
     @OptionGroup var flags: ApplyFlags
 
     @Option(help: ArgumentHelp("Stop after this many cycles (default: until interrupted).", valueName: "n"))
@@ -27,8 +28,7 @@ struct DemoCommand: ParsableCommand {
     }
 
     func run() throws {
-        let path = artifacts ?? ProjectLocator.defaultPlan()
-        let plan = try PlanFile.load(path)
+        let (plan, path) = try CurrentPlan.load(named: artifacts, project: project, command: "demo")
         let options = ApplyExecution.options(planPath: path, flags: flags, mode: .build, fullRefresh: false, command: "demo", batch: true)
         let log = RunLog(path: (options.targetDirectory ?? ".") + "/floe.log")
         let stop = RunCancellation()

@@ -21,7 +21,7 @@ struct QueryCommand: ParsableCommand {
     }
 
     @Argument(help: ArgumentHelp(
-        "[artifacts.json] QUERY: the plan (default: target/artifacts.json beside the nearest floe.yaml), then the query as JSON text or @file.json.",
+        "[artifacts.json] QUERY: a plan (default: the project compiled first, into target/artifacts.json), then the query as JSON text or @file.json.",
         valueName: "artifacts.json] [query"))
     var arguments: [String] = []
 
@@ -34,7 +34,9 @@ struct QueryCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The directory of floe.yaml (default: the parent of the plan's target/ directory).", valueName: "dir"))
     var projectDir: String?
 
-    var artifacts: String { arguments.count == 2 ? arguments[0] : ProjectLocator.defaultPlan() }
+    var artifacts: String? { arguments.count == 2 ? arguments[0] : nil }
+
+    @OptionGroup var project: ProjectOptions
 
     func validate() throws {
         guard (1...2).contains(arguments.count) else {
@@ -43,7 +45,7 @@ struct QueryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let plan = try PlanFile.load(artifacts)
+        let (plan, path) = try CurrentPlan.load(named: artifacts, project: project, command: "query")
         let query: CubeQuery
         let runner: QueryRunner
         do {
@@ -56,7 +58,7 @@ struct QueryCommand: ParsableCommand {
         let connection: (any EngineConnection)?
         do {
             connection = try PlanConnection.open(
-                plan, projectDirectory: projectDir ?? PlanFile.projectDirectory(forPlan: artifacts),
+                plan, projectDirectory: projectDir ?? PlanFile.projectDirectory(forPlan: path),
                 environment: ProcessInfo.processInfo.environment).connection
         } catch {
             // --sql still shows the SQL that would run on the models.

@@ -67,15 +67,13 @@ struct ServeCommand: ParsableCommand {
                 Console.standardError.line("error: no plan at \(plan); run floe compile first")
                 throw FloeExit(.fileNotFound)
             }
-        } else {
-            // As dbt's commands that read the project: compile first, so the plan is never stale
-            // (a plan equal to the one there is not written again). A token needs only the
-            // plan's secret reference: --token uses the plan there when there is one.
+            _ = try CurrentPlan.load(named: plan, project: project, command: "serve")
+        } else if token != nil, FileManager.default.fileExists(atPath: CompileCommand.defaultOutput(forSpec: project.spec)) {
+            // A token needs only the plan's secret reference: the plan there does.
             plan = CompileCommand.defaultOutput(forSpec: project.spec)
-            if token == nil || !FileManager.default.fileExists(atPath: plan) {
-                _ = try CompileCommand.compileAndWrite(project, to: plan, command: "serve")
-                environmentName = project.environmentName
-            }
+        } else {
+            plan = try CurrentPlan.load(named: nil, project: project, command: "serve").path
+            environmentName = project.environmentName
         }
         let configuration = ServeConfiguration(
             host: host, port: port, planPath: plan, projectDirectory: projectDir ?? PlanFile.projectDirectory(forPlan: plan),

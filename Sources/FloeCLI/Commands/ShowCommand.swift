@@ -14,12 +14,12 @@ struct ShowCommand: ParsableCommand {
     }
 
     @Argument(help: ArgumentHelp(
-        "[artifacts.json] NAME: the plan (default: target/artifacts.json beside the nearest floe.yaml), then the model, seed or source to show; with --failures, a test.",
+        "[artifacts.json] NAME: a plan (default: the project compiled first, into target/artifacts.json), then the model, seed or source to show; with --failures, a test.",
         valueName: "artifacts.json] [name"))
     var arguments: [String] = []
 
     /// The plan and the node: `show NAME` or `show PLAN NAME`.
-    var artifacts: String { arguments.count == 2 ? arguments[0] : ProjectLocator.defaultPlan() }
+    var artifacts: String? { arguments.count == 2 ? arguments[0] : nil }
     var model: String { arguments.last ?? "" }
 
     @Flag(help: "Show the failing rows the last run stored for the test named (dbt's store_failures).")
@@ -38,6 +38,8 @@ struct ShowCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The directory of floe.yaml (default: the parent of the plan's target/ directory).", valueName: "dir"))
     var projectDir: String?
 
+    @OptionGroup var project: ProjectOptions
+
     func validate() throws {
         if limit < 0 { throw ValidationError("--limit must be 0 (all) or more") }
         guard (1...2).contains(arguments.count) else {
@@ -46,12 +48,12 @@ struct ShowCommand: ParsableCommand {
     }
 
     func run() throws {
-        let plan = try PlanFile.load(artifacts)
+        let (plan, path) = try CurrentPlan.load(named: artifacts, project: project, command: "show")
         let rows: ResultSet
         do {
             rows = try RelationPreview.rows(
                 of: model, failures: failures, snapshot: snapshot, in: plan, limit: limit == 0 ? nil : limit,
-                projectDirectory: projectDir ?? PlanFile.projectDirectory(forPlan: artifacts),
+                projectDirectory: projectDir ?? PlanFile.projectDirectory(forPlan: path),
                 environment: ProcessInfo.processInfo.environment)
         } catch {
             Console.standardError.line("error: \(error.description)")

@@ -150,7 +150,7 @@ struct Work {
     var tests: [CompiledTest] = []
 
     init(plan: CompiledArtifacts, graph: PlanGraph, selection: NodeSelector.Resolution, mode: ApplyOptions.Mode) {
-        let selected = selection.selected, excluded = selection.excluded
+        let selected = selection.selected
         if mode == .seed {
             seeds = plan.seeds.filter { selected.contains($0.uniqueID) }
             return
@@ -173,15 +173,9 @@ struct Work {
                 selected.contains(model.uniqueID) && model.materialized != .ephemeral && (mode != .run || model.materialized != .snapshot)
             }
         }
-        // A test runs when it is selected itself or when any node it tests is (dbt's eager selection),
-        // unless it, or a node it tests, was excluded: it would test a table this run left alone.
         // `run` leaves the snapshots alone, and their tests with them.
         let unbuilt: Set<String> = mode == .run ? Set(plan.models.filter { $0.materialized == .snapshot }.map(\.uniqueID)) : []
-        tests = plan.tests.filter { test in
-            guard !excluded.contains(test.uniqueID), !test.dependsOn.contains(where: excluded.contains),
-                  !test.dependsOn.contains(where: unbuilt.contains) else { return false }
-            return selected.contains(test.uniqueID) || test.dependsOn.contains { selected.contains($0) && graph.byID[$0]?.type != .source }
-        }
+        tests = plan.tests.filter { selection.runs($0, graph: graph, unbuilt: unbuilt) }
     }
 
     var total: Int { synthetic.count + seeds.count + models.count + tests.count }

@@ -17,6 +17,15 @@ struct NodeSelector {
         var excluded: Set<String>
         /// A criterion that matched no node, with what it might have meant, as dbt warns.
         var warnings: [String]
+
+        /// Whether `test` runs: when it is selected itself or when any node it tests is (dbt's
+        /// eager indirect selection), unless it, or a node it tests, was excluded or is in
+        /// `unbuilt` (left alone by this run): it would test a table the run did not touch.
+        func runs(_ test: CompiledTest, graph: PlanGraph, unbuilt: Set<String> = []) -> Bool {
+            guard !excluded.contains(test.uniqueID), !test.dependsOn.contains(where: excluded.contains),
+                  !test.dependsOn.contains(where: unbuilt.contains) else { return false }
+            return selected.contains(test.uniqueID) || test.dependsOn.contains { selected.contains($0) && graph.byID[$0]?.type != .source }
+        }
     }
 
     struct Invalid: Error, CustomStringConvertible {

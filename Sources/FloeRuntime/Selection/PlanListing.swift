@@ -22,7 +22,8 @@ public enum PlanListing {
         }
     }
 
-    /// The selected nodes and the warnings for criteria that matched nothing.
+    /// The selected nodes and the warnings for criteria that matched nothing. Tests are listed as
+    /// `floe build` runs them: a test of a selected node is listed with it (dbt's eager selection).
     public static func nodes(in declared: CompiledArtifacts, select: [String], exclude: [String])
         throws(ExecutorError) -> (nodes: [Node], warnings: [String]) {
         // The cubes' rollups are listed with the models they follow, as apply builds them.
@@ -40,7 +41,10 @@ public enum PlanListing {
         for source in plan.sources { relations[source.uniqueID] = source.relation.description }
         for model in plan.models where model.materialized != .ephemeral { relations[model.uniqueID] = model.relation.description }
         let late = Set(plan.models.filter { $0.renderAtApply == true }.map(\.uniqueID))
-        let nodes = graph.nodes.filter { resolution.selected.contains($0.uniqueID) }.map { node in
+        let tests = Set(plan.tests.filter { resolution.runs($0, graph: graph) }.map(\.uniqueID))
+        let nodes = graph.nodes.filter { node in
+            node.type == .test ? tests.contains(node.uniqueID) : resolution.selected.contains(node.uniqueID)
+        }.map { node in
             Node(uniqueID: node.uniqueID, name: node.type == .source ? node.sourceName ?? node.name : node.name,
                  resourceType: node.type.rawValue, materialized: node.materialized?.rawValue ?? (node.type == .seed ? "seed" : nil),
                  tags: node.tags, path: node.path, relation: relations[node.uniqueID],
