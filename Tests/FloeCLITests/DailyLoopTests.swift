@@ -77,13 +77,21 @@ import Testing
         let value = "s3cr3t-value-that-must-not-show"
         let ok = try FloeBinary.run(["debug"], in: demo, environment: ["FLOE_SECRET_CUBE_API_JWT_SECRET": value])
         #expect(ok.status == 0, "\(ok.all)")
-        #expect(ok.stdout.contains("secret 'cube-api' key 'jwt_secret': ok, from the environment variable FLOE_SECRET_CUBE_API_JWT_SECRET"))
-        #expect(ok.stdout.contains("engine:        ok: SQLite "))
+        #expect(ok.stdout.contains("secret        OK      secret 'cube-api' key 'jwt_secret' resolves from the environment variable "
+            + "FLOE_SECRET_CUBE_API_JWT_SECRET (used by the query API, for floe serve)"), "\(ok.stdout)")
+        #expect(ok.stdout.contains("compute       OK      default (sqlite): SQLite "))
+        #expect(ok.stdout.contains("ok: 10 models, 1 seed, 4 sources, ") && ok.stdout.hasSuffix("All checks passed.\n"))
         #expect(!ok.all.contains(value))
+        // A secret preflight needs is missing: debug fails as preflight does (it said "All checks passed").
+        let noSecret = try FloeBinary.run(["debug"], in: demo)
+        let preflight = try FloeBinary.run(["preflight", "--format", "json"], in: demo)
+        #expect(noSecret.status == 5 && noSecret.stdout.hasSuffix("Some checks failed.\n"), "\(noSecret.all)")
+        #expect(noSecret.stdout.contains("secret        ERROR   secret 'cube-api' key 'jwt_secret' cannot be resolved (used by the query API, for floe serve)"))
+        #expect(preflight.status == 1 && preflight.stdout.contains(#""overall_status" : "fail""#), "\(preflight.all)")
         // prod needs the warehouse password for apply: missing, exit 5, both places named.
         let prod = try FloeBinary.run(["debug", "--env", "prod"], in: demo, environment: ["FLOE_SECRET_CUBE_API_JWT_SECRET": value])
         #expect(prod.status == 5, "\(prod.all)")
-        #expect(prod.stdout.contains("MISSING (used by the compute profile, for floe apply)"))
+        #expect(prod.stdout.contains("secret 'warehouse-db' key 'password' cannot be resolved (used by the compute profile, for floe apply)"), "\(prod.stdout)")
         #expect(!prod.all.contains(value))
     }
 }

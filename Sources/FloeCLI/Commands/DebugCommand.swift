@@ -2,6 +2,7 @@ import ArgumentParser
 import FloeCompiler
 import FloeContract
 import FloeCore
+import FloePreflight
 import FloeRuntime
 import Foundation
 
@@ -10,9 +11,13 @@ import Foundation
 struct DebugCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "debug",
-        abstract: "Show versions, files found, profiles resolved, secrets resolvable and whether the engine can be reached.",
-        discussion: "Secret values are never shown. Exit 0 when every check passes, 4 when the project does not compile, "
-            + "5 when a secret cannot be resolved, 6 when the engine cannot be reached.")
+        abstract: "Show versions, files found, profiles resolved, and floe preflight's checks of secrets, engine, storage and catalog.",
+        discussion: "Secret values are never shown. The checks and the verdict are floe preflight's. Exit 0 when no check "
+            + "is an error, 4 when the project does not compile, 5 when a secret cannot be resolved, 6 when the engine "
+            + "cannot be reached, 1 when another check fails.")
+
+    /// How long each check may take.
+    static let timeout = 5.0
 
     @OptionGroup var project: ProjectOptions
 
@@ -29,49 +34,39 @@ struct DebugCommand: ParsableCommand {
             out.line("compile:       \(compiled.diagnostics.errorCount) error(s); `floe validate` lists them")
             throw FloeExit(.invalidConfiguration)
         }
-        out.line("compile:       ok: \(plan.models.count) models, \(plan.seeds.count) seeds, \(plan.sources.count) sources, "
-            + "\(plan.tests.count) tests, \(plan.synthetic.count) synthetic tables")
+        out.line("compile:       ok: \(counted(plan.models.count, "model")), \(counted(plan.seeds.count, "seed")), "
+            + "\(counted(plan.sources.count, "source")), \(counted(plan.tests.count, "test")), \(counted(plan.synthetic.count, "synthetic table"))")
         for transform in plan.transforms { out.line("project:       \(transform.type) at \(transform.path)") }
         out.line("namespace:     \(plan.environment.namespace)")
         out.line("profiles:")
         for (role, profile) in [("compute", plan.profiles.compute), ("storage", plan.profiles.storage), ("catalog", plan.profiles.catalog)] {
             out.line("  \(role.padding(toLength: 8, withPad: " ", startingAt: 0)) \(profile.logicalName) → \(profile.name) (\(profile.type))")
         }
-        var failure: FloeExitCode?
-        let environment = ProcessInfo.processInfo.environment
-        let secrets = SecretResolver(settings: plan.secrets, environment: environment)
-        out.line("secrets:" + (plan.secretReferences.isEmpty ? " none referenced" : ""))
-        // Only the compute profile's secrets stop an apply; the others are reported for what needs them.
+        // The checks are floe preflight's, run the same way: one implementation, one verdict.
+        let directory = (options.specPath as NSString).deletingLastPathComponent
+        let checks = PreflightChecks.all(for: plan, projectDirectory: directory.isEmpty ? "." : directory,
+                                         environment: ProcessInfo.processInfo.environment, timeout: Self.timeout)
+        let results = PreflightRunner.run(checks, timeout: Self.timeout, failFast: false)
         let users: [(String, [SecretReference])] = [
             ("the compute profile, for floe apply", plan.profiles.compute.secretReferences),
             ("the storage profile", plan.profiles.storage.secretReferences),
             ("the catalog profile", plan.profiles.catalog.secretReferences),
             ("the query API, for floe serve", plan.semantic?.apiSecret.map { [$0] } ?? []),
         ]
-        for reference in plan.secretReferences {
-            let user = users.first { $0.1.contains(reference) }?.0 ?? "the plan"
-            do {
-                out.line("  \(reference): ok, from the \(try secrets.source(of: reference)) (used by \(user))")
-            } catch {
-                out.line("  \(reference): MISSING (used by \(user)): looked for the environment variable "
-                    + "\(error.environmentVariable) and the file \(error.filePath)")
-                if plan.profiles.compute.secretReferences.contains(reference) { failure = failure ?? .secretNotResolvable }
+        out.line("checks (as floe preflight runs them):")
+        for result in results {
+            var line = "  \(result.service.padding(toLength: 13, withPad: " ", startingAt: 0)) \(result.status.rawValue.uppercased().padding(toLength: 7, withPad: " ", startingAt: 0)) \(result.message)"
+            if let reference = result.details["reference"], let user = users.first(where: { $0.1.contains { $0.description == reference } }) {
+                line += " (used by \(user.0))"
             }
+            out.line(line)
+            if result.status != .ok, let remediation = result.remediation { out.line("                        fix: \(remediation)") }
         }
-        let directory = (options.specPath as NSString).deletingLastPathComponent
-        do {
-            let engine = try EngineFactory.engine(for: plan, projectDirectory: directory.isEmpty ? "." : directory, secrets: secrets)
-            out.line("engine:        ok: \(try engine.check(namespace: plan.environment.namespace).summary)")
-        } catch let error as ExecutorError {
-            if error.kind != .secret { out.line("engine:        \(error.message)") }
-            failure = failure ?? FloeExitCode(error)
-        } catch {
-            out.line("engine:        cannot be reached: \(error)")
-            failure = failure ?? .engineUnreachable
-        }
-        if let failure {
+        let report = PreflightReport(timestamp: "", environment: plan.environment.name, checks: results)
+        guard report.passed else {
             out.line("Some checks failed.")
-            throw FloeExit(failure)
+            let failed = results.filter { $0.status == .error }.map(\.service)
+            throw FloeExit(failed.contains("secret") ? .secretNotResolvable : failed.contains("compute") ? .engineUnreachable : .failed)
         }
         out.line("All checks passed.")
     }
