@@ -70,7 +70,7 @@ public struct FloeCommand: ParsableCommand {
     /// `floe biuld` or `floe help biuld`: an unknown command, with the nearest one; nil when the
     /// first word is a command, an option, or absent.
     static func unknownSubcommand(in arguments: [String]) -> String? {
-        let names = configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
+        let names = configuration.subcommands.flatMap { [$0.configuration.commandName].compactMap { $0 } + $0.configuration.aliases } + ["help"]
         var words = arguments[...]
         if words.first == "help" { words = words.dropFirst() }
         guard let word = words.first, !word.hasPrefix("-"), !names.contains(word) else { return nil }

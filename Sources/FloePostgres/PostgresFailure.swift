@@ -7,12 +7,16 @@ import PostgresNIO
 /// and hint for a failed statement; host and port for a connection that could not be made. PSQLError
 /// hides its details from `description` on purpose (they may hold data), so they are read field by field.
 enum PostgresFailure {
-    static func engineError(_ error: any Error, address: String, sql: String? = nil) -> EngineError {
+    /// `sent`: the statement as the server got it, when it is a part of `sql` (one statement of
+    /// several): the server's error position in it is then a position in `sql`.
+    static func engineError(_ error: any Error, address: String, sql: String? = nil, sent: String? = nil) -> EngineError {
         if let error = error as? EngineError { return error }
         // The future-based API reports the server's errors as the older PostgresError.
         if case .server(let server)? = error as? PostgresError, let message = server.fields[.message] {
-            return serverError(message: message, state: server.fields[.sqlState], detail: server.fields[.detail],
-                               hint: server.fields[.hint], address: address, sql: sql)
+            var failure = serverError(message: message, state: server.fields[.sqlState], detail: server.fields[.detail],
+                                      hint: server.fields[.hint], address: address, sql: sql)
+            failure.position = offset(of: server.fields[.position], in: sent, within: sql)
+            return failure
         }
         if case .connectionClosed? = error as? PostgresError {
             return EngineError(.unreachable, "the connection to PostgreSQL at \(address) closed", sql: sql)
@@ -21,8 +25,10 @@ enum PostgresFailure {
             return EngineError(.unreachable, "cannot reach PostgreSQL at \(address): \(String(describing: error))", sql: sql)
         }
         if let info = error.serverInfo, let message = info[.message] {
-            return serverError(message: message, state: info[.sqlState], detail: info[.detail], hint: info[.hint],
-                               address: address, sql: sql)
+            var failure = serverError(message: message, state: info[.sqlState], detail: info[.detail], hint: info[.hint],
+                                      address: address, sql: sql)
+            failure.position = offset(of: info[.position], in: sent, within: sql)
+            return failure
         }
         switch error.code {
         case .sslUnsupported:
@@ -49,6 +55,14 @@ enum PostgresFailure {
             return EngineError(.unreachable, "PostgreSQL at \(address) refused the connection: \(text)")
         }
         return EngineError(.statement, text, sql: sql)
+    }
+
+    /// The server's error position (1-based, in characters of the statement it got) as a UTF-8
+    /// offset into `sql`, which holds the statement.
+    private static func offset(of position: String?, in sent: String?, within sql: String?) -> Int? {
+        guard let position = position.flatMap(Int.init), position >= 1, let sent, let sql, let range = sql.range(of: sent),
+              let index = sent.index(sent.startIndex, offsetBy: position - 1, limitedBy: sent.endIndex) else { return nil }
+        return sql.utf8.distance(from: sql.startIndex, to: range.lowerBound) + sent.utf8.distance(from: sent.startIndex, to: index)
     }
 
     /// NIO's connection errors name their cause deep inside; the first line of it is enough.

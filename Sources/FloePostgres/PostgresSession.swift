@@ -128,7 +128,7 @@ final class PostgresSession: EngineConnection {
             try ensureOpen()
             return try gate.wait(Outcome(connection.query(sql)))
         } catch {
-            throw PostgresFailure.engineError(error, address: settings.address, sql: shown)
+            throw PostgresFailure.engineError(error, address: settings.address, sql: shown, sent: sql)
         }
     }
 

@@ -61,7 +61,7 @@ public final class SQLiteConnection: EngineConnection {
                 var statement: OpaquePointer?
                 var tail: UnsafePointer<CChar>?
                 let status = sqlite3_prepare_v2(handle, current, -1, &statement, &tail)
-                guard status == SQLITE_OK else { throw failure(sql) }
+                guard status == SQLITE_OK else { throw failure(sql, statementOffset: current - start) }
                 cursor = tail
                 guard let statement else { continue }  // whitespace or a comment
                 defer { sqlite3_finalize(statement) }
@@ -117,11 +117,14 @@ public final class SQLiteConnection: EngineConnection {
         }
     }
 
-    private func failure(_ sql: String?) -> EngineError {
+    /// The connection's last error. `statementOffset`: where the statement SQLite was preparing
+    /// starts in `sql`, so the offset SQLite reports (`sqlite3_error_offset`) points into `sql`.
+    private func failure(_ sql: String?, statementOffset: Int = 0) -> EngineError {
         let message = String(cString: sqlite3_errmsg(handle))
         let code = sqlite3_extended_errcode(handle)
         let kind: EngineError.Kind = (code & 0xff) == SQLITE_CANTOPEN ? .unreachable : .statement
-        return EngineError(kind, message, sql: sql)
+        let offset = Int(sqlite3_error_offset(handle))
+        return EngineError(kind, message, sql: sql, position: offset >= 0 ? statementOffset + offset : nil)
     }
 
     public func interrupt() {

@@ -109,6 +109,31 @@ import Testing
         #expect(known.status == 0 && known.stdout.contains("USAGE: floe build"))
         let usage = try FloeBinary.run(["apply", "--threads", "0"])
         #expect(usage.status == 2 && usage.stderr.hasPrefix("error: --threads must be at least 1"), "\(usage.stderr)")
+        // The optional plan before the query or name reads as it is typed.
+        #expect(try FloeBinary.run(["help", "query"]).stdout.contains("USAGE: floe query [<artifacts.json>] <query> [--format <format>]"))
+        #expect(try FloeBinary.run(["help", "show"]).stdout.contains("USAGE: floe show [<artifacts.json>] <name> [--failures]"))
+        // dbt has both `ls` and `list`; a typo of either gets its did-you-mean.
+        #expect(try FloeBinary.run(["help", "list"]).stdout.contains("USAGE: floe ls"))
+        #expect(try FloeBinary.run(["lsit"]).stderr == "error: unknown command 'lsit'\n  hint: did you mean 'list'?\n")
+    }
+
+    /// A model failing deep in its SQL shows the lines around the failing one, numbered as in its
+    /// compiled file, with the failing one marked.
+    @Test func aFailingModelShowsTheLinesAroundItsError() throws {
+        let demo = try ApplyCommandTests.demoCopy()
+        let model = demo.appendingPathComponent("dbt/models/staging/stg_orders.sql")
+        let text = try String(contentsOf: model, encoding: .utf8)
+        try text.replacingOccurrences(of: "select order_id, customer_id, status, total_amount, order_date, shipped_date\n",
+                                      with: "select order_id, customer_id, status, total_amount, order_date,\n    shiped_date\n")
+            .write(to: model, atomically: true, encoding: .utf8)
+        let build = try FloeBinary.run(["build", "-s", "stg_orders"], in: demo)
+        #expect(build.status == 1)
+        let compiled = try String(contentsOf: demo.appendingPathComponent("target/compiled/dbt/models/staging/stg_orders.sql"), encoding: .utf8)
+        let line = try #require(compiled.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("shiped_date") }) + 1
+        #expect(line > 12, "deeper than the first lines an excerpt used to show")
+        #expect(build.stderr.contains("    failed SQL, at line \(line):\n"), "\(build.stderr)")
+        #expect(build.stderr.contains("    > \(line) |     shiped_date\n"), "\(build.stderr)")
+        #expect(build.stderr.contains("      \(line - 1) | select order_id, customer_id, status, total_amount, order_date,\n"), "\(build.stderr)")
     }
 
     /// Under a real terminal (script(1) gives one) statuses are coloured like diagnostics, and

@@ -27,6 +27,20 @@ import Testing
         #expect(try connection.relationKind(Relation(schema: "floe-dev", name: "b")) == nil)
     }
 
+    /// A failing statement says on which line of what was sent, even in the second of two.
+    @Test func aFailureNamesItsLine() throws {
+        let connection = try engine().connect()
+        let sql = "create table \"floe-dev\".\"t\" (a integer);\ncreate table \"floe-dev\".\"u\" as\nselect a,\n  nosuch\nfrom \"floe-dev\".\"t\""
+        #expect {
+            try connection.execute(sql)
+        } throws: { error in
+            (error as? EngineError)?.line == 4 && (error as? EngineError)?.message == "no such column: nosuch"
+        }
+        // Where SQLite gives no position, the name its message puts at fault finds the line.
+        #expect(EngineError(.statement, "no such column: o.status", sql: "select\n  o.id,\n  o.status\nfrom o").line == 3)
+        #expect(EngineError(.statement, #"column "amount" does not exist"#, sql: "select\namount").line == 2)
+    }
+
     @Test func aNamespaceNamedMainIsTheMainDatabase() throws {
         let connection = try engine(namespace: "main", schemas: ["main_marts"]).connect()
         try connection.execute(#"create table "main"."a" (x integer); create table "main_marts"."b" (y integer)"#)

@@ -143,6 +143,16 @@ struct PostgresEngineTests {
         #expect(injected == [[.integer(0)]])
     }
 
+    /// The server's error position becomes the line of what floe sent, in the statement of several that failed.
+    @Test func aFailureNamesItsLine() throws {
+        let connection = try PostgresTestServer.engine(database: PostgresTestServer.database).connect()
+        #expect {
+            try connection.execute("select 1;\nselect relname,\n  nosuch\nfrom pg_class")
+        } throws: { error in
+            (error as? EngineError)?.line == 3 && (error as? EngineError)?.message.hasPrefix(#"column "nosuch" does not exist"#) == true
+        }
+    }
+
     @Test func severalStatementsRunInOrderAndAFailureNamesTheSQL() throws {
         let database = try PostgresTestServer.createDatabase()
         defer { PostgresTestServer.dropDatabase(database) }

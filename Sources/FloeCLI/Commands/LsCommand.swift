@@ -8,7 +8,8 @@ struct LsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ls",
         abstract: "List the project's nodes (compiled from the files as they are now), with --select and --exclude.",
-        discussion: "Exit 4 when the project does not compile, 2 for a bad selector.")
+        discussion: "floe list is the same command, as dbt has both. Exit 4 when the project does not compile, 2 for a bad selector.",
+        aliases: ["list"])
 
     enum Output: String, ExpressibleByArgument, CaseIterable {
         /// Type, name, materialization, tags and path in aligned columns.

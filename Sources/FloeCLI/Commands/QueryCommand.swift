@@ -9,6 +9,7 @@ struct QueryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query",
         abstract: "Answer a Cube query (JSON) over the plan's cubes.",
+        usage: "floe query [<artifacts.json>] <query> [--format <format>] [--sql] [--project-dir <dir>] [project flags]",
         discussion: """
             QUERY is Cube's REST query JSON, given as text or as @file.json, e.g. \
             '{"measures":["Orders.count"],"dimensions":["Orders.status"]}'. \
@@ -22,7 +23,7 @@ struct QueryCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp(
         "[artifacts.json] QUERY: a plan (default: the project compiled first, into target/artifacts.json), then the query as JSON text or @file.json.",
-        valueName: "artifacts.json] [query"))
+        valueName: "query"))
     var arguments: [String] = []
 
     @Option(help: "table for people; json for Cube's /load response; csv for programs.")

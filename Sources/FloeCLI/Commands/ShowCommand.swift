@@ -7,7 +7,8 @@ import Foundation
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Print the rows of a built model, seed or source, or a failing test's rows.")
+        abstract: "Print the rows of a built model, seed or source, or a failing test's rows.",
+        usage: "floe show [<artifacts.json>] <name> [--failures] [--snapshot <k>] [--limit <n>] [--format <format>] [--project-dir <dir>] [project flags]")
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case table, csv, json
@@ -15,7 +16,7 @@ struct ShowCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp(
         "[artifacts.json] NAME: a plan (default: the project compiled first, into target/artifacts.json), then the model, seed or source to show; with --failures, a test.",
-        valueName: "artifacts.json] [name"))
+        valueName: "name"))
     var arguments: [String] = []
 
     /// The plan and the node: `show NAME` or `show PLAN NAME`.

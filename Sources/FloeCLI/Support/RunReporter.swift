@@ -58,15 +58,44 @@ final class RunReporter: ApplyObserver, @unchecked Sendable {
         console.line("\(clear)  \(counter)  \(label) \(dots) \(Self.painted(result.status, painter)) \(detail)in \(time)")
     }
 
-    /// The statement that failed, its first lines, and where the whole of what ran is.
+    /// The statement that failed and where the whole of what ran is. When the engine named the
+    /// failing line, the lines around it, marked; else the statement's first lines. Lines are
+    /// numbered as in the compiled file (target/compiled/) when the statement holds the model's
+    /// SELECT, else as in the statement.
     static func excerpt(of sql: String, for result: NodeResult) -> [String] {
-        let statementLines = sql.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n", omittingEmptySubsequences: false)
-        var lines = ["    failed SQL:"] + statementLines.prefix(12).map { "      " + $0 }
-        if statementLines.count > 12 { lines.append("      … \(statementLines.count - 12) more lines") }
-        if result.resourceType == .model || result.resourceType == .snapshot, let path = result.path {
-            lines.append("    compiled: target/compiled/\(path); as run: target/run/\(path)")
+        let lines = sql.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Where the compiled SELECT starts in the statement, to number lines as its file does.
+        var shift = 0
+        if let code = result.compiledCode?.trimmingCharacters(in: .whitespacesAndNewlines), !code.isEmpty,
+           let range = sql.range(of: code) {
+            shift = sql[..<range.lowerBound].reduce(0) { $0 + ($1 == "\n" ? 1 : 0) }
         }
-        return lines
+        let first = lines.firstIndex { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? 0
+        let last = lines.lastIndex { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? max(0, lines.count - 1)
+        let failing = result.failedSQLLine.map { $0 - 1 }.flatMap { lines.indices.contains($0) ? $0 : nil }
+        let shown: ClosedRange<Int>
+        if let failing {
+            shown = max(first, failing - 3)...min(last, failing + 3)
+        } else {
+            shown = first...min(last, first + 11)
+        }
+        let number = { (index: Int) -> String in
+            let line = index - shift + 1
+            return line >= 1 ? String(line) : ""
+        }
+        let width = shown.map { number($0).count }.max() ?? 1
+        var output = [failing == nil ? "    failed SQL:" : "    failed SQL, at line \(number(failing!).isEmpty ? String(failing! + 1) : number(failing!)):"]
+        if shown.lowerBound > first { output.append("      …") }
+        for index in shown {
+            let mark = index == failing ? ">" : " "
+            let label = number(index)
+            output.append("    \(mark) " + String(repeating: " ", count: width - label.count) + label + " | " + lines[index])
+        }
+        if shown.upperBound < last { output.append("      … \(last - shown.upperBound) more line\(last - shown.upperBound == 1 ? "" : "s")") }
+        if result.resourceType == .model || result.resourceType == .snapshot, let path = result.path {
+            output.append("    compiled: target/compiled/\(path); as run: target/run/\(path)")
+        }
+        return output
     }
 
     /// The status word in its colour: green done, cyan up to date, yellow warned or not run, red failed.

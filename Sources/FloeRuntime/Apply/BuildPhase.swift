@@ -150,6 +150,7 @@ struct BuildPhase {
                 let incremental = model.incrementalSQL.flatMap { sql in recording.statements.contains { $0.contains(sql) } ? sql : nil }
                 result.compiledCode = incremental ?? model.sql
                 result.failedSQL = (error as? EngineError)?.sql
+                result.failedSQLLine = (error as? EngineError)?.line
                 writeFiles(model, compiled: result.compiledCode ?? model.sql, statements: recording.statements)
             }
             if context.cancellation.isCancelled {

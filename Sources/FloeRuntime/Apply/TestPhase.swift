@@ -77,6 +77,7 @@ struct TestPhase {
             result.status = context.cancellation.isCancelled ? .cancelled : .error
             result.message = context.cancellation.isCancelled ? "cancelled" : context.message(error)
             result.failedSQL = (error as? EngineError)?.sql
+            result.failedSQLLine = (error as? EngineError)?.line
         }
         return result
     }

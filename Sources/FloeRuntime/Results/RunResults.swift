@@ -118,6 +118,8 @@ public struct NodeResult: Codable, Sendable {
     public var compiledCode: String?
     /// The statement that failed, as sent to the engine, when one did.
     public var failedSQL: String?
+    /// The line of `failedSQL` the engine named, when it named one.
+    public var failedSQLLine: Int?
     /// The worker that ran it (dbt's `thread_id`).
     public var threadID: String?
     /// When it ran (dbt's `timing`): one `execute` step for nodes that ran.
@@ -145,6 +147,7 @@ public struct NodeResult: Codable, Sendable {
         case rowsAffected = "rows_affected"
         case compiledCode = "compiled_code"
         case failedSQL = "failed_sql"
+        case failedSQLLine = "failed_sql_line"
         case threadID = "thread_id"
         case name, status, relation, materialized, failures, message, path, timing, injected
     }
