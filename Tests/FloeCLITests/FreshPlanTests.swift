@@ -61,6 +61,28 @@ import Testing
         #expect(Set(listed.stdout.split(separator: "\n").map(String.init)) == Set(["stg_orders"] + ran), "\(listed.stdout)")
     }
 
+    /// A column renamed (mistyped) in a mart that a cube reads: a warning at the cube member
+    /// naming the model's file and column, every model still builds, and only that member's
+    /// queries fail.
+    @Test func aMartColumnACubeReadsIsAWarningAndEverythingBuilds() throws {
+        let demo = try ApplyCommandTests.demoCopy()
+        let mart = demo.appendingPathComponent("dbt/models/marts/mart_product_analytics.sql")
+        let text = try String(contentsOf: mart, encoding: .utf8)
+        let typo = text.replacingOccurrences(of: "as numeric), 2) as revenue,", with: "as numeric), 2) as revnue,")
+        #expect(typo != text)
+        try typo.write(to: mart, atomically: true, encoding: .utf8)
+        let build = try FloeBinary.run(["build"], in: demo)
+        #expect(build.status == 0, "\(build.all)")
+        #expect(build.stderr.hasPrefix("cubes/products.yml:12:9: warning: cubes[0].measures[1]: 'revenue' reads column 'revenue', "
+            + "which model 'mart_product_analytics' does not give: queries and rollups that use it fail until the two agree\n"
+            + "  hint: the model gives 'revnue': if that is a typo, fix it in dbt/models/marts/mart_product_analytics.sql; else change this member's sql\n"),
+            "\(build.stderr)")
+        #expect(build.all.contains("model mart_product_analytics ....") && !build.all.contains("ERROR"), "\(build.all)")
+        let broken = try FloeBinary.run(["query", #"{"measures": ["Products.revenue"]}"#], in: demo)
+        #expect(broken.status == 1 && broken.stderr.contains("no such column"), "\(broken.all)")
+        #expect(try FloeBinary.run(["query", #"{"measures": ["Products.units_sold"]}"#], in: demo).status == 0)
+    }
+
     /// `floe demo` after `floe clean` compiles, as every command that reads the project does.
     @Test func demoAfterCleanCompilesFirst() throws {
         let demo = try ApplyCommandTests.demoCopy()

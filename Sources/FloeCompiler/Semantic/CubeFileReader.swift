@@ -19,7 +19,7 @@ struct CubeFileReader {
         /// `measures[1]` → the location of that member, `pre_aggregations[0].measures[2]` too.
         var locations: [String: SourceLocation]
         /// The model `sql_table` names and its columns, when its SQL shows them (``SelectColumns``).
-        var modelColumns: (model: String, columns: [String])?
+        var modelColumns: (model: String, path: String, columns: [String])?
         /// A part's field path as its file writes it, where that is not `path.part` (a cube made
         /// from a dbt semantic model: `dimensions[2]` is `semantic_models[0].entities[2]`).
         var writtenPaths: [String: String] = [:]
@@ -105,14 +105,14 @@ struct CubeFileReader {
 
         let name = text("name", in: value) ?? ""
         var dependsOn: Set<String> = []
-        var modelColumns: (model: String, columns: [String])?
+        var modelColumns: (model: String, path: String, columns: [String])?
         var sqlTable: String?, sql: String?
         switch (value["sql_table"], value["sql"]) {
         case (let table?, nil):
             sqlTable = resolveRefs(table, path: path + ".sql_table", dependsOn: &dependsOn)
             if dependsOn.count == 1, let model = models.first(where: { $0.uniqueID == dependsOn.first }),
                sqlTable == dialect.relation(model.relation), let columns = SelectColumns.of(model.sql) {
-                modelColumns = (model.name, columns)
+                modelColumns = (model.name, model.path, columns)
             }
 
         case (nil, let select?):

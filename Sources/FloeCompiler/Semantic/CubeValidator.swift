@@ -191,9 +191,12 @@ struct CubeValidator {
     }
 
     /// Members over a plain column (`sql: status` or `{CUBE}.status`) of a model whose SELECT
-    /// shows its columns: a column it does not give is an error, as the query would fail.
+    /// shows its columns: a column it does not give is a warning at the member. Not an error: the
+    /// mistake may as well be in the model (a renamed or mistyped column), whose own build then
+    /// reports it with its SQL; the other models and cubes still build, and this cube's rollups
+    /// and queries fail until the two agree.
     private mutating func checkColumns(_ read: CubeFileReader.ReadCube) {
-        guard let (model, columns) = read.modelColumns else { return }
+        guard let (model, path, columns) = read.modelColumns else { return }
         let known = Set(columns.map { $0.lowercased() })
         func column(_ sql: String?) -> String? {
             guard var text = sql?.trimmingCharacters(in: .whitespaces) else { return nil }
@@ -207,8 +210,13 @@ struct CubeValidator {
             + read.cube.measures.enumerated().filter { $1.type != "number" }.map { ("measures[\($0)]", $1.name, $1.sql) }
         for (part, name, sql) in members {
             guard let used = column(sql), !known.contains(used.lowercased()) else { continue }
-            error(read, part, "'\(name)' reads column '\(used)', which model '\(model)' does not have",
-                  hint: Suggestions.didYouMean(used, in: columns) ?? "its columns: \(columns.joined(separator: ", "))")
+            let near = Suggestions.closest(to: used, in: columns)
+            let hint = near.map { "the model gives '\($0)': if that is a typo, fix it in \(path); else change this member's sql" }
+                ?? "fix the column in \(path), or this member's sql; the model's columns: \(columns.joined(separator: ", "))"
+            diagnostics.append(.warning(
+                at: read.location(of: part), path: read.fieldPath(of: part),
+                "'\(name)' reads column '\(used)', which model '\(model)' does not give: queries and rollups that use it fail until the two agree",
+                hint: hint))
         }
     }
 

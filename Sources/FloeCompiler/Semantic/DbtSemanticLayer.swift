@@ -182,7 +182,7 @@ struct DbtSemanticLayer {
             cube: CompiledCube(name: model.name, path: origin.planPath, title: model.label, description: model.description,
                                sqlTable: dialect.relation(compiled.relation), dependsOn: [compiled.uniqueID], dimensions: dimensions),
             file: origin.file, path: origin.path, location: origin.location, locations: locations,
-            modelColumns: columns.map { (compiled.name, $0) }, writtenPaths: writtenPaths))
+            modelColumns: columns.map { (compiled.name, compiled.path, $0) }, writtenPaths: writtenPaths))
     }
 
     /// Each foreign entity joins its cube to the cubes where an entity of that name is primary,

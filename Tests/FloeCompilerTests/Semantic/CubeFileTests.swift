@@ -267,14 +267,16 @@ import Testing
             """
         let project = try TestProject.dbt(files, floeExtra: "semantic: {path: cubes}\n")
         #expect(project.messages() == [
-            "cubes/orders.yml:6:9: error: cubes[0].dimensions[1]: 'state' reads column 'statsu', which model 'orders' does not have\n"
-                + "  hint: did you mean 'status'?",
+            "cubes/orders.yml:6:9: warning: cubes[0].dimensions[1]: 'state' reads column 'statsu', which model 'orders' does not give: "
+                + "queries and rollups that use it fail until the two agree\n"
+                + "  hint: the model gives 'status': if that is a typo, fix it in dbt/models/orders.sql; else change this member's sql",
             "cubes/orders.yml:7:9: error: cubes[0].dimensions[2]: 'loop_a' refers to itself: loop_a → loop_b → loop_a\n"
                 + "  hint: a member's SQL may use other members, but not itself through them",
             "cubes/orders.yml:8:9: error: cubes[0].dimensions[3]: 'loop_b' refers to itself: loop_b → loop_a → loop_b\n"
                 + "  hint: a member's SQL may use other members, but not itself through them",
-            "cubes/orders.yml:11:9: error: cubes[0].measures[1]: 'total' reads column 'amt', which model 'orders' does not have\n"
-                + "  hint: its columns: order_id, customer_id, status, ordered_at, amount",
+            "cubes/orders.yml:11:9: warning: cubes[0].measures[1]: 'total' reads column 'amt', which model 'orders' does not give: "
+                + "queries and rollups that use it fail until the two agree\n"
+                + "  hint: fix the column in dbt/models/orders.sql, or this member's sql; the model's columns: order_id, customer_id, status, ordered_at, amount",
         ])
     }
 

@@ -165,8 +165,9 @@ import Testing
             "dbt/models/semantic.yml:3:12: error: semantic_models[0].model: semantic model 'orders' reads ref('order'), which names no model\n  hint: did you mean 'orders'?",
             "dbt/models/semantic.yml:7:37: error: semantic_models[1].defaults.agg_time_dimension: agg_time_dimension 'sold_at' is no time dimension of semantic model 'sales'\n"
                 + "  hint: its time dimensions: ordered_at",
-            "dbt/models/semantic.yml:9:60: error: semantic_models[1].dimensions[1]: 'colour' reads column 'colour', which model 'orders' does not have\n"
-                + "  hint: its columns: order_id, customer_id, ordered_at, amount, is_first",
+            "dbt/models/semantic.yml:9:60: warning: semantic_models[1].dimensions[1]: 'colour' reads column 'colour', which model 'orders' does not give: "
+                + "queries and rollups that use it fail until the two agree\n"
+                + "  hint: fix the column in dbt/models/orders.sql, or this member's sql; the model's columns: order_id, customer_id, ordered_at, amount, is_first",
             "dbt/models/semantic.yml:12:60: error: metrics[0].type_params.measure: metric 'revenue' uses measure 'totl', which no semantic model defines\n  hint: did you mean 'total'?",
             "dbt/models/semantic.yml:15:31: warning: saved_queries[0].query_params.metrics: saved query 'by_colour' leaves out metric 'revenue', which floe does not serve",
             "dbt/models/semantic.yml:15:40: error: saved_queries[0].query_params.metrics: saved query 'by_colour' names metric 'profit', which is not defined",
