@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the mutation fuzz tests for longer than the suite does, with fresh seeds:
+# Runs the fuzz tests (mutated projects and plans, Cube queries against floe serve) for longer
+# than the suite does, with fresh seeds:
 #   ./scripts/fuzz.sh [ITERATIONS_PER_SEED] [SEEDS]
 # A trap stops the run; the test prints the directory holding the project it was compiling.
 set -euo pipefail

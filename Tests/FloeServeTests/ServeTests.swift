@@ -112,6 +112,23 @@ import Testing
         }
     }
 
+    /// Queries the fuzz found refused by the warehouse or answered 500: a view's time dimension
+    /// beside measures of two cubes a join repeats ("ambiguous column name"), and an empty query.
+    @Test func queriesTheFuzzFoundAreAnswered() async throws {
+        let demo = try ServedDemo(open: true)
+        try await demo.server().application().test(.router) { client in
+            let mixed = try await client.cube("/cubejs-api/v1/load", query: #"{"measures": ["Orders.count", "Products.revenue"], "timeDimensions": [{"dimension": "OrdersOverview.order_date", "granularity": "year"}]}"#)
+            #expect(mixed.status == 200, "\(mixed.body)")
+            let years = try demo.rows(#"select count(*), count(distinct substr(order_date, 1, 4)) from "floe-dev"."stg_orders""#)[0]
+            let counts = (mixed.body["data"]?.arrayValue ?? []).compactMap { $0["Orders.count"]?.stringValue.flatMap { Int($0) } }
+            #expect(counts.reduce(0, +) == Int(years[0]))
+            #expect(mixed.body["data"]?.arrayValue?.count == Int(years[1]))
+            let empty = try await client.cube("/cubejs-api/v1/load", query: "{}")
+            #expect(empty.status == 400 && empty.body["error"] == .string(
+                "Query should contain either measures, dimensions or timeDimensions with granularities in order to be valid"))
+        }
+    }
+
     /// Text as an HTML form (and Python's urlencode) writes it: spaces as `+`.
     static func formEncoded(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics

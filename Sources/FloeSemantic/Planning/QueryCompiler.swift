@@ -347,10 +347,12 @@ public struct QueryCompiler: Sendable {
                     """))
             }
             let first = subqueries[0].name
-            let outer = dimensions.map { "\(dialect.quoteIdentifier(first)).\(dialect.quoteIdentifier($0.column.alias))" }
+            // Each output column named as it is, so ORDER BY names it alone: every subquery has
+            // the dimension columns, and an unnamed `q_1.x` beside `q_2.x` makes `x` ambiguous.
+            let outer = dimensions.map { "\(dialect.quoteIdentifier(first)).\(dialect.quoteIdentifier($0.column.alias)) as \(dialect.quoteIdentifier($0.column.alias))" }
                 + measures.map { selected in
                     let table = multiplied.firstIndex(of: selected.reference.cube.name).map { "q_\($0 + 1)" } ?? "q_0"
-                    return "\(dialect.quoteIdentifier(table)).\(dialect.quoteIdentifier(selected.column.alias))"
+                    return "\(dialect.quoteIdentifier(table)).\(dialect.quoteIdentifier(selected.column.alias)) as \(dialect.quoteIdentifier(selected.column.alias))"
                 }
             var text = "select \(outer.joined(separator: ",\n  "))\nfrom (\n\(subqueries[0].sql)\n) as \(dialect.quoteIdentifier(first))"
             for subquery in subqueries.dropFirst() {
