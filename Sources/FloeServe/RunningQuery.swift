@@ -96,6 +96,7 @@ final class RunningQueries: @unchecked Sendable {
 final class FirstAnswer<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var continuation: CheckedContinuation<Value, Never>?
+    private var cleanUps: [@Sendable () -> Void] = []
 
     init(_ continuation: CheckedContinuation<Value, Never>) {
         self.continuation = continuation
@@ -105,7 +106,22 @@ final class FirstAnswer<Value: Sendable>: @unchecked Sendable {
         lock.lock()
         let waiting = continuation
         continuation = nil
+        let actions = waiting == nil ? [] : cleanUps
+        cleanUps = []
         lock.unlock()
         waiting?.resume(returning: value)
+        for action in actions { action() }
+    }
+
+    /// Runs `action` once the answer is given (at once if it was).
+    func onResume(_ action: @escaping @Sendable () -> Void) {
+        lock.lock()
+        guard continuation != nil else {
+            lock.unlock()
+            action()
+            return
+        }
+        cleanUps.append(action)
+        lock.unlock()
     }
 }

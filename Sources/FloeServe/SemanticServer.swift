@@ -25,6 +25,7 @@ public struct SemanticServer: Sendable {
     let log: @Sendable (String) -> Void
     let running = RunningQueries()
     let clients = ClientConnections()
+    let pending = PendingAnswers()
 
     /// Where the queries run: threads that may block on the warehouse's sockets. Shared by every
     /// server of the process; a query that passes its deadline gives its thread back once its
@@ -148,20 +149,24 @@ public struct SemanticServer: Sendable {
             return logged(endpoint, started, .error(400, "the query is not JSON: \(error.description)"))
         }
         if endpoint == "dry-run" { return logged(endpoint, started, api.dryRun(value), query: value) }
-        let reply = await bounded(served, api, client: clients.watch(context.channel)) { connection in
-            endpoint == "sql" ? api.sql(value, on: connection) : api.load(value, multi: multi, on: connection)
+        let client = clients.watch(context.channel)
+        guard endpoint == "load" else {
+            return logged(endpoint, started, await bounded(served, api, client: client) { api.sql(value, on: $0) }, query: value)
+        }
+        let key = PendingAnswers.Key(endpoint: multi ? "load multi" : "load", request: value.text, claims: security?.claims.text ?? "-")
+        let reply = await pending.answer(key, client: client, wait: configuration.continueWait) { query in
+            await self.bounded(served, api, client: nil, query: query) { api.load(value, multi: multi, on: $0) }
         }
         return logged(endpoint, started, reply, query: value)
     }
 
     /// Runs `work` on a worker thread and a pooled connection, and answers with the first of: its
     /// reply, 504 at the query timeout, nothing useful once the client has gone (the query is
-    /// interrupted), or 503 when the server stops.
+    /// interrupted), 503 when the server stops, or whatever ends `query` from outside.
     func bounded(
-        _ served: ServedPlan, _ api: CubeAPI, client: ClientWatch?, timeout: Double? = nil,
+        _ served: ServedPlan, _ api: CubeAPI, client: ClientWatch?, timeout: Double? = nil, query: RunningQuery = RunningQuery(),
         _ work: @escaping @Sendable (any EngineConnection) -> CubeAPI.Reply
     ) async -> CubeAPI.Reply {
-        let query = RunningQuery()
         guard running.insert(query) else { return .error(503, "the server is stopping") }
         defer { running.remove(query) }
         let limit = timeout ?? configuration.queryTimeout

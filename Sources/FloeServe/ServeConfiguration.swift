@@ -18,13 +18,19 @@ public struct ServeConfiguration: Sendable {
     public var queryTimeout: Double
     /// How long a stopping server lets running requests finish before it interrupts them.
     public var drainTimeout: Double
+    /// How long a `/load` waits for its answer before it is answered "Continue wait" (Cube's
+    /// clients then ask again) while its query goes on.
+    public var continueWait: Double
 
     public static let defaultQueryTimeout = 30.0
     public static let defaultDrainTimeout = 5.0
+    /// Cube's own default.
+    public static let defaultContinueWait = 5.0
 
     public init(host: String, port: Int, planPath: String, projectDirectory: String, environment: [String: String],
                 environmentName: String? = nil, queryTimeout: Double = ServeConfiguration.defaultQueryTimeout,
-                drainTimeout: Double = ServeConfiguration.defaultDrainTimeout) {
+                drainTimeout: Double = ServeConfiguration.defaultDrainTimeout, continueWait: Double = ServeConfiguration.defaultContinueWait) {
+        self.continueWait = continueWait
         self.environmentName = environmentName
         self.host = host
         self.port = port

@@ -68,12 +68,19 @@ final class SparkConnection: EngineConnection {
     }
 
     /// Cancels the statement running now, over a connection of its own (this one waits for the
-    /// statement's answer).
+    /// statement's answer). A server that does not take the cancel within seconds (stopped,
+    /// frozen, unreachable) gets this session's connection dropped instead, so the caller's wait
+    /// ends now rather than at its timeout.
     func interrupt() {
         guard let operation = running.current else { return }
-        guard let channel = try? ThriftChannel(host: host, port: port, connectTimeout: .seconds(5), security: security) else { return }
-        _ = try? channel.call("CancelOperation", .fields([1: .fields([1: operation])]), timeout: .seconds(10))
-        channel.close()
+        let cancelled: Bool
+        if let channel = try? ThriftChannel(host: host, port: port, connectTimeout: .seconds(2), security: security) {
+            cancelled = (try? channel.call("CancelOperation", .fields([1: .fields([1: operation])]), timeout: .seconds(3))) != nil
+            channel.close()
+        } else {
+            cancelled = false
+        }
+        if !cancelled { session.abort() }
     }
 
     func beginWrite() throws {}

@@ -94,7 +94,7 @@ import Testing
         #expect(unreachable.stderr.contains("cannot reach PostgreSQL at db.internal:5432"), "\(unreachable.stderr)")
         #expect(!unreachable.all.contains("pw-never-shown"))
         // A failing model makes exit 1 and the summary names it. (It keeps the columns the
-        // Products cube reads, or compile would stop it first.)
+        // Products cube reads, or compile would warn about them too.)
         let broken = "select product_id, category, product_name, units_sold, revenue from nowhere"
         try Data(broken.utf8)
             .write(to: demo.appendingPathComponent("dbt/models/marts/mart_product_analytics.sql"))
@@ -104,9 +104,9 @@ import Testing
         // SQL is written, as dbt's target/ keeps it.
         #expect(failed.stderr.contains("""
               ERROR model mart_product_analytics (dbt/models/marts/mart_product_analytics.sql): no such table: nowhere
-                failed SQL:
-                  create table "floe-dev"."mart_product_analytics__floe_tmp" as
-                  select product_id, category, product_name, units_sold, revenue from nowhere
+                failed SQL, at line 1:
+                    | create table "floe-dev"."mart_product_analytics__floe_tmp" as
+                > 1 | select product_id, category, product_name, units_sold, revenue from nowhere
                 compiled: target/compiled/dbt/models/marts/mart_product_analytics.sql; as run: target/run/dbt/models/marts/mart_product_analytics.sql
             """), "\(failed.stderr)")
         #expect(failed.stderr.contains("SKIP test unique_mart_product_analytics_product_id"))

@@ -44,13 +44,36 @@ import Testing
             stg_products
             int_order_items_enriched
             mart_revenue
+            accepted_values_stg_customers_region__NA__EMEA__APAC__LATAM
+            accepted_values_stg_orders_status__pending__processing__shipped__delivered__cancelled
+            assert_revenue_by_region_sums_to_total
+            not_null_mart_revenue_order_month
+            not_null_order_statuses_status
+            not_null_stg_customers_customer_id
+            not_null_stg_order_items_order_item_id
+            not_null_stg_orders_order_id
+            relationships_stg_order_items_order_id__order_id__ref_stg_orders_
+            relationships_stg_orders_status__status__ref_order_statuses_
+            unique_mart_revenue_order_month
+            unique_order_statuses_status
+            unique_stg_customers_customer_id
+            unique_stg_order_items_order_item_id
+            unique_stg_orders_order_id
 
             """, "\(names.all)")
         let table = try FloeBinary.run(["ls", "-s", "tag:marts", "resource_type:seed,tag:reference"], in: demo)
-        #expect(table.stdout.hasPrefix("TYPE   NAME                    MATERIALIZED  TAGS       PATH\n"), "\(table.stdout)")
-        #expect(table.stdout.contains("model  mart_customer_segments  table         marts      dbt/models/marts/mart_customer_segments.sql"))
+        // The tests build runs for the selection are listed too; NAME is as wide as the longest.
+        let header = try #require(table.stdout.split(separator: "\n").first.map(String.init))
+        let width = try #require(header.range(of: "MATERIALIZED")).lowerBound.utf16Offset(in: header) - 7
+        #expect(header == "TYPE   " + "NAME".padding(toLength: width, withPad: " ", startingAt: 0) + "MATERIALIZED  TAGS       PATH", "\(table.stdout)")
+        #expect(table.stdout.contains("\nmodel  " + "mart_customer_segments".padding(toLength: width, withPad: " ", startingAt: 0)
+            + "table         marts      dbt/models/marts/mart_customer_segments.sql\n"), "\(table.stdout)")
+        #expect(table.stdout.contains("\ntest   unique_order_statuses_status"), "\(table.stdout)")
+        // One object per line, as dbt ls: the model, then the tests build runs with it.
         let json = try FloeBinary.run(["ls", "-s", "mart_revenue", "--output", "json"], in: demo)
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let lines = json.stdout.split(separator: "\n")
+        #expect(lines.count == 4, "\(json.stdout)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data((lines.first ?? "").utf8)) as? [String: Any])
         #expect(object["materialized"] as? String == "incremental")
         #expect(object["path"] as? String == "dbt/models/marts/mart_revenue.sql")
         let typo = try FloeBinary.run(["ls", "-s", "mart_revenu"], in: demo)

@@ -39,32 +39,22 @@ struct ServeOutageTests {
         }
     }
 
-    /// One table model and one cube over it, on `server`.
-    static func project(on server: Server) throws -> URL {
+    /// One table model and one cube over it, on the compute profile `compute` (YAML lines).
+    static func project(compute: String, model: String, namespace: String) throws -> URL {
         let directory = try FloeBinary.temporaryDirectory()
         let files = [
             "platform.yaml": """
                 version: "1"
                 compute:
                   default:
-                    type: postgres
-                    host: 127.0.0.1
-                    port: \(server.port)
-                    database: analytics
-                    user: floe
-                    password: { secret_ref: test-db, key: password }
-                    sslmode: disable
-                    connect_timeout: 2
+                \(compute)
                 storage: { default: { type: local, path: .floe/storage } }
                 catalogs: { default: { type: none } }
-                environments: { dev: { namespace: outage } }
+                environments: { dev: { namespace: \(namespace) } }
                 """,
             "floe.yaml": "name: outage\nversion: \"1.0.0\"\ntransforms: [{type: dbt, path: dbt}]\nsemantic: { path: cubes }\n",
             "dbt/dbt_project.yml": "name: outage\n",
-            "dbt/models/orders.sql": """
-                {{ config(materialized='table') }}
-                select n as order_id, case when n % 4 = 0 then 'paid' else 'open' end as status from generate_series(1, 100) as n
-                """,
+            "dbt/models/orders.sql": "{{ config(materialized='table') }}\n" + model,
             "cubes/orders.yml": """
                 cubes:
                   - name: Orders
@@ -87,48 +77,61 @@ struct ServeOutageTests {
     static let byStatus = #"{"measures": ["Orders.count"], "dimensions": ["Orders.status"], "order": {"Orders.status": "asc"}}"#
     static let answer = #""data":[{"Orders.status":"open","Orders.count":"75"},{"Orders.status":"paid","Orders.count":"25"}]"#
 
-    @Test func aFrozenStoppedAndRestartedWarehouseIsAnsweredWithinBoundsAndRecovered() throws {
-        let server = try Server()
-        defer { try? server.control("thaw"); try? server.control("stop") }
-        let project = try Self.project(on: server)
-        let environment = ["FLOE_SECRET_TEST_DB_PASSWORD": server.password]
+    /// What the test does to the warehouse.
+    struct Outage {
+        /// Sockets stay open, nothing answers.
+        var freeze: () throws -> Void
+        var thaw: () throws -> Void
+        /// Connections closed, new ones refused.
+        var halt: () throws -> Void
+        var resume: () throws -> Void
+    }
+
+    /// The same outages for every engine: built, served, frozen (504 at the query timeout, /readyz
+    /// DOWN), thawed (answered again), stopped (503 at once), started again (answered without a
+    /// restart), and SIGTERM while a query hangs on a frozen warehouse (ended within the drain timeout).
+    static func exercise(_ project: URL, environment: [String: String], engine: String, timeout: Int, outage: Outage,
+                         secret: String? = nil) throws {
         let build = try FloeBinary.run(["build"], in: project, environment: environment)
         try #require(build.status == 0, "\(build.all)")
-
-        let serve = try ServeProcess(["--query-timeout", "3", "--drain-timeout", "2"], in: project, environment: environment)
+        let bound = Double(timeout) + 3
+        let serve = try ServeProcess(["--query-timeout", String(timeout), "--drain-timeout", "2"], in: project, environment: environment)
         #expect(serve.get("/readyz").status == 200)
         let first = serve.load(Self.byStatus)
         #expect(first.status == 200 && first.body.contains(Self.answer), "\(first.body)")
 
         // Frozen: the pooled connection's query is interrupted at the query timeout; a new
-        // connection fails at the profile's connect_timeout.
-        try server.control("freeze")
+        // connection fails at the profile's connect timeout or the query timeout.
+        try outage.freeze()
         let frozen = serve.load(Self.byStatus)
-        #expect(frozen.status == 504 && frozen.body.contains("the warehouse (postgres, compute profile 'default') did not answer within 3 s"), "\(frozen)")
-        #expect(frozen.seconds < 6, "\(frozen.seconds) s")
+        #expect(frozen.status == 504 && frozen.body.contains("the warehouse (\(engine), compute profile 'default') did not answer within \(timeout) s"), "\(frozen)")
+        #expect(frozen.seconds < bound, "\(frozen.seconds) s")
         let notReady = serve.get("/readyz")
-        #expect(notReady.status == 503 && notReady.body.contains(#""health":"DOWN""#) && notReady.body.contains("(postgres, compute profile"), "\(notReady)")
-        #expect(notReady.seconds < 6, "\(notReady.seconds) s")
+        #expect(notReady.status == 503 && notReady.body.contains(#""health":"DOWN""#) && notReady.body.contains("(\(engine), compute profile"), "\(notReady)")
+        #expect(notReady.seconds < bound, "\(notReady.seconds) s")
         let frozenAgain = serve.load(Self.byStatus)
-        #expect([503, 504].contains(frozenAgain.status) && frozenAgain.seconds < 6, "\(frozenAgain)")
-        try server.control("thaw")
+        #expect([503, 504].contains(frozenAgain.status) && frozenAgain.seconds < bound, "\(frozenAgain)")
+        // A client that gives up is not waited for: its query is cancelled at once.
+        let impatient = serve.load(Self.byStatus, timeout: 1)
+        #expect(impatient.status == 0)
+        try outage.thaw()
         let thawed = serve.load(Self.byStatus)
         #expect(thawed.status == 200 && thawed.body.contains(Self.answer), "after the thaw: \(thawed)")
 
         // Stopped: refused at once; started again: answered, without restarting floe serve.
-        try server.control("halt")
+        try outage.halt()
         let stopped = serve.load(Self.byStatus)
-        #expect(stopped.status == 503 && stopped.body.contains("the warehouse (postgres, compute profile 'default') cannot be reached"), "\(stopped)")
+        #expect(stopped.status == 503 && stopped.body.contains("the warehouse (\(engine), compute profile 'default') cannot be reached"), "\(stopped)")
         #expect(stopped.seconds < 3, "\(stopped.seconds) s")
         #expect(serve.get("/readyz").status == 503)
-        try server.control("resume")
+        try outage.resume()
         let resumed = serve.load(Self.byStatus)
         #expect(resumed.status == 200 && resumed.body.contains(Self.answer), "after the restart: \(resumed)")
         #expect(serve.get("/readyz").status == 200)
 
         // SIGTERM while a query hangs on a frozen warehouse: the query gets the drain timeout,
         // then is ended, and the process exits.
-        try server.control("freeze")
+        try outage.freeze()
         nonisolated(unsafe) var hanging: (status: Int, body: String, seconds: Double) = (0, "", 0)
         let client = Thread { hanging = serve.load(Self.byStatus, timeout: 30) }
         client.start()
@@ -141,6 +144,86 @@ struct ServeOutageTests {
         let log = serve.log
         #expect(log.contains("floe serve: SIGTERM: stopping") && log.contains("ending 1 request(s) still running") && log.contains("floe serve: stopped"), "\(log)")
         #expect(log.contains("load 504") && log.contains("load 503") && log.contains("Orders.count,Orders.status"), "the request log: \(log)")
-        #expect(!log.contains(server.password))
+        #expect(log.contains("load 499") && log.contains("the client went away"), "the impatient client: \(log)")
+        if let secret { #expect(!log.contains(secret)) }
+    }
+
+    @Test func postgresFrozenStoppedAndRestartedUnderServe() throws {
+        let server = try Server()
+        defer { try? server.control("thaw"); try? server.control("stop") }
+        let project = try Self.project(compute: """
+                type: postgres
+                host: 127.0.0.1
+                port: \(server.port)
+                database: analytics
+                user: floe
+                password: { secret_ref: test-db, key: password }
+                sslmode: disable
+                connect_timeout: 2
+            """.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"),
+            model: "select n as order_id, case when n % 4 = 0 then 'paid' else 'open' end as status from generate_series(1, 100) as n",
+            namespace: "outage")
+        try Self.exercise(project, environment: ["FLOE_SECRET_TEST_DB_PASSWORD": server.password], engine: "postgres", timeout: 3,
+                          outage: Outage(freeze: { try server.control("freeze") }, thaw: { try server.control("thaw") },
+                                         halt: { try server.control("halt") }, resume: { try server.control("resume") }),
+                          secret: server.password)
+    }
+}
+
+/// The same outages on the Spark cluster the test run shares, through a loopback proxy that the
+/// test freezes, stops and restores (`Clients/tcp_proxy.py`): the cluster itself serves the other
+/// suites and takes a minute to start, so it is not the one stopped.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["FLOE_TEST_SPARK_PORT"] != nil,
+                "no Spark cluster: ./scripts/test.sh starts one (scripts/spark.sh) when Java is there"))
+struct SparkServeOutageTests {
+    /// `python3 tcp_proxy.py PORT`, its listening port read from its first line.
+    final class Proxy {
+        let process = Process()
+        let port: Int
+
+        init(to target: Int) throws {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", FloeBinary.repositoryRoot.appendingPathComponent("Tests/FloeCLITests/Clients/tcp_proxy.py").path, String(target)]
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var line = Data()
+            while !line.contains(UInt8(ascii: "\n")) {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                line += chunk
+            }
+            port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        }
+
+        func signal(_ number: Int32) {
+            kill(process.processIdentifier, number)
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+
+        deinit {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    @Test func sparkFrozenStoppedAndRestoredUnderServe() throws {
+        let target = try #require(ProcessInfo.processInfo.environment["FLOE_TEST_SPARK_PORT"].flatMap(Int.init))
+        let proxy = try Proxy(to: target)
+        try #require(proxy.port > 0)
+        let namespace = "outage_" + UUID().uuidString.prefix(8).lowercased().replacingOccurrences(of: "-", with: "")
+        let project = try ServeOutageTests.project(compute: """
+                type: spark
+                host: 127.0.0.1
+                port: \(proxy.port)
+                auth: nosasl
+                connect_timeout: 2
+            """.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"),
+            model: "select id as order_id, case when id % 4 = 0 then 'paid' else 'open' end as status from range(1, 101)",
+            namespace: namespace)
+        try ServeOutageTests.exercise(project, environment: [:], engine: "spark", timeout: 8,
+                                      outage: ServeOutageTests.Outage(freeze: { proxy.signal(SIGUSR1) }, thaw: { proxy.signal(SIGHUP) },
+                                                                      halt: { proxy.signal(SIGUSR2) }, resume: { proxy.signal(SIGHUP) }))
     }
 }

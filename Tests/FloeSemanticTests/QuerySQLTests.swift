@@ -79,9 +79,9 @@ import Testing
     @Test func aRepeatedCubesMeasuresAreAggregatedOverItsKeys() throws {
         let generated = try generate(#"{"measures": ["Orders.total_revenue", "OrderItems.quantity"], "dimensions": ["Products.category"]}"#)
         #expect(generated.sql == #"""
-            select "q_0"."Products__category",
-              "q_1"."Orders__total_revenue",
-              "q_0"."OrderItems__quantity"
+            select "q_0"."Products__category" as "Products__category",
+              "q_1"."Orders__total_revenue" as "Orders__total_revenue",
+              "q_0"."OrderItems__quantity" as "OrderItems__quantity"
             from (
             select "Products".category as "Products__category",
               sum("OrderItems".quantity) as "OrderItems__quantity"
@@ -111,9 +111,9 @@ import Testing
     @Test func postgresFanOutSQLIsPinned() throws {
         let generated = try generate(#"{"measures": ["Orders.total_revenue"], "dimensions": ["Products.category"], "timezone": "Europe/Paris", "timeDimensions": [{"dimension": "Orders.order_date", "granularity": "week", "dateRange": ["2024-01-01", "2024-01-31"]}]}"#, dialect: PostgresDialect())
         #expect(generated.sql == #"""
-            select "q_1"."Products__category",
-              "q_1"."Orders__order_date_week",
-              "q_1"."Orders__total_revenue"
+            select "q_1"."Products__category" as "Products__category",
+              "q_1"."Orders__order_date_week" as "Orders__order_date_week",
+              "q_1"."Orders__total_revenue" as "Orders__total_revenue"
             from (
             select "floe_keys"."Products__category",
               "floe_keys"."Orders__order_date_week",

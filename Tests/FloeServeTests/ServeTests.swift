@@ -125,7 +125,36 @@ import Testing
             #expect(mixed.body["data"]?.arrayValue?.count == Int(years[1]))
             let empty = try await client.cube("/cubejs-api/v1/load", query: "{}")
             #expect(empty.status == 400 && empty.body["error"] == .string(
-                "Query should contain either measures, dimensions or timeDimensions with granularities in order to be valid"))
+                "the query asks for nothing: give measures, dimensions or a time dimension with a granularity"), "\(empty.body)")
+        }
+    }
+
+    /// A query still running after the continue-wait time is answered "Continue wait" (200), as
+    /// Cube answers it; asking again joins the run and, once it is done, gets its answer.
+    @Test func aLongQueryIsAnsweredContinueWaitThenItsAnswer() async throws {
+        let slow = """
+            cubes:
+              - name: Slow
+                sql: "with recursive c(x) as (select 1 union all select x + 1 from c where x < 3000000) select x from c"
+                dimensions: [{ name: x, sql: x, type: number, primary_key: true }]
+                measures: [{ name: count, type: count }, { name: top, sql: x, type: max }]
+            """
+        let demo = try ServedDemo(open: true, cubes: ["cubes/slow.yml": slow])
+        var configuration = demo.configuration
+        configuration.continueWait = 0.05
+        let server = try SemanticServer(configuration: configuration, log: { _ in })
+        try await server.application().test(.router) { client in
+            let query = #"{"measures": ["Slow.count", "Slow.top"]}"#
+            let first = try await client.cube("/cubejs-api/v1/load", query: query, parameters: "&queryType=multi")
+            #expect(first.status == 200 && first.body == .object([("error", .string("Continue wait"))]), "\(first.body)")
+            var answer = first
+            for _ in 0..<400 where answer.body["error"] != nil {
+                try await Task.sleep(for: .milliseconds(50))
+                answer = try await client.cube("/cubejs-api/v1/load", query: query, parameters: "&queryType=multi")
+            }
+            let row = answer.body["results"]?[0]?["data"]?[0]
+            #expect(row?["Slow.count"] == .string("3000000") && row?["Slow.top"] == .string("3000000"), "\(answer.body)")
+            #expect(server.pending.count == 0, "the answer was taken")
         }
     }
 

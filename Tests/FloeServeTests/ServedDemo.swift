@@ -27,12 +27,14 @@ struct ServedDemo: Sendable {
     /// A dbt project whose semantic layer is dbt's own (semantic models, metrics, saved queries).
     static let dbtMetrics = here.appendingPathComponent("../FloeSemanticTests/Fixtures/metrics").standardizedFileURL
 
-    /// `open`: the plan has no API secret, so the API asks for no token.
-    init(open: Bool = false, product: URL = ServedDemo.ecommerce) throws {
+    /// `open`: the plan has no API secret, so the API asks for no token. `cubes`: more cube
+    /// files, by path under the product.
+    init(open: Bool = false, product: URL = ServedDemo.ecommerce, cubes: [String: String] = [:]) throws {
         SQLiteAdapter.register()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("floe-serve-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: product, to: directory)
         for leftover in ["target", ".floe"] { try? FileManager.default.removeItem(at: directory.appendingPathComponent(leftover)) }
+        for (path, text) in cubes { try Data(text.utf8).write(to: directory.appendingPathComponent(path)) }
         try FileManager.default.copyItem(at: Self.ecommerce.appendingPathComponent("../../platform/platform.yaml").standardizedFileURL,
                                          to: directory.appendingPathComponent("platform.yaml"))
         let output = ProjectCompiler.compile(CompileOptions(
@@ -47,9 +49,12 @@ struct ServedDemo: Sendable {
         guard results.success else { throw ServeError(.plan, "the demo did not build") }
     }
 
+    /// Continue wait is a minute here: these servers run in the test process, whose cooperative
+    /// threads other suites block for seconds at a time (their engines' calls), which would
+    /// delay an answer past Cube's 5 s and turn it into "Continue wait".
     var configuration: ServeConfiguration {
         ServeConfiguration(host: "127.0.0.1", port: 0, planPath: planPath, projectDirectory: directory.path,
-                           environment: ["FLOE_SECRET_CUBE_API_JWT_SECRET": Self.secret])
+                           environment: ["FLOE_SECRET_CUBE_API_JWT_SECRET": Self.secret], continueWait: 60)
     }
 
     func server() throws -> SemanticServer {

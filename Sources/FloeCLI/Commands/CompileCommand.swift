@@ -83,14 +83,16 @@ struct CompileCommand: ParsableCommand {
     /// Compiles, reports the diagnostics and writes the plan: exit 4 when it does not compile, 1 when it cannot be written.
     /// Compiles and writes the plan to `destination`, unless the plan there is the same one but
     /// for its compile time: then the file is left as it is, so a server following it (floe
-    /// serve) reloads only on a real change.
+    /// serve) reloads only on a real change. With SOURCE_DATE_EPOCH set, the time is part of
+    /// what was asked for, and only identical bytes are left.
     static func compileAndWrite(_ project: ProjectOptions, to destination: String, command: String = "compile",
                                 fullRefresh: Bool = false) throws -> CompiledArtifacts {
         let result = ProjectCompiler.compile(try project.compileOptions(command: command, fullRefresh: fullRefresh))
         Console.standardError.report(result.diagnostics)
         guard let artifacts = result.artifacts, let encoded = result.encoded else { throw FloeExit(.invalidConfiguration) }
         let existing = FileManager.default.contents(atPath: destination)
-        if existing.map({ !Self.samePlan($0, encoded.data) }) ?? true {
+        let pinnedTime = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] != nil
+        if existing.map({ pinnedTime ? $0 != encoded.data : !Self.samePlan($0, encoded.data) }) ?? true {
             do {
                 try AtomicFile.write(encoded, to: destination)
             } catch {

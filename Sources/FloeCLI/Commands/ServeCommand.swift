@@ -35,6 +35,11 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How long running queries may finish after SIGINT or SIGTERM (seconds).", valueName: "seconds"))
     var drainTimeout: Double = ServeConfiguration.defaultDrainTimeout
 
+    @Option(help: ArgumentHelp(
+        "How long a /load waits for its answer before it is answered \"Continue wait\", as Cube does; its query goes on (seconds).",
+        valueName: "seconds"))
+    var continueWait: Double = ServeConfiguration.defaultContinueWait
+
     @Option(help: "The address to listen on.")
     var host = "127.0.0.1"
 
@@ -55,7 +60,9 @@ struct ServeCommand: ParsableCommand {
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard artifacts == nil || plan == nil else { throw ValidationError("give the plan once: as an argument or with --plan") }
-        guard queryTimeout > 0, drainTimeout >= 0 else { throw ValidationError("--query-timeout must be above 0 and --drain-timeout 0 or more") }
+        guard queryTimeout > 0, drainTimeout >= 0, continueWait > 0 else {
+            throw ValidationError("--query-timeout and --continue-wait must be above 0, --drain-timeout 0 or more")
+        }
     }
 
     func run() throws {
@@ -78,7 +85,7 @@ struct ServeCommand: ParsableCommand {
         let configuration = ServeConfiguration(
             host: host, port: port, planPath: plan, projectDirectory: projectDir ?? PlanFile.projectDirectory(forPlan: plan),
             environment: ProcessInfo.processInfo.environment, environmentName: environmentName,
-            queryTimeout: queryTimeout, drainTimeout: drainTimeout)
+            queryTimeout: queryTimeout, drainTimeout: drainTimeout, continueWait: continueWait)
         let server: SemanticServer
         do {
             server = try SemanticServer(configuration: configuration) { Console.standardError.line($0) }

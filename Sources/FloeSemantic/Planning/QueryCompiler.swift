@@ -24,9 +24,18 @@ public struct QueryCompiler: Sendable {
     /// answer the query does (``RollupMatcher``); otherwise the cubes' models do. With a
     /// `security` context, the cubes' access policies apply (``AccessControl``); without one
     /// (a local `floe query`, a server without a secret) everything is visible.
+    /// A query must select something: measures, dimensions or a time dimension with a granularity.
+    static func requireSomething(_ query: CubeQuery) throws(SemanticError) {
+        guard !query.measures.isEmpty || !query.dimensions.isEmpty || query.timeDimensions.contains(where: { $0.granularity != nil }) else {
+            throw .badQuery("the query asks for nothing: give measures, dimensions or a time dimension with a granularity")
+        }
+    }
+
     public func generate(
         _ query: CubeQuery, now: Date = Date(), rollups: [RollupDefinition] = [], security: SecurityContext? = nil
     ) throws(SemanticError) -> GeneratedQuery {
+        // Before a rollup is tried: one matches a query of nothing, and would be asked for no column.
+        try Self.requireSomething(query)
         let views = try ViewTranslation(query, catalog: catalog)
         var secured = views.query
         if let security {
@@ -149,9 +158,7 @@ public struct QueryCompiler: Sendable {
         }
 
         func run() throws(SemanticError) -> GeneratedQuery {
-            guard !query.measures.isEmpty || !query.dimensions.isEmpty || query.timeDimensions.contains(where: { $0.granularity != nil }) else {
-                throw .badQuery("the query asks for nothing: give measures, dimensions or a time dimension with a granularity")
-            }
+            try QueryCompiler.requireSomething(query)
             if query.timeDimensions.contains(where: { $0.compareDateRange != nil }) {
                 throw .badQuery("compareDateRange runs one query per range; send it to /load, which splits it")
             }

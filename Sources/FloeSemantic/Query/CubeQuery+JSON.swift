@@ -54,10 +54,6 @@ extension CubeQuery {
                 problems.append("unknown query key '\(key)'" + (Suggestions.didYouMean(key, in: Self.keys).map { "; \($0)" } ?? ""))
             }
         }
-        if problems.isEmpty, measures.isEmpty, dimensions.isEmpty, !timeDimensions.contains(where: { $0.granularity != nil }) {
-            // As Cube: there is nothing to select.
-            problems.append("Query should contain either measures, dimensions or timeDimensions with granularities in order to be valid")
-        }
         guard problems.isEmpty else { throw .badQuery(problems.joined(separator: "; ")) }
     }
 

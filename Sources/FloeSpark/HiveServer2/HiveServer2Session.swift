@@ -12,6 +12,9 @@ final class HiveServer2Session: @unchecked Sendable {
     private let running: RunningOperation?
     /// How long one call may wait for its reply, and a statement for its result.
     let callTimeout: TimeAmount
+    /// Set by ``abort()``: the server may be gone, so closing does not ask it anything.
+    private let abortLock = NSLock()
+    private var isAborted = false
     let queryTimeout: Duration
     /// Rows asked for per fetch.
     static let fetchSize: Int64 = 10_000
@@ -84,7 +87,19 @@ final class HiveServer2Session: @unchecked Sendable {
     }
 
     func close() {
-        _ = try? channel.call("CloseSession", .fields([1: .fields([1: handle])]), timeout: callTimeout)
+        abortLock.lock()
+        let aborted = isAborted
+        abortLock.unlock()
+        if !aborted { _ = try? channel.call("CloseSession", .fields([1: .fields([1: handle])]), timeout: callTimeout) }
+        channel.close()
+    }
+
+    /// Drops the connection at once, without a word to a server that may not answer: the call
+    /// waiting on it fails now instead of at its timeout. The session is unusable afterwards.
+    func abort() {
+        abortLock.lock()
+        isAborted = true
+        abortLock.unlock()
         channel.close()
     }
 
