@@ -1,3 +1,4 @@
+import FloeCore
 import FloeEngine
 import FloeSemantic
 import Foundation
@@ -88,8 +89,8 @@ public struct SemanticServer: Sendable {
     public func run(onRunning: @escaping @Sendable (Int) -> Void) async throws {
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: application(onRunning: onRunning))], logger: Logger(label: "floe serve", factory: { _ in SwiftLogNoOpLogHandler() })))
-        let signals = ShutdownSignals { signal in
-            self.log("floe serve: \(signal): stopping; running requests have \(Self.seconds(configuration.drainTimeout)) to finish")
+        let signals = FirstSignal { number in
+            self.log("floe serve: \(FirstSignal.name(number)): stopping; running requests have \(Self.seconds(configuration.drainTimeout)) to finish")
             Task { await group.triggerGracefulShutdown() }
             DispatchQueue.global().asyncAfter(deadline: .now() + configuration.drainTimeout) {
                 let left = running.count

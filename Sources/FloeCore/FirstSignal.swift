@@ -1,19 +1,19 @@
 import Dispatch
 import Foundation
 
-/// SIGINT and SIGTERM for `floe serve`: the first one calls `stop` with its name; from then on the
-/// signals have their default actions again, so a second one ends the process at once.
-final class ShutdownSignals: @unchecked Sendable {
+/// SIGINT and SIGTERM, handled once: the first one calls `handler` with its number; from then on
+/// both have their default actions again, so a second one ends the process at once.
+public final class FirstSignal: @unchecked Sendable {
     private var sources: [any DispatchSourceSignal] = []
 
-    init(stop: @escaping @Sendable (String) -> Void) {
-        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+    public init(_ handler: @escaping @Sendable (Int32) -> Void) {
+        for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 signal(SIGINT, SIG_DFL)
                 signal(SIGTERM, SIG_DFL)
-                stop(name)
+                handler(number)
             }
             source.resume()
             sources.append(source)
@@ -21,10 +21,13 @@ final class ShutdownSignals: @unchecked Sendable {
     }
 
     /// Gives the signals their default actions back.
-    func remove() {
+    public func remove() {
         for source in sources { source.cancel() }
         sources = []
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
     }
+
+    /// `SIGINT` or `SIGTERM`.
+    public static func name(_ number: Int32) -> String { number == SIGINT ? "SIGINT" : "SIGTERM" }
 }
