@@ -1,4 +1,5 @@
 import ArgumentParser
+import FloeContract
 import FloeRuntime
 import Foundation
 
@@ -23,12 +24,24 @@ struct DemoCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Stop after this many cycles (default: until interrupted).", valueName: "n"))
     var cycles: Int?
 
+    @Option(help: ArgumentHelp("Burst mode: cycles back to back, each batch at this many rows a second (floe.yaml's demo.burst_mode, without editing it).",
+                               valueName: "rows/s"))
+    var burst: Int?
+
     func validate() throws {
         if let cycles, cycles < 1 { throw ValidationError("--cycles must be at least 1") }
+        if let burst, burst < 1 { throw ValidationError("--burst must be at least 1 row a second") }
     }
 
     func run() throws {
-        let (plan, path) = try CurrentPlan.load(named: artifacts, project: project, command: "demo")
+        let loaded = try CurrentPlan.load(named: artifacts, project: project, command: "demo")
+        var plan = loaded.plan
+        let path = loaded.path
+        if let burst {
+            var demo = plan.product.demo ?? DemoSettings(cron: "*/5 * * * *", batchSize: 100)
+            demo.burstRecordsPerSecond = burst
+            plan.product.demo = demo
+        }
         let options = ApplyExecution.options(planPath: path, flags: flags, mode: .build, fullRefresh: false, command: "demo", batch: true)
         let log = RunLog(path: (options.targetDirectory ?? ".") + "/floe.log")
         let stop = RunCancellation()
