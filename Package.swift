@@ -244,6 +244,8 @@ let package = Package(
         .testTarget(
             name: "FloeCLITests",
             dependencies: ["FloeCLI", "FloeCompiler", "FloeContract", "FloeTestSupport", "floe"],
+            // The Python programs the tests run (the Cube clients from PyPI).
+            exclude: ["Clients"],
             swiftSettings: swiftSettings
         ),
     ]
