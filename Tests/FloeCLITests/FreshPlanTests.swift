@@ -83,6 +83,24 @@ import Testing
         #expect(try FloeBinary.run(["query", #"{"measures": ["Products.units_sold"]}"#], in: demo).status == 0)
     }
 
+    /// Each `--env test` build makes a fresh `{uuid}` namespace with its own file: `floe clean`
+    /// removes those, and leaves the dev warehouse.
+    @Test func cleanRemovesPerCompileTestWarehouses() throws {
+        let demo = try ApplyCommandTests.demoCopy()
+        #expect(try FloeBinary.run(["build"], in: demo).status == 0)
+        for _ in 0..<2 {
+            let test = try FloeBinary.run(["build", "--env", "test"], in: demo)
+            #expect(test.status == 0, "\(test.all)")
+        }
+        let warehouse = demo.appendingPathComponent(".floe")
+        let before = try FileManager.default.contentsOfDirectory(atPath: warehouse.path)
+        #expect(before.filter { $0.hasPrefix("test-floe-test-") && $0.hasSuffix(".db") }.count == 2, "\(before)")
+        let clean = try FloeBinary.run(["clean"], in: demo)
+        #expect(clean.status == 0 && clean.stdout.hasPrefix("removed the warehouse files of 2 per-compile test namespaces under .floe/\n"), "\(clean.all)")
+        let after = try FileManager.default.contentsOfDirectory(atPath: warehouse.path)
+        #expect(after.allSatisfy { !$0.hasPrefix("test-floe-test-") } && after.contains("dev.db"), "\(after)")
+    }
+
     /// `floe demo` after `floe clean` compiles, as every command that reads the project does.
     @Test func demoAfterCleanCompilesFirst() throws {
         let demo = try ApplyCommandTests.demoCopy()
