@@ -52,7 +52,7 @@ public struct SemanticServer: Sendable {
             allowOrigin: .all, allowHeaders: [.accept, .authorization, .contentType, .origin, HTTPField.Name("x-request-id")!],
             allowMethods: [.get, .post, .options], maxAge: .seconds(600)))
         router.get("/livez") { _, _ in Self.json(200, .object([("health", .string("HEALTH"))])) }
-        router.get("/readyz") { _, context in await self.ready(context) }
+        router.get("/readyz") { _, _ in await self.ready() }
         for endpoint in ["load", "sql", "dry-run"] {
             router.get("/cubejs-api/v1/\(endpoint)") { request, context in
                 let parameters = FormQuery.parameters(request.uri.query)
@@ -118,9 +118,6 @@ public struct SemanticServer: Sendable {
 
     /// Whether the API secret is set: the startup line says which.
     public var requiresTokens: Bool { source.current().apiSecret != nil }
-
-    /// The plan being served now.
-    var served: ServedPlan { source.current() }
 
     private func handle(
         _ endpoint: String, request: Request, context: ServeRequestContext, body: String?, posted: Bool = false, multi multiParameter: Bool = false
@@ -223,7 +220,7 @@ public struct SemanticServer: Sendable {
 
     /// `/readyz`: 200 when the warehouse answers `select 1` within the query timeout (at most 5 s),
     /// 503 naming the engine when it does not.
-    private func ready(_ context: ServeRequestContext) async -> Response {
+    private func ready() async -> Response {
         let served = source.current()
         let api = CubeAPI(served: served, security: nil, log: log)
         let reply = await bounded(served, api, client: nil, timeout: min(configuration.queryTimeout, 5)) { connection in

@@ -164,11 +164,4 @@ final class ServedPlan: @unchecked Sendable {
         serials[ObjectIdentifier(connection)] = nil
         lock.unlock()
     }
-
-    /// How many connections wait in the pool.
-    var idleCount: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return idle.count
-    }
 }

@@ -50,6 +50,17 @@ struct FloeBinary {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// A new temporary directory holding `files` (path under it: text).
+    static func project(_ files: [String: String]) throws -> URL {
+        let directory = try temporaryDirectory()
+        for (path, text) in files {
+            let url = directory.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        return directory
+    }
+
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("floe-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

@@ -41,8 +41,7 @@ struct ServeOutageTests {
 
     /// One table model and one cube over it, on the compute profile `compute` (YAML lines).
     static func project(compute: String, model: String, namespace: String) throws -> URL {
-        let directory = try FloeBinary.temporaryDirectory()
-        let files = [
+        try FloeBinary.project([
             "platform.yaml": """
                 version: "1"
                 compute:
@@ -65,13 +64,7 @@ struct ServeOutageTests {
                     measures:
                       - { name: count, type: count }
                 """,
-        ]
-        for (path, text) in files {
-            let url = directory.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
-        return directory
+        ])
     }
 
     static let byStatus = #"{"measures": ["Orders.count"], "dimensions": ["Orders.status"], "order": {"Orders.status": "asc"}}"#
