@@ -44,13 +44,17 @@ public struct ApplyOptions: Sendable {
     /// Append one batch of new rows to the synthetic tables instead of loading them (live demo
     /// mode, floe.yaml's `demo:`).
     public var batch: Bool
+    /// When the run starts, as retention's cut-off and the synthetic rows' `loaded_at` see it;
+    /// nil is the clock's time. Set to replay a live demo's hours in seconds.
+    public var now: Date?
 
     public init(
         mode: Mode = .build, select: [String] = [], exclude: [String] = [], fullRefresh: Bool = false,
         threads: Int? = nil, projectDirectory: String, environment: [String: String],
         lockTimeout: Double = 0, command: String = "apply", failFast: Bool = false, targetDirectory: String? = nil,
-        batch: Bool = false
+        batch: Bool = false, now: Date? = nil
     ) {
+        self.now = now
         self.batch = batch
         self.failFast = failFast
         self.targetDirectory = targetDirectory

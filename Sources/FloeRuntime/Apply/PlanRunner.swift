@@ -43,7 +43,8 @@ public final class PlanRunner: @unchecked Sendable {
     }
 
     public func run() throws(ExecutorError) -> RunResults {
-        let startedAt = Date()
+        let startedAt = options.now ?? Date()
+        let clockStart = Date()
         let problems = PlanValidator.problems(in: declared)
         guard problems.isEmpty else {
             throw ExecutorError(.invalidPlan, "the plan is not valid: " + problems.map(\.description).joined(separator: "; "))
@@ -95,7 +96,7 @@ public final class PlanRunner: @unchecked Sendable {
         let context = Context(engine: engine, state: state, states: NodeStates(recorded: recorded, graph: graph),
                               collector: collector, runID: runID, cancellation: cancellation,
                               options: options, threads: options.threads ?? plan.profiles.compute.integer("threads") ?? 4,
-                              retention: RetentionStep(plan.product.retention, now: startedAt),
+                              startedAt: startedAt, retention: RetentionStep(plan.product.retention, now: startedAt),
                               rendering: plan.templates.map { TemplateRendering(library: $0, dialect: engine.dialect, graph: DbtGraph(plan)) })
         let started = RunHookStep(context: context, kind: "on-run-start", product: plan.product.name).run(hooks.onRunStart, on: connection)
         if started, options.mode.buildsModels {
@@ -123,7 +124,7 @@ public final class PlanRunner: @unchecked Sendable {
             _ = RunHookStep(context: context, kind: "on-run-end", product: plan.product.name).run(hooks.onRunEnd, on: connection)
         }
 
-        let completedAt = Date()
+        let completedAt = startedAt.addingTimeInterval(Date().timeIntervalSince(clockStart))
         let results = RunResults(
             metadata: .init(floeVersion: FloeVersion.current, invocationID: runID, command: options.command,
                             product: plan.product.name, environment: plan.environment.name,
@@ -196,6 +197,8 @@ struct Context: @unchecked Sendable {
     let cancellation: RunCancellation
     let options: ApplyOptions
     let threads: Int
+    /// When the run started: synthetic rows made in it are `loaded_at` this time.
+    let startedAt: Date
     /// floe.yaml's retention as of the run's start; nil when the product has none.
     var retention: RetentionStep?
     /// Renders the models and tests whose templates query the database; nil when the plan has none.

@@ -10,8 +10,9 @@ import Foundation
 /// (`<fingerprint>@<rows>`), so each batch is a new content version and what reads the table is
 /// rebuilt (incremental models take just the new rows).
 extension SyntheticPhase {
-    func runBatch(_ tables: [SyntheticTable], demo: DemoSettings, scale: Double, on connection: any EngineConnection) {
-        let generator = SyntheticGenerator(scale: scale)
+    func runBatch(_ tables: [SyntheticTable], demo: DemoSettings, scale: Double, into load: inout Load,
+                  on connection: any EngineConnection) {
+        let generator = generator(scale: scale)
         let fingerprints = Self.fingerprints(plan.synthetic, scale: scale)
         // Rows made so far, per table: from its state when its definition is unchanged.
         var made: [String: Int] = [:]
@@ -22,7 +23,7 @@ extension SyntheticPhase {
         }
         // A table never loaded (or changed since) is loaded whole first; a batch comes next time.
         let unloaded = tables.filter { made[$0.name] == nil }
-        if !unloaded.isEmpty { loadWhole(unloaded, scale: scale, on: connection) }
+        if !unloaded.isEmpty { loadWhole(unloaded, scale: scale, into: &load, on: connection) }
         let batched = tables.filter { made[$0.name] != nil }
         guard !batched.isEmpty else { return }
 
@@ -43,22 +44,17 @@ extension SyntheticPhase {
             return table
         }
         let sources = generator.sources(definitions, extents: extents)
-        let dialect = context.engine.dialect
         for table in batched {
             if context.cancellation.isCancelled { return }
             context.collector.started(table.name, type: .synthetic)
             let start = Date()
             guard let rows = sources.first(where: { $0.table.name == table.name }), let fingerprint = fingerprints[table.name] else { continue }
-            var state = NodeState(fingerprint: fingerprint, version: "\(fingerprint)@\(rows.count)", inputs: [:])
+            let state = NodeState(fingerprint: fingerprint, version: "\(fingerprint)@\(rows.count)", inputs: [:])
             let injected = InjectionCounter()
-            var expired = 0
             do {
                 let added = try connection.inWriteTransaction {
                     let count = try connection.insert(into: relation(table), columns: rows.columns.map(\.name),
                                                       rows: SyntheticRowSequence(rows: rows, counter: injected))
-                    // Retention: rows of earlier batches that aged out go with this batch.
-                    expired = try context.retention?.apply(to: relation(table), connection: connection, dialect: dialect) ?? 0
-                    if expired > 0 { state.version = Self.withRetentionMark(state.version, context.runID) }
                     try context.state.recordBuild(connection, id: table.uniqueID, state: state, relation: relation(table),
                                                   at: Clock.timestamp(), runID: context.runID)
                     return count
@@ -67,13 +63,13 @@ extension SyntheticPhase {
                 let defects = injected.counts
                 var loaded = result(table, .success, time: Date().timeIntervalSince(start),
                                     message: "batch, \(added) new rows (\(rows.count) made in all)"
-                                        + (defects.isEmpty ? "" : "; injected: \(defects.description)")
-                                        + (expired > 0 ? "; " + (context.retention?.describe(expired) ?? "") : ""))
+                                        + (defects.isEmpty ? "" : "; injected: \(defects.description)"))
                 loaded.rowsAffected = added
                 loaded.injected = defects
-                context.collector.record(loaded)
+                load.results[table.name] = loaded
+                load.written.append(rows)
             } catch {
-                context.collector.record(failure(table, error, since: start))
+                load.results[table.name] = failure(table, error, since: start)
             }
         }
     }

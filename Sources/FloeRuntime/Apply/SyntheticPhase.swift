@@ -14,13 +14,19 @@ struct SyntheticPhase {
 
     /// Loads `tables` where stale. Tables they reference are generated too (their rows are
     /// needed), but loaded only when they are among `tables`.
+    /// Retention comes after the loads (see ``retain(_:load:on:)``), then each table's result.
     func run(_ tables: [SyntheticTable], on connection: any EngineConnection) {
         guard !tables.isEmpty, let scale = checkedScale(tables) else { return }
+        var load = Load()
         if context.options.batch, let demo = plan.product.demo {
-            runBatch(tables, demo: demo, scale: scale, on: connection)
-            return
+            runBatch(tables, demo: demo, scale: scale, into: &load, on: connection)
+        } else {
+            loadWhole(tables, scale: scale, into: &load, on: connection)
         }
-        loadWhole(tables, scale: scale, on: connection)
+        if !context.cancellation.isCancelled { retain(tables, load: &load, on: connection) }
+        for table in tables {
+            if let result = load.results[table.name] { context.collector.record(result) }
+        }
     }
 
     /// `FLOE_DEMO_SEED_SCALE`, or nil after reporting every table as failed when it is not a
@@ -45,9 +51,16 @@ struct SyntheticPhase {
         return scale
     }
 
-    /// Loads each of `tables` whole where it is stale.
-    func loadWhole(_ tables: [SyntheticTable], scale: Double, on connection: any EngineConnection) {
-        let generator = SyntheticGenerator(scale: scale)
+    /// The generator of this run's rows: their `loaded_at` is when the run started.
+    func generator(scale: Double) -> SyntheticGenerator {
+        var generator = SyntheticGenerator(scale: scale)
+        generator.loadedAt = CivilDate.timestamp(seconds: Int64(context.startedAt.timeIntervalSince1970))
+        return generator
+    }
+
+    /// Loads each of `tables` whole where it is stale; the others are up to date (until retention).
+    func loadWhole(_ tables: [SyntheticTable], scale: Double, into load: inout Load, on connection: any EngineConnection) {
+        let generator = generator(scale: scale)
         let dialect = context.engine.dialect
         let fingerprints = Self.fingerprints(plan.synthetic, scale: scale)
         var stale: Set<String> = []
@@ -66,17 +79,7 @@ struct SyntheticPhase {
             let start = Date()
             guard stale.contains(table.name), let rows = sources.first(where: { $0.table.name == table.name }),
                   let fingerprint = fingerprints[table.name] else {
-                do {
-                    if let deleted = try expire(table, on: connection) {
-                        context.collector.record(result(table, .success, time: Date().timeIntervalSince(start),
-                                                        message: context.retention?.describe(deleted) ?? ""))
-                        continue
-                    }
-                } catch {
-                    context.collector.record(result(table, .error, time: Date().timeIntervalSince(start), message: context.message(error)))
-                    continue
-                }
-                context.collector.record(result(table, .upToDate, time: 0, message: "up to date"))
+                load.results[table.name] = result(table, .upToDate, time: 0, message: "up to date")
                 continue
             }
             let state = NodeState(fingerprint: fingerprint, version: fingerprint, inputs: [:])
@@ -97,9 +100,10 @@ struct SyntheticPhase {
                                           message: "synthetic, \(loaded) rows" + (defects.isEmpty ? "" : " (injected: \(defects.description))"))
                 loadedResult.rowsAffected = loaded
                 loadedResult.injected = defects
-                context.collector.record(loadedResult)
+                load.results[table.name] = loadedResult
+                load.written.append(rows)
             } catch {
-                context.collector.record(failure(table, error, since: start))
+                load.results[table.name] = failure(table, error, since: start)
             }
         }
     }
@@ -109,25 +113,6 @@ struct SyntheticPhase {
         let cancelled = context.cancellation.isCancelled
         return result(table, cancelled ? .cancelled : .error, time: Date().timeIntervalSince(start),
                       message: cancelled ? "interrupted; its transaction rolled back" : context.message(error))
-    }
-
-    /// Retention on a loaded synthetic table: its expired rows go, and when any did, its version
-    /// gets this run's mark (`~<run>`) in the same transaction. Nil when nothing went.
-    func expire(_ table: SyntheticTable, on connection: any EngineConnection) throws -> Int? {
-        guard let retention = context.retention, let previous = context.states.state(of: table.uniqueID) else { return nil }
-        let state = NodeState(fingerprint: previous.fingerprint, version: Self.withRetentionMark(previous.version, context.runID),
-                              inputs: previous.inputs)
-        let deleted = try connection.inWriteTransaction {
-            let deleted = try retention.apply(to: relation(table), connection: connection, dialect: context.engine.dialect)
-            if deleted > 0 {
-                try context.state.recordBuild(connection, id: table.uniqueID, state: state, relation: relation(table),
-                                              at: Clock.timestamp(), runID: context.runID)
-            }
-            return deleted
-        }
-        guard deleted > 0 else { return nil }
-        context.states.committed(table.uniqueID, state)
-        return deleted
     }
 
     /// A synthetic table's version after retention deleted rows: what was made, and the run that deleted.

@@ -7,7 +7,8 @@ import Foundation
 /// whose `column` (default `_loaded_at`) is older than `max_age` are deleted. It runs on every
 /// table that has the column — built in this run, inside its build's transaction, or up to date,
 /// in a transaction of its own that also records the new content version — so a table is never
-/// called up to date while holding rows a rebuild would drop.
+/// called up to date while holding rows a rebuild would drop. Synthetic tables get it after the
+/// run's rows are written, keeping their relationships (see `SyntheticPhase+Retention.swift`).
 struct RetentionStep: Sendable {
     let column: String
     /// `YYYY-MM-DD HH:MM:SS` UTC: rows before it go. Taken once, when the run starts.
@@ -36,12 +37,27 @@ struct RetentionStep: Sendable {
         return scale.flatMap { amount.multipliedReportingOverflow(by: $0).overflow ? nil : amount * $0 }
     }
 
-    /// Deletes the expired rows of `relation` when it has the column; returns how many went.
-    /// Runs inside the caller's transaction.
-    func apply(to relation: Relation, connection: any EngineConnection, dialect: any SQLDialect) throws -> Int {
+    /// Rows of another table that hold values of one of this table's columns: while one does,
+    /// the row it points at stays, however old (a child never loses its parent).
+    struct Reference: Equatable {
+        /// This table's column the other one repeats.
+        let column: String
+        let from: Relation
+        let fromColumn: String
+    }
+
+    /// Deletes the expired rows of `relation` when it has the column, except those `references`
+    /// still point at; returns how many went. Runs inside the caller's transaction.
+    func apply(to relation: Relation, connection: any EngineConnection, dialect: any SQLDialect,
+               keeping references: [Reference] = []) throws -> Int {
         guard try connection.columns(of: relation).contains(where: { $0.name == column }) else { return 0 }
-        return try connection.deleteRows(
-            from: relation, where: "\(dialect.quoteIdentifier(column)) < \(dialect.stringLiteral(cutoff))", dialect: dialect)
+        var predicate = "\(dialect.quoteIdentifier(column)) < \(dialect.stringLiteral(cutoff))"
+        for reference in references {
+            let kept = dialect.quoteIdentifier(reference.column), from = dialect.quoteIdentifier(reference.fromColumn)
+            predicate += " and (\(kept) is null or \(kept) not in "
+                + "(select \(from) from \(dialect.relation(reference.from)) where \(from) is not null))"
+        }
+        return try connection.deleteRows(from: relation, where: predicate, dialect: dialect)
     }
 
     func describe(_ rows: Int) -> String {

@@ -175,10 +175,8 @@ struct CellGenerator {
             return pool[weights.firstIndex { target < $0 } ?? pool.count - 1]
         case .constant(let value):
             return value
-        case .reference(let target, let column, let skew):
-            guard target.count > 0 else { return .null }
-            // A power of a uniform draw: skew 1 is uniform, above 1 the first parents get most rows.
-            let parent = skew == 1 ? random.index(below: target.count) : min(target.count - 1, Int(Double(target.count) * pow(random.unit(), skew)))
+        case .reference(let target, let column, _):
+            guard let parent = referencedRow(&random) else { return .null }
             return target.value(row: parent, column: column)
         case .fake(let name):
             return .text(FakeValues.value(name, &random))
@@ -241,6 +239,14 @@ struct CellGenerator {
         case .none:
             return .null
         }
+    }
+
+    /// A `reference`'s draw: the row of the referenced table whose value it takes (the first
+    /// draw ``value(row:_:in:)`` makes from `random`); nil for other generators or an empty table.
+    func referencedRow(_ random: inout RandomSource) -> Int? {
+        guard case .reference(let target, _, let skew) = generator, target.count > 0 else { return nil }
+        // A power of a uniform draw: skew 1 is uniform, above 1 the first parents get most rows.
+        return skew == 1 ? random.index(below: target.count) : min(target.count - 1, Int(Double(target.count) * pow(random.unit(), skew)))
     }
 
     /// One draw of the standard normal distribution (Box–Muller).

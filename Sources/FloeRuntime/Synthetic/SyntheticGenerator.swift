@@ -221,6 +221,39 @@ final class SyntheticRows: @unchecked Sendable {
         return (lateDays > 0 ? cell.backdated(value, days: lateDays) : value, false)
     }
 
+    /// A row of another table whose value a row repeats: the cell at `row`, `column` of `table`.
+    struct SourceRow {
+        let table: SyntheticRows
+        let row: Int
+        let column: Int
+    }
+
+    /// The rows of other tables whose values the row made at `row` repeats: its `reference`
+    /// columns' draws and its `per_parent` parent, NULL values left out.
+    func sourceRows(of row: Int) -> [SourceRow] {
+        var found: [SourceRow] = []
+        for (index, cell) in cells.enumerated() {
+            switch cell.generator {
+            case .reference(let target, let column, _):
+                guard value(row: row, column: index) != .null else { continue }
+                var random = base.derived(UInt64(row) << 16 | UInt64(index & 0x7FFF))
+                if let drawn = cell.referencedRow(&random) { found.append(SourceRow(table: target, row: drawn, column: column)) }
+            case .parent(let name):
+                guard let parent, let column = parent.columns.firstIndex(where: { $0.name == name }),
+                      value(row: row, column: index) != .null else { continue }
+                found.append(SourceRow(table: parent, row: parentRow(of: row), column: column))
+            default:
+                continue
+            }
+        }
+        return found
+    }
+
+    /// The row made from the definition at `row` (`row < count`), as a whole load makes it.
+    func madeRow(_ row: Int) -> [SQLValue] {
+        cells.indices.map { value(row: row, column: $0) }
+    }
+
     /// Which of ``FakeValues/locations`` the row is in: one draw per row, so its `city`,
     /// `country` and `region` columns agree.
     func location(of row: Int) -> (city: String, country: String, region: String) {
