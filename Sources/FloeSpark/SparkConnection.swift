@@ -68,14 +68,16 @@ final class SparkConnection: EngineConnection {
     }
 
     /// Cancels the statement running now, over a connection of its own (this one waits for the
-    /// statement's answer). A server that does not take the cancel within seconds (stopped,
-    /// frozen, unreachable) gets this session's connection dropped instead, so the caller's wait
-    /// ends now rather than at its timeout.
+    /// statement's answer). A server that does not take the cancel within 2 s (stopped, frozen,
+    /// unreachable) gets this session's connection dropped instead, so the caller's wait ends now
+    /// rather than at its timeout.
     func interrupt() {
-        guard let operation = running.current else { return }
+        // Stuck in a call (a frozen server takes ExecuteStatement and never answers): no
+        // operation to cancel, so the connection goes, ending the wait now.
+        guard let operation = running.current else { return session.abort() }
         let cancelled: Bool
-        if let channel = try? ThriftChannel(host: host, port: port, connectTimeout: .seconds(2), security: security) {
-            cancelled = (try? channel.call("CancelOperation", .fields([1: .fields([1: operation])]), timeout: .seconds(3))) != nil
+        if let channel = try? ThriftChannel(host: host, port: port, connectTimeout: .seconds(1), security: security) {
+            cancelled = (try? channel.call("CancelOperation", .fields([1: .fields([1: operation])]), timeout: .seconds(2))) != nil
             channel.close()
         } else {
             cancelled = false

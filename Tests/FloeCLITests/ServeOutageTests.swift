@@ -164,3 +164,39 @@ struct ServeOutageTests {
                           secret: server.password)
     }
 }
+
+/// `floe serve` through a Spark outage, on a Thrift server of the test's own (`scripts/spark.sh
+/// solo`, local mode) that it freezes, stops and starts again on the same port: the same bounds,
+/// answers and recovery as PostgreSQL's. Needs the venv and Java that scripts/test.sh provides.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["FLOE_TEST_SPARK_PORT"] != nil,
+                "no Spark: run the tests with scripts/test.sh (Java present)"))
+struct SparkServeOutageTests {
+    static let script = FloeBinary.repositoryRoot.appendingPathComponent("scripts/spark.sh")
+
+    /// `solo`, `halt`, `resume`, `freeze`, `thaw` or `stop` (scripts/spark.sh) on `directory`.
+    static func control(_ command: String, _ directory: String) throws -> String {
+        let result = try FloeBinary.run(program: URL(fileURLWithPath: "/bin/bash"), [script.path, command, directory])
+        try #require(result.status == 0, "spark.sh \(command): \(result.all)")
+        return result.stdout
+    }
+
+    @Test func sparkFrozenStoppedAndRestartedUnderServe() throws {
+        let directory = NSTemporaryDirectory() + "floe-spark-outage-" + UUID().uuidString.prefix(8)
+        let exports = try Self.control("solo", directory)
+        defer { _ = try? Self.control("thaw", directory); _ = try? Self.control("stop", directory) }
+        let port = try #require(exports.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "=" })
+            .drop { $0 != "FLOE_TEST_SPARK_SOLO_PORT" }.dropFirst().first, "\(exports)")
+        let project = try ServeOutageTests.project(compute: """
+                type: spark
+                host: 127.0.0.1
+                port: \(port)
+                auth: nosasl
+                connect_timeout: 3
+            """.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"),
+            model: "select id as order_id, case when id % 4 = 0 then 'paid' else 'open' end as status from range(1, 101)",
+            namespace: "outage")
+        func run(_ command: String) -> () throws -> Void { { _ = try Self.control(command, directory) } }
+        try ServeOutageTests.exercise(project, environment: [:], engine: "spark", timeout: 8,
+                                      outage: .init(freeze: run("freeze"), thaw: run("thaw"), halt: run("halt"), resume: run("resume")))
+    }
+}

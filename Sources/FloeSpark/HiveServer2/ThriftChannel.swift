@@ -137,8 +137,16 @@ final class ThriftChannel: @unchecked Sendable {
             self.framed = framed
         }
 
+        /// Set when the connection closed: a call made after that fails at once (a reply never comes).
+        private var closed = false
+
         func expect(_ promise: EventLoopPromise<ThriftMessage>) {
-            promise.futureResult.eventLoop.execute { self.pending = promise }
+            promise.futureResult.eventLoop.execute {
+                guard !self.closed else {
+                    return promise.fail(EngineError(.unreachable, "the Spark Thrift server closed the connection"))
+                }
+                self.pending = promise
+            }
         }
 
         func expectNegotiation(_ promise: EventLoopPromise<(UInt8, [UInt8])>) {
@@ -191,6 +199,7 @@ final class ThriftChannel: @unchecked Sendable {
         }
 
         func channelInactive(context: ChannelHandlerContext) {
+            closed = true
             pending?.fail(EngineError(.unreachable, "the Spark Thrift server closed the connection"))
             pending = nil
             negotiating?.fail(EngineError(.unreachable, "the Spark Thrift server closed the connection during the login"))
