@@ -88,14 +88,44 @@ public struct JinjaTemplate {
 
     /// Whether `text` may hold a tag (`{{` or `{%`): text without one renders as itself.
     public static func mayHoldTags(_ text: String) -> Bool {
-        text.contains("{{") || text.contains("{%")
+        var text = text
+        return text.withUTF8 { bytes in
+            var position = bytes.firstIndex(of: UInt8(ascii: "{"))
+            while let at = position, at + 1 < bytes.count {
+                if bytes[at + 1] == UInt8(ascii: "{") || bytes[at + 1] == UInt8(ascii: "%") { return true }
+                position = bytes[(at + 1)...].firstIndex(of: UInt8(ascii: "{"))
+            }
+            return false
+        }
     }
 
-    /// The first whole tag (`{{ … }}` or `{% … %}`) left in rendered text, cut to 80 characters;
-    /// nil when there is none. Rendered SQL holding one would fail, or run as something else.
+    /// The first whole tag (`{{ … }}` or `{% … %}`, opened and closed on one line) left in
+    /// rendered text, cut to 80 characters; nil when there is none. Rendered SQL holding one
+    /// would fail, or run as something else. Scans the UTF-8 bytes: the compiler asks this of
+    /// every model's SQL.
     public static func leftoverTag(in text: String) -> String? {
-        guard mayHoldTags(text), let range = text.range(of: #"\{\{.*?\}\}|\{%.*?%\}"#, options: .regularExpression) else { return nil }
-        return String(text[range].prefix(80))
+        var text = text
+        let range: Range<Int>? = text.withUTF8 { bytes in
+            let open = UInt8(ascii: "{"), newline = UInt8(ascii: "\n")
+            var position = bytes.firstIndex(of: open)
+            while let at = position, at + 1 < bytes.count {
+                let kind = bytes[at + 1]
+                if kind == open || kind == UInt8(ascii: "%") {
+                    // The nearest closer on the same line: `}}` after `{{`, `%}` after `{%`.
+                    let closer = kind == open ? UInt8(ascii: "}") : kind
+                    var end = at + 2
+                    while end + 1 < bytes.count, bytes[end] != newline {
+                        if bytes[end] == closer, bytes[end + 1] == UInt8(ascii: "}") { return at..<(end + 2) }
+                        end += 1
+                    }
+                }
+                position = bytes[(at + 1)...].firstIndex(of: open)
+            }
+            return nil
+        }
+        guard let range else { return nil }
+        let tag = text.utf8.dropFirst(range.lowerBound).prefix(range.count)
+        return String(String(decoding: tag, as: UTF8.self).prefix(80))
     }
 
     /// The macros the template defines at its top level, with where each name is written.
