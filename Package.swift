@@ -237,7 +237,8 @@ let package = Package(
         ),
         .testTarget(
             name: "FloeCompilerTests",
-            dependencies: ["FloeCompiler", "FloeContract", "FloeCore", "FloeEngine", "FloeTemplates", .product(name: "Yams", package: "Yams")],
+            dependencies: ["FloeCompiler", "FloeContract", "FloeCore", "FloeEngine", "FloeTemplates", .product(name: "Yams", package: "Yams"),
+                           .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
