@@ -78,19 +78,17 @@ struct DbtProjectCompiler {
     }
 
     let request: DbtCompileRequest
-    var project: DbtProjectFile!
+    let project: DbtProjectFile
     /// The installed packages' project files, by package name.
-    var packages: [String: DbtProjectFile] = [:]
-    /// Where each installed package's files are, as messages name them (`dbt_packages/dbt_utils/`).
-    var packageDisplayPrefixes: [String] = []
-    var files: DbtFiles!
-    var properties = DbtProperties()
+    let packages: [String: DbtProjectFile]
+    let files: DbtFiles
+    var properties: DbtProperties
     var slots: [Slot] = []
     var models: [ModelState] = []
     /// By seed, in `files.seeds` order: the folder tree's config, then the properties file's.
     var seedConfigs: [NodeConfig] = []
     /// The macro files that parsed, as text: each render worker parses its own copy.
-    var macroFiles: [MacroSource] = []
+    let macroFiles: [MacroSource]
     var result = DbtCompileResult()
     var serialContext: DbtRenderContext!
     /// Replaces placeholders with relations once the configs have decided them.
@@ -99,17 +97,34 @@ struct DbtProjectCompiler {
     var treeConfigs: [String: NodeConfig] = [:]
     var inputs: DbtRenderInputs!
     /// Parses model files in the background until the render starts.
-    var prefetch: ModelPrefetch?
+    let prefetch: ModelPrefetch
+    let reading: DbtProjectReading
 
-    init(_ request: DbtCompileRequest) {
+    init(_ request: DbtCompileRequest, reading: DbtProjectReading) {
         self.request = request
+        self.reading = reading
+        project = reading.project
+        packages = reading.packages
+        files = reading.files
+        properties = reading.properties
+        macroFiles = reading.macroFiles
+        prefetch = reading.prefetch
+        result.inputs = reading.inputs
+        result.diagnostics = reading.diagnostics
+        result.semantic = reading.properties.semantic
     }
 
     static func compile(_ request: DbtCompileRequest) -> DbtCompileResult {
-        var compiler = DbtProjectCompiler(request)
+        let (reading, diagnostics) = DbtProjectReading.read(request)
+        guard let reading else {
+            var result = DbtCompileResult()
+            result.diagnostics = diagnostics
+            return result
+        }
+        var compiler = DbtProjectCompiler(request, reading: reading)
         compiler.run()
-        _ = compiler.prefetch?.finish()
-        if compiler.project != nil { compiler.foldPackageWarnings() }
+        _ = compiler.prefetch.finish()
+        reading.foldPackageWarnings(&compiler.result.diagnostics, displayPrefix: request.displayPrefix)
         var seen = Set<Diagnostic>()
         compiler.result.diagnostics = compiler.result.diagnostics.filter { seen.insert($0).inserted }
         let result = compiler.result
@@ -118,37 +133,18 @@ struct DbtProjectCompiler {
     }
 
     private mutating func run() {
-        let projectURL = request.root.appendingPathComponent("dbt_project.yml")
-        let (loaded, projectDiagnostics) = DbtProjectFile.load(from: projectURL, displayPath: request.displayPrefix + "dbt_project.yml")
-        result.diagnostics += projectDiagnostics
-        guard let loaded else { return }
-        project = loaded
-        record(planPath: request.planPrefix + "dbt_project.yml", bytes: loaded.bytes)
-        files = DbtFiles(project: loaded, root: request.root, displayPrefix: request.displayPrefix, planPrefix: request.planPrefix)
-        readPackages()
-        // A snapshot is compiled as a model is; its materialization keeps its history.
-        result.diagnostics += files.snapshots.compactMap(Self.snapshotBlockProblem)
-        files.models += files.snapshots
-        prefetch = ModelPrefetch(files.models)
-        prefetch?.start()
-        for file in files.pythonModels {
-            result.diagnostics.append(.warning(at: .file(file.display), "Python models are not supported; '\(file.stem)' is skipped"))
-        }
-        readProperties()
-        let macroParseErrors = readMacros()
-        let docs = readDocs()
         declareSlots()
         guard !result.diagnostics.hasErrors else {
-            result.diagnostics += macroParseErrors
+            result.diagnostics += reading.macroParseErrors
             return
         }
         // A macro file that does not parse is reported with everything else rendering finds,
         // not instead of it.
-        result.diagnostics += macroParseErrors
+        result.diagnostics += reading.macroParseErrors
         inputs = DbtRenderInputs(
             projectName: project.name, targetName: request.targetName, namespace: request.namespace, dialect: request.dialect,
             refable: refableSlots(), sources: sourceSlots(), vars: mergedVars(), environment: request.environment,
-            macroFiles: macroFiles, compiledAt: request.compiledAt, docs: docs, flags: request.flags, packageVars: packageVars(),
+            macroFiles: macroFiles, compiledAt: request.compiledAt, docs: reading.docs, flags: request.flags, packageVars: packageVars(),
             slotPackages: slots.map(\.package), dispatch: project.dispatch)
         serialContext = DbtRenderContext(inputs)
         renderDescriptions()
@@ -198,14 +194,6 @@ struct DbtProjectCompiler {
 
     // MARK: Reading
 
-    /// Adds a file read to the plan's inputs; returns its SHA-256.
-    @discardableResult
-    private mutating func record(planPath: String, bytes: Data) -> String {
-        let sha256 = InputHasher.sha256(bytes)
-        record(planPath: planPath, sha256: sha256)
-        return sha256
-    }
-
     /// Adds a file read, and hashed, elsewhere (on a worker) to the plan's inputs.
     private mutating func record(planPath: String, sha256: String) {
         result.inputs.append(InputFile(path: planPath, sha256: sha256))
@@ -213,74 +201,12 @@ struct DbtProjectCompiler {
 
     /// The file's bytes and their SHA-256, recorded as an input; nil (with an error) when unreadable.
     private mutating func read(_ file: ProjectFile) -> (data: Data, sha256: String)? {
-        guard let data = FileManager.default.contents(atPath: file.path) else {
-            result.diagnostics.append(.error(at: .file(file.display), "cannot read the file"))
-            return nil
+        var log = InputLog()
+        defer {
+            result.inputs += log.inputs
+            result.diagnostics += log.diagnostics
         }
-        return (data, record(planPath: file.planPath, bytes: data))
-    }
-
-    /// Adds every installed package's files after the root project's: its macros, models, seeds,
-    /// properties and tests are compiled with the project's, as dbt does.
-    private mutating func readPackages() {
-        let (installed, diagnostics) = InstalledPackages.find(for: project, root: request.root, displayPrefix: request.displayPrefix,
-                                                              planPrefix: request.planPrefix)
-        result.diagnostics += diagnostics
-        for package in installed {
-            record(planPath: package.planPrefix + "dbt_project.yml", bytes: package.project.bytes)
-            files.append(DbtFiles(project: package.project, root: package.root, displayPrefix: package.displayPrefix,
-                                  planPrefix: package.planPrefix))
-            packages[package.project.name] = package.project
-            packageDisplayPrefixes.append(package.displayPrefix)
-        }
-    }
-
-    /// Warnings located in an installed package's files, which its users cannot act on, folded
-    /// into one that counts them; errors stay, as they stop the compile.
-    private mutating func foldPackageWarnings() {
-        guard !packageDisplayPrefixes.isEmpty else { return }
-        var folded = 0
-        result.diagnostics.removeAll { diagnostic in
-            guard diagnostic.severity == .warning,
-                  packageDisplayPrefixes.contains(where: { diagnostic.location.file.hasPrefix($0) }) else { return false }
-            folded += 1
-            return true
-        }
-        if folded > 0 {
-            result.diagnostics.append(.warning(at: .file(request.displayPrefix + project.packagesInstallPath), 
-                                               "\(folded) warning\(folded == 1 ? "" : "s") in installed packages' files not shown",
-                                               hint: "they concern the packages' own files; `floe compile` on a package's own project shows them"))
-        }
-    }
-
-    private mutating func readProperties() {
-        let files = Shared(value: files.properties)
-        // Each file read, hashed and parsed on whichever core is free; taken in, in order, below.
-        let loaded = Parallel.map(count: files.value.count) {
-            { index -> (sha256: String, parsed: (YAMLValue?, [Diagnostic]))? in
-                let file = files.value[index]
-                guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
-                return (InputHasher.sha256(data), DbtProperties.load(file, data: data))
-            }
-        }
-        for (file, outcome) in zip(files.value, loaded) {
-            guard let (sha256, parsed) = outcome else {
-                result.diagnostics.append(.error(at: .file(file.display), "cannot read the file"))
-                continue
-            }
-            record(planPath: file.planPath, sha256: sha256)
-            properties.read(parsed, package: file.package, planPath: file.planPath)
-            for (name, relation) in properties.definedSnapshots {
-                var snapshot = file
-                snapshot.stem = name
-                snapshot.isSnapshot = true
-                snapshot.inlineSource = "select * from {{ \(relation) }}"
-                self.files.models.append(snapshot)
-            }
-            properties.definedSnapshots = []
-        }
-        result.diagnostics += properties.diagnostics
-        result.semantic = properties.semantic
+        return log.read(file)
     }
 
     /// An error for each model, hook and test whose SQL still holds a Jinja tag after rendering
@@ -303,27 +229,6 @@ struct DbtProjectCompiler {
                                       hint: "an argument or a macro printed a template; render it, or write it without {{ }}"))
         }
         return diagnostics
-    }
-
-    /// The docs blocks of the project's markdown files; their text reaches the plan through
-    /// descriptions, so each file read is an input.
-    private mutating func readDocs() -> [String: String] {
-        var docs: [String: String] = [:]
-        var definedAt: [String: SourceLocation] = [:]
-        for file in files.docs {
-            guard let (data, _) = read(file) else { continue }
-            let (blocks, diagnostics) = DocsBlocks.read(String(decoding: data, as: UTF8.self), file: file.display)
-            result.diagnostics += diagnostics
-            for block in blocks {
-                if let first = definedAt[block.name] {
-                    result.diagnostics.append(.error(at: block.location, "docs block '\(block.name)' is defined twice", hint: "the other is at \(first)"))
-                    continue
-                }
-                definedAt[block.name] = block.location
-                docs[block.name] = block.text
-            }
-        }
-        return docs
     }
 
     /// Descriptions holding Jinja (`{{ doc('orders') }}`) rendered, so no `{{` reaches the plan;
@@ -353,30 +258,6 @@ struct DbtProjectCompiler {
         }
         for index in models.indices where models[index].properties != nil { renderAll(&models[index].properties!) }
         result.diagnostics += diagnostics
-    }
-
-    /// Reads the macro files; returns the errors of those that do not parse.
-    private mutating func readMacros() -> [Diagnostic] {
-        var parseErrors: [Diagnostic] = []
-        // A name may be defined once in each package: each package is a namespace of its own.
-        var definedAt: [String: SourceLocation] = [:]
-        for file in files.macros {
-            guard let (data, _) = read(file) else { continue }
-            do {
-                let template = try JinjaTemplate(String(decoding: data, as: UTF8.self), file: file.display)
-                for (name, location) in template.macroDefinitions {
-                    if let earlier = definedAt[file.package + "." + name] {
-                        result.diagnostics.append(.error(at: location, "macro '\(name)' is defined twice",
-                                                         hint: "the other definition is at \(earlier)"))
-                    }
-                    definedAt[file.package + "." + name] = location
-                }
-                macroFiles.append(MacroSource(text: String(decoding: data, as: UTF8.self), file: file.display, package: file.package))
-            } catch {
-                parseErrors.append(error.diagnostic)
-            }
-        }
-        return parseErrors
     }
 
     /// Numbers every model, seed and source table, and refuses two nodes of one name.
@@ -575,13 +456,13 @@ struct DbtProjectCompiler {
         let inputs = self.inputs!
         let frozenJobs = jobs
         let prefetch = self.prefetch
-        let prefetched = prefetch?.finish() ?? 0
+        let prefetched = prefetch.finish()
         // Each file's hash is taken by whoever read it: the prefetch, or else the worker.
         var outcomes: [Rendered] = Parallel.map(count: jobs.count) {
             let context = DbtRenderContext(inputs.isolated())
             return { index in
                 let job = frozenJobs[index]
-                guard let model = index < prefetched ? prefetch?.take(index) : PrefetchedModel(job.file) else {
+                guard let model = index < prefetched ? prefetch.take(index) : PrefetchedModel(job.file) else {
                     return Rendered(outcome: RenderOutcome(error: TemplateError("cannot read the file", at: .file(job.file.display))))
                 }
                 var outcome = context.render(model.template, slot: job.slot, model: job.model.value, base: job.base, incremental: false)
