@@ -1,4 +1,4 @@
-/// The documented exit codes (README, ARCHITECTURE.md §5).
+/// The documented exit codes (README, docs/architecture.md "Errors and exit codes").
 public enum FloeExitCode: Int32, Sendable {
     case ok = 0
     case failed = 1
