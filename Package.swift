@@ -10,13 +10,6 @@ let swiftSettings: [SwiftSetting] = [
     .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
 ]
 
-/// The compiler's hot paths (the Jinja renderer's variable stack above all) touch class storage
-/// thousands of times per model, and release builds spent 4 % of a compile in the runtime's
-/// exclusivity checks for it. Release builds of the compiler skip those checks; debug builds,
-/// which the tests run, keep them, so a violation still fails there.
-let compilerSettings: [SwiftSetting] = swiftSettings + [
-    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
-]
 
 let package = Package(
     name: "floe",
@@ -159,7 +152,7 @@ let package = Package(
         .target(
             name: "FloeTemplates",
             dependencies: ["FloeContract", "FloeCore", "FloeEngine"],
-            swiftSettings: compilerSettings
+            swiftSettings: swiftSettings
         ),
         // platform.yaml + floe.yaml (+ project files) -> CompiledArtifacts.
         .target(
@@ -169,7 +162,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            swiftSettings: compilerSettings
+            swiftSettings: swiftSettings
         ),
         // The command-line commands, one file per subcommand.
         .target(
@@ -181,9 +174,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Release builds link the Swift runtime and Foundation statically: a 10,000-model compile
-        // ran 7 % faster (calls into the runtime are direct, no symbol is bound at run time, and
-        // start-up fell from 15 to 7 ms), and the binary runs where no Swift is installed.
+        // Release builds link the Swift runtime and Foundation statically: calls into the runtime
+        // are direct, no symbol is bound at run time (docs/performance.md has the figures), and the
+        // binary runs where no Swift is installed.
         .executableTarget(
             name: "floe", dependencies: ["FloeCLI", "FloeSQLite", "FloePostgres", "FloeSpark"], swiftSettings: swiftSettings,
             linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]

@@ -3,8 +3,8 @@ import Foundation
 /// Encodes floe's files (the plan, run results) as canonical JSON: pretty-printed with two
 /// spaces, `"key" : value`, object keys sorted by their UTF-8 bytes, `/` unescaped. These are the
 /// bytes Foundation's `JSONEncoder` writes with `[.prettyPrinted, .sortedKeys,
-/// .withoutEscapingSlashes]` (a test holds the two together), written several times faster: the
-/// plan of a 10,000-model project is 12 MB, and `JSONEncoder` took half a second of `floe compile`.
+/// .withoutEscapingSlashes]` (a test holds the two together), written faster: plans of large
+/// projects are megabytes.
 ///
 /// Values encode through their `Encodable` conformances into a small tree, which is then written
 /// out once; arrays of the nodes a plan holds by the thousand skip the tree and write themselves

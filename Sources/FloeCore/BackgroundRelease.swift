@@ -1,9 +1,9 @@
 import Dispatch
 
-/// Frees large values on another thread. Tearing down a 10,000-model compile's working state
-/// (hundreds of thousands of strings and arrays) took tens of milliseconds on the thread that was
-/// about to write the plan or exit; handed here, it is freed on a core that is otherwise idle,
-/// or not at all when the process exits first.
+/// Frees large values on another thread. Tearing down a large compile's working state (hundreds
+/// of thousands of strings and arrays) is slow on the thread that is about to write the plan or
+/// exit; handed here, it is freed on a core that is otherwise idle, or not at all when the
+/// process exits first.
 public enum BackgroundRelease {
     /// Takes the caller's reference to `value`; drop any other reference before the call (for a
     /// variable, `release(consume x)`) so that this one is the last.

@@ -1,6 +1,5 @@
 /// Lowercase hexadecimal text of bytes (digests, blobs), written directly into the string's
-/// storage: compiles print thousands of hashes, and `String(format:)` per byte showed up in
-/// profiles of both compile and `floe serve`.
+/// storage: compiles print thousands of hashes, and `String(format:)` per byte is slow.
 public enum Hex {
     private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 

@@ -190,8 +190,8 @@ public struct ShapeValidator {
 
 /// Compiled patterns, shared across validations (compiling a regex is the slow part).
 ///
-/// Swift's own regular expressions, not `NSRegularExpression`: making the first one of those
-/// loaded ICU's data, about 4 million instructions, on every run that checked a pattern.
+/// Swift's own regular expressions, not `NSRegularExpression`, whose first use loads ICU's data
+/// on every run that checks a pattern.
 final class RegexCache: @unchecked Sendable {
     private var cache: [String: Regex<AnyRegexOutput>] = [:]
     private let lock = NSLock()

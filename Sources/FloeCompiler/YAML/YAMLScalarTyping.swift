@@ -3,9 +3,9 @@ import Yams
 /// The type YAML 1.1 gives a plain scalar: the tag Yams' default resolver would give it (bool,
 /// int, float, merge or null; timestamps and `=` stay strings), worked out from the bytes.
 ///
-/// Yams resolves with `NSRegularExpression`s, and compiling them loaded ICU's data: 9 million
-/// instructions, a quarter of compiling a small project. Each function below matches exactly what
-/// one of those patterns does (a test holds the two together); the patterns are quoted above each.
+/// Yams resolves with `NSRegularExpression`s, and compiling them loads ICU's data on every run.
+/// Each function below matches exactly what one of those patterns does (a test holds the two
+/// together); the patterns are quoted above each.
 enum YAMLScalarTyping {
     static func tagName(of text: String) -> Tag.Name {
         let bytes = Array(text.utf8)

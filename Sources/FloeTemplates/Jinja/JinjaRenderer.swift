@@ -121,13 +121,16 @@ final class JinjaRenderer {
     let globals: JinjaGlobals
     /// The file of the template or macro being rendered, for error locations.
     private(set) var file: String
+    // The variable stack is touched thousands of times per model, always from the one thread
+    // rendering; its stored properties skip the runtime's exclusivity checks (docs/performance.md).
+
     /// Every variable in scope, names and values in step.
-    private var names: [String] = []
-    private var values: [JinjaValue] = []
+    @exclusivity(unchecked) private var names: [String] = []
+    @exclusivity(unchecked) private var values: [JinjaValue] = []
     /// Where each open scope starts in `names`, innermost last.
-    private var scopeStarts: [Int] = [0]
+    @exclusivity(unchecked) private var scopeStarts: [Int] = [0]
     /// Lookups search down to here and no further: the start of the macro being rendered.
-    private var floor = 0
+    @exclusivity(unchecked) private var floor = 0
 
     init(globals: JinjaGlobals, file: String) {
         self.globals = globals
@@ -183,7 +186,7 @@ final class JinjaRenderer {
     // MARK: Statements
 
     /// Renders into UTF-8 bytes, made a string once at the end: appending to a `String` piece by
-    /// piece cost hundreds of instructions an append.
+    /// piece is far slower.
     func render(_ nodes: [JinjaNode]) throws -> String {
         var output: [UInt8] = []
         output.reserveCapacity(1024)
