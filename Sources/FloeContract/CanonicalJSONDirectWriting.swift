@@ -36,18 +36,17 @@ extension Array: DirectlyWrittenArray where Element: CanonicalJSONWritable {
     /// The items in runs, each written by its own writer on its own thread, then joined in order.
     private func writeConcurrently(to writer: inout CanonicalJSONWriter, depth: Int) {
         let runs = concurrentRuns(over: count)
-        let pieces = ConcurrentSlots<[UInt8]>(Array<[UInt8]>(repeating: [], count: runs.count))
-        let flags = ConcurrentSlots<Bool>([Bool](repeating: false, count: runs.count))
+        let pieces = TakeOnceSlots<(bytes: [UInt8], flagged: Bool)>(count: runs.count)
         let start = writer.pieceWriter()
         DispatchQueue.concurrentPerform(iterations: runs.count) { run in
             var piece = start
             // About 900 bytes a model; reserving spares most of the regrowth copies.
             piece.bytes.reserveCapacity(runs[run].count * 1024)
             for index in runs[run] { Self.writeItem(self[index], at: index, to: &piece, depth: depth) }
-            pieces.values[run] = piece.allBytes
-            flags.values[run] = piece.flagged
+            pieces.put((piece.allBytes, piece.flagged), at: run)
         }
-        writer.append(pieces: pieces.values, flagged: flags.values.contains(true))
+        let written = runs.indices.map { pieces.take($0) ?? ([], false) }
+        writer.append(pieces: written.map(\.bytes), flagged: written.contains { $0.flagged })
     }
 }
 

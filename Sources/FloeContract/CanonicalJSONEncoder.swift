@@ -307,12 +307,6 @@ struct CanonicalJSONWriter {
     }
 }
 
-/// Items of one array, split across threads; each index is written by one thread only.
-final class ConcurrentSlots<Value>: @unchecked Sendable {
-    var values: [Value]
-    init(_ values: [Value]) { self.values = values }
-}
-
 /// `0..<count` cut into about two runs per core, none shorter than 256 items.
 func concurrentRuns(over count: Int) -> [Range<Int>] {
     let runs = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 2, count / 256))

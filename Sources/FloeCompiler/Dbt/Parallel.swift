@@ -59,32 +59,6 @@ struct Shared<Value>: @unchecked Sendable {
     let value: Value
 }
 
-/// One value per index, each put by one thread and taken once by another after a
-/// synchronisation point (the end of a parallel map, a lock): results handed between threads
-/// without an array every thread would write to. Taking moves the value out, so the taker frees it.
-final class TakeOnceSlots<Value>: @unchecked Sendable {
-    private let storage: UnsafeMutableBufferPointer<Value?>
-
-    init(count: Int) {
-        storage = .allocate(capacity: count)
-        storage.initialize(repeating: nil)
-    }
-
-    deinit {
-        _ = storage.deinitialize()
-        storage.deallocate()
-    }
-
-    func put(_ value: Value, at index: Int) {
-        storage[index] = value
-    }
-
-    /// The value at `index`, or nil when none was put or it was taken already.
-    func take(_ index: Int) -> Value? {
-        storage[index].take()
-    }
-}
-
 /// Work started on another thread now and collected later with ``wait()``, for a job that only
 /// reads what it captured (it gets its own copy of value types).
 final class BackgroundWork<Result>: @unchecked Sendable {
