@@ -830,8 +830,8 @@ struct DbtProjectCompiler {
         // By slot: models' as they are computed, in graph order, so upstream ones are known first.
         var fingerprints = [String](repeating: "", count: slots.count)
         var leaves: [String: String] = [:]
-        for seed in result.seeds { leaves[seed.uniqueID] = seed.sha256 + seed.columns.map { $0.type ?? "" }.joined() }
-        for source in result.sources { leaves[source.uniqueID] = source.relation.description }
+        for seed in result.seeds { leaves[seed.uniqueID] = ModelFingerprintRecipe.fingerprint(of: seed) }
+        for source in result.sources { leaves[source.uniqueID] = ModelFingerprintRecipe.fingerprint(of: source) }
         for slot in models.count..<slots.count { fingerprints[slot] = leaves[slots[slot].uniqueID] ?? "" }
         let uniqueIDs = finisher.uniqueIDs
         var upstream: [UInt8] = []
@@ -839,13 +839,10 @@ struct DbtProjectCompiler {
         for (position, index) in built.enumerated() {
             // Bound straight from what is taken, so the hash's context is not shared and copied.
             guard case (var hasher, let dependencies)? = states.take(position) else { continue }
-            // `id=fingerprint` of each upstream node, after a NUL each, ends the hash's input.
+            // The upstream part ends the hash's input.
             upstream.removeAll(keepingCapacity: true)
             for slot in dependencies {
-                upstream.append(0)
-                upstream.append(contentsOf: uniqueIDs[slot].utf8)
-                upstream.append(UInt8(ascii: "="))
-                upstream.append(contentsOf: fingerprints[slot].utf8)
+                ModelFingerprintRecipe.appendUpstream(uniqueIDs[slot], fingerprint: fingerprints[slot], to: &upstream)
             }
             upstream.withUnsafeBytes { hasher.update(bufferPointer: $0) }
             let fingerprint = InputHasher.hex(hasher.finalize())

@@ -1,3 +1,4 @@
+import FloeContract
 import FloeTemplates
 import Crypto
 import FloeEngine
@@ -52,10 +53,7 @@ struct ModelFinisher: @unchecked Sendable {
         let sql = finish(job.text, refs: job.refs, viewSchema: job.viewSchema, batched: job.batched)
         let incrementalSQL = job.incremental.map { finish($0.text, refs: $0.refs, batched: job.batched) }
         var hasher = SHA256()
-        for part in [sql, "\u{0}", incrementalSQL ?? "", "\u{0}"] {
-            var part = part
-            part.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        }
+        ModelFingerprintRecipe.feedSQL(sql, incrementalSQL) { hasher.update(bufferPointer: $0) }
         let slots = dependencySlots(job.refs + job.sources)
         return Finished(sql: sql, incrementalSQL: incrementalSQL, dependsOn: slots.map { uniqueIDs[$0] }, dependsOnSlots: slots,
                         fingerprintStart: hasher)

@@ -36,12 +36,8 @@ enum ModelPlanning {
         var dependsOnSlots: [Int]
     }
 
-    /// The fingerprint is SHA-256 over fields each ended by a NUL: the SQL and the incremental SQL
-    /// (fed by the finisher), the config as the plan holds it (materialization, strategy, unique
-    /// key, on_schema_change, pre- and post-hooks, the indexes when there are any), the relation, then `id=fingerprint` of each
-    /// upstream node, each after a NUL. All but the upstream part is fed here. Everything fed is a
-    /// field of the plan's model, so `floe apply` recomputes it and refuses a plan edited by hand
-    /// (docs/contract.md gives the layout).
+    /// The plan node, and its fingerprint's hash fed with all but the upstream part
+    /// (``ModelFingerprintRecipe``: the finisher fed the SQL).
     static func plan(_ node: Node, _ finished: consuming ModelFinisher.Finished) -> Planned {
         let incremental = node.materialized == .incremental
         let keyed = incremental || node.materialized == .snapshot
@@ -55,22 +51,7 @@ enum ModelPlanning {
             renderAtApply: node.renderAtApply ? true : nil, snapshot: node.snapshot, microbatch: node.microbatch)
         var own: [UInt8] = []
         own.reserveCapacity(256)
-        for part in [model.materialized.rawValue, model.incrementalStrategy ?? "", model.uniqueKey.joined(separator: ","),
-                     model.onSchemaChange ?? "", model.preHooks.joined(separator: ";"), model.postHooks.joined(separator: ";")] {
-            own.append(contentsOf: part.utf8)
-            own.append(0)
-        }
-        if let indexes = model.indexes {
-            own.append(contentsOf: ModelIndex.fingerprintPart(indexes).utf8)
-            own.append(0)
-        }
-        if let microbatch = model.microbatch {
-            own.append(contentsOf: microbatch.fingerprintPart.utf8)
-            own.append(0)
-        }
-        own.append(contentsOf: model.relation.schema.utf8)
-        own.append(UInt8(ascii: "."))
-        own.append(contentsOf: model.relation.name.utf8)
+        ModelFingerprintRecipe.appendConfig(of: model, to: &own)
         var hasher = finished.fingerprintStart
         own.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         return Planned(model: model, fingerprint: hasher, dependsOnSlots: finished.dependsOnSlots)

@@ -37,9 +37,8 @@ struct TemplateRendering: Sendable {
         result.incrementalSQL = model.materialized == .incremental
             ? try sql(template, in: context, hasThis: true, incremental: true, node: model.uniqueID) : nil
         var hasher = SHA256()
-        for part in [model.fingerprint, result.sql, result.incrementalSQL ?? ""] {
-            hasher.update(data: Data(part.utf8))
-            hasher.update(data: Data([0]))
+        ModelFingerprintRecipe.feedRendered(planFingerprint: model.fingerprint, sql: result.sql, incrementalSQL: result.incrementalSQL) {
+            hasher.update(bufferPointer: $0)
         }
         result.fingerprint = Hex.string(hasher.finalize())
         // Rendered: from here on it is a model like the others.
