@@ -182,7 +182,7 @@ extension CompiledModel: CanonicalJSONWritable {
         writer.field("description", description, in: &object)
         writer.field("fingerprint", fingerprint, in: &object)
         writer.field("incremental_sql", incrementalSQL, in: &object)
-        writer.field("incremental_strategy", incrementalStrategy, in: &object)
+        writer.field("incremental_strategy", incrementalStrategy?.rawValue, in: &object)
         if let indexes { writer.field("indexes", indexes, in: &object) }
         writer.field("materialized", materialized.rawValue, in: &object)
         if let microbatch { writer.field("microbatch", microbatch, in: &object) }

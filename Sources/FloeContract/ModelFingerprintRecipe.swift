@@ -23,7 +23,7 @@ public enum ModelFingerprintRecipe {
 
     /// Part 2, from the fields of the plan's model.
     public static func appendConfig(of model: CompiledModel, to bytes: inout [UInt8]) {
-        for part in [model.materialized.rawValue, model.incrementalStrategy ?? "", model.uniqueKey.joined(separator: ","),
+        for part in [model.materialized.rawValue, model.incrementalStrategy?.rawValue ?? "", model.uniqueKey.joined(separator: ","),
                      model.onSchemaChange ?? "", model.preHooks.joined(separator: ";"), model.postHooks.joined(separator: ";")] {
             bytes.append(contentsOf: part.utf8)
             bytes.append(0)

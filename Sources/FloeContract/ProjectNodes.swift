@@ -84,6 +84,17 @@ public enum Materialization: String, Codable, Sendable, CaseIterable {
     case snapshot
 }
 
+/// How an incremental model takes its new rows (dbt's `incremental_strategy`).
+public enum IncrementalStrategy: String, Codable, Sendable, CaseIterable {
+    case append
+    case merge
+    case deleteInsert = "delete+insert"
+    /// The partitions the new rows fall in are replaced (the plan's unique key: the partition columns).
+    case insertOverwrite = "insert_overwrite"
+    /// Since 2.1: built one window of `event_time` at a time (``MicrobatchConfig``).
+    case microbatch
+}
+
 /// Since 2.1: dbt's `microbatch` strategy: the model is built one window of `event_time` at a
 /// time, reading only that window of the inputs that have an `event_time`.
 public struct MicrobatchConfig: Codable, Sendable, Equatable {
@@ -188,7 +199,7 @@ public struct CompiledModel: Codable, Sendable, Equatable {
     /// For incremental models: the SELECT rendered with `is_incremental()` true.
     public var incrementalSQL: String?
     public var uniqueKey: [String]
-    public var incrementalStrategy: String?
+    public var incrementalStrategy: IncrementalStrategy?
     public var onSchemaChange: String?
     public var dependsOn: [String]
     public var tags: [String]
@@ -212,7 +223,7 @@ public struct CompiledModel: Codable, Sendable, Equatable {
 
     public init(
         uniqueID: String, name: String, path: String, materialized: Materialization, relation: Relation,
-        sql: String, incrementalSQL: String? = nil, uniqueKey: [String] = [], incrementalStrategy: String? = nil,
+        sql: String, incrementalSQL: String? = nil, uniqueKey: [String] = [], incrementalStrategy: IncrementalStrategy? = nil,
         onSchemaChange: String? = nil, dependsOn: [String] = [], tags: [String] = [], preHooks: [String] = [],
         postHooks: [String] = [], columns: [ColumnSpec] = [], description: String? = nil, indexes: [ModelIndex]? = nil,
         fingerprint: String, renderAtApply: Bool? = nil, snapshot: DbtSnapshotConfig? = nil, microbatch: MicrobatchConfig? = nil

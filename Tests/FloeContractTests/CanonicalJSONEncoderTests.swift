@@ -72,7 +72,7 @@ import Testing
             CompiledModel(uniqueID: "model.shop.m_\(index)", name: "m_\(index)", path: "models/m_\(index).sql",
                           materialized: Materialization.allCases[index % 4], relation: Relation(schema: "dev", name: "m_\(index)"),
                           sql: "select \(index) as id\n-- \"quoted\" \\ é", incrementalSQL: index % 7 == 0 ? "select 1" : nil,
-                          uniqueKey: index % 5 == 0 ? ["id", "day"] : [], incrementalStrategy: index % 5 == 0 ? "merge" : nil,
+                          uniqueKey: index % 5 == 0 ? ["id", "day"] : [], incrementalStrategy: index % 5 == 0 ? .merge : nil,
                           onSchemaChange: index % 5 == 0 ? "ignore" : nil,
                           dependsOn: index > 0 ? ["model.shop.m_\(index - 1)"] : [], tags: index % 2 == 0 ? ["nightly", "pii"] : [],
                           preHooks: index % 3 == 1 ? ["delete from log"] : [], postHooks: index % 3 == 2 ? ["analyze", "vacuum"] : [],
@@ -98,7 +98,7 @@ import Testing
     @Test func matchesJSONEncoderOnFewNodes() throws {
         let model = CompiledModel(uniqueID: "model.shop.a", name: "a", path: "a.sql", materialized: .incremental,
                                   relation: Relation(schema: "dev", name: "a"), sql: "select 1", incrementalSQL: "select 2",
-                                  uniqueKey: ["id"], incrementalStrategy: "merge", onSchemaChange: "fail", dependsOn: ["seed.shop.b"],
+                                  uniqueKey: ["id"], incrementalStrategy: .merge, onSchemaChange: "fail", dependsOn: ["seed.shop.b"],
                                   tags: ["x"], preHooks: ["p"], postHooks: ["q"], columns: [ColumnSpec(name: "id", type: "int", description: "d")],
                                   description: "about a", fingerprint: "f")
         let empty = CompiledModel(uniqueID: "", name: "", path: "", materialized: .view, relation: Relation(schema: "", name: ""),

@@ -23,7 +23,7 @@ import Testing
     @Test func thePartitionsOfTheNewRowsAreReplaced() throws {
         let workspace = try workspace(partitionBy: "{'field': 'day', 'data_type': 'date'}")
         let plan = try workspace.compile()
-        #expect(plan.models.first?.incrementalStrategy == "insert_overwrite")
+        #expect(plan.models.first?.incrementalStrategy == .insertOverwrite)
         #expect(plan.models.first?.uniqueKey == ["day"])
         try workspace.apply()
         try workspace.write("floe.yaml", "name: parts\nversion: \"1.0.0\"\ntransforms: [{type: dbt, path: dbt}]\nvars: {batch: 2}\n")

@@ -742,7 +742,7 @@ struct DbtProjectCompiler {
                                                  hint: "materialize \(slots[use.slot].name) as a view or table"))
             }
             // Its inputs are read a window at a time only as the compiler writes its SQL.
-            if models[index].config.incrementalStrategy == "microbatch", models[index].config.materialized == .incremental {
+            if models[index].config.incrementalStrategy == .microbatch, models[index].config.materialized == .incremental {
                 result.diagnostics.append(.error(at: .file(file), "microbatch model \(slots[index].name) queries the database while rendering, which floe cannot batch yet",
                                                  hint: "compute the value in the SQL, or use delete+insert with a unique_key"))
             }
@@ -861,7 +861,7 @@ struct DbtProjectCompiler {
         let properties = models[index].properties
         let materialized = config.materialized ?? .view
         var uniqueKey = config.uniqueKey
-        var strategy: String?
+        var strategy: IncrementalStrategy?
         var snapshot: DbtSnapshotConfig?
         var microbatch: MicrobatchConfig?
         if file.isSnapshot {
@@ -870,10 +870,10 @@ struct DbtProjectCompiler {
             result.diagnostics.append(.error(at: .file(file.display), path: "config.materialized", "a model cannot be materialized as a snapshot",
                                              hint: "write a snapshot in the snapshot paths (`snapshots/`) with {% snapshot name %}…{% endsnapshot %}"))
         }
-        if materialized == .incremental, config.incrementalStrategy == "insert_overwrite" {
+        if materialized == .incremental, config.incrementalStrategy == .insertOverwrite {
             // The partitions the new rows fall in are replaced (the whole table without
             // partition_by, as dbt-spark does): the plan keys the replacement by those columns.
-            strategy = "insert_overwrite"
+            strategy = .insertOverwrite
             if let columns = config.partitionColumns {
                 uniqueKey = columns
             } else {
@@ -881,15 +881,15 @@ struct DbtProjectCompiler {
                                                  "partition_by must be a column, a list of columns or {field: column}",
                                                  hint: "partition_by=['day'] replaces, on each run, the days the new rows fall in"))
             }
-        } else if materialized == .incremental, config.incrementalStrategy == "microbatch" {
-            strategy = "microbatch"
+        } else if materialized == .incremental, config.incrementalStrategy == .microbatch {
+            strategy = .microbatch
             uniqueKey = []
             microbatch = microbatchConfig(config, file: file)
         } else if materialized == .incremental {
-            strategy = config.incrementalStrategy ?? (uniqueKey.isEmpty ? "append" : "delete+insert")
-            if strategy != "append", uniqueKey.isEmpty {
+            strategy = config.incrementalStrategy ?? (uniqueKey.isEmpty ? .append : .deleteInsert)
+            if strategy != .append, uniqueKey.isEmpty {
                 result.diagnostics.append(.error(at: .file(file.display), path: "config.incremental_strategy",
-                                                 "strategy '\(strategy!)' needs a unique_key",
+                                                 "strategy '\(strategy!.rawValue)' needs a unique_key",
                                                  hint: "add unique_key='id' (or a list of columns) to the model's config, or use 'append'"))
             }
         }
@@ -912,7 +912,7 @@ struct DbtProjectCompiler {
 
     /// For a microbatch model: its inputs that have an `event_time` config, by slot.
     private func batchedInputs(_ index: Int) -> [Int: String] {
-        guard models[index].config.incrementalStrategy == "microbatch" else { return [:] }
+        guard models[index].config.incrementalStrategy == .microbatch else { return [:] }
         var found: [Int: String] = [:]
         for use in models[index].render.refs + models[index].render.sources {
             if let eventTime = eventTime(of: use.slot) { found[use.slot] = eventTime }

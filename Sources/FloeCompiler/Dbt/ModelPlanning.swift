@@ -12,7 +12,7 @@ enum ModelPlanning {
         var materialized: Materialization
         var relation: Relation
         var uniqueKey: [String]
-        var incrementalStrategy: String?
+        var incrementalStrategy: IncrementalStrategy?
         /// As configured; the plan holds `ignore` for an incremental model that sets none.
         var onSchemaChange: String?
         var tags: [String]

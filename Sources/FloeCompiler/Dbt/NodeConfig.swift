@@ -11,7 +11,7 @@ struct NodeConfig: Sendable {
     var alias: String?
     var enabled = true
     var uniqueKey: [String] = []
-    var incrementalStrategy: String?
+    var incrementalStrategy: IncrementalStrategy?
     var onSchemaChange: String?
     var preHooks: [String] = []
     var postHooks: [String] = []
@@ -28,7 +28,7 @@ struct NodeConfig: Sendable {
     /// Other keys, kept so `config.get()` can answer for them.
     var extra: [String: ConfigInput] = [:]
 
-    static let strategies = ["append", "merge", "delete+insert", "insert_overwrite", "microbatch"]
+    static let strategies = IncrementalStrategy.allCases.map(\.rawValue)
 
     /// `partition_by` as a list of columns: `'day'`, `['region', 'day']` (dbt-spark), or
     /// `{field: 'day', data_type: 'date'}` (dbt-bigquery); nil when it is none of those.
@@ -100,8 +100,8 @@ struct NodeConfig: Sendable {
             uniqueKey = keys
         case "incremental_strategy":
             guard let text = value.string else { return wrongType("a string") }
-            guard Self.strategies.contains(text) else { return oneOf(Self.strategies, text, "incremental strategy") }
-            incrementalStrategy = text
+            guard let strategy = IncrementalStrategy(rawValue: text) else { return oneOf(Self.strategies, text, "incremental strategy") }
+            incrementalStrategy = strategy
         case "on_schema_change":
             guard let text = value.string else { return wrongType("a string") }
             guard Self.schemaChangeModes.contains(text) else { return oneOf(Self.schemaChangeModes, text, "on_schema_change mode") }
@@ -196,7 +196,7 @@ struct NodeConfig: Sendable {
         case "unique_key":
             if uniqueKey.isEmpty { return nil }
             return uniqueKey.count == 1 ? .string(uniqueKey[0]) : .list(uniqueKey.map(ConfigInput.string))
-        case "incremental_strategy": return incrementalStrategy.map(ConfigInput.string)
+        case "incremental_strategy": return incrementalStrategy.map { ConfigInput.string($0.rawValue) }
         case "on_schema_change": return onSchemaChange.map(ConfigInput.string)
         case "severity": return severity.map { .string($0.rawValue) }
         case "where": return whereClause.map(ConfigInput.string)

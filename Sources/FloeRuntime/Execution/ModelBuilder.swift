@@ -83,7 +83,7 @@ struct ModelBuilder {
     }
 
     private func incremental(_ model: CompiledModel, fullRefresh: Bool) throws -> Outcome {
-        if model.incrementalStrategy == "microbatch" {
+        if model.incrementalStrategy == .microbatch {
             return try MicrobatchBuild(connection: connection, dialect: dialect, now: Date()).build(model, fullRefresh: fullRefresh)
         }
         let existing = try connection.relationKind(model.relation)
@@ -97,39 +97,39 @@ struct ModelBuilder {
         try connection.dropIfExists(staging, dialect: dialect)
         try connection.execute(dialect.createTable(staging, as: model.incrementalSQL ?? model.sql))
         let columns = try reconcileColumns(model, staging: staging)
-        let strategy = model.incrementalStrategy ?? (model.uniqueKey.isEmpty ? "append" : "delete+insert")
+        let strategy = model.incrementalStrategy ?? (model.uniqueKey.isEmpty ? .append : .deleteInsert)
         let source = dialect.relation(staging)
         let statements: [String]
         switch strategy {
-        case "append":
+        case .append:
             statements = [dialect.insert(into: model.relation, from: source, columns: columns)]
-        case "delete+insert", "merge":
+        case .deleteInsert, .merge:
             guard !model.uniqueKey.isEmpty else {
-                throw ExecutorError(.build, "incremental_strategy '\(strategy)' needs a unique_key", node: model.uniqueID)
+                throw ExecutorError(.build, "incremental_strategy '\(strategy.rawValue)' needs a unique_key", node: model.uniqueID)
             }
-            statements = strategy == "merge"
+            statements = strategy == .merge
                 ? dialect.merge(into: model.relation, from: source, columns: columns, uniqueKey: model.uniqueKey)
                 : dialect.deleteInsert(into: model.relation, from: source, columns: columns, uniqueKey: model.uniqueKey)
-        case "insert_overwrite":
+        case .insertOverwrite:
             // The partitions (the unique key's values) the new rows fall in are replaced; with no
             // partition columns, the whole table is.
             statements = dialect.overwrite(model.relation, from: source, columns: columns, partitions: model.uniqueKey)
-        default:
-            throw ExecutorError(.build, "incremental_strategy '\(strategy)' is not supported; use append, merge, delete+insert or insert_overwrite",
-                                node: model.uniqueID)
+        case .microbatch:
+            // Built a window at a time before this point; a plan that gets here is malformed.
+            throw ExecutorError(.build, "a microbatch model needs its microbatch config in the plan", node: model.uniqueID)
         }
         for statement in statements { try connection.execute(statement) }
         try IndexCreation(connection: connection, dialect: dialect).create(for: model, replacing: false)
         let rows = try connection.count("select count(*) from \(source)")
         try connection.execute(dialect.drop(staging, kind: .table))
-        return Outcome(rowsAffected: rows, message: "incremental \(strategy), \(rows) new row\(rows == 1 ? "" : "s")",
+        return Outcome(rowsAffected: rows, message: "incremental \(strategy.rawValue), \(rows) new row\(rows == 1 ? "" : "s")",
                        compiledSQL: model.incrementalSQL ?? model.sql)
     }
 
     /// The columns an insert_overwrite model's table is partitioned by (dbt's `partition_by`,
     /// which the plan carries as its unique key); none for other models.
     static func partitions(of model: CompiledModel) -> [String] {
-        model.materialized == .incremental && model.incrementalStrategy == "insert_overwrite" ? model.uniqueKey : []
+        model.materialized == .incremental && model.incrementalStrategy == .insertOverwrite ? model.uniqueKey : []
     }
 
     /// dbt's `on_schema_change`: `ignore` (default) keeps the target's columns, `fail` stops,

@@ -32,7 +32,7 @@ import Testing
         #expect(b.tags == ["all", "daily"])
         #expect(c.materialized == .incremental)
         #expect(c.uniqueKey == ["id", "day"])
-        #expect(c.incrementalStrategy == "delete+insert")
+        #expect(c.incrementalStrategy == .deleteInsert)
         #expect(c.onSchemaChange == "ignore")
         #expect(c.tags == ["all", "hourly"])
     }
@@ -99,7 +99,7 @@ import Testing
         let events = try model(plan(project), "events")
         #expect(events.sql == "\nselect id, at from \"landing\".\"raw_events\"\n")
         #expect(events.incrementalSQL == "\nselect id, at from \"landing\".\"raw_events\"\nwhere at > (select max(at) from \"floe-dev\".\"events\")")
-        #expect(events.incrementalStrategy == "merge")
+        #expect(events.incrementalStrategy == .merge)
         #expect(events.dependsOn == ["source.shop.raw.events"])
     }
 

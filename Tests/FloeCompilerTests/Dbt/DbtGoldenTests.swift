@@ -40,7 +40,7 @@ import Testing
             lines.append("depends_on: \(model.dependsOn.joined(separator: ", "))")
             lines.append("tags: \(model.tags.joined(separator: ", "))")
             if model.materialized == .incremental {
-                lines.append("incremental: \(model.incrementalStrategy ?? "") on [\(model.uniqueKey.joined(separator: ", "))], on_schema_change \(model.onSchemaChange ?? "")")
+                lines.append("incremental: \(model.incrementalStrategy?.rawValue ?? "") on [\(model.uniqueKey.joined(separator: ", "))], on_schema_change \(model.onSchemaChange ?? "")")
             }
             lines.append("```sql\n\(model.sql)\n```")
             if let incremental = model.incrementalSQL { lines.append("is_incremental():\n```sql\n\(incremental)\n```") }
