@@ -54,14 +54,16 @@ final class ServedPlan: @unchecked Sendable {
         self.configuration = configuration
         do {
             stamp = try FileStamp(path: configuration.planPath)
-            let data = try Data(contentsOf: URL(fileURLWithPath: configuration.planPath))
-            plan = try CompiledArtifacts.decode(data)
+            plan = try PlanLoader.load(configuration.planPath)
+        } catch let failure as PlanLoader.Failure {
+            switch failure {
+            case .notFound: throw ServeError(.plan, "cannot read the plan \(configuration.planPath): the file is not there")
+            case .unreadable(let reason): throw ServeError(.plan, "cannot read the plan \(configuration.planPath): \(reason)")
+            case .invalid(let problems):
+                throw ServeError(.plan, "the plan is not valid: " + problems.map(\.description).joined(separator: "; "))
+            }
         } catch {
             throw ServeError(.plan, "cannot read the plan \(configuration.planPath): \(error)")
-        }
-        let problems = PlanValidator.problems(in: plan)
-        guard problems.isEmpty else {
-            throw ServeError(.plan, "the plan is not valid: " + problems.map(\.description).joined(separator: "; "))
         }
         rollupState = PreAggregationState(plan: plan)
         schemas = EngineAdapters.schemas(of: plan)

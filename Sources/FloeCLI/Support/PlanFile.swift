@@ -6,26 +6,21 @@ import Foundation
 /// plan this floe can run.
 enum PlanFile {
     static func load(_ path: String) throws -> CompiledArtifacts {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        do {
+            return try PlanLoader.load(path)
+        } catch .notFound {
             Console.standardError.line("\(path): error: file not found\n  hint: write a plan with `floe compile`, or run `floe run` to compile and apply in one step")
             throw FloeExit(.fileNotFound)
-        }
-        let plan: CompiledArtifacts
-        do {
-            plan = try CompiledArtifacts.decode(data)
-        } catch {
-            Console.standardError.line("\(path): error: \(error)\n  hint: \(recompile)")
+        } catch .unreadable(let reason) {
+            Console.standardError.line("\(path): error: \(reason)\n  hint: \(recompile)")
             throw FloeExit(.invalidConfiguration)
-        }
-        let problems = PlanValidator.problems(in: plan)
-        guard problems.isEmpty else {
+        } catch .invalid(let problems) {
             for problem in problems {
                 Console.standardError.line("\(path): error: \(problem.path): \(problem.message)")
             }
             Console.standardError.line("  hint: \(recompile)\n\(problems.count) error\(problems.count == 1 ? "" : "s")")
             throw FloeExit(.invalidConfiguration)
         }
-        return plan
     }
 
     static let recompile = "write the plan again with `floe compile` (a plan is only ever written by it, whole)"
