@@ -1,8 +1,6 @@
 /// What platform.yaml may hold. Every credential field is `.secret`: a plain value is refused.
 public enum PlatformShape {
     public static let computeTypes = ["sqlite", "postgres", "spark", "duckdb", "trino", "snowflake", "bigquery"]
-    /// The compute types `floe apply` can run today; the others are validated and carried for preflight.
-    public static let executableComputeTypes: Set<String> = ["sqlite", "postgres", "spark"]
     public static let storageTypes = ["local", "s3", "gcs", "adls"]
     public static let catalogTypes = ["polaris", "rest", "glue", "none"]
 
