@@ -83,24 +83,26 @@ struct DbtProjectCompiler {
     let packages: [String: DbtProjectFile]
     let files: DbtFiles
     var properties: DbtProperties
-    var slots: [Slot] = []
-    var models: [ModelState] = []
+    var slots: [Slot]
+    var models: [ModelState]
     /// By seed, in `files.seeds` order: the folder tree's config, then the properties file's.
     var seedConfigs: [NodeConfig] = []
     /// The macro files that parsed, as text: each render worker parses its own copy.
     let macroFiles: [MacroSource]
     var result = DbtCompileResult()
-    var serialContext: DbtRenderContext!
+    /// Renders what is rendered one at a time (configs, descriptions, hooks, analyses).
+    let serialContext: DbtRenderContext
     /// Replaces placeholders with relations once the configs have decided them.
     var finisher: ModelFinisher!
     /// ``treeConfig(_:fqn:)``'s results by the path of the deepest level matched (`models.shop.staging`).
     var treeConfigs: [String: NodeConfig] = [:]
-    var inputs: DbtRenderInputs!
+    /// What every render context is made from; render workers take isolated copies.
+    let inputs: DbtRenderInputs
     /// Parses model files in the background until the render starts.
     let prefetch: ModelPrefetch
     let reading: DbtProjectReading
 
-    init(_ request: DbtCompileRequest, reading: DbtProjectReading) {
+    init(_ request: DbtCompileRequest, reading: DbtProjectReading, declarations: DbtDeclarations) {
         self.request = request
         self.reading = reading
         project = reading.project
@@ -109,9 +111,21 @@ struct DbtProjectCompiler {
         properties = reading.properties
         macroFiles = reading.macroFiles
         prefetch = reading.prefetch
+        slots = declarations.slots
+        models = declarations.models
         result.inputs = reading.inputs
-        result.diagnostics = reading.diagnostics
+        // A macro file that does not parse is reported with everything else rendering finds,
+        // not instead of it.
+        result.diagnostics = reading.diagnostics + declarations.diagnostics + reading.macroParseErrors
         result.semantic = reading.properties.semantic
+        inputs = DbtRenderInputs(
+            projectName: reading.project.name, targetName: request.targetName, namespace: request.namespace, dialect: request.dialect,
+            refable: declarations.refable, sources: declarations.sourceTables,
+            vars: Self.mergedVars(reading.project, request: request), environment: request.environment,
+            macroFiles: reading.macroFiles, compiledAt: request.compiledAt, docs: reading.docs, flags: request.flags,
+            packageVars: Self.packageVars(reading, request: request), slotPackages: declarations.slots.map(\.package),
+            dispatch: reading.project.dispatch)
+        serialContext = DbtRenderContext(inputs)
     }
 
     static func compile(_ request: DbtCompileRequest) -> DbtCompileResult {
@@ -121,32 +135,34 @@ struct DbtProjectCompiler {
             result.diagnostics = diagnostics
             return result
         }
-        var compiler = DbtProjectCompiler(request, reading: reading)
+        let declarations = DbtDeclarations.declare(reading, namespace: request.namespace)
+        guard !(reading.diagnostics + declarations.diagnostics).hasErrors else {
+            var result = DbtCompileResult()
+            result.inputs = reading.inputs
+            result.semantic = reading.properties.semantic
+            result.diagnostics = reading.diagnostics + declarations.diagnostics + reading.macroParseErrors
+            reading.foldPackageWarnings(&result.diagnostics, displayPrefix: request.displayPrefix)
+            _ = reading.prefetch.finish()
+            return deduplicated(result)
+        }
+        var compiler = DbtProjectCompiler(request, reading: reading, declarations: declarations)
         compiler.run()
         _ = compiler.prefetch.finish()
         reading.foldPackageWarnings(&compiler.result.diagnostics, displayPrefix: request.displayPrefix)
-        var seen = Set<Diagnostic>()
-        compiler.result.diagnostics = compiler.result.diagnostics.filter { seen.insert($0).inserted }
-        let result = compiler.result
+        let result = deduplicated(compiler.result)
         BackgroundRelease.release(compiler)
         return result
     }
 
+    /// Each diagnostic once, in the order first found.
+    private static func deduplicated(_ result: DbtCompileResult) -> DbtCompileResult {
+        var result = result
+        var seen = Set<Diagnostic>()
+        result.diagnostics = result.diagnostics.filter { seen.insert($0).inserted }
+        return result
+    }
+
     private mutating func run() {
-        declareSlots()
-        guard !result.diagnostics.hasErrors else {
-            result.diagnostics += reading.macroParseErrors
-            return
-        }
-        // A macro file that does not parse is reported with everything else rendering finds,
-        // not instead of it.
-        result.diagnostics += reading.macroParseErrors
-        inputs = DbtRenderInputs(
-            projectName: project.name, targetName: request.targetName, namespace: request.namespace, dialect: request.dialect,
-            refable: refableSlots(), sources: sourceSlots(), vars: mergedVars(), environment: request.environment,
-            macroFiles: macroFiles, compiledAt: request.compiledAt, docs: reading.docs, flags: request.flags, packageVars: packageVars(),
-            slotPackages: slots.map(\.package), dispatch: project.dispatch)
-        serialContext = DbtRenderContext(inputs)
         renderDescriptions()
         resolveBaseConfigs()
         let singularTests = renderInParallel()
@@ -260,64 +276,8 @@ struct DbtProjectCompiler {
         result.diagnostics += diagnostics
     }
 
-    /// Numbers every model, seed and source table, and refuses two nodes of one name.
-    private mutating func declareSlots() {
-        var byName: [String: String] = [:]
-        byName.reserveCapacity(files.models.count + files.seeds.count)
-        for list in [files.models, files.seeds] {
-            for file in list {
-                if let earlier = byName.updateValue(file.display, forKey: file.stem) {
-                    byName[file.stem] = earlier
-                    result.diagnostics.append(.error(at: .file(file.display), "two nodes are named '\(file.stem)'",
-                                                     hint: "the other is \(earlier); rename one of them (ref() finds nodes by name)"))
-                }
-            }
-        }
-        slots.reserveCapacity(files.models.count + files.seeds.count)
-        models.reserveCapacity(files.models.count)
-        for file in files.models {
-            slots.append(Slot(kind: .model, name: file.stem, uniqueID: "\(file.isSnapshot ? "snapshot" : "model").\(file.package).\(file.stem)",
-                              package: file.package))
-            models.append(ModelState(file: file, config: NodeConfig(), properties: properties.models[file.stem]))
-        }
-        for file in files.seeds {
-            slots.append(Slot(kind: .seed, name: file.stem, uniqueID: "seed.\(file.package).\(file.stem)", package: file.package))
-        }
-        for source in properties.sources {
-            for table in source.tables {
-                slots.append(Slot(kind: .source, name: "\(source.name).\(table.properties.name)",
-                                  uniqueID: "source.\(source.package).\(source.name).\(table.properties.name)",
-                                  relation: Relation(schema: source.schema ?? request.namespace, name: table.identifier ?? table.properties.name),
-                                  package: source.package))
-            }
-        }
-        let modelNames = Set(files.models.map(\.stem))
-        for name in properties.models.keys.sorted() where !modelNames.contains(name) {
-            let described = properties.models[name]!
-            result.diagnostics.append(.warning(at: described.location, "properties describe a model '\(name)' that does not exist",
-                                               hint: Suggestions.didYouMean(name, in: files.models.map(\.stem))))
-        }
-    }
-
-    private func refableSlots() -> [String: Int] {
-        var result: [String: Int] = [:]
-        for (index, slot) in slots.enumerated() where slot.kind != .source && result[slot.name] == nil {
-            result[slot.name] = index
-        }
-        return result
-    }
-
-    private func sourceSlots() -> [String: [String: Int]] {
-        var result: [String: [String: Int]] = [:]
-        for (index, slot) in slots.enumerated() where slot.kind == .source {
-            let parts = slot.name.split(separator: ".", maxSplits: 1).map(String.init)
-            result[parts[0], default: [:]][parts[1]] = index
-        }
-        return result
-    }
-
     /// The project's vars, under floe.yaml's and `--vars` (which the request already merged).
-    private func mergedVars() -> [String: ConfigInput] {
+    private static func mergedVars(_ project: DbtProjectFile, request: DbtCompileRequest) -> [String: ConfigInput] {
         var vars: [String: ConfigInput] = [:]
         for (name, value) in project.vars { vars[name] = ConfigInput(value) }
         vars.merge(request.vars) { _, new in new }
@@ -327,7 +287,8 @@ struct DbtProjectCompiler {
     /// The vars a package's nodes see, as dbt layers them: the package's own dbt_project.yml
     /// under the root project's vars for every package, under the root's `vars: {<package>: …}`,
     /// under floe.yaml's and `--vars`.
-    private func packageVars() -> [String: [String: ConfigInput]] {
+    private static func packageVars(_ reading: DbtProjectReading, request: DbtCompileRequest) -> [String: [String: ConfigInput]] {
+        let project = reading.project, packages = reading.packages
         var result: [String: [String: ConfigInput]] = [:]
         for (name, package) in packages {
             var vars: [String: ConfigInput] = [:]
@@ -357,7 +318,7 @@ struct DbtProjectCompiler {
     /// boolean. Hooks are left for their model's rendering, where `this` is known.
     private mutating func rendered(_ entry: ConfigEntry) -> ConfigEntry {
         let key = NodeConfig.normalized(entry.key)
-        guard entry.value.holdsJinja, key != "pre_hook", key != "post_hook", let serialContext else { return entry }
+        guard entry.value.holdsJinja, key != "pre_hook", key != "post_hook" else { return entry }
         let (value, outcome) = serialContext.evaluate(entry.value, at: entry.location, base: NodeConfig())
         if outcome.needsDatabase {
             result.diagnostics.append(Self.queriesTheDatabase(entry.location.file, what: "the config value '\(entry.key)'"))
@@ -453,7 +414,7 @@ struct DbtProjectCompiler {
             testConfigs.append(config)
             jobs.append(Job(file: file, slot: nil, base: config, model: Shared(value: [("name", .string(file.stem))])))
         }
-        let inputs = self.inputs!
+        let inputs = self.inputs
         let frozenJobs = jobs
         let prefetch = self.prefetch
         let prefetched = prefetch.finish()
@@ -548,7 +509,7 @@ struct DbtProjectCompiler {
     }
 
     private mutating func renderIncrementalVariants(_ incremental: [Int]) {
-        let inputs = self.inputs!
+        let inputs = self.inputs
         let jobs = Shared(value: incremental.map { (models[$0].file, models[$0].source, $0, models[$0].config, modelContext($0)) })
         let outcomes: [RenderOutcome] = Parallel.map(count: incremental.count) {
             let context = DbtRenderContext(inputs.isolated())
