@@ -28,7 +28,10 @@ extension DbtProjectCompiler {
         }
         return nil
     }
+}
 
+/// A snapshot's plan node: how its history is kept.
+extension DbtPlanAssembly {
     static let snapshotStrategies = ["timestamp", "check"]
     static let hardDeleteModes = ["ignore", "invalidate", "new_record"]
 

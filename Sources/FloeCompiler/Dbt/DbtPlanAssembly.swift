@@ -1,0 +1,440 @@
+import Crypto
+import FloeContract
+import FloeCore
+import FloeEngine
+import FloeTemplates
+import Foundation
+
+/// The last phases of compiling a dbt project, once every model is rendered, configured and
+/// placed (its relation known, the graph in order): the plan's seeds, sources, exposures and
+/// analyses; the models' plan nodes and fingerprints; the tests (on another thread meanwhile);
+/// the run hooks and the templates rendered at apply time. Everything it reads is settled; it
+/// writes only the result.
+struct DbtPlanAssembly {
+    let request: DbtCompileRequest
+    let project: DbtProjectFile
+    let files: DbtFiles
+    let properties: DbtProperties
+    let slots: [DbtProjectCompiler.Slot]
+    let models: [DbtProjectCompiler.ModelState]
+    /// By seed, in `files.seeds` order.
+    let seedConfigs: [NodeConfig]
+    let serialContext: DbtRenderContext
+    let inputs: DbtRenderInputs
+    let macroFiles: [MacroSource]
+    /// Replaces placeholders with relations.
+    let finisher: ModelFinisher
+    var result: DbtCompileResult
+
+    /// Seeds, sources, exposures and analyses.
+    mutating func compileLeaves() {
+        compileSeeds()
+        compileSources()
+        compileExposures()
+        compileAnalyses()
+    }
+
+    /// The models in graph order and, on another thread meanwhile, the tests; then the templates
+    /// rendered at apply time, the run hooks, and the last checks.
+    mutating func compileModelsAndTests(order: [Int], singular: [DbtProjectCompiler.SingularTest], testConfig: NodeConfig,
+                                        folderConfigs: [String: NodeConfig]) {
+        // The tests need neither the models' SQL nor their fingerprints: they are made on another
+        // thread, with a render context of their own, while the models are.
+        let testsWork = BackgroundWork { [self] in
+            compileTests(singular: singular, projectConfig: testConfig, folderConfigs: folderConfigs,
+                         context: DbtRenderContext(inputs.isolated()))
+        }
+        compileModels(order: order)
+        let (tests, testTemplates, testDiagnostics) = testsWork.wait()
+        result.tests = tests
+        result.diagnostics += testDiagnostics
+        result.templates = templateLibrary(tests: testTemplates)
+        result.hooks = runHooks()
+        result.diagnostics += unrenderedJinja()
+        result.diagnostics += project.models.unusedPathWarnings() + project.seeds.unusedPathWarnings()
+    }
+
+    /// The `model` a model's template sees (``DbtProjectCompiler/nodeFields(_:slots:models:seedConfigs:seeds:)``).
+    func modelContext(_ index: Int) -> [(String, JinjaValue)] {
+        nodeFields(index)
+    }
+
+    func nodeFields(_ slot: Int) -> [(String, JinjaValue)] {
+        DbtProjectCompiler.nodeFields(slot, slots: slots, models: models, seedConfigs: seedConfigs, seeds: files.seeds)
+    }
+
+    /// The file's bytes and their SHA-256, recorded as an input; nil (with an error) when unreadable.
+    private mutating func read(_ file: ProjectFile) -> (data: Data, sha256: String)? {
+        var log = InputLog()
+        defer {
+            result.inputs += log.inputs
+            result.diagnostics += log.diagnostics
+        }
+        return log.read(file)
+    }
+
+    /// An error for each model, hook and test whose SQL still holds a Jinja tag after rendering
+    /// (text a value brought in, such as a string that was meant to be rendered): it would fail
+    /// on the warehouse, or worse, run as something else.
+    private func unrenderedJinja() -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        let paths = Dictionary(files.models.map { ($0.planPath, $0.display) }, uniquingKeysWith: { first, _ in first })
+        for model in result.models {
+            for text in [model.sql, model.incrementalSQL ?? ""] + model.preHooks + model.postHooks {
+                guard let found = JinjaTemplate.leftoverTag(in: text) else { continue }
+                diagnostics.append(.error(at: .file(paths[model.path] ?? model.path), "Jinja reached the SQL of \(model.name) unrendered: \(found)",
+                                          hint: "a value it printed held a template (a var, a macro's string); render it, or write the SQL without {{ }}"))
+                break
+            }
+        }
+        for test in result.tests {
+            guard let found = JinjaTemplate.leftoverTag(in: test.sql) else { continue }
+            diagnostics.append(.error(at: .file(request.displayPrefix), "Jinja reached the SQL of test \(test.name) unrendered: \(found)",
+                                      hint: "an argument or a macro printed a template; render it, or write it without {{ }}"))
+        }
+        return diagnostics
+    }
+
+    // MARK: Run hooks
+
+    /// dbt_project.yml's `on-run-start` and `on-run-end`, rendered as dbt renders them (no `this`);
+    /// one that queries the database while rendering is an error.
+    private mutating func runHooks() -> RunHooks? {
+        guard !project.onRunStart.isEmpty || !project.onRunEnd.isEmpty else { return nil }
+        func render(_ entries: [ConfigEntry]) -> [String] {
+            entries.compactMap { entry in
+                let outcome = serialContext.render(source: entry.value.string ?? "", file: entry.location.file, slot: nil, model: [],
+                                                   base: NodeConfig(), incremental: false)
+                if outcome.needsDatabase {
+                    result.diagnostics.append(DbtProjectCompiler.queriesTheDatabase(entry.location.file, what: "the \(entry.key) hook"))
+                    return nil
+                }
+                if let error = outcome.error {
+                    result.diagnostics.append(.error(at: entry.location, path: entry.key, "the hook does not render: \(error.message)", hint: error.hint))
+                    return nil
+                }
+                let sql = finisher.finish(outcome.text, refs: (outcome.refs + outcome.sources).map(\.slot))
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                return sql.isEmpty ? nil : sql
+            }
+        }
+        return RunHooks(onRunStart: render(project.onRunStart), onRunEnd: render(project.onRunEnd))
+    }
+
+    /// A properties file named as messages name it, as the plan records it.
+    func planPath(ofProperties display: String) -> String {
+        files.properties.first { $0.display == display }?.planPath ?? display
+    }
+
+    /// What the executor needs to render the models whose templates query the database: each
+    /// one's template and frozen context, and the project's macros and vars.
+    private func templateLibrary(tests: [String: ModelTemplate]) -> TemplateLibrary? {
+        var templates: [String: ModelTemplate] = [:]
+        for index in models.indices where models[index].renderAtApply && slots[index].enabled {
+            templates[slots[index].uniqueID] = template(text: models[index].source, path: models[index].file.planPath, package: slots[index].package,
+                                                        render: models[index].render, node: nodeFields(index), config: models[index].config)
+        }
+        guard !templates.isEmpty || !tests.isEmpty else { return nil }
+        var vars: [String: [String: ConfigValue]] = [project.name: inputs.vars.mapValues(ConfigValue.init)]
+        for (package, packageVars) in inputs.packageVars { vars[package] = packageVars.mapValues(ConfigValue.init) }
+        // Paths as the plan records them (relative to floe.yaml): the plan is the same wherever it is compiled.
+        let planPaths = Dictionary(files.macros.map { ($0.display, $0.planPath) }, uniquingKeysWith: { first, _ in first })
+        return TemplateLibrary(
+            project: project.name, target: request.targetName, namespace: request.namespace, compiledAt: request.compiledAt,
+            macros: macroFiles.map { TemplateFile(package: $0.package, path: planPaths[$0.file] ?? $0.file, text: $0.text) }, vars: vars,
+            dispatch: project.dispatch, models: templates, tests: tests)
+    }
+
+    /// A template and the context it renders in at apply time: what its compile (dbt's parse)
+    /// referred to, resolved to relations; its node and config; the environment variables it read.
+    func template(text: String, path: String, package: String, render: RenderOutcome, node: [(String, JinjaValue)],
+                  config: NodeConfig) -> ModelTemplate {
+        var seen = Set<Int>()
+        let refs = render.refs.filter { seen.insert($0.slot).inserted }.map {
+            TemplateReference(name: [slots[$0.slot].name], relation: slots[$0.slot].relation)
+        }
+        let sources = render.sources.filter { seen.insert($0.slot).inserted }.map { use -> TemplateSource in
+            let parts = slots[use.slot].name.split(separator: ".", maxSplits: 1).map(String.init)
+            return TemplateSource(source: parts[0], table: parts[1], relation: slots[use.slot].relation)
+        }
+        var nodeValues: [String: ConfigValue] = [:]
+        for (key, value) in node { nodeValues[key] = ConfigValue(ConfigInput(value)) }
+        return ModelTemplate(path: path, text: text, package: package, refs: refs, sources: sources, node: nodeValues,
+                             config: config.frozen.mapValues(ConfigValue.init), environment: render.environmentRead)
+    }
+
+    // MARK: Plan nodes
+
+    func finish(_ text: String, refs: [SlotUse]) -> String {
+        finisher.finish(text, refs: refs.map(\.slot))
+    }
+
+    func dependencies(_ outcome: RenderOutcome) -> [String] {
+        finisher.dependencies((outcome.refs + outcome.sources).map(\.slot))
+    }
+
+    /// Models in graph order. All of a model's own work is done on every core: its SQL finished,
+    /// its plan node made, and its fingerprint's hash fed with its SQL and config. Only the
+    /// upstream fingerprints, which must be known first, are fed in order, and the hashes finished.
+    private mutating func compileModels(order: [Int]) {
+        let built = order.filter { $0 < models.count && slots[$0].enabled }
+        let viewsUnqualified = !request.dialect.viewsQualifyTheirOwnSchema
+        let jobs = Shared(value: built.map { index in
+            ModelFinisher.Job(text: models[index].render.text, refs: models[index].render.refs.map(\.slot),
+                              sources: models[index].render.sources.map(\.slot),
+                              incremental: models[index].incrementalRender.map { ($0.text, $0.refs.map(\.slot)) },
+                              viewSchema: viewsUnqualified && (models[index].config.materialized ?? .view) == .view
+                                  ? slots[index].relation.schema : nil,
+                              batched: batchedInputs(index))
+        })
+        // What needs the serial render context (hooks) or reports a problem, in order.
+        var modelNodes: [ModelPlanning.Node] = []
+        modelNodes.reserveCapacity(built.count)
+        for index in built { modelNodes.append(modelNode(index)) }
+        let nodes = Shared(value: modelNodes)
+        let finisher = self.finisher
+        // Each position's fingerprint hash and dependency slots, written by the worker that
+        // planned it; kept apart from the plan nodes so those are moved into the result whole.
+        let states = TakeOnceSlots<(hasher: SHA256, slots: [Int])>(count: built.count)
+        result.models = Parallel.map(count: built.count) {
+            let own = finisher.isolated()
+            return { position in
+                let planned = ModelPlanning.plan(nodes.value[position], own.finish(jobs.value[position]))
+                states.put((planned.fingerprint, planned.dependsOnSlots), at: position)
+                return planned.model
+            }
+        }
+        // By slot: models' as they are computed, in graph order, so upstream ones are known first.
+        var fingerprints = [String](repeating: "", count: slots.count)
+        var leaves: [String: String] = [:]
+        for seed in result.seeds { leaves[seed.uniqueID] = ModelFingerprintRecipe.fingerprint(of: seed) }
+        for source in result.sources { leaves[source.uniqueID] = ModelFingerprintRecipe.fingerprint(of: source) }
+        for slot in models.count..<slots.count { fingerprints[slot] = leaves[slots[slot].uniqueID] ?? "" }
+        let uniqueIDs = finisher.uniqueIDs
+        var upstream: [UInt8] = []
+        upstream.reserveCapacity(1024)
+        for (position, index) in built.enumerated() {
+            // Bound straight from what is taken, so the hash's context is not shared and copied.
+            guard case (var hasher, let dependencies)? = states.take(position) else { continue }
+            // The upstream part ends the hash's input.
+            upstream.removeAll(keepingCapacity: true)
+            for slot in dependencies {
+                ModelFingerprintRecipe.appendUpstream(uniqueIDs[slot], fingerprint: fingerprints[slot], to: &upstream)
+            }
+            upstream.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            let fingerprint = InputHasher.hex(hasher.finalize())
+            fingerprints[index] = fingerprint
+            result.models[position].fingerprint = fingerprint
+        }
+        BackgroundRelease.release(consume jobs)
+        BackgroundRelease.release(consume nodes)
+    }
+
+    /// A model's plan node without its SQL: its relation, config and hooks (rendered here, on the
+    /// compiler's own context), and the problems its config has.
+    private mutating func modelNode(_ index: Int) -> ModelPlanning.Node {
+        let file = models[index].file
+        let config = models[index].config
+        let properties = models[index].properties
+        let materialized = config.materialized ?? .view
+        var uniqueKey = config.uniqueKey
+        var strategy: IncrementalStrategy?
+        var snapshot: DbtSnapshotConfig?
+        var microbatch: MicrobatchConfig?
+        if file.isSnapshot {
+            snapshot = snapshotConfig(config, file: file, written: models[index].render.config + (properties?.config ?? []))
+        } else if materialized == .snapshot {
+            result.diagnostics.append(.error(at: .file(file.display), path: "config.materialized", "a model cannot be materialized as a snapshot",
+                                             hint: "write a snapshot in the snapshot paths (`snapshots/`) with {% snapshot name %}…{% endsnapshot %}"))
+        }
+        if materialized == .incremental, config.incrementalStrategy == .insertOverwrite {
+            // The partitions the new rows fall in are replaced (the whole table without
+            // partition_by, as dbt-spark does): the plan keys the replacement by those columns.
+            strategy = .insertOverwrite
+            if let columns = config.partitionColumns {
+                uniqueKey = columns
+            } else {
+                result.diagnostics.append(.error(at: .file(file.display), path: "config.partition_by",
+                                                 "partition_by must be a column, a list of columns or {field: column}",
+                                                 hint: "partition_by=['day'] replaces, on each run, the days the new rows fall in"))
+            }
+        } else if materialized == .incremental, config.incrementalStrategy == .microbatch {
+            strategy = .microbatch
+            uniqueKey = []
+            microbatch = microbatchConfig(config, file: file)
+        } else if materialized == .incremental {
+            strategy = config.incrementalStrategy ?? (uniqueKey.isEmpty ? .append : .deleteInsert)
+            if strategy != .append, uniqueKey.isEmpty {
+                result.diagnostics.append(.error(at: .file(file.display), path: "config.incremental_strategy",
+                                                 "strategy '\(strategy!.rawValue)' needs a unique_key",
+                                                 hint: "add unique_key='id' (or a list of columns) to the model's config, or use 'append'"))
+            }
+        }
+        let relation = materialized == .ephemeral ? Relation(schema: slots[index].relation.schema, name: EphemeralInliner.cteName(slots[index].name))
+            : slots[index].relation
+        let indexed = materialized == .table || materialized == .incremental
+        if !indexed, !config.indexes.isEmpty {
+            result.diagnostics.append(.warning(at: .file(file.display), path: "config.indexes",
+                                               "indexes apply to tables and incremental models; floe ignores them on a \(materialized.rawValue)",
+                                               hint: "materialize the model as a table, or remove its indexes"))
+        }
+        return ModelPlanning.Node(
+            uniqueID: slots[index].uniqueID, name: slots[index].name, path: file.planPath, materialized: materialized,
+            relation: relation, uniqueKey: uniqueKey, incrementalStrategy: strategy, onSchemaChange: config.onSchemaChange,
+            tags: config.tags, preHooks: renderHooks(config.preHooks, slot: index), postHooks: renderHooks(config.postHooks, slot: index),
+            columns: (properties?.columns ?? []).map { ColumnSpec(name: $0.name, type: $0.dataType, description: $0.description) },
+            description: properties?.description, indexes: indexed ? config.indexes : [], renderAtApply: models[index].renderAtApply,
+            snapshot: snapshot, microbatch: microbatch)
+    }
+
+    /// For a microbatch model: its inputs that have an `event_time` config, by slot.
+    private func batchedInputs(_ index: Int) -> [Int: String] {
+        guard models[index].config.incrementalStrategy == .microbatch else { return [:] }
+        var found: [Int: String] = [:]
+        for use in models[index].render.refs + models[index].render.sources {
+            if let eventTime = eventTime(of: use.slot) { found[use.slot] = eventTime }
+        }
+        return found
+    }
+
+    /// A model's, seed's or source table's `event_time` config.
+    private func eventTime(of slot: Int) -> String? {
+        switch slots[slot].kind {
+        case .model: return models[slot].config.extra["event_time"]?.string
+        case .seed: return seedConfigs[slot - models.count].extra["event_time"]?.string
+        case .source:
+            let parts = slots[slot].name.split(separator: ".", maxSplits: 1).map(String.init)
+            let table = properties.sources.first { $0.name == parts[0] && $0.package == slots[slot].package }?
+                .tables.first { $0.properties.name == parts[1] }
+            return table?.properties.config.last { $0.key == "event_time" }?.value.string
+        }
+    }
+
+    /// dbt's microbatch config of an incremental model, every mistake reported at its file.
+    private mutating func microbatchConfig(_ config: NodeConfig, file: ProjectFile) -> MicrobatchConfig? {
+        func problem(_ key: String, _ message: String, hint: String) -> MicrobatchConfig? {
+            result.diagnostics.append(.error(at: .file(file.display), path: "config.\(key)", "microbatch model '\(file.stem)': \(message)", hint: hint))
+            return nil
+        }
+        guard let eventTime = config.extra["event_time"]?.string else {
+            return problem("event_time", "needs event_time", hint: "event_time='ordered_at' names the column that tells each row's batch")
+        }
+        guard let size = config.extra["batch_size"]?.string, ["hour", "day", "month", "year"].contains(size) else {
+            return problem("batch_size", "needs batch_size: hour, day, month or year", hint: "batch_size='day' builds a day at a time")
+        }
+        guard let begin = config.extra["begin"]?.string, CivilTimestamp(begin) != nil else {
+            return problem("begin", "needs begin, a date or timestamp", hint: "begin='2024-01-01' is where the first build starts")
+        }
+        var lookback = 1
+        if let value = config.extra["lookback"] {
+            guard case .integer(let number) = value, number >= 0 else {
+                return problem("lookback", "lookback must be a whole number of batches, 0 or more", hint: "lookback=1 redoes the batch before the current one")
+            }
+            lookback = number
+        }
+        return MicrobatchConfig(eventTime: eventTime, batchSize: size, begin: begin, lookback: lookback)
+    }
+
+    private mutating func renderHooks(_ hooks: [String], slot: Int) -> [String] {
+        hooks.map { hook in
+            let outcome = serialContext.render(source: hook, file: models[slot].file.display, slot: slot, model: modelContext(slot),
+                                               base: models[slot].config, incremental: false)
+            if let error = outcome.error { result.diagnostics.append(error.diagnostic) }
+            if outcome.needsDatabase { result.diagnostics.append(DbtProjectCompiler.queriesTheDatabase(models[slot].file.display, what: "a hook of \(slots[slot].name)")) }
+            return finisher.substitute(outcome.text).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    // MARK: Seeds and sources
+
+    private func seedFile(_ slot: Int) -> ProjectFile {
+        files.seeds[slot - models.count]
+    }
+
+
+    private mutating func compileSeeds() {
+        for slot in models.count..<(models.count + files.seeds.count) {
+            let file = seedFile(slot)
+            let config = seedConfigs[slot - models.count]
+            guard config.enabled, let (data, sha256) = read(file) else { continue }
+            switch SeedInference.infer(Array(data)) {
+            case .failure(let failure):
+                let (line, message): (Int, String) = switch failure {
+                case .empty: (1, "the seed file is empty; expected a header row")
+                case .unterminatedQuote(let line): (line, "a quoted field is never closed")
+                case .ragged(let line, let expected, let got): (line, "the row has \(got) fields, the header has \(expected)")
+                }
+                result.diagnostics.append(.error(at: SourceLocation(file: file.display, line: line, column: 1), message))
+            case .success(let inferred):
+                let described = Dictionary((properties.seeds[file.stem]?.columns ?? []).map { ($0.name, $0) }) { first, _ in first }
+                let columns = zip(inferred.header, inferred.kinds).map { name, kind in
+                    ColumnSpec(name: name, type: config.columnTypes[name] ?? request.dialect.typeName(for: kind),
+                               description: described[name]?.description)
+                }
+                for name in config.columnTypes.keys.sorted() where !inferred.header.contains(name) {
+                    result.diagnostics.append(.warning(at: .file(file.display), path: "column_types.\(name)",
+                                                       "column_types names a column the seed does not have",
+                                                       hint: Suggestions.didYouMean(name, in: inferred.header)))
+                }
+                result.seeds.append(CompiledSeed(
+                    uniqueID: slots[slot].uniqueID, name: file.stem, path: file.planPath, relation: slots[slot].relation,
+                    columns: columns, sha256: sha256, tags: config.tags))
+            }
+        }
+    }
+
+    private mutating func compileSources() {
+        var slot = models.count + files.seeds.count
+        for source in properties.sources {
+            for table in source.tables {
+                result.sources.append(CompiledSource(
+                    uniqueID: slots[slot].uniqueID, sourceName: source.name, name: table.properties.name, relation: slots[slot].relation,
+                    columns: table.properties.columns.map { ColumnSpec(name: $0.name, type: $0.dataType, description: $0.description) }))
+                slot += 1
+            }
+        }
+        result.sources.sort { $0.uniqueID < $1.uniqueID }
+    }
+
+    /// Each analysis rendered as a model would be, and finished: compiled, never run.
+    private mutating func compileAnalyses() {
+        for file in files.analyses {
+            guard let (data, _) = read(file) else { continue }
+            let outcome = serialContext.render(source: String(decoding: data, as: UTF8.self), file: file.display, slot: nil,
+                                               model: [("name", .string(file.stem)), ("resource_type", .string("analysis"))],
+                                               base: NodeConfig(), incremental: false)
+            if outcome.needsDatabase {
+                result.diagnostics.append(.warning(at: .file(file.display), "analysis \(file.stem) queries the database while rendering; it is not compiled",
+                                                   hint: "floe compiles without a connection; only models and tests are rendered at apply time"))
+                continue
+            }
+            result.diagnostics += outcome.diagnostics
+            guard outcome.error == nil else { continue }
+            result.analyses.append(CompiledAnalysis(
+                uniqueID: "analysis.\(file.package).\(file.stem)", name: file.stem, path: file.planPath,
+                sql: finish(outcome.text, refs: outcome.refs).trimmingCharacters(in: .whitespacesAndNewlines), dependsOn: dependencies(outcome)))
+        }
+        result.analyses.sort { $0.uniqueID < $1.uniqueID }
+    }
+
+    /// Each exposure with the unique ids of what its `depends_on` names.
+    private mutating func compileExposures() {
+        for exposure in properties.exposures {
+            var dependsOn: [String] = []
+            for (written, location) in exposure.dependsOn {
+                let (_, outcome) = serialContext.expression(GenericTestBuilder.relationExpression(written) ?? written, at: location, base: NodeConfig())
+                if let error = outcome.error {
+                    result.diagnostics.append(.error(at: location, "exposure '\(exposure.name)': \(error.message)",
+                                                     hint: error.hint ?? "depends_on lists ref('model') or source('source', 'table')"))
+                    continue
+                }
+                dependsOn += (outcome.refs + outcome.sources).map { slots[$0.slot].uniqueID }
+            }
+            let path = planPath(ofProperties: exposure.location.file)
+            result.exposures.append(CompiledExposure(
+                uniqueID: "exposure.\(exposure.package).\(exposure.name)", name: exposure.name, type: exposure.type, path: path,
+                owner: exposure.owner, url: exposure.url, description: exposure.description, dependsOn: dependsOn))
+        }
+        result.exposures.sort { $0.uniqueID < $1.uniqueID }
+    }
+}
