@@ -92,8 +92,8 @@ struct DbtProjectCompiler {
     var result = DbtCompileResult()
     /// Renders what is rendered one at a time (configs, descriptions, hooks, analyses).
     let serialContext: DbtRenderContext
-    /// ``treeConfig(_:fqn:)``'s results by the path of the deepest level matched (`models.shop.staging`).
-    var treeConfigs: [String: NodeConfig] = [:]
+    /// Config entries rendered and applied, the folder trees' configs worked out once per level.
+    var configs: DbtConfigResolver
     /// What every render context is made from; render workers take isolated copies.
     let inputs: DbtRenderInputs
     /// Parses model files in the background until the render starts.
@@ -124,6 +124,7 @@ struct DbtProjectCompiler {
             packageVars: Self.packageVars(reading, request: request), slotPackages: declarations.slots.map(\.package),
             dispatch: reading.project.dispatch)
         serialContext = DbtRenderContext(inputs)
+        configs = DbtConfigResolver(project: reading.project, packages: reading.packages, context: serialContext)
     }
 
     static func compile(_ request: DbtCompileRequest) -> DbtCompileResult {
@@ -181,10 +182,10 @@ struct DbtProjectCompiler {
         // fqn is its properties file's folders (and its own name), as in dbt: the tree's folder
         // levels apply to the tests that file defines.
         let found = result.diagnostics.count
-        let testConfig = treeConfig(\.tests, package: project.name, fqn: [project.name])
+        let testConfig = configs.treeConfig(\.tests, package: project.name, fqn: [project.name], reporting: &result.diagnostics)
         var folderConfigs: [String: NodeConfig] = [:]
         for file in files.properties {
-            folderConfigs[file.display] = treeConfig(\.tests, package: file.package, fqn: [file.package] + file.folders)
+            folderConfigs[file.display] = configs.treeConfig(\.tests, package: file.package, fqn: [file.package] + file.folders, reporting: &result.diagnostics)
         }
         assembly.result.diagnostics += result.diagnostics[found...]
         assembly.compileModelsAndTests(order: order, singular: singularTests, testConfig: testConfig, folderConfigs: folderConfigs)
@@ -261,75 +262,20 @@ struct DbtProjectCompiler {
 
     // MARK: Config
 
-    /// Applies config entries in order, reporting wrong values.
-    private mutating func apply(_ entries: [ConfigEntry], to config: inout NodeConfig, path: String) {
-        for entry in entries {
-            let entry = rendered(entry)
-            if let diagnostic = config.apply(entry, path: path.isEmpty ? entry.key : "\(path).\(entry.key)") {
-                result.diagnostics.append(diagnostic)
-            }
-        }
-    }
-
-    /// A config value from YAML (dbt_project.yml's trees, properties files) holding Jinja,
-    /// rendered natively as dbt renders those files: `+enabled: "{{ var('load', false) }}"` is a
-    /// boolean. Hooks are left for their model's rendering, where `this` is known.
-    private mutating func rendered(_ entry: ConfigEntry) -> ConfigEntry {
-        let key = NodeConfig.normalized(entry.key)
-        guard entry.value.holdsJinja, key != "pre_hook", key != "post_hook" else { return entry }
-        let (value, outcome) = serialContext.evaluate(entry.value, at: entry.location, base: NodeConfig())
-        if outcome.needsDatabase {
-            result.diagnostics.append(Self.queriesTheDatabase(entry.location.file, what: "the config value '\(entry.key)'"))
-            return entry
-        }
-        if let error = outcome.error {
-            result.diagnostics.append(.error(at: entry.location, "'\(entry.key)' does not render: \(error.message)", hint: error.hint))
-            return entry
-        }
-        var entry = entry
-        entry.value = value
-        return entry
-    }
-
-    /// The config a `models:`/`seeds:`/`data_tests:` tree gives the node at `fqn`. It depends only
-    /// on the levels matched, so it is worked out once per deepest level (usually a folder) and
-    /// shared by the nodes under it. A package's node takes its package's own tree first, then the
-    /// root project's (`models: {dbt_utils: {+schema: utils}}`), as in dbt.
-    private mutating func treeConfig(_ tree: KeyPath<DbtProjectFile, ConfigTree>, package: String, fqn: [String]) -> NodeConfig {
-        var levels = project[keyPath: tree].entries(along: fqn)
-        var key = levels.last?.path ?? ""
-        if package != project.name, let own = packages[package] {
-            let ownLevels = own[keyPath: tree].entries(along: fqn)
-            key = "\(package)\u{0}\(ownLevels.last?.path ?? "")\u{0}\(key)"
-            levels = ownLevels + levels
-        }
-        guard !levels.isEmpty else { return NodeConfig() }
-        if let cached = treeConfigs[key] { return cached }
-        var config = NodeConfig()
-        for level in levels {
-            for entry in level.entries {
-                if let diagnostic = config.apply(rendered(entry), path: "\(level.path).+\(entry.key)") {
-                    result.diagnostics.append(diagnostic)
-                }
-            }
-        }
-        treeConfigs[key] = config
-        return config
-    }
-
     private mutating func resolveBaseConfigs() {
         for index in models.indices {
             let file = models[index].file
-            var config = treeConfig(file.isSnapshot ? \.snapshots : \.models, package: file.package, fqn: [file.package] + file.folders + [file.stem])
+            var config = configs.treeConfig(file.isSnapshot ? \.snapshots : \.models, package: file.package, fqn: [file.package] + file.folders + [file.stem],
+                                            reporting: &result.diagnostics)
             if let described = models[index].properties {
-                apply(described.config, to: &config, path: "config")
+                configs.apply(described.config, to: &config, path: "config", reporting: &result.diagnostics)
             }
             if file.isSnapshot { config.materialized = .snapshot }
             models[index].config = config
         }
         for (position, file) in files.seeds.enumerated() {
-            var config = treeConfig(\.seeds, package: file.package, fqn: [file.package] + file.folders + [file.stem])
-            if let described = properties.seeds[file.stem] { apply(described.config, to: &config, path: "config") }
+            var config = configs.treeConfig(\.seeds, package: file.package, fqn: [file.package] + file.folders + [file.stem], reporting: &result.diagnostics)
+            if let described = properties.seeds[file.stem] { configs.apply(described.config, to: &config, path: "config", reporting: &result.diagnostics) }
             seedConfigs.append(config)
             slots[models.count + position].enabled = config.enabled
         }
@@ -340,7 +286,7 @@ struct DbtProjectCompiler {
         for index in models.indices {
             if !models[index].render.config.isEmpty {
                 var config = models[index].config
-                apply(models[index].render.config, to: &config, path: "config")
+                configs.apply(models[index].render.config, to: &config, path: "config", reporting: &result.diagnostics)
                 if models[index].file.isSnapshot { config.materialized = .snapshot }
                 models[index].config = config
             }
@@ -368,7 +314,7 @@ struct DbtProjectCompiler {
         var jobs: [Job] = models.indices.map { Job(file: models[$0].file, slot: $0, base: models[$0].config, model: Shared(value: modelContext($0))) }
         var testConfigs: [NodeConfig] = []
         for file in files.singularTests {
-            let config = treeConfig(\.tests, package: file.package, fqn: [file.package] + file.folders + [file.stem])
+            let config = configs.treeConfig(\.tests, package: file.package, fqn: [file.package] + file.folders + [file.stem], reporting: &result.diagnostics)
             testConfigs.append(config)
             jobs.append(Job(file: file, slot: nil, base: config, model: Shared(value: [("name", .string(file.stem))])))
         }
@@ -419,7 +365,7 @@ struct DbtProjectCompiler {
             } else {
                 let outcome = outcomes[index].outcome
                 var config = testConfigs[index - models.count]
-                apply(outcome.config, to: &config, path: "config")
+                configs.apply(outcome.config, to: &config, path: "config", reporting: &result.diagnostics)
                 singular.append(SingularTest(file: jobs[index].file, outcome: outcome, config: config, source: outcomes[index].source))
             }
         }
