@@ -114,7 +114,7 @@ public final class DbtRenderContext {
         outcome = RenderOutcome()
         baseConfig = base
         self.incremental = incremental
-        package = slot.map { inputs.slotPackages[$0] } ?? inputs.projectName
+        package = slot.map { inputs.relations.package(at: $0) } ?? inputs.projectName
         // A test has no `this`: the name is removed, so using it is reported as undefined.
         environment.globals["this"] = slot.map(relation)
         environment.globals["model"] = .dict(JinjaValue.DictBox(distinctKeys: model.map(\.0), values: model.map(\.1)))
@@ -244,7 +244,7 @@ public final class DbtRenderContext {
     /// dbt's `metadata.type` (`…Relation`, which dbt_utils checks); `render()` and `include()`
     /// are its methods (``JinjaBuiltins``).
     public func relation(_ slot: Int) -> JinjaValue {
-        if let resolved = inputs.resolvedRelations { return relationObject(resolved[slot]) }
+        if inputs.relations.resolved, let resolved = inputs.relations.relation(at: slot) { return relationObject(resolved) }
         let identifier = JinjaValue.string(RelationPlaceholder.text(slot, .identifier))
         return .dict(JinjaValue.DictBox(distinctKeys: Self.relationKeys,
                                         values: [.none, .string(RelationPlaceholder.text(slot, .schema)), identifier, identifier,
@@ -465,15 +465,15 @@ public final class DbtRenderContext {
                                     ?? "the project is '\(inputs.projectName)'; a package must be listed in packages.yml and installed by `floe deps`")
         }
         let name = names.last!
-        guard let slot = inputs.refable[name] else {
-            if inputs.resolvedRelations != nil {
+        guard let slot = inputs.relations.ref(name) else {
+            if inputs.relations.resolved {
                 // Rendering at apply time: only what the compile's rendering (dbt's parse) referred to is known.
                 throw TemplateError("ref('\(name)') was not reached when the model was compiled, so it is not among its dependencies",
                                     at: context.location,
                                     hint: "a ref() inside `{% if execute %}` is not seen at compile, as in dbt: add `-- depends_on: {{ ref('\(name)') }}` at the top of the model")
             }
             throw TemplateError("ref('\(name)'): no model or seed is named '\(name)'", at: context.location,
-                                hint: Suggestions.didYouMean(name, in: inputs.refable.keys))
+                                hint: Suggestions.didYouMean(name, in: inputs.relations.refNames))
         }
         outcome.refs.append(SlotUse(slot: slot, location: context.location))
         return relation(slot)
@@ -484,9 +484,9 @@ public final class DbtRenderContext {
             throw TemplateError("source() takes a source name and a table name", at: context.location, hint: "source('raw', 'orders')")
         }
         let sourceName = arguments[0].rendered, tableName = arguments[1].rendered
-        guard let tables = inputs.sources[sourceName] else {
+        guard let tables = inputs.relations.tables(of: sourceName) else {
             throw TemplateError("source('\(sourceName)', '\(tableName)'): no source is named '\(sourceName)'", at: context.location,
-                                hint: Suggestions.didYouMean(sourceName, in: inputs.sources.keys)
+                                hint: Suggestions.didYouMean(sourceName, in: inputs.relations.sourceNames)
                                     ?? "declare it under `sources:` in a properties file")
         }
         guard let slot = tables[tableName] else {

@@ -5,17 +5,15 @@ import FloeEngine
 /// Everything rendering needs that is the same for every node. Plain data shared by the workers;
 /// the parsed macro files are never changed after parsing.
 public struct DbtRenderInputs: @unchecked Sendable {
-    public init(projectName: String, targetName: String, namespace: String, dialect: any SQLDialect, refable: [String: Int],
-                sources: [String: [String: Int]], vars: [String: ConfigInput], environment: [String: String], macroFiles: [MacroSource],
+    public init(projectName: String, targetName: String, namespace: String, dialect: any SQLDialect, relations: DbtRelationTable,
+                vars: [String: ConfigInput], environment: [String: String], macroFiles: [MacroSource],
                 compiledAt: String, docs: [String: String] = [:], flags: TemplateFlags = TemplateFlags(), packageVars: [String: [String: ConfigInput]] = [:],
-                slotPackages: [String] = [], dispatch: [String: [String]] = [:], resolvedRelations: [Relation]? = nil,
-                unqualifiedSchema: String? = nil, graph: DbtGraph? = nil) {
+                dispatch: [String: [String]] = [:], unqualifiedSchema: String? = nil, graph: DbtGraph? = nil) {
         self.projectName = projectName
         self.targetName = targetName
         self.namespace = namespace
         self.dialect = dialect
-        self.refable = refable
-        self.sources = sources
+        self.relations = relations
         self.vars = vars
         self.environment = environment
         self.macroFiles = macroFiles
@@ -23,9 +21,7 @@ public struct DbtRenderInputs: @unchecked Sendable {
         self.docs = docs
         self.flags = flags
         self.packageVars = packageVars
-        self.slotPackages = slotPackages
         self.dispatch = dispatch
-        self.resolvedRelations = resolvedRelations
         self.unqualifiedSchema = unqualifiedSchema
         self.graph = graph
     }
@@ -34,10 +30,8 @@ public struct DbtRenderInputs: @unchecked Sendable {
     public var targetName: String
     public var namespace: String
     public var dialect: any SQLDialect
-    /// Model and seed names to their slots.
-    public var refable: [String: Int]
-    /// Source name → table name → slot.
-    public var sources: [String: [String: Int]]
+    /// What `ref()`, `source()` and `this` find.
+    public var relations: DbtRelationTable
     public var vars: [String: ConfigInput]
     public var environment: [String: String]
     public var macroFiles: [MacroSource]
@@ -48,16 +42,11 @@ public struct DbtRenderInputs: @unchecked Sendable {
     public var flags = TemplateFlags()
     /// By installed package: the vars its nodes see (``vars`` are the root project's).
     public var packageVars: [String: [String: ConfigInput]] = [:]
-    /// By slot: the project (root or package) that defines the node.
-    public var slotPackages: [String] = []
     /// dbt_project.yml's `dispatch:`: by macro namespace, the packages to search.
     public var dispatch: [String: [String]] = [:]
     /// A unit test's `overrides.macros` (other than `is_incremental`): by name (`current_timestamp`,
     /// `dbt_utils.current_timestamp`), the value the macro returns instead of running.
     public var macroOverrides: [String: ConfigInput] = [:]
-    /// At apply time: each slot's relation, so relations print as themselves rather than as
-    /// placeholders the compiler replaces.
-    public var resolvedRelations: [Relation]?
     /// Relations in this schema print without it: a SQLite view names the tables of its own
     /// schema unqualified (``SQLDialect/viewsQualifyTheirOwnSchema``).
     public var unqualifiedSchema: String?
@@ -68,13 +57,10 @@ public struct DbtRenderInputs: @unchecked Sendable {
     /// separate cores, and two cores retaining and releasing the same objects (a dictionary's
     /// storage, a macro's syntax tree) stall on each other's cache lines: with shared inputs two
     /// workers rendered only 1.2 times as fast as one.
-    public func isolated() -> DbtRenderInputs {
+    package func isolated() -> DbtRenderInputs {
         DbtRenderInputs(
             projectName: projectName.isolated, targetName: targetName.isolated, namespace: namespace.isolated, dialect: dialect,
-            refable: Dictionary(uniqueKeysWithValues: refable.map { ($0.key.isolated, $0.value) }),
-            sources: Dictionary(uniqueKeysWithValues: sources.map { source in
-                (source.key.isolated, Dictionary(uniqueKeysWithValues: source.value.map { ($0.key.isolated, $0.value) }))
-            }),
+            relations: relations.isolated(),
             vars: Dictionary(uniqueKeysWithValues: vars.map { ($0.key.isolated, $0.value.isolated) }),
             environment: Dictionary(uniqueKeysWithValues: environment.map { ($0.key.isolated, $0.value.isolated) }),
             macroFiles: macroFiles.map { MacroSource(text: $0.text.isolated, file: $0.file.isolated, package: $0.package.isolated) },
@@ -83,9 +69,8 @@ public struct DbtRenderInputs: @unchecked Sendable {
             packageVars: Dictionary(uniqueKeysWithValues: packageVars.map { package in
                 (package.key.isolated, Dictionary(uniqueKeysWithValues: package.value.map { ($0.key.isolated, $0.value.isolated) }))
             }),
-            slotPackages: slotPackages.map(\.isolated),
             dispatch: Dictionary(uniqueKeysWithValues: dispatch.map { ($0.key.isolated, $0.value.map(\.isolated)) }),
-            resolvedRelations: resolvedRelations, unqualifiedSchema: unqualifiedSchema, graph: graph)
+            unqualifiedSchema: unqualifiedSchema, graph: graph)
     }
 }
 
@@ -116,12 +101,12 @@ public struct MacroSource: Sendable {
 
 public extension String {
     /// The same text in storage of its own (short strings are stored inline anyway).
-    public var isolated: String { String(decoding: Array(utf8), as: UTF8.self) }
+    package var isolated: String { String(decoding: Array(utf8), as: UTF8.self) }
 }
 
 public extension ConfigInput {
     /// The same value with storage of its own.
-    public var isolated: ConfigInput {
+    package var isolated: ConfigInput {
         switch self {
         case .string(let text): .string(text.isolated)
         case .list(let items): .list(items.map(\.isolated))

@@ -1,5 +1,6 @@
 import FloeContract
 import FloeCore
+import FloeTemplates
 import Foundation
 
 /// The second phase: every model (snapshots among them), seed and source table numbered as a
@@ -56,22 +57,18 @@ struct DbtDeclarations {
         return DbtDeclarations(slots: slots, models: models, diagnostics: diagnostics)
     }
 
-    /// Models and seeds by name, for `ref()`: the first of a name.
-    var refable: [String: Int] {
-        var result: [String: Int] = [:]
-        for (index, slot) in slots.enumerated() where slot.kind != .source && result[slot.name] == nil {
-            result[slot.name] = index
+    /// What `ref()` and `source()` find: every slot, in slot order, so a relation's position in
+    /// the table is its slot (its relation a placeholder the ``ModelFinisher`` writes in).
+    var relationTable: DbtRelationTable {
+        var table = DbtRelationTable(resolved: false)
+        for slot in slots {
+            if slot.kind == .source {
+                let parts = slot.name.split(separator: ".", maxSplits: 1).map(String.init)
+                table.addSource(parts[0], table: parts[1], package: slot.package)
+            } else {
+                table.addRef(slot.name, package: slot.package)
+            }
         }
-        return result
-    }
-
-    /// Source tables by source and table name, for `source()`.
-    var sourceTables: [String: [String: Int]] {
-        var result: [String: [String: Int]] = [:]
-        for (index, slot) in slots.enumerated() where slot.kind == .source {
-            let parts = slot.name.split(separator: ".", maxSplits: 1).map(String.init)
-            result[parts[0], default: [:]][parts[1]] = index
-        }
-        return result
+        return table
     }
 }

@@ -118,11 +118,9 @@ struct DbtProjectCompiler {
         result.semantic = reading.properties.semantic
         inputs = DbtRenderInputs(
             projectName: reading.project.name, targetName: request.targetName, namespace: request.namespace, dialect: request.dialect,
-            refable: declarations.refable, sources: declarations.sourceTables,
-            vars: Self.mergedVars(reading.project, request: request), environment: request.environment,
+            relations: declarations.relationTable, vars: Self.mergedVars(reading.project, request: request), environment: request.environment,
             macroFiles: reading.macroFiles, compiledAt: request.compiledAt, docs: reading.docs, flags: request.flags,
-            packageVars: Self.packageVars(reading, request: request), slotPackages: declarations.slots.map(\.package),
-            dispatch: reading.project.dispatch)
+            packageVars: Self.packageVars(reading, request: request), dispatch: reading.project.dispatch)
         serialContext = DbtRenderContext(inputs)
         configs = DbtConfigResolver(project: reading.project, packages: reading.packages, context: serialContext)
     }

@@ -30,12 +30,12 @@ struct TemplateRendering: Sendable {
     func render(_ model: CompiledModel, on connection: any EngineConnection) throws -> CompiledModel {
         let template = try self.template(library.models[model.uniqueID], of: model.uniqueID, named: model.name)
         let view = model.materialized == .view && !dialect.viewsQualifyTheirOwnSchema
-        let context = renderContext(template, this: model.relation, unqualifiedSchema: view ? model.relation.schema : nil,
+        let (context, this) = renderContext(template, this: model.relation, unqualifiedSchema: view ? model.relation.schema : nil,
                                     connection: connection)
         var result = model
-        result.sql = try sql(template, in: context, hasThis: true, incremental: false, node: model.uniqueID)
+        result.sql = try sql(template, in: context, this: this, incremental: false, node: model.uniqueID)
         result.incrementalSQL = model.materialized == .incremental
-            ? try sql(template, in: context, hasThis: true, incremental: true, node: model.uniqueID) : nil
+            ? try sql(template, in: context, this: this, incremental: true, node: model.uniqueID) : nil
         var hasher = SHA256()
         ModelFingerprintRecipe.feedRendered(planFingerprint: model.fingerprint, sql: result.sql, incrementalSQL: result.incrementalSQL) {
             hasher.update(bufferPointer: $0)
@@ -49,9 +49,9 @@ struct TemplateRendering: Sendable {
     /// `test` with its SQL rendered now.
     func render(_ test: CompiledTest, on connection: any EngineConnection) throws -> CompiledTest {
         let template = try self.template(library.tests[test.uniqueID], of: test.uniqueID, named: test.name)
-        let context = renderContext(template, this: nil, unqualifiedSchema: nil, connection: connection)
+        let (context, _) = renderContext(template, this: nil, unqualifiedSchema: nil, connection: connection)
         var result = test
-        result.sql = try sql(template, in: context, hasThis: false, incremental: false, node: test.uniqueID)
+        result.sql = try sql(template, in: context, this: nil, incremental: false, node: test.uniqueID)
         result.renderAtApply = nil
         return result
     }
@@ -63,11 +63,10 @@ struct TemplateRendering: Sendable {
         return template
     }
 
-    private func sql(_ template: ModelTemplate, in context: DbtRenderContext, hasThis: Bool, incremental: Bool, node: String) throws -> String {
+    private func sql(_ template: ModelTemplate, in context: DbtRenderContext, this: Int?, incremental: Bool, node: String) throws -> String {
         let parsed = Result { () throws(TemplateError) in try JinjaTemplate(template.text, file: template.path) }
         let model = template.node.keys.sorted().map { ($0, ConfigInput(template.node[$0]!).jinja) }
         let config = FrozenNodeConfig(template.config.mapValues(ConfigInput.init))
-        let this = hasThis ? template.refs.count + template.sources.count : nil
         let outcome = context.render(parsed, slot: this, model: model, base: config, incremental: incremental)
         if let error = outcome.error {
             throw ExecutorError(.build, "rendering \(template.path) at apply time: \(error.location): \(error.message)"
@@ -80,35 +79,35 @@ struct TemplateRendering: Sendable {
         return sql
     }
 
-    /// A render context for one template: slots for what it may `ref()` and `source()`, then
-    /// `this` when it has one, each resolved to its relation; its calls run on `connection`.
+    /// A render context for one template: what it may `ref()` and `source()`, filled by name, then
+    /// `this` when it has one, each with its relation; its calls run on `connection`. Also where
+    /// `this` is in the context's relations.
     private func renderContext(_ template: ModelTemplate, this: Relation?, unqualifiedSchema: String?,
-                               connection: any EngineConnection) -> DbtRenderContext {
-        var refable: [String: Int] = [:]
-        var sources: [String: [String: Int]] = [:]
-        var relations: [Relation] = []
+                               connection: any EngineConnection) -> (DbtRenderContext, this: Int?) {
+        var relations = DbtRelationTable(resolved: true)
         for reference in template.refs {
-            if let name = reference.name.last { refable[name] = relations.count }
-            relations.append(reference.relation)
+            if let name = reference.name.last {
+                relations.addRef(name, package: template.package, relation: reference.relation)
+            } else {
+                _ = relations.addUnnamed(reference.relation, package: template.package)
+            }
         }
         for source in template.sources {
-            sources[source.source, default: [:]][source.table] = relations.count
-            relations.append(source.relation)
+            relations.addSource(source.source, table: source.table, package: template.package, relation: source.relation)
         }
-        if let this { relations.append(this) }
+        let thisPosition = this.map { relations.addUnnamed($0, package: template.package) }
         var packageVars: [String: [String: ConfigInput]] = [:]
         for (package, vars) in library.vars where package != library.project {
             packageVars[package] = vars.mapValues(ConfigInput.init)
         }
         let context = DbtRenderContext(DbtRenderInputs(
             projectName: library.project, targetName: library.target, namespace: library.namespace, dialect: dialect,
-            refable: refable, sources: sources, vars: (library.vars[library.project] ?? [:]).mapValues(ConfigInput.init),
+            relations: relations, vars: (library.vars[library.project] ?? [:]).mapValues(ConfigInput.init),
             environment: template.environment,
             macroFiles: library.macros.map { MacroSource(text: $0.text, file: $0.path, package: $0.package) },
             compiledAt: library.compiledAt, packageVars: packageVars,
-            slotPackages: Array(repeating: template.package, count: relations.count), dispatch: library.dispatch,
-            resolvedRelations: relations, unqualifiedSchema: unqualifiedSchema, graph: graph))
+            dispatch: library.dispatch, unqualifiedSchema: unqualifiedSchema, graph: graph))
         context.databaseAccess = .live(connection)
-        return context
+        return (context, thisPosition)
     }
 }
