@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "FloeRuntime",
             dependencies: [
-                "FloeContract", "FloeCore", "FloeEngine", "FloeSemantic", "FloeTemplates",
+                "FloeContract", "FloeCore", "FloeEngine", "FloeSemantic", "FloeTemplates", "FloeJinja",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -145,20 +145,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The Jinja engine and dbt's template context (macros and packages, dispatch, vars, the
+        // The Jinja engine: lexer, parser, renderer, values, builtins and filters. Nothing of dbt.
+        .target(name: "FloeJinja", dependencies: ["FloeCore"], swiftSettings: swiftSettings),
+        // dbt's template context over the Jinja engine (macros and packages, dispatch, vars, the
         // cross-database macros, relations, the calls that query the database): the compiler
         // renders models with it, and the executor renders the models that must be rendered at
         // apply time, from the template the plan carries.
         .target(
             name: "FloeTemplates",
-            dependencies: ["FloeContract", "FloeCore", "FloeEngine"],
+            dependencies: ["FloeContract", "FloeCore", "FloeEngine", "FloeJinja"],
             swiftSettings: swiftSettings
         ),
         // platform.yaml + floe.yaml (+ project files) -> CompiledArtifacts.
         .target(
             name: "FloeCompiler",
             dependencies: [
-                "FloeContract", "FloeCore", "FloeEngine", "FloeTemplates",
+                "FloeContract", "FloeCore", "FloeEngine", "FloeTemplates", "FloeJinja",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -211,7 +213,7 @@ let package = Package(
                            "FloeTestSupport"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "FloeTemplatesTests", dependencies: ["FloeTemplates", "FloeCore", "FloeEngine"], swiftSettings: swiftSettings),
+        .testTarget(name: "FloeJinjaTests", dependencies: ["FloeJinja", "FloeCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FloeServeTests",
             dependencies: [
@@ -230,7 +232,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FloeCompilerTests",
-            dependencies: ["FloeCompiler", "FloeContract", "FloeCore", "FloeEngine", "FloeTemplates", .product(name: "Yams", package: "Yams"),
+            dependencies: ["FloeCompiler", "FloeContract", "FloeCore", "FloeEngine", "FloeTemplates", "FloeJinja", .product(name: "Yams", package: "Yams"),
                            .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings

@@ -1,3 +1,4 @@
+import FloeJinja
 import FloeCore
 
 /// A config value as written, in YAML (`+materialized: table`) or in `{{ config(...) }}`: plain

@@ -1,3 +1,4 @@
+import FloeJinja
 import FloeContract
 
 /// What a template's `ref()`, `source()` and `this` find, filled by name. The compiler fills it

@@ -1,3 +1,4 @@
+import FloeJinja
 import FloeContract
 import FloeCore
 import FloeEngine

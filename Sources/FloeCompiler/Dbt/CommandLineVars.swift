@@ -1,3 +1,4 @@
+import FloeJinja
 import FloeTemplates
 import FloeCore
 import Foundation

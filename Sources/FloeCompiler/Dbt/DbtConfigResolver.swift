@@ -1,4 +1,5 @@
 import FloeCore
+import FloeJinja
 import FloeTemplates
 import Foundation
 

@@ -1,5 +1,6 @@
 import FloeContract
 import FloeCore
+import FloeJinja
 import FloeTemplates
 import Foundation
 

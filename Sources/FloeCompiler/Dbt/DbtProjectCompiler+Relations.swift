@@ -1,6 +1,7 @@
 import FloeContract
 import FloeCore
 import FloeEngine
+import FloeJinja
 import FloeTemplates
 import Foundation
 

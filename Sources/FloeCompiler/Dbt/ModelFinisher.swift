@@ -1,4 +1,5 @@
 import FloeContract
+import FloeJinja
 import FloeTemplates
 import Crypto
 import FloeEngine

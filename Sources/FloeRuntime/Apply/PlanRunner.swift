@@ -3,6 +3,7 @@ import FloeContract
 import FloeCore
 import FloeEngine
 import FloeSemantic
+import FloeJinja
 import FloeTemplates
 import Foundation
 

@@ -2,6 +2,7 @@ import Crypto
 import FloeContract
 import FloeCore
 import FloeEngine
+import FloeJinja
 import FloeTemplates
 import Foundation
 

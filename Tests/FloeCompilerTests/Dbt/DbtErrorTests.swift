@@ -1,5 +1,6 @@
 @testable import FloeCompiler
 @testable import FloeTemplates
+@testable import FloeJinja
 import FloeCore
 import Testing
 import Foundation

@@ -1,4 +1,4 @@
-import FloeTemplates
+import FloeJinja
 import Foundation
 import Testing
 

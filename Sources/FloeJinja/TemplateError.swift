@@ -17,7 +17,7 @@ public struct TemplateError: Error, Sendable, Equatable {
 
     /// A stop, not a mistake: the template reached what only the database (or the compiled
     /// project) can answer, so it is rendered at apply time instead.
-    static func needingDatabase(_ message: String, at location: SourceLocation) -> TemplateError {
+    package static func needingDatabase(_ message: String, at location: SourceLocation) -> TemplateError {
         var stop = TemplateError(message, at: location)
         stop.needsDatabase = true
         return stop

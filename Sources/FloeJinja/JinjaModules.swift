@@ -5,21 +5,21 @@ import Foundation
 /// `strftime`, `isoformat`, `astimezone`, arithmetic; `now()`/`utcnow()` are the compile's
 /// timestamp, so the same inputs make the same plan), `pytz` (`timezone(name)`, `utc`,
 /// `localize`) and `re` (`sub`, `search`, `match`, `fullmatch`, `findall`, `split`, `escape`, `compile`).
-enum JinjaModules {
+package enum JinjaModules {
     /// `modules`, with `now` the compile's time in seconds since 1970.
-    static func modules(now: Int64) -> JinjaValue {
+    package static func modules(now: Int64) -> JinjaValue {
         .dict([("datetime", datetimeModule(now: now)), ("re", reModule()), ("pytz", pytzModule()), ("itertools", itertoolsModule())])
     }
 
     // MARK: datetime
 
     /// The datetime of a moment, in seconds since 1970 (UTC).
-    static func dateTime(secondsSince1970 seconds: Int64) -> JinjaValue {
+    package static func dateTime(secondsSince1970 seconds: Int64) -> JinjaValue {
         dateTime(JinjaMoment.at(seconds, zone: nil))
     }
 
     /// A date (`seconds` nil) or a naive datetime.
-    static func dateTime(days: Int64, seconds: Int64?, microseconds: Int = 0) -> JinjaValue {
+    package static func dateTime(days: Int64, seconds: Int64?, microseconds: Int = 0) -> JinjaValue {
         dateTime(JinjaMoment(days: days, seconds: seconds, microseconds: microseconds))
     }
 

@@ -1,4 +1,4 @@
-@testable import FloeTemplates
+@testable import FloeJinja
 import FloeCore
 import Testing
 

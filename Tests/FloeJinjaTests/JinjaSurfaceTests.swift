@@ -1,4 +1,4 @@
-@testable import FloeTemplates
+@testable import FloeJinja
 import Testing
 
 /// The parts of Jinja2 and Python that dbt projects and packages lean on: argument spreading and

@@ -48,7 +48,7 @@ public enum JinjaValue {
         }
 
         /// A dict whose keys the caller knows to be distinct and few: made without searching.
-        init(distinctKeys keys: [String], values: [JinjaValue], printed: String? = nil) {
+        package init(distinctKeys keys: [String], values: [JinjaValue], printed: String? = nil) {
             table = JinjaNameTable(distinctNames: keys, values: values)
             self.printed = printed
         }
