@@ -214,6 +214,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "FloeJinjaTests", dependencies: ["FloeJinja", "FloeCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "FloePackagesTests", dependencies: ["FloePackages", "FloeCompiler", "FloeCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "FloePreflightTests", dependencies: ["FloePreflight", "FloeCompiler", "FloeContract", "FloeSQLite"],
+                    swiftSettings: swiftSettings),
         .testTarget(
             name: "FloeServeTests",
             dependencies: [
