@@ -1,0 +1,141 @@
+import FloeContract
+import FloeCore
+import FloeJinja
+import FloeTemplates
+import Foundation
+
+/// Rendering: every model (`is_incremental()` false, and true for the incremental ones) and every
+/// singular test, spread over the cores. The one place of the dbt core that owns parallelism, the
+/// model prefetch and the copy-avoiding hand-overs between cores.
+extension DbtProjectCompiler {
+    /// The `model` a model's template sees: dbt's node, with its config from the folder tree and
+    /// properties file (what `{{ config() }}` in the file adds is read with `config.get`).
+    func modelContext(_ index: Int) -> [(String, JinjaValue)] {
+        nodeFields(index)
+    }
+
+    /// Renders every model (is_incremental() false) and every singular test, spread over the cores.
+    mutating func renderInParallel() -> [SingularTest] {
+        struct Job: Sendable {
+            var file: ProjectFile
+            var slot: Int?
+            var base: NodeConfig
+            var model: Shared<[(String, JinjaValue)]>
+        }
+        var jobs: [Job] = models.indices.map { Job(file: models[$0].file, slot: $0, base: models[$0].config, model: Shared(value: modelContext($0))) }
+        var testConfigs: [NodeConfig] = []
+        for file in files.singularTests {
+            let config = configs.treeConfig(\.tests, package: file.package, fqn: [file.package] + file.folders + [file.stem], reporting: &result.diagnostics)
+            testConfigs.append(config)
+            jobs.append(Job(file: file, slot: nil, base: config, model: Shared(value: [("name", .string(file.stem))])))
+        }
+        let inputs = self.inputs
+        let frozenJobs = jobs
+        let prefetch = self.prefetch
+        let prefetched = prefetch.finish()
+        // Each file's hash is taken by whoever read it: the prefetch, or else the worker.
+        var outcomes: [Rendered] = Parallel.map(count: jobs.count) {
+            let context = DbtRenderContext(inputs.isolated())
+            return { index in
+                let job = frozenJobs[index]
+                guard let model = index < prefetched ? prefetch.take(index) : PrefetchedModel(job.file) else {
+                    return Rendered(outcome: RenderOutcome(error: TemplateError("cannot read the file", at: .file(job.file.display))))
+                }
+                var outcome = context.render(model.template, slot: job.slot, model: job.model.value, base: job.base, incremental: false)
+                if outcome.needsDatabase {
+                    // Its SQL is rendered at apply time; the compile keeps what it refers to and its config.
+                    outcome = context.parsing(after: outcome) {
+                        context.render(model.template, slot: job.slot, model: job.model.value, base: job.base, incremental: false)
+                    }
+                    return Rendered(outcome: outcome, sha256: model.sha256, source: model.source)
+                }
+                // An incremental model's second rendering is made here too, from the same parse, when
+                // its config (the tree's, then its own `config()`) says incremental; the compiler
+                // works that config out again, the same way, and reports its problems.
+                var incremental: RenderOutcome?
+                if job.slot != nil, outcome.error == nil {
+                    var config = job.base
+                    for entry in outcome.config { _ = config.apply(entry, path: entry.key) }
+                    if config.enabled, config.materialized == .incremental {
+                        incremental = context.render(model.template, slot: job.slot, model: job.model.value, base: job.base, incremental: true)
+                    }
+                }
+                return Rendered(outcome: outcome, incremental: incremental, sha256: model.sha256, source: model.source)
+            }
+        }
+        var singular: [SingularTest] = []
+        for index in outcomes.indices {
+            if let sha256 = outcomes[index].sha256 { record(planPath: jobs[index].file.planPath, sha256: sha256) }
+            result.diagnostics += outcomes[index].outcome.diagnostics
+            if index < models.count {
+                models[index].renderAtApply = outcomes[index].outcome.needsDatabase
+                // Swapped in, not copied: copying retains what another core made, a cache miss each.
+                swap(&models[index].render, &outcomes[index].outcome)
+                swap(&models[index].incrementalRender, &outcomes[index].incremental)
+                swap(&models[index].source, &outcomes[index].source)
+            } else {
+                let outcome = outcomes[index].outcome
+                var config = testConfigs[index - models.count]
+                configs.apply(outcome.config, to: &config, path: "config", reporting: &result.diagnostics)
+                singular.append(SingularTest(file: jobs[index].file, outcome: outcome, config: config, source: outcomes[index].source))
+            }
+        }
+        BackgroundRelease.release(consume outcomes)
+        BackgroundRelease.release(consume jobs)
+        return singular
+    }
+
+    /// A singular test as rendered, with its file's text (for one rendered at apply time).
+    struct SingularTest {
+        var file: ProjectFile
+        var outcome: RenderOutcome
+        var config: NodeConfig
+        var source: String
+    }
+
+    /// What a render worker gives for one file.
+    struct Rendered: Sendable {
+        var outcome: RenderOutcome
+        /// For an incremental model: the rendering with `is_incremental()` true.
+        var incremental: RenderOutcome?
+        /// The file's hash when the worker (or the prefetch) read it.
+        var sha256: String?
+        var source = ""
+    }
+
+    /// The second rendering of incremental models, with is_incremental() true.
+    mutating func renderIncrementalVariants() {
+        // The render workers made most of them already; what is left is rendered here, and a
+        // rendering kept for a model that is not incremental after all is dropped.
+        var missing: [Int] = []
+        for index in models.indices {
+            guard models[index].config.materialized == .incremental, slots[index].enabled, !models[index].renderAtApply else {
+                models[index].incrementalRender = nil
+                continue
+            }
+            if let rendered = models[index].incrementalRender {
+                if let error = rendered.error { result.diagnostics.append(error.diagnostic) }
+            } else {
+                missing.append(index)
+            }
+        }
+        guard !missing.isEmpty else { return }
+        renderIncrementalVariants(missing)
+    }
+
+    mutating func renderIncrementalVariants(_ incremental: [Int]) {
+        let inputs = self.inputs
+        let jobs = Shared(value: incremental.map { (models[$0].file, models[$0].source, $0, models[$0].config, modelContext($0)) })
+        let outcomes: [RenderOutcome] = Parallel.map(count: incremental.count) {
+            let context = DbtRenderContext(inputs.isolated())
+            return { index in
+                let (file, source, slot, config, model) = jobs.value[index]
+                return context.render(source: source, file: file.display, slot: slot, model: model, base: config, incremental: true)
+            }
+        }
+        for (position, index) in incremental.enumerated() {
+            if let error = outcomes[position].error { result.diagnostics.append(error.diagnostic) }
+            models[index].incrementalRender = outcomes[position]
+        }
+    }
+}
