@@ -38,8 +38,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
-        // The plan: the only thing that crosses from compile to apply. Foundation only.
-        .target(name: "FloeContract", swiftSettings: swiftSettings),
+        // The plan: the only thing that crosses from compile to apply, with its rules (the version
+        // gate, the loader, the validator, the fingerprint recipe, which hashes with Crypto).
+        .target(name: "FloeContract", dependencies: ["FloeCore", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: swiftSettings),
         // Diagnostics, suggestions and secret detection shared by every stage. No dependencies.
         .target(name: "FloeCore", swiftSettings: swiftSettings),
         // One call into SQLite's C API that Swift cannot make (a variadic function).

@@ -1,3 +1,6 @@
+import Crypto
+import FloeCore
+
 /// The one recipe of a model's fingerprint, which `floe compile` writes into the plan and `floe
 /// apply` recomputes from the plan (refusing a plan edited by hand) and compares to decide "up to
 /// date" (docs/contract.md, "Fingerprints"). SHA-256 over, in order:
@@ -78,5 +81,19 @@ public enum ModelFingerprintRecipe {
             part.withUTF8 { feed(UnsafeRawBufferPointer($0)) }
             withUnsafeBytes(of: UInt8(0)) { feed($0) }
         }
+    }
+
+    /// A model's fingerprint from the plan alone (`upstream` gives part 3's fingerprint of each
+    /// node in `depends_on`), as `floe apply` checks it.
+    public static func fingerprint(of model: CompiledModel, upstream: (String) -> String?) -> String {
+        var hasher = SHA256()
+        feedSQL(model.sql, model.incrementalSQL) { hasher.update(bufferPointer: $0) }
+        var rest: [UInt8] = []
+        appendConfig(of: model, to: &rest)
+        for dependency in model.dependsOn {
+            appendUpstream(dependency, fingerprint: upstream(dependency) ?? "", to: &rest)
+        }
+        rest.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return Hex.string(hasher.finalize())
     }
 }

@@ -1,5 +1,8 @@
 /// A generated source table, as floe.yaml's `synthetic:` section describes it.
 public struct SyntheticTable: Codable, Sendable, Equatable {
+    /// Its id in the plan's graph (`synthetic.<name>`).
+    public var uniqueID: String { "synthetic.\(name)" }
+
     public var name: String
     /// Rows before `FLOE_DEMO_SEED_SCALE` is applied.
     public var rows: Int

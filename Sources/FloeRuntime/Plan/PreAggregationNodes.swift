@@ -20,7 +20,7 @@ public enum PreAggregationNodes {
         let rollups = try RollupDefinition.all(in: plan)
         guard !rollups.isEmpty else { return (plan, []) }
         let cubes = Dictionary((plan.cubes ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let upstream = ModelFingerprint.upstreamFingerprints(of: plan)
+        let upstream = ModelFingerprintRecipe.upstreamFingerprints(of: plan)
         var expanded = plan
         for rollup in rollups {
             let cube = cubes[rollup.cube]
@@ -33,7 +33,7 @@ public enum PreAggregationNodes {
                 sql: rollup.select + (rollup.partitioning.map { "\n-- floe: kept in \($0.granularity.rawValue) partitions" } ?? ""),
                 dependsOn: reads, tags: [tag],
                 description: "Rollup \(rollup.name) of cube \(rollup.cube)", fingerprint: "")
-            model.fingerprint = ModelFingerprint.compute(model, upstream: { upstream[$0] })
+            model.fingerprint = ModelFingerprintRecipe.fingerprint(of: model, upstream: { upstream[$0] })
             expanded.models.append(model)
         }
         return (expanded, rollups)

@@ -110,8 +110,6 @@ struct PlanGraph {
 }
 
 extension SyntheticTable {
-    var uniqueID: String { "synthetic.\(name)" }
-
     /// Synthetic tables are loaded into the namespace's schema.
     public func relation(in namespace: String) -> Relation { Relation(schema: namespace, name: name) }
 }

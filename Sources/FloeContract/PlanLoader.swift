@@ -1,4 +1,3 @@
-import FloeContract
 import Foundation
 
 /// Reads a plan file for everything that runs one (the CLI's commands, `floe serve`): the bytes,

@@ -1,16 +1,20 @@
-import FloeContract
 import FloeCore
 import Foundation
 
 /// Checks a decoded plan before anything of it runs. The executor trusts nothing a hand could
 /// have changed: the bounds the plan's JSON Schema states (rates between 0 and 1, counts not
 /// negative, hashes as hex), a graph whose every edge ends at a node and that has no cycle, unique
-/// ids, and every model's fingerprint recomputed from its SQL and config (``ModelFingerprint``).
+/// ids, and every model's fingerprint recomputed from its SQL and config (``ModelFingerprintRecipe``).
 /// A problem names the JSON path of the field, as `models[3].fingerprint`.
 public enum PlanValidator {
     public struct Problem: Sendable, Equatable, CustomStringConvertible {
         public var path: String
         public var message: String
+
+        public init(path: String, message: String) {
+            self.path = path
+            self.message = message
+        }
 
         public var description: String { "\(path): \(message)" }
     }
@@ -134,11 +138,11 @@ public enum PlanValidator {
 
         // Fingerprints, once the graph is known to be sound.
         guard problems.count == boundsProblems else { return problems }
-        let upstream = ModelFingerprint.upstreamFingerprints(of: plan)
+        let upstream = ModelFingerprintRecipe.upstreamFingerprints(of: plan)
         for (index, model) in plan.models.enumerated() {
             if !isSHA256(model.fingerprint) {
                 problem("models[\(index)].fingerprint", "expected a hex SHA-256, got '\(model.fingerprint)'")
-            } else if ModelFingerprint.compute(model, upstream: { upstream[$0] }) != model.fingerprint {
+            } else if ModelFingerprintRecipe.fingerprint(of: model, upstream: { upstream[$0] }) != model.fingerprint {
                 problem("models[\(index)].fingerprint",
                         "does not match the SQL and config of '\(model.uniqueID)': the plan was changed after floe compile wrote it")
             }
