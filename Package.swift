@@ -244,7 +244,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FloeCLITests",
-            dependencies: ["FloeCLI", "FloeCompiler", "FloeContract", "FloeTestSupport", "floe"],
+            dependencies: ["FloeCLI", "FloeCompiler", "FloeContract", "FloeCore", "FloeSemantic", "FloeTestSupport", "floe"],
             // The Python programs the tests run (the Cube clients from PyPI).
             exclude: ["Clients"],
             swiftSettings: swiftSettings

@@ -85,7 +85,7 @@ final class PendingAnswers: @unchecked Sendable {
         let abandoned = waiter != nil && entry.waiters.isEmpty && !entry.told && entry.reply == nil
         if abandoned, pending[key] === entry { pending[key] = nil }
         lock.unlock()
-        if abandoned { DispatchQueue.global().async { entry.query.end(.clientGone) } }
+        if abandoned { SemanticServer.interrupts.async { entry.query.end(.clientGone) } }
         return waiter
     }
 

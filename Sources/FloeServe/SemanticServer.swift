@@ -37,6 +37,12 @@ public struct SemanticServer: Sendable {
         return pool
     }()
 
+    /// Where deadlines, departed clients and the drain end queries (interrupting a connection may
+    /// block). A queue of its own: GCD's global queues on Linux run no more blocks at once than
+    /// there are cores and start none while their threads block, so a deadline sent there could
+    /// wait behind blocked work long past its time; a queue made here gets a thread when it needs one.
+    static let interrupts = DispatchQueue(label: "floe.serve.interrupts", attributes: .concurrent)
+
     /// Loads the plan now, so a plan or secret that cannot be served fails before listening.
     public init(configuration: ServeConfiguration, log: @escaping @Sendable (String) -> Void) throws(ServeError) {
         self.configuration = configuration
@@ -92,7 +98,7 @@ public struct SemanticServer: Sendable {
         let signals = FirstSignal { number in
             self.log("floe serve: \(FirstSignal.name(number)): stopping; running requests have \(Self.seconds(configuration.drainTimeout)) to finish")
             Task { await group.triggerGracefulShutdown() }
-            DispatchQueue.global().asyncAfter(deadline: .now() + configuration.drainTimeout) {
+            Self.interrupts.asyncAfter(deadline: .now() + configuration.drainTimeout) {
                 let left = running.count
                 if left > 0 { log("floe serve: ending \(left) request(s) still running") }
                 running.endAll()
@@ -179,18 +185,17 @@ public struct SemanticServer: Sendable {
         return await withCheckedContinuation { continuation in
             let answer = FirstAnswer(continuation)
             // Ending a query interrupts its engine connection, which may block: never on an event loop.
+            // The answer goes first; ending the query (which may block) comes after.
             let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(Int64(limit * 1e9))) {
-                DispatchQueue.global().async {
+                answer.resume(stopped(.deadline))
+                Self.interrupts.async {
                     api.log("floe serve: a query passed the \(Self.seconds(limit)) timeout and was interrupted")
                     query.end(.deadline)
-                    answer.resume(stopped(.deadline))
                 }
             }
             let token = client?.onGone {
-                DispatchQueue.global().async {
-                    query.end(.clientGone)
-                    answer.resume(stopped(.clientGone))
-                }
+                answer.resume(stopped(.clientGone))
+                Self.interrupts.async { query.end(.clientGone) }
             }
             Self.workers.submit { state in
                 defer {
