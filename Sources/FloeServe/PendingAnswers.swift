@@ -33,9 +33,12 @@ final class PendingAnswers: @unchecked Sendable {
     private var nextWaiter = 0
 
     /// The answer to `key`'s request: the run's reply when it comes within `wait` seconds, else
-    /// "Continue wait". `run` starts the query when no run of it is pending.
+    /// "Continue wait". `run` starts the query when no run of it is pending and gives its reply
+    /// to the closure it is passed, from any thread. It is started here, before this task waits,
+    /// so a busy task pool delays only the response, never the query behind the timer.
     func answer(
-        _ key: Key, client: ClientWatch?, wait: Double, run: @escaping @Sendable (RunningQuery) async -> CubeAPI.Reply
+        _ key: Key, client: ClientWatch?, wait: Double,
+        run: @escaping @Sendable (RunningQuery, _ done: @escaping @Sendable (CubeAPI.Reply) -> Void) -> Void
     ) async -> CubeAPI.Reply {
         await withCheckedContinuation { continuation in
             let answer = FirstAnswer(continuation)
@@ -60,7 +63,7 @@ final class PendingAnswers: @unchecked Sendable {
             entry.waiters[waiter] = answer
             lock.unlock()
             if start {
-                Task { self.finish(key, entry, await run(entry.query)) }
+                run(entry.query) { self.finish(key, entry, $0) }
             }
             let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(Int64(wait * 1e9))) {
                 self.leave(key, entry, waiter, told: true)?.resume(Self.continueWaitReply)

@@ -92,31 +92,37 @@ final class RunningQueries: @unchecked Sendable {
     }
 }
 
-/// A continuation resumed by whichever of several racers comes first; the others are ignored.
+/// An answer given by whichever of several racers comes first; the others are ignored. The
+/// racers (a worker thread, an event-loop timer, a client watch) give it on their own threads, so
+/// which one wins never depends on when a Swift task gets a thread.
 final class FirstAnswer<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var continuation: CheckedContinuation<Value, Never>?
+    private var deliver: (@Sendable (Value) -> Void)?
     private var cleanUps: [@Sendable () -> Void] = []
 
-    init(_ continuation: CheckedContinuation<Value, Never>) {
-        self.continuation = continuation
+    init(_ deliver: @escaping @Sendable (Value) -> Void) {
+        self.deliver = deliver
+    }
+
+    convenience init(_ continuation: CheckedContinuation<Value, Never>) {
+        self.init { continuation.resume(returning: $0) }
     }
 
     func resume(_ value: Value) {
         lock.lock()
-        let waiting = continuation
-        continuation = nil
+        let waiting = deliver
+        deliver = nil
         let actions = waiting == nil ? [] : cleanUps
         cleanUps = []
         lock.unlock()
-        waiting?.resume(returning: value)
+        waiting?(value)
         for action in actions { action() }
     }
 
     /// Runs `action` once the answer is given (at once if it was).
     func onResume(_ action: @escaping @Sendable () -> Void) {
         lock.lock()
-        guard continuation != nil else {
+        guard deliver != nil else {
             lock.unlock()
             action()
             return

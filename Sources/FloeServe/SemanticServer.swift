@@ -158,8 +158,8 @@ public struct SemanticServer: Sendable {
             return logged(endpoint, started, await bounded(served, api, client: client) { api.sql(value, on: $0) }, query: value)
         }
         let key = PendingAnswers.Key(endpoint: multi ? "load multi" : "load", request: value.text, claims: security?.claims.text ?? "-")
-        let reply = await pending.answer(key, client: client, wait: configuration.continueWait) { query in
-            await self.bounded(served, api, client: nil, query: query) { api.load(value, multi: multi, on: $0) }
+        let reply = await pending.answer(key, client: client, wait: configuration.continueWait) { query, done in
+            self.start(served, api, client: nil, query: query, { api.load(value, multi: multi, on: $0) }, done: done)
         }
         return logged(endpoint, started, reply, query: value)
     }
@@ -171,8 +171,18 @@ public struct SemanticServer: Sendable {
         _ served: ServedPlan, _ api: CubeAPI, client: ClientWatch?, timeout: Double? = nil, query: RunningQuery = RunningQuery(),
         _ work: @escaping @Sendable (any EngineConnection) -> CubeAPI.Reply
     ) async -> CubeAPI.Reply {
-        guard running.insert(query) else { return .error(503, "the server is stopping") }
-        defer { running.remove(query) }
+        await withCheckedContinuation { continuation in
+            start(served, api, client: client, timeout: timeout, query: query, work) { continuation.resume(returning: $0) }
+        }
+    }
+
+    /// `bounded`'s work started now, its reply given to `done` (once, from whichever thread
+    /// decided it: a worker, a timer's event loop or a client watch).
+    func start(
+        _ served: ServedPlan, _ api: CubeAPI, client: ClientWatch?, timeout: Double? = nil, query: RunningQuery,
+        _ work: @escaping @Sendable (any EngineConnection) -> CubeAPI.Reply, done: @escaping @Sendable (CubeAPI.Reply) -> Void
+    ) {
+        guard running.insert(query) else { return done(.error(503, "the server is stopping")) }
         let limit = timeout ?? configuration.queryTimeout
         let stopped: @Sendable (RunningQuery.Stop) -> CubeAPI.Reply = { reason in
             switch reason {
@@ -182,45 +192,47 @@ public struct SemanticServer: Sendable {
             case .serverStopping: return .error(503, "the server is stopping")
             }
         }
-        return await withCheckedContinuation { continuation in
-            let answer = FirstAnswer(continuation)
-            // Ending a query interrupts its engine connection, which may block: never on an event loop.
-            // The answer goes first; ending the query (which may block) comes after.
-            let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(Int64(limit * 1e9))) {
-                answer.resume(stopped(.deadline))
-                Self.interrupts.async {
-                    api.log("floe serve: a query passed the \(Self.seconds(limit)) timeout and was interrupted")
-                    query.end(.deadline)
-                }
-            }
-            let token = client?.onGone {
-                answer.resume(stopped(.clientGone))
-                Self.interrupts.async { query.end(.clientGone) }
-            }
-            Self.workers.submit { state in
-                defer {
-                    timer.cancel()
-                    if let token { client?.cancel(token) }
-                }
-                guard case .active = state, query.stopped == nil else {
-                    answer.resume(stopped(query.stopped ?? .serverStopping))
-                    return
-                }
-                let reply: CubeAPI.Reply
-                do {
-                    reply = try served.run(query, work)
-                } catch {
-                    reply = api.failure(error)
-                }
-                if let reason = query.stopped {
-                    answer.resume(stopped(reason))
-                } else {
-                    answer.resume(reply)
-                }
-            }
-            // A stop that came while the work waited for a thread.
-            if let reason = query.stopped { answer.resume(stopped(reason)) }
+        let running = running
+        let answer = FirstAnswer<CubeAPI.Reply> { reply in
+            running.remove(query)
+            done(reply)
         }
+        // Ending a query interrupts its engine connection, which may block: never on an event loop.
+        // The answer goes first; ending the query (which may block) comes after.
+        let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(Int64(limit * 1e9))) {
+            answer.resume(stopped(.deadline))
+            Self.interrupts.async {
+                api.log("floe serve: a query passed the \(Self.seconds(limit)) timeout and was interrupted")
+                query.end(.deadline)
+            }
+        }
+        let token = client?.onGone {
+            answer.resume(stopped(.clientGone))
+            Self.interrupts.async { query.end(.clientGone) }
+        }
+        Self.workers.submit { state in
+            defer {
+                timer.cancel()
+                if let token { client?.cancel(token) }
+            }
+            guard case .active = state, query.stopped == nil else {
+                answer.resume(stopped(query.stopped ?? .serverStopping))
+                return
+            }
+            let reply: CubeAPI.Reply
+            do {
+                reply = try served.run(query, work)
+            } catch {
+                reply = api.failure(error)
+            }
+            if let reason = query.stopped {
+                answer.resume(stopped(reason))
+            } else {
+                answer.resume(reply)
+            }
+        }
+        // A stop that came while the work waited for a thread.
+        if let reason = query.stopped { answer.resume(stopped(reason)) }
     }
 
     /// `/readyz`: 200 when the warehouse answers `select 1` within the query timeout (at most 5 s),

@@ -49,9 +49,10 @@ struct ServedDemo: Sendable {
         guard results.success else { throw ServeError(.plan, "the demo did not build") }
     }
 
-    /// Continue wait is a minute here: these servers run in the test process, whose cooperative
-    /// threads other suites block for seconds at a time (their engines' calls), which would
-    /// delay an answer past Cube's 5 s and turn it into "Continue wait".
+    /// Continue wait is a minute here, a margin for this loaded process: its task pool's threads
+    /// are held for seconds by other suites' engine calls, which delays handling a request (the
+    /// race between an answer and the continue-wait timer is decided off the pool; see
+    /// PendingAnswersTests).
     var configuration: ServeConfiguration {
         ServeConfiguration(host: "127.0.0.1", port: 0, planPath: planPath, projectDirectory: directory.path,
                            environment: ["FLOE_SECRET_CUBE_API_JWT_SECRET": Self.secret], continueWait: 60)
