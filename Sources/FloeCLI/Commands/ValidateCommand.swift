@@ -1,5 +1,6 @@
 import ArgumentParser
 import FloeCompiler
+import FloeContract
 import FloeCore
 import Foundation
 
@@ -36,13 +37,13 @@ struct ValidateCommand: ParsableCommand {
 
 /// Diagnostics as JSON: `{"valid", "errors", "warnings", "diagnostics": [{file, line, column, …}]}`.
 enum DiagnosticJSON {
-    static func document(_ diagnostics: [Diagnostic]) -> JSONValue {
+    static func document(_ diagnostics: [Diagnostic]) -> JSONDocument {
         .object([
             "valid": .bool(!diagnostics.hasErrors),
             "errors": .integer(diagnostics.errorCount),
             "warnings": .integer(diagnostics.warningCount),
             "diagnostics": .array(diagnostics.sortedByLocation().map { diagnostic in
-                var entry: [String: JSONValue] = [
+                var entry: [String: JSONDocument] = [
                     "file": .string(diagnostic.location.file),
                     "line": .integer(diagnostic.location.line),
                     "column": .integer(diagnostic.location.column),

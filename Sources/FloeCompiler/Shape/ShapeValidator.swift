@@ -1,3 +1,4 @@
+import FloeContract
 import FloeCore
 import Foundation
 

@@ -1,3 +1,5 @@
+import FloeContract
+
 /// What floe.yaml may hold: names and logic, never credentials or endpoints.
 public enum FloeShape {
     static let rate = Shape.number(minimum: 0, maximum: 1)

@@ -1,3 +1,5 @@
+import FloeContract
+
 /// What platform.yaml may hold. Every credential field is `.secret`: a plain value is refused.
 public enum PlatformShape {
     public static let computeTypes = ["sqlite", "postgres", "spark", "duckdb", "trino", "snowflake", "bigquery"]

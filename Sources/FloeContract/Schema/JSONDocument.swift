@@ -1,21 +1,21 @@
 import Foundation
 
 /// A JSON document built in code (the schemas), encoded with sorted keys so output is stable.
-public enum JSONValue: Sendable, Equatable, Encodable, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral,
+public enum JSONDocument: Sendable, Equatable, Encodable, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByIntegerLiteral {
     case string(String)
     case integer(Int)
     case number(Double)
     case bool(Bool)
-    case array([JSONValue])
-    case object([String: JSONValue])
+    case array([JSONDocument])
+    case object([String: JSONDocument])
     case null
 
     public init(stringLiteral value: String) { self = .string(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(integerLiteral value: Int) { self = .integer(value) }
-    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    public init(arrayLiteral elements: JSONDocument...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONDocument)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
 
@@ -41,7 +41,7 @@ public enum JSONValue: Sendable, Equatable, Encodable, ExpressibleByStringLitera
         return data
     }
 
-    subscript(key: String) -> JSONValue? {
+    subscript(key: String) -> JSONDocument? {
         get {
             if case .object(let object) = self { return object[key] }
             return nil

@@ -1,8 +1,6 @@
-import FloeContract
-
 /// The shape of the plan (artifacts.json), for its JSON Schema. A test encodes real plans and
 /// validates them against the schema written from this, so the two cannot drift apart.
-enum ArtifactsShape {
+public enum ArtifactsShape {
     static let sha256 = Shape.string(StringRule(pattern: "^[0-9a-f]{64}$", meaning: "a hex SHA-256"))
     static let text = Shape.string()
     static let names = Shape.list(.string())
@@ -48,7 +46,7 @@ enum ArtifactsShape {
         ])
     }
 
-    static let root = ObjectShape("a floe plan", [
+    public static let root = ObjectShape("a floe plan", [
         .required("version", .string(StringRule(pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$", meaning: "MAJOR.MINOR.PATCH")),
                   "the contract version"),
         .required("metadata", .object(ObjectShape("metadata", [
@@ -335,28 +333,4 @@ enum ArtifactsShape {
             ]))), "its members"),
         ]))), "since 1.3: Cube views over the cubes; absent when there are none"),
     ])
-}
-
-/// The JSON Schemas floe ships in `schemas/` and writes with `floe schema`.
-public enum SchemaCatalog {
-    /// File name → schema document.
-    public static func all() -> [(file: String, schema: JSONValue)] {
-        [
-            ("platform.schema.json", JSONSchemaWriter.document(
-                id: "https://floe.dev/schemas/platform.schema.json", title: "floe platform.yaml",
-                description: "Infrastructure for floe data products: compute, storage and catalog profiles, "
-                    + "observability and environments. Credentials only as secret references.",
-                root: .object(PlatformShape.root))),
-            ("floe.schema.json", JSONSchemaWriter.document(
-                id: "https://floe.dev/schemas/floe.schema.json", title: "floe floe.yaml",
-                description: "A floe data product: logical profile names, transforms, synthetic data, "
-                    + "semantic model. Holds no credentials or endpoints.",
-                root: .object(FloeShape.root))),
-            ("artifacts.schema.json", JSONSchemaWriter.document(
-                id: "https://floe.dev/schemas/artifacts.schema.json",
-                title: "floe plan (artifacts.json), contract \(CompiledArtifacts.currentVersion)",
-                description: "The secret-free plan floe compile writes and floe apply runs.",
-                root: .object(ArtifactsShape.root))),
-        ]
-    }
 }
