@@ -134,12 +134,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // YAML read with every value's file:line:col, limits on size, depth and nodes, and YAML 1.2's
+        // core scalar typing: floe.yaml, platform.yaml, dbt's files and packages.yml.
+        .target(
+            name: "FloeYAML",
+            dependencies: ["FloeCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // packages.yml (dependencies.yml) and dbt's version ranges: what the compiler checks against
+        // the installed packages and what `floe deps` installs.
+        .target(name: "FloePackageSpec", dependencies: ["FloeCore", "FloeYAML"], swiftSettings: swiftSettings),
         // `floe deps`: resolves packages.yml (hub version ranges, git revisions, local paths)
         // and installs the packages into the dbt project's install path, with package-lock.yml.
         .target(
             name: "FloePackages",
             dependencies: [
-                "FloeCore", "FloeCompiler",
+                "FloeCore", "FloeYAML", "FloePackageSpec",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -162,8 +172,7 @@ let package = Package(
         .target(
             name: "FloeCompiler",
             dependencies: [
-                "FloeContract", "FloeCore", "FloeEngine", "FloeTemplates", "FloeJinja",
-                .product(name: "Yams", package: "Yams"),
+                "FloeContract", "FloeCore", "FloeEngine", "FloeTemplates", "FloeJinja", "FloeYAML", "FloePackageSpec",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -216,7 +225,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "FloeJinjaTests", dependencies: ["FloeJinja", "FloeCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "FloePackagesTests", dependencies: ["FloePackages", "FloeCompiler", "FloeCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "FloePackagesTests", dependencies: ["FloePackages", "FloePackageSpec", "FloeYAML", "FloeCompiler", "FloeCore"], swiftSettings: swiftSettings),
         .testTarget(name: "FloePreflightTests", dependencies: ["FloePreflight", "FloeCompiler", "FloeContract", "FloeSQLite"],
                     swiftSettings: swiftSettings),
         .testTarget(
@@ -237,7 +246,8 @@ let package = Package(
         ),
         .testTarget(
             name: "FloeCompilerTests",
-            dependencies: ["FloeCompiler", "FloeContract", "FloeCore", "FloeEngine", "FloeTemplates", "FloeJinja", .product(name: "Yams", package: "Yams"),
+            dependencies: ["FloeCompiler", "FloeContract", "FloeCore", "FloeEngine", "FloeTemplates", "FloeJinja", "FloeYAML", "FloePackageSpec",
+                           .product(name: "Yams", package: "Yams"),
                            .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings

@@ -1,8 +1,9 @@
-import FloeJinja
-import FloeTemplates
 import FloeContract
 import FloeCore
 import FloeEngine
+import FloeJinja
+import FloeTemplates
+import FloeYAML
 import Foundation
 
 /// What to compile: the two files, the environment, and the facts of the moment.

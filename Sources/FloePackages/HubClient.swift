@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import FloeCompiler
+import FloePackageSpec
 import Foundation
 import NIOCore
 

@@ -1,5 +1,6 @@
-import FloeCompiler
 import FloeCore
+import FloePackageSpec
+import FloeYAML
 import Foundation
 
 /// `floe deps`: installs the packages a dbt project's packages.yml (or dependencies.yml) lists,

@@ -1,6 +1,6 @@
 import Crypto
-import FloeCompiler
 import FloeCore
+import FloePackageSpec
 import Foundation
 import Yams
 

@@ -1,5 +1,6 @@
-import FloeCompiler
 import FloeCore
+import FloePackageSpec
+import FloeYAML
 import Foundation
 
 /// Works out which package to install for each requirement and fetches it into the staging

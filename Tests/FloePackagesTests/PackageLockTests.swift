@@ -1,5 +1,6 @@
-import FloeCore
 @testable import FloeCompiler
+import FloeCore
+import FloePackageSpec
 @testable import FloePackages
 import Foundation
 import Testing

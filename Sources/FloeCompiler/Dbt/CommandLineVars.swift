@@ -1,6 +1,7 @@
+import FloeCore
 import FloeJinja
 import FloeTemplates
-import FloeCore
+import FloeYAML
 import Foundation
 
 /// `--vars '{key: value}'`: a YAML (or JSON) mapping given on the command line.

@@ -1,5 +1,6 @@
 import FloeJinja
 import FloeTemplates
+import FloeYAML
 
 extension ConfigInput {
     /// A config value as YAML wrote it.

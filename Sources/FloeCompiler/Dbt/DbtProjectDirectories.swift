@@ -1,4 +1,5 @@
 import FloeCore
+import FloeYAML
 import Foundation
 
 /// The dbt projects a floe.yaml points at (`transforms: [{type: dbt, path: …}]`), for commands

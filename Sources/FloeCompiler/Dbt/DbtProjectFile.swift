@@ -1,6 +1,7 @@
+import FloeCore
 import FloeJinja
 import FloeTemplates
-import FloeCore
+import FloeYAML
 import Foundation
 
 /// `dbt_project.yml`: the project's name, where its files are, its vars and its config trees.

@@ -2,6 +2,7 @@ import FloeContract
 import FloeCore
 import FloeJinja
 import FloeTemplates
+import FloeYAML
 import Foundation
 
 /// The first phase of compiling a dbt project: dbt_project.yml, the installed packages, the

@@ -1,6 +1,7 @@
+import FloeCore
 import FloeJinja
 import FloeTemplates
-import FloeCore
+import FloeYAML
 import Foundation
 
 /// A generic data test as written in properties YAML: `- unique`, or

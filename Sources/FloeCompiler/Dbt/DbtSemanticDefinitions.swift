@@ -1,4 +1,5 @@
 import FloeCore
+import FloeYAML
 
 /// dbt's semantic layer as its properties files write it (`semantic_models:`, `metrics:`,
 /// `saved_queries:`), read with where each part is. ``DbtSemanticLayer`` turns them into cubes.

@@ -1,4 +1,5 @@
 import FloeCore
+import FloePackageSpec
 import Foundation
 
 /// A package in the project's install path (`dbt_packages/` unless dbt_project.yml says other):

@@ -1,6 +1,7 @@
 import FloeContract
 import FloeCore
 import FloeEngine
+import FloeYAML
 import Foundation
 
 /// Picks the environment, substitutes its namespace placeholders and resolves floe.yaml's logical

@@ -1,4 +1,5 @@
 import FloeCore
+import FloeYAML
 
 /// Refuses credentials, secret references, hosts and endpoints in the data team's floe.yaml.
 ///

@@ -1,8 +1,9 @@
-import FloeJinja
-import FloeTemplates
 import FloeContract
 import FloeCore
 import FloeEngine
+import FloeJinja
+import FloeTemplates
+import FloeYAML
 import Foundation
 
 /// Reads the Cube data-model files under floe.yaml's `semantic.path` into the plan's cubes:

@@ -1,5 +1,6 @@
 import FloeContract
 import FloeCore
+import FloeYAML
 import Foundation
 
 /// Cube views as read from the files, resolved against every cube once all files are read:

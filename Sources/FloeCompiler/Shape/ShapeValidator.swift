@@ -1,5 +1,6 @@
 import FloeContract
 import FloeCore
+import FloeYAML
 import Foundation
 
 /// Checks a ``YAMLValue`` against a ``Shape`` and reports every mismatch with its location,

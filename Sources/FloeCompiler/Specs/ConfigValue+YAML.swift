@@ -1,4 +1,5 @@
 import FloeContract
+import FloeYAML
 
 extension ConfigValue {
     /// The YAML value as plan data; a `{secret_ref, key}` mapping becomes a typed secret reference.

@@ -1,5 +1,6 @@
 import FloeContract
 import FloeCore
+import FloeYAML
 
 /// floe.yaml as read. Built leniently, like ``PlatformSpec``.
 struct FloeSpec {

@@ -1,5 +1,6 @@
 import FloeContract
 import FloeCore
+import FloeYAML
 
 /// platform.yaml as read, kept close to the YAML so later stages can point at lines.
 /// Built leniently: parts that failed validation are left out, so cross-file checks still run.

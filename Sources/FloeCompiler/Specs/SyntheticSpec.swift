@@ -1,5 +1,6 @@
 import FloeContract
 import FloeCore
+import FloeYAML
 
 /// Reads floe.yaml's `synthetic:` section into plan tables and checks what the shape cannot:
 /// references to other tables and columns, weights per value, ranges the right way round.

@@ -1,6 +1,7 @@
 import FloeCompiler
 import FloeContract
 import FloeCore
+import FloePackageSpec
 import Testing
 
 /// Installed packages (what `floe deps` puts in `dbt_packages/`) compile with the project as dbt

@@ -1,4 +1,5 @@
 import FloeCompiler
+import FloeYAML
 import Foundation
 import Testing
 

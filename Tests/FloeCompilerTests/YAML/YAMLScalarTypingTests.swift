@@ -1,4 +1,5 @@
 @testable import FloeCompiler
+@testable import FloeYAML
 import Testing
 import Yams
 

@@ -1,4 +1,5 @@
 import FloeCore
+import FloeYAML
 import Foundation
 
 /// One entry of `packages.yml` (or `dependencies.yml`): where a package comes from.
