@@ -95,23 +95,31 @@ let package = Package(
         .target(
             name: "FloeRuntime",
             dependencies: [
-                "FloeContract", "FloeCore", "FloeEngine", "FloeSemantic", "FloeTemplates", "FloeJinja",
+                "FloeConnect", "FloeContract", "FloeCore", "FloeEngine", "FloeTemplates", "FloeJinja",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Opening a plan's warehouse and reading what runs recorded there, shared by apply, serve
+        // and preflight: secret resolution, the engine factory, the plan connection, `ExecutorError`,
+        // the state store and the plan's graph, and the plan as apply runs it (`RunnablePlan`).
+        .target(
+            name: "FloeConnect",
+            dependencies: ["FloeContract", "FloeCore", "FloeEngine", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         // The semantic layer's query engine: Cube REST queries over the plan's cubes -> SQL with
         // bound values, rollup matching, Cube's response shapes. Executor side: reads only the plan.
         .target(
             name: "FloeSemantic",
-            dependencies: ["FloeContract", "FloeCore", "FloeEngine"],
+            dependencies: ["FloeConnect", "FloeContract", "FloeCore", "FloeEngine"],
             swiftSettings: swiftSettings
         ),
         // `floe serve`: Cube's REST API over the query engine, on Hummingbird, with JWT auth.
         .target(
             name: "FloeServe",
             dependencies: [
-                "FloeContract", "FloeCore", "FloeEngine", "FloeRuntime", "FloeSemantic",
+                "FloeConnect", "FloeContract", "FloeCore", "FloeEngine", "FloeSemantic",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -126,7 +134,7 @@ let package = Package(
         .target(
             name: "FloePreflight",
             dependencies: [
-                "FloeContract", "FloeCore", "FloeEngine", "FloeRuntime",
+                "FloeConnect", "FloeContract", "FloeCore", "FloeEngine",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -181,7 +189,8 @@ let package = Package(
         .target(
             name: "FloeCLI",
             dependencies: [
-                "FloeContract", "FloeCore", "FloeCompiler", "FloeEngine", "FloeRuntime", "FloeSemantic", "FloeServe", "FloePreflight",
+                "FloeConnect", "FloeContract", "FloeCore", "FloeCompiler", "FloeEngine", "FloeRuntime", "FloeSemantic", "FloeServe",
+                "FloePreflight",
                 "FloePackages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -199,39 +208,39 @@ let package = Package(
         // and rows of two engines compared.
         .target(
             name: "FloeTestSupport",
-            dependencies: ["FloeCompiler", "FloeContract", "FloeEngine", "FloeRuntime", "FloeSemantic"],
+            dependencies: ["FloeConnect", "FloeCompiler", "FloeContract", "FloeEngine", "FloeRuntime", "FloeSemantic"],
             path: "Tests/FloeTestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "FloeContractTests", dependencies: ["FloeContract"], swiftSettings: swiftSettings),
-        .testTarget(name: "FloeEngineTests", dependencies: ["FloeEngine", "FloeSQLite"], swiftSettings: swiftSettings),
+        .testTarget(name: "FloeContractTests", dependencies: ["FloeConnect", "FloeContract"], swiftSettings: swiftSettings),
+        .testTarget(name: "FloeEngineTests", dependencies: ["FloeConnect", "FloeEngine", "FloeSQLite"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FloeRuntimeTests",
-            dependencies: ["FloeRuntime", "FloeEngine", "FloeSQLite", "FloeSemantic", "FloeContract", "FloeCompiler", "FloeCore"],
+            dependencies: ["FloeConnect", "FloeRuntime", "FloeEngine", "FloeSQLite", "FloeSemantic", "FloeContract", "FloeCompiler", "FloeCore"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FloePostgresTests",
-            dependencies: ["FloePostgres", "FloeSQLite", "FloeRuntime", "FloeEngine", "FloeCompiler", "FloeContract", "FloeSemantic",
+            dependencies: ["FloeConnect", "FloePostgres", "FloeSQLite", "FloeRuntime", "FloeEngine", "FloeCompiler", "FloeContract", "FloeSemantic",
                            "FloeTestSupport"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "FloeCoreTests", dependencies: ["FloeCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "FloeCoreTests", dependencies: ["FloeConnect", "FloeCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FloeSparkTests",
-            dependencies: ["FloeSpark", "FloeSQLite", "FloeEngine", "FloeRuntime", "FloeCompiler", "FloeContract", "FloeSemantic",
+            dependencies: ["FloeConnect", "FloeSpark", "FloeSQLite", "FloeEngine", "FloeRuntime", "FloeCompiler", "FloeContract", "FloeSemantic",
                            "FloeTestSupport"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "FloeJinjaTests", dependencies: ["FloeJinja", "FloeCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "FloePackagesTests", dependencies: ["FloePackages", "FloePackageSpec", "FloeYAML", "FloeCompiler", "FloeCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "FloePreflightTests", dependencies: ["FloePreflight", "FloeCompiler", "FloeContract", "FloeSQLite"],
+        .testTarget(name: "FloeJinjaTests", dependencies: ["FloeConnect", "FloeJinja", "FloeCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "FloePackagesTests", dependencies: ["FloeConnect", "FloePackages", "FloePackageSpec", "FloeYAML", "FloeCompiler", "FloeCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "FloePreflightTests", dependencies: ["FloeConnect", "FloePreflight", "FloeCompiler", "FloeContract", "FloeSQLite"],
                     swiftSettings: swiftSettings),
         .testTarget(
             name: "FloeServeTests",
             dependencies: [
-                "FloeServe", "FloeSemantic", "FloeRuntime", "FloeSQLite", "FloeContract", "FloeCompiler",
+                "FloeConnect", "FloeServe", "FloeSemantic", "FloeRuntime", "FloeSQLite", "FloeContract", "FloeCompiler",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -240,13 +249,13 @@ let package = Package(
         ),
         .testTarget(
             name: "FloeSemanticTests",
-            dependencies: ["FloeSemantic", "FloeRuntime", "FloeEngine", "FloeSQLite", "FloeContract", "FloeCompiler", "FloeCore"],
+            dependencies: ["FloeConnect", "FloeSemantic", "FloeRuntime", "FloeEngine", "FloeSQLite", "FloeContract", "FloeCompiler", "FloeCore"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FloeCompilerTests",
-            dependencies: ["FloeCompiler", "FloeContract", "FloeCore", "FloeEngine", "FloeTemplates", "FloeJinja", "FloeYAML", "FloePackageSpec",
+            dependencies: ["FloeConnect", "FloeCompiler", "FloeContract", "FloeCore", "FloeEngine", "FloeTemplates", "FloeJinja", "FloeYAML", "FloePackageSpec",
                            .product(name: "Yams", package: "Yams"),
                            .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Fixtures"],
@@ -254,7 +263,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FloeCLITests",
-            dependencies: ["FloeCLI", "FloeCompiler", "FloeContract", "FloeCore", "FloeSemantic", "FloeTestSupport", "floe"],
+            dependencies: ["FloeConnect", "FloeCLI", "FloeCompiler", "FloeContract", "FloeCore", "FloeSemantic", "FloeTestSupport", "floe"],
             // The Python programs the tests run (the Cube clients from PyPI).
             exclude: ["Clients"],
             swiftSettings: swiftSettings

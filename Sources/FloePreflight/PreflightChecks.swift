@@ -1,7 +1,7 @@
+import FloeConnect
 import FloeContract
 import FloeCore
 import FloeEngine
-import FloeRuntime
 import Foundation
 
 /// One check to run: what it checks and how.

@@ -1,5 +1,5 @@
+import FloeConnect
 import FloeEngine
-import FloeRuntime
 import FloeSemantic
 import Foundation
 

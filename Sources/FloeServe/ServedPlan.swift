@@ -1,7 +1,7 @@
+import FloeConnect
 import FloeContract
 import FloeCore
 import FloeEngine
-import FloeRuntime
 import FloeSemantic
 import Foundation
 

@@ -1,8 +1,9 @@
+import FloeConnect
 import FloeContract
 import FloeEngine
+@testable import FloeRuntime
 import FloeSemantic
 import FloeTestSupport
-@testable import FloeRuntime
 import Foundation
 import Testing
 
@@ -30,7 +31,7 @@ struct PostgresDemoTests {
 
         // `floe show` reads a mart as it reads one on SQLite.
         if let mart = prod.models.first(where: { $0.name.hasPrefix("mart_") }) {
-            let shown = try RelationPreview.rows(of: mart.name, in: prod, limit: 5, projectDirectory: product.directory.path,
+            let shown = try RelationPreview.rows(of: mart.name, in: RunnablePlan(withRollupsOf: prod), limit: 5, projectDirectory: product.directory.path,
                                                  environment: product.environment)
             #expect(shown.rows.count == min(5, try postgres.query("select * from \(postgres.quoted(mart.relation))").rows.count))
             #expect(shown.columns == (try postgres.query("select * from \(postgres.quoted(mart.relation))", limit: 1).columns))
@@ -59,7 +60,7 @@ struct PostgresLiveRetentionTests {
         for cycle in 0..<6 {
             let options = ApplyOptions(mode: .buildWithTests, threads: 2, projectDirectory: product.directory.path,
                                        environment: product.environment, batch: true, now: start.addingTimeInterval(300 * Double(cycle)))
-            let results = try PlanRunner(plan: plan, options: options).run()
+            let results = try PlanRunner(plan: RunnablePlan(withRollupsOf: plan), options: options).run()
             let failed = results.results.filter { ![.success, .pass, .upToDate].contains($0.status) }
             #expect(failed.isEmpty, "cycle \(cycle): \(failed.map { ($0.name, $0.message ?? "") })")
             messages.append(results.result(named: "raw_customers")?.message ?? "")

@@ -1,5 +1,7 @@
+import FloeConnect
 import FloeContract
 @testable import FloeRuntime
+import FloeSemantic
 import Foundation
 import Testing
 
@@ -135,7 +137,7 @@ import Testing
         try shop.write("dbt/models/staging/stg_customers.sql", "select nope from {{ ref('customers') }}")
         let plan = try shop.compile()
         let options = ApplyOptions(threads: 1, projectDirectory: shop.directory.path, environment: [:], failFast: true)
-        let results = try PlanRunner(plan: plan, options: options).run()
+        let results = try PlanRunner(plan: RunnablePlan(withRollupsOf: plan), options: options).run()
         #expect(results.status("stg_customers") == .error)
         #expect(results.cancelledBy == "fail-fast")
         #expect(results.results.filter { $0.resourceType == .test }.isEmpty, "no test runs after the first failure")
@@ -164,7 +166,7 @@ import Testing
         #expect(failing.status == .fail)
         #expect(failing.message == "1 failing row; see them with `floe show --failures \(failing.name)` (shop-dev_dbt_test__audit.\(failing.name))")
         let plan = try shop.compile()
-        let rows = try RelationPreview.rows(of: failing.name, failures: true, in: plan, limit: nil,
+        let rows = try RelationPreview.rows(of: failing.name, failures: true, in: RunnablePlan(withRollupsOf: plan), limit: nil,
                                             projectDirectory: shop.directory.path, environment: [:])
         #expect(rows.rows.map { $0.map { $0.displayText ?? "null" } } == [["lost", "1"]])
         #expect(first.results.first { $0.name == "unique_fct_orders_order_id" }?.message == "pass")
@@ -174,7 +176,7 @@ import Testing
         let fixed = try shop.apply(fullRefresh: true)
         #expect(fixed.results.first { $0.name == failing.name }?.status == .pass)
         #expect {
-            try RelationPreview.rows(of: failing.name, failures: true, in: try shop.compile(), limit: nil,
+            try RelationPreview.rows(of: failing.name, failures: true, in: RunnablePlan(withRollupsOf: try shop.compile()), limit: nil,
                                      projectDirectory: shop.directory.path, environment: [:])
         } throws: { ($0 as? ExecutorError)?.kind == .notFound }
     }
@@ -220,7 +222,7 @@ import Testing
         #expect(results.result("counts_limited")?.status == .warn, "\(results.result("counts_limited")?.message ?? "")")
         #expect(results.result("counts_limited")?.failures == 1, "limit 1 counts at most one row")
         #expect(results.result("counts_where")?.status == .pass, "only FI, whose count is 1")
-        let stored = try RelationPreview.rows(of: "counts_where", failures: true, in: plan, limit: nil,
+        let stored = try RelationPreview.rows(of: "counts_where", failures: true, in: RunnablePlan(withRollupsOf: plan), limit: nil,
                                               projectDirectory: shop.directory.path, environment: [:])
         #expect(stored.rows.isEmpty, "store_failures: true keeps the (empty) result every run")
     }
@@ -285,7 +287,7 @@ import Testing
         let current = try shop.rows(table)
         let plan = try shop.compile()
         func snapshot(_ number: Int, of name: String = "revenue_by_country") throws -> [[String]] {
-            try RelationPreview.rows(of: name, snapshot: number, in: plan, limit: nil, projectDirectory: shop.directory.path,
+            try RelationPreview.rows(of: name, snapshot: number, in: RunnablePlan(withRollupsOf: plan), limit: nil, projectDirectory: shop.directory.path,
                                      environment: [:]).rows.map { $0.map { $0.displayText ?? "null" } }.sorted { $0[0] < $1[0] }
                 .map { [$0[0], $0.last!] }
         }

@@ -1,7 +1,8 @@
+import FloeConnect
 import FloeContract
 import FloeEngine
-import FloeSQLite
 import FloeRuntime
+import FloeSQLite
 import Testing
 
 /// Apply finds the engine by the compute profile's type among the adapters this build registered.

@@ -1,6 +1,8 @@
+import FloeConnect
 import FloeContract
 import FloeCore
 @testable import FloeRuntime
+import FloeSemantic
 import Foundation
 import Testing
 
@@ -31,7 +33,7 @@ import Testing
         for cycle in 0..<cycles {
             let options = ApplyOptions(mode: .buildWithTests, threads: 2, projectDirectory: workspace.directory.path,
                                        environment: [:], batch: true, now: start.addingTimeInterval(every * Double(cycle)))
-            all.append(try PlanRunner(plan: plan, options: options).run())
+            all.append(try PlanRunner(plan: RunnablePlan(withRollupsOf: plan), options: options).run())
         }
         return (workspace, all)
     }

@@ -1,3 +1,4 @@
+import FloeConnect
 import FloeContract
 @testable import FloeRuntime
 import Testing

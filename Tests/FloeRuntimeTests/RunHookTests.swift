@@ -1,5 +1,7 @@
+import FloeConnect
 import FloeContract
 import FloeRuntime
+import FloeSemantic
 import Foundation
 import Testing
 
@@ -70,7 +72,7 @@ import Testing
         // An analysis is compiled, with what it reads, and never run.
         #expect(plan.analyses == [CompiledAnalysis(uniqueID: "analysis.expo.explore", name: "explore", path: "dbt/analyses/explore.sql",
                                                    sql: #"select count(*) from "\#(plan.environment.namespace)"."b""#, dependsOn: ["model.expo.b"])])
-        let upstream = try PlanListing.nodes(in: plan, select: ["+exposure:weekly"], exclude: []).nodes
+        let upstream = try PlanListing.nodes(in: RunnablePlan(withRollupsOf: plan), select: ["+exposure:weekly"], exclude: []).nodes
         #expect(upstream.map(\.name) == ["a", "b", "c", "weekly"])
         #expect(upstream.last?.resourceType == "exposure")
         // Nothing is built for it.

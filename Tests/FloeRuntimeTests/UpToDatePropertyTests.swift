@@ -1,6 +1,8 @@
+import FloeConnect
 import FloeContract
 import FloeCore
 @testable import FloeRuntime
+import FloeSemantic
 import Foundation
 import Testing
 
@@ -155,7 +157,7 @@ import Testing
             let canceller = CancelAfter(count: cancelAfter)
             let options = ApplyOptions(select: selector.isEmpty ? [] : [selector], threads: 2,
                                        projectDirectory: project.directory.path, environment: [:])
-            let runner = PlanRunner(plan: plan, options: options, observer: canceller)
+            let runner = PlanRunner(plan: RunnablePlan(withRollupsOf: plan), options: options, observer: canceller)
             canceller.cancellation = runner.cancellation
             let results = try runner.run()
             let what = "step \(step): \(edits.joined(separator: ", ")); apply -s '\(selector)'"
@@ -293,7 +295,7 @@ final class CancelAfter: ApplyObserver, @unchecked Sendable {
         let plan = try shop.compile()
         // Cancelled once the four synthetic tables are done, as a Ctrl-C would.
         let canceller = CancelAfter(count: 4)
-        let runner = PlanRunner(plan: plan, options: ApplyOptions(threads: 2, projectDirectory: shop.directory.path, environment: [:]),
+        let runner = PlanRunner(plan: RunnablePlan(withRollupsOf: plan), options: ApplyOptions(threads: 2, projectDirectory: shop.directory.path, environment: [:]),
                                 observer: canceller)
         canceller.cancellation = runner.cancellation
         let cancelled = try runner.run()
@@ -314,11 +316,11 @@ final class CancelAfter: ApplyObserver, @unchecked Sendable {
         let plan = try shop.compile()
         let batch = ApplyOptions(threads: 2, projectDirectory: shop.directory.path, environment: [:], batch: true)
         // The first batch finds nothing loaded: it loads the tables whole.
-        let first = try PlanRunner(plan: plan, options: batch).run()
+        let first = try PlanRunner(plan: RunnablePlan(withRollupsOf: plan), options: batch).run()
         #expect(first.result("raw_orders")?.message?.hasPrefix("synthetic, 5050 rows") == true, "\(first.result("raw_orders")?.message ?? "")")
         let before = try shop.rows(#"select count(*), max(order_date) from "floe-dev"."raw_orders""#)[0]
         let unitsBefore = try shop.scalar(#"select sum(units_sold) from "floe-dev"."mart_revenue""#)
-        let second = try PlanRunner(plan: plan, options: batch).run()
+        let second = try PlanRunner(plan: RunnablePlan(withRollupsOf: plan), options: batch).run()
         #expect(second.result("raw_orders")?.message?.hasPrefix("batch, 51 new rows (5050 made in all)") == true,
                 "\(second.result("raw_orders")?.message ?? "")")
         #expect(second.result("raw_order_items")?.message?.hasPrefix("batch, ") == true, "the new orders' items come too")
@@ -338,6 +340,6 @@ final class CancelAfter: ApplyObserver, @unchecked Sendable {
     @Test func aPlanWithoutADemoSectionRefusesBatches() throws {
         let shop = try Workspace(fixture: "shop")
         let options = ApplyOptions(projectDirectory: shop.directory.path, environment: [:], batch: true)
-        #expect { try PlanRunner(plan: try shop.compile(), options: options).run() } throws: { ($0 as? ExecutorError)?.kind == .usage }
+        #expect { try PlanRunner(plan: RunnablePlan(withRollupsOf: try shop.compile()), options: options).run() } throws: { ($0 as? ExecutorError)?.kind == .usage }
     }
 }

@@ -1,8 +1,10 @@
 import FloeCompiler
+import FloeConnect
 import FloeContract
 import FloeEngine
 import FloeRuntime
 import FloeSQLite
+import FloeSemantic
 import Foundation
 
 /// A throwaway copy of a fixture project (or a project written file by file), compiled and
@@ -88,7 +90,7 @@ struct Workspace {
     ) throws -> RunResults {
         let options = ApplyOptions(mode: mode, select: select, exclude: exclude, fullRefresh: fullRefresh, threads: 2,
                                    projectDirectory: directory.path, environment: environment)
-        return try PlanRunner(plan: plan ?? compile(), options: options).run()
+        return try PlanRunner(plan: RunnablePlan(withRollupsOf: plan ?? compile()), options: options).run()
     }
 
     /// A connection to the applied database, as the runner opens it.

@@ -1,8 +1,10 @@
 import FloeCompiler
+import FloeConnect
 import FloeContract
 import FloeEngine
 import FloeRuntime
 import FloeSQLite
+import FloeSemantic
 import Foundation
 
 /// The e-commerce demo product copied to a temporary directory, compiled, and (for the suites
@@ -41,7 +43,7 @@ struct DemoWarehouse: Sendable {
         self.plan = plan
         if build {
             let options = ApplyOptions(mode: .build, threads: 2, projectDirectory: directory.path, environment: [:])
-            let results = try PlanRunner(plan: plan, options: options).run()
+            let results = try PlanRunner(plan: RunnablePlan(withRollupsOf: plan), options: options).run()
             guard results.success else { throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "the demo did not build"]) }
         }
     }

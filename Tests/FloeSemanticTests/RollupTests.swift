@@ -1,4 +1,5 @@
 import FloeCompiler
+import FloeConnect
 import FloeContract
 import FloeEngine
 import FloeRuntime
@@ -77,7 +78,7 @@ import Testing
         let sql = try String(contentsOf: model, encoding: .utf8)
         try Data(sql.replacingOccurrences(of: "as numeric), 2)", with: "as numeric), 1)").utf8).write(to: model)
         let changed = try warehouse.recompiled()
-        let partial = try PlanRunner(plan: changed, options: ApplyOptions(select: ["stg_orders"], threads: 1, projectDirectory: warehouse.directory.path, environment: [:])).run()
+        let partial = try PlanRunner(plan: RunnablePlan(withRollupsOf: changed), options: ApplyOptions(select: ["stg_orders"], threads: 1, projectDirectory: warehouse.directory.path, environment: [:])).run()
         #expect(partial.success, "\(partial.results.filter { ![.success, .pass].contains($0.status) })")
         #expect(partial.result(named: "orders__by_status_and_month") == nil)
         let connection = try changed.connection(in: warehouse.directory)
@@ -88,7 +89,7 @@ import Testing
         #expect(rows(answer) == rows(try runner.load(byStatus, on: connection)))
 
         // A full apply rebuilds the rollup, which answers again, with the new numbers.
-        let full = try PlanRunner(plan: changed, options: ApplyOptions(threads: 1, projectDirectory: warehouse.directory.path, environment: [:])).run()
+        let full = try PlanRunner(plan: RunnablePlan(withRollupsOf: changed), options: ApplyOptions(threads: 1, projectDirectory: warehouse.directory.path, environment: [:])).run()
         #expect(full.success && full.result(named: "orders__by_status_and_month")?.status == .success, "\(full.results.map { ($0.name, $0.status) })")
         let rollups = PreAggregationState.current(changed, connection: connection)
         let again = try runner.load(byStatus, on: connection, rollups: rollups)
@@ -107,7 +108,7 @@ extension RollupTests {
         #expect(partitions == [[.integer(13)]])
 
         // A live-demo batch adds orders to some months: only those are rebuilt.
-        let batch = try PlanRunner(plan: warehouse.plan, options: ApplyOptions(threads: 1, projectDirectory: warehouse.directory.path,
+        let batch = try PlanRunner(plan: RunnablePlan(withRollupsOf: warehouse.plan), options: ApplyOptions(threads: 1, projectDirectory: warehouse.directory.path,
                                                                               environment: [:], batch: true)).run()
         let message = try #require(batch.result(named: "orders__by_status_and_month")?.message)
         let counts = message.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }

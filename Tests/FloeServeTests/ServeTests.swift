@@ -1,3 +1,4 @@
+import FloeConnect
 import FloeContract
 import FloeRuntime
 import FloeSemantic
@@ -262,7 +263,7 @@ import Testing
             let first = try await client.cube("/cubejs-api/v1/load", query: count)
             #expect(try await client.cube("/cubejs-api/v1/load", query: count).body == first.body, "asked again, answered the same")
             // A live-demo batch adds orders while the server runs.
-            let batch = try PlanRunner(plan: demo.plan, options: ApplyOptions(threads: 1, projectDirectory: demo.directory.path,
+            let batch = try PlanRunner(plan: RunnablePlan(withRollupsOf: demo.plan), options: ApplyOptions(threads: 1, projectDirectory: demo.directory.path,
                                                                              environment: [:], batch: true)).run()
             #expect(batch.success)
             let after = try await client.cube("/cubejs-api/v1/load", query: count)

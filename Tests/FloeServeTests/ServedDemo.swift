@@ -1,10 +1,11 @@
 import FloeCompiler
+import FloeConnect
 import FloeContract
 import FloeEngine
 import FloeRuntime
 import FloeSQLite
-@testable import FloeServe
 import FloeSemantic
+@testable import FloeServe
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -45,7 +46,7 @@ struct ServedDemo: Sendable {
         self.plan = plan
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("target"), withIntermediateDirectories: true)
         try plan.encoded().write(to: URL(fileURLWithPath: planPath))
-        let results = try PlanRunner(plan: plan, options: ApplyOptions(threads: 2, projectDirectory: directory.path, environment: [:])).run()
+        let results = try PlanRunner(plan: RunnablePlan(withRollupsOf: plan), options: ApplyOptions(threads: 2, projectDirectory: directory.path, environment: [:])).run()
         guard results.success else { throw ServeError(.plan, "the demo did not build") }
     }
 

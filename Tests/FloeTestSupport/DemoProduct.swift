@@ -1,7 +1,9 @@
 import FloeCompiler
+import FloeConnect
 import FloeContract
 import FloeEngine
 import FloeRuntime
+import FloeSemantic
 import Foundation
 
 /// A copy of a demo product in a temporary directory with the demo platform beside it, some of
@@ -83,7 +85,7 @@ public struct DemoProduct {
     @discardableResult
     public func apply(environment name: String, mode: ApplyOptions.Mode = .buildWithTests, fullRefresh: Bool = false) throws -> RunResults {
         let options = ApplyOptions(mode: mode, fullRefresh: fullRefresh, threads: 4, projectDirectory: directory.path, environment: environment)
-        return try PlanRunner(plan: compile(environment: name), options: options).run()
+        return try PlanRunner(plan: RunnablePlan(withRollupsOf: compile(environment: name)), options: options).run()
     }
 
     public func connection(environment name: String) throws -> any EngineConnection {

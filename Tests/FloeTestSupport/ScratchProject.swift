@@ -1,7 +1,9 @@
 import FloeCompiler
+import FloeConnect
 import FloeContract
 import FloeEngine
 import FloeRuntime
+import FloeSemantic
 import Foundation
 import Testing
 
@@ -52,7 +54,7 @@ public struct ScratchProject {
     public func apply(vars: String = "{}", fullRefresh: Bool = false, expectSuccess: Bool = true,
                       sourceLocation: SourceLocation = #_sourceLocation) throws -> RunResults {
         let options = ApplyOptions(mode: .build, fullRefresh: fullRefresh, projectDirectory: directory.path, environment: environment)
-        let results = try PlanRunner(plan: plan(vars: vars), options: options).run()
+        let results = try PlanRunner(plan: RunnablePlan(withRollupsOf: plan(vars: vars)), options: options).run()
         if expectSuccess, !results.success {
             let problems = results.results.filter { ![.success, .pass, .upToDate].contains($0.status) }.map { "\($0.name): \($0.message ?? "")" }
             Issue.record("the run failed: \(problems)", sourceLocation: sourceLocation)

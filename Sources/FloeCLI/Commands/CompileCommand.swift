@@ -1,8 +1,10 @@
 import ArgumentParser
 import FloeCompiler
+import FloeConnect
 import FloeContract
 import FloeCore
 import FloeRuntime
+import FloeSemantic
 import Foundation
 
 /// `floe compile`: validate, resolve and write the plan.
@@ -55,7 +57,7 @@ struct CompileCommand: ParsableCommand {
     private func writeSelected(_ plan: CompiledArtifacts, destination: String) throws {
         let listing: (nodes: [PlanListing.Node], warnings: [String])
         do {
-            listing = try PlanListing.nodes(in: plan, select: select, exclude: [])
+            listing = try PlanListing.nodes(in: RunnablePlan(withRollupsOf: plan), select: select, exclude: [])
         } catch {
             Console.standardError.line("error: \(error.description)")
             throw FloeExit(.usage)

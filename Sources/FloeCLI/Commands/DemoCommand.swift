@@ -1,6 +1,8 @@
 import ArgumentParser
+import FloeConnect
 import FloeContract
 import FloeRuntime
+import FloeSemantic
 import Foundation
 
 /// `floe demo`: live demo mode, one line per cycle, until Ctrl-C (or `--cycles`).
@@ -56,7 +58,7 @@ struct DemoCommand: ParsableCommand {
         }
         var failed = false
         do {
-            _ = try DemoLoop(plan: plan, options: options, observer: log).run(cycles: cycles, stop: stop) { cycle in
+            _ = try DemoLoop(plan: RunnablePlan(withRollupsOf: plan), options: options, observer: log).run(cycles: cycles, stop: stop) { cycle in
                 let counts = cycle.results.counts
                 failed = failed || !cycle.results.success
                 log.finishedRun(cycle.results)

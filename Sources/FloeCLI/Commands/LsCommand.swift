@@ -1,6 +1,8 @@
 import ArgumentParser
 import FloeCompiler
+import FloeConnect
 import FloeRuntime
+import FloeSemantic
 import Foundation
 
 /// `floe ls`: the project's nodes, as dbt ls lists them.
@@ -37,7 +39,7 @@ struct LsCommand: ParsableCommand {
         guard let plan = compiled.artifacts else { throw FloeExit(.invalidConfiguration) }
         let listing: (nodes: [PlanListing.Node], warnings: [String])
         do {
-            listing = try PlanListing.nodes(in: plan, select: select, exclude: exclude)
+            listing = try PlanListing.nodes(in: RunnablePlan(withRollupsOf: plan), select: select, exclude: exclude)
         } catch {
             Console.standardError.line("error: \(error.description)")
             throw FloeExit(.usage)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FloeConnect
 import FloeEngine
 import FloeRuntime
 import FloeSemantic

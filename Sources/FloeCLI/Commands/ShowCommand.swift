@@ -1,6 +1,8 @@
 import ArgumentParser
+import FloeConnect
 import FloeEngine
 import FloeRuntime
+import FloeSemantic
 import Foundation
 
 /// `floe show`: a built model's rows.
@@ -53,7 +55,7 @@ struct ShowCommand: ParsableCommand {
         let rows: ResultSet
         do {
             rows = try RelationPreview.rows(
-                of: model, failures: failures, snapshot: snapshot, in: plan, limit: limit == 0 ? nil : limit,
+                of: model, failures: failures, snapshot: snapshot, in: RunnablePlan(withRollupsOf: plan), limit: limit == 0 ? nil : limit,
                 projectDirectory: projectDir ?? PlanFile.projectDirectory(forPlan: path),
                 environment: ProcessInfo.processInfo.environment)
         } catch {

@@ -1,5 +1,7 @@
+import FloeConnect
 import FloeContract
 import FloeRuntime
+import FloeSemantic
 import Foundation
 
 /// Runs a plan for `apply`, `run` and `test`: the runner, the exit codes, run_results.json, the summary.
@@ -25,7 +27,7 @@ enum ApplyExecution {
         let command = options.command
         let reporter = RunReporter(quiet: flags.format == .json)
         let log = RunLog(path: (options.targetDirectory ?? ".") + "/floe.log")
-        let runner = PlanRunner(plan: plan, options: options, observer: ObserverGroup([reporter, log]))
+        let runner = PlanRunner(plan: RunnablePlan(withRollupsOf: plan), options: options, observer: ObserverGroup([reporter, log]))
         let signals = SignalForwarding(to: runner.cancellation) { reason in
             reporter.cancelling(reason)
             log.write("warn", "cancelling", [("signal", reason.rawValue)])

@@ -1,3 +1,4 @@
+import FloeConnect
 import FloeRuntime
 import FloeSemantic
 

@@ -1,6 +1,6 @@
+import FloeConnect
 import FloeContract
 import FloeEngine
-import FloeSemantic
 import Foundation
 
 /// Builds the selected seeds and models in dependency order on the worker threads. A node is
@@ -33,7 +33,7 @@ struct BuildPhase {
     let plan: CompiledArtifacts
     let graph: PlanGraph
     /// The rollups kept in partitions, by unique id.
-    var partitions: [String: RollupDefinition.Partitioning] = [:]
+    var partitions: [String: RollupPartitioning] = [:]
 
     /// `tests` are given by `floe build`: each runs once the nodes it tests are built, and a model
     /// waits for the tests of what it reads, so a failing test skips everything downstream.

@@ -1,3 +1,4 @@
+import FloeConnect
 import FloeContract
 import FloeCore
 import Foundation
@@ -16,14 +17,15 @@ public struct DemoLoop {
         public var rowsAdded: Int
     }
 
-    let plan: CompiledArtifacts
+    let runnable: RunnablePlan
+    var plan: CompiledArtifacts { runnable.declared }
     let options: ApplyOptions
     let observer: (any ApplyObserver)?
 
-    public init(plan: CompiledArtifacts, options: ApplyOptions, observer: (any ApplyObserver)? = nil) {
+    public init(plan: RunnablePlan, options: ApplyOptions, observer: (any ApplyObserver)? = nil) {
         var options = options
         options.batch = true
-        self.plan = plan
+        runnable = plan
         self.options = options
         self.observer = observer
     }
@@ -52,7 +54,7 @@ public struct DemoLoop {
             }
             if stop.isCancelled { break }
             number += 1
-            let runner = PlanRunner(plan: plan, options: options, observer: observer)
+            let runner = PlanRunner(plan: runnable, options: options, observer: observer)
             let forward = stop.register { runner.cancellation.cancel(stop.reason ?? .request) }
             defer { stop.remove(forward) }
             let results = try runner.run()

@@ -1,8 +1,8 @@
 import Crypto
+import FloeConnect
 import FloeContract
 import FloeCore
 import FloeEngine
-import FloeSemantic
 import FloeJinja
 import FloeTemplates
 import Foundation
@@ -13,12 +13,12 @@ import Foundation
 public final class PlanRunner: @unchecked Sendable {
     /// The plan as compiled, which is what is validated.
     let declared: CompiledArtifacts
-    /// The plan with the cubes' rollups as models (``PreAggregationNodes``): what runs.
+    /// The plan with the cubes' rollups as models (``RunnablePlan``): what runs.
     let plan: CompiledArtifacts
     /// Why the rollups could not be derived, when they could not.
     let rollupFailure: String?
     /// The rollups kept in partitions.
-    let partitions: [String: RollupDefinition.Partitioning]
+    let partitions: [String: RollupPartitioning]
     let options: ApplyOptions
     let observer: (any ApplyObserver)?
     let graph: PlanGraph
@@ -26,18 +26,12 @@ public final class PlanRunner: @unchecked Sendable {
     /// Cancel it (from any thread) to stop the run: see ``RunCancellation``.
     public let cancellation = RunCancellation()
 
-    public init(plan: CompiledArtifacts, options: ApplyOptions, observer: (any ApplyObserver)? = nil) {
-        declared = plan
-        do {
-            let derived = try PreAggregationNodes.derived(from: plan)
-            self.plan = derived.plan
-            partitions = PreAggregationNodes.partitions(of: derived.rollups)
-            rollupFailure = nil
-        } catch {
-            self.plan = plan
-            partitions = [:]
-            rollupFailure = "cannot build the cubes' pre-aggregations: \(error.message)"
-        }
+    /// `plan` as the semantic layer expanded it (`RunnablePlan(withRollupsOf:)`).
+    public init(plan runnable: RunnablePlan, options: ApplyOptions, observer: (any ApplyObserver)? = nil) {
+        declared = runnable.declared
+        plan = runnable.plan
+        partitions = runnable.partitions
+        rollupFailure = runnable.rollupFailure
         self.options = options
         self.observer = observer
         graph = PlanGraph(self.plan)

@@ -1,3 +1,4 @@
+import FloeConnect
 import FloeContract
 import FloeCore
 import FloeEngine
@@ -32,11 +33,11 @@ public enum RelationPreview {
     /// At most `limit` rows (nil = all). With `failures`, `name` is a test, and its failing rows as
     /// the last run stored them are shown (``TestFailures``).
     public static func rows(
-        of name: String, failures: Bool = false, snapshot: Int? = nil, in declared: CompiledArtifacts, limit: Int?, projectDirectory: String,
+        of name: String, failures: Bool = false, snapshot: Int? = nil, in runnable: RunnablePlan, limit: Int?, projectDirectory: String,
         environment: [String: String]
     ) throws(ExecutorError) -> ResultSet {
         // A cube's rollup is shown like a model.
-        let plan = (try? PreAggregationNodes.expanded(declared)) ?? declared
+        let plan = runnable.plan
         if let snapshot {
             guard let model = plan.models.first(where: { $0.name == name || $0.uniqueID == name }) else {
                 throw Missing.unknown(name, suggestion: Suggestions.didYouMean(name, in: plan.models.map(\.name)))

@@ -1,3 +1,4 @@
+import FloeConnect
 import FloeContract
 import FloeCore
 import FloeEngine

@@ -1,3 +1,4 @@
+import FloeConnect
 import FloeContract
 import FloeEngine
 import Foundation

@@ -1,7 +1,7 @@
-import Foundation
+import FloeConnect
 import FloeContract
 import FloeEngine
-import FloeSemantic
+import Foundation
 
 /// Builds one model on one connection, in one write transaction that also records its state:
 /// pre-hooks, the materialization, post-hooks, then the fingerprint. Any failure rolls all of it back.
@@ -25,7 +25,7 @@ struct ModelBuilder {
     var snapshots: Snapshots?
     var previous: NodeState?
     /// For a rollup kept in partitions: rebuild only the partitions whose source rows changed.
-    var partitioning: RollupDefinition.Partitioning?
+    var partitioning: RollupPartitioning?
 
     /// Builds `model` and records `recording` as its state in the same transaction.
     func build(_ model: CompiledModel, recording: NodeState, fullRefresh: Bool, at time: String) throws -> Outcome {

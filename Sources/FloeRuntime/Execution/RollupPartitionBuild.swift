@@ -1,15 +1,15 @@
+import FloeConnect
 import FloeContract
 import FloeEngine
-import FloeSemantic
 
-/// Builds a rollup kept in partitions (``RollupDefinition/Partitioning``) inside the caller's
+/// Builds a rollup kept in partitions (``RollupPartitioning``) inside the caller's
 /// write transaction: the first build, a full refresh or a rollup without recorded partitions
 /// builds the whole table; later builds rebuild only the partitions whose source rows changed,
 /// appeared or went away. Either way the partitions' signatures are recorded beside the rollup.
 struct RollupPartitionBuild {
     let connection: any EngineConnection
     let dialect: any SQLDialect
-    let partitioning: RollupDefinition.Partitioning
+    let partitioning: RollupPartitioning
 
     /// `fullBuild` builds the whole table (the model's table materialization).
     func build(_ model: CompiledModel, fullRefresh: Bool, fullBuild: () throws -> ModelBuilder.Outcome) throws -> ModelBuilder.Outcome {

@@ -1,4 +1,5 @@
 import Crypto
+import FloeConnect
 import FloeContract
 import FloeCore
 import FloeEngine

@@ -1,3 +1,4 @@
+import FloeConnect
 import FloeContract
 
 /// The nodes a selection picks from a plan, in plan order, for `floe ls`.
@@ -24,10 +25,10 @@ public enum PlanListing {
 
     /// The selected nodes and the warnings for criteria that matched nothing. Tests are listed as
     /// `floe build` runs them: a test of a selected node is listed with it (dbt's eager selection).
-    public static func nodes(in declared: CompiledArtifacts, select: [String], exclude: [String])
+    public static func nodes(in runnable: RunnablePlan, select: [String], exclude: [String])
         throws(ExecutorError) -> (nodes: [Node], warnings: [String]) {
         // The cubes' rollups are listed with the models they follow, as apply builds them.
-        let plan = (try? PreAggregationNodes.expanded(declared)) ?? declared
+        let plan = runnable.plan
         let graph = PlanGraph(plan)
         let resolution: NodeSelector.Resolution
         do {

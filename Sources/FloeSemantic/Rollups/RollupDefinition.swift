@@ -1,3 +1,4 @@
+import FloeConnect
 import FloeContract
 import FloeEngine
 
@@ -41,25 +42,7 @@ public struct RollupDefinition: Sendable {
     /// source rows changed.
     public let partitioning: Partitioning?
 
-    /// A rollup kept in partitions of its time dimension. Each build works out every partition's
-    /// signature (its row count and ``FloeEngine/SQLDialect/rowSignature(_:)`` over the values
-    /// the rollup reads) into ``fresh``, compares them with ``signatures`` from the last build,
-    /// lists the partitions that differ, appeared or went away in ``changed``, deletes the
-    /// rollup's rows of those partitions, and inserts ``changedSelect``'s rows for them.
-    public struct Partitioning: Sendable {
-        public let granularity: DatePart
-        /// `floe_partition, floe_rows, floe_signature` per partition of the source rows.
-        public let signatureSelect: String
-        /// The rollup's rows of the partitions listed in ``changed``.
-        public let changedSelect: String
-        /// Tables beside the rollup: the signatures of the last build, this build's, and the
-        /// partitions to rebuild (each with a `floe_partition` column).
-        public let signatures: Relation
-        public let fresh: Relation
-        public let changed: Relation
-        /// The rollup's time column, whose value's partition says which partition a row is in.
-        public let timeColumn: String
-    }
+    public typealias Partitioning = RollupPartitioning
 
     /// Every rollup of the plan's cubes, in cube and declaration order, for the plan's dialect.
     public static func all(in plan: CompiledArtifacts) throws(SemanticError) -> [RollupDefinition] {
@@ -103,7 +86,7 @@ public struct RollupDefinition: Sendable {
             let changedSelect = try compiler.rollupSelect(query, partitions: QueryCompiler.Partitions(granularity: granularity) { partition in
                 "exists (select 1 from \(changedTable) as floe_changed where \(dialect.nullSafeEqual("floe_changed.floe_partition", partition)))"
             }).sql
-            partitioning = Partitioning(
+            partitioning = RollupPartitioning(
                 granularity: granularity, signatureSelect: try compiler.partitionSignatures(query, granularity: granularity),
                 changedSelect: changedSelect,
                 signatures: Relation(schema: namespace, name: relation.name + "__floe_partitions"),

@@ -5,37 +5,37 @@ import FloeContract
 ///
 /// A source whose relation is a seed's or a synthetic table's (jaffle-shop reads its seeds through
 /// `source()`) has that node as its parent, so what reads the source runs after it is loaded.
-struct PlanGraph {
-    enum ResourceType: String, CaseIterable {
+package struct PlanGraph {
+    package enum ResourceType: String, CaseIterable {
         case synthetic, seed, source, model, snapshot, test
         /// Read only for lineage and selection: nothing is built for an exposure or an analysis.
         case exposure, analysis
     }
 
-    struct Node {
-        var uniqueID: String
-        var name: String
-        var type: ResourceType
-        var tags: [String]
+    package struct Node {
+        package var uniqueID: String
+        package var name: String
+        package var type: ResourceType
+        package var tags: [String]
         /// The file, relative to the directory of floe.yaml; nil for sources.
-        var path: String?
+        package var path: String?
         /// `source_name.table` for sources.
-        var sourceName: String?
-        var materialized: Materialization?
-        var parents: [String]
+        package var sourceName: String?
+        package var materialized: Materialization?
+        package var parents: [String]
         /// Tests: `singular` for a SQL file in the test paths, else the generic test's name
         /// (`not_null`, `unique`, …).
-        var testName: String?
+        package var testName: String?
     }
 
     /// In plan order: synthetic tables, seeds, sources, models (topological), tests.
-    let nodes: [Node]
-    let byID: [String: Node]
-    let children: [String: [String]]
+    package let nodes: [Node]
+    package let byID: [String: Node]
+    package let children: [String: [String]]
     /// The transform roots (`dbt`), so `path:models/staging` works as it does in dbt.
-    let projectRoots: [String]
+    package let projectRoots: [String]
 
-    init(_ plan: CompiledArtifacts) {
+    package init(_ plan: CompiledArtifacts) {
         var nodes: [Node] = []
         var loaded: [Relation: String] = [:]
         for table in plan.synthetic {
@@ -76,7 +76,7 @@ struct PlanGraph {
     /// What building `id` reads: its parents, with an ephemeral model replaced by what it reads
     /// (it is inlined) and a source backed by a seed or synthetic table replaced by that node.
     /// External sources stay. Each once, in the order first met.
-    func inputs(of id: String) -> [String] {
+    package func inputs(of id: String) -> [String] {
         var result: [String] = []
         var seen: Set<String> = []
         var stack = Array((byID[id]?.parents ?? []).reversed())
@@ -92,7 +92,7 @@ struct PlanGraph {
     }
 
     /// Ancestors (or descendants) of `id` up to `depth` edges away (nil = all), not including `id`.
-    func reachable(from id: String, upward: Bool, depth: Int?) -> Set<String> {
+    package func reachable(from id: String, upward: Bool, depth: Int?) -> Set<String> {
         var found: Set<String> = []
         var frontier = [id]
         var level = 0

@@ -1,6 +1,6 @@
 import Crypto
-import Foundation
 import FloeCore
+import Foundation
 
 /// Every node's state as the warehouse holds it now: what `_floe_node_state` said when the run
 /// began, updated as each of this run's builds commits. It decides "up to date": a node is, only
@@ -12,24 +12,24 @@ import FloeCore
 /// - a view: its own version together with the current versions of what it reads, since a view
 ///   shows its inputs' rows as they are now;
 /// - an external source (a table floe does not load): unknown, so what reads it is always built.
-final class NodeStates: @unchecked Sendable {
+package final class NodeStates: @unchecked Sendable {
     private let lock = NSLock()
     private var states: [String: NodeState]
     private let graph: PlanGraph
 
-    init(recorded: [String: NodeState], graph: PlanGraph) {
+    package init(recorded: [String: NodeState], graph: PlanGraph) {
         states = recorded
         self.graph = graph
     }
 
-    func state(of id: String) -> NodeState? {
+    package func state(of id: String) -> NodeState? {
         lock.lock()
         defer { lock.unlock() }
         return states[id]
     }
 
     /// A build of `id` committed and recorded `state`.
-    func committed(_ id: String, _ state: NodeState) {
+    package func committed(_ id: String, _ state: NodeState) {
         lock.lock()
         defer { lock.unlock() }
         states[id] = state
@@ -37,7 +37,7 @@ final class NodeStates: @unchecked Sendable {
 
     /// The current version of each input `id` reads; nil when one is unknown (never built, or an
     /// external source), in which case `id` cannot be up to date.
-    func inputVersions(of id: String) -> [String: String]? {
+    package func inputVersions(of id: String) -> [String: String]? {
         lock.lock()
         defer { lock.unlock() }
         var versions: [String: String] = [:]
@@ -51,7 +51,7 @@ final class NodeStates: @unchecked Sendable {
     /// The versions to record for a build of `id` that starts now: unknown inputs get a marker
     /// that no later version equals, so the build is recorded faithfully but never counts as
     /// current against them.
-    func inputVersionsForRecord(of id: String, runID: String) -> [String: String] {
+    package func inputVersionsForRecord(of id: String, runID: String) -> [String: String] {
         lock.lock()
         defer { lock.unlock() }
         var versions: [String: String] = [:]
@@ -63,7 +63,7 @@ final class NodeStates: @unchecked Sendable {
 
     /// True when `id`'s last build had `fingerprint` and read exactly the inputs' current versions.
     /// The caller also checks that the relation still exists.
-    func isUpToDate(_ id: String, fingerprint: String) -> Bool {
+    package func isUpToDate(_ id: String, fingerprint: String) -> Bool {
         guard let state = state(of: id), state.fingerprint == fingerprint,
               let current = inputVersions(of: id) else { return false }
         return current == state.inputs

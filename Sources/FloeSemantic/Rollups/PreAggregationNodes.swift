@@ -1,5 +1,5 @@
+import FloeConnect
 import FloeContract
-import FloeSemantic
 import Foundation
 
 /// The cubes' rollup pre-aggregations as table models of the plan's DAG, so `floe apply`
@@ -40,8 +40,8 @@ public enum PreAggregationNodes {
     }
 
     /// The rollups kept in partitions, by the unique id of their model.
-    public static func partitions(of rollups: [RollupDefinition]) -> [String: RollupDefinition.Partitioning] {
-        var found: [String: RollupDefinition.Partitioning] = [:]
+    public static func partitions(of rollups: [RollupDefinition]) -> [String: RollupPartitioning] {
+        var found: [String: RollupPartitioning] = [:]
         for rollup in rollups {
             if let partitioning = rollup.partitioning { found[uniqueID(rollup)] = partitioning }
         }
@@ -50,4 +50,16 @@ public enum PreAggregationNodes {
 
     /// `pre_aggregation.Cube.name`.
     public static func uniqueID(_ rollup: RollupDefinition) -> String { "pre_aggregation.\(rollup.key)" }
+}
+
+extension RunnablePlan {
+    /// `plan` with its cubes' rollups as models (``PreAggregationNodes``), as apply runs it.
+    public init(withRollupsOf plan: CompiledArtifacts) {
+        do {
+            let derived = try PreAggregationNodes.derived(from: plan)
+            self.init(declared: plan, plan: derived.plan, partitions: PreAggregationNodes.partitions(of: derived.rollups), rollupFailure: nil)
+        } catch {
+            self.init(declared: plan, plan: plan, partitions: [:], rollupFailure: "cannot build the cubes' pre-aggregations: \(error.message)")
+        }
+    }
 }

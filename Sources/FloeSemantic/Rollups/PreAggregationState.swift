@@ -1,7 +1,7 @@
+import FloeConnect
 import FloeContract
 import FloeCore
 import FloeEngine
-import FloeSemantic
 import Foundation
 
 /// Which rollups may answer queries now: those built, whose last build had the plan's
