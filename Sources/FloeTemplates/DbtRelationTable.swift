@@ -13,8 +13,8 @@ public struct DbtRelationTable: Sendable {
     }
 
     private var entries: [Entry] = []
-    private var refs: [String: Int] = [:]
-    private var sources: [String: [String: Int]] = [:]
+    private var refs: [String: SlotID] = [:]
+    private var sources: [String: [String: SlotID]] = [:]
 
     /// Every relation is known (at apply time): relations print as themselves, not as placeholders.
     public let resolved: Bool
@@ -26,32 +26,34 @@ public struct DbtRelationTable: Sendable {
     /// A model or seed `ref(name)` finds (the first of a name, when two share one), defined in
     /// `package`; its position.
     @discardableResult
-    public mutating func addRef(_ name: String, package: String, relation: Relation? = nil) -> Int {
-        if refs[name] == nil { refs[name] = entries.count }
+    public mutating func addRef(_ name: String, package: String, relation: Relation? = nil) -> SlotID {
+        let slot = SlotID(entries.count)
+        if refs[name] == nil { refs[name] = slot }
         entries.append(Entry(package: package, relation: relation))
-        return entries.count - 1
+        return slot
     }
 
     /// A source table `source(source, table)` finds; its position.
     @discardableResult
-    public mutating func addSource(_ source: String, table: String, package: String, relation: Relation? = nil) -> Int {
-        sources[source, default: [:]][table] = entries.count
+    public mutating func addSource(_ source: String, table: String, package: String, relation: Relation? = nil) -> SlotID {
+        let slot = SlotID(entries.count)
+        sources[source, default: [:]][table] = slot
         entries.append(Entry(package: package, relation: relation))
-        return entries.count - 1
+        return slot
     }
 
     /// A relation no name finds (`this` at apply time); its position.
-    public mutating func addUnnamed(_ relation: Relation, package: String) -> Int {
+    public mutating func addUnnamed(_ relation: Relation, package: String) -> SlotID {
         entries.append(Entry(package: package, relation: relation))
-        return entries.count - 1
+        return SlotID(entries.count - 1)
     }
 
-    func ref(_ name: String) -> Int? { refs[name] }
-    var refNames: Dictionary<String, Int>.Keys { refs.keys }
-    func tables(of source: String) -> [String: Int]? { sources[source] }
-    var sourceNames: Dictionary<String, [String: Int]>.Keys { sources.keys }
-    func package(at position: Int) -> String { entries[position].package }
-    func relation(at position: Int) -> Relation? { entries[position].relation }
+    func ref(_ name: String) -> SlotID? { refs[name] }
+    var refNames: Dictionary<String, SlotID>.Keys { refs.keys }
+    func tables(of source: String) -> [String: SlotID]? { sources[source] }
+    var sourceNames: Dictionary<String, [String: SlotID]>.Keys { sources.keys }
+    func package(at slot: SlotID) -> String { entries[slot.index].package }
+    func relation(at slot: SlotID) -> Relation? { entries[slot.index].relation }
 
     /// A copy that shares no reference-counted storage with this one (``DbtRenderInputs/isolated()``).
     package func isolated() -> DbtRelationTable {
@@ -63,4 +65,18 @@ public struct DbtRelationTable: Sendable {
         })
         return copy
     }
+}
+
+/// A relation's number in a ``DbtRelationTable``: what `ref()`, `source()` and `this` resolved
+/// to. Only the table makes them (in the order relations are added), so a number is never worked
+/// out by arithmetic elsewhere; `index` is its position, for tables kept beside it in that order.
+public struct SlotID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let index: Int
+
+    init(_ index: Int) {
+        self.index = index
+    }
+
+    public static func < (left: SlotID, right: SlotID) -> Bool { left.index < right.index }
+    public var description: String { "slot \(index)" }
 }

@@ -111,7 +111,7 @@ public final class DbtRenderContext {
     }
 
     /// Renders a model, test or hook. `slot` is what `this` refers to (nil for tests).
-    public func render(_ template: JinjaTemplate, slot: Int?, model: [(String, JinjaValue)], base: any DbtNodeConfig, incremental: Bool) -> RenderOutcome {
+    public func render(_ template: JinjaTemplate, slot: SlotID?, model: [(String, JinjaValue)], base: any DbtNodeConfig, incremental: Bool) -> RenderOutcome {
         outcome = RenderOutcome()
         baseConfig = base
         self.incremental = incremental
@@ -227,13 +227,13 @@ public final class DbtRenderContext {
     }
 
     /// A parse error is reported the same way as a render error.
-    public func render(source: String, file: String, slot: Int?, model: [(String, JinjaValue)], base: any DbtNodeConfig,
+    public func render(source: String, file: String, slot: SlotID?, model: [(String, JinjaValue)], base: any DbtNodeConfig,
                 incremental: Bool) -> RenderOutcome {
         render(Result { () throws(TemplateError) in try JinjaTemplate(source, file: file) }, slot: slot, model: model, base: base, incremental: incremental)
     }
 
     /// Renders a template parsed earlier, or reports why it did not parse.
-    public func render(_ parsed: Result<JinjaTemplate, TemplateError>, slot: Int?, model: [(String, JinjaValue)], base: any DbtNodeConfig,
+    public func render(_ parsed: Result<JinjaTemplate, TemplateError>, slot: SlotID?, model: [(String, JinjaValue)], base: any DbtNodeConfig,
                 incremental: Bool) -> RenderOutcome {
         switch parsed {
         case .success(let template): render(template, slot: slot, model: model, base: base, incremental: incremental)
@@ -244,7 +244,7 @@ public final class DbtRenderContext {
     /// A relation object: prints as the placeholder, with `schema`, `identifier`, `name`, and
     /// dbt's `metadata.type` (`…Relation`, which dbt_utils checks); `render()` and `include()`
     /// are its methods (``JinjaBuiltins``).
-    public func relation(_ slot: Int) -> JinjaValue {
+    public func relation(_ slot: SlotID) -> JinjaValue {
         if inputs.relations.resolved, let resolved = inputs.relations.relation(at: slot) { return relationObject(resolved) }
         let identifier = JinjaValue.string(RelationPlaceholder.text(slot, .identifier))
         return .dict(JinjaValue.DictBox(distinctKeys: Self.relationKeys,

@@ -4,12 +4,12 @@ import Foundation
 
 /// A use of `ref()` or `source()`: which slot, and where the call is.
 public struct SlotUse: Sendable {
-    public init(slot: Int, location: SourceLocation) {
+    public init(slot: SlotID, location: SourceLocation) {
         self.slot = slot
         self.location = location
     }
 
-    public var slot: Int
+    public var slot: SlotID
     public var location: SourceLocation
 }
 
@@ -66,14 +66,14 @@ public enum RelationPlaceholder {
 
     /// `\u{1}R42\u{1}`: written from bytes (it fits a small string, so nothing is allocated);
     /// interpolation cost more than the rest of a ref() call.
-    public static func text(_ slot: Int, _ part: Part) -> String {
+    public static func text(_ slot: SlotID, _ part: Part) -> String {
         var digits = 1
-        var rest = slot / 10
+        var rest = slot.index / 10
         while rest > 0 { digits += 1; rest /= 10 }
         return String(unsafeUninitializedCapacity: digits + 3) { buffer in
             buffer[0] = 1
             buffer[1] = part.byte
-            var value = slot
+            var value = slot.index
             for position in stride(from: digits + 1, through: 2, by: -1) {
                 buffer[position] = UInt8(48 + value % 10)
                 value /= 10
@@ -89,7 +89,7 @@ public enum RelationPlaceholder {
     /// Replaces every placeholder in `text` with what `resolve` gives for it; one whose slot
     /// `resolve` does not know (nil) stays as it is. Works on UTF-8 bytes: it runs over every
     /// model's SQL, copying the runs between placeholders whole.
-    public static func substitute(_ text: String, _ resolve: (Int, Part) -> String?) -> String {
+    public static func substitute(_ text: String, _ resolve: (SlotID, Part) -> String?) -> String {
         var text = text
         return text.withUTF8 { bytes -> String in
             let count = bytes.count
@@ -116,7 +116,7 @@ public enum RelationPlaceholder {
                     slot = slot * 10 + Int(bytes[end] - 48)
                     end += 1
                 }
-                guard end > index + 2, end < count, bytes[end] == 1, let replacement = resolve(slot, part) else {
+                guard end > index + 2, end < count, bytes[end] == 1, let replacement = resolve(SlotID(slot), part) else {
                     index = nextMarker(from: index + 1)
                     continue
                 }

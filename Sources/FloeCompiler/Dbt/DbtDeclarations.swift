@@ -4,20 +4,22 @@ import FloeJinja
 import FloeTemplates
 import Foundation
 
-/// The second phase: every model (snapshots among them), seed and source table numbered as a
-/// slot that `ref()` and `source()` find by name, each model with its properties; two nodes of
-/// one name are an error, properties of a model that does not exist a warning.
+/// The second phase: every model (snapshots among them), seed and source table given a slot in
+/// the relation table that `ref()` and `source()` find them in by name, each model with its
+/// properties; two nodes of one name are an error, properties of a model that does not exist a
+/// warning.
 struct DbtDeclarations {
-    let slots: [DbtProjectCompiler.Slot]
-    /// By model, in slot order (a model's slot is its position here).
-    let models: [DbtProjectCompiler.ModelState]
+    let table: SlotTable
+    /// What `ref()` and `source()` find: every slot, its relation a placeholder the
+    /// ``ModelFinisher`` writes in.
+    let relations: DbtRelationTable
     let diagnostics: [Diagnostic]
 
-    /// Numbers every model, seed and source table, and refuses two nodes of one name.
+    /// Gives every model, seed and source table its slot, and refuses two nodes of one name.
     static func declare(_ reading: DbtProjectReading, namespace: String) -> DbtDeclarations {
         let files = reading.files, properties = reading.properties
-        var slots: [DbtProjectCompiler.Slot] = []
-        var models: [DbtProjectCompiler.ModelState] = []
+        var table = SlotTable()
+        var relations = DbtRelationTable(resolved: false)
         var diagnostics: [Diagnostic] = []
         var byName: [String: String] = [:]
         byName.reserveCapacity(files.models.count + files.seeds.count)
@@ -30,23 +32,24 @@ struct DbtDeclarations {
                 }
             }
         }
-        slots.reserveCapacity(files.models.count + files.seeds.count)
-        models.reserveCapacity(files.models.count)
         for file in files.models {
-            slots.append(DbtProjectCompiler.Slot(kind: .model, name: file.stem,
-                                                 uniqueID: "\(file.isSnapshot ? "snapshot" : "model").\(file.package).\(file.stem)",
-                                                 package: file.package))
-            models.append(DbtProjectCompiler.ModelState(file: file, config: NodeConfig(), properties: properties.models[file.stem]))
+            table.addModel(relations.addRef(file.stem, package: file.package),
+                           SlotTable.Slot(kind: .model, name: file.stem, uniqueID: "\(file.isSnapshot ? "snapshot" : "model").\(file.package).\(file.stem)",
+                                          package: file.package),
+                           SlotTable.ModelState(file: file, config: NodeConfig(), properties: properties.models[file.stem]))
         }
         for file in files.seeds {
-            slots.append(DbtProjectCompiler.Slot(kind: .seed, name: file.stem, uniqueID: "seed.\(file.package).\(file.stem)", package: file.package))
+            table.addSeed(relations.addRef(file.stem, package: file.package),
+                          SlotTable.Slot(kind: .seed, name: file.stem, uniqueID: "seed.\(file.package).\(file.stem)", package: file.package),
+                          file: file)
         }
         for source in properties.sources {
-            for table in source.tables {
-                slots.append(DbtProjectCompiler.Slot(kind: .source, name: "\(source.name).\(table.properties.name)",
-                                                     uniqueID: "source.\(source.package).\(source.name).\(table.properties.name)",
-                                                     relation: Relation(schema: source.schema ?? namespace, name: table.identifier ?? table.properties.name),
-                                                     package: source.package))
+            for sourceTable in source.tables {
+                table.addSource(relations.addSource(source.name, table: sourceTable.properties.name, package: source.package),
+                                SlotTable.Slot(kind: .source, name: "\(source.name).\(sourceTable.properties.name)",
+                                               uniqueID: "source.\(source.package).\(source.name).\(sourceTable.properties.name)",
+                                               relation: Relation(schema: source.schema ?? namespace, name: sourceTable.identifier ?? sourceTable.properties.name),
+                                               package: source.package))
             }
         }
         let modelNames = Set(files.models.map(\.stem))
@@ -55,21 +58,6 @@ struct DbtDeclarations {
             diagnostics.append(.warning(at: described.location, "properties describe a model '\(name)' that does not exist",
                                         hint: Suggestions.didYouMean(name, in: files.models.map(\.stem))))
         }
-        return DbtDeclarations(slots: slots, models: models, diagnostics: diagnostics)
-    }
-
-    /// What `ref()` and `source()` find: every slot, in slot order, so a relation's position in
-    /// the table is its slot (its relation a placeholder the ``ModelFinisher`` writes in).
-    var relationTable: DbtRelationTable {
-        var table = DbtRelationTable(resolved: false)
-        for slot in slots {
-            if slot.kind == .source {
-                let parts = slot.name.split(separator: ".", maxSplits: 1).map(String.init)
-                table.addSource(parts[0], table: parts[1], package: slot.package)
-            } else {
-                table.addRef(slot.name, package: slot.package)
-            }
-        }
-        return table
+        return DbtDeclarations(table: table, relations: relations, diagnostics: diagnostics)
     }
 }

@@ -16,10 +16,8 @@ struct DbtPlanAssembly {
     let project: DbtProjectFile
     let files: DbtFiles
     let properties: DbtProperties
-    let slots: [DbtProjectCompiler.Slot]
-    let models: [DbtProjectCompiler.ModelState]
-    /// By seed, in `files.seeds` order.
-    let seedConfigs: [NodeConfig]
+    /// Every model, seed and source table, with the models' state and the seeds' configs.
+    let table: SlotTable
     let serialContext: DbtRenderContext
     let inputs: DbtRenderInputs
     let macroFiles: [MacroSource]
@@ -37,7 +35,7 @@ struct DbtPlanAssembly {
 
     /// The models in graph order and, on another thread meanwhile, the tests; then the templates
     /// rendered at apply time, the run hooks, and the last checks.
-    mutating func compileModelsAndTests(order: [Int], singular: [DbtProjectCompiler.SingularTest], testConfig: NodeConfig,
+    mutating func compileModelsAndTests(order: [SlotID], singular: [DbtProjectCompiler.SingularTest], testConfig: NodeConfig,
                                         folderConfigs: [String: NodeConfig]) {
         // The tests need neither the models' SQL nor their fingerprints: they are made on another
         // thread, with a render context of their own, while the models are.
@@ -55,13 +53,13 @@ struct DbtPlanAssembly {
         result.diagnostics += project.models.unusedPathWarnings() + project.seeds.unusedPathWarnings()
     }
 
-    /// The `model` a model's template sees (``DbtProjectCompiler/nodeFields(_:slots:models:seedConfigs:seeds:)``).
-    func modelContext(_ index: Int) -> [(String, JinjaValue)] {
-        nodeFields(index)
+    /// The `model` a model's template sees (``DbtProjectCompiler/nodeFields(_:in:)``).
+    func modelContext(_ id: SlotID) -> [(String, JinjaValue)] {
+        nodeFields(id)
     }
 
-    func nodeFields(_ slot: Int) -> [(String, JinjaValue)] {
-        DbtProjectCompiler.nodeFields(slot, slots: slots, models: models, seedConfigs: seedConfigs, seeds: files.seeds)
+    func nodeFields(_ slot: SlotID) -> [(String, JinjaValue)] {
+        DbtProjectCompiler.nodeFields(slot, in: table)
     }
 
     /// The file's bytes and their SHA-256, recorded as an input; nil (with an error) when unreadable.
@@ -131,9 +129,10 @@ struct DbtPlanAssembly {
     /// one's template and frozen context, and the project's macros and vars.
     private func templateLibrary(tests: [String: ModelTemplate]) -> TemplateLibrary? {
         var templates: [String: ModelTemplate] = [:]
-        for index in models.indices where models[index].renderAtApply && slots[index].enabled {
-            templates[slots[index].uniqueID] = template(text: models[index].source, path: models[index].file.planPath, package: slots[index].package,
-                                                        render: models[index].render, node: nodeFields(index), config: models[index].config)
+        for id in table.models where table[model: id].renderAtApply && table[id].enabled {
+            let model = table[model: id]
+            templates[table[id].uniqueID] = template(text: model.source, path: model.file.planPath, package: table[id].package,
+                                                     render: model.render, node: nodeFields(id), config: model.config)
         }
         guard !templates.isEmpty || !tests.isEmpty else { return nil }
         var vars: [String: [String: ConfigValue]] = [project.name: inputs.vars.mapValues(ConfigValue.init)]
@@ -150,13 +149,13 @@ struct DbtPlanAssembly {
     /// referred to, resolved to relations; its node and config; the environment variables it read.
     func template(text: String, path: String, package: String, render: RenderOutcome, node: [(String, JinjaValue)],
                   config: NodeConfig) -> ModelTemplate {
-        var seen = Set<Int>()
+        var seen = Set<SlotID>()
         let refs = render.refs.filter { seen.insert($0.slot).inserted }.map {
-            TemplateReference(name: [slots[$0.slot].name], relation: slots[$0.slot].relation)
+            TemplateReference(name: [table[$0.slot].name], relation: table[$0.slot].relation)
         }
         let sources = render.sources.filter { seen.insert($0.slot).inserted }.map { use -> TemplateSource in
-            let parts = slots[use.slot].name.split(separator: ".", maxSplits: 1).map(String.init)
-            return TemplateSource(source: parts[0], table: parts[1], relation: slots[use.slot].relation)
+            let parts = table[use.slot].name.split(separator: ".", maxSplits: 1).map(String.init)
+            return TemplateSource(source: parts[0], table: parts[1], relation: table[use.slot].relation)
         }
         var nodeValues: [String: ConfigValue] = [:]
         for (key, value) in node { nodeValues[key] = ConfigValue(ConfigInput(value)) }
@@ -177,26 +176,27 @@ struct DbtPlanAssembly {
     /// Models in graph order. All of a model's own work is done on every core: its SQL finished,
     /// its plan node made, and its fingerprint's hash fed with its SQL and config. Only the
     /// upstream fingerprints, which must be known first, are fed in order, and the hashes finished.
-    private mutating func compileModels(order: [Int]) {
-        let built = order.filter { $0 < models.count && slots[$0].enabled }
+    private mutating func compileModels(order: [SlotID]) {
+        let built = order.filter { table[$0].kind == .model && table[$0].enabled }
         let viewsUnqualified = !request.dialect.viewsQualifyTheirOwnSchema
-        let jobs = Shared(value: built.map { index in
-            ModelFinisher.Job(text: models[index].render.text, refs: models[index].render.refs.map(\.slot),
-                              sources: models[index].render.sources.map(\.slot),
-                              incremental: models[index].incrementalRender.map { ($0.text, $0.refs.map(\.slot)) },
-                              viewSchema: viewsUnqualified && (models[index].config.materialized ?? .view) == .view
-                                  ? slots[index].relation.schema : nil,
-                              batched: batchedInputs(index))
+        let jobs = Shared(value: built.map { id in
+            let model = table[model: id]
+            return ModelFinisher.Job(text: model.render.text, refs: model.render.refs.map(\.slot),
+                                     sources: model.render.sources.map(\.slot),
+                                     incremental: model.incrementalRender.map { ($0.text, $0.refs.map(\.slot)) },
+                                     viewSchema: viewsUnqualified && (model.config.materialized ?? .view) == .view
+                                         ? table[id].relation.schema : nil,
+                                     batched: batchedInputs(id))
         })
         // What needs the serial render context (hooks) or reports a problem, in order.
         var modelNodes: [ModelPlanning.Node] = []
         modelNodes.reserveCapacity(built.count)
-        for index in built { modelNodes.append(modelNode(index)) }
+        for id in built { modelNodes.append(modelNode(id)) }
         let nodes = Shared(value: modelNodes)
         let finisher = self.finisher
         // Each position's fingerprint hash and dependency slots, written by the worker that
         // planned it; kept apart from the plan nodes so those are moved into the result whole.
-        let states = TakeOnceSlots<(hasher: SHA256, slots: [Int])>(count: built.count)
+        let states = TakeOnceSlots<(hasher: SHA256, slots: [SlotID])>(count: built.count)
         result.models = Parallel.map(count: built.count) {
             let own = finisher.isolated()
             return { position in
@@ -205,26 +205,27 @@ struct DbtPlanAssembly {
                 return planned.model
             }
         }
-        // By slot: models' as they are computed, in graph order, so upstream ones are known first.
-        var fingerprints = [String](repeating: "", count: slots.count)
+        // By slot (``SlotID/index``): models' as they are computed, in graph order, so upstream
+        // ones are known first.
+        var fingerprints = [String](repeating: "", count: table.all.count)
         var leaves: [String: String] = [:]
         for seed in result.seeds { leaves[seed.uniqueID] = ModelFingerprintRecipe.fingerprint(of: seed) }
         for source in result.sources { leaves[source.uniqueID] = ModelFingerprintRecipe.fingerprint(of: source) }
-        for slot in models.count..<slots.count { fingerprints[slot] = leaves[slots[slot].uniqueID] ?? "" }
+        for id in table.seeds + table.sources { fingerprints[id.index] = leaves[table[id].uniqueID] ?? "" }
         let uniqueIDs = finisher.uniqueIDs
         var upstream: [UInt8] = []
         upstream.reserveCapacity(1024)
-        for (position, index) in built.enumerated() {
+        for (position, id) in built.enumerated() {
             // Bound straight from what is taken, so the hash's context is not shared and copied.
             guard case (var hasher, let dependencies)? = states.take(position) else { continue }
             // The upstream part ends the hash's input.
             upstream.removeAll(keepingCapacity: true)
             for slot in dependencies {
-                ModelFingerprintRecipe.appendUpstream(uniqueIDs[slot], fingerprint: fingerprints[slot], to: &upstream)
+                ModelFingerprintRecipe.appendUpstream(uniqueIDs[slot.index], fingerprint: fingerprints[slot.index], to: &upstream)
             }
             upstream.withUnsafeBytes { hasher.update(bufferPointer: $0) }
             let fingerprint = InputHasher.hex(hasher.finalize())
-            fingerprints[index] = fingerprint
+            fingerprints[id.index] = fingerprint
             result.models[position].fingerprint = fingerprint
         }
         BackgroundRelease.release(consume jobs)
@@ -233,17 +234,18 @@ struct DbtPlanAssembly {
 
     /// A model's plan node without its SQL: its relation, config and hooks (rendered here, on the
     /// compiler's own context), and the problems its config has.
-    private mutating func modelNode(_ index: Int) -> ModelPlanning.Node {
-        let file = models[index].file
-        let config = models[index].config
-        let properties = models[index].properties
+    private mutating func modelNode(_ id: SlotID) -> ModelPlanning.Node {
+        let model = table[model: id]
+        let file = model.file
+        let config = model.config
+        let properties = model.properties
         let materialized = config.materialized ?? .view
         var uniqueKey = config.uniqueKey
         var strategy: IncrementalStrategy?
         var snapshot: DbtSnapshotConfig?
         var microbatch: MicrobatchConfig?
         if file.isSnapshot {
-            snapshot = snapshotConfig(config, file: file, written: models[index].render.config + (properties?.config ?? []))
+            snapshot = snapshotConfig(config, file: file, written: model.render.config + (properties?.config ?? []))
         } else if materialized == .snapshot {
             result.diagnostics.append(.error(at: .file(file.display), path: "config.materialized", "a model cannot be materialized as a snapshot",
                                              hint: "write a snapshot in the snapshot paths (`snapshots/`) with {% snapshot name %}…{% endsnapshot %}"))
@@ -271,8 +273,8 @@ struct DbtPlanAssembly {
                                                  hint: "add unique_key='id' (or a list of columns) to the model's config, or use 'append'"))
             }
         }
-        let relation = materialized == .ephemeral ? Relation(schema: slots[index].relation.schema, name: EphemeralInliner.cteName(slots[index].name))
-            : slots[index].relation
+        let relation = materialized == .ephemeral ? Relation(schema: table[id].relation.schema, name: EphemeralInliner.cteName(table[id].name))
+            : table[id].relation
         let indexed = materialized == .table || materialized == .incremental
         if !indexed, !config.indexes.isEmpty {
             result.diagnostics.append(.warning(at: .file(file.display), path: "config.indexes",
@@ -280,34 +282,34 @@ struct DbtPlanAssembly {
                                                hint: "materialize the model as a table, or remove its indexes"))
         }
         return ModelPlanning.Node(
-            uniqueID: slots[index].uniqueID, name: slots[index].name, path: file.planPath, materialized: materialized,
+            uniqueID: table[id].uniqueID, name: table[id].name, path: file.planPath, materialized: materialized,
             relation: relation, uniqueKey: uniqueKey, incrementalStrategy: strategy, onSchemaChange: config.onSchemaChange,
-            tags: config.tags, preHooks: renderHooks(config.preHooks, slot: index), postHooks: renderHooks(config.postHooks, slot: index),
+            tags: config.tags, preHooks: renderHooks(config.preHooks, slot: id), postHooks: renderHooks(config.postHooks, slot: id),
             columns: (properties?.columns ?? []).map { ColumnSpec(name: $0.name, type: $0.dataType, description: $0.description) },
-            description: properties?.description, indexes: indexed ? config.indexes : [], renderAtApply: models[index].renderAtApply,
+            description: properties?.description, indexes: indexed ? config.indexes : [], renderAtApply: model.renderAtApply,
             snapshot: snapshot, microbatch: microbatch)
     }
 
     /// For a microbatch model: its inputs that have an `event_time` config, by slot.
-    private func batchedInputs(_ index: Int) -> [Int: String] {
-        guard models[index].config.incrementalStrategy == .microbatch else { return [:] }
-        var found: [Int: String] = [:]
-        for use in models[index].render.refs + models[index].render.sources {
+    private func batchedInputs(_ id: SlotID) -> [SlotID: String] {
+        guard table[model: id].config.incrementalStrategy == .microbatch else { return [:] }
+        var found: [SlotID: String] = [:]
+        for use in table[model: id].render.refs + table[model: id].render.sources {
             if let eventTime = eventTime(of: use.slot) { found[use.slot] = eventTime }
         }
         return found
     }
 
     /// A model's, seed's or source table's `event_time` config.
-    private func eventTime(of slot: Int) -> String? {
-        switch slots[slot].kind {
-        case .model: return models[slot].config.extra["event_time"]?.string
-        case .seed: return seedConfigs[slot - models.count].extra["event_time"]?.string
+    private func eventTime(of slot: SlotID) -> String? {
+        switch table[slot].kind {
+        case .model: return table[model: slot].config.extra["event_time"]?.string
+        case .seed: return table[seed: slot].config.extra["event_time"]?.string
         case .source:
-            let parts = slots[slot].name.split(separator: ".", maxSplits: 1).map(String.init)
-            let table = properties.sources.first { $0.name == parts[0] && $0.package == slots[slot].package }?
+            let parts = table[slot].name.split(separator: ".", maxSplits: 1).map(String.init)
+            let described = properties.sources.first { $0.name == parts[0] && $0.package == table[slot].package }?
                 .tables.first { $0.properties.name == parts[1] }
-            return table?.properties.config.last { $0.key == "event_time" }?.value.string
+            return described?.properties.config.last { $0.key == "event_time" }?.value.string
         }
     }
 
@@ -336,27 +338,22 @@ struct DbtPlanAssembly {
         return MicrobatchConfig(eventTime: eventTime, batchSize: size, begin: begin, lookback: lookback)
     }
 
-    private mutating func renderHooks(_ hooks: [String], slot: Int) -> [String] {
+    private mutating func renderHooks(_ hooks: [String], slot: SlotID) -> [String] {
         hooks.map { hook in
-            let outcome = serialContext.render(source: hook, file: models[slot].file.display, slot: slot, model: modelContext(slot),
-                                               base: models[slot].config, incremental: false)
+            let model = table[model: slot]
+            let outcome = serialContext.render(source: hook, file: model.file.display, slot: slot, model: modelContext(slot),
+                                               base: model.config, incremental: false)
             if let error = outcome.error { result.diagnostics.append(error.diagnostic) }
-            if outcome.needsDatabase { result.diagnostics.append(DbtProjectCompiler.queriesTheDatabase(models[slot].file.display, what: "a hook of \(slots[slot].name)")) }
+            if outcome.needsDatabase { result.diagnostics.append(DbtProjectCompiler.queriesTheDatabase(model.file.display, what: "a hook of \(table[slot].name)")) }
             return finisher.substitute(outcome.text).trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }
 
     // MARK: Seeds and sources
 
-    private func seedFile(_ slot: Int) -> ProjectFile {
-        files.seeds[slot - models.count]
-    }
-
-
     private mutating func compileSeeds() {
-        for slot in models.count..<(models.count + files.seeds.count) {
-            let file = seedFile(slot)
-            let config = seedConfigs[slot - models.count]
+        for slot in table.seeds {
+            let (file, config) = (table[seed: slot].file, table[seed: slot].config)
             guard config.enabled, let (data, sha256) = read(file) else { continue }
             switch SeedInference.infer(Array(data)) {
             case .failure(let failure):
@@ -378,20 +375,21 @@ struct DbtPlanAssembly {
                                                        hint: Suggestions.didYouMean(name, in: inferred.header)))
                 }
                 result.seeds.append(CompiledSeed(
-                    uniqueID: slots[slot].uniqueID, name: file.stem, path: file.planPath, relation: slots[slot].relation,
+                    uniqueID: table[slot].uniqueID, name: file.stem, path: file.planPath, relation: table[slot].relation,
                     columns: columns, sha256: sha256, tags: config.tags))
             }
         }
     }
 
     private mutating func compileSources() {
-        var slot = models.count + files.seeds.count
+        // The source tables' slots are in the order of `properties.sources` and their tables.
+        var slots = table.sources.makeIterator()
         for source in properties.sources {
-            for table in source.tables {
+            for described in source.tables {
+                guard let slot = slots.next() else { preconditionFailure("a source table without a slot") }
                 result.sources.append(CompiledSource(
-                    uniqueID: slots[slot].uniqueID, sourceName: source.name, name: table.properties.name, relation: slots[slot].relation,
-                    columns: table.properties.columns.map { ColumnSpec(name: $0.name, type: $0.dataType, description: $0.description) }))
-                slot += 1
+                    uniqueID: table[slot].uniqueID, sourceName: source.name, name: described.properties.name, relation: table[slot].relation,
+                    columns: described.properties.columns.map { ColumnSpec(name: $0.name, type: $0.dataType, description: $0.description) }))
             }
         }
         result.sources.sort { $0.uniqueID < $1.uniqueID }
@@ -429,7 +427,7 @@ struct DbtPlanAssembly {
                                                      hint: error.hint ?? "depends_on lists ref('model') or source('source', 'table')"))
                     continue
                 }
-                dependsOn += (outcome.refs + outcome.sources).map { slots[$0.slot].uniqueID }
+                dependsOn += (outcome.refs + outcome.sources).map { table[$0.slot].uniqueID }
             }
             let path = planPath(ofProperties: exposure.location.file)
             result.exposures.append(CompiledExposure(

@@ -10,23 +10,22 @@ import Foundation
 extension DbtProjectCompiler {
     /// The `model` a model's template sees: dbt's node, with its config from the folder tree and
     /// properties file (what `{{ config() }}` in the file adds is read with `config.get`).
-    func modelContext(_ index: Int) -> [(String, JinjaValue)] {
-        nodeFields(index)
+    func modelContext(_ id: SlotID) -> [(String, JinjaValue)] {
+        nodeFields(id)
     }
 
     /// Renders every model (is_incremental() false) and every singular test, spread over the cores.
     mutating func renderInParallel() -> [SingularTest] {
         struct Job: Sendable {
             var file: ProjectFile
-            var slot: Int?
+            var slot: SlotID?
             var base: NodeConfig
             var model: Shared<[(String, JinjaValue)]>
         }
-        var jobs: [Job] = models.indices.map { Job(file: models[$0].file, slot: $0, base: models[$0].config, model: Shared(value: modelContext($0))) }
-        var testConfigs: [NodeConfig] = []
+        let models = table.models
+        var jobs: [Job] = models.map { Job(file: table[model: $0].file, slot: $0, base: table[model: $0].config, model: Shared(value: modelContext($0))) }
         for file in files.singularTests {
             let config = configs.treeConfig(\.tests, package: file.package, fqn: [file.package] + file.folders + [file.stem], reporting: &result.diagnostics)
-            testConfigs.append(config)
             jobs.append(Job(file: file, slot: nil, base: config, model: Shared(value: [("name", .string(file.stem))])))
         }
         let inputs = self.inputs
@@ -67,15 +66,15 @@ extension DbtProjectCompiler {
         for index in outcomes.indices {
             if let sha256 = outcomes[index].sha256 { record(planPath: jobs[index].file.planPath, sha256: sha256) }
             result.diagnostics += outcomes[index].outcome.diagnostics
-            if index < models.count {
-                models[index].renderAtApply = outcomes[index].outcome.needsDatabase
+            if let id = jobs[index].slot {
+                table[model: id].renderAtApply = outcomes[index].outcome.needsDatabase
                 // Swapped in, not copied: copying retains what another core made, a cache miss each.
-                swap(&models[index].render, &outcomes[index].outcome)
-                swap(&models[index].incrementalRender, &outcomes[index].incremental)
-                swap(&models[index].source, &outcomes[index].source)
+                swap(&table[model: id].render, &outcomes[index].outcome)
+                swap(&table[model: id].incrementalRender, &outcomes[index].incremental)
+                swap(&table[model: id].source, &outcomes[index].source)
             } else {
                 let outcome = outcomes[index].outcome
-                var config = testConfigs[index - models.count]
+                var config = jobs[index].base
                 configs.apply(outcome.config, to: &config, path: "config", reporting: &result.diagnostics)
                 singular.append(SingularTest(file: jobs[index].file, outcome: outcome, config: config, source: outcomes[index].source))
             }
@@ -107,25 +106,25 @@ extension DbtProjectCompiler {
     mutating func renderIncrementalVariants() {
         // The render workers made most of them already; what is left is rendered here, and a
         // rendering kept for a model that is not incremental after all is dropped.
-        var missing: [Int] = []
-        for index in models.indices {
-            guard models[index].config.materialized == .incremental, slots[index].enabled, !models[index].renderAtApply else {
-                models[index].incrementalRender = nil
+        var missing: [SlotID] = []
+        for id in table.models {
+            guard table[model: id].config.materialized == .incremental, table[id].enabled, !table[model: id].renderAtApply else {
+                table[model: id].incrementalRender = nil
                 continue
             }
-            if let rendered = models[index].incrementalRender {
+            if let rendered = table[model: id].incrementalRender {
                 if let error = rendered.error { result.diagnostics.append(error.diagnostic) }
             } else {
-                missing.append(index)
+                missing.append(id)
             }
         }
         guard !missing.isEmpty else { return }
         renderIncrementalVariants(missing)
     }
 
-    mutating func renderIncrementalVariants(_ incremental: [Int]) {
+    mutating func renderIncrementalVariants(_ incremental: [SlotID]) {
         let inputs = self.inputs
-        let jobs = Shared(value: incremental.map { (models[$0].file, models[$0].source, $0, models[$0].config, modelContext($0)) })
+        let jobs = Shared(value: incremental.map { (table[model: $0].file, table[model: $0].source, $0, table[model: $0].config, modelContext($0)) })
         let outcomes: [RenderOutcome] = Parallel.map(count: incremental.count) {
             let context = DbtRenderContext(inputs.isolated())
             return { index in
@@ -133,9 +132,9 @@ extension DbtProjectCompiler {
                 return context.render(source: source, file: file.display, slot: slot, model: model, base: config, incremental: true)
             }
         }
-        for (position, index) in incremental.enumerated() {
+        for (position, id) in incremental.enumerated() {
             if let error = outcomes[position].error { result.diagnostics.append(error.diagnostic) }
-            models[index].incrementalRender = outcomes[position]
+            table[model: id].incrementalRender = outcomes[position]
         }
     }
 }

@@ -47,47 +47,14 @@ struct DbtCompileResult {
 /// Reads a dbt project and compiles it into plan nodes: renders every model in parallel, resolves
 /// configs and relations, builds the graph, inlines ephemerals and writes the tests' SQL.
 struct DbtProjectCompiler {
-    /// A model, seed or source: anything `ref()` or `source()` can point at.
-    struct Slot {
-        enum Kind { case model, seed, source }
-        var kind: Kind
-        var name: String
-        var uniqueID: String
-
-        /// How a template names it: `ref('orders')`, or `source('shop', 'orders')`.
-        var callExpression: String {
-            kind == .source ? "source('\(name.split(separator: ".", maxSplits: 1).joined(separator: "', '"))')" : "ref('\(name)')"
-        }
-        var relation = Relation(schema: "", name: "")
-        /// The project that defines it: the root project or an installed package.
-        var package: String
-        var enabled = true
-        var ephemeral = false
-    }
-
-    struct ModelState {
-        var file: ProjectFile
-        var config: NodeConfig
-        var properties: NodeProperties?
-        var render = RenderOutcome()
-        var incrementalRender: RenderOutcome?
-        /// The file's text, so the incremental rendering need not read it again.
-        var source = ""
-        /// Its template queries the database: `render` is dbt's parse rendering (`execute` false),
-        /// and the model is rendered at apply time.
-        var renderAtApply = false
-    }
-
     let request: DbtCompileRequest
     let project: DbtProjectFile
     /// The installed packages' project files, by package name.
     let packages: [String: DbtProjectFile]
     let files: DbtFiles
     var properties: DbtProperties
-    var slots: [Slot]
-    var models: [ModelState]
-    /// By seed, in `files.seeds` order: the folder tree's config, then the properties file's.
-    var seedConfigs: [NodeConfig] = []
+    /// Every model, seed and source table, with the models' state and the seeds' configs.
+    var table: SlotTable
     /// The macro files that parsed, as text: each render worker parses its own copy.
     let macroFiles: [MacroSource]
     var result = DbtCompileResult()
@@ -110,8 +77,7 @@ struct DbtProjectCompiler {
         properties = reading.properties
         macroFiles = reading.macroFiles
         prefetch = reading.prefetch
-        slots = declarations.slots
-        models = declarations.models
+        table = declarations.table
         result.inputs = reading.inputs
         // A macro file that does not parse is reported with everything else rendering finds,
         // not instead of it.
@@ -119,7 +85,7 @@ struct DbtProjectCompiler {
         result.semantic = reading.properties.semantic
         inputs = DbtRenderInputs(
             projectName: reading.project.name, targetName: request.targetName, namespace: request.namespace, dialect: request.dialect,
-            relations: declarations.relationTable, vars: Self.mergedVars(reading.project, request: request), environment: request.environment,
+            relations: declarations.relations, vars: Self.mergedVars(reading.project, request: request), environment: request.environment,
             macroFiles: reading.macroFiles, compiledAt: request.compiledAt, docs: reading.docs, flags: request.flags,
             packageVars: Self.packageVars(reading, request: request), dispatch: reading.project.dispatch)
         serialContext = DbtRenderContext(inputs)
@@ -173,8 +139,7 @@ struct DbtProjectCompiler {
         renderIncrementalVariants()
         guard !result.diagnostics.hasErrors else { return }
         var assembly = DbtPlanAssembly(
-            request: request, project: project, files: files, properties: properties, slots: slots, models: models,
-            seedConfigs: seedConfigs, serialContext: serialContext, inputs: inputs, macroFiles: macroFiles, finisher: finisher,
+            request: request, project: project, files: files, properties: properties, table: table, serialContext: serialContext, inputs: inputs, macroFiles: macroFiles, finisher: finisher,
             result: result)
         assembly.compileLeaves()
         // The `data_tests:` tree's configs; their problems come after the leaves'. A generic test's
@@ -230,7 +195,7 @@ struct DbtProjectCompiler {
         for source in properties.sources.indices {
             for table in properties.sources[source].tables.indices { renderAll(&properties.sources[source].tables[table].properties) }
         }
-        for index in models.indices where models[index].properties != nil { renderAll(&models[index].properties!) }
+        for id in table.models where table[model: id].properties != nil { renderAll(&table[model: id].properties!) }
         result.diagnostics += diagnostics
     }
 
@@ -262,35 +227,36 @@ struct DbtProjectCompiler {
     // MARK: Config
 
     private mutating func resolveBaseConfigs() {
-        for index in models.indices {
-            let file = models[index].file
+        for id in table.models {
+            let file = table[model: id].file
             var config = configs.treeConfig(file.isSnapshot ? \.snapshots : \.models, package: file.package, fqn: [file.package] + file.folders + [file.stem],
                                             reporting: &result.diagnostics)
-            if let described = models[index].properties {
+            if let described = table[model: id].properties {
                 configs.apply(described.config, to: &config, path: "config", reporting: &result.diagnostics)
             }
             if file.isSnapshot { config.materialized = .snapshot }
-            models[index].config = config
+            table[model: id].config = config
         }
-        for (position, file) in files.seeds.enumerated() {
+        for id in table.seeds {
+            let file = table[seed: id].file
             var config = configs.treeConfig(\.seeds, package: file.package, fqn: [file.package] + file.folders + [file.stem], reporting: &result.diagnostics)
             if let described = properties.seeds[file.stem] { configs.apply(described.config, to: &config, path: "config", reporting: &result.diagnostics) }
-            seedConfigs.append(config)
-            slots[models.count + position].enabled = config.enabled
+            table[seed: id].config = config
+            table[id].enabled = config.enabled
         }
     }
 
     /// Merges each model's `config()` calls over its base config.
     private mutating func applyFileConfigs() {
-        for index in models.indices {
-            if !models[index].render.config.isEmpty {
-                var config = models[index].config
-                configs.apply(models[index].render.config, to: &config, path: "config", reporting: &result.diagnostics)
-                if models[index].file.isSnapshot { config.materialized = .snapshot }
-                models[index].config = config
+        for id in table.models {
+            if !table[model: id].render.config.isEmpty {
+                var config = table[model: id].config
+                configs.apply(table[model: id].render.config, to: &config, path: "config", reporting: &result.diagnostics)
+                if table[model: id].file.isSnapshot { config.materialized = .snapshot }
+                table[model: id].config = config
             }
-            slots[index].enabled = models[index].config.enabled
-            slots[index].ephemeral = models[index].config.materialized == .ephemeral
+            table[id].enabled = table[model: id].config.enabled
+            table[id].ephemeral = table[model: id].config.materialized == .ephemeral
         }
     }
 }

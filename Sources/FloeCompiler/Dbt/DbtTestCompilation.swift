@@ -29,17 +29,18 @@ extension DbtPlanAssembly {
                 renderAtApply: outcome.needsDatabase ? true : nil))
         }
         var builder = GenericTestBuilder(compiler: self, context: context, projectConfig: projectConfig, folderConfigs: folderConfigs)
-        for index in models.indices where slots[index].enabled {
-            if let described = models[index].properties { builder.add(described, slot: index, prefix: "") }
+        for id in table.models where table[id].enabled {
+            if let described = table[model: id].properties { builder.add(described, slot: id, prefix: "") }
         }
-        for slot in models.count..<(models.count + files.seeds.count) where slots[slot].enabled {
-            if let described = properties.seeds[slots[slot].name] { builder.add(described, slot: slot, prefix: "") }
+        for id in table.seeds where table[id].enabled {
+            if let described = properties.seeds[table[id].name] { builder.add(described, slot: id, prefix: "") }
         }
-        var slot = models.count + files.seeds.count
+        // The source tables' slots are in the order of `properties.sources` and their tables.
+        var sourceSlots = table.sources.makeIterator()
         for source in properties.sources {
-            for table in source.tables {
-                builder.add(table.properties, slot: slot, prefix: "source_", nameOverride: "\(source.name)_\(table.properties.name)")
-                slot += 1
+            for described in source.tables {
+                guard let id = sourceSlots.next() else { preconditionFailure("a source table without a slot") }
+                builder.add(described.properties, slot: id, prefix: "source_", nameOverride: "\(source.name)_\(described.properties.name)")
             }
         }
         for (position, template) in builder.templates { templates[tests.count + position] = template }
@@ -74,18 +75,19 @@ extension DbtPlanAssembly {
         for entry in definition.config { if let problem = config.apply(entry, path: "config.\(entry.key)") { diagnostics.append(problem) } }
         guard config.enabled else { return nil }
         let location = definition.location
-        guard let index = models.indices.first(where: { slots[$0].name == definition.model }) else {
+        guard let id = table.models.first(where: { table[$0].name == definition.model }) else {
             diagnostics.append(.error(at: location, "unit test '\(definition.name)' tests model '\(definition.model)', which does not exist",
                                       hint: Suggestions.didYouMean(definition.model, in: files.models.map(\.stem))))
             return nil
         }
-        guard slots[index].enabled else { return nil }
-        if models[index].renderAtApply {
+        guard table[id].enabled else { return nil }
+        let tested = table[model: id]
+        if tested.renderAtApply {
             diagnostics.append(.error(at: location, "unit test '\(definition.name)': \(definition.model) is rendered at apply time, which unit tests do not support yet",
                                       hint: "test a model whose SQL does not query the database while rendering"))
             return nil
         }
-        var render = definition.incremental ? models[index].incrementalRender ?? models[index].render : models[index].render
+        var render = definition.incremental ? tested.incrementalRender ?? tested.render : tested.render
         if !definition.vars.isEmpty || !definition.macros.isEmpty {
             // `overrides.vars` and `overrides.macros`: the model rendered again with those vars
             // over the project's, and those macros answering what the test says.
@@ -93,15 +95,15 @@ extension DbtPlanAssembly {
             overridden.macroOverrides = definition.macros
             overridden.vars.merge(definition.vars) { _, new in new }
             for package in overridden.packageVars.keys { overridden.packageVars[package]!.merge(definition.vars) { _, new in new } }
-            render = DbtRenderContext(overridden).render(source: models[index].source, file: models[index].file.display, slot: index,
-                                                         model: modelContext(index), base: models[index].config,
+            render = DbtRenderContext(overridden).render(source: tested.source, file: tested.file.display, slot: id,
+                                                         model: modelContext(id), base: tested.config,
                                                          incremental: definition.incremental)
             if let error = render.error {
                 diagnostics.append(error.diagnostic)
                 return nil
             }
         }
-        var given: [Int: Int] = [:]
+        var given: [SlotID: Int] = [:]
         var inputs: [SlotUse] = []
         var fixtures: [ConfigInput] = []
         do throws(TemplateError) {
@@ -116,11 +118,11 @@ extension DbtPlanAssembly {
                 inputs.append(use)
                 fixtures.append(try fixture(input.rows, at: input.location))
             }
-            let read = Set((render.refs + render.sources).map(\.slot)).filter { !slots[$0].ephemeral }
+            let read = Set((render.refs + render.sources).map(\.slot)).filter { !table[$0].ephemeral }
             let missing = read.subtracting(given.keys).sorted()
             guard missing.isEmpty else {
-                throw TemplateError("unit test '\(definition.name)' gives no rows for \(missing.map { slots[$0].name }.joined(separator: ", ")), which \(definition.model) reads",
-                                    at: location, hint: "add each under `given:` (`- input: ref('\(slots[missing[0]].name)')` with `rows: []` for none)")
+                throw TemplateError("unit test '\(definition.name)' gives no rows for \(missing.map { table[$0].name }.joined(separator: ", ")), which \(definition.model) reads",
+                                    at: location, hint: "add each under `given:` (`- input: ref('\(table[missing[0]].name)')` with `rows: []` for none)")
             }
             let named = RelationPlaceholder.substitute(render.text) { slot, part in
                 part == .relation ? given[slot].map(UnitTestSQL.inputName) : nil
@@ -128,15 +130,15 @@ extension DbtPlanAssembly {
             let model = finisher.finish(named, refs: render.refs.map(\.slot))
             let spec = ConfigInput.map(["model_sql": .string(model), "given": .list(fixtures),
                                         "expect": try fixture(definition.expect, at: location)])
-            let relations = inputs.map { slots[$0.slot].callExpression }
+            let relations = inputs.map { table[$0.slot].callExpression }
             let path = planPath(ofProperties: location.file)
             let template = template(
                 text: "{{ floe_unit_test([\(relations.joined(separator: ", "))]) }}", path: path, package: definition.package,
-                render: RenderOutcome(refs: inputs.filter { slots[$0.slot].kind != .source }, sources: inputs.filter { slots[$0.slot].kind == .source }),
+                render: RenderOutcome(refs: inputs.filter { table[$0.slot].kind != .source }, sources: inputs.filter { table[$0.slot].kind == .source }),
                 node: [("name", .string(definition.name)), ("resource_type", .string("unit_test")), ("floe_unit_test", spec.jinja)], config: config)
             let test = CompiledTest(
                 uniqueID: "unit_test.\(definition.package).\(definition.model).\(definition.name)", name: definition.name, testName: "unit",
-                attachedNode: slots[index].uniqueID, column: nil, severity: config.severity ?? .error,
+                attachedNode: table[id].uniqueID, column: nil, severity: config.severity ?? .error,
                 sql: "-- a unit test of \(definition.model), written at apply time over its fixture rows\n" + model,
                 dependsOn: finisher.dependencies(inputs.map(\.slot)), tags: config.tags, storeFailures: config.storeFailures, renderAtApply: true)
             return (test, template)
@@ -182,15 +184,15 @@ extension DbtPlanAssembly {
         var templates: [Int: ModelTemplate] = [:]
         var diagnostics: [Diagnostic] = []
 
-        mutating func add(_ described: NodeProperties, slot: Int, prefix: String, nameOverride: String? = nil) {
+        mutating func add(_ described: NodeProperties, slot: SlotID, prefix: String, nameOverride: String? = nil) {
             let definitions = described.tests + described.columns.flatMap(\.tests)
             for definition in definitions {
                 add(definition, slot: slot, nodeName: nameOverride ?? described.name, prefix: prefix)
             }
         }
 
-        private mutating func add(_ definition: TestDefinition, slot: Int, nodeName: String, prefix: String) {
-            let package = compiler.slots[slot].package
+        private mutating func add(_ definition: TestDefinition, slot: SlotID, nodeName: String, prefix: String) {
+            let package = compiler.table[slot].package
             var config = folderConfigs[definition.location.file] ?? projectConfig
             for entry in definition.config { if let d = config.apply(entry, path: "config.\(entry.key)") { diagnostics.append(d) } }
             guard config.enabled else { return }
@@ -306,7 +308,7 @@ extension DbtPlanAssembly {
             if let late { templates[tests.count] = late }
             tests.append(CompiledTest(
                 uniqueID: "test.\(package).\(name)", name: name, testName: definition.name,
-                attachedNode: compiler.slots[slot].uniqueID, column: column, severity: config.severity ?? .error,
+                attachedNode: compiler.table[slot].uniqueID, column: column, severity: config.severity ?? .error,
                 sql: compiler.finish(sql, refs: refs), dependsOn: dependsOn, tags: config.tags, warnIf: config.warnIf,
                 errorIf: config.errorIf, limit: config.limit, storeFailures: config.storeFailures, renderAtApply: late != nil ? true : nil))
         }
@@ -324,12 +326,12 @@ extension DbtPlanAssembly {
         /// A generic test whose macro queries the database, as a template to render at apply time:
         /// a call of its macro on the node it tests, with the arguments (relations resolved) under
         /// the node's `floe_test_arguments`.
-        private func lateTemplate(_ definition: TestDefinition, slot: Int, package: String, arguments: [String: ConfigInput],
+        private func lateTemplate(_ definition: TestDefinition, slot: SlotID, package: String, arguments: [String: ConfigInput],
                                   relations: [String: String], refs: [SlotUse], read: [String: String], config: NodeConfig) -> ModelTemplate {
             let parts = definition.name.split(separator: ".", maxSplits: 1).map(String.init)
             let macro = parts.count == 2 ? "\(parts[0]).test_\(parts[1])"
                 : context.macro("test_" + definition.name, in: compiler.project.name) != nil ? "test_\(definition.name)" : "\(package).test_\(definition.name)"
-            let model = compiler.slots[slot].callExpression
+            let model = compiler.table[slot].callExpression
             func resolved(_ value: ConfigInput) -> ConfigInput {
                 switch value {
                 case .string(let text): .string(compiler.finisher.substitute(text))
@@ -338,8 +340,8 @@ extension DbtPlanAssembly {
                 default: value
                 }
             }
-            let render = RenderOutcome(refs: refs.filter { compiler.slots[$0.slot].kind != .source },
-                                       sources: refs.filter { compiler.slots[$0.slot].kind == .source })
+            let render = RenderOutcome(refs: refs.filter { compiler.table[$0.slot].kind != .source },
+                                       sources: refs.filter { compiler.table[$0.slot].kind == .source })
             var outcome = render
             outcome.environmentRead = read
             let path = compiler.planPath(ofProperties: definition.location.file)

@@ -1,5 +1,6 @@
 import Crypto
 import FloeContract
+import FloeTemplates
 
 /// Makes a model's plan node from its finished SQL and everything else known about it, and feeds
 /// the node's own part of its fingerprint to the hash. Runs on any core: it reads only its inputs.
@@ -33,7 +34,7 @@ enum ModelPlanning {
     struct Planned: @unchecked Sendable {
         var model: CompiledModel
         var fingerprint: SHA256
-        var dependsOnSlots: [Int]
+        var dependsOnSlots: [SlotID]
     }
 
     /// The plan node, and its fingerprint's hash fed with all but the upstream part

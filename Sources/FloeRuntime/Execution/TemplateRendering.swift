@@ -65,7 +65,7 @@ struct TemplateRendering: Sendable {
         return template
     }
 
-    private func sql(_ template: ModelTemplate, in context: DbtRenderContext, this: Int?, incremental: Bool, node: String) throws -> String {
+    private func sql(_ template: ModelTemplate, in context: DbtRenderContext, this: SlotID?, incremental: Bool, node: String) throws -> String {
         let parsed = Result { () throws(TemplateError) in try JinjaTemplate(template.text, file: template.path) }
         let model = template.node.keys.sorted().map { ($0, ConfigInput(template.node[$0]!).jinja) }
         let config = FrozenNodeConfig(template.config.mapValues(ConfigInput.init))
@@ -85,7 +85,7 @@ struct TemplateRendering: Sendable {
     /// `this` when it has one, each with its relation; its calls run on `connection`. Also where
     /// `this` is in the context's relations.
     private func renderContext(_ template: ModelTemplate, this: Relation?, unqualifiedSchema: String?,
-                               connection: any EngineConnection) -> (DbtRenderContext, this: Int?) {
+                               connection: any EngineConnection) -> (DbtRenderContext, this: SlotID?) {
         var relations = DbtRelationTable(resolved: true)
         for reference in template.refs {
             if let name = reference.name.last {

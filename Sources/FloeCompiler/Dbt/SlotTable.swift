@@ -1,0 +1,106 @@
+import FloeContract
+import FloeTemplates
+
+/// Every model (snapshots among them), seed and source table of the project, by the ``SlotID``
+/// the relation table gave it for `ref()` and `source()`, with each model's compile state and
+/// each seed's file and config beside its slot. Where a slot sits in storage is this type's
+/// business alone: the phases ask by id, and walk ``models``, ``seeds`` or ``sources``.
+struct SlotTable {
+    /// A model, seed or source: anything `ref()` or `source()` can point at.
+    struct Slot {
+        enum Kind { case model, seed, source }
+        var kind: Kind
+        var name: String
+        var uniqueID: String
+
+        /// How a template names it: `ref('orders')`, or `source('shop', 'orders')`.
+        var callExpression: String {
+            kind == .source ? "source('\(name.split(separator: ".", maxSplits: 1).joined(separator: "', '"))')" : "ref('\(name)')"
+        }
+        var relation = Relation(schema: "", name: "")
+        /// The project that defines it: the root project or an installed package.
+        var package: String
+        var enabled = true
+        var ephemeral = false
+    }
+
+    /// A model as the phases work it out: its file, config, properties and renderings.
+    struct ModelState {
+        var file: ProjectFile
+        var config: NodeConfig
+        var properties: NodeProperties?
+        var render = RenderOutcome()
+        var incrementalRender: RenderOutcome?
+        /// The file's text, so the incremental rendering need not read it again.
+        var source = ""
+        /// Its template queries the database: `render` is dbt's parse rendering (`execute` false),
+        /// and the model is rendered at apply time.
+        var renderAtApply = false
+    }
+
+    /// A seed's file and its config (the folder tree's, then its properties file's).
+    struct SeedState {
+        var file: ProjectFile
+        var config = NodeConfig()
+    }
+
+    private var slots: [Slot] = []
+    private var modelStates: [ModelState] = []
+    private var seedStates: [SeedState] = []
+    /// The models in file order, then the seeds in `DbtFiles.seeds` order, then the source tables.
+    private(set) var models: [SlotID] = []
+    private(set) var seeds: [SlotID] = []
+    private(set) var sources: [SlotID] = []
+    /// Every slot, in the relation table's order.
+    private(set) var all: [SlotID] = []
+
+    /// Adds a model: models come first, so a model's state is found at its slot's position.
+    mutating func addModel(_ id: SlotID, _ slot: Slot, _ state: ModelState) {
+        precondition(seeds.isEmpty && sources.isEmpty, "models are added before seeds and sources")
+        append(id, slot)
+        models.append(id)
+        modelStates.append(state)
+    }
+
+    mutating func addSeed(_ id: SlotID, _ slot: Slot, file: ProjectFile) {
+        precondition(sources.isEmpty, "seeds are added before sources")
+        append(id, slot)
+        seeds.append(id)
+        seedStates.append(SeedState(file: file))
+    }
+
+    mutating func addSource(_ id: SlotID, _ slot: Slot) {
+        append(id, slot)
+        sources.append(id)
+    }
+
+    /// The table's order is the relation table's: each id is the next position.
+    private mutating func append(_ id: SlotID, _ slot: Slot) {
+        precondition(id.index == slots.count, "slots are added in the relation table's order")
+        slots.append(slot)
+        all.append(id)
+    }
+
+    subscript(id: SlotID) -> Slot {
+        get { slots[id.index] }
+        _modify { yield &slots[id.index] }
+    }
+
+    /// A model's state; `id` must be a model's.
+    subscript(model id: SlotID) -> ModelState {
+        get { modelStates[id.index] }
+        _modify { yield &modelStates[id.index] }
+    }
+
+    /// A seed's file and config; `id` must be a seed's.
+    subscript(seed id: SlotID) -> SeedState {
+        get { seedStates[id.index - modelStates.count] }
+        _modify { yield &seedStates[id.index - modelStates.count] }
+    }
+
+    /// Every slot's value of `property`, in the relation table's order (what the
+    /// ``ModelFinisher`` and the dependency graph index by ``SlotID/index``).
+    func map<Value>(_ property: (Slot) -> Value) -> [Value] {
+        slots.map(property)
+    }
+}
