@@ -11,7 +11,7 @@ extension DbtPlanAssembly {
 
     /// The singular tests and the generic tests of properties YAML, sorted by unique id, and the
     /// problems found in them. Reads only: it runs beside ``compileModels(order:)``.
-    func compileTests(singular: [DbtProjectCompiler.SingularTest], projectConfig: NodeConfig, folderConfigs: [String: NodeConfig],
+    func compileTests(singular: [DbtRenderedProject.SingularTest], projectConfig: NodeConfig, folderConfigs: [String: NodeConfig],
                               context: DbtRenderContext) -> (tests: [CompiledTest], templates: [String: ModelTemplate], diagnostics: [Diagnostic]) {
         var tests: [CompiledTest] = []
         /// By position in `tests`: the template of each rendered at apply time.

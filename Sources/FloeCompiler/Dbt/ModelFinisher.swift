@@ -24,6 +24,12 @@ struct ModelFinisher: @unchecked Sendable {
     /// The plan's dialect, for the functions it spells its own way (``SQLDialect/nativeFunctions(_:)``).
     var dialect: any SQLDialect
 
+    /// A finisher that knows no relation, until the relations are placed.
+    static func empty(dialect: any SQLDialect) -> ModelFinisher {
+        ModelFinisher(relations: [], schemas: [], identifiers: [], unqualified: [], uniqueIDs: [], ephemeral: [], ephemeralRenders: [:],
+                      dialect: dialect)
+    }
+
     /// What one model's finishing gives.
     struct Finished: @unchecked Sendable {
         var sql: String

@@ -1,4 +1,5 @@
 import FloeContract
+import FloeJinja
 import FloeTemplates
 
 /// Every model (snapshots among them), seed and source table of the project, by the ``SlotID``
@@ -102,5 +103,29 @@ struct SlotTable {
     /// ``ModelFinisher`` and the dependency graph index by ``SlotID/index``).
     func map<Value>(_ property: (Slot) -> Value) -> [Value] {
         slots.map(property)
+    }
+
+    /// A model's or seed's node as dbt's templates see it.
+    func nodeFields(_ slot: SlotID) -> [(String, JinjaValue)] {
+        let isModel = self[slot].kind == .model
+        let file = isModel ? self[model: slot].file : self[seed: slot].file
+        let config = isModel ? self[model: slot].config : self[seed: slot].config
+        let resourceType = !isModel ? "seed" : file.isSnapshot ? "snapshot" : "model"
+        let path = (file.folders + [file.relative.split(separator: "/").last.map(String.init) ?? file.relative]).joined(separator: "/")
+        var settings: [(String, JinjaValue)] = [
+            ("materialized", .string(isModel ? config.materialized?.rawValue ?? "view" : "seed")),
+            ("tags", .list(config.tags.map(JinjaValue.string))), ("enabled", .bool(config.enabled)),
+            ("schema", config.schema.map(JinjaValue.string) ?? .none), ("alias", config.alias.map(JinjaValue.string) ?? .none),
+        ]
+        for key in config.extra.keys.sorted() where !settings.contains(where: { $0.0 == key }) {
+            settings.append((key, config.extra[key]!.jinja))
+        }
+        return [
+            ("name", .string(self[slot].name)), ("unique_id", .string(self[slot].uniqueID)),
+            ("resource_type", .string(resourceType)), ("package_name", .string(file.package)),
+            ("original_file_path", .string(file.relative)), ("path", .string(path)),
+            ("fqn", .list(([file.package] + file.folders + [self[slot].name]).map(JinjaValue.string))),
+            ("config", .dict(settings)), ("tags", .list(config.tags.map(JinjaValue.string))),
+        ]
     }
 }

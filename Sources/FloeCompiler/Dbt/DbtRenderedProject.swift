@@ -4,18 +4,42 @@ import FloeJinja
 import FloeTemplates
 import Foundation
 
-/// Rendering: every model (`is_incremental()` false, and true for the incremental ones) and every
-/// singular test, spread over the cores. The one place of the dbt core that owns parallelism, the
-/// model prefetch and the copy-avoiding hand-overs between cores.
-extension DbtProjectCompiler {
+/// The fourth phase, rendering: every model (`is_incremental()` false, and true for the
+/// incremental ones) and every singular test, spread over the cores, then each model's own
+/// `config()` calls applied over its base config. The one place of the dbt core that owns
+/// parallelism, the model prefetch and the copy-avoiding hand-overs between cores.
+struct DbtRenderedProject: DbtCompilePhase {
+    let context: DbtCompileContext
+    var properties: DbtProperties
+    var table: SlotTable
+    var configs: DbtConfigResolver
+    var result: DbtCompileResult
+    /// The singular tests as rendered.
+    private(set) var singularTests: [SingularTest] = []
+
+    init(_ configured: DbtConfiguredProject) {
+        context = configured.context
+        properties = configured.properties
+        table = configured.table
+        configs = configured.configs
+        result = configured.result
+        singularTests = renderInParallel()
+        applyFileConfigs()
+    }
+
     /// The `model` a model's template sees: dbt's node, with its config from the folder tree and
     /// properties file (what `{{ config() }}` in the file adds is read with `config.get`).
     func modelContext(_ id: SlotID) -> [(String, JinjaValue)] {
-        nodeFields(id)
+        table.nodeFields(id)
+    }
+
+    /// Adds a file read, and hashed, elsewhere (on a worker) to the plan's inputs.
+    private mutating func record(planPath: String, sha256: String) {
+        result.inputs.append(InputFile(path: planPath, sha256: sha256))
     }
 
     /// Renders every model (is_incremental() false) and every singular test, spread over the cores.
-    mutating func renderInParallel() -> [SingularTest] {
+    private mutating func renderInParallel() -> [SingularTest] {
         struct Job: Sendable {
             var file: ProjectFile
             var slot: SlotID?
@@ -30,7 +54,7 @@ extension DbtProjectCompiler {
         }
         let inputs = self.inputs
         let frozenJobs = jobs
-        let prefetch = self.prefetch
+        let prefetch = context.reading.prefetch
         let prefetched = prefetch.finish()
         // Each file's hash is taken by whoever read it: the prefetch, or else the worker.
         var outcomes: [Rendered] = Parallel.map(count: jobs.count) {
@@ -102,10 +126,10 @@ extension DbtProjectCompiler {
         var source = ""
     }
 
-    /// The second rendering of incremental models, with is_incremental() true.
-    mutating func renderIncrementalVariants() {
-        // The render workers made most of them already; what is left is rendered here, and a
-        // rendering kept for a model that is not incremental after all is dropped.
+    /// The second rendering of incremental models, with is_incremental() true, once the graph is
+    /// known to be sound: the render workers made most of them already; what is left is rendered
+    /// here, and a rendering kept for a model that is not incremental after all is dropped.
+    static func renderIncrementalVariants(_ table: inout SlotTable, inputs: DbtRenderInputs, diagnostics: inout [Diagnostic]) {
         var missing: [SlotID] = []
         for id in table.models {
             guard table[model: id].config.materialized == .incremental, table[id].enabled, !table[model: id].renderAtApply else {
@@ -113,28 +137,37 @@ extension DbtProjectCompiler {
                 continue
             }
             if let rendered = table[model: id].incrementalRender {
-                if let error = rendered.error { result.diagnostics.append(error.diagnostic) }
+                if let error = rendered.error { diagnostics.append(error.diagnostic) }
             } else {
                 missing.append(id)
             }
         }
         guard !missing.isEmpty else { return }
-        renderIncrementalVariants(missing)
-    }
-
-    mutating func renderIncrementalVariants(_ incremental: [SlotID]) {
-        let inputs = self.inputs
-        let jobs = Shared(value: incremental.map { (table[model: $0].file, table[model: $0].source, $0, table[model: $0].config, modelContext($0)) })
-        let outcomes: [RenderOutcome] = Parallel.map(count: incremental.count) {
+        let jobs = Shared(value: missing.map { (table[model: $0].file, table[model: $0].source, $0, table[model: $0].config, table.nodeFields($0)) })
+        let outcomes: [RenderOutcome] = Parallel.map(count: missing.count) {
             let context = DbtRenderContext(inputs.isolated())
             return { index in
                 let (file, source, slot, config, model) = jobs.value[index]
                 return context.render(source: source, file: file.display, slot: slot, model: model, base: config, incremental: true)
             }
         }
-        for (position, id) in incremental.enumerated() {
-            if let error = outcomes[position].error { result.diagnostics.append(error.diagnostic) }
+        for (position, id) in missing.enumerated() {
+            if let error = outcomes[position].error { diagnostics.append(error.diagnostic) }
             table[model: id].incrementalRender = outcomes[position]
+        }
+    }
+
+    /// Merges each model's `config()` calls over its base config.
+    private mutating func applyFileConfigs() {
+        for id in table.models {
+            if !table[model: id].render.config.isEmpty {
+                var config = table[model: id].config
+                configs.apply(table[model: id].render.config, to: &config, path: "config", reporting: &result.diagnostics)
+                if table[model: id].file.isSnapshot { config.materialized = .snapshot }
+                table[model: id].config = config
+            }
+            table[id].enabled = table[model: id].config.enabled
+            table[id].ephemeral = table[model: id].config.materialized == .ephemeral
         }
     }
 }

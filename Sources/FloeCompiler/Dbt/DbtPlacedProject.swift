@@ -5,13 +5,43 @@ import FloeJinja
 import FloeTemplates
 import Foundation
 
-/// Where each model and seed is built (its relation, as dbt's `generate_schema_name` and
-/// `generate_alias_name` say), the ``ModelFinisher`` that writes relations into the SQL, and the
-/// graph's order; the checks that need them.
-extension DbtProjectCompiler {
+/// The fifth phase: where each model and seed is built (its relation, as dbt's
+/// `generate_schema_name` and `generate_alias_name` say), the ``ModelFinisher`` that writes
+/// relations into the SQL, and the graph's order; the checks that need them; then, when all is
+/// sound, the incremental models' second rendering.
+struct DbtPlacedProject: DbtCompilePhase {
+    let context: DbtCompileContext
+    let properties: DbtProperties
+    private(set) var table: SlotTable
+    /// The folder trees' configs, which the tests' configs still need.
+    private(set) var configs: DbtConfigResolver
+    private(set) var result: DbtCompileResult
+    let singularTests: [DbtRenderedProject.SingularTest]
+    /// Writes relations into rendered SQL.
+    private(set) var finisher: ModelFinisher
+    /// Every slot after all it depends on; empty when a cycle (an error) prevents an order.
+    private(set) var order: [SlotID] = []
+
+    init(_ rendered: DbtRenderedProject) {
+        context = rendered.context
+        properties = rendered.properties
+        table = rendered.table
+        configs = rendered.configs
+        result = rendered.result
+        singularTests = rendered.singularTests
+        finisher = ModelFinisher.empty(dialect: rendered.request.dialect)
+        finisher = resolveRelations()
+        buildCrossSchemaViewsAsTables()
+        let order = buildGraph()
+        checkModelsRenderedAtApply()
+        guard !result.diagnostics.hasErrors, let order else { return }
+        self.order = order
+        DbtRenderedProject.renderIncrementalVariants(&table, inputs: inputs, diagnostics: &result.diagnostics)
+    }
+
     /// Schema and name of every enabled model and seed: dbt's `generate_schema_name` (the
     /// namespace, or `<namespace>_<custom>`) unless the project overrides it.
-    mutating func resolveRelations() -> ModelFinisher {
+    private mutating func resolveRelations() -> ModelFinisher {
         // No built-in has these names, so a callable under one is the project's own macro.
         let schemaMacro = projectMacro("generate_schema_name"), aliasMacro = projectMacro("generate_alias_name")
         let namespace = request.namespace
@@ -48,7 +78,7 @@ extension DbtProjectCompiler {
     /// On an engine whose views read only their own schema (SQLite, where each schema is a
     /// database file of its own), a view that reads another schema is built as a table, with a
     /// warning at its file: dbt-sqlite fails such a view; floe builds what the project means.
-    mutating func buildCrossSchemaViewsAsTables() {
+    private mutating func buildCrossSchemaViewsAsTables() {
         guard !request.dialect.viewsReadOtherSchemas else { return }
         for id in table.models where table[id].enabled && (table[model: id].config.materialized ?? .view) == .view {
             let schema = table[id].relation.schema
@@ -89,40 +119,11 @@ extension DbtProjectCompiler {
     /// to tell seeds from models or folders apart (`resource_type`, `fqn`, `original_file_path`,
     /// `path`, `package_name`, `config`).
     func namingNode(_ slot: SlotID) -> JinjaValue {
-        .dict(nodeFields(slot))
-    }
-
-    /// A model's or seed's node as dbt's templates see it.
-    func nodeFields(_ slot: SlotID) -> [(String, JinjaValue)] {
-        Self.nodeFields(slot, in: table)
-    }
-
-    /// A model's or seed's node as dbt's templates see it.
-    static func nodeFields(_ slot: SlotID, in table: SlotTable) -> [(String, JinjaValue)] {
-        let isModel = table[slot].kind == .model
-        let file = isModel ? table[model: slot].file : table[seed: slot].file
-        let config = isModel ? table[model: slot].config : table[seed: slot].config
-        let resourceType = !isModel ? "seed" : file.isSnapshot ? "snapshot" : "model"
-        let path = (file.folders + [file.relative.split(separator: "/").last.map(String.init) ?? file.relative]).joined(separator: "/")
-        var settings: [(String, JinjaValue)] = [
-            ("materialized", .string(isModel ? config.materialized?.rawValue ?? "view" : "seed")),
-            ("tags", .list(config.tags.map(JinjaValue.string))), ("enabled", .bool(config.enabled)),
-            ("schema", config.schema.map(JinjaValue.string) ?? .none), ("alias", config.alias.map(JinjaValue.string) ?? .none),
-        ]
-        for key in config.extra.keys.sorted() where !settings.contains(where: { $0.0 == key }) {
-            settings.append((key, config.extra[key]!.jinja))
-        }
-        return [
-            ("name", .string(table[slot].name)), ("unique_id", .string(table[slot].uniqueID)),
-            ("resource_type", .string(resourceType)), ("package_name", .string(file.package)),
-            ("original_file_path", .string(file.relative)), ("path", .string(path)),
-            ("fqn", .list(([file.package] + file.folders + [table[slot].name]).map(JinjaValue.string))),
-            ("config", .dict(settings)), ("tags", .list(config.tags.map(JinjaValue.string))),
-        ]
+        .dict(table.nodeFields(slot))
     }
 
     /// Edges from refs and sources; errors for refs to disabled models and for cycles.
-    mutating func buildGraph() -> [SlotID]? {
+    private mutating func buildGraph() -> [SlotID]? {
         // The graph numbers nodes by their slots' positions (``SlotID/index``).
         var graph = DependencyGraph(keys: table.map(\.uniqueID))
         for id in table.models where table[id].enabled {
@@ -151,7 +152,7 @@ extension DbtProjectCompiler {
 
     /// A model rendered at apply time is built on its own: it cannot be ephemeral (inlined into
     /// others at compile) nor read an ephemeral one (inlined into it at compile).
-    mutating func checkModelsRenderedAtApply() {
+    private mutating func checkModelsRenderedAtApply() {
         for id in table.models where table[model: id].renderAtApply && table[id].enabled {
             let file = table[model: id].file.display
             if table[id].ephemeral {
