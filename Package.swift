@@ -216,7 +216,7 @@ let package = Package(
         .testTarget(name: "FloeEngineTests", dependencies: ["FloeConnect", "FloeEngine", "FloeSQLite"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FloeRuntimeTests",
-            dependencies: ["FloeConnect", "FloeRuntime", "FloeEngine", "FloeSQLite", "FloeSemantic", "FloeContract", "FloeCompiler", "FloeCore"],
+            dependencies: ["FloeConnect", "FloeRuntime", "FloeEngine", "FloeSQLite", "FloeSemantic", "FloeContract", "FloeCompiler", "FloeCore", "FloeTestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

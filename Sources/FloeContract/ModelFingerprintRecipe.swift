@@ -8,7 +8,7 @@ import FloeCore
 /// 1. the SQL and the incremental SQL, each ended by a NUL;
 /// 2. the materialization, incremental strategy, unique key (`,`-joined), on_schema_change, pre-
 ///    and post-hooks (`;`-joined), each ended by a NUL; the indexes when there are any, and the
-///    microbatch config when there is one, each ended by a NUL; the relation (`schema.name`);
+///    microbatch config and the contract when there are, each ended by a NUL; the relation (`schema.name`);
 /// 3. for each node in `depends_on`, in that order, a NUL and `id=fingerprint`, where a seed's
 ///    fingerprint is its file hash followed by its column types and a source's is its relation.
 ///
@@ -37,6 +37,10 @@ public enum ModelFingerprintRecipe {
         }
         if let microbatch = model.microbatch {
             bytes.append(contentsOf: microbatch.fingerprintPart.utf8)
+            bytes.append(0)
+        }
+        if let contract = model.contract {
+            bytes.append(contentsOf: contract.fingerprintPart.utf8)
             bytes.append(0)
         }
         bytes.append(contentsOf: model.relation.schema.utf8)

@@ -33,6 +33,20 @@ struct PostgresMaterializationTests {
             cleanup: { PostgresTestServer.dropDatabase(database) })
     }
 
+    /// dbt's model contracts: the table enforces every constraint, the columns are checked by
+    /// name and by type (PostgreSQL describes both the SELECT and the contract's types).
+    @Test func aContractedTableKeepsItsRowsWhenARowBreaksAConstraint() throws {
+        let project = try Self.project()
+        defer { project.remove() }
+        try ContractScenarios.aViolatingRowFailsTheBuildAndKeepsTheTable(project, table: #""shop"."scores""#)
+    }
+
+    @Test func aContractIsCheckedByNameAndTypeBeforeBuilding() throws {
+        let project = try Self.project()
+        defer { project.remove() }
+        try ContractScenarios.aSelectStarThatBreaksTheContractFailsBeforeBuilding(project, table: #""shop"."scores""#, typed: true)
+    }
+
     /// A dbt snapshot keeps its history on PostgreSQL as on SQLite: changed and deleted rows end
     /// their version, new ones begin theirs.
     @Test(arguments: ["strategy='timestamp', updated_at='changed_on'", "strategy='check', check_cols=['kind', 'amount']"])

@@ -299,7 +299,7 @@ struct DbtPlanAssembly: DbtCompilePhase {
             tags: config.tags, preHooks: renderHooks(config.preHooks, slot: id), postHooks: renderHooks(config.postHooks, slot: id),
             columns: (properties?.columns ?? []).map { ColumnSpec(name: $0.name, type: $0.dataType, description: $0.description) },
             description: properties?.description, indexes: indexed ? config.indexes : [], renderAtApply: model.renderAtApply,
-            snapshot: snapshot, microbatch: microbatch)
+            snapshot: snapshot, microbatch: microbatch, contract: contract(of: id, materialized: materialized))
     }
 
     /// For a microbatch model: its inputs that have an `event_time` config, by slot.

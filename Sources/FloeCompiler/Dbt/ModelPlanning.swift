@@ -27,6 +27,8 @@ enum ModelPlanning {
         /// A snapshot's strategy; nil for every other model.
         var snapshot: DbtSnapshotConfig?
         var microbatch: MicrobatchConfig?
+        /// An enforced contract; nil for every other model.
+        var contract: ModelContract?
     }
 
     /// A plan node whose fingerprint is still empty, the hash that will make it, and the slots of
@@ -49,7 +51,8 @@ enum ModelPlanning {
             onSchemaChange: incremental ? (node.onSchemaChange ?? "ignore") : nil, dependsOn: finished.dependsOn,
             tags: node.tags, preHooks: node.preHooks, postHooks: node.postHooks, columns: node.columns,
             description: node.description, indexes: node.indexes.isEmpty ? nil : node.indexes, fingerprint: "",
-            renderAtApply: node.renderAtApply ? true : nil, snapshot: node.snapshot, microbatch: node.microbatch)
+            renderAtApply: node.renderAtApply ? true : nil, snapshot: node.snapshot, microbatch: node.microbatch,
+            contract: node.contract)
         var own: [UInt8] = []
         own.reserveCapacity(256)
         ModelFingerprintRecipe.appendConfig(of: model, to: &own)

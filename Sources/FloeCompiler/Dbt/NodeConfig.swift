@@ -31,6 +31,12 @@ struct NodeConfig: Sendable {
 
     static let strategies = IncrementalStrategy.allCases.map(\.rawValue)
 
+    /// dbt's `contract: {enforced: true}`.
+    var contractEnforced: Bool {
+        guard case .map(let contract)? = extra["contract"], case .bool(let enforced)? = contract["enforced"] else { return false }
+        return enforced
+    }
+
     /// `partition_by` as a list of columns: `'day'`, `['region', 'day']` (dbt-spark), or
     /// `{field: 'day', data_type: 'date'}` (dbt-bigquery); nil when it is none of those.
     var partitionColumns: [String]? {
@@ -176,6 +182,15 @@ struct NodeConfig: Sendable {
             }
             indexes = parsed
             return ignored
+        case "contract":
+            // dbt's `{enforced: true}` (and `alias_types`, which floe accepts): kept for config.get.
+            guard case .map(let map) = value, map.keys.allSatisfy({ $0 == "enforced" || $0 == "alias_types" }) else {
+                return wrongType("a mapping such as {enforced: true}")
+            }
+            switch map["enforced"] {
+            case nil, .null?, .bool?: extra[key] = value
+            default: return .error(at: entry.location, path: path + ".enforced", "expected true or false for 'enforced'")
+            }
         default:
             extra[key] = value
             if !Self.acceptedKeys.contains(key), !Self.snapshotKeys.contains(key) {

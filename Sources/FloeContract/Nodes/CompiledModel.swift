@@ -49,14 +49,18 @@ public struct CompiledModel: Codable, Sendable, Equatable {
     public var snapshot: DbtSnapshotConfig?
     /// Since 2.1: set exactly when `incremental_strategy` is `microbatch`.
     public var microbatch: MicrobatchConfig?
+    /// Since 2.2: dbt's enforced contract; nil when the model has none (or does not enforce it).
+    public var contract: ModelContract?
 
     public init(
         uniqueID: String, name: String, path: String, materialized: Materialization, relation: Relation,
         sql: String, incrementalSQL: String? = nil, uniqueKey: [String] = [], incrementalStrategy: IncrementalStrategy? = nil,
         onSchemaChange: String? = nil, dependsOn: [String] = [], tags: [String] = [], preHooks: [String] = [],
         postHooks: [String] = [], columns: [ColumnSpec] = [], description: String? = nil, indexes: [ModelIndex]? = nil,
-        fingerprint: String, renderAtApply: Bool? = nil, snapshot: DbtSnapshotConfig? = nil, microbatch: MicrobatchConfig? = nil
+        fingerprint: String, renderAtApply: Bool? = nil, snapshot: DbtSnapshotConfig? = nil, microbatch: MicrobatchConfig? = nil,
+        contract: ModelContract? = nil
     ) {
+        self.contract = contract
         self.snapshot = snapshot
         self.microbatch = microbatch
         self.renderAtApply = renderAtApply
@@ -90,7 +94,7 @@ public struct CompiledModel: Codable, Sendable, Equatable {
         case preHooks = "pre_hooks"
         case postHooks = "post_hooks"
         case renderAtApply = "render_at_apply"
-        case name, path, materialized, relation, sql, tags, columns, description, indexes, fingerprint, snapshot, microbatch
+        case name, path, materialized, relation, sql, tags, columns, description, indexes, fingerprint, snapshot, microbatch, contract
     }
 }
 
@@ -145,6 +149,7 @@ extension CompiledModel: CanonicalJSONWritable {
     func write(to writer: inout CanonicalJSONWriter, depth: Int) {
         var object = writer.openObject(depth: depth)
         writer.field("columns", columns, in: &object)
+        if let contract { writer.field("contract", contract, in: &object) }
         writer.field("depends_on", dependsOn, in: &object)
         writer.field("description", description, in: &object)
         writer.field("fingerprint", fingerprint, in: &object)

@@ -198,6 +198,18 @@ public enum ArtifactsShape {
                 .required("begin", text, "where the first build starts"),
                 .required("lookback", .integer(minimum: 0), "batches before the current one that a later build redoes"),
             ])), "since 2.1: set when incremental_strategy is microbatch; the SQL reads its window between two markers"),
+            .optional("contract", .object(ObjectShape("an enforced model contract", [
+                .required("columns", .list(.object(ObjectShape("a contracted column", [
+                    .required("name", text, "the column"),
+                    .required("data_type", text, "its declared type, which the table is created with"),
+                ]))), "the promised columns, in the table's order"),
+                .required("constraints", .list(.object(ObjectShape("a constraint", [
+                    .required("type", .string(.oneOf(ModelContract.Constraint.Kind.allCases.map(\.rawValue))), "what it enforces"),
+                    .required("columns", names, "the columns it constrains; empty for a model-level check"),
+                    .optional("name", text, "its name in the table"),
+                    .optional("expression", text, "a check's condition, or what a foreign key references"),
+                ]))), "column and model-level constraints"),
+            ])), "since 2.2: dbt's contract: {enforced: true}; the SQL's columns are checked against it before each build"),
         ]))), "SQL models"),
         .required("tests", .list(.object(ObjectShape("a test", [
             .required("unique_id", text, "test.<project>.<name>"),

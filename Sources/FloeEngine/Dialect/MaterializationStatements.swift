@@ -25,6 +25,35 @@ extension SQLDialect {
         return "create table \(self.relation(relation)) (\(definitions.joined(separator: ", ")))"
     }
 
+    /// A contracted model's table: its columns in the contract's order with their declared types,
+    /// and the constraints this engine enforces (``SQLDialect/enforcedConstraints``).
+    public func createTable(_ relation: Relation, contract: ModelContract) -> String {
+        let enforced = enforcedConstraints
+        var lines = contract.columns.map { column in
+            let notNull = enforced.contains(.notNull)
+                && contract.constraints.contains { $0.type == .notNull && $0.columns.contains(column.name) }
+            return "\(quoteIdentifier(column.name)) \(column.dataType)" + (notNull ? " not null" : "")
+        }
+        for constraint in contract.constraints where constraint.type != .notNull && enforced.contains(constraint.type) {
+            let named = constraint.name.map { "constraint \(quoteIdentifier($0)) " } ?? ""
+            switch constraint.type {
+            case .unique: lines.append(named + "unique (\(columnList(constraint.columns)))")
+            case .primaryKey: lines.append(named + "primary key (\(columnList(constraint.columns)))")
+            case .check: lines.append(named + "check (\(constraint.expression ?? "true"))")
+            case .foreignKey:
+                lines.append(named + "foreign key (\(columnList(constraint.columns))) references \(constraint.expression ?? "")")
+            case .notNull: break
+            }
+        }
+        return "create table \(self.relation(relation)) (\n    \(lines.joined(separator: ",\n    "))\n)"
+    }
+
+    /// Fills a contracted model's table: the contract's columns, by name, from the model's SELECT.
+    public func insertContracted(into target: Relation, columns: [String], select: String) -> String {
+        let list = columnList(columns)
+        return "insert into \(relation(target)) (\(list))\nselect \(list) from (\n\(select)\n) as floe_contract"
+    }
+
     public func createView(_ relation: Relation, as select: String) -> String {
         "create view \(self.relation(relation)) as\n\(select)"
     }

@@ -71,6 +71,9 @@ public protocol SQLDialect: Sendable {
     var hasTransactions: Bool { get }
     /// Whether tables take indexes (dbt's `indexes` config); Spark's do not, and the config is ignored there.
     var hasIndexes: Bool { get }
+    /// The model-contract constraints this engine's tables enforce: a table is created with these,
+    /// and the compile warns about the others (dbt's "supported and enforced" per platform).
+    var enforcedConstraints: Set<ModelContract.Constraint.Kind> { get }
     /// `create table … as select`.
     func createTable(_ relation: Relation, as select: String) -> String
     /// `create table … as select`, the table partitioned by `columns` where the engine keeps
@@ -155,6 +158,7 @@ extension SQLDialect {
     public var quotedLiteralsTakeColumnTypes: Bool { false }
     public var rowLevelChanges: Bool { true }
     public var hasIndexes: Bool { true }
+    public var enforcedConstraints: Set<ModelContract.Constraint.Kind> { Set(ModelContract.Constraint.Kind.allCases) }
     public var hasTransactions: Bool { true }
     public func takesSchemaName(_ name: String) -> Bool { true }
     public func equalsExpected(_ expression: String, text literal: String) -> String { "\(expression) = \(literal)" }

@@ -56,6 +56,7 @@ struct ModelBuilder {
     }
 
     private func view(_ model: CompiledModel) throws -> Outcome {
+        try ContractCheck(connection: connection, dialect: dialect).verify(model, select: model.sql)
         try connection.dropIfExists(model.relation, dialect: dialect)
         let create = dialect.createView(model.relation, as: model.sql)
         try connection.execute(create)
@@ -74,8 +75,15 @@ struct ModelBuilder {
         let retire: (() throws -> Void)? = snapshots.flatMap { snapshots in
             previous.map { previous in { try snapshots.take(model, current: previous, move: true, connection: connection, runID: runID) } }
         }
+        try ContractCheck(connection: connection, dialect: dialect).verify(model, select: model.sql)
         try TableSwap(connection: connection, dialect: dialect).replace(model.relation, retire: retire) { temporary in
-            try connection.execute(dialect.createTable(temporary, as: model.sql, partitionedBy: Self.partitions(of: model)))
+            if let contract = model.contract {
+                // The contract's columns, types and constraints: a row that breaks one fails the build.
+                try connection.execute(dialect.createTable(temporary, contract: contract))
+                try connection.execute(dialect.insertContracted(into: temporary, columns: contract.columns.map(\.name), select: model.sql))
+            } else {
+                try connection.execute(dialect.createTable(temporary, as: model.sql, partitionedBy: Self.partitions(of: model)))
+            }
         }
         try IndexCreation(connection: connection, dialect: dialect).create(for: model, replacing: true)
         let rows = try connection.count("select count(*) from \(dialect.relation(model.relation))")
@@ -93,6 +101,7 @@ struct ModelBuilder {
         if let snapshots, let previous {
             try snapshots.take(model, current: previous, move: false, connection: connection, runID: runID)
         }
+        try ContractCheck(connection: connection, dialect: dialect).verify(model, select: model.incrementalSQL ?? model.sql)
         let staging = Relation(schema: model.relation.schema, name: model.relation.name + Self.stagingSuffix)
         try connection.dropIfExists(staging, dialect: dialect)
         try connection.execute(dialect.createTable(staging, as: model.incrementalSQL ?? model.sql))

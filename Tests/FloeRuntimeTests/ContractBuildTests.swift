@@ -1,0 +1,30 @@
+import FloeSQLite
+import FloeTestSupport
+import Testing
+
+/// dbt's model contracts on SQLite (the scenarios PostgreSQL runs too): constraints enforced by
+/// the table, columns checked by name (SQLite gives an expression's column no type).
+@Suite struct ContractBuildTests {
+    static func project() throws -> ScratchProject {
+        SQLiteAdapter.register()
+        return try ScratchProject(platform: """
+            version: "1"
+            compute: { default: { type: sqlite, path: ".floe/{environment}.db" } }
+            storage: { default: { type: local, path: .floe/storage } }
+            catalogs: { default: { type: none } }
+            environments: { dev: { namespace: shop } }
+            """, namespace: "shop")
+    }
+
+    @Test func aViolatingRowFailsTheBuildAndKeepsTheTable() throws {
+        let project = try Self.project()
+        defer { project.remove() }
+        try ContractScenarios.aViolatingRowFailsTheBuildAndKeepsTheTable(project, table: #""shop"."scores""#)
+    }
+
+    @Test func aSelectStarThatBreaksTheContractFailsBeforeBuilding() throws {
+        let project = try Self.project()
+        defer { project.remove() }
+        try ContractScenarios.aSelectStarThatBreaksTheContractFailsBeforeBuilding(project, table: #""shop"."scores""#, typed: false)
+    }
+}
