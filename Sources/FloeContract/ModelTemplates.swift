@@ -164,10 +164,16 @@ public struct TemplateReference: Codable, Sendable, Equatable {
     /// As `ref()` is called: the name, or the package and the name.
     public var name: [String]
     public var relation: Relation
+    /// Since 2.2: a versioned model's version, and whether it is the latest (which an unpinned
+    /// `ref()` finds); absent for other nodes.
+    public var version: String?
+    public var latest: Bool?
 
-    public init(name: [String], relation: Relation) {
+    public init(name: [String], relation: Relation, version: String? = nil, latest: Bool? = nil) {
         self.name = name
         self.relation = relation
+        self.version = version
+        self.latest = latest
     }
 }
 

@@ -14,6 +14,8 @@ public struct DbtRelationTable: Sendable {
 
     private var entries: [Entry] = []
     private var refs: [String: SlotID] = [:]
+    /// A versioned model's versions, by name then version identifier (`ref('m', v=2)`).
+    private var versions: [String: [String: SlotID]] = [:]
     private var sources: [String: [String: SlotID]] = [:]
 
     /// Every relation is known (at apply time): relations print as themselves, not as placeholders.
@@ -26,9 +28,11 @@ public struct DbtRelationTable: Sendable {
     /// A model or seed `ref(name)` finds (the first of a name, when two share one), defined in
     /// `package`; its position.
     @discardableResult
-    public mutating func addRef(_ name: String, package: String, relation: Relation? = nil) -> SlotID {
+    public mutating func addRef(_ name: String, package: String, relation: Relation? = nil, version: String? = nil, latest: Bool = true) -> SlotID {
         let slot = SlotID(entries.count)
-        if refs[name] == nil { refs[name] = slot }
+        if let version { versions[name, default: [:]][version] = slot }
+        // An unpinned ref finds a versioned model's latest version.
+        if latest, refs[name] == nil || (version != nil && versions[name] != nil) { refs[name] = slot }
         entries.append(Entry(package: package, relation: relation))
         return slot
     }
@@ -49,6 +53,7 @@ public struct DbtRelationTable: Sendable {
     }
 
     func ref(_ name: String) -> SlotID? { refs[name] }
+    func versions(of name: String) -> [String: SlotID]? { versions[name] }
     var refNames: Dictionary<String, SlotID>.Keys { refs.keys }
     func tables(of source: String) -> [String: SlotID]? { sources[source] }
     var sourceNames: Dictionary<String, [String: SlotID]>.Keys { sources.keys }
@@ -60,6 +65,9 @@ public struct DbtRelationTable: Sendable {
         var copy = DbtRelationTable(resolved: resolved)
         copy.entries = entries.map { Entry(package: $0.package.isolated, relation: $0.relation) }
         copy.refs = Dictionary(uniqueKeysWithValues: refs.map { ($0.key.isolated, $0.value) })
+        copy.versions = Dictionary(uniqueKeysWithValues: versions.map { model in
+            (model.key.isolated, Dictionary(uniqueKeysWithValues: model.value.map { ($0.key.isolated, $0.value) }))
+        })
         copy.sources = Dictionary(uniqueKeysWithValues: sources.map { source in
             (source.key.isolated, Dictionary(uniqueKeysWithValues: source.value.map { ($0.key.isolated, $0.value) }))
         })

@@ -452,9 +452,7 @@ public final class DbtRenderContext {
     }
 
     private func ref(_ arguments: [JinjaValue], _ keywords: [(String, JinjaValue)], _ context: JinjaCallContext) throws -> JinjaValue {
-        if let version = keywords.first(where: { $0.0 == "v" || $0.0 == "version" }) {
-            throw TemplateError("model versions are not supported (ref(…, \(version.0)=…))", at: context.location)
-        }
+        let pinned = keywords.first(where: { $0.0 == "v" || $0.0 == "version" }).map { Self.versionText($0.1) }
         let names = arguments.map(\.rendered)
         guard (1...2).contains(names.count), arguments.allSatisfy({ if case .string = $0 { return true } else { return false } }) else {
             throw TemplateError("ref() takes a model name, or a package and a model name, as strings", at: context.location,
@@ -466,6 +464,19 @@ public final class DbtRenderContext {
                                     ?? "the project is '\(inputs.projectName)'; a package must be listed in packages.yml and installed by `floe deps`")
         }
         let name = names.last!
+        if let pinned {
+            guard let versions = inputs.relations.versions(of: name) else {
+                throw TemplateError("ref('\(name)', v=\(pinned)): model '\(name)' has no versions", at: context.location,
+                                    hint: inputs.relations.ref(name) == nil ? Suggestions.didYouMean(name, in: inputs.relations.refNames)
+                                        : "declare them under the model's `versions:` in a properties file, or ref('\(name)') without a version")
+            }
+            guard let slot = versions[pinned] else {
+                throw TemplateError("ref('\(name)', v=\(pinned)): model '\(name)' has no version \(pinned)", at: context.location,
+                                    hint: "its versions: \(versions.keys.sorted().joined(separator: ", "))")
+            }
+            outcome.refs.append(SlotUse(slot: slot, location: context.location))
+            return relation(slot)
+        }
         guard let slot = inputs.relations.ref(name) else {
             if inputs.relations.resolved {
                 // Rendering at apply time: only what the compile's rendering (dbt's parse) referred to is known.
@@ -478,6 +489,15 @@ public final class DbtRenderContext {
         }
         outcome.refs.append(SlotUse(slot: slot, location: context.location))
         return relation(slot)
+    }
+
+    /// A version identifier as `ref(…, v=…)` gives it: `2`, `2.1` or `'beta'`, as text.
+    static func versionText(_ value: JinjaValue) -> String {
+        switch value {
+        case .integer(let number): String(number)
+        case .number(let number): number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+        default: value.rendered
+        }
     }
 
     private func source(_ arguments: [JinjaValue], _ context: JinjaCallContext) throws -> JinjaValue {

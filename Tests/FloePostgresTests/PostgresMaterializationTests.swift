@@ -38,13 +38,20 @@ struct PostgresMaterializationTests {
     @Test func aContractedTableKeepsItsRowsWhenARowBreaksAConstraint() throws {
         let project = try Self.project()
         defer { project.remove() }
-        try ContractScenarios.aViolatingRowFailsTheBuildAndKeepsTheTable(project, table: #""shop"."scores""#)
+        try ModelGovernanceScenarios.aViolatingRowFailsTheBuildAndKeepsTheTable(project, table: #""shop"."scores""#)
+    }
+
+    /// dbt's model versions: each its own `_v<N>` table, and the latest version pointer a view.
+    @Test func eachVersionIsBuiltWithItsPointer() throws {
+        let project = try Self.project()
+        defer { project.remove() }
+        try ModelGovernanceScenarios.eachVersionIsBuiltWithItsPointer(project, schema: #""shop""#)
     }
 
     @Test func aContractIsCheckedByNameAndTypeBeforeBuilding() throws {
         let project = try Self.project()
         defer { project.remove() }
-        try ContractScenarios.aSelectStarThatBreaksTheContractFailsBeforeBuilding(project, table: #""shop"."scores""#, typed: true)
+        try ModelGovernanceScenarios.aSelectStarThatBreaksTheContractFailsBeforeBuilding(project, table: #""shop"."scores""#, typed: true)
     }
 
     /// A dbt snapshot keeps its history on PostgreSQL as on SQLite: changed and deleted rows end

@@ -21,10 +21,12 @@ struct DbtDeclarations {
         var table = SlotTable()
         var relations = DbtRelationTable(resolved: false)
         var diagnostics: [Diagnostic] = []
+        let versions = properties.modelVersions(files: files.models, diagnostics: &diagnostics)
         var byName: [String: String] = [:]
         byName.reserveCapacity(files.models.count + files.seeds.count)
         for list in [files.models, files.seeds] {
-            for file in list {
+            // A file that defines a version of a model is that model's, not a node named after the file.
+            for file in list where versions[file.package + "/" + file.stem] == nil {
                 if let earlier = byName.updateValue(file.display, forKey: file.stem) {
                     byName[file.stem] = earlier
                     diagnostics.append(.error(at: .file(file.display), "two nodes are named '\(file.stem)'",
@@ -32,7 +34,21 @@ struct DbtDeclarations {
                 }
             }
         }
+        let versionedNames = Set(versions.values.map(\.model))
+        for file in files.models where versions[file.package + "/" + file.stem] == nil && versionedNames.contains(file.stem) {
+            diagnostics.append(.error(at: .file(file.display), "'\(file.stem)' is a versioned model: this file defines none of its versions",
+                                      hint: "name it \(file.stem)_v<version>.sql, or point a version's `defined_in:` at it"))
+        }
         for file in files.models {
+            if let version = versions[file.package + "/" + file.stem] {
+                var slot = SlotTable.Slot(kind: .model, name: version.model, uniqueID: "model.\(file.package).\(version.model).v\(version.v)",
+                                          package: file.package)
+                slot.version = version.v
+                slot.isLatestVersion = version.isLatest
+                table.addModel(relations.addRef(version.model, package: file.package, version: version.v, latest: version.isLatest), slot,
+                               SlotTable.ModelState(file: file, config: NodeConfig(), properties: version.properties))
+                continue
+            }
             table.addModel(relations.addRef(file.stem, package: file.package),
                            SlotTable.Slot(kind: .model, name: file.stem, uniqueID: "\(file.isSnapshot ? "snapshot" : "model").\(file.package).\(file.stem)",
                                           package: file.package),
@@ -52,7 +68,7 @@ struct DbtDeclarations {
                                                package: source.package))
             }
         }
-        let modelNames = Set(files.models.map(\.stem))
+        let modelNames = Set(files.models.map(\.stem)).union(versionedNames)
         for name in properties.models.keys.sorted() where !modelNames.contains(name) {
             let described = properties.models[name]!
             diagnostics.append(.warning(at: described.location, "properties describe a model '\(name)' that does not exist",

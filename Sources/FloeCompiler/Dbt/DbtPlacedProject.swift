@@ -33,6 +33,7 @@ struct DbtPlacedProject: DbtCompilePhase {
         finisher = resolveRelations()
         buildCrossSchemaViewsAsTables()
         let order = buildGraph()
+        checkAccess()
         checkModelsRenderedAtApply()
         guard !result.diagnostics.hasErrors, let order else { return }
         self.order = order
@@ -48,7 +49,8 @@ struct DbtPlacedProject: DbtCompilePhase {
         for id in table.models + table.seeds {
             let config = table[id].kind == .model ? table[model: id].config : table[seed: id].config
             let custom = (config.schema, config.alias)
-            let nodeName = table[id].name
+            // A versioned model's default alias is dbt's `<name>_v<version>` (a `.` in it as `_`).
+            let nodeName = table[id].version.map { "\(table[id].name)_v\($0.replacingOccurrences(of: ".", with: "_"))" } ?? table[id].name
             // A snapshot's `target_schema` (dbt before 1.9, and still honoured) is the schema as written.
             if table[id].kind == .model, table[model: id].file.isSnapshot, let target = config.extra["target_schema"]?.string {
                 table[id].relation = Relation(schema: target, name: generatedName(aliasMacro, custom: custom.1, slot: id) { custom.1 ?? nodeName })
@@ -146,6 +148,34 @@ struct DbtPlacedProject: DbtCompilePhase {
                                              hint: edges.joined(separator: "; ")))
         }
         return cycles.isEmpty ? order : nil
+    }
+
+    // MARK: Access and groups
+
+    /// dbt's model access: a private model belongs to a declared group, and only models of that
+    /// group may `ref()` it (a protected or public one anyone in the project may).
+    private mutating func checkAccess() {
+        let groups = properties.groups
+        for id in table.models where table[id].enabled {
+            let config = table[model: id].config, file = table[model: id].file.display
+            if let group = config.group, groups[group] == nil {
+                result.diagnostics.append(.error(at: .file(file), path: "config.group", "model '\(table[id].name)' is in group '\(group)', which is not declared",
+                                                 hint: Suggestions.didYouMean(group, in: groups.keys) ?? "declare it under `groups:` in a properties file, with its owner"))
+            }
+            if config.access == "private", config.group == nil {
+                result.diagnostics.append(.error(at: .file(file), path: "config.access", "model '\(table[id].name)' is private, which needs a group",
+                                                 hint: "add `group: <name>` to its config; only that group's models may ref() it"))
+            }
+        }
+        for id in table.models where table[id].enabled {
+            for use in table[model: id].render.refs where table[use.slot].kind == .model {
+                let target = table[model: use.slot].config
+                guard target.access == "private", let group = target.group, table[model: id].config.group != group else { continue }
+                result.diagnostics.append(.error(at: use.location,
+                    "\(table[id].uniqueID) attempted to reference \(table[use.slot].uniqueID), which is not allowed because the referenced node is private to the '\(group)' group",
+                    hint: "put \(table[id].name) in group '\(group)', or make \(table[use.slot].name) protected or public"))
+            }
+        }
     }
 
     // MARK: Models rendered at apply time

@@ -163,7 +163,8 @@ struct DbtPlanAssembly: DbtCompilePhase {
                   config: NodeConfig) -> ModelTemplate {
         var seen = Set<SlotID>()
         let refs = render.refs.filter { seen.insert($0.slot).inserted }.map {
-            TemplateReference(name: [table[$0.slot].name], relation: table[$0.slot].relation)
+            TemplateReference(name: [table[$0.slot].name], relation: table[$0.slot].relation, version: table[$0.slot].version,
+                              latest: table[$0.slot].version == nil ? nil : table[$0.slot].isLatestVersion)
         }
         let sources = render.sources.filter { seen.insert($0.slot).inserted }.map { use -> TemplateSource in
             let parts = table[use.slot].name.split(separator: ".", maxSplits: 1).map(String.init)
@@ -296,7 +297,7 @@ struct DbtPlanAssembly: DbtCompilePhase {
         return ModelPlanning.Node(
             uniqueID: table[id].uniqueID, name: table[id].name, path: file.planPath, materialized: materialized,
             relation: relation, uniqueKey: uniqueKey, incrementalStrategy: strategy, onSchemaChange: config.onSchemaChange,
-            tags: config.tags, preHooks: renderHooks(config.preHooks, slot: id), postHooks: renderHooks(config.postHooks, slot: id),
+            tags: config.tags, preHooks: renderHooks(config.preHooks, slot: id), postHooks: renderHooks(config.postHooks, slot: id) + latestVersionPointer(id, materialized: materialized),
             columns: (properties?.columns ?? []).map { ColumnSpec(name: $0.name, type: $0.dataType, description: $0.description) },
             description: properties?.description, indexes: indexed ? config.indexes : [], renderAtApply: model.renderAtApply,
             snapshot: snapshot, microbatch: microbatch, contract: contract(of: id, materialized: materialized))

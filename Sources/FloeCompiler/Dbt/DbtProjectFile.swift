@@ -30,6 +30,9 @@ struct DbtProjectFile {
     /// `on-run-start` and `on-run-end` as written (templates), with where each is.
     var onRunStart: [ConfigEntry] = []
     var onRunEnd: [ConfigEntry] = []
+    /// `flags: {latest_version_pointer_enabled_by_default: true}`: every versioned model's latest
+    /// version gets its pointer view (dbt 1.12's behaviour flag).
+    var latestVersionPointerByDefault = false
 
     static let knownKeys = [
         "name", "version", "config-version", "profile", "model-paths", "seed-paths", "test-paths", "macro-paths",
@@ -123,12 +126,13 @@ struct DbtProjectFile {
         let tests = ConfigTree(root["data_tests"] ?? root["tests"], key: root["data_tests"] != nil ? "data_tests" : "tests", project: name)
         let snapshots = ConfigTree(root["snapshots"], key: "snapshots", project: name)
         diagnostics += models.diagnostics + seeds.diagnostics + tests.diagnostics + snapshots.diagnostics
-        let project = DbtProjectFile(
+        var project = DbtProjectFile(
             name: name, modelPaths: paths("model-paths", default: "models"), seedPaths: paths("seed-paths", default: "seeds"),
             testPaths: paths("test-paths", default: "tests"), macroPaths: paths("macro-paths", default: "macros"),
             snapshotPaths: paths("snapshot-paths", default: "snapshots"), analysisPaths: paths("analysis-paths", default: "analyses"),
             vars: vars, writtenVars: writtenVars, packagesInstallPath: installPath, dispatch: dispatch,
             models: models, seeds: seeds, tests: tests, snapshots: snapshots, bytes: bytes, onRunStart: onRunStart, onRunEnd: onRunEnd)
+        project.latestVersionPointerByDefault = root["flags"]?["latest_version_pointer_enabled_by_default"]?.bool ?? false
         return (diagnostics.hasErrors ? nil : project, diagnostics)
     }
 

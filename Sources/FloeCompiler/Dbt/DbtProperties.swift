@@ -51,6 +51,9 @@ struct NodeProperties: Sendable {
     var tests: [TestDefinition] = []
     /// dbt's model-level `constraints:`.
     var constraints: [ConstraintProperties] = []
+    /// A model's `versions:` and `latest_version` (``DbtModelVersions``).
+    var versions: [VersionProperties] = []
+    var latestVersion: String?
 }
 
 struct SourceProperties: Sendable {
@@ -115,6 +118,8 @@ struct DbtProperties {
     var models: [String: NodeProperties] = [:]
     var seeds: [String: NodeProperties] = [:]
     var sources: [SourceProperties] = []
+    /// `groups:`, by name: where each is declared.
+    var groups: [String: SourceLocation] = [:]
     /// `semantic_models:`, `metrics:` and `saved_queries:` of every file.
     var semantic = DbtSemanticDefinitions()
     /// Snapshots defined in YAML (`relation: ref('orders')`), by name, in the order read; the
@@ -169,6 +174,14 @@ struct DbtProperties {
                 name: name, type: string(item["type"], path: path + ".type") ?? "dashboard", owner: owner,
                 url: string(item["url"], path: path + ".url"), description: string(item["description"], path: path + ".description"),
                 dependsOn: dependsOn, package: package, location: item["name"]!.location))
+        }
+        for (index, item) in list(root["groups"], path: "groups").enumerated() {
+            guard let name = requiredName(item, path: "groups[\(index)]") else { continue }
+            if let earlier = groups[name] {
+                diagnostics.append(.error(at: item["name"]!.location, path: "groups[\(index)].name", "group '\(name)' is declared twice",
+                                          hint: "the other is at \(earlier)"))
+            }
+            groups[name] = groups[name] ?? item["name"]!.location
         }
         for (index, item) in list(root["unit_tests"], path: "unit_tests").enumerated() {
             if let test = unitTest(item, path: "unit_tests[\(index)]", package: package) { unitTests.append(test) }
@@ -244,6 +257,12 @@ struct DbtProperties {
         guard let name = requiredName(item, path: path) else { return nil }
         var node = NodeProperties(name: name, location: item["name"]!.location, description: string(item["description"], path: path + ".description"))
         node.config = config(item["config"], path: path + ".config")
+        // `access:` and `group:` may be written beside `config:` (dbt reads them as config).
+        for key in ["access", "group"] {
+            if let value = item[key], let text = value.scalarText, !value.isNull {
+                node.config.insert(ConfigEntry(key: key, value: .string(text), location: value.location), at: 0)
+            }
+        }
         node.tests = tests(item, column: nil, path: path)
         for (index, columnItem) in list(item["columns"], path: path + ".columns").enumerated() {
             let columnPath = "\(path).columns[\(index)]"
@@ -255,11 +274,13 @@ struct DbtProperties {
                 constraints: constraints(columnItem["constraints"], path: columnPath + ".constraints")))
         }
         node.constraints = constraints(item["constraints"], path: path + ".constraints")
+        node.versions = versions(item["versions"], path: path + ".versions")
+        node.latestVersion = item["latest_version"].flatMap { $0.isNull ? nil : $0.scalarText }
         return node
     }
 
     /// dbt's `constraints:` list: each `{type, name?, expression?, columns?, to?, to_columns?}`.
-    private mutating func constraints(_ value: YAMLValue?, path: String) -> [ConstraintProperties] {
+    mutating func constraints(_ value: YAMLValue?, path: String) -> [ConstraintProperties] {
         var found: [ConstraintProperties] = []
         for (index, item) in list(value, path: path).enumerated() {
             let itemPath = "\(path)[\(index)]"
@@ -363,7 +384,7 @@ struct DbtProperties {
         }
     }
 
-    private mutating func config(_ value: YAMLValue?, path: String) -> [ConfigEntry] {
+    mutating func config(_ value: YAMLValue?, path: String) -> [ConfigEntry] {
         guard let value, !value.isNull else { return [] }
         guard let entries = value.entries else {
             diagnostics.append(.error(at: value.location, path: path, "expected a mapping of config keys, got \(value.kindDescription)"))
@@ -373,7 +394,7 @@ struct DbtProperties {
     }
 
     /// The `data_tests:` (or older `tests:`) list of a node or column.
-    private mutating func tests(_ item: YAMLValue, column: String?, path: String) -> [TestDefinition] {
+    mutating func tests(_ item: YAMLValue, column: String?, path: String) -> [TestDefinition] {
         var definitions: [TestDefinition] = []
         for key in ["data_tests", "tests"] {
             for (index, test) in list(item[key], path: "\(path).\(key)").enumerated() {

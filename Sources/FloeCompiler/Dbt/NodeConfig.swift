@@ -31,6 +31,18 @@ struct NodeConfig: Sendable {
 
     static let strategies = IncrementalStrategy.allCases.map(\.rawValue)
 
+    /// dbt's `access` (default `protected`) and `group`.
+    var access: String { extra["access"]?.string ?? "protected" }
+    var group: String? { extra["group"]?.string }
+
+    /// dbt 1.12's `latest_version_pointer: {enabled, alias}`: nil when not set.
+    var latestVersionPointer: (enabled: Bool, alias: String?)? {
+        guard case .map(let pointer)? = extra["latest_version_pointer"] else { return nil }
+        guard case .bool(let enabled)? = pointer["enabled"] else { return (false, nil) }
+        if case .string(let alias)? = pointer["alias"] { return (enabled, alias) }
+        return (enabled, nil)
+    }
+
     /// dbt's `contract: {enforced: true}`.
     var contractEnforced: Bool {
         guard case .map(let contract)? = extra["contract"], case .bool(let enforced)? = contract["enforced"] else { return false }
@@ -61,7 +73,7 @@ struct NodeConfig: Sendable {
         "quote_columns", "sql_header", "event_time", "store_failures_as", "fail_calc", "merge_update_columns", "merge_exclude_columns", "incremental_predicates",
         "description", "labels", "packages", "delimiter", "batch_size", "lookback", "begin", "concurrent_batches",
         "unlogged", "bind", "snowflake_warehouse", "cluster_by", "partition_by", "file_format", "location_root",
-        "transient", "copy_grants", "query_tag", "on_configuration_change",
+        "transient", "copy_grants", "query_tag", "on_configuration_change", "latest_version_pointer",
     ]
 
     /// dbt spells hooks `pre-hook` in YAML and `pre_hook` in `config()`.
@@ -182,6 +194,14 @@ struct NodeConfig: Sendable {
             }
             indexes = parsed
             return ignored
+        case "access":
+            guard let text = value.string, ["private", "protected", "public"].contains(text) else {
+                return wrongType("private, protected or public")
+            }
+            extra[key] = value
+        case "group":
+            guard value.string != nil else { return wrongType("a group's name") }
+            extra[key] = value
         case "contract":
             // dbt's `{enforced: true}` (and `alias_types`, which floe accepts): kept for config.get.
             guard case .map(let map) = value, map.keys.allSatisfy({ $0 == "enforced" || $0 == "alias_types" }) else {

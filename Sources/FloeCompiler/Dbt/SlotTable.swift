@@ -23,6 +23,10 @@ struct SlotTable {
         var package: String
         var enabled = true
         var ephemeral = false
+        /// A versioned model's version identifier (dbt's model versions), and whether it is the
+        /// latest, which an unpinned `ref()` finds.
+        var version: String?
+        var isLatestVersion = false
     }
 
     /// A model as the phases work it out: its file, config, properties and renderings.
@@ -124,8 +128,16 @@ struct SlotTable {
             ("name", .string(self[slot].name)), ("unique_id", .string(self[slot].uniqueID)),
             ("resource_type", .string(resourceType)), ("package_name", .string(file.package)),
             ("original_file_path", .string(file.relative)), ("path", .string(path)),
-            ("fqn", .list(([file.package] + file.folders + [self[slot].name]).map(JinjaValue.string))),
+            ("fqn", .list(([file.package] + file.folders + [self[slot].name] + (self[slot].version.map { ["v" + $0] } ?? []))
+                .map(JinjaValue.string))),
             ("config", .dict(settings)), ("tags", .list(config.tags.map(JinjaValue.string))),
-        ]
+        ] + versionFields(slot)
+    }
+
+    /// A versioned model's `version` and `latest_version`, as dbt's node has them; none for others.
+    private func versionFields(_ slot: SlotID) -> [(String, JinjaValue)] {
+        guard let version = self[slot].version else { return [] }
+        let latest = models.first { self[$0].name == self[slot].name && self[$0].isLatestVersion }.flatMap { self[$0].version }
+        return [("version", .string(version)), ("latest_version", latest.map(JinjaValue.string) ?? .none)]
     }
 }

@@ -34,6 +34,8 @@ public enum ArtifactsShape {
             .required("refs", .list(.object(ObjectShape("a ref", [
                 .required("name", names, "as ref() names it"),
                 .required("relation", relation, "what it is"),
+                .optional("version", text, "since 2.2: a versioned model's version"),
+                .optional("latest", .boolean, "since 2.2: whether that version is the latest, which ref() without v= finds"),
             ]))), "what ref() may name"),
             .required("sources", .list(.object(ObjectShape("a source table", [
                 .required("source", text, "source name"),

@@ -89,7 +89,8 @@ struct TemplateRendering: Sendable {
         var relations = DbtRelationTable(resolved: true)
         for reference in template.refs {
             if let name = reference.name.last {
-                relations.addRef(name, package: template.package, relation: reference.relation)
+                relations.addRef(name, package: template.package, relation: reference.relation, version: reference.version,
+                                 latest: reference.latest ?? true)
             } else {
                 _ = relations.addUnnamed(reference.relation, package: template.package)
             }

@@ -2,9 +2,9 @@ import FloeSQLite
 import FloeTestSupport
 import Testing
 
-/// dbt's model contracts on SQLite (the scenarios PostgreSQL runs too): constraints enforced by
-/// the table, columns checked by name (SQLite gives an expression's column no type).
-@Suite struct ContractBuildTests {
+/// dbt's model contracts and versions on SQLite (the scenarios PostgreSQL runs too): constraints
+/// enforced by the table, columns checked by name (SQLite gives an expression's column no type).
+@Suite struct ModelGovernanceBuildTests {
     static func project() throws -> ScratchProject {
         SQLiteAdapter.register()
         return try ScratchProject(platform: """
@@ -19,12 +19,18 @@ import Testing
     @Test func aViolatingRowFailsTheBuildAndKeepsTheTable() throws {
         let project = try Self.project()
         defer { project.remove() }
-        try ContractScenarios.aViolatingRowFailsTheBuildAndKeepsTheTable(project, table: #""shop"."scores""#)
+        try ModelGovernanceScenarios.aViolatingRowFailsTheBuildAndKeepsTheTable(project, table: #""shop"."scores""#)
     }
 
     @Test func aSelectStarThatBreaksTheContractFailsBeforeBuilding() throws {
         let project = try Self.project()
         defer { project.remove() }
-        try ContractScenarios.aSelectStarThatBreaksTheContractFailsBeforeBuilding(project, table: #""shop"."scores""#, typed: false)
+        try ModelGovernanceScenarios.aSelectStarThatBreaksTheContractFailsBeforeBuilding(project, table: #""shop"."scores""#, typed: false)
+    }
+
+    @Test func eachVersionIsBuiltWithItsPointer() throws {
+        let project = try Self.project()
+        defer { project.remove() }
+        try ModelGovernanceScenarios.eachVersionIsBuiltWithItsPointer(project, schema: #""shop""#)
     }
 }
