@@ -99,10 +99,11 @@ extension DbtPlanAssembly {
             }
         default: break
         }
-        if !request.dialect.enforcedConstraints.contains(kind), written.warnUnenforced {
+        // The engine's table does not take it: dbt's warn_unenforced and warn_unsupported (either false silences it).
+        if !request.dialect.enforcedConstraints.contains(kind), written.warnUnenforced, written.warnUnsupported {
             result.diagnostics.append(.warning(at: written.location, path: "constraints",
                                                "\(request.dialect.name) does not enforce \(kind.rawValue) constraints; model '\(model)' is built without it",
-                                               hint: "test it instead (a \(kind == .check ? "singular" : kind.rawValue) test), or set warn_unenforced: false"))
+                                               hint: "test it instead (a \(kind == .check ? "singular" : kind == .foreignKey ? "relationships" : kind.rawValue) test), or set warn_unenforced: false"))
         }
         return ModelContract.Constraint(type: kind, columns: columns, name: written.name, expression: expression)
     }

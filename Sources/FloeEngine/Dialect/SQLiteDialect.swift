@@ -10,7 +10,7 @@ public struct SQLiteDialect: SQLDialect {
     public var name: String { "sqlite" }
     public var viewsQualifyTheirOwnSchema: Bool { false }
     public var viewsReadOtherSchemas: Bool { false }
-    /// A foreign key is accepted and not enforced (SQLite checks them only with `PRAGMA foreign_keys`).
+    /// Not foreign keys: SQLite checks them only under `PRAGMA foreign_keys`, which floe does not turn on.
     public var enforcedConstraints: Set<ModelContract.Constraint.Kind> { [.notNull, .unique, .primaryKey, .check] }
     /// SQLite keeps dates and timestamps as text: equal instants compare equal by `julianday`.
     public func equalsExpected(_ expression: String, text literal: String) -> String {

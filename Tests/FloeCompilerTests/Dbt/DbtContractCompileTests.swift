@@ -146,7 +146,7 @@ import Testing
         ])
         #expect(project.messages() == [
             "dbt/models/schema.yml:11:23: warning: constraints: sqlite does not enforce foreign_key constraints; model 'orders' is built without it\n"
-                + "  hint: test it instead (a foreign_key test), or set warn_unenforced: false",
+                + "  hint: test it instead (a relationships test), or set warn_unenforced: false",
             "dbt/models/schema.yml:11:86: error: constraints.type: unknown constraint type 'chek'\n  hint: did you mean 'check'?",
             "dbt/models/v.sql:1:1: warning: model 'v' is a view: its contract's columns are checked, its constraints (not_null, …) are not applied\n"
                 + "  hint: materialize it as a table to enforce them",
