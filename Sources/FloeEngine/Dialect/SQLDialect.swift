@@ -74,6 +74,9 @@ public protocol SQLDialect: Sendable {
     /// The model-contract constraints this engine's tables enforce: a table is created with these,
     /// and the compile warns about the others (dbt's "supported and enforced" per platform).
     var enforcedConstraints: Set<ModelContract.Constraint.Kind> { get }
+    /// Whether a table takes `not null` in its definition without enforcing it (Spark's parquet
+    /// tables), so floe counts a contracted table's NULLs itself before putting it in place.
+    var notNullCheckedByQuery: Bool { get }
     /// `create table … as select`.
     func createTable(_ relation: Relation, as select: String) -> String
     /// `create table … as select`, the table partitioned by `columns` where the engine keeps
@@ -159,6 +162,7 @@ extension SQLDialect {
     public var rowLevelChanges: Bool { true }
     public var hasIndexes: Bool { true }
     public var enforcedConstraints: Set<ModelContract.Constraint.Kind> { Set(ModelContract.Constraint.Kind.allCases) }
+    public var notNullCheckedByQuery: Bool { false }
     public var hasTransactions: Bool { true }
     public func takesSchemaName(_ name: String) -> Bool { true }
     public func equalsExpected(_ expression: String, text literal: String) -> String { "\(expression) = \(literal)" }

@@ -21,8 +21,10 @@ public struct SparkDialect: SQLDialect {
     public var rowLevelChanges: Bool { Self.rowLevelFormats.contains(fileFormat) }
 
     public var hasTransactions: Bool { false }
-    /// Spark's parquet tables take no constraint: a contract's columns are checked, its constraints warned about.
-    public var enforcedConstraints: Set<ModelContract.Constraint.Kind> { [] }
+    /// Spark's parquet tables enforce no constraint; floe enforces `not_null` by counting NULLs
+    /// before a table is put in place (``notNullCheckedByQuery``), and warns about the others.
+    public var enforcedConstraints: Set<ModelContract.Constraint.Kind> { [.notNull] }
+    public var notNullCheckedByQuery: Bool { true }
 
     public func takesSchemaName(_ name: String) -> Bool {
         !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }

@@ -30,6 +30,23 @@ struct ContractCheck {
         }
     }
 
+    /// Where the engine's table does not enforce `not null` (``SQLDialect/notNullCheckedByQuery``):
+    /// the contracted table built under `temporary` must hold no NULL in a `not_null` column.
+    func verifyNotNull(_ model: CompiledModel, in temporary: Relation) throws {
+        guard dialect.notNullCheckedByQuery, let contract = model.contract else { return }
+        let columns = contract.columns.map(\.name).filter { name in
+            contract.constraints.contains { $0.type == .notNull && $0.columns.contains(name) }
+        }
+        for column in columns {
+            let sql = "select count(*) from \(dialect.relation(temporary)) where \(dialect.quoteIdentifier(column)) is null"
+            let nulls = try connection.count(sql)
+            guard nulls == 0 else {
+                throw ExecutorError(.build, "model '\(model.name)' breaks its contract: column \(column) is null in \(nulls) row\(nulls == 1 ? "" : "s"), "
+                    + "which its not_null constraint refuses", node: model.uniqueID, sql: sql)
+            }
+        }
+    }
+
     /// The columns, with the engine's types, of a view of `select` made beside `relation`.
     private func describe(_ select: String, beside relation: Relation) throws -> [ColumnSpec] {
         let view = Relation(schema: relation.schema, name: relation.name + "__floe_contract")

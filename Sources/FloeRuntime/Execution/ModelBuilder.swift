@@ -81,6 +81,7 @@ struct ModelBuilder {
                 // The contract's columns, types and constraints: a row that breaks one fails the build.
                 try connection.execute(dialect.createTable(temporary, contract: contract))
                 try connection.execute(dialect.insertContracted(into: temporary, columns: contract.columns.map(\.name), select: model.sql))
+                try ContractCheck(connection: connection, dialect: dialect).verifyNotNull(model, in: temporary)
             } else {
                 try connection.execute(dialect.createTable(temporary, as: model.sql, partitionedBy: Self.partitions(of: model)))
             }
@@ -105,6 +106,7 @@ struct ModelBuilder {
         let staging = Relation(schema: model.relation.schema, name: model.relation.name + Self.stagingSuffix)
         try connection.dropIfExists(staging, dialect: dialect)
         try connection.execute(dialect.createTable(staging, as: model.incrementalSQL ?? model.sql))
+        try ContractCheck(connection: connection, dialect: dialect).verifyNotNull(model, in: staging)
         let columns = try reconcileColumns(model, staging: staging)
         let strategy = model.incrementalStrategy ?? (model.uniqueKey.isEmpty ? .append : .deleteInsert)
         let source = dialect.relation(staging)
