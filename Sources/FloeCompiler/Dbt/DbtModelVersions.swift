@@ -64,6 +64,7 @@ extension DbtProperties {
     /// version's `defined_in` or `<model>_v<v>`, or for the latest version the model's own name.
     /// A version without a file is an error at its `v:`, as is a latest_version that is not one.
     func modelVersions(files: [ProjectFile], diagnostics: inout [Diagnostic]) -> [String: ModelVersion] {
+        guard models.values.contains(where: { !$0.versions.isEmpty }) else { return [:] }
         var stems: [String: [String: ProjectFile]] = [:]
         for file in files where !file.isSnapshot { stems[file.package, default: [:]][file.stem] = file }
         var found: [String: ModelVersion] = [:]

@@ -86,20 +86,21 @@ struct SlotTable {
         all.append(id)
     }
 
+    // `_read` lends the stored value: reading one field does not copy (and retain) the whole.
     subscript(id: SlotID) -> Slot {
-        get { slots[id.index] }
+        _read { yield slots[id.index] }
         _modify { yield &slots[id.index] }
     }
 
     /// A model's state; `id` must be a model's.
     subscript(model id: SlotID) -> ModelState {
-        get { modelStates[id.index] }
+        _read { yield modelStates[id.index] }
         _modify { yield &modelStates[id.index] }
     }
 
     /// A seed's file and config; `id` must be a seed's.
     subscript(seed id: SlotID) -> SeedState {
-        get { seedStates[id.index - modelStates.count] }
+        _read { yield seedStates[id.index - modelStates.count] }
         _modify { yield &seedStates[id.index - modelStates.count] }
     }
 
@@ -115,7 +116,9 @@ struct SlotTable {
         let file = isModel ? self[model: slot].file : self[seed: slot].file
         let config = isModel ? self[model: slot].config : self[seed: slot].config
         let resourceType = !isModel ? "seed" : file.isSnapshot ? "snapshot" : "model"
-        let path = (file.folders + [file.relative.split(separator: "/").last.map(String.init) ?? file.relative]).joined(separator: "/")
+        // The file's name: what follows its last `/` (found backwards; a generic split costs more than the rest here).
+        let name = file.relative.lastIndex(of: "/").map { String(file.relative[file.relative.index(after: $0)...]) } ?? file.relative
+        let path = (file.folders + [name]).joined(separator: "/")
         var settings: [(String, JinjaValue)] = [
             ("materialized", .string(isModel ? config.materialized?.rawValue ?? "view" : "seed")),
             ("tags", .list(config.tags.map(JinjaValue.string))), ("enabled", .bool(config.enabled)),
