@@ -266,13 +266,18 @@ enum JinjaBuiltins {
             }
         case .dict(let box):
             switch name {
-            case "items": return make { _, _ in .list(box.keys.map { .list([.string($0), box[$0]!]) }) }
-            case "keys": return make { _, _ in .list(box.keys.map(JinjaValue.string)) }
+            case "items": return make { _, _ in .list(box.keys.map { .list([box.keyValue($0), box[$0]!]) }) }
+            case "keys": return make { _, _ in .list(box.keyItems) }
             case "values": return make { _, _ in .list(box.keys.map { box[$0]! }) }
             case "get": return make { arguments, _ in box[arguments.first?.rendered ?? ""] ?? (arguments.count > 1 ? arguments[1] : .none) }
             case "update":
                 return make { arguments, _ in
-                    if case .dict(let other)? = arguments.first { for key in other.keys { box[key] = other[key] } }
+                    if case .dict(let other)? = arguments.first {
+                        for key in other.keys {
+                            box[key] = other[key]
+                            if let original = other.keyValues?[key] { box.keyValues = (box.keyValues ?? [:]).merging([key: original]) { _, new in new } }
+                        }
+                    }
                     return .none
                 }
             case "setdefault":
@@ -515,7 +520,7 @@ enum JinjaBuiltins {
             return .list(try items().map { try filter(filterName, $0, Array(arguments.dropFirst()), [], at: location) })
         case "items":
             guard case .dict(let box) = value else { throw TemplateError("items needs a dict, got \(value.typeName)", at: location) }
-            return .list(box.keys.map { .list([.string($0), box[$0]!]) })
+            return .list(box.keys.map { .list([box.keyValue($0), box[$0]!]) })
         case "int":
             switch value {
             case .integer: return value

@@ -296,7 +296,7 @@ final class JinjaRenderer {
             throw TemplateError("cannot loop over \(source.typeName)", at: at(iterable))
         }
         if case .dict(let box) = source, targets.count == 2 {
-            items = zip(box.keys, box.values).map { .list([.string($0), $1]) }
+            items = zip(box.keyItems, box.values).map { .list([$0, $1]) }
         }
         /// Opens the scope of one iteration, with the loop variables bound to `item`.
         func bind(_ item: JinjaValue) throws {
@@ -510,10 +510,15 @@ final class JinjaRenderer {
             return .list(try items.map(evaluate))
         case .dict(let pairs):
             var entries: [(String, JinjaValue)] = []
+            var keyValues: [String: JinjaValue] = [:]
             for (keyExpression, valueExpression) in pairs {
-                entries.append((try evaluate(keyExpression).rendered, try evaluate(valueExpression)))
+                let key = try evaluate(keyExpression)
+                if case .string = key {} else { keyValues[key.rendered] = key }
+                entries.append((key.rendered, try evaluate(valueExpression)))
             }
-            return .dict(entries)
+            let box = JinjaValue.DictBox(entries)
+            if !keyValues.isEmpty { box.keyValues = keyValues }
+            return .dict(box)
         case .conditional(let then, let condition, let otherwise):
             if try evaluate(condition).isTruthy { return try evaluate(then) }
             // `a if b` with no else prints nothing, as in dbt.

@@ -38,6 +38,14 @@ public enum JinjaValue {
         public var defersRendering: String?
 
         public var keys: [String] { table.names }
+        /// The keys that were not strings (a relation, a number), by the text they are found
+        /// under: `keys()`, `items()` and loops give them back as they were, as Python's dicts do.
+        public var keyValues: [String: JinjaValue]?
+
+        /// The key as it was given: its own value, or the string.
+        public func keyValue(_ key: String) -> JinjaValue { keyValues?[key] ?? .string(key) }
+        /// Every key as it was given, in order.
+        public var keyItems: [JinjaValue] { keyValues == nil ? keys.map(JinjaValue.string) : keys.map(keyValue) }
         /// The values, in the order of `keys`.
         public var values: [JinjaValue] { table.values }
 
@@ -148,7 +156,7 @@ public enum JinjaValue {
     public var iterated: [JinjaValue]? {
         switch self {
         case .list(let box): return box.items
-        case .dict(let box): return box.sequence ?? box.keys.map(JinjaValue.string)
+        case .dict(let box): return box.sequence ?? box.keyItems
         case .string(let text): return text.map { .string(String($0)) }
         default: return nil
         }

@@ -17,6 +17,15 @@ import Testing
         #expect(throws: TemplateError.self) { try render("{% macro g(a) %}{{ a }}{% endmacro %}{{ g(1, b=2) }}") }
     }
 
+    /// A dict's keys keep their type, as Python's do: a number stays a number through keys(),
+    /// items() and loops, and is still found by its text.
+    @Test func dictKeysKeepTheirType() throws {
+        #expect(try render("{% set d = {1: 'a', 'b': 2} %}{% for k in d %}{{ k is string }} {% endfor %}{% for k, v in d.items() %}{{ k }}{% endfor %}")
+            == "False True 1b")
+        #expect(try render("{% set d = {2: 'x'} %}{{ d.keys()[0] + 1 }} {{ d | items | first | first + 2 }}") == "3 4")
+        #expect(try render("{% set d = {} %}{% do d.update({7: 'x'}) %}{% for k in d.keys() %}{{ k * 2 }}{% endfor %}") == "14")
+    }
+
     @Test func slicesFollowPython() throws {
         #expect(try render("{{ 'abcdef'[1:3] }} {{ 'abcdef'[:2] }} {{ 'abcdef'[-2:] }} {{ 'abc'[::-1] }}") == "bc ab ef cba")
         #expect(try render("{{ [1, 2, 3, 4][1:] | join(',') }} {{ [1, 2, 3, 4][::2] | join(',') }} {{ [1, 2][5:] | length }}") == "2,3,4 1,3 0")
