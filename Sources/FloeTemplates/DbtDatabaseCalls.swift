@@ -169,6 +169,12 @@ extension DbtRenderContext {
     private func existing(schema: String, identifier: String, on connection: any EngineConnection,
                           at location: SourceLocation) throws(TemplateError) -> JinjaValue {
         let relation = Relation(schema: schema, name: identifier)
+        // A name still holding a template would find nothing, and the caller would go on as if
+        // the relation did not exist: a silently empty result.
+        if JinjaTemplate.mayHoldTags(schema) || JinjaTemplate.mayHoldTags(identifier) {
+            throw TemplateError("cannot look up \(relation): its name holds a template that was never rendered", at: location,
+                                hint: "render the source's schema or identifier (floe does for properties files); a name passed here must be final")
+        }
         do {
             guard try connection.relationKind(relation) != nil else { return .none }
         } catch {

@@ -371,7 +371,13 @@ public final class DbtRenderContext {
                 ("raise_compiler_error", function("raise_compiler_error") { arguments, _, context in
                     throw TemplateError(arguments.first?.rendered ?? "compilation error", at: context.location)
                 }),
-                ("warn", function("warn") { _, _, _ in .string("") }),
+                // Printed as a warning at the call, as dbt prints it (and goes on).
+                ("warn", function("warn") { [unowned self] arguments, _, context in
+                    var warning = TemplateError(arguments.first?.rendered ?? "warning", at: context.location)
+                    warning.message = "exceptions.warn: " + warning.message
+                    self.environment.globals.warnings.append(warning)
+                    return .string("")
+                }),
             ]),
             "log": function("log") { _, _, _ in .string("") },
             "print": function("print") { _, _, _ in .string("") },

@@ -33,7 +33,37 @@ struct DbtConfiguredProject: DbtCompilePhase {
         result.diagnostics = reading.diagnostics + declarations.diagnostics + reading.macroParseErrors
         result.semantic = reading.properties.semantic
         renderDescriptions()
+        renderSourceNames()
         resolveBaseConfigs()
+    }
+
+    /// Sources' `schema:` and tables' `identifier:` holding Jinja (`"{{ var('stripe_schema', 'stripe') }}"`,
+    /// `"{{ target.schema }}"`) rendered, as dbt renders them, so the plan and every relation
+    /// lookup see the final name; one that does not render is an error at its source.
+    private mutating func renderSourceNames() {
+        let environment = serialContext.environment
+        var slots = table.sources.makeIterator()
+        for index in properties.sources.indices {
+            let source = properties.sources[index]
+            func render(_ text: String?, what: String) -> String? {
+                guard let text, JinjaTemplate.mayHoldTags(text) else { return text }
+                do {
+                    return try environment.render(JinjaTemplate(text, file: source.location.file)).trimmingCharacters(in: .whitespacesAndNewlines)
+                } catch {
+                    result.diagnostics.append(.error(at: source.location, "source '\(source.name)': its \(what) does not render: \(error.message)",
+                                                     hint: error.hint))
+                    return text
+                }
+            }
+            let schema = render(source.schema, what: "schema")
+            properties.sources[index].schema = schema
+            for (position, described) in source.tables.enumerated() {
+                guard let slot = slots.next() else { preconditionFailure("a source table without a slot") }
+                let identifier = render(described.identifier, what: "identifier of table '\(described.properties.name)'")
+                properties.sources[index].tables[position].identifier = identifier
+                table[slot].relation = Relation(schema: schema ?? request.namespace, name: identifier ?? described.properties.name)
+            }
+        }
     }
 
     /// Descriptions holding Jinja (`{{ doc('orders') }}`) rendered, so no `{{` reaches the plan;

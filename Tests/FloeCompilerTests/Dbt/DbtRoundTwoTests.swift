@@ -24,4 +24,32 @@ import Testing
         ])
         #expect(try model(project, "b").sql.contains("select 'a' as name, False as is_text\n, 'ax' as pair"))
     }
+
+    /// A source's schema and a table's identifier written as Jinja are rendered, as dbt renders
+    /// them (they were kept unrendered, and a relation lookup on them silently found nothing).
+    @Test func sourceNamesWrittenAsJinjaAreRendered() throws {
+        let project = try TestProject.dbt([
+            "models/charges.sql": "select * from {{ source('stripe', 'charge') }}",
+            "models/sources.yml": """
+                sources:
+                  - name: stripe
+                    schema: "{{ var('stripe_schema', 'stripe') }}"
+                    tables:
+                      - name: charge
+                        identifier: "{{ target.schema }}_charge"
+
+                """,
+        ], projectExtra: "vars: {stripe_schema: raw_stripe}\n")
+        let output = project.compile()
+        #expect(!output.diagnostics.hasErrors, "\(output.diagnostics)")
+        let plan = try #require(output.artifacts)
+        #expect(plan.sources.map(\.relation) == [Relation(schema: "raw_stripe", name: "floe-dev_charge")])
+        #expect(plan.models.first?.sql == #"select * from "raw_stripe"."floe-dev_charge""#)
+    }
+
+    /// `exceptions.warn` prints its message as a warning at the call, and the compile goes on.
+    @Test func exceptionsWarnPrints() throws {
+        let project = try TestProject.dbt(["models/m.sql": "{% do exceptions.warn('the stripe schema is empty') %}\nselect 1 as id"])
+        #expect(project.messages() == ["dbt/models/m.sql:1:17: warning: exceptions.warn: the stripe schema is empty"])
+    }
 }
