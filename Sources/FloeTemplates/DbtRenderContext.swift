@@ -110,6 +110,20 @@ public final class DbtRenderContext {
         return names
     }
 
+    /// What a `config()` call sets is in `model.config` from then on, as dbt's node has the file's
+    /// own config (a copy of the dict is changed: the node's fields are shared between renders).
+    private func showInModelConfig(_ arguments: [JinjaValue], _ keywords: [(String, JinjaValue)]) {
+        guard case .dict(let model)? = environment.globals["model"] else { return }
+        var pairs: [(String, JinjaValue)] = []
+        if case .dict(let config)? = model["config"] { pairs = Array(zip(config.keys, config.values)) }
+        var set = keywords
+        if case .dict(let box)? = arguments.first { set = zip(box.keys, box.values) + set }
+        for (key, value) in set {
+            if let index = pairs.firstIndex(where: { $0.0 == key }) { pairs[index].1 = value } else { pairs.append((key, value)) }
+        }
+        model["config"] = .dict(pairs)
+    }
+
     /// Renders a model, test or hook. `slot` is what `this` refers to (nil for tests).
     public func render(_ template: JinjaTemplate, slot: SlotID?, model: [(String, JinjaValue)], base: any DbtNodeConfig, incremental: Bool) -> RenderOutcome {
         outcome = RenderOutcome()
@@ -313,6 +327,7 @@ public final class DbtRenderContext {
                 for (key, value) in keywords {
                     self.outcome.config.append(ConfigEntry(key: key, value: ConfigInput(value), location: context.location))
                 }
+                self.showInModelConfig(arguments, keywords)
                 return .string("")
             },
             "var": function("var") { [unowned self] arguments, _, context in

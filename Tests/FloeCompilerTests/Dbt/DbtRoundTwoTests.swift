@@ -52,4 +52,12 @@ import Testing
         let project = try TestProject.dbt(["models/m.sql": "{% do exceptions.warn('the stripe schema is empty') %}\nselect 1 as id"])
         #expect(project.messages() == ["dbt/models/m.sql:1:17: warning: exceptions.warn: the stripe schema is empty"])
     }
+
+    /// `model.config` has what the file's own `config()` set, as dbt's node does.
+    @Test func modelConfigHasTheFilesOwnConfig() throws {
+        let project = try TestProject.dbt([
+            "models/m.sql": "{{ config(materialized='table', tags=['x']) }}\nselect '{{ model.config.materialized }}' as m, '{{ model.config.tags | join(\",\") }}' as t",
+        ])
+        #expect(try model(project, "m").sql == "\nselect 'table' as m, 'x' as t")
+    }
 }
