@@ -194,7 +194,19 @@ extension DbtPlanAssembly {
         private mutating func add(_ definition: TestDefinition, slot: SlotID, nodeName: String, prefix: String) {
             let package = compiler.table[slot].package
             var config = folderConfigs[definition.location.file] ?? projectConfig
-            for entry in definition.config { if let d = config.apply(entry, path: "config.\(entry.key)") { diagnostics.append(d) } }
+            for written in definition.config {
+                // A value holding Jinja (`enabled: "{{ target.name != 'demo' }}"`) is rendered natively first, as dbt does.
+                var entry = written
+                if entry.value.holdsJinja {
+                    let (value, outcome) = context.evaluate(entry.value, at: entry.location, base: NodeConfig())
+                    if let error = outcome.error {
+                        diagnostics.append(.error(at: entry.location, path: "config.\(entry.key)", "'\(entry.key)' does not render: \(error.message)", hint: error.hint))
+                        continue
+                    }
+                    entry.value = value
+                }
+                if let d = config.apply(entry, path: "config.\(entry.key)") { diagnostics.append(d) }
+            }
             guard config.enabled else { return }
             var arguments = definition.arguments
             let column = definition.column ?? arguments.removeValue(forKey: "column_name")?.string

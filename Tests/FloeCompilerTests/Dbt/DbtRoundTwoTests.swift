@@ -60,4 +60,31 @@ import Testing
         ])
         #expect(try model(project, "m").sql == "\nselect 'table' as m, 'x' as t")
     }
+
+    /// Jinja in a generic test's `config:` is rendered before it is typed.
+    @Test func jinjaInATestsConfigIsRenderedFirst() throws {
+        let project = try TestProject.dbt([
+            "models/m.sql": "select 1 as id",
+            "models/schema.yml": """
+                models:
+                  - name: m
+                    columns:
+                      - name: id
+                        data_tests:
+                          - unique:
+                              config:
+                                enabled: "{{ target.name != 'demo' }}"
+                                severity: "{{ 'warn' if target.name == 'dev' else 'error' }}"
+                          - not_null:
+                              config:
+                                enabled: "{{ target.name == 'demo' }}"
+
+                """,
+        ])
+        let output = project.compile()
+        #expect(output.diagnostics.isEmpty, "\(output.diagnostics)")
+        let tests = try #require(output.artifacts?.tests)
+        #expect(tests.map(\.name) == ["unique_m_id"])
+        #expect(tests.first?.severity == .warn)
+    }
 }
