@@ -41,6 +41,39 @@ struct PostgresMaterializationTests {
         try ModelGovernanceScenarios.aViolatingRowFailsTheBuildAndKeepsTheTable(project, table: #""shop"."scores""#)
     }
 
+    /// A test whose name is 63 bytes stores its failures: floe's working name for the table
+    /// (`__floe_tmp` after it) is fitted to PostgreSQL's 63-byte limit instead of being cut, which
+    /// made the rename fail.
+    @Test func aTestWithALongNameStoresItsFailures() throws {
+        let project = try Self.project()
+        defer { project.remove() }
+        try project.write("dbt/models/events_with_a_name_long_enough_to_matter.sql", "select * from {{ ref('events') }}")
+        try project.write("dbt/models/schema.yml", """
+            models:
+              - name: events_with_a_name_long_enough_to_matter
+                columns:
+                  - name: kind
+                    data_tests:
+                      - accepted_values:
+                          values: ['a', 'c', 'd', 'e', 'f', 'g', 'h']
+                          config: {store_failures: true}
+
+            """)
+        let results = try project.apply(expectSuccess: false)
+        let test = try #require(results.results.first { $0.resourceType == .test })
+        #expect(test.status == .fail && test.failures == 1, "\(test.message ?? "")")
+        let audit = try project.rows("select table_name from information_schema.tables where table_schema = 'shop_dbt_test__audit'")
+        #expect(audit.count == 1 && audit[0][0].utf8.count <= 63, "\(audit)")
+    }
+
+    @Test func aRelationNameLongerThan63BytesIsAnError() throws {
+        let project = try Self.project()
+        defer { project.remove() }
+        let name = String(repeating: "x", count: 64)
+        try project.write("dbt/models/\(name).sql", "select 1 as id")
+        #expect(throws: (any Error).self) { try project.plan() }
+    }
+
     /// dbt's model versions: each its own `_v<N>` table, and the latest version pointer a view.
     @Test func eachVersionIsBuiltWithItsPointer() throws {
         let project = try Self.project()

@@ -61,6 +61,12 @@ struct DbtPlacedProject: DbtCompilePhase {
             }
             let name = generatedName(aliasMacro, custom: custom.1, slot: id) { custom.1 ?? nodeName }
             table[id].relation = Relation(schema: schema, name: name)
+            // PostgreSQL cuts a longer name silently: two nodes could meet in one table.
+            if let limit = request.dialect.maxIdentifierBytes, name.utf8.count > limit {
+                let file = table[id].kind == .model ? table[model: id].file.display : table[seed: id].file.display
+                result.diagnostics.append(.error(at: .file(file), "relation name '\(name)' is \(name.utf8.count) bytes, longer than \(request.dialect.name)'s \(limit)",
+                                                 hint: "give it a shorter alias (config(alias='...'))"))
+            }
         }
         var ephemeralRenders: [SlotID: (name: String, text: String, refs: [SlotID])] = [:]
         for id in table.models where table[id].ephemeral {

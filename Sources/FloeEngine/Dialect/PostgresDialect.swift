@@ -8,6 +8,8 @@ public struct PostgresDialect: SQLDialect {
     public var name: String { "postgres" }
 
     public var quotedLiteralsTakeColumnTypes: Bool { true }
+    /// NAMEDATALEN - 1: a longer name is cut silently, so floe fits its own names to it.
+    public var maxIdentifierBytes: Int? { 63 }
 
     public func parameter(_ index: Int) -> String { "$\(index)" }
 

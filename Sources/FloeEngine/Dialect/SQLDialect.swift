@@ -77,6 +77,9 @@ public protocol SQLDialect: Sendable {
     /// Whether a table takes `not null` in its definition without enforcing it (Spark's parquet
     /// tables), so floe counts a contracted table's NULLs itself before putting it in place.
     var notNullCheckedByQuery: Bool { get }
+    /// The longest identifier the engine keeps whole, in bytes (PostgreSQL's 63); nil for none.
+    /// floe's own names (`__floe_tmp`, …) are fitted to it (``fitted(_:suffix:)``).
+    var maxIdentifierBytes: Int? { get }
     /// `create table … as select`.
     func createTable(_ relation: Relation, as select: String) -> String
     /// `create table … as select`, the table partitioned by `columns` where the engine keeps
@@ -163,6 +166,7 @@ extension SQLDialect {
     public var hasIndexes: Bool { true }
     public var enforcedConstraints: Set<ModelContract.Constraint.Kind> { Set(ModelContract.Constraint.Kind.allCases) }
     public var notNullCheckedByQuery: Bool { false }
+    public var maxIdentifierBytes: Int? { nil }
     public var hasTransactions: Bool { true }
     public func takesSchemaName(_ name: String) -> Bool { true }
     public func equalsExpected(_ expression: String, text literal: String) -> String { "\(expression) = \(literal)" }

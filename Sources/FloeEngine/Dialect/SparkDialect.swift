@@ -58,7 +58,7 @@ public struct SparkDialect: SQLDialect {
     /// is missing, not wrong (docs/engines.md).
     public func deleteRows(from relation: Relation, where predicate: String) -> [String] {
         guard !rowLevelChanges else { return ["delete from \(self.relation(relation)) where \(predicate)"] }
-        let kept = Relation(schema: relation.schema, name: relation.name + "__floe_keep")
+        let kept = relation.suffixed("__floe_keep", for: self)
         return [
             drop(kept, kind: .table),
             "create table \(self.relation(kept)) like \(self.relation(relation)) using \(fileFormat)",

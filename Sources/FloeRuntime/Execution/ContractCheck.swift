@@ -49,7 +49,7 @@ struct ContractCheck {
 
     /// The columns, with the engine's types, of a view of `select` made beside `relation`.
     private func describe(_ select: String, beside relation: Relation) throws -> [ColumnSpec] {
-        let view = Relation(schema: relation.schema, name: relation.name + "__floe_contract")
+        let view = relation.suffixed("__floe_contract", for: dialect)
         try connection.dropIfExists(view, dialect: dialect)
         try connection.execute(dialect.createView(view, as: select))
         let columns = try connection.columns(of: view)

@@ -62,7 +62,7 @@ struct MicrobatchBuild {
 
     /// Inserts one batch's rows, through a table beside the target, in the columns both have.
     private func insert(_ select: String, into target: Relation) throws -> Int {
-        let staging = Relation(schema: target.schema, name: target.name + Self.stagingSuffix)
+        let staging = target.suffixed(Self.stagingSuffix, for: dialect)
         try connection.dropIfExists(staging, dialect: dialect)
         try connection.execute(dialect.createTable(staging, as: select))
         let existing = Set(try connection.columns(of: target).map(\.name))

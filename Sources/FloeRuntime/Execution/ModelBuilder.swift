@@ -103,7 +103,7 @@ struct ModelBuilder {
             try snapshots.take(model, current: previous, move: false, connection: connection, runID: runID)
         }
         try ContractCheck(connection: connection, dialect: dialect).verify(model, select: model.incrementalSQL ?? model.sql)
-        let staging = Relation(schema: model.relation.schema, name: model.relation.name + Self.stagingSuffix)
+        let staging = model.relation.suffixed(Self.stagingSuffix, for: dialect)
         try connection.dropIfExists(staging, dialect: dialect)
         try connection.execute(dialect.createTable(staging, as: model.incrementalSQL ?? model.sql))
         try ContractCheck(connection: connection, dialect: dialect).verifyNotNull(model, in: staging)

@@ -40,7 +40,7 @@ struct SnapshotBuild {
     }
 
     private func update(_ model: CompiledModel, sql: SnapshotSQL) throws -> ModelBuilder.Outcome {
-        func work(_ suffix: String) -> Relation { Relation(schema: model.relation.schema, name: model.relation.name + suffix) }
+        func work(_ suffix: String) -> Relation { model.relation.suffixed(suffix, for: dialect) }
         let source = work(Self.suffixes.source), changes = work(Self.suffixes.changes)
         let additions = work(Self.suffixes.additions), deletions = work(Self.suffixes.deletions)
         for table in [source, changes, additions, deletions] { try connection.dropIfExists(table, dialect: dialect) }

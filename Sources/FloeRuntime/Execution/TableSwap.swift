@@ -13,7 +13,7 @@ struct TableSwap {
     /// Builds the new content with `build` (given the temporary relation), then replaces
     /// `relation`; `retire`, when given, takes the old one away instead of a drop (a snapshot).
     func replace(_ relation: Relation, retire: (() throws -> Void)? = nil, build: (Relation) throws -> Void) throws {
-        let temporary = Relation(schema: relation.schema, name: relation.name + Self.suffix)
+        let temporary = relation.suffixed(Self.suffix, for: dialect)
         try connection.dropIfExists(temporary, dialect: dialect)
         try build(temporary)
         try retire?()

@@ -81,7 +81,7 @@ struct Snapshots {
         let chosen = all[number - 1]
         let current = try state.nodeStates(connection)[model.uniqueID]
         // Out of the way first: the current version's snapshot may be given the chosen one's name.
-        let restoring = Relation(schema: model.relation.schema, name: model.relation.name + "__floe_restoring")
+        let restoring = model.relation.suffixed("__floe_restoring", for: state.dialect)
         try connection.dropIfExists(restoring, dialect: dialect)
         try connection.execute(dialect.rename(chosen.relation, kind: .table, to: restoring.name))
         try forgetEntry(chosen.sequence, of: model, connection: connection)

@@ -81,7 +81,7 @@ public struct RollupDefinition: Sendable {
             if case .timeDimension = $0.kind { true } else { false }
         }) {
             let dialect = compiler.dialect
-            let changed = Relation(schema: namespace, name: relation.name + "__floe_changed")
+            let changed = relation.suffixed("__floe_changed", for: dialect)
             let changedTable = dialect.relation(changed)
             let changedSelect = try compiler.rollupSelect(query, partitions: QueryCompiler.Partitions(granularity: granularity) { partition in
                 "exists (select 1 from \(changedTable) as floe_changed where \(dialect.nullSafeEqual("floe_changed.floe_partition", partition)))"
@@ -89,8 +89,8 @@ public struct RollupDefinition: Sendable {
             partitioning = RollupPartitioning(
                 granularity: granularity, signatureSelect: try compiler.partitionSignatures(query, granularity: granularity),
                 changedSelect: changedSelect,
-                signatures: Relation(schema: namespace, name: relation.name + "__floe_partitions"),
-                fresh: Relation(schema: namespace, name: relation.name + "__floe_partitions_new"), changed: changed,
+                signatures: relation.suffixed("__floe_partitions", for: dialect),
+                fresh: relation.suffixed("__floe_partitions_new", for: dialect), changed: changed,
                 timeColumn: time.alias)
         } else {
             partitioning = nil
