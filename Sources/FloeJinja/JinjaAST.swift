@@ -70,6 +70,8 @@ indirect enum JinjaNode {
     case macro(JinjaMacro)
     case doStatement(JinjaExpr)
     case callBlock(JinjaExpr, body: [JinjaNode])
+    /// `{% break %}` (true) or `{% continue %}` (false), inside a loop (the loopcontrols extension dbt enables).
+    case loopControl(breaks: Bool)
 }
 
 /// A parsed template: its nodes and the file it came from.
@@ -143,7 +145,7 @@ enum JinjaNames {
 
     private static func mentions(_ name: String, in node: JinjaNode) -> Bool {
         switch node {
-        case .text, .macro: return false
+        case .text, .macro, .loopControl: return false
         case .output(let expression), .doStatement(let expression): return mentions(name, in: expression)
         case .ifBlock(let branches, let otherwise):
             return branches.contains { mentions(name, in: $0.condition) || mentions(name, in: $0.body) } || mentions(name, in: otherwise ?? [])

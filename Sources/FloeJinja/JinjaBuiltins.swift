@@ -83,7 +83,7 @@ enum JinjaBuiltins {
         return .list((0..<count).map { index in .list(lists.map { $0[index] }) })
     }
 
-    static let filterNames = ["abs", "attr", "batch", "capitalize", "center", "count", "d", "default", "dictsort", "e", "escape",
+    static let filterNames = ["abs", "as_bool", "as_native", "as_number", "as_text", "attr", "batch", "capitalize", "center", "count", "d", "default", "dictsort", "e", "escape",
                               "first", "float", "format", "groupby", "indent", "int", "items", "join", "last", "length", "list",
                               "lower", "map", "max", "min", "reject", "rejectattr", "replace", "reverse", "round", "safe",
                               "select", "selectattr", "sort", "string", "sum", "title", "tojson", "trim", "truncate", "unique",
@@ -536,6 +536,37 @@ enum JinjaBuiltins {
             }
         case "float":
             return .number(number(value) ?? Double(value.rendered.trimmingCharacters(in: .whitespaces)) ?? 0)
+        // dbt's native filters: the value as text, or as the Python literal its text spells.
+        case "as_text":
+            return .string(value.rendered)
+        case "as_bool":
+            if case .bool = value { return value }
+            switch value.rendered.trimmingCharacters(in: .whitespaces) {
+            case "True", "true": return .bool(true)
+            case "False", "false": return .bool(false)
+            case let text: throw TemplateError("as_bool: '\(text)' is not a boolean", at: location, hint: "give True or False")
+            }
+        case "as_number":
+            switch value {
+            case .integer, .number: return value
+            default:
+                let text = value.rendered.trimmingCharacters(in: .whitespaces)
+                if let whole = Int(text) { return .integer(whole) }
+                if let number = Double(text) { return .number(number) }
+                throw TemplateError("as_number: '\(text)' is not a number", at: location)
+            }
+        case "as_native":
+            guard case .string(let raw) = value else { return value }
+            let text = raw.trimmingCharacters(in: .whitespaces)
+            switch text {
+            case "True": return .bool(true)
+            case "False": return .bool(false)
+            case "None": return .none
+            default:
+                if let whole = Int(text) { return .integer(whole) }
+                if let number = Double(text), text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) { return .number(number) }
+                return value
+            }
         case "abs":
             switch value {
             case .integer(let number): return .integer(abs(number))

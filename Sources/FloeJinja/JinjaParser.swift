@@ -9,6 +9,8 @@ struct JinjaParser {
     let source: [UInt8]
     let file: String
     var position = 0
+    /// How many `{% for %}` bodies enclose what is parsed: `break` and `continue` need one.
+    var loopDepth = 0
 
     /// Each token's meaning to the expression grammar, from the lexer: the precedence levels test
     /// it at every step, and comparing a byte is cheaper than copying the token.
@@ -132,7 +134,9 @@ struct JinjaParser {
                 condition = try parseExpression()
             }
             try expect(.statementEnd, "'%}'")
+            loopDepth += 1
             let (body, terminator) = try parseNodes(until: ["else", "endfor"])
+            loopDepth -= 1
             guard let terminator else { throw unclosed("for", at: start) }
             try expect(.statementEnd, "'%}'")
             var otherwise: [JinjaNode]?
@@ -203,6 +207,12 @@ struct JinjaParser {
             macro.takesVarargs = JinjaNames.mentions("varargs", in: body)
             macro.takesKwargs = JinjaNames.mentions("kwargs", in: body)
             return .macro(macro)
+        case "break", "continue":
+            guard loopDepth > 0 else {
+                throw TemplateError("'{% \(keyword) %}' outside a loop", at: keywordLocation, hint: "use it inside {% for %}…{% endfor %}")
+            }
+            try expect(.statementEnd, "'%}'")
+            return .loopControl(breaks: keyword == "break")
         case "do":
             let expression = try parseExpression()
             try expect(.statementEnd, "'%}'")
@@ -226,7 +236,7 @@ struct JinjaParser {
             return .callBlock(expression, body: body)
         default:
             throw TemplateError("unknown statement '\(keyword)'", at: keywordLocation,
-                                hint: Suggestions.didYouMean(keyword, in: ["if", "for", "set", "macro", "do", "call"])
+                                hint: Suggestions.didYouMean(keyword, in: ["if", "for", "set", "macro", "do", "call", "break", "continue"])
                                     ?? "supported statements: if, for, set, macro, do, call, raw")
         }
     }

@@ -125,6 +125,9 @@ final class JinjaRenderer {
     // rendering; its stored properties skip the runtime's exclusivity checks (docs/performance.md).
 
     /// Every variable in scope, names and values in step.
+    /// A `{% break %}` or `{% continue %}` met and not yet taken by its loop: the nodes after it
+    /// up to the loop's body end are skipped.
+    private var loopSignal: Bool?
     @exclusivity(unchecked) private var names: [String] = []
     @exclusivity(unchecked) private var values: [JinjaValue] = []
     /// Where each open scope starts in `names`, innermost last.
@@ -195,6 +198,7 @@ final class JinjaRenderer {
     }
 
     func render(_ node: JinjaNode, into output: inout [UInt8]) throws {
+        if loopSignal != nil { return }
         switch node {
         case .text(let text):
             output.append(contentsOf: text)
@@ -253,6 +257,8 @@ final class JinjaRenderer {
             box[attribute] = try evaluate(expression)
         case .macro(let macro):
             assign(macro.name, .callable(Self.callable(for: macro, globals: globals)))
+        case .loopControl(let breaks):
+            loopSignal = breaks
         case .doStatement(let expression):
             _ = try evaluate(expression)
         case .callBlock(let expression, let body):
@@ -343,6 +349,10 @@ final class JinjaRenderer {
             }
             assign("loop", .dict(loop))
             for child in body { try render(child, into: &output) }
+            if let breaks = loopSignal {
+                loopSignal = nil
+                if breaks { break }
+            }
         }
     }
 

@@ -26,6 +26,25 @@ import Testing
         #expect(try render("{% set d = {} %}{% do d.update({7: 'x'}) %}{% for k in d.keys() %}{{ k * 2 }}{% endfor %}") == "14")
     }
 
+    /// dbt's native filters: `as_bool`, `as_number`, `as_native` and `as_text`.
+    @Test func dbtsNativeFiltersTypeTheirText() throws {
+        #expect(try render("{{ ('true' | as_bool) is boolean }} {{ 'False' | as_bool }} {{ ('41' | as_number) + 1 }} {{ '2.5' | as_number * 2 }}")
+            == "True False 42 5.0")
+        #expect(try render("{{ ('7' | as_native) + 1 }} {{ 'None' | as_native is none }} {{ (1 | as_text) ~ 'x' }} {{ 'abc' | as_native }}")
+            == "8 True 1x abc")
+        #expect(throws: TemplateError.self) { try render("{{ 'maybe' | as_bool }}") }
+        #expect(throws: TemplateError.self) { try render("{{ 'many' | as_number }}") }
+    }
+
+    /// `{% break %}` and `{% continue %}`, which dbt enables (Jinja's loop controls).
+    @Test func loopsBreakAndContinue() throws {
+        #expect(try render("{% for i in range(10) %}{% if i == 3 %}{% break %}{% endif %}{% if i == 1 %}{% continue %}{% endif %}{{ i }}{% endfor %}|")
+            == "02|")
+        #expect(try render("{% for a in [1, 2] %}{% for b in [1, 2, 3] %}{% if b == 2 %}{% break %}{% endif %}{{ a }}{{ b }} {% endfor %}{% endfor %}")
+            == "11 21 ")
+        #expect(throws: TemplateError.self) { try render("{% break %}") }
+    }
+
     @Test func slicesFollowPython() throws {
         #expect(try render("{{ 'abcdef'[1:3] }} {{ 'abcdef'[:2] }} {{ 'abcdef'[-2:] }} {{ 'abc'[::-1] }}") == "bc ab ef cba")
         #expect(try render("{{ [1, 2, 3, 4][1:] | join(',') }} {{ [1, 2, 3, 4][::2] | join(',') }} {{ [1, 2][5:] | length }}") == "2,3,4 1,3 0")
