@@ -19,9 +19,11 @@ public struct FailureThreshold: Sendable, Equatable {
         self.value = value
     }
 
-    /// Parses `>10`, `!= 0`, `<>0`; nil for anything else.
+    /// Parses `>10`, `!= 0`, `<>0`, and SQL's `=0` (dbt splices the text into SQL, so it takes
+    /// that too; it is kept as `==0`); nil for anything else.
     public init?(_ text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        var trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasPrefix("="), !trimmed.hasPrefix("==") { trimmed = "=" + trimmed }
         // Two-character operators first, so `>=` is not read as `>` followed by `=…`.
         let operators = Comparison.allCases.sorted { $0.rawValue.count > $1.rawValue.count }
         guard let found = operators.first(where: { trimmed.hasPrefix($0.rawValue) }),

@@ -117,7 +117,11 @@ public struct JinjaTemplate {
                     let closer = kind == open ? UInt8(ascii: "}") : kind
                     var end = at + 2
                     while end + 1 < bytes.count, bytes[end] != newline {
-                        if bytes[end] == closer, bytes[end + 1] == UInt8(ascii: "}") { return at..<(end + 2) }
+                        if bytes[end] == closer, bytes[end + 1] == UInt8(ascii: "}") {
+                            // A tag in a SQL comment is text the template meant (`-- {% raw %}{{ x }}{% endraw %}`), and runs as nothing.
+                            if Self.inSQLComment(bytes, at) { break }
+                            return at..<(end + 2)
+                        }
                         end += 1
                     }
                 }
@@ -128,6 +132,25 @@ public struct JinjaTemplate {
         guard let range else { return nil }
         let tag = text.utf8.dropFirst(range.lowerBound).prefix(range.count)
         return String(String(decoding: tag, as: UTF8.self).prefix(80))
+    }
+
+    /// Whether byte `at` is inside a `--` comment (after `--` on its line) or a `/* */` one. Only
+    /// asked about a tag already found, which is rare.
+    private static func inSQLComment(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int) -> Bool {
+        let dash = UInt8(ascii: "-"), slash = UInt8(ascii: "/"), star = UInt8(ascii: "*")
+        var index = at - 1
+        while index > 0, bytes[index] != UInt8(ascii: "\n") {
+            if bytes[index] == dash, bytes[index - 1] == dash { return true }
+            index -= 1
+        }
+        var open: Int?
+        var position = 0
+        while position + 1 < at {
+            if bytes[position] == slash, bytes[position + 1] == star { open = position; position += 2; continue }
+            if open != nil, bytes[position] == star, bytes[position + 1] == slash { open = nil; position += 2; continue }
+            position += 1
+        }
+        return open != nil
     }
 
     /// The macros the template defines at its top level, with where each name is written.

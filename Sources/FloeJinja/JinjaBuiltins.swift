@@ -104,23 +104,18 @@ enum JinjaBuiltins {
         switch (value, index) {
         case (.list(let box), .integer(let position)):
             let resolved = position < 0 ? box.items.count + position : position
-            guard box.items.indices.contains(resolved) else {
-                throw TemplateError("list index \(position) is out of range (length \(box.items.count))", at: location)
-            }
+            // Out of range is undefined, as in Jinja2 (whose getitem turns the IndexError into Undefined).
+            guard box.items.indices.contains(resolved) else { return .undefined("[\(position)]") }
             return box.items[resolved]
         case (.string(let text), .integer(let position)):
             let characters = Array(text)
             let resolved = position < 0 ? characters.count + position : position
-            guard characters.indices.contains(resolved) else {
-                throw TemplateError("string index \(position) is out of range", at: location)
-            }
+            guard characters.indices.contains(resolved) else { return .undefined("[\(position)]") }
             return .string(String(characters[resolved]))
         case (.dict(let box), .integer(let position)) where box.sequence != nil:
             let items = box.sequence!
             let resolved = position < 0 ? items.count + position : position
-            guard items.indices.contains(resolved) else {
-                throw TemplateError("index \(position) is out of range (length \(items.count))", at: location)
-            }
+            guard items.indices.contains(resolved) else { return .undefined("[\(position)]") }
             return items[resolved]
         case (.dict(let box), _):
             return box[index.rendered] ?? .undefined(index.rendered)

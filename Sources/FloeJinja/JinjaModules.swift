@@ -207,7 +207,10 @@ package enum JinjaModules {
         let strptime = JinjaCallable("strptime") { arguments, _, context in
             try parse(arguments.first?.rendered ?? "", format: arguments.count > 1 ? arguments[1].rendered : "", at: context.location)
         }
+        // `datetime.today()`: the naive current date and time, as `now()` without a zone.
+        let nowToday = JinjaCallable("today") { _, _, _ in dateTime(JinjaMoment.at(now, zone: nil)) }
         let datetimeFunction = JinjaCallable("datetime", members: ["now": .callable(nowFunction), "utcnow": .callable(utcNow),
+                                                                    "today": .callable(nowToday),
                                                                     "fromisoformat": .callable(fromISO), "strptime": .callable(strptime)]) { arguments, keywords, context in
             let (values, zone) = try fields(arguments, keywords, at: context)
             return try makeDateTime(values, zone: zone, isDate: false, at: context.location)

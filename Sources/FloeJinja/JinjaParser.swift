@@ -179,7 +179,16 @@ struct JinjaParser {
                 return .setBlock(targets[0], attribute: nil, body)
             }
             try expectSymbol("=")
-            let value = try parseExpression()
+            var value = try parseExpression()
+            // `{% set a, b = 1, 2 %}`: a tuple without parentheses, as Python writes it.
+            if isSymbol(",") {
+                var items = [value]
+                while isSymbol(",") {
+                    position += 1
+                    items.append(try parseExpression())
+                }
+                value = JinjaExpr(kind: .list(items), position: value.position)
+            }
             try expect(.statementEnd, "'%}'")
             return .set(targets: targets, value)
         case "macro", "test":

@@ -317,7 +317,7 @@ public final class DbtRenderContext {
             }
             return value.jinja
         }
-        return [
+        var values: [String: JinjaValue] = [
             "ref": function("ref") { [unowned self] arguments, keywords, context in try self.ref(arguments, keywords, context) },
             "source": function("source") { [unowned self] arguments, _, context in try self.source(arguments, context) },
             "config": function("config", members: ["get": configGet, "require": configRequire]) { [unowned self] arguments, keywords, context in
@@ -415,6 +415,9 @@ public final class DbtRenderContext {
             "modules": JinjaModules.modules(now: Self.seconds(inputs.compiledAt)),
             "invocation_id": .string(""),
         ]
+        // dbt's `builtins`: the built-in ref, source and config, for a project that overrides them.
+        values["builtins"] = .dict([("ref", values["ref"]!), ("source", values["source"]!), ("config", values["config"]!)])
+        return values
     }
 
     /// Seconds since 1970 of the compile's `YYYY-MM-DDTHH:MM:SSZ` timestamp.

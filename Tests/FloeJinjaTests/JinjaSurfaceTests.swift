@@ -45,6 +45,12 @@ import Testing
         #expect(throws: TemplateError.self) { try render("{% break %}") }
     }
 
+    /// A tuple set without parentheses, and an index out of range (undefined, as in Jinja2).
+    @Test func tupleSetsOutOfRangeIndexesAndToday() throws {
+        #expect(try render("{% set a, b = 1, 2 %}{{ a + b }}") == "3")
+        #expect(try render("{% set xs = [1, 2] %}[{{ xs[5] }}]{{ xs[5] is undefined }} {{ 'ab'[9] is undefined }}") == "[]True True")
+    }
+
     @Test func slicesFollowPython() throws {
         #expect(try render("{{ 'abcdef'[1:3] }} {{ 'abcdef'[:2] }} {{ 'abcdef'[-2:] }} {{ 'abc'[::-1] }}") == "bc ab ef cba")
         #expect(try render("{{ [1, 2, 3, 4][1:] | join(',') }} {{ [1, 2, 3, 4][::2] | join(',') }} {{ [1, 2][5:] | length }}") == "2,3,4 1,3 0")

@@ -118,6 +118,8 @@ struct NodeConfig: Sendable {
             guard let keys = value.strings else { return wrongType("a column name or a list of them") }
             uniqueKey = keys
         case "incremental_strategy":
+            // `incremental_strategy=none` is dbt's default strategy.
+            if value == .null { incrementalStrategy = nil; return nil }
             guard let text = value.string else { return wrongType("a string") }
             guard let strategy = IncrementalStrategy(rawValue: text) else { return oneOf(Self.strategies, text, "incremental strategy") }
             incrementalStrategy = strategy

@@ -87,4 +87,32 @@ import Testing
         #expect(tests.map(\.name) == ["unique_m_id"])
         #expect(tests.first?.severity == .warn)
     }
+
+    /// dbt's `builtins.ref`, `incremental_strategy=none` as the default, `error_if: "=0"`,
+    /// `modules.datetime.datetime.today()`, and a
+    /// `{% raw %}` tag in a SQL comment (it is text, not Jinja left over).
+    @Test func smallConstructsRealProjectsUse() throws {
+        let project = try TestProject.dbt([
+            "models/a.sql": "select 1 as x",
+            "models/b.sql": "{{ config(materialized='table') }}\nselect * from {{ builtins.ref('a') }}\n-- {% raw %}{{ not rendered }}{% endraw %}",
+            "models/c.sql": "{{ config(materialized='incremental', incremental_strategy=none, unique_key='x') }}\nselect 1 as x",
+            "models/d.sql": "select {{ modules.datetime.datetime.today().year }} as y",
+            "models/schema.yml": """
+                models:
+                  - name: a
+                    columns:
+                      - name: x
+                        data_tests: [{not_null: {config: {error_if: "=0", warn_if: "= 2"}}}]
+
+                """,
+        ])
+        let output = project.compile()
+        #expect(output.diagnostics.isEmpty, "\(output.diagnostics)")
+        let plan = try #require(output.artifacts)
+        #expect(plan.models.first { $0.name == "b" }?.sql == "\nselect * from \"floe-dev\".\"a\"\n-- {{ not rendered }}")
+        #expect(plan.models.first { $0.name == "c" }?.incrementalStrategy == .deleteInsert)
+        // datetime.today() is the compile's time (SOURCE_DATE_EPOCH's, here 2023-11-14).
+        #expect(plan.models.first { $0.name == "d" }?.sql == "select 2023 as y")
+        #expect(plan.tests.first?.errorIf == "==0" && plan.tests.first?.warnIf == "==2")
+    }
 }
