@@ -10,24 +10,27 @@ import Foundation
 extension DbtProjectCompiler {
     /// The problem with a snapshot file's block, if it has one: floe reads one snapshot per file,
     /// named as the file, as dbt projects write them.
-    static func snapshotBlockProblem(_ file: ProjectFile) -> Diagnostic? {
-        guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
+    struct SnapshotBlockProblem: Error {
+        var diagnostic: Diagnostic
+    }
+
+    /// The name of the file's one `{% snapshot name %}` block (which names the snapshot, whatever
+    /// the file is called, as in dbt); a file with none or several is an error.
+    static func snapshotName(_ file: ProjectFile) -> Result<String, SnapshotBlockProblem> {
+        guard let data = FileManager.default.contents(atPath: file.path) else { return .success(file.stem) }
         let text = String(decoding: data, as: UTF8.self)
         let pattern = /\{%-?\s*snapshot\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%\}/
         let names = text.matches(of: pattern).map { String($0.output.1) }
         guard let name = names.first else {
-            return .error(at: .file(file.display), "a snapshot file holds no {% snapshot %} block",
-                          hint: "write {% snapshot \(file.stem) %} select … {% endsnapshot %}")
+            return .failure(SnapshotBlockProblem(diagnostic: .error(at: .file(file.display), "a snapshot file holds no {% snapshot %} block",
+                                                                    hint: "write {% snapshot \(file.stem) %} select … {% endsnapshot %}")))
         }
         if names.count > 1 {
-            return .error(at: .file(file.display), "\(names.count) snapshots in one file (\(names.joined(separator: ", ")))",
-                          hint: "floe reads one snapshot per file: give each its own file, named as the snapshot")
+            return .failure(SnapshotBlockProblem(diagnostic: .error(
+                at: .file(file.display), "\(names.count) snapshots in one file (\(names.joined(separator: ", ")))",
+                hint: "floe reads one snapshot per file: give each its own file")))
         }
-        if name != file.stem {
-            return .error(at: .file(file.display), "snapshot '\(name)' is in a file named '\(file.stem)'",
-                          hint: "name the file \(name).sql: floe finds a snapshot by its file's name")
-        }
-        return nil
+        return .success(name)
     }
 }
 

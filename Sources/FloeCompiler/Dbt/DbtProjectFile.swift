@@ -39,7 +39,7 @@ struct DbtProjectFile {
         "snapshot-paths", "analysis-paths", "docs-paths", "asset-paths", "target-path", "clean-targets", "log-path",
         "packages-install-path", "require-dbt-version", "quoting", "on-run-start", "on-run-end", "dispatch", "flags",
         "vars", "models", "seeds", "data_tests", "tests", "snapshots", "sources", "analyses", "exposures", "metrics",
-        "semantic-models", "saved-queries", "query-comment", "restrict-access", "dbt-cloud", "unit_tests",
+        "semantic-models", "saved-queries", "query-comment", "restrict-access", "dbt-cloud", "unit_tests", "source-paths", "data-paths",
     ]
     /// Letters, digits and underscores, not starting with a digit.
     static func isIdentifier(_ text: String) -> Bool {
@@ -76,7 +76,9 @@ struct DbtProjectFile {
             diagnostics.append(.error(at: root.location, path: "name", "missing required key 'name'", hint: "add `name: my_project`"))
         }
         func paths(_ key: String, default defaultValue: String) -> [String] {
-            guard let value = root[key] else { return [defaultValue] }
+            // dbt before 1.0 called model-paths `source-paths` and seed-paths `data-paths`; dbt 1.11 still reads them.
+            let older = ["model-paths": "source-paths", "seed-paths": "data-paths"][key]
+            guard let value = root[key] ?? older.flatMap({ root[$0] }) else { return [defaultValue] }
             if let text = value.string { return [text] }
             if let items = value.items, items.allSatisfy({ $0.string != nil }) { return items.map { $0.string! } }
             diagnostics.append(.error(at: value.location, path: key, "expected a list of directories, got \(value.kindDescription)",

@@ -56,7 +56,13 @@ struct DbtProjectReading {
             packageDisplayPrefixes.append(package.displayPrefix)
         }
         // A snapshot is compiled as a model is; its materialization keeps its history.
-        log.diagnostics += files.snapshots.compactMap(DbtProjectCompiler.snapshotBlockProblem)
+        // A snapshot is named by its block, whatever its file is called, as in dbt.
+        for index in files.snapshots.indices {
+            switch DbtProjectCompiler.snapshotName(files.snapshots[index]) {
+            case .success(let name): files.snapshots[index].stem = name
+            case .failure(let problem): log.diagnostics.append(problem.diagnostic)
+            }
+        }
         files.models += files.snapshots
         let prefetch = ModelPrefetch(files.models)
         prefetch.start()

@@ -115,4 +115,15 @@ import Testing
         #expect(plan.models.first { $0.name == "d" }?.sql == "select 2023 as y")
         #expect(plan.tests.first?.errorIf == "==0" && plan.tests.first?.warnIf == "==2")
     }
+
+    /// dbt's pre-1.0 `source-paths` and `data-paths`, which dbt 1.11 still reads.
+    @Test func olderPathKeysAreRead() throws {
+        let project = try TestProject.dbt([
+            "src/m.sql": "select * from {{ ref('rows') }}",
+            "data/rows.csv": "id\n1\n",
+        ], projectExtra: "source-paths: [src]\ndata-paths: [data]\n")
+        let output = project.compile()
+        #expect(output.diagnostics.isEmpty, "\(output.diagnostics)")
+        #expect(output.artifacts?.models.map(\.name) == ["m"] && output.artifacts?.seeds.map(\.name) == ["rows"])
+    }
 }
