@@ -141,8 +141,11 @@ public final class DbtRenderContext {
         }
         environment.globals.warnings.removeAll()
         statementResults.removeAll()
+        // A package's node finds its own package's macros first, then the root project's, then
+        // dbt's, as dbt resolves a bare macro name (the package's layer sits over the root's).
+        let names = package == inputs.projectName ? environment : packageLayers[package] ?? environment
         do {
-            outcome.text = try environment.render(template)
+            outcome.text = try names.render(template)
         } catch where error.needsDatabase {
             outcome.needsDatabase = true
         } catch {
@@ -455,7 +458,10 @@ public final class DbtRenderContext {
         }
         let name = argument(0, "macro_name") ?? ""
         let namespace = argument(1, "macro_namespace")
-        let searchOrder = namespace.map { inputs.dispatch[$0] ?? [$0] } ?? ([inputs.projectName] + packageLayers.keys.sorted())
+        // Without a namespace, the rendering node's own package first, then the root project's,
+        // as a bare macro name resolves.
+        let local = [package, inputs.projectName].reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let searchOrder = namespace.map { inputs.dispatch[$0] ?? [$0] } ?? (local + packageLayers.keys.sorted().filter { !local.contains($0) })
         for package in searchOrder where package != "dbt" {
             for prefix in [inputs.dialect.name, "default"] {
                 if let found = macro("\(prefix)__\(name)", in: package) { return .callable(found) }

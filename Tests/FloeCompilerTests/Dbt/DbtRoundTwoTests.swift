@@ -126,4 +126,23 @@ import Testing
         #expect(output.diagnostics.isEmpty, "\(output.diagnostics)")
         #expect(output.artifacts?.models.map(\.name) == ["m"] && output.artifacts?.seeds.map(\.name) == ["rows"])
     }
+
+    /// A package's node calls its own package's macros by bare name, and they win over the root
+    /// project's of the same name there, as dbt resolves names (package, root, dbt); a root node
+    /// finds the root's.
+    @Test func aPackageNodeFindsItsOwnMacrosFirst() throws {
+        let project = try TestProject.dbt([
+            "packages.yml": "packages:\n  - local: dbt_packages/pkg\n",
+            "dbt_packages/pkg/dbt_project.yml": "name: pkg\n",
+            "dbt_packages/pkg/macros/m.sql": "{% macro my_cols() %}1 as from_pkg{% endmacro %}{% macro shared() %}'pkg'{% endmacro %}",
+            "dbt_packages/pkg/models/pkg_model.sql": "select {{ my_cols() }}, {{ shared() }} as which",
+            "macros/m.sql": "{% macro shared() %}'root'{% endmacro %}",
+            "models/root_model.sql": "select {{ shared() }} as which, {{ pkg.shared() }} as p",
+        ])
+        let output = project.compile()
+        #expect(!output.diagnostics.hasErrors, "\(output.diagnostics)")
+        let sql = Dictionary(uniqueKeysWithValues: (output.artifacts?.models ?? []).map { ($0.name, $0.sql) })
+        #expect(sql["pkg_model"] == "select 1 as from_pkg, 'pkg' as which")
+        #expect(sql["root_model"] == "select 'root' as which, 'pkg' as p")
+    }
 }
