@@ -168,12 +168,16 @@ public struct TemplateReference: Codable, Sendable, Equatable {
     /// `ref()` finds); absent for other nodes.
     public var version: String?
     public var latest: Bool?
+    /// Since 2.2: the unique id of an ephemeral model it names, which is put in front of the
+    /// rendered SQL as a CTE (its `relation` is then the CTE's name, with no schema).
+    public var ephemeral: String?
 
-    public init(name: [String], relation: Relation, version: String? = nil, latest: Bool? = nil) {
+    public init(name: [String], relation: Relation, version: String? = nil, latest: Bool? = nil, ephemeral: String? = nil) {
         self.name = name
         self.relation = relation
         self.version = version
         self.latest = latest
+        self.ephemeral = ephemeral
     }
 }
 

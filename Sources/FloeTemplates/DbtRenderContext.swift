@@ -275,7 +275,8 @@ public final class DbtRenderContext {
         let identifier = JinjaValue.string(relation.name)
         return .dict(JinjaValue.DictBox(distinctKeys: Self.relationKeys,
                                         values: [.none, .string(relation.schema), identifier, identifier, Self.relationMetadata],
-                                        printed: relation.schema == inputs.unqualifiedSchema ? inputs.dialect.quoteIdentifier(relation.name)
+                                        printed: relation.schema.isEmpty ? relation.name  // an ephemeral model's CTE, at apply time
+                                            : relation.schema == inputs.unqualifiedSchema ? inputs.dialect.quoteIdentifier(relation.name)
                                             : inputs.dialect.relation(schema: relation.schema, name: relation.name)))
     }
 

@@ -16,4 +16,27 @@ import Testing
         let message = results.results.first { $0.name == "probe" }?.message ?? ""
         #expect(message.contains("its name holds a template that was never rendered"), "\(message)")
     }
+
+    /// An ephemeral model whose template queries the database is rendered at apply time, and so
+    /// is every model that reads it, with its SQL in front as a CTE, as dbt inlines it; a model
+    /// rendered at apply time may read a plain ephemeral too (both were compile errors).
+    @Test func ephemeralsRenderedAtApplyAreInlined() throws {
+        let project = try ModelGovernanceBuildTests.project()
+        defer { project.remove() }
+        try project.write("dbt/models/counted.sql", """
+            {{ config(materialized='ephemeral') }}
+            {% set found = run_query("select count(*) as n from " ~ ref('events')) %}
+            select {{ found.columns[0].values()[0] if execute else 0 }} as n
+            """)
+        try project.write("dbt/models/report.sql", "{{ config(materialized='table') }}\nselect n from {{ ref('counted') }}")
+        try project.write("dbt/models/kinds.sql", "{{ config(materialized='ephemeral') }}\nselect distinct kind from {{ ref('events') }}")
+        try project.write("dbt/models/late.sql", """
+            {{ config(materialized='table') }}
+            {% set probe = run_query('select 1') %}
+            select count(*) as kinds from {{ ref('kinds') }}
+            """)
+        try project.apply()
+        #expect(try project.rows(#"select n from "shop"."report""#) == [["3"]])
+        #expect(try project.rows(#"select kinds from "shop"."late""#) == [["2"]])
+    }
 }

@@ -33,6 +33,7 @@ struct DbtPlacedProject: DbtCompilePhase {
         finisher = resolveRelations()
         buildCrossSchemaViewsAsTables()
         let order = buildGraph()
+        if let order { renderReadersOfLateEphemeralsAtApply(order) }
         checkAccess()
         checkModelsRenderedAtApply()
         guard !result.diagnostics.hasErrors, let order else { return }
@@ -186,19 +187,23 @@ struct DbtPlacedProject: DbtCompilePhase {
 
     // MARK: Models rendered at apply time
 
+    /// A model that reads an ephemeral model rendered at apply time (one whose template queries
+    /// the database, such as `dbt_utils.date_spine`) is rendered at apply time too, so the
+    /// ephemeral's SQL is put in front of its own then, as dbt inlines it; in graph order, so a
+    /// chain of ephemerals carries it along.
+    private mutating func renderReadersOfLateEphemeralsAtApply(_ order: [SlotID]) {
+        for id in order where table[id].kind == .model && !table[model: id].renderAtApply {
+            if table[model: id].render.refs.contains(where: { table[$0.slot].ephemeral && table[$0.slot].kind == .model && table[model: $0.slot].renderAtApply }) {
+                table[model: id].renderAtApply = true
+            }
+        }
+    }
+
     /// A model rendered at apply time is built on its own: it cannot be ephemeral (inlined into
     /// others at compile) nor read an ephemeral one (inlined into it at compile).
     private mutating func checkModelsRenderedAtApply() {
         for id in table.models where table[model: id].renderAtApply && table[id].enabled {
             let file = table[model: id].file.display
-            if table[id].ephemeral {
-                result.diagnostics.append(.error(at: .file(file), "ephemeral model \(table[id].name) queries the database while rendering",
-                                                 hint: "an ephemeral model is inlined at compile; materialize it as a view or table so it is rendered at apply time"))
-            }
-            for use in table[model: id].render.refs where table[use.slot].ephemeral {
-                result.diagnostics.append(.error(at: use.location, "\(table[id].name) is rendered at apply time and cannot read ephemeral \(table[use.slot].name)",
-                                                 hint: "materialize \(table[use.slot].name) as a view or table"))
-            }
             // Its inputs are read a window at a time only as the compiler writes its SQL.
             if table[model: id].config.incrementalStrategy == .microbatch, table[model: id].config.materialized == .incremental {
                 result.diagnostics.append(.error(at: .file(file), "microbatch model \(table[id].name) queries the database while rendering, which floe cannot batch yet",

@@ -163,8 +163,13 @@ struct DbtPlanAssembly: DbtCompilePhase {
                   config: NodeConfig) -> ModelTemplate {
         var seen = Set<SlotID>()
         let refs = render.refs.filter { seen.insert($0.slot).inserted }.map {
-            TemplateReference(name: [table[$0.slot].name], relation: table[$0.slot].relation, version: table[$0.slot].version,
-                              latest: table[$0.slot].version == nil ? nil : table[$0.slot].isLatestVersion)
+            // An ephemeral model is a CTE put in front of the rendered SQL at apply time: named, unqualified.
+            table[$0.slot].ephemeral
+                ? TemplateReference(name: [table[$0.slot].name], relation: Relation(schema: "", name: EphemeralInliner.cteName(table[$0.slot].name)),
+                                    version: table[$0.slot].version, latest: table[$0.slot].version == nil ? nil : table[$0.slot].isLatestVersion,
+                                    ephemeral: table[$0.slot].uniqueID)
+                : TemplateReference(name: [table[$0.slot].name], relation: table[$0.slot].relation, version: table[$0.slot].version,
+                                    latest: table[$0.slot].version == nil ? nil : table[$0.slot].isLatestVersion)
         }
         let sources = render.sources.filter { seen.insert($0.slot).inserted }.map { use -> TemplateSource in
             let parts = table[use.slot].name.split(separator: ".", maxSplits: 1).map(String.init)

@@ -36,6 +36,7 @@ public enum ArtifactsShape {
                 .required("relation", relation, "what it is"),
                 .optional("version", text, "since 2.2: a versioned model's version"),
                 .optional("latest", .boolean, "since 2.2: whether that version is the latest, which ref() without v= finds"),
+                .optional("ephemeral", text, "since 2.2: the unique id of the ephemeral model it names, put in front of the rendered SQL as a CTE"),
             ]))), "what ref() may name"),
             .required("sources", .list(.object(ObjectShape("a source table", [
                 .required("source", text, "source name"),

@@ -92,7 +92,10 @@ public final class PlanRunner: @unchecked Sendable {
                               collector: collector, runID: runID, cancellation: cancellation,
                               options: options, threads: options.threads ?? plan.profiles.compute.integer("threads") ?? 4,
                               startedAt: startedAt, retention: RetentionStep(plan.product.retention, now: startedAt),
-                              rendering: plan.templates.map { TemplateRendering(library: $0, dialect: engine.dialect, graph: DbtGraph(plan)) })
+                              rendering: plan.templates.map { library in
+                                  TemplateRendering(library: library, dialect: engine.dialect, graph: DbtGraph(plan), ephemerals: Dictionary(
+                                      plan.models.filter { $0.materialized == .ephemeral }.map { ($0.uniqueID, $0) }, uniquingKeysWith: { first, _ in first }))
+                              })
         let started = RunHookStep(context: context, kind: "on-run-start", product: plan.product.name).run(hooks.onRunStart, on: connection)
         if started, options.mode.buildsModels {
             let interruptible = InterruptibleConnections(cancellation)

@@ -16,6 +16,9 @@ struct TemplateRendering: Sendable {
     let dialect: any SQLDialect
     /// dbt's `graph`: the plan's nodes.
     var graph: DbtGraph?
+    /// The plan's ephemeral models, by unique id: what a rendered template's ephemeral refs put
+    /// in front of its SQL as CTEs (those rendered at apply time rendered first).
+    var ephemerals: [String: CompiledModel] = [:]
 
     /// The rendering of a plan that has templates; a plan that marks a node as rendered at apply
     /// time but has none is refused as damaged.
@@ -38,6 +41,11 @@ struct TemplateRendering: Sendable {
         result.sql = try sql(template, in: context, this: this, incremental: false, node: model.uniqueID)
         result.incrementalSQL = model.materialized == .incremental
             ? try sql(template, in: context, this: this, incremental: true, node: model.uniqueID) : nil
+        let ctes = try ephemeralCTEs(of: template, on: connection, node: model.uniqueID)
+        if !ctes.isEmpty {
+            result.sql = dialect.nativeFunctions(EphemeralInliner.inline(result.sql, ctes: ctes))
+            result.incrementalSQL = result.incrementalSQL.map { dialect.nativeFunctions(EphemeralInliner.inline($0, ctes: ctes)) }
+        }
         var hasher = SHA256()
         ModelFingerprintRecipe.feedRendered(planFingerprint: model.fingerprint, sql: result.sql, incrementalSQL: result.incrementalSQL) {
             hasher.update(bufferPointer: $0)
@@ -54,8 +62,26 @@ struct TemplateRendering: Sendable {
         let (context, _) = renderContext(template, this: nil, unqualifiedSchema: nil, connection: connection)
         var result = test
         result.sql = try sql(template, in: context, this: nil, incremental: false, node: test.uniqueID)
+        let ctes = try ephemeralCTEs(of: template, on: connection, node: test.uniqueID)
+        if !ctes.isEmpty { result.sql = dialect.nativeFunctions(EphemeralInliner.inline(result.sql, ctes: ctes)) }
         result.renderAtApply = nil
         return result
+    }
+
+    /// The ephemeral models `template` names, each as a CTE (its name and SQL): the plan's SQL,
+    /// or for one rendered at apply time its rendering now (with the ephemerals it names in front).
+    private func ephemeralCTEs(of template: ModelTemplate, on connection: any EngineConnection, node: String) throws -> [(name: String, sql: String)] {
+        var ctes: [(name: String, sql: String)] = []
+        var seen = Set<String>()
+        for reference in template.refs {
+            guard let id = reference.ephemeral, seen.insert(id).inserted else { continue }
+            guard let model = ephemerals[id] else {
+                throw ExecutorError(.invalidPlan, "\(node) reads ephemeral \(id), which the plan does not have", node: node)
+            }
+            let sql = model.renderAtApply == true ? try render(model, on: connection).sql : model.sql
+            ctes.append((model.name, sql))
+        }
+        return ctes
     }
 
     private func template(_ template: ModelTemplate?, of node: String, named name: String) throws -> ModelTemplate {

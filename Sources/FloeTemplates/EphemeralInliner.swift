@@ -2,10 +2,10 @@ import Foundation
 
 /// Puts ephemeral models into the SQL of the nodes that use them as CTEs, as dbt does:
 /// `with __dbt__cte__name as (…)` ahead of the query, merged into its own `with` if it has one.
-enum EphemeralInliner {
-    static func cteName(_ model: String) -> String { "__dbt__cte__" + model }
+public enum EphemeralInliner {
+    public static func cteName(_ model: String) -> String { "__dbt__cte__" + model }
 
-    static func inline(_ sql: String, ctes: [(name: String, sql: String)]) -> String {
+    public static func inline(_ sql: String, ctes: [(name: String, sql: String)]) -> String {
         guard !ctes.isEmpty else { return sql }
         let definitions = ctes.map { "\(cteName($0.name)) as (\n\($0.sql.trimmingCharacters(in: .whitespacesAndNewlines))\n)" }
             .joined(separator: ", ")
