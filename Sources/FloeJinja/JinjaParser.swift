@@ -191,6 +191,26 @@ struct JinjaParser {
             }
             try expect(.statementEnd, "'%}'")
             return .set(targets: targets, value)
+        case "materialization":
+            // dbt's `{% materialization name, adapter='x' %}…{% endmaterialization %}`: read as a
+            // macro named as dbt names it (`materialization_<name>_<adapter>`), so a package that
+            // ships one parses; floe runs its own materializations and never calls it.
+            let nameLocation = location(current)
+            var name = "materialization_" + (try parseName("a materialization name"))
+            var adapter = "default"
+            while isSymbol(",") {
+                position += 1
+                let keyword = try parseName("adapter= or supported_languages=")
+                try expectSymbol("=")
+                let value = try parseExpression()
+                if keyword == "adapter", case .literal(.string(let text)) = value.kind { adapter = text }
+            }
+            name += "_" + adapter
+            try expect(.statementEnd, "'%}'")
+            let (body, terminator) = try parseNodes(until: ["endmaterialization"])
+            guard terminator != nil else { throw unclosed("materialization", at: start) }
+            try expect(.statementEnd, "'%}'")
+            return .macro(JinjaMacro(name: name, parameters: [], body: body, location: nameLocation))
         case "macro", "test":
             // `{% test name(model, column_name) %}` is dbt's generic test: a macro named `test_<name>`.
             let nameLocation = location(current)

@@ -97,7 +97,12 @@ struct NodeConfig: Sendable {
             guard let text = value.string else { return wrongType("a string") }
             guard let kind = Materialization(rawValue: text) else {
                 // A snapshot is written as one, not configured into one: not offered here.
-                return oneOf(Materialization.allCases.filter { $0 != .snapshot }.map(\.rawValue), text, "materialization")
+                let choices = Materialization.allCases.filter { $0 != .snapshot }.map(\.rawValue)
+                var problem = oneOf(choices, text, "materialization")
+                if Suggestions.didYouMean(text, in: choices) == nil {
+                    problem.hint = "floe builds these itself; a custom materialization ({% materialization \(text) %}) is read, not run: configure one of them"
+                }
+                return problem
             }
             materialized = kind
         case "tags":

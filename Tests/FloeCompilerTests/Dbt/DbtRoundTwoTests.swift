@@ -145,4 +145,25 @@ import Testing
         #expect(sql["pkg_model"] == "select 1 as from_pkg, 'pkg' as which")
         #expect(sql["root_model"] == "select 'root' as which, 'pkg' as p")
     }
+
+    /// A `{% materialization %}` block is read, so a package that ships one compiles; a model
+    /// configured to use one gets a located error.
+    @Test func aMaterializationBlockIsReadAndAModelUsingItIsALocatedError() throws {
+        var files = [
+            "macros/mat.sql": """
+                {% materialization my_table, adapter='postgres', supported_languages=['sql'] %}
+                  {% call statement('main') -%} create table {{ this }} as ({{ sql }}) {%- endcall %}
+                  {{ return({'relations': [this]}) }}
+                {% endmaterialization %}
+                {% macro helper() %}1{% endmacro %}
+                """,
+            "models/a.sql": "select {{ helper() }} as x",
+        ]
+        #expect(try TestProject.dbt(files).messages().isEmpty)
+        files["models/b.sql"] = "{{ config(materialized='my_table') }}\nselect 1 as y"
+        #expect(try TestProject.dbt(files).messages() == [
+            "dbt/models/b.sql:1:4: error: config.materialized: unknown materialization 'my_table'; expected 'view', 'table', 'incremental' or 'ephemeral'\n"
+                + "  hint: floe builds these itself; a custom materialization ({% materialization my_table %}) is read, not run: configure one of them",
+        ])
+    }
 }
