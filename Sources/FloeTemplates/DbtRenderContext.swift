@@ -419,9 +419,52 @@ public final class DbtRenderContext {
             "modules": JinjaModules.modules(now: Self.seconds(inputs.compiledAt)),
             "invocation_id": .string(""),
         ]
+        values["api"] = api()
         // dbt's `builtins`: the built-in ref, source and config, for a project that overrides them.
         values["builtins"] = .dict([("ref", values["ref"]!), ("source", values["source"]!), ("config", values["config"]!)])
         return values
+    }
+
+    /// dbt's `api`: `api.Relation.create(database, schema, identifier, type)` (a relation, as
+    /// `ref()` gives one) and `api.Column(name, dtype)` / `api.Column.create(name, dtype)` (a
+    /// column, as `adapter.get_columns_in_relation` gives them), with `translate_type`, dbt's
+    /// generic type names in the engine's words.
+    private func api() -> JinjaValue {
+        let dialect = inputs.dialect
+        func argument(_ arguments: [JinjaValue], _ keywords: [(String, JinjaValue)], _ position: Int, _ name: String) -> JinjaValue? {
+            keywords.first { $0.0 == name }?.1 ?? (arguments.count > position ? arguments[position] : nil)
+        }
+        let create = JinjaCallable("create") { [unowned self] arguments, keywords, _ in
+            let schema = argument(arguments, keywords, 1, "schema").flatMap { $0.isTruthy ? $0.rendered : nil } ?? self.inputs.namespace
+            let identifier = argument(arguments, keywords, 2, "identifier")?.rendered ?? ""
+            return self.relationObject(Relation(schema: schema, name: identifier))
+        }
+        let translate = JinjaCallable("translate_type") { arguments, _, _ in
+            .string(Self.translatedType(arguments.first?.rendered ?? "", dialect: dialect))
+        }
+        let column: JinjaCallable.Body = { arguments, keywords, _ in
+            let name = argument(arguments, keywords, 0, "column")?.rendered ?? ""
+            let type = argument(arguments, keywords, 1, "dtype").map { Self.translatedType($0.rendered, dialect: dialect) }
+            return Self.column(ColumnSpec(name: name, type: type), dialect: dialect)
+        }
+        return .dict([
+            ("Relation", .dict([("create", .callable(create))])),
+            ("Column", .callable(JinjaCallable("Column", members: ["create": .callable(JinjaCallable("create", column)),
+                                                              "translate_type": .callable(translate)], column))),
+        ])
+    }
+
+    /// dbt's `Column.translate_type`: its generic names (STRING, FLOAT, INTEGER, TIMESTAMP,
+    /// BOOLEAN) as the engine's types; any other type as written.
+    static func translatedType(_ type: String, dialect: any SQLDialect) -> String {
+        switch type.uppercased() {
+        case "STRING": dialect.typeName(for: ValueKind.text)
+        case "FLOAT": dialect.typeName(for: ValueKind.real)
+        case "INTEGER": dialect.typeName(for: ValueKind.integer)
+        case "TIMESTAMP": dialect.typeName(for: ValueKind.timestamp)
+        case "BOOLEAN": dialect.typeName(for: ValueKind.boolean)
+        default: type
+        }
     }
 
     /// Seconds since 1970 of the compile's `YYYY-MM-DDTHH:MM:SSZ` timestamp.

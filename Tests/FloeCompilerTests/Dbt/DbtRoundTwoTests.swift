@@ -166,4 +166,18 @@ import Testing
                 + "  hint: floe builds these itself; a custom materialization ({% materialization my_table %}) is read, not run: configure one of them",
         ])
     }
+
+    /// dbt's `api`: `api.Relation.create`, `api.Column` and `translate_type`.
+    @Test func theApiObjectMakesRelationsAndColumns() throws {
+        let project = try TestProject.dbt([
+            "models/m.sql": """
+                {% set r = api.Relation.create(database=none, schema='raw', identifier='orders') %}
+                {% set c = api.Column.create('amount', 'FLOAT') %}
+                select '{{ r.identifier }}' as t, '{{ r }}' as full_name, '{{ c.name }} {{ c.data_type }}' as col,
+                  '{{ api.Column.translate_type('STRING') }}' as s, '{{ api.Column('id', 'integer').quoted }}' as q
+                """,
+        ])
+        #expect(try model(project, "m").sql.hasSuffix(#"select 'orders' as t, '"raw"."orders"' as full_name, 'amount real' as col,"#
+            + "\n  'text' as s, '\"id\"' as q"))
+    }
 }
