@@ -78,9 +78,10 @@ public enum ModelFingerprintRecipe {
     /// A model rendered at apply time gets a fingerprint that also covers what was rendered (the
     /// same template can render other SQL as the data it reads changes): SHA-256 over its plan
     /// fingerprint, the SQL and the incremental SQL, each ended by a NUL.
-    public static func feedRendered(planFingerprint: String, sql: String, incrementalSQL: String?,
+    /// Hooks rendered at apply time (since 2.2) follow, each ended by a NUL.
+    public static func feedRendered(planFingerprint: String, sql: String, incrementalSQL: String?, hooks: [String] = [],
                                     _ feed: (UnsafeRawBufferPointer) -> Void) {
-        for part in [planFingerprint, sql, incrementalSQL ?? ""] {
+        for part in [planFingerprint, sql, incrementalSQL ?? ""] + hooks {
             var part = part
             part.withUTF8 { feed(UnsafeRawBufferPointer($0)) }
             withUnsafeBytes(of: UInt8(0)) { feed($0) }

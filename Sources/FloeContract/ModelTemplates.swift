@@ -146,9 +146,16 @@ public struct ModelTemplate: Codable, Sendable, Equatable {
     public var config: [String: ConfigValue]
     /// The environment variables it reads (`env_var`), as they were at compile.
     public var environment: [String: String]
+    /// Since 2.2: the model's pre- and post-hooks as written, when they query the database
+    /// (`run_query` in a post-hook): rendered at apply time with the model. Absent otherwise.
+    public var preHooks: [String]?
+    public var postHooks: [String]?
 
     public init(path: String, text: String, package: String, refs: [TemplateReference], sources: [TemplateSource],
-                node: [String: ConfigValue], config: [String: ConfigValue], environment: [String: String]) {
+                node: [String: ConfigValue], config: [String: ConfigValue], environment: [String: String],
+                preHooks: [String]? = nil, postHooks: [String]? = nil) {
+        self.preHooks = preHooks
+        self.postHooks = postHooks
         self.path = path
         self.text = text
         self.package = package
@@ -157,6 +164,12 @@ public struct ModelTemplate: Codable, Sendable, Equatable {
         self.node = node
         self.config = config
         self.environment = environment
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case path, text, package, refs, sources, node, config, environment
+        case preHooks = "pre_hooks"
+        case postHooks = "post_hooks"
     }
 }
 

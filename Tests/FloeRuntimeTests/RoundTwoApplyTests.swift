@@ -39,4 +39,18 @@ import Testing
         #expect(try project.rows(#"select n from "shop"."report""#) == [["3"]])
         #expect(try project.rows(#"select kinds from "shop"."late""#) == [["2"]])
     }
+
+    /// A post-hook that queries the database is rendered at apply time with its model, as dbt
+    /// renders hooks when the model runs (it was a compile error).
+    @Test func aHookThatQueriesTheDatabaseRendersAtApply() throws {
+        let project = try ModelGovernanceBuildTests.project()
+        defer { project.remove() }
+        try project.write("dbt/models/scores.sql", """
+            {{ config(materialized='table', post_hook="{% set n = run_query('select count(*) from ' ~ ref('events')).columns[0].values()[0] %}update {{ this }} set amount = amount + {{ n }}") }}
+            select id, kind, amount from {{ ref('events') }}
+            """)
+        #expect(try project.plan().models.first { $0.name == "scores" }?.renderAtApply == true)
+        try project.apply()
+        #expect(try project.rows(#"select id, amount from "shop"."scores" order by id"#) == [["1", "13"], ["2", "23"], ["3", "33"]])
+    }
 }

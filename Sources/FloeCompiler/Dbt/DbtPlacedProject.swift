@@ -33,6 +33,7 @@ struct DbtPlacedProject: DbtCompilePhase {
         finisher = resolveRelations()
         buildCrossSchemaViewsAsTables()
         let order = buildGraph()
+        renderModelsWithLateHooksAtApply()
         if let order { renderReadersOfLateEphemeralsAtApply(order) }
         checkAccess()
         checkModelsRenderedAtApply()
@@ -186,6 +187,23 @@ struct DbtPlacedProject: DbtCompilePhase {
     }
 
     // MARK: Models rendered at apply time
+
+    /// A model whose pre- or post-hook queries the database (`run_query`, `statement`) is rendered
+    /// at apply time, hooks and all, as dbt renders hooks when the model runs.
+    private mutating func renderModelsWithLateHooksAtApply() {
+        for id in table.models where table[id].enabled {
+            let model = table[model: id]
+            let hooks = (model.config.preHooks + model.config.postHooks).filter(JinjaTemplate.mayHoldTags)
+            guard !hooks.isEmpty else { continue }
+            let node = table.nodeFields(id)
+            for hook in hooks where serialContext.render(source: hook, file: model.file.display, slot: id, model: node, base: model.config,
+                                                         incremental: false).needsDatabase {
+                table[model: id].hooksAtApply = true
+                table[model: id].renderAtApply = true
+                break
+            }
+        }
+    }
 
     /// A model that reads an ephemeral model rendered at apply time (one whose template queries
     /// the database, such as `dbt_utils.date_spine`) is rendered at apply time too, so the

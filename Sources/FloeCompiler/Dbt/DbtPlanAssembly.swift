@@ -143,8 +143,13 @@ struct DbtPlanAssembly: DbtCompilePhase {
         var templates: [String: ModelTemplate] = [:]
         for id in table.models where table[model: id].renderAtApply && table[id].enabled {
             let model = table[model: id]
-            templates[table[id].uniqueID] = template(text: model.source, path: model.file.planPath, package: table[id].package,
-                                                     render: model.render, node: nodeFields(id), config: model.config)
+            var made = template(text: model.source, path: model.file.planPath, package: table[id].package,
+                                render: model.render, node: nodeFields(id), config: model.config)
+            if model.hooksAtApply {
+                made.preHooks = model.config.preHooks
+                made.postHooks = model.config.postHooks
+            }
+            templates[table[id].uniqueID] = made
         }
         guard !templates.isEmpty || !tests.isEmpty else { return nil }
         var vars: [String: [String: ConfigValue]] = [project.name: inputs.vars.mapValues(ConfigValue.init)]
@@ -362,7 +367,10 @@ struct DbtPlanAssembly: DbtCompilePhase {
             let outcome = serialContext.render(source: hook, file: model.file.display, slot: slot, model: modelContext(slot),
                                                base: model.config, incremental: false)
             if let error = outcome.error { result.diagnostics.append(error.diagnostic) }
-            if outcome.needsDatabase { result.diagnostics.append(DbtProjectCompiler.queriesTheDatabase(model.file.display, what: "a hook of \(table[slot].name)")) }
+            // A hook that queries the database is rendered at apply time with its model (the text here is its parse rendering, shown only).
+            if outcome.needsDatabase, !model.hooksAtApply {
+                result.diagnostics.append(DbtProjectCompiler.queriesTheDatabase(model.file.display, what: "a hook of \(table[slot].name)"))
+            }
             return finisher.substitute(outcome.text).trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }

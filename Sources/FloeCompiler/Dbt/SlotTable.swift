@@ -41,6 +41,8 @@ struct SlotTable {
         /// Its template queries the database: `render` is dbt's parse rendering (`execute` false),
         /// and the model is rendered at apply time.
         var renderAtApply = false
+        /// Its pre- or post-hooks query the database: they are rendered at apply time with it.
+        var hooksAtApply = false
     }
 
     /// A seed's file and its config (the folder tree's, then its properties file's).

@@ -46,6 +46,8 @@ public enum ArtifactsShape {
             .required("node", .map(.any), "the node as its template sees it"),
             .required("config", .map(.any), "its resolved config"),
             .required("environment", .map(text), "environment variables it reads"),
+            .optional("pre_hooks", names, "since 2.2: its pre-hooks as written, when they query the database: rendered at apply time"),
+            .optional("post_hooks", names, "since 2.2: its post-hooks as written, when they query the database: rendered at apply time"),
         ])
     }
 

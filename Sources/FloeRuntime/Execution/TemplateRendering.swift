@@ -46,8 +46,19 @@ struct TemplateRendering: Sendable {
             result.sql = dialect.nativeFunctions(EphemeralInliner.inline(result.sql, ctes: ctes))
             result.incrementalSQL = result.incrementalSQL.map { dialect.nativeFunctions(EphemeralInliner.inline($0, ctes: ctes)) }
         }
+        // Hooks that query the database, rendered now with the model, as dbt renders them when it runs.
+        var lateHooks: [String] = []
+        if let hooks = template.preHooks {
+            result.preHooks = try hooks.map { try hook($0, of: template, in: context, this: this, node: model.uniqueID) }
+            lateHooks += result.preHooks
+        }
+        if let hooks = template.postHooks {
+            result.postHooks = try hooks.map { try hook($0, of: template, in: context, this: this, node: model.uniqueID) }
+            lateHooks += result.postHooks
+        }
         var hasher = SHA256()
-        ModelFingerprintRecipe.feedRendered(planFingerprint: model.fingerprint, sql: result.sql, incrementalSQL: result.incrementalSQL) {
+        ModelFingerprintRecipe.feedRendered(planFingerprint: model.fingerprint, sql: result.sql, incrementalSQL: result.incrementalSQL,
+                                            hooks: lateHooks) {
             hasher.update(bufferPointer: $0)
         }
         result.fingerprint = Hex.string(hasher.finalize())
@@ -66,6 +77,13 @@ struct TemplateRendering: Sendable {
         if !ctes.isEmpty { result.sql = dialect.nativeFunctions(EphemeralInliner.inline(result.sql, ctes: ctes)) }
         result.renderAtApply = nil
         return result
+    }
+
+    /// One hook of a model rendered at apply time, in the model's context.
+    private func hook(_ text: String, of template: ModelTemplate, in context: DbtRenderContext, this: SlotID?, node: String) throws -> String {
+        var hookTemplate = template
+        hookTemplate.text = text
+        return try sql(hookTemplate, in: context, this: this, incremental: false, node: node)
     }
 
     /// The ephemeral models `template` names, each as a CTE (its name and SQL): the plan's SQL,
