@@ -53,4 +53,19 @@ import Testing
         try project.apply()
         #expect(try project.rows(#"select id, amount from "shop"."scores" order by id"#) == [["1", "13"], ["2", "23"], ["3", "33"]])
     }
+
+    /// A `source()` first reached at apply time (inside `{% if execute %}`) finds its table, as
+    /// dbt's runtime resolves any declared source.
+    @Test func aSourceFirstReachedAtApplyIsFound() throws {
+        let project = try ModelGovernanceBuildTests.project()
+        defer { project.remove() }
+        try project.write("dbt/models/sources.yml", "sources:\n  - name: loaded\n    schema: shop\n    tables: [{name: events}]\n")
+        try project.write("dbt/models/counted.sql", """
+            {{ config(materialized='table') }}
+            {% set probe = run_query('select 1') %}
+            {% if execute %}select count(*) as c from {{ source('loaded', 'events') }}{% else %}select 0 as c{% endif %}
+            """)
+        try project.apply()
+        #expect(try project.rows(#"select c from "shop"."counted""#) == [["3"]])
+    }
 }

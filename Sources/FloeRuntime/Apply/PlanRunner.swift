@@ -94,7 +94,8 @@ public final class PlanRunner: @unchecked Sendable {
                               startedAt: startedAt, retention: RetentionStep(plan.product.retention, now: startedAt),
                               rendering: plan.templates.map { library in
                                   TemplateRendering(library: library, dialect: engine.dialect, graph: DbtGraph(plan), ephemerals: Dictionary(
-                                      plan.models.filter { $0.materialized == .ephemeral }.map { ($0.uniqueID, $0) }, uniquingKeysWith: { first, _ in first }))
+                                      plan.models.filter { $0.materialized == .ephemeral }.map { ($0.uniqueID, $0) }, uniquingKeysWith: { first, _ in first }),
+                                      sources: plan.sources)
                               })
         let started = RunHookStep(context: context, kind: "on-run-start", product: plan.product.name).run(hooks.onRunStart, on: connection)
         if started, options.mode.buildsModels {

@@ -19,6 +19,9 @@ struct TemplateRendering: Sendable {
     /// The plan's ephemeral models, by unique id: what a rendered template's ephemeral refs put
     /// in front of its SQL as CTEs (those rendered at apply time rendered first).
     var ephemerals: [String: CompiledModel] = [:]
+    /// Every source table of the plan: a `source()` first reached at apply time (inside
+    /// `{% if execute %}`) finds its table, as dbt's runtime resolves any declared source.
+    var sources: [CompiledSource] = []
 
     /// The rendering of a plan that has templates; a plan that marks a node as rendered at apply
     /// time but has none is refused as damaged.
@@ -139,8 +142,13 @@ struct TemplateRendering: Sendable {
                 _ = relations.addUnnamed(reference.relation, package: template.package)
             }
         }
+        var named = Set<String>()
         for source in template.sources {
             relations.addSource(source.source, table: source.table, package: template.package, relation: source.relation)
+            named.insert(source.source + "." + source.table)
+        }
+        for source in sources where named.insert(source.sourceName + "." + source.name).inserted {
+            relations.addSource(source.sourceName, table: source.name, package: template.package, relation: source.relation)
         }
         let thisPosition = this.map { relations.addUnnamed($0, package: template.package) }
         var packageVars: [String: [String: ConfigInput]] = [:]
