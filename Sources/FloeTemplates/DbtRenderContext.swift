@@ -174,7 +174,9 @@ public final class DbtRenderContext {
     }
 
     /// Calls a macro directly (a project's `{% test %}` block), recording what it refers to.
-    public func call(_ macro: JinjaCallable, keywords: [(String, JinjaValue)], at location: SourceLocation, base: any DbtNodeConfig) -> RenderOutcome {
+    public func call(_ macro: JinjaCallable, keywords: [(String, JinjaValue)], at location: SourceLocation, base: any DbtNodeConfig, package: String? = nil) -> RenderOutcome {
+        // Whose vars `var()` reads: the node's project (a package's test reads the package's vars).
+        self.package = package ?? inputs.projectName
         outcome = RenderOutcome()
         baseConfig = base
         incremental = false
@@ -192,7 +194,9 @@ public final class DbtRenderContext {
     /// A YAML value holding Jinja (a test's argument), rendered natively: each string of it that
     /// is one `{{ expression }}` becomes the expression's value, any other string its text.
     /// Returns the value and what its rendering referred to (or its error).
-    public func evaluate(_ value: ConfigInput, at location: SourceLocation, base: any DbtNodeConfig) -> (ConfigInput, RenderOutcome) {
+    public func evaluate(_ value: ConfigInput, at location: SourceLocation, base: any DbtNodeConfig, package: String? = nil) -> (ConfigInput, RenderOutcome) {
+        // Whose vars `var()` reads: the node's project (a package's test reads the package's vars).
+        self.package = package ?? inputs.projectName
         outcome = RenderOutcome()
         baseConfig = base
         incremental = false
@@ -227,7 +231,9 @@ public final class DbtRenderContext {
 
     /// The value of one expression (a test's `compare_model: ref('orders')`), kept as it is: a
     /// relation stays a relation object. Returns the value and what it referred to (or its error).
-    public func expression(_ text: String, at location: SourceLocation, base: any DbtNodeConfig) -> (JinjaValue, RenderOutcome) {
+    public func expression(_ text: String, at location: SourceLocation, base: any DbtNodeConfig, package: String? = nil) -> (JinjaValue, RenderOutcome) {
+        // Whose vars `var()` reads: the node's project (a package's test reads the package's vars).
+        self.package = package ?? inputs.projectName
         outcome = RenderOutcome()
         baseConfig = base
         incremental = false

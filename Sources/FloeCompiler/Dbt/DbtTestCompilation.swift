@@ -219,7 +219,7 @@ extension DbtPlanAssembly {
             var relationArguments: [String: (value: JinjaValue, expression: String)] = [:]
             for key in arguments.keys.sorted() where !isBuiltin {
                 guard case .string(let text)? = arguments[key], let expression = Self.relationExpression(text) else { continue }
-                let (value, outcome) = context.expression(expression, at: definition.location, base: config)
+                let (value, outcome) = context.expression(expression, at: definition.location, base: config, package: package)
                 if let error = outcome.error {
                     diagnostics.append(.error(at: definition.location, "test '\(definition.name)', argument '\(key)': \(error.message)", hint: error.hint))
                     return
@@ -232,7 +232,7 @@ extension DbtPlanAssembly {
             // is the var's list); `to` is a relation expression and is rendered below.
             for key in arguments.keys.sorted() where key != "to" {
                 guard let value = arguments[key], value.holdsJinja else { continue }
-                let (rendered, outcome) = context.evaluate(value, at: definition.location, base: config)
+                let (rendered, outcome) = context.evaluate(value, at: definition.location, base: config, package: package)
                 if outcome.needsDatabase {
                     diagnostics.append(DbtProjectCompiler.queriesTheDatabase(definition.location.file, what: "test '\(definition.name)', argument '\(key)'"))
                     return
@@ -285,10 +285,12 @@ extension DbtPlanAssembly {
                 if let column { keywords.append(("column_name", .string(column))) }
                 keywords += arguments.keys.sorted().map { ($0, arguments[$0]!.jinja) }
                 keywords += relationArguments.keys.sorted().map { ($0, relationArguments[$0]!.value) }
-                var outcome = context.call(macro, keywords: keywords, at: definition.location, base: config)
+                var outcome = context.call(macro, keywords: keywords, at: definition.location, base: config, package: package)
                 if outcome.needsDatabase {
                     // Rendered at apply time; the compile keeps what it refers to.
-                    outcome = context.parsing(after: outcome) { context.call(macro, keywords: keywords, at: definition.location, base: config) }
+                    outcome = context.parsing(after: outcome) {
+                        context.call(macro, keywords: keywords, at: definition.location, base: config, package: package)
+                    }
                 }
                 if let error = outcome.error {
                     diagnostics.append(error.diagnostic)

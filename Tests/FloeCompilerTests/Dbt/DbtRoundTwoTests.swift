@@ -180,4 +180,25 @@ import Testing
         #expect(try model(project, "m").sql.hasSuffix(#"select 'orders' as t, '"raw"."orders"' as full_name, 'amount real' as col,"#
             + "\n  'text' as s, '\"id\"' as q"))
     }
+
+    /// A package's tests read the package's own vars in their arguments.
+    @Test func aPackagesTestsReadItsVars() throws {
+        let project = try TestProject.dbt([
+            "packages.yml": "packages:\n  - local: dbt_packages/pkg\n",
+            "dbt_packages/pkg/dbt_project.yml": "name: pkg\nvars: {pkg_statuses: [placed, shipped]}\n",
+            "dbt_packages/pkg/models/pkg_orders.sql": "select 'placed' as status",
+            "dbt_packages/pkg/models/schema.yml": """
+                models:
+                  - name: pkg_orders
+                    columns:
+                      - name: status
+                        data_tests:
+                          - accepted_values: {values: "{{ var('pkg_statuses') }}"}
+
+                """,
+        ])
+        let output = project.compile()
+        #expect(!output.diagnostics.hasErrors, "\(output.diagnostics)")
+        #expect(output.artifacts?.tests.first?.sql.contains("not in ('placed', 'shipped')") == true, "\(output.artifacts?.tests.first?.sql ?? "")")
+    }
 }
