@@ -22,16 +22,19 @@ struct DbtDeclarations {
         var relations = DbtRelationTable(resolved: false)
         var diagnostics: [Diagnostic] = []
         let versions = properties.modelVersions(files: files.models, diagnostics: &diagnostics)
-        var byName: [String: String] = [:]
+        var byName: [String: ProjectFile] = [:]
         byName.reserveCapacity(files.models.count + files.seeds.count)
         for list in [files.models, files.seeds] {
             // A file that defines a version of a model is that model's, not a node named after the file.
             for file in list where versions[file.package + "/" + file.stem] == nil {
-                if let earlier = byName.updateValue(file.display, forKey: file.stem) {
-                    byName[file.stem] = earlier
-                    diagnostics.append(.error(at: .file(file.display), "two nodes are named '\(file.stem)'",
-                                              hint: "the other is \(earlier); rename one of them (ref() finds nodes by name)"))
+                guard let earlier = byName[file.stem] else {
+                    byName[file.stem] = file
+                    continue
                 }
+                // Across projects, one of the two may be disabled (`+enabled: false` on a package's
+                // model the root replaces): decided once configs are known (DbtPlacedProject).
+                if earlier.package != file.package { continue }
+                diagnostics.append(DbtDeclarations.sameName(file, earlier))
             }
         }
         let versionedNames = Set(versions.values.map(\.model))
@@ -75,5 +78,11 @@ struct DbtDeclarations {
                                         hint: Suggestions.didYouMean(name, in: files.models.map(\.stem))))
         }
         return DbtDeclarations(table: table, relations: relations, diagnostics: diagnostics)
+    }
+
+    /// Two nodes of one name: an error at the later.
+    static func sameName(_ file: ProjectFile, _ earlier: ProjectFile) -> Diagnostic {
+        .error(at: .file(file.display), "two nodes are named '\(file.stem)'",
+               hint: "the other is \(earlier.display); rename one of them (ref() finds nodes by name)")
     }
 }

@@ -32,6 +32,7 @@ struct DbtPlacedProject: DbtCompilePhase {
         finisher = ModelFinisher.empty(dialect: rendered.request.dialect)
         finisher = resolveRelations()
         buildCrossSchemaViewsAsTables()
+        checkSameNamesAcrossProjects()
         let order = buildGraph()
         renderModelsWithLateHooksAtApply()
         if let order { renderReadersOfLateEphemeralsAtApply(order) }
@@ -156,6 +157,24 @@ struct DbtPlacedProject: DbtCompilePhase {
                                              hint: edges.joined(separator: "; ")))
         }
         return cycles.isEmpty ? order : nil
+    }
+
+    /// Two enabled nodes of one name in different projects (the root and a package) are an error;
+    /// one of them disabled, the other is the node of that name, as in dbt.
+    private mutating func checkSameNamesAcrossProjects() {
+        var first: [String: SlotID] = [:]
+        for id in table.models + table.seeds where table[id].enabled && table[id].version == nil {
+            guard let earlier = first[table[id].name] else {
+                first[table[id].name] = id
+                continue
+            }
+            guard table[earlier].package != table[id].package else { continue }
+            result.diagnostics.append(DbtDeclarations.sameName(file(of: id), file(of: earlier)))
+        }
+    }
+
+    private func file(of id: SlotID) -> ProjectFile {
+        table[id].kind == .model ? table[model: id].file : table[seed: id].file
     }
 
     // MARK: Access and groups

@@ -201,4 +201,25 @@ import Testing
         #expect(!output.diagnostics.hasErrors, "\(output.diagnostics)")
         #expect(output.artifacts?.tests.first?.sql.contains("not in ('placed', 'shipped')") == true, "\(output.artifacts?.tests.first?.sql ?? "")")
     }
+
+    /// A root model may take the name of a package's model the project disables; with both
+    /// enabled, the name is an error.
+    @Test func aDisabledPackageModelsNameMayBeReused() throws {
+        var files = [
+            "packages.yml": "packages:\n  - local: dbt_packages/pkg\n",
+            "dbt_packages/pkg/dbt_project.yml": "name: pkg\n",
+            "dbt_packages/pkg/models/customers.sql": "select 'pkg' as origin",
+            "models/customers.sql": "select 'root' as origin",
+            "models/report.sql": "select * from {{ ref('customers') }}",
+        ]
+        let disabled = try TestProject.dbt(files, projectExtra: "models:\n  pkg:\n    customers:\n      +enabled: false\n")
+        let output = disabled.compile()
+        #expect(!output.diagnostics.hasErrors, "\(output.diagnostics)")
+        #expect(output.artifacts?.models.first { $0.name == "report" }?.dependsOn == ["model.shop.customers"])
+        files["models/other.sql"] = "select 1 as x"
+        #expect(try TestProject.dbt(files).messages() == [
+            "dbt/dbt_packages/pkg/models/customers.sql:1:1: error: two nodes are named 'customers'\n"
+                + "  hint: the other is dbt/models/customers.sql; rename one of them (ref() finds nodes by name)",
+        ])
+    }
 }
