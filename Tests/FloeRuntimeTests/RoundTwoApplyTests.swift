@@ -68,4 +68,21 @@ import Testing
         try project.apply()
         #expect(try project.rows(#"select c from "shop"."counted""#) == [["3"]])
     }
+
+    /// A generic test whose macro uses what `run_query` answers without an `execute` guard
+    /// compiles, as dbt parses it, and runs against the data (it failed: "'columns' is undefined").
+    @Test func aGenericTestWhoseMacroQueriesTheDatabaseRuns() throws {
+        let project = try ModelGovernanceBuildTests.project()
+        defer { project.remove() }
+        try project.write("dbt/macros/has_rows.sql", """
+            {% test has_rows(model) %}
+            {% set n = run_query('select count(*) from ' ~ model).columns[0].values()[0] %}
+            select 1 as failing where {{ n }} = 0
+            {% endtest %}
+            """)
+        try project.write("dbt/models/m.sql", "select * from {{ ref('events') }}")
+        try project.write("dbt/models/schema.yml", "models:\n  - name: m\n    data_tests: [has_rows]\n")
+        let results = try project.apply()
+        #expect(results.results.first { $0.resourceType == .test }?.status == .pass)
+    }
 }
