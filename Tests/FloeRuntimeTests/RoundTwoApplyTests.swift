@@ -1,3 +1,6 @@
+import FloeConnect
+import FloeRuntime
+import FloeSemantic
 import FloeTestSupport
 import Testing
 
@@ -84,5 +87,18 @@ import Testing
         try project.write("dbt/models/schema.yml", "models:\n  - name: m\n    data_tests: [has_rows]\n")
         let results = try project.apply()
         #expect(results.results.first { $0.resourceType == .test }?.status == .pass)
+    }
+
+    /// `--select customers` picks every version of a versioned model, `customers.v1` one.
+    @Test func oneVersionIsSelectedByItsName() throws {
+        let project = try ModelGovernanceBuildTests.project()
+        defer { project.remove() }
+        try project.write("dbt/models/customers_v1.sql", "select id from {{ ref('events') }}")
+        try project.write("dbt/models/customers_v2.sql", "select id, kind from {{ ref('events') }}")
+        try project.write("dbt/models/schema.yml", "models:\n  - name: customers\n    versions: [{v: 1}, {v: 2}]\n")
+        let plan = RunnablePlan(withRollupsOf: try project.plan())
+        #expect(try PlanListing.nodes(in: plan, select: ["customers"], exclude: []).nodes.map(\.uniqueID).sorted()
+            == ["model.shop.customers.v1", "model.shop.customers.v2"])
+        #expect(try PlanListing.nodes(in: plan, select: ["customers.v1"], exclude: []).nodes.map(\.uniqueID) == ["model.shop.customers.v1"])
     }
 }

@@ -181,7 +181,9 @@ struct NodeSelector {
         case "test_name":
             matched = graph.nodes.filter { node in node.testName.map { Self.glob(value, $0) } ?? false }
         default:
-            matched = graph.nodes.filter { Self.glob(value, $0.name) || $0.uniqueID == value }
+            // `dim_customers.v2` picks one version of a versioned model (its unique id ends so), as dbt selects it.
+            let version = value.range(of: #"\.v[^.]+$"#, options: .regularExpression) != nil
+            matched = graph.nodes.filter { Self.glob(value, $0.name) || $0.uniqueID == value || (version && $0.uniqueID.hasSuffix("." + value)) }
         }
         return Set(matched.map(\.uniqueID))
     }
