@@ -42,27 +42,37 @@ struct DbtConfiguredProject: DbtCompilePhase {
     /// lookup see the final name; one that does not render is an error at its source.
     private mutating func renderSourceNames() {
         let environment = serialContext.environment
-        var slots = table.sources.makeIterator()
+        let sourceTables = table.sourceTables(of: properties.sources)
+        var diagnostics: [Diagnostic] = []
         for index in properties.sources.indices {
             let source = properties.sources[index]
             func render(_ text: String?, what: String) -> String? {
-                guard let text, JinjaTemplate.mayHoldTags(text) else { return text }
-                do {
-                    return try environment.render(JinjaTemplate(text, file: source.location.file)).trimmingCharacters(in: .whitespacesAndNewlines)
-                } catch {
-                    result.diagnostics.append(.error(at: source.location, "source '\(source.name)': its \(what) does not render: \(error.message)",
-                                                     hint: error.hint))
-                    return text
-                }
+                Self.rendered(text, file: source.location.file, in: environment) { error in
+                    diagnostics.append(.error(at: source.location, "source '\(source.name)': its \(what) does not render: \(error.message)",
+                                              hint: error.hint))
+                }?.trimmingCharacters(in: .whitespacesAndNewlines)
             }
             let schema = render(source.schema, what: "schema")
             properties.sources[index].schema = schema
-            for (position, described) in source.tables.enumerated() {
-                guard let slot = slots.next() else { preconditionFailure("a source table without a slot") }
+            for entry in sourceTables where entry.source == index {
+                let described = source.tables[entry.table]
                 let identifier = render(described.identifier, what: "identifier of table '\(described.properties.name)'")
-                properties.sources[index].tables[position].identifier = identifier
-                table[slot].relation = Relation(schema: schema ?? request.namespace, name: identifier ?? described.properties.name)
+                properties.sources[index].tables[entry.table].identifier = identifier
+                table[entry.slot].relation = Relation(schema: schema ?? request.namespace, name: identifier ?? described.properties.name)
             }
+        }
+        result.diagnostics += diagnostics
+    }
+
+    /// `text` with the Jinja it holds rendered on `environment`, as it is when it holds none; a
+    /// failure goes to `problem`, and the text stays as written.
+    private static func rendered(_ text: String?, file: String, in environment: JinjaEnvironment, problem: (TemplateError) -> Void) -> String? {
+        guard let text, JinjaTemplate.mayHoldTags(text) else { return text }
+        do {
+            return try environment.render(JinjaTemplate(text, file: file))
+        } catch {
+            problem(error)
+            return text
         }
     }
 
@@ -72,12 +82,8 @@ struct DbtConfiguredProject: DbtCompilePhase {
         let environment = serialContext.environment
         var diagnostics: [Diagnostic] = []
         func render(_ text: String?, at location: SourceLocation) -> String? {
-            guard let text, JinjaTemplate.mayHoldTags(text) else { return text }
-            do {
-                return try environment.render(JinjaTemplate(text, file: location.file))
-            } catch {
+            Self.rendered(text, file: location.file, in: environment) { error in
                 diagnostics.append(.error(at: location, "the description does not render: \(error.message)", hint: error.hint))
-                return text
             }
         }
         func renderAll(_ node: inout NodeProperties) {

@@ -50,7 +50,7 @@ struct DbtPlacedProject: DbtCompilePhase {
         let schemaMacro = projectMacro("generate_schema_name"), aliasMacro = projectMacro("generate_alias_name")
         let namespace = request.namespace
         for id in table.models + table.seeds {
-            let config = table[id].kind == .model ? table[model: id].config : table[seed: id].config
+            let config = table.config(of: id)
             let custom = (config.schema, config.alias)
             // A versioned model's default alias is dbt's `<name>_v<version>` (a `.` in it as `_`).
             let nodeName = table[id].version.map { "\(table[id].name)_v\($0.replacingOccurrences(of: ".", with: "_"))" } ?? table[id].name
@@ -66,8 +66,7 @@ struct DbtPlacedProject: DbtCompilePhase {
             table[id].relation = Relation(schema: schema, name: name)
             // PostgreSQL cuts a longer name silently: two nodes could meet in one table.
             if let limit = request.dialect.maxIdentifierBytes, name.utf8.count > limit {
-                let file = table[id].kind == .model ? table[model: id].file.display : table[seed: id].file.display
-                result.diagnostics.append(.error(at: .file(file), "relation name '\(name)' is \(name.utf8.count) bytes, longer than \(request.dialect.name)'s \(limit)",
+                result.diagnostics.append(.error(at: .file(table.file(of: id).display), "relation name '\(name)' is \(name.utf8.count) bytes, longer than \(request.dialect.name)'s \(limit)",
                                                  hint: "give it a shorter alias (config(alias='...'))"))
             }
         }
@@ -169,12 +168,8 @@ struct DbtPlacedProject: DbtCompilePhase {
                 continue
             }
             guard table[earlier].package != table[id].package else { continue }
-            result.diagnostics.append(DbtDeclarations.sameName(file(of: id), file(of: earlier)))
+            result.diagnostics.append(DbtDeclarations.sameName(table.file(of: id), table.file(of: earlier)))
         }
-    }
-
-    private func file(of id: SlotID) -> ProjectFile {
-        table[id].kind == .model ? table[model: id].file : table[seed: id].file
     }
 
     // MARK: Access and groups
@@ -236,12 +231,11 @@ struct DbtPlacedProject: DbtCompilePhase {
         }
     }
 
-    /// A model rendered at apply time is built on its own: it cannot be ephemeral (inlined into
-    /// others at compile) nor read an ephemeral one (inlined into it at compile).
+    /// What a model rendered at apply time cannot be: a microbatch model (its inputs are windowed
+    /// only as the compiler writes its SQL).
     private mutating func checkModelsRenderedAtApply() {
         for id in table.models where table[model: id].renderAtApply && table[id].enabled {
             let file = table[model: id].file.display
-            // Its inputs are read a window at a time only as the compiler writes its SQL.
             if table[model: id].config.incrementalStrategy == .microbatch, table[model: id].config.materialized == .incremental {
                 result.diagnostics.append(.error(at: .file(file), "microbatch model \(table[id].name) queries the database while rendering, which floe cannot batch yet",
                                                  hint: "compute the value in the SQL, or use delete+insert with a unique_key"))

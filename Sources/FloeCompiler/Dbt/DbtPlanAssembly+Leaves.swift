@@ -49,15 +49,11 @@ extension DbtPlanAssembly {
     }
 
     private mutating func compileSources() {
-        // The source tables' slots are in the order of `properties.sources` and their tables.
-        var slots = table.sources.makeIterator()
-        for source in properties.sources {
-            for described in source.tables {
-                guard let slot = slots.next() else { preconditionFailure("a source table without a slot") }
-                result.sources.append(CompiledSource(
-                    uniqueID: table[slot].uniqueID, sourceName: source.name, name: described.properties.name, relation: table[slot].relation,
-                    columns: described.properties.columns.map { ColumnSpec(name: $0.name, type: $0.dataType, description: $0.description) }))
-            }
+        for (index, position, slot) in table.sourceTables(of: properties.sources) {
+            let source = properties.sources[index], described = source.tables[position]
+            result.sources.append(CompiledSource(
+                uniqueID: table[slot].uniqueID, sourceName: source.name, name: described.properties.name, relation: table[slot].relation,
+                columns: described.properties.columns.map { ColumnSpec(name: $0.name, type: $0.dataType, description: $0.description) }))
         }
         result.sources.sort { $0.uniqueID < $1.uniqueID }
     }

@@ -35,13 +35,9 @@ extension DbtPlanAssembly {
         for id in table.seeds where table[id].enabled {
             if let described = properties.seeds[table[id].name] { builder.add(described, slot: id, prefix: "") }
         }
-        // The source tables' slots are in the order of `properties.sources` and their tables.
-        var sourceSlots = table.sources.makeIterator()
-        for source in properties.sources {
-            for described in source.tables {
-                guard let id = sourceSlots.next() else { preconditionFailure("a source table without a slot") }
-                builder.add(described.properties, slot: id, prefix: "source_", nameOverride: "\(source.name)_\(described.properties.name)")
-            }
+        for (index, position, id) in table.sourceTables(of: properties.sources) {
+            let source = properties.sources[index], described = source.tables[position]
+            builder.add(described.properties, slot: id, prefix: "source_", nameOverride: "\(source.name)_\(described.properties.name)")
         }
         for (position, template) in builder.templates { templates[tests.count + position] = template }
         tests += builder.tests

@@ -106,6 +106,28 @@ struct SlotTable {
         _modify { yield &seedStates[id.index - modelStates.count] }
     }
 
+    /// A model's or seed's file; `id` must be one's.
+    func file(of id: SlotID) -> ProjectFile {
+        self[id].kind == .model ? self[model: id].file : self[seed: id].file
+    }
+
+    /// A model's or seed's config; `id` must be one's.
+    func config(of id: SlotID) -> NodeConfig {
+        self[id].kind == .model ? self[model: id].config : self[seed: id].config
+    }
+
+    /// Each source table of `sources` with its slot: the slots were given in the order of the
+    /// sources and their tables (``DbtDeclarations``), which this walks again.
+    func sourceTables(of sources: [SourceProperties]) -> [(source: Int, table: Int, slot: SlotID)] {
+        var slots = self.sources.makeIterator()
+        return sources.indices.flatMap { source in
+            sources[source].tables.indices.map { table in
+                guard let slot = slots.next() else { preconditionFailure("a source table without a slot") }
+                return (source, table, slot)
+            }
+        }
+    }
+
     /// Every slot's value of `property`, in the relation table's order (what the
     /// ``ModelFinisher`` and the dependency graph index by ``SlotID/index``).
     func map<Value>(_ property: (Slot) -> Value) -> [Value] {
@@ -115,8 +137,7 @@ struct SlotTable {
     /// A model's or seed's node as dbt's templates see it.
     func nodeFields(_ slot: SlotID) -> [(String, JinjaValue)] {
         let isModel = self[slot].kind == .model
-        let file = isModel ? self[model: slot].file : self[seed: slot].file
-        let config = isModel ? self[model: slot].config : self[seed: slot].config
+        let file = file(of: slot), config = config(of: slot)
         let resourceType = !isModel ? "seed" : file.isSnapshot ? "snapshot" : "model"
         // The file's name: what follows its last `/` (found backwards; a generic split costs more than the rest here).
         let name = file.relative.lastIndex(of: "/").map { String(file.relative[file.relative.index(after: $0)...]) } ?? file.relative
