@@ -173,14 +173,20 @@ public final class DbtRenderContext {
         return outcome
     }
 
-    /// Calls a macro directly (a project's `{% test %}` block), recording what it refers to.
-    public func call(_ macro: JinjaCallable, keywords: [(String, JinjaValue)], at location: SourceLocation, base: any DbtNodeConfig, package: String? = nil) -> RenderOutcome {
-        // Whose vars `var()` reads: the node's project (a package's test reads the package's vars).
+    /// Readies a rendering that is no node's (a test's macro or argument, a config value): a fresh
+    /// outcome, no `this`, and the vars of `package` (the root project when nil), as a package's
+    /// test reads its package's vars.
+    private func beginWithoutNode(base: any DbtNodeConfig, package: String?) {
         self.package = package ?? inputs.projectName
         outcome = RenderOutcome()
         baseConfig = base
         incremental = false
         environment.globals["this"] = JinjaValue.none
+    }
+
+    /// Calls a macro directly (a project's `{% test %}` block), recording what it refers to.
+    public func call(_ macro: JinjaCallable, keywords: [(String, JinjaValue)], at location: SourceLocation, base: any DbtNodeConfig, package: String? = nil) -> RenderOutcome {
+        beginWithoutNode(base: base, package: package)
         do {
             outcome.text = try macro.body([], keywords, JinjaCallContext(location: location)).rendered
         } catch let error as TemplateError {
@@ -195,12 +201,7 @@ public final class DbtRenderContext {
     /// is one `{{ expression }}` becomes the expression's value, any other string its text.
     /// Returns the value and what its rendering referred to (or its error).
     public func evaluate(_ value: ConfigInput, at location: SourceLocation, base: any DbtNodeConfig, package: String? = nil) -> (ConfigInput, RenderOutcome) {
-        // Whose vars `var()` reads: the node's project (a package's test reads the package's vars).
-        self.package = package ?? inputs.projectName
-        outcome = RenderOutcome()
-        baseConfig = base
-        incremental = false
-        environment.globals["this"] = JinjaValue.none
+        beginWithoutNode(base: base, package: package)
         func walk(_ value: ConfigInput) throws(TemplateError) -> ConfigInput {
             switch value {
             case .string(let text) where JinjaTemplate.mayHoldTags(text):
@@ -232,12 +233,7 @@ public final class DbtRenderContext {
     /// The value of one expression (a test's `compare_model: ref('orders')`), kept as it is: a
     /// relation stays a relation object. Returns the value and what it referred to (or its error).
     public func expression(_ text: String, at location: SourceLocation, base: any DbtNodeConfig, package: String? = nil) -> (JinjaValue, RenderOutcome) {
-        // Whose vars `var()` reads: the node's project (a package's test reads the package's vars).
-        self.package = package ?? inputs.projectName
-        outcome = RenderOutcome()
-        baseConfig = base
-        incremental = false
-        environment.globals["this"] = JinjaValue.none
+        beginWithoutNode(base: base, package: package)
         do {
             let value = try environment.value(of: JinjaTemplate("{{ \(text) }}", file: location.file))
             return (value, outcome)

@@ -45,9 +45,10 @@ struct TemplateRendering: Sendable {
         result.incrementalSQL = model.materialized == .incremental
             ? try sql(template, in: context, this: this, incremental: true, node: model.uniqueID) : nil
         let ctes = try ephemeralCTEs(of: template, on: connection, node: model.uniqueID)
+        // Both sides are in the engine's spelling already (``sql(_:in:this:incremental:node:)``, the plan's SQL).
         if !ctes.isEmpty {
-            result.sql = dialect.nativeFunctions(EphemeralInliner.inline(result.sql, ctes: ctes))
-            result.incrementalSQL = result.incrementalSQL.map { dialect.nativeFunctions(EphemeralInliner.inline($0, ctes: ctes)) }
+            result.sql = EphemeralInliner.inline(result.sql, ctes: ctes)
+            result.incrementalSQL = result.incrementalSQL.map { EphemeralInliner.inline($0, ctes: ctes) }
         }
         // Hooks that query the database, rendered now with the model, as dbt renders them when it runs.
         var lateHooks: [String] = []
@@ -77,7 +78,7 @@ struct TemplateRendering: Sendable {
         var result = test
         result.sql = try sql(template, in: context, this: nil, incremental: false, node: test.uniqueID)
         let ctes = try ephemeralCTEs(of: template, on: connection, node: test.uniqueID)
-        if !ctes.isEmpty { result.sql = dialect.nativeFunctions(EphemeralInliner.inline(result.sql, ctes: ctes)) }
+        if !ctes.isEmpty { result.sql = EphemeralInliner.inline(result.sql, ctes: ctes) }
         result.renderAtApply = nil
         return result
     }
