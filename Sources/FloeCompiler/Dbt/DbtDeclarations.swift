@@ -26,7 +26,7 @@ struct DbtDeclarations {
         byName.reserveCapacity(files.models.count + files.seeds.count)
         for list in [files.models, files.seeds] {
             // A file that defines a version of a model is that model's, not a node named after the file.
-            for file in list where versions[file.package + "/" + file.stem] == nil {
+            for file in list where versions[file] == nil {
                 guard let earlier = byName[file.stem] else {
                     byName[file.stem] = file
                     continue
@@ -37,13 +37,13 @@ struct DbtDeclarations {
                 diagnostics.append(DbtDeclarations.sameName(file, earlier))
             }
         }
-        let versionedNames = Set(versions.values.map(\.model))
-        for file in files.models where versions[file.package + "/" + file.stem] == nil && versionedNames.contains(file.stem) {
+        let versionedNames = versions.models
+        for file in files.models where versions[file] == nil && versionedNames.contains(file.stem) {
             diagnostics.append(.error(at: .file(file.display), "'\(file.stem)' is a versioned model: this file defines none of its versions",
                                       hint: "name it \(file.stem)_v<version>.sql, or point a version's `defined_in:` at it"))
         }
         for file in files.models {
-            if let version = versions[file.package + "/" + file.stem] {
+            if let version = versions[file] {
                 var slot = SlotTable.Slot(kind: .model, name: version.model, uniqueID: "model.\(file.package).\(version.model).v\(version.v)",
                                           package: file.package)
                 slot.version = version.v

@@ -27,6 +27,21 @@ struct ModelVersion: Sendable {
     var properties: NodeProperties
 }
 
+/// The model files that define versions, found by file (its project and name).
+struct ModelVersions {
+    private var byFile: [String: ModelVersion] = [:]
+
+    subscript(_ file: ProjectFile) -> ModelVersion? {
+        get { byFile[Self.key(file)] }
+        set { byFile[Self.key(file)] = newValue }
+    }
+
+    /// The versioned models' names.
+    var models: Set<String> { Set(byFile.values.map(\.model)) }
+
+    private static func key(_ file: ProjectFile) -> String { file.package + "/" + file.stem }
+}
+
 extension DbtProperties {
     /// A model's `versions:` list.
     mutating func versions(_ value: YAMLValue?, path: String) -> [VersionProperties] {
@@ -63,11 +78,11 @@ extension DbtProperties {
     /// The model files that define versions of versioned models, by file stem and package: each
     /// version's `defined_in` or `<model>_v<v>`, or for the latest version the model's own name.
     /// A version without a file is an error at its `v:`, as is a latest_version that is not one.
-    func modelVersions(files: [ProjectFile], diagnostics: inout [Diagnostic]) -> [String: ModelVersion] {
-        guard models.values.contains(where: { !$0.versions.isEmpty }) else { return [:] }
+    func modelVersions(files: [ProjectFile], diagnostics: inout [Diagnostic]) -> ModelVersions {
+        var found = ModelVersions()
+        guard models.values.contains(where: { !$0.versions.isEmpty }) else { return found }
         var stems: [String: [String: ProjectFile]] = [:]
         for file in files where !file.isSnapshot { stems[file.package, default: [:]][file.stem] = file }
-        var found: [String: ModelVersion] = [:]
         for name in models.keys.sorted() {
             let model = models[name]!
             guard !model.versions.isEmpty else { continue }
@@ -86,7 +101,7 @@ extension DbtProperties {
                                               hint: "name the file \(stem).sql, or point `defined_in:` at the file that defines it"))
                     continue
                 }
-                found[file.package + "/" + file.stem] = ModelVersion(model: name, v: version.v, isLatest: version.v == latest,
+                found[file] = ModelVersion(model: name, v: version.v, isLatest: version.v == latest,
                                                                     properties: model.version(version))
             }
         }
