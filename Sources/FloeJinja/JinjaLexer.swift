@@ -156,9 +156,12 @@ struct JinjaLexer {
             }
             let startLine = line, startColumn = column
             let stripBefore = peek(2) == "-"
+            // `{%+`: Jinja's "keep the whitespace before" marker, which is what floe does anyway
+            // (dbt sets no lstrip_blocks).
+            let keepBefore = next == "%" && peek(2) == "+"
             flush(stripTrailing: stripBefore)
             advance(); advance()
-            if stripBefore { advance() }
+            if stripBefore || keepBefore { advance() }
             switch next {
             case "#":
                 stripNextLeading = try skipComment(startLine, startColumn)
@@ -291,14 +294,16 @@ struct JinjaLexer {
         while let scalar = peek() {
             let tokenLine = line, tokenColumn = column
             if scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" { advance(); continue }
+            // `-%}` strips the whitespace after; `+%}` keeps it, as floe does anyway (no trim_blocks).
             let closes = (scalar == closing && peek(1) == "}") || (scalar == "-" && peek(1) == closing && peek(2) == "}")
+                || (closing == "%" && scalar == "+" && peek(1) == "%" && peek(2) == "}")
             if closes, closingInsideBracket == nil, let innermost = open.last {
                 closingInsideBracket = (tokenLine, tokenColumn, innermost)
             }
             if open.isEmpty, closes {
                 let stripped = scalar == "-"
                 advance(); advance()
-                if stripped { advance() }
+                if stripped || scalar == "+" { advance() }
                 append(endKind, tokenLine, tokenColumn)
                 return stripped
             }

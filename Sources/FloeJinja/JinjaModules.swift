@@ -279,9 +279,16 @@ package enum JinjaModules {
             ("fullmatch", { regex, arguments, _ in match(regex, arguments.first?.rendered ?? "", anchored: true, whole: true) }),
             ("findall", { regex, arguments, _ in
                 let text = arguments.first?.rendered ?? ""
+                // As Python's: the whole match without groups, the group with one, a tuple of them with more.
                 return .list(regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { result in
-                    let range = result.numberOfRanges > 1 ? result.range(at: 1) : result.range
-                    return .string(Range(range, in: text).map { String(text[$0]) } ?? "")
+                    func group(_ index: Int) -> JinjaValue {
+                        .string(Range(result.range(at: index), in: text).map { String(text[$0]) } ?? "")
+                    }
+                    switch result.numberOfRanges {
+                    case 1: return group(0)
+                    case 2: return group(1)
+                    default: return .list(JinjaValue.ListBox((1..<result.numberOfRanges).map(group)))
+                    }
                 })
             }),
             ("split", { regex, arguments, _ in
@@ -313,7 +320,7 @@ package enum JinjaModules {
 
     private static func compiled(_ pattern: JinjaValue?, at context: JinjaCallContext) throws -> NSRegularExpression {
         do {
-            return try NSRegularExpression(pattern: pattern?.rendered ?? "")
+            return try PythonRegex.compile(pattern?.rendered ?? "")
         } catch {
             throw TemplateError("modules.re: '\(pattern?.rendered ?? "")' is not a regular expression", at: context.location)
         }

@@ -192,7 +192,7 @@ struct JinjaParser {
             try expect(.statementEnd, "'%}'")
             return .set(targets: targets, value)
         case "materialization":
-            // dbt's `{% materialization name, adapter='x' %}…{% endmaterialization %}`: read as a
+            // dbt's `{% materialization name, adapter='x' %}…{% endmaterialization %}` (or `name, default`): read as a
             // macro named as dbt names it (`materialization_<name>_<adapter>`), so a package that
             // ships one parses; floe runs its own materializations and never calls it.
             let nameLocation = location(current)
@@ -200,7 +200,9 @@ struct JinjaParser {
             var adapter = "default"
             while isSymbol(",") {
                 position += 1
-                let keyword = try parseName("adapter= or supported_languages=")
+                let keyword = try parseName("default, adapter= or supported_languages=")
+                // `{% materialization name, default %}`: the one for every adapter.
+                if keyword == "default", !isSymbol("=") { continue }
                 try expectSymbol("=")
                 let value = try parseExpression()
                 if keyword == "adapter", case .literal(.string(let text)) = value.kind { adapter = text }

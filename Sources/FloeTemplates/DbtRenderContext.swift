@@ -27,6 +27,8 @@ public final class DbtRenderContext {
     private var incremental = false
     /// The project of the node being rendered, whose vars `var()` reads.
     private var package: String
+    /// The macros the root project's own files define.
+    private var rootMacroNames: Set<String> = []
 
     /// `inputs` should be ``DbtRenderInputs/isolated()`` when other threads render too.
     public init(_ inputs: DbtRenderInputs) {
@@ -37,6 +39,7 @@ public final class DbtRenderContext {
         environment.define(crossDatabase)
         environment.define(builtins(crossDatabase: crossDatabase))
         environment.define(databaseBuiltins())
+        environment.define(DbtNamingMacros.functions(namespace: inputs.namespace, targetName: inputs.targetName))
         var namespaces: [String: [String: JinjaValue]] = [:]
         for file in inputs.macroFiles {
             // Each parsed when it was read; a failure was reported then.
@@ -54,6 +57,7 @@ public final class DbtRenderContext {
             layer.define(macros)
             namespaces[file.package, default: [:]].merge(macros) { _, new in new }
         }
+        rootMacroNames = Set(namespaces[inputs.projectName].map { Array($0.keys) } ?? [])
         // `dbt_utils.star(…)`, and the root project's own name too; a name the context already
         // has (a built-in, `dbt`) keeps its meaning.
         for name in Set(Array(inputs.packageVars.keys) + [inputs.projectName]) where environment.globals.values[name] == nil {
@@ -83,6 +87,12 @@ public final class DbtRenderContext {
                 replace(name, in: "dbt")
             }
         }
+    }
+
+    /// The root project's own macro `name`, when one of its macro files defines it (a
+    /// `generate_schema_name` override), as against the built-in of that name.
+    public func rootProjectMacro(_ name: String) -> JinjaCallable? {
+        rootMacroNames.contains(name) ? macro(name, in: inputs.projectName) : nil
     }
 
     /// The macro `name` of `package`'s namespace (the root project's, an installed package's).
@@ -403,13 +413,6 @@ public final class DbtRenderContext {
             "log": function("log") { _, _, _ in .string("") },
             "print": function("print") { _, _, _ in .string("") },
             "execute": .bool(true),
-            // dbt's built-in: a custom schema as written in prod, the target's schema elsewhere.
-            "generate_schema_name_for_env": function("generate_schema_name_for_env") { arguments, _, _ in
-                if inputs.targetName == "prod", let custom = arguments.first, !custom.isUndefined, custom.isTruthy {
-                    return .string(custom.rendered.trimmingCharacters(in: .whitespaces))
-                }
-                return .string(inputs.namespace)
-            },
             "should_store_failures": function("should_store_failures") { [unowned self] _, _, _ in
                 .bool(self.currentConfig.value(forKey: "store_failures") == .bool(true))
             },
@@ -487,9 +490,9 @@ public final class DbtRenderContext {
     }
 
     /// `adapter.dispatch(name, namespace)`: for each package of the namespace's search order
-    /// (dbt_project.yml's `dispatch:`, else the namespace itself; without a namespace, the root
-    /// project, then each package), `<adapter>__name`, then `default__name`; then dbt's own
-    /// macro of that name.
+    /// (dbt_project.yml's `dispatch:`, else the root project and the namespace; without a
+    /// namespace, the rendering node's package, the root project, then each package),
+    /// `<adapter>__name`, then `default__name`; then dbt's own macro of that name.
     private func dispatch(_ arguments: [JinjaValue], _ keywords: [(String, JinjaValue)], crossDatabase: [String: JinjaValue],
                           at location: SourceLocation) throws(TemplateError) -> JinjaValue {
         func given(_ value: JinjaValue) -> String? {
@@ -507,7 +510,13 @@ public final class DbtRenderContext {
         // Without a namespace, the rendering node's own package first, then the root project's,
         // as a bare macro name resolves.
         let local = [package, inputs.projectName].reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        let searchOrder = namespace.map { inputs.dispatch[$0] ?? [$0] } ?? (local + packageLayers.keys.sorted().filter { !local.contains($0) })
+        let everywhere = local + packageLayers.keys.sorted().filter { !local.contains($0) }
+        // With a namespace and no `dispatch:` for it, dbt searches the root project, then the
+        // namespace when it is installed (or dbt's own), else everywhere.
+        let searchOrder = namespace.map { namespace in
+            inputs.dispatch[namespace] ?? (packageLayers[namespace] != nil || namespace == "dbt" || namespace == inputs.projectName
+                ? [inputs.projectName, namespace].reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } } : everywhere)
+        } ?? everywhere
         for package in searchOrder where package != "dbt" {
             for prefix in [inputs.dialect.name, "default"] {
                 if let found = macro("\(prefix)__\(name)", in: package) { return .callable(found) }

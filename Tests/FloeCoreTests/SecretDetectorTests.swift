@@ -64,6 +64,7 @@ import Testing
         "aHR0cHM6Ly9leGFtcGxlLmNvbS9wYXRoL3RvL3BhZ2U/cT0x",                   // base64 of a URL
         "accepted_values_stg_Orders_Status__Pending__Shipped__Delivered",    // a long test name
         "accepted_values_orders_1ce6ab157c285f7cd2ac656013faf758",
+        "accepted_values_fct_trials_size__ONE_TO_50__FIFTY_TO_100__ONE_HUNDRED_TO_500__FIVE_HUNDRED_AND_UP",
     ])
     func dataPasses(value: String) {
         #expect(SecretDetector.inspect("where key = '\(value)'", mode: .plan) == nil)

@@ -51,6 +51,26 @@ import Testing
         #expect(try render("{% set xs = [1, 2] %}[{{ xs[5] }}]{{ xs[5] is undefined }} {{ 'ab'[9] is undefined }}") == "[]True True")
     }
 
+    /// Python's `re` where ICU's syntax differs (a `{{` that is no repetition, named groups, `\Z`,
+    /// verbose patterns), and `findall` giving a tuple per match when the pattern has groups.
+    @Test func pythonRegularExpressionsAsPythonReadsThem() throws {
+        func re(_ source: String) throws -> String {
+            let environment = JinjaEnvironment()
+            environment.define(["modules": JinjaModules.modules(now: 0)])
+            return try environment.render(JinjaTemplate("{% set re = modules.re %}" + source, file: "t.sql"))
+        }
+        #expect(try re(#"{{ re.findall('(from|join)\s+({{\s*ref\s*\([\'"]?)([^)\'"]+)', "select 1 from {{ ref('a') }}")[0][2] }}"#) == "a")
+        #expect(try re(#"{{ re.findall('(?ix) (\w+) \s* # a word\n =', 'x = 1, y = 2') | join(',') }}"#) == "x,y")
+        #expect(try re(#"{{ re.search('(?P<n>\d+)\Z', 'a12').group(1) }} {{ re.sub('a{2}', 'b', 'aaa') }} {{ re.findall('a', 'banana') | length }}"#)
+            == "12 ba 3")
+        #expect(PythonRegex.icuPattern("x{1,}[{}]}") == "x{1,}[{}]\\}")
+    }
+
+    /// `{%+` and `+%}`, Jinja's markers that keep the whitespace around a tag (floe strips none).
+    @Test func plusMarkersKeepWhitespace() throws {
+        #expect(try render("a\n  {%+ if true +%} b {%+ endif %}") == "a\n   b ")
+    }
+
     @Test func slicesFollowPython() throws {
         #expect(try render("{{ 'abcdef'[1:3] }} {{ 'abcdef'[:2] }} {{ 'abcdef'[-2:] }} {{ 'abc'[::-1] }}") == "bc ab ef cba")
         #expect(try render("{{ [1, 2, 3, 4][1:] | join(',') }} {{ [1, 2, 3, 4][::2] | join(',') }} {{ [1, 2][5:] | length }}") == "2,3,4 1,3 0")

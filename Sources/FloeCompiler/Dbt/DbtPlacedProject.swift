@@ -46,8 +46,8 @@ struct DbtPlacedProject: DbtCompilePhase {
     /// Schema and name of every enabled model and seed: dbt's `generate_schema_name` (the
     /// namespace, or `<namespace>_<custom>`) unless the project overrides it.
     private mutating func resolveRelations() -> ModelFinisher {
-        // No built-in has these names, so a callable under one is the project's own macro.
-        let schemaMacro = projectMacro("generate_schema_name"), aliasMacro = projectMacro("generate_alias_name")
+        let schemaMacro = serialContext.rootProjectMacro("generate_schema_name")
+        let aliasMacro = serialContext.rootProjectMacro("generate_alias_name")
         let namespace = request.namespace
         for id in table.models + table.seeds {
             let config = table.config(of: id)
@@ -100,12 +100,6 @@ struct DbtPlacedProject: DbtCompilePhase {
                 "view '\(table[id].name)' reads \(request.dialect.relation(table[other].relation)), in another schema, which a \(request.dialect.name) view cannot: it is built as a table",
                 hint: "it stays a view on PostgreSQL; configure materialized='table' to say so here"))
         }
-    }
-
-    /// The project's own macro of that name, if it defines one.
-    func projectMacro(_ name: String) -> JinjaCallable? {
-        guard case .callable(let callable)? = serialContext.environment.globals[name] else { return nil }
-        return callable
     }
 
     /// Calls the project's own `generate_schema_name`/`generate_alias_name` macro when it has one.

@@ -374,7 +374,15 @@ struct DbtProperties {
                         switch entry.key {
                         case "arguments":
                             for argument in entry.value.entries ?? [] {
-                                // A config key written among the arguments is config, as dbt 1.11 takes it.
+                                // A config key (or a whole `config:`) written among the arguments is
+                                // config, as dbt 1.11 takes it: it merges `arguments` into the test's body.
+                                if argument.key == "config" {
+                                    definition.config += config(argument.value, path: "\(testPath).\(only.key).arguments.config")
+                                    diagnostics.append(.warning(at: argument.keyLocation, path: "\(testPath).\(only.key).arguments.config",
+                                                                "'config' belongs beside 'arguments', not in it: it is taken as the test's config, as dbt 1.11 does",
+                                                                hint: "move it one level out, beside `arguments:`"))
+                                    continue
+                                }
                                 guard Self.testConfigKeys.contains(argument.key) else {
                                     definition.arguments[argument.key] = ConfigInput(argument.value)
                                     continue

@@ -167,6 +167,45 @@ import Testing
         ])
     }
 
+    /// What the second round of public projects showed (codegen, cal-itp, mattermost, elementary):
+    /// dbt's naming macros are callable (and a root override is what they call); `{% materialization
+    /// name, default %}`; a dispatch with an installed namespace searches the root project first;
+    /// a `config:` written inside a test's `arguments:` is its config.
+    @Test func namingMacrosDispatchAndTestsAsTheSecondRoundWroteThem() throws {
+        var files = [
+            "macros/m.sql": """
+                {% materialization insert_by_period, default -%}{{ return({'relations': []}) }}{%- endmaterialization %}
+                {% macro my_test(model) %}{{ return(adapter.dispatch('my_test', 'pkg')(model)) }}{% endmacro %}
+                {% macro default__my_test(model) %}'root'{% endmacro %}
+                """,
+            "packages.yml": "packages:\n  - local: dbt_packages/pkg\n",
+            "dbt_packages/pkg/dbt_project.yml": "name: pkg\n",
+            "dbt_packages/pkg/macros/p.sql": "{% macro default__my_test(model) %}'pkg'{% endmacro %}",
+            "models/a.sql": "select '{{ generate_schema_name('x') }}' as s, '{{ generate_schema_name(none) }}' as t, "
+                + "'{{ generate_alias_name(none, {'name': 'n', 'version': 2}) }}' as u, {{ my_test('a') }} as which",
+            "models/schema.yml": """
+                models:
+                  - name: a
+                    data_tests:
+                      - dbt_utils_like:
+                          arguments:
+                            expression: "1 = 1"
+                            config: {severity: warn}
+                """,
+            "macros/t.sql": "{% test dbt_utils_like(model, expression) %}select 1 where not ({{ expression }}){% endtest %}",
+        ]
+        var output = try TestProject.dbt(files).compile()
+        #expect(!output.diagnostics.hasErrors, "\(output.diagnostics)")
+        #expect(output.artifacts?.models.first?.sql == "select 'floe-dev_x' as s, 'floe-dev' as t, 'n_v2' as u, 'root' as which")
+        #expect(output.artifacts?.tests.first?.severity == .warn)
+        #expect(output.diagnostics.map(\.message) == ["'config' belongs beside 'arguments', not in it: it is taken as the test's config, as dbt 1.11 does"])
+        // The root project's override is what both the compiler's naming and a caller get.
+        files["macros/names.sql"] = "{% macro generate_schema_name(custom, node) %}custom_{{ custom or 'none' }}{% endmacro %}"
+        output = try TestProject.dbt(files).compile()
+        #expect(output.artifacts?.models.first?.sql.hasPrefix("select 'custom_x' as s, 'custom_none' as t") == true)
+        #expect(output.artifacts?.models.first?.relation.schema == "custom_none")
+    }
+
     /// dbt's `api`: `api.Relation.create`, `api.Column` and `translate_type`.
     @Test func theApiObjectMakesRelationsAndColumns() throws {
         let project = try TestProject.dbt([
