@@ -22,11 +22,16 @@ public struct TemplateLibrary: Codable, Sendable, Equatable {
     /// By test unique id: tests whose templates query the database (a singular test's file, or a
     /// call of a generic test's macro with its arguments under the node's `floe_test_arguments`).
     public var tests: [String: ModelTemplate]
+    /// Since 2.3: `on-run-start`/`on-run-end` hooks that query the database or read `results`
+    /// while rendering, by ``RunHooks/templateKey(_:index:)`` (`on-run-end.0`): rendered at apply
+    /// time, an on-run-end hook with the run's `results`. Absent when there are none.
+    public var runHooks: [String: ModelTemplate]?
 
     public init(project: String, target: String, namespace: String, compiledAt: String, macros: [TemplateFile],
                 vars: [String: [String: ConfigValue]], dispatch: [String: [String]], models: [String: ModelTemplate],
-                tests: [String: ModelTemplate] = [:]) {
+                tests: [String: ModelTemplate] = [:], runHooks: [String: ModelTemplate]? = nil) {
         self.tests = tests
+        self.runHooks = runHooks
         self.project = project
         self.target = target
         self.namespace = namespace
@@ -40,6 +45,7 @@ public struct TemplateLibrary: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case project, target, namespace, macros, vars, dispatch, models, tests
         case compiledAt = "compiled_at"
+        case runHooks = "run_hooks"
     }
 }
 
@@ -100,10 +106,17 @@ public struct CompiledAnalysis: Codable, Sendable, Equatable {
 }
 
 /// Since 2.0: dbt_project.yml's `on-run-start` and `on-run-end` statements, rendered at compile:
-/// run before the first node and after the last of every run, build, seed and test.
+/// run before the first node and after the last of every run, build, seed and test. Since 2.3 a
+/// hook rendered at apply time (``TemplateLibrary/runHooks``) is an empty statement here, at its
+/// position.
 public struct RunHooks: Codable, Sendable, Equatable {
     public var onRunStart: [String]
     public var onRunEnd: [String]
+
+    /// The key of a hook's template in ``TemplateLibrary/runHooks``: `on-run-start.0`.
+    public static func templateKey(_ kind: String, index: Int) -> String {
+        "\(kind).\(index)"
+    }
 
     public init(onRunStart: [String], onRunEnd: [String]) {
         self.onRunStart = onRunStart

@@ -100,6 +100,18 @@ enum JinjaBuiltins {
         return .undefined(name)
     }
 
+    /// A filter's `attribute=` as Jinja2 reads it: dotted (`node.resource_type`), a part that is
+    /// a number an index (`columns.0`).
+    static func attributePath(_ path: String, of value: JinjaValue) -> JinjaValue {
+        guard path.contains(".") else { return attribute(path, of: value) }
+        var current = value
+        for part in path.split(separator: ".", omittingEmptySubsequences: false) {
+            current = attribute(String(part), of: current)
+            if current.isUndefined { return current }
+        }
+        return current
+    }
+
     static func subscripted(_ value: JinjaValue, by index: JinjaValue, at location: SourceLocation) throws -> JinjaValue {
         switch (value, index) {
         case (.list(let box), .integer(let position)):
@@ -473,7 +485,7 @@ enum JinjaBuiltins {
         case "join":
             let separator = argument(0, "d")?.rendered ?? ""
             if let attribute = argument(1, "attribute")?.rendered {
-                return .string(try items().map { JinjaBuiltins.attribute(attribute, of: $0).rendered }.joined(separator: separator))
+                return .string(try items().map { JinjaBuiltins.attributePath(attribute, of: $0).rendered }.joined(separator: separator))
             }
             return .string(try items().map(\.rendered).joined(separator: separator))
         case "length", "count":
@@ -491,7 +503,10 @@ enum JinjaBuiltins {
             return .list(try items().reversed())
         case "sort":
             let reverse = argument(0, "reverse")?.isTruthy ?? false
-            let sorted = try items().sorted { a, b in
+            let attribute = argument(2, "attribute")?.rendered
+            func key(_ item: JinjaValue) -> JinjaValue { attribute.map { JinjaBuiltins.attributePath($0, of: item) } ?? item }
+            let sorted = try items().sorted { first, second in
+                let a = key(first), b = key(second)
                 if let x = number(a), let y = number(b) { return x < y }
                 return a.rendered < b.rendered
             }
@@ -507,7 +522,7 @@ enum JinjaBuiltins {
             return hasFraction ? .number(total) : .integer(Int(total))
         case "map":
             if let attribute = argument(99, "attribute")?.rendered {
-                return .list(try items().map { JinjaBuiltins.attribute(attribute, of: $0) })
+                return .list(try items().map { JinjaBuiltins.attributePath(attribute, of: $0) })
             }
             guard let filterName = arguments.first?.rendered else {
                 throw TemplateError("map needs a filter name or attribute=", at: location)
@@ -589,7 +604,7 @@ enum JinjaBuiltins {
             let keep = name == "selectattr"
             let testName = arguments.count > 1 ? arguments[1].rendered : nil
             return .list(try items().filter { item in
-                let field = JinjaBuiltins.attribute(attribute, of: item)
+                let field = JinjaBuiltins.attributePath(attribute, of: item)
                 let passes = try testName.map { try test($0, field, Array(arguments.dropFirst(2)), at: location) } ?? field.isTruthy
                 return passes == keep
             })
@@ -598,7 +613,7 @@ enum JinjaBuiltins {
         case "min", "max":
             let values = try items()
             let attribute = argument(99, "attribute")?.rendered
-            func key(_ item: JinjaValue) -> JinjaValue { attribute.map { JinjaBuiltins.attribute($0, of: item) } ?? item }
+            func key(_ item: JinjaValue) -> JinjaValue { attribute.map { JinjaBuiltins.attributePath($0, of: item) } ?? item }
             let ordered = values.sorted { a, b in
                 let x = key(a), y = key(b)
                 if let p = number(x), let q = number(y) { return p < q }
@@ -623,7 +638,7 @@ enum JinjaBuiltins {
             guard let attribute = argument(0, "attribute")?.rendered else { throw TemplateError("groupby needs an attribute", at: location) }
             var groups: [(JinjaValue, [JinjaValue])] = []
             for item in try items() {
-                let key = JinjaBuiltins.attribute(attribute, of: item)
+                let key = JinjaBuiltins.attributePath(attribute, of: item)
                 if let index = groups.firstIndex(where: { $0.0.equals(key) }) { groups[index].1.append(item) } else { groups.append((key, [item])) }
             }
             return .list(groups.sorted { $0.0.rendered < $1.0.rendered }.map {

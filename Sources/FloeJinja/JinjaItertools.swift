@@ -77,7 +77,7 @@ extension JinjaModules {
                 func keyOf(_ item: JinjaValue) throws -> JinjaValue {
                     switch key {
                     case .callable(let function): return try function.body([item], [], context)
-                    case .string(let attribute): return JinjaBuiltins.attribute(attribute, of: item)
+                    case .string(let attribute): return JinjaBuiltins.attributePath(attribute, of: item)
                     default: return item
                     }
                 }

@@ -473,7 +473,9 @@ final class JinjaRenderer {
         case .literal(let value):
             return value
         case .name(let name):
-            return lookup(name)
+            let value = lookup(name)
+            try deferIfNeeded(value, at: at(expression))
+            return value
         case .attribute(let base, let name):
             let value = try evaluate(base)
             if case .undefined(let baseName) = value { throw undefined(baseName, at: at(base)) }

@@ -18,6 +18,13 @@ public struct DbtGraph: Sendable {
         public var relation: Relation?
         /// For a source: its source's name.
         public var sourceName: String?
+        /// dbt's `checksum.checksum`: the SHA-256 of its file, when it has one.
+        public var checksum: String?
+        public var description: String?
+        /// What dbt's node has beyond these, by name (a model's `compiled_code`, an exposure's `url`, `type`).
+        public var extra: [(String, String?)] = []
+        /// For an exposure: its owner's name.
+        public var owner: String?
     }
 
     public var nodes: [Node]
@@ -25,14 +32,16 @@ public struct DbtGraph: Sendable {
     /// The graph of a plan: models, seeds and tests in `nodes`, sources in `sources`, exposures in `exposures`.
     public init(_ plan: CompiledArtifacts) {
         var nodes: [Node] = []
+        let checksums = Dictionary(plan.metadata.inputs.map { ($0.path, $0.sha256) }, uniquingKeysWith: { first, _ in first })
         for seed in plan.seeds {
             nodes.append(Node(uniqueID: seed.uniqueID, name: seed.name, resourceType: "seed", path: seed.path, tags: seed.tags,
-                              materialized: "seed", dependsOn: [], relation: seed.relation))
+                              materialized: "seed", dependsOn: [], relation: seed.relation, checksum: seed.sha256))
         }
         for model in plan.models {
-            nodes.append(Node(uniqueID: model.uniqueID, name: model.name, resourceType: "model", path: model.path, tags: model.tags,
-                              materialized: model.materialized.rawValue, dependsOn: model.dependsOn,
-                              relation: model.materialized == .ephemeral ? nil : model.relation))
+            nodes.append(Node(uniqueID: model.uniqueID, name: model.name, resourceType: model.materialized == .snapshot ? "snapshot" : "model",
+                              path: model.path, tags: model.tags, materialized: model.materialized.rawValue, dependsOn: model.dependsOn,
+                              relation: model.materialized == .ephemeral ? nil : model.relation, checksum: checksums[model.path],
+                              description: model.description, extra: [("compiled_code", model.sql)]))
         }
         for test in plan.tests {
             nodes.append(Node(uniqueID: test.uniqueID, name: test.name, resourceType: test.testName == "unit" ? "unit_test" : "test",
@@ -44,14 +53,15 @@ public struct DbtGraph: Sendable {
         }
         for exposure in plan.exposures ?? [] {
             nodes.append(Node(uniqueID: exposure.uniqueID, name: exposure.name, resourceType: "exposure", path: exposure.path, tags: [],
-                              materialized: nil, dependsOn: exposure.dependsOn, relation: nil))
+                              materialized: nil, dependsOn: exposure.dependsOn, relation: nil, description: exposure.description,
+                              extra: [("type", exposure.type), ("url", exposure.url), ("maturity", nil)], owner: exposure.owner))
         }
         self.nodes = nodes
     }
 
     /// The value templates read: `nodes`, `sources`, `exposures` (by unique id), and the empty
     /// `metrics`, `groups`, `semantic_models`, `saved_queries`.
-    func value(dialect: any SQLDialect) -> JinjaValue {
+    public func value(dialect: any SQLDialect) -> JinjaValue {
         func node(_ node: Node) -> JinjaValue {
             let package = node.uniqueID.split(separator: ".").dropFirst().first.map(String.init) ?? ""
             var pairs: [(String, JinjaValue)] = [
@@ -60,23 +70,40 @@ public struct DbtGraph: Sendable {
                 ("fqn", .list([.string(package), .string(node.name)])),
                 ("depends_on", .dict([("nodes", .list(node.dependsOn.map(JinjaValue.string))), ("macros", .list([]))])),
                 ("config", .dict([("materialized", node.materialized.map(JinjaValue.string) ?? .none),
-                                  ("tags", .list(node.tags.map(JinjaValue.string))), ("enabled", .bool(true))])),
-            ]
-            if let path = node.path { pairs += [("path", .string(path)), ("original_file_path", .string(path))] }
+                                  ("tags", .list(node.tags.map(JinjaValue.string))), ("enabled", .bool(true)),
+                                  ("meta", .dict([])), ("full_refresh", .none)])),
+                ("meta", .dict([])), ("description", .string(node.description ?? "")),
+                ("checksum", .dict([("name", .string(node.checksum == nil ? "none" : "sha256")), ("checksum", .string(node.checksum ?? ""))])),
+            ] + node.extra.map { ($0.0, $0.1.map(JinjaValue.string) ?? .none) }
+            // Every node has a path in dbt; a test's file is not in the plan, so it is empty.
+            pairs += [("path", .string(node.path ?? "")), ("original_file_path", .string(node.path ?? ""))]
             if let relation = node.relation {
                 pairs += [("schema", .string(relation.schema)), ("alias", .string(relation.name)), ("identifier", .string(relation.name)),
                           ("database", .none), ("relation_name", .string(dialect.relation(schema: relation.schema, name: relation.name)))]
             }
-            if let source = node.sourceName { pairs.append(("source_name", .string(source))) }
+            if node.resourceType == "exposure" {
+                pairs.append(("owner", .dict([("name", node.owner.map(JinjaValue.string) ?? .none), ("email", .none)])))
+            }
+            if let source = node.sourceName {
+                pairs += [("source_name", .string(source)), ("loader", .string("")), ("loaded_at_field", .none),
+                          ("freshness", .dict([("warn_after", .dict([])), ("error_after", .dict([])), ("filter", .none)]))]
+            }
             return .dict(pairs)
         }
         func group(_ types: Set<String>) -> JinjaValue {
             .dict(nodes.filter { types.contains($0.resourceType) }.map { ($0.uniqueID, node($0)) })
         }
         return .dict([
-            ("nodes", group(["model", "seed", "test", "unit_test"])), ("sources", group(["source"])), ("exposures", group(["exposure"])),
+            ("nodes", group(["model", "seed", "snapshot", "test", "unit_test"])), ("sources", group(["source"])), ("exposures", group(["exposure"])),
             ("metrics", .dict([])), ("groups", .dict([])), ("semantic_models", .dict([])), ("saved_queries", .dict([])),
         ])
+    }
+
+    /// A value the compiler cannot know (`results`): reading it defers the template to apply time.
+    public static func knownWhenTheRunEnds(_ name: String) -> JinjaValue {
+        let box = JinjaValue.DictBox()
+        box.defersRendering = "\(name) are the run's, known when it ends"
+        return .dict(box)
     }
 
     /// While the compiler renders: empty while parsing, and a stop for the first read otherwise.

@@ -423,12 +423,21 @@ public final class DbtRenderContext {
             "run_started_at": Self.runStartedAt(inputs.compiledAt),
             "modules": JinjaModules.modules(now: Self.seconds(inputs.compiledAt)),
             "invocation_id": .string(""),
+            // The dbt release whose behaviour floe follows (docs/dbt.md), for projects that compare it.
+            "dbt_version": .string(Self.dbtVersion),
+            "invocation_args_dict": .dict([("which", .string(inputs.flags.which)), ("full_refresh", .bool(inputs.flags.fullRefresh)),
+                                           ("vars", .dict([])), ("select", .list([])), ("exclude", .list([]))]),
+            // dbt's `DBT_ENV_CUSTOM_ENV_*` variables: floe reads none.
+            "dbt_metadata_envs": .dict([]),
         ]
         values["api"] = api()
         // dbt's `builtins`: the built-in ref, source and config, for a project that overrides them.
         values["builtins"] = .dict([("ref", values["ref"]!), ("source", values["source"]!), ("config", values["config"]!)])
         return values
     }
+
+    /// The dbt release whose behaviour floe follows: `dbt_version`.
+    public static let dbtVersion = "1.11.0"
 
     /// dbt's `api`: `api.Relation.create(database, schema, identifier, type)` (a relation, as
     /// `ref()` gives one) and `api.Column(name, dtype)` / `api.Column.create(name, dtype)` (a

@@ -57,6 +57,49 @@ import Testing
         #expect(try project.rows(#"select id, amount from "shop"."scores" order by id"#) == [["1", "13"], ["2", "23"], ["3", "33"]])
     }
 
+    /// on-run-start/on-run-end hooks that query the database, read `graph` or (at the end)
+    /// `results` are rendered when they run, as dbt renders them (dbt_artifacts' `upload_results`
+    /// shape): the end hook sees every node the run reached with its status, the run's id and
+    /// command; a hook rendered at compile keeps its place between them.
+    @Test func runHooksThatQueryTheDatabaseRenderWhenTheyRun() throws {
+        let project = try ModelGovernanceBuildTests.project()
+        defer { project.remove() }
+        try project.write("dbt/dbt_project.yml", """
+            name: shop
+            vars: { batch: 1 }
+            on-run-start:
+              - "create table if not exists {{ target.schema }}.hook_log (node text, status text, kind text, invocation text, command text)"
+              - "{% do run_query('delete from ' ~ target.schema ~ '.hook_log') %}"
+            on-run-end:
+              - "{{ log_results(results) }}"
+              - "insert into {{ target.schema }}.hook_log values ('end', 'done', 'static', '', '')"
+              - "{% set n = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model') | list | length %}insert into {{ target.schema }}.hook_log values ('graph', '{{ n }}', 'graph', '', '')"
+            """)
+        try project.write("dbt/models/totals.sql", "{{ config(materialized='table') }}\nselect count(*) as n from {{ ref('events') }}")
+        try project.write("dbt/models/recent.sql", "select * from {{ ref('totals') }}")
+        try project.write("dbt/macros/log_results.sql", """
+            {% macro log_results(results) %}
+              {% for r in results | selectattr('node.resource_type', 'equalto', 'model') | sort(attribute='node.name') %}
+                {% do run_query("insert into " ~ target.schema ~ ".hook_log values ('" ~ r.node.name ~ "', '" ~ r.status ~ "', '"
+                                ~ r.node.config.materialized ~ "', '" ~ invocation_id ~ "', '" ~ flags.WHICH ~ "')") %}
+              {% endfor %}
+            {% endmacro %}
+            """)
+        let plan = try project.plan()
+        #expect(plan.hooks?.onRunStart.count == 2 && plan.hooks?.onRunStart[1] == "")
+        #expect(plan.hooks?.onRunEnd == ["", #"insert into shop.hook_log values ('end', 'done', 'static', '', '')"#, ""])
+        #expect(plan.templates?.runHooks.map { $0.keys.sorted() } == ["on-run-end.0", "on-run-end.2", "on-run-start.1"])
+        let results = try project.apply()
+        let rows = try project.rows("select node, status, kind, invocation = '\(results.metadata.invocationID)', command from shop.hook_log order by kind, node")
+        let models = results.results.filter { $0.resourceType == .model }.map(\.name).sorted()
+        #expect(rows.filter { $0[2] != "static" && $0[2] != "graph" }.map(\.[0]).sorted() == models, "\(rows)")
+        #expect(rows.first { $0[0] == "totals" } == ["totals", "success", "table", "1", "apply"], "\(rows)")
+        #expect(rows.contains(["end", "done", "static", "0", ""]) && rows.contains(["graph", String(models.count), "graph", "0", ""]), "\(rows)")
+        // Run again: the start hook emptied the log; the same rows come back.
+        try project.apply()
+        #expect(try project.rows("select count(*) from shop.hook_log") == [[String(rows.count)]])
+    }
+
     /// A `source()` first reached at apply time (inside `{% if execute %}`) finds its table, as
     /// dbt's runtime resolves any declared source.
     @Test func aSourceFirstReachedAtApplyIsFound() throws {

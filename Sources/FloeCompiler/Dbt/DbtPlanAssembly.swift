@@ -59,8 +59,9 @@ struct DbtPlanAssembly: DbtCompilePhase {
         let (tests, testTemplates, testDiagnostics) = testsWork.wait()
         result.tests = tests
         result.diagnostics += testDiagnostics
-        result.templates = templateLibrary(tests: testTemplates)
-        result.hooks = runHooks()
+        let (hooks, hookTemplates) = runHooks()
+        result.hooks = hooks
+        result.templates = templateLibrary(tests: testTemplates, runHooks: hookTemplates)
         result.diagnostics += unrenderedJinja()
         result.diagnostics += project.models.unusedPathWarnings() + project.seeds.unusedPathWarnings()
     }
@@ -108,28 +109,47 @@ struct DbtPlanAssembly: DbtCompilePhase {
 
     // MARK: Run hooks
 
-    /// dbt_project.yml's `on-run-start` and `on-run-end`, rendered as dbt renders them (no `this`);
-    /// one that queries the database while rendering is an error.
-    private mutating func runHooks() -> RunHooks? {
-        guard !project.onRunStart.isEmpty || !project.onRunEnd.isEmpty else { return nil }
-        func render(_ entries: [ConfigEntry]) -> [String] {
-            entries.compactMap { entry in
-                let outcome = serialContext.render(source: entry.value.string ?? "", file: entry.location.file, slot: nil, model: [],
+    /// dbt_project.yml's `on-run-start` and `on-run-end`, rendered as dbt renders them (no `this`).
+    /// One that queries the database, reads `graph` or (on-run-end) `results` while rendering is
+    /// rendered at apply time instead: an empty statement at its position, and its template.
+    private mutating func runHooks() -> (RunHooks?, [String: ModelTemplate]) {
+        guard !project.onRunStart.isEmpty || !project.onRunEnd.isEmpty else { return (nil, [:]) }
+        var templates: [String: ModelTemplate] = [:]
+        func render(_ entries: [ConfigEntry], kind: String) -> [String] {
+            var statements: [String] = []
+            for entry in entries {
+                let source = entry.value.string ?? ""
+                let outcome = serialContext.render(source: source, file: entry.location.file, slot: nil, model: [],
                                                    base: NodeConfig(), incremental: false)
                 if outcome.needsDatabase {
-                    result.diagnostics.append(DbtProjectCompiler.queriesTheDatabase(entry.location.file, what: "the \(entry.key) hook"))
-                    return nil
-                }
-                if let error = outcome.error {
+                    templates[RunHooks.templateKey(kind, index: statements.count)] = runHookTemplate(source)
+                    statements.append("")
+                } else if let error = outcome.error {
                     result.diagnostics.append(.error(at: entry.location, path: entry.key, "the hook does not render: \(error.message)", hint: error.hint))
-                    return nil
+                } else {
+                    let sql = finisher.finish(outcome.text, refs: (outcome.refs + outcome.sources).map(\.slot))
+                        .trimmingCharacters(in: .whitespacesAndNewlines)
+                    if !sql.isEmpty { statements.append(sql) }
                 }
-                let sql = finisher.finish(outcome.text, refs: (outcome.refs + outcome.sources).map(\.slot))
-                    .trimmingCharacters(in: .whitespacesAndNewlines)
-                return sql.isEmpty ? nil : sql
             }
+            return statements
         }
-        return RunHooks(onRunStart: render(project.onRunStart), onRunEnd: render(project.onRunEnd))
+        let start = render(project.onRunStart, kind: "on-run-start")
+        // dbt's `results`, the run's node results, exist only when the run ends.
+        serialContext.environment.globals.values["results"] = DbtGraph.knownWhenTheRunEnds("results")
+        defer { serialContext.environment.globals.values["results"] = nil }
+        return (RunHooks(onRunStart: start, onRunEnd: render(project.onRunEnd, kind: "on-run-end")), templates)
+    }
+
+    /// A run hook's template: what `ref()` may name is every model of the project, as in dbt's
+    /// on-run-end, where any node can be read.
+    private func runHookTemplate(_ text: String) -> ModelTemplate {
+        let refs = table.models.filter { table[$0].enabled && !table[$0].ephemeral }.map { id in
+            TemplateReference(name: [table[id].name], relation: table[id].relation, version: table[id].version,
+                              latest: table[id].version == nil ? nil : table[id].isLatestVersion)
+        }
+        return ModelTemplate(path: request.planPrefix + "dbt_project.yml", text: text, package: project.name, refs: refs, sources: [],
+                             node: [:], config: [:], environment: [:])
     }
 
     /// A properties file named as messages name it, as the plan records it.
@@ -139,7 +159,7 @@ struct DbtPlanAssembly: DbtCompilePhase {
 
     /// What the executor needs to render the models whose templates query the database: each
     /// one's template and frozen context, and the project's macros and vars.
-    private func templateLibrary(tests: [String: ModelTemplate]) -> TemplateLibrary? {
+    private func templateLibrary(tests: [String: ModelTemplate], runHooks: [String: ModelTemplate]) -> TemplateLibrary? {
         var templates: [String: ModelTemplate] = [:]
         for id in table.models where table[model: id].renderAtApply && table[id].enabled {
             let model = table[model: id]
@@ -151,7 +171,7 @@ struct DbtPlanAssembly: DbtCompilePhase {
             }
             templates[table[id].uniqueID] = made
         }
-        guard !templates.isEmpty || !tests.isEmpty else { return nil }
+        guard !templates.isEmpty || !tests.isEmpty || !runHooks.isEmpty else { return nil }
         var vars: [String: [String: ConfigValue]] = [project.name: inputs.vars.mapValues(ConfigValue.init)]
         for (package, packageVars) in inputs.packageVars { vars[package] = packageVars.mapValues(ConfigValue.init) }
         // Paths as the plan records them (relative to floe.yaml): the plan is the same wherever it is compiled.
@@ -159,7 +179,7 @@ struct DbtPlanAssembly: DbtCompilePhase {
         return TemplateLibrary(
             project: project.name, target: request.targetName, namespace: request.namespace, compiledAt: request.compiledAt,
             macros: macroFiles.map { TemplateFile(package: $0.package, path: planPaths[$0.file] ?? $0.file, text: $0.text) }, vars: vars,
-            dispatch: project.dispatch, models: templates, tests: tests)
+            dispatch: project.dispatch, models: templates, tests: tests, runHooks: runHooks.isEmpty ? nil : runHooks)
     }
 
     /// A template and the context it renders in at apply time: what its compile (dbt's parse)

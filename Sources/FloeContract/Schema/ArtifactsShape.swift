@@ -319,7 +319,7 @@ public enum ArtifactsShape {
         ]))), "since 2.0: exposures, for lineage and selection; nothing is built for them"),
         .optional("hooks", .object(ObjectShape("the project's run hooks", [
             .required("on_run_start", names, "statements run before the first node"),
-            .required("on_run_end", names, "statements run after the last node"),
+            .required("on_run_end", names, "statements run after the last node (since 2.3, empty where `templates.run_hooks` has the hook)"),
         ])), "since 2.0: dbt_project.yml's on-run-start and on-run-end, rendered"),
         .optional("templates", .object(ObjectShape("the templates of models rendered at apply time", [
             .required("project", text, "the root dbt project's name"),
@@ -335,6 +335,8 @@ public enum ArtifactsShape {
             .required("dispatch", .map(names), "search orders by macro namespace"),
             .required("models", .map(.object(nodeTemplate("a model's template"))), "by model unique id"),
             .required("tests", .map(.object(nodeTemplate("a test's template"))), "tests rendered at apply time, by unique id"),
+            .optional("run_hooks", .map(.object(nodeTemplate("a run hook's template"))),
+                      "since 2.3: on-run-start/on-run-end hooks rendered at apply time, by `on-run-end.<index>`; their statement in `hooks` is empty"),
         ])), "since 2.0: models rendered at apply time"),
         .optional("views", .list(.object(ObjectShape("a view", [
             .required("name", text, "view name"),

@@ -120,7 +120,8 @@ public final class PlanRunner: @unchecked Sendable {
             break
         }
         if !cancellation.isCancelled {
-            _ = RunHookStep(context: context, kind: "on-run-end", product: plan.product.name).run(hooks.onRunEnd, on: connection)
+            _ = RunHookStep(context: context, kind: "on-run-end", product: plan.product.name)
+                .run(hooks.onRunEnd, on: connection) { collector.ordered(work.order) }
         }
 
         let completedAt = startedAt.addingTimeInterval(Date().timeIntervalSince(clockStart))

@@ -1,3 +1,4 @@
+import FloeConnect
 import FloeContract
 import FloeEngine
 import Foundation
@@ -16,8 +17,10 @@ struct RunHookStep {
         "operation.\(product).\(kind).\(index)"
     }
 
-    /// Runs the statements; returns whether every one succeeded.
-    func run(_ statements: [String], on connection: any EngineConnection) -> Bool {
+    /// Runs the statements; returns whether every one succeeded. A statement the plan leaves
+    /// empty is a hook rendered now (``TemplateRendering/render(runHook:results:invocationID:command:on:)``);
+    /// `results` are what an on-run-end hook sees.
+    func run(_ statements: [String], on connection: any EngineConnection, results: () -> [NodeResult]? = { nil }) -> Bool {
         var failed = false
         for (index, sql) in statements.enumerated() {
             let name = "\(kind)-\(index + 1)"
@@ -33,13 +36,20 @@ struct RunHookStep {
             }
             context.collector.started(name, type: .operation)
             do {
-                _ = try connection.execute(sql)
+                var sql = sql
+                if sql.isEmpty {
+                    let rendering = try TemplateRendering.required(context.rendering, for: result.uniqueID)
+                    sql = try rendering.render(runHook: RunHooks.templateKey(kind, index: index), results: results(),
+                                               invocationID: context.runID, command: context.options.command, on: connection)
+                    result.compiledCode = sql
+                }
+                if !sql.isEmpty { _ = try connection.execute(sql) }
                 result.message = kind
             } catch {
                 failed = true
                 result.status = .error
                 result.message = context.message(error)
-                result.failedSQL = (error as? EngineError)?.sql ?? sql
+                result.failedSQL = (error as? EngineError)?.sql ?? (error as? ExecutorError)?.sql ?? sql
             }
             result.executionTime = Date().timeIntervalSince(start)
             context.collector.record(result)

@@ -83,6 +83,33 @@ struct TemplateRendering: Sendable {
         return result
     }
 
+    /// An on-run-start or on-run-end hook rendered now, on the run's connection: its queries run
+    /// while it renders, and what it renders is the statement to run (often nothing). An
+    /// on-run-end hook sees the run's `results`; both see the run's id as `invocation_id`.
+    func render(runHook key: String, results: [NodeResult]?, invocationID: String, command: String,
+                on connection: any EngineConnection) throws -> String {
+        let template = try self.template(library.runHooks?[key], of: key, named: key)
+        let (context, _) = renderContext(template, this: nil, unqualifiedSchema: nil, connection: connection)
+        let globals = context.environment.globals
+        globals.values["invocation_id"] = .string(invocationID)
+        // The command running, where the compile saw its own.
+        for (name, key) in [("flags", "WHICH"), ("invocation_args_dict", "which")] {
+            guard case .dict(let box)? = globals.values[name] else { continue }
+            globals.values[name] = .dict(zip(box.keys, box.values).map { ($0.0, $0.0 == key ? .string(command) : $0.1) })
+        }
+        if let results {
+            var graphNodes: [String: JinjaValue] = [:]
+            if case .dict(let whole)? = graph?.value(dialect: dialect) {
+                for group in ["nodes", "sources"] {
+                    guard case .dict(let nodes)? = whole[group] else { continue }
+                    for (id, node) in zip(nodes.keys, nodes.values) { graphNodes[id] = node }
+                }
+            }
+            globals.values["results"] = RunHookResults.value(results, graphNodes: graphNodes)
+        }
+        return try sql(template, in: context, this: nil, incremental: false, node: key)
+    }
+
     /// One hook of a model rendered at apply time, in the model's context.
     private func hook(_ text: String, of template: ModelTemplate, in context: DbtRenderContext, this: SlotID?, node: String) throws -> String {
         var hookTemplate = template

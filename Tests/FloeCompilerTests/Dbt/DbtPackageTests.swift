@@ -116,7 +116,7 @@ import Testing
         ])
         #expect(project.messages() == [
             "dbt/dbt_packages/util_pkg/macros/m.sql:1:36: error: adapter.dispatch found no macro for 'fmt' in namespace 'util_pkg' (rendering dbt/models/b.sql)\n"
-                + "  hint: define `default__fmt` or `sqlite__fmt` in util_pkg",
+                + "  hint: define `default__fmt` or `sqlite__fmt` in shop or util_pkg",
             "dbt/models/a.sql:1:18: error: package 'utils' is not part of this project\n"
                 + "  hint: the project is 'shop'; a package must be listed in packages.yml and installed by `floe deps`",
         ])
