@@ -26,6 +26,9 @@ public struct TemplateLibrary: Codable, Sendable, Equatable {
     /// while rendering, by ``RunHooks/templateKey(_:index:)`` (`on-run-end.0`): rendered at apply
     /// time, an on-run-end hook with the run's `results`. Absent when there are none.
     public var runHooks: [String: ModelTemplate]?
+    /// Since 2.3: each project's `version:` (the root's and every package's), by project name,
+    /// for templates that read dbt's runtime config. Absent in older plans.
+    public var projectVersions: [String: String]?
 
     public init(project: String, target: String, namespace: String, compiledAt: String, macros: [TemplateFile],
                 vars: [String: [String: ConfigValue]], dispatch: [String: [String]], models: [String: ModelTemplate],
@@ -46,6 +49,7 @@ public struct TemplateLibrary: Codable, Sendable, Equatable {
         case project, target, namespace, macros, vars, dispatch, models, tests
         case compiledAt = "compiled_at"
         case runHooks = "run_hooks"
+        case projectVersions = "project_versions"
     }
 }
 

@@ -38,7 +38,7 @@ public enum SecretDetector {
     /// and tests those on their bytes before making a string: plans hold megabytes of SQL and
     /// paths that are none.
     public static func inspect(utf8 bytes: UnsafeBufferPointer<UInt8>, mode: Mode = .strict) -> Finding? {
-        if contains(bytes[...], pemMarker) { return .privateKeyBlock }
+        if contains(bytes[...], pemMarker), holdsPEMSecret(bytes, mode: mode) { return .privateKeyBlock }
         var start = 0
         let count = bytes.count
         while start < count {
@@ -72,6 +72,21 @@ public enum SecretDetector {
     }
 
     private static let pemMarker = Array("-----BEGIN ".utf8)
+
+    /// Whether a `-----BEGIN …-----` line is a secret's: in configuration files any PEM block; in
+    /// a plan only a private key's (a macro that strips `-----BEGIN PUBLIC KEY-----` from a
+    /// parameter, elementary's, holds no secret).
+    private static func holdsPEMSecret(_ bytes: UnsafeBufferPointer<UInt8>, mode: Mode) -> Bool {
+        if mode == .strict { return true }
+        let text = String(decoding: bytes, as: UTF8.self)
+        var rest = text[...]
+        while let marker = rest.range(of: "-----BEGIN ") {
+            let label = rest[marker.upperBound...].prefix { $0 != "-" && $0 != "\n" }
+            if label.contains("PRIVATE KEY") { return true }
+            rest = rest[marker.upperBound...]
+        }
+        return false
+    }
     private static let jwtMarker = Array("eyJ".utf8)
     private static let urlMarker = Array("://".utf8)
 

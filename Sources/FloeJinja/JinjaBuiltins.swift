@@ -317,6 +317,14 @@ enum JinjaBuiltins {
                     return .dict(JinjaValue.DictBox(box.keys.map { ($0, box[$0]!) }, printed: printed))
                 }
             case "quote" where isRelation(box), "incorporate" where isRelation(box): return make { _, _ in value }
+            // `relation.information_schema('columns')`: the catalogue view of that name, as
+            // dbt's InformationSchema relation prints it (floe's relations have no database part).
+            case "information_schema" where isRelation(box):
+                return make { arguments, _ in
+                    var view = ""
+                    if let first = arguments.first, !first.isUndefined, case .string(let text) = first { view = text }
+                    return .string(view.isEmpty ? "information_schema" : "information_schema.\(view)")
+                }
             default: return nil
             }
         default:

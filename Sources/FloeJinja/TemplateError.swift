@@ -8,6 +8,9 @@ public struct TemplateError: Error, Sendable, Equatable {
     /// The template called the database (`run_query`, …) while none may be used: at compile, the
     /// model is then rendered at apply time instead.
     public var needsDatabase = false
+    /// The template raised it itself (`exceptions.raise_compiler_error`), as against a mistake
+    /// floe found in it: a model that raises only when `execute` is true fails when it runs.
+    public var raisedByTemplate = false
 
     public init(_ message: String, at location: SourceLocation, hint: String? = nil) {
         self.location = location

@@ -400,7 +400,9 @@ public final class DbtRenderContext {
             ] + adapterDatabaseMembers()),
             "exceptions": .dict([
                 ("raise_compiler_error", function("raise_compiler_error") { arguments, _, context in
-                    throw TemplateError(arguments.first?.rendered ?? "compilation error", at: context.location)
+                    var error = TemplateError(arguments.first?.rendered ?? "compilation error", at: context.location)
+                    error.raisedByTemplate = true
+                    throw error
                 }),
                 // Printed as a warning at the call, as dbt prints it (and goes on).
                 ("warn", function("warn") { [unowned self] arguments, _, context in
@@ -432,8 +434,29 @@ public final class DbtRenderContext {
         ]
         values["api"] = api()
         // dbt's `builtins`: the built-in ref, source and config, for a project that overrides them.
-        values["builtins"] = .dict([("ref", values["ref"]!), ("source", values["source"]!), ("config", values["config"]!)])
+        // Its `ref` carries dbt's runtime config as `ref.config`, which packages read for their
+        // own version (`builtins.ref.config.dependencies['elementary'].version`).
+        var ref = values["ref"]!
+        if case .callable(var callable) = ref {
+            callable.members["config"] = runtimeConfig()
+            ref = .callable(callable)
+        }
+        values["builtins"] = .dict([("ref", ref), ("source", values["source"]!), ("config", values["config"]!)])
         return values
+    }
+
+    /// dbt's runtime config as templates reach it: the project's name, every project's
+    /// `version` under `dependencies`, the root vars, the target; no command-line vars or args.
+    private func runtimeConfig() -> JinjaValue {
+        let dependencies = inputs.projectVersions.keys.sorted().map { name in
+            (name, JinjaValue.dict([("project_name", .string(name)), ("version", .string(inputs.projectVersions[name]!))]))
+        }
+        return .dict([
+            ("project_name", .string(inputs.projectName)), ("version", .string(inputs.projectVersions[inputs.projectName] ?? "")),
+            ("dependencies", .dict(dependencies)), ("vars", .dict(inputs.vars.keys.sorted().map { ($0, inputs.vars[$0]!.jinja) })),
+            ("cli_vars", .dict([])), ("args", .dict([])), ("target_name", .string(inputs.targetName)),
+            ("profile_name", .string(inputs.projectName)),
+        ])
     }
 
     /// The dbt release whose behaviour floe follows: `dbt_version`.

@@ -41,6 +41,9 @@ public struct DbtRenderInputs: @unchecked Sendable {
     public var docs: [String: String] = [:]
     /// What `flags` says of the command rendering.
     public var flags = TemplateFlags()
+    /// Each project's `version:` in its dbt_project.yml (the root's and every package's), by
+    /// project name: dbt's runtime config's `dependencies[name].version`.
+    public var projectVersions: [String: String] = [:]
     /// By installed package: the vars its nodes see (``vars`` are the root project's).
     public var packageVars: [String: [String: ConfigInput]] = [:]
     /// dbt_project.yml's `dispatch:`: by macro namespace, the packages to search.
@@ -59,7 +62,7 @@ public struct DbtRenderInputs: @unchecked Sendable {
     /// storage, a macro's syntax tree) stall on each other's cache lines: with shared inputs two
     /// workers rendered only 1.2 times as fast as one.
     package func isolated() -> DbtRenderInputs {
-        DbtRenderInputs(
+        var copy = DbtRenderInputs(
             projectName: projectName.isolated, targetName: targetName.isolated, namespace: namespace.isolated, dialect: dialect,
             relations: relations.isolated(),
             vars: Dictionary(uniqueKeysWithValues: vars.map { ($0.key.isolated, $0.value.isolated) }),
@@ -72,6 +75,8 @@ public struct DbtRenderInputs: @unchecked Sendable {
             }),
             dispatch: Dictionary(uniqueKeysWithValues: dispatch.map { ($0.key.isolated, $0.value.map(\.isolated)) }),
             unqualifiedSchema: unqualifiedSchema, graph: graph)
+        copy.projectVersions = Dictionary(uniqueKeysWithValues: projectVersions.map { ($0.key.isolated, $0.value.isolated) })
+        return copy
     }
 }
 

@@ -70,6 +70,13 @@ import Testing
         #expect(SecretDetector.inspect("where key = '\(value)'", mode: .plan) == nil)
     }
 
+    /// A macro that strips a public key's PEM lines is no secret in a plan; a private key is.
+    @Test func onlyAPrivateKeysPEMBlockIsASecretInAPlan() {
+        #expect(SecretDetector.inspect("key.replace('-----BEGIN PUBLIC KEY-----', '')", mode: .plan) == nil)
+        #expect(SecretDetector.inspect("x\n-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIE", mode: .plan) == .privateKeyBlock)
+        #expect(SecretDetector.inspect("-----BEGIN CERTIFICATE-----") == .privateKeyBlock)
+    }
+
     @Test(arguments: [
         ("sk_test_51HqLyjWDarjtT1zdp7dcXqVYT3Bl", SecretDetector.Finding.highEntropyString),
         ("sk_live_51HqLyjWDarjtT1zdp7dcXqVYT3Bl", .knownTokenPrefix),

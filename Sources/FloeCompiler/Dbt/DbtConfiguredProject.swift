@@ -17,11 +17,14 @@ struct DbtConfiguredProject: DbtCompilePhase {
     var result = DbtCompileResult()
 
     init(_ request: DbtCompileRequest, reading: DbtProjectReading, declarations: DbtDeclarations) {
-        let inputs = DbtRenderInputs(
+        var inputs = DbtRenderInputs(
             projectName: reading.project.name, targetName: request.targetName, namespace: request.namespace, dialect: request.dialect,
             relations: declarations.relations, vars: Self.mergedVars(reading.project, request: request), environment: request.environment,
             macroFiles: reading.macroFiles, compiledAt: request.compiledAt, docs: reading.docs, flags: request.flags,
             packageVars: Self.packageVars(reading, request: request), dispatch: reading.project.dispatch)
+        for project in [reading.project] + Array(reading.packages.values) {
+            inputs.projectVersions[project.name] = project.version ?? ""
+        }
         let serialContext = DbtRenderContext(inputs)
         context = DbtCompileContext(request: request, reading: reading, inputs: inputs, serialContext: serialContext)
         properties = reading.properties

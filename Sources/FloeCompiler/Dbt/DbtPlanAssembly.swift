@@ -176,10 +176,12 @@ struct DbtPlanAssembly: DbtCompilePhase {
         for (package, packageVars) in inputs.packageVars { vars[package] = packageVars.mapValues(ConfigValue.init) }
         // Paths as the plan records them (relative to floe.yaml): the plan is the same wherever it is compiled.
         let planPaths = Dictionary(files.macros.map { ($0.display, $0.planPath) }, uniquingKeysWith: { first, _ in first })
-        return TemplateLibrary(
+        var library = TemplateLibrary(
             project: project.name, target: request.targetName, namespace: request.namespace, compiledAt: request.compiledAt,
             macros: macroFiles.map { TemplateFile(package: $0.package, path: planPaths[$0.file] ?? $0.file, text: $0.text) }, vars: vars,
             dispatch: project.dispatch, models: templates, tests: tests, runHooks: runHooks.isEmpty ? nil : runHooks)
+        library.projectVersions = inputs.projectVersions
+        return library
     }
 
     /// A template and the context it renders in at apply time: what its compile (dbt's parse)

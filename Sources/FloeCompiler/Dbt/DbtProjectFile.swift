@@ -33,6 +33,8 @@ struct DbtProjectFile {
     /// `flags: {latest_version_pointer_enabled_by_default: true}`: every versioned model's latest
     /// version gets its pointer view (dbt 1.12's behaviour flag).
     var latestVersionPointerByDefault = false
+    /// Its `version:`, as written.
+    var version: String?
 
     static let knownKeys = [
         "name", "version", "config-version", "profile", "model-paths", "seed-paths", "test-paths", "macro-paths",
@@ -135,6 +137,7 @@ struct DbtProjectFile {
             vars: vars, writtenVars: writtenVars, packagesInstallPath: installPath, dispatch: dispatch,
             models: models, seeds: seeds, tests: tests, snapshots: snapshots, bytes: bytes, onRunStart: onRunStart, onRunEnd: onRunEnd)
         project.latestVersionPointerByDefault = root["flags"]?["latest_version_pointer_enabled_by_default"]?.bool ?? false
+        project.version = root["version"]?.scalarText
         return (diagnostics.hasErrors ? nil : project, diagnostics)
     }
 

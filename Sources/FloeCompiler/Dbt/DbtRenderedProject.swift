@@ -72,6 +72,21 @@ struct DbtRenderedProject: DbtCompilePhase {
                     }
                     return Rendered(outcome: outcome, sha256: model.sha256, source: model.source)
                 }
+                // A model that raises an error of its own only when `execute` is true (a macro for
+                // adapters other than this one) parses, as in dbt, and fails when it runs: it is
+                // rendered at apply time, where it raises again if it is selected.
+                if let raised = outcome.error, raised.raisedByTemplate, job.slot != nil {
+                    let parsed = context.parsing(after: outcome) {
+                        context.render(model.template, slot: job.slot, model: job.model.value, base: job.base, incremental: false)
+                    }
+                    if parsed.error == nil {
+                        outcome = parsed
+                        outcome.warnings.append(TemplateError(
+                            "\(raised.message): raised when the model executes; it fails when it runs, as in dbt",
+                            at: raised.location, hint: "leave it out of the run (--exclude) where it cannot work, as the project's own runs do"))
+                        return Rendered(outcome: outcome, sha256: model.sha256, source: model.source)
+                    }
+                }
                 // An incremental model's second rendering is made here too, from the same parse, when
                 // its config (the tree's, then its own `config()`) says incremental; the compiler
                 // works that config out again, the same way, and reports its problems.

@@ -335,6 +335,7 @@ public enum ArtifactsShape {
             .required("dispatch", .map(names), "search orders by macro namespace"),
             .required("models", .map(.object(nodeTemplate("a model's template"))), "by model unique id"),
             .required("tests", .map(.object(nodeTemplate("a test's template"))), "tests rendered at apply time, by unique id"),
+            .optional("project_versions", .map(text), "since 2.3: each project's dbt_project.yml version, by project name"),
             .optional("run_hooks", .map(.object(nodeTemplate("a run hook's template"))),
                       "since 2.3: on-run-start/on-run-end hooks rendered at apply time, by `on-run-end.<index>`; their statement in `hooks` is empty"),
         ])), "since 2.0: models rendered at apply time"),

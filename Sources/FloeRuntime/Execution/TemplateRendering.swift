@@ -183,13 +183,15 @@ struct TemplateRendering: Sendable {
         for (package, vars) in library.vars where package != library.project {
             packageVars[package] = vars.mapValues(ConfigInput.init)
         }
-        let context = DbtRenderContext(DbtRenderInputs(
+        var inputs = DbtRenderInputs(
             projectName: library.project, targetName: library.target, namespace: library.namespace, dialect: dialect,
             relations: relations, vars: (library.vars[library.project] ?? [:]).mapValues(ConfigInput.init),
             environment: template.environment,
             macroFiles: library.macros.map { MacroSource(text: $0.text, file: $0.path, package: $0.package) },
             compiledAt: library.compiledAt, packageVars: packageVars,
-            dispatch: library.dispatch, unqualifiedSchema: unqualifiedSchema, graph: graph))
+            dispatch: library.dispatch, unqualifiedSchema: unqualifiedSchema, graph: graph)
+        inputs.projectVersions = library.projectVersions ?? [:]
+        let context = DbtRenderContext(inputs)
         context.databaseAccess = .live(connection)
         return (context, thisPosition)
     }
