@@ -78,7 +78,9 @@ public enum ModelFingerprintRecipe {
     /// A model rendered at apply time gets a fingerprint that also covers what was rendered (the
     /// same template can render other SQL as the data it reads changes): SHA-256 over its plan
     /// fingerprint, the SQL and the incremental SQL, each ended by a NUL.
-    /// Hooks rendered at apply time (since 2.2) follow, each ended by a NUL.
+    /// Pre-hooks rendered at apply time (since 2.2) follow, each ended by a NUL; post-hooks
+    /// rendered at apply time are rendered after the build, so no fingerprint covers what they
+    /// render (their templates are in the plan fingerprint).
     public static func feedRendered(planFingerprint: String, sql: String, incrementalSQL: String?, hooks: [String] = [],
                                     _ feed: (UnsafeRawBufferPointer) -> Void) {
         for part in [planFingerprint, sql, incrementalSQL ?? ""] + hooks {

@@ -738,7 +738,7 @@ enum JinjaBuiltins {
     // MARK: Tests
 
     static let testNames = ["defined", "undefined", "none", "string", "number", "integer", "float", "mapping",
-                            "iterable", "sequence", "even", "odd", "divisibleby", "eq", "equalto", "in", "true", "false", "boolean"]
+                            "iterable", "sequence", "even", "odd", "divisibleby", "eq", "equalto", "ne", "lt", "le", "gt", "ge", "in", "true", "false", "boolean"]
 
     static func test(_ name: String, _ value: JinjaValue, _ arguments: [JinjaValue], at location: SourceLocation) throws -> Bool {
         switch name {
@@ -762,7 +762,13 @@ enum JinjaBuiltins {
                 throw TemplateError("'divisibleby' needs integers", at: location)
             }
             return number % divisor == 0
-        case "eq", "equalto": return value.equals(arguments.first ?? .none)
+        case "eq", "equalto", "==": return value.equals(arguments.first ?? .none)
+        case "ne", "!=": return !value.equals(arguments.first ?? .none)
+        // Jinja2's comparison tests, by name and by operator (`selectattr('n', '>=', 2)`).
+        case "lt", "<": return try binary(.less, value, arguments.first ?? .none, at: location).isTruthy
+        case "le", "<=": return try binary(.lessOrEqual, value, arguments.first ?? .none, at: location).isTruthy
+        case "gt", ">": return try binary(.greater, value, arguments.first ?? .none, at: location).isTruthy
+        case "ge", ">=": return try binary(.greaterOrEqual, value, arguments.first ?? .none, at: location).isTruthy
         case "in": return try binary(.in, value, arguments.first ?? .none, at: location).isTruthy
         default:
             throw TemplateError("unknown test '\(name)'", at: location,

@@ -35,11 +35,13 @@ public final class DbtRenderContext {
         self.inputs = inputs
         package = inputs.projectName
         environment = JinjaEnvironment()
-        let crossDatabase = CrossDatabaseMacros.functions(for: inputs.dialect)
-        environment.define(crossDatabase)
-        environment.define(builtins(crossDatabase: crossDatabase))
-        environment.define(databaseBuiltins())
-        environment.define(DbtNamingMacros.functions(namespace: inputs.namespace, targetName: inputs.targetName))
+        // dbt's own macros floe writes in Swift, bare and under `dbt.`.
+        let dbtMacros = CrossDatabaseMacros.functions(for: inputs.dialect)
+            .merging(DbtNamingMacros.functions(namespace: inputs.namespace, targetName: inputs.targetName)) { first, _ in first }
+            .merging(relationMacros()) { first, _ in first }
+            .merging(databaseBuiltins()) { first, _ in first }
+        environment.define(dbtMacros)
+        environment.define(builtins(crossDatabase: dbtMacros))
         var namespaces: [String: [String: JinjaValue]] = [:]
         for file in inputs.macroFiles {
             // Each parsed when it was read; a failure was reported then.
@@ -143,12 +145,7 @@ public final class DbtRenderContext {
         // A test has no `this`: the name is removed, so using it is reported as undefined.
         environment.globals["this"] = slot.map(relation)
         environment.globals["model"] = .dict(JinjaValue.DictBox(distinctKeys: model.map(\.0), values: model.map(\.1)))
-        environment.globals["execute"] = .bool(!databaseAccess.answersNothing)
-        environment.globals["graph"] = switch databaseAccess {
-        case .live: graphs.live
-        case .none: graphs.parsing
-        case .deferred: graphs.deferred
-        }
+        setExecuteAndGraph()
         environment.globals.warnings.removeAll()
         statementResults.removeAll()
         // A package's node finds its own package's macros first, then the root project's, then
@@ -183,6 +180,17 @@ public final class DbtRenderContext {
         return outcome
     }
 
+    /// `execute` and `graph` as the database access allows: true and the plan's graph at apply,
+    /// false and an empty graph while parsing, true and a graph that defers at compile.
+    private func setExecuteAndGraph() {
+        environment.globals["execute"] = .bool(!databaseAccess.answersNothing)
+        environment.globals["graph"] = switch databaseAccess {
+        case .live: graphs.live
+        case .none: graphs.parsing
+        case .deferred: graphs.deferred
+        }
+    }
+
     /// Readies a rendering that is no node's (a test's macro or argument, a config value): a fresh
     /// outcome, no `this`, and the vars of `package` (the root project when nil), as a package's
     /// test reads its package's vars.
@@ -192,6 +200,7 @@ public final class DbtRenderContext {
         baseConfig = base
         incremental = false
         environment.globals["this"] = JinjaValue.none
+        setExecuteAndGraph()
     }
 
     /// Calls a macro directly (a project's `{% test %}` block), recording what it refers to.

@@ -57,6 +57,42 @@ import Testing
         #expect(try project.rows(#"select id, amount from "shop"."scores" order by id"#) == [["1", "13"], ["2", "23"], ["3", "33"]])
     }
 
+    /// A post-hook that queries the model's own table is rendered after the model's statement,
+    /// as dbt renders it, so on the first build it reads the new table (it read nothing there:
+    /// the table did not exist yet), and on later builds the new rows, not the previous ones.
+    @Test func aPostHookThatReadsItsOwnTableSeesTheNewOne() throws {
+        let project = try ModelGovernanceBuildTests.project()
+        defer { project.remove() }
+        try project.write("dbt/models/counted.sql", """
+            {{ config(materialized='table', post_hook="{% set n = run_query('select count(*) from ' ~ this).columns[0].values()[0] %}insert into {{ target.schema }}.seen select {{ n }}") }}
+            select id from {{ ref('events') }}{{ ' where id < 3' if var('batch') == 2 else '' }}
+            """)
+        try project.write("dbt/dbt_project.yml", """
+            name: shop
+            vars: { batch: 1 }
+            on-run-start: ["create table if not exists {{ target.schema }}.seen (n integer)"]
+            """)
+        try project.apply()
+        try project.apply(vars: "{batch: 2}")
+        #expect(try project.rows("select n from shop.seen") == [["3"], ["2"]])
+    }
+
+    /// Jinja's comparison tests by operator, and dbt's relation macros and its own macros under
+    /// `dbt.` (`dbt.run_query`, `dbt.make_temp_relation`), as elementary calls them.
+    @Test func comparisonTestsAndDbtsOwnMacrosByNamespace() throws {
+        let project = try ModelGovernanceBuildTests.project()
+        defer { project.remove() }
+        try project.write("dbt/models/probe.sql", """
+            {% set found = dbt.run_query('select 2 as n') %}
+            {% set n = found.columns[0].values()[0] if execute else 0 %}
+            {% set tmp = dbt.make_temp_relation(ref('events')) %}
+            select '{{ tmp.identifier }}' as tmp, {{ [1, 2, 3] | select('>=', n) | list | length }} as big,
+                   {{ [{'k': 1}, {'k': 5}] | selectattr('k', '==', 5) | list | length }} as fives
+            """)
+        try project.apply()
+        #expect(try project.rows(#"select tmp, big, fives from "shop"."probe""#) == [["events__dbt_tmp", "2", "1"]])
+    }
+
     /// on-run-start/on-run-end hooks that query the database, read `graph` or (at the end)
     /// `results` are rendered when they run, as dbt renders them (dbt_artifacts' `upload_results`
     /// shape): the end hook sees every node the run reached with its status, the run's id and

@@ -87,9 +87,15 @@ struct BuildPhase {
         var recording: RecordingConnection?
         var result = describe(item, status: .success, started: start)
         do {
+            var renderPostHooks: ((any EngineConnection) throws -> [String])?
             if case .model(let model) = item, model.renderAtApply == true {
                 // Its upstream is built: its template may query it now.
-                item = .model(try TemplateRendering.required(context.rendering, for: model.uniqueID).render(model, on: connection))
+                let rendering = try TemplateRendering.required(context.rendering, for: model.uniqueID)
+                let rendered = try rendering.render(model, on: connection)
+                item = .model(rendered)
+                if rendering.rendersPostHooksLate(model) {
+                    renderPostHooks = { try rendering.renderPostHooks(of: rendered, on: $0) }
+                }
             }
             let seedFile = try item.seed.map { try SeedFile.read($0, projectDirectory: context.options.projectDirectory) }
             if try isUpToDate(item, connection: connection) {
@@ -130,7 +136,7 @@ struct BuildPhase {
                 let outcome = try ModelBuilder(connection: recorder, dialect: context.engine.dialect,
                                                state: context.state, runID: context.runID, retention: context.retention,
                                                snapshots: snapshots, previous: context.states.state(of: model.uniqueID),
-                                               partitioning: partitions[model.uniqueID])
+                                               partitioning: partitions[model.uniqueID], renderPostHooks: renderPostHooks)
                     .build(model, recording: state, fullRefresh: context.options.fullRefresh, at: Clock.timestamp())
                 result.rowsAffected = outcome.rowsAffected
                 result.message = outcome.message

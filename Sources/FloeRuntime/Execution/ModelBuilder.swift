@@ -26,6 +26,10 @@ struct ModelBuilder {
     var previous: NodeState?
     /// For a rollup kept in partitions: rebuild only the partitions whose source rows changed.
     var partitioning: RollupPartitioning?
+    /// For a model rendered at apply time whose post-hooks query the database: renders them once
+    /// the model is built, as dbt renders post-hooks after the model's statement (a hook that
+    /// reads `this` reads the new table).
+    var renderPostHooks: ((any EngineConnection) throws -> [String])?
 
     /// Builds `model` and records `recording` as its state in the same transaction.
     func build(_ model: CompiledModel, recording: NodeState, fullRefresh: Bool, at time: String) throws -> Outcome {
@@ -45,7 +49,7 @@ struct ModelBuilder {
             case .ephemeral: outcome = Outcome(rowsAffected: nil, message: "ephemeral (inlined)", compiledSQL: model.sql)
             case .snapshot: outcome = try SnapshotBuild(connection: connection, dialect: dialect, now: Date()).build(model)
             }
-            for hook in model.postHooks { try connection.execute(hook) }
+            for hook in try renderPostHooks?(connection) ?? model.postHooks { try connection.execute(hook) }
             if let retention, model.materialized == .table || model.materialized == .incremental {
                 let deleted = try retention.apply(to: model.relation, connection: connection, dialect: dialect)
                 if deleted > 0 { outcome.message += "; " + retention.describe(deleted) }

@@ -50,16 +50,14 @@ struct TemplateRendering: Sendable {
             result.sql = EphemeralInliner.inline(result.sql, ctes: ctes)
             result.incrementalSQL = result.incrementalSQL.map { EphemeralInliner.inline($0, ctes: ctes) }
         }
-        // Hooks that query the database, rendered now with the model, as dbt renders them when it runs.
+        // Pre-hooks that query the database, rendered now with the model, as dbt renders them
+        // when it runs; post-hooks once the model is built (``renderPostHooks(of:on:)``).
         var lateHooks: [String] = []
         if let hooks = template.preHooks {
             result.preHooks = try hooks.map { try hook($0, of: template, in: context, this: this, node: model.uniqueID) }
             lateHooks += result.preHooks
         }
-        if let hooks = template.postHooks {
-            result.postHooks = try hooks.map { try hook($0, of: template, in: context, this: this, node: model.uniqueID) }
-            lateHooks += result.postHooks
-        }
+        if template.postHooks != nil { result.postHooks = [] }
         var hasher = SHA256()
         ModelFingerprintRecipe.feedRendered(planFingerprint: model.fingerprint, sql: result.sql, incrementalSQL: result.incrementalSQL,
                                             hooks: lateHooks) {
@@ -69,6 +67,21 @@ struct TemplateRendering: Sendable {
         // Rendered: from here on it is a model like the others.
         result.renderAtApply = nil
         return result
+    }
+
+    /// Whether `model`'s post-hooks are rendered after its statement ran.
+    func rendersPostHooksLate(_ model: CompiledModel) -> Bool {
+        library.models[model.uniqueID]?.postHooks != nil
+    }
+
+    /// The post-hooks of a model rendered at apply time, rendered now that it is built, on the
+    /// connection that built it (inside its transaction), so they see the new table.
+    func renderPostHooks(of model: CompiledModel, on connection: any EngineConnection) throws -> [String] {
+        let template = try self.template(library.models[model.uniqueID], of: model.uniqueID, named: model.name)
+        let view = model.materialized == .view && !dialect.viewsQualifyTheirOwnSchema
+        let (context, this) = renderContext(template, this: model.relation, unqualifiedSchema: view ? model.relation.schema : nil,
+                                            connection: connection)
+        return try (template.postHooks ?? []).map { try hook($0, of: template, in: context, this: this, node: model.uniqueID) }
     }
 
     /// `test` with its SQL rendered now.
