@@ -29,6 +29,10 @@ public struct TemplateLibrary: Codable, Sendable, Equatable {
     /// Since 2.3: each project's `version:` (the root's and every package's), by project name,
     /// for templates that read dbt's runtime config. Absent in older plans.
     public var projectVersions: [String: String]?
+    /// Since 2.3: what dbt's `graph` says of each model and seed that the plan's nodes do not
+    /// (its file as written, its place in its project), by unique id, for the templates rendered
+    /// at apply time that read `graph`. Absent in older plans.
+    public var graphNodes: [String: GraphNodeFacts]?
 
     public init(project: String, target: String, namespace: String, compiledAt: String, macros: [TemplateFile],
                 vars: [String: [String: ConfigValue]], dispatch: [String: [String]], models: [String: ModelTemplate],
@@ -50,6 +54,7 @@ public struct TemplateLibrary: Codable, Sendable, Equatable {
         case compiledAt = "compiled_at"
         case runHooks = "run_hooks"
         case projectVersions = "project_versions"
+        case graphNodes = "graph_nodes"
     }
 }
 
@@ -130,6 +135,29 @@ public struct RunHooks: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case onRunStart = "on_run_start"
         case onRunEnd = "on_run_end"
+    }
+}
+
+/// Since 2.3: a node's facts as dbt's `graph` has them: `raw_code` (a model's file as written),
+/// `original_file_path` (relative to its project), `path` (relative to its resource folder) and
+/// `fqn`.
+public struct GraphNodeFacts: Codable, Sendable, Equatable {
+    public var rawCode: String?
+    public var originalFilePath: String
+    public var path: String
+    public var fqn: [String]
+
+    public init(rawCode: String?, originalFilePath: String, path: String, fqn: [String]) {
+        self.rawCode = rawCode
+        self.originalFilePath = originalFilePath
+        self.path = path
+        self.fqn = fqn
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case rawCode = "raw_code"
+        case originalFilePath = "original_file_path"
+        case path, fqn
     }
 }
 

@@ -20,7 +20,8 @@ enum CrossDatabaseMacros {
             }
             bound[index] = value
         }
-        for index in 0..<required where bound[index] == nil || bound[index]!.isUndefined {
+        // An undefined value is given (dbt's macros print it as nothing); only a missing one is an error.
+        for index in 0..<required where bound[index] == nil {
             throw TemplateError("\(name)() is missing its argument '\(parameters[index])'", at: context.location,
                                 hint: "\(name)(\(parameters.joined(separator: ", ")))")
         }

@@ -216,18 +216,33 @@ extension DbtRenderContext {
         }
     }
 
-    /// dbt's Column: `name`, `column`, `data_type`, `dtype`, `quoted`, and `is_string()`/`is_number()`.
+    /// dbt's Column: `name`, `column`, `data_type`, `dtype`, `quoted`, `char_size`, and `is_string()`,
+    /// `is_number()`, `is_integer()`, `is_float()`, `string_size()`.
     static func column(_ column: ColumnSpec, dialect: any SQLDialect) -> JinjaValue {
         let type = column.type ?? ""
         let lowered = type.lowercased()
         let isString = ["char", "text", "string", "clob"].contains { lowered.contains($0) }
         let isNumber = ["int", "real", "float", "double", "numeric", "decimal", "number"].contains { lowered.contains($0) }
+        // `character varying(255)`: the length in parentheses.
+        let size = lowered.firstIndex(of: "(").flatMap { open in
+            Int(lowered[lowered.index(after: open)...].prefix { $0.isNumber })
+        }
         return .dict([
             ("name", .string(column.name)), ("column", .string(column.name)), ("data_type", .string(type)), ("dtype", .string(type)),
             ("quoted", .string(dialect.quoteIdentifier(column.name))),
             ("is_string", .callable(JinjaCallable("is_string") { _, _, _ in .bool(isString) })),
             ("is_number", .callable(JinjaCallable("is_number") { _, _, _ in .bool(isNumber) })),
             ("is_numeric", .callable(JinjaCallable("is_numeric") { _, _, _ in .bool(isNumber) })),
+            ("is_integer", .callable(JinjaCallable("is_integer") { _, _, _ in .bool(lowered.contains("int")) })),
+            ("is_float", .callable(JinjaCallable("is_float") { _, _, _ in
+                .bool(["real", "float", "double"].contains { lowered.contains($0) })
+            })),
+            ("char_size", size.map(JinjaValue.integer) ?? .none),
+            // As dbt's Column: a string column's declared length, 256 when it declares none.
+            ("string_size", .callable(JinjaCallable("string_size") { _, _, context in
+                guard isString else { throw TemplateError("string_size() of \(column.name), which is not a string column (\(type))", at: context.location) }
+                return .integer(size ?? 256)
+            })),
         ])
     }
 }

@@ -25,6 +25,15 @@ public struct DbtGraph: Sendable {
         public var extra: [(String, String?)] = []
         /// For an exposure: its owner's name.
         public var owner: String?
+        /// Its documented columns (models, seeds, sources).
+        public var columns: [ColumnSpec] = []
+        /// For a model: whether it enforces a contract.
+        public var contractEnforced = false
+        /// For a test: its test's name (`unique`, `dbt_utils.equality`) and column.
+        public var testName: String?
+        public var columnName: String?
+        /// dbt's `raw_code`, `original_file_path`, `path` and `fqn`, when the plan has them.
+        public var facts: GraphNodeFacts?
     }
 
     public var nodes: [Node]
@@ -35,26 +44,37 @@ public struct DbtGraph: Sendable {
         let checksums = Dictionary(plan.metadata.inputs.map { ($0.path, $0.sha256) }, uniquingKeysWith: { first, _ in first })
         for seed in plan.seeds {
             nodes.append(Node(uniqueID: seed.uniqueID, name: seed.name, resourceType: "seed", path: seed.path, tags: seed.tags,
-                              materialized: "seed", dependsOn: [], relation: seed.relation, checksum: seed.sha256))
+                              materialized: "seed", dependsOn: [], relation: seed.relation, checksum: seed.sha256, columns: seed.columns))
         }
         for model in plan.models {
             nodes.append(Node(uniqueID: model.uniqueID, name: model.name, resourceType: model.materialized == .snapshot ? "snapshot" : "model",
                               path: model.path, tags: model.tags, materialized: model.materialized.rawValue, dependsOn: model.dependsOn,
                               relation: model.materialized == .ephemeral ? nil : model.relation, checksum: checksums[model.path],
-                              description: model.description, extra: [("compiled_code", model.sql)]))
+                              description: model.description,
+                              extra: [("compiled_code", model.sql)], columns: model.columns,
+                              contractEnforced: model.contract != nil))
         }
         for test in plan.tests {
             nodes.append(Node(uniqueID: test.uniqueID, name: test.name, resourceType: test.testName == "unit" ? "unit_test" : "test",
-                              path: nil, tags: test.tags, materialized: "test", dependsOn: test.dependsOn, relation: nil))
+                              path: nil, tags: test.tags, materialized: "test", dependsOn: test.dependsOn, relation: nil,
+                              testName: test.testName, columnName: test.column))
         }
         for source in plan.sources {
             nodes.append(Node(uniqueID: source.uniqueID, name: source.name, resourceType: "source", path: nil, tags: [],
-                              materialized: nil, dependsOn: [], relation: source.relation, sourceName: source.sourceName))
+                              materialized: nil, dependsOn: [], relation: source.relation, sourceName: source.sourceName, columns: source.columns))
         }
         for exposure in plan.exposures ?? [] {
             nodes.append(Node(uniqueID: exposure.uniqueID, name: exposure.name, resourceType: "exposure", path: exposure.path, tags: [],
                               materialized: nil, dependsOn: exposure.dependsOn, relation: nil, description: exposure.description,
                               extra: [("type", exposure.type), ("url", exposure.url), ("maturity", nil)], owner: exposure.owner))
+        }
+        // Where the plan says more of a node as dbt's graph has it: its file as written, its
+        // project-relative paths and its fqn.
+        if let facts = plan.templates?.graphNodes {
+            for index in nodes.indices {
+                guard let known = facts[nodes[index].uniqueID] else { continue }
+                nodes[index].facts = known
+            }
         }
         self.nodes = nodes
     }
@@ -71,15 +91,35 @@ public struct DbtGraph: Sendable {
                 ("depends_on", .dict([("nodes", .list(node.dependsOn.map(JinjaValue.string))), ("macros", .list([]))])),
                 ("config", .dict([("materialized", node.materialized.map(JinjaValue.string) ?? .none),
                                   ("tags", .list(node.tags.map(JinjaValue.string))), ("enabled", .bool(true)),
-                                  ("meta", .dict([])), ("full_refresh", .none)])),
+                                  ("meta", .dict([])), ("full_refresh", .none), ("freshness", .none), ("on_schema_change", .none)])),
+                ("columns", .dict(node.columns.map { column in
+                    (column.name, .dict([("name", .string(column.name)), ("description", .string(column.description ?? "")),
+                                         ("data_type", column.type.map(JinjaValue.string) ?? .none), ("meta", .dict([])),
+                                         ("tags", .list([])), ("quote", .none), ("constraints", .list([]))]))
+                })),
+                ("constraints", .list([])),
+                // What floe's plan does not carry of dbt's governance is dbt's default.
+                ("access", .string("protected")), ("group", .none), ("version", .none), ("latest_version", .none),
+                ("deprecation_date", .none), ("contract", .dict([("enforced", .bool(node.contractEnforced)), ("alias_types", .bool(true))])),
+                ("language", .string("sql")), ("patch_path", .none),
                 ("meta", .dict([])), ("description", .string(node.description ?? "")),
                 ("checksum", .dict([("name", .string(node.checksum == nil ? "none" : "sha256")), ("checksum", .string(node.checksum ?? ""))])),
             ] + node.extra.map { ($0.0, $0.1.map(JinjaValue.string) ?? .none) }
             // Every node has a path in dbt; a test's file is not in the plan, so it is empty.
-            pairs += [("path", .string(node.path ?? "")), ("original_file_path", .string(node.path ?? ""))]
+            if let facts = node.facts {
+                pairs += [("path", .string(facts.path)), ("original_file_path", .string(facts.originalFilePath)),
+                          ("raw_code", .string(facts.rawCode ?? ""))]
+                if let fqn = pairs.firstIndex(where: { $0.0 == "fqn" }) { pairs[fqn].1 = .list(facts.fqn.map(JinjaValue.string)) }
+            } else {
+                pairs += [("path", .string(node.path ?? "")), ("original_file_path", .string(node.path ?? "")), ("raw_code", .string(""))]
+            }
             if let relation = node.relation {
                 pairs += [("schema", .string(relation.schema)), ("alias", .string(relation.name)), ("identifier", .string(relation.name)),
                           ("database", .none), ("relation_name", .string(dialect.relation(schema: relation.schema, name: relation.name)))]
+            }
+            if let test = node.testName {
+                pairs += [("test_metadata", .dict([("name", .string(test)), ("kwargs", .dict([])), ("namespace", .none)])),
+                          ("column_name", node.columnName.map(JinjaValue.string) ?? .none)]
             }
             if node.resourceType == "exposure" {
                 pairs.append(("owner", .dict([("name", node.owner.map(JinjaValue.string) ?? .none), ("email", .none)])))

@@ -6,6 +6,18 @@ import Foundation
 /// dbt's model contracts (`contract: {enforced: true}`): the columns and constraints a model
 /// promises, checked at compile where its SQL names its columns, and at apply by the engine.
 extension DbtPlanAssembly {
+    /// A properties value as dbt renders properties YAML: Jinja rendered (no node, no `this`), a
+    /// failure reported at the file and the text kept.
+    mutating func renderedText(_ text: String, file: String) -> String {
+        guard text.contains("{{") || text.contains("{%") else { return text }
+        let outcome = serialContext.render(source: text, file: file, slot: nil, model: [], base: NodeConfig(), incremental: false)
+        if let error = outcome.error {
+            result.diagnostics.append(error.diagnostic)
+            return text
+        }
+        return outcome.text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// The model's enforced contract, or nil when it enforces none (or when the contract is wrong:
     /// each mistake is reported at its file).
     mutating func contract(of id: SlotID, materialized: Materialization) -> ModelContract? {
@@ -50,7 +62,9 @@ extension DbtPlanAssembly {
                 + "(\(first.type.rawValue), …) are not applied", hint: "materialize it as a table to enforce them"))
             constraints = []
         }
-        let contract = ModelContract(columns: columns.map { ModelContract.Column(name: $0.name, dataType: $0.dataType ?? "") },
+        // A data type written as Jinja (`"{{ 'UInt8' if target.type == 'clickhouse' else 'int' }}"`)
+        // is rendered, as dbt renders properties YAML.
+        let contract = ModelContract(columns: columns.map { ModelContract.Column(name: $0.name, dataType: renderedText($0.dataType ?? "", file: location.file)) },
                                      constraints: constraints)
         if let names = SelectListColumns.names(in: model.render.text), !model.renderAtApply {
             let mismatches = contract.mismatches(names.map { ($0, nil) })

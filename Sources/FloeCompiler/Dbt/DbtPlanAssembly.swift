@@ -181,6 +181,15 @@ struct DbtPlanAssembly: DbtCompilePhase {
             macros: macroFiles.map { TemplateFile(package: $0.package, path: planPaths[$0.file] ?? $0.file, text: $0.text) }, vars: vars,
             dispatch: project.dispatch, models: templates, tests: tests, runHooks: runHooks.isEmpty ? nil : runHooks)
         library.projectVersions = inputs.projectVersions
+        var graphNodes: [String: GraphNodeFacts] = [:]
+        for id in table.models + table.seeds where table[id].enabled {
+            let fields = Dictionary(table.nodeFields(id), uniquingKeysWith: { first, _ in first })
+            graphNodes[table[id].uniqueID] = GraphNodeFacts(
+                rawCode: table[id].kind == .model ? table[model: id].source : nil,
+                originalFilePath: fields["original_file_path"]?.rendered ?? "", path: fields["path"]?.rendered ?? "",
+                fqn: fields["fqn"]?.iterated?.map(\.rendered) ?? [])
+        }
+        library.graphNodes = graphNodes
         return library
     }
 

@@ -277,7 +277,9 @@ extension DbtPlanAssembly {
                     return
                 }
             } else if let macro = context.testMacro(definition.name, from: package) {
-                var keywords: [(String, JinjaValue)] = [("model", context.relation(slot))]
+                // dbt gives a test's macro `get_where_subquery(model)`: with a `where` config, the
+                // filtered subquery in place of the relation.
+                var keywords: [(String, JinjaValue)] = [("model", config.whereClause == nil ? context.relation(slot) : .string(target))]
                 if let column { keywords.append(("column_name", .string(column))) }
                 keywords += arguments.keys.sorted().map { ($0, arguments[$0]!.jinja) }
                 keywords += relationArguments.keys.sorted().map { ($0, relationArguments[$0]!.value) }

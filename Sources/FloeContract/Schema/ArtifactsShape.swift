@@ -336,6 +336,12 @@ public enum ArtifactsShape {
             .required("models", .map(.object(nodeTemplate("a model's template"))), "by model unique id"),
             .required("tests", .map(.object(nodeTemplate("a test's template"))), "tests rendered at apply time, by unique id"),
             .optional("project_versions", .map(text), "since 2.3: each project's dbt_project.yml version, by project name"),
+            .optional("graph_nodes", .map(.object(ObjectShape("a node's facts as dbt's graph has them", [
+                .optional("raw_code", text, "a model's file as written"),
+                .required("original_file_path", text, "its file, relative to its project"),
+                .required("path", text, "its file, relative to its resource folder"),
+                .required("fqn", names, "its fully qualified name"),
+            ]))), "since 2.3: by model and seed unique id, what graph says of them beyond the plan's nodes"),
             .optional("run_hooks", .map(.object(nodeTemplate("a run hook's template"))),
                       "since 2.3: on-run-start/on-run-end hooks rendered at apply time, by `on-run-end.<index>`; their statement in `hooks` is empty"),
         ])), "since 2.0: models rendered at apply time"),

@@ -206,6 +206,31 @@ import Testing
         #expect(output.artifacts?.models.first?.relation.schema == "custom_none")
     }
 
+    /// A custom generic test with a `where` config tests only the rows it selects: its macro gets
+    /// dbt's `get_where_subquery(model)` (the filter was dropped for every test but the built-in
+    /// four, so such a test silently ran over the whole table).
+    @Test func aCustomTestsWhereConfigFiltersItsModel() throws {
+        let project = try TestProject.dbt([
+            "models/a.sql": "select 1 as id",
+            "macros/t.sql": "{% test expr(model, expression, column_name=None) %}select 1 from {{ model }} where not({{ column_name }} {{ expression }}){% endtest %}",
+            "models/s.yml": """
+                models:
+                  - name: a
+                    columns:
+                      - name: id
+                        data_tests:
+                          - expr: {arguments: {expression: "= 2"}, config: {where: "id = 5"}}
+                          - expr: {arguments: {expression: "= 3"}}
+                """,
+        ])
+        let output = project.compile()
+        #expect(!output.diagnostics.hasErrors, "\(output.diagnostics)")
+        #expect(output.artifacts?.tests.map(\.sql).sorted() == [
+            #"select 1 from "floe-dev"."a" where not(id = 3)"#,
+            #"select 1 from (select * from "floe-dev"."a" where id = 5) dbt_subquery where not(id = 2)"#,
+        ])
+    }
+
     /// dbt's `api`: `api.Relation.create`, `api.Column` and `translate_type`.
     @Test func theApiObjectMakesRelationsAndColumns() throws {
         let project = try TestProject.dbt([
