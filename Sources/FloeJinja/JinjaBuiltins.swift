@@ -595,7 +595,16 @@ enum JinjaBuiltins {
             guard let number = number(value) else { throw TemplateError("round needs a number, got \(value.typeName)", at: location) }
             let precision = argument(0, "precision").flatMap { JinjaBuiltins.number($0) }.map(Int.init) ?? 0
             let scale = pow(10.0, Double(precision))
-            return .number((number * scale).rounded() / scale)
+            // Jinja2's methods: `common` (half away from zero), `ceil`, `floor`.
+            let method = argument(1, "method")?.rendered ?? "common"
+            let rule: FloatingPointRoundingRule
+            switch method {
+            case "common": rule = .toNearestOrAwayFromZero
+            case "ceil": rule = .up
+            case "floor": rule = .down
+            default: throw TemplateError("round: unknown method '\(method)'", at: location, hint: "use 'common', 'ceil' or 'floor'")
+            }
+            return .number((number * scale).rounded(rule) / scale)
         case "tojson":
             return .string(json(value))
         case "select", "reject":

@@ -66,6 +66,14 @@ import Testing
         #expect(PythonRegex.icuPattern("x{1,}[{}]}") == "x{1,}[{}]\\}")
     }
 
+    /// `round`'s methods: `ceil` and `floor` round up and down (dbt_project_evaluator counts its
+    /// insert batches with `round(0, 'ceil')`; ignoring the method made 8/1000 zero batches).
+    @Test func roundHonoursItsMethod() throws {
+        #expect(try render("{{ (8 / 1000) | round(0, 'ceil') | int }} {{ 2.7 | round(0, 'floor') }} {{ 2.5 | round }} {{ 1.234 | round(2, method='ceil') }}")
+            == "1 2.0 3.0 1.24")
+        #expect(throws: TemplateError.self) { try render("{{ 1 | round(0, 'up') }}") }
+    }
+
     /// `{%+` and `+%}`, Jinja's markers that keep the whitespace around a tag (floe strips none).
     @Test func plusMarkersKeepWhitespace() throws {
         #expect(try render("a\n  {%+ if true +%} b {%+ endif %}") == "a\n   b ")
