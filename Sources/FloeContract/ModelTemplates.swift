@@ -33,6 +33,8 @@ public struct TemplateLibrary: Codable, Sendable, Equatable {
     /// (its file as written, its place in its project), by unique id, for the templates rendered
     /// at apply time that read `graph`. Absent in older plans.
     public var graphNodes: [String: GraphNodeFacts]?
+    /// Since 2.3: dbt's metrics as `graph.metrics` has them, by unique id (`metric.<project>.<name>`).
+    public var graphMetrics: [String: GraphMetricFacts]?
 
     public init(project: String, target: String, namespace: String, compiledAt: String, macros: [TemplateFile],
                 vars: [String: [String: ConfigValue]], dispatch: [String: [String]], models: [String: ModelTemplate],
@@ -55,6 +57,7 @@ public struct TemplateLibrary: Codable, Sendable, Equatable {
         case runHooks = "run_hooks"
         case projectVersions = "project_versions"
         case graphNodes = "graph_nodes"
+        case graphMetrics = "graph_metrics"
     }
 }
 
@@ -139,25 +142,75 @@ public struct RunHooks: Codable, Sendable, Equatable {
 }
 
 /// Since 2.3: a node's facts as dbt's `graph` has them: `raw_code` (a model's file as written),
-/// `original_file_path` (relative to its project), `path` (relative to its resource folder) and
-/// `fqn`.
+/// `original_file_path` (relative to its project), `path` (relative to its resource folder),
+/// `fqn`, and a versioned model's `version` and `latest_version`.
 public struct GraphNodeFacts: Codable, Sendable, Equatable {
     public var rawCode: String?
     public var originalFilePath: String
     public var path: String
     public var fqn: [String]
+    /// A versioned model's version, and the latest version of its name.
+    public var version: String?
+    public var latestVersion: String?
 
-    public init(rawCode: String?, originalFilePath: String, path: String, fqn: [String]) {
+    public init(rawCode: String?, originalFilePath: String, path: String, fqn: [String], version: String? = nil,
+                latestVersion: String? = nil) {
         self.rawCode = rawCode
         self.originalFilePath = originalFilePath
         self.path = path
         self.fqn = fqn
+        self.version = version
+        self.latestVersion = latestVersion
     }
 
     enum CodingKeys: String, CodingKey {
         case rawCode = "raw_code"
         case originalFilePath = "original_file_path"
-        case path, fqn
+        case latestVersion = "latest_version"
+        case path, fqn, version
+    }
+}
+
+/// Since 2.3: a dbt metric as `graph.metrics` has it: its definition as written and the nodes it
+/// depends on (the semantic model of its measure, or the metrics it is made of).
+public struct GraphMetricFacts: Codable, Sendable, Equatable {
+    public var name: String
+    public var package: String
+    /// `simple`, `ratio`, `derived`, `cumulative` or `conversion`.
+    public var type: String
+    public var label: String?
+    public var description: String?
+    public var filters: [String]
+    public var measure: String?
+    public var numerator: String?
+    public var denominator: String?
+    public var expr: String?
+    public var window: String?
+    public var dependsOn: [String]
+    public var originalFilePath: String
+
+    public init(name: String, package: String, type: String, label: String?, description: String?, filters: [String],
+                measure: String?, numerator: String?, denominator: String?, expr: String?, window: String?,
+                dependsOn: [String], originalFilePath: String) {
+        self.name = name
+        self.package = package
+        self.type = type
+        self.label = label
+        self.description = description
+        self.filters = filters
+        self.measure = measure
+        self.numerator = numerator
+        self.denominator = denominator
+        self.expr = expr
+        self.window = window
+        self.dependsOn = dependsOn
+        self.originalFilePath = originalFilePath
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case dependsOn = "depends_on"
+        case originalFilePath = "original_file_path"
+        case name, package, type, label, description, filters, measure, numerator, denominator, expr, window
     }
 }
 

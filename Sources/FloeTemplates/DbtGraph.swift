@@ -37,6 +37,8 @@ public struct DbtGraph: Sendable {
     }
 
     public var nodes: [Node]
+    /// dbt's metrics, by unique id, when the plan carries them.
+    public var metrics: [(id: String, facts: GraphMetricFacts)] = []
 
     /// The graph of a plan: models, seeds and tests in `nodes`, sources in `sources`, exposures in `exposures`.
     public init(_ plan: CompiledArtifacts) {
@@ -77,6 +79,7 @@ public struct DbtGraph: Sendable {
             }
         }
         self.nodes = nodes
+        metrics = (plan.templates?.graphMetrics ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     /// The value templates read: `nodes`, `sources`, `exposures` (by unique id), and the empty
@@ -101,7 +104,7 @@ public struct DbtGraph: Sendable {
                 // What floe's plan does not carry of dbt's governance is dbt's default.
                 ("access", .string("protected")), ("group", .none), ("version", .none), ("latest_version", .none),
                 ("deprecation_date", .none), ("contract", .dict([("enforced", .bool(node.contractEnforced)), ("alias_types", .bool(true))])),
-                ("language", .string("sql")), ("patch_path", .none),
+                ("language", .string("sql")), ("patch_path", .none), ("time_spine", .none),
                 ("meta", .dict([])), ("description", .string(node.description ?? "")),
                 ("checksum", .dict([("name", .string(node.checksum == nil ? "none" : "sha256")), ("checksum", .string(node.checksum ?? ""))])),
             ] + node.extra.map { ($0.0, $0.1.map(JinjaValue.string) ?? .none) }
@@ -110,6 +113,10 @@ public struct DbtGraph: Sendable {
                 pairs += [("path", .string(facts.path)), ("original_file_path", .string(facts.originalFilePath)),
                           ("raw_code", .string(facts.rawCode ?? ""))]
                 if let fqn = pairs.firstIndex(where: { $0.0 == "fqn" }) { pairs[fqn].1 = .list(facts.fqn.map(JinjaValue.string)) }
+                if let version = facts.version, let index = pairs.firstIndex(where: { $0.0 == "version" }) {
+                    pairs[index].1 = .string(version)
+                    if let latest = pairs.firstIndex(where: { $0.0 == "latest_version" }) { pairs[latest].1 = facts.latestVersion.map(JinjaValue.string) ?? .none }
+                }
             } else {
                 pairs += [("path", .string(node.path ?? "")), ("original_file_path", .string(node.path ?? "")), ("raw_code", .string(""))]
             }
@@ -135,7 +142,30 @@ public struct DbtGraph: Sendable {
         }
         return .dict([
             ("nodes", group(["model", "seed", "snapshot", "test", "unit_test"])), ("sources", group(["source"])), ("exposures", group(["exposure"])),
-            ("metrics", .dict([])), ("groups", .dict([])), ("semantic_models", .dict([])), ("saved_queries", .dict([])),
+            ("metrics", .dict(metrics.map { ($0.id, Self.metric($0.id, $0.facts)) })),
+            ("groups", .dict([])), ("semantic_models", .dict([])), ("saved_queries", .dict([])),
+        ])
+    }
+
+    /// A metric as dbt's graph has it.
+    static func metric(_ id: String, _ facts: GraphMetricFacts) -> JinjaValue {
+        func text(_ value: String?) -> JinjaValue { value.map(JinjaValue.string) ?? .none }
+        func input(_ name: String?) -> JinjaValue {
+            name.map { .dict([("name", .string($0)), ("filter", .none), ("alias", .none), ("offset_window", .none)]) } ?? .none
+        }
+        let filter: JinjaValue = facts.filters.isEmpty ? .none
+            : .dict([("where_filters", .list(facts.filters.map { .dict([("where_sql_template", .string($0))]) }))])
+        return .dict([
+            ("unique_id", .string(id)), ("name", .string(facts.name)), ("resource_type", .string("metric")),
+            ("package_name", .string(facts.package)), ("path", .string(facts.originalFilePath)),
+            ("original_file_path", .string(facts.originalFilePath)), ("fqn", .list([.string(facts.package), .string(facts.name)])),
+            ("description", .string(facts.description ?? "")), ("label", .string(facts.label ?? facts.name)), ("type", .string(facts.type)),
+            ("type_params", .dict([("measure", input(facts.measure)), ("numerator", input(facts.numerator)),
+                                   ("denominator", input(facts.denominator)), ("expr", text(facts.expr)), ("window", text(facts.window)),
+                                   ("grain_to_date", .none), ("cumulative_type_params", .none), ("metrics", .list([]))])),
+            ("filter", filter), ("meta", .dict([])), ("tags", .list([])), ("config", .dict([("enabled", .bool(true)), ("meta", .dict([]))])),
+            ("depends_on", .dict([("nodes", .list(facts.dependsOn.map(JinjaValue.string))), ("macros", .list([]))])),
+            ("group", .none),
         ])
     }
 

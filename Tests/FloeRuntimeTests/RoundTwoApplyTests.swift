@@ -93,6 +93,46 @@ import Testing
         #expect(try project.rows(#"select tmp, big, fives from "shop"."probe""#) == [["events__dbt_tmp", "2", "1"]])
     }
 
+    /// `graph` at apply time says what dbt's does of a node (its file as written, its path in the
+    /// project, its fqn) and has dbt's metrics, each depending on its measure's semantic model
+    /// (dbt_project_evaluator reads all of them; its metric tables were empty).
+    @Test func theGraphHasTheNodesFilesAndTheMetrics() throws {
+        let project = try ModelGovernanceBuildTests.project()
+        defer { project.remove() }
+        try project.write("dbt/models/marts/totals.sql", "{{ config(materialized='table') }}\nselect sum(amount) as amount from {{ ref('events') }}")
+        try project.write("dbt/models/marts/semantic.yml", """
+            semantic_models:
+              - name: events_sm
+                model: ref('totals')
+                entities: [{name: total, type: primary, expr: amount}]
+                measures: [{name: amount_total, agg: sum, expr: amount}]
+            metrics:
+              - name: total_amount
+                label: Total amount
+                type: simple
+                type_params: {measure: amount_total}
+            """)
+        try project.write("dbt/models/probe.sql", """
+            {{ config(materialized='table') }}
+            {% if execute %}
+            {% set m = graph.metrics.values() | first %}
+            {% set node = graph.nodes['model.shop.totals'] %}
+            {% else %}
+            {% set m = {'name': '', 'depends_on': {'nodes': []}, 'type_params': {'measure': {'name': ''}}} %}
+            {% set node = {'original_file_path': '', 'path': '', 'fqn': [], 'raw_code': '', 'time_spine': none} %}
+            {% endif %}
+            select '{{ m.name }}' as metric, '{{ m.depends_on.nodes | join(",") }}' as dep, '{{ m.type_params.measure.name }}' as measure,
+                   '{{ node.original_file_path }}' as file, '{{ node.path }}' as path, '{{ node.fqn | join(".") }}' as fqn,
+                   {{ node.raw_code | length }} as raw_length, {{ node.time_spine is none }} as no_spine
+            """)
+        try project.apply()
+        let rows = try project.rows(#"select metric, dep, measure, file, path, fqn, raw_length, no_spine from "shop"."probe""#)
+        #expect(rows == [[
+            "total_amount", "semantic_model.shop.events_sm", "amount_total", "models/marts/totals.sql", "marts/totals.sql",
+            "shop.marts.totals", "88", "1",
+        ]], "\(rows)")
+    }
+
     /// on-run-start/on-run-end hooks that query the database, read `graph` or (at the end)
     /// `results` are rendered when they run, as dbt renders them (dbt_artifacts' `upload_results`
     /// shape): the end hook sees every node the run reached with its status, the run's id and

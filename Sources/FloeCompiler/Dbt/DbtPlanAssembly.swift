@@ -187,10 +187,37 @@ struct DbtPlanAssembly: DbtCompilePhase {
             graphNodes[table[id].uniqueID] = GraphNodeFacts(
                 rawCode: table[id].kind == .model ? table[model: id].source : nil,
                 originalFilePath: fields["original_file_path"]?.rendered ?? "", path: fields["path"]?.rendered ?? "",
-                fqn: fields["fqn"]?.iterated?.map(\.rendered) ?? [])
+                fqn: fields["fqn"]?.iterated?.map(\.rendered) ?? [],
+                version: fields["version"]?.rendered, latestVersion: fields["latest_version"].flatMap { if case .string(let text) = $0 { text } else { nil } })
         }
         library.graphNodes = graphNodes
+        library.graphMetrics = graphMetrics()
         return library
+    }
+
+    /// dbt's metrics as `graph.metrics` has them: a simple or cumulative metric depends on the
+    /// semantic model of its measure, a ratio or derived one on its metrics.
+    private func graphMetrics() -> [String: GraphMetricFacts]? {
+        let semantic = properties.semantic
+        guard !semantic.metrics.isEmpty else { return nil }
+        var owners: [String: String] = [:]
+        for model in semantic.models {
+            for measure in model.measures { owners[measure.name] = "semantic_model.\(project.name).\(model.name)" }
+        }
+        var result: [String: GraphMetricFacts] = [:]
+        for metric in semantic.metrics {
+            let inputs = metric.metrics + [metric.numerator, metric.denominator].compactMap { $0 }
+            let dependsOn = metric.measure.flatMap { owners[$0.name] }.map { [$0] }
+                ?? inputs.map { "metric.\(project.name).\($0.name)" }
+            let planPath = metric.origin.planPath
+            let relative = planPath.hasPrefix(request.planPrefix) ? String(planPath.dropFirst(request.planPrefix.count)) : planPath
+            result["metric.\(project.name).\(metric.name)"] = GraphMetricFacts(
+                name: metric.name, package: project.name, type: metric.type, label: metric.label, description: metric.description,
+                filters: metric.filters, measure: metric.measure?.name, numerator: metric.numerator?.name,
+                denominator: metric.denominator?.name, expr: metric.expr, window: metric.window, dependsOn: dependsOn,
+                originalFilePath: relative)
+        }
+        return result
     }
 
     /// A template and the context it renders in at apply time: what its compile (dbt's parse)
