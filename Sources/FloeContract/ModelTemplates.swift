@@ -248,6 +248,10 @@ public struct ModelTemplate: Codable, Sendable, Equatable {
     /// (`run_query` in a post-hook): rendered at apply time with the model. Absent otherwise.
     public var preHooks: [String]?
     public var postHooks: [String]?
+    /// Since 2.3: a unit test's `overrides`: vars over the project's, and macros answering what
+    /// the test says, for a tested model rendered at apply time. Absent otherwise.
+    public var varOverrides: [String: ConfigValue]?
+    public var macroOverrides: [String: ConfigValue]?
 
     public init(path: String, text: String, package: String, refs: [TemplateReference], sources: [TemplateSource],
                 node: [String: ConfigValue], config: [String: ConfigValue], environment: [String: String],
@@ -268,6 +272,8 @@ public struct ModelTemplate: Codable, Sendable, Equatable {
         case path, text, package, refs, sources, node, config, environment
         case preHooks = "pre_hooks"
         case postHooks = "post_hooks"
+        case varOverrides = "var_overrides"
+        case macroOverrides = "macro_overrides"
     }
 }
 

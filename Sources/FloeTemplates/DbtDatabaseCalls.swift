@@ -68,17 +68,25 @@ extension DbtRenderContext {
             },
             // A unit test (``UnitTestSQL``), written once its inputs exist: the template floe makes
             // for it passes the inputs' relations; the rest is under the node's `floe_unit_test`.
-            "floe_unit_test": function("floe_unit_test") { [unowned self] arguments, _, context in
+            // `model_sql=` is the model's SQL rendered now (a model rendered at apply time), whose
+            // inputs' relations are named for their fixtures here.
+            "floe_unit_test": function("floe_unit_test") { [unowned self] arguments, keywords, context in
                 guard let connection = try self.connection(for: "a unit test", at: context.location) else { return .string("") }
                 guard case .dict(let node)? = self.environment.globals["model"], let spec = node["floe_unit_test"].map(ConfigInput.init),
-                      case .map(let parts) = spec, case .string(let model)? = parts["model_sql"], case .list(let given)? = parts["given"],
+                      case .map(let parts) = spec, case .string(var model)? = parts["model_sql"], case .list(let given)? = parts["given"],
                       let expect = parts["expect"], case .list(let inputs)? = arguments.first else {
                     throw TemplateError("floe_unit_test() is floe's own, for the unit tests it writes", at: context.location)
                 }
+                let rendered = keywords.first { $0.0 == "model_sql" }?.1.rendered
+                if let rendered { model = rendered.trimmingCharacters(in: .whitespacesAndNewlines) }
                 var selects: [String] = []
-                for (fixture, input) in zip(given, inputs.items) {
+                for (position, (fixture, input)) in zip(given, inputs.items).enumerated() {
                     guard case .dict(let relation) = input else { continue }
                     let target = Relation(schema: relation["schema"]?.rendered ?? "", name: relation["identifier"]?.rendered ?? "")
+                    if rendered != nil {
+                        model = model.replacingOccurrences(of: self.inputs.dialect.relation(schema: target.schema, name: target.name),
+                                                           with: UnitTestSQL.inputName(position))
+                    }
                     let columns: [ColumnSpec]
                     do {
                         columns = try connection.columns(of: target)

@@ -133,6 +133,33 @@ import Testing
         ]], "\(rows)")
     }
 
+    /// A unit test of a model rendered at apply time renders the model when it runs, its inputs
+    /// named for their fixture rows (it was refused at compile).
+    @Test func aUnitTestOfAModelRenderedAtApplyRuns() throws {
+        let project = try ModelGovernanceBuildTests.project()
+        defer { project.remove() }
+        try project.write("dbt/models/scored.sql", """
+            {{ config(materialized='table') }}
+            {% set found = run_query('select 10 as bonus') %}
+            {% set bonus = found.columns[0].values()[0] if execute else 0 %}
+            select id, amount + {{ bonus }} as amount from {{ ref('events') }}
+            """)
+        try project.write("dbt/models/unit.yml", """
+            unit_tests:
+              - name: adds_the_bonus
+                model: scored
+                given: [{input: ref('events'), rows: [{id: 1, amount: 5}]}]
+                expect: {rows: [{id: 1, amount: 15}]}
+              - name: a_wrong_expectation
+                model: scored
+                given: [{input: ref('events'), rows: [{id: 1, amount: 5}]}]
+                expect: {rows: [{id: 1, amount: 16}]}
+            """)
+        let results = try project.apply(expectSuccess: false)
+        let statuses = Dictionary(uniqueKeysWithValues: results.results.filter { $0.resourceType == .test }.map { ($0.name, $0.status) })
+        #expect(statuses == ["adds_the_bonus": .pass, "a_wrong_expectation": .fail], "\(results.results.map { ($0.name, $0.status, $0.message ?? "") })")
+    }
+
     /// on-run-start/on-run-end hooks that query the database, read `graph` or (at the end)
     /// `results` are rendered when they run, as dbt renders them (dbt_artifacts' `upload_results`
     /// shape): the end hook sees every node the run reached with its status, the run's id and

@@ -78,13 +78,9 @@ extension DbtPlanAssembly {
         }
         guard table[id].enabled else { return nil }
         let tested = table[model: id]
-        if tested.renderAtApply {
-            diagnostics.append(.error(at: location, "unit test '\(definition.name)': \(definition.model) is rendered at apply time, which unit tests do not support yet",
-                                      hint: "test a model whose SQL does not query the database while rendering"))
-            return nil
-        }
         var render = definition.incremental ? tested.incrementalRender ?? tested.render : tested.render
-        if !definition.vars.isEmpty || !definition.macros.isEmpty {
+        // A model rendered at apply time gets its overrides there (``ModelTemplate/varOverrides``).
+        if !tested.renderAtApply, !definition.vars.isEmpty || !definition.macros.isEmpty {
             // `overrides.vars` and `overrides.macros`: the model rendered again with those vars
             // over the project's, and those macros answering what the test says.
             var overridden = self.inputs.isolated()
@@ -128,10 +124,24 @@ extension DbtPlanAssembly {
                                         "expect": try fixture(definition.expect, at: location)])
             let relations = inputs.map { table[$0.slot].callExpression }
             let path = planPath(ofProperties: location.file)
-            let template = template(
-                text: "{{ floe_unit_test([\(relations.joined(separator: ", "))]) }}", path: path, package: definition.package,
-                render: RenderOutcome(refs: inputs.filter { table[$0.slot].kind != .source }, sources: inputs.filter { table[$0.slot].kind == .source }),
+            // A model rendered at apply time is rendered there too, inside the test's template, with
+            // its refs as they are; `floe_unit_test` then names its inputs' relations for their
+            // fixture rows, as dbt's unit tests point the model's refs at them.
+            var text = "{{ floe_unit_test([\(relations.joined(separator: ", "))]) }}"
+            var reads = RenderOutcome(refs: inputs.filter { table[$0.slot].kind != .source }, sources: inputs.filter { table[$0.slot].kind == .source })
+            if tested.renderAtApply {
+                text = "{% set floe_model_sql %}" + tested.source + "{% endset %}"
+                    + "{{ floe_unit_test([\(relations.joined(separator: ", "))], model_sql=floe_model_sql) }}"
+                reads.refs += render.refs
+                reads.sources += render.sources
+            }
+            var template = template(
+                text: text, path: path, package: definition.package, render: reads,
                 node: [("name", .string(definition.name)), ("resource_type", .string("unit_test")), ("floe_unit_test", spec.jinja)], config: config)
+            if tested.renderAtApply {
+                if !definition.vars.isEmpty { template.varOverrides = definition.vars.mapValues(ConfigValue.init) }
+                if !definition.macros.isEmpty { template.macroOverrides = definition.macros.mapValues(ConfigValue.init) }
+            }
             let test = CompiledTest(
                 uniqueID: "unit_test.\(definition.package).\(definition.model).\(definition.name)", name: definition.name, testName: "unit",
                 attachedNode: table[id].uniqueID, column: nil, severity: config.severity ?? .error,

@@ -48,6 +48,8 @@ public enum ArtifactsShape {
             .required("environment", .map(text), "environment variables it reads"),
             .optional("pre_hooks", names, "since 2.2: its pre-hooks as written, when they query the database: rendered at apply time"),
             .optional("post_hooks", names, "since 2.2: its post-hooks as written, when they query the database: rendered at apply time"),
+            .optional("var_overrides", .map(.any), "since 2.3: a unit test's overrides.vars, over the project's"),
+            .optional("macro_overrides", .map(.any), "since 2.3: a unit test's overrides.macros, the value each macro answers"),
         ])
     }
 

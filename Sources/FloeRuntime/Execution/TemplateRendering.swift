@@ -204,6 +204,12 @@ struct TemplateRendering: Sendable {
             compiledAt: library.compiledAt, packageVars: packageVars,
             dispatch: library.dispatch, unqualifiedSchema: unqualifiedSchema, graph: graph)
         inputs.projectVersions = library.projectVersions ?? [:]
+        // A unit test's overrides, over the project's vars (every package's too) and macros.
+        if let overrides = template.varOverrides?.mapValues(ConfigInput.init) {
+            inputs.vars.merge(overrides) { _, new in new }
+            for package in inputs.packageVars.keys { inputs.packageVars[package]!.merge(overrides) { _, new in new } }
+        }
+        if let overrides = template.macroOverrides { inputs.macroOverrides = overrides.mapValues(ConfigInput.init) }
         let context = DbtRenderContext(inputs)
         context.databaseAccess = .live(connection)
         return (context, thisPosition)
