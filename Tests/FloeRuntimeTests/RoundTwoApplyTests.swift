@@ -134,7 +134,7 @@ import Testing
     }
 
     /// A unit test of a model rendered at apply time renders the model when it runs, its inputs
-    /// named for their fixture rows (it was refused at compile).
+    /// named for their fixture rows and its `overrides` applied (it was refused at compile).
     @Test func aUnitTestOfAModelRenderedAtApplyRuns() throws {
         let project = try ModelGovernanceBuildTests.project()
         defer { project.remove() }
@@ -142,7 +142,7 @@ import Testing
             {{ config(materialized='table') }}
             {% set found = run_query('select 10 as bonus') %}
             {% set bonus = found.columns[0].values()[0] if execute else 0 %}
-            select id, amount + {{ bonus }} as amount from {{ ref('events') }}
+            select id, amount + {{ bonus }} + {{ var('extra', 0) }} as amount from {{ ref('events') }}
             """)
         try project.write("dbt/models/unit.yml", """
             unit_tests:
@@ -154,10 +154,15 @@ import Testing
                 model: scored
                 given: [{input: ref('events'), rows: [{id: 1, amount: 5}]}]
                 expect: {rows: [{id: 1, amount: 16}]}
+              - name: with_an_override
+                model: scored
+                given: [{input: ref('events'), rows: [{id: 1, amount: 5}]}]
+                expect: {rows: [{id: 1, amount: 16}]}
+                overrides: {vars: {extra: 1}}
             """)
         let results = try project.apply(expectSuccess: false)
         let statuses = Dictionary(uniqueKeysWithValues: results.results.filter { $0.resourceType == .test }.map { ($0.name, $0.status) })
-        #expect(statuses == ["adds_the_bonus": .pass, "a_wrong_expectation": .fail], "\(results.results.map { ($0.name, $0.status, $0.message ?? "") })")
+        #expect(statuses == ["adds_the_bonus": .pass, "a_wrong_expectation": .fail, "with_an_override": .pass], "\(results.results.map { ($0.name, $0.status, $0.message ?? "") })")
     }
 
     /// on-run-start/on-run-end hooks that query the database, read `graph` or (at the end)
