@@ -143,7 +143,7 @@ public struct RunHooks: Codable, Sendable, Equatable {
 
 /// Since 2.3: a node's facts as dbt's `graph` has them: `raw_code` (a model's file as written),
 /// `original_file_path` (relative to its project), `path` (relative to its resource folder),
-/// `fqn`, and a versioned model's `version` and `latest_version`.
+/// `fqn`, a versioned model's `version` and `latest_version`, and a model's `access` and `group`.
 public struct GraphNodeFacts: Codable, Sendable, Equatable {
     public var rawCode: String?
     public var originalFilePath: String
@@ -152,9 +152,14 @@ public struct GraphNodeFacts: Codable, Sendable, Equatable {
     /// A versioned model's version, and the latest version of its name.
     public var version: String?
     public var latestVersion: String?
+    /// A model's `access` (absent: `protected`) and `group`.
+    public var access: String?
+    public var group: String?
 
     public init(rawCode: String?, originalFilePath: String, path: String, fqn: [String], version: String? = nil,
-                latestVersion: String? = nil) {
+                latestVersion: String? = nil, access: String? = nil, group: String? = nil) {
+        self.access = access
+        self.group = group
         self.rawCode = rawCode
         self.originalFilePath = originalFilePath
         self.path = path
@@ -167,7 +172,7 @@ public struct GraphNodeFacts: Codable, Sendable, Equatable {
         case rawCode = "raw_code"
         case originalFilePath = "original_file_path"
         case latestVersion = "latest_version"
-        case path, fqn, version
+        case path, fqn, version, access, group
     }
 }
 

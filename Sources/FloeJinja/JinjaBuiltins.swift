@@ -306,6 +306,8 @@ enum JinjaBuiltins {
                     return value
                 }
             case "copy": return make { _, _ in .dict(box.keys.map { ($0, box[$0]!) }) }
+            // dbt's objects (a node, a run result) as plain dicts: `to_dict()`.
+            case "to_dict" where box["to_dict"] == nil: return make { _, _ in .dict(box.keys.map { ($0, box[$0]!) }) }
             // dbt's relation objects (dicts with `metadata.type` ending in `Relation`).
             case "render" where box.printed != nil: return make { _, _ in .string(box.printed!) }
             case "include" where isRelation(box):

@@ -137,6 +137,12 @@ extension DbtRenderContext {
                 guard let connection = try self.connection(for: "adapter.get_relation()", at: context.location) else { return .none }
                 return try self.existing(schema: argument(1, "schema"), identifier: argument(2, "identifier"), on: connection, at: context.location)
             }),
+            // `adapter.check_schema_exists(database, schema)`.
+            ("check_schema_exists", function("check_schema_exists") { [unowned self] arguments, keywords, context in
+                let schema = (arguments.count > 1 ? arguments[1] : keywords.first { $0.0 == "schema" }?.1)?.rendered ?? ""
+                guard let connection = try self.connection(for: "adapter.check_schema_exists()", at: context.location) else { return .bool(false) }
+                return .bool(!(try self.run(self.inputs.dialect.schemaExistsQuery(schema), on: connection, at: context.location).rows.isEmpty))
+            }),
             ("execute", function("execute") { [unowned self] arguments, keywords, context in
                 let sql = arguments.first?.rendered ?? ""
                 let fetch = keywords.first { $0.0 == "fetch" }?.1.isTruthy ?? false
@@ -208,8 +214,20 @@ extension DbtRenderContext {
         // agate's columns are a mapped sequence: by position, by name, and `items()`.
         let byName = JinjaValue.DictBox(Array(zip(result.columns, columns)))
         byName.sequence = columns
+        // agate's `rename(column_names)`: by a mapping of old names to new, or a list of new names.
+        let rename = JinjaCallable("rename") { arguments, keywords, _ in
+            var columns = result.columns
+            switch arguments.first ?? keywords.first(where: { $0.0 == "column_names" })?.1 {
+            case .dict(let names)?: columns = columns.map { names[$0]?.rendered ?? $0 }
+            case .list(let names)?: columns = zip(columns, names.items + Array(repeating: .none, count: max(0, columns.count - names.items.count))).map {
+                if case .none = $1 { $0 } else { $1.rendered }
+            }
+            default: break
+            }
+            return try Self.table(ResultSet(columns: columns, rows: result.rows))
+        }
         let table = JinjaValue.DictBox([("rows", .list(rows)), ("columns", .dict(byName)),
-                                        ("column_names", .list(result.columns.map(JinjaValue.string)))])
+                                        ("column_names", .list(result.columns.map(JinjaValue.string))), ("rename", .callable(rename))])
         table.sequence = rows
         return .dict(table)
     }

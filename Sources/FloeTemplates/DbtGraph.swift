@@ -113,6 +113,8 @@ public struct DbtGraph: Sendable {
                 pairs += [("path", .string(facts.path)), ("original_file_path", .string(facts.originalFilePath)),
                           ("raw_code", .string(facts.rawCode ?? ""))]
                 if let fqn = pairs.firstIndex(where: { $0.0 == "fqn" }) { pairs[fqn].1 = .list(facts.fqn.map(JinjaValue.string)) }
+                if let access = facts.access, let index = pairs.firstIndex(where: { $0.0 == "access" }) { pairs[index].1 = .string(access) }
+                if let group = facts.group, let index = pairs.firstIndex(where: { $0.0 == "group" }) { pairs[index].1 = .string(group) }
                 if let version = facts.version, let index = pairs.firstIndex(where: { $0.0 == "version" }) {
                     pairs[index].1 = .string(version)
                     if let latest = pairs.firstIndex(where: { $0.0 == "latest_version" }) { pairs[latest].1 = facts.latestVersion.map(JinjaValue.string) ?? .none }

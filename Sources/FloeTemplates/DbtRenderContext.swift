@@ -23,6 +23,13 @@ public final class DbtRenderContext {
     private lazy var graphs: (live: JinjaValue, parsing: JinjaValue, deferred: JinjaValue) = (
         inputs.graph?.value(dialect: inputs.dialect) ?? DbtGraph.atCompile(parsing: true),
         DbtGraph.atCompile(parsing: true), DbtGraph.atCompile(parsing: false))
+    /// Makes `graph` at apply time this value, shared with other renderings: dbt's graph is one
+    /// object for the whole run, which packages write to (elementary's on-run-start keeps a
+    /// cache in it that its on-run-end reads).
+    public func share(graph: JinjaValue) {
+        graphs.live = graph
+    }
+
     private var baseConfig: any DbtNodeConfig = FrozenNodeConfig()
     private var incremental = false
     /// The project of the node being rendered, whose vars `var()` reads.
@@ -137,11 +144,13 @@ public final class DbtRenderContext {
     }
 
     /// Renders a model, test or hook. `slot` is what `this` refers to (nil for tests).
-    public func render(_ template: JinjaTemplate, slot: SlotID?, model: [(String, JinjaValue)], base: any DbtNodeConfig, incremental: Bool) -> RenderOutcome {
+    /// Without a slot, `package` says whose macros and vars come first (a package's run hook).
+    public func render(_ template: JinjaTemplate, slot: SlotID?, model: [(String, JinjaValue)], base: any DbtNodeConfig, incremental: Bool,
+                       package: String? = nil) -> RenderOutcome {
         outcome = RenderOutcome()
         baseConfig = base
         self.incremental = incremental
-        package = slot.map { inputs.relations.package(at: $0) } ?? inputs.projectName
+        self.package = slot.map { inputs.relations.package(at: $0) } ?? package ?? inputs.projectName
         // A test has no `this`: the name is removed, so using it is reported as undefined.
         environment.globals["this"] = slot.map(relation)
         environment.globals["model"] = .dict(JinjaValue.DictBox(distinctKeys: model.map(\.0), values: model.map(\.1)))
@@ -150,7 +159,7 @@ public final class DbtRenderContext {
         statementResults.removeAll()
         // A package's node finds its own package's macros first, then the root project's, then
         // dbt's, as dbt resolves a bare macro name (the package's layer sits over the root's).
-        let names = package == inputs.projectName ? environment : packageLayers[package] ?? environment
+        let names = self.package == inputs.projectName ? environment : packageLayers[self.package] ?? environment
         do {
             outcome.text = try names.render(template)
         } catch where error.needsDatabase {
@@ -266,15 +275,16 @@ public final class DbtRenderContext {
 
     /// A parse error is reported the same way as a render error.
     public func render(source: String, file: String, slot: SlotID?, model: [(String, JinjaValue)], base: any DbtNodeConfig,
-                incremental: Bool) -> RenderOutcome {
-        render(Result { () throws(TemplateError) in try JinjaTemplate(source, file: file) }, slot: slot, model: model, base: base, incremental: incremental)
+                incremental: Bool, package: String? = nil) -> RenderOutcome {
+        render(Result { () throws(TemplateError) in try JinjaTemplate(source, file: file) }, slot: slot, model: model, base: base,
+               incremental: incremental, package: package)
     }
 
     /// Renders a template parsed earlier, or reports why it did not parse.
     public func render(_ parsed: Result<JinjaTemplate, TemplateError>, slot: SlotID?, model: [(String, JinjaValue)], base: any DbtNodeConfig,
-                incremental: Bool) -> RenderOutcome {
+                incremental: Bool, package: String? = nil) -> RenderOutcome {
         switch parsed {
-        case .success(let template): render(template, slot: slot, model: model, base: base, incremental: incremental)
+        case .success(let template): render(template, slot: slot, model: model, base: base, incremental: incremental, package: package)
         case .failure(let error): RenderOutcome(error: error)
         }
     }

@@ -208,6 +208,46 @@ import Testing
         #expect(try project.rows("select count(*) from shop.hook_log") == [[String(rows.count)]])
     }
 
+    /// An installed package's on-run-start/on-run-end hooks run too, before the root project's (as
+    /// dbt orders them, packages by name, the root last), each with its own package's macros; the
+    /// run's hooks share one `graph` (elementary keeps a cache in it from start to end); and the
+    /// end hooks see `schemas`, `adapter.check_schema_exists`, agate's `rename` and `to_dict()`.
+    @Test func packageRunHooksRunFirstAndShareTheGraph() throws {
+        let project = try ModelGovernanceBuildTests.project()
+        defer { project.remove() }
+        try project.write("dbt/packages.yml", "packages:\n  - local: dbt_packages/pkg\n")
+        try project.write("dbt/dbt_packages/pkg/dbt_project.yml", """
+            name: pkg
+            on-run-start: ["{{ pkg_start() }}"]
+            on-run-end: ["{{ pkg_end() }}"]
+            """)
+        try project.write("dbt/dbt_packages/pkg/macros/hooks.sql", """
+            {% macro who() %}pkg{% endmacro %}
+            {% macro pkg_start() %}
+              {% do graph.setdefault('pkg_cache', {'started': who()}) %}
+              {% do run_query("create table if not exists " ~ target.schema ~ ".hook_order (seq integer, what text)") %}
+              {% do run_query("delete from " ~ target.schema ~ ".hook_order") %}
+              insert into {{ target.schema }}.hook_order values (1, 'start {{ who() }}')
+            {% endmacro %}
+            {% macro pkg_end() %}
+              {% set renamed = run_query('select 1 as a').rename({'a': 'b'}) %}
+              {% set exists = adapter.check_schema_exists(none, target.schema) %}
+              insert into {{ target.schema }}.hook_order values (3, 'end {{ graph.get('pkg_cache', {}).get('started') }} {{ renamed.column_names[0] }} {{ exists }} {{ schemas | join(',') }} {{ (results | first).to_dict().status }}')
+            {% endmacro %}
+            """)
+        try project.write("dbt/macros/who.sql", "{% macro who() %}root{% endmacro %}")
+        try project.write("dbt/dbt_project.yml", """
+            name: shop
+            vars: { batch: 1 }
+            on-run-start: ["insert into {{ target.schema }}.hook_order values (2, 'start {{ who() }}')"]
+            """)
+        try project.write("dbt/models/one.sql", "{{ config(materialized='table') }}\nselect 1 as x")
+        try project.apply()
+        #expect(try project.rows("select seq, what from shop.hook_order order by seq") == [
+            ["1", "start pkg"], ["2", "start root"], ["3", "end pkg b True shop success"],
+        ])
+    }
+
     /// A `source()` first reached at apply time (inside `{% if execute %}`) finds its table, as
     /// dbt's runtime resolves any declared source.
     @Test func aSourceFirstReachedAtApplyIsFound() throws {

@@ -15,6 +15,8 @@ struct DbtProjectReading {
     let packages: [String: DbtProjectFile]
     /// Where each installed package's files are, as messages name them (`dbt_packages/dbt_utils/`).
     let packageDisplayPrefixes: [String]
+    /// Where each installed package is, as the plan names it, by package name.
+    var packagePlanPrefixes: [String: String] = [:]
     /// The project's and the packages' files; snapshots, and those properties define, among the models.
     let files: DbtFiles
     let properties: DbtProperties
@@ -48,7 +50,9 @@ struct DbtProjectReading {
         log.diagnostics += packageDiagnostics
         var packages: [String: DbtProjectFile] = [:]
         var packageDisplayPrefixes: [String] = []
+        var packagePlanPrefixes: [String: String] = [:]
         for package in installed {
+            packagePlanPrefixes[package.project.name] = package.planPrefix
             log.record(planPath: package.planPrefix + "dbt_project.yml", bytes: package.project.bytes)
             files.append(DbtFiles(project: package.project, root: package.root, displayPrefix: package.displayPrefix,
                                   planPrefix: package.planPrefix))
@@ -72,10 +76,11 @@ struct DbtProjectReading {
         let properties = readProperties(&files, log: &log)
         let (macroFiles, macroParseErrors) = readMacros(files.macros, log: &log)
         let docs = readDocs(files.docs, log: &log)
-        let reading = DbtProjectReading(
+        var reading = DbtProjectReading(
             project: project, packages: packages, packageDisplayPrefixes: packageDisplayPrefixes, files: files, properties: properties,
             macroFiles: macroFiles, macroParseErrors: macroParseErrors, docs: docs, prefetch: prefetch, inputs: log.inputs,
             diagnostics: log.diagnostics)
+        reading.packagePlanPrefixes = packagePlanPrefixes
         return (reading, log.diagnostics)
     }
 

@@ -345,6 +345,8 @@ public enum ArtifactsShape {
                 .required("fqn", names, "its fully qualified name"),
                 .optional("version", text, "a versioned model's version"),
                 .optional("latest_version", text, "the latest version of a versioned model's name"),
+                .optional("access", text, "a model's access, when not protected"),
+                .optional("group", text, "a model's group"),
             ]))), "since 2.3: by model and seed unique id, what graph says of them beyond the plan's nodes"),
             .optional("graph_metrics", .map(.object(ObjectShape("a dbt metric as graph.metrics has it", [
                 .required("name", text, "its name"),

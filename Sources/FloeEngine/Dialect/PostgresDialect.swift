@@ -74,6 +74,9 @@ public struct PostgresDialect: SQLDialect {
     }
 
     public var currentTimestamp: String { "now()" }
+    public func schemaExistsQuery(_ schema: String) -> String {
+        "select 1 from information_schema.schemata where schema_name = \(stringLiteral(schema))"
+    }
 
     public func hash(_ expression: String) -> String { "md5(cast(\(expression) as varchar))" }
 

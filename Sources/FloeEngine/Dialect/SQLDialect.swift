@@ -43,6 +43,8 @@ public protocol SQLDialect: Sendable {
     func lastDay(_ part: DatePart, _ expression: String) -> String
     func date(year: Int, month: Int, day: Int) -> String
     var currentTimestamp: String { get }
+    /// A query that returns a row when `schema` exists (dbt's `adapter.check_schema_exists`).
+    func schemaExistsQuery(_ schema: String) -> String
     func hash(_ expression: String) -> String
     func position(_ substring: String, in string: String) -> String
     func right(_ string: String, _ count: String) -> String

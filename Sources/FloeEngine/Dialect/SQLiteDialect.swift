@@ -131,6 +131,10 @@ public struct SQLiteDialect: SQLDialect {
     }
 
     public var currentTimestamp: String { "datetime('now')" }
+    /// A schema is a database file the connection has attached.
+    public func schemaExistsQuery(_ schema: String) -> String {
+        "select 1 from pragma_database_list where name = \(stringLiteral(schema))"
+    }
 
     public func hash(_ expression: String) -> String { "md5(cast(\(expression) as text))" }
 

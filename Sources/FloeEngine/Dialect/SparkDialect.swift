@@ -161,6 +161,9 @@ public struct SparkDialect: SQLDialect {
     }
 
     public var currentTimestamp: String { "current_timestamp()" }
+    public func schemaExistsQuery(_ schema: String) -> String {
+        "show schemas like \(stringLiteral(schema))"
+    }
 
     public func hash(_ expression: String) -> String { "md5(cast(\(expression) as string))" }
 

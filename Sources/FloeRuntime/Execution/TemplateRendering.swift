@@ -22,6 +22,24 @@ struct TemplateRendering: Sendable {
     /// Every source table of the plan: a `source()` first reached at apply time (inside
     /// `{% if execute %}`) finds its table, as dbt's runtime resolves any declared source.
     var sources: [CompiledSource] = []
+    /// The one `graph` the run hooks share, as dbt's run has one graph: what an on-run-start
+    /// hook writes into it an on-run-end hook reads. Run hooks render one at a time, on the
+    /// run's connection; models and tests each get their own copy.
+    let runHookGraph = SharedGraph()
+
+    final class SharedGraph: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: JinjaValue?
+
+        func value(_ make: () -> JinjaValue) -> JinjaValue {
+            lock.lock()
+            defer { lock.unlock() }
+            if let value { return value }
+            let made = make()
+            value = made
+            return made
+        }
+    }
 
     /// The rendering of a plan that has templates; a plan that marks a node as rendered at apply
     /// time but has none is refused as damaged.
@@ -103,6 +121,7 @@ struct TemplateRendering: Sendable {
                 on connection: any EngineConnection) throws -> String {
         let template = try self.template(library.runHooks?[key], of: key, named: key)
         let (context, _) = renderContext(template, this: nil, unqualifiedSchema: nil, connection: connection)
+        if let graph { context.share(graph: runHookGraph.value { graph.value(dialect: dialect) }) }
         let globals = context.environment.globals
         globals.values["invocation_id"] = .string(invocationID)
         // The command running, where the compile saw its own.
@@ -119,6 +138,11 @@ struct TemplateRendering: Sendable {
                 }
             }
             globals.values["results"] = RunHookResults.value(results, graphNodes: graphNodes)
+            // dbt's `schemas` and `database_schemas`: where the run's models and seeds are.
+            let built = Set(results.map(\.uniqueID))
+            let schemas = Array(Set((graph?.nodes ?? []).filter { built.contains($0.uniqueID) }.compactMap { $0.relation?.schema })).sorted()
+            globals.values["schemas"] = .list(schemas.map(JinjaValue.string))
+            globals.values["database_schemas"] = .list(schemas.map { .list([.string(""), .string($0)]) })
         }
         return try sql(template, in: context, this: nil, incremental: false, node: key)
     }
@@ -157,7 +181,7 @@ struct TemplateRendering: Sendable {
         let parsed = Result { () throws(TemplateError) in try JinjaTemplate(template.text, file: template.path) }
         let model = template.node.keys.sorted().map { ($0, ConfigInput(template.node[$0]!).jinja) }
         let config = FrozenNodeConfig(template.config.mapValues(ConfigInput.init))
-        let outcome = context.render(parsed, slot: this, model: model, base: config, incremental: incremental)
+        let outcome = context.render(parsed, slot: this, model: model, base: config, incremental: incremental, package: template.package)
         if let error = outcome.error {
             throw ExecutorError(.build, "rendering \(template.path) at apply time: \(error.location): \(error.message)"
                                     + (error.hint.map { " (\($0))" } ?? ""), node: node)
