@@ -137,6 +137,9 @@ extension DbtRenderContext {
                 guard let connection = try self.connection(for: "adapter.get_relation()", at: context.location) else { return .none }
                 return try self.existing(schema: argument(1, "schema"), identifier: argument(2, "identifier"), on: connection, at: context.location)
             }),
+            // `adapter.commit()`: what a template sends outside a build commits as it runs (a
+            // model's own statements commit with its build), so there is nothing left to commit.
+            ("commit", function("commit") { _, _, _ in .string("") }),
             // `adapter.check_schema_exists(database, schema)`.
             ("check_schema_exists", function("check_schema_exists") { [unowned self] arguments, keywords, context in
                 let schema = (arguments.count > 1 ? arguments[1] : keywords.first { $0.0 == "schema" }?.1)?.rendered ?? ""
