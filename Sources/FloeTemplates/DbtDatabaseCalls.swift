@@ -267,6 +267,8 @@ extension DbtRenderContext {
                 .bool(["real", "float", "double"].contains { lowered.contains($0) })
             })),
             ("char_size", size.map(JinjaValue.integer) ?? .none),
+            // A struct column's fields (BigQuery's); none on these engines.
+            ("fields", .list([])),
             // As dbt's Column: a string column's declared length, 256 when it declares none.
             ("string_size", .callable(JinjaCallable("string_size") { _, _, context in
                 guard isString else { throw TemplateError("string_size() of \(column.name), which is not a string column (\(type))", at: context.location) }
