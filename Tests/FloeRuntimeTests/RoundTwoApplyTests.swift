@@ -165,6 +165,36 @@ import Testing
         #expect(statuses == ["adds_the_bonus": .pass, "a_wrong_expectation": .fail, "with_an_override": .pass], "\(results.results.map { ($0.name, $0.status, $0.message ?? "") })")
     }
 
+    /// A test's `fail_calc`, set by its macro's `config()` as dbt_utils' `equal_rowcount` does,
+    /// counts its failures (it was accepted and dropped: the test failed on its one row of zero
+    /// difference); the properties file's config wins over the macro's.
+    @Test func failCalcCountsATestsFailures() throws {
+        let project = try ModelGovernanceBuildTests.project()
+        defer { project.remove() }
+        try project.write("dbt/macros/diff.sql", """
+            {% test diff_is(model, expected) %}
+              {{ config(fail_calc='sum(diff)', severity='warn') }}
+              select abs(count(*) - {{ expected }}) as diff from {{ model }}
+            {% endtest %}
+            """)
+        try project.write("dbt/models/tested.sql", "{{ config(materialized='table') }}\nselect id from {{ ref('events') }}")
+        try project.write("dbt/models/tested.yml", """
+            models:
+              - name: tested
+                data_tests:
+                  - diff_is: {arguments: {expected: 3}, config: {severity: error}}
+                  - diff_is: {arguments: {expected: 5}, config: {severity: error}}
+                  - diff_is: {arguments: {expected: 7}}
+            """)
+        let plan = try project.plan()
+        #expect(plan.tests.map(\.failCalc) == ["sum(diff)", "sum(diff)", "sum(diff)"])
+        let results = try project.apply(expectSuccess: false)
+        let tests = results.results.filter { $0.resourceType == .test }.sorted { $0.name < $1.name }
+        #expect(tests.map { "\($0.name) \($0.status.rawValue) \($0.failures ?? -1)" } == [
+            "diff_is_tested_3 pass 0", "diff_is_tested_5 fail 2", "diff_is_tested_7 warn 4",
+        ])
+    }
+
     /// on-run-start/on-run-end hooks that query the database, read `graph` or (at the end)
     /// `results` are rendered when they run, as dbt renders them (dbt_artifacts' `upload_results`
     /// shape): the end hook sees every node the run reached with its status, the run's id and

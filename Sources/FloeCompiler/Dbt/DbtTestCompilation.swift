@@ -26,7 +26,7 @@ extension DbtPlanAssembly {
                 uniqueID: "test.\(file.package).\(file.stem)", name: file.stem, testName: "singular", attachedNode: nil, column: nil,
                 severity: config.severity ?? .error, sql: finish(outcome.text, refs: outcome.refs), dependsOn: dependencies(outcome),
                 tags: config.tags, warnIf: config.warnIf, errorIf: config.errorIf, limit: config.limit, storeFailures: config.storeFailures,
-                renderAtApply: outcome.needsDatabase ? true : nil))
+                renderAtApply: outcome.needsDatabase ? true : nil, failCalc: config.failCalc))
         }
         var builder = GenericTestBuilder(compiler: self, context: context, projectConfig: projectConfig, folderConfigs: folderConfigs)
         for id in table.models where table[id].enabled {
@@ -311,6 +311,12 @@ extension DbtPlanAssembly {
                 }
                 refs += outcome.refs + outcome.sources
                 sql = outcome.text
+                // The macro's own `config()` (dbt_utils' `fail_calc`, a default severity): under
+                // what the properties file sets for the test, as in dbt.
+                let written = Set(definition.config.map(\.key))
+                for entry in outcome.config where !written.contains(entry.key) {
+                    if let problem = config.apply(entry, path: "config.\(entry.key)") { diagnostics.append(problem) }
+                }
                 if outcome.needsDatabase {
                     var passed = arguments
                     if let column { passed["column_name"] = .string(column) }
@@ -337,7 +343,8 @@ extension DbtPlanAssembly {
                 uniqueID: "test.\(package).\(name)", name: name, testName: definition.name,
                 attachedNode: compiler.table[slot].uniqueID, column: column, severity: config.severity ?? .error,
                 sql: compiler.finish(sql, refs: refs), dependsOn: dependsOn, tags: config.tags, warnIf: config.warnIf,
-                errorIf: config.errorIf, limit: config.limit, storeFailures: config.storeFailures, renderAtApply: late != nil ? true : nil))
+                errorIf: config.errorIf, limit: config.limit, storeFailures: config.storeFailures, renderAtApply: late != nil ? true : nil,
+                failCalc: config.failCalc))
         }
 
         /// `ref('orders')`, `source('shop', 'orders')` or `{{ ref('orders') }}` as an expression; nil for other text.

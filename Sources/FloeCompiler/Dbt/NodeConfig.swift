@@ -34,6 +34,8 @@ struct NodeConfig: Sendable {
     /// dbt's `access` (default `protected`) and `group`.
     var access: String { extra["access"]?.string ?? "protected" }
     var group: String? { extra["group"]?.string }
+    /// A test's `fail_calc` (dbt's default `count(*)` when nil).
+    var failCalc: String? { extra["fail_calc"]?.string }
 
     /// dbt 1.12's `latest_version_pointer: {enabled, alias}`: nil when not set.
     var latestVersionPointer: (enabled: Bool, alias: String?)? {

@@ -27,12 +27,16 @@ public struct CompiledTest: Codable, Sendable, Equatable {
     /// Since 2.0: true when the test's template queries the database, so it is rendered at apply
     /// time from the plan's ``TemplateLibrary`` (`sql` is its parse rendering, not run). Nil otherwise.
     public var renderAtApply: Bool?
+    /// Since 2.3: dbt's `fail_calc`, the expression over the test's rows that is its number of
+    /// failures (`sum(coalesce(diff_count, 0))`); nil is dbt's default, `count(*)`.
+    public var failCalc: String?
 
     public init(
         uniqueID: String, name: String, testName: String, attachedNode: String?, column: String?,
         severity: Severity, sql: String, dependsOn: [String], tags: [String] = [], warnIf: String? = nil,
-        errorIf: String? = nil, limit: Int? = nil, storeFailures: Bool? = nil, renderAtApply: Bool? = nil
+        errorIf: String? = nil, limit: Int? = nil, storeFailures: Bool? = nil, renderAtApply: Bool? = nil, failCalc: String? = nil
     ) {
+        self.failCalc = failCalc
         self.renderAtApply = renderAtApply
         self.warnIf = warnIf
         self.errorIf = errorIf
@@ -58,6 +62,7 @@ public struct CompiledTest: Codable, Sendable, Equatable {
         case errorIf = "error_if"
         case storeFailures = "store_failures"
         case renderAtApply = "render_at_apply"
+        case failCalc = "fail_calc"
         case name, column, severity, sql, tags, limit
     }
 }

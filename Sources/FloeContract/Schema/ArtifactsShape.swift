@@ -232,6 +232,7 @@ public enum ArtifactsShape {
             .optional("error_if", threshold, "fail when the failing rows meet this (default !=0)"),
             .optional("limit", .integer(minimum: 0), "at most this many failing rows are counted and stored"),
             .optional("store_failures", .boolean, "true: keep the failing rows every run; false: never; absent: when it fails or warns"),
+            .optional("fail_calc", text, "since 2.3: dbt's fail_calc, the expression over the test's rows that is its number of failures; absent: count(*)"),
             .optional("render_at_apply", .boolean, "since 2.0: rendered at apply time from `templates.tests` (its template queries the database)"),
         ]))), "data tests"),
         .optional("cubes", .list(.object(ObjectShape("a cube", [

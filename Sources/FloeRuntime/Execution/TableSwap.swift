@@ -51,11 +51,13 @@ extension EngineConnection {
         return deleted
     }
 
-    /// The first column of the first row of a `count(*)` query.
+    /// The first column of the first row of a `count(*)` (or a test's `fail_calc`) query.
     func count(_ sql: String) throws -> Int {
         switch try query(sql).rows.first?.first {
         case .integer(let count)?: Int(count)
         case .real(let count)?: Int(count)
+        // PostgreSQL's numeric (a sum) arrives as text.
+        case .text(let text)?: Double(text.trimmingCharacters(in: .whitespaces)).map { Int($0) } ?? 0
         default: 0
         }
     }

@@ -26,7 +26,9 @@ struct TestRunner {
     /// `storedBefore`: the failing rows of an earlier run are in the audit schema.
     func run(_ test: CompiledTest, storedBefore: Bool) throws -> Outcome {
         let failingRows = test.limit.map { "select * from (\n\(test.sql)\n) as floe_failing_rows limit \($0)" } ?? test.sql
-        let failures = try connection.count(dialect.countRows(failingRows))
+        // dbt's `fail_calc` over the rows, or their number.
+        let failures = try connection.count(test.failCalc.map { "select coalesce(\($0), 0) from (\n\(failingRows)\n) as floe_failing_rows" }
+            ?? dialect.countRows(failingRows))
         let errorIf = test.errorIf.flatMap(FailureThreshold.init) ?? .dbtDefault
         let warnIf = test.warnIf.flatMap(FailureThreshold.init) ?? .dbtDefault
         let status: NodeResult.Status = test.severity == .error && errorIf.isMet(by: failures) ? .fail
