@@ -164,7 +164,14 @@ extension DbtRenderContext {
     /// as a model's SQL is.
     private func run(_ sql: String, on connection: any EngineConnection, at location: SourceLocation) throws(TemplateError) -> ResultSet {
         do {
-            return try connection.query(inputs.dialect.nativeFunctions(sql), limit: nil)
+            let native = inputs.dialect.nativeFunctions(sql)
+            var result = try connection.query(native, limit: nil)
+            // An empty result still has its columns (`run_query(…).columns[0].values()` is empty).
+            if result.rows.isEmpty, result.columns.isEmpty, native.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().hasPrefix("select"),
+               let probe = inputs.dialect.columnsOfEmptyResult(native) {
+                result.columns = try connection.query(probe, limit: nil).columns
+            }
+            return result
         } catch {
             throw TemplateError("the query failed: \(Self.message(error))\n\(sql.trimmingCharacters(in: .whitespacesAndNewlines))", at: location)
         }

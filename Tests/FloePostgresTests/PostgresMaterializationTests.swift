@@ -66,6 +66,19 @@ struct PostgresMaterializationTests {
         #expect(audit.count == 1 && audit[0][0].utf8.count <= 63, "\(audit)")
     }
 
+    /// A template's query that returns no rows keeps its columns on PostgreSQL too, whose driver
+    /// names columns only with rows: dbt_utils' `get_single_value` then takes its default.
+    @Test func anEmptyQueryResultKeepsItsColumns() throws {
+        let project = try Self.project()
+        defer { project.remove() }
+        try project.write("dbt/models/empty_probe.sql", """
+            {% set found = run_query('select 1 as id, 2 as other where 1 = 0') %}
+            select '{{ found.column_names | join(",") if execute else "" }}' as names, {{ (found.columns[0].values() | length) if execute else 0 }} as n
+            """)
+        try project.apply()
+        #expect(try project.rows(#"select names, n from "shop"."empty_probe""#) == [["id,other", "0"]])
+    }
+
     @Test func aRelationNameLongerThan63BytesIsAnError() throws {
         let project = try Self.project()
         defer { project.remove() }

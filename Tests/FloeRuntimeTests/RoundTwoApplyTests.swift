@@ -89,8 +89,14 @@ import Testing
             select '{{ tmp.identifier }}' as tmp, {{ [1, 2, 3] | select('>=', n) | list | length }} as big,
                    {{ [{'k': 1}, {'k': 5}] | selectattr('k', '==', 5) | list | length }} as fives
             """)
+        try project.write("dbt/models/empty_probe.sql", """
+            {% set found = run_query('select 1 as id where 1 = 0') %}
+            select '{{ found.column_names | join(",") if execute else "" }}' as names, {{ (found.columns[0].values() | length) if execute else 0 }} as n
+            """)
         try project.apply()
         #expect(try project.rows(#"select tmp, big, fives from "shop"."probe""#) == [["events__dbt_tmp", "2", "1"]])
+        // An empty result keeps its columns (dbt_utils' get_single_value reads them for its default).
+        #expect(try project.rows(#"select names, n from "shop"."empty_probe""#) == [["id", "0"]])
     }
 
     /// `graph` at apply time says what dbt's does of a node (its file as written, its path in the

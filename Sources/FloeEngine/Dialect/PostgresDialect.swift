@@ -74,6 +74,14 @@ public struct PostgresDialect: SQLDialect {
     }
 
     public var currentTimestamp: String { "now()" }
+
+    /// A query that returns one row of nulls with `select`'s columns when `select` returns none:
+    /// the driver gives a result's column names only with its rows, and an empty result's
+    /// columns are still read (`run_query(…).columns[0]` on no rows, dbt_utils'
+    /// `get_single_value` default).
+    public func columnsOfEmptyResult(_ select: String) -> String? {
+        "select floe_probed.* from (select 1) as floe_one left join (\n\(select)\n) as floe_probed on true"
+    }
     public func schemaExistsQuery(_ schema: String) -> String {
         "select 1 from information_schema.schemata where schema_name = \(stringLiteral(schema))"
     }

@@ -45,6 +45,10 @@ public protocol SQLDialect: Sendable {
     var currentTimestamp: String { get }
     /// A query that returns a row when `schema` exists (dbt's `adapter.check_schema_exists`).
     func schemaExistsQuery(_ schema: String) -> String
+    /// Where the driver names a result's columns only with its rows: a query that returns one
+    /// row of nulls with `select`'s columns, for a template's query that returned none. Nil
+    /// where empty results keep their column names.
+    func columnsOfEmptyResult(_ select: String) -> String?
     func hash(_ expression: String) -> String
     func position(_ substring: String, in string: String) -> String
     func right(_ string: String, _ count: String) -> String
@@ -157,6 +161,10 @@ public enum DatePart: String, Sendable, CaseIterable {
         if word == "isoweek" { word = "week" }
         self.init(rawValue: word)
     }
+}
+
+extension SQLDialect {
+    public func columnsOfEmptyResult(_ select: String) -> String? { nil }
 }
 
 extension SQLDialect {
