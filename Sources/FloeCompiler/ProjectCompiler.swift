@@ -113,13 +113,15 @@ public enum ProjectCompiler {
             let root = specDirectory.appendingPathComponent(transform.path)
             // A missing project was reported above, at the transform's line.
             guard FileManager.default.fileExists(atPath: root.appendingPathComponent("dbt_project.yml").path) else { continue }
-            let compiled = DbtProjectCompiler.compile(DbtCompileRequest(
+            var request = DbtCompileRequest(
                 root: root,
                 displayPrefix: DisplayPath.join(DisplayPath.directory(of: options.specPath), transform.path),
                 planPrefix: DisplayPath.join("", transform.path),
                 dialect: dialect, targetName: targetName, namespace: namespace, vars: vars,
                 environment: options.processEnvironment, compiledAt: compiledAt,
-                flags: TemplateFlags(which: options.command, fullRefresh: options.fullRefresh)))
+                flags: TemplateFlags(which: options.command, fullRefresh: options.fullRefresh))
+            request.database = resolution.profiles[.compute]?.string("database") ?? ""
+            let compiled = DbtProjectCompiler.compile(request)
             project.models += compiled.models
             project.seeds += compiled.seeds
             project.sources += compiled.sources

@@ -6,7 +6,7 @@ import FloeJinja
 /// project's macro of the same name replaces each, for the compiler's naming and for callers.
 enum DbtNamingMacros {
     /// The built-ins for a target whose schema is `namespace` and whose name is `targetName`.
-    static func functions(namespace: String, targetName: String) -> [String: JinjaValue] {
+    static func functions(namespace: String, targetName: String, database: String) -> [String: JinjaValue] {
         func function(_ name: String, _ parameters: [String], _ body: @escaping ([JinjaValue?]) -> JinjaValue) -> (String, JinjaValue) {
             (name, .callable(JinjaCallable(name) { arguments, keywords, context in
                 let bound = try CrossDatabaseMacros.bind(name, parameters, required: 0, arguments, keywords, context)
@@ -30,9 +30,9 @@ enum DbtNamingMacros {
                 guard let version = node["version"], !version.isUndefined, version.isTruthy else { return .string(name) }
                 return .string("\(name)_v\(version.rendered.replacingOccurrences(of: ".", with: "_"))")
             },
-            // floe's relations have no database part: the custom database as given, else empty (`target.database`).
+            // The custom database as given, else `target.database` (floe's relations have no database part).
             function("generate_database_name", ["custom_database_name", "node"]) { arguments in
-                .string(custom(arguments[0]) ?? "")
+                .string(custom(arguments[0]) ?? database)
             },
             // A custom schema as written in prod, the target's schema elsewhere.
             function("generate_schema_name_for_env", ["custom_schema_name", "node"]) { arguments in

@@ -44,7 +44,7 @@ public final class DbtRenderContext {
         environment = JinjaEnvironment()
         // dbt's own macros floe writes in Swift, bare and under `dbt.`.
         let dbtMacros = CrossDatabaseMacros.functions(for: inputs.dialect)
-            .merging(DbtNamingMacros.functions(namespace: inputs.namespace, targetName: inputs.targetName)) { first, _ in first }
+            .merging(DbtNamingMacros.functions(namespace: inputs.namespace, targetName: inputs.targetName, database: inputs.database)) { first, _ in first }
             .merging(relationMacros()) { first, _ in first }
             .merging(databaseBuiltins()) { first, _ in first }
         environment.define(dbtMacros)
@@ -407,7 +407,7 @@ public final class DbtRenderContext {
             "target": .dict([
                 ("name", .string(inputs.targetName)), ("schema", .string(inputs.namespace)),
                 ("type", .string(inputs.dialect.name)), ("profile_name", .string(inputs.projectName)),
-                ("database", .string("")), ("threads", .integer(1)),
+                ("database", .string(inputs.database)), ("threads", .integer(1)),
             ]),
             "dbt": .dict(crossDatabase.keys.sorted().map { ($0, crossDatabase[$0]!) }),
             "adapter": .dict([

@@ -44,6 +44,8 @@ public struct DbtRenderInputs: @unchecked Sendable {
     /// Each project's `version:` in its dbt_project.yml (the root's and every package's), by
     /// project name: dbt's runtime config's `dependencies[name].version`.
     public var projectVersions: [String: String] = [:]
+    /// `target.database`: the compute profile's database, empty where the engine has none.
+    public var database = ""
     /// By installed package: the vars its nodes see (``vars`` are the root project's).
     public var packageVars: [String: [String: ConfigInput]] = [:]
     /// dbt_project.yml's `dispatch:`: by macro namespace, the packages to search.
@@ -76,6 +78,7 @@ public struct DbtRenderInputs: @unchecked Sendable {
             dispatch: Dictionary(uniqueKeysWithValues: dispatch.map { ($0.key.isolated, $0.value.map(\.isolated)) }),
             unqualifiedSchema: unqualifiedSchema, graph: graph)
         copy.projectVersions = Dictionary(uniqueKeysWithValues: projectVersions.map { ($0.key.isolated, $0.value.isolated) })
+        copy.database = database.isolated
         return copy
     }
 }

@@ -79,6 +79,21 @@ struct PostgresMaterializationTests {
         #expect(try project.rows(#"select names, n from "shop"."empty_probe""#) == [["id,other", "0"]])
     }
 
+    /// `target.database` is the compute profile's database, as dbt-postgres's is, so SQL that
+    /// names `{{ target.database }}.information_schema` (dbt_utils' `get_relations_by_pattern`)
+    /// runs; `generate_database_name` gives it too.
+    @Test func targetDatabaseIsTheProfilesDatabase() throws {
+        let project = try Self.project()
+        defer { project.remove() }
+        try project.write("dbt/models/where_am_i.sql", """
+            select '{{ target.database }}' as db, '{{ generate_database_name(none) }}' as generated,
+                   (select count(*) from {{ target.database }}.information_schema.schemata where schema_name = 'shop') as found
+            """)
+        try project.apply()
+        let rows = try project.rows(#"select db = current_database(), generated = current_database(), found from "shop"."where_am_i""#)
+        #expect(rows == [["1", "1", "1"]], "\(rows)")
+    }
+
     @Test func aRelationNameLongerThan63BytesIsAnError() throws {
         let project = try Self.project()
         defer { project.remove() }

@@ -22,6 +22,7 @@ struct DbtConfiguredProject: DbtCompilePhase {
             relations: declarations.relations, vars: Self.mergedVars(reading.project, request: request), environment: request.environment,
             macroFiles: reading.macroFiles, compiledAt: request.compiledAt, docs: reading.docs, flags: request.flags,
             packageVars: Self.packageVars(reading, request: request), dispatch: reading.project.dispatch)
+        inputs.database = request.database
         for project in [reading.project] + Array(reading.packages.values) {
             inputs.projectVersions[project.name] = project.version ?? ""
         }

@@ -17,6 +17,8 @@ struct DbtCompileRequest {
     /// The environment's name (`target.name`) and namespace (`target.schema`, the default schema).
     var targetName: String
     var namespace: String
+    /// The compute profile's `database` (`target.database`); empty where the engine has none.
+    var database = ""
     /// floe.yaml's vars and `--vars`, over the project's own.
     var vars: [String: ConfigInput]
     var environment: [String: String]

@@ -95,7 +95,7 @@ public final class PlanRunner: @unchecked Sendable {
                               rendering: plan.templates.map { library in
                                   TemplateRendering(library: library, dialect: engine.dialect, graph: DbtGraph(plan), ephemerals: Dictionary(
                                       plan.models.filter { $0.materialized == .ephemeral }.map { ($0.uniqueID, $0) }, uniquingKeysWith: { first, _ in first }),
-                                      sources: plan.sources)
+                                      sources: plan.sources, database: plan.profiles.compute.string("database") ?? "")
                               })
         let started = RunHookStep(context: context, kind: "on-run-start", product: plan.product.name).run(hooks.onRunStart, on: connection)
         if started, options.mode.buildsModels {

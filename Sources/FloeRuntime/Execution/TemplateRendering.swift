@@ -22,6 +22,8 @@ struct TemplateRendering: Sendable {
     /// Every source table of the plan: a `source()` first reached at apply time (inside
     /// `{% if execute %}`) finds its table, as dbt's runtime resolves any declared source.
     var sources: [CompiledSource] = []
+    /// `target.database`: the plan's compute profile's database.
+    var database = ""
     /// The one `graph` the run hooks share, as dbt's run has one graph: what an on-run-start
     /// hook writes into it an on-run-end hook reads. Run hooks render one at a time, on the
     /// run's connection; models and tests each get their own copy.
@@ -228,6 +230,7 @@ struct TemplateRendering: Sendable {
             compiledAt: library.compiledAt, packageVars: packageVars,
             dispatch: library.dispatch, unqualifiedSchema: unqualifiedSchema, graph: graph)
         inputs.projectVersions = library.projectVersions ?? [:]
+        inputs.database = database
         // A unit test's overrides, over the project's vars (every package's too) and macros.
         if let overrides = template.varOverrides?.mapValues(ConfigInput.init) {
             inputs.vars.merge(overrides) { _, new in new }
