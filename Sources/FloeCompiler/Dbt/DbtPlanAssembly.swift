@@ -107,58 +107,6 @@ struct DbtPlanAssembly: DbtCompilePhase {
         return diagnostics
     }
 
-    // MARK: Run hooks
-
-    /// dbt_project.yml's `on-run-start` and `on-run-end`, of every installed package (by package
-    /// name) and then the root project's, as dbt orders them, each rendered as dbt renders them
-    /// (no `this`) with its own project's macros first. One that queries the database, reads
-    /// `graph` or (on-run-end) `results` or `schemas` while rendering is rendered at apply time
-    /// instead: an empty statement at its position, and its template.
-    private mutating func runHooks() -> (RunHooks?, [String: ModelTemplate]) {
-        let projects = context.reading.packages.keys.sorted().compactMap { context.reading.packages[$0] } + [project]
-        guard projects.contains(where: { !$0.onRunStart.isEmpty || !$0.onRunEnd.isEmpty }) else { return (nil, [:]) }
-        var templates: [String: ModelTemplate] = [:]
-        func render(kind: String, _ entries: (DbtProjectFile) -> [ConfigEntry]) -> [String] {
-            var statements: [String] = []
-            for owner in projects {
-                for entry in entries(owner) {
-                    let source = entry.value.string ?? ""
-                    let outcome = serialContext.render(source: source, file: entry.location.file, slot: nil, model: [],
-                                                       base: NodeConfig(), incremental: false, package: owner.name)
-                    if outcome.needsDatabase {
-                        templates[RunHooks.templateKey(kind, index: statements.count)] = runHookTemplate(source, package: owner.name)
-                        statements.append("")
-                    } else if let error = outcome.error {
-                        result.diagnostics.append(.error(at: entry.location, path: entry.key, "the hook does not render: \(error.message)", hint: error.hint))
-                    } else {
-                        let sql = finisher.finish(outcome.text, refs: (outcome.refs + outcome.sources).map(\.slot))
-                            .trimmingCharacters(in: .whitespacesAndNewlines)
-                        if !sql.isEmpty { statements.append(sql) }
-                    }
-                }
-            }
-            return statements
-        }
-        let start = render(kind: "on-run-start") { $0.onRunStart }
-        // dbt's `results` and `schemas`, the run's, exist only when the run ends.
-        let endOnly = ["results", "schemas", "database_schemas"]
-        for name in endOnly { serialContext.environment.globals.values[name] = DbtGraph.knownWhenTheRunEnds(name) }
-        defer { for name in endOnly { serialContext.environment.globals.values[name] = nil } }
-        return (RunHooks(onRunStart: start, onRunEnd: render(kind: "on-run-end") { $0.onRunEnd }), templates)
-    }
-
-    /// A run hook's template: what `ref()` may name is every model of the project, as in dbt's
-    /// on-run-end, where any node can be read.
-    private func runHookTemplate(_ text: String, package: String) -> ModelTemplate {
-        let refs = table.models.filter { table[$0].enabled && !table[$0].ephemeral }.map { id in
-            TemplateReference(name: [table[id].name], relation: table[id].relation, version: table[id].version,
-                              latest: table[id].version == nil ? nil : table[id].isLatestVersion)
-        }
-        let directory = package == project.name ? request.planPrefix : context.reading.packagePlanPrefixes[package] ?? request.planPrefix
-        return ModelTemplate(path: directory + "dbt_project.yml", text: text, package: package, refs: refs, sources: [],
-                             node: [:], config: [:], environment: [:])
-    }
-
     /// A properties file named as messages name it, as the plan records it.
     func planPath(ofProperties display: String) -> String {
         files.properties.first { $0.display == display }?.planPath ?? display
@@ -188,45 +136,9 @@ struct DbtPlanAssembly: DbtCompilePhase {
             macros: macroFiles.map { TemplateFile(package: $0.package, path: planPaths[$0.file] ?? $0.file, text: $0.text) }, vars: vars,
             dispatch: project.dispatch, models: templates, tests: tests, runHooks: runHooks.isEmpty ? nil : runHooks)
         library.projectVersions = inputs.projectVersions
-        var graphNodes: [String: GraphNodeFacts] = [:]
-        for id in table.models + table.seeds where table[id].enabled {
-            let fields = Dictionary(table.nodeFields(id), uniquingKeysWith: { first, _ in first })
-            graphNodes[table[id].uniqueID] = GraphNodeFacts(
-                rawCode: table[id].kind == .model ? table[model: id].source : nil,
-                originalFilePath: fields["original_file_path"]?.rendered ?? "", path: fields["path"]?.rendered ?? "",
-                fqn: fields["fqn"]?.iterated?.map(\.rendered) ?? [],
-                version: fields["version"]?.rendered, latestVersion: fields["latest_version"].flatMap { if case .string(let text) = $0 { text } else { nil } },
-                access: table[id].kind == .model && table[model: id].config.access != "protected" ? table[model: id].config.access : nil,
-                group: table[id].kind == .model ? table[model: id].config.group : nil)
-        }
-        library.graphNodes = graphNodes
+        library.graphNodes = graphNodeFacts()
         library.graphMetrics = graphMetrics()
         return library
-    }
-
-    /// dbt's metrics as `graph.metrics` has them: a simple or cumulative metric depends on the
-    /// semantic model of its measure, a ratio or derived one on its metrics.
-    private func graphMetrics() -> [String: GraphMetricFacts]? {
-        let semantic = properties.semantic
-        guard !semantic.metrics.isEmpty else { return nil }
-        var owners: [String: String] = [:]
-        for model in semantic.models {
-            for measure in model.measures { owners[measure.name] = "semantic_model.\(project.name).\(model.name)" }
-        }
-        var result: [String: GraphMetricFacts] = [:]
-        for metric in semantic.metrics {
-            let inputs = metric.metrics + [metric.numerator, metric.denominator].compactMap { $0 }
-            let dependsOn = metric.measure.flatMap { owners[$0.name] }.map { [$0] }
-                ?? inputs.map { "metric.\(project.name).\($0.name)" }
-            let planPath = metric.origin.planPath
-            let relative = planPath.hasPrefix(request.planPrefix) ? String(planPath.dropFirst(request.planPrefix.count)) : planPath
-            result["metric.\(project.name).\(metric.name)"] = GraphMetricFacts(
-                name: metric.name, package: project.name, type: metric.type, label: metric.label, description: metric.description,
-                filters: metric.filters, measure: metric.measure?.name, numerator: metric.numerator?.name,
-                denominator: metric.denominator?.name, expr: metric.expr, window: metric.window, dependsOn: dependsOn,
-                originalFilePath: relative)
-        }
-        return result
     }
 
     /// A template and the context it renders in at apply time: what its compile (dbt's parse)
