@@ -124,13 +124,13 @@ struct ServeOutageTests {
         // started may plan its first queries slower than the query timeout on a loaded machine (a
         // cold Spark JVM did in CI): such an answer must be the engine-naming 504, and a later one 200.
         var ready = serve.get("/readyz")
-        for _ in 0..<20 where ready.status != 200 {
+        for _ in 0..<60 where ready.status != 200 {
             Thread.sleep(forTimeInterval: 0.5)
             ready = serve.get("/readyz")
         }
         #expect(ready.status == 200, "/readyz after the restart: \(ready)")
         var resumed = serve.load(Self.byStatus)
-        for _ in 0..<2 where resumed.status == 504 {
+        for _ in 0..<3 where resumed.status == 504 {
             #expect(resumed.body.contains("the warehouse (\(engine), compute profile 'default') did not answer within \(timeout) s"), "\(resumed)")
             resumed = serve.load(Self.byStatus)
         }
