@@ -82,15 +82,19 @@ public struct DbtGraph: Sendable {
         metrics = (plan.templates?.graphMetrics ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
-    /// The value templates read: `nodes`, `sources`, `exposures` (by unique id), and the empty
-    /// `metrics`, `groups`, `semantic_models`, `saved_queries`.
+    /// The value templates read: `nodes`, `sources`, `exposures`, `metrics` (by unique id), and
+    /// the empty `groups`, `semantic_models`, `saved_queries`.
     public func value(dialect: any SQLDialect) -> JinjaValue {
         func node(_ node: Node) -> JinjaValue {
             let package = node.uniqueID.split(separator: ".").dropFirst().first.map(String.init) ?? ""
+            func text(_ value: String?) -> JinjaValue { value.map(JinjaValue.string) ?? .none }
+            // What the plan says of the node as dbt's graph has it, else dbt's defaults (a test's
+            // file is not in the plan: its path is empty).
+            let facts = node.facts
             var pairs: [(String, JinjaValue)] = [
                 ("unique_id", .string(node.uniqueID)), ("name", .string(node.name)), ("resource_type", .string(node.resourceType)),
                 ("package_name", .string(package)), ("tags", .list(node.tags.map(JinjaValue.string))),
-                ("fqn", .list([.string(package), .string(node.name)])),
+                ("fqn", .list((facts?.fqn ?? [package, node.name]).map(JinjaValue.string))),
                 ("depends_on", .dict([("nodes", .list(node.dependsOn.map(JinjaValue.string))), ("macros", .list([]))])),
                 ("config", .dict([("materialized", node.materialized.map(JinjaValue.string) ?? .none),
                                   ("tags", .list(node.tags.map(JinjaValue.string))), ("enabled", .bool(true)),
@@ -101,27 +105,16 @@ public struct DbtGraph: Sendable {
                                          ("tags", .list([])), ("quote", .none), ("constraints", .list([]))]))
                 })),
                 ("constraints", .list([])),
-                // What floe's plan does not carry of dbt's governance is dbt's default.
-                ("access", .string("protected")), ("group", .none), ("version", .none), ("latest_version", .none),
+                ("access", .string(facts?.access ?? "protected")), ("group", text(facts?.group)), ("version", text(facts?.version)),
+                ("latest_version", facts?.version == nil ? .none : text(facts?.latestVersion)),
                 ("deprecation_date", .none), ("contract", .dict([("enforced", .bool(node.contractEnforced)), ("alias_types", .bool(true))])),
                 ("language", .string("sql")), ("patch_path", .none), ("time_spine", .none),
                 ("meta", .dict([])), ("description", .string(node.description ?? "")),
                 ("checksum", .dict([("name", .string(node.checksum == nil ? "none" : "sha256")), ("checksum", .string(node.checksum ?? ""))])),
-            ] + node.extra.map { ($0.0, $0.1.map(JinjaValue.string) ?? .none) }
-            // Every node has a path in dbt; a test's file is not in the plan, so it is empty.
-            if let facts = node.facts {
-                pairs += [("path", .string(facts.path)), ("original_file_path", .string(facts.originalFilePath)),
-                          ("raw_code", .string(facts.rawCode ?? ""))]
-                if let fqn = pairs.firstIndex(where: { $0.0 == "fqn" }) { pairs[fqn].1 = .list(facts.fqn.map(JinjaValue.string)) }
-                if let access = facts.access, let index = pairs.firstIndex(where: { $0.0 == "access" }) { pairs[index].1 = .string(access) }
-                if let group = facts.group, let index = pairs.firstIndex(where: { $0.0 == "group" }) { pairs[index].1 = .string(group) }
-                if let version = facts.version, let index = pairs.firstIndex(where: { $0.0 == "version" }) {
-                    pairs[index].1 = .string(version)
-                    if let latest = pairs.firstIndex(where: { $0.0 == "latest_version" }) { pairs[latest].1 = facts.latestVersion.map(JinjaValue.string) ?? .none }
-                }
-            } else {
-                pairs += [("path", .string(node.path ?? "")), ("original_file_path", .string(node.path ?? "")), ("raw_code", .string(""))]
-            }
+            ] + node.extra.map { ($0.0, text($0.1)) } + [
+                ("path", .string(facts?.path ?? node.path ?? "")), ("original_file_path", .string(facts?.originalFilePath ?? node.path ?? "")),
+                ("raw_code", .string(facts?.rawCode ?? "")),
+            ]
             if let relation = node.relation {
                 pairs += [("schema", .string(relation.schema)), ("alias", .string(relation.name)), ("identifier", .string(relation.name)),
                           ("database", .none), ("relation_name", .string(dialect.relation(schema: relation.schema, name: relation.name)))]

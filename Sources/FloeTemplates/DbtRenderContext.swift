@@ -48,7 +48,7 @@ public final class DbtRenderContext {
             .merging(relationMacros()) { first, _ in first }
             .merging(databaseBuiltins()) { first, _ in first }
         environment.define(dbtMacros)
-        environment.define(builtins(crossDatabase: dbtMacros))
+        environment.define(builtins(dbtMacros: dbtMacros))
         var namespaces: [String: [String: JinjaValue]] = [:]
         for file in inputs.macroFiles {
             // Each parsed when it was read; a failure was reported then.
@@ -335,7 +335,7 @@ public final class DbtRenderContext {
 
     // MARK: The context
 
-    private func builtins(crossDatabase: [String: JinjaValue]) -> [String: JinjaValue] {
+    private func builtins(dbtMacros: [String: JinjaValue]) -> [String: JinjaValue] {
         let inputs = self.inputs
         func function(_ name: String, members: [String: JinjaValue] = [:], _ body: @escaping JinjaCallable.Body) -> JinjaValue {
             .callable(JinjaCallable(name, members: members, body))
@@ -409,10 +409,10 @@ public final class DbtRenderContext {
                 ("type", .string(inputs.dialect.name)), ("profile_name", .string(inputs.projectName)),
                 ("database", .string(inputs.database)), ("threads", .integer(1)),
             ]),
-            "dbt": .dict(crossDatabase.keys.sorted().map { ($0, crossDatabase[$0]!) }),
+            "dbt": .dict(dbtMacros.keys.sorted().map { ($0, dbtMacros[$0]!) }),
             "adapter": .dict([
                 ("dispatch", function("dispatch") { [unowned self] arguments, keywords, context in
-                    try self.dispatch(arguments, keywords, crossDatabase: crossDatabase, at: context.location)
+                    try self.dispatch(arguments, keywords, dbtMacros: dbtMacros, at: context.location)
                 }),
                 ("quote", function("quote") { arguments, _, _ in .string(inputs.dialect.quoteIdentifier(arguments.first?.rendered ?? "")) }),
                 ("type", function("type") { _, _, _ in .string(inputs.dialect.name) }),
@@ -527,7 +527,7 @@ public final class DbtRenderContext {
     /// (dbt_project.yml's `dispatch:`, else the root project and the namespace; without a
     /// namespace, the rendering node's package, the root project, then each package),
     /// `<adapter>__name`, then `default__name`; then dbt's own macro of that name.
-    private func dispatch(_ arguments: [JinjaValue], _ keywords: [(String, JinjaValue)], crossDatabase: [String: JinjaValue],
+    private func dispatch(_ arguments: [JinjaValue], _ keywords: [(String, JinjaValue)], dbtMacros: [String: JinjaValue],
                           at location: SourceLocation) throws(TemplateError) -> JinjaValue {
         func given(_ value: JinjaValue) -> String? {
             switch value {
@@ -556,7 +556,7 @@ public final class DbtRenderContext {
                 if let found = macro("\(prefix)__\(name)", in: package) { return .callable(found) }
             }
         }
-        if let builtin = crossDatabase[name] { return builtin }
+        if let builtin = dbtMacros[name] { return builtin }
         if case .callable? = environment.globals.values[name], namespace == nil || namespace == "dbt" { return environment.globals.values[name]! }
         let installed = namespace.map { inputs.projectName == $0 || packageLayers[$0] != nil } ?? true
         throw TemplateError("adapter.dispatch found no macro for '\(name)'\(namespace.map { " in namespace '\($0)'" } ?? "")", at: location,

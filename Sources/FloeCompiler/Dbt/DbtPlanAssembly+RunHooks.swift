@@ -45,10 +45,7 @@ extension DbtPlanAssembly {
     /// A run hook's template: what `ref()` may name is every model of the project, as in dbt's
     /// on-run-end, where any node can be read.
     private func runHookTemplate(_ text: String, package: String) -> ModelTemplate {
-        let refs = table.models.filter { table[$0].enabled && !table[$0].ephemeral }.map { id in
-            TemplateReference(name: [table[id].name], relation: table[id].relation, version: table[id].version,
-                              latest: table[id].version == nil ? nil : table[id].isLatestVersion)
-        }
+        let refs = table.models.filter { table[$0].enabled && !table[$0].ephemeral }.map(templateReference(to:))
         let directory = package == project.name ? request.planPrefix : context.reading.packagePlanPrefixes[package] ?? request.planPrefix
         return ModelTemplate(path: directory + "dbt_project.yml", text: text, package: package, refs: refs, sources: [],
                              node: [:], config: [:], environment: [:])

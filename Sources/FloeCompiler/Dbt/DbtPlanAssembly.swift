@@ -143,18 +143,22 @@ struct DbtPlanAssembly: DbtCompilePhase {
 
     /// A template and the context it renders in at apply time: what its compile (dbt's parse)
     /// referred to, resolved to relations; its node and config; the environment variables it read.
+    /// What `ref()` of the model in `slot` is in a template rendered at apply time: its relation,
+    /// or for an ephemeral model the CTE put in front of the rendered SQL (named, unqualified).
+    func templateReference(to slot: SlotID) -> TemplateReference {
+        let model = table[slot]
+        let latest = model.version == nil ? nil : model.isLatestVersion
+        guard model.ephemeral else {
+            return TemplateReference(name: [model.name], relation: model.relation, version: model.version, latest: latest)
+        }
+        return TemplateReference(name: [model.name], relation: Relation(schema: "", name: EphemeralInliner.cteName(model.name)),
+                                 version: model.version, latest: latest, ephemeral: model.uniqueID)
+    }
+
     func template(text: String, path: String, package: String, render: RenderOutcome, node: [(String, JinjaValue)],
                   config: NodeConfig) -> ModelTemplate {
         var seen = Set<SlotID>()
-        let refs = render.refs.filter { seen.insert($0.slot).inserted }.map {
-            // An ephemeral model is a CTE put in front of the rendered SQL at apply time: named, unqualified.
-            table[$0.slot].ephemeral
-                ? TemplateReference(name: [table[$0.slot].name], relation: Relation(schema: "", name: EphemeralInliner.cteName(table[$0.slot].name)),
-                                    version: table[$0.slot].version, latest: table[$0.slot].version == nil ? nil : table[$0.slot].isLatestVersion,
-                                    ephemeral: table[$0.slot].uniqueID)
-                : TemplateReference(name: [table[$0.slot].name], relation: table[$0.slot].relation, version: table[$0.slot].version,
-                                    latest: table[$0.slot].version == nil ? nil : table[$0.slot].isLatestVersion)
-        }
+        let refs = render.refs.filter { seen.insert($0.slot).inserted }.map { templateReference(to: $0.slot) }
         let sources = render.sources.filter { seen.insert($0.slot).inserted }.map { use -> TemplateSource in
             let parts = table[use.slot].name.split(separator: ".", maxSplits: 1).map(String.init)
             return TemplateSource(source: parts[0], table: parts[1], relation: table[use.slot].relation)

@@ -64,21 +64,18 @@ struct DbtRenderedProject: DbtCompilePhase {
                 guard let model = index < prefetched ? prefetch.take(index) : PrefetchedModel(job.file) else {
                     return Rendered(outcome: RenderOutcome(error: TemplateError("cannot read the file", at: .file(job.file.display))))
                 }
-                var outcome = context.render(model.template, slot: job.slot, model: job.model.value, base: job.base, incremental: false)
+                let render = { context.render(model.template, slot: job.slot, model: job.model.value, base: job.base, incremental: false) }
+                var outcome = render()
                 if outcome.needsDatabase {
                     // Its SQL is rendered at apply time; the compile keeps what it refers to and its config.
-                    outcome = context.parsing(after: outcome) {
-                        context.render(model.template, slot: job.slot, model: job.model.value, base: job.base, incremental: false)
-                    }
+                    outcome = context.parsing(after: outcome, render)
                     return Rendered(outcome: outcome, sha256: model.sha256, source: model.source)
                 }
                 // A model that raises an error of its own only when `execute` is true (a macro for
                 // adapters other than this one) parses, as in dbt, and fails when it runs: it is
                 // rendered at apply time, where it raises again if it is selected.
                 if let raised = outcome.error, raised.raisedByTemplate, job.slot != nil {
-                    let parsed = context.parsing(after: outcome) {
-                        context.render(model.template, slot: job.slot, model: job.model.value, base: job.base, incremental: false)
-                    }
+                    let parsed = context.parsing(after: outcome, render)
                     if parsed.error == nil {
                         outcome = parsed
                         outcome.warnings.append(TemplateError(

@@ -313,8 +313,8 @@ extension DbtPlanAssembly {
                 sql = outcome.text
                 // The macro's own `config()` (dbt_utils' `fail_calc`, a default severity): under
                 // what the properties file sets for the test, as in dbt.
-                let written = Set(definition.config.map(\.key))
-                for entry in outcome.config where !written.contains(entry.key) {
+                let setByProperties = Set(definition.config.map(\.key))
+                for entry in outcome.config where !setByProperties.contains(entry.key) {
                     if let problem = config.apply(entry, path: "config.\(entry.key)") { diagnostics.append(problem) }
                 }
                 if outcome.needsDatabase {

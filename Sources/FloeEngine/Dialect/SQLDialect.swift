@@ -164,10 +164,6 @@ public enum DatePart: String, Sendable, CaseIterable {
 }
 
 extension SQLDialect {
-    public func columnsOfEmptyResult(_ select: String) -> String? { nil }
-}
-
-extension SQLDialect {
     public var viewsQualifyTheirOwnSchema: Bool { true }
     public var viewsReadOtherSchemas: Bool { true }
 
@@ -178,6 +174,7 @@ extension SQLDialect {
     public var notNullCheckedByQuery: Bool { false }
     public var maxIdentifierBytes: Int? { nil }
     public var hasTransactions: Bool { true }
+    public func columnsOfEmptyResult(_ select: String) -> String? { nil }
     public func takesSchemaName(_ name: String) -> Bool { true }
     public func equalsExpected(_ expression: String, text literal: String) -> String { "\(expression) = \(literal)" }
 

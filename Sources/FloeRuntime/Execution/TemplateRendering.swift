@@ -57,9 +57,7 @@ struct TemplateRendering: Sendable {
     /// date" compares what was rendered.
     func render(_ model: CompiledModel, on connection: any EngineConnection) throws -> CompiledModel {
         let template = try self.template(library.models[model.uniqueID], of: model.uniqueID, named: model.name)
-        let view = model.materialized == .view && !dialect.viewsQualifyTheirOwnSchema
-        let (context, this) = renderContext(template, this: model.relation, unqualifiedSchema: view ? model.relation.schema : nil,
-                                    connection: connection)
+        let (context, this) = renderContext(template, of: model, connection: connection)
         var result = model
         result.sql = try sql(template, in: context, this: this, incremental: false, node: model.uniqueID)
         result.incrementalSQL = model.materialized == .incremental
@@ -98,9 +96,7 @@ struct TemplateRendering: Sendable {
     /// connection that built it (inside its transaction), so they see the new table.
     func renderPostHooks(of model: CompiledModel, on connection: any EngineConnection) throws -> [String] {
         let template = try self.template(library.models[model.uniqueID], of: model.uniqueID, named: model.name)
-        let view = model.materialized == .view && !dialect.viewsQualifyTheirOwnSchema
-        let (context, this) = renderContext(template, this: model.relation, unqualifiedSchema: view ? model.relation.schema : nil,
-                                            connection: connection)
+        let (context, this) = renderContext(template, of: model, connection: connection)
         return try (template.postHooks ?? []).map { try hook($0, of: template, in: context, this: this, node: model.uniqueID) }
     }
 
@@ -133,6 +129,8 @@ struct TemplateRendering: Sendable {
         }
         if let results {
             var graphNodes: [String: JinjaValue] = [:]
+            // A copy of the graph's nodes of their own: dbt's result nodes are not the dicts of its
+            // `graph`, so what a hook writes into one the other does not see.
             if case .dict(let whole)? = graph?.value(dialect: dialect) {
                 for group in ["nodes", "sources"] {
                     guard case .dict(let nodes)? = whole[group] else { continue }
@@ -147,6 +145,14 @@ struct TemplateRendering: Sendable {
             globals.values["database_schemas"] = .list(schemas.map { .list([.string(""), .string($0)]) })
         }
         return try sql(template, in: context, this: nil, incremental: false, node: key)
+    }
+
+    /// The render context of a model's template, `this` the model (a view names its own schema's
+    /// relations unqualified where the engine's views need that).
+    private func renderContext(_ template: ModelTemplate, of model: CompiledModel,
+                               connection: any EngineConnection) -> (DbtRenderContext, this: SlotID?) {
+        let view = model.materialized == .view && !dialect.viewsQualifyTheirOwnSchema
+        return renderContext(template, this: model.relation, unqualifiedSchema: view ? model.relation.schema : nil, connection: connection)
     }
 
     /// One hook of a model rendered at apply time, in the model's context.
