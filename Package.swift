@@ -165,6 +165,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // SQL read into a syntax tree: PostgreSQL's SELECT language and session statements, for the
+        // semantic layer's SQL API. Nothing else; no dependencies.
+        .target(name: "FloeSQL", swiftSettings: swiftSettings),
+        // A PostgreSQL protocol 3.0 server on SwiftNIO (startup, SSL, cleartext/MD5/SCRAM-SHA-256
+        // authentication, the simple and extended query protocols, cancel requests): it knows
+        // nothing of what queries mean, which a `PGBackend` decides. `floe serve`'s SQL API.
+        .target(
+            name: "FloePGWire",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The Jinja engine: lexer, parser, renderer, values, builtins and filters. Nothing of dbt.
         .target(name: "FloeJinja", dependencies: ["FloeCore"], swiftSettings: swiftSettings),
         // dbt's template context over the Jinja engine (macros and packages, dispatch, vars, the
@@ -233,6 +249,7 @@ let package = Package(
                            "FloeTestSupport"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "FloeSQLTests", dependencies: ["FloeSQL"], swiftSettings: swiftSettings),
         .testTarget(name: "FloeJinjaTests", dependencies: ["FloeConnect", "FloeJinja", "FloeCore"], swiftSettings: swiftSettings),
         .testTarget(name: "FloePackagesTests", dependencies: ["FloeConnect", "FloePackages", "FloePackageSpec", "FloeYAML", "FloeCompiler", "FloeCore"], swiftSettings: swiftSettings),
         .testTarget(name: "FloePreflightTests", dependencies: ["FloeConnect", "FloePreflight", "FloeCompiler", "FloeContract", "FloeSQLite"],
