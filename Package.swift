@@ -112,7 +112,7 @@ let package = Package(
         // bound values, rollup matching, Cube's response shapes. Executor side: reads only the plan.
         .target(
             name: "FloeSemantic",
-            dependencies: ["FloeConnect", "FloeContract", "FloeCore", "FloeEngine"],
+            dependencies: ["FloeConnect", "FloeContract", "FloeCore", "FloeEngine", "FloeSQL"],
             swiftSettings: swiftSettings
         ),
         // `floe serve`: Cube's REST API over the query engine, on Hummingbird, with JWT auth.
