@@ -115,11 +115,14 @@ let package = Package(
             dependencies: ["FloeConnect", "FloeContract", "FloeCore", "FloeEngine", "FloeSQL"],
             swiftSettings: swiftSettings
         ),
-        // `floe serve`: Cube's REST API over the query engine, on Hummingbird, with JWT auth.
+        // `floe serve`: Cube's REST API over the query engine, on Hummingbird, with JWT auth; the
+        // SQL API over FloePGWire, with the system catalogs in an in-memory SQLite database.
         .target(
             name: "FloeServe",
             dependencies: [
-                "FloeConnect", "FloeContract", "FloeCore", "FloeEngine", "FloeSemantic",
+                "FloeConnect", "FloeContract", "FloeCore", "FloeEngine", "FloeSemantic", "FloeSQL", "FloePGWire",
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -2,7 +2,7 @@
 /// Nothing else of the user's files crosses that boundary, and it never holds a secret value.
 public struct CompiledArtifacts: Codable, Sendable, Equatable {
     /// Bump per docs/contract.md: major for anything an older reader could misread, minor for added fields.
-    public static let currentVersion = ContractVersion(major: 2, minor: 3, patch: 0)
+    public static let currentVersion = ContractVersion(major: 2, minor: 4, patch: 0)
 
     public var version: ContractVersion
     public var metadata: ArtifactMetadata
@@ -83,6 +83,10 @@ public struct CompiledArtifacts: Codable, Sendable, Equatable {
         var all = profiles.compute.secretReferences + profiles.storage.secretReferences
             + profiles.catalog.secretReferences
         if let secret = semantic?.apiSecret { all.append(secret) }
+        if let sql = semantic?.sqlAPI {
+            all += sql.users.map(\.password)
+            all += [sql.tlsCertificate, sql.tlsKey].compactMap { $0 }
+        }
         return all.filter { seen.insert($0).inserted }
     }
 }
@@ -262,12 +266,63 @@ public struct SecretSettings: Codable, Sendable, Equatable {
 public struct SemanticSettings: Codable, Sendable, Equatable {
     /// Signs and verifies the query API's JWTs.
     public var apiSecret: SecretReference?
+    /// Since 2.4: the SQL API (PostgreSQL's wire protocol); nil when platform.yaml says nothing of it.
+    public var sqlAPI: SQLAPISettings?
 
-    public init(apiSecret: SecretReference?) {
+    public init(apiSecret: SecretReference?, sqlAPI: SQLAPISettings? = nil) {
         self.apiSecret = apiSecret
+        self.sqlAPI = sqlAPI
     }
 
     enum CodingKeys: String, CodingKey {
         case apiSecret = "api_secret"
+        case sqlAPI = "sql_api"
+    }
+}
+
+/// Since 2.4: `semantic.sql_api` of platform.yaml: the port `floe serve` answers PostgreSQL
+/// clients on, the users who log in with a password, and the certificate for TLS.
+public struct SQLAPISettings: Codable, Sendable, Equatable {
+    /// nil: only `floe serve --sql-port` starts the SQL API.
+    public var port: Int?
+    public var users: [SQLAPIUser]
+    /// PEM certificate chain and private key: with both, clients may ask for TLS.
+    public var tlsCertificate: SecretReference?
+    public var tlsKey: SecretReference?
+
+    public init(port: Int? = nil, users: [SQLAPIUser] = [], tlsCertificate: SecretReference? = nil, tlsKey: SecretReference? = nil) {
+        self.port = port
+        self.users = users
+        self.tlsCertificate = tlsCertificate
+        self.tlsKey = tlsKey
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case port, users
+        case tlsCertificate = "tls_certificate"
+        case tlsKey = "tls_key"
+    }
+}
+
+/// A SQL API user: the name it logs in as, its password (a secret reference), how the password
+/// is checked, and the security context (Cube's claims) its queries run with.
+public struct SQLAPIUser: Codable, Sendable, Equatable {
+    public var name: String
+    public var password: SecretReference
+    /// `scram-sha-256` (the default) or `md5`.
+    public var passwordEncryption: String
+    public var securityContext: [String: ConfigValue]
+
+    public init(name: String, password: SecretReference, passwordEncryption: String = "scram-sha-256", securityContext: [String: ConfigValue] = [:]) {
+        self.name = name
+        self.password = password
+        self.passwordEncryption = passwordEncryption
+        self.securityContext = securityContext
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, password
+        case passwordEncryption = "password_encryption"
+        case securityContext = "security_context"
     }
 }

@@ -30,6 +30,8 @@ public struct PGStatement: Sendable {
     /// What a transaction statement does to the session's transaction state.
     public enum TransactionEffect: Sendable {
         case begin, commit, rollback
+        /// `ROLLBACK TO SAVEPOINT`: a failed transaction goes on.
+        case rollbackToSavepoint
     }
 
     public var parameterTypes: [PGType]

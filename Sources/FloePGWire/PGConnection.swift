@@ -83,6 +83,8 @@ struct PGConnection {
         var cleartext: String?
         do {
             switch try server.backend.authentication(user: user, database: database) {
+            case .trust:
+                break
             case .cleartext:
                 try await outbound.write(.authenticationCleartextPassword)
                 guard case .password(var body)? = try await messages.next(), let password = body.readNullTerminatedString() else {

@@ -3,6 +3,8 @@ import Foundation
 
 /// How a connecting user proves who they are.
 public enum PGAuthentication: Sendable {
+    /// No password: the server lets the user in (an API without tokens).
+    case trust
     /// The password in clear (`AuthenticationCleartextPassword`): needed when the server cannot
     /// know it beforehand, as for a token whose signature it verifies.
     case cleartext

@@ -69,7 +69,7 @@ struct QueryProtocol {
 
     /// In a failed transaction only ROLLBACK (or COMMIT, which rolls back) is taken.
     private func checkTransaction(_ statement: PGStatement) throws(PGError) {
-        guard transaction == .failed, statement.transaction != .rollback, statement.transaction != .commit else { return }
+        guard transaction == .failed, statement.transaction == nil || statement.transaction == .begin else { return }
         throw PGError(PGError.inFailedTransaction, "current transaction is aborted, commands ignored until end of transaction block")
     }
 
@@ -83,6 +83,8 @@ struct QueryProtocol {
             if transaction == .failed { return "ROLLBACK" }
         case .rollback?:
             transaction = .idle
+        case .rollbackToSavepoint?:
+            if transaction == .failed { transaction = .inTransaction }
         case nil:
             break
         }

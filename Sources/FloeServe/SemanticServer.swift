@@ -8,6 +8,8 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import NIOSSL
+import FloeConnect
 
 /// `floe serve`: Cube's REST API (`/cubejs-api/v1/load`, `/meta`, `/sql`, `/dry-run`) and
 /// health checks (`/livez`, `/readyz`) over the plan's cubes, on Hummingbird.
@@ -27,6 +29,8 @@ public struct SemanticServer: Sendable {
     let running = RunningQueries()
     let clients = ClientConnections()
     let pending = PendingAnswers()
+    /// The SQL API's TLS, when platform.yaml gives it a certificate.
+    let tls: NIOSSLContext?
 
     /// Where the queries run: threads that may block on the warehouse's sockets. Shared by every
     /// server of the process; a query that passes its deadline gives its thread back once its
@@ -48,6 +52,19 @@ public struct SemanticServer: Sendable {
         self.configuration = configuration
         self.log = log
         source = try PlanSource(configuration: configuration, log: log)
+        let plan = source.current().plan
+        if let sql = plan.semantic?.sqlAPI, let certificate = sql.tlsCertificate, let key = sql.tlsKey {
+            let resolver = SecretResolver(settings: plan.secrets, environment: configuration.environment)
+            do {
+                tls = try SQLAPITLS.context(certificate: try resolver.resolve(certificate), key: try resolver.resolve(key))
+            } catch let error as ServeError {
+                throw error
+            } catch {
+                throw ServeError(.secret, "the SQL API's TLS certificate: \(error)")
+            }
+        } else {
+            tls = nil
+        }
     }
 
     /// The application, for running and for Hummingbird's testing client. `onRunning` gets the
@@ -92,9 +109,14 @@ public struct SemanticServer: Sendable {
     /// Serves until SIGINT or SIGTERM. The first signal stops taking requests and lets running
     /// ones finish for the drain timeout, then ends them (their clients get 503) and returns;
     /// after it the signals' default actions are back, so a second one ends the process at once.
-    public func run(onRunning: @escaping @Sendable (Int) -> Void) async throws {
+    /// `onSQLRunning` gets the SQL API's port when it listens (see ``sqlPort``).
+    public func run(onRunning: @escaping @Sendable (Int) -> Void, onSQLRunning: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: application(onRunning: onRunning))]
+        if let sqlPort {
+            services.append(.init(service: SQLAPIService(server: sqlAPI(port: sqlPort), onListening: onSQLRunning)))
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: application(onRunning: onRunning))], logger: Logger(label: "floe serve", factory: { _ in SwiftLogNoOpLogHandler() })))
+            services: services, logger: Logger(label: "floe serve", factory: { _ in SwiftLogNoOpLogHandler() })))
         let signals = FirstSignal { number in
             self.log("floe serve: \(FirstSignal.name(number)): stopping; running requests have \(Self.seconds(configuration.drainTimeout)) to finish")
             Task { await group.triggerGracefulShutdown() }

@@ -21,6 +21,9 @@ public struct ServeConfiguration: Sendable {
     /// How long a `/load` waits for its answer before it is answered "Continue wait" (Cube's
     /// clients then ask again) while its query goes on.
     public var continueWait: Double
+    /// The SQL API's port (`--sql-port`; 0 picks a free one); nil: platform.yaml's
+    /// `semantic.sql_api.port`, and no SQL API when that is absent too.
+    public var sqlPort: Int?
 
     public static let defaultQueryTimeout = 30.0
     public static let defaultDrainTimeout = 5.0
@@ -29,8 +32,10 @@ public struct ServeConfiguration: Sendable {
 
     public init(host: String, port: Int, planPath: String, projectDirectory: String, environment: [String: String],
                 environmentName: String? = nil, queryTimeout: Double = ServeConfiguration.defaultQueryTimeout,
-                drainTimeout: Double = ServeConfiguration.defaultDrainTimeout, continueWait: Double = ServeConfiguration.defaultContinueWait) {
+                drainTimeout: Double = ServeConfiguration.defaultDrainTimeout, continueWait: Double = ServeConfiguration.defaultContinueWait,
+                sqlPort: Int? = nil) {
         self.continueWait = continueWait
+        self.sqlPort = sqlPort
         self.environmentName = environmentName
         self.host = host
         self.port = port

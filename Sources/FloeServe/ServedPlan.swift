@@ -16,6 +16,8 @@ final class ServedPlan: @unchecked Sendable {
     let rollupState: PreAggregationState
     /// The HS256 secret tokens must be signed with; nil when platform.yaml gives none (open API).
     let apiSecret: String?
+    /// The SQL API's users of platform.yaml by name, their passwords resolved (never shown).
+    let sqlUsers: [String: SQLUser]
     /// The plan file's modification time and size when it was read.
     let stamp: FileStamp
     private let configuration: ServeConfiguration
@@ -87,6 +89,31 @@ final class ServedPlan: @unchecked Sendable {
             apiSecret = secret
         } else {
             apiSecret = nil
+        }
+        var users: [String: SQLUser] = [:]
+        for user in plan.semantic?.sqlAPI?.users ?? [] {
+            let password: String
+            do {
+                password = try SecretResolver(settings: plan.secrets, environment: configuration.environment).resolve(user.password)
+            } catch {
+                throw ServeError(.secret, "the SQL API user '\(user.name)': \(error.description)")
+            }
+            users[user.name] = SQLUser(password: password, claims: .object(user.securityContext.sorted { $0.key < $1.key }.map { ($0.key, Self.claim($0.value)) }),
+                                       md5: user.passwordEncryption == "md5")
+        }
+        sqlUsers = users
+    }
+
+    /// A claim of platform.yaml as a token would carry it.
+    private static func claim(_ value: ConfigValue) -> JSONValue {
+        switch value {
+        case .string(let text): .string(text)
+        case .integer(let number): .number(String(number))
+        case .number(let number): .number(String(number))
+        case .bool(let flag): .bool(flag)
+        case .list(let items): .array(items.map(claim))
+        case .map(let entries): .object(entries.sorted { $0.key < $1.key }.map { ($0.key, claim($0.value)) })
+        case .secret, .null: .null
         }
     }
 

@@ -7,7 +7,7 @@ import Foundation
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Answer Cube REST API queries (/cubejs-api/v1/load, /meta, /sql, /dry-run) over the plan's cubes.",
+        abstract: "Answer Cube REST API queries (/cubejs-api/v1/load, /meta, /sql, /dry-run), and SQL clients (--sql-port), over the plan's cubes.",
         discussion: """
             When platform.yaml gives the semantic API a secret (semantic.api_secret), every request needs \
             Authorization: <JWT signed HS256 with it>, and its claims are the security context of the \
@@ -46,6 +46,11 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "The port to listen on; 0 picks a free one (printed at startup).")
     var port = 4000
 
+    @Option(help: ArgumentHelp(
+        "Also answer PostgreSQL clients (psql, BI tools) on this port: Cube's SQL API. 0 picks a free one; default: "
+            + "platform.yaml's semantic.sql_api.port, and no SQL API when it gives none.", valueName: "port"))
+    var sqlPort: Int?
+
     @Option(help: ArgumentHelp("The directory of floe.yaml (default: the parent of the plan's target/ directory).", valueName: "dir"))
     var projectDir: String?
 
@@ -59,6 +64,7 @@ struct ServeCommand: ParsableCommand {
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        guard sqlPort.map({ (0...65_535).contains($0) }) ?? true else { throw ValidationError("--sql-port must be 0 to 65535") }
         guard artifacts == nil || plan == nil else { throw ValidationError("give the plan once: as an argument or with --plan") }
         guard queryTimeout > 0, drainTimeout >= 0, continueWait > 0 else {
             throw ValidationError("--query-timeout and --continue-wait must be above 0, --drain-timeout 0 or more")
@@ -85,7 +91,7 @@ struct ServeCommand: ParsableCommand {
         let configuration = ServeConfiguration(
             host: host, port: port, planPath: plan, projectDirectory: projectDir ?? PlanFile.projectDirectory(forPlan: plan),
             environment: ProcessInfo.processInfo.environment, environmentName: environmentName,
-            queryTimeout: queryTimeout, drainTimeout: drainTimeout, continueWait: continueWait)
+            queryTimeout: queryTimeout, drainTimeout: drainTimeout, continueWait: continueWait, sqlPort: sqlPort)
         let server: SemanticServer
         do {
             server = try SemanticServer(configuration: configuration) { Console.standardError.line($0) }
@@ -102,9 +108,13 @@ struct ServeCommand: ParsableCommand {
             : "open: platform.yaml gives the semantic API no secret, so no token is asked for and access policies are not applied"
         let host = self.host
         let outcome = Self.waitFor {
-            try await server.run { port in
+            try await server.run(onRunning: { port in
                 Console.standardError.line("floe serve: listening on http://\(host):\(port) (plan \(plan), environment \(server.environment)); \(auth)")
-            }
+            }, onSQLRunning: { port in
+                let login = server.requiresTokens ? "password: a token from floe serve --token, or a user of semantic.sql_api.users" : "no password"
+                Console.standardError.line("floe serve: SQL API on postgresql://\(host):\(port) (psql -h \(host) -p \(port) -U <user> <any database>; "
+                    + "\(login)\(server.sqlTLS ? "; TLS offered" : ""))")
+            })
         }
         if case .failure(let failure) = outcome {
             Console.standardError.line("error: cannot serve on \(host):\(port): \(failure)")

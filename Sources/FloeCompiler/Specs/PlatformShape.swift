@@ -177,6 +177,18 @@ public enum PlatformShape {
         ])), "lineage and tracing endpoints"),
         .optional("semantic", .object(ObjectShape("semantic", [
             .optional("api_secret", .secret, "signs the query API's JWTs"),
+            .optional("sql_api", .object(ObjectShape("sql_api", [
+                .optional("port", .integer(minimum: 1, maximum: 65_535), "the port `floe serve` answers PostgreSQL clients on"),
+                .optional("users", .list(.object(ObjectShape("a SQL API user", [
+                    .required("name", .string(.nonEmpty), "the user name clients log in as"),
+                    .required("password", .secret, "the user's password, as a secret reference"),
+                    .optional("password_encryption", .string(.oneOf(["scram-sha-256", "md5"])),
+                              "how the password is checked: scram-sha-256 (default) or md5"),
+                    .optional("security_context", .map(.any), "the claims (Cube's security context) its queries run with"),
+                ]))), "users who log in with a password instead of a token"),
+                .optional("tls_certificate", .secret, "the PEM certificate chain clients get when they ask for TLS"),
+                .optional("tls_key", .secret, "the PEM private key of that certificate"),
+            ])), "the SQL API: BI tools and SQL clients over PostgreSQL's wire protocol"),
         ])), "settings of the semantic query API"),
         .optional("secrets", .object(ObjectShape("secrets", [
             .optional("mount", .string(path), "the directory of mounted secret files (default /var/run/secrets/floe)"),

@@ -70,7 +70,21 @@ struct PlatformSpec {
         self.observability = ObservabilitySettings(lineage: lineage, otlp: otlp)
 
         if let semantic = root["semantic"] {
-            self.semantic = SemanticSettings(apiSecret: semantic["api_secret"].flatMap { ConfigValue($0).secretValue })
+            var sqlAPI: SQLAPISettings?
+            if let sql = semantic["sql_api"] {
+                var users: [SQLAPIUser] = []
+                for user in sql["users"]?.items ?? [] {
+                    guard let name = user["name"]?.string, let password = user["password"].flatMap({ ConfigValue($0).secretValue }) else { continue }
+                    var claims: [String: ConfigValue] = [:]
+                    for entry in user["security_context"]?.entries ?? [] { claims[entry.key] = ConfigValue(entry.value) }
+                    users.append(SQLAPIUser(name: name, password: password,
+                                            passwordEncryption: user["password_encryption"]?.string ?? "scram-sha-256", securityContext: claims))
+                }
+                sqlAPI = SQLAPISettings(port: sql["port"]?.integer, users: users,
+                                        tlsCertificate: sql["tls_certificate"].flatMap { ConfigValue($0).secretValue },
+                                        tlsKey: sql["tls_key"].flatMap { ConfigValue($0).secretValue })
+            }
+            self.semantic = SemanticSettings(apiSecret: semantic["api_secret"].flatMap { ConfigValue($0).secretValue }, sqlAPI: sqlAPI)
         }
         secretsMount = root["secrets"]?["mount"]?.string ?? SecretSettings.defaultMount
 

@@ -119,6 +119,17 @@ public enum ArtifactsShape {
         ])), "where secrets are read"),
         .optional("semantic", .object(ObjectShape("semantic", [
             .optional("api_secret", .secret, "signs query API JWTs"),
+            .optional("sql_api", .object(ObjectShape("sql_api", [
+                .optional("port", .integer(minimum: 0, maximum: 65_535), "the SQL API's port"),
+                .required("users", .list(.object(ObjectShape("a SQL API user", [
+                    .required("name", text, "the user name clients log in as"),
+                    .required("password", .secret, "the user's password"),
+                    .required("password_encryption", .string(.oneOf(["scram-sha-256", "md5"])), "how the password is checked"),
+                    .required("security_context", .map(.any), "the claims its queries run with"),
+                ]))), "users who log in with a password"),
+                .optional("tls_certificate", .secret, "PEM certificate chain for TLS"),
+                .optional("tls_key", .secret, "PEM private key for TLS"),
+            ])), "since 2.4: the SQL API (PostgreSQL wire protocol)"),
         ])), "query API settings"),
         .required("transforms", .list(.object(ObjectShape("a transform", [
             .required("type", text, "dbt"),

@@ -1,0 +1,321 @@
+import FloeCore
+import FloeEngine
+import FloePGWire
+import FloeSemantic
+import FloeSQL
+import Foundation
+
+/// One SQL API connection: its security context (from the token or user it logged in with), its
+/// settings, and its statements. A query over a cube or view becomes a Cube query, answered as
+/// `/v1/load` answers it (rollups, access policies, row filters, the query timeout); a query of
+/// the system catalogs runs on ``PGCatalog``; SET, SHOW and transaction statements are answered
+/// here.
+final class SQLAPISession: PGSession, @unchecked Sendable {
+    let server: SemanticServer
+    let security: SecurityContext?
+    let user: String
+    let database: String
+    let settings: SessionSettings
+    let catalogs: CatalogCache
+    private let lock = NSLock()
+    private var running: RunningQuery?
+
+    init(server: SemanticServer, security: SecurityContext?, user: String, database: String, applicationName: String, catalogs: CatalogCache) {
+        self.server = server
+        self.security = security
+        self.user = user
+        self.database = database
+        self.catalogs = catalogs
+        settings = SessionSettings(user: user, applicationName: applicationName)
+    }
+
+    var parameterStatus: [(name: String, value: String)] { settings.reported }
+
+    func cancel() {
+        lock.lock()
+        let query = running
+        lock.unlock()
+        query?.end(.clientGone)
+    }
+
+    func close() {
+        cancel()
+    }
+
+    private func attach(_ query: RunningQuery) {
+        lock.withLock { running = query }
+    }
+
+    private func detach(_ query: RunningQuery) {
+        lock.withLock {
+            if running === query { running = nil }
+        }
+    }
+
+    func prepare(_ text: String, parameterTypes: [UInt32]) throws(PGError) -> [PGStatement] {
+        let statements: [SQLStatement]
+        do {
+            statements = try SQLParser.statements(text)
+        } catch {
+            throw PGError(PGError.syntaxError, error.message, position: Self.characterPosition(of: error.offset, in: text))
+        }
+        var prepared: [PGStatement] = []
+        for statement in statements { prepared.append(try prepare(statement, parameterTypes: parameterTypes)) }
+        return prepared
+    }
+
+    /// PostgreSQL's error position: 1-based, in characters.
+    static func characterPosition(of offset: Int, in text: String) -> Int {
+        let utf8 = text.utf8
+        let end = utf8.index(utf8.startIndex, offsetBy: min(offset, utf8.count))
+        return text[..<end].count + 1
+    }
+
+    private func prepare(_ statement: SQLStatement, parameterTypes: [UInt32]) throws(PGError) -> PGStatement {
+        switch statement {
+        case .set(let name, let value):
+            let settings = settings
+            return PGStatement(columns: []) { _ in
+                if name != "transaction" { settings.set(name, value) }
+                return PGResult(rows: [], tag: "SET")
+            }
+        case .show(let name):
+            if name == "all" {
+                return .answer([PGColumn(name: "name", type: .text), PGColumn(name: "setting", type: .text), PGColumn(name: "description", type: .text)],
+                               rows: settings.all.map { [$0.0, $0.1, ""] }, tag: "SHOW")
+            }
+            guard let value = settings[name] else {
+                throw PGError(PGError.undefinedObject, "unrecognized configuration parameter \"\(name)\"")
+            }
+            let column = name == "transaction isolation level" ? "transaction_isolation" : name
+            return .answer([PGColumn(name: column, type: .text)], rows: [[value]], tag: "SHOW")
+        case .transaction(let command):
+            switch command {
+            case .begin: return .answer([], rows: [], tag: "BEGIN", transaction: .begin)
+            case .commit: return .answer([], rows: [], tag: "COMMIT", transaction: .commit)
+            case .rollback: return .answer([], rows: [], tag: "ROLLBACK", transaction: .rollback)
+            case .savepoint: return .answer([], rows: [], tag: "SAVEPOINT")
+            case .releaseSavepoint: return .answer([], rows: [], tag: "RELEASE")
+            case .rollbackToSavepoint: return .answer([], rows: [], tag: "ROLLBACK", transaction: .rollbackToSavepoint)
+            }
+        case .sessionUpkeep(let tag):
+            return .answer([], rows: [], tag: tag)
+        case .unsupported(let keyword):
+            if ["INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "DROP", "ALTER", "TRUNCATE", "GRANT", "REVOKE", "COPY", "CALL", "DO", "VACUUM"].contains(keyword) {
+                throw PGError(PGError.readOnlyTransaction, "cannot execute \(keyword): the semantic layer's SQL API is read-only")
+            }
+            throw PGError(PGError.featureNotSupported, "\(keyword) statements are not supported by the SQL API",
+                          hint: "it answers SELECT over the cubes and views, the system catalogs, SET, SHOW and transaction statements")
+        case .query(let query):
+            let served = server.source.current()
+            let tables = SemanticTables(catalog: served.runner.compiler.catalog, security: security)
+            if Self.readsCubes(query, tables: tables) {
+                return try cubeStatement(query, tables: tables, served: served, parameterTypes: parameterTypes)
+            }
+            return try catalogStatement(query, tables: tables, served: served, parameterTypes: parameterTypes)
+        }
+    }
+
+    /// Whether a query names a cube or view (and so is a Cube query) rather than the catalogs or nothing.
+    static func readsCubes(_ query: SQLQuery, tables: SemanticTables) -> Bool {
+        guard case .select(let select) = query.body else { return false }
+        func names(_ item: SQLTableReference) -> [[String]] {
+            switch item {
+            case .table(let name, _): [name]
+            case .join(let left, _, let right, _): names(left) + names(right)
+            case .subquery, .function: []
+            }
+        }
+        return select.from.flatMap(names).contains { name in
+            CatalogTables.named(name) == nil && (tables.table(name[name.count - 1]) != nil || tables.tables.contains { $0.name.lowercased() == name[name.count - 1] })
+        }
+    }
+
+    // MARK: Cube queries
+
+    private func cubeStatement(_ query: SQLQuery, tables: SemanticTables, served: ServedPlan, parameterTypes: [UInt32]) throws(PGError) -> PGStatement {
+        let translated: SemanticSQLStatement
+        do {
+            translated = try SemanticSQLTranslator(tables: tables, database: database).translate(query)
+        } catch {
+            throw Self.pgError(error)
+        }
+        var types: [PGType] = []
+        for index in 0..<max(translated.parameterCount, parameterTypes.count) {
+            if index < parameterTypes.count, parameterTypes[index] != 0, let given = PGType.named(oid: parameterTypes[index]) {
+                types.append(given)
+            } else {
+                types.append(Self.type(ofValue: translated.parameterTypes[index + 1] ?? "string"))
+            }
+        }
+        let columns = translated.outputs.map { PGColumn(name: $0.name, type: Self.type(of: $0)) }
+        return PGStatement(parameterTypes: types, columns: columns) { [self] parameters throws(PGError) in
+            let cubeQuery: CubeQuery
+            do throws(SemanticError) {
+                cubeQuery = try translated.query(binding: parameters)
+            } catch {
+                throw Self.pgError(error)
+            }
+            let rows = try await warehouse(served) { connection throws(SemanticError) in
+                let result = try served.runner.load(cubeQuery, on: connection, rollups: served.rollupState.current(connection), security: self.security)
+                return Self.rows(of: result, outputs: translated.outputs)
+            }
+            return PGResult(rows: rows, tag: "SELECT \(rows.count)")
+        }
+    }
+
+    static func type(of output: SemanticSQLStatement.Output) -> PGType {
+        if let measure = output.measureType {
+            return ["count", "count_distinct", "count_distinct_approx"].contains(measure) ? .int8 : .numeric
+        }
+        return type(ofValue: output.valueType)
+    }
+
+    static func type(ofValue type: String) -> PGType {
+        switch type {
+        case "number": .numeric
+        case "time": .timestamp
+        case "boolean": .bool
+        case "integer": .int8
+        default: .text
+        }
+    }
+
+    /// The result's rows in the select list's order, as PostgreSQL writes values in text.
+    static func rows(of result: LoadResult, outputs: [SemanticSQLStatement.Output]) -> [[String?]] {
+        let columns = result.generated.columns
+        let positions = outputs.map { output in columns.firstIndex { $0.keys.contains(output.key) } }
+        return result.rows.rows.map { row in
+            positions.enumerated().map { index, position in
+                guard let position, position < row.count else { return nil }
+                return text(row[position], output: outputs[index])
+            }
+        }
+    }
+
+    static func text(_ value: SQLValue, output: SemanticSQLStatement.Output) -> String? {
+        switch value {
+        case .null: return nil
+        case .integer(let number):
+            if output.valueType == "boolean" { return number == 0 ? "f" : "t" }
+            return String(number)
+        case .real(let number):
+            guard number.isFinite else { return nil }
+            if output.measureType.map({ ["count", "count_distinct", "count_distinct_approx"].contains($0) }) == true { return String(Int64(number)) }
+            return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        case .text(let text):
+            switch output.valueType {
+            case "time":
+                guard let time = CivilTimestamp(text) else { return text }
+                var written = time.text(separator: " ")
+                if written.hasSuffix(".000") { written.removeLast(4) }
+                return written
+            case "boolean": return ["true", "t", "1"].contains(text.lowercased()) ? "t" : "f"
+            default: return text
+            }
+        case .blob: return value.displayText
+        }
+    }
+
+    /// Runs `work` on a pooled warehouse connection within the server's bounds (the query
+    /// timeout, the drain, this session's cancel requests).
+    private func warehouse(_ served: ServedPlan, _ work: @escaping @Sendable (any EngineConnection) throws(SemanticError) -> [[String?]]) async throws(PGError) -> [[String?]] {
+        let query = RunningQuery()
+        attach(query)
+        defer { detach(query) }
+        let box = ResultBox()
+        let api = CubeAPI(served: served, security: security, log: server.log)
+        let reply = await server.bounded(served, api, client: nil, query: query) { connection in
+            do {
+                box.rows = try work(connection)
+                return CubeAPI.Reply(status: 200, body: .null)
+            } catch {
+                return api.failure(error)
+            }
+        }
+        guard reply.status == 200, let rows = box.rows else {
+            let message = reply.body["error"]?.stringValue ?? "the query failed"
+            switch reply.status {
+            case 400: throw PGError("42000", message)
+            case 403: throw PGError(PGError.insufficientPrivilege, message)
+            case 499: throw PGError(PGError.queryCanceled, "canceling statement due to user request")
+            case 504: throw PGError(PGError.queryCanceled, message)
+            case 503: throw PGError(PGError.connectionFailure, message)
+            default: throw PGError(PGError.internalError, message)
+            }
+        }
+        return rows
+    }
+
+    static func pgError(_ error: SemanticError) -> PGError {
+        switch error.kind {
+        case .badQuery: PGError("42000", error.message)
+        case .forbidden: PGError(PGError.insufficientPrivilege, error.message)
+        case .engine: PGError(PGError.internalError, error.message)
+        case .unreachable: PGError(PGError.connectionFailure, error.message)
+        }
+    }
+
+    // MARK: Catalog queries
+
+    private func catalogStatement(_ query: SQLQuery, tables: SemanticTables, served: ServedPlan, parameterTypes: [UInt32]) throws(PGError) -> PGStatement {
+        let settings = settings
+        let sessionInfo = CatalogSQL.Session(database: database, user: user, setting: { settings[$0] }, version: SessionSettings.versionText)
+        let translator = CatalogSQL(session: sessionInfo, parameterTypes: parameterTypes)
+        let (sql, columns) = try translator.translate(query)
+        let catalog = try catalogs.catalog(for: tables, database: database, user: user, settings: settings.all, plan: served)
+        let count = max(Self.highestParameter(in: sql), parameterTypes.count)
+        let types = (0..<count).map { translator.parameterTypes[$0 + 1] ?? .text }
+        let knownTypes = translator.parameterTypes
+        return PGStatement(parameterTypes: types, columns: columns.map { PGColumn(name: $0.name, type: $0.type) }) { parameters throws(PGError) in
+            let rows = try catalog.query(sql, columns: columns.map(\.type), parameters: parameters, parameterTypes: knownTypes)
+            return PGResult(rows: rows, tag: "SELECT \(rows.count)")
+        }
+    }
+
+    /// The highest `?n` of a translated query.
+    static func highestParameter(in sql: String) -> Int {
+        var highest = 0
+        var digits = ""
+        var inParameter = false
+        for character in sql {
+            if inParameter, character.isNumber {
+                digits.append(character)
+                continue
+            }
+            if inParameter { highest = max(highest, Int(digits) ?? 0) }
+            inParameter = character == "?"
+            digits = ""
+        }
+        if inParameter { highest = max(highest, Int(digits) ?? 0) }
+        return highest
+    }
+}
+
+/// The rows a worker thread hands back to the session.
+final class ResultBox: @unchecked Sendable {
+    var rows: [[String?]]?
+}
+
+/// Catalogs by what they show: the served plan, the database name, the user and the visible tables.
+final class CatalogCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var catalogs: [String: PGCatalog] = [:]
+
+    func catalog(for tables: SemanticTables, database: String, user: String, settings: [(String, String)], plan: ServedPlan) throws(PGError) -> PGCatalog {
+        let shape = tables.tables.map { table in table.name + "(" + table.columns.map(\.name).joined(separator: ",") + ")" }.joined(separator: ";")
+        let key = "\(ObjectIdentifier(plan).hashValue)\u{0}\(database)\u{0}\(user)\u{0}\(shape)"
+        lock.lock()
+        if let known = catalogs[key] {
+            lock.unlock()
+            return known
+        }
+        lock.unlock()
+        let made = try PGCatalog(tables: tables, database: database, user: user, settings: settings)
+        lock.lock()
+        if catalogs.count > 64 { catalogs.removeAll() }
+        catalogs[key] = made
+        lock.unlock()
+        return made
+    }
+}
