@@ -26,6 +26,25 @@ if ! "$cube_clients/bin/python" -c "import cube_http, cubejs_client" 2>/dev/null
     "$cube_clients/bin/pip" install --quiet "cube-http-client==0.6.1" "cubejs-client-python==1.0.1"
 fi
 export FLOE_TEST_CUBE_CLIENTS_PYTHON="$cube_clients/bin/python"
+
+# The SQL API is tested with psycopg 3, SQLAlchemy and gql (GraphQL) from PyPI, and with Apache
+# Superset: venvs kept under ~/.cache keyed by their versions. Superset's wheel leaves out some
+# of what its CLI imports (rich, cachetools) and accepts a flask-caching it cannot run with; its
+# own requirements pin 2.3.1.
+sql_clients="$HOME/.cache/floe/sql-clients-3.3.9-2.1.9-4.4.0"
+if ! "$sql_clients/bin/python" -c "import psycopg, sqlalchemy, gql" 2>/dev/null; then
+    rm -rf "$sql_clients"
+    python3 -m venv "$sql_clients"
+    "$sql_clients/bin/pip" install --quiet "psycopg[binary]==3.3.9" "sqlalchemy==2.1.9" "gql[requests]==4.4.0"
+fi
+export FLOE_TEST_SQL_CLIENTS_PYTHON="$sql_clients/bin/python"
+superset="$HOME/.cache/floe/superset-6.1.0-1"
+if ! "$superset/bin/python" -c "import superset, psycopg2, rich, cachetools" 2>/dev/null; then
+    rm -rf "$superset"
+    python3 -m venv "$superset"
+    "$superset/bin/pip" install --quiet "apache-superset==6.1.0" "psycopg2-binary==2.9.13" "rich" "cachetools" "flask-caching==2.3.1"
+fi
+export FLOE_TEST_SUPERSET_PYTHON="$superset/bin/python"
 command -v curl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
 
 # The PostgreSQL adapter's tests run against a real server: installed from Debian when missing

@@ -16,11 +16,15 @@ public struct SemanticError: Error, Sendable, CustomStringConvertible {
     public var kind: Kind
     public var message: String
     public var sql: String?
+    /// The SQLSTATE the SQL API answers with, when the failure is one PostgreSQL has a code for
+    /// (`42703` for a column that does not exist); nil: the kind's.
+    public var sqlState: String?
 
-    public init(_ kind: Kind, _ message: String, sql: String? = nil) {
+    public init(_ kind: Kind, _ message: String, sql: String? = nil, sqlState: String? = nil) {
         self.kind = kind
         self.message = message
         self.sql = sql
+        self.sqlState = sqlState
     }
 
     static func badQuery(_ message: String) -> SemanticError { SemanticError(.badQuery, message) }

@@ -7,6 +7,8 @@ import FoundationNetworking
 final class ServeProcess: @unchecked Sendable {
     let process = Process()
     let port: Int
+    /// The SQL API's port, when it was started (`--sql-port`).
+    let sqlPort: Int?
     private let logLock = NSLock()
     private var logText = ""
     private let reader: Thread
@@ -23,14 +25,23 @@ final class ServeProcess: @unchecked Sendable {
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
+        // The HTTP listener's line, and the SQL API's when it was asked for (in either order).
+        let wantsSQL = arguments.contains("--sql-port")
         var startup = Data()
-        while !startup.contains(UInt8(ascii: "\n")) {
+        func complete() -> Bool {
+            let text = String(decoding: startup, as: UTF8.self)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            if lines.contains(where: { $0.hasPrefix("error") }) { return true }
+            let http = lines.contains { $0.contains("listening on http://") }
+            return http && (!wantsSQL || lines.contains { $0.contains("SQL API on postgresql://") })
+        }
+        while !complete() {
             let chunk = err.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             startup += chunk
         }
-        let line = String(decoding: startup, as: UTF8.self)
-        logText = line
+        let text = String(decoding: startup, as: UTF8.self)
+        let line = text.split(separator: "\n").first { $0.contains("listening on http://") }.map(String.init) ?? text
         let handle = err.fileHandleForReading
         nonisolated(unsafe) var owner: ServeProcess?
         reader = Thread {
@@ -45,6 +56,13 @@ final class ServeProcess: @unchecked Sendable {
             throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "floe serve did not start: \(line)"])
         }
         self.port = port
+        if let sqlLine = text.split(separator: "\n").first(where: { $0.contains("SQL API on postgresql://127.0.0.1:") }),
+           let range = sqlLine.range(of: "postgresql://127.0.0.1:") {
+            sqlPort = Int(sqlLine[range.upperBound...].prefix { $0.isNumber })
+        } else {
+            sqlPort = nil
+        }
+        logText = text
         owner = self
         reader.start()
     }

@@ -187,27 +187,25 @@ extension SemanticSQLTranslator {
             }
             let member = try requireMember(operand, having: having, clause: clause)
             guard member.type == "string" else { throw .badQuery("\(kind.rawValue) applies to string dimensions") }
-            guard case .literal(.string(let text)) = pattern else {
-                throw .badQuery("\(kind.rawValue) takes a constant pattern ('%text%', 'text%' or '%text')")
+            switch pattern {
+            case .literal(.string(let text)):
+                guard kind == .ilike || (kind == .like && lowered && text == text.lowercased()) || !text.contains(where: \.isLetter) else {
+                    throw Self.caseSensitiveLike
+                }
+                return try SemanticSQLStatement.likeFilter(member.path, pattern: text, negated: negated)
+            case .parameter(let index) where kind == .ilike:
+                parameterTypes[index] = "string"
+                return .member(member.path, negated ? .notContains : .contains, [SemanticSQLStatement.likePlaceholder(index)])
+            case .parameter:
+                throw Self.caseSensitiveLike
+            default:
+                throw .badQuery("\(kind.rawValue) takes a constant or a bound pattern ('%text%', 'text%' or '%text')")
             }
-            guard kind == .ilike || (kind == .like && lowered && text == text.lowercased()) || !text.contains(where: \.isLetter) else {
-                throw .badQuery("LIKE matches case and Cube's contains/startsWith/endsWith filters do not: write ILIKE (or lower(column) LIKE with a lower-case pattern)")
-            }
-            let starts = text.hasPrefix("%"), ends = text.hasSuffix("%") && text.count > 1
-            var core = String(text.dropFirst(starts ? 1 : 0).dropLast(ends ? 1 : 0))
-            guard !core.contains("%"), !core.contains("_") || core.contains("\\_") else {
-                throw .badQuery("\(kind.rawValue) '\(text)': only a pattern with % at its start, its end or both becomes a Cube filter")
-            }
-            core = core.replacingOccurrences(of: "\\_", with: "_").replacingOccurrences(of: "\\%", with: "%")
-            let operation: FilterOperator
-            switch (starts, ends) {
-            case (true, true): operation = negated ? .notContains : .contains
-            case (false, true): operation = negated ? .notStartsWith : .startsWith
-            case (true, false): operation = negated ? .notEndsWith : .endsWith
-            case (false, false): operation = negated ? .notEquals : .equals
-            }
-            return .member(member.path, operation, [core])
         }
+
+        static let caseSensitiveLike = SemanticError(.badQuery,
+            "LIKE matches case and Cube's contains/startsWith/endsWith filters do not: write ILIKE (or lower(column) LIKE with a lower-case pattern)",
+            sqlState: SemanticSQLTranslator.notSupported)
 
         static func describe(_ expression: SQLExpression) -> String {
             switch expression {

@@ -25,7 +25,7 @@ extension SemanticSQLTranslator {
                 throw .badQuery("__user is only read in WHERE (__user = 'name'), where it changes the security context")
             }
             throw SemanticError(.badQuery, "column \"\(name)\" does not exist in \(table.isView ? "view" : "cube") \(table.name)"
-                + SemanticSQLTranslator.hint(Suggestions.didYouMean(name, in: table.columns.map(\.name))))
+                + SemanticSQLTranslator.hint(Suggestions.didYouMean(name, in: table.columns.map(\.name))), sqlState: "42703")
         }
 
         /// The column of an unquoted name folded to lower case, when the member is spelled in capitals.
@@ -124,7 +124,7 @@ extension SemanticSQLTranslator {
                 }
                 return .measure(column)
             }
-            throw .badQuery("function \(name)() is not supported in \(place); " + Self.unsupported(place))
+            throw SemanticError(.badQuery, "function \(name)() is not supported in \(place); " + Self.unsupported(place), sqlState: "42883")
         }
 
         static func uncast(_ expression: SQLExpression) -> SQLExpression {

@@ -34,6 +34,30 @@ public struct SemanticSQLStatement: Sendable {
     public var parameterCount: Int { parameterTypes.keys.max() ?? 0 }
 
     static let placeholderMark: Character = "\u{1}"
+    /// A bound LIKE pattern: which Cube operator it is depends on where its `%` are.
+    static let likeMark: Character = "\u{2}"
+
+    static func likePlaceholder(_ index: Int) -> String { "\(likeMark)\(index)" }
+
+    /// An ILIKE pattern as Cube's filter: `%x%` contains, `x%` startsWith, `%x` endsWith, `x` equals
+    /// (`NOT` the negations); other wildcards cannot become a Cube filter.
+    static func likeFilter(_ member: String, pattern text: String, negated: Bool) throws(SemanticError) -> QueryFilter {
+        let starts = text.hasPrefix("%"), ends = text.hasSuffix("%") && text.count > 1
+        var core = String(text.dropFirst(starts ? 1 : 0).dropLast(ends ? 1 : 0))
+        let unescaped = core.replacingOccurrences(of: "\\_", with: "").replacingOccurrences(of: "\\%", with: "")
+        guard !unescaped.contains("%"), !unescaped.contains("_") else {
+            throw SemanticError(.badQuery, "LIKE '\(text)': only a pattern with % at its start, its end or both becomes a Cube filter",
+                                sqlState: SemanticSQLTranslator.notSupported)
+        }
+        core = core.replacingOccurrences(of: "\\_", with: "_").replacingOccurrences(of: "\\%", with: "%")
+        let operation: FilterOperator = switch (starts, ends) {
+        case (true, true): negated ? .notContains : .contains
+        case (false, true): negated ? .notStartsWith : .startsWith
+        case (true, false): negated ? .notEndsWith : .endsWith
+        case (false, false): negated ? .notEquals : .equals
+        }
+        return .member(member, operation, [core])
+    }
 
     /// A parameter in a filter's values until it is bound.
     static func placeholder(_ index: Int) -> String { "\(placeholderMark)\(index)" }
@@ -53,6 +77,10 @@ public struct SemanticSQLStatement: Sendable {
         func bind(_ filter: QueryFilter) throws(SemanticError) -> QueryFilter {
             switch filter {
             case .member(let member, let operation, let values):
+                if values.count == 1, values[0].first == Self.likeMark, let index = Int(values[0].dropFirst()) {
+                    guard let pattern = parameters[index - 1] else { throw .badQuery("parameter $\(index) is NULL: ILIKE NULL matches nothing") }
+                    return try Self.likeFilter(member, pattern: pattern, negated: operation == .notContains)
+                }
                 return .member(member, operation, try values.map { text throws(SemanticError) in try value(text) })
             case .and(let children): return .and(try children.map { child throws(SemanticError) in try bind(child) })
             case .or(let children): return .or(try children.map { child throws(SemanticError) in try bind(child) })
@@ -68,7 +96,9 @@ public struct SemanticSQLStatement: Sendable {
             case .parameter(let index): text = parameters[index - 1]
             }
             guard let text else { return nil }
-            guard let number = Int(text), number >= 0 else { throw .badQuery("\(clause) must be a whole number of rows, not '\(text)'") }
+            guard let number = Int(text), number >= 0 else {
+                throw SemanticError(.badQuery, "\(clause) must be a whole number of rows, not '\(text)'", sqlState: "22P02")
+            }
             return number
         }
         query.limit = try count(limit, "LIMIT") ?? CubeQuery.maximumLimit

@@ -58,13 +58,15 @@ public struct SemanticSQLTranslator {
             let schemaMatches = prefix.isEmpty || (prefix.last == "public" && (prefix.count == 1 || prefix.first == database))
             guard schemaMatches, let table = lookup(last) else {
                 throw SemanticError(.badQuery, "relation \"\(name.joined(separator: "."))\" does not exist"
-                    + Self.hint(Suggestions.didYouMean(last, in: tables.tables.map(\.name))))
+                    + Self.hint(Suggestions.didYouMean(last, in: tables.tables.map(\.name))), sqlState: "42P01")
             }
             return (table, alias?.name ?? last)
         case .join:
-            throw .badQuery("joins are not supported by the SQL API: query a view that joins the cubes (Cube's views), or one cube")
+            throw SemanticError(.badQuery, "joins are not supported by the SQL API: query a view that joins the cubes (Cube's views), or one cube",
+                                sqlState: Self.notSupported)
         case .subquery, .function:
-            throw .badQuery("the SQL API reads a cube or view directly: a subquery or function in FROM is not supported")
+            throw SemanticError(.badQuery, "the SQL API reads a cube or view directly: a subquery or function in FROM is not supported",
+                                sqlState: Self.notSupported)
         }
     }
 
@@ -76,10 +78,16 @@ public struct SemanticSQLTranslator {
 
     static func hint(_ text: String?) -> String { text.map { "; \($0)" } ?? "" }
 
+    /// PostgreSQL's SQLSTATE for a feature it does not support.
+    static let notSupported = "0A000"
+
     public func translate(_ query: SQLQuery) throws(SemanticError) -> SemanticSQLStatement {
-        guard query.with.isEmpty else { throw .badQuery("WITH is not supported by the SQL API: write the query over the cube itself") }
+        guard query.with.isEmpty else {
+            throw SemanticError(.badQuery, "WITH is not supported by the SQL API: write the query over the cube itself", sqlState: Self.notSupported)
+        }
         guard case .select(let select) = query.body else {
-            throw .badQuery("UNION, INTERSECT, EXCEPT and VALUES are not supported by the SQL API; send each SELECT on its own")
+            throw SemanticError(.badQuery, "UNION, INTERSECT, EXCEPT and VALUES are not supported by the SQL API; send each SELECT on its own",
+                                sqlState: Self.notSupported)
         }
         let (table, alias) = try table(of: select)
         let scope = Scope(table: table, alias: alias)
@@ -122,7 +130,8 @@ public struct SemanticSQLTranslator {
         if !select.groupBy.isEmpty {
             for (index, member) in selected.enumerated() where !groups.contains(member) {
                 if case .measure = member { continue }
-                throw .badQuery("column \"\(outputs[index].name)\" must appear in the GROUP BY clause or be used in an aggregate function")
+                throw SemanticError(.badQuery, "column \"\(outputs[index].name)\" must appear in the GROUP BY clause or be used in an aggregate function",
+                                    sqlState: "42803")
             }
         }
 

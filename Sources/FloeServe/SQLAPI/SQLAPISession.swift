@@ -84,11 +84,13 @@ final class SQLAPISession: PGSession, @unchecked Sendable {
                 return .answer([PGColumn(name: "name", type: .text), PGColumn(name: "setting", type: .text), PGColumn(name: "description", type: .text)],
                                rows: settings.all.map { [$0.0, $0.1, ""] }, tag: "SHOW")
             }
-            guard let value = settings[name] else {
+            guard settings[name] != nil else {
                 throw PGError(PGError.undefinedObject, "unrecognized configuration parameter \"\(name)\"")
             }
             let column = name == "transaction isolation level" ? "transaction_isolation" : name
-            return .answer([PGColumn(name: column, type: .text)], rows: [[value]], tag: "SHOW")
+            let settings = settings
+            // Read when it runs: a SET before it in the same query text has changed it by then.
+            return PGStatement(columns: [PGColumn(name: column, type: .text)]) { _ in PGResult(rows: [[settings[name]]], tag: "SHOW") }
         case .transaction(let command):
             switch command {
             case .begin: return .answer([], rows: [], tag: "BEGIN", transaction: .begin)
@@ -101,11 +103,13 @@ final class SQLAPISession: PGSession, @unchecked Sendable {
         case .sessionUpkeep(let tag):
             return .answer([], rows: [], tag: tag)
         case .unsupported(let keyword):
-            if ["INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "DROP", "ALTER", "TRUNCATE", "GRANT", "REVOKE", "COPY", "CALL", "DO", "VACUUM"].contains(keyword) {
-                throw PGError(PGError.readOnlyTransaction, "cannot execute \(keyword): the semantic layer's SQL API is read-only")
-            }
-            throw PGError(PGError.featureNotSupported, "\(keyword) statements are not supported by the SQL API",
+            // Refused when it runs, as PostgreSQL refuses a write in a read-only transaction.
+            let error = ["INSERT", "UPDATE", "DELETE", "MERGE", "CREATE", "DROP", "ALTER", "TRUNCATE", "GRANT", "REVOKE", "COPY", "CALL", "DO", "VACUUM"]
+                .contains(keyword)
+                ? PGError(PGError.readOnlyTransaction, "cannot execute \(keyword): the semantic layer's SQL API is read-only")
+                : PGError(PGError.featureNotSupported, "\(keyword) statements are not supported by the SQL API",
                           hint: "it answers SELECT over the cubes and views, the system catalogs, SET, SHOW and transaction statements")
+            return PGStatement(columns: []) { _ throws(PGError) in throw error }
         case .query(let query):
             let served = server.source.current()
             let tables = SemanticTables(catalog: served.runner.compiler.catalog, security: security)
@@ -248,7 +252,8 @@ final class SQLAPISession: PGSession, @unchecked Sendable {
     }
 
     static func pgError(_ error: SemanticError) -> PGError {
-        switch error.kind {
+        if let code = error.sqlState { return PGError(code, error.message) }
+        return switch error.kind {
         case .badQuery: PGError("42000", error.message)
         case .forbidden: PGError(PGError.insufficientPrivilege, error.message)
         case .engine: PGError(PGError.internalError, error.message)
