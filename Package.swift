@@ -36,6 +36,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         // `floe deps`: the package hub's API and its tarballs.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // `floe serve`'s GraphQL API: the query language, validation, execution and introspection.
+        .package(url: "https://github.com/GraphQLSwift/GraphQL.git", from: "4.3.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // The plan: the only thing that crosses from compile to apply, with its rules (the version
@@ -123,6 +126,8 @@ let package = Package(
                 "FloeConnect", "FloeContract", "FloeCore", "FloeEngine", "FloeSemantic", "FloeSQL", "FloePGWire",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -29,6 +29,7 @@ public struct SemanticServer: Sendable {
     let running = RunningQueries()
     let clients = ClientConnections()
     let pending = PendingAnswers()
+    let graphQLSchemas = GraphQLSchemaCache()
     /// The SQL API's TLS, when platform.yaml gives it a certificate.
     let tls: NIOSSLContext?
 
@@ -94,6 +95,16 @@ public struct SemanticServer: Sendable {
             }
         }
         router.get("/cubejs-api/v1/meta") { request, context in await self.handle("meta", request: request, context: context, body: nil) }
+        router.get("/cubejs-api/graphql") { request, _ in
+            await self.graphQL(request, body: nil)
+        }
+        router.post("/cubejs-api/graphql") { request, _ in
+            var request = request
+            guard let bytes = try? await request.collectBody(upTo: Self.maximumBodyBytes) else {
+                return Self.json(413, .object([("error", .string("the request body is larger than \(Self.maximumBodyBytes) bytes"))]))
+            }
+            return await self.graphQL(request, body: String(buffer: bytes))
+        }
         // floe prints its own startup line; Hummingbird's logger says only what goes wrong.
         var logger = Logger(label: "floe serve")
         logger.logLevel = .warning
@@ -196,6 +207,27 @@ public struct SemanticServer: Sendable {
         await withCheckedContinuation { continuation in
             start(served, api, client: client, timeout: timeout, query: query, work) { continuation.resume(returning: $0) }
         }
+    }
+
+    /// `/cubejs-api/graphql`: the token checked as for `/v1/load`, then the GraphQL request answered.
+    private func graphQL(_ request: Request, body: String?) async -> Response {
+        let served = source.current()
+        var security: SecurityContext?
+        if let secret = served.apiSecret {
+            do {
+                security = try await tokens.verifier(for: secret).verify(request.headers[.authorization])
+            } catch {
+                return Self.json(403, .object([("error", .string(error.message))]))
+            }
+        }
+        guard let parsed = CubeGraphQLAPI.body(posted: body, parameters: FormQuery.parameters(request.uri.query)) else {
+            return Self.json(400, text: CubeGraphQLAPI.errors([body == nil
+                ? "give the query: ?query={cube{…}}" : "send the request as JSON: {\"query\": \"{ cube { … } }\", \"variables\": {…}}"]))
+        }
+        let answer = await CubeGraphQLAPI(server: self, schemas: graphQLSchemas)
+            .answer(query: parsed.query, variables: parsed.variables?.dictionary.map { Dictionary(uniqueKeysWithValues: $0.map { ($0.key, $0.value) }) } ?? [:],
+                    operationName: parsed.operationName, security: security)
+        return Self.json(answer.status, text: answer.body)
     }
 
     /// `bounded`'s work started now, its reply given to `done` (once, from whichever thread
