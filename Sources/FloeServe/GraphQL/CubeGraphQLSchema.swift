@@ -119,8 +119,31 @@ struct CubeGraphQLSchema: @unchecked Sendable {
                 resolve: resolve),
         ])
         schema = try GraphQLSchema(query: query, types: [dateTime, rootWhereType] + whereTypes)
+        _ = Self.inputValueDeprecation
         self.cubes = cubes
     }
+
+    /// GraphQLSwift 4.3.0 declares `__InputValue.isDeprecated` (non-null) without a resolver, and
+    /// its argument and input-field definitions have no such property, so an introspection query
+    /// that asks for it (gql's and GraphiQL's do) fails with "Cannot return null for non-nullable
+    /// field". Done once, before the first schema answers: the field resolves from
+    /// `deprecationReason`, as the specification says.
+    private static let inputValueDeprecation: Void = {
+        let probe = try? GraphQLSchema(query: GraphQLObjectType(name: "Probe", fields: ["probe": GraphQLField(type: GraphQLString)]))
+        guard let inputValue = probe?.getType(name: "__InputValue") as? GraphQLObjectType else { return }
+        let original = inputValue.fields
+        inputValue.fields = {
+            var fields = try original()
+            fields["isDeprecated"] = GraphQLField(type: GraphQLNonNull(GraphQLBoolean)) { source, _, _, _ in
+                switch source {
+                case let argument as GraphQLArgumentDefinition: argument.deprecationReason != nil
+                case let field as InputObjectFieldDefinition: field.deprecationReason != nil
+                default: false
+                }
+            }
+            return fields
+        }
+    }()
 
     /// A where input with `AND` and `OR`: lists of itself.
     private static func recursiveWhere(_ name: String, _ fields: InputObjectFieldMap) throws -> GraphQLInputObjectType {
