@@ -13,6 +13,8 @@ public enum BackendMessage: Sendable {
     case readyForQuery(TransactionStatus)
     case rowDescription([PGColumn], formats: [Int16])
     case dataRow([ByteBuffer?])
+    /// A DataRow of values in the text format, written straight from the strings.
+    case textRow([String?])
     case commandComplete(String)
     case emptyQueryResponse
     case error(PGError)
@@ -87,6 +89,20 @@ public enum BackendMessage: Sendable {
                     if var value {
                         $0.writeInteger(Int32(value.readableBytes))
                         $0.writeBuffer(&value)
+                    } else {
+                        $0.writeInteger(Int32(-1))
+                    }
+                }
+            }
+        case .textRow(let values):
+            Self.frame("D", &buffer) {
+                $0.writeInteger(Int16(values.count))
+                for value in values {
+                    if let value {
+                        let lengthIndex = $0.writerIndex
+                        $0.writeInteger(Int32(0))
+                        let written = $0.writeString(value)
+                        $0.setInteger(Int32(written), at: lengthIndex)
                     } else {
                         $0.writeInteger(Int32(-1))
                     }

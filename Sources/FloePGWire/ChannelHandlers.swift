@@ -52,12 +52,3 @@ final class SSLNegotiationHandler: ChannelInboundHandler, RemovableChannelHandle
         if bytes.readableBytes > 0 { channelRead(context: context, data: wrapInboundOut(bytes)) }
     }
 }
-
-/// Writes ``BackendMessage``s.
-struct BackendMessageEncoder: MessageToByteEncoder {
-    typealias OutboundIn = BackendMessage
-
-    func encode(data: BackendMessage, out: inout ByteBuffer) {
-        data.write(into: &out)
-    }
-}

@@ -8,7 +8,7 @@ struct PGConnection {
     let server: PGWireServer
 
     typealias Inbound = NIOAsyncChannelInboundStream<FrontendMessage>
-    typealias Outbound = NIOAsyncChannelOutboundWriter<BackendMessage>
+    typealias Outbound = NIOAsyncChannelOutboundWriter<ByteBuffer>
 
     /// A bound statement: its values and result formats, and the rows not yet sent when an
     /// `Execute` with a row limit suspended it.
@@ -24,7 +24,7 @@ struct PGConnection {
     /// rounds would otherwise cost every connection a few milliseconds.
     private static let scramSalts = ScramSaltCache()
 
-    func serve(_ channel: NIOAsyncChannel<FrontendMessage, BackendMessage>) async {
+    func serve(_ channel: NIOAsyncChannel<FrontendMessage, ByteBuffer>) async {
         do {
             try await channel.executeThenClose { inbound, outbound in
                 var messages = inbound.makeAsyncIterator()
@@ -38,12 +38,12 @@ struct PGConnection {
                 for status in session.parameterStatus { greeting.append(.parameterStatus(name: status.name, value: status.value)) }
                 greeting.append(.backendKeyData(processID: keys.processID, secretKey: keys.secretKey))
                 greeting.append(.readyForQuery(.idle))
-                try await outbound.write(contentsOf: greeting)
+                try await outbound.send(greeting)
                 var state = QueryProtocol(session: session)
                 while let message = try await messages.next() {
                     if case .terminate = message { return }
                     let replies = await state.handle(message)
-                    if !replies.isEmpty { try await outbound.write(contentsOf: replies) }
+                    if !replies.isEmpty { try await outbound.send(replies) }
                 }
             }
         } catch {
@@ -63,11 +63,11 @@ struct PGConnection {
         case .startup(let given):
             parameters = given
         default:
-            try await outbound.write(.error(PGError(PGError.protocolViolation, "expected a startup message", severity: "FATAL")))
+            try await outbound.send([.error(PGError(PGError.protocolViolation, "expected a startup message", severity: "FATAL"))])
             return nil
         }
         guard let user = parameters["user"], !user.isEmpty else {
-            try await outbound.write(.error(PGError(PGError.invalidAuthorization, "no PostgreSQL user name specified in startup packet", severity: "FATAL")))
+            try await outbound.send([.error(PGError(PGError.invalidAuthorization, "no PostgreSQL user name specified in startup packet", severity: "FATAL"))])
             return nil
         }
         let database = parameters["database"] ?? user
@@ -76,7 +76,7 @@ struct PGConnection {
         func refuse(_ error: PGError) async throws -> (any PGSession)? {
             var fatal = error
             fatal.severity = "FATAL"
-            try await outbound.write(.error(fatal))
+            try await outbound.send([.error(fatal)])
             return nil
         }
         let wrongPassword = PGError(PGError.invalidPassword, "password authentication failed for user \"\(user)\"")
@@ -86,14 +86,14 @@ struct PGConnection {
             case .trust:
                 break
             case .cleartext:
-                try await outbound.write(.authenticationCleartextPassword)
+                try await outbound.send([.authenticationCleartextPassword])
                 guard case .password(var body)? = try await messages.next(), let password = body.readNullTerminatedString() else {
                     return try await refuse(wrongPassword)
                 }
                 cleartext = password
             case .md5(let password):
                 let salt = (0..<4).map { _ in UInt8.random(in: 0...255) }
-                try await outbound.write(.authenticationMD5Password(salt: salt))
+                try await outbound.send([.authenticationMD5Password(salt: salt)])
                 guard case .password(var body)? = try await messages.next(), let answer = body.readNullTerminatedString(),
                       answer == MD5Password.expected(password: password, user: user, salt: salt) else {
                     return try await refuse(wrongPassword)
@@ -101,23 +101,34 @@ struct PGConnection {
             case .scramSHA256(let password):
                 let (salt, salted) = Self.scramSalts.salted(password)
                 var exchange = SCRAMExchange(salted: salted, salt: salt)
-                try await outbound.write(.authenticationSASL(mechanisms: [SCRAMExchange.mechanism]))
+                try await outbound.send([.authenticationSASL(mechanisms: [SCRAMExchange.mechanism])])
                 guard case .password(var initial)? = try await messages.next(), initial.readNullTerminatedString() == SCRAMExchange.mechanism,
                       let length: Int32 = initial.readInteger(), let clientFirst = initial.readString(length: Int(max(length, 0))),
                       let serverFirst = exchange.start(clientFirst: clientFirst) else {
                     return try await refuse(PGError(PGError.protocolViolation, "malformed SCRAM message"))
                 }
-                try await outbound.write(.authenticationSASLContinue(Array(serverFirst.utf8)))
+                try await outbound.send([.authenticationSASLContinue(Array(serverFirst.utf8))])
                 guard case .password(var response)? = try await messages.next(), let clientFinal = response.readString(length: response.readableBytes),
                       let serverFinal = exchange.finish(clientFinal: clientFinal) else {
                     return try await refuse(wrongPassword)
                 }
-                try await outbound.write(.authenticationSASLFinal(Array(serverFinal.utf8)))
+                try await outbound.send([.authenticationSASLFinal(Array(serverFinal.utf8))])
             }
             return try await server.backend.open(user: user, database: database, password: cleartext, parameters: parameters)
         } catch let error as PGError {
             return try await refuse(error)
         }
+    }
+}
+
+extension NIOAsyncChannelOutboundWriter<ByteBuffer> {
+    /// Writes `messages` in one buffer: one write and one flush for a whole reply, however many
+    /// rows it has.
+    func send(_ messages: [BackendMessage]) async throws {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(64 * messages.count)
+        for message in messages { message.write(into: &buffer) }
+        try await write(buffer)
     }
 }
 

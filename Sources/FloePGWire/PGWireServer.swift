@@ -35,8 +35,7 @@ public struct PGWireServer: Sendable {
                     let handlers = channel.pipeline.syncOperations
                     try handlers.addHandler(SSLNegotiationHandler(tls: tls))
                     try handlers.addHandler(ByteToMessageHandler(FrontendMessageDecoder()))
-                    try handlers.addHandler(MessageToByteHandler(BackendMessageEncoder()))
-                    return try NIOAsyncChannel<FrontendMessage, BackendMessage>(wrappingChannelSynchronously: channel)
+                    return try NIOAsyncChannel<FrontendMessage, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
         onListening(listener.channel.localAddress?.port ?? port)

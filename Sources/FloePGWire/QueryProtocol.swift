@@ -58,7 +58,7 @@ struct QueryProtocol {
                 try checkTransaction(statement)
                 if !statement.columns.isEmpty { out.append(.rowDescription(statement.columns, formats: [])) }
                 let result = try await statement.run([])
-                for row in result.rows { out.append(.dataRow(try Self.encode(row, columns: statement.columns, formats: []))) }
+                for row in result.rows { out.append(.textRow(row)) }
                 out.append(.commandComplete(applyTransaction(statement, tag: result.tag)))
             }
         } catch {
@@ -148,7 +148,8 @@ struct QueryProtocol {
             let sending = maxRows > 0 ? Array(rows.prefix(Int(maxRows))) : rows
             rows.removeFirst(sending.count)
             for row in sending {
-                out.append(.dataRow(try Self.encode(row, columns: portal.statement.columns, formats: portal.resultFormats)))
+                out.append(portal.resultFormats.allSatisfy { $0 == 0 }
+                    ? .textRow(row) : .dataRow(try Self.encode(row, columns: portal.statement.columns, formats: portal.resultFormats)))
             }
             if maxRows > 0, !rows.isEmpty {
                 portal.pending = rows

@@ -19,6 +19,12 @@ final class SQLAPISession: PGSession, @unchecked Sendable {
     let catalogs: CatalogCache
     private let lock = NSLock()
     private var running: RunningQuery?
+    /// The cubes and members this session's security context sees, for the plan they were made from.
+    private var visible: (plan: ServedPlan, tables: SemanticTables)?
+    /// Statements already prepared on the plan they were prepared for, by their text and
+    /// parameter types: clients of the extended protocol send the same text with each query.
+    private var preparedBefore: (plan: ServedPlan, statements: [String: [PGStatement]])?
+    static let preparedCapacity = 256
 
     init(server: SemanticServer, security: SecurityContext?, user: String, database: String, applicationName: String, catalogs: CatalogCache) {
         self.server = server
@@ -42,6 +48,14 @@ final class SQLAPISession: PGSession, @unchecked Sendable {
         cancel()
     }
 
+    /// What the session sees of `served`, made once per plan.
+    private func tables(of served: ServedPlan) -> SemanticTables {
+        if let known = lock.withLock({ visible }), known.plan === served { return known.tables }
+        let made = SemanticTables(catalog: served.runner.compiler.catalog, security: security)
+        lock.withLock { visible = (served, made) }
+        return made
+    }
+
     private func attach(_ query: RunningQuery) {
         lock.withLock { running = query }
     }
@@ -53,6 +67,20 @@ final class SQLAPISession: PGSession, @unchecked Sendable {
     }
 
     func prepare(_ text: String, parameterTypes: [UInt32]) throws(PGError) -> [PGStatement] {
+        let served = server.source.current()
+        let key = parameterTypes.map(String.init).joined(separator: ",") + "\u{0}" + text
+        if let known = lock.withLock({ preparedBefore }), known.plan === served, let statements = known.statements[key] { return statements }
+        let statements = try prepareAnew(text, parameterTypes: parameterTypes)
+        lock.withLock {
+            var cache = preparedBefore?.plan === served ? preparedBefore?.statements ?? [:] : [:]
+            if cache.count >= Self.preparedCapacity { cache.removeAll() }
+            cache[key] = statements
+            preparedBefore = (served, cache)
+        }
+        return statements
+    }
+
+    private func prepareAnew(_ text: String, parameterTypes: [UInt32]) throws(PGError) -> [PGStatement] {
         let statements: [SQLStatement]
         do {
             statements = try SQLParser.statements(text)
@@ -112,7 +140,7 @@ final class SQLAPISession: PGSession, @unchecked Sendable {
             return PGStatement(columns: []) { _ throws(PGError) in throw error }
         case .query(let query):
             let served = server.source.current()
-            let tables = SemanticTables(catalog: served.runner.compiler.catalog, security: security)
+            let tables = tables(of: served)
             if Self.readsCubes(query, tables: tables) {
                 return try cubeStatement(query, tables: tables, served: served, parameterTypes: parameterTypes)
             }
@@ -210,15 +238,29 @@ final class SQLAPISession: PGSession, @unchecked Sendable {
         case .text(let text):
             switch output.valueType {
             case "time":
-                guard let time = CivilTimestamp(text) else { return text }
-                var written = time.text(separator: " ")
-                if written.hasSuffix(".000") { written.removeLast(4) }
-                return written
+                return timestamp(text)
             case "boolean": return ["true", "t", "1"].contains(text.lowercased()) ? "t" : "f"
             default: return text
             }
         case .blob: return value.displayText
         }
+    }
+
+    /// A time value as PostgreSQL writes a timestamp (`2024-01-01 00:00:00`, with a fraction only
+    /// when there is one). What the engines return mostly is that already, or Cube's `T` form.
+    static func timestamp(_ text: String) -> String {
+        var bytes = Array(text.utf8)
+        if bytes.last == UInt8(ascii: "Z") { bytes.removeLast() }
+        guard bytes.count >= 19, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[13] == UInt8(ascii: ":"),
+              bytes[16] == UInt8(ascii: ":"), bytes[10] == UInt8(ascii: " ") || bytes[10] == UInt8(ascii: "T") else {
+            guard let time = CivilTimestamp(text) else { return text }
+            var written = time.text(separator: " ")
+            if written.hasSuffix(".000") { written.removeLast(4) }
+            return written
+        }
+        bytes[10] = UInt8(ascii: " ")
+        if bytes.count == 23, bytes[19...] == [UInt8(ascii: "."), 48, 48, 48] { bytes.removeLast(4) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Runs `work` on a pooled warehouse connection within the server's bounds (the query
