@@ -165,6 +165,36 @@ struct SQLClientsTests {
                 "\(session.all)")
     }
 
+    @Test func aCancelRequestEndsTheRunningQuery() throws {
+        let python = try #require(ProcessInfo.processInfo.environment["FLOE_TEST_SQL_CLIENTS_PYTHON"])
+        let demo = try ApplyCommandTests.demoCopy()
+        // A cube whose every query takes about a minute on SQLite.
+        try """
+            cubes:
+              - name: Slow
+                sql: "with recursive n(i) as (select 1 union all select i + 1 from n where i < 500000000) select i from n"
+                measures:
+                  - { name: count, type: count }
+                dimensions:
+                  - { name: i, sql: i, type: number, primary_key: true }
+
+            """.write(to: demo.appendingPathComponent("cubes/slow.yml"), atomically: true, encoding: .utf8)
+        #expect(try FloeBinary.run(["build"], in: demo).status == 0)
+        let environment = ["FLOE_SECRET_CUBE_API_JWT_SECRET": ServeCommandTests.secret]
+        let serve = try ServeProcess(["--sql-port", "0"], in: demo, environment: environment)
+        defer { serve.stop() }
+        let token = try FloeBinary.run(["serve", "--token", #"{"roles": ["admin"]}"#], in: demo, environment: environment)
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let script = FloeBinary.repositoryRoot.appendingPathComponent("Tests/FloeCLITests/Clients/sql_cancel.py")
+        let run = try FloeBinary.run(program: URL(fileURLWithPath: python), [script.path, "127.0.0.1", String(try #require(serve.sqlPort)), token])
+        try #require(run.status == 0, "\(run.stderr)\nthe server's log:\n\(serve.log)")
+        let got = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let cancelled = try #require(got["cancelled"] as? [String: Any])
+        #expect(cancelled["error"] as? [String] == ["57014", "canceling statement due to user request"], "\(cancelled)")
+        #expect((cancelled["seconds"] as? Double ?? 99) < 10, "\(cancelled)")
+        #expect((got["after"] as? [[String]])?.count == 5, "the connection answers after the cancel: \(got)")
+    }
+
     @Test func tlsWhenThePlatformGivesACertificate() throws {
         let directory = try FloeBinary.temporaryDirectory()
         let key = directory.appendingPathComponent("key.pem"), certificate = directory.appendingPathComponent("certificate.pem")
