@@ -128,6 +128,12 @@ struct SQLClientsTests {
         #expect((got["no_password"] as? [String: [String]])?["error"] != nil, "\(got["no_password"] ?? "")")
         #expect((got["claimless_token"] as? [String: [String]])?["error"]?.first == "42501", "\(got["claimless_token"] ?? "")")
         #expect(!serve.log.contains(Self.analystPassword) && !serve.log.contains(Self.auditorPassword) && !serve.log.contains(token))
+        // Rollups answer SQL as they answer /v1/load: the auditor (admin) sees every region, so the
+        // Orders rollup answers its count by status; EMEA's row filter needs the models.
+        let lines = serve.log.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("floe serve: sql auditor 5 rows ") && $0.hasSuffix(" Orders.count,Orders.status (rollup Orders.by_status_and_month)") },
+                "\(serve.log)")
+        #expect(lines.contains { $0.hasPrefix("floe serve: sql alice 5 rows ") && $0.hasSuffix(" Orders.count,Orders.status (models)") })
     }
 
     @Test func psqlDescribesTheCubesAndAnswersLikeLoad() throws {

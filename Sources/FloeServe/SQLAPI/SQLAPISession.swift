@@ -188,10 +188,20 @@ final class SQLAPISession: PGSession, @unchecked Sendable {
             } catch {
                 throw Self.pgError(error)
             }
+            let started = ContinuousClock.now
+            let answeredBy = AnsweredBy()
             let rows = try await warehouse(served) { connection throws(SemanticError) in
                 let result = try served.runner.load(cubeQuery, on: connection, rollups: served.rollupState.current(connection), security: self.security)
+                answeredBy.note = CubeAPI.answeredBy(result)
                 return Self.rows(of: result, outputs: translated.outputs)
             }
+            // One line per query, as the REST API's request log has.
+            let elapsed = ContinuousClock.now - started
+            let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            let members = (cubeQuery.measures + cubeQuery.dimensions + cubeQuery.timeDimensions.map { td in
+                td.granularity.map { "\(td.dimension).\($0.rawValue)" } ?? td.dimension
+            }).joined(separator: ",")
+            self.server.log("floe serve: sql \(self.user) \(rows.count) rows \(String(format: "%.1f", milliseconds)) ms \(members) (\(answeredBy.note ?? "models"))")
             return PGResult(rows: rows, tag: "SELECT \(rows.count)")
         }
     }
@@ -337,6 +347,11 @@ final class SQLAPISession: PGSession, @unchecked Sendable {
         if inParameter { highest = max(highest, Int(digits) ?? 0) }
         return highest
     }
+}
+
+/// What answered a query (a rollup or the models), as the worker thread saw it.
+final class AnsweredBy: @unchecked Sendable {
+    var note: String?
 }
 
 /// The rows a worker thread hands back to the session.
