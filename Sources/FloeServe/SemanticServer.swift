@@ -163,13 +163,10 @@ public struct SemanticServer: Sendable {
     ) async -> Response {
         let started = ContinuousClock.now
         let served = source.current()
-        var security: SecurityContext?
-        if let secret = served.apiSecret {
-            do {
-                security = try await tokens.verifier(for: secret).verify(request.headers[.authorization])
-            } catch {
-                return logged(endpoint, started, .error(403, error.message))
-            }
+        let security: SecurityContext?
+        switch await security(of: request, served) {
+        case .success(let context): security = context
+        case .failure(let error): return logged(endpoint, started, .error(403, error.message))
         }
         let api = CubeAPI(served: served, security: security, log: log)
         if endpoint == "meta" { return logged(endpoint, started, api.meta()) }
@@ -209,16 +206,23 @@ public struct SemanticServer: Sendable {
         }
     }
 
+    /// The request's token verified with the plan's API secret: its claims, nil for an open API,
+    /// or why it is refused.
+    private func security(of request: Request, _ served: ServedPlan) async -> Result<SecurityContext?, SemanticError> {
+        guard let secret = served.apiSecret else { return .success(nil) }
+        do {
+            return .success(try await tokens.verifier(for: secret).verify(request.headers[.authorization]))
+        } catch {
+            return .failure(error)
+        }
+    }
+
     /// `/cubejs-api/graphql`: the token checked as for `/v1/load`, then the GraphQL request answered.
     private func graphQL(_ request: Request, body: String?) async -> Response {
-        let served = source.current()
-        var security: SecurityContext?
-        if let secret = served.apiSecret {
-            do {
-                security = try await tokens.verifier(for: secret).verify(request.headers[.authorization])
-            } catch {
-                return Self.json(403, .object([("error", .string(error.message))]))
-            }
+        let security: SecurityContext?
+        switch await security(of: request, source.current()) {
+        case .success(let context): security = context
+        case .failure(let error): return Self.json(403, .object([("error", .string(error.message))]))
         }
         guard let parsed = CubeGraphQLAPI.body(posted: body, parameters: FormQuery.parameters(request.uri.query)) else {
             return Self.json(400, text: CubeGraphQLAPI.errors([body == nil
@@ -312,14 +316,18 @@ public struct SemanticServer: Sendable {
     /// status, how long it took, the members asked for and what answered (a rollup, the models, a
     /// remembered answer).
     private func logged(_ endpoint: String, _ started: ContinuousClock.Instant, _ reply: CubeAPI.Reply, query: JSONValue? = nil) -> Response {
-        let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        var line = "floe serve: \(endpoint) \(reply.status) \(String(format: "%.1f", milliseconds)) ms"
+        var line = "floe serve: \(endpoint) \(reply.status) \(Self.milliseconds(since: started)) ms"
         if let query { line += " " + RequestLogLine.members(of: query) }
         if let note = reply.note { line += " (\(note))" }
         if reply.status >= 400, let message = reply.body["error"]?.stringValue { line += ": \(message)" }
         log(line)
         return Self.reply(reply)
+    }
+
+    /// The time since `started`, in milliseconds with one decimal, for the request log.
+    static func milliseconds(since started: ContinuousClock.Instant) -> String {
+        let elapsed = ContinuousClock.now - started
+        return String(format: "%.1f", Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
     }
 
     static func seconds(_ value: Double) -> String {

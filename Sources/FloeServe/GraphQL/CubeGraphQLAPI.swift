@@ -81,9 +81,7 @@ struct CubeGraphQLAPI {
                 return api.failure(error)
             }
         }
-        let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        context.server.log("floe serve: graphql \(reply.status) \(String(format: "%.1f", milliseconds)) ms "
+        context.server.log("floe serve: graphql \(reply.status) \(SemanticServer.milliseconds(since: started)) ms "
             + (request.query.measures + request.query.dimensions + request.query.timeDimensions.map(\.dimension)).joined(separator: ","))
         guard reply.status == 200, let result = box.result else {
             throw GraphQLError(message: reply.body["error"]?.stringValue ?? "the query failed")

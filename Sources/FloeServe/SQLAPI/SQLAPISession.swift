@@ -196,12 +196,10 @@ final class SQLAPISession: PGSession, @unchecked Sendable {
                 return Self.rows(of: result, outputs: translated.outputs)
             }
             // One line per query, as the REST API's request log has.
-            let elapsed = ContinuousClock.now - started
-            let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
             let members = (cubeQuery.measures + cubeQuery.dimensions + cubeQuery.timeDimensions.map { td in
                 td.granularity.map { "\(td.dimension).\($0.rawValue)" } ?? td.dimension
             }).joined(separator: ",")
-            self.server.log("floe serve: sql \(self.user) \(rows.count) rows \(String(format: "%.1f", milliseconds)) ms \(members) (\(answeredBy.note ?? "models"))")
+            self.server.log("floe serve: sql \(self.user) \(rows.count) rows \(SemanticServer.milliseconds(since: started)) ms \(members) (\(answeredBy.note ?? "models"))")
             return PGResult(rows: rows, tag: "SELECT \(rows.count)")
         }
     }
