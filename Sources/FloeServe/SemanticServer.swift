@@ -164,7 +164,7 @@ public struct SemanticServer: Sendable {
         let started = ContinuousClock.now
         let served = source.current()
         let security: SecurityContext?
-        switch await security(of: request, served) {
+        switch await verifiedSecurity(of: request, served) {
         case .success(let context): security = context
         case .failure(let error): return logged(endpoint, started, .error(403, error.message))
         }
@@ -208,7 +208,7 @@ public struct SemanticServer: Sendable {
 
     /// The request's token verified with the plan's API secret: its claims, nil for an open API,
     /// or why it is refused.
-    private func security(of request: Request, _ served: ServedPlan) async -> Result<SecurityContext?, SemanticError> {
+    private func verifiedSecurity(of request: Request, _ served: ServedPlan) async -> Result<SecurityContext?, SemanticError> {
         guard let secret = served.apiSecret else { return .success(nil) }
         do {
             return .success(try await tokens.verifier(for: secret).verify(request.headers[.authorization]))
@@ -220,7 +220,7 @@ public struct SemanticServer: Sendable {
     /// `/cubejs-api/graphql`: the token checked as for `/v1/load`, then the GraphQL request answered.
     private func graphQL(_ request: Request, body: String?) async -> Response {
         let security: SecurityContext?
-        switch await security(of: request, source.current()) {
+        switch await verifiedSecurity(of: request, source.current()) {
         case .success(let context): security = context
         case .failure(let error): return Self.json(403, .object([("error", .string(error.message))]))
         }
