@@ -312,17 +312,23 @@ public struct SQLAPIUser: Codable, Sendable, Equatable {
     /// `scram-sha-256` (the default) or `md5`.
     public var passwordEncryption: String
     public var securityContext: [String: ConfigValue]
+    /// Whether its queries may run as another user of the list with `WHERE __user = 'name'`
+    /// (Cube's `canSwitchSqlUser`): a BI tool's service account acting for its viewers.
+    public var canSwitchUser: Bool
 
-    public init(name: String, password: SecretReference, passwordEncryption: String = "scram-sha-256", securityContext: [String: ConfigValue] = [:]) {
+    public init(name: String, password: SecretReference, passwordEncryption: String = "scram-sha-256", securityContext: [String: ConfigValue] = [:],
+                canSwitchUser: Bool = false) {
         self.name = name
         self.password = password
         self.passwordEncryption = passwordEncryption
         self.securityContext = securityContext
+        self.canSwitchUser = canSwitchUser
     }
 
     enum CodingKeys: String, CodingKey {
         case name, password
         case passwordEncryption = "password_encryption"
         case securityContext = "security_context"
+        case canSwitchUser = "can_switch_user"
     }
 }

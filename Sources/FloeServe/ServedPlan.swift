@@ -99,7 +99,7 @@ final class ServedPlan: @unchecked Sendable {
                 throw ServeError(.secret, "the SQL API user '\(user.name)': \(error.description)")
             }
             users[user.name] = SQLUser(password: password, claims: .object(user.securityContext.sorted { $0.key < $1.key }.map { ($0.key, Self.claim($0.value)) }),
-                                       md5: user.passwordEncryption == "md5")
+                                       md5: user.passwordEncryption == "md5", canSwitchUser: user.canSwitchUser)
         }
         sqlUsers = users
     }

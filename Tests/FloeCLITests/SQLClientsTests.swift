@@ -28,6 +28,7 @@ struct SQLClientsTests {
                 password: { secret_ref: sql-auditor, key: password }
                 password_encryption: md5
                 security_context: { roles: [admin] }
+                can_switch_user: true
 
         """
 
@@ -122,6 +123,10 @@ struct SQLClientsTests {
         #expect((got["scram_user"] as? [String: [[String?]]])?["rows"] == byStatus, "\(got["scram_user"] ?? "")")
         let everything = try CubeClientsTests.sqlite(demo, "select status, count(*) from stg_orders group by status order by status")
         #expect((got["md5_user"] as? [String: [[String?]]])?["rows"] == everything, "\(got["md5_user"] ?? "")")
+        #expect((got["switched_user"] as? [String: [[String?]]])?["rows"] == byStatus, "\(got["switched_user"] ?? "")")
+        #expect((got["switch_refused"] as? [String: [String]])?["error"]
+            == ["42501", #"user "analyst" may not run queries as another user (__user): platform.yaml's semantic.sql_api.users does not give it can_switch_user"#],
+                "\(got["switch_refused"] ?? "")")
         let refusal = #"connection failed: connection to server at "127.0.0.1", port \#(sqlPort) failed: FATAL:  password authentication failed for user"#
         #expect((got["wrong_password"] as? [String: [String]])?["error"]?.last == refusal + #" "analyst""#, "\(got["wrong_password"] ?? "")")
         #expect((got["bad_token"] as? [String: [String]])?["error"]?.last?.hasPrefix(refusal + #" "alice""#) == true, "\(got["bad_token"] ?? "")")

@@ -53,6 +53,15 @@ import Testing
         #expect(view.columns.map(\.name).contains("Customers_region"))
     }
 
+    @Test func userSwitchIsReadFromTheTopOfWhere() throws {
+        let statement = try translate(#"SELECT status FROM "Orders" WHERE __user = $1 AND status = 'x' GROUP BY 1"#)
+        #expect(try statement.user(binding: ["analyst"]) == "analyst")
+        #expect(statement.parameterTypes == [1: "string"])
+        #expect(try statement.query(binding: ["analyst"]).filters == [.member("Orders.status", .equals, ["x"])])
+        #expect(failure(#"SELECT status FROM "Orders" WHERE __user = 'a' OR status = 'x'"#)
+            == "__user = 'name' changes the security context only at the top of WHERE, ANDed with the rest")
+    }
+
     @Test func whatCannotBecomeACubeQueryIsRefusedWithWhatToWrite() {
         #expect(failure(#"SELECT statuss FROM "Orders""#) == #"42703 column "statuss" does not exist in cube Orders; did you mean 'status'?"#)
         #expect(failure(#"SELECT status FROM "Order""#) == #"42P01 relation "Order" does not exist; did you mean 'Orders'?"#)

@@ -185,6 +185,8 @@ public enum PlatformShape {
                     .optional("password_encryption", .string(.oneOf(["scram-sha-256", "md5"])),
                               "how the password is checked: scram-sha-256 (default) or md5"),
                     .optional("security_context", .map(.any), "the claims (Cube's security context) its queries run with"),
+                    .optional("can_switch_user", .boolean,
+                              "whether its queries may run as another user of this list with WHERE __user = 'name' (a BI tool's service account)"),
                 ]))), "users who log in with a password instead of a token"),
                 .optional("tls_certificate", .secret, "the PEM certificate chain clients get when they ask for TLS"),
                 .optional("tls_key", .secret, "the PEM private key of that certificate"),

@@ -78,7 +78,8 @@ struct PlatformSpec {
                     var claims: [String: ConfigValue] = [:]
                     for entry in user["security_context"]?.entries ?? [] { claims[entry.key] = ConfigValue(entry.value) }
                     users.append(SQLAPIUser(name: name, password: password,
-                                            passwordEncryption: user["password_encryption"]?.string ?? "scram-sha-256", securityContext: claims))
+                                            passwordEncryption: user["password_encryption"]?.string ?? "scram-sha-256", securityContext: claims,
+                                            canSwitchUser: user["can_switch_user"]?.bool ?? false))
                 }
                 sqlAPI = SQLAPISettings(port: sql["port"]?.integer, users: users,
                                         tlsCertificate: sql["tls_certificate"].flatMap { ConfigValue($0).secretValue },

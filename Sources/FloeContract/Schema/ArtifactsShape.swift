@@ -126,6 +126,7 @@ public enum ArtifactsShape {
                     .required("password", .secret, "the user's password"),
                     .required("password_encryption", .string(.oneOf(["scram-sha-256", "md5"])), "how the password is checked"),
                     .required("security_context", .map(.any), "the claims its queries run with"),
+                    .required("can_switch_user", .boolean, "whether WHERE __user = 'name' may run its queries as another user"),
                 ]))), "users who log in with a password"),
                 .optional("tls_certificate", .secret, "PEM certificate chain for TLS"),
                 .optional("tls_key", .secret, "PEM private key for TLS"),

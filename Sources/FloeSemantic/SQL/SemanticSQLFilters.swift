@@ -8,6 +8,8 @@ extension SemanticSQLTranslator {
         private(set) var filters: [QueryFilter] = []
         private(set) var segments: [String] = []
         private(set) var parameterTypes: [Int: String] = [:]
+        /// `__user = 'name'` at the top of WHERE: whose security context the query runs with.
+        private(set) var user: SemanticSQLStatement.Value?
 
         init(scope: Scope) {
             self.scope = scope
@@ -18,6 +20,17 @@ extension SemanticSQLTranslator {
             if case .and(let left, let right) = condition {
                 try add(left, having: having)
                 try add(right, having: having)
+                return
+            }
+            if !having, case .binary(.column(let parts), "=", let value) = condition, parts.last == "__user" {
+                guard user == nil else { throw .badQuery("__user is given twice") }
+                switch value {
+                case .literal(.string(let name)): user = .literal(name)
+                case .parameter(let index):
+                    parameterTypes[index] = "string"
+                    user = .parameter(index)
+                default: throw .badQuery("__user = takes a user name: __user = 'analyst'")
+                }
                 return
             }
             if !having, let segment = try segment(condition) {

@@ -22,7 +22,7 @@ extension SemanticSQLTranslator {
             }
             if let found = table.column(name) ?? unique(name) { return found }
             if name == "__user" {
-                throw .badQuery("__user is only read in WHERE (__user = 'name'), where it changes the security context")
+                throw .badQuery("__user is only read at the top of WHERE (__user = 'name', ANDed with the rest), where it changes the security context")
             }
             throw SemanticError(.badQuery, "column \"\(name)\" does not exist in \(table.isView ? "view" : "cube") \(table.name)"
                 + SemanticSQLTranslator.hint(Suggestions.didYouMean(name, in: table.columns.map(\.name))), sqlState: "42703")

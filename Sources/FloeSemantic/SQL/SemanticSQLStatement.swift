@@ -26,6 +26,8 @@ public struct SemanticSQLStatement: Sendable {
     var template: CubeQuery
     var limit: Value?
     var offset: Value?
+    /// `WHERE __user = 'name'`: the query asks to run as that user (Cube's SQL API user switch).
+    public var user: Value?
     /// The Cube type each parameter is compared with (`$1` → `string`), for Describe; `integer`
     /// for LIMIT and OFFSET.
     public var parameterTypes: [Int: String]
@@ -61,6 +63,17 @@ public struct SemanticSQLStatement: Sendable {
 
     /// A parameter in a filter's values until it is bound.
     static func placeholder(_ index: Int) -> String { "\(placeholderMark)\(index)" }
+
+    /// The user `__user` names, its parameter bound; nil when the query names none.
+    public func user(binding parameters: [String?]) throws(SemanticError) -> String? {
+        switch user {
+        case nil: return nil
+        case .literal(let name)?: return name
+        case .parameter(let index)?:
+            guard index <= parameters.count, let name = parameters[index - 1] else { throw .badQuery("parameter $\(index) (__user) is NULL") }
+            return name
+        }
+    }
 
     /// The Cube query with `parameters` (as text; nil is NULL) in their places.
     public func query(binding parameters: [String?]) throws(SemanticError) -> CubeQuery {

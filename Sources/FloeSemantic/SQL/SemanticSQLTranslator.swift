@@ -154,6 +154,7 @@ public struct SemanticSQLTranslator {
         }
 
         var statement = SemanticSQLStatement(outputs: outputs, template: cube, parameterTypes: filters.parameterTypes)
+        statement.user = filters.user
         statement.limit = try count(query.limit, "LIMIT", &statement)
         statement.offset = try count(query.offset, "OFFSET", &statement)
         return statement

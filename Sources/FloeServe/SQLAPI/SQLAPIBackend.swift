@@ -48,4 +48,5 @@ struct SQLUser: Sendable {
     var password: String
     var claims: JSONValue
     var md5: Bool
+    var canSwitchUser: Bool
 }

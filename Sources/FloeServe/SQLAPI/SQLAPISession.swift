@@ -24,7 +24,7 @@ final class SQLAPISession: PGSession, @unchecked Sendable {
     /// Statements already prepared on the plan they were prepared for, by their text and
     /// parameter types: clients of the extended protocol send the same text with each query.
     private var preparedBefore: (plan: ServedPlan, statements: [String: [PGStatement]])?
-    static let preparedCapacity = 256
+    static let preparedCapacity = 64
 
     init(server: SemanticServer, security: SecurityContext?, user: String, database: String, applicationName: String, catalogs: CatalogCache) {
         self.server = server
@@ -183,25 +183,47 @@ final class SQLAPISession: PGSession, @unchecked Sendable {
         let columns = translated.outputs.map { PGColumn(name: $0.name, type: Self.type(of: $0)) }
         return PGStatement(parameterTypes: types, columns: columns) { [self] parameters throws(PGError) in
             let cubeQuery: CubeQuery
+            let running: (statement: SemanticSQLStatement, security: SecurityContext?, user: String)
             do throws(SemanticError) {
-                cubeQuery = try translated.query(binding: parameters)
+                if let name = try translated.user(binding: parameters) {
+                    running = try switchedUser(name, query: query, served: served)
+                } else {
+                    running = (translated, security, user)
+                }
+                cubeQuery = try running.statement.query(binding: parameters)
             } catch {
                 throw Self.pgError(error)
             }
             let started = ContinuousClock.now
             let answeredBy = AnsweredBy()
             let rows = try await warehouse(served) { connection throws(SemanticError) in
-                let result = try served.runner.load(cubeQuery, on: connection, rollups: served.rollupState.current(connection), security: self.security)
+                let result = try served.runner.load(cubeQuery, on: connection, rollups: served.rollupState.current(connection), security: running.security)
                 answeredBy.note = CubeAPI.answeredBy(result)
-                return Self.rows(of: result, outputs: translated.outputs)
+                return Self.rows(of: result, outputs: running.statement.outputs)
             }
             // One line per query, as the REST API's request log has.
             let members = (cubeQuery.measures + cubeQuery.dimensions + cubeQuery.timeDimensions.map { td in
                 td.granularity.map { "\(td.dimension).\($0.rawValue)" } ?? td.dimension
             }).joined(separator: ",")
-            self.server.log("floe serve: sql \(self.user) \(rows.count) rows \(SemanticServer.milliseconds(since: started)) ms \(members) (\(answeredBy.note ?? "models"))")
+            self.server.log("floe serve: sql \(running.user) \(rows.count) rows \(SemanticServer.milliseconds(since: started)) ms \(members) (\(answeredBy.note ?? "models"))")
             return PGResult(rows: rows, tag: "SELECT \(rows.count)")
         }
+    }
+
+    /// `WHERE __user = 'name'`: the query translated again for that user of platform.yaml, and its
+    /// security context, when this session's user may switch (its `can_switch_user`).
+    private func switchedUser(_ name: String, query: SQLQuery, served: ServedPlan) throws(SemanticError)
+        -> (statement: SemanticSQLStatement, security: SecurityContext?, user: String) {
+        guard let me = served.sqlUsers[user], me.canSwitchUser else {
+            throw SemanticError(.forbidden, "user \"\(user)\" may not run queries as another user (__user): "
+                + "platform.yaml's semantic.sql_api.users does not give it can_switch_user", sqlState: PGError.insufficientPrivilege)
+        }
+        guard let target = served.sqlUsers[name] else {
+            throw SemanticError(.badQuery, "__user: platform.yaml's semantic.sql_api.users has no user \"\(name)\"", sqlState: PGError.undefinedObject)
+        }
+        let security = SecurityContext(claims: target.claims)
+        let tables = SemanticTables(catalog: served.runner.compiler.catalog, security: security)
+        return (try SemanticSQLTranslator(tables: tables, database: database).translate(query), security, "\(user) as \(name)")
     }
 
     static func type(of output: SemanticSQLStatement.Output) -> PGType {

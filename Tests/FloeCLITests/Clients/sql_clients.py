@@ -182,6 +182,10 @@ def login(user, password, sql='SELECT status, MEASURE(count) FROM "Orders" GROUP
 
 result["scram_user"] = login("analyst", analyst_password)
 result["md5_user"] = login("auditor", auditor_password)
+# __user: the auditor (can_switch_user) runs a query as the analyst; the analyst may not switch.
+as_analyst = 'SELECT status, MEASURE(count) FROM "Orders" WHERE __user = \'analyst\' GROUP BY 1 ORDER BY 1'
+result["switched_user"] = login("auditor", auditor_password, as_analyst)
+result["switch_refused"] = login("analyst", analyst_password, as_analyst.replace("analyst", "auditor"))
 result["wrong_password"] = login("analyst", analyst_password + "x")
 result["bad_token"] = login("alice", token[:-4] + "AAAA")
 result["no_password"] = login("alice", "")
