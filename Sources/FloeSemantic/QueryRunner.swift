@@ -25,10 +25,15 @@ public struct QueryRunner: Sendable {
     public func generate(
         _ query: CubeQuery, rollups: [RollupDefinition] = [], security: SecurityContext? = nil, now: Date = Date()
     ) throws(SemanticError) -> GeneratedQuery {
-        let key = cacheKey(query, rollups: rollups, security: security)
-        if let key, let known = generated[key] { return known }
+        // One entry per query whatever its limit and offset (bound values the entry's SQL takes
+        // again): a client paging through an answer, or asking with ever new limits, reuses it.
+        var shape = query
+        shape.limit = nil
+        shape.offset = (query.offset ?? 0) > 0 ? 1 : nil
+        let key = cacheKey(shape, rollups: rollups, security: security)
+        if let key, let known = generated[key] { return known.paging(query) }
         let made = try compiler.generate(query, now: now, rollups: rollups, security: security)
-        if let key { generated[key] = made }
+        if let key, made.limitParameter != nil { generated[key] = made }
         return made
     }
 

@@ -20,6 +20,19 @@ public struct GeneratedQuery: Sendable {
     public var cubes: [String] = []
     /// Whether a join repeats the rows of a cube whose measures are selected.
     var repeatsMeasureRows = false
+    /// Where in ``parameters`` the query's row limit and offset are bound: the same SQL answers
+    /// the query with another limit or offset, those values changed.
+    var limitParameter: Int?
+    var offsetParameter: Int?
+
+    /// This statement for `query`, which differs from the one it was made for at most in its
+    /// limit and offset.
+    func paging(_ query: CubeQuery) -> GeneratedQuery {
+        var paged = self
+        if let index = limitParameter { paged.parameters[index] = .integer(Int64(query.effectiveLimit)) }
+        if let index = offsetParameter, let offset = query.offset { paged.parameters[index] = .integer(Int64(offset)) }
+        return paged
+    }
 }
 
 /// One column of a query's result: which member it is and how Cube writes its values.

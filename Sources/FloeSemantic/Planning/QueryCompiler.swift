@@ -381,12 +381,20 @@ public struct QueryCompiler: Sendable {
     /// numbers bound), and the count of `body`'s rows when the query asks for its `total`.
     func answer(body: String, order: String, columns: [ResultColumn], values: BoundValues, query: CubeQuery) -> GeneratedQuery {
         let totalCount = values.values.count
+        let limitParameter = values.values.count
         var sql = body + order + "\nlimit \(values.add(.integer(Int64(query.effectiveLimit))))"
-        if let offset = query.offset, offset > 0 { sql += " offset \(values.add(.integer(Int64(offset))))" }
-        return GeneratedQuery(
+        var offsetParameter: Int?
+        if let offset = query.offset, offset > 0 {
+            offsetParameter = values.values.count
+            sql += " offset \(values.add(.integer(Int64(offset))))"
+        }
+        var generated = GeneratedQuery(
             sql: sql, parameters: values.values,
             totalSQL: query.total ? "select count(*) from (\n\(body)\n) as floe_total" : nil, totalParameterCount: totalCount,
             columns: columns, preAggregation: nil, preAggregationTable: nil)
+        generated.limitParameter = limitParameter
+        generated.offsetParameter = offsetParameter
+        return generated
     }
 
     /// ORDER BY over the output columns; Cube's default when the query gives none: the first
