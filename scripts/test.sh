@@ -46,6 +46,8 @@ if ! "$superset/bin/python" -c "import superset, psycopg2, rich, cachetools" 2>/
 fi
 export FLOE_TEST_SUPERSET_PYTHON="$superset/bin/python"
 command -v curl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
+# The SQL API's TLS test makes its certificate with the openssl command.
+command -v openssl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null; }
 
 # The PostgreSQL adapter's tests run against a real server: installed from Debian when missing
 # (without Debian's default cluster), started on a free loopback port in a throwaway directory,
