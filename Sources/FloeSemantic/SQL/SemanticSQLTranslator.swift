@@ -113,7 +113,7 @@ public struct SemanticSQLTranslator {
             case .expression(let expression, let name):
                 let member = try scope.member(expression, place: "the select list", allowPlainMeasure: select.groupBy.isEmpty)
                 selected.append(member)
-                outputs.append(Self.output(name ?? Self.defaultName(expression), member))
+                outputs.append(Self.output(name ?? expression.defaultColumnName, member))
             }
         }
         guard !selected.isEmpty else { throw .badQuery("select at least one column of \(table.name)") }
@@ -183,20 +183,6 @@ public struct SemanticSQLTranslator {
             return .init(name: name, key: member.key, valueType: "number", measureType: type)
         case .truncated:
             return .init(name: name, key: member.key, valueType: "time", measureType: nil)
-        }
-    }
-
-    /// PostgreSQL's name for an unnamed column: a column's name, a function's name, `?column?`.
-    static func defaultName(_ expression: SQLExpression) -> String {
-        switch expression {
-        case .column(let parts): parts.last ?? "?column?"
-        case .function(let call): call.baseName
-        case .cast(let inner, let type): {
-            if case .column = inner { return defaultName(inner) }
-            if case .function = inner { return defaultName(inner) }
-            return type.baseName
-        }()
-        default: "?column?"
         }
     }
 

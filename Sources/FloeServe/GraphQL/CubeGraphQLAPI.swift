@@ -69,46 +69,25 @@ struct CubeGraphQLAPI {
         guard !request.query.measures.isEmpty || !request.query.dimensions.isEmpty || !request.query.timeDimensions.isEmpty else {
             throw GraphQLError(message: "select at least one member of a cube under cube { … }")
         }
-        let served = context.served
-        let box = LoadBox()
-        let api = CubeAPI(served: served, security: context.security, log: context.server.log)
         let started = ContinuousClock.now
-        let reply = await context.server.bounded(served, api, client: nil) { connection in
-            do {
-                box.result = try served.runner.load(request.query, on: connection, rollups: served.rollupState.current(connection), security: context.security)
-                return CubeAPI.Reply(status: 200, body: .null)
-            } catch {
-                return api.failure(error)
-            }
-        }
-        context.server.log("floe serve: graphql \(reply.status) \(SemanticServer.milliseconds(since: started)) ms "
+        let loaded = await context.server.load(request.query, served: context.served, security: context.security)
+        let status = if case .failure(let failure) = loaded { failure.status } else { 200 }
+        context.server.log("floe serve: graphql \(status) \(SemanticServer.milliseconds(since: started)) ms "
             + (request.query.measures + request.query.dimensions + request.query.timeDimensions.map(\.dimension)).joined(separator: ","))
-        guard reply.status == 200, let result = box.result else {
-            throw GraphQLError(message: reply.body["error"]?.stringValue ?? "the query failed")
+        let result: LoadResult
+        switch loaded {
+        case .success(let answer): result = answer
+        case .failure(let failure): throw GraphQLError(message: failure.message)
         }
         return request.rows(result)
     }
 }
 
-/// The answer a worker thread hands back to the resolver.
-final class LoadBox: @unchecked Sendable {
-    var result: LoadResult?
-}
-
 /// GraphQL schemas by the cubes and members they show (one per plan and visible shape).
-final class GraphQLSchemaCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var schemas: [String: CubeGraphQLSchema] = [:]
+final class GraphQLSchemaCache: Sendable {
+    private let schemas = PlanShapedCache<CubeGraphQLSchema>()
 
     func schema(for tables: SemanticTables, plan: ServedPlan) throws -> CubeGraphQLSchema {
-        let shape = tables.tables.map { table in table.name + "(" + table.columns.map(\.member).joined(separator: ",") + ")" }.joined(separator: ";")
-        let key = "\(ObjectIdentifier(plan).hashValue)\u{0}\(shape)"
-        if let known = lock.withLock({ schemas[key] }) { return known }
-        let made = try CubeGraphQLSchema(tables: tables, resolve: CubeGraphQLAPI.resolveCube)
-        lock.withLock {
-            if schemas.count > 64 { schemas.removeAll() }
-            schemas[key] = made
-        }
-        return made
+        try schemas.value(plan, tables.shape) { try CubeGraphQLSchema(tables: tables, resolve: CubeGraphQLAPI.resolveCube) }
     }
 }

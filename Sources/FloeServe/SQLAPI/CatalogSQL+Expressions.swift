@@ -22,6 +22,7 @@ extension CatalogSQL {
             case .null: return ("NULL", .text)
             }
         case .parameter(let index):
+            parameters.note(index)
             return ("?\(index)", parameterTypes[index] ?? .text)
         case .typedLiteral(let type, let value):
             return (Self.literal(value), PGType.named(type) ?? .text)

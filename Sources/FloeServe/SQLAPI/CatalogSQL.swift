@@ -22,6 +22,14 @@ struct CatalogSQL {
     let session: Session
     /// Types the client gave for its parameters (0: unknown, read as text).
     var parameterTypes: [Int: PGType] = [:]
+    /// The highest `$n` the translated query uses, noted as the translation meets them.
+    let parameters = ParameterUse()
+
+    final class ParameterUse {
+        private(set) var highest = 0
+
+        func note(_ index: Int) { highest = max(highest, index) }
+    }
 
     init(session: Session, parameterTypes: [UInt32]) {
         self.session = session
@@ -129,7 +137,7 @@ struct CatalogSQL {
                 }
             case .expression(let value, let alias):
                 let (sql, type) = try expression(value, scope)
-                let name = alias ?? Self.defaultName(value)
+                let name = alias ?? value.defaultColumnName
                 items.append("\(sql) AS \(Self.quote(name))")
                 columns.append((name, type))
             }
@@ -215,20 +223,4 @@ struct CatalogSQL {
     static func quote(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 
     static func literal(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
-
-    /// PostgreSQL's name for an unnamed column.
-    static func defaultName(_ expression: SQLExpression) -> String {
-        switch expression {
-        case .column(let parts): parts.last ?? "?column?"
-        case .function(let call): call.baseName
-        case .cast(let inner, let type):
-            if case .column = inner { defaultName(inner) } else if case .function = inner { defaultName(inner) } else { type.baseName }
-        case .caseWhen: "case"
-        case .exists: "exists"
-        case .array, .arrayQuery: "array"
-        case .subquery(let query):
-            if case .select(let select) = query.body, case .expression(let inner, let alias)? = select.items.first { alias ?? defaultName(inner) } else { "?column?" }
-        default: "?column?"
-        }
-    }
 }

@@ -47,21 +47,6 @@ final class PGCatalog: @unchecked Sendable {
         }
     }
 
-    /// The PostgreSQL type the SQL API gives a cube's column.
-    static func type(of column: SemanticTables.Column) -> PGType {
-        switch column.kind {
-        case .measure(let type): ["count", "count_distinct", "count_distinct_approx"].contains(type) ? .int8 : .numeric
-        case .segment: .bool
-        case .dimension(let type):
-            switch type {
-            case "number": .numeric
-            case "time": .timestamp
-            case "boolean": .bool
-            default: .text
-            }
-        }
-    }
-
     private func fill(tables: SemanticTables, database: String, user: String, settings: [(String, String)]) throws(PGError) {
         try insert("pg_catalog.pg_namespace", [
             [Self.catalogNamespace, "pg_catalog", Self.owner, nil], [Self.publicNamespace, "public", Self.owner, nil],
@@ -100,7 +85,7 @@ final class PGCatalog: @unchecked Sendable {
             infoTables.append([database, "public", table.name, table.isView ? "VIEW" : "BASE TABLE", nil, nil, nil, nil, nil, "NO", "NO", nil])
             if table.isView { pgViews.append(["public", table.name, user, nil]) } else { pgTables.append(["public", table.name, user, nil, false, false, false, false]) }
             for (position, column) in table.columns.enumerated() {
-                let type = Self.type(of: column)
+                let type = SQLAPITypes.type(of: column)
                 attributes.append([oid, column.name, Int(type.oid), -1, Int(type.size), position + 1, 0, -1, -1, [1, 2, 4, 8].contains(Int(type.size)),
                                    "i", "p", "", false, false, false, "", "", false, true, 0, type == .text ? 100 : 0, nil, nil, nil])
                 if let description = column.description { descriptions.append([oid, Self.pgClassOID, position + 1, description]) }

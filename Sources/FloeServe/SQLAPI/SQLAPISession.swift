@@ -177,10 +177,10 @@ final class SQLAPISession: PGSession, @unchecked Sendable {
             if index < parameterTypes.count, parameterTypes[index] != 0, let given = PGType.named(oid: parameterTypes[index]) {
                 types.append(given)
             } else {
-                types.append(Self.type(ofValue: translated.parameterTypes[index + 1] ?? "string"))
+                types.append(SQLAPITypes.type(valueType: translated.parameterTypes[index + 1] ?? "string"))
             }
         }
-        let columns = translated.outputs.map { PGColumn(name: $0.name, type: Self.type(of: $0)) }
+        let columns = translated.outputs.map { PGColumn(name: $0.name, type: SQLAPITypes.type(of: $0)) }
         return PGStatement(parameterTypes: types, columns: columns) { [self] parameters throws(PGError) in
             let cubeQuery: CubeQuery
             let running: (statement: SemanticSQLStatement, security: SecurityContext?, user: String)
@@ -195,17 +195,22 @@ final class SQLAPISession: PGSession, @unchecked Sendable {
                 throw Self.pgError(error)
             }
             let started = ContinuousClock.now
-            let answeredBy = AnsweredBy()
-            let rows = try await warehouse(served) { connection throws(SemanticError) in
-                let result = try served.runner.load(cubeQuery, on: connection, rollups: served.rollupState.current(connection), security: running.security)
-                answeredBy.note = CubeAPI.answeredBy(result)
-                return Self.rows(of: result, outputs: running.statement.outputs)
+            // A CancelRequest on another connection ends it.
+            let interruptible = RunningQuery()
+            attach(interruptible)
+            let loaded = await server.load(cubeQuery, served: served, security: running.security, running: interruptible)
+            detach(interruptible)
+            let result: LoadResult
+            switch loaded {
+            case .success(let answer): result = answer
+            case .failure(let failure): throw Self.pgError(failure)
             }
+            let rows = Self.rows(of: result, outputs: running.statement.outputs)
             // One line per query, as the REST API's request log has.
             let members = (cubeQuery.measures + cubeQuery.dimensions + cubeQuery.timeDimensions.map { td in
                 td.granularity.map { "\(td.dimension).\($0.rawValue)" } ?? td.dimension
             }).joined(separator: ",")
-            self.server.log("floe serve: sql \(running.user) \(rows.count) rows \(SemanticServer.milliseconds(since: started)) ms \(members) (\(answeredBy.note ?? "models"))")
+            self.server.log("floe serve: sql \(running.user) \(rows.count) rows \(SemanticServer.milliseconds(since: started)) ms \(members) (\(CubeAPI.answeredBy(result)))")
             return PGResult(rows: rows, tag: "SELECT \(rows.count)")
         }
     }
@@ -224,23 +229,6 @@ final class SQLAPISession: PGSession, @unchecked Sendable {
         let security = SecurityContext(claims: target.claims)
         let tables = SemanticTables(catalog: served.runner.compiler.catalog, security: security)
         return (try SemanticSQLTranslator(tables: tables, database: database).translate(query), security, "\(user) as \(name)")
-    }
-
-    static func type(of output: SemanticSQLStatement.Output) -> PGType {
-        if let measure = output.measureType {
-            return ["count", "count_distinct", "count_distinct_approx"].contains(measure) ? .int8 : .numeric
-        }
-        return type(ofValue: output.valueType)
-    }
-
-    static func type(ofValue type: String) -> PGType {
-        switch type {
-        case "number": .numeric
-        case "time": .timestamp
-        case "boolean": .bool
-        case "integer": .int8
-        default: .text
-        }
     }
 
     /// The result's rows in the select list's order, as PostgreSQL writes values in text.
@@ -263,7 +251,7 @@ final class SQLAPISession: PGSession, @unchecked Sendable {
             return String(number)
         case .real(let number):
             guard number.isFinite else { return nil }
-            if output.measureType.map({ ["count", "count_distinct", "count_distinct_approx"].contains($0) }) == true { return String(Int64(number)) }
+            if output.measureType.map(SQLAPITypes.countMeasures.contains) == true { return String(Int64(number)) }
             return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
         case .text(let text):
             switch output.valueType {
@@ -293,34 +281,16 @@ final class SQLAPISession: PGSession, @unchecked Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Runs `work` on a pooled warehouse connection within the server's bounds (the query
-    /// timeout, the drain, this session's cancel requests).
-    private func warehouse(_ served: ServedPlan, _ work: @escaping @Sendable (any EngineConnection) throws(SemanticError) -> [[String?]]) async throws(PGError) -> [[String?]] {
-        let query = RunningQuery()
-        attach(query)
-        defer { detach(query) }
-        let box = ResultBox()
-        let api = CubeAPI(served: served, security: security, log: server.log)
-        let reply = await server.bounded(served, api, client: nil, query: query) { connection in
-            do {
-                box.rows = try work(connection)
-                return CubeAPI.Reply(status: 200, body: .null)
-            } catch {
-                return api.failure(error)
-            }
+    /// PostgreSQL's error for a cube query the server could not answer.
+    static func pgError(_ failure: SemanticServer.LoadFailure) -> PGError {
+        switch failure.status {
+        case 400: PGError("42000", failure.message)
+        case 403: PGError(PGError.insufficientPrivilege, failure.message)
+        case 499: PGError(PGError.queryCanceled, "canceling statement due to user request")
+        case 504: PGError(PGError.queryCanceled, failure.message)
+        case 503: PGError(PGError.connectionFailure, failure.message)
+        default: PGError(PGError.internalError, failure.message)
         }
-        guard reply.status == 200, let rows = box.rows else {
-            let message = reply.body["error"]?.stringValue ?? "the query failed"
-            switch reply.status {
-            case 400: throw PGError("42000", message)
-            case 403: throw PGError(PGError.insufficientPrivilege, message)
-            case 499: throw PGError(PGError.queryCanceled, "canceling statement due to user request")
-            case 504: throw PGError(PGError.queryCanceled, message)
-            case 503: throw PGError(PGError.connectionFailure, message)
-            default: throw PGError(PGError.internalError, message)
-            }
-        }
-        return rows
     }
 
     static func pgError(_ error: SemanticError) -> PGError {
@@ -341,7 +311,7 @@ final class SQLAPISession: PGSession, @unchecked Sendable {
         let translator = CatalogSQL(session: sessionInfo, parameterTypes: parameterTypes)
         let (sql, columns) = try translator.translate(query)
         let catalog = try catalogs.catalog(for: tables, database: database, user: user, settings: settings.all, plan: served)
-        let count = max(Self.highestParameter(in: sql), parameterTypes.count)
+        let count = max(translator.parameters.highest, parameterTypes.count)
         let types = (0..<count).map { translator.parameterTypes[$0 + 1] ?? .text }
         let knownTypes = translator.parameterTypes
         return PGStatement(parameterTypes: types, columns: columns.map { PGColumn(name: $0.name, type: $0.type) }) { parameters throws(PGError) in
@@ -349,55 +319,15 @@ final class SQLAPISession: PGSession, @unchecked Sendable {
             return PGResult(rows: rows, tag: "SELECT \(rows.count)")
         }
     }
-
-    /// The highest `?n` of a translated query.
-    static func highestParameter(in sql: String) -> Int {
-        var highest = 0
-        var digits = ""
-        var inParameter = false
-        for character in sql {
-            if inParameter, character.isNumber {
-                digits.append(character)
-                continue
-            }
-            if inParameter { highest = max(highest, Int(digits) ?? 0) }
-            inParameter = character == "?"
-            digits = ""
-        }
-        if inParameter { highest = max(highest, Int(digits) ?? 0) }
-        return highest
-    }
-}
-
-/// What answered a query (a rollup or the models), as the worker thread saw it.
-final class AnsweredBy: @unchecked Sendable {
-    var note: String?
-}
-
-/// The rows a worker thread hands back to the session.
-final class ResultBox: @unchecked Sendable {
-    var rows: [[String?]]?
 }
 
 /// Catalogs by what they show: the served plan, the database name, the user and the visible tables.
-final class CatalogCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var catalogs: [String: PGCatalog] = [:]
+final class CatalogCache: Sendable {
+    private let catalogs = PlanShapedCache<PGCatalog>()
 
     func catalog(for tables: SemanticTables, database: String, user: String, settings: [(String, String)], plan: ServedPlan) throws(PGError) -> PGCatalog {
-        let shape = tables.tables.map { table in table.name + "(" + table.columns.map(\.name).joined(separator: ",") + ")" }.joined(separator: ";")
-        let key = "\(ObjectIdentifier(plan).hashValue)\u{0}\(database)\u{0}\(user)\u{0}\(shape)"
-        lock.lock()
-        if let known = catalogs[key] {
-            lock.unlock()
-            return known
+        try catalogs.value(plan, "\(database)\u{0}\(user)\u{0}\(tables.shape)") { () throws(PGError) in
+            try PGCatalog(tables: tables, database: database, user: user, settings: settings)
         }
-        lock.unlock()
-        let made = try PGCatalog(tables: tables, database: database, user: user, settings: settings)
-        lock.lock()
-        if catalogs.count > 64 { catalogs.removeAll() }
-        catalogs[key] = made
-        lock.unlock()
-        return made
     }
 }

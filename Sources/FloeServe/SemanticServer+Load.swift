@@ -1,0 +1,34 @@
+import FloeSemantic
+
+extension SemanticServer {
+    /// Why a bounded load gave no answer: the status and message the REST API would answer with
+    /// (400, 403, 499 when `running` was ended, 500, 503, 504).
+    struct LoadFailure: Error {
+        var status: Int
+        var message: String
+    }
+
+    /// `query` answered as `/v1/load` answers it — rollups when current, the security context's
+    /// policies and row filters — on a pooled connection, within the query timeout and the drain;
+    /// ending `running` interrupts it. What the SQL and GraphQL APIs run their cube queries with.
+    func load(_ query: CubeQuery, served: ServedPlan, security: SecurityContext?, running: RunningQuery = RunningQuery()) async
+        -> Result<LoadResult, LoadFailure> {
+        final class Answer: @unchecked Sendable {
+            var result: LoadResult?
+        }
+        let answer = Answer()
+        let api = CubeAPI(served: served, security: security, log: log)
+        let reply = await bounded(served, api, client: nil, query: running) { connection in
+            do {
+                answer.result = try served.runner.load(query, on: connection, rollups: served.rollupState.current(connection), security: security)
+                return CubeAPI.Reply(status: 200, body: .null)
+            } catch {
+                return api.failure(error)
+            }
+        }
+        guard reply.status == 200, let result = answer.result else {
+            return .failure(LoadFailure(status: reply.status, message: reply.body["error"]?.stringValue ?? "the query failed"))
+        }
+        return .success(result)
+    }
+}
