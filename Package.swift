@@ -189,6 +189,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // zlib's deflate behind one C function: gzip request bodies for the telemetry exporters.
+        .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
+        // What floe sends to observability backends, off the run's path: a bounded delivery queue
+        // with timeouts, retries and a count of what was dropped; HTTP, file and console sinks.
+        .target(
+            name: "FloeTelemetry",
+            dependencies: [
+                "CZlib",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // OpenLineage: run events for every apply and node, datasets named by the engines' adapters.
+        .target(
+            name: "FloeLineage",
+            dependencies: ["FloeConnect", "FloeContract", "FloeCore", "FloeEngine", "FloeRuntime", "FloeTelemetry"],
+            swiftSettings: swiftSettings
+        ),
         // The Jinja engine: lexer, parser, renderer, values, builtins and filters. Nothing of dbt.
         .target(name: "FloeJinja", dependencies: ["FloeCore"], swiftSettings: swiftSettings),
         // dbt's template context over the Jinja engine (macros and packages, dispatch, vars, the
@@ -215,7 +235,7 @@ let package = Package(
             dependencies: [
                 "FloeConnect", "FloeContract", "FloeCore", "FloeCompiler", "FloeEngine", "FloeRuntime", "FloeSemantic", "FloeServe",
                 "FloePreflight",
-                "FloePackages",
+                "FloePackages", "FloeLineage", "FloeTelemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -8,8 +8,9 @@ command -v swift >/dev/null || { echo "error: swift is not installed (expected u
 
 # The SQLite adapter links the system libsqlite3 (headers from libsqlite3-dev); the tests open
 # the warehouse with the sqlite3 CLI as a user would.
-if [ ! -f /usr/include/sqlite3.h ] || ! command -v sqlite3 >/dev/null; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev sqlite3 >/dev/null
+# Telemetry's gzip links the system zlib (headers from zlib1g-dev).
+if [ ! -f /usr/include/sqlite3.h ] || ! command -v sqlite3 >/dev/null || [ ! -f /usr/include/zlib.h ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev sqlite3 zlib1g-dev >/dev/null
 fi
 
 # The schema tests validate shipped files with a real JSON Schema validator.
@@ -45,6 +46,15 @@ if ! "$superset/bin/python" -c "import superset, psycopg2, rich, cachetools" 2>/
     "$superset/bin/pip" install --quiet "apache-superset==6.1.0" "psycopg2-binary==2.9.13" "rich" "cachetools" "flask-caching==2.3.1"
 fi
 export FLOE_TEST_SUPERSET_PYTHON="$superset/bin/python"
+# Observability is tested with what its backends' ecosystems ship on PyPI: openlineage-python's
+# classes, generated from the OpenLineage spec's JSON Schemas, check every lineage event.
+observability="$HOME/.cache/floe/observability-1.54.0-1"
+if ! "$observability/bin/python" -c "import openlineage.client, jsonschema" 2>/dev/null; then
+    rm -rf "$observability"
+    python3 -m venv "$observability"
+    "$observability/bin/pip" install --quiet "openlineage-python==1.54.0" "jsonschema==4.26.0"
+fi
+export FLOE_TEST_OBSERVABILITY_PYTHON="$observability/bin/python"
 command -v curl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
 # The SQL API's TLS test makes its certificate with the openssl command.
 command -v openssl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null; }

@@ -2,7 +2,7 @@
 /// Nothing else of the user's files crosses that boundary, and it never holds a secret value.
 public struct CompiledArtifacts: Codable, Sendable, Equatable {
     /// Bump per docs/contract.md: major for anything an older reader could misread, minor for added fields.
-    public static let currentVersion = ContractVersion(major: 2, minor: 4, patch: 0)
+    public static let currentVersion = ContractVersion(major: 2, minor: 5, patch: 0)
 
     public var version: ContractVersion
     public var metadata: ArtifactMetadata

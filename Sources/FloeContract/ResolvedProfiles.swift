@@ -53,14 +53,38 @@ public struct ObservabilitySettings: Codable, Sendable, Equatable {
     }
 }
 
-/// Where OpenLineage run events go.
+/// Where OpenLineage run events go, and how.
 public struct LineageSettings: Codable, Sendable, Equatable {
-    public var endpoint: String
+    /// `http` (the default), `file` or `console`. Since 2.5; a 2.4 plan's lineage is `http`.
+    public var transport: String?
+    /// `http`: the OpenLineage endpoint (`http://marquez:5000`, or a URL with its own path).
+    public var endpoint: String?
+    /// `file`: the JSON-lines file events are appended to (relative to floe.yaml's directory).
+    public var file: String?
+    /// The jobs' namespace.
     public var namespace: String
+    /// `http`: the API key sent as `Authorization: Bearer`, a secret reference. Since 2.5.
+    public var apiKey: SecretReference?
+    /// `http`: `gzip` compresses each request's body; absent sends it plain. Since 2.5.
+    public var compression: String?
+    /// `http`: seconds one request may take before it is retried (default 5). Since 2.5.
+    public var timeoutSeconds: Double?
 
-    public init(endpoint: String, namespace: String) {
+    public init(transport: String? = nil, endpoint: String? = nil, file: String? = nil, namespace: String,
+                apiKey: SecretReference? = nil, compression: String? = nil, timeoutSeconds: Double? = nil) {
+        self.transport = transport
         self.endpoint = endpoint
+        self.file = file
         self.namespace = namespace
+        self.apiKey = apiKey
+        self.compression = compression
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case transport, endpoint, file, namespace, compression
+        case apiKey = "api_key"
+        case timeoutSeconds = "timeout_seconds"
     }
 }
 

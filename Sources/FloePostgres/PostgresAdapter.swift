@@ -19,4 +19,14 @@ public struct PostgresAdapter: EngineAdapter {
         PostgresEngine(settings: try PostgresSettings(settings, namespace: plan.environment.namespace),
                        schemas: EngineAdapters.schemas(of: plan))
     }
+
+    /// OpenLineage's naming for PostgreSQL: `postgres://host:port`.
+    public func lineageNamespace(settings: [String: ConfigValue], plan: CompiledArtifacts, projectDirectory: String) -> String {
+        "postgres://\(settings.settingText("host") ?? "localhost"):\(settings["port"]?.intValue ?? 5432)"
+    }
+
+    /// `database.schema.table`.
+    public func lineageName(of relation: Relation, settings: [String: ConfigValue]) -> String {
+        "\(settings.settingText("database") ?? "postgres").\(relation.schema).\(relation.name)"
+    }
 }

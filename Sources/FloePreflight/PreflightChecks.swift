@@ -25,7 +25,13 @@ public enum PreflightChecks {
         checks.append(storage(plan.profiles.storage, plan: plan, projectDirectory: projectDirectory, timeout: timeout))
         checks.append(catalog(plan.profiles.catalog, timeout: timeout))
         if let lineage = plan.observability.lineage {
-            checks.append(reachable("observability", "lineage endpoint", lineage.endpoint, timeout: timeout))
+            switch lineage.transport ?? "http" {
+            case "file":
+                if let file = lineage.file { checks.append(appendable("lineage file", file, projectDirectory: projectDirectory)) }
+            case "console": break
+            default:
+                if let endpoint = lineage.endpoint { checks.append(reachable("observability", "lineage endpoint", endpoint, timeout: timeout)) }
+            }
         }
         if let otlp = plan.observability.otlp {
             checks.append(reachable("observability", "OTLP endpoint", otlp.endpoint, timeout: timeout))
@@ -212,6 +218,22 @@ public enum PreflightChecks {
     }
 
     // MARK: Observability
+
+    /// A file events are appended to: its directory exists or can be made, and it can be written.
+    static func appendable(_ what: String, _ path: String, projectDirectory: String) -> PreflightCheck {
+        let absolute = path.hasPrefix("/") ? path : URL(fileURLWithPath: projectDirectory).appendingPathComponent(path).standardizedFileURL.path
+        return PreflightCheck(service: "observability", subject: "\(what) \(path)", failureStatus: .warning) {
+            let directory = URL(fileURLWithPath: absolute).deletingLastPathComponent()
+            try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let writable = FileManager.default.fileExists(atPath: absolute)
+                ? FileManager.default.isWritableFile(atPath: absolute) : FileManager.default.isWritableFile(atPath: directory.path)
+            guard writable else {
+                return PreflightResult(service: "observability", status: .warning, message: "\(what) \(path) cannot be written",
+                                       remediation: "runs proceed without it; make \(directory.path) writable or change the file in platform.yaml")
+            }
+            return PreflightResult(service: "observability", status: .ok, message: "\(what) \(path) can be written", details: ["path": absolute])
+        }
+    }
 
     /// A TCP connection to the endpoint's host and port: a warning, never an error, when it fails.
     static func reachable(_ service: String, _ what: String, _ endpoint: String, timeout: Double) -> PreflightCheck {

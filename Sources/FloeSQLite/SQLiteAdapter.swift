@@ -20,4 +20,11 @@ public struct SQLiteAdapter: EngineAdapter {
         let absolute = EngineAdapters.localPath(template, plan: plan, projectDirectory: projectDirectory)
         return SQLiteEngine(databasePath: absolute, namespace: plan.environment.namespace, schemas: EngineAdapters.schemas(of: plan))
     }
+
+    /// OpenLineage's naming has no SQLite entry: the database file's URI, `sqlite:///abs/path.db`
+    /// (each schema is a sibling file of it, see `SQLiteFileLayout`), and `schema.table`.
+    public func lineageNamespace(settings: [String: ConfigValue], plan: CompiledArtifacts, projectDirectory: String) -> String {
+        let template = settings["path"]?.stringValue ?? ".floe/{environment}.db"
+        return "sqlite://" + URL(fileURLWithPath: EngineAdapters.localPath(template, plan: plan, projectDirectory: projectDirectory)).standardizedFileURL.path
+    }
 }

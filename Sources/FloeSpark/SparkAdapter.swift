@@ -24,6 +24,15 @@ public struct SparkAdapter: EngineAdapter {
         return SparkEngine(settings: settings, schemas: EngineAdapters.schemas(of: plan))
     }
 
+    /// OpenLineage's naming for Hive tables: `hive://host:port` of the metastore (the profile's
+    /// `metastore`, else the Thrift server's address), and `database.table`.
+    public func lineageNamespace(settings: [String: ConfigValue], plan: CompiledArtifacts, projectDirectory: String) -> String {
+        if let metastore = settings.settingText("metastore") {
+            return "hive://" + (metastore.range(of: "://").map { String(metastore[$0.upperBound...]) } ?? metastore)
+        }
+        return "hive://\(settings.settingText("host") ?? "localhost"):\(settings["port"]?.intValue ?? 10000)"
+    }
+
     /// `<storage path>/_floe_stage` for a `local` storage profile, `{environment}` and
     /// `{namespace}` filled in, relative to floe.yaml's directory.
     static func stageDirectory(plan: CompiledArtifacts, projectDirectory: String) -> String? {

@@ -243,7 +243,7 @@ final class CancelAfter: ApplyObserver, @unchecked Sendable {
         if count == 0 { cancellation?.cancel() }
     }
 
-    func started(_ name: String, type: NodeResult.ResourceType, index: Int, total: Int) {}
+    func started(_ name: String, id: String, type: NodeResult.ResourceType, index: Int, total: Int) {}
 
     func finished(_ result: NodeResult, index: Int, total: Int) {
         if let count, index >= count { cancellation?.cancel() }

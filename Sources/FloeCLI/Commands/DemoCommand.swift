@@ -44,8 +44,13 @@ struct DemoCommand: ParsableCommand {
             demo.burstRecordsPerSecond = burst
             plan.product.demo = demo
         }
-        let options = ApplyExecution.options(planPath: path, flags: flags, mode: .build, fullRefresh: false, command: "demo", batch: true)
+        var options = ApplyExecution.options(planPath: path, flags: flags, mode: .build, fullRefresh: false, command: "demo", batch: true)
         let log = RunLog(path: (options.targetDirectory ?? ".") + "/floe.log")
+        let runnable = RunnablePlan(withRollupsOf: plan)
+        let lineage = try RunLineage(plan: runnable.plan, flag: flags.lineage, options: options)
+        options = lineage.adjusted(options)
+        defer { lineage.finish(log: log) }
+        let observer: any ApplyObserver = lineage.emitter.map { ObserverGroup([log, $0]) } ?? log
         let stop = RunCancellation()
         let signals = SignalForwarding(to: stop) { reason in
             Console.standardError.line("floe: \(reason.rawValue) received: stopping the demo")
@@ -58,7 +63,7 @@ struct DemoCommand: ParsableCommand {
         }
         var failed = false
         do {
-            _ = try DemoLoop(plan: RunnablePlan(withRollupsOf: plan), options: options, observer: log).run(cycles: cycles, stop: stop) { cycle in
+            _ = try DemoLoop(plan: runnable, options: options, observer: observer).run(cycles: cycles, stop: stop) { cycle in
                 let counts = cycle.results.counts
                 failed = failed || !cycle.results.success
                 log.finishedRun(cycle.results)

@@ -27,7 +27,10 @@ enum ApplyExecution {
         let command = options.command
         let reporter = RunReporter(quiet: flags.format == .json)
         let log = RunLog(path: (options.targetDirectory ?? ".") + "/floe.log")
-        let runner = PlanRunner(plan: RunnablePlan(withRollupsOf: plan), options: options, observer: ObserverGroup([reporter, log]))
+        let runnable = RunnablePlan(withRollupsOf: plan)
+        let lineage = try RunLineage(plan: runnable.plan, flag: flags.lineage, options: options)
+        let observers: [any ApplyObserver] = [reporter, log] + (lineage.emitter.map { [$0] } ?? [])
+        let runner = PlanRunner(plan: runnable, options: lineage.adjusted(options), observer: ObserverGroup(observers))
         let signals = SignalForwarding(to: runner.cancellation) { reason in
             reporter.cancelling(reason)
             log.write("warn", "cancelling", [("signal", reason.rawValue)])
@@ -39,8 +42,10 @@ enum ApplyExecution {
         } catch {
             log.write("error", "run_refused", [("command", command), ("message", error.description)])
             Console.standardError.line("error: \(error.description)")
+            lineage.finish(log: log)
             throw FloeExit(FloeExitCode(error))
         }
+        lineage.finish(log: log)
         log.finishedRun(results)
         let destination = flags.results
             ?? URL(fileURLWithPath: planPath).deletingLastPathComponent().appendingPathComponent("run_results.json").path

@@ -29,6 +29,10 @@ struct ApplyFlags: ParsableArguments {
     @Flag(help: "Stop at the first model error or failing test; what runs is interrupted and rolled back.")
     var failFast = false
 
+    @Option(help: ArgumentHelp("Where this run's OpenLineage events go: off, console, file:PATH or an http(s):// URL "
+                               + "(default: platform.yaml's observability.lineage; also FLOE_LINEAGE).", valueName: "destination"))
+    var lineage: String?
+
     @Option(help: "text: a summary for people; json: the run results on stdout.")
     var format: OutputFormat = .text
 

@@ -1,3 +1,4 @@
+import FloeConnect
 import FloeRuntime
 import Foundation
 
@@ -31,7 +32,7 @@ final class RunLog: ApplyObserver, @unchecked Sendable {
 
     func began(_ description: String) { write("info", "run_started", [("what", description)]) }
 
-    func started(_ name: String, type: NodeResult.ResourceType, index: Int, total: Int) {
+    func started(_ name: String, id: String, type: NodeResult.ResourceType, index: Int, total: Int) {
         write("debug", "node_started", [("node", name), ("type", type.rawValue), ("index", "\(index)/\(total)")])
     }
 
@@ -80,11 +81,16 @@ final class ObserverGroup: ApplyObserver, @unchecked Sendable {
     }
 
     func began(_ description: String) { for observer in observers { observer.began(description) } }
-    func started(_ name: String, type: NodeResult.ResourceType, index: Int, total: Int) {
-        for observer in observers { observer.started(name, type: type, index: index, total: total) }
+    func started(_ name: String, id: String, type: NodeResult.ResourceType, index: Int, total: Int) {
+        for observer in observers { observer.started(name, id: id, type: type, index: index, total: total) }
     }
     func finished(_ result: NodeResult, index: Int, total: Int) {
         for observer in observers { observer.finished(result, index: index, total: total) }
     }
     func warned(_ message: String) { for observer in observers { observer.warned(message) } }
+    func runStarting(runID: String, command: String, at start: Date, nominalStart: Date?) {
+        for observer in observers { observer.runStarting(runID: runID, command: command, at: start, nominalStart: nominalStart) }
+    }
+    func runEnded(_ results: RunResults) { for observer in observers { observer.runEnded(results) } }
+    func runRefused(_ error: ExecutorError) { for observer in observers { observer.runRefused(error) } }
 }

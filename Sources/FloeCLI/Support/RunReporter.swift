@@ -37,7 +37,7 @@ final class RunReporter: ApplyObserver, @unchecked Sendable {
         console.line("floe: \(description)")
     }
 
-    func started(_ name: String, type: NodeResult.ResourceType, index: Int, total: Int) {
+    func started(_ name: String, id: String, type: NodeResult.ResourceType, index: Int, total: Int) {
         guard live else { return }
         lock.lock()
         defer { lock.unlock() }

@@ -14,7 +14,7 @@ struct EnvironmentResolver {
     /// Checks of platform.yaml alone: every environment's remaps and overrides name real profiles,
     /// and every namespace uses only known placeholders.
     func checkPlatform() -> [Diagnostic] {
-        var diagnostics: [Diagnostic] = []
+        var diagnostics = checkLineageTransport()
         for environment in platform.environments {
             let path = "environments.\(environment.name)"
             diagnostics += checkNamespace(environment, path: path)
@@ -48,6 +48,23 @@ struct EnvironmentResolver {
             }
         }
         return diagnostics
+    }
+
+    /// The lineage transport has what it needs: an endpoint for http, a file for file.
+    private func checkLineageTransport() -> [Diagnostic] {
+        guard let entry = platform.root["observability"]?.entries?.first(where: { $0.key == "lineage" }),
+              entry.value.entries != nil else { return [] }
+        let node = entry.value
+        let transport = node["transport"]?.string ?? "http"
+        let needed: (key: String, example: String)? = switch transport {
+        case "http": ("endpoint", "endpoint: http://marquez:5000")
+        case "file": ("file", "file: target/openlineage.jsonl")
+        default: nil
+        }
+        guard let needed, node[needed.key] == nil else { return [] }
+        return [.error(at: entry.keyLocation, path: "observability.lineage.\(needed.key)",
+                       "lineage transport '\(transport)' needs `\(needed.key)`",
+                       hint: "add `\(needed.example)`, or choose another transport (http, file, console)")]
     }
 
     private func checkNamespace(_ environment: PlatformSpec.Environment, path: String) -> [Diagnostic] {

@@ -39,6 +39,8 @@ public enum PlatformShape {
                       "what tables are written as (default parquet)"),
             .optional("connect_timeout", .integer(minimum: 1, maximum: 600), "seconds to wait for a connection (default 10)"),
             .optional("query_timeout", .integer(minimum: 1), "seconds a statement may run before it is cancelled (default 3600)"),
+            .optional("metastore", .string(.nonEmpty),
+                      "the Hive metastore's host:port behind the Thrift server, as OpenLineage names the tables (default: the Thrift server's)"),
             threads,
         ])),
         ("duckdb", ObjectShape("a duckdb compute profile", [
@@ -167,8 +169,15 @@ public enum PlatformShape {
         .optional("catalogs", .map(.tagged(catalog), keys: .identifier), "named catalog profiles"),
         .optional("observability", .object(ObjectShape("observability", [
             .optional("lineage", .object(ObjectShape("lineage", [
-                .required("endpoint", .string(.nonEmpty), "the OpenLineage HTTP endpoint"),
+                .optional("transport", .string(.oneOf(["http", "file", "console"])),
+                          "http (default: POST to the endpoint), file (JSON lines appended to `file`) or console (stderr)"),
+                .optional("endpoint", .string(.nonEmpty),
+                          "http: the OpenLineage endpoint, such as Marquez's http://marquez:5000 (events go to /api/v1/lineage unless the URL has a path)"),
+                .optional("file", .string(path), "file: where events are appended, one JSON object per line (relative to floe.yaml's directory)"),
                 .required("namespace", .string(.nonEmpty), "the OpenLineage namespace of the jobs"),
+                .optional("api_key", .secret, "http: the API key, sent as a bearer token"),
+                .optional("compression", .string(.oneOf(["gzip"])), "http: gzip each request's body"),
+                .optional("timeout_seconds", .number(minimum: 0.1, maximum: 300), "http: seconds one request may take (default 5)"),
             ])), "where OpenLineage run events are sent"),
             .optional("otlp", .object(ObjectShape("otlp", [
                 .required("endpoint", .string(.nonEmpty), "the OTLP collector endpoint"),

@@ -60,9 +60,11 @@ struct PlatformSpec {
 
         let observability = root["observability"]
         var lineage: LineageSettings?
-        if let endpoint = observability?["lineage"]?["endpoint"]?.string,
-           let namespace = observability?["lineage"]?["namespace"]?.string {
-            lineage = LineageSettings(endpoint: endpoint, namespace: namespace)
+        if let node = observability?["lineage"], let namespace = node["namespace"]?.string {
+            lineage = LineageSettings(transport: node["transport"]?.string, endpoint: node["endpoint"]?.string, file: node["file"]?.string,
+                                      namespace: namespace, apiKey: node["api_key"].flatMap { ConfigValue($0).secretValue },
+                                      compression: node["compression"]?.string,
+                                      timeoutSeconds: node["timeout_seconds"]?.number)
         }
         let otlp = observability?["otlp"]?["endpoint"]?.string.map {
             OTLPSettings(endpoint: $0, serviceName: observability?["otlp"]?["service_name"]?.string)

@@ -106,8 +106,13 @@ public enum ArtifactsShape {
         ])), "the resolved profiles"),
         .required("observability", .object(ObjectShape("observability", [
             .optional("lineage", .object(ObjectShape("lineage", [
-                .required("endpoint", text, "OpenLineage endpoint"),
+                .optional("transport", .string(.oneOf(["http", "file", "console"])), "since 2.5: how events go (absent: http)"),
+                .optional("endpoint", text, "OpenLineage endpoint (http)"),
+                .optional("file", text, "since 2.5: the JSON-lines file (file)"),
                 .required("namespace", text, "OpenLineage namespace"),
+                .optional("api_key", .secret, "since 2.5: the API key, a secret reference (http)"),
+                .optional("compression", .string(.oneOf(["gzip"])), "since 2.5: gzip request bodies (http)"),
+                .optional("timeout_seconds", .number(minimum: 0.1, maximum: 300), "since 2.5: seconds per request (http)"),
             ])), "lineage events"),
             .optional("otlp", .object(ObjectShape("otlp", [
                 .required("endpoint", text, "OTLP endpoint"),

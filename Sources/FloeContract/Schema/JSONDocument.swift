@@ -41,7 +41,14 @@ public enum JSONDocument: Sendable, Equatable, Encodable, ExpressibleByStringLit
         return data
     }
 
-    subscript(key: String) -> JSONDocument? {
+    /// On one line, sorted keys, unescaped slashes: an event for a JSON-lines file or a request body.
+    public func compactData() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)) ?? Data()
+    }
+
+    public subscript(key: String) -> JSONDocument? {
         get {
             if case .object(let object) = self { return object[key] }
             return nil

@@ -11,6 +11,25 @@ public protocol EngineAdapter: Sendable {
     /// The engine for `plan`'s compute profile, whose `settings` have their secrets resolved.
     /// `projectDirectory` anchors relative paths (the directory of floe.yaml).
     func engine(settings: [String: ConfigValue], plan: CompiledArtifacts, projectDirectory: String) throws -> any WarehouseEngine
+
+    /// Where this engine's tables live, as OpenLineage's dataset naming writes it
+    /// (`postgres://host:port`): the namespace of every dataset the plan builds or reads.
+    /// `settings` are the profile's own (secrets unresolved: naming needs none).
+    func lineageNamespace(settings: [String: ConfigValue], plan: CompiledArtifacts, projectDirectory: String) -> String
+
+    /// A relation's dataset name in that namespace (`database.schema.table` for PostgreSQL).
+    func lineageName(of relation: Relation, settings: [String: ConfigValue]) -> String
+}
+
+extension EngineAdapter {
+    /// An engine the naming spec does not list: `<type>://` and `schema.table`.
+    public func lineageNamespace(settings: [String: ConfigValue], plan: CompiledArtifacts, projectDirectory: String) -> String {
+        "\(computeType)://"
+    }
+
+    public func lineageName(of relation: Relation, settings: [String: ConfigValue]) -> String {
+        relation.description
+    }
 }
 
 /// Adapters by compute type. The process has one, ``EngineAdapters/registry``, which the

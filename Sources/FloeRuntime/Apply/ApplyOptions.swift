@@ -1,3 +1,4 @@
+import FloeConnect
 import Foundation
 
 /// How `floe apply`, `floe run` and `floe test` run a plan.
@@ -47,6 +48,9 @@ public struct ApplyOptions: Sendable {
     /// When the run starts, as retention's cut-off and the synthetic rows' `loaded_at` see it;
     /// nil is the clock's time. Set to replay a live demo's hours in seconds.
     public var now: Date?
+    /// Read each built relation's columns back from the engine into ``NodeResult/outputColumns``
+    /// (for lineage's schema facet); off, a run sends no extra query.
+    public var readsOutputSchemas = false
 
     public init(
         mode: Mode = .build, select: [String] = [], exclude: [String] = [], fullRefresh: Bool = false,
@@ -73,12 +77,24 @@ public struct ApplyOptions: Sendable {
 /// Told about each node as it starts and finishes, from worker threads (one call at a time).
 public protocol ApplyObserver: AnyObject, Sendable {
     func began(_ description: String)
-    func started(_ name: String, type: NodeResult.ResourceType, index: Int, total: Int)
+    /// `id` is the node's unique id, `name` the one people read.
+    func started(_ name: String, id: String, type: NodeResult.ResourceType, index: Int, total: Int)
     func finished(_ result: NodeResult, index: Int, total: Int)
     /// Something the user should know that does not stop the run (a selector matching nothing).
     func warned(_ message: String)
+
+    /// A run begins, before anything is checked or locked. `runID` is its results'
+    /// `invocation_id`; `nominalStart` is when a scheduled run (a demo cycle) was due.
+    func runStarting(runID: String, command: String, at start: Date, nominalStart: Date?)
+    /// The run ended (whatever its nodes did) with these results.
+    func runEnded(_ results: RunResults)
+    /// The run stopped before it ran anything: an invalid plan, a held lock, an unreachable engine.
+    func runRefused(_ error: ExecutorError)
 }
 
 extension ApplyObserver {
     public func warned(_ message: String) {}
+    public func runStarting(runID: String, command: String, at start: Date, nominalStart: Date?) {}
+    public func runEnded(_ results: RunResults) {}
+    public func runRefused(_ error: ExecutorError) {}
 }

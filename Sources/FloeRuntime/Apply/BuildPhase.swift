@@ -74,7 +74,7 @@ struct BuildPhase {
             return TestPhase(context: context, graph: graph).execute(test, connection: opened)
         }
         let start = Date()
-        context.collector.started(graph.byID[item.uniqueID]?.name ?? item.uniqueID, type: type(item))
+        context.collector.started(graph.byID[item.uniqueID]?.name ?? item.uniqueID, id: item.uniqueID, type: type(item))
         let connection: any EngineConnection
         switch opened {
         case .success(let open)?: connection = open
@@ -107,6 +107,7 @@ struct BuildPhase {
                     result.message = context.retention?.describe(deleted)
                 }
                 result.executionTime = Date().timeIntervalSince(start)
+                readOutputColumns(item, connection: connection, into: &result)
                 context.collector.record(result)
                 return true
             }
@@ -148,6 +149,7 @@ struct BuildPhase {
             }
             context.states.committed(item.uniqueID, state)
             finish(&result)
+            readOutputColumns(item, connection: connection, into: &result)
             context.collector.record(result)
             return true
         } catch {
@@ -190,6 +192,18 @@ struct BuildPhase {
         guard deleted > 0 else { return nil }
         context.states.committed(model.uniqueID, state)
         return deleted
+    }
+
+    /// The built relation's columns, from the engine, when the run reads them (for lineage).
+    /// Best effort: a relation the engine cannot describe leaves them out.
+    private func readOutputColumns(_ item: Item, connection: any EngineConnection, into result: inout NodeResult) {
+        guard context.options.readsOutputSchemas else { return }
+        let relation: Relation? = switch item {
+        case .seed(let seed): seed.relation
+        case .model(let model): model.relation
+        case .test: nil
+        }
+        result.outputColumns = relation.flatMap { try? connection.columns(of: $0) }
     }
 
     private func writeFiles(_ model: CompiledModel, compiled: String, statements: [String]) {

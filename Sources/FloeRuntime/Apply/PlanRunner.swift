@@ -22,7 +22,8 @@ public final class PlanRunner: @unchecked Sendable {
     let options: ApplyOptions
     let observer: (any ApplyObserver)?
     let graph: PlanGraph
-    let runID = UUID().uuidString.lowercased()
+    /// The run's id: run results' `invocation_id`, the run history's key, the lineage parent run.
+    public let runID = UUID().uuidString.lowercased()
     /// Cancel it (from any thread) to stop the run: see ``RunCancellation``.
     public let cancellation = RunCancellation()
 
@@ -39,6 +40,18 @@ public final class PlanRunner: @unchecked Sendable {
 
     public func run() throws(ExecutorError) -> RunResults {
         let startedAt = options.now ?? Date()
+        observer?.runStarting(runID: runID, command: options.command, at: startedAt, nominalStart: options.batch ? startedAt : nil)
+        do {
+            let results = try run(startedAt: startedAt)
+            observer?.runEnded(results)
+            return results
+        } catch {
+            observer?.runRefused(error)
+            throw error
+        }
+    }
+
+    private func run(startedAt: Date) throws(ExecutorError) -> RunResults {
         let clockStart = Date()
         let problems = PlanValidator.problems(in: declared)
         guard problems.isEmpty else {

@@ -13,10 +13,10 @@ final class ResultCollector: @unchecked Sendable {
         self.observer = observer
     }
 
-    func started(_ name: String, type: NodeResult.ResourceType) {
+    func started(_ name: String, id: String, type: NodeResult.ResourceType) {
         lock.lock()
         defer { lock.unlock() }
-        observer?.started(name, type: type, index: finishedCount + 1, total: total)
+        observer?.started(name, id: id, type: type, index: finishedCount + 1, total: total)
     }
 
     func record(_ result: NodeResult) {

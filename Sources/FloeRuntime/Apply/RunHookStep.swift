@@ -34,7 +34,7 @@ struct RunHookStep {
                 context.collector.record(result)
                 continue
             }
-            context.collector.started(name, type: .operation)
+            context.collector.started(name, id: result.uniqueID, type: .operation)
             do {
                 var sql = sql
                 if sql.isEmpty {

@@ -47,7 +47,7 @@ extension SyntheticPhase {
         let sources = generator.sources(definitions, extents: extents)
         for table in batched {
             if context.cancellation.isCancelled { return }
-            context.collector.started(table.name, type: .synthetic)
+            context.collector.started(table.name, id: table.uniqueID, type: .synthetic)
             let start = Date()
             guard let rows = sources.first(where: { $0.table.name == table.name }), let fingerprint = fingerprints[table.name] else { continue }
             let state = NodeState(fingerprint: fingerprint, version: "\(fingerprint)@\(rows.count)", inputs: [:])

@@ -76,7 +76,7 @@ struct SyntheticPhase {
         let sources = stale.isEmpty ? [] : generator.sources(Self.withReferenced(stale, in: plan.synthetic))
         for table in tables {
             if context.cancellation.isCancelled { return }
-            context.collector.started(table.name, type: .synthetic)
+            context.collector.started(table.name, id: table.uniqueID, type: .synthetic)
             let start = Date()
             guard stale.contains(table.name), let rows = sources.first(where: { $0.table.name == table.name }),
                   let fingerprint = fingerprints[table.name] else {

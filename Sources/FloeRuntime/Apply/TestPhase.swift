@@ -29,7 +29,7 @@ struct TestPhase {
     /// `floe build`, a failing test skips what is downstream of the nodes it tests).
     func execute(_ test: CompiledTest, connection: BuildPhase.Connection?) -> Bool {
         let start = Date()
-        context.collector.started(test.name, type: .test)
+        context.collector.started(test.name, id: test.uniqueID, type: .test)
         var ran = test.sql
         var result = outcome(test, connection: connection, start: start, ran: &ran)
         let completed = Date()

@@ -126,6 +126,9 @@ public struct NodeResult: Codable, Sendable {
     public var timing: [Timing] = []
     /// Synthetic tables: the defects the load injected (`quality:`).
     public var injected: InjectedDefects?
+    /// The built relation's columns as the engine reports them, when the run was asked to read
+    /// them (``ApplyOptions/readsOutputSchemas``). Not written to run_results.json.
+    public var outputColumns: [ColumnSpec]? = nil
 
     public struct Timing: Codable, Sendable {
         public var name: String
