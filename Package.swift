@@ -54,7 +54,7 @@ let package = Package(
         // compiler may use it.
         .target(
             name: "FloeEngine",
-            dependencies: ["FloeContract", "FloeCore"],
+            dependencies: ["FloeContract", "FloeCore", "FloeSQL"],
             swiftSettings: swiftSettings
         ),
         // The SQLite adapter (the embedded default) on the system libsqlite3. Only the executable
@@ -203,10 +203,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Column lineage of a whole plan from its compiled SQL (FloeSQL's analysis), cubes' members included.
+        .target(name: "FloeColumnLineage", dependencies: ["FloeContract", "FloeEngine", "FloeSQL"], swiftSettings: swiftSettings),
         // OpenLineage: run events for every apply and node, datasets named by the engines' adapters.
         .target(
             name: "FloeLineage",
-            dependencies: ["FloeConnect", "FloeContract", "FloeCore", "FloeEngine", "FloeRuntime", "FloeTelemetry"],
+            dependencies: ["FloeColumnLineage", "FloeConnect", "FloeContract", "FloeCore", "FloeEngine", "FloeRuntime", "FloeSQL", "FloeTelemetry"],
             swiftSettings: swiftSettings
         ),
         // The Jinja engine: lexer, parser, renderer, values, builtins and filters. Nothing of dbt.
@@ -235,7 +237,7 @@ let package = Package(
             dependencies: [
                 "FloeConnect", "FloeContract", "FloeCore", "FloeCompiler", "FloeEngine", "FloeRuntime", "FloeSemantic", "FloeServe",
                 "FloePreflight",
-                "FloePackages", "FloeLineage", "FloeTelemetry",
+                "FloePackages", "FloeLineage", "FloeColumnLineage", "FloeTelemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -1,5 +1,6 @@
 import FloeContract
 import FloeCore
+import FloeSQL
 
 /// The OpenLineage facets floe writes, each with the `_producer` and `_schemaURL` every facet
 /// carries. The schema versions are those of the spec 2-0-2 that the Python client 1.54 ships.
@@ -69,6 +70,31 @@ enum OpenLineageFacets {
 
     static func outputStatistics(rows: Int) -> JSONDocument {
         facet("OutputStatisticsOutputDatasetFacet", version: "1-0-2", ["rowCount": .integer(rows)])
+    }
+
+    /// An input column and its edges, as the column lineage facet lists it.
+    struct InputField {
+        var dataset: DatasetName
+        var field: String
+        var edges: LineageEdges
+    }
+
+    /// `columnLineage`: each output field from its input fields, DIRECT and INDIRECT; the inputs
+    /// that decide the whole dataset's rows under `dataset`.
+    static func columnLineage(fields: [(name: String, inputs: [InputField])], dataset: [InputField]) -> JSONDocument {
+        func transformations(_ edges: LineageEdges) -> JSONDocument {
+            var list: [JSONDocument] = []
+            if let direct = edges.direct { list.append(["type": "DIRECT", "subtype": .string(direct.rawValue)]) }
+            for kind in edges.indirect.sorted() { list.append(["type": "INDIRECT", "subtype": .string(kind.rawValue)]) }
+            return .array(list)
+        }
+        func input(_ field: InputField) -> JSONDocument {
+            ["namespace": .string(field.dataset.namespace), "name": .string(field.dataset.name), "field": .string(field.field),
+             "transformations": transformations(field.edges)]
+        }
+        var object: [String: JSONDocument] = [:]
+        for field in fields { object[field.name] = ["inputFields": .array(field.inputs.map(input))] }
+        return facet("ColumnLineageDatasetFacet", version: "1-2-0", ["fields": .object(object), "dataset": .array(dataset.map(input))])
     }
 
     struct Assertion {

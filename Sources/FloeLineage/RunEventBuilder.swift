@@ -1,5 +1,7 @@
+import FloeColumnLineage
 import FloeContract
 import FloeRuntime
+import FloeSQL
 import Foundation
 
 /// Builds OpenLineage RunEvents (spec 2-0-2) for a plan's runs and nodes: jobs named
@@ -10,6 +12,8 @@ struct RunEventBuilder: Sendable {
     let namespace: String
     let projectDirectory: String
     let datasets: LineageDatasets
+    /// Every model's column lineage, from the plan's SQL.
+    let columns: ProjectColumnLineage
     private let models: [String: CompiledModel]
     private let tests: [String: CompiledTest]
     private let seeds: [String: CompiledSeed]
@@ -19,6 +23,7 @@ struct RunEventBuilder: Sendable {
         self.namespace = namespace
         self.projectDirectory = projectDirectory
         datasets = LineageDatasets(plan: plan, projectDirectory: projectDirectory)
+        columns = ProjectColumnLineage(plan: plan)
         models = Dictionary(plan.models.map { ($0.uniqueID, $0) }, uniquingKeysWith: { first, _ in first })
         tests = Dictionary(plan.tests.map { ($0.uniqueID, $0) }, uniquingKeysWith: { first, _ in first })
         seeds = Dictionary(plan.seeds.map { ($0.uniqueID, $0) }, uniquingKeysWith: { first, _ in first })
@@ -118,8 +123,21 @@ struct RunEventBuilder: Sendable {
     private func output(of id: String, columns: [ColumnSpec]?, rows: Int?) -> [JSONDocument] {
         guard tests[id] == nil, let name = datasets.dataset(of: id) else { return [] }
         var document = dataset(name, columns: columns ?? datasets.columns(of: id))
+        if let lineage = columnLineage(of: id) { document["facets"]?["columnLineage"] = lineage }
         if let rows { document["outputFacets"] = ["outputStatistics": OpenLineageFacets.outputStatistics(rows: rows)] }
         return [document]
+    }
+
+    /// The model's column lineage as the facet writes it, its inputs named as datasets; nil
+    /// when the analysis could not read the model (a warning `floe lineage` shows).
+    private func columnLineage(of id: String) -> JSONDocument? {
+        guard let node = self.columns.nodes[id] else { return nil }
+        func fields(_ inputs: ColumnInputs) -> [OpenLineageFacets.InputField] {
+            inputs.sorted { $0.key < $1.key }.compactMap { input, edges in
+                datasets.dataset(of: input.relation).map { OpenLineageFacets.InputField(dataset: $0, field: input.column, edges: edges) }
+            }
+        }
+        return OpenLineageFacets.columnLineage(fields: node.columns.map { ($0.name, fields($0.inputs)) }, dataset: fields(node.dataset))
     }
 
     private func dataset(_ name: DatasetName, columns: [ColumnSpec]) -> JSONDocument {

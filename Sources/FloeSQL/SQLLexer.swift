@@ -7,15 +7,17 @@ public struct SQLLexer {
     private static let operatorBytes: Set<UInt8> = Set("+-*/<>=~!@#%^&|`?".utf8)
 
     private let bytes: [UInt8]
+    private let flavor: SQLFlavor
     private(set) var index = 0
 
-    public init(_ text: String) {
+    public init(_ text: String, flavor: SQLFlavor = .postgres) {
         bytes = Array(text.utf8)
+        self.flavor = flavor
     }
 
     /// Every token, ending with `.end`.
-    public static func tokens(_ text: String) throws(SQLSyntaxError) -> [SQLToken] {
-        var lexer = SQLLexer(text)
+    public static func tokens(_ text: String, flavor: SQLFlavor = .postgres) throws(SQLSyntaxError) -> [SQLToken] {
+        var lexer = SQLLexer(text, flavor: flavor)
         var tokens: [SQLToken] = []
         while true {
             var token = try lexer.next()
@@ -54,6 +56,9 @@ public struct SQLLexer {
         }
         if byte == 0x27 { return SQLToken(.string(try quoted(escapes: false)), offset: start) }
         if byte == 0x22 { return SQLToken(.identifier(try quotedIdentifier(), quoted: true), offset: start) }
+        if byte == 0x60, flavor.backtickIdentifiers {
+            return SQLToken(.identifier(try quotedIdentifier(closing: 0x60), quoted: true), offset: start)
+        }
         if Self.isIdentifierStart(byte) {
             while let next = peek(), Self.isIdentifierPart(next) { index += 1 }
             return SQLToken(.identifier(text(start..<index).lowercased(), quoted: false), offset: start)
@@ -150,16 +155,17 @@ public struct SQLLexer {
         }
     }
 
-    private mutating func quotedIdentifier() throws(SQLSyntaxError) -> String {
+    /// `"…"` (or `` `…` ``), a doubled closing quote standing for itself.
+    private mutating func quotedIdentifier(closing: UInt8 = 0x22) throws(SQLSyntaxError) -> String {
         let start = index
         index += 1
         var value: [UInt8] = []
         while true {
             guard let byte = peek() else { throw SQLSyntaxError("unterminated quoted identifier", offset: start) }
             index += 1
-            if byte == 0x22 {
-                if peek() == 0x22 {
-                    value.append(0x22)
+            if byte == closing {
+                if peek() == closing {
+                    value.append(closing)
                     index += 1
                     continue
                 }

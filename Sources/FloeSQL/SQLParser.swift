@@ -13,13 +13,13 @@ public struct SQLParser {
         "OVER", "RETURNING", "RIGHT", "SELECT", "SIMILAR", "SOME", "THEN", "TRUE", "UNION", "USING", "WHEN", "WHERE", "WINDOW", "WITH",
     ]
 
-    public init(_ text: String) throws(SQLSyntaxError) {
-        tokens = try SQLLexer.tokens(text)
+    public init(_ text: String, flavor: SQLFlavor = .postgres) throws(SQLSyntaxError) {
+        tokens = try SQLLexer.tokens(text, flavor: flavor)
     }
 
     /// Every statement of a text, split at semicolons (empty statements are skipped).
-    public static func statements(_ text: String) throws(SQLSyntaxError) -> [SQLStatement] {
-        var parser = try SQLParser(text)
+    public static func statements(_ text: String, flavor: SQLFlavor = .postgres) throws(SQLSyntaxError) -> [SQLStatement] {
+        var parser = try SQLParser(text, flavor: flavor)
         var statements: [SQLStatement] = []
         while true {
             while parser.take(punctuation: ";") {}

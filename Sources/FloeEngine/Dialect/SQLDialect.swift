@@ -1,5 +1,6 @@
 import Foundation
 import FloeContract
+import FloeSQL
 
 /// The SQL text one engine speaks: quoting, type names, and dbt's cross-database macros.
 ///
@@ -8,6 +9,9 @@ import FloeContract
 public protocol SQLDialect: Sendable {
     /// The compute profile `type` this dialect serves (`sqlite`, `postgres`).
     var name: String { get }
+
+    /// How FloeSQL reads this engine's SQL (for column lineage): PostgreSQL's rules by default.
+    var sqlFlavor: SQLFlavor { get }
 
     /// False where a stored view must name the relations of its own schema without the schema:
     /// SQLite binds such names to the view's own database file, and a view that names its
@@ -164,6 +168,7 @@ public enum DatePart: String, Sendable, CaseIterable {
 }
 
 extension SQLDialect {
+    public var sqlFlavor: SQLFlavor { .postgres }
     public var viewsQualifyTheirOwnSchema: Bool { true }
     public var viewsReadOtherSchemas: Bool { true }
 

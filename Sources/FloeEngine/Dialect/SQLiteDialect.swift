@@ -1,4 +1,5 @@
 import FloeContract
+import FloeSQL
 import Foundation
 
 /// SQLite 3.40: timestamps are ISO-8601 text (`YYYY-MM-DD HH:MM:SS`), so date arithmetic goes
@@ -8,6 +9,7 @@ public struct SQLiteDialect: SQLDialect {
     public init() {}
 
     public var name: String { "sqlite" }
+    public var sqlFlavor: SQLFlavor { .sqlite }
     public var viewsQualifyTheirOwnSchema: Bool { false }
     public var viewsReadOtherSchemas: Bool { false }
     /// Not foreign keys: SQLite checks them only under `PRAGMA foreign_keys`, which floe does not turn on.

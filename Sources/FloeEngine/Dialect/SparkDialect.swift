@@ -1,4 +1,5 @@
 import FloeContract
+import FloeSQL
 import Foundation
 
 /// Spark SQL 4 (through its Thrift server), as dbt-spark renders the cross-database macros and
@@ -17,6 +18,7 @@ public struct SparkDialect: SQLDialect {
     public static let rowLevelFormats: Set<String> = ["delta", "iceberg", "hudi"]
 
     public var name: String { "spark" }
+    public var sqlFlavor: SQLFlavor { .spark }
 
     public var rowLevelChanges: Bool { Self.rowLevelFormats.contains(fileFormat) }
 
