@@ -29,10 +29,17 @@ public struct ColumnGraph: Sendable {
         for seed in plan.seeds { names[seed.uniqueID] = seed.name }
         for source in plan.sources { names[source.uniqueID] = "\(source.sourceName).\(source.name)" }
         for model in plan.models { names[model.uniqueID] = model.name }
-        for cube in plan.cubes ?? [] { names[ProjectColumnLineage.cubeID(cube.name)] = cube.name }
+        // A cube named as a model (jaffle-shop's semantic models are) is `cube:name`.
+        let taken = Set(names.values.map { $0.lowercased() })
+        for cube in plan.cubes ?? [] {
+            names[ProjectColumnLineage.cubeID(cube.name)] = taken.contains(cube.name.lowercased()) ? "cube:\(cube.name)" : cube.name
+        }
         self.names = names
         var ids: [String: String] = [:]
-        for (id, name) in names.sorted(by: { $0.key < $1.key }) where ids[name.lowercased()] == nil { ids[name.lowercased()] = id }
+        for (id, name) in names.sorted(by: { $0.key < $1.key }) {
+            ids[name] = ids[name] ?? id
+            ids[name.lowercased()] = ids[name.lowercased()] ?? id
+        }
         self.ids = ids
         var readers: [NodeColumn: [(NodeColumn, LineageEdges)]] = [:]
         for (node, entry) in lineage.nodes.sorted(by: { $0.key < $1.key }) {
@@ -49,7 +56,7 @@ public struct ColumnGraph: Sendable {
     public func column(_ reference: String) -> NodeColumn? {
         guard let dot = reference.lastIndex(of: ".") else { return nil }
         let node = String(reference[..<dot]), column = String(reference[reference.index(after: dot)...])
-        guard let id = ids[node.lowercased()] ?? (names[node] != nil ? node : nil) else { return nil }
+        guard let id = ids[node] ?? ids[node.lowercased()] ?? (names[node] != nil ? node : nil) else { return nil }
         let known = lineage.nodes[id]?.columns.first { $0.name.lowercased() == column.lowercased() }?.name
         return NodeColumn(node: id, column: known ?? column)
     }
@@ -58,9 +65,6 @@ public struct ColumnGraph: Sendable {
     public var nodeNames: [String] { names.values.sorted() }
 
     public func display(_ column: NodeColumn) -> String { "\(names[column.node] ?? column.node).\(column.column)" }
-
-    /// Whether the analysis knows this node's columns (a model it read, a cube).
-    public func isAnalysed(_ node: String) -> Bool { lineage.nodes[node] != nil }
 
     public func upstream(of start: NodeColumn) -> [Step] {
         var steps: [Step] = []
