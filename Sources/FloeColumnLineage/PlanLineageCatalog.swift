@@ -4,8 +4,9 @@ import FloeSQL
 /// The plan's relations by name, for the analysis: seeds, synthetic tables, sources and built
 /// models, each keyed by its node's unique id, with the columns known so far. A model's columns
 /// become known (and complete) once its own SELECT has been analysed, so models are added in
-/// the plan's order, which puts every model after what it reads.
-final class PlanLineageCatalog: LineageCatalog {
+/// the plan's order, which puts every model after what it reads. Filled while the plan is
+/// analysed, on one thread; only read after (hence unchecked).
+final class PlanLineageCatalog: LineageCatalog, @unchecked Sendable {
     private var byQualifiedName: [String: CatalogRelation] = [:]
     private var byName: [String: [CatalogRelation]] = [:]
     /// The schema an unqualified name is looked for first (the namespace).

@@ -54,25 +54,34 @@ public struct ProjectColumnLineage: Sendable {
     /// The id cubes have in this graph.
     public static func cubeID(_ name: String) -> String { "cube.\(name)" }
 
-    /// `targetDirectory` names the compiled files in warnings (`target`).
-    public init(plan: CompiledArtifacts, targetDirectory: String = "target") {
+    private let analyzer: ColumnLineageAnalyzer
+    private let flavor: SQLFlavor
+
+    /// `targetDirectory` names the compiled files in warnings (`target`). `rendered` gives the SQL
+    /// of models rendered at apply time, by unique id, as a run rendered it (run results'
+    /// `compiled_code`): without it they get no column lineage, their SQL being unknown before.
+    public init(plan: CompiledArtifacts, targetDirectory: String = "target", rendered: [String: String] = [:]) {
         let flavor = SQLDialects.named(plan.profiles.compute.type)?.sqlFlavor ?? .postgres
         let catalog = PlanLineageCatalog(plan: plan)
         let analyzer = ColumnLineageAnalyzer(catalog: catalog)
+        self.analyzer = analyzer
+        self.flavor = flavor
         for model in plan.models {
-            let file = "\(targetDirectory)/compiled/\(model.path)"
+            let file = "\(targetDirectory)/\(model.renderAtApply == true ? "run" : "compiled")/\(model.path)"
             var result: QueryColumnLineage?
-            if model.renderAtApply == true {
-                warnings.append(Warning(node: model.uniqueID, file: file, message: "it is rendered at apply time, so its SQL is not known before"))
-            } else {
+            let sql = model.renderAtApply == true ? rendered[model.uniqueID] : model.sql
+            if let sql {
                 do {
-                    result = try analyzer.analyze(sql: model.sql, flavor: flavor)
+                    result = try analyzer.analyze(sql: sql, flavor: flavor)
                 } catch let error as SQLSyntaxError {
                     let (line, column) = Self.position(of: error.offset, in: model.sql)
                     warnings.append(Warning(node: model.uniqueID, file: file, line: line, column: column, message: "cannot read its SQL: \(error.message)"))
                 } catch {
                     warnings.append(Warning(node: model.uniqueID, file: file, message: "\(error)"))
                 }
+            } else {
+                warnings.append(Warning(node: model.uniqueID, file: file,
+                                        message: "it is rendered at apply time and no run has rendered it yet, so its SQL is not known"))
             }
             if let result {
                 let columns = result.columns.map { column in
@@ -93,6 +102,12 @@ public struct ProjectColumnLineage: Sendable {
             nodes[Self.cubeID(cube.name)] = members.node
             warnings += members.problems.map { Warning(node: Self.cubeID(cube.name), file: cube.path, message: $0) }
         }
+    }
+
+    /// A model rendered at apply time, from the SQL a run rendered for it: its own columns, over
+    /// what the plan says of its inputs. Nil when the SQL cannot be analysed.
+    public func node(rendered sql: String) -> Node? {
+        (try? analyzer.analyze(sql: sql, flavor: flavor)).map { Node(columns: $0.columns, dataset: $0.dataset) }
     }
 
     /// 1-based line and column of a UTF-8 offset.

@@ -66,7 +66,7 @@ struct RunEventBuilder: Sendable {
                      job: jobName(result.name), jobFacets: jobFacets(id: result.uniqueID, type: result.resourceType, sql: result.compiledCode),
                      inputs: inputs(of: result.uniqueID, assertions: assertions.map { (testedDataset(result.uniqueID), $0) }),
                      outputs: output(of: result.uniqueID, columns: built ? result.outputColumns : nil,
-                                     rows: result.status == .success ? result.rowsAffected : nil))
+                                     rows: result.status == .success ? result.rowsAffected : nil, rendered: result.compiledCode))
     }
 
     // MARK: Parts
@@ -120,18 +120,19 @@ struct RunEventBuilder: Sendable {
         }
     }
 
-    private func output(of id: String, columns: [ColumnSpec]?, rows: Int?) -> [JSONDocument] {
+    private func output(of id: String, columns: [ColumnSpec]?, rows: Int?, rendered: String? = nil) -> [JSONDocument] {
         guard tests[id] == nil, let name = datasets.dataset(of: id) else { return [] }
         var document = dataset(name, columns: columns ?? datasets.columns(of: id))
-        if let lineage = columnLineage(of: id) { document["facets"]?["columnLineage"] = lineage }
+        if let lineage = columnLineage(of: id, rendered: rendered) { document["facets"]?["columnLineage"] = lineage }
         if let rows { document["outputFacets"] = ["outputStatistics": OpenLineageFacets.outputStatistics(rows: rows)] }
         return [document]
     }
 
     /// The model's column lineage as the facet writes it, its inputs named as datasets; nil
     /// when the analysis could not read the model (a warning `floe lineage` shows).
-    private func columnLineage(of id: String) -> JSONDocument? {
-        guard let node = self.columns.nodes[id] else { return nil }
+    private func columnLineage(of id: String, rendered: String? = nil) -> JSONDocument? {
+        let analysed = self.columns.nodes[id] ?? (models[id]?.renderAtApply == true ? rendered.flatMap { self.columns.node(rendered: $0) } : nil)
+        guard let node = analysed else { return nil }
         func fields(_ inputs: ColumnInputs) -> [OpenLineageFacets.InputField] {
             inputs.sorted { $0.key < $1.key }.compactMap { input, edges in
                 datasets.dataset(of: input.relation).map { OpenLineageFacets.InputField(dataset: $0, field: input.column, edges: edges) }

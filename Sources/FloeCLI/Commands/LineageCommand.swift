@@ -3,7 +3,9 @@ import FloeColumnLineage
 import FloeCompiler
 import FloeConnect
 import FloeContract
+import FloeRuntime
 import FloeCore
+import FloeSQL
 import FloeSemantic
 import Foundation
 
@@ -42,7 +44,7 @@ struct LineageCommand: ParsableCommand {
         Console.standardError.report(compiled.diagnostics.filter { $0.severity == .error })
         guard let declared = compiled.artifacts else { throw FloeExit(.invalidConfiguration) }
         let plan = RunnablePlan(withRollupsOf: declared).plan
-        let lineage = ProjectColumnLineage(plan: plan)
+        let lineage = ProjectColumnLineage(plan: plan, rendered: lastRendering(of: plan))
         let graph = ColumnGraph(plan: plan, lineage: lineage)
         for warning in lineage.warnings { Console.standardError.line(warning.description) }
         guard let reference = column else {
@@ -90,13 +92,51 @@ struct LineageCommand: ParsableCommand {
         }
     }
 
+    /// The SQL the last run rendered for each model rendered at apply time, from the run results
+    /// beside the plan (said on stderr, since it may be older than the files).
+    private func lastRendering(of plan: CompiledArtifacts) -> [String: String] {
+        let late = Set(plan.models.filter { $0.renderAtApply == true }.map(\.uniqueID))
+        let path = (CompileCommand.defaultOutput(forSpec: project.spec) as NSString).deletingLastPathComponent + "/run_results.json"
+        guard !late.isEmpty, let data = FileManager.default.contents(atPath: path),
+              let results = try? JSONDecoder().decode(RunResults.self, from: data) else { return [:] }
+        var rendered: [String: String] = [:]
+        for result in results.results where late.contains(result.uniqueID) {
+            if let sql = result.compiledCode, !sql.isEmpty { rendered[result.uniqueID] = sql }
+        }
+        if !rendered.isEmpty {
+            Console.standardError.line("note: \(rendered.count) model\(rendered.count == 1 ? " is" : "s are") rendered at apply time: "
+                + "their lineage is from the SQL the run of \(results.metadata.startedAt) rendered (\(path))")
+        }
+        return rendered
+    }
+
     private func line(_ step: ColumnGraph.Step, _ graph: ColumnGraph, arrow: String) -> String {
         String(repeating: "  ", count: step.depth + 1) + "\(arrow) \(graph.display(step.column))  \(step.edge)" + (step.repeated ? "  (above)" : "")
     }
 
-    /// Every analysed node's columns and their direct inputs.
+    /// Every analysed node's columns and their direct inputs; in JSON, every edge.
     private func printAll(_ graph: ColumnGraph, _ lineage: ProjectColumnLineage, plan: CompiledArtifacts) throws {
         let order = plan.models.map(\.uniqueID) + (plan.cubes ?? []).map { ProjectColumnLineage.cubeID($0.name) }
+        if format == .json {
+            func inputs(_ inputs: ColumnInputs) -> [[String: Any]] {
+                inputs.sorted { $0.key < $1.key }.map { input, edges in
+                    var entry: [String: Any] = ["column": graph.display(.init(node: input.relation, column: input.column)), "node": input.relation,
+                                                "indirect": edges.indirect.sorted().map(\.rawValue)]
+                    if let direct = edges.direct { entry["direct"] = direct.rawValue }
+                    return entry
+                }
+            }
+            let nodes: [[String: Any]] = order.compactMap { id in
+                lineage.nodes[id].map { node in
+                    ["node": id, "name": graph.names[id] ?? id, "dataset": inputs(node.dataset),
+                     "columns": node.columns.map { ["name": $0.name, "inputs": inputs($0.inputs)] as [String: Any] }]
+                }
+            }
+            let object: [String: Any] = ["nodes": nodes, "warnings": lineage.warnings.map(\.description)]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            Console.standardOutput.line(String(decoding: data, as: UTF8.self))
+            return
+        }
         for id in order {
             guard let node = lineage.nodes[id] else { continue }
             Console.standardOutput.line(graph.names[id] ?? id)

@@ -97,7 +97,7 @@ public struct CatalogRelation: Sendable, Equatable {
 }
 
 /// Where the analysis finds the relations a query names.
-public protocol LineageCatalog {
+public protocol LineageCatalog: Sendable {
     /// The relation a name (its parts as written, unquoted) stands for; nil when it is unknown.
     func relation(named parts: [String]) -> CatalogRelation?
 }

@@ -2,7 +2,7 @@
 /// ones included), derived tables, joins, set operations, windows and CASE, expanding `*` from
 /// the columns the catalog knows. What it cannot see through (a `*` over a relation whose
 /// columns are unknown, an ambiguous or unknown column) is an error, never a guessed edge.
-public struct ColumnLineageAnalyzer {
+public struct ColumnLineageAnalyzer: Sendable {
     let catalog: any LineageCatalog
 
     public init(catalog: any LineageCatalog) {
