@@ -30,16 +30,16 @@ public struct ColumnGraph: Sendable {
         for source in plan.sources { names[source.uniqueID] = "\(source.sourceName).\(source.name)" }
         for model in plan.models { names[model.uniqueID] = model.name }
         // A cube named as a model (jaffle-shop's semantic models are) is `cube:name`.
-        let taken = Set(names.values.map { $0.lowercased() })
+        let taken = Set(names.values)
         for cube in plan.cubes ?? [] {
-            names[ProjectColumnLineage.cubeID(cube.name)] = taken.contains(cube.name.lowercased()) ? "cube:\(cube.name)" : cube.name
+            names[ProjectColumnLineage.cubeID(cube.name)] = taken.contains(cube.name) ? "cube:\(cube.name)" : cube.name
         }
         self.names = names
         var ids: [String: String] = [:]
-        for (id, name) in names.sorted(by: { $0.key < $1.key }) {
-            ids[name] = ids[name] ?? id
-            ids[name.lowercased()] = ids[name.lowercased()] ?? id
-        }
+        // Exact names first; a name in other case finds a node only when no node is called so.
+        let sorted = names.sorted { $0.key < $1.key }
+        for (id, name) in sorted where ids[name] == nil { ids[name] = id }
+        for (id, name) in sorted where ids[name.lowercased()] == nil { ids[name.lowercased()] = id }
         self.ids = ids
         var readers: [NodeColumn: [(NodeColumn, LineageEdges)]] = [:]
         for (node, entry) in lineage.nodes.sorted(by: { $0.key < $1.key }) {

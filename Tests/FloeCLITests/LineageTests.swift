@@ -162,6 +162,14 @@ struct LineageTests {
         #expect(sql?.contains("upper(name) as name") == true && sql?.contains("{{") == false, "\(sql ?? "")")
         let location = Self.jobFacets(view)["sourceCodeLocation"] as? [String: Any]
         #expect(location?["url"] as? String == directory.appendingPathComponent("dbt/models/stg_customers.sql").standardizedFileURL.absoluteString)
+        // Its columns' lineage, from the seed's columns.
+        let columnLineage = (output["facets"] as? [String: Any])?["columnLineage"] as? [String: Any]
+        let lineageFields = columnLineage?["fields"] as? [String: [String: Any]]
+        let nameInputs = lineageFields?["name"]?["inputFields"] as? [[String: Any]]
+        #expect(nameInputs?.count == 1 && nameInputs?.first?["name"] as? String == "lineage-dev.customers"
+                && nameInputs?.first?["field"] as? String == "name"
+                && nameInputs?.first?["namespace"] as? String == "sqlite://\(database)", "\(columnLineage ?? [:])")
+        #expect((nameInputs?.first?["transformations"] as? [[String: Any]])?.first?["subtype"] as? String == "TRANSFORMATION")
         let kind = Self.jobFacets(view)["jobType"] as? [String: Any]
         #expect(kind?["integration"] as? String == "FLOE" && kind?["processingType"] as? String == "BATCH" && kind?["jobType"] as? String == "MODEL")
 
