@@ -55,6 +55,12 @@ if ! "$observability/bin/python" -c "import openlineage.client, jsonschema" 2>/d
     "$observability/bin/pip" install --quiet "openlineage-python==1.54.0" "jsonschema==4.26.0"
 fi
 export FLOE_TEST_OBSERVABILITY_PYTHON="$observability/bin/python"
+# `floe serve`'s /metrics is scraped by Debian's Prometheus (and linted by its promtool); the
+# tests start it on a loopback port themselves.
+if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+fi
+export FLOE_TEST_PROMETHEUS="$(command -v prometheus)"
 command -v curl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
 # The SQL API's TLS test makes its certificate with the openssl command.
 command -v openssl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null; }

@@ -11,8 +11,10 @@ extension SemanticServer {
     /// `query` answered as `/v1/load` answers it — rollups when current, the security context's
     /// policies and row filters — on a pooled connection, within the query timeout and the drain;
     /// ending `running` interrupts it. What the SQL and GraphQL APIs run their cube queries with.
-    func load(_ query: CubeQuery, served: ServedPlan, security: SecurityContext?, running: RunningQuery = RunningQuery()) async
-        -> Result<LoadResult, LoadFailure> {
+    /// `endpoint` names the API in the metrics (`sql_api`, `graphql`).
+    func load(_ query: CubeQuery, served: ServedPlan, security: SecurityContext?, running: RunningQuery = RunningQuery(),
+              endpoint: String) async -> Result<LoadResult, LoadFailure> {
+        let started = ContinuousClock.now
         final class Answer: @unchecked Sendable {
             var result: LoadResult?
         }
@@ -27,8 +29,12 @@ extension SemanticServer {
             }
         }
         guard reply.status == 200, let result = answer.result else {
+            if endpoint == "sql_api" { metrics.request(endpoint, status: reply.status, duration: ContinuousClock.now - started) }
+            metrics.failed(status: reply.status)
             return .failure(LoadFailure(status: reply.status, message: reply.body["error"]?.stringValue ?? "the query failed"))
         }
+        if endpoint == "sql_api" { metrics.request(endpoint, status: 200, duration: ContinuousClock.now - started) }
+        metrics.answered(CubeAPI.answeredBy(result))
         return .success(result)
     }
 }

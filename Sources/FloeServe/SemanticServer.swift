@@ -30,6 +30,7 @@ public struct SemanticServer: Sendable {
     let clients = ClientConnections()
     let pending = PendingAnswers()
     let graphQLSchemas = GraphQLSchemaCache()
+    let metrics = ServeMetrics()
     /// The SQL API's TLS, when platform.yaml gives it a certificate.
     let tls: NIOSSLContext?
 
@@ -76,7 +77,16 @@ public struct SemanticServer: Sendable {
             allowOrigin: .all, allowHeaders: [.accept, .authorization, .contentType, .origin, HTTPField.Name("x-request-id")!],
             allowMethods: [.get, .post, .options], maxAge: .seconds(600)))
         router.get("/livez") { _, _ in Self.json(200, .object([("health", .string("HEALTH"))])) }
-        router.get("/readyz") { _, _ in await self.ready() }
+        router.get("/readyz") { _, _ in
+            let started = ContinuousClock.now
+            let response = await self.ready()
+            self.metrics.request("readyz", status: Int(response.status.code), duration: ContinuousClock.now - started)
+            return response
+        }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: self.metrics.exposition(inFlight: self.running.count))))
+        }
         for endpoint in ["load", "sql", "dry-run"] {
             router.get("/cubejs-api/v1/\(endpoint)") { request, context in
                 let parameters = FormQuery.parameters(request.uri.query)
@@ -96,14 +106,16 @@ public struct SemanticServer: Sendable {
         }
         router.get("/cubejs-api/v1/meta") { request, context in await self.handle("meta", request: request, context: context, body: nil) }
         router.get("/cubejs-api/graphql") { request, _ in
-            await self.graphQL(request, body: nil)
+            await self.measured("graphql") { await self.graphQL(request, body: nil) }
         }
         router.post("/cubejs-api/graphql") { request, _ in
-            var request = request
-            guard let bytes = try? await request.collectBody(upTo: Self.maximumBodyBytes) else {
-                return Self.json(413, .object([("error", .string("the request body is larger than \(Self.maximumBodyBytes) bytes"))]))
+            await self.measured("graphql") {
+                var request = request
+                guard let bytes = try? await request.collectBody(upTo: Self.maximumBodyBytes) else {
+                    return Self.json(413, .object([("error", .string("the request body is larger than \(Self.maximumBodyBytes) bytes"))]))
+                }
+                return await self.graphQL(request, body: String(buffer: bytes))
             }
-            return await self.graphQL(request, body: String(buffer: bytes))
         }
         // floe prints its own startup line; Hummingbird's logger says only what goes wrong.
         var logger = Logger(label: "floe serve")
@@ -315,7 +327,18 @@ public struct SemanticServer: Sendable {
     /// One line per request in the server's log, as Cube's request log has: the endpoint, the
     /// status, how long it took, the members asked for and what answered (a rollup, the models, a
     /// remembered answer).
+    /// A request counted in the metrics by its endpoint and status.
+    private func measured(_ endpoint: String, _ answer: () async -> Response) async -> Response {
+        let started = ContinuousClock.now
+        let response = await answer()
+        metrics.request(endpoint, status: Int(response.status.code), duration: ContinuousClock.now - started)
+        return response
+    }
+
     private func logged(_ endpoint: String, _ started: ContinuousClock.Instant, _ reply: CubeAPI.Reply, query: JSONValue? = nil) -> Response {
+        metrics.request(endpoint, status: reply.status, duration: ContinuousClock.now - started)
+        metrics.failed(status: reply.status)
+        metrics.answered(reply.note)
         var line = "floe serve: \(endpoint) \(reply.status) \(Self.milliseconds(since: started)) ms"
         if let query { line += " " + RequestLogLine.members(of: query) }
         if let note = reply.note { line += " (\(note))" }

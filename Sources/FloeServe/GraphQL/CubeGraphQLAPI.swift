@@ -70,7 +70,7 @@ struct CubeGraphQLAPI {
             throw GraphQLError(message: "select at least one member of a cube under cube { … }")
         }
         let started = ContinuousClock.now
-        let loaded = await context.server.load(request.query, served: context.served, security: context.security)
+        let loaded = await context.server.load(request.query, served: context.served, security: context.security, endpoint: "graphql")
         let status = if case .failure(let failure) = loaded { failure.status } else { 200 }
         context.server.log("floe serve: graphql \(status) \(SemanticServer.milliseconds(since: started)) ms "
             + (request.query.measures + request.query.dimensions + request.query.timeDimensions.map(\.dimension)).joined(separator: ","))

@@ -198,7 +198,7 @@ final class SQLAPISession: PGSession, @unchecked Sendable {
             // A CancelRequest on another connection ends it.
             let interruptible = RunningQuery()
             attach(interruptible)
-            let loaded = await server.load(cubeQuery, served: served, security: running.security, running: interruptible)
+            let loaded = await server.load(cubeQuery, served: served, security: running.security, running: interruptible, endpoint: "sql_api")
             detach(interruptible)
             let result: LoadResult
             switch loaded {
