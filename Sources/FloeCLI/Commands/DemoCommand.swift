@@ -45,11 +45,11 @@ struct DemoCommand: ParsableCommand {
             plan.product.demo = demo
         }
         var options = ApplyExecution.options(planPath: path, flags: flags, mode: .build, fullRefresh: false, command: "demo", batch: true)
-        let log = RunLog(path: (options.targetDirectory ?? ".") + "/floe.log")
+        let log = RunLog(path: (options.targetDirectory ?? ".") + "/floe.log", format: flags.logFormat, mirror: .standardError)
         let runnable = RunnablePlan(withRollupsOf: plan)
         let lineage = try RunLineage(plan: runnable.plan, flag: flags.lineage, options: options)
         options = lineage.adjusted(options)
-        defer { lineage.finish(log: log) }
+        defer { lineage.finish(log: log, structured: flags.logFormat == .json) }
         let observer: any ApplyObserver = lineage.emitter.map { ObserverGroup([log, $0]) } ?? log
         let stop = RunCancellation()
         let signals = SignalForwarding(to: stop) { reason in

@@ -25,27 +25,29 @@ enum ApplyExecution {
 
     static func run(_ plan: CompiledArtifacts, planPath: String, options: ApplyOptions, flags: ApplyFlags) throws {
         let command = options.command
-        let reporter = RunReporter(quiet: flags.format == .json)
-        let log = RunLog(path: (options.targetDirectory ?? ".") + "/floe.log")
+        let structured = flags.logFormat == .json
+        let reporter = RunReporter(quiet: flags.format == .json || structured)
+        let log = RunLog(path: (options.targetDirectory ?? ".") + "/floe.log", format: flags.logFormat, mirror: .standardError)
         let runnable = RunnablePlan(withRollupsOf: plan)
         let lineage = try RunLineage(plan: runnable.plan, flag: flags.lineage, options: options)
         let observers: [any ApplyObserver] = [reporter, log] + (lineage.emitter.map { [$0] } ?? [])
         let runner = PlanRunner(plan: runnable, options: lineage.adjusted(options), observer: ObserverGroup(observers))
         let signals = SignalForwarding(to: runner.cancellation) { reason in
-            reporter.cancelling(reason)
-            log.write("warn", "cancelling", [("signal", reason.rawValue)])
+            if !structured { reporter.cancelling(reason) }
+            log.write("warn", "cancelling", [("signal", reason.rawValue)],
+                      message: "floe: \(reason.rawValue) received: stopping; statements in flight roll back")
         }
         defer { signals.remove() }
         let results: RunResults
         do {
             results = try runner.run()
         } catch {
-            log.write("error", "run_refused", [("command", command), ("message", error.description)])
-            Console.standardError.line("error: \(error.description)")
-            lineage.finish(log: log)
+            log.write("error", "run_refused", [("command", command), ("message", error.description)], message: "error: \(error.description)")
+            if !structured { Console.standardError.line("error: \(error.description)") }
+            lineage.finish(log: log, structured: structured)
             throw FloeExit(FloeExitCode(error))
         }
-        lineage.finish(log: log)
+        lineage.finish(log: log, structured: structured)
         log.finishedRun(results)
         let destination = flags.results
             ?? URL(fileURLWithPath: planPath).deletingLastPathComponent().appendingPathComponent("run_results.json").path
@@ -57,7 +59,8 @@ enum ApplyExecution {
         }
         switch flags.format {
         case .json: Console.standardOutput.write(document)
-        case .text: Console.standardError.line(RunReporter.summary(results, useColor: Console.standardError.useColor))
+        case .text where !structured: Console.standardError.line(RunReporter.summary(results, useColor: Console.standardError.useColor))
+        case .text: break
         }
         switch runner.cancellation.reason {
         case .interrupt?: throw FloeExit(.interrupted)

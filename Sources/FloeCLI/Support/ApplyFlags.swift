@@ -40,6 +40,9 @@ struct ApplyFlags: ParsableArguments {
         case text, json
     }
 
+    @Option(help: "text: progress lines on stderr and text lines in target/floe.log; json: one JSON object per event in both, shaped like dbt's JSON logs.")
+    var logFormat: LogFormat = .text
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if lockTimeout < 0 { throw ValidationError("--lock-timeout must not be negative") }

@@ -35,9 +35,9 @@ struct RunLineage {
     }
 
     /// Drains the queue; says on stderr and in floe.log what was not delivered.
-    func finish(log: RunLog) {
+    func finish(log: RunLog, structured: Bool = false) {
         guard let warning = emitter?.close() else { return }
-        Console.standardError.line("warning: \(warning)")
-        log.write("warn", "lineage_not_delivered", [("message", warning)])
+        if !structured { Console.standardError.line("warning: \(warning)") }
+        log.write("warn", "lineage_not_delivered", [("message", warning)], message: "warning: \(warning)")
     }
 }
