@@ -199,7 +199,7 @@ let package = Package(
         .target(
             name: "FloeTelemetry",
             dependencies: [
-                "CZlib",
+                "CZlib", "FloeCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -212,6 +212,12 @@ let package = Package(
         .target(
             name: "FloeLineage",
             dependencies: ["FloeColumnLineage", "FloeConnect", "FloeContract", "FloeCore", "FloeEngine", "FloeRuntime", "FloeSQL", "FloeTelemetry"],
+            swiftSettings: swiftSettings
+        ),
+        // A run as an OpenTelemetry trace (a span per command, phase and node) and OTLP metrics.
+        .target(
+            name: "FloeRunTracing",
+            dependencies: ["FloeConnect", "FloeContract", "FloeRuntime", "FloeTelemetry"],
             swiftSettings: swiftSettings
         ),
         // The Jinja engine: lexer, parser, renderer, values, builtins and filters. Nothing of dbt.
@@ -240,7 +246,7 @@ let package = Package(
             dependencies: [
                 "FloeConnect", "FloeContract", "FloeCore", "FloeCompiler", "FloeEngine", "FloeRuntime", "FloeSemantic", "FloeServe",
                 "FloePreflight",
-                "FloePackages", "FloeLineage", "FloeColumnLineage", "FloeTelemetry",
+                "FloePackages", "FloeLineage", "FloeColumnLineage", "FloeTelemetry", "FloeRunTracing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -47,12 +47,13 @@ if ! "$superset/bin/python" -c "import superset, psycopg2, rich, cachetools" 2>/
 fi
 export FLOE_TEST_SUPERSET_PYTHON="$superset/bin/python"
 # Observability is tested with what its backends' ecosystems ship on PyPI: openlineage-python's
-# classes, generated from the OpenLineage spec's JSON Schemas, check every lineage event.
-observability="$HOME/.cache/floe/observability-1.54.0-1"
-if ! "$observability/bin/python" -c "import openlineage.client, jsonschema" 2>/dev/null; then
+# classes, generated from the OpenLineage spec's JSON Schemas, check every lineage event;
+# opentelemetry-proto's generated messages decode every OTLP request.
+observability="$HOME/.cache/floe/observability-1.54.0-1.45.2"
+if ! "$observability/bin/python" -c "import openlineage.client, jsonschema, opentelemetry.proto" 2>/dev/null; then
     rm -rf "$observability"
     python3 -m venv "$observability"
-    "$observability/bin/pip" install --quiet "openlineage-python==1.54.0" "jsonschema==4.26.0"
+    "$observability/bin/pip" install --quiet "openlineage-python==1.54.0" "jsonschema==4.26.0" "opentelemetry-proto==1.45.2"
 fi
 export FLOE_TEST_OBSERVABILITY_PYTHON="$observability/bin/python"
 # `floe serve`'s /metrics is scraped by Debian's Prometheus (and linted by its promtool); the

@@ -11,11 +11,14 @@ public struct HTTPSink: TelemetrySink {
     public let gzip: Bool
     public let timeout: Double
     private let bearer: String?
+    private let headers: [(String, String)]
 
-    public init(url: String, contentType: String, bearer: String? = nil, gzip: Bool = false, timeout: Double = 5) {
+    public init(url: String, contentType: String, bearer: String? = nil, headers: [(String, String)] = [], gzip: Bool = false,
+                timeout: Double = 5) {
         self.url = url
         self.contentType = contentType
         self.bearer = bearer
+        self.headers = headers
         self.gzip = gzip
         self.timeout = timeout
     }
@@ -32,6 +35,7 @@ public struct HTTPSink: TelemetrySink {
         request.headers.add(name: "Content-Type", value: contentType)
         request.headers.add(name: "User-Agent", value: "floe")
         if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         var body = payload
         if gzip, let compressed = Gzip.compress(payload) {
             body = compressed

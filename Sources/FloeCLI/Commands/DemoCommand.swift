@@ -50,7 +50,9 @@ struct DemoCommand: ParsableCommand {
         let lineage = try RunLineage(plan: runnable.plan, flag: flags.lineage, options: options)
         options = lineage.adjusted(options)
         defer { lineage.finish(log: log, structured: flags.logFormat == .json) }
-        let observer: any ApplyObserver = lineage.emitter.map { ObserverGroup([log, $0]) } ?? log
+        let tracing = RunTracing(plan: runnable.plan, flag: flags.otlp, options: options, compile: nil, log: log)
+        defer { tracing.finish(log: log, structured: flags.logFormat == .json) }
+        let observer = ObserverGroup((tracing.tracer.map { [$0] } ?? []) + [log] + (lineage.emitter.map { [$0] } ?? []))
         let stop = RunCancellation()
         let signals = SignalForwarding(to: stop) { reason in
             Console.standardError.line("floe: \(reason.rawValue) received: stopping the demo")

@@ -19,12 +19,15 @@ struct RunCommand: ParsableCommand {
     static func compileAndApply(_ options: CompileAndApplyOptions, mode: ApplyOptions.Mode, command: String) throws {
         let spec = options.project.spec
         let destination = options.output ?? CompileCommand.defaultOutput(forSpec: spec)
+        let compileStart = Date()
         let plan = try CompileCommand.compileAndWrite(options.project, to: destination, command: command, fullRefresh: options.fullRefresh)
+        let compile = DateInterval(start: compileStart, end: Date())
         var flags = options.flags
         if flags.projectDir == nil {
             let directory = (spec as NSString).deletingLastPathComponent
             flags.projectDir = directory.isEmpty ? "." : directory
         }
-        try ApplyExecution.run(plan, planPath: destination, flags: flags, mode: mode, fullRefresh: options.fullRefresh, command: command)
+        try ApplyExecution.run(plan, planPath: destination, flags: flags, mode: mode, fullRefresh: options.fullRefresh, command: command,
+                               compile: compile)
     }
 }

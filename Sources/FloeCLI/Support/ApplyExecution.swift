@@ -6,10 +6,11 @@ import Foundation
 
 /// Runs a plan for `apply`, `run` and `test`: the runner, the exit codes, run_results.json, the summary.
 enum ApplyExecution {
+    /// `compile` is when the command compiled `plan` (`run`, `build`, `seed`, `snapshot`), for the trace.
     static func run(_ plan: CompiledArtifacts, planPath: String, flags: ApplyFlags, mode: ApplyOptions.Mode,
-                    fullRefresh: Bool, command: String, batch: Bool = false) throws {
+                    fullRefresh: Bool, command: String, batch: Bool = false, compile: DateInterval? = nil) throws {
         let options = self.options(planPath: planPath, flags: flags, mode: mode, fullRefresh: fullRefresh, command: command, batch: batch)
-        try run(plan, planPath: planPath, options: options, flags: flags)
+        try run(plan, planPath: planPath, options: options, flags: flags, compile: compile)
     }
 
     /// The runtime's options for these flags.
@@ -23,14 +24,16 @@ enum ApplyExecution {
             targetDirectory: URL(fileURLWithPath: planPath).standardizedFileURL.deletingLastPathComponent().path, batch: batch)
     }
 
-    static func run(_ plan: CompiledArtifacts, planPath: String, options: ApplyOptions, flags: ApplyFlags) throws {
+    static func run(_ plan: CompiledArtifacts, planPath: String, options: ApplyOptions, flags: ApplyFlags, compile: DateInterval? = nil) throws {
         let command = options.command
         let structured = flags.logFormat == .json
         let reporter = RunReporter(quiet: flags.format == .json || structured)
         let log = RunLog(path: (options.targetDirectory ?? ".") + "/floe.log", format: flags.logFormat, mirror: .standardError)
         let runnable = RunnablePlan(withRollupsOf: plan)
         let lineage = try RunLineage(plan: runnable.plan, flag: flags.lineage, options: options)
-        let observers: [any ApplyObserver] = [reporter, log] + (lineage.emitter.map { [$0] } ?? [])
+        let tracing = RunTracing(plan: runnable.plan, flag: flags.otlp, options: options, compile: compile, log: log)
+        // The tracer first: the log's events carry the trace it starts.
+        let observers: [any ApplyObserver] = (tracing.tracer.map { [$0] } ?? []) + [reporter, log] + (lineage.emitter.map { [$0] } ?? [])
         let runner = PlanRunner(plan: runnable, options: lineage.adjusted(options), observer: ObserverGroup(observers))
         let signals = SignalForwarding(to: runner.cancellation) { reason in
             if !structured { reporter.cancelling(reason) }
@@ -45,9 +48,11 @@ enum ApplyExecution {
             log.write("error", "run_refused", [("command", command), ("message", error.description)], message: "error: \(error.description)")
             if !structured { Console.standardError.line("error: \(error.description)") }
             lineage.finish(log: log, structured: structured)
+            tracing.finish(log: log, structured: structured)
             throw FloeExit(FloeExitCode(error))
         }
         lineage.finish(log: log, structured: structured)
+        tracing.finish(log: log, structured: structured)
         log.finishedRun(results)
         let destination = flags.results
             ?? URL(fileURLWithPath: planPath).deletingLastPathComponent().appendingPathComponent("run_results.json").path

@@ -33,6 +33,10 @@ struct ApplyFlags: ParsableArguments {
                                + "(default: platform.yaml's observability.lineage; also FLOE_LINEAGE).", valueName: "destination"))
     var lineage: String?
 
+    @Option(help: ArgumentHelp("Where this run's trace and metrics go: an OTLP/HTTP collector's URL (http://jaeger:4318), or off "
+                               + "(default: platform.yaml's observability.otlp; also OTEL_EXPORTER_OTLP_ENDPOINT).", valueName: "url"))
+    var otlp: String?
+
     @Option(help: "text: a summary for people; json: the run results on stdout.")
     var format: OutputFormat = .text
 

@@ -124,4 +124,5 @@ final class ObserverGroup: ApplyObserver, @unchecked Sendable {
     }
     func runEnded(_ results: RunResults) { for observer in observers { observer.runEnded(results) } }
     func runRefused(_ error: ExecutorError) { for observer in observers { observer.runRefused(error) } }
+    func phase(_ name: String, began: Bool) { for observer in observers { observer.phase(name, began: began) } }
 }

@@ -90,6 +90,8 @@ public protocol ApplyObserver: AnyObject, Sendable {
     func runEnded(_ results: RunResults)
     /// The run stopped before it ran anything: an invalid plan, a held lock, an unreachable engine.
     func runRefused(_ error: ExecutorError)
+    /// A phase of the run begins or ends: `on-run-start`, `synthetic`, `build`, `tests`, `on-run-end`.
+    func phase(_ name: String, began: Bool)
 }
 
 extension ApplyObserver {
@@ -97,4 +99,5 @@ extension ApplyObserver {
     public func runStarting(runID: String, command: String, at start: Date, nominalStart: Date?) {}
     public func runEnded(_ results: RunResults) {}
     public func runRefused(_ error: ExecutorError) {}
+    public func phase(_ name: String, began: Bool) {}
 }

@@ -140,6 +140,7 @@ struct BuildPhase {
                                                partitioning: partitions[model.uniqueID], renderPostHooks: renderPostHooks)
                     .build(model, recording: state, fullRefresh: context.options.fullRefresh, at: Clock.timestamp())
                 result.rowsAffected = outcome.rowsAffected
+                result.statements = recorder.statements.count
                 result.message = outcome.message
                 result.compiledCode = outcome.compiledSQL
                 writeFiles(model, compiled: outcome.compiledSQL, statements: recorder.statements)

@@ -110,44 +110,62 @@ public final class PlanRunner: @unchecked Sendable {
                                       plan.models.filter { $0.materialized == .ephemeral }.map { ($0.uniqueID, $0) }, uniquingKeysWith: { first, _ in first }),
                                       sources: plan.sources, database: plan.profiles.compute.string("database") ?? "")
                               })
-        let started = RunHookStep(context: context, kind: "on-run-start", product: plan.product.name).run(hooks.onRunStart, on: connection)
-        if started, options.mode.buildsModels {
-            let interruptible = InterruptibleConnections(cancellation)
-            interruptible.register(connection)
-            SyntheticPhase(context: context, plan: plan).run(work.synthetic, on: connection)
-            interruptible.release()
+        let started = phase("on-run-start", when: !hooks.onRunStart.isEmpty) {
+            RunHookStep(context: context, kind: "on-run-start", product: plan.product.name).run(hooks.onRunStart, on: connection)
         }
+        if started, options.mode.buildsModels {
+            phase("synthetic", when: !work.synthetic.isEmpty) {
+                let interruptible = InterruptibleConnections(cancellation)
+                interruptible.register(connection)
+                SyntheticPhase(context: context, plan: plan).run(work.synthetic, on: connection)
+                interruptible.release()
+            }
+        }
+        let build = BuildPhase(context: context, plan: plan, graph: graph, partitions: partitions)
+        let builds = !work.seeds.isEmpty || !work.models.isEmpty
         switch started ? options.mode : nil {
         case .build, .run:
-            BuildPhase(context: context, plan: plan, graph: graph, partitions: partitions).run(work.seeds, work.models)
-            TestPhase(context: context, graph: graph).run(work.tests)
+            phase("build", when: builds) { build.run(work.seeds, work.models) }
+            phase("tests", when: !work.tests.isEmpty) { TestPhase(context: context, graph: graph).run(work.tests) }
         case .snapshot:
-            BuildPhase(context: context, plan: plan, graph: graph, partitions: partitions).run([], work.models)
+            phase("build", when: builds) { build.run([], work.models) }
         case .buildWithTests:
-            BuildPhase(context: context, plan: plan, graph: graph, partitions: partitions).run(work.seeds, work.models, tests: work.tests)
+            phase("build", when: builds || !work.tests.isEmpty) { build.run(work.seeds, work.models, tests: work.tests) }
         case .test:
-            TestPhase(context: context, graph: graph).run(work.tests)
+            phase("tests", when: !work.tests.isEmpty) { TestPhase(context: context, graph: graph).run(work.tests) }
         case .seed:
-            BuildPhase(context: context, plan: plan, graph: graph, partitions: partitions).run(work.seeds, [])
+            phase("build", when: builds) { build.run(work.seeds, []) }
         case nil:
             break
         }
         if !cancellation.isCancelled {
-            _ = RunHookStep(context: context, kind: "on-run-end", product: plan.product.name)
-                .run(hooks.onRunEnd, on: connection) { collector.ordered(work.order) }
+            _ = phase("on-run-end", when: !hooks.onRunEnd.isEmpty) {
+                RunHookStep(context: context, kind: "on-run-end", product: plan.product.name)
+                    .run(hooks.onRunEnd, on: connection) { collector.ordered(work.order) }
+            }
         }
 
         let completedAt = startedAt.addingTimeInterval(Date().timeIntervalSince(clockStart))
-        let results = RunResults(
+        var results = RunResults(
             metadata: .init(floeVersion: FloeVersion.current, invocationID: runID, command: options.command,
                             product: plan.product.name, environment: plan.environment.name,
                             namespace: plan.environment.namespace, engine: engine.dialect.name,
                             startedAt: Clock.timestamp(startedAt), completedAt: Clock.timestamp(completedAt)),
             elapsedTime: completedAt.timeIntervalSince(startedAt),
             results: collector.ordered(startIDs + work.order + endIDs), cancelledBy: cancellation.reason?.rawValue)
+        results.metrics = RunMetrics(results.results)
         // History is best effort: the builds it describes have already committed.
         try? state.finishRun(connection, results)
         return results
+    }
+
+    /// `body` told to the observer as a phase, when it has anything to do.
+    @discardableResult
+    private func phase<T>(_ name: String, when active: Bool, _ body: () -> T) -> T {
+        guard active else { return body() }
+        observer?.phase(name, began: true)
+        defer { observer?.phase(name, began: false) }
+        return body()
     }
 
     private func openEngine() throws(ExecutorError) -> any WarehouseEngine {

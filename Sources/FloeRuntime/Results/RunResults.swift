@@ -9,8 +9,10 @@ public struct RunResults: Codable, Sendable {
     public var results: [NodeResult]
     /// Set when the run was cancelled (`SIGINT`, `SIGTERM`, `request`): `results` hold what ran.
     public var cancelledBy: String?
+    /// The run's totals (since v3): what the OTLP metrics of a run carry too.
+    public var metrics: RunMetrics?
 
-    public static let schemaVersion = "https://floe.dev/schemas/run-results/v2.json"
+    public static let schemaVersion = "https://floe.dev/schemas/run-results/v3.json"
 
     public struct Metadata: Codable, Sendable {
         /// This file's layout; changes to it bump the version (docs/apply.md, "run_results.json").
@@ -38,7 +40,7 @@ public struct RunResults: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case elapsedTime = "elapsed_time"
         case cancelledBy = "cancelled_by"
-        case metadata, results
+        case metadata, results, metrics
     }
 
     /// True when the run was not cancelled, no node errored and no error-severity test failed.
@@ -73,6 +75,29 @@ public struct RunResults: Codable, Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)
+    }
+}
+
+/// A run's totals: nodes by status, rows written, statements sent, and the nodes' summed time
+/// (more than the run's when nodes ran side by side).
+public struct RunMetrics: Codable, Sendable, Equatable {
+    public var nodesByStatus: [String: Int]
+    public var rowsAffected: Int
+    public var statements: Int
+    public var nodeSeconds: Double
+
+    public init(_ results: [NodeResult]) {
+        nodesByStatus = Dictionary(grouping: results, by: \.status.rawValue).mapValues(\.count)
+        rowsAffected = results.compactMap(\.rowsAffected).reduce(0, +)
+        statements = results.compactMap(\.statements).reduce(0, +)
+        nodeSeconds = (results.map(\.executionTime).reduce(0, +) * 1000).rounded() / 1000
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case nodesByStatus = "nodes_by_status"
+        case rowsAffected = "rows_affected"
+        case nodeSeconds = "node_seconds"
+        case statements
     }
 }
 
@@ -126,6 +151,8 @@ public struct NodeResult: Codable, Sendable {
     public var timing: [Timing] = []
     /// Synthetic tables: the defects the load injected (`quality:`).
     public var injected: InjectedDefects?
+    /// How many statements its build or test sent to the engine (since v3).
+    public var statements: Int?
     /// The built relation's columns as the engine reports them, when the run was asked to read
     /// them (``ApplyOptions/readsOutputSchemas``). Not written to run_results.json.
     public var outputColumns: [ColumnSpec]? = nil
@@ -152,6 +179,6 @@ public struct NodeResult: Codable, Sendable {
         case failedSQL = "failed_sql"
         case failedSQLLine = "failed_sql_line"
         case threadID = "thread_id"
-        case name, status, relation, materialized, failures, message, path, timing, injected
+        case name, status, relation, materialized, failures, message, path, timing, injected, statements
     }
 }
