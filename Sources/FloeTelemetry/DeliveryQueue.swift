@@ -92,6 +92,28 @@ public final class DeliveryQueue: @unchecked Sendable {
         return final
     }
 
+    /// Closes several at once, so their waits overlap: a run that sends lineage and traces to two
+    /// dead destinations waits one stall, not two. The warnings, in order, nil for those with none.
+    public static func closeTogether(_ closings: [@Sendable () -> String?]) -> [String?] {
+        final class Results: @unchecked Sendable {
+            var values: [String?]
+            let lock = NSLock()
+            init(_ count: Int) { values = Array(repeating: nil, count: count) }
+        }
+        let results = Results(closings.count)
+        let group = DispatchGroup()
+        for (index, close) in closings.enumerated() {
+            group.enter()
+            Thread {
+                let warning = close()
+                results.lock.withLock { results.values[index] = warning }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        return results.values
+    }
+
     private func work() {
         while true {
             condition.lock()

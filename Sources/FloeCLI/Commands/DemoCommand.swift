@@ -47,12 +47,10 @@ struct DemoCommand: ParsableCommand {
         var options = ApplyExecution.options(planPath: path, flags: flags, mode: .build, fullRefresh: false, command: "demo", batch: true)
         let log = RunLog(path: (options.targetDirectory ?? ".") + "/floe.log", format: flags.logFormat, mirror: .standardError)
         let runnable = RunnablePlan(withRollupsOf: plan)
-        let lineage = try RunLineage(plan: runnable.plan, flag: flags.lineage, options: options)
-        options = lineage.adjusted(options)
-        defer { lineage.finish(log: log, structured: flags.logFormat == .json) }
-        let tracing = RunTracing(plan: runnable.plan, flag: flags.otlp, options: options, compile: nil, log: log)
-        defer { tracing.finish(log: log, structured: flags.logFormat == .json) }
-        let observer = ObserverGroup((tracing.tracer.map { [$0] } ?? []) + [log] + (lineage.emitter.map { [$0] } ?? []))
+        let telemetry = try RunTelemetry(plan: runnable.plan, flags: flags, options: options, compile: nil, log: log)
+        options = telemetry.lineage.adjusted(options)
+        defer { telemetry.finish(log: log, structured: flags.logFormat == .json) }
+        let observer = ObserverGroup(telemetry.leadingObservers + [log] + telemetry.trailingObservers)
         let stop = RunCancellation()
         let signals = SignalForwarding(to: stop) { reason in
             Console.standardError.line("floe: \(reason.rawValue) received: stopping the demo")

@@ -30,11 +30,9 @@ enum ApplyExecution {
         let reporter = RunReporter(quiet: flags.format == .json || structured)
         let log = RunLog(path: (options.targetDirectory ?? ".") + "/floe.log", format: flags.logFormat, mirror: .standardError)
         let runnable = RunnablePlan(withRollupsOf: plan)
-        let lineage = try RunLineage(plan: runnable.plan, flag: flags.lineage, options: options)
-        let tracing = RunTracing(plan: runnable.plan, flag: flags.otlp, options: options, compile: compile, log: log)
-        // The tracer first: the log's events carry the trace it starts.
-        let observers: [any ApplyObserver] = (tracing.tracer.map { [$0] } ?? []) + [reporter, log] + (lineage.emitter.map { [$0] } ?? [])
-        let runner = PlanRunner(plan: runnable, options: lineage.adjusted(options), observer: ObserverGroup(observers))
+        let telemetry = try RunTelemetry(plan: runnable.plan, flags: flags, options: options, compile: compile, log: log)
+        let observers = telemetry.leadingObservers + [reporter, log] + telemetry.trailingObservers
+        let runner = PlanRunner(plan: runnable, options: telemetry.lineage.adjusted(options), observer: ObserverGroup(observers))
         let signals = SignalForwarding(to: runner.cancellation) { reason in
             if !structured { reporter.cancelling(reason) }
             log.write("warn", "cancelling", [("signal", reason.rawValue)],
@@ -47,12 +45,10 @@ enum ApplyExecution {
         } catch {
             log.write("error", "run_refused", [("command", command), ("message", error.description)], message: "error: \(error.description)")
             if !structured { Console.standardError.line("error: \(error.description)") }
-            lineage.finish(log: log, structured: structured)
-            tracing.finish(log: log, structured: structured)
+            telemetry.finish(log: log, structured: structured)
             throw FloeExit(FloeExitCode(error))
         }
-        lineage.finish(log: log, structured: structured)
-        tracing.finish(log: log, structured: structured)
+        telemetry.finish(log: log, structured: structured)
         log.finishedRun(results)
         let destination = flags.results
             ?? URL(fileURLWithPath: planPath).deletingLastPathComponent().appendingPathComponent("run_results.json").path

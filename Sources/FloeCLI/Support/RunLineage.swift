@@ -33,11 +33,4 @@ struct RunLineage {
         options.readsOutputSchemas = emitter != nil
         return options
     }
-
-    /// Drains the queue; says on stderr and in floe.log what was not delivered.
-    func finish(log: RunLog, structured: Bool = false) {
-        guard let warning = emitter?.close() else { return }
-        if !structured { Console.standardError.line("warning: \(warning)") }
-        log.write("warn", "lineage_not_delivered", [("message", warning)], message: "warning: \(warning)")
-    }
 }

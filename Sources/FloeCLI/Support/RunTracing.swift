@@ -18,10 +18,6 @@ struct RunTracing {
         tracer?.onTrace = { identity in log.setTrace(identity.traceHex, span: identity.spanHex) }
     }
 
-    /// Drains what is queued; says on stderr and in floe.log what was not delivered.
-    func finish(log: RunLog, structured: Bool) {
-        guard let warning = exporter?.close() else { return }
-        if !structured { Console.standardError.line("warning: \(warning)") }
-        log.write("warn", "otlp_not_delivered", [("message", warning)], message: "warning: \(warning)")
-    }
+    /// Drains what is queued: the warning when something was not delivered.
+    func close() -> String? { exporter?.close() }
 }

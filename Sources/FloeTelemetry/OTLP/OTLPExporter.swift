@@ -53,9 +53,11 @@ public final class OTLPExporter: @unchecked Sendable {
     /// warning to print when something was dropped.
     public func close() -> String? {
         flush()
-        let warnings = [traces.close().warning(what: "trace batch", destination: tracesURL),
-                        metrics.close().warning(what: "metrics batch", destination: metricsURL)]
-        let found = warnings.compactMap { $0 }
+        let (traces, metrics, tracesURL, metricsURL) = (traces, metrics, tracesURL, metricsURL)
+        let found = DeliveryQueue.closeTogether([
+            { traces.close().warning(what: "trace batch", destination: tracesURL) },
+            { metrics.close().warning(what: "metrics batch", destination: metricsURL) },
+        ]).compactMap { $0 }
         return found.isEmpty ? nil : found.joined(separator: "; ")
     }
 }
