@@ -41,6 +41,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         // `floe serve`'s /metrics: Prometheus' collectors and text format.
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // `floe serve`'s spans: the Tracer protocol Hummingbird's TracingMiddleware calls (already
+        // in the graph through Hummingbird), implemented over floe's own OTLP exporter.
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
     ],
     targets: [
         // The plan: the only thing that crosses from compile to apply, with its rules (the version
@@ -137,6 +140,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+                "FloeTelemetry",
             ],
             swiftSettings: swiftSettings
         ),

@@ -18,6 +18,8 @@ struct CubeAPI {
         var text: String?
         /// What answered, for the request log: a rollup, the models, a remembered answer.
         var note: String?
+        /// The SQL that ran on the warehouse for it, and the rows it gave (for the query's span).
+        var ran: [(sql: String, rows: Int)] = []
 
         static func error(_ status: Int, _ message: String) -> Reply { Reply(status: status, body: .object([("error", .string(message))])) }
     }
@@ -120,6 +122,7 @@ struct CubeAPI {
             }
             var results: [JSONValue] = []
             var answeredBy: [String] = []
+            var ran: [(sql: String, rows: Int)] = []
             for query in batch.queries {
                 let added: LoadResult.AddedColumn?
                 switch batch {
@@ -134,10 +137,13 @@ struct CubeAPI {
                 let result = try served.runner.load(query, on: connection, rollups: rollups, security: security)
                 results.append(result.json(adding: added))
                 answeredBy.append(Self.answeredBy(result))
+                ran.append((result.generated.sql, result.rows.rows.count))
             }
-            return Reply(status: 200, body: .object([
+            var reply = Reply(status: 200, body: .object([
                 ("queryType", .string(batch.queryType)), ("results", .array(results)), ("pivotQuery", batch.pivotQuery), ("slowQuery", .bool(false)),
             ]), note: answeredBy.joined(separator: "; "))
+            reply.ran = ran
+            return reply
         } catch {
             return failure(error)
         }
@@ -154,7 +160,9 @@ struct CubeAPI {
         let result = try served.runner.load(query, on: connection, rollups: rollups, security: security)
         let text = result.json.text
         if let stamp, let key { served.remember(text, for: key, on: connection, stamp: stamp) }
-        return Reply(status: 200, body: .null, text: text, note: Self.answeredBy(result))
+        var reply = Reply(status: 200, body: .null, text: text, note: Self.answeredBy(result))
+        reply.ran = [(result.generated.sql, result.rows.rows.count)]
+        return reply
     }
 
     /// The request log's word for what answered: the rollup's name, or the models.

@@ -22,8 +22,11 @@ extension SemanticServer {
         let api = CubeAPI(served: served, security: security, log: log)
         let reply = await bounded(served, api, client: nil, query: running) { connection in
             do {
-                answer.result = try served.runner.load(query, on: connection, rollups: served.rollupState.current(connection), security: security)
-                return CubeAPI.Reply(status: 200, body: .null)
+                let result = try served.runner.load(query, on: connection, rollups: served.rollupState.current(connection), security: security)
+                answer.result = result
+                var reply = CubeAPI.Reply(status: 200, body: .null, note: CubeAPI.answeredBy(result))
+                reply.ran = [(result.generated.sql, result.rows.rows.count)]
+                return reply
             } catch {
                 return api.failure(error)
             }

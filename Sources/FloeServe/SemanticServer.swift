@@ -10,6 +10,9 @@ import NIOPosix
 import ServiceLifecycle
 import NIOSSL
 import FloeConnect
+import FloeTelemetry
+import Instrumentation
+import Tracing
 
 /// `floe serve`: Cube's REST API (`/cubejs-api/v1/load`, `/meta`, `/sql`, `/dry-run`) and
 /// health checks (`/livez`, `/readyz`) over the plan's cubes, on Hummingbird.
@@ -33,6 +36,8 @@ public struct SemanticServer: Sendable {
     let metrics = ServeMetrics()
     /// The SQL API's TLS, when platform.yaml gives it a certificate.
     let tls: NIOSSLContext?
+    /// Where the server's spans go, when OTLP is configured (see ``bootstrapTracing()``).
+    let traces: OTLPExporter?
 
     /// Where the queries run: threads that may block on the warehouse's sockets. Shared by every
     /// server of the process; a query that passes its deadline gives its thread back once its
@@ -55,6 +60,8 @@ public struct SemanticServer: Sendable {
         self.log = log
         source = try PlanSource(configuration: configuration, log: log)
         let plan = source.current().plan
+        traces = OTLPDestination.resolve(configured: plan.observability.otlp?.endpoint, serviceName: plan.observability.otlp?.serviceName,
+                                         flag: configuration.otlp, environment: configuration.environment)?.exporter()
         if let sql = plan.semantic?.sqlAPI, let certificate = sql.tlsCertificate, let key = sql.tlsKey {
             let resolver = SecretResolver(settings: plan.secrets, environment: configuration.environment)
             do {
@@ -73,6 +80,10 @@ public struct SemanticServer: Sendable {
     /// port it listens on (useful with port 0).
     public func application(onRunning: @escaping @Sendable (Int) -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router(context: ServeRequestContext.self)
+        if traces != nil {
+            // A server span per request, joining the caller's trace when it sends a traceparent.
+            router.add(middleware: TracingMiddleware(recordingHeaders: [HTTPField.Name("x-request-id")!]))
+        }
         router.add(middleware: CORSMiddleware(
             allowOrigin: .all, allowHeaders: [.accept, .authorization, .contentType, .origin, HTTPField.Name("x-request-id")!],
             allowMethods: [.get, .post, .options], maxAge: .seconds(600)))
@@ -152,6 +163,18 @@ public struct SemanticServer: Sendable {
         defer { signals.remove() }
         try await group.run()
     }
+
+    /// Makes floe's OTLP tracer the process's (swift-distributed-tracing's `InstrumentationSystem`,
+    /// which Hummingbird's tracing middleware asks), when OTLP is configured. Once per process:
+    /// the command calls it before serving; a test server does not.
+    public func bootstrapTracing() {
+        guard let traces else { return }
+        InstrumentationSystem.bootstrap(OTLPTracer(exporter: traces))
+    }
+
+    /// Sends the spans not yet sent and waits (briefly) for the collector: the warning when
+    /// some were not delivered.
+    public func closeTracing() -> String? { traces?.close() }
 
     /// A token signed with the API secret for `claims`, expiring `lifetime` seconds from now
     /// unless the claims give `exp` (`floe serve --token`). nil when the API has no secret.
@@ -253,6 +276,8 @@ public struct SemanticServer: Sendable {
         _ work: @escaping @Sendable (any EngineConnection) -> CubeAPI.Reply, done: @escaping @Sendable (CubeAPI.Reply) -> Void
     ) {
         guard running.insert(query) else { return done(.error(503, "the server is stopping")) }
+        // The request's span (task-local here, gone on the worker thread): the SQL's span's parent.
+        let parent = traces == nil ? nil : OTLPTracer.identity(of: InstrumentationContext.current)
         let limit = timeout ?? configuration.queryTimeout
         let stopped: @Sendable (RunningQuery.Stop) -> CubeAPI.Reply = { reason in
             switch reason {
@@ -290,11 +315,13 @@ public struct SemanticServer: Sendable {
                 return
             }
             let reply: CubeAPI.Reply
+            let began = Date()
             do {
                 reply = try served.run(query, work)
             } catch {
                 reply = api.failure(error)
             }
+            self.recordSQLSpans(reply, parent: parent, engine: served.plan.profiles.compute.type, start: began)
             if let reason = query.stopped {
                 answer.resume(stopped(reason))
             } else {
@@ -303,6 +330,22 @@ public struct SemanticServer: Sendable {
         }
         // A stop that came while the work waited for a thread.
         if let reason = query.stopped { answer.resume(stopped(reason)) }
+    }
+
+    /// The SQL a query ran, as client spans under the request's: `db.query.text`, the engine, the
+    /// rows; the error when the warehouse failed it.
+    private func recordSQLSpans(_ reply: CubeAPI.Reply, parent: TraceIdentity?, engine: String, start: Date) {
+        guard let traces, let parent else { return }
+        let end = Date()
+        for ran in reply.ran {
+            traces.record(SpanData(identity: parent.child(), parentSpanID: parent.spanID, name: "SELECT \(engine)", kind: .client, start: start, end: end,
+                                   attributes: [("db.query.text", .string(ran.sql)), ("db.system.name", .string(engine)),
+                                                ("db.response.returned_rows", .int(Int64(ran.rows))), ("floe.answered_by", .string(reply.note ?? ""))]))
+        }
+        if reply.ran.isEmpty, reply.status >= 500, let message = reply.body["error"]?.stringValue {
+            traces.record(SpanData(identity: parent.child(), parentSpanID: parent.spanID, name: "SELECT \(engine)", kind: .client, start: start, end: end,
+                                   attributes: [("db.system.name", .string(engine))], error: message))
+        }
     }
 
     /// `/readyz`: 200 when the warehouse answers `select 1` within the query timeout (at most 5 s),

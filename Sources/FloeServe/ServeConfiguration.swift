@@ -24,6 +24,9 @@ public struct ServeConfiguration: Sendable {
     /// The SQL API's port (`--sql-port`; 0 picks a free one); nil: platform.yaml's
     /// `semantic.sql_api.port`, and no SQL API when that is absent too.
     public var sqlPort: Int?
+    /// `--otlp`: the OTLP collector for the server's spans, or `off`; nil: OpenTelemetry's
+    /// environment variables, then platform.yaml's `observability.otlp`.
+    public var otlp: String?
 
     public static let defaultQueryTimeout = 30.0
     public static let defaultDrainTimeout = 5.0
@@ -33,7 +36,8 @@ public struct ServeConfiguration: Sendable {
     public init(host: String, port: Int, planPath: String, projectDirectory: String, environment: [String: String],
                 environmentName: String? = nil, queryTimeout: Double = ServeConfiguration.defaultQueryTimeout,
                 drainTimeout: Double = ServeConfiguration.defaultDrainTimeout, continueWait: Double = ServeConfiguration.defaultContinueWait,
-                sqlPort: Int? = nil) {
+                sqlPort: Int? = nil, otlp: String? = nil) {
+        self.otlp = otlp
         self.continueWait = continueWait
         self.sqlPort = sqlPort
         self.environmentName = environmentName

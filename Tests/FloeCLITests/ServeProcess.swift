@@ -85,10 +85,11 @@ final class ServeProcess: @unchecked Sendable {
     }
 
     /// GETs `path`; the status (0 when no answer came within `timeout`), the body and how long it took.
-    func get(_ path: String, token: String? = nil, timeout: Double = 60) -> (status: Int, body: String, seconds: Double) {
+    func get(_ path: String, token: String? = nil, headers: [String: String] = [:], timeout: Double = 60) -> (status: Int, body: String, seconds: Double) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.timeoutInterval = timeout
         if let token { request.setValue(token, forHTTPHeaderField: "Authorization") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         nonisolated(unsafe) var result: (Int, String) = (0, "")
         let done = DispatchSemaphore(value: 0)
         let started = Date()
@@ -101,8 +102,9 @@ final class ServeProcess: @unchecked Sendable {
     }
 
     /// GETs Cube's `/load` with `query` percent-encoded.
-    func load(_ query: String, token: String? = nil, timeout: Double = 60) -> (status: Int, body: String, seconds: Double) {
-        get("/cubejs-api/v1/load?query=" + (query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""), token: token, timeout: timeout)
+    func load(_ query: String, token: String? = nil, headers: [String: String] = [:], timeout: Double = 60) -> (status: Int, body: String, seconds: Double) {
+        get("/cubejs-api/v1/load?query=" + (query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""), token: token, headers: headers,
+            timeout: timeout)
     }
 
     /// Sends `signal` and waits for the process to end; how long that took.

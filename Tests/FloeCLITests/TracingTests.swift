@@ -132,6 +132,32 @@ struct TracingTests {
             .stderr.contains("not delivered") == false)
     }
 
+    /// `floe serve`: a server span per request in the caller's trace (its traceparent), and the
+    /// query's SQL as a client span under it.
+    @Test func serveJoinsTheCallersTraceAndShowsTheSQL() throws {
+        let collector = try Collector()
+        let demo = try ServeCommandTests.builtDemo()
+        let environment = ["FLOE_SECRET_CUBE_API_JWT_SECRET": ServeCommandTests.secret]
+        let serve = try ServeProcess(["--otlp", collector.url], in: demo, environment: environment)
+        let token = try FloeBinary.run(["serve", "--token", #"{"role": "admin"}"#], in: demo, environment: environment)
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let caller = "0af7651916cd43dd8448eb211c80319c", callerSpan = "b7ad6b7169203331"
+        let answer = serve.load(#"{"measures": ["Orders.count"], "dimensions": ["Orders.region"]}"#, token: token,
+                                headers: ["traceparent": "00-\(caller)-\(callerSpan)-01"])
+        #expect(answer.status == 200, "\(answer.body)")
+        serve.stop()
+        let spans = try collector.spans()
+        let server = try #require(spans.first { $0["kind"] as? String == "SPAN_KIND_SERVER" }, "\(spans)")
+        #expect(Collector.hex(server["traceId"]) == caller && Collector.hex(server["parentSpanId"]) == callerSpan)
+        let attributes = Collector.attributes(server["attributes"])
+        #expect(attributes["http.route"] as? String == "/cubejs-api/v1/load" && attributes["http.response.status_code"] as? Int == 200, "\(attributes)")
+        let sql = try #require(spans.first { $0["kind"] as? String == "SPAN_KIND_CLIENT" }, "\(spans)")
+        #expect(Collector.hex(sql["traceId"]) == caller && Collector.hex(sql["parentSpanId"]) == Collector.hex(server["spanId"]))
+        let query = Collector.attributes(sql["attributes"])
+        #expect((query["db.query.text"] as? String)?.lowercased().contains("select") == true && query["db.system.name"] as? String == "sqlite"
+                && query["floe.answered_by"] as? String == "models", "\(query)")
+    }
+
     /// A collector that accepts connections and never answers costs the run under a second.
     @Test func aDeadCollectorDoesNotSlowTheRun() throws {
         let hanging = try Collector(["--hang"])

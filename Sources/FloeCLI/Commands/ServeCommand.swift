@@ -62,6 +62,10 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "How long a token printed by --token is valid, in hours (unless its claims give exp).")
     var tokenHours: Double = 24
 
+    @Option(help: ArgumentHelp("Where the server's spans go: an OTLP/HTTP collector's URL, or off (default: platform.yaml's "
+                               + "observability.otlp; also OTEL_EXPORTER_OTLP_ENDPOINT).", valueName: "url"))
+    var otlp: String?
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard sqlPort.map({ (0...65_535).contains($0) }) ?? true else { throw ValidationError("--sql-port must be 0 to 65535") }
@@ -91,7 +95,7 @@ struct ServeCommand: ParsableCommand {
         let configuration = ServeConfiguration(
             host: host, port: port, planPath: plan, projectDirectory: projectDir ?? PlanFile.projectDirectory(forPlan: plan),
             environment: ProcessInfo.processInfo.environment, environmentName: environmentName,
-            queryTimeout: queryTimeout, drainTimeout: drainTimeout, continueWait: continueWait, sqlPort: sqlPort)
+            queryTimeout: queryTimeout, drainTimeout: drainTimeout, continueWait: continueWait, sqlPort: sqlPort, otlp: otlp)
         let server: SemanticServer
         do {
             server = try SemanticServer(configuration: configuration) { Console.standardError.line($0) }
@@ -107,6 +111,8 @@ struct ServeCommand: ParsableCommand {
             ? "requests need Authorization: <JWT signed HS256 with the semantic API secret>"
             : "open: platform.yaml gives the semantic API no secret, so no token is asked for and access policies are not applied"
         let host = self.host
+        server.bootstrapTracing()
+        defer { if let warning = server.closeTracing() { Console.standardError.line("floe serve: warning: \(warning)") } }
         let outcome = Self.waitFor {
             try await server.run(onRunning: { port in
                 Console.standardError.line("floe serve: listening on http://\(host):\(port) (plan \(plan), environment \(server.environment)); \(auth)")
