@@ -29,6 +29,8 @@ public struct SemanticServer: Sendable {
     let source: PlanSource
     let tokens = TokenCache()
     let log: @Sendable (String) -> Void
+    /// Where request and query lines go with their parts, when the log is structured; nil: `log`.
+    let events: (@Sendable (ServeLogEvent) -> Void)?
     let running = RunningQueries()
     let clients = ClientConnections()
     let pending = PendingAnswers()
@@ -55,9 +57,11 @@ public struct SemanticServer: Sendable {
     static let interrupts = DispatchQueue(label: "floe.serve.interrupts", attributes: .concurrent)
 
     /// Loads the plan now, so a plan or secret that cannot be served fails before listening.
-    public init(configuration: ServeConfiguration, log: @escaping @Sendable (String) -> Void) throws(ServeError) {
+    public init(configuration: ServeConfiguration, events: (@Sendable (ServeLogEvent) -> Void)? = nil,
+                log: @escaping @Sendable (String) -> Void) throws(ServeError) {
         self.configuration = configuration
         self.log = log
+        self.events = events
         source = try PlanSource(configuration: configuration, log: log)
         let plan = source.current().plan
         traces = OTLPDestination.resolve(configured: plan.observability.otlp?.endpoint, serviceName: plan.observability.otlp?.serviceName,
@@ -170,6 +174,7 @@ public struct SemanticServer: Sendable {
     public func bootstrapTracing() {
         guard let traces else { return }
         InstrumentationSystem.bootstrap(OTLPTracer(exporter: traces))
+        traces.flushPeriodically(every: 2)
     }
 
     /// Sends the spans not yet sent and waits (briefly) for the collector: the warning when
@@ -382,12 +387,25 @@ public struct SemanticServer: Sendable {
         metrics.request(endpoint, status: reply.status, duration: ContinuousClock.now - started)
         metrics.failed(status: reply.status)
         metrics.answered(reply.note)
-        var line = "floe serve: \(endpoint) \(reply.status) \(Self.milliseconds(since: started)) ms"
-        if let query { line += " " + RequestLogLine.members(of: query) }
+        let milliseconds = Self.milliseconds(since: started)
+        let members = query.map(RequestLogLine.members(of:))
+        let error = reply.status >= 400 ? reply.body["error"]?.stringValue : nil
+        var line = "floe serve: \(endpoint) \(reply.status) \(milliseconds) ms"
+        if let members { line += " " + members }
         if let note = reply.note { line += " (\(note))" }
-        if reply.status >= 400, let message = reply.body["error"]?.stringValue { line += ": \(message)" }
-        log(line)
+        if let error { line += ": \(error)" }
+        var fields = [("endpoint", endpoint), ("status", String(reply.status)), ("milliseconds", milliseconds)]
+        if let members { fields.append(("members", members)) }
+        if let note = reply.note { fields.append(("answered_by", note)) }
+        if let error { fields.append(("error", error)) }
+        emit(ServeLogEvent(name: "request_served", level: reply.status >= 500 ? "error" : reply.status >= 400 ? "warn" : "info",
+                           message: line, fields: fields))
         return Self.reply(reply)
+    }
+
+    /// A request's or query's line: to the structured log when there is one, else the text log.
+    func emit(_ event: ServeLogEvent) {
+        if let events { events(event) } else { log(event.message) }
     }
 
     /// The time since `started`, in milliseconds with one decimal, for the request log.

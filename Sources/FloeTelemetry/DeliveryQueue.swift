@@ -86,7 +86,7 @@ public final class DeliveryQueue: @unchecked Sendable {
         let abandoned = pending.count + inFlight
         if abandoned > 0 {
             final.dropped += abandoned
-            final.lastError = final.lastError ?? "no answer within \(stall) s when the run ended"
+            final.lastError = final.lastError ?? "no answer within \(stall) s at the end"
         }
         pending.removeAll()
         return final

@@ -33,4 +33,21 @@ struct LogFormatTests {
         let warning = wrong.stderr.split(separator: "\n").first { $0.contains("\"name\":\"Warning\"") }
         #expect(warning != nil && wrong.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("{") }, "\(wrong.stderr)")
     }
+
+    @Test func serveLogsEachRequestAsAnObject() throws {
+        let demo = try ServeCommandTests.builtDemo()
+        let environment = ["FLOE_SECRET_CUBE_API_JWT_SECRET": ServeCommandTests.secret]
+        let serve = try ServeProcess(["--log-format", "json"], in: demo, environment: environment)
+        let token = try FloeBinary.run(["serve", "--token", #"{"role": "admin"}"#], in: demo, environment: environment)
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(serve.load(#"{"measures": ["Orders.count"], "dimensions": ["Orders.status"]}"#, token: token).status == 200)
+        serve.stop()
+        let events = try serve.log.split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not one JSON object: \(line)")
+        }
+        let request = try #require(events.first { ($0["info"] as? [String: Any])?["name"] as? String == "RequestServed" })
+        let data = request["data"] as? [String: String]
+        #expect(data?["endpoint"] == "load" && data?["status"] == "200" && data?["members"] == "Orders.count,Orders.status"
+                && data?["answered_by"]?.hasPrefix("rollup ") == true, "\(request)")
+    }
 }

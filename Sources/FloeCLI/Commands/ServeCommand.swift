@@ -66,6 +66,9 @@ struct ServeCommand: ParsableCommand {
                                + "observability.otlp; also OTEL_EXPORTER_OTLP_ENDPOINT).", valueName: "url"))
     var otlp: String?
 
+    @Option(help: "text: the log as lines on stderr; json: one JSON object per event, shaped like dbt's JSON logs.")
+    var logFormat: LogFormat = .text
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard sqlPort.map({ (0...65_535).contains($0) }) ?? true else { throw ValidationError("--sql-port must be 0 to 65535") }
@@ -97,8 +100,14 @@ struct ServeCommand: ParsableCommand {
             environment: ProcessInfo.processInfo.environment, environmentName: environmentName,
             queryTimeout: queryTimeout, drainTimeout: drainTimeout, continueWait: continueWait, sqlPort: sqlPort, otlp: otlp)
         let server: SemanticServer
-        do {
-            server = try SemanticServer(configuration: configuration) { Console.standardError.line($0) }
+        var events: (@Sendable (ServeLogEvent) -> Void)?
+        var log: @Sendable (String) -> Void = { Console.standardError.line($0) }
+        if logFormat == .json {
+            events = { Self.jsonEvent($0) }
+            log = { Self.jsonLine($0) }
+        }
+        do throws(ServeError) {
+            server = try SemanticServer(configuration: configuration, events: events, log: log)
         } catch {
             Console.standardError.line("error: \(error.message)")
             throw FloeExit(error.kind == .secret ? .secretNotResolvable : .invalidConfiguration)
@@ -110,27 +119,43 @@ struct ServeCommand: ParsableCommand {
         let auth = server.requiresTokens
             ? "requests need Authorization: <JWT signed HS256 with the semantic API secret>"
             : "open: platform.yaml gives the semantic API no secret, so no token is asked for and access policies are not applied"
+        let json = logFormat == .json
+        let say: @Sendable (String) -> Void = { line in
+            if json { Self.jsonLine(line) } else { Console.standardError.line(line) }
+        }
         let host = self.host
         server.bootstrapTracing()
-        defer { if let warning = server.closeTracing() { Console.standardError.line("floe serve: warning: \(warning)") } }
+        defer { if let warning = server.closeTracing() { say("floe serve: warning: \(warning)") } }
         let outcome = Self.waitFor {
             try await server.run(onRunning: { port in
-                Console.standardError.line("floe serve: listening on http://\(host):\(port) (plan \(plan), environment \(server.environment)); \(auth)")
+                say("floe serve: listening on http://\(host):\(port) (plan \(plan), environment \(server.environment)); \(auth)")
             }, onSQLRunning: { port in
                 let login = server.requiresTokens ? "password: a token from floe serve --token, or a user of semantic.sql_api.users" : "no password"
-                Console.standardError.line("floe serve: SQL API on postgresql://\(host):\(port) (psql -h \(host) -p \(port) -U <user> <any database>; "
+                say("floe serve: SQL API on postgresql://\(host):\(port) (psql -h \(host) -p \(port) -U <user> <any database>; "
                     + "\(login)\(server.sqlTLS ? "; TLS offered" : ""))")
             })
         }
         if case .failure(let failure) = outcome {
-            Console.standardError.line("error: cannot serve on \(host):\(port): \(failure)")
+            say("error: cannot serve on \(host):\(port): \(failure)")
             throw FloeExit(.failed)
         }
-        Console.standardError.line("floe serve: stopped")
+        say("floe serve: stopped")
     }
 }
 
 extension ServeCommand {
+    /// A request's or query's event as one JSON object on stderr.
+    @Sendable static func jsonEvent(_ event: ServeLogEvent) {
+        Console.standardError.line(LogEvent(level: event.level, event: event.name, message: event.message,
+                                            fields: event.fields.map { ($0.0, $0.1) }).jsonLine(at: Date(), context: .init()))
+    }
+
+    /// Any other line of the server's log (startup, warnings) as one JSON object.
+    @Sendable static func jsonLine(_ line: String) {
+        let level = line.contains("error") ? "error" : line.contains("warning") ? "warn" : "info"
+        Console.standardError.line(LogEvent(level: level, event: "serve_log", message: line, fields: []).jsonLine(at: Date(), context: .init()))
+    }
+
     /// `--token`: signs the claims with the plan's API secret.
     func printToken(_ text: String, server: SemanticServer) throws {
         guard let claims = try? JSONValue.parse(text), claims.objectValue != nil else {

@@ -210,7 +210,12 @@ final class SQLAPISession: PGSession, @unchecked Sendable {
             let members = (cubeQuery.measures + cubeQuery.dimensions + cubeQuery.timeDimensions.map { td in
                 td.granularity.map { "\(td.dimension).\($0.rawValue)" } ?? td.dimension
             }).joined(separator: ",")
-            self.server.log("floe serve: sql \(running.user) \(rows.count) rows \(SemanticServer.milliseconds(since: started)) ms \(members) (\(CubeAPI.answeredBy(result)))")
+            let milliseconds = SemanticServer.milliseconds(since: started)
+            self.server.emit(ServeLogEvent(
+                name: "sql_query_served", level: "info",
+                message: "floe serve: sql \(running.user) \(rows.count) rows \(milliseconds) ms \(members) (\(CubeAPI.answeredBy(result)))",
+                fields: [("user", running.user), ("rows", String(rows.count)), ("milliseconds", milliseconds), ("members", members),
+                         ("answered_by", CubeAPI.answeredBy(result))]))
             return PGResult(rows: rows, tag: "SELECT \(rows.count)")
         }
     }

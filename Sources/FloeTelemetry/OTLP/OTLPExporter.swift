@@ -12,6 +12,7 @@ public final class OTLPExporter: @unchecked Sendable {
     private let batchSize: Int
     private let lock = NSLock()
     private var pending: [SpanData] = []
+    private var timer: DispatchSourceTimer?
 
     /// `endpoint` is the collector's base URL (`http://jaeger:4318`); `headers` go with every
     /// request (OTEL_EXPORTER_OTLP_HEADERS).
@@ -23,6 +24,16 @@ public final class OTLPExporter: @unchecked Sendable {
         traces = DeliveryQueue(sink: HTTPSink(url: tracesURL, contentType: "application/x-protobuf", headers: headers, timeout: timeout), workers: 1)
         metrics = DeliveryQueue(sink: HTTPSink(url: metricsURL, contentType: "application/x-protobuf", headers: headers, timeout: timeout), workers: 1)
         self.batchSize = batchSize
+    }
+
+    /// Sends what was recorded every `seconds` too, for a long-lived process (`floe serve`),
+    /// whose spans would otherwise wait for a full batch.
+    public func flushPeriodically(every seconds: Double) {
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "floe.otlp.flush"))
+        timer.schedule(deadline: .now() + seconds, repeating: seconds)
+        timer.setEventHandler { [weak self] in self?.flush() }
+        timer.resume()
+        lock.withLock { self.timer = timer }
     }
 
     public func record(_ span: SpanData) {
@@ -52,6 +63,7 @@ public final class OTLPExporter: @unchecked Sendable {
     /// Flushes, drains both queues (see ``DeliveryQueue/close(stall:limit:)``) and returns the
     /// warning to print when something was dropped.
     public func close() -> String? {
+        lock.withLock { timer?.cancel() }
         flush()
         let (traces, metrics, tracesURL, metricsURL) = (traces, metrics, tracesURL, metricsURL)
         let found = DeliveryQueue.closeTogether([
