@@ -241,7 +241,7 @@ let package = Package(
         .target(
             name: "FloeCompiler",
             dependencies: [
-                "FloeContract", "FloeCore", "FloeEngine", "FloeTemplates", "FloeJinja", "FloeYAML", "FloePackageSpec",
+                "FloeContract", "FloeCore", "FloeEngine", "FloeTemplates", "FloeJinja", "FloeYAML", "FloePackageSpec", "FloeSQL",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

@@ -6,9 +6,9 @@ public struct SQLLexer {
     /// Characters PostgreSQL allows in an operator.
     private static let operatorBytes: Set<UInt8> = Set("+-*/<>=~!@#%^&|`?".utf8)
 
-    private let bytes: [UInt8]
+    let bytes: [UInt8]
     private let flavor: SQLFlavor
-    private(set) var index = 0
+    var index = 0
 
     public init(_ text: String, flavor: SQLFlavor = .postgres) {
         bytes = Array(text.utf8)
@@ -27,7 +27,7 @@ public struct SQLLexer {
         }
     }
 
-    private func peek(_ ahead: Int = 0) -> UInt8? {
+    func peek(_ ahead: Int = 0) -> UInt8? {
         index + ahead < bytes.count ? bytes[index + ahead] : nil
     }
 
@@ -97,7 +97,7 @@ public struct SQLLexer {
         throw SQLSyntaxError("unexpected character '\(Character(UnicodeScalar(byte)))'", offset: start)
     }
 
-    private mutating func skipSpaceAndComments() throws(SQLSyntaxError) {
+    mutating func skipSpaceAndComments() throws(SQLSyntaxError) {
         while let byte = peek() {
             if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C {
                 index += 1

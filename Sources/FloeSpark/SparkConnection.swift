@@ -42,7 +42,7 @@ final class SparkConnection: EngineConnection {
     @discardableResult
     func execute(_ sql: String) throws -> Int {
         var changed = 0
-        for statement in StatementSplitter.split(sql) where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        for statement in StatementSplitter.split(sql, flavor: dialect.sqlFlavor) where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             changed = try session.execute(statement)
         }
         return changed

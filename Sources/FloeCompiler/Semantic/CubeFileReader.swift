@@ -113,7 +113,7 @@ struct CubeFileReader {
         case (let table?, nil):
             sqlTable = resolveRefs(table, path: path + ".sql_table", dependsOn: &dependsOn)
             if dependsOn.count == 1, let model = models.first(where: { $0.uniqueID == dependsOn.first }),
-               sqlTable == dialect.relation(model.relation), let columns = SelectColumns.of(model.sql) {
+               sqlTable == dialect.relation(model.relation), let columns = SelectColumns.of(model.sql, flavor: dialect.sqlFlavor) {
                 modelColumns = (model.name, model.path, columns)
             }
 

@@ -134,7 +134,7 @@ struct DbtSemanticLayer {
                   hint: "materialize '\(name)' as a table or view to define a semantic model on it")
             return
         }
-        let columns = SelectColumns.of(compiled.sql)
+        let columns = SelectColumns.of(compiled.sql, flavor: dialect.sqlFlavor)
         let index = cubes.count
         relations[index] = dialect.relation(compiled.relation)
         var locations: [String: SourceLocation] = [:]

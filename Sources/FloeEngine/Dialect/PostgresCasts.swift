@@ -1,3 +1,4 @@
+import FloeSQL
 import Foundation
 
 /// PostgreSQL's cast operator, `expression::type`, written as the standard `cast(expression as
@@ -15,7 +16,7 @@ public enum PostgresCasts {
     public static func rewrite(_ sql: String) -> String {
         // Most SQL has none: a byte search finds that quickly.
         guard mentionsCastOperator(sql) else { return sql }
-        var tokens = tokenize(Array(sql.utf8))
+        var tokens = tokenize(sql)
         var index = 0
         while index < tokens.count {
             guard tokens[index].kind == .castOperator, let start = operandStart(tokens, before: index),
@@ -48,40 +49,27 @@ public enum PostgresCasts {
         var bytes: [UInt8]
     }
 
-    static func tokenize(_ bytes: [UInt8]) -> [Token] {
-        var tokens: [Token] = []
-        var index = 0
-        func add(_ kind: Token.Kind, _ end: Int) {
-            tokens.append(Token(kind: kind, bytes: Array(bytes[index..<end])))
-            index = end
-        }
-        while index < bytes.count {
-            let byte = bytes[index]
-            let next = index + 1 < bytes.count ? bytes[index + 1] : 0
-            switch byte {
-            case UInt8(ascii: "'"): add(.string, StatementSplitter.skipQuoted(bytes, from: index, quote: byte))
-            case UInt8(ascii: "\""): add(.quoted, StatementSplitter.skipQuoted(bytes, from: index, quote: byte))
-            case UInt8(ascii: "-") where next == UInt8(ascii: "-"):
-                var end = index
-                while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
-                add(.comment, end)
-            case UInt8(ascii: "/") where next == UInt8(ascii: "*"): add(.comment, StatementSplitter.skipBlockComment(bytes, from: index))
-            case UInt8(ascii: ":") where next == UInt8(ascii: ":"): add(.castOperator, index + 2)
-            case UInt8(ascii: "("): add(.open, index + 1)
-            case UInt8(ascii: ")"): add(.close, index + 1)
-            case UInt8(ascii: "."): add(.dot, index + 1)
-            case _ where isSpace(byte):
-                var end = index
-                while end < bytes.count && isSpace(bytes[end]) { end += 1 }
-                add(.space, end)
-            case _ where isWordByte(byte):
-                var end = index
-                while end < bytes.count && isWordByte(bytes[end]) { end += 1 }
-                add(.word, end)
-            default: add(.other, index + 1)
+    /// The text as FloeSQL's tokenizer cuts it, in the kinds the rewrite needs.
+    static func tokenize(_ sql: String) -> [Token] {
+        SQLLexer.pieces(sql).map { piece in
+            let kind: Token.Kind = switch piece.kind {
+            case .space: .space
+            case .comment: .comment
+            case .unreadable: .other
+            case .token(let token):
+                switch token {
+                case .identifier(_, quoted: false), .number, .parameter: .word
+                case .identifier(_, quoted: true): .quoted
+                case .string: .string
+                case .op("::"): .castOperator
+                case .punctuation("("): .open
+                case .punctuation(")"): .close
+                case .punctuation("."): .dot
+                default: .other
+                }
             }
+            return Token(kind: kind, bytes: Array(piece.text.utf8))
         }
-        return tokens
     }
 
     /// Where the operand `::` at `cast` applies to begins; nil when there is none to find.
@@ -163,14 +151,6 @@ public enum PostgresCasts {
         return (type, index)
     }
 
-    private static func isSpace(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
-    }
-
-    private static func isWordByte(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "_") || byte == UInt8(ascii: "$") || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
-            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte >= 0x80
-    }
 }
 
 /// SQLite's `cast(x as date)` and `cast(x as timestamp)` give a number (the type names have
@@ -186,7 +166,7 @@ public enum SQLiteTemporalCasts {
 
     public static func rewrite(_ sql: String) -> String {
         guard mentionsCast(sql) else { return sql }
-        let tokens = PostgresCasts.tokenize(Array(sql.utf8))
+        let tokens = PostgresCasts.tokenize(sql)
         return String(decoding: rewrite(tokens[...]), as: UTF8.self)
     }
 

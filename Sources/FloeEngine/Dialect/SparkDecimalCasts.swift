@@ -8,7 +8,7 @@ public enum SparkDecimalCasts {
 
     public static func rewrite(_ sql: String) -> String {
         guard mentionsDecimal(sql) else { return sql }
-        let tokens = PostgresCasts.tokenize(Array(sql.utf8))
+        let tokens = PostgresCasts.tokenize(sql)
         var output: [UInt8] = []
         output.reserveCapacity(sql.utf8.count + 16)
         for (index, token) in tokens.enumerated() {

@@ -345,13 +345,16 @@ import Testing
             union all select 1, 2
             """) == ["q", "total"])
         #expect(SelectColumns.of("select 'a, b' as text, 3 as n") == ["text", "n"])
+        // An alias without AS is an alias to the parser, as it is to PostgreSQL.
+        #expect(SelectColumns.of("select upper(a) b from t") == ["b"])
+        #expect(SelectColumns.of("select `a`, `t`.`b` from `t`", flavor: .sqlite) == ["a", "b"])
     }
 
     @Test func claimsNothingWhenTheListIsNotPlain() {
         #expect(SelectColumns.of("select * from t") == nil)
         #expect(SelectColumns.of("select t.* from t") == nil)
         #expect(SelectColumns.of("select a + 1 from t") == nil)
-        #expect(SelectColumns.of("select upper(a) b from t") == nil)
+        #expect(SelectColumns.of("select upper(a) from t") == nil)
         #expect(SelectColumns.of("not sql at all") == nil)
     }
 }
