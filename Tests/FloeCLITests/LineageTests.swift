@@ -52,31 +52,21 @@ struct LineageTests {
     static var python: URL { URL(fileURLWithPath: ProcessInfo.processInfo.environment["FLOE_TEST_OBSERVABILITY_PYTHON"]!) }
     static var receiverScript: String { FloeBinary.repositoryRoot.appendingPathComponent("Tests/FloeCLITests/Clients/openlineage_receiver.py").path }
 
-    /// The loopback endpoint, started as its own process and stopped by its pid.
+    /// The loopback endpoint (`Clients/openlineage_receiver.py`).
     final class Receiver {
-        let process = Process()
-        let port: Int
+        let server: LoopbackServer
         let events: URL
 
-        init(in directory: URL, _ options: [String] = []) throws {
-            events = directory.appendingPathComponent("received.jsonl")
-            let portFile = directory.appendingPathComponent("receiver.port")
-            process.executableURL = LineageTests.python
-            process.arguments = [LineageTests.receiverScript, "serve", portFile.path, events.path] + options
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            let deadline = Date().addingTimeInterval(30)
-            while !FileManager.default.fileExists(atPath: portFile.path) {
-                guard Date() < deadline, process.isRunning else { throw CocoaError(.fileReadNoSuchFile) }
-                Thread.sleep(forTimeInterval: 0.02)
+        init(_ options: [String] = []) throws {
+            nonisolated(unsafe) var file = URL(fileURLWithPath: "/")
+            server = try LoopbackServer("openlineage_receiver.py") { portFile in
+                file = URL(fileURLWithPath: portFile).deletingLastPathComponent().appendingPathComponent("received.jsonl")
+                return ["serve", portFile, file.path] + options
             }
-            port = Int(try String(contentsOf: portFile, encoding: .utf8)) ?? 0
+            events = file
         }
 
-        deinit {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-        }
+        var port: Int { server.port }
 
         /// What it received: each event with the problems the checker found and whether it came gzipped.
         func received() throws -> [(event: [String: Any], errors: [String], gzip: Bool)] {
@@ -115,8 +105,7 @@ struct LineageTests {
     }
 
     @Test func aBuildSendsEventsThatFollowTheSpec() throws {
-        let scratch = try FloeBinary.temporaryDirectory()
-        let receiver = try Receiver(in: scratch, ["--api-key", Self.apiKey])
+        let receiver = try Receiver(["--api-key", Self.apiKey])
         let directory = try Self.project(lineage: """
                     endpoint: "http://127.0.0.1:\(receiver.port)"
                     namespace: shop-lineage
@@ -195,8 +184,7 @@ struct LineageTests {
     }
 
     @Test func aFailingModelFailsItsRunAndTheCommand() throws {
-        let scratch = try FloeBinary.temporaryDirectory()
-        let receiver = try Receiver(in: scratch)
+        let receiver = try Receiver()
         let directory = try Self.project(lineage: "    endpoint: \"http://127.0.0.1:\(receiver.port)/api/v1/lineage\"\n    namespace: shop")
         let run = try FloeBinary.run(["run", "--vars", "{break: true}"], in: directory)
         #expect(run.status == 1, "\(run.all)")
@@ -216,12 +204,10 @@ struct LineageTests {
     /// A destination that refuses connections, and one that accepts them and never answers: the
     /// run takes less than a second longer than without lineage, and says what was dropped.
     @Test func aDeadEndpointNeitherSlowsNorFailsTheRun() throws {
-        let scratch = try FloeBinary.temporaryDirectory()
-        let hanging = try Receiver(in: scratch, ["--hang"])
-        let refused = try Receiver(in: try FloeBinary.temporaryDirectory())
+        let hanging = try Receiver(["--hang"])
+        let refused = try Receiver()
         let refusedPort = refused.port
-        kill(refused.process.processIdentifier, SIGKILL)
-        refused.process.waitUntilExit()
+        refused.server.stop()
         let directory = try Self.project(lineage: "    endpoint: \"http://127.0.0.1:\(hanging.port)\"\n    namespace: shop")
         #expect(try FloeBinary.run(["run", "--lineage", "off"], in: directory).status == 0)
 

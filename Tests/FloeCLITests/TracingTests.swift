@@ -7,35 +7,21 @@ import Testing
 @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["FLOE_TEST_OBSERVABILITY_PYTHON"] != nil,
                              "no opentelemetry-proto: ./scripts/test.sh installs it from PyPI and sets FLOE_TEST_OBSERVABILITY_PYTHON"))
 struct TracingTests {
-    /// The collector, as its own process, stopped by its pid.
+    /// The collector (`Clients/otlp_receiver.py`).
     final class Collector {
-        let process = Process()
-        let port: Int
+        let server: LoopbackServer
         let requests: URL
 
         init(_ options: [String] = []) throws {
-            let directory = try FloeBinary.temporaryDirectory()
-            requests = directory.appendingPathComponent("requests.jsonl")
-            let portFile = directory.appendingPathComponent("port")
-            process.executableURL = LineageTests.python
-            process.arguments = [FloeBinary.repositoryRoot.appendingPathComponent("Tests/FloeCLITests/Clients/otlp_receiver.py").path,
-                                 portFile.path, requests.path] + options
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            let deadline = Date().addingTimeInterval(30)
-            while !FileManager.default.fileExists(atPath: portFile.path) {
-                guard Date() < deadline, process.isRunning else { throw CocoaError(.fileReadNoSuchFile) }
-                Thread.sleep(forTimeInterval: 0.02)
+            nonisolated(unsafe) var file = URL(fileURLWithPath: "/")
+            server = try LoopbackServer("otlp_receiver.py") { portFile in
+                file = URL(fileURLWithPath: portFile).deletingLastPathComponent().appendingPathComponent("requests.jsonl")
+                return [portFile, file.path] + options
             }
-            port = Int(try String(contentsOf: portFile, encoding: .utf8)) ?? 0
+            requests = file
         }
 
-        deinit {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-        }
-
-        var url: String { "http://127.0.0.1:\(port)" }
+        var url: String { server.url }
 
         /// Each request: its path, protobuf's JSON mapping of it, the problems found, its headers.
         func received() throws -> [(path: String, request: [String: Any], errors: [String], headers: [String: String])] {

@@ -19,15 +19,25 @@ public enum OTLPEncoding {
     static let scopeName = "floe"
 
     public static func traces(_ spans: [SpanData], resource: Resource) -> Data {
+        request(resource: resource) { scopeSpans in
+            for span in spans { scopeSpans.message(2) { write(span, into: &$0) } }
+        }
+    }
+
+    /// An export request: one resource, floe's instrumentation scope, and what `items` writes
+    /// into the scope's list (spans or metrics, field 2). Traces and metrics share the layout:
+    /// `Resource{Spans,Metrics}` holds the resource (1) and the scope lists (2), each
+    /// `Scope{Spans,Metrics}` its scope (1) and the items (2).
+    private static func request(resource: Resource, _ items: (inout ProtobufWriter) -> Void) -> Data {
         var request = ProtobufWriter()
-        request.message(1) { resourceSpans in
-            resourceSpans.message(1) { write(resource, into: &$0) }
-            resourceSpans.message(2) { scopeSpans in
-                scopeSpans.message(1) { scope in
+        request.message(1) { resourceItems in
+            resourceItems.message(1) { write(resource, into: &$0) }
+            resourceItems.message(2) { scopeItems in
+                scopeItems.message(1) { scope in
                     scope.string(1, scopeName)
                     scope.string(2, FloeVersion.current)
                 }
-                for span in spans { scopeSpans.message(2) { write(span, into: &$0) } }
+                items(&scopeItems)
             }
         }
         return request.data
@@ -105,40 +115,31 @@ public enum OTLPEncoding {
     }
 
     public static func metrics(_ metrics: [Metric], resource: Resource, start: Date, time: Date) -> Data {
-        var request = ProtobufWriter()
-        request.message(1) { resourceMetrics in
-            resourceMetrics.message(1) { write(resource, into: &$0) }
-            resourceMetrics.message(2) { scopeMetrics in
-                scopeMetrics.message(1) { scope in
-                    scope.string(1, scopeName)
-                    scope.string(2, FloeVersion.current)
-                }
-                for metric in metrics {
-                    scopeMetrics.message(2) { message in
-                        message.string(1, metric.name)
-                        message.string(2, metric.description)
-                        message.string(3, metric.unit)
-                        // gauge = 5, sum = 7; both hold data points in field 1.
-                        message.message(metric.monotonicSum ? 7 : 5) { body in
-                            for point in metric.points {
-                                body.message(1) { data in
-                                    for (key, value) in point.attributes { data.message(7) { write(key, value, into: &$0) } }
-                                    data.fixed64(2, nanoseconds(start))
-                                    data.fixed64(3, nanoseconds(time))
-                                    // as_double = 4, a oneof member: written even at zero.
-                                    data.double(4, point.value, always: true)
-                                }
+        request(resource: resource) { scopeMetrics in
+            for metric in metrics {
+                scopeMetrics.message(2) { message in
+                    message.string(1, metric.name)
+                    message.string(2, metric.description)
+                    message.string(3, metric.unit)
+                    // gauge = 5, sum = 7; both hold data points in field 1.
+                    message.message(metric.monotonicSum ? 7 : 5) { body in
+                        for point in metric.points {
+                            body.message(1) { data in
+                                for (key, value) in point.attributes { data.message(7) { write(key, value, into: &$0) } }
+                                data.fixed64(2, nanoseconds(start))
+                                data.fixed64(3, nanoseconds(time))
+                                // as_double = 4, a oneof member: written even at zero.
+                                data.double(4, point.value, always: true)
                             }
-                            if metric.monotonicSum {
-                                body.uint(2, 2)  // AGGREGATION_TEMPORALITY_CUMULATIVE
-                                body.bool(3, true)
-                            }
+                        }
+                        if metric.monotonicSum {
+                            body.uint(2, 2)  // AGGREGATION_TEMPORALITY_CUMULATIVE
+                            body.bool(3, true)
                         }
                     }
                 }
             }
         }
-        return request.data
     }
 
     static func nanoseconds(_ date: Date) -> UInt64 {

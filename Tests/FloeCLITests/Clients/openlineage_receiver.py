@@ -26,7 +26,9 @@ import threading
 import time
 import types
 import typing
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+import loopback
 
 import attr
 import openlineage.client.generated as generated
@@ -224,11 +226,7 @@ def serve(port_file, out, api_key=None, hang=False):
             self.send_response(201 if not errors else 400)
             self.end_headers()
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    with open(port_file + ".tmp", "w") as handle:
-        handle.write(str(server.server_address[1]))
-    os.rename(port_file + ".tmp", port_file)
-    server.serve_forever()
+    loopback.serve(Handler, port_file)
 
 
 def main(arguments):

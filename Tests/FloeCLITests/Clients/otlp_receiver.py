@@ -10,11 +10,12 @@ or that holds fields the messages do not define (a wrong field number or wire ty
 "errors"}. --hang never answers.
 """
 import json
-import os
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+import loopback
 
 from google.protobuf import json_format
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
@@ -76,11 +77,7 @@ def main(port_file, out, hang=False):
             if not errors:
                 self.wfile.write(MESSAGES[self.path][1]().SerializeToString())
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    with open(port_file + ".tmp", "w") as handle:
-        handle.write(str(server.server_address[1]))
-    os.rename(port_file + ".tmp", port_file)
-    server.serve_forever()
+    loopback.serve(Handler, port_file)
 
 
 if __name__ == "__main__":
