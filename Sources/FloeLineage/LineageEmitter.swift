@@ -23,6 +23,13 @@ public final class LineageEmitter: ApplyObserver, @unchecked Sendable {
         queue = DeliveryQueue(sink: destination.sink, workers: 1)
     }
 
+    /// Why some models' outputs carry no column lineage (`file:line:col: warning: …`), leaving
+    /// out models rendered at apply time: their lineage comes from the SQL the run renders.
+    public var columnLineageWarnings: [String] {
+        let late = Set(plan.models.filter { $0.renderAtApply == true }.map(\.uniqueID))
+        return events.columns.warnings.filter { !late.contains($0.node) }.map(\.description)
+    }
+
     /// Drains what is queued (see ``DeliveryQueue/close(stall:limit:)``): the warning to print
     /// when events were dropped, else nil.
     public func close() -> String? {

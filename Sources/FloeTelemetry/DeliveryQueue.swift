@@ -2,8 +2,10 @@ import Foundation
 
 /// Sends payloads to a sink off the caller's thread so that delivery never slows or fails what
 /// emits them: `enqueue` returns at once; a bounded queue drops the newest payloads when full;
-/// each payload gets a few attempts with a short backoff; after several payloads in a row failed
-/// every attempt the destination is taken as down and the rest are dropped without trying.
+/// each payload gets a few attempts with a short backoff; once a payload failed every attempt the
+/// destination is taken as down and the rest are dropped without trying (a run's events are
+/// minutes apart at most: a destination that refused three times in a row will not be back in
+/// time to matter, and trying each would keep the queue from draining).
 /// `close` waits for the queue to drain only while deliveries keep succeeding, and reports what
 /// was dropped, which the caller turns into one warning.
 public final class DeliveryQueue: @unchecked Sendable {
@@ -39,7 +41,7 @@ public final class DeliveryQueue: @unchecked Sendable {
     private var lastProgress = Date()
 
     public init(sink: any TelemetrySink, capacity: Int = 10_000, attempts: Int = 3, backoff: Double = 0.1,
-                failuresBeforeGivingUp: Int = 3, workers: Int = 2) {
+                failuresBeforeGivingUp: Int = 1, workers: Int = 2) {
         self.sink = sink
         self.capacity = capacity
         self.attempts = max(1, attempts)

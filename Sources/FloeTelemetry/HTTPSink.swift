@@ -25,6 +25,15 @@ public struct HTTPSink: TelemetrySink {
 
     public var destination: String { url }
 
+    /// One client for every sink of the process, never shut down (it lives as long as the
+    /// process). A refused connection fails the request at once: the pool's own retries of a
+    /// failed connection would hold it until its deadline, and the delivery queue retries anyway.
+    private static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     public func deliver(_ payload: Data) throws(DeliveryFailure) {
         var request: HTTPClient.Request
         do {
@@ -44,7 +53,7 @@ public struct HTTPSink: TelemetrySink {
         request.body = .bytes(body)
         let response: HTTPClient.Response
         do {
-            response = try HTTPClient.shared.execute(request: request, deadline: .now() + .milliseconds(Int64(timeout * 1000))).wait()
+            response = try Self.client.execute(request: request, deadline: .now() + .milliseconds(Int64(timeout * 1000))).wait()
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             throw DeliveryFailure("no answer within \(Self.seconds(timeout))", retryable: true)
         } catch {

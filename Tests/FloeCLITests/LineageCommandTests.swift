@@ -83,6 +83,20 @@ struct LineageCommandTests {
         #expect(object["downstream"] == nil)
     }
 
+    /// A run that sends lineage says which models' outputs carry no column lineage, and why, in floe.log.
+    @Test func aRunSendingLineageNamesTheModelsWithoutColumnLineage() throws {
+        let directory = try Self.project()
+        let seed = try FloeBinary.run(["seed", "--lineage", "file:events.jsonl"], in: directory)
+        #expect(seed.status == 0, "\(seed.all)")
+        #expect(seed.stderr.contains("warning: 1 model sends no column lineage (their SQL could not be analysed: `floe lineage` shows why)"),
+                "\(seed.stderr)")
+        let log = try String(contentsOf: directory.appendingPathComponent("target/floe.log"), encoding: .utf8)
+        #expect(log.contains("warn no_column_lineage message=\"target/compiled/dbt/models/unreadable.sql: warning: no column lineage for model.shop.unreadable"),
+                "\(log)")
+        let quiet = try FloeBinary.run(["seed", "--lineage", "off"], in: directory)
+        #expect(!quiet.stderr.contains("column lineage"))
+    }
+
     @Test func anUnknownColumnIsAUsageError() throws {
         let directory = try Self.project()
         let wrong = try FloeBinary.run(["lineage", "stg_order.amount"], in: directory)

@@ -12,6 +12,13 @@ struct RunTelemetry {
     init(plan: CompiledArtifacts, flags: ApplyFlags, options: ApplyOptions, compile: DateInterval?, log: RunLog) throws {
         lineage = try RunLineage(plan: plan, flag: flags.lineage, options: options)
         tracing = RunTracing(plan: plan, flag: flags.otlp, options: options, compile: compile, log: log)
+        // Models whose SQL gets no column lineage: each in floe.log, one line on the terminal.
+        let warnings = lineage.emitter?.columnLineageWarnings ?? []
+        for warning in warnings { log.write("warn", "no_column_lineage", [("message", warning)], message: warning) }
+        if !warnings.isEmpty, flags.logFormat == .text {
+            Console.standardError.line("warning: \(warnings.count) model\(warnings.count == 1 ? " sends" : "s send") no column lineage "
+                + "(their SQL could not be analysed: `floe lineage` shows why)")
+        }
     }
 
     /// The observers to add around the run's own (the tracer first: the log's events carry its trace).
