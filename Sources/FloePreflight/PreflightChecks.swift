@@ -225,8 +225,11 @@ public enum PreflightChecks {
         return PreflightCheck(service: "observability", subject: "\(what) \(path)", failureStatus: .warning) {
             let directory = URL(fileURLWithPath: absolute).deletingLastPathComponent()
             try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            var isDirectory: ObjCBool = false
             let writable = FileManager.default.fileExists(atPath: absolute)
-                ? FileManager.default.isWritableFile(atPath: absolute) : FileManager.default.isWritableFile(atPath: directory.path)
+                ? FileManager.default.isWritableFile(atPath: absolute)
+                : FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) && isDirectory.boolValue
+                    && FileManager.default.isWritableFile(atPath: directory.path)
             guard writable else {
                 return PreflightResult(service: "observability", status: .warning, message: "\(what) \(path) cannot be written",
                                        remediation: "runs proceed without it; make \(directory.path) writable or change the file in platform.yaml")

@@ -68,4 +68,23 @@ import Testing
         #expect(lineage.remediation?.hasPrefix("runs proceed without it") == true)
         #expect(Date().timeIntervalSince(started) < 10)
     }
+
+    /// A lineage file: ready when it can be written, a warning when its directory cannot be.
+    @Test func aLineageFileIsCheckedForWriting() throws {
+        let (plan, directory) = try Self.plan()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func check(_ file: String) -> PreflightResult? {
+            var plan = plan
+            plan.observability.lineage = LineageSettings(transport: "file", file: file, namespace: "shop")
+            let checks = PreflightChecks.all(for: plan, projectDirectory: directory.path, environment: [:], timeout: 2)
+            return PreflightRunner.run(checks, timeout: 2, failFast: false).first { $0.service == "observability" }
+        }
+        let writable = check("target/openlineage.jsonl")
+        #expect(writable?.status == .ok && writable?.message == "lineage file target/openlineage.jsonl can be written", "\(String(describing: writable))")
+        let blocker = directory.appendingPathComponent("not-a-directory")
+        try Data("x".utf8).write(to: blocker)
+        let unwritable = check("not-a-directory/events.jsonl")
+        #expect(unwritable?.status == .warning && unwritable?.message == "lineage file not-a-directory/events.jsonl cannot be written",
+                "\(String(describing: unwritable))")
+    }
 }
