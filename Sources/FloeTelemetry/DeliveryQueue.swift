@@ -41,7 +41,7 @@ public final class DeliveryQueue: @unchecked Sendable {
     private var lastProgress = Date()
 
     public init(sink: any TelemetrySink, capacity: Int = 10_000, attempts: Int = 3, backoff: Double = 0.1,
-                failuresBeforeGivingUp: Int = 1, workers: Int = 2) {
+                failuresBeforeGivingUp: Int = 1, workers: Int = 1) {
         self.sink = sink
         self.capacity = capacity
         self.attempts = max(1, attempts)
