@@ -71,7 +71,7 @@ public final class DeliveryQueue: @unchecked Sendable {
     /// Stops taking payloads and waits while the queue drains: as long as deliveries keep
     /// succeeding, but no more than `stall` seconds without one (a dead or hanging destination
     /// costs the caller at most that), and never past `limit`. What is left counts as dropped.
-    public func close(stall: Double = 0.75, limit: Double = 30) -> Report {
+    public func close(stall: Double = 0.5, limit: Double = 30) -> Report {
         condition.lock()
         defer { condition.unlock() }
         closed = true
