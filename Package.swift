@@ -223,7 +223,7 @@ let package = Package(
         // A run as an OpenTelemetry trace (a span per command, phase and node) and OTLP metrics.
         .target(
             name: "FloeRunTracing",
-            dependencies: ["FloeConnect", "FloeContract", "FloeRuntime", "FloeTelemetry"],
+            dependencies: ["FloeConnect", "FloeContract", "FloeCore", "FloeRuntime", "FloeTelemetry"],
             swiftSettings: swiftSettings
         ),
         // The Jinja engine: lexer, parser, renderer, values, builtins and filters. Nothing of dbt.

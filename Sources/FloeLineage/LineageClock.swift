@@ -1,14 +1,7 @@
 import Foundation
 
-/// Times and ids as OpenLineage wants them.
+/// Run ids as OpenLineage wants them (times are FloeCore's ``Timestamp``).
 enum LineageClock {
-    /// ISO 8601 UTC with milliseconds: `2026-12-07T19:32:00.123Z`.
-    static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
-    }
-
     /// A UUID version 7 (RFC 9562: milliseconds since the epoch, then random bits), which the
     /// spec recommends for run ids so that they sort by time.
     static func uuidV7(_ date: Date = Date()) -> String {

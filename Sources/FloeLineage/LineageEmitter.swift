@@ -1,5 +1,6 @@
 import FloeConnect
 import FloeContract
+import FloeCore
 import FloeRuntime
 import FloeTelemetry
 import Foundation
@@ -38,7 +39,7 @@ public final class LineageEmitter: ApplyObserver, @unchecked Sendable {
 
     public func runStarting(runID: String, command: String, at start: Date, nominalStart: Date?) {
         let job = "\(plan.product.name).\(command)"
-        let nominal = nominalStart.map(LineageClock.timestamp)
+        let nominal = nominalStart.map(Timestamp.string)
         lock.withLock {
             parent = (runID, job, nominal)
             children = [:]

@@ -1,5 +1,6 @@
 import FloeColumnLineage
 import FloeContract
+import FloeCore
 import FloeRuntime
 import FloeSQL
 import Foundation
@@ -151,7 +152,7 @@ struct RunEventBuilder: Sendable {
                        jobFacets: [String: JSONDocument], inputs: [JSONDocument], outputs: [JSONDocument]) -> JSONDocument {
         [
             "eventType": .string(type),
-            "eventTime": .string(LineageClock.timestamp(time)),
+            "eventTime": .string(Timestamp.string(time)),
             "producer": .string(OpenLineageFacets.producer),
             "schemaURL": .string(OpenLineageFacets.runEventSchema),
             "run": ["runId": .string(runID), "facets": .object(runFacets)],

@@ -1,5 +1,6 @@
 import FloeConnect
 import FloeContract
+import FloeCore
 import FloeRuntime
 import FloeTelemetry
 import Foundation
@@ -61,7 +62,7 @@ public final class RunTracer: ApplyObserver, @unchecked Sendable {
 
     public func finished(_ result: NodeResult, index: Int, total: Int) {
         guard let (root, parent) = lock.withLock({ root.map { ($0, phases.last?.identity ?? $0.identity) } }) else { return }
-        let start = result.startedAt.flatMap(Self.date) ?? Date().addingTimeInterval(-result.executionTime)
+        let start = result.startedAt.flatMap(Timestamp.date) ?? Date().addingTimeInterval(-result.executionTime)
         var attributes: [(String, TelemetryValue)] = [
             ("floe.node", .string(result.uniqueID)), ("floe.node.name", .string(result.name)),
             ("floe.resource_type", .string(result.resourceType.rawValue)), ("floe.status", .string(result.status.rawValue)),
@@ -112,12 +113,6 @@ public final class RunTracer: ApplyObserver, @unchecked Sendable {
         [("floe.command", .string(root.command)), ("floe.invocation_id", .string(root.runID)), ("floe.product", .string(plan.product.name)),
          ("floe.environment", .string(plan.environment.name)), ("floe.namespace", .string(plan.environment.namespace)),
          ("floe.engine", .string(plan.profiles.compute.type))]
-    }
-
-    private static func date(_ timestamp: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: timestamp)
     }
 }
 

@@ -18,7 +18,7 @@ final class ServeMetrics: Sendable {
 
     /// One HTTP request (`load`, `sql`, `dry-run`, `meta`, `graphql`, `readyz`) or SQL API query (`sql_api`).
     func request(_ endpoint: String, status: Int, duration: Duration) {
-        registry.makeCounter(descriptor: descriptor("requests", unit: "total", "Requests by endpoint and HTTP status (the SQL API's queries under sql_api, status 200 or 500)."),
+        registry.makeCounter(descriptor: descriptor("requests", unit: "total", "Requests by endpoint and HTTP status (the SQL API's queries under sql_api, with the status the REST API would answer)."),
                              labels: [("endpoint", endpoint), ("status", String(status))]).increment()
         registry.makeDurationHistogram(descriptor: descriptor("request_duration", unit: "seconds", "How long requests took, by endpoint."),
                                        labels: [("endpoint", endpoint)], buckets: latencyBuckets).record(duration)

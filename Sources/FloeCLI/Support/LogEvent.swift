@@ -1,5 +1,6 @@
 import ArgumentParser
 import FloeContract
+import FloeCore
 import Foundation
 
 /// One event of a run's log, written as a text line (`<time> <level> <event> key=value …`) or,
@@ -27,12 +28,12 @@ struct LogEvent {
     /// `<time> <level> <event> key=value …`, values quoted when they hold spaces.
     func textLine(at time: Date) -> String {
         let parts = fields.compactMap { key, value in value.map { "\(key)=\(Self.quoted($0))" } }
-        return ([Self.timestamp(time), level, event] + parts).joined(separator: " ")
+        return ([Timestamp.string(time), level, event] + parts).joined(separator: " ")
     }
 
     func jsonLine(at time: Date, context: Context) -> String {
         var info: [String: JSONDocument] = [
-            "name": .string(Self.jsonName(event)), "level": .string(level), "ts": .string(Self.timestamp(time)), "msg": .string(message),
+            "name": .string(Self.jsonName(event)), "level": .string(level), "ts": .string(Timestamp.string(time)), "msg": .string(message),
             "pid": .integer(Int(ProcessInfo.processInfo.processIdentifier)), "thread": .string(Thread.current.name ?? "main"),
             "category": "", "code": "", "extra": [:],
         ]
@@ -49,12 +50,6 @@ struct LogEvent {
     /// `node_finished` → `NodeFinished`.
     static func jsonName(_ event: String) -> String {
         event.split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
-    }
-
-    static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
     }
 
     private static func quoted(_ value: String) -> String {

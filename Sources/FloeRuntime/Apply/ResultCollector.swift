@@ -1,3 +1,4 @@
+import FloeCore
 import Foundation
 
 /// Node results as workers report them. Shared by the worker threads behind one lock.
@@ -41,19 +42,9 @@ final class ResultCollector: @unchecked Sendable {
     }
 }
 
-/// Timestamps for results and state: ISO 8601 UTC with milliseconds.
+/// Timestamps for results and state: FloeCore's ``Timestamp`` (ISO 8601 UTC with milliseconds).
 enum Clock {
-    static func timestamp(_ date: Date = Date()) -> String {
-        formatter().string(from: date)
-    }
+    static func timestamp(_ date: Date = Date()) -> String { Timestamp.string(date) }
 
-    static func date(_ timestamp: String) -> Date? {
-        formatter().date(from: timestamp)
-    }
-
-    private static func formatter() -> ISO8601DateFormatter {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
-    }
+    static func date(_ timestamp: String) -> Date? { Timestamp.date(timestamp) }
 }

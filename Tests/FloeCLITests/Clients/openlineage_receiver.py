@@ -22,11 +22,8 @@ import json
 import os
 import pkgutil
 import sys
-import threading
-import time
 import types
 import typing
-from http.server import BaseHTTPRequestHandler
 
 import loopback
 
@@ -193,17 +190,11 @@ def check(event):
 
 
 def serve(port_file, out, api_key=None, hang=False):
-    lock = threading.Lock()
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
+    class Handler(loopback.Receiver):
         def do_POST(self):
-            if hang:
-                time.sleep(3600)
+            body = self.body()
+            if body is None:
                 return
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             compressed = self.headers.get("Content-Encoding") == "gzip"
             if compressed:
                 body = gzip.decompress(body)
@@ -221,11 +212,11 @@ def serve(port_file, out, api_key=None, hang=False):
                 errors = check(event)
             except ValueError as error:
                 event, errors = None, [f"not JSON: {error}"]
-            with lock, open(out, "a") as handle:
-                handle.write(json.dumps({"event": event, "errors": errors, "gzip": compressed}) + "\n")
+            self.record({"event": event, "errors": errors, "gzip": compressed})
             self.send_response(201 if not errors else 400)
             self.end_headers()
 
+    Handler.out, Handler.hang = out, hang
     loopback.serve(Handler, port_file)
 
 

@@ -11,9 +11,6 @@ or that holds fields the messages do not define (a wrong field number or wire ty
 """
 import json
 import sys
-import threading
-import time
-from http.server import BaseHTTPRequestHandler
 
 import loopback
 
@@ -48,17 +45,11 @@ def decode(path, body):
 
 
 def main(port_file, out, hang=False):
-    lock = threading.Lock()
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
+    class Handler(loopback.Receiver):
         def do_POST(self):
-            if hang:
-                time.sleep(3600)
+            body = self.body()
+            if body is None:
                 return
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             if self.path not in MESSAGES:
                 self.send_response(404)
                 self.end_headers()
@@ -68,15 +59,15 @@ def main(port_file, out, hang=False):
                 errors.append(f"Content-Type {self.headers.get('Content-Type')}")
             request, problems = decode(self.path, body)
             errors += problems
-            with lock, open(out, "a") as handle:
-                handle.write(json.dumps({"path": self.path, "request": request, "errors": errors,
-                                         "headers": {k.lower(): v for k, v in self.headers.items()}}) + "\n")
+            self.record({"path": self.path, "request": request, "errors": errors,
+                         "headers": {k.lower(): v for k, v in self.headers.items()}})
             self.send_response(400 if errors else 200)
             self.send_header("Content-Type", "application/x-protobuf")
             self.end_headers()
             if not errors:
                 self.wfile.write(MESSAGES[self.path][1]().SerializeToString())
 
+    Handler.out, Handler.hang = out, hang
     loopback.serve(Handler, port_file)
 
 
