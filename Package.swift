@@ -226,6 +226,9 @@ let package = Package(
             dependencies: ["FloeConnect", "FloeContract", "FloeCore", "FloeRuntime", "FloeTelemetry"],
             swiftSettings: swiftSettings
         ),
+        // dbt's artifacts for a compiled plan (manifest.json), for the tools built on them.
+        .target(name: "FloeArtifacts", dependencies: ["FloeCompiler", "FloeContract", "FloeCore", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: swiftSettings),
         // The Jinja engine: lexer, parser, renderer, values, builtins and filters. Nothing of dbt.
         .target(name: "FloeJinja", dependencies: ["FloeCore"], swiftSettings: swiftSettings),
         // dbt's template context over the Jinja engine (macros and packages, dispatch, vars, the
@@ -252,7 +255,7 @@ let package = Package(
             dependencies: [
                 "FloeConnect", "FloeContract", "FloeCore", "FloeCompiler", "FloeEngine", "FloeRuntime", "FloeSemantic", "FloeServe",
                 "FloePreflight",
-                "FloePackages", "FloeLineage", "FloeColumnLineage", "FloeTelemetry", "FloeRunTracing",
+                "FloePackages", "FloeLineage", "FloeColumnLineage", "FloeTelemetry", "FloeRunTracing", "FloeArtifacts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

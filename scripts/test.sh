@@ -56,6 +56,17 @@ if ! "$observability/bin/python" -c "import openlineage.client, jsonschema, open
     "$observability/bin/pip" install --quiet "openlineage-python==1.54.0" "jsonschema==4.26.0" "opentelemetry-proto==1.45.2"
 fi
 export FLOE_TEST_OBSERVABILITY_PYTHON="$observability/bin/python"
+# floe's dbt artifacts are read by the dbt ecosystem's own code: dbt-artifacts-parser,
+# dagster-dbt (whose wheel leaves out python-dateutil, which it imports) and MetricFlow's
+# dbt-semantic-interfaces.
+dbt_artifacts="$HOME/.cache/floe/dbt-artifacts-0.15.0-0.29.27-0.10.5"
+if ! "$dbt_artifacts/bin/python" -c "import dbt_artifacts_parser, dagster_dbt, dbt_semantic_interfaces" 2>/dev/null; then
+    rm -rf "$dbt_artifacts"
+    python3 -m venv "$dbt_artifacts"
+    "$dbt_artifacts/bin/pip" install --quiet "dbt-artifacts-parser==0.15.0" "dagster-dbt==0.29.27" "dbt-semantic-interfaces==0.10.5" \
+        "python-dateutil"
+fi
+export FLOE_TEST_DBT_ARTIFACTS_PYTHON="$dbt_artifacts/bin/python"
 # `floe serve`'s /metrics is scraped by Debian's Prometheus (and linted by its promtool); the
 # tests start it on a loopback port themselves.
 if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then

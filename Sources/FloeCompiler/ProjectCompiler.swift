@@ -49,11 +49,15 @@ public struct CompileOutput: Sendable {
     /// The plan's bytes, in the pieces they were encoded in (to write to a file).
     public var encoded: EncodedDocument?
     public var diagnostics: [Diagnostic]
+    /// The dbt projects' macros, docs blocks and semantic definitions (nil without a plan), for
+    /// dbt's artifacts and the docs site.
+    public var dbt: DbtProjectDescription?
 
-    init(artifacts: CompiledArtifacts?, encoded: EncodedDocument?, diagnostics: [Diagnostic]) {
+    init(artifacts: CompiledArtifacts?, encoded: EncodedDocument?, diagnostics: [Diagnostic], dbt: DbtProjectDescription? = nil) {
         self.artifacts = artifacts
         self.encoded = encoded
         self.diagnostics = diagnostics
+        self.dbt = dbt
     }
 
     /// The plan's bytes in one piece.
@@ -133,6 +137,7 @@ public enum ProjectCompiler {
             project.semantic.models += compiled.semantic.models
             project.semantic.metrics += compiled.semantic.metrics
             project.semantic.savedQueries += compiled.semantic.savedQueries
+            project.description.append(compiled.description)
             if let hooks = compiled.hooks {
                 project.hooks = RunHooks(onRunStart: (project.hooks?.onRunStart ?? []) + hooks.onRunStart,
                                          onRunEnd: (project.hooks?.onRunEnd ?? []) + hooks.onRunEnd)
@@ -230,7 +235,7 @@ public enum ProjectCompiler {
             }
             return CompileOutput(artifacts: nil, encoded: nil, diagnostics: diagnostics)
         }
-        return CompileOutput(artifacts: artifacts, encoded: encoded, diagnostics: diagnostics)
+        return CompileOutput(artifacts: artifacts, encoded: encoded, diagnostics: diagnostics, dbt: project.description)
     }
 
     /// Shape-checks a loaded document (plus `extraChecks`) and returns it when it is a mapping.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FloeArtifacts
 import FloeCompiler
 import FloeConnect
 import FloeContract
@@ -102,8 +103,31 @@ struct CompileCommand: ParsableCommand {
                 throw FloeExit(.failed)
             }
         }
+        if project.writeJSON {
+            writeManifests(artifacts, project: result.dbt, in: (defaultOutput(forSpec: project.spec) as NSString).deletingLastPathComponent,
+                           projectDirectory: (project.spec as NSString).deletingLastPathComponent)
+        }
         BackgroundRelease.release(result)
         return artifacts
+    }
+
+    /// dbt's `manifest.json` (and `semantic_manifest.json` for a project with a semantic layer) in
+    /// the project's `target/` (wherever `-o` puts the plan, as dbt keeps its artifacts in its
+    /// target path), for the tools that read dbt's artifacts. A file that cannot be written is a
+    /// warning: the plan is what runs.
+    static func writeManifests(_ plan: CompiledArtifacts, project: DbtProjectDescription?, in directory: String, projectDirectory: String) {
+        let manifest = DbtManifest.data(plan, project: project, projectDirectory: projectDirectory.isEmpty ? "." : projectDirectory,
+                                        generatedAt: plan.metadata.compiledAt, invocationID: UUID().uuidString.lowercased())
+        var files = [("manifest.json", manifest)]
+        if let project, let semantic = SemanticManifest.data(plan, project: project) { files.append(("semantic_manifest.json", semantic)) }
+        for (name, bytes) in files {
+            let path = directory + "/" + name
+            do {
+                try AtomicFile.write(Data(bytes), to: path)
+            } catch {
+                Console.standardError.line("warning: cannot write \(path): \(error.localizedDescription)")
+            }
+        }
     }
 
     /// Whether two plans' bytes are equal but for the value of their (first) `compiled_at`.

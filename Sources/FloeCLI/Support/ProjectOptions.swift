@@ -26,6 +26,10 @@ struct ProjectOptions: ParsableArguments {
                                valueName: "yaml"))
     var vars: String?
 
+    @Flag(name: .customLong("write-json"), inversion: .prefixedNo,
+          help: "Write dbt's manifest.json (and semantic_manifest.json) to target/ beside the plan, as dbt's --write-json does.")
+    var writeJSON = true
+
     var environmentName: String {
         if let env { return env }
         if let fromEnvironment = ProcessInfo.processInfo.environment["FLOE_ENV"], !fromEnvironment.isEmpty {

@@ -44,6 +44,8 @@ struct DbtCompileResult {
     /// Every file read, for the plan's input hashes.
     var inputs: [InputFile] = []
     var diagnostics: [Diagnostic] = []
+    /// What the project defines beyond the plan (macros, docs blocks, semantic definitions).
+    var description = DbtProjectDescription()
 }
 
 /// What every phase of the dbt core after the declarations reads and none changes: the request,
@@ -91,6 +93,7 @@ enum DbtProjectCompiler {
             var result = DbtCompileResult()
             result.inputs = reading.inputs
             result.semantic = reading.properties.semantic
+            result.description = reading.description
             result.diagnostics = reading.diagnostics + declarations.diagnostics + reading.macroParseErrors
             reading.foldPackageWarnings(&result.diagnostics, displayPrefix: request.displayPrefix)
             _ = reading.prefetch.finish()
@@ -104,6 +107,7 @@ enum DbtProjectCompiler {
             result = assembly.result
         }
         _ = reading.prefetch.finish()
+        result.description = reading.description
         reading.foldPackageWarnings(&result.diagnostics, displayPrefix: request.displayPrefix)
         let compiled = deduplicated(result)
         BackgroundRelease.release(placed)

@@ -26,6 +26,8 @@ struct DbtProjectReading {
     let macroParseErrors: [Diagnostic]
     /// The docs blocks of the project's markdown files, by name.
     let docs: [String: String]
+    /// The macros, docs blocks and semantic definitions, for dbt's artifacts and the docs site.
+    var description = DbtProjectDescription()
     /// Reads and parses the model files (in `files.models` order) until the rendering takes them.
     let prefetch: ModelPrefetch
     /// The files read, in the order they were.
@@ -74,13 +76,17 @@ struct DbtProjectReading {
             log.diagnostics.append(.warning(at: .file(file.display), "Python models are not supported; '\(file.stem)' is skipped"))
         }
         let properties = readProperties(&files, log: &log)
-        let (macroFiles, macroParseErrors) = readMacros(files.macros, log: &log)
-        let docs = readDocs(files.docs, log: &log)
+        var description = DbtProjectDescription()
+        description.projectName = project.name
+        let (macroFiles, macroParseErrors) = readMacros(files.macros, log: &log, into: &description)
+        let docs = readDocs(files.docs, log: &log, into: &description)
+        description.semantic = properties.semantic
         var reading = DbtProjectReading(
             project: project, packages: packages, packageDisplayPrefixes: packageDisplayPrefixes, files: files, properties: properties,
             macroFiles: macroFiles, macroParseErrors: macroParseErrors, docs: docs, prefetch: prefetch, inputs: log.inputs,
             diagnostics: log.diagnostics)
         reading.packagePlanPrefixes = packagePlanPrefixes
+        reading.description = description
         return (reading, log.diagnostics)
     }
 
@@ -118,7 +124,8 @@ struct DbtProjectReading {
 
     /// The macro files that parse, as text; a name defined twice in one package is an error (each
     /// package is a namespace of its own). Returns the errors of those that do not parse apart.
-    private static func readMacros(_ files: [ProjectFile], log: inout InputLog) -> ([MacroSource], [Diagnostic]) {
+    private static func readMacros(_ files: [ProjectFile], log: inout InputLog,
+                                   into description: inout DbtProjectDescription) -> ([MacroSource], [Diagnostic]) {
         var macroFiles: [MacroSource] = []
         var parseErrors: [Diagnostic] = []
         var definedAt: [String: SourceLocation] = [:]
@@ -132,7 +139,13 @@ struct DbtProjectReading {
                     }
                     definedAt[file.package + "." + name] = location
                 }
-                macroFiles.append(MacroSource(text: String(decoding: data, as: UTF8.self), file: file.display, package: file.package))
+                let text = String(decoding: data, as: UTF8.self)
+                macroFiles.append(MacroSource(text: text, file: file.display, package: file.package))
+                for block in MacroBlocks.read(text) {
+                    description.macros.append(DbtProjectDescription.Macro(
+                        uniqueID: "macro.\(file.package).\(block.name)", name: block.name, package: file.package,
+                        originalFilePath: file.relative, sql: block.text, arguments: block.arguments))
+                }
             } catch {
                 parseErrors.append(error.diagnostic)
             }
@@ -142,7 +155,7 @@ struct DbtProjectReading {
 
     /// The docs blocks of the project's markdown files; their text reaches the plan through
     /// descriptions, so each file read is an input.
-    private static func readDocs(_ files: [ProjectFile], log: inout InputLog) -> [String: String] {
+    private static func readDocs(_ files: [ProjectFile], log: inout InputLog, into description: inout DbtProjectDescription) -> [String: String] {
         var docs: [String: String] = [:]
         var definedAt: [String: SourceLocation] = [:]
         for file in files {
@@ -156,6 +169,9 @@ struct DbtProjectReading {
                 }
                 definedAt[block.name] = block.location
                 docs[block.name] = block.text
+                description.docs.append(DbtProjectDescription.DocsBlock(
+                    uniqueID: "doc.\(file.package).\(block.name)", name: block.name, package: file.package,
+                    originalFilePath: file.relative, text: block.text))
             }
         }
         return docs

@@ -3,112 +3,140 @@ import FloeYAML
 
 /// dbt's semantic layer as its properties files write it (`semantic_models:`, `metrics:`,
 /// `saved_queries:`), read with where each part is. ``DbtSemanticLayer`` turns them into cubes.
-struct DbtSemanticDefinitions: Sendable {
-    var models: [SemanticModel] = []
-    var metrics: [Metric] = []
-    var savedQueries: [SavedQuery] = []
+public struct DbtSemanticDefinitions: Sendable {
+    public var models: [SemanticModel] = []
+    public var metrics: [Metric] = []
+    public var savedQueries: [SavedQuery] = []
 
-    var isEmpty: Bool { models.isEmpty && metrics.isEmpty && savedQueries.isEmpty }
+    public init() {}
+
+    public var isEmpty: Bool { models.isEmpty && metrics.isEmpty && savedQueries.isEmpty }
 
     /// Where a definition was written: its file (as messages and the plan name it) and field path.
-    struct Origin: Sendable {
-        var file: String
-        var planPath: String
+    public struct Origin: Sendable {
+        public var file: String
+        public var planPath: String
         /// `semantic_models[0]`.
-        var path: String
-        var location: SourceLocation
+        public var path: String
+        public var location: SourceLocation
     }
 
-    struct SemanticModel: Sendable {
-        var name: String
+    public struct SemanticModel: Sendable {
+        public var name: String
         /// As written: `ref('orders')`.
-        var model: String
-        var modelLocation: SourceLocation
-        var label: String?
-        var description: String?
-        var defaultTimeDimension: String?
-        var defaultTimeDimensionLocation: SourceLocation?
-        var entities: [Entity]
-        var dimensions: [Dimension]
-        var measures: [Measure]
-        var origin: Origin
+        public var model: String
+        public var modelLocation: SourceLocation
+        public var label: String?
+        public var description: String?
+        public var defaultTimeDimension: String?
+        public var defaultTimeDimensionLocation: SourceLocation?
+        public var entities: [Entity]
+        public var dimensions: [Dimension]
+        public var measures: [Measure]
+        public var origin: Origin
     }
 
-    struct Entity: Sendable {
+    public struct Entity: Sendable {
         /// `primary`, `unique`, `natural` or `foreign`.
-        var type: String
-        var name: String
-        var expr: String?
-        var location: SourceLocation
+        public var type: String
+        public var name: String
+        public var expr: String?
+        public var location: SourceLocation
     }
 
-    struct Dimension: Sendable {
+    public struct Dimension: Sendable {
         /// `categorical` or `time`.
-        var type: String
-        var name: String
-        var expr: String?
-        var label: String?
-        var description: String?
-        var location: SourceLocation
+        public var type: String
+        public var name: String
+        public var expr: String?
+        public var label: String?
+        public var description: String?
+        /// A time dimension's `type_params.time_granularity` (`day`, …).
+        public var timeGranularity: String?
+        public var location: SourceLocation
     }
 
-    struct Measure: Sendable {
-        var name: String
+    public struct Measure: Sendable {
+        public var name: String
         /// `sum`, `count`, `count_distinct`, `average`, `min`, `max`, `sum_boolean`, `median`, `percentile`.
-        var agg: String
-        var expr: String?
-        var label: String?
-        var description: String?
-        var aggTimeDimension: String?
+        public var agg: String
+        public var expr: String?
+        public var label: String?
+        public var description: String?
+        public var aggTimeDimension: String?
         /// `create_metric: true`: a simple metric of the same name.
-        var createsMetric: Bool
+        public var createsMetric: Bool
         /// `agg_params.percentile`, and whether `use_discrete_percentile` is set.
-        var percentile: Double?
-        var discretePercentile: Bool
+        public var percentile: Double?
+        public var discretePercentile: Bool
         /// Set for `non_additive_dimension`, which floe does not honour (the measure is skipped).
-        var nonAdditive: SourceLocation?
-        var location: SourceLocation
+        public var nonAdditive: SourceLocation?
+        public var location: SourceLocation
     }
 
     /// A metric's input: a measure (simple, cumulative) or another metric (ratio, derived), with
     /// the filter, alias and offset it may carry.
-    struct Input: Sendable {
-        var name: String
-        var alias: String?
-        var filters: [String]
+    public struct Input: Sendable {
+        public var name: String
+        public var alias: String?
+        public var filters: [String]
         /// `offset_window` or `offset_to_grain`, which floe does not answer yet.
-        var offset: String?
-        var location: SourceLocation
+        public var offset: String?
+        public var location: SourceLocation
+
+        public init(name: String, alias: String? = nil, filters: [String], offset: String? = nil, location: SourceLocation) {
+            self.name = name
+            self.alias = alias
+            self.filters = filters
+            self.offset = offset
+            self.location = location
+        }
     }
 
-    struct Metric: Sendable {
+    public struct Metric: Sendable {
         /// `simple`, `ratio`, `derived`, `cumulative` or `conversion`.
-        var type: String
-        var name: String
-        var label: String?
-        var description: String?
-        var filters: [String]
+        public var type: String
+        public var name: String
+        public var label: String?
+        public var description: String?
+        public var filters: [String]
         /// simple and cumulative: the measure.
-        var measure: Input?
-        var numerator: Input?
-        var denominator: Input?
+        public var measure: Input?
+        public var numerator: Input?
+        public var denominator: Input?
         /// derived: the expression over `metrics`' names or aliases.
-        var expr: String?
-        var metrics: [Input]
+        public var expr: String?
+        public var metrics: [Input]
         /// cumulative: `window` or `grain_to_date`, which floe does not answer yet.
-        var window: String?
-        var origin: Origin
+        public var window: String?
+        public var origin: Origin
+
+        public init(type: String, name: String, label: String?, description: String?, filters: [String], measure: Input?, numerator: Input? = nil,
+                    denominator: Input? = nil, expr: String? = nil, metrics: [Input], window: String? = nil, origin: Origin) {
+            self.type = type
+            self.name = name
+            self.label = label
+            self.description = description
+            self.filters = filters
+            self.measure = measure
+            self.numerator = numerator
+            self.denominator = denominator
+            self.expr = expr
+            self.metrics = metrics
+            self.window = window
+            self.origin = origin
+        }
     }
 
-    struct SavedQuery: Sendable {
-        var name: String
-        var label: String?
-        var description: String?
-        var metrics: [(name: String, location: SourceLocation)]
+    public struct SavedQuery: Sendable {
+        public var name: String
+        public var label: String?
+        public var description: String?
+        public var metrics: [(name: String, location: SourceLocation)]
         /// As written: `TimeDimension('metric_time', 'day')`, `Dimension('customer__region')`, `Entity('customer')`.
-        var groupBy: [(text: String, location: SourceLocation)]
-        var whereLocation: SourceLocation?
-        var origin: Origin
+        public var groupBy: [(text: String, location: SourceLocation)]
+        public var whereLocation: SourceLocation?
+        public var origin: Origin
     }
 }
 
@@ -182,7 +210,9 @@ extension DbtProperties {
             }
             return DbtSemanticDefinitions.Dimension(
                 type: type, name: name, expr: string(dimension["expr"], path: here + ".expr"), label: string(dimension["label"], path: here + ".label"),
-                description: string(dimension["description"], path: here + ".description"), location: dimension["name"]!.location)
+                description: string(dimension["description"], path: here + ".description"),
+                timeGranularity: string(dimension["type_params"]?["time_granularity"], path: here + ".type_params.time_granularity"),
+                location: dimension["name"]!.location)
         }
     }
 

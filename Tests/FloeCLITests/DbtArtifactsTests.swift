@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// floe's dbt artifacts read by the dbt ecosystem's own code from PyPI: `target/manifest.json`
+/// parsed as dbt's manifest v12 by dbt-artifacts-parser (strictly) and turned into asset specs by
+/// dagster-dbt; `semantic_manifest.json` parsed and validated by MetricFlow's
+/// dbt-semantic-interfaces; `run_results.json` as run-results v6, `catalog.json` as catalog v1.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["FLOE_TEST_DBT_ARTIFACTS_PYTHON"] != nil,
+                "no dbt-artifacts-parser or dagster-dbt: ./scripts/test.sh installs them from PyPI and sets FLOE_TEST_DBT_ARTIFACTS_PYTHON"))
+struct DbtArtifactsTests {
+    @Test func theManifestIsDbtsAndDagsterBuildsAssetsFromIt() throws {
+        let python = try #require(ProcessInfo.processInfo.environment["FLOE_TEST_DBT_ARTIFACTS_PYTHON"])
+        let demo = try ApplyCommandTests.demoCopy()
+        let compile = try FloeBinary.run(["compile"], in: demo)
+        #expect(compile.status == 0, "\(compile.all)")
+        let script = FloeBinary.repositoryRoot.appendingPathComponent("Tests/FloeCLITests/Clients/dbt_artifacts.py")
+        let read = try FloeBinary.run(program: URL(fileURLWithPath: python), [script.path, "manifest", demo.appendingPathComponent("target/manifest.json").path])
+        try #require(read.status == 0, "\(read.stderr)")
+        let found = try #require(try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [String: Any])
+        #expect(found["project_name"] as? String == "ecommerce" && found["adapter_type"] as? String == "sqlite")
+
+        let nodes = try #require(found["nodes"] as? [String: [String: Any]])
+        let plan = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: demo.appendingPathComponent("target/artifacts.json"))) as? [String: Any])
+        let planIDs = Set((["models", "seeds", "tests"] as [String]).flatMap { (plan[$0] as? [[String: Any]] ?? []).compactMap { $0["unique_id"] as? String } })
+        #expect(Set(nodes.keys) == planIDs, "every model, seed and test of the plan, and nothing else")
+        let mart = try #require(nodes["model.ecommerce.mart_revenue"])
+        #expect(mart["fqn"] as? [String] == ["ecommerce", "marts", "mart_revenue"])
+        #expect(mart["original_file_path"] as? String == "models/marts/mart_revenue.sql" && mart["path"] as? String == "marts/mart_revenue.sql")
+        #expect(mart["materialized"] as? String == "incremental" && mart["has_raw_code"] as? Bool == true)
+        #expect(mart["depends_on"] as? [String] == ["model.ecommerce.int_order_items_enriched"])
+        #expect((found["sources"] as? [String])?.contains("source.ecommerce.raw.raw_orders") == true, "\(found["sources"] ?? "")")
+        let parents = try #require(found["parent_map"] as? [String: [String]])
+        let children = try #require(found["child_map"] as? [String: [String]])
+        #expect(parents["model.ecommerce.mart_revenue"] == ["model.ecommerce.int_order_items_enriched"])
+        #expect(children["model.ecommerce.int_order_items_enriched"]?.contains("model.ecommerce.mart_revenue") == true)
+
+        // Dagster's assets: the models and seeds with tables (not the ephemeral ones), their
+        // dependencies seen through the ephemeral models, as dagster-dbt resolves them.
+        let assets = try #require(found["assets"] as? [String: [String]])
+        #expect(assets["mart_revenue"]?.contains("stg_orders") == true, "\(assets)")
+        #expect(assets["stg_orders"] == ["raw/raw_orders"], "\(assets)")
+        #expect(assets["int_order_items_enriched"] == nil)
+        // The project's macros, each block its own entry.
+        #expect((found["macros"] as? [String])?.contains("macro.ecommerce.clean_text") == true, "\(found["macros"] ?? "")")
+        #expect(!FileManager.default.fileExists(atPath: demo.appendingPathComponent("target/semantic_manifest.json").path),
+                "no semantic layer of dbt's, no semantic manifest")
+    }
+
+    /// A project whose semantic layer is dbt's: its semantic models, metrics and saved queries in
+    /// the manifest, and a semantic_manifest.json that MetricFlow's own validations accept.
+    @Test func theSemanticLayerIsMetricFlows() throws {
+        let python = try #require(ProcessInfo.processInfo.environment["FLOE_TEST_DBT_ARTIFACTS_PYTHON"])
+        let project = try FloeBinary.temporaryDirectory().appendingPathComponent("metrics")
+        try FileManager.default.copyItem(at: FloeBinary.repositoryRoot.appendingPathComponent("Tests/FloeSemanticTests/Fixtures/metrics"), to: project)
+        try FileManager.default.copyItem(at: FloeBinary.repositoryRoot.appendingPathComponent("demo/platform/platform.yaml"),
+                                         to: project.appendingPathComponent("platform.yaml"))
+        let compile = try FloeBinary.run(["compile"], in: project)
+        #expect(compile.status == 0, "\(compile.all)")
+        let script = FloeBinary.repositoryRoot.appendingPathComponent("Tests/FloeCLITests/Clients/dbt_artifacts.py")
+        let read = try FloeBinary.run(program: URL(fileURLWithPath: python), [
+            script.path, "manifest", project.appendingPathComponent("target/manifest.json").path,
+            project.appendingPathComponent("target/semantic_manifest.json").path,
+        ])
+        try #require(read.status == 0, "\(read.stderr)")
+        let found = try #require(try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [String: Any])
+        let models = try #require(found["semantic_models"] as? [String: [String: Any]])
+        let orders = try #require(models["semantic_model.metrics_shop.orders"], "\(models.keys)")
+        #expect(orders["depends_on"] as? [String] == ["model.metrics_shop.orders"])
+        #expect(orders["relation"] as? String == #""floe-dev"."orders""#)
+        let metrics = try #require(found["metrics"] as? [String: [String: Any]])
+        #expect(metrics.count >= 10, "\(metrics.keys.sorted())")
+        let semantic = try #require(found["semantic_manifest"] as? [String: Any])
+        #expect(semantic["errors"] as? [String] == [], "MetricFlow's validations: \(semantic["errors"] ?? "")")
+        #expect(Set((semantic["metrics"] as? [String: String])?.keys.map { "metric.metrics_shop.\($0)" } ?? []) == Set(metrics.keys))
+        #expect(semantic["saved_queries"] as? [String] == (found["saved_queries"] as? [String])?.map { String($0.split(separator: ".").last!) })
+    }
+}
