@@ -226,8 +226,8 @@ let package = Package(
             dependencies: ["FloeConnect", "FloeContract", "FloeCore", "FloeRuntime", "FloeTelemetry"],
             swiftSettings: swiftSettings
         ),
-        // dbt's artifacts for a compiled plan (manifest.json), for the tools built on them.
-        .target(name: "FloeArtifacts", dependencies: ["FloeCompiler", "FloeContract", "FloeCore", .product(name: "Crypto", package: "swift-crypto")],
+        // dbt's artifacts (manifest.json, semantic_manifest.json, run_results.json, catalog.json) and the docs site, for the tools built on them.
+        .target(name: "FloeArtifacts", dependencies: ["FloeCompiler", "FloeContract", "FloeCore", "FloeRuntime", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swiftSettings),
         // The Jinja engine: lexer, parser, renderer, values, builtins and filters. Nothing of dbt.
         .target(name: "FloeJinja", dependencies: ["FloeCore"], swiftSettings: swiftSettings),

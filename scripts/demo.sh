@@ -35,7 +35,7 @@ echo
 "$FLOE" query '{"measures": ["Orders.count", "Orders.total_revenue"], "dimensions": ["Orders.status"]}'
 echo
 echo "The plan: demo/data_engineering/ecommerce/target/artifacts.json"
-echo "Run results: demo/data_engineering/ecommerce/target/run_results.json"
+echo "Run results: demo/data_engineering/ecommerce/target/floe_run_results.json (dbt's: target/run_results.json)"
 echo "The warehouse: demo/data_engineering/ecommerce/.floe/dev.db, an ordinary SQLite file:"
 echo "  sqlite3 demo/data_engineering/ecommerce/.floe/dev.db 'select * from mart_revenue limit 3'"
 echo "Run it again: everything is up to date."

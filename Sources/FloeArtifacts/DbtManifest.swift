@@ -213,9 +213,7 @@ struct Builder {
     }
 
     /// `"database"."schema"."table"` (no database part where the engine has none).
-    func relationName(_ relation: Relation) -> String {
-        ((database.isEmpty ? [] : [database]) + [relation.schema, relation.name]).map { "\"\($0)\"" }.joined(separator: ".")
-    }
+    func relationName(_ relation: Relation) -> String { DbtRelationName.of(relation, database: database) }
 
     private func common(_ uniqueID: String, name: String, type: String, path: String?, relation: Relation?, raw: String,
                         description: String?, tags: [String]) -> ObjectWriter {

@@ -54,8 +54,7 @@ struct SemanticDocuments {
         if let model = model(referencedBy: definition.model), let relation = model.relation as Relation? {
             var nodeRelation: [String: JSONDocument] = [
                 "alias": .string(relation.name), "schema_name": .string(relation.schema),
-                "relation_name": .string(((database.isEmpty ? [] : [database]) + [relation.schema, relation.name]).map { "\"\($0)\"" }
-                    .joined(separator: ".")),
+                "relation_name": .string(DbtRelationName.of(relation, database: database)),
             ]
             nodeRelation["database"] = database.isEmpty ? .null : .string(database)
             document["node_relation"] = .object(nodeRelation)

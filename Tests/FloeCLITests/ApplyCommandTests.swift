@@ -21,7 +21,7 @@ import Testing
         #expect(run.stderr.contains("model mart_revenue"))
         #expect(run.stderr.contains("Done in"))
         #expect(run.stderr.contains("13 built; tests: 22 pass, 0 warn, 0 fail"), "\(run.stderr)")
-        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: demo.appendingPathComponent("target/run_results.json")))
+        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: demo.appendingPathComponent("target/floe_run_results.json")))
         let nodes = try #require((results as? [String: Any])?["results"] as? [[String: Any]])
         #expect(nodes.count == 35, "34 nodes of the dbt project and the Orders cube's rollup")
         #expect(nodes.allSatisfy { ["success", "pass"].contains($0["status"] as? String) })

@@ -129,7 +129,7 @@ import Testing
         #expect(stderr.contains("Cancelled by \(name)"), "\(stderr)")
         #expect(stderr.contains("CANCELLED"), "\(stderr)")
 
-        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("target/run_results.json")))
+        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("target/floe_run_results.json")))
         let object = try #require(results as? [String: Any])
         #expect(object["cancelled_by"] as? String == name)
         let nodes = try #require(object["results"] as? [[String: Any]])

@@ -74,4 +74,35 @@ struct DbtArtifactsTests {
         #expect(Set((semantic["metrics"] as? [String: String])?.keys.map { "metric.metrics_shop.\($0)" } ?? []) == Set(metrics.keys))
         #expect(semantic["saved_queries"] as? [String] == (found["saved_queries"] as? [String])?.map { String($0.split(separator: ".").last!) })
     }
+
+    /// dbt's run_results.json beside floe's own: the nodes dbt knows (not floe's synthetic tables),
+    /// with dbt's statuses (an unchanged model is `reused`), relation names and rows affected.
+    @Test func runResultsAreDbtsV6() throws {
+        let python = try #require(ProcessInfo.processInfo.environment["FLOE_TEST_DBT_ARTIFACTS_PYTHON"])
+        let demo = try ApplyCommandTests.demoCopy()
+        let script = FloeBinary.repositoryRoot.appendingPathComponent("Tests/FloeCLITests/Clients/dbt_artifacts.py")
+        func read() throws -> [String: [String: Any]] {
+            let read = try FloeBinary.run(program: URL(fileURLWithPath: python), [script.path, "run_results", demo.appendingPathComponent("target/run_results.json").path])
+            try #require(read.status == 0, "\(read.stderr)")
+            let found = try #require(try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [String: Any])
+            #expect(found["class"] as? String == "RunResultsV6")
+            return try #require(found["results"] as? [String: [String: Any]])
+        }
+        let build = try FloeBinary.run(["build"], in: demo)
+        #expect(build.status == 0, "\(build.all)")
+        let first = try read()
+        let own = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: demo.appendingPathComponent("target/floe_run_results.json"))) as? [String: Any])
+        let ownResults = try #require(own["results"] as? [[String: Any]])
+        #expect(Set(first.keys) == Set(ownResults.filter { $0["resource_type"] as? String != "synthetic" }.compactMap { $0["unique_id"] as? String }))
+        #expect(ownResults.contains { $0["resource_type"] as? String == "synthetic" }, "floe's own file keeps the synthetic tables")
+        let mart = try #require(first["model.ecommerce.mart_revenue"])
+        #expect(mart["status"] as? String == "success" && mart["relation_name"] as? String == #""floe-dev"."mart_revenue""#)
+        #expect((mart["adapter_response"] as? [String: Any])?["rows_affected"] as? Int == 13 && mart["timing"] as? [String] == ["execute"])
+        let test = try #require(first.first { $0.key.hasPrefix("test.") }?.value)
+        #expect(test["status"] as? String == "pass" && test["failures"] as? Int == 0)
+
+        let again = try FloeBinary.run(["build"], in: demo)
+        #expect(again.status == 0, "\(again.all)")
+        #expect(try read()["model.ecommerce.stg_orders"]?["status"] as? String == "reused", "an unchanged model is reused, as dbt says of it")
+    }
 }

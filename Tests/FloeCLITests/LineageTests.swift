@@ -100,7 +100,7 @@ struct LineageTests {
     static func datasets(_ event: [String: Any], _ side: String) -> [[String: Any]] { event[side] as? [[String: Any]] ?? [] }
 
     static func invocationID(_ directory: URL) throws -> String? {
-        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("target/run_results.json")))
+        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("target/floe_run_results.json")))
         return ((results as? [String: Any])?["metadata"] as? [String: Any])?["invocation_id"] as? String
     }
 

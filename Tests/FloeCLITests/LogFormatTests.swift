@@ -16,7 +16,7 @@ struct LogFormatTests {
         for info in infos {
             #expect(info["name"] is String && info["level"] is String && info["ts"] is String && info["msg"] is String, "\(info)")
         }
-        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("target/run_results.json")))
+        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("target/floe_run_results.json")))
         let invocation = ((results as? [String: Any])?["metadata"] as? [String: Any])?["invocation_id"] as? String
         #expect(infos.allSatisfy { $0["invocation_id"] as? String == invocation })
         #expect(infos.first?["name"] as? String == "RunStarted" && infos.last?["name"] as? String == "RunFinished")

@@ -96,7 +96,7 @@ struct LineageCommand: ParsableCommand {
     /// beside the plan (said on stderr, since it may be older than the files).
     private func lastRendering(of plan: CompiledArtifacts) -> [String: String] {
         let late = Set(plan.models.filter { $0.renderAtApply == true }.map(\.uniqueID))
-        let path = (CompileCommand.defaultOutput(forSpec: project.spec) as NSString).deletingLastPathComponent + "/run_results.json"
+        let path = (CompileCommand.defaultOutput(forSpec: project.spec) as NSString).deletingLastPathComponent + "/floe_run_results.json"
         guard !late.isEmpty, let data = FileManager.default.contents(atPath: path),
               let results = try? JSONDecoder().decode(RunResults.self, from: data) else { return [:] }
         var rendered: [String: String] = [:]

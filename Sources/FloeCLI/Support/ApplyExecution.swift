@@ -1,10 +1,12 @@
+import FloeArtifacts
 import FloeConnect
 import FloeContract
 import FloeRuntime
 import FloeSemantic
 import Foundation
 
-/// Runs a plan for `apply`, `run` and `test`: the runner, the exit codes, run_results.json, the summary.
+/// Runs a plan for `apply`, `run` and `test`: the runner, the exit codes, floe_run_results.json and
+/// dbt's run_results.json, the summary.
 enum ApplyExecution {
     /// `compile` is when the command compiled `plan` (`run`, `build`, `seed`, `snapshot`), for the trace.
     static func run(_ plan: CompiledArtifacts, planPath: String, flags: ApplyFlags, mode: ApplyOptions.Mode,
@@ -50,13 +52,18 @@ enum ApplyExecution {
         }
         telemetry.finish(log: log, structured: structured)
         log.finishedRun(results)
-        let destination = flags.results
-            ?? URL(fileURLWithPath: planPath).deletingLastPathComponent().appendingPathComponent("run_results.json").path
+        let target = URL(fileURLWithPath: planPath).deletingLastPathComponent()
         let document = (try? results.encoded()) ?? Data()
-        do {
-            try AtomicFile.write(document + Data([0x0A]), to: destination)
-        } catch {
-            Console.standardError.line("warning: cannot write \(destination): \(error.localizedDescription)")
+        // floe's record of the run, and dbt's run_results.json (v6) for the dbt ecosystem's tools.
+        for (destination, bytes) in [
+            (flags.results ?? target.appendingPathComponent("floe_run_results.json").path, document + Data([0x0A])),
+            (target.appendingPathComponent("run_results.json").path, Data(DbtRunResults.data(results, plan: runnable.plan))),
+        ] {
+            do {
+                try AtomicFile.write(bytes, to: destination)
+            } catch {
+                Console.standardError.line("warning: cannot write \(destination): \(error.localizedDescription)")
+            }
         }
         switch flags.format {
         case .json: Console.standardOutput.write(document)

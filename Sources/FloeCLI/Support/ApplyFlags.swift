@@ -15,7 +15,7 @@ struct ApplyFlags: ParsableArguments {
     @Option(help: ArgumentHelp("Worker threads (default: the compute profile's threads, else 4).", valueName: "n"))
     var threads: Int?
 
-    @Option(help: ArgumentHelp("Where to write run results (default: run_results.json beside the plan).", valueName: "file"))
+    @Option(help: ArgumentHelp("Where to write floe's run results (default: floe_run_results.json beside the plan; dbt's run_results.json is written beside the plan too).", valueName: "file"))
     var results: String?
 
     @Option(help: ArgumentHelp("The directory of floe.yaml, where seed files are found (default: the parent of the plan's target/ directory, else the current one).",

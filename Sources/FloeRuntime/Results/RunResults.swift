@@ -1,7 +1,7 @@
 import FloeContract
 import Foundation
 
-/// What one apply did, node by node: written as `run_results.json` beside the plan, printed by
+/// What one apply did, node by node: written as `floe_run_results.json` beside the plan, printed by
 /// `--format json`, and recorded in `_floe_runs`/`_floe_run_nodes`. Shaped after dbt's file.
 public struct RunResults: Codable, Sendable {
     public var metadata: Metadata
@@ -15,7 +15,7 @@ public struct RunResults: Codable, Sendable {
     public static let schemaVersion = "https://floe.dev/schemas/run-results/v3.json"
 
     public struct Metadata: Codable, Sendable {
-        /// This file's layout; changes to it bump the version (docs/apply.md, "run_results.json").
+        /// This file's layout; changes to it bump the version (docs/apply.md, "floe_run_results.json").
         public var schemaVersion = RunResults.schemaVersion
         public var floeVersion: String
         public var invocationID: String
@@ -154,7 +154,7 @@ public struct NodeResult: Codable, Sendable {
     /// How many statements its build or test sent to the engine (since v3).
     public var statements: Int?
     /// The built relation's columns as the engine reports them, when the run was asked to read
-    /// them (``ApplyOptions/readsOutputSchemas``). Not written to run_results.json.
+    /// them (``ApplyOptions/readsOutputSchemas``). Not written to floe_run_results.json.
     public var outputColumns: [ColumnSpec]? = nil
 
     public struct Timing: Codable, Sendable {
