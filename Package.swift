@@ -226,8 +226,11 @@ let package = Package(
             dependencies: ["FloeConnect", "FloeContract", "FloeCore", "FloeRuntime", "FloeTelemetry"],
             swiftSettings: swiftSettings
         ),
+        // The docs site's and the UI's shared script and style (graph layout, selection syntax), as text.
+        .target(name: "FloeWebAssets", swiftSettings: swiftSettings),
         // dbt's artifacts (manifest.json, semantic_manifest.json, run_results.json, catalog.json) and the docs site, for the tools built on them.
-        .target(name: "FloeArtifacts", dependencies: ["FloeCompiler", "FloeContract", "FloeCore", "FloeRuntime", .product(name: "Crypto", package: "swift-crypto")],
+        .target(name: "FloeArtifacts", dependencies: ["FloeColumnLineage", "FloeCompiler", "FloeContract", "FloeCore", "FloeRuntime", "FloeSQL",
+                                                      "FloeWebAssets", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swiftSettings),
         // The Jinja engine: lexer, parser, renderer, values, builtins and filters. Nothing of dbt.
         .target(name: "FloeJinja", dependencies: ["FloeCore"], swiftSettings: swiftSettings),

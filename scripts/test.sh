@@ -73,6 +73,11 @@ if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
 fi
 export FLOE_TEST_PROMETHEUS="$(command -v prometheus)"
+# The docs site and `floe serve`'s UI are opened in Debian's Chromium, headless.
+if ! command -v chromium >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+export FLOE_TEST_CHROMIUM="$(command -v chromium)"
 command -v curl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
 # The SQL API's TLS test makes its certificate with the openssl command.
 command -v openssl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null; }

@@ -91,6 +91,12 @@ public struct SemanticServer: Sendable {
         router.add(middleware: CORSMiddleware(
             allowOrigin: .all, allowHeaders: [.accept, .authorization, .contentType, .origin, HTTPField.Name("x-request-id")!],
             allowMethods: [.get, .post, .options], maxAge: .seconds(600)))
+        // The docs site `floe docs generate` wrote beside the plan, at /docs/.
+        let docs = URL(fileURLWithPath: configuration.planPath).deletingLastPathComponent().appendingPathComponent("docs").path
+        var quiet = Logger(label: "floe serve docs")
+        quiet.logLevel = .warning
+        router.add(middleware: DirectoryRedirect(path: "/docs"))
+        router.add(middleware: FileMiddleware(docs, urlBasePath: "/docs", searchForIndexHtml: true, logger: quiet))
         router.get("/livez") { _, _ in Self.json(200, .object([("health", .string("HEALTH"))])) }
         router.get("/readyz") { _, _ in
             let started = ContinuousClock.now

@@ -104,5 +104,21 @@ struct DbtArtifactsTests {
         let again = try FloeBinary.run(["build"], in: demo)
         #expect(again.status == 0, "\(again.all)")
         #expect(try read()["model.ecommerce.stg_orders"]?["status"] as? String == "reused", "an unchanged model is reused, as dbt says of it")
+
+        // dbt's catalog.json from `floe docs generate`: the warehouse's tables and views, their
+        // columns as the engine types them, row counts.
+        let generate = try FloeBinary.run(["docs", "generate"], in: demo)
+        try #require(generate.status == 0, "\(generate.all)")
+        let catalogRead = try FloeBinary.run(program: URL(fileURLWithPath: python), [script.path, "catalog", demo.appendingPathComponent("target/catalog.json").path])
+        try #require(catalogRead.status == 0, "\(catalogRead.stderr)")
+        let catalog = try #require(try JSONSerialization.jsonObject(with: Data(catalogRead.stdout.utf8)) as? [String: Any])
+        #expect(catalog["class"] as? String == "CatalogV1")
+        let tables = try #require(catalog["nodes"] as? [String: [String: Any]])
+        let stgOrders = try #require(tables["model.ecommerce.stg_orders"])
+        #expect(stgOrders["type"] as? String == "VIEW" && (stgOrders["stats"] as? [String: Any])?["row_count"] as? Double == 5000)
+        #expect((stgOrders["columns"] as? [String: String])?["order_id"] == "TEXT")
+        #expect((tables["model.ecommerce.mart_revenue"]?["type"] as? String) == "BASE TABLE")
+        #expect(tables["model.ecommerce.int_order_items_enriched"] == nil, "an ephemeral model has no relation")
+        #expect((catalog["sources"] as? [String])?.count == 4)
     }
 }

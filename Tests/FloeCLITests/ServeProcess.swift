@@ -13,10 +13,11 @@ final class ServeProcess: @unchecked Sendable {
     private var logText = ""
     private let reader: Thread
 
-    /// Starts `floe serve --port 0 ARGUMENTS` in `directory` and waits for its startup line.
-    init(_ arguments: [String], in directory: URL, environment: [String: String]) throws {
+    /// Starts `floe COMMAND --port 0 ARGUMENTS` (`floe serve` unless told) in `directory` and
+    /// waits for its startup line.
+    init(_ arguments: [String], command: [String] = ["serve"], in directory: URL, environment: [String: String]) throws {
         process.executableURL = FloeBinary.executable
-        process.arguments = ["serve", "--port", "0"] + arguments
+        process.arguments = command + ["--port", "0"] + arguments
         process.currentDirectoryURL = directory
         var merged = ProcessInfo.processInfo.environment
         for key in merged.keys where key.hasPrefix("FLOE_") { merged[key] = nil }

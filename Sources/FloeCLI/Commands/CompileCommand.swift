@@ -90,6 +90,13 @@ struct CompileCommand: ParsableCommand {
     /// what was asked for, and only identical bytes are left.
     static func compileAndWrite(_ project: ProjectOptions, to destination: String, command: String = "compile",
                                 fullRefresh: Bool = false) throws -> CompiledArtifacts {
+        try compileAndWriteProject(project, to: destination, command: command, fullRefresh: fullRefresh).plan
+    }
+
+    /// ``compileAndWrite(_:to:command:fullRefresh:)``, with the dbt projects' macros, docs blocks
+    /// and semantic definitions (for the docs site).
+    static func compileAndWriteProject(_ project: ProjectOptions, to destination: String, command: String = "compile",
+                                       fullRefresh: Bool = false) throws -> (plan: CompiledArtifacts, dbt: DbtProjectDescription?) {
         let result = ProjectCompiler.compile(try project.compileOptions(command: command, fullRefresh: fullRefresh))
         Console.standardError.report(result.diagnostics)
         guard let artifacts = result.artifacts, let encoded = result.encoded else { throw FloeExit(.invalidConfiguration) }
@@ -107,8 +114,9 @@ struct CompileCommand: ParsableCommand {
             writeManifests(artifacts, project: result.dbt, in: (defaultOutput(forSpec: project.spec) as NSString).deletingLastPathComponent,
                            projectDirectory: (project.spec as NSString).deletingLastPathComponent)
         }
+        let dbt = result.dbt
         BackgroundRelease.release(result)
-        return artifacts
+        return (artifacts, dbt)
     }
 
     /// dbt's `manifest.json` (and `semantic_manifest.json` for a project with a semantic layer) in

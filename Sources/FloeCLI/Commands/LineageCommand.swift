@@ -44,7 +44,7 @@ struct LineageCommand: ParsableCommand {
         Console.standardError.report(compiled.diagnostics.filter { $0.severity == .error })
         guard let declared = compiled.artifacts else { throw FloeExit(.invalidConfiguration) }
         let plan = RunnablePlan(withRollupsOf: declared).plan
-        let lineage = ProjectColumnLineage(plan: plan, rendered: lastRendering(of: plan))
+        let lineage = ProjectColumnLineage(plan: plan, rendered: Self.lastRendering(of: plan, spec: project.spec))
         let graph = ColumnGraph(plan: plan, lineage: lineage)
         for warning in lineage.warnings { Console.standardError.line(warning.description) }
         guard let reference = column else {
@@ -94,9 +94,9 @@ struct LineageCommand: ParsableCommand {
 
     /// The SQL the last run rendered for each model rendered at apply time, from the run results
     /// beside the plan (said on stderr, since it may be older than the files).
-    private func lastRendering(of plan: CompiledArtifacts) -> [String: String] {
+    static func lastRendering(of plan: CompiledArtifacts, spec: String) -> [String: String] {
         let late = Set(plan.models.filter { $0.renderAtApply == true }.map(\.uniqueID))
-        let path = (CompileCommand.defaultOutput(forSpec: project.spec) as NSString).deletingLastPathComponent + "/floe_run_results.json"
+        let path = (CompileCommand.defaultOutput(forSpec: spec) as NSString).deletingLastPathComponent + "/floe_run_results.json"
         guard !late.isEmpty, let data = FileManager.default.contents(atPath: path),
               let results = try? JSONDecoder().decode(RunResults.self, from: data) else { return [:] }
         var rendered: [String: String] = [:]
