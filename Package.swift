@@ -128,6 +128,7 @@ let package = Package(
         .target(
             name: "FloeServe",
             dependencies: [
+                "FloeWebAssets",
                 "FloeConnect", "FloeContract", "FloeCore", "FloeEngine", "FloeSemantic", "FloeSQL", "FloePGWire",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

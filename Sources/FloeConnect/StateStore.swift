@@ -6,7 +6,8 @@ import Foundation
 /// - `_floe_node_state`: per node, its last successful build: the plan's fingerprint, the content
 ///   version it left the relation at, and the versions of the inputs it read (``NodeState``);
 /// - `_floe_runs`: one row per apply, with its counts;
-/// - `_floe_run_nodes`: one row per node per apply: status, timing, rows, failures, message.
+/// - `_floe_run_nodes`: one row per node per apply: status, timing, rows, failures, message, the
+///   statement that failed.
 /// Written through the same connection and transaction as the build it records, so a build and
 /// its state commit together.
 ///
@@ -44,7 +45,7 @@ package struct StateStore {
     ]
     package static let runNodeColumns: [(String, ValueKind)] = [
         ("run_id", .text), ("unique_id", .text), ("status", .text), ("started_at", .text), ("execution_time", .real),
-        ("rows_affected", .integer), ("failures", .integer), ("message", .text),
+        ("rows_affected", .integer), ("failures", .integer), ("message", .text), ("failed_sql", .text),
     ]
 
     /// unique_id → its last successful build. A row without a content version (written by an

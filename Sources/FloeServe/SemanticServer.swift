@@ -97,6 +97,7 @@ public struct SemanticServer: Sendable {
         quiet.logLevel = .warning
         router.add(middleware: DirectoryRedirect(path: "/docs"))
         router.add(middleware: FileMiddleware(docs, urlBasePath: "/docs", searchForIndexHtml: true, logger: quiet))
+        addUI(to: router)
         router.get("/livez") { _, _ in Self.json(200, .object([("health", .string("HEALTH"))])) }
         router.get("/readyz") { _, _ in
             let started = ContinuousClock.now
@@ -254,7 +255,7 @@ public struct SemanticServer: Sendable {
 
     /// The request's token verified with the plan's API secret: its claims, nil for an open API,
     /// or why it is refused.
-    private func verifiedSecurity(of request: Request, _ served: ServedPlan) async -> Result<SecurityContext?, SemanticError> {
+    func verifiedSecurity(of request: Request, _ served: ServedPlan) async -> Result<SecurityContext?, SemanticError> {
         guard let secret = served.apiSecret else { return .success(nil) }
         do {
             return .success(try await tokens.verifier(for: secret).verify(request.headers[.authorization]))
@@ -382,7 +383,7 @@ public struct SemanticServer: Sendable {
     /// status, how long it took, the members asked for and what answered (a rollup, the models, a
     /// remembered answer).
     /// A request counted in the metrics by its endpoint and status.
-    private func measured(_ endpoint: String, _ answer: () async -> Response) async -> Response {
+    func measured(_ endpoint: String, _ answer: () async -> Response) async -> Response {
         let started = ContinuousClock.now
         let response = await answer()
         metrics.request(endpoint, status: Int(response.status.code), duration: ContinuousClock.now - started)

@@ -82,5 +82,38 @@ ul.results { list-style: none; padding: 0; }
 ul.results li { padding: 6px 0; border-bottom: 1px solid var(--line); }
 .snippet { font-size: 12px; }
 .empty { padding: 20px; color: var(--muted); }
+/* floe serve's UI */
+header.bar .product { opacity: .8; font-size: 13px; }
+header.bar .token { margin-left: auto; display: flex; gap: 6px; }
+header.bar .token input { padding: 3px 6px; border-radius: 5px; border: 1px solid #3a4356; background: #1b2231; color: #fff; }
+main.page { padding: 18px 24px 60px; }
+.problem { border: 1px solid var(--error); background: #fdf0f0; border-radius: 8px; padding: 10px 14px; margin: 10px 0; }
+.split { display: flex; gap: 14px; align-items: flex-start; }
+.split .graph { flex: 1; }
+.panel { width: 360px; flex: none; border: 1px solid var(--line); border-radius: 8px; padding: 8px 14px; max-height: 70vh; overflow: auto; }
+.panel h2 { margin-top: 4px; }
+svg.timeline text { font-size: 11px; fill: var(--ink); }
+svg.timeline text.axis, svg.chart text.axis { fill: var(--muted); font-size: 11px; }
+svg.timeline g.bar rect { fill: var(--skipped); }
+svg.timeline g.status-success rect, svg.timeline g.status-pass rect { fill: var(--success); }
+svg.timeline g.status-up_to_date rect { fill: var(--up_to_date); }
+svg.timeline g.status-error rect, svg.timeline g.status-fail rect { fill: var(--error); }
+svg.timeline g.status-warn rect { fill: var(--warn); }
+svg.chart line.axis { stroke: var(--line); }
+svg.chart text { font-size: 11px; }
+.failure { border-left: 3px solid var(--error); padding: 2px 12px; margin: 10px 0; }
+.playground { display: flex; gap: 18px; align-items: flex-start; }
+.builder { width: 340px; flex: none; }
+.builder details { border: 1px solid var(--line); border-radius: 6px; padding: 4px 8px; margin-bottom: 6px; }
+.builder .group { display: flex; gap: 12px; }
+.builder h4 { margin: 8px 0 4px; font-size: 12px; color: var(--muted); text-transform: uppercase; }
+.builder label.member { display: block; font-size: 13px; }
+.builder .filter { display: flex; gap: 4px; margin-bottom: 4px; }
+.builder .filter .field { width: auto; flex: 1; }
+.builder .range { display: flex; gap: 4px; align-items: center; margin-top: 4px; }
+.answer { flex: 1; min-width: 0; }
+.copies { display: flex; gap: 10px; flex-wrap: wrap; }
+.copy-block { flex: 1; min-width: 260px; }
+.copy-block pre { max-height: 200px; }
 """#
 }

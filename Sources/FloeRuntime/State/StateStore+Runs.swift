@@ -30,7 +30,8 @@ extension StateStore {
             try connection.insert(into: relation("_floe_run_nodes"), columns: Self.runNodeColumns.map(\.0), rows: results.results.map { node in
                 [.text(runID), .text(node.uniqueID), .text(node.status.rawValue), node.startedAt.map(SQLValue.text) ?? .null,
                  .real(node.executionTime), node.rowsAffected.map { .integer(Int64($0)) } ?? .null,
-                 node.failures.map { .integer(Int64($0)) } ?? .null, node.message.map(SQLValue.text) ?? .null]
+                 node.failures.map { .integer(Int64($0)) } ?? .null, node.message.map(SQLValue.text) ?? .null,
+                 node.failedSQL.map(SQLValue.text) ?? .null]
             })
         }
     }}

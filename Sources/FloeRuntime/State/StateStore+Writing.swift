@@ -18,15 +18,21 @@ extension StateStore {
                 skipped integer, tests_passed integer, tests_warned integer, tests_failed integer);
             create table if not exists \(table("_floe_run_nodes")) (
                 run_id text not null, unique_id text not null, status text not null, started_at text,
-                execution_time real, rows_affected integer, failures integer, message text,
+                execution_time real, rows_affected integer, failures integer, message text, failed_sql text,
                 primary key (run_id, unique_id))
             """)
         try Snapshots.createTable(connection, namespace: namespace, dialect: dialect)
         // Warehouses written before content versions existed: their rows get none, so every node
         // is rebuilt once and recorded in full.
-        let stateColumns = Set(try connection.columns(of: Relation(schema: namespace, name: "_floe_node_state")).map(\.name))
-        for column in ["version", "inputs"] where !stateColumns.contains(column) {
-            try connection.execute(dialect.addColumn(Relation(schema: namespace, name: "_floe_node_state"), column: column, type: "text"))
+        try addMissingColumns(["version", "inputs"], to: "_floe_node_state", connection)
+        try addMissingColumns(["failed_sql"], to: "_floe_run_nodes", connection)
+    }
+
+    /// Text columns added since a warehouse's state tables were made: added to them, empty.
+    private func addMissingColumns(_ columns: [String], to table: String, _ connection: any EngineConnection) throws {
+        let present = Set(try connection.columns(of: relation(table)).map { $0.name.lowercased() })
+        for column in columns where !present.contains(column) {
+            try connection.execute(dialect.addColumn(relation(table), column: column, type: dialect.typeName(for: .text)))
         }
     }
 
@@ -36,6 +42,7 @@ extension StateStore {
                                 ("_floe_run_nodes", Self.runNodeColumns)] {
             try Self.createPlainTable(relation(name), columns: columns, connection: connection, dialect: dialect)
         }
+        try addMissingColumns(["failed_sql"], to: "_floe_run_nodes", connection)
         try Snapshots.createTable(connection, namespace: namespace, dialect: dialect)
     }
 
