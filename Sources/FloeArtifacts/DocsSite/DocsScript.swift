@@ -41,7 +41,7 @@ enum DocsScript {
   }
 
   function status(run) {
-    return run ? '<span class="status status-' + E(run.status) + '">' + E(run.status.replace("_", " ")) + "</span>" : "";
+    return run ? '<span class="status status-' + E(run.status) + '">' + E(run.status.replace(/_/g, " ")) + "</span>" : "";
   }
 
   function sidebar() {

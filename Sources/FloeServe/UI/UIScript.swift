@@ -60,7 +60,7 @@ enum UIScript {
   }
 
   function badge(status) {
-    return status ? '<span class="status status-' + E(status) + '">' + E(String(status).replace("_", " ")) + "</span>" : '<span class="muted">never run</span>';
+    return status ? '<span class="status status-' + E(status) + '">' + E(String(status).replace(/_/g, " ")) + "</span>" : '<span class="muted">never run</span>';
   }
 
   function loadOverview() {
@@ -178,7 +178,8 @@ enum UIScript {
     var svg = ['<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="' + width + '" height="' + (timed.length * row + 24) + '">'];
     timed.forEach(function (node, index) {
       var x = label + (Date.parse(node.started_at) - start) * scale, w = Math.max(2, 1000 * Number(node.execution_time || 0) * scale);
-      var name = (state.graph.nodes[node.unique_id] || {}).name || node.unique_id;
+      var test = state.overview.tests.filter(function (t) { return t.id === node.unique_id; })[0];
+      var name = (state.graph.nodes[node.unique_id] || test || {}).name || node.unique_id;
       svg.push('<g class="bar status-' + E(node.status) + '" data-id="' + E(node.unique_id) + '"><title>' + E(node.unique_id + ": " + node.status + ", " +
         Number(node.execution_time).toFixed(3) + " s") + '</title><text x="0" y="' + (index * row + 13) + '">' + E(name.slice(0, 32)) +
         '</text><rect x="' + x.toFixed(1) + '" y="' + (index * row + 3) + '" width="' + w.toFixed(1) + '" height="' + (row - 6) + '" rx="2"/></g>');
@@ -379,15 +380,20 @@ enum UIScript {
     var xKey = time ? time.dimension + "." + time.granularity : (query.dimensions || [])[0];
     var labels = rows.map(function (row, i) { return xKey ? String(row[xKey] === null ? "∅" : row[xKey]).replace(/T00:00:00(\.000)?$/, "") : String(i + 1); });
     var series = measures.slice(0, 4).map(function (m) { return rows.map(function (row) { return Number(row[m]) || 0; }); });
-    var max = Math.max.apply(null, series.map(function (s) { return Math.max.apply(null, s); }).concat([0])), min = Math.min.apply(null, series.map(function (s) { return Math.min.apply(null, s); }).concat([0]));
-    var width = 760, height = 260, left = 60, bottom = 40, plotW = width - left - 10, plotH = height - bottom - 10, range = (max - min) || 1;
-    function y(v) { return 10 + plotH - (v - min) / range * plotH; }
+    /* With several measures, each is drawn on its own scale (its range is in the key). */
+    var ranges = series.map(function (values) {
+      return { max: Math.max.apply(null, values.concat([0])), min: Math.min.apply(null, values.concat([0])) };
+    });
+    var width = 760, height = 260, left = 60, bottom = 40, plotW = width - left - 10, plotH = height - bottom - 10, current = 0;
+    var max = ranges[0].max;
+    function y(v) { var r = ranges[current]; return 10 + plotH - (v - r.min) / ((r.max - r.min) || 1) * plotH; }
     var colors = ["#2f6fde", "#1f9d6b", "#d14b7f", "#c77d16"];
     var svg = ['<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="chart" data-kind="' + (time ? "line" : "bar") + '" width="' + width + '" height="' + height + '">'];
     svg.push('<line class="axis" x1="' + left + '" y1="' + y(0) + '" x2="' + (width - 10) + '" y2="' + y(0) + '"/>');
     svg.push('<text class="axis" x="' + (left - 6) + '" y="' + (y(max) + 4) + '" text-anchor="end">' + E(max.toLocaleString()) + "</text>");
     var step = plotW / Math.max(rows.length, 1);
     series.forEach(function (values, s) {
+      current = s;
       if (time) {
         var points = values.map(function (v, i) { return (left + step * (i + 0.5)).toFixed(1) + "," + y(v).toFixed(1); });
         svg.push('<polyline class="series" data-measure="' + E(measures[s]) + '" fill="none" stroke="' + colors[s] + '" stroke-width="2" points="' + points.join(" ") + '"/>');
@@ -400,12 +406,14 @@ enum UIScript {
         });
       }
     });
+    current = 0;
     var every = Math.ceil(rows.length / 12);
     labels.forEach(function (label, i) {
       if (i % every === 0) svg.push('<text class="axis" x="' + (left + step * (i + 0.5)).toFixed(1) + '" y="' + (height - bottom + 16) + '" text-anchor="middle">' + E(label.slice(0, 12)) + "</text>");
     });
     svg.push('<g class="key">' + measures.slice(0, 4).map(function (m, s) {
-      return '<text x="' + (left + 10 + s * 180) + '" y="' + (height - 6) + '" fill="' + colors[s] + '">■ ' + E(m) + "</text>";
+      return '<text x="' + (left + 10 + s * 180) + '" y="' + (height - 6) + '" fill="' + colors[s] + '">■ ' + E(m) +
+        (series.length > 1 ? " (to " + ranges[s].max.toLocaleString() + ")" : "") + "</text>";
     }).join("") + "</g></svg>");
     return '<div class="graph chart-box">' + svg.join("") + "</div>";
   }
