@@ -250,11 +250,16 @@ struct Builder {
             if let change = model.onSchemaChange { config.string("on_schema_change", change) }
         })
         node.object("columns", columns(model.columns))
-        node.object("depends_on", dependsOn(model.dependsOn))
+        compiled(&node, dependsOn: model.dependsOn, sql: model.sql)
+        return node
+    }
+
+    /// What every compiled SQL node ends with: its dependencies and its SQL.
+    private func compiled(_ node: inout ObjectWriter, dependsOn nodes: [String], sql: String) {
+        node.object("depends_on", dependsOn(nodes))
         node.string("language", "sql")
         node.raw("compiled", "true")
-        node.string("compiled_code", model.sql)
-        return node
+        node.string("compiled_code", sql)
     }
 
     func seed(_ seed: CompiledSeed) -> ObjectWriter {
@@ -271,10 +276,7 @@ struct Builder {
         var node = common(test.uniqueID, name: test.name, type: "test", path: nil, relation: nil, raw: test.sql, description: nil, tags: test.tags)
         node.object("checksum", checksum(test.sql))
         node.object("config", config("test", tags: test.tags) { $0.string("severity", test.severity.rawValue.uppercased()) })
-        node.object("depends_on", dependsOn(test.dependsOn))
-        node.string("language", "sql")
-        node.raw("compiled", "true")
-        node.string("compiled_code", test.sql)
+        compiled(&node, dependsOn: test.dependsOn, sql: test.sql)
         if let column = test.column { node.string("column_name", column) }
         if let attached = test.attachedNode { node.string("attached_node", attached) }
         if test.testName != "singular" {
@@ -294,10 +296,7 @@ struct Builder {
                           raw: raw, description: nil, tags: [])
         node.object("checksum", checksum(raw))
         node.object("config", config("view", tags: []))
-        node.object("depends_on", dependsOn(analysis.dependsOn))
-        node.string("language", "sql")
-        node.raw("compiled", "true")
-        node.string("compiled_code", analysis.sql)
+        compiled(&node, dependsOn: analysis.dependsOn, sql: analysis.sql)
         return node
     }
 
