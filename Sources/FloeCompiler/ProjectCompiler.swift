@@ -260,7 +260,8 @@ public enum ProjectCompiler {
         return value.entries != nil ? value : nil
     }
 
-    /// `schedule.cron` and `demo.schedule.cron` parse as cron (the shape checks only their form).
+    /// `schedule.cron` and `demo.schedule.cron` parse as cron (the shape checks only their form),
+    /// and `schedule.timezone` names a time zone.
     static func cronDiagnostics(_ root: YAMLValue, file: String) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         for (path, value) in [("schedule.cron", root["schedule"]?["cron"]), ("demo.schedule.cron", root["demo"]?["schedule"]?["cron"])] {
@@ -271,6 +272,11 @@ public enum ProjectCompiler {
                 diagnostics.append(.error(at: value.location, path: path, "'\(text)' is not a cron schedule: \(error.description)",
                                           hint: "five fields, minute hour day-of-month month day-of-week: \"*/5 * * * *\", \"0 9-17 * * mon-fri\""))
             }
+        }
+        if let zone = root["schedule"]?["timezone"], let name = zone.string, TimeZone(identifier: name) == nil {
+            let suggestion = Suggestions.closest(to: name, in: TimeZone.knownTimeZoneIdentifiers).map { "; did you mean '\($0)'?" } ?? ""
+            diagnostics.append(.error(at: zone.location, path: "schedule.timezone", "'\(name)' is not a time zone\(suggestion)",
+                                      hint: "an IANA time zone name, such as \"UTC\", \"Europe/Berlin\" or \"America/New_York\""))
         }
         return diagnostics
     }

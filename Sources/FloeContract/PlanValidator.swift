@@ -74,6 +74,16 @@ public enum PlanValidator {
                 problem("product.demo.cron", "'\(demo.cron)' is not a cron schedule: \(error.description)")
             }
         }
+        if let schedule = plan.product.schedule {
+            do {
+                _ = try CronSchedule(schedule.cron)
+            } catch {
+                problem("product.schedule.cron", "'\(schedule.cron)' is not a cron schedule: \(error.description)")
+            }
+            if TimeZone(identifier: schedule.timezone) == nil {
+                problem("product.schedule.timezone", "'\(schedule.timezone)' is not a time zone")
+            }
+        }
         for (index, model) in plan.models.enumerated() where (model.materialized == .snapshot) != (model.snapshot != nil) {
             problem("models[\(index)].snapshot", model.snapshot == nil ? "a snapshot needs its strategy" : "only a snapshot has a snapshot strategy")
         }

@@ -7,13 +7,14 @@ public enum Timestamp {
         formatter().string(from: date)
     }
 
+    /// The time a timestamp names, with or without its fraction of a second.
     public static func date(_ timestamp: String) -> Date? {
-        formatter().date(from: timestamp)
+        formatter().date(from: timestamp) ?? formatter(fractional: false).date(from: timestamp)
     }
 
-    private static func formatter() -> ISO8601DateFormatter {
+    private static func formatter(fractional: Bool = true) -> ISO8601DateFormatter {
         let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.formatOptions = fractional ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
         return formatter
     }
 }

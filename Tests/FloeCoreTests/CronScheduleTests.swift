@@ -1,4 +1,5 @@
 @testable import FloeCore
+import Foundation
 import Testing
 
 @Suite struct CronScheduleTests {
@@ -14,6 +15,26 @@ import Testing
         #expect(five.next(after: at("2024-03-01", 23, 58)) == at("2024-03-02"))
         let nightly = try CronSchedule("30 2 * * *")
         #expect(nightly.next(after: at("2024-03-01", 3)) == at("2024-03-02", 2, 30))
+    }
+
+    /// Wall-clock minutes in a time zone, across Europe/Berlin's changes of 2024 (clocks went
+    /// forward 02:00 → 03:00 on 31 March and back 03:00 → 02:00 on 27 October).
+    @Test func timeZonesAndDaylightSaving() throws {
+        let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
+        let nightly = try CronSchedule("30 2 * * *")
+        // 02:30 in Berlin in winter is 01:30 UTC, in summer 00:30 UTC.
+        #expect(nightly.next(after: at("2024-01-10"), in: berlin) == at("2024-01-10", 1, 30))
+        #expect(nightly.next(after: at("2024-07-10"), in: berlin) == at("2024-07-10", 0, 30))
+        // 31 March has no 02:30: that night is skipped, as cron skips it.
+        #expect(nightly.next(after: at("2024-03-30", 12), in: berlin) == at("2024-04-01", 0, 30))
+        // 27 October has 02:30 twice (00:30 and 01:30 UTC): it runs the first time only.
+        #expect(nightly.next(after: at("2024-10-26", 12), in: berlin) == at("2024-10-27", 0, 30))
+        #expect(nightly.next(after: at("2024-10-27", 0, 30), in: berlin) == at("2024-10-28", 1, 30))
+        // Every 20 minutes keeps its wall-clock minutes through the spring change.
+        let often = try CronSchedule("*/20 * * * *")
+        #expect(often.next(after: at("2024-03-31", 0, 50), in: berlin) == at("2024-03-31", 1, 0), "03:00 CEST")
+        let utc = try #require(TimeZone(identifier: "UTC"))
+        #expect(nightly.next(after: at("2024-03-31"), in: utc) == nightly.next(after: at("2024-03-31")))
     }
 
     @Test func listsRangesStepsAndNames() throws {

@@ -80,6 +80,29 @@ import Testing
         #expect(excluded.selected.contains("test.p.unique_c"), "the selector itself leaves tests; the run leaves out tests of excluded nodes")
     }
 
+    /// dbt's `--indirect-selection`, over unique_c (on c), rel_c_d (on c and d) and rel_c_b (on
+    /// c and b, which is upstream of c).
+    @Test func indirectSelectionModes() throws {
+        var plan = Self.plan
+        for (name, parents) in [("rel_c_d", ["c", "d"]), ("rel_c_b", ["c", "b"])] {
+            plan.tests.append(CompiledTest(uniqueID: "test.p.\(name)", name: name, testName: "relationships", attachedNode: "model.p.c",
+                                           column: "id", severity: .error, sql: "select 1", dependsOn: parents.map { "model.p.\($0)" }))
+        }
+        let graph = PlanGraph(plan)
+        func tests(_ select: [String], _ mode: IndirectSelection) throws -> [String] {
+            let resolution = try NodeSelector(graph: graph).resolution(select: select, exclude: [], indirect: mode)
+            return plan.tests.filter { resolution.runs($0, graph: graph) }.map(\.name).sorted()
+        }
+        #expect(try tests(["c"], .eager) == ["rel_c_b", "rel_c_d", "unique_c"])
+        #expect(try tests(["c"], .cautious) == ["unique_c"])
+        #expect(try tests(["c", "d"], .cautious) == ["rel_c_d", "unique_c"])
+        #expect(try tests(["c"], .buildable) == ["rel_c_b", "unique_c"], "b is built before c reads it")
+        #expect(try tests(["d"], .buildable) == [], "c is neither selected nor upstream of d")
+        #expect(try tests(["c"], .empty) == [])
+        #expect(try tests(["c", "rel_c_d"], .empty) == ["rel_c_d"], "a test selected itself always runs")
+        #expect(try tests(["b"], .eager) == ["rel_c_b"])
+    }
+
     @Test func badSelectorsSayWhy() {
         #expect(throws: NodeSelector.Invalid.self) { try select(["colour:red"]) }
         #expect(throws: NodeSelector.Invalid.self) { try select(["tag:"]) }

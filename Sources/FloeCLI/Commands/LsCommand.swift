@@ -1,6 +1,8 @@
 import ArgumentParser
 import FloeCompiler
 import FloeConnect
+import FloeContract
+import FloeCore
 import FloeRuntime
 import FloeSemantic
 import Foundation
@@ -30,8 +32,24 @@ struct LsCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Nodes to leave out, same syntax.", valueName: "selector"))
     var exclude: [String] = []
 
+    @Option(help: ArgumentHelp("Which tests of the listed nodes are listed without being selected: eager, cautious, buildable or empty (as floe build).",
+                               valueName: "mode"))
+    var indirectSelection: IndirectSelection = .eager
+
     @Option(help: "text: a table; name or path: one per line; json: one object per line.")
     var output: Output = .text
+
+    /// `schedule: */10 * * * * (UTC); next 2026-…Z; last slot …: success`: the product's schedule,
+    /// its next slot, and the last slot `floe schedule` ended here (target/floe_schedule.json).
+    private func scheduleLine(_ plan: CompiledArtifacts) -> String? {
+        guard let schedule = plan.product.schedule, let (cron, zone) = try? ScheduleLoop.schedule(of: plan) else { return nil }
+        var line = "schedule: \(schedule.cron) (\(schedule.timezone))"
+        if let next = cron.next(after: Int64(Date().timeIntervalSince1970), in: zone) {
+            line += "; next \(Timestamp.string(Date(timeIntervalSince1970: TimeInterval(next))))"
+        }
+        if let last = ScheduleStatusFile.lastSlot(beside: CompileCommand.defaultOutput(forSpec: project.spec)) { line += "; \(last)" }
+        return line
+    }
 
     func run() throws {
         let compiled = ProjectCompiler.compile(try project.compileOptions(command: "list"))
@@ -39,7 +57,7 @@ struct LsCommand: ParsableCommand {
         guard let plan = compiled.artifacts else { throw FloeExit(.invalidConfiguration) }
         let listing: (nodes: [PlanListing.Node], warnings: [String])
         do {
-            listing = try PlanListing.nodes(in: RunnablePlan(withRollupsOf: plan), select: select, exclude: exclude)
+            listing = try PlanListing.nodes(in: RunnablePlan(withRollupsOf: plan), select: select, exclude: exclude, indirect: indirectSelection)
         } catch {
             Console.standardError.line("error: \(error.description)")
             throw FloeExit(.usage)
@@ -67,6 +85,7 @@ struct LsCommand: ParsableCommand {
                 let padded = row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
                 Console.standardOutput.line(padded.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
             }
+            if let line = scheduleLine(plan) { Console.standardOutput.line("\n" + line) }
         }
     }
 }

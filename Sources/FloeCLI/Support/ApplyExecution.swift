@@ -18,12 +18,14 @@ enum ApplyExecution {
     /// The runtime's options for these flags.
     static func options(planPath: String, flags: ApplyFlags, mode: ApplyOptions.Mode, fullRefresh: Bool, command: String,
                         batch: Bool) -> ApplyOptions {
-        ApplyOptions(
+        var options = ApplyOptions(
             mode: mode, select: flags.select, exclude: flags.exclude, fullRefresh: fullRefresh, threads: flags.threads,
             projectDirectory: flags.projectDir ?? PlanFile.projectDirectory(forPlan: planPath),
             environment: ProcessInfo.processInfo.environment, lockTimeout: flags.lockTimeout, command: command,
             failFast: flags.failFast,
             targetDirectory: URL(fileURLWithPath: planPath).standardizedFileURL.deletingLastPathComponent().path, batch: batch)
+        options.indirectSelection = flags.indirectSelection
+        return options
     }
 
     static func run(_ plan: CompiledArtifacts, planPath: String, options: ApplyOptions, flags: ApplyFlags, compile: DateInterval? = nil) throws {

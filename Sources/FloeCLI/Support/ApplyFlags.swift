@@ -2,6 +2,8 @@ import ArgumentParser
 import FloeRuntime
 import Foundation
 
+extension IndirectSelection: ExpressibleByArgument {}
+
 /// The flags `apply`, `run` and `test` share.
 struct ApplyFlags: ParsableArguments {
     @Option(name: [.short, .long], parsing: .upToNextOption,
@@ -11,6 +13,10 @@ struct ApplyFlags: ParsableArguments {
 
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Nodes to leave out, same syntax.", valueName: "selector"))
     var exclude: [String] = []
+
+    @Option(help: ArgumentHelp("Which tests of the selected nodes run without being selected: eager (any node they test is selected), cautious (all are), buildable (all are selected or upstream of the selection), empty (none).",
+                               valueName: "mode"))
+    var indirectSelection: IndirectSelection = .eager
 
     @Option(help: ArgumentHelp("Worker threads (default: the compute profile's threads, else 4).", valueName: "n"))
     var threads: Int?

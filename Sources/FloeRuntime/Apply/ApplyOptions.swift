@@ -26,6 +26,8 @@ public struct ApplyOptions: Sendable {
     /// dbt selection syntax; empty = everything.
     public var select: [String]
     public var exclude: [String]
+    /// Which tests of the selected nodes run without being selected themselves.
+    public var indirectSelection: IndirectSelection = .eager
     /// Rebuild every selected node, incremental models from scratch, ignoring recorded state.
     public var fullRefresh: Bool
     /// Worker threads; nil = the compute profile's `threads`, else 4.
@@ -48,6 +50,8 @@ public struct ApplyOptions: Sendable {
     /// When the run starts, as retention's cut-off and the synthetic rows' `loaded_at` see it;
     /// nil is the clock's time. Set to replay a live demo's hours in seconds.
     public var now: Date?
+    /// The slot of `floe schedule` this run is for (told to observers as its nominal start).
+    public var scheduledFor: Date?
     /// Read each built relation's columns back from the engine into ``NodeResult/outputColumns``
     /// (for lineage's schema facet); off, a run sends no extra query.
     public var readsOutputSchemas = false

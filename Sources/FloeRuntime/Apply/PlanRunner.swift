@@ -40,7 +40,7 @@ public final class PlanRunner: @unchecked Sendable {
 
     public func run() throws(ExecutorError) -> RunResults {
         let startedAt = options.now ?? Date()
-        observer?.runStarting(runID: runID, command: options.command, at: startedAt, nominalStart: options.batch ? startedAt : nil)
+        observer?.runStarting(runID: runID, command: options.command, at: startedAt, nominalStart: options.scheduledFor ?? (options.batch ? startedAt : nil))
         do {
             let results = try run(startedAt: startedAt)
             observer?.runEnded(results)
@@ -72,7 +72,7 @@ public final class PlanRunner: @unchecked Sendable {
         defer { lock.release() }
         let selection: NodeSelector.Resolution
         do {
-            selection = try NodeSelector(graph: graph).resolution(select: options.select, exclude: options.exclude)
+            selection = try NodeSelector(graph: graph).resolution(select: options.select, exclude: options.exclude, indirect: options.indirectSelection)
         } catch {
             throw ExecutorError(.selection, error.description)
         }

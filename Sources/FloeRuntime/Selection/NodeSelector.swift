@@ -18,14 +18,31 @@ struct NodeSelector {
         var excluded: Set<String>
         /// A criterion that matched no node, with what it might have meant, as dbt warns.
         var warnings: [String]
+        /// Which tests of selected nodes run without being selected themselves.
+        var indirect: IndirectSelection = .eager
+        /// The ancestors of the selected nodes (worked out for `buildable` only).
+        var upstream: Set<String> = []
 
-        /// Whether `test` runs: when it is selected itself or when any node it tests is (dbt's
-        /// eager indirect selection), unless it, or a node it tests, was excluded or is in
-        /// `unbuilt` (left alone by this run): it would test a table the run did not touch.
+        /// Whether `test` runs: when it is selected itself, or when the nodes it tests are as
+        /// `indirect` asks (eager: any of them, dbt's default), unless it, or a node it tests, was
+        /// excluded or is in `unbuilt` (left alone by this run): it would test a table the run did
+        /// not touch.
         func runs(_ test: CompiledTest, graph: PlanGraph, unbuilt: Set<String> = []) -> Bool {
             guard !excluded.contains(test.uniqueID), !test.dependsOn.contains(where: excluded.contains),
                   !test.dependsOn.contains(where: unbuilt.contains) else { return false }
-            return selected.contains(test.uniqueID) || test.dependsOn.contains { selected.contains($0) && graph.byID[$0]?.type != .source }
+            if selected.contains(test.uniqueID) { return true }
+            // A source is never built, so selecting one does not pick its tests, nor is it waited for.
+            let tested = test.dependsOn.filter { graph.byID[$0]?.type != .source }
+            switch indirect {
+            case .eager:
+                return tested.contains(where: selected.contains)
+            case .cautious:
+                return !tested.isEmpty && tested.allSatisfy(selected.contains)
+            case .buildable:
+                return tested.contains(where: selected.contains) && tested.allSatisfy { selected.contains($0) || upstream.contains($0) }
+            case .empty:
+                return false
+            }
         }
     }
 
@@ -42,13 +59,15 @@ struct NodeSelector {
         try resolution(select: select, exclude: exclude).selected
     }
 
-    func resolution(select: [String], exclude: [String]) throws(Invalid) -> Resolution {
+    func resolution(select: [String], exclude: [String], indirect: IndirectSelection = .eager) throws(Invalid) -> Resolution {
         var warnings: [String] = []
         let everything = Set(graph.nodes.map(\.uniqueID))
         var chosen = select.isEmpty ? everything : try union(select, warnings: &warnings)
         let excluded = exclude.isEmpty ? [] : try union(exclude, warnings: &warnings)
         chosen.subtract(excluded)
-        return Resolution(selected: chosen, excluded: excluded, warnings: warnings)
+        let upstream = indirect == .buildable
+            ? chosen.reduce(into: Set<String>()) { $0.formUnion(graph.reachable(from: $1, upward: true, depth: nil)) } : []
+        return Resolution(selected: chosen, excluded: excluded, warnings: warnings, indirect: indirect, upstream: upstream)
     }
 
     private func union(_ arguments: [String], warnings: inout [String]) throws(Invalid) -> Set<String> {

@@ -24,15 +24,16 @@ public enum PlanListing {
     }
 
     /// The selected nodes and the warnings for criteria that matched nothing. Tests are listed as
-    /// `floe build` runs them: a test of a selected node is listed with it (dbt's eager selection).
-    public static func nodes(in runnable: RunnablePlan, select: [String], exclude: [String])
+    /// `floe build` runs them: a test of a selected node is listed with it as `indirect` says
+    /// (dbt's eager selection by default).
+    public static func nodes(in runnable: RunnablePlan, select: [String], exclude: [String], indirect: IndirectSelection = .eager)
         throws(ExecutorError) -> (nodes: [Node], warnings: [String]) {
         // The cubes' rollups are listed with the models they follow, as apply builds them.
         let plan = runnable.plan
         let graph = PlanGraph(plan)
         let resolution: NodeSelector.Resolution
         do {
-            resolution = try NodeSelector(graph: graph).resolution(select: select, exclude: exclude)
+            resolution = try NodeSelector(graph: graph).resolution(select: select, exclude: exclude, indirect: indirect)
         } catch {
             throw ExecutorError(.selection, error.description)
         }
