@@ -67,6 +67,13 @@ if ! "$dbt_artifacts/bin/python" -c "import dbt_artifacts_parser, dagster_dbt, d
         "python-dateutil"
 fi
 export FLOE_TEST_DBT_ARTIFACTS_PYTHON="$dbt_artifacts/bin/python"
+# integrations/dagster-floe is tested by pytest with Dagster's own materialize(), from PyPI.
+dagster="$HOME/.cache/floe/dagster-1.13.27-pytest-8.4.2"
+if ! "$dagster/bin/python" -c "import dagster, pytest" 2>/dev/null; then
+    rm -rf "$dagster"
+    python3 -m venv "$dagster"
+    "$dagster/bin/pip" install --quiet "dagster==1.13.27" "pytest==8.4.2"
+fi
 # `floe serve`'s /metrics is scraped by Debian's Prometheus (and linted by its promtool); the
 # tests start it on a loopback port themselves.
 if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
@@ -108,3 +115,5 @@ fi
 
 swift build --build-tests
 swift test --skip-build
+# The Dagster integration, against the floe just built.
+(cd integrations/dagster-floe && FLOE_BINARY="$PWD/../../.build/debug/floe" "$dagster/bin/python" -m pytest -q -p no:cacheprovider tests)
