@@ -233,6 +233,11 @@ let package = Package(
         .target(name: "FloeArtifacts", dependencies: ["FloeColumnLineage", "FloeCompiler", "FloeContract", "FloeCore", "FloeRuntime", "FloeSQL",
                                                       "FloeWebAssets", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swiftSettings),
+        // Kubernetes: charts/floe (embedded) rendered without Helm by a Go-template renderer, and
+        // the chart's values from a plan.
+        .target(name: "FloeDeploy", dependencies: ["FloeCompiler", "FloeContract", "FloeCore", "FloeYAML",
+                                                   .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: swiftSettings),
         // The Jinja engine: lexer, parser, renderer, values, builtins and filters. Nothing of dbt.
         .target(name: "FloeJinja", dependencies: ["FloeCore"], swiftSettings: swiftSettings),
         // dbt's template context over the Jinja engine (macros and packages, dispatch, vars, the
@@ -260,6 +265,7 @@ let package = Package(
                 "FloeConnect", "FloeContract", "FloeCore", "FloeCompiler", "FloeEngine", "FloeRuntime", "FloeSemantic", "FloeServe",
                 "FloePreflight",
                 "FloePackages", "FloeLineage", "FloeColumnLineage", "FloeTelemetry", "FloeRunTracing", "FloeArtifacts",
+                "FloeDeploy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -302,6 +308,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "FloeSQLTests", dependencies: ["FloeSQL"], swiftSettings: swiftSettings),
+        .testTarget(name: "FloeDeployTests", dependencies: ["FloeDeploy", "FloeYAML"], swiftSettings: swiftSettings),
         .testTarget(name: "FloeJinjaTests", dependencies: ["FloeConnect", "FloeJinja", "FloeCore"], swiftSettings: swiftSettings),
         .testTarget(name: "FloePackagesTests", dependencies: ["FloeConnect", "FloePackages", "FloePackageSpec", "FloeYAML", "FloeCompiler", "FloeCore"], swiftSettings: swiftSettings),
         .testTarget(name: "FloePreflightTests", dependencies: ["FloeConnect", "FloePreflight", "FloeCompiler", "FloeContract", "FloeSQLite"],

@@ -74,6 +74,15 @@ if ! "$dagster/bin/python" -c "import dagster, pytest" 2>/dev/null; then
     python3 -m venv "$dagster"
     "$dagster/bin/pip" install --quiet "dagster==1.13.27" "pytest==8.4.2"
 fi
+# charts/floe is rendered by Helm's own Go library (PyPI's helm-python-sdk) and every object checked
+# by kubernetes-validate, against what `floe deploy render` writes.
+k8s_tools="$HOME/.cache/floe/k8s-tools-0.2.2-1.37.0"
+if ! "$k8s_tools/bin/python" -c "import helm_python, kubernetes_validate, yaml" 2>/dev/null; then
+    rm -rf "$k8s_tools"
+    python3 -m venv "$k8s_tools"
+    "$k8s_tools/bin/pip" install --quiet "helm-python-sdk==0.2.2" "kubernetes-validate==1.37.0" "pyyaml"
+fi
+export FLOE_TEST_K8S_PYTHON="$k8s_tools/bin/python"
 # `floe serve`'s /metrics is scraped by Debian's Prometheus (and linted by its promtool); the
 # tests start it on a loopback port themselves.
 if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then

@@ -17,7 +17,7 @@ public struct FloeCommand: ParsableCommand {
             """,
         version: "floe \(FloeVersion.current)",
         subcommands: [
-            InitCommand.self, ValidateCommand.self, CompileCommand.self, RunCommand.self, BuildCommand.self, SeedCommand.self, SnapshotCommand.self,
+            InitCommand.self, ValidateCommand.self, CompileCommand.self, RunCommand.self, BuildCommand.self, SeedCommand.self, SnapshotCommand.self, DeployCommand.self,
             ApplyCommand.self, DemoCommand.self, ScheduleCommand.self, TestCommand.self, ShowCommand.self, QueryCommand.self, ServeCommand.self, LsCommand.self, LineageCommand.self, DocsCommand.self, DebugCommand.self, PreflightCommand.self, DepsCommand.self, CleanCommand.self, RestoreCommand.self,
             SchemaCommand.self,
         ]

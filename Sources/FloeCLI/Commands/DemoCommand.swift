@@ -23,6 +23,8 @@ struct DemoCommand: ParsableCommand {
     @OptionGroup var project: ProjectOptions
     @OptionGroup var flags: ApplyFlags
 
+    @OptionGroup var overrides: DemoOverrides
+
     @Option(help: ArgumentHelp("Stop after this many cycles (default: until interrupted).", valueName: "n"))
     var cycles: Int?
 
@@ -39,6 +41,7 @@ struct DemoCommand: ParsableCommand {
         let loaded = try CurrentPlan.load(named: artifacts, project: project, command: "demo")
         var plan = loaded.plan
         let path = loaded.path
+        overrides.apply(to: &plan)
         if let burst {
             var demo = plan.product.demo ?? DemoSettings(cron: "*/5 * * * *", batchSize: 100)
             demo.burstRecordsPerSecond = burst

@@ -23,7 +23,8 @@ enum ApplyExecution {
             projectDirectory: flags.projectDir ?? PlanFile.projectDirectory(forPlan: planPath),
             environment: ProcessInfo.processInfo.environment, lockTimeout: flags.lockTimeout, command: command,
             failFast: flags.failFast,
-            targetDirectory: URL(fileURLWithPath: planPath).standardizedFileURL.deletingLastPathComponent().path, batch: batch)
+            targetDirectory: flags.targetPath.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+                ?? URL(fileURLWithPath: planPath).standardizedFileURL.deletingLastPathComponent().path, batch: batch)
         options.indirectSelection = flags.indirectSelection
         return options
     }
@@ -54,7 +55,8 @@ enum ApplyExecution {
         }
         telemetry.finish(log: log, structured: structured)
         log.finishedRun(results)
-        let target = URL(fileURLWithPath: planPath).deletingLastPathComponent()
+        let target = URL(fileURLWithPath: options.targetDirectory ?? URL(fileURLWithPath: planPath).deletingLastPathComponent().path)
+        try? FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
         let document = (try? results.encoded()) ?? Data()
         // floe's record of the run, and dbt's run_results.json (v6) for the dbt ecosystem's tools.
         for (destination, bytes) in [

@@ -24,6 +24,10 @@ struct ApplyFlags: ParsableArguments {
     @Option(help: ArgumentHelp("Where to write floe's run results (default: floe_run_results.json beside the plan; dbt's run_results.json is written beside the plan too).", valueName: "file"))
     var results: String?
 
+    @Option(help: ArgumentHelp("Where the run writes its files (floe_run_results.json, run_results.json, floe.log, compiled/, run/) (default: the plan's directory), as dbt's --target-path; for a plan on a read-only file system.",
+                               valueName: "dir"))
+    var targetPath: String?
+
     @Option(help: ArgumentHelp("The directory of floe.yaml, where seed files are found (default: the parent of the plan's target/ directory, else the current one).",
                                valueName: "dir"))
     var projectDir: String?
