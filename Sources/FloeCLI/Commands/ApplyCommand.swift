@@ -25,8 +25,9 @@ struct DemoOverrides: ParsableArguments {
         }
     }
 
+    /// Over floe.yaml's `demo:` section; a plan without one stays without (and is refused as usual).
     func apply(to plan: inout CompiledArtifacts) {
-        var demo = plan.product.demo ?? DemoSettings()
+        guard var demo = plan.product.demo else { return }
         if let batchSize { demo.batchSize = batchSize }
         if nullRate != nil || duplicateRate != nil || lateArrivalRate != nil {
             var quality = demo.dataQuality ?? DataQualityDefects(nullRate: 0, duplicateRate: 0, lateArrivalRate: 0)
