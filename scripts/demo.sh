@@ -12,8 +12,11 @@ if [ ! -f /usr/include/sqlite3.h ] || [ ! -f /usr/include/zlib.h ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev zlib1g-dev >/dev/null
 fi
 
-swift build -c release --product floe
-FLOE="$PWD/.build/release/floe"
+# A debug build: the demo takes a second either way, and a debug build of the dependencies takes
+# a fraction of a release build's time (docs/performance.md, "The first command"). Benchmarks and
+# the release artifact use release builds (bench/, scripts/release.sh).
+swift build --product floe
+FLOE="$PWD/.build/debug/floe"
 
 # `--all`: every demo product, one after another, each with `floe build`.
 if [ "${1:-}" = "--all" ]; then
