@@ -47,26 +47,18 @@ struct DemoCommand: ParsableCommand {
             demo.burstRecordsPerSecond = burst
             plan.product.demo = demo
         }
-        var options = ApplyExecution.options(planPath: path, flags: flags, mode: .build, fullRefresh: false, command: "demo", batch: true)
-        let log = RunLog(path: (options.targetDirectory ?? ".") + "/floe.log", format: flags.logFormat, mirror: .standardError)
-        let runnable = RunnablePlan(withRollupsOf: plan)
-        let telemetry = try RunTelemetry(plan: runnable.plan, flags: flags, options: options, compile: nil, log: log)
-        options = telemetry.lineage.adjusted(options)
-        defer { telemetry.finish(log: log, structured: flags.logFormat == .json) }
-        let observer = ObserverGroup(telemetry.leadingObservers + [log] + telemetry.trailingObservers)
-        let stop = RunCancellation()
-        let signals = SignalForwarding(to: stop) { reason in
-            Console.standardError.line("floe: \(reason.rawValue) received: stopping the demo")
-            log.write("warn", "cancelling", [("signal", reason.rawValue)])
-        }
-        defer { signals.remove() }
+        let options = ApplyExecution.options(planPath: path, flags: flags, mode: .build, fullRefresh: false, command: "demo", batch: true)
+        let session = try LoopSession(plan: plan, flags: flags, options: options, stopping: "the demo")
+        defer { session.finish() }
+        let log = session.log
         if let demo = plan.product.demo {
             let pace = demo.burstRecordsPerSecond.map { "burst mode, \($0) rows/s" } ?? "schedule \(demo.cron) (UTC)"
             Console.standardOutput.line("floe demo: \(plan.product.name), \(demo.batchSize) rows a table per batch, \(pace); Ctrl-C stops")
         }
         var failed = false
         do {
-            _ = try DemoLoop(plan: runnable, options: options, observer: observer).run(cycles: cycles, stop: stop) { cycle in
+            let loop = DemoLoop(plan: session.runnable, options: session.options, observer: session.observer)
+            _ = try loop.run(cycles: cycles, stop: session.stop) { cycle in
                 let counts = cycle.results.counts
                 failed = failed || !cycle.results.success
                 log.finishedRun(cycle.results)
@@ -82,10 +74,6 @@ struct DemoCommand: ParsableCommand {
             Console.standardError.line("error: \(error.description)")
             throw FloeExit(FloeExitCode(error))
         }
-        switch stop.reason {
-        case .interrupt?: throw FloeExit(.interrupted)
-        case .terminate?: throw FloeExit(.terminated)
-        default: if failed { throw FloeExit(.failed) }
-        }
+        try session.exit(failed: failed)
     }
 }

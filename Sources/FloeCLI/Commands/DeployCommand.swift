@@ -11,6 +11,15 @@ struct DeployCommand: ParsableCommand {
         commandName: "deploy",
         abstract: "Kubernetes: the chart's values from the plan, or the objects themselves without Helm (for GitOps and kustomize).",
         subcommands: [DeployValuesCommand.self, DeployRenderCommand.self, DeploySchemaCommand.self])
+
+    static func write(_ text: String, to path: String) throws {
+        do {
+            try AtomicFile.write(Data(text.utf8), to: path)
+        } catch {
+            Console.standardError.line("error: cannot write \(path): \(error.localizedDescription)")
+            throw FloeExit(.failed)
+        }
+    }
 }
 
 /// What `values` and `render` share: the plan they deploy.
@@ -56,12 +65,7 @@ struct DeployValuesCommand: ParsableCommand {
     func run() throws {
         let text = DeployValues.yaml(try options.values(command: "deploy values"))
         guard let output else { return Console.standardOutput.write(Data(text.utf8)) }
-        do {
-            try AtomicFile.write(Data(text.utf8), to: output)
-        } catch {
-            Console.standardError.line("error: cannot write \(output): \(error.localizedDescription)")
-            throw FloeExit(.failed)
-        }
+        try DeployCommand.write(text, to: output)
     }
 }
 
@@ -125,12 +129,7 @@ struct DeployRenderCommand: ParsableCommand {
         for manifest in manifests { byTemplate[manifest.template, default: []].append(manifest.text) }
         for (template, documents) in byTemplate.sorted(by: { $0.key < $1.key }) {
             let path = (output as NSString).appendingPathComponent((template as NSString).lastPathComponent)
-            do {
-                try AtomicFile.write(Data(documents.joined(separator: "---\n").utf8), to: path)
-            } catch {
-                Console.standardError.line("error: cannot write \(path): \(error.localizedDescription)")
-                throw FloeExit(.failed)
-            }
+            try DeployCommand.write(documents.joined(separator: "---\n"), to: path)
             Console.standardOutput.line("wrote \(path)")
         }
     }

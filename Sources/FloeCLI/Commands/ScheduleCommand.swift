@@ -58,21 +58,12 @@ struct ScheduleCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try CurrentPlan.load(named: artifacts, project: project, command: "schedule")
-        var options = ApplyExecution.options(planPath: loaded.path, flags: flags, mode: .build, fullRefresh: false,
+        let options = ApplyExecution.options(planPath: loaded.path, flags: flags, mode: .build, fullRefresh: false,
                                              command: "schedule", batch: false)
         if status { return try printStatus(loaded.plan, options: options) }
-        let log = RunLog(path: (options.targetDirectory ?? ".") + "/floe.log", format: flags.logFormat, mirror: .standardError)
-        let runnable = RunnablePlan(withRollupsOf: loaded.plan)
-        let telemetry = try RunTelemetry(plan: runnable.plan, flags: flags, options: options, compile: nil, log: log)
-        options = telemetry.lineage.adjusted(options)
-        defer { telemetry.finish(log: log, structured: flags.logFormat == .json) }
-        let observer = ObserverGroup(telemetry.leadingObservers + [log] + telemetry.trailingObservers)
-        let stop = RunCancellation()
-        let signals = SignalForwarding(to: stop) { reason in
-            Console.standardError.line("floe: \(reason.rawValue) received: stopping the schedule")
-            log.write("warn", "cancelling", [("signal", reason.rawValue)])
-        }
-        defer { signals.remove() }
+        let session = try LoopSession(plan: loaded.plan, flags: flags, options: options, stopping: "the schedule")
+        defer { session.finish() }
+        let log = session.log
         let settings = ScheduleLoop.Settings(catchUp: catchUp, retries: retries, retryDelay: retryDelay,
                                              since: since.flatMap(Timestamp.date))
         if let schedule = loaded.plan.product.schedule {
@@ -81,8 +72,8 @@ struct ScheduleCommand: ParsableCommand {
         }
         var failed = false
         do {
-            let loop = ScheduleLoop(plan: runnable, options: options, settings: settings, observer: observer)
-            _ = try loop.run(slots: runs, stop: stop, note: { note in
+            let loop = ScheduleLoop(plan: session.runnable, options: session.options, settings: settings, observer: session.observer)
+            _ = try loop.run(slots: runs, stop: session.stop, note: { note in
                 Console.standardOutput.line("  \(note)")
                 log.write("info", "schedule", [("note", note)], message: "floe schedule: \(note)")
             }) { outcome in
@@ -95,11 +86,7 @@ struct ScheduleCommand: ParsableCommand {
             Console.standardError.line("error: \(error.description)")
             throw FloeExit(FloeExitCode(error))
         }
-        switch stop.reason {
-        case .interrupt?: throw FloeExit(.interrupted)
-        case .terminate?: throw FloeExit(.terminated)
-        default: if failed { throw FloeExit(.failed) }
-        }
+        try session.exit(failed: failed)
     }
 
     /// `slot 2026-12-07T10:10:00.000Z  success  13 built, 2 up to date; tests 21 pass …`.
