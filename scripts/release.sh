@@ -82,7 +82,11 @@ rm -rf "$work" && mkdir -p "$work"
 cp "$out/$name/floe" "$work/floe"
 cp -r demo "$work/demo"
 rm -rf "$work/demo/data_engineering/ecommerce/target" "$work/demo/data_engineering/ecommerce/.floe"
-# Nothing of the toolchain or this machine's libraries is visible inside: only the root file system.
+# Nothing of the toolchain or this machine's libraries is visible inside: only the root file
+# system, with /proc mounted as every container runtime mounts it (a statically linked Swift
+# program reads its arguments from /proc/self/cmdline).
+mount -t proc proc "$rootfs/proc"
+trap 'umount "$rootfs/proc"' EXIT
 chroot "$rootfs" /bin/sh -c "cd /opt/floe-check/demo/data_engineering/ecommerce && /opt/floe-check/floe build" > "$out/$name.check.log" 2>&1 || {
     cat "$out/$name.check.log"; echo "error: the released binary failed in the minimal root file system" >&2; exit 1; }
 grep -q "13 built; tests: 22 pass, 0 warn, 0 fail" "$out/$name.check.log" || {
