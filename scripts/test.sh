@@ -18,71 +18,47 @@ if ! python3 -c "import jsonschema, yaml" 2>/dev/null; then
     python3 -m pip install --quiet "jsonschema>=4.18" pyyaml
 fi
 
-# The semantic API is tested with the Cube clients people use, from PyPI, unchanged: a venv kept
-# under ~/.cache, keyed by their versions, so later runs reuse it.
-cube_clients="$HOME/.cache/floe/cube-clients-0.6.1-1.0.1"
-if ! "$cube_clients/bin/python" -c "import cube_http, cubejs_client" 2>/dev/null; then
-    rm -rf "$cube_clients"
-    python3 -m venv "$cube_clients"
-    "$cube_clients/bin/pip" install --quiet "cube-http-client==0.6.1" "cubejs-client-python==1.0.1"
-fi
-export FLOE_TEST_CUBE_CLIENTS_PYTHON="$cube_clients/bin/python"
+# The clients and consumers the tests run are installed from PyPI, unchanged, each into a venv
+# kept under ~/.cache/floe and keyed by the versions it pins, so later runs reuse it:
+#   venv NAME "IMPORTS" PACKAGE… → prints the venv's python
+venv() {
+    local directory="$HOME/.cache/floe/$1" imports="$2"
+    shift 2
+    if ! "$directory/bin/python" -c "import $imports" 2>/dev/null; then
+        rm -rf "$directory"
+        python3 -m venv "$directory" >&2
+        "$directory/bin/pip" install --quiet "$@" >&2
+    fi
+    echo "$directory/bin/python"
+}
 
-# The SQL API is tested with psycopg 3, SQLAlchemy and gql (GraphQL) from PyPI, and with Apache
-# Superset: venvs kept under ~/.cache keyed by their versions. Superset's wheel leaves out some
-# of what its CLI imports (rich, cachetools) and accepts a flask-caching it cannot run with; its
-# own requirements pin 2.3.1.
-sql_clients="$HOME/.cache/floe/sql-clients-3.3.9-2.1.9-4.4.0"
-if ! "$sql_clients/bin/python" -c "import psycopg, sqlalchemy, gql" 2>/dev/null; then
-    rm -rf "$sql_clients"
-    python3 -m venv "$sql_clients"
-    "$sql_clients/bin/pip" install --quiet "psycopg[binary]==3.3.9" "sqlalchemy==2.1.9" "gql[requests]==4.4.0"
-fi
-export FLOE_TEST_SQL_CLIENTS_PYTHON="$sql_clients/bin/python"
-superset="$HOME/.cache/floe/superset-6.1.0-1"
-if ! "$superset/bin/python" -c "import superset, psycopg2, rich, cachetools" 2>/dev/null; then
-    rm -rf "$superset"
-    python3 -m venv "$superset"
-    "$superset/bin/pip" install --quiet "apache-superset==6.1.0" "psycopg2-binary==2.9.13" "rich" "cachetools" "flask-caching==2.3.1"
-fi
-export FLOE_TEST_SUPERSET_PYTHON="$superset/bin/python"
-# Observability is tested with what its backends' ecosystems ship on PyPI: openlineage-python's
-# classes, generated from the OpenLineage spec's JSON Schemas, check every lineage event;
-# opentelemetry-proto's generated messages decode every OTLP request.
-observability="$HOME/.cache/floe/observability-1.54.0-1.45.2"
-if ! "$observability/bin/python" -c "import openlineage.client, jsonschema, opentelemetry.proto" 2>/dev/null; then
-    rm -rf "$observability"
-    python3 -m venv "$observability"
-    "$observability/bin/pip" install --quiet "openlineage-python==1.54.0" "jsonschema==4.26.0" "opentelemetry-proto==1.45.2"
-fi
-export FLOE_TEST_OBSERVABILITY_PYTHON="$observability/bin/python"
-# floe's dbt artifacts are read by the dbt ecosystem's own code: dbt-artifacts-parser,
-# dagster-dbt (whose wheel leaves out python-dateutil, which it imports) and MetricFlow's
-# dbt-semantic-interfaces.
-dbt_artifacts="$HOME/.cache/floe/dbt-artifacts-0.15.0-0.29.27-0.10.5"
-if ! "$dbt_artifacts/bin/python" -c "import dbt_artifacts_parser, dagster_dbt, dbt_semantic_interfaces" 2>/dev/null; then
-    rm -rf "$dbt_artifacts"
-    python3 -m venv "$dbt_artifacts"
-    "$dbt_artifacts/bin/pip" install --quiet "dbt-artifacts-parser==0.15.0" "dagster-dbt==0.29.27" "dbt-semantic-interfaces==0.10.5" \
-        "python-dateutil"
-fi
-export FLOE_TEST_DBT_ARTIFACTS_PYTHON="$dbt_artifacts/bin/python"
-# integrations/dagster-floe is tested by pytest with Dagster's own materialize(), from PyPI.
-dagster="$HOME/.cache/floe/dagster-1.13.27-pytest-8.4.2"
-if ! "$dagster/bin/python" -c "import dagster, pytest" 2>/dev/null; then
-    rm -rf "$dagster"
-    python3 -m venv "$dagster"
-    "$dagster/bin/pip" install --quiet "dagster==1.13.27" "pytest==8.4.2"
-fi
-# charts/floe is rendered by Helm's own Go library (PyPI's helm-python-sdk) and every object checked
-# by kubernetes-validate, against what `floe deploy render` writes.
-k8s_tools="$HOME/.cache/floe/k8s-tools-0.2.2-1.37.0"
-if ! "$k8s_tools/bin/python" -c "import helm_python, kubernetes_validate, yaml" 2>/dev/null; then
-    rm -rf "$k8s_tools"
-    python3 -m venv "$k8s_tools"
-    "$k8s_tools/bin/pip" install --quiet "helm-python-sdk==0.2.2" "kubernetes-validate==1.37.0" "pyyaml"
-fi
-export FLOE_TEST_K8S_PYTHON="$k8s_tools/bin/python"
+# The semantic API: the Cube clients people use.
+FLOE_TEST_CUBE_CLIENTS_PYTHON="$(venv cube-clients-0.6.1-1.0.1 "cube_http, cubejs_client" \
+    "cube-http-client==0.6.1" "cubejs-client-python==1.0.1")"
+# The SQL API: psycopg 3, SQLAlchemy and gql (GraphQL), and Apache Superset. Superset's wheel
+# leaves out some of what its CLI imports (rich, cachetools) and accepts a flask-caching it
+# cannot run with; its own requirements pin 2.3.1.
+FLOE_TEST_SQL_CLIENTS_PYTHON="$(venv sql-clients-3.3.9-2.1.9-4.4.0 "psycopg, sqlalchemy, gql" \
+    "psycopg[binary]==3.3.9" "sqlalchemy==2.1.9" "gql[requests]==4.4.0")"
+FLOE_TEST_SUPERSET_PYTHON="$(venv superset-6.1.0-1 "superset, psycopg2, rich, cachetools" \
+    "apache-superset==6.1.0" "psycopg2-binary==2.9.13" "rich" "cachetools" "flask-caching==2.3.1")"
+# Observability: openlineage-python's classes, generated from the OpenLineage spec's JSON
+# Schemas, check every lineage event; opentelemetry-proto's generated messages decode every OTLP
+# request.
+FLOE_TEST_OBSERVABILITY_PYTHON="$(venv observability-1.54.0-1.45.2 "openlineage.client, jsonschema, opentelemetry.proto" \
+    "openlineage-python==1.54.0" "jsonschema==4.26.0" "opentelemetry-proto==1.45.2")"
+# floe's dbt artifacts: dbt-artifacts-parser, dagster-dbt (whose wheel leaves out
+# python-dateutil, which it imports) and MetricFlow's dbt-semantic-interfaces.
+FLOE_TEST_DBT_ARTIFACTS_PYTHON="$(venv dbt-artifacts-0.15.0-0.29.27-0.10.5 "dbt_artifacts_parser, dagster_dbt, dbt_semantic_interfaces" \
+    "dbt-artifacts-parser==0.15.0" "dagster-dbt==0.29.27" "dbt-semantic-interfaces==0.10.5" "python-dateutil")"
+# integrations/dagster-floe: pytest with Dagster's own materialize().
+dagster_python="$(venv dagster-1.13.27-pytest-8.4.2 "dagster, pytest" "dagster==1.13.27" "pytest==8.4.2")"
+# charts/floe: Helm's own Go library (helm-python-sdk) renders it and kubernetes-validate checks
+# every object, against what `floe deploy render` writes.
+FLOE_TEST_K8S_PYTHON="$(venv k8s-tools-0.2.2-1.37.0 "helm_python, kubernetes_validate, yaml" \
+    "helm-python-sdk==0.2.2" "kubernetes-validate==1.37.0" "pyyaml")"
+export FLOE_TEST_CUBE_CLIENTS_PYTHON FLOE_TEST_SQL_CLIENTS_PYTHON FLOE_TEST_SUPERSET_PYTHON FLOE_TEST_OBSERVABILITY_PYTHON \
+    FLOE_TEST_DBT_ARTIFACTS_PYTHON FLOE_TEST_K8S_PYTHON
 # `floe serve`'s /metrics is scraped by Debian's Prometheus (and linted by its promtool); the
 # tests start it on a loopback port themselves.
 if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
@@ -125,4 +101,4 @@ fi
 swift build --build-tests
 swift test --skip-build
 # The Dagster integration, against the floe just built.
-(cd integrations/dagster-floe && FLOE_BINARY="$PWD/../../.build/debug/floe" "$dagster/bin/python" -m pytest -q -p no:cacheprovider tests)
+(cd integrations/dagster-floe && FLOE_BINARY="$PWD/../../.build/debug/floe" "$dagster_python" -m pytest -q -p no:cacheprovider tests)
