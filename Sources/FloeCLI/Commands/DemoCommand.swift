@@ -59,14 +59,10 @@ struct DemoCommand: ParsableCommand {
         do {
             let loop = DemoLoop(plan: session.runnable, options: session.options, observer: session.observer)
             _ = try loop.run(cycles: cycles, stop: session.stop) { cycle in
-                let counts = cycle.results.counts
                 failed = failed || !cycle.results.success
                 log.finishedRun(cycle.results)
                 let time = String(cycle.results.metadata.startedAt.dropFirst(11).prefix(8))
-                var line = "cycle \(cycle.number)  \(time)  +\(cycle.rowsAdded) rows; \(counts.built) built, \(counts.upToDate) up to date"
-                if counts.errors + counts.skipped > 0 { line += ", \(counts.errors) errors, \(counts.skipped) skipped" }
-                line += "; tests \(counts.passed) pass, \(counts.warned) warn, \(counts.failed) fail"
-                line += String(format: "; %.2fs", cycle.results.elapsedTime)
+                var line = "cycle \(cycle.number)  \(time)  +\(cycle.rowsAdded) rows; \(LoopSession.summary(cycle.results))"
                 if let reason = cycle.results.cancelledBy { line += " (cancelled by \(reason))" }
                 Console.standardOutput.line(line)
             }

@@ -94,13 +94,7 @@ struct ScheduleCommand: ParsableCommand {
         let record = outcome.record
         var line = "slot \(record.slot)  \(record.status.rawValue)"
         if outcome.caughtUp { line += " (caught up)" }
-        if let results = outcome.results {
-            let counts = results.counts
-            line += "  \(counts.built) built, \(counts.upToDate) up to date"
-            if counts.errors + counts.skipped > 0 { line += ", \(counts.errors) errors, \(counts.skipped) skipped" }
-            line += "; tests \(counts.passed) pass, \(counts.warned) warn, \(counts.failed) fail"
-            line += String(format: "; %.2fs", results.elapsedTime)
-        }
+        if let results = outcome.results { line += "  " + LoopSession.summary(results) }
         if record.attempts > 1 { line += "; \(record.attempts) attempts" }
         if let message = record.message { line += ": \(message)" }
         return line

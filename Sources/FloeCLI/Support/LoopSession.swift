@@ -39,6 +39,16 @@ final class LoopSession {
         telemetry.finish(log: log, structured: structured)
     }
 
+    /// One run of a loop in a line: `13 built, 2 up to date; tests 21 pass, 0 warn, 0 fail; 0.67s`
+    /// (errors and skipped nodes only when there are some).
+    static func summary(_ results: RunResults) -> String {
+        let counts = results.counts
+        var line = "\(counts.built) built, \(counts.upToDate) up to date"
+        if counts.errors + counts.skipped > 0 { line += ", \(counts.errors) errors, \(counts.skipped) skipped" }
+        line += "; tests \(counts.passed) pass, \(counts.warned) warn, \(counts.failed) fail"
+        return line + String(format: "; %.2fs", results.elapsedTime)
+    }
+
     /// The loop's exit: 130/143 when a signal stopped it, 1 when a run failed, else 0.
     func exit(failed: Bool) throws {
         switch stop.reason {
